@@ -1,0 +1,2 @@
+export declare const KUBECTL: string;
+export declare function ensureKubectl(): Promise<string>;

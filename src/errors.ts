@@ -1,0 +1,86 @@
+// Typed errors, thrown anywhere, turned into one stderr line and an exit code in exactly one place (main.ts).
+// The exit codes are part of the interface: README documents them and scripts rely on them.
+
+export const ExitCode = {
+  OK: 0,
+  /** A bug: an error nothing anticipated. */
+  INTERNAL: 1,
+  /** Bad flags or arguments. */
+  USAGE: 2,
+  /** No kubeconfig, or an unknown context, cluster or user in it. */
+  CONFIG: 3,
+  /** The StatefulSet (or namespace) does not exist. */
+  NOT_FOUND: 4,
+  /** 401 or 403 from the API server. */
+  AUTH: 5,
+  /** The API server could not be reached, or a request timed out. */
+  UNREACHABLE: 6,
+  /** The view was printed, but some per-pod reads (exec) failed; each failed cell says why. */
+  PARTIAL: 7,
+  /** A check ran and its verdict is negative (persistence lost data, replicas differ, a rollout timed out). */
+  CHECK_FAILED: 8,
+  /** The user declined a prompt, or a mutating command ran without --yes and no TTY to ask on. */
+  ABORTED: 9,
+} as const;
+
+export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
+
+export class CliError extends Error {
+  readonly exitCode: ExitCodeValue;
+  constructor(message: string, exitCode: ExitCodeValue) {
+    super(message);
+    this.exitCode = exitCode;
+    this.name = new.target.name;
+  }
+}
+
+export class UsageError extends CliError {
+  constructor(message: string) {
+    super(message, ExitCode.USAGE);
+  }
+}
+
+export class ConfigError extends CliError {
+  constructor(message: string) {
+    super(message, ExitCode.CONFIG);
+  }
+}
+
+export class NotFoundError extends CliError {
+  constructor(message: string) {
+    super(message, ExitCode.NOT_FOUND);
+  }
+}
+
+export class AuthError extends CliError {
+  readonly status: 401 | 403;
+  constructor(message: string, status: 401 | 403) {
+    super(message, ExitCode.AUTH);
+    this.status = status;
+  }
+}
+
+export class UnreachableError extends CliError {
+  constructor(message: string) {
+    super(message, ExitCode.UNREACHABLE);
+  }
+}
+
+/** The command finished and printed its result, but the result is degraded; the message is a summary. */
+export class PartialError extends CliError {
+  constructor(message: string) {
+    super(message, ExitCode.PARTIAL);
+  }
+}
+
+export class CheckFailed extends CliError {
+  constructor(message: string) {
+    super(message, ExitCode.CHECK_FAILED);
+  }
+}
+
+export class AbortedError extends CliError {
+  constructor(message: string) {
+    super(message, ExitCode.ABORTED);
+  }
+}

@@ -1,0 +1,363 @@
+// The sandbox's etcd: objects by resource type, one cluster-wide resourceVersion counter, and a bounded
+// history of changes so that watches can resume from a resourceVersion (or get 410 Gone when it is too old).
+//
+// The API server and the in-process controllers both go through this store. It enforces what the API
+// server's storage layer enforces (uid, creationTimestamp, resourceVersion preconditions, generation bumps,
+// status-subresource separation, graceful deletion and finalizers); defaulting, validation and admission
+// live in the API server.
+
+import { randomUUID } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
+import { resourceType, type ResourceType } from './resources.ts';
+import { errors } from './status.ts';
+
+export interface OwnerReference {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  uid: string;
+  controller?: boolean;
+  blockOwnerDeletion?: boolean;
+}
+
+export interface ObjectMeta {
+  name?: string;
+  generateName?: string;
+  namespace?: string;
+  uid?: string;
+  resourceVersion?: string;
+  generation?: number;
+  creationTimestamp?: string;
+  deletionTimestamp?: string;
+  deletionGracePeriodSeconds?: number;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  ownerReferences?: OwnerReference[];
+  finalizers?: string[];
+  [k: string]: unknown;
+}
+
+export interface KObject {
+  apiVersion?: string;
+  kind?: string;
+  metadata: ObjectMeta;
+  // Kubernetes objects are open-ended JSON; typed views live with the code that reads them.
+  [k: string]: unknown;
+}
+
+export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
+
+export interface WatchEvent {
+  type: WatchEventType;
+  object: KObject;
+  /** The resourceVersion the change was written at. */
+  rv: number;
+}
+
+export interface DeleteOptions {
+  /** Seconds of grace; undefined means the object's own default (pods: terminationGracePeriodSeconds). */
+  gracePeriodSeconds?: number;
+  preconditions?: { uid?: string; resourceVersion?: string };
+}
+
+export interface StoreOptions {
+  /** How many changes are kept per resource type for resuming watches (older resourceVersions get 410). */
+  historySize?: number;
+  /** Clock, for tests and the time-scaled kubelet. */
+  now?: () => Date;
+}
+
+type Listener = (ev: WatchEvent) => void;
+
+interface TypeBucket {
+  objects: Map<string, KObject>;
+  history: WatchEvent[];
+  /** Lowest rv a watch may resume from without 410: events after it are all in `history`. */
+  compactedRv: number;
+  listeners: Set<Listener>;
+}
+
+const objKey = (ns: string | undefined, name: string) => `${ns ?? ''}/${name}`;
+
+function clone<T>(v: T): T {
+  return structuredClone(v);
+}
+
+function randomSuffix(n = 5): string {
+  // Kubernetes' generateName alphabet: no vowels or confusable characters.
+  const alphabet = 'bcdfghjklmnpqrstvwxz2456789';
+  let s = '';
+  for (let i = 0; i < n; i++) s += alphabet[Math.floor(Math.random() * alphabet.length)];
+  return s;
+}
+
+export class Store {
+  private rv = 1;
+  private readonly buckets = new Map<string, TypeBucket>();
+  private readonly historySize: number;
+  readonly now: () => Date;
+
+  constructor(opts: StoreOptions = {}) {
+    this.historySize = opts.historySize ?? 5000;
+    this.now = opts.now ?? (() => new Date());
+  }
+
+  /** The current resourceVersion of the whole store (what a list returns in metadata.resourceVersion). */
+  get resourceVersion(): string {
+    return String(this.rv);
+  }
+
+  timestamp(): string {
+    // RFC 3339 with second precision, as the API server writes metadata timestamps.
+    return this.now().toISOString().replace(/\.\d{3}Z$/, 'Z');
+  }
+
+  private bucket(key: string): TypeBucket {
+    let b = this.buckets.get(key);
+    if (!b) {
+      resourceType(key); // fail fast on a typo
+      b = { objects: new Map(), history: [], compactedRv: this.rv, listeners: new Set() };
+      this.buckets.set(key, b);
+    }
+    return b;
+  }
+
+  get(key: string, ns: string | undefined, name: string): KObject | undefined {
+    const o = this.bucket(key).objects.get(objKey(this.nsFor(key, ns), name));
+    return o && clone(o);
+  }
+
+  /** Like get, but throws the API's NotFound. */
+  mustGet(key: string, ns: string | undefined, name: string): KObject {
+    const o = this.get(key, ns, name);
+    if (!o) {
+      const t = resourceType(key);
+      throw errors.notFound(t.group, t.plural, name);
+    }
+    return o;
+  }
+
+  /** All objects of a type, in one namespace or (ns undefined) all, sorted by namespace then name as etcd would. */
+  list(key: string, ns?: string): { items: KObject[]; resourceVersion: string } {
+    const b = this.bucket(key);
+    const scoped = this.nsFor(key, ns);
+    const items: KObject[] = [];
+    for (const o of b.objects.values()) {
+      if (scoped === undefined || o.metadata.namespace === scoped) items.push(clone(o));
+    }
+    items.sort((a, c) => objKey(a.metadata.namespace, a.metadata.name!).localeCompare(objKey(c.metadata.namespace, c.metadata.name!)));
+    return { items, resourceVersion: this.resourceVersion };
+  }
+
+  create(key: string, input: KObject): KObject {
+    const t = resourceType(key);
+    const b = this.bucket(key);
+    const obj = clone(input);
+    const meta = obj.metadata ?? (obj.metadata = {});
+    if (!meta.name && meta.generateName) {
+      do meta.name = meta.generateName + randomSuffix();
+      while (b.objects.has(objKey(meta.namespace, meta.name)));
+    }
+    if (!meta.name) {
+      throw errors.invalid(t.group, t.kind, '', [{ reason: 'FieldValueRequired', message: 'Required value: name or generateName is required', field: 'metadata.name' }]);
+    }
+    meta.namespace = t.namespaced ? (meta.namespace ?? 'default') : undefined;
+    if (!t.namespaced) delete meta.namespace;
+    const k = objKey(meta.namespace, meta.name);
+    if (b.objects.has(k)) throw errors.alreadyExists(t.group, t.plural, meta.name);
+    meta.uid = randomUUID();
+    meta.creationTimestamp = this.timestamp();
+    delete meta.deletionTimestamp;
+    delete meta.deletionGracePeriodSeconds;
+    if (t.tracksGeneration) meta.generation = 1;
+    else delete meta.generation;
+    obj.apiVersion = t.group ? `${t.group}/${t.version}` : t.version;
+    obj.kind = t.kind;
+    return this.commit(b, k, obj, 'ADDED');
+  }
+
+  /**
+   * Replace an object. With `subresource: 'status'` only its status changes; otherwise, for types with a status
+   * subresource, the stored status is kept. A resourceVersion in the input must match (optimistic concurrency).
+   */
+  update(key: string, input: KObject, opts: { subresource?: 'status' } = {}): KObject {
+    const t = resourceType(key);
+    const b = this.bucket(key);
+    const name = input.metadata?.name ?? '';
+    const k = objKey(this.nsFor(key, input.metadata?.namespace ?? (t.namespaced ? 'default' : undefined)), name);
+    const current = b.objects.get(k);
+    if (!current) throw errors.notFound(t.group, t.plural, name);
+    const rvIn = input.metadata.resourceVersion;
+    if (rvIn && rvIn !== current.metadata.resourceVersion) throw errors.conflict(t.group, t.plural, name);
+
+    let next: KObject;
+    if (opts.subresource === 'status') {
+      next = clone(current);
+      next.status = clone(input.status);
+    } else {
+      next = clone(input);
+      // Fields the storage layer owns.
+      next.metadata.uid = current.metadata.uid;
+      next.metadata.creationTimestamp = current.metadata.creationTimestamp;
+      next.metadata.namespace = current.metadata.namespace;
+      if (!t.namespaced) delete next.metadata.namespace;
+      next.metadata.generateName = current.metadata.generateName ?? next.metadata.generateName;
+      if (next.metadata.generateName === undefined) delete next.metadata.generateName;
+      if (current.metadata.deletionTimestamp) {
+        next.metadata.deletionTimestamp = current.metadata.deletionTimestamp;
+        next.metadata.deletionGracePeriodSeconds = current.metadata.deletionGracePeriodSeconds;
+      } else {
+        delete next.metadata.deletionTimestamp;
+        delete next.metadata.deletionGracePeriodSeconds;
+      }
+      if (t.hasStatusSubresource) {
+        if (current.status === undefined) delete next.status;
+        else next.status = clone(current.status);
+      }
+      if (t.tracksGeneration) {
+        const gen = current.metadata.generation ?? 1;
+        next.metadata.generation = isDeepStrictEqual(current.spec, next.spec) ? gen : gen + 1;
+      } else {
+        delete next.metadata.generation;
+      }
+      next.apiVersion = current.apiVersion;
+      next.kind = current.kind;
+    }
+    // An object being deleted whose last finalizer was removed is gone now.
+    if (next.metadata.deletionTimestamp && !(next.metadata.finalizers?.length) && current.metadata.deletionTimestamp) {
+      if (key !== 'pods' || next.metadata.deletionGracePeriodSeconds === 0) {
+        return this.remove(b, k, next);
+      }
+    }
+    if (isDeepStrictEqual({ ...current, metadata: { ...current.metadata, resourceVersion: '' } }, { ...next, metadata: { ...next.metadata, resourceVersion: '' } })) {
+      // A no-op write does not move resourceVersion, as in Kubernetes.
+      return clone(current);
+    }
+    return this.commit(b, k, next, 'MODIFIED');
+  }
+
+  /**
+   * Delete as the API server does: objects with finalizers, and pods with a grace period, get a
+   * deletionTimestamp and stay until their finalizers are gone (pods: until the kubelet confirms with a
+   * grace period of 0). Returns the object as the API answers a DELETE (the final state, or the object marked
+   * for deletion).
+   */
+  delete(key: string, ns: string | undefined, name: string, opts: DeleteOptions = {}): { object: KObject; deleted: boolean } {
+    const t = resourceType(key);
+    const b = this.bucket(key);
+    const k = objKey(this.nsFor(key, ns), name);
+    const current = b.objects.get(k);
+    if (!current) throw errors.notFound(t.group, t.plural, name);
+    const pre = opts.preconditions;
+    if (pre?.uid && pre.uid !== current.metadata.uid) {
+      throw errors.conflict(t.group, t.plural, name);
+    }
+    if (pre?.resourceVersion && pre.resourceVersion !== current.metadata.resourceVersion) {
+      throw errors.conflict(t.group, t.plural, name);
+    }
+    const grace = key === 'pods' ? this.podGrace(current, opts.gracePeriodSeconds) : 0;
+    const hasFinalizers = (current.metadata.finalizers?.length ?? 0) > 0;
+    if (grace === 0 && !hasFinalizers) return { object: this.remove(b, k, clone(current)), deleted: true };
+
+    const next = clone(current);
+    const alreadyGrace = next.metadata.deletionGracePeriodSeconds;
+    if (!next.metadata.deletionTimestamp || (alreadyGrace !== undefined && grace < alreadyGrace)) {
+      next.metadata.deletionTimestamp = new Date(this.now().getTime() + grace * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+      next.metadata.deletionGracePeriodSeconds = grace;
+    }
+    if (key === 'pods' && grace === 0 && !hasFinalizers) return { object: this.remove(b, k, next), deleted: true };
+    return { object: this.commit(b, k, next, 'MODIFIED'), deleted: false };
+  }
+
+  private podGrace(pod: KObject, requested: number | undefined): number {
+    if (requested !== undefined) return Math.max(0, requested);
+    // Unscheduled pods go at once, as the API server does for pods no kubelet owns.
+    const spec = pod.spec as { nodeName?: string; terminationGracePeriodSeconds?: number } | undefined;
+    if (!spec?.nodeName) return 0;
+    return spec.terminationGracePeriodSeconds ?? 30;
+  }
+
+  /**
+   * Watch a type from a resourceVersion. `fromRv` undefined or '0': first an ADDED for every current object,
+   * then live changes. Otherwise every change after fromRv, or 410 Gone if those are no longer kept.
+   */
+  watch(key: string, ns: string | undefined, fromRv: string | undefined, listener: Listener): () => void {
+    const b = this.bucket(key);
+    const scoped = this.nsFor(key, ns);
+    const inScope = (ev: WatchEvent) => scoped === undefined || ev.object.metadata.namespace === scoped;
+    const deliver: Listener = (ev) => {
+      if (inScope(ev)) listener({ ...ev, object: clone(ev.object) });
+    };
+    if (fromRv === undefined || fromRv === '' || fromRv === '0') {
+      const rvNow = this.rv;
+      for (const o of this.list(key, ns).items) listener({ type: 'ADDED', object: o, rv: rvNow });
+    } else {
+      const from = Number(fromRv);
+      if (!Number.isInteger(from) || from < 0) throw errors.badRequest(`invalid resource version "${fromRv}"`);
+      if (from < b.compactedRv) throw errors.gone(`too old resource version: ${from} (${b.compactedRv})`);
+      for (const ev of b.history) if (ev.rv > from) deliver(ev);
+    }
+    b.listeners.add(deliver);
+    return () => {
+      b.listeners.delete(deliver);
+    };
+  }
+
+  /** Every change of a type in all namespaces, for in-process controllers (an informer without the list). */
+  subscribe(key: string, listener: Listener): () => void {
+    const b = this.bucket(key);
+    b.listeners.add(listener);
+    return () => {
+      b.listeners.delete(listener);
+    };
+  }
+
+  /** Drop the kept history of every type, so that any resume from an older resourceVersion gets 410 (for fault tests). */
+  compact(): void {
+    for (const b of this.buckets.values()) {
+      b.history = [];
+      b.compactedRv = this.rv;
+    }
+  }
+
+  private nsFor(key: string, ns: string | undefined): string | undefined {
+    return resourceType(key).namespaced ? ns : undefined;
+  }
+
+  private commit(b: TypeBucket, k: string, obj: KObject, type: WatchEventType): KObject {
+    const rv = ++this.rv;
+    obj.metadata.resourceVersion = String(rv);
+    b.objects.set(k, obj);
+    this.record(b, { type, object: obj, rv });
+    return clone(obj);
+  }
+
+  private remove(b: TypeBucket, k: string, obj: KObject): KObject {
+    const rv = ++this.rv;
+    obj.metadata.resourceVersion = String(rv);
+    b.objects.delete(k);
+    this.record(b, { type: 'DELETED', object: obj, rv });
+    return clone(obj);
+  }
+
+  private record(b: TypeBucket, ev: WatchEvent): void {
+    const frozen: WatchEvent = { ...ev, object: clone(ev.object) };
+    b.history.push(frozen);
+    if (b.history.length > this.historySize) {
+      const dropped = b.history.splice(0, b.history.length - this.historySize);
+      b.compactedRv = dropped[dropped.length - 1]!.rv;
+    }
+    for (const l of [...b.listeners]) {
+      try {
+        l(frozen);
+      } catch (err) {
+        // A failing listener must not break the write that triggered it.
+        queueMicrotask(() => {
+          throw err;
+        });
+      }
+    }
+  }
+}
+
+export type { ResourceType };

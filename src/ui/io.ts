@@ -1,0 +1,19 @@
+// The streams a command writes to, injected so that tests can run a command in-process and read its output.
+
+import type { Readable, Writable } from 'node:stream';
+
+export interface OutStream extends Writable {
+  isTTY?: boolean;
+  columns?: number;
+}
+
+export interface IO {
+  stdout: OutStream;
+  stderr: OutStream;
+  stdin: Readable & { isTTY?: boolean };
+  env: NodeJS.ProcessEnv;
+}
+
+export function processIO(): IO {
+  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env };
+}
