@@ -1,0 +1,91 @@
+#!/usr/bin/env node
+// Bundles src/main.ts into dist/kubectl-sts_inspect.cjs: one CommonJS file that runs itself. The npm launcher
+// (bin/) requires it and the single binary (scripts/package.mjs) embeds it.
+//
+// Why these choices (measured figures in scripts/bench.mjs):
+// - CJS, one file: Node's SEA runs a CommonJS main script, and one file means one read and one compile.
+// - No code splitting (CJS cannot split). The command modules still load lazily: esbuild turns each
+//   `await import('./commands/x.ts')` into a call of an init function that evaluates the module on first use,
+//   so `--help` parses the client-node code but never runs it.
+// - Minified: a smaller script is parsed faster, and it makes the code cache smaller.
+// - `import.meta.url` has no meaning in CJS: it becomes the file URL of the bundle (of the executable in the SEA).
+// - The built-in sandbox scenarios are embedded as the constant __STS_SCENARIOS__ (src/sandbox/scenarios.ts).
+//
+// Usage: node scripts/build.mjs [--no-minify] [--sourcemap] [--metafile]
+
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync, existsSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export const BUNDLE = join(root, 'dist', 'kubectl-sts_inspect.cjs');
+
+/** {name: [{file, text}]} for every folder of src/sandbox/scenarios, files in the order they are applied. */
+export function readScenarios(dir = join(root, 'src', 'sandbox', 'scenarios')) {
+  const scenarios = {};
+  if (!existsSync(dir)) return scenarios;
+  for (const name of readdirSync(dir).sort()) {
+    const sub = join(dir, name);
+    if (!statSync(sub).isDirectory()) continue;
+    scenarios[name] = readdirSync(sub)
+      .filter((f) => /\.ya?ml$/.test(f))
+      .sort()
+      .map((file) => ({ file, text: readFileSync(join(sub, file), 'utf8') }));
+  }
+  return scenarios;
+}
+
+// The bundle's own entry: run the CLI, hand its exit code to Node, and let Node exit once stdout and stderr
+// are flushed. If something the command left behind (a keep-alive socket, a forgotten timer) would keep the
+// process alive after run() resolved, end it shortly after the output is out: run() resolving means done.
+const ENTRY = `
+import { run } from './src/main.ts';
+const flushed = (s) => new Promise((ok) => (s.writableLength === 0 ? ok() : s.write('', () => ok())));
+run(process.argv.slice(2)).then(async (code) => {
+  process.exitCode = code;
+  await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
+  setTimeout(() => process.exit(), 200).unref();
+});
+`;
+
+export async function buildBundle({ minify = true, sourcemap = false, metafile = false, outfile = BUNDLE, quiet = false } = {}) {
+  const started = performance.now();
+  mkdirSync(dirname(outfile), { recursive: true });
+  const scenarios = readScenarios();
+  const result = await build({
+    stdin: { contents: ENTRY, resolveDir: root, sourcefile: 'entry.ts', loader: 'ts' },
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node24',
+    minify,
+    keepNames: false,
+    sourcemap: sourcemap ? 'linked' : false,
+    legalComments: 'none',
+    metafile,
+    logLevel: quiet ? 'error' : 'warning',
+    // client-node, yargs and friends ship ESM that reads import.meta.url (createRequire, locale files).
+    banner: { js: 'var __sts_import_meta_url=require("node:url").pathToFileURL(__filename).href;' },
+    define: {
+      'import.meta.url': '__sts_import_meta_url',
+      'import.meta.filename': '__filename',
+      'import.meta.dirname': '__dirname',
+      __STS_SCENARIOS__: JSON.stringify(scenarios),
+    },
+  });
+  if (metafile) writeFileSync(`${outfile}.meta.json`, JSON.stringify(result.metafile));
+  const ms = Math.round(performance.now() - started);
+  if (!quiet) {
+    const kib = Math.round(statSync(outfile).size / 1024);
+    const names = Object.keys(scenarios);
+    console.log(`built ${relative(process.cwd(), outfile)} (${kib} KiB, ${names.length} scenario(s)${names.length ? `: ${names.join(', ')}` : ''}) in ${ms} ms`);
+  }
+  return { outfile, ms, warnings: result.warnings };
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const args = new Set(process.argv.slice(2));
+  await buildBundle({ minify: !args.has('--no-minify'), sourcemap: args.has('--sourcemap'), metafile: args.has('--metafile') });
+}
