@@ -5,8 +5,9 @@
 //                                                  plus dist/kubectl-sts_inspect-linux-x64.tar.gz and its sha256
 //   node scripts/package.mjs --target linux-arm64,win-x64   other platforms (node-<os>-<arch> from npm, cached)
 //   node scripts/package.mjs --target all          every platform whose Node binary can be had (see TARGETS)
-//   node scripts/package.mjs --krew                also write dist/krew-manifest.yaml with the archives' sha256
-//   --no-code-cache | --snapshot | --no-archive | --output FILE   (the bench uses these for its variants)
+//   Each run that makes archives also writes dist/SHA256SUMS and dist/krew-manifest.yaml (krew-manifest.yaml
+//   with this version and the archives' sha256s); --krew writes that manifest even with --no-archive.
+//   --no-code-cache | --snapshot | --no-archive | --no-build | --output FILE   (tests and the bench use these)
 //   --node OS-ARCH=/path/to/node                   use this Node binary for a target instead of fetching one
 //
 // The binary is Node's single executable application (SEA) made by @yao-pkg/pkg's SEA mode from the esbuild
@@ -190,7 +191,7 @@ export async function writeKrewManifest(version) {
 }
 
 function parseArgs(argv) {
-  const opts = { targets: [HOST], codeCache: true, snapshot: false, archive: true, krew: false, output: undefined, nodes: {} };
+  const opts = { targets: [HOST], codeCache: true, snapshot: false, archive: true, build: true, krew: false, output: undefined, nodes: {} };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -208,6 +209,7 @@ function parseArgs(argv) {
     else if (a === '--no-code-cache') opts.codeCache = false;
     else if (a === '--snapshot') opts.snapshot = true;
     else if (a === '--no-archive') opts.archive = false;
+    else if (a === '--no-build') opts.build = false;
     else if (a === '--krew') opts.krew = true;
     else throw new Error(`unknown option ${a} (see the head of scripts/package.mjs)`);
   }
@@ -220,7 +222,8 @@ export async function main(argv) {
   const opts = parseArgs(argv);
   const started = performance.now();
   const { VERSION } = await import('../src/version.ts').catch(() => ({ VERSION: JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version }));
-  await buildBundle({ snapshot: opts.snapshot });
+  if (opts.build) await buildBundle({ snapshot: opts.snapshot });
+  else if (!existsSync(BUNDLE)) throw new Error(`${relative(root, BUNDLE)} is missing: run \`npm run build\``);
   const local = localNode();
   if (!local) throw new Error('no Node 24 here: run `npm ci` (the `node` devDependency provides it)');
   const failed = [];
@@ -252,7 +255,7 @@ export async function main(argv) {
     }
   }
   if (opts.archive) await writeSums();
-  if (opts.krew) await writeKrewManifest(VERSION);
+  if (opts.krew || opts.archive) await writeKrewManifest(VERSION);
   log(`done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   return failed.length ? 1 : 0;
 }
