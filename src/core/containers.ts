@@ -1,0 +1,41 @@
+// Which container an exec goes to, and where --file lives in it.
+
+import type { Container, Pod, StatefulSet } from './types.ts';
+
+export const DEFAULT_CONTAINER_ANNOTATION = 'kubectl.kubernetes.io/default-container';
+
+export type ContainerChoice = { ok: true; container: string; why: 'flag' | 'annotation' | 'first' } | { ok: false; error: string };
+
+/** As kubectl exec: -c, else the default-container annotation (when it names a container), else the first. */
+export function execContainer(pod: Pod, requested: string | undefined): ContainerChoice {
+  const names = (pod.spec?.containers ?? []).map((c) => c.name);
+  if (requested !== undefined) {
+    return names.includes(requested)
+      ? { ok: true, container: requested, why: 'flag' }
+      : { ok: false, error: `container "${requested}" not found in pod (has ${names.join(', ') || 'none'})` };
+  }
+  const annotated = pod.metadata.annotations?.[DEFAULT_CONTAINER_ANNOTATION];
+  if (annotated && names.includes(annotated)) return { ok: true, container: annotated, why: 'annotation' };
+  const first = names[0];
+  return first ? { ok: true, container: first, why: 'first' } : { ok: false, error: 'pod has no containers' };
+}
+
+export type FilePath = { ok: true; path: string } | { ok: false; error: string };
+
+function joinPath(dir: string, rel: string): string {
+  const clean = rel.replace(/^\.\/+/, '');
+  return `${dir.replace(/\/+$/, '')}/${clean}`;
+}
+
+/**
+ * An absolute --file as is; a relative one under the mount path of the set's first volumeClaimTemplate in
+ * the exec container (the write-ups' `visits/visits.txt` from the working directory is ambiguous).
+ */
+export function resolveFilePath(file: string, set: StatefulSet, container: Container | undefined): FilePath {
+  if (file.startsWith('/')) return { ok: true, path: file };
+  const template = set.spec?.volumeClaimTemplates?.[0]?.metadata?.name;
+  if (!template) return { ok: false, error: `relative path ${JSON.stringify(file)} needs a volumeClaimTemplate to be relative to; give an absolute path` };
+  const mount = container?.volumeMounts?.find((m) => m.name === template);
+  if (!mount) return { ok: false, error: `container "${container?.name ?? '?'}" does not mount volume "${template}"` };
+  return { ok: true, path: joinPath(mount.subPath ? mount.mountPath : mount.mountPath, file) };
+}

@@ -1,0 +1,59 @@
+// Ordinals, pod names and claim names as the StatefulSet controller derives them.
+
+import type { PersistentVolumeClaim, StatefulSet } from './types.ts';
+
+/** The ordinals a set wants: spec.ordinals.start (0 on clusters before 1.26) up to start+replicas-1. */
+export function ordinalRange(set: StatefulSet): number[] {
+  const start = set.spec?.ordinals?.start ?? 0;
+  // replicas defaults to 1 when unset, as the API server defaults it.
+  const replicas = set.spec?.replicas ?? 1;
+  return Array.from({ length: Math.max(0, replicas) }, (_, i) => start + i);
+}
+
+export function podForOrdinal(setName: string, ordinal: number): string {
+  return `${setName}-${ordinal}`;
+}
+
+/** The ordinal in a pod name `<set>-<n>`, or undefined when the name is not of that shape. */
+export function ordinalOfPod(setName: string, podName: string): number | undefined {
+  const prefix = `${setName}-`;
+  if (!podName.startsWith(prefix)) return undefined;
+  const rest = podName.slice(prefix.length);
+  return /^(0|[1-9][0-9]*)$/.test(rest) ? Number(rest) : undefined;
+}
+
+/** The claim the controller creates for a volumeClaimTemplate: `<template>-<set>-<ordinal>`. */
+export function claimForOrdinal(templateName: string, setName: string, ordinal: number): string {
+  return `${templateName}-${setName}-${ordinal}`;
+}
+
+export function volumeClaimTemplateNames(set: StatefulSet): string[] {
+  return (set.spec?.volumeClaimTemplates ?? []).map((t) => t.metadata?.name ?? '').filter((n) => n !== '');
+}
+
+export interface OrphanedClaim {
+  claim: PersistentVolumeClaim;
+  template: string;
+  ordinal: number;
+}
+
+/**
+ * Claims named `<template>-<set>-<ordinal>` whose ordinal is outside the set's range: what a scale-down
+ * leaves behind under the Retain policy (the only behaviour before 1.27).
+ */
+export function orphanedClaims(set: StatefulSet, claims: PersistentVolumeClaim[]): OrphanedClaim[] {
+  const setName = set.metadata.name ?? '';
+  const wanted = new Set(ordinalRange(set));
+  const out: OrphanedClaim[] = [];
+  for (const claim of claims) {
+    const name = claim.metadata.name ?? '';
+    for (const template of volumeClaimTemplateNames(set)) {
+      const ordinal = ordinalOfPod(setName, name.startsWith(`${template}-`) ? name.slice(template.length + 1) : '');
+      if (ordinal !== undefined && !wanted.has(ordinal)) {
+        out.push({ claim, template, ordinal });
+        break;
+      }
+    }
+  }
+  return out.sort((a, b) => a.ordinal - b.ordinal || a.template.localeCompare(b.template));
+}

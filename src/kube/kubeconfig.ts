@@ -1,0 +1,301 @@
+// Which cluster, user and namespace a command talks to, resolved exactly as kubectl resolves them:
+//   --kubeconfig (one file, must exist) > KUBECONFIG (several files; missing ones skipped) > ~/.kube/config
+//   > in-cluster (service account) > a ConfigError.
+// Several files are merged the clientcmd way: the first file that sets current-context wins, and the first
+// file that defines a cluster, user or context of a given name wins for that name (whole entries, no deep
+// merge). client-node's loadFromDefault does neither (it lets later files win current-context and throws on
+// duplicate names), so the merge happens here, on the raw YAML, and client-node only gets the result.
+// Then kubectl's overrides: --context, --cluster, --user, -n, -s, --token, --certificate-authority,
+// --insecure-skip-tls-verify, --as, --as-group.
+
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { delimiter, dirname, isAbsolute, join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { didYouMean } from '../core/suggest.ts';
+import { ConfigError } from '../errors.ts';
+import type { KubeFlags } from './flags.ts';
+
+type Entry = Record<string, unknown>;
+
+export interface MergedKubeconfig {
+  /** The files that existed and were read, in precedence order. */
+  files: string[];
+  currentContext?: string;
+  clusters: Map<string, Entry>;
+  users: Map<string, Entry>;
+  contexts: Map<string, Entry>;
+}
+
+/** The cluster as client-node's kubeconfig format names its fields. */
+export interface ResolvedCluster {
+  name: string;
+  server: string;
+  'certificate-authority'?: string;
+  'certificate-authority-data'?: string;
+  'insecure-skip-tls-verify'?: boolean;
+  'tls-server-name'?: string;
+  'proxy-url'?: string;
+}
+
+export interface ResolvedConfig {
+  /** Where the configuration came from, for messages: `kubeconfig /home/u/.kube/config`, `in-cluster config`. */
+  source: string;
+  contextName?: string;
+  cluster: ResolvedCluster;
+  /** The kubeconfig `user` entry (token, client certificate, exec plugin, auth-provider...). */
+  user: { name: string } & Entry;
+  namespace: string;
+  /** Whether the namespace was given with -n (so a missing one is the user's typo, worth checking). */
+  namespaceFromFlag: boolean;
+  impersonate: { user?: string; groups: string[] };
+}
+
+/** Files and environment, injectable so tests need no real home directory. */
+export interface ConfigSources {
+  env: NodeJS.ProcessEnv;
+  /** The file's text, or undefined when it does not exist. Other read errors throw. */
+  readFile(path: string): string | undefined;
+  home?: string;
+  /** Where the service account is mounted (tests point it elsewhere). */
+  serviceAccountDir?: string;
+}
+
+export const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
+
+export function processConfigSources(env: NodeJS.ProcessEnv = process.env): ConfigSources {
+  return {
+    env,
+    readFile(path) {
+      try {
+        return readFileSync(path, 'utf8');
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+        throw new ConfigError(`cannot read ${path}: ${(err as Error).message}`);
+      }
+    },
+    home: env.HOME || homedir(),
+  };
+}
+
+const PATH_FIELDS_CLUSTER = ['certificate-authority'];
+const PATH_FIELDS_USER = ['client-certificate', 'client-key', 'token-file'];
+
+function absolutize(entry: Entry, fields: string[], dir: string): Entry {
+  const out = { ...entry };
+  for (const f of fields) {
+    const v = out[f];
+    if (typeof v === 'string' && v !== '' && !isAbsolute(v)) out[f] = join(dir, v);
+  }
+  return out;
+}
+
+function namedEntries(list: unknown, key: string, file: string): [string, Entry][] {
+  if (list == null) return [];
+  if (!Array.isArray(list)) throw new ConfigError(`kubeconfig ${file}: "${key}s" is not a list`);
+  const out: [string, Entry][] = [];
+  for (const item of list as Entry[]) {
+    const name = item?.name;
+    if (typeof name !== 'string' || name === '') continue;
+    const body = item[key];
+    out.push([name, body && typeof body === 'object' ? (body as Entry) : {}]);
+  }
+  return out;
+}
+
+/** Merge already-read kubeconfig texts, highest precedence first. */
+export function mergeKubeconfigs(docs: { path: string; text: string }[]): MergedKubeconfig {
+  const merged: MergedKubeconfig = { files: [], clusters: new Map(), users: new Map(), contexts: new Map() };
+  for (const { path, text } of docs) {
+    let doc: Entry | null;
+    try {
+      doc = parseYaml(text) as Entry | null;
+    } catch (err) {
+      throw new ConfigError(`kubeconfig ${path}: invalid YAML: ${(err as Error).message.split('\n')[0]}`);
+    }
+    merged.files.push(path);
+    if (!doc || typeof doc !== 'object') continue; // an empty file counts as an empty config, as in kubectl
+    const dir = dirname(path);
+    const current = doc['current-context'];
+    if (merged.currentContext === undefined && typeof current === 'string' && current !== '') merged.currentContext = current;
+    for (const [name, c] of namedEntries(doc.clusters, 'cluster', path)) {
+      if (!merged.clusters.has(name)) merged.clusters.set(name, absolutize(c, PATH_FIELDS_CLUSTER, dir));
+    }
+    for (const [name, u] of namedEntries(doc.users, 'user', path)) {
+      if (!merged.users.has(name)) merged.users.set(name, absolutize(u, PATH_FIELDS_USER, dir));
+    }
+    for (const [name, c] of namedEntries(doc.contexts, 'context', path)) {
+      if (!merged.contexts.has(name)) merged.contexts.set(name, c);
+    }
+  }
+  return merged;
+}
+
+/** The kubeconfig files to read, in precedence order, and whether they must exist. */
+export function kubeconfigPaths(flags: Pick<KubeFlags, 'kubeconfig'>, src: ConfigSources): { paths: string[]; explicit: boolean } {
+  if (flags.kubeconfig) return { paths: [flags.kubeconfig], explicit: true };
+  const env = src.env.KUBECONFIG;
+  if (env) {
+    const seen = new Set<string>();
+    const paths = env.split(delimiter).filter((p) => p !== '' && !seen.has(p) && seen.add(p));
+    return { paths, explicit: false };
+  }
+  return { paths: src.home ? [join(src.home, '.kube', 'config')] : [], explicit: false };
+}
+
+export function loadKubeconfig(flags: Pick<KubeFlags, 'kubeconfig'>, src: ConfigSources): MergedKubeconfig {
+  const { paths, explicit } = kubeconfigPaths(flags, src);
+  const docs: { path: string; text: string }[] = [];
+  for (const path of paths) {
+    const text = src.readFile(path);
+    if (text === undefined) {
+      if (explicit) throw new ConfigError(`kubeconfig ${path} does not exist (--kubeconfig)`);
+      continue;
+    }
+    docs.push({ path, text });
+  }
+  return mergeKubeconfigs(docs);
+}
+
+function isEmpty(m: MergedKubeconfig): boolean {
+  return m.files.length === 0 || (m.clusters.size === 0 && m.users.size === 0 && m.contexts.size === 0 && !m.currentContext);
+}
+
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' && v !== '' ? v : undefined;
+}
+
+function strList(v: unknown): string[] {
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+}
+
+function applyClusterOverrides(base: ResolvedCluster, flags: KubeFlags): ResolvedCluster {
+  const c: ResolvedCluster = { ...base };
+  if (flags.server) c.server = flags.server.replace(/\/+$/, '');
+  // As clientcmd: --insecure-skip-tls-verify or --certificate-authority replace the CA settings wholesale, so
+  // a kubeconfig CA does not clash with an insecure override.
+  if (flags.insecureSkipTlsVerify || flags.certificateAuthority) {
+    delete c['certificate-authority-data'];
+    delete c['certificate-authority'];
+    c['insecure-skip-tls-verify'] = !!flags.insecureSkipTlsVerify;
+    if (flags.certificateAuthority) c['certificate-authority'] = flags.certificateAuthority;
+  }
+  return c;
+}
+
+function applyUserOverrides(base: { name: string } & Entry, flags: KubeFlags): { name: string } & Entry {
+  if (!flags.token) return base;
+  // An explicit token is the credential; other mechanisms would only run (exec plugins) to be overridden.
+  const { exec: _e, 'auth-provider': _a, 'token-file': _t, username: _u, password: _p, ...rest } = base;
+  return { ...rest, name: base.name, token: flags.token };
+}
+
+function impersonation(user: Entry, flags: KubeFlags): ResolvedConfig['impersonate'] {
+  const u = flags.as ?? str(user.as);
+  const groups = flags.asGroup && flags.asGroup.length > 0 ? flags.asGroup : strList(user['as-groups']);
+  return { ...(u ? { user: u } : {}), groups };
+}
+
+/** In-cluster configuration, when running in a pod with a service account and no kubeconfig. */
+function inCluster(flags: KubeFlags, src: ConfigSources): ResolvedConfig | undefined {
+  const host = src.env.KUBERNETES_SERVICE_HOST;
+  const port = src.env.KUBERNETES_SERVICE_PORT;
+  const dir = src.serviceAccountDir ?? SERVICE_ACCOUNT_DIR;
+  const tokenFile = join(dir, 'token');
+  if (!host || !port || src.readFile(tokenFile) === undefined) return undefined;
+  const hostPart = host.includes(':') ? `[${host}]` : host;
+  const ns = src.readFile(join(dir, 'namespace'))?.trim();
+  const caFile = join(dir, 'ca.crt');
+  const cluster = applyClusterOverrides(
+    { name: 'in-cluster', server: `https://${hostPart}:${port}`, ...(src.readFile(caFile) !== undefined ? { 'certificate-authority': caFile } : {}) },
+    flags,
+  );
+  const user = applyUserOverrides({ name: 'in-cluster', 'token-file': tokenFile }, flags);
+  return {
+    source: 'in-cluster config',
+    cluster,
+    user,
+    namespace: flags.namespace || ns || 'default',
+    namespaceFromFlag: !!flags.namespace,
+    impersonate: impersonation(user, flags),
+  };
+}
+
+function describeFiles(m: MergedKubeconfig): string {
+  return m.files.length === 1 ? `kubeconfig ${m.files[0]}` : `kubeconfig ${m.files.join(delimiter)}`;
+}
+
+/** Resolve the flags against the kubeconfig files (or in-cluster config) into one cluster, user and namespace. */
+export function resolveConfig(flags: KubeFlags, src: ConfigSources): ResolvedConfig {
+  const merged = loadKubeconfig(flags, src);
+  if (isEmpty(merged) && !flags.server) {
+    const ic = inCluster(flags, src);
+    if (ic) return ic;
+    const tried = kubeconfigPaths(flags, src).paths;
+    throw new ConfigError(
+      `no kubeconfig: ${tried.length ? `${tried.join(delimiter)} ${tried.length === 1 ? 'does' : 'do'} not exist or ${tried.length === 1 ? 'is' : 'are'} empty` : 'no home directory'}, and not running in a cluster; use --kubeconfig or set KUBECONFIG`,
+    );
+  }
+  return resolveMerged(merged, flags);
+}
+
+export function resolveMerged(merged: MergedKubeconfig, flags: KubeFlags): ResolvedConfig {
+  const source = describeFiles(merged);
+  const contextName = flags.context || merged.currentContext;
+  let context: Entry = {};
+  if (contextName) {
+    const found = merged.contexts.get(contextName);
+    if (!found) {
+      throw new ConfigError(`context "${contextName}" not found in ${source}${didYouMean(contextName, [...merged.contexts.keys()])}`);
+    }
+    context = found;
+  }
+
+  const clusterName = flags.cluster || str(context.cluster);
+  let clusterEntry: Entry = {};
+  if (clusterName) {
+    const found = merged.clusters.get(clusterName);
+    if (!found) {
+      const how = flags.cluster ? '' : ` (named by context "${contextName}")`;
+      throw new ConfigError(`cluster "${clusterName}"${how} not found in ${source}${didYouMean(clusterName, [...merged.clusters.keys()])}`);
+    }
+    clusterEntry = found;
+  }
+
+  const userName = flags.user || str(context.user);
+  let userEntry: Entry = {};
+  if (userName) {
+    const found = merged.users.get(userName);
+    if (!found) {
+      const how = flags.user ? '' : ` (named by context "${contextName}")`;
+      throw new ConfigError(`user "${userName}"${how} not found in ${source}${didYouMean(userName, [...merged.users.keys()])}`);
+    }
+    userEntry = found;
+  }
+
+  const cluster = applyClusterOverrides(
+    {
+      ...(clusterEntry as Omit<ResolvedCluster, 'name' | 'server'>),
+      name: clusterName ?? 'cluster',
+      server: (str(clusterEntry.server) ?? '').replace(/\/+$/, ''),
+    },
+    flags,
+  );
+  if (!cluster.server) {
+    if (!contextName && !flags.server) {
+      throw new ConfigError(`no current context in ${source}: use --context${merged.contexts.size ? ` (contexts: ${[...merged.contexts.keys()].join(', ')})` : ''}`);
+    }
+    throw new ConfigError(`no server for cluster "${cluster.name}" in ${source}; use --server`);
+  }
+  const user = applyUserOverrides({ ...userEntry, name: userName ?? 'user' }, flags);
+  return {
+    source,
+    ...(contextName ? { contextName } : {}),
+    cluster,
+    user,
+    namespace: flags.namespace || str(context.namespace) || 'default',
+    namespaceFromFlag: !!flags.namespace,
+    impersonate: impersonation(user, flags),
+  };
+}
