@@ -1,5 +1,149 @@
+// `kubectl sts-inspect [NAME]`: flags -> options (complete, validate) -> run -> render -> exit code.
+// Output goes to the injected streams; errors are thrown typed and main.ts maps them to exit codes.
+
+import { PartialError, UsageError } from '../../errors.ts';
+import type { KubeClient, ClientOptions } from '../../kube/client.ts';
+import { parseRequestTimeout } from '../../kube/duration.ts';
+import type { KubeFlags } from '../../kube/flags.ts';
+import { processConfigSources, resolveConfig, type ConfigSources, type ResolvedConfig } from '../../kube/kubeconfig.ts';
+import { colorEnabled, type ColorMode } from '../../ui/color.ts';
 import type { IO } from '../../ui/io.ts';
-export async function inspectCommand(_argv: Record<string, unknown>, io: IO): Promise<number> {
-  io.stderr.write('inspect: not built yet\n');
-  return 1;
+import { startProgress } from '../../ui/spinner.ts';
+import { failedReads } from '../../core/inspection.ts';
+import { renderInspection, renderList, type OutputFormat } from './render.ts';
+import { inspectStatefulSet, listStatefulSets } from './run.ts';
+
+export interface InspectArgs extends KubeFlags {
+  name?: string;
+  file?: string;
+  maxBytes?: number;
+  container?: string;
+  clusterDomain?: string;
+  concurrency?: number;
+  output?: string;
+  headers?: boolean;
+  color?: string;
+}
+
+/** What a test may swap: the client factory, the kubeconfig sources, the clock. */
+export interface InspectDeps {
+  createClient?(cfg: ResolvedConfig, opts: ClientOptions): Promise<KubeClient>;
+  configSources?: ConfigSources;
+  now?(): number;
+}
+
+/** When no --request-timeout bounds it, one exec may not hang the whole table forever. */
+export const DEFAULT_EXEC_TIMEOUT_MS = 30_000;
+
+export interface CompleteOptions {
+  name?: string;
+  format: OutputFormat;
+  headers: boolean;
+  color: ColorMode;
+  file?: string;
+  maxBytes: number;
+  container?: string;
+  clusterDomain: string;
+  concurrency: number;
+  requestTimeoutMs: number;
+  allNamespaces: boolean;
+  selector?: string;
+}
+
+function positiveInt(value: unknown, flag: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} must be a whole number of at least 1, got ${JSON.stringify(value)}`);
+  return n;
+}
+
+/** Fill in defaults and check the flags together, before anything touches a cluster. */
+export function completeOptions(argv: InspectArgs): CompleteOptions {
+  const output = argv.output ?? '';
+  const formats: Record<string, OutputFormat> = { '': 'table', table: 'table', wide: 'wide', json: 'json', yaml: 'yaml' };
+  const format = formats[output];
+  if (!format) throw new UsageError(`unknown output format ${JSON.stringify(output)}: use -o wide, -o json or -o yaml`);
+  const color = (argv.color ?? 'auto') as ColorMode;
+  if (!['auto', 'always', 'never'].includes(color)) throw new UsageError(`--color must be auto, always or never`);
+  const name = argv.name === '' ? undefined : argv.name;
+  if (name !== undefined && argv.selector) throw new UsageError('a NAME and -l/--selector cannot be used together');
+  if (name !== undefined && argv.allNamespaces) throw new UsageError('a NAME cannot be looked up across all namespaces (-A); use -n');
+  if (name === undefined && argv.file !== undefined) throw new UsageError('--file needs a StatefulSet NAME');
+  if (name === undefined && argv.container !== undefined) throw new UsageError('-c/--container needs a StatefulSet NAME');
+  if (argv.file === '') throw new UsageError('--file needs a path');
+  const clusterDomain = (argv.clusterDomain ?? 'cluster.local').trim();
+  if (!clusterDomain) throw new UsageError('--cluster-domain cannot be empty');
+  return {
+    ...(name !== undefined ? { name } : {}),
+    format,
+    headers: argv.headers ?? true,
+    color,
+    ...(argv.file !== undefined ? { file: argv.file } : {}),
+    maxBytes: positiveInt(argv.maxBytes, '--max-bytes', 256),
+    ...(argv.container !== undefined ? { container: argv.container } : {}),
+    clusterDomain,
+    concurrency: positiveInt(argv.concurrency, '--concurrency', 10),
+    requestTimeoutMs: parseRequestTimeout(argv.requestTimeout),
+    allNamespaces: !!argv.allNamespaces,
+    ...(argv.selector ? { selector: argv.selector } : {}),
+  };
+}
+
+export async function inspectCommand(argv: InspectArgs, io: IO, deps: InspectDeps = {}): Promise<number> {
+  const opts = completeOptions(argv);
+  const cfg = resolveConfig(argv, deps.configSources ?? processConfigSources(io.env));
+  const debug = !!io.env.STS_INSPECT_DEBUG;
+  const clientOpts: ClientOptions = {
+    requestTimeoutMs: opts.requestTimeoutMs,
+    ...(debug ? { onRequest: (method: string, path: string) => void io.stderr.write(`debug: ${method} ${path}\n`) } : {}),
+  };
+  const createClient = deps.createClient ?? (async (c: ResolvedConfig, o: ClientOptions) => (await import('../../kube/client.ts')).createKubeClient(c, o));
+  const client = await createClient(cfg, clientOpts);
+
+  const human = opts.format === 'table' || opts.format === 'wide';
+  const color = human && colorEnabled(opts.color, io.stdout, io.env);
+  const progress = await startProgress(io.stderr, human && !!io.stdout.isTTY && !debug, 'Inspecting...');
+  const now = deps.now ?? Date.now;
+
+  if (opts.name === undefined) {
+    let report;
+    try {
+      report = await listStatefulSets(client, { ...(opts.allNamespaces ? {} : { namespace: cfg.namespace }), ...(opts.selector ? { selector: opts.selector } : {}), now });
+    } finally {
+      progress.stop();
+    }
+    for (const w of report.warnings) io.stderr.write(`warning: ${w}\n`);
+    if (report.items.length === 0 && human) {
+      io.stderr.write(opts.allNamespaces ? 'No StatefulSets found.\n' : `No StatefulSets found in ${cfg.namespace} namespace.\n`);
+      return 0;
+    }
+    io.stdout.write(renderList(report, { format: opts.format, headers: opts.headers, color, allNamespaces: opts.allNamespaces }));
+    return 0;
+  }
+
+  let report;
+  try {
+    report = await inspectStatefulSet(client, {
+      namespace: cfg.namespace,
+      name: opts.name,
+      ...(opts.file !== undefined ? { file: opts.file } : {}),
+      maxBytes: opts.maxBytes,
+      ...(opts.container !== undefined ? { container: opts.container } : {}),
+      clusterDomain: opts.clusterDomain,
+      concurrency: opts.concurrency,
+      execTimeoutMs: opts.requestTimeoutMs || DEFAULT_EXEC_TIMEOUT_MS,
+      now,
+      onProgress: (m) => progress.update(m),
+    });
+  } finally {
+    progress.stop();
+  }
+  for (const w of report.warnings) io.stderr.write(`warning: ${w}\n`);
+  io.stdout.write(renderInspection(report, { format: opts.format, headers: opts.headers, color }));
+  const failed = failedReads(report);
+  if (failed > 0) {
+    const total = report.ordinals.filter((r) => r.inRange).length;
+    throw new PartialError(`could not read ${opts.file} from ${failed} of ${total} pod${total === 1 ? '' : 's'} (see the FILE column)`);
+  }
+  return 0;
 }

@@ -1,0 +1,175 @@
+// The documented, versioned shape of `-o json` / `-o yaml`. Scripts rely on it: add fields freely, but
+// rename or remove one only with a new apiVersion. Absent knowledge is `null`, never a missing key.
+// test/fixtures/inspect/report.example.json is a complete example and README shows this file.
+
+export const INSPECT_API_VERSION = 'sts-inspect.dev/v1';
+
+/** `kubectl sts-inspect NAME -o json` */
+export interface InspectReport {
+  apiVersion: typeof INSPECT_API_VERSION;
+  kind: 'StatefulSetInspection';
+  /** When the report was computed (RFC 3339); ages are relative to it. */
+  generatedAt: string;
+  statefulSet: StatefulSetHeader;
+  /** The --file request, or null without --file. */
+  file: { path: string; maxBytes: number } | null;
+  /** One row per ordinal from spec.ordinals.start to start+replicas-1, then pods outside that range. */
+  ordinals: OrdinalRow[];
+  /** Claims `<template>-<set>-<ordinal>` whose ordinal is outside the range (left by a scale-down). */
+  orphanedClaims: OrphanedClaimRow[];
+  /** Lookups that failed without failing the report (e.g. events forbidden); also printed on stderr. */
+  warnings: string[];
+}
+
+export interface StatefulSetHeader {
+  name: string;
+  namespace: string;
+  createdAt: string | null;
+  age: string;
+  replicas: {
+    desired: number;
+    ready: number;
+    current: number;
+    updated: number;
+    /** null on clusters without status.availableReplicas (before 1.22). */
+    available: number | null;
+  };
+  ordinalsStart: number;
+  selector: string;
+  podManagementPolicy: string;
+  updateStrategy: {
+    type: string;
+    /** RollingUpdate only; null for OnDelete. */
+    partition: number | null;
+    /** RollingUpdate only; null when unset (or the cluster predates the field). */
+    maxUnavailable: number | string | null;
+  };
+  revisions: {
+    current: string | null;
+    update: string | null;
+    /** ControllerRevision numbers, when the revisions could be listed. */
+    currentNumber: number | null;
+    updateNumber: number | null;
+  };
+  /** null when the cluster does not report the field (before 1.27): claims are then always retained. */
+  pvcRetentionPolicy: { whenDeleted: string; whenScaled: string } | null;
+  governingService: {
+    name: string | null;
+    /** headless: per-pod DNS works; not-headless / missing / unset: it does not; unknown: could not be read. */
+    state: 'headless' | 'not-headless' | 'missing' | 'unset' | 'unknown';
+  };
+  helmRelease: { name: string; namespace: string | null; chart: string | null } | null;
+  volumeClaimTemplates: string[];
+}
+
+export interface OrdinalRow {
+  ordinal: number;
+  pod: string;
+  /** false for a pod whose ordinal is outside the wanted range (a scale-down in progress). */
+  inRange: boolean;
+  /** true when no pod exists for this ordinal; the pod fields below are then null. */
+  missing: boolean;
+  /** kubectl's STATUS column: Running, Pending, ContainerCreating, CrashLoopBackOff, Terminating... */
+  status: string | null;
+  ready: { ready: number; total: number } | null;
+  restarts: number | null;
+  lastRestartAt: string | null;
+  createdAt: string | null;
+  age: string | null;
+  node: string | null;
+  podIP: string | null;
+  revision: { name: string | null; mark: 'update' | 'current' | 'other' | 'unknown' } | null;
+  /** One per volumeClaimTemplate, in template order. */
+  claims: ClaimRow[];
+  dns: {
+    name: string;
+    /** false when the governing service is missing or not headless: the name will not resolve. */
+    resolvable: boolean;
+    caveat: string | null;
+  };
+  containers: ContainerRow[];
+  /** The --file read, or null without --file. */
+  file: FileRead | null;
+}
+
+export interface ClaimRow {
+  template: string;
+  name: string;
+  /** false when the claim does not exist (yet); null when claims could not be listed. */
+  exists: boolean | null;
+  status: string | null;
+  capacity: string | null;
+  storageClass: string | null;
+  /** Short forms: RWO, ROX, RWX, RWOP. */
+  accessModes: string[];
+  volume: string | null;
+}
+
+export interface ContainerRow {
+  name: string;
+  ready: boolean | null;
+  restartCount: number | null;
+  /** running, waiting:<reason>, terminated:<reason>, or null without status. */
+  state: string | null;
+  lastTermination: { reason: string; exitCode: number | null; finishedAt: string | null } | null;
+  probes: ProbeRow[];
+}
+
+export interface ProbeRow {
+  kind: 'liveness' | 'readiness' | 'startup';
+  /** `http-get :8080/ every 5s`, `tcp :5432 every 10s, delay 5s`, `exec [cat /tmp/ok] every 10s` */
+  phrase: string;
+  /** ready / not ready (readiness), started / not started (startup), ok / running, N restarts / not running (liveness). */
+  state: string;
+  healthy: boolean | null;
+  /** The latest `Unhealthy` event of this probe for this pod, when events could be read. */
+  lastFailure: { message: string; at: string | null; count: number } | null;
+}
+
+export interface FileRead {
+  /** The absolute path read (a relative --file resolved against the first volumeClaimTemplate mount). */
+  path: string | null;
+  container: string | null;
+  /** true when the content was read; false with `error` set otherwise. */
+  ok: boolean;
+  /** UTF-8 text cut at maxBytes; null for binary content or on error. */
+  content: string | null;
+  binary: boolean;
+  bytesRead: number;
+  /** true when the file holds more than maxBytes bytes. */
+  truncated: boolean;
+  error: string | null;
+}
+
+export interface OrphanedClaimRow {
+  name: string;
+  template: string;
+  ordinal: number;
+  status: string | null;
+  capacity: string | null;
+  volume: string | null;
+  /** Why it is still there, e.g. `whenScaled: Retain` or `cluster < 1.27: claims are always retained`. */
+  reason: string;
+}
+
+/** `kubectl sts-inspect -o json` without NAME. */
+export interface StatefulSetListReport {
+  apiVersion: typeof INSPECT_API_VERSION;
+  kind: 'StatefulSetInspectionList';
+  generatedAt: string;
+  items: StatefulSetListItem[];
+  warnings: string[];
+}
+
+export interface StatefulSetListItem {
+  namespace: string;
+  name: string;
+  createdAt: string | null;
+  age: string;
+  replicas: { desired: number; ready: number; updated: number };
+  podManagementPolicy: string;
+  updateStrategy: string;
+  revisions: { current: string | null; update: string | null };
+  governingService: { name: string | null; state: 'headless' | 'not-headless' | 'missing' | 'unset' | 'unknown' };
+  volumeClaimTemplates: string[];
+}
