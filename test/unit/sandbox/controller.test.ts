@@ -12,7 +12,7 @@ import { R } from '../../../src/sandbox/resources.ts';
 import { Store, type KObject, type WatchEvent } from '../../../src/sandbox/store.ts';
 import controllerRevisions from '../../../../shared/fixtures/real-k8s-1.20/objects/controllerrevisions.json' with { type: 'json' };
 
-type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Any = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 interface FakeKubeletOptions {
   readyAfterMs?: number;
