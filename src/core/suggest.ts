@@ -1,22 +1,22 @@
-// "did you mean" for mistyped names: Damerau-free Levenshtein distance, small enough to be a typo.
+// "did you mean" for mistyped names: optimal-string-alignment distance (a swap of two neighbours is one
+// edit, so `wbe` is one edit from `web`), small enough to be a typo.
 
 export function editDistance(a: string, b: string): number {
-  const prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
   for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0]!;
-    prev[0] = i;
     for (let j = 1; j <= b.length; j++) {
-      const tmp = prev[j]!;
-      prev[j] = Math.min(prev[j]! + 1, prev[j - 1]! + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = tmp;
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2]![j - 2]! + 1);
+      d[i]![j] = v;
     }
   }
-  return prev[b.length]!;
+  return d[a.length]![b.length]!;
 }
 
 /** Up to `max` candidates close to `name`: a prefix/substring match, or within a third of its length in edits. */
 export function closeNames(name: string, candidates: string[], max = 3): string[] {
-  const limit = Math.max(2, Math.floor(name.length / 3));
+  const limit = Math.max(1, Math.floor(name.length / 3));
   return candidates
     .map((c) => ({ c, d: c.includes(name) || name.includes(c) ? 0.5 : editDistance(name, c) }))
     .filter((x) => x.c !== name && x.d <= limit)
@@ -25,7 +25,7 @@ export function closeNames(name: string, candidates: string[], max = 3): string[
     .map((x) => x.c);
 }
 
-/** ` (did you mean "web"?)` or an empty string. */
+/** `; did you mean "web"?` or an empty string. */
 export function didYouMean(name: string, candidates: string[]): string {
   const close = closeNames(name, candidates);
   if (close.length === 0) return '';
