@@ -57,13 +57,19 @@ function nodeVersionOf(bin) {
   }
 }
 
-/** The Node 24 that runs here: the `node` devDependency (a real binary), else this process if it is 24. */
+/**
+ * The Node 24 that runs here: the `node` devDependency (a real binary, when npm ran its install script), else
+ * this process if it is 24, else node-<host>@<that devDependency's version> fetched from npm into .cache/.
+ */
 function localNode() {
   for (const bin of [join(root, 'node_modules', 'node', 'bin', 'node'), process.execPath]) {
     const version = existsSync(bin) ? nodeVersionOf(bin) : undefined;
     if (version?.startsWith('24.')) return { bin, version };
   }
-  return undefined;
+  const wanted = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).devDependencies?.node?.replace(/^[^\d]*/, '');
+  if (!wanted || !TARGETS[HOST]) return undefined;
+  const bin = fetchNode(HOST, wanted);
+  return { bin, version: nodeVersionOf(bin) ?? wanted };
 }
 
 /** The Node binary of an npm package node-<os>-<arch>@version, unpacked once into .cache/node/. */
@@ -225,7 +231,7 @@ export async function main(argv) {
   if (opts.build) await buildBundle({ snapshot: opts.snapshot });
   else if (!existsSync(BUNDLE)) throw new Error(`${relative(root, BUNDLE)} is missing: run \`npm run build\``);
   const local = localNode();
-  if (!local) throw new Error('no Node 24 here: run `npm ci` (the `node` devDependency provides it)');
+  if (!local) throw new Error('no Node 24 binary for this platform (the `node` devDependency, or node-<os>-<arch> from npm)');
   const failed = [];
   for (const target of opts.targets) {
     const t0 = performance.now();
@@ -260,7 +266,13 @@ export async function main(argv) {
   return failed.length ? 1 : 0;
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
+if (process.argv[1] === fileURLToPath(import.meta.url) && Number(process.versions.node.split('.')[0]) < 24) {
+  // pkg's SEA mode needs Node >= 22 to run, and the blob must be made by the Node it is injected into.
+  const local = localNode();
+  if (!local) throw new Error(`this is Node ${process.version}, and no Node 24 was found or fetched`);
+  const r = spawnSync(local.bin, [fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: 'inherit' });
+  process.exitCode = r.status ?? 1;
+} else if (process.argv[1] === fileURLToPath(import.meta.url)) {
   main(process.argv.slice(2)).then(
     (code) => (process.exitCode = code),
     (err) => {
