@@ -417,6 +417,45 @@ describe('StatefulSet controller (bare store)', () => {
     expect(revs).toEqual([3, 4]);
   });
 
+  it('OrderedReady makes no progress while a lower ordinal is unhealthy; a Failed pod is replaced', async () => {
+    const c = cluster();
+    c.store.create(R.statefulsets, statefulSet('web'));
+    await c.until('ready', c.settled('web', 3));
+    const setReady = (name: string, ready: boolean, phase = 'Running') => {
+      const p = c.store.get(R.pods, 'demo', name) as Any;
+      p.status = { ...p.status, phase, conditions: [{ type: 'Ready', status: ready ? 'True' : 'False' }] };
+      c.store.update(R.pods, p, { subresource: 'status' });
+    };
+    setReady('web-0', false);
+    c.store.delete(R.pods, 'demo', 'web-2');
+    await c.until('web-2 gone', () => c.pods().length === 2);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(c.pods().map((p) => p.metadata.name)).toEqual(['web-0', 'web-1']);
+    setReady('web-0', true);
+    await c.until('web-2 back', c.settled('web', 3));
+
+    const uid = c.pods()[1]!.metadata.uid;
+    setReady('web-1', false, 'Failed');
+    await c.until('web-1 replaced', () => c.pods()[1]?.metadata.uid !== uid && c.settled('web', 3)());
+    const events = c.store.list(R.events, 'demo').items.map((e: Any) => e.message);
+    expect(events).toContain('delete Pod web-1 in StatefulSet web successful');
+  });
+
+  it('records FailedCreate while a claim of the ordinal is still being deleted, and creates once it is gone', async () => {
+    const c = cluster();
+    c.store.create(R.pvcs, { metadata: { name: 'data-web-0', namespace: 'demo', finalizers: ['kubernetes.io/pvc-protection'] }, spec: {} });
+    c.store.delete(R.pvcs, 'demo', 'data-web-0');
+    c.store.create(R.statefulsets, statefulSet('web', { replicas: 1 }));
+    const failed = 'Warning FailedCreate create Pod web-0 in StatefulSet web failed error: pvc data-web-0 is being deleted';
+    const events = () => c.store.list(R.events, 'demo').items.map((e: Any) => `${e.type} ${e.reason} ${e.message}`);
+    await c.until('FailedCreate', () => events().includes(failed));
+    expect(c.pods()).toHaveLength(0);
+    const pvc = c.store.get(R.pvcs, 'demo', 'data-web-0')!;
+    pvc.metadata.finalizers = [];
+    c.store.update(R.pvcs, pvc);
+    await c.until('created after retry', c.settled('web', 1));
+  });
+
   it('honours spec.ordinals.start', async () => {
     const c = cluster();
     c.store.create(R.statefulsets, statefulSet('web', { replicas: 2, ordinals: { start: 5 } }));
