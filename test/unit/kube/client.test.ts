@@ -3,7 +3,8 @@
 // typed errors, timeouts, TLS failures, exec capture and truncation.
 
 import { once } from 'node:events';
-import { createServer, type IncomingMessage, type Server } from 'node:https';
+import type { IncomingMessage } from 'node:http';
+import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';

@@ -90,7 +90,7 @@ describe('kubeconfig files, merged as kubectl merges them', () => {
     ['--certificate-authority replaces the CA and the insecure flag', { certificateAuthority: '/tmp/ca.pem' }, { 'insecure-skip-tls-verify': false, 'certificate-authority': '/tmp/ca.pem' }],
   ])('%s', (_, flags, want) => {
     const cfg = resolveConfig(flags, sources(files, { KUBECONFIG: '/k/a.yaml' }));
-    for (const [k, v] of Object.entries(want)) expect((cfg.cluster as Record<string, unknown>)[k]).toEqual(v);
+    for (const [k, v] of Object.entries(want)) expect((cfg.cluster as unknown as Record<string, unknown>)[k]).toEqual(v);
   });
 
   it.each<[string, KubeFlags, { user?: string; groups: string[] }]>([
