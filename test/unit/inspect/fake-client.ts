@@ -110,7 +110,7 @@ export class FakeClient implements KubeClient {
       stdout: stdout.subarray(0, o.maxBytes),
       stderr: a.stderr ?? Buffer.alloc(0),
       truncated: a.truncated ?? stdout.length > o.maxBytes,
-      exitCode: a.exitCode ?? 0,
+      exitCode: a.exitCode === undefined ? 0 : a.exitCode,
       ...(a.status ? { status: a.status } : {}),
     };
   }

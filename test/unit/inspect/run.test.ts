@@ -1,0 +1,243 @@
+import { describe, expect, it } from 'vitest';
+import { AuthError, NotFoundError, UsageError } from '../../../src/errors.ts';
+import { errorForStatus } from '../../../src/kube/errors.ts';
+import { inspectStatefulSet, listStatefulSets, type InspectOptions } from '../../../src/commands/inspect/run.ts';
+import { demoState, FakeClient, fixture, type FakeState } from './fake-client.ts';
+
+const NOW = Date.parse('2026-11-21T09:00:00Z');
+const base: InspectOptions = { namespace: 'demo', name: 'web', maxBytes: 256, clusterDomain: 'cluster.local', concurrency: 10, execTimeoutMs: 5000, now: () => NOW };
+
+/** The demo set scaled to n replicas, with n running pods and claims. */
+function scaled(n: number): FakeState {
+  const s = demoState();
+  const podTemplate = s.pods[0];
+  const pvcTemplate = s.pvcs[0];
+  s.statefulsets[0].spec.replicas = n;
+  s.pods = Array.from({ length: n }, (_, i) => {
+    const p = structuredClone(podTemplate);
+    p.metadata.name = `web-${i}`;
+    return p;
+  });
+  s.pvcs = Array.from({ length: n }, (_, i) => {
+    const c = structuredClone(pvcTemplate);
+    c.metadata.name = `data-web-${i}`;
+    return c;
+  });
+  return s;
+}
+
+describe('cost: a constant number of API calls', () => {
+  it.each([1, 3, 30])('%d replicas: 6 API calls, one exec per pod', async (n) => {
+    const c = new FakeClient(scaled(n));
+    const r = await inspectStatefulSet(c, { ...base, file: 'visits.txt' });
+    expect(r.ordinals).toHaveLength(n);
+    expect(c.calls.filter((x) => !x.startsWith('EXEC'))).toEqual([
+      'GET /apis/apps/v1/namespaces/demo/statefulsets/web',
+      'LIST /api/v1/namespaces/demo/persistentvolumeclaims',
+      'LIST /api/v1/namespaces/demo/events f=involvedObject.kind=Pod,type=Warning',
+      'LIST /api/v1/namespaces/demo/pods l=app=web',
+      'GET /api/v1/namespaces/demo/services/web',
+      'LIST /apis/apps/v1/namespaces/demo/controllerrevisions l=app=web',
+    ]);
+    expect(c.execs).toHaveLength(n);
+  });
+
+  it('execs run in parallel, at most --concurrency at a time', async () => {
+    const c = new FakeClient(scaled(12));
+    let running = 0;
+    let peak = 0;
+    c.exec = async (o) => {
+      running++;
+      peak = Math.max(peak, running);
+      await new Promise((r) => setTimeout(r, 10));
+      running--;
+      return { stdout: Buffer.from(o.pod), stderr: Buffer.alloc(0), exitCode: 0, truncated: false };
+    };
+    await inspectStatefulSet(c, { ...base, file: '/data/visits.txt', concurrency: 3 });
+    expect(peak).toBe(3);
+  });
+});
+
+describe('rows', () => {
+  it('the fixture set: three ordinals with claims, DNS and probes', async () => {
+    const r = await inspectStatefulSet(new FakeClient(), { ...base, file: 'visits.txt' });
+    expect(r.ordinals.map((o) => [o.pod, o.status, o.claims[0]!.name, o.claims[0]!.status, o.dns.name, o.file?.content])).toEqual([
+      ['web-0', 'Running', 'data-web-0', 'Bound', 'web-0.web.demo.svc.cluster.local', 'content of web-0\n'],
+      ['web-1', 'Running', 'data-web-1', 'Bound', 'web-1.web.demo.svc.cluster.local', 'content of web-1\n'],
+      ['web-2', 'Running', 'data-web-2', 'Bound', 'web-2.web.demo.svc.cluster.local', 'content of web-2\n'],
+    ]);
+    expect(r.ordinals[0]!.containers[0]!.probes).toEqual([
+      { kind: 'readiness', phrase: 'http-get :8080/ every 5s, delay 2s', state: 'ready', healthy: true, lastFailure: null },
+    ]);
+    expect(r.statefulSet).toMatchObject({ pvcRetentionPolicy: null, governingService: { name: 'web', state: 'headless' }, revisions: { updateNumber: 2 } });
+  });
+
+  it('a missing pod gets a row saying so', async () => {
+    const s = demoState();
+    s.pods = s.pods.filter((p) => p.metadata.name !== 'web-1');
+    const r = await inspectStatefulSet(new FakeClient(s), { ...base, file: 'visits.txt' });
+    expect(r.ordinals[1]).toMatchObject({ pod: 'web-1', missing: true, status: null, claims: [{ name: 'data-web-1', exists: true }], file: { ok: false, error: 'pod missing' } });
+  });
+
+  it('ordinals.start moves the rows, claims and DNS names', async () => {
+    const s = scaled(2);
+    s.statefulsets[0].spec.ordinals = { start: 5 };
+    s.pods.forEach((p, i) => (p.metadata.name = `web-${5 + i}`));
+    s.pvcs.forEach((c, i) => (c.metadata.name = `data-web-${5 + i}`));
+    const r = await inspectStatefulSet(new FakeClient(s), base);
+    expect(r.ordinals.map((o) => [o.ordinal, o.pod, o.missing, o.claims[0]!.exists, o.dns.name])).toEqual([
+      [5, 'web-5', false, true, 'web-5.web.demo.svc.cluster.local'],
+      [6, 'web-6', false, true, 'web-6.web.demo.svc.cluster.local'],
+    ]);
+  });
+
+  it('claims left after a scale-down are orphaned, with the reason', async () => {
+    const s = demoState();
+    s.statefulsets[0].spec.replicas = 2;
+    s.pods = s.pods.filter((p) => p.metadata.name !== 'web-2');
+    const r = await inspectStatefulSet(new FakeClient(s), base);
+    expect(r.ordinals).toHaveLength(2);
+    expect(r.orphanedClaims).toEqual([
+      { name: 'data-web-2', template: 'data', ordinal: 2, status: 'Bound', capacity: '1Gi', volume: 'pvc-ca42a2b4-da64-4751-ad5c-e9c41525ae54', reason: expect.stringContaining('cluster < 1.27') },
+    ]);
+    s.statefulsets[0].spec.persistentVolumeClaimRetentionPolicy = { whenDeleted: 'Retain', whenScaled: 'Retain' };
+    const r2 = await inspectStatefulSet(new FakeClient(s), base);
+    expect(r2.orphanedClaims[0]!.reason).toBe('kept after scale-down: persistentVolumeClaimRetentionPolicy.whenScaled is Retain');
+    expect(r2.statefulSet.pvcRetentionPolicy).toEqual({ whenDeleted: 'Retain', whenScaled: 'Retain' });
+  });
+
+  it('a pod still terminating beyond the replicas is listed after the range', async () => {
+    const s = demoState();
+    s.statefulsets[0].spec.replicas = 2;
+    s.pods[2].metadata.deletionTimestamp = '2026-11-21T08:59:50Z';
+    const r = await inspectStatefulSet(new FakeClient(s), base);
+    expect(r.ordinals.map((o) => [o.pod, o.inRange, o.status])).toEqual([['web-0', true, 'Running'], ['web-1', true, 'Running'], ['web-2', false, 'Terminating']]);
+  });
+
+  it('partition scenario: revisions marked against the update revision', async () => {
+    const s = demoState();
+    s.statefulsets = [fixture('scenarios/partition-2-after-image-change.statefulset.json')];
+    s.pods = fixture('scenarios/partition-2-after-image-change.pods.json').items;
+    const r = await inspectStatefulSet(new FakeClient(s), base);
+    expect(r.statefulSet.updateStrategy).toEqual({ type: 'RollingUpdate', partition: 2, maxUnavailable: null });
+    expect(r.ordinals.map((o) => o.revision?.mark)).toEqual(['current', 'current', 'update']);
+  });
+
+  it('a readiness failure event shows on its probe', async () => {
+    const s = demoState();
+    s.events.push({
+      reason: 'Unhealthy', type: 'Warning', message: 'Readiness probe failed: HTTP probe failed with statuscode: 503',
+      involvedObject: { kind: 'Pod', name: 'web-2', namespace: 'demo', fieldPath: 'spec.containers{web}' }, lastTimestamp: '2026-11-21T08:59:00Z', count: 4,
+      metadata: { name: 'e1', namespace: 'demo' },
+    });
+    const r = await inspectStatefulSet(new FakeClient(s), base);
+    expect(r.ordinals[2]!.containers[0]!.probes[0]!.lastFailure).toEqual({ message: 'HTTP probe failed with statuscode: 503', at: '2026-11-21T08:59:00Z', count: 4 });
+  });
+
+  it('a governing service that is not headless, or missing, makes DNS names unresolvable', async () => {
+    const s = demoState();
+    s.services[0].spec.clusterIP = '10.0.0.9';
+    let r = await inspectStatefulSet(new FakeClient(s), base);
+    expect(r.ordinals[0]!.dns).toEqual({ name: 'web-0.web.demo.svc.cluster.local', resolvable: false, caveat: 'service "web" is not headless: no per-pod DNS records' });
+    s.services = [];
+    r = await inspectStatefulSet(new FakeClient(s), { ...base, clusterDomain: 'corp.local' });
+    expect(r.ordinals[0]!.dns).toMatchObject({ name: 'web-0.web.demo.svc.corp.local', resolvable: false });
+    expect(r.statefulSet.governingService.state).toBe('missing');
+  });
+});
+
+describe('file reads', () => {
+  const run = (answer: FakeClient['execAnswer'], extra: Partial<InspectOptions> = {}) => {
+    const c = new FakeClient();
+    c.execAnswer = answer;
+    return inspectStatefulSet(c, { ...base, file: 'visits.txt', ...extra }).then((r) => ({ r, c }));
+  };
+
+  it('reads only --max-bytes (+1) with head -c', async () => {
+    const { r, c } = await run(() => ({ stdout: Buffer.from('0123456789'), exitCode: 0 }), { maxBytes: 4 });
+    expect(c.execs[0]!.command).toEqual(['head', '-c', '5', '/data/visits.txt']);
+    expect(r.ordinals[0]!.file).toMatchObject({ ok: true, content: '0123', truncated: true });
+  });
+
+  it('falls back to cat when the image has no head', async () => {
+    const { r, c } = await run((o) =>
+      o.command[0] === 'head'
+        ? { exitCode: null, status: { status: 'Failure', reason: 'InternalError', message: 'exec: "head": executable file not found in $PATH' } }
+        : { stdout: Buffer.from('9\n'), exitCode: 0 },
+    );
+    expect(c.execs.map((e) => `${e.pod} ${e.command[0]}`).sort()).toEqual(['web-0 cat', 'web-0 head', 'web-1 cat', 'web-1 head', 'web-2 cat', 'web-2 head']);
+    expect(r.ordinals[0]!.file).toMatchObject({ ok: true, content: '9\n' });
+  });
+
+  it('distroless: no head, no cat', async () => {
+    const { r } = await run((o) => ({ exitCode: null, status: { status: 'Failure', reason: 'InternalError', message: `exec: "${o.command[0]}": executable file not found in $PATH: unknown` } }));
+    expect(r.ordinals[0]!.file).toMatchObject({ ok: false, error: 'cannot read: no `cat` in container "web" (distroless image?)' });
+  });
+
+  it('exec forbidden shows in each cell', async () => {
+    const { r } = await run(() => errorForStatus('exec in pod demo/web-0 (container web)', 403, fixture('errors/403-create-pods-exec.json'), 'https://x'));
+    expect(r.ordinals[0]!.file?.error).toBe('forbidden: needs create on pods/exec in namespace demo');
+  });
+
+  it('a file missing in one pod fails only that cell', async () => {
+    const { r } = await run((o) => (o.pod === 'web-1' ? { exitCode: 1, stderr: Buffer.from('head: /data/visits.txt: No such file or directory') } : { stdout: Buffer.from('1'), exitCode: 0 }));
+    expect(r.ordinals.map((o) => o.file?.ok)).toEqual([true, false, true]);
+    expect(r.ordinals[1]!.file?.error).toBe('file not found: /data/visits.txt');
+  });
+
+  it('-c naming no container of the set is a usage error', async () => {
+    await expect(run(() => ({}), { container: 'nope' })).rejects.toThrow(new UsageError('container "nope" not found in statefulset demo/web (containers: web)'));
+  });
+});
+
+describe('failures', () => {
+  it('unknown set: names the namespace and suggests close names', async () => {
+    await expect(inspectStatefulSet(new FakeClient(), { ...base, name: 'wbe' })).rejects.toThrow(new NotFoundError('statefulset "wbe" not found in namespace "demo"; did you mean "web"?'));
+  });
+
+  it('unknown namespace', async () => {
+    await expect(inspectStatefulSet(new FakeClient(), { ...base, namespace: 'nope' })).rejects.toThrow(new NotFoundError('namespace "nope" not found'));
+  });
+
+  it('403 on the set fails, naming verb and resource', async () => {
+    const c = new FakeClient().fail(/statefulsets\/web$/, 403, fixture('errors/403-get-statefulset.json'));
+    const err = await inspectStatefulSet(c, base).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AuthError);
+    expect((err as Error).message).toBe('get statefulset demo/web: forbidden: needs get on statefulsets.apps in namespace demo');
+  });
+
+  it('403 on optional lookups (events, claims, revisions) become warnings', async () => {
+    const forbid = (resource: string) => ({ kind: 'Status', code: 403, reason: 'Forbidden', message: `${resource} is forbidden: User "dev" cannot list resource "${resource}" in API group "" in the namespace "demo"` });
+    const c = new FakeClient()
+      .fail(/\/events$/, 403, forbid('events'))
+      .fail(/\/persistentvolumeclaims$/, 403, forbid('persistentvolumeclaims'))
+      .fail(/\/controllerrevisions$/, 403, forbid('controllerrevisions'));
+    const r = await inspectStatefulSet(c, base);
+    expect(r.warnings).toEqual([
+      'list persistentvolumeclaims in demo: forbidden: needs list on persistentvolumeclaims in namespace demo (shown as unknown)',
+      'list events in demo: forbidden: needs list on events in namespace demo (shown as unknown)',
+      'list controllerrevisions in demo: forbidden: needs list on controllerrevisions in namespace demo (shown as unknown)',
+    ]);
+    expect(r.ordinals[0]!.claims[0]!.exists).toBeNull();
+    expect(r.orphanedClaims).toEqual([]);
+  });
+});
+
+describe('list without NAME', () => {
+  it('one line per set; -A lists every namespace', async () => {
+    const s = demoState();
+    const other = structuredClone(s.statefulsets[0]);
+    other.metadata.namespace = 'prod';
+    other.metadata.name = 'db';
+    s.statefulsets.push(other);
+    const c = new FakeClient(s);
+    expect((await listStatefulSets(c, { namespace: 'demo', now: () => NOW })).items.map((i) => `${i.namespace}/${i.name}`)).toEqual(['demo/web']);
+    expect((await listStatefulSets(c, { now: () => NOW })).items.map((i) => `${i.namespace}/${i.name}`)).toEqual(['demo/web', 'prod/db']);
+    expect(c.calls).toContain('LIST /apis/apps/v1/statefulsets');
+  });
+
+  it('an empty list in a missing namespace is an error, in an existing one it is not', async () => {
+    await expect(listStatefulSets(new FakeClient(), { namespace: 'nope' })).rejects.toThrow(new NotFoundError('namespace "nope" not found'));
+    await expect(listStatefulSets(new FakeClient(), { namespace: 'default' })).resolves.toMatchObject({ items: [] });
+  });
+});
