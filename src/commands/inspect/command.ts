@@ -53,7 +53,7 @@ export interface CompleteOptions {
 function positiveInt(value: unknown, flag: string, fallback: number): number {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} must be a whole number of at least 1, got ${JSON.stringify(value)}`);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} must be a whole number of at least 1, got ${Number.isNaN(n) ? 'something else' : JSON.stringify(value)}`);
   return n;
 }
 
