@@ -7,7 +7,11 @@
 //   node scripts/package.mjs --target all          every platform whose Node binary can be had (see TARGETS)
 //   Each run that makes archives also writes dist/SHA256SUMS and dist/krew-manifest.yaml (krew-manifest.yaml
 //   with this version and the archives' sha256s); --krew writes that manifest even with --no-archive.
-//   --no-code-cache | --snapshot | --no-archive | --no-build | --output FILE   (tests and the bench use these)
+//   --no-code-cache | --no-archive | --no-build | --output FILE   (tests and the bench use these)
+//
+// No startup snapshot (useSnapshot): building one with the CLI (yargs) pre-evaluated aborts in V8 on Node
+// 24.21 ("global handle not serialized", CheckGlobalAndEternalHandles failed), and one without it saves
+// nothing that the code cache does not.
 //   --node OS-ARCH=/path/to/node                   use this Node binary for a target instead of fetching one
 //
 // The binary is Node's single executable application (SEA) made by @yao-pkg/pkg's SEA mode from the esbuild
@@ -109,15 +113,15 @@ function pickVersion(target, want) {
   return best;
 }
 
-/** The host target with pkg's SEA mode: the local Node 24 as nodePath, code cache (and snapshot) as asked. */
-async function packageHost({ output, nodePath, useCodeCache, useSnapshot, entry }) {
+/** The host target with pkg's SEA mode: the local Node 24 as nodePath, code cache as asked. */
+async function packageHost({ output, nodePath, useCodeCache, entry }) {
   const { default: sea } = require('@yao-pkg/pkg/lib-es5/sea.js');
   const { pkgPlatform } = TARGETS[HOST];
   rmSync(output, { force: true });
   await sea(entry, {
     nodePath,
     targets: [{ platform: pkgPlatform, arch: process.arch, nodeRange: 'node24', output }],
-    seaConfig: { disableExperimentalSEAWarning: true, useCodeCache, useSnapshot },
+    seaConfig: { disableExperimentalSEAWarning: true, useCodeCache, useSnapshot: false },
   });
 }
 
@@ -197,7 +201,7 @@ export async function writeKrewManifest(version) {
 }
 
 function parseArgs(argv) {
-  const opts = { targets: [HOST], codeCache: true, snapshot: false, archive: true, build: true, krew: false, output: undefined, nodes: {} };
+  const opts = { targets: [HOST], codeCache: true, archive: true, build: true, krew: false, output: undefined, nodes: {} };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -213,7 +217,6 @@ function parseArgs(argv) {
       opts.nodes[t] = resolve(p);
     } else if (a === '--output' || a.startsWith('--output=')) opts.output = resolve(value());
     else if (a === '--no-code-cache') opts.codeCache = false;
-    else if (a === '--snapshot') opts.snapshot = true;
     else if (a === '--no-archive') opts.archive = false;
     else if (a === '--no-build') opts.build = false;
     else if (a === '--krew') opts.krew = true;
@@ -228,7 +231,7 @@ export async function main(argv) {
   const opts = parseArgs(argv);
   const started = performance.now();
   const { VERSION } = await import('../src/version.ts').catch(() => ({ VERSION: JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version }));
-  if (opts.build) await buildBundle({ snapshot: opts.snapshot });
+  if (opts.build) await buildBundle();
   else if (!existsSync(BUNDLE)) throw new Error(`${relative(root, BUNDLE)} is missing: run \`npm run build\``);
   const local = localNode();
   if (!local) throw new Error('no Node 24 binary for this platform (the `node` devDependency, or node-<os>-<arch> from npm)');
@@ -239,7 +242,7 @@ export async function main(argv) {
     const output = opts.output ?? (isHost ? join(DIST, NAME) : join(DIST, target, TARGETS[target].exe));
     try {
       if (isHost) {
-        await packageHost({ output, nodePath: local.bin, useCodeCache: opts.codeCache, useSnapshot: opts.snapshot, entry: opts.snapshot ? BUNDLE.replace(/\.cjs$/, '.snapshot.cjs') : BUNDLE });
+        await packageHost({ output, nodePath: local.bin, useCodeCache: opts.codeCache, entry: BUNDLE });
       } else {
         const version = opts.nodes[target] ? nodeVersionOf(opts.nodes[target]) ?? local.version : pickVersion(target, local.version);
         const nodePath = opts.nodes[target] ?? fetchNode(target, version);
@@ -248,7 +251,7 @@ export async function main(argv) {
         await packageCross({ target, output, nodePath, generator });
       }
       const mib = (statSync(output).size / 2 ** 20).toFixed(1);
-      let line = `${target}: ${relative(process.cwd(), output)} (${mib} MiB${isHost ? `, code cache ${opts.codeCache ? 'on' : 'off'}, snapshot ${opts.snapshot ? 'on' : 'off'}` : ', no code cache'})`;
+      let line = `${target}: ${relative(process.cwd(), output)} (${mib} MiB${isHost ? `, code cache ${opts.codeCache ? 'on' : 'off'}` : ', no code cache'})`;
       if (opts.archive) {
         const { file, sha } = await archive(target, output);
         line += `; ${relative(process.cwd(), file)} sha256 ${sha}`;
