@@ -43,7 +43,7 @@ function rt(p: Partial<ResourceType> & Pick<ResourceType, 'plural' | 'kind'>): R
 export const RESOURCE_TYPES: readonly ResourceType[] = [
   rt({ plural: 'namespaces', kind: 'Namespace', namespaced: false, shortNames: ['ns'], subresources: ['status', 'finalize'], hasStatusSubresource: true, verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'] }),
   rt({ plural: 'nodes', kind: 'Node', namespaced: false, shortNames: ['no'], subresources: ['status', 'proxy'], hasStatusSubresource: true }),
-  rt({ plural: 'pods', kind: 'Pod', shortNames: ['po'], categories: ['all'], subresources: ['status', 'exec', 'log', 'eviction', 'attach', 'portforward', 'binding', 'ephemeralcontainers'], hasStatusSubresource: true }),
+  rt({ plural: 'pods', kind: 'Pod', shortNames: ['po'], categories: ['all'], subresources: ['status', 'exec', 'log', 'proxy', 'eviction', 'attach', 'portforward', 'binding', 'ephemeralcontainers'], hasStatusSubresource: true }),
   rt({ plural: 'services', kind: 'Service', shortNames: ['svc'], categories: ['all'], subresources: ['status', 'proxy'], hasStatusSubresource: true, verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'] }),
   rt({ plural: 'endpoints', kind: 'Endpoints', singular: 'endpoints', shortNames: ['ep'] }),
   rt({ plural: 'persistentvolumeclaims', kind: 'PersistentVolumeClaim', shortNames: ['pvc'], subresources: ['status'], hasStatusSubresource: true }),

@@ -61,6 +61,12 @@ function details(group: string, plural: string, name: string): StatusDetails {
   return group ? { name, group, kind: plural } : { name, kind: plural };
 }
 
+/** utilerrors.NewAggregate(...).Error(): duplicates dropped; several messages in brackets. */
+function aggregate(messages: string[]): string {
+  const unique = [...new Set(messages)];
+  return unique.length === 1 ? unique[0]! : `[${unique.join(', ')}]`;
+}
+
 export const errors = {
   notFound: (group: string, plural: string, name: string) =>
     new ApiError(404, 'NotFound', `${qualifiedResource(group, plural)} "${name}" not found`, details(group, plural, name)),
@@ -78,7 +84,7 @@ export const errors = {
     new ApiError(
       422,
       'Invalid',
-      `${group ? `${kind}.${group}` : kind} "${name}" is invalid: ${causes.map((c) => (c.field ? `${c.field}: ${c.message}` : c.message)).join(', ')}`,
+      `${group ? `${kind}.${group}` : kind} "${name}" is invalid: ${aggregate(causes.map((c) => (c.field ? `${c.field}: ${c.message}` : c.message)))}`,
       { name, ...(group ? { group } : {}), kind, causes },
     ),
   badRequest: (message: string) => new ApiError(400, 'BadRequest', message),

@@ -91,6 +91,14 @@ function randomSuffix(n = 5): string {
   return s;
 }
 
+/** Metadata finalizers, and for namespaces also spec.finalizers (the namespace controller's `kubernetes`). */
+function hasFinalizers(key: string, o: KObject): boolean {
+  if ((o.metadata.finalizers?.length ?? 0) > 0) return true;
+  if (key !== 'namespaces') return false;
+  const spec = o.spec as { finalizers?: string[] } | undefined;
+  return (spec?.finalizers?.length ?? 0) > 0;
+}
+
 export class Store {
   private rv = 1;
   private readonly buckets = new Map<string, TypeBucket>();
@@ -224,7 +232,7 @@ export class Store {
       next.kind = current.kind;
     }
     // An object being deleted whose last finalizer was removed is gone now.
-    if (next.metadata.deletionTimestamp && !(next.metadata.finalizers?.length) && current.metadata.deletionTimestamp) {
+    if (next.metadata.deletionTimestamp && !hasFinalizers(key, next) && current.metadata.deletionTimestamp) {
       if (key !== 'pods' || next.metadata.deletionGracePeriodSeconds === 0) {
         return this.remove(b, k, next);
       }
@@ -256,16 +264,18 @@ export class Store {
       throw errors.conflict(t.group, t.plural, name);
     }
     const grace = key === 'pods' ? this.podGrace(current, opts.gracePeriodSeconds) : 0;
-    const hasFinalizers = (current.metadata.finalizers?.length ?? 0) > 0;
-    if (grace === 0 && !hasFinalizers) return { object: this.remove(b, k, clone(current)), deleted: true };
+    const pending = hasFinalizers(key, current);
+    if (grace === 0 && !pending) return { object: this.remove(b, k, clone(current)), deleted: true };
 
     const next = clone(current);
+    // A namespace being deleted is Terminating until the namespace controller empties it and finalizes it.
+    if (key === 'namespaces') next.status = { ...((next.status as object | undefined) ?? {}), phase: 'Terminating' };
     const alreadyGrace = next.metadata.deletionGracePeriodSeconds;
     if (!next.metadata.deletionTimestamp || (alreadyGrace !== undefined && grace < alreadyGrace)) {
       next.metadata.deletionTimestamp = new Date(this.now().getTime() + grace * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
       next.metadata.deletionGracePeriodSeconds = grace;
     }
-    if (key === 'pods' && grace === 0 && !hasFinalizers) return { object: this.remove(b, k, next), deleted: true };
+    if (key === 'pods' && grace === 0 && !pending) return { object: this.remove(b, k, next), deleted: true };
     return { object: this.commit(b, k, next, 'MODIFIED'), deleted: false };
   }
 
