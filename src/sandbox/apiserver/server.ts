@@ -1,19 +1,54 @@
-// STUB: the API server (owned by the API-server work). Signature is the contract used by src/sandbox/index.ts.
+// The simulated kube-apiserver: HTTPS with a certificate made at start-up, bearer-token authentication, the
+// discovery and REST API of every type in resources.ts, watches, Table output for kubectl, exec over
+// WebSocket, logs, proxies to pods, services and nodes, and faults on demand.
+import { randomUUID } from 'node:crypto';
+import https from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { parse as parseYaml } from 'yaml';
 import type { SimContext } from '../context.ts';
+import { R, RESOURCE_TYPES, apiVersionOf, typeKey, type ResourceType } from '../resources.ts';
 import type { PodRuntime } from '../runtime.ts';
+import { ApiError, errors, qualifiedResource } from '../status.ts';
 import type { KObject } from '../store.ts';
-import type { Faults } from './faults.ts';
+import { makeServingCerts } from './certs.ts';
+import {
+  AGGREGATED_CONTENT_TYPE,
+  SERVER_VERSION,
+  aggregatedDiscovery,
+  apiGroup,
+  apiGroupList,
+  apiResourceList,
+  apiVersions,
+  openApiV3Document,
+  openApiV3Index,
+  wantsAggregated,
+} from './discovery.ts';
+import { handleExecUpgrade, resolveExecTarget } from './exec.ts';
+import { FaultInjector, type FaultRule, type Faults } from './faults.ts';
+import { startNamespaceLifecycle } from './namespaces.ts';
+import { parseRequestInfo, type RequestInfo } from './requestinfo.ts';
+import { ApiCore, type DeleteOpts } from './rest.ts';
+import { checkFieldSelector, matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector } from './selectors.ts';
+import { toTable, type IncludeObject } from './tables.ts';
+import { WatchHub } from './watch.ts';
+import { proxyToNode, proxyToPod, proxyToService, readLogs } from './proxy.ts';
 
 export interface ApiServerOptions {
   host?: string;
   port?: number;
   token: string;
+  /** The user name requests authenticate as (shown in Forbidden messages). */
+  user?: string;
 }
 
 /** The API as in-process callers (manifest apply, tests) use it: the same admission as HTTP requests. */
 export interface InProcessApi {
   /** Create, or update when it exists (as `kubectl apply` ends up doing). Returns the stored object. */
   apply(obj: KObject): Promise<KObject>;
+  /** The same verbs the HTTP API has, for tests and tools. */
+  core: ApiCore;
 }
 
 export interface ApiServer {
@@ -21,9 +56,470 @@ export interface ApiServer {
   caPem: string;
   faults: Faults;
   api: InProcessApi;
+  /** How long start-up took, certificate included (ms). */
+  startupMs: number;
   close(): Promise<void>;
 }
 
-export async function startApiServer(_ctx: SimContext, _runtime: PodRuntime, _opts: ApiServerOptions): Promise<ApiServer> {
-  throw new Error('api server: not built yet');
+export const DEFAULT_USER = 'sandbox-user';
+
+type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+// ---------------------------------------------------------------------------------------------------------
+// Responses
+
+function baseHeaders(): Record<string, string> {
+  return { 'Audit-Id': randomUUID(), 'Cache-Control': 'no-cache, private', 'X-Kubernetes-Pf-Flowschema-Uid': '', 'X-Kubernetes-Pf-Prioritylevel-Uid': '' };
 }
+
+export function sendJson(res: ServerResponse, status: number, body: unknown, contentType = 'application/json'): void {
+  if (res.headersSent) {
+    res.end();
+    return;
+  }
+  const text = JSON.stringify(body);
+  res.writeHead(status, { ...baseHeaders(), 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+export function sendError(res: ServerResponse, err: ApiError): void {
+  const headers: Record<string, string> = {};
+  if (err.code === 429 || err.code === 503) headers['Retry-After'] = String(err.details?.retryAfterSeconds ?? 1);
+  for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
+  sendJson(res, err.code, err.toStatus());
+}
+
+function toApiError(err: unknown): ApiError {
+  if (err instanceof ApiError) return err;
+  return errors.internal(err instanceof Error ? err.message : String(err));
+}
+
+/** Does the client accept a meta.k8s.io/v1 Table (kubectl get asks `application/json;as=Table;v=v1;g=meta.k8s.io`)? */
+function wantsTable(accept: string | undefined): boolean {
+  if (!accept) return false;
+  return accept.split(',').some((part) => {
+    const p = part.replace(/\s+/g, '');
+    return p.includes('as=Table') && p.includes('g=meta.k8s.io') && (p.includes('v=v1;') || p.endsWith('v=v1') || p.includes('v=v1beta1'));
+  });
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of req) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function parseBody(text: string, contentType: string | undefined): unknown {
+  if (!text.trim()) return undefined;
+  try {
+    if (contentType?.includes('yaml')) return parseYaml(text);
+    return JSON.parse(text);
+  } catch (err) {
+    throw errors.badRequest(`the object provided is unrecognized: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
+/** The Forbidden message RBAC writes for a request. */
+export function forbiddenFor(info: RequestInfo, user: string): ApiError {
+  if (!info.isResourceRequest || !info.resource) {
+    return new ApiError(403, 'Forbidden', `forbidden: User "${user}" cannot ${info.verb} path "${info.path}"`);
+  }
+  const res = info.subresource ? `${info.resource}/${info.subresource}` : info.resource;
+  const scope = info.namespace ? `in the namespace "${info.namespace}"` : 'at the cluster scope';
+  const q = qualifiedResource(info.group, info.resource);
+  const subject = info.name ? `${q} "${info.name}"` : q;
+  const message = `${subject} is forbidden: User "${user}" cannot ${info.verb} resource "${res}" in API group "${info.group}" ${scope}`;
+  const details: Any = {};
+  if (info.name) details.name = info.name;
+  if (info.group) details.group = info.group;
+  details.kind = info.resource;
+  return new ApiError(403, 'Forbidden', message, details);
+}
+
+/** The Status body a fault rule answers with, shaped after what a real server answers that request. */
+export function faultError(rule: FaultRule, info: RequestInfo, user: string): ApiError {
+  const status = rule.status ?? 500;
+  const plural = info.resource ?? '';
+  switch (status) {
+    case 401:
+      return errors.unauthorized();
+    case 403:
+      return forbiddenFor(info, rule.user ?? user);
+    case 404:
+      if (info.isResourceRequest && info.name) return errors.notFound(info.group, plural, info.name);
+      return new ApiError(404, 'NotFound', rule.message ?? 'the server could not find the requested resource', {});
+    case 409:
+      return errors.conflict(info.group, plural, info.name ?? '');
+    case 410:
+      return errors.gone(rule.message ?? 'too old resource version: 1 (2)');
+    case 429:
+      return errors.tooManyRequests(rule.message);
+    case 503:
+      return new ApiError(503, 'ServiceUnavailable', rule.message ?? 'the server is currently unable to handle the request', { retryAfterSeconds: 1 });
+    case 504:
+      return errors.timeout(rule.message ?? 'the server was unable to return a response in the time allotted, but may still be processing the request');
+    case 500:
+      return errors.internal(rule.message ?? 'an error on the server ("") has prevented the request from succeeding');
+    default:
+      return new ApiError(status, 'Unknown', rule.message ?? `the server responded with the status code ${status}`);
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function intParam(q: URLSearchParams, name: string): number | undefined {
+  const v = q.get(name);
+  if (v === null || v === '') return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n)) throw errors.badRequest(`invalid ${name}: ${v}`);
+  return n;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// List pagination: continue tokens name the last key returned.
+
+interface ContinueToken {
+  v: string;
+  rv: number;
+  start: string;
+}
+
+function encodeContinue(rv: string, lastKey: string): string {
+  return Buffer.from(JSON.stringify({ v: 'meta.k8s.io/v1', rv: Number(rv), start: `${lastKey}\u0000` })).toString('base64');
+}
+
+function decodeContinue(token: string): ContinueToken {
+  try {
+    const t = JSON.parse(Buffer.from(token, 'base64').toString('utf8')) as ContinueToken;
+    if (t.v !== 'meta.k8s.io/v1' || typeof t.start !== 'string') throw new Error('bad');
+    return t;
+  } catch {
+    throw errors.badRequest(`invalid continue token: ${token}`);
+  }
+}
+
+const itemKey = (o: KObject) => `${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+
+export async function startApiServer(ctx: SimContext, runtime: PodRuntime, opts: ApiServerOptions): Promise<ApiServer> {
+  const t0 = performance.now();
+  const host = opts.host ?? '127.0.0.1';
+  const user = opts.user ?? DEFAULT_USER;
+  const certs = await makeServingCerts(host === '127.0.0.1' || host === 'localhost' ? ['127.0.0.1', 'localhost'] : [host, '127.0.0.1', 'localhost']);
+  const core = new ApiCore(ctx);
+  const hub = new WatchHub(ctx.store);
+  const faults = new FaultInjector({
+    dropWatches: () => hub.dropAll(),
+    expireWatchHistory: () => ctx.store.compact(),
+  });
+  const stopNamespaces = startNamespaceLifecycle(ctx);
+  const sockets = new Set<Socket | Duplex>();
+  let serverAddress = `${host}:0`;
+
+  const authenticate = (req: IncomingMessage, path: string): ApiError | undefined => {
+    const auth = req.headers.authorization;
+    if (!auth) {
+      // Anonymous requests may read the health and version endpoints, as with the default RBAC.
+      if (['/version', '/healthz', '/livez', '/readyz'].includes(path)) return undefined;
+      return errors.unauthorized();
+    }
+    const m = auth.match(/^Bearer\s+(.+)$/i);
+    if (!m || m[1]!.trim() !== opts.token) return errors.unauthorized();
+    return undefined;
+  };
+
+  /** Faults for a request: waits for a delay, returns an error to answer with, or undefined to go on. */
+  const applyFaults = async (method: string, info: RequestInfo, isWatch: boolean): Promise<ApiError | undefined> => {
+    const rule = faults.match(method, info.path, isWatch);
+    if (!rule) return undefined;
+    if (rule.delayMs) await sleep(rule.delayMs);
+    if (rule.status) return faultError(rule, info, user);
+    return undefined;
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = new URL(req.url ?? '/', 'https://sandbox');
+    const path = url.pathname.replace(/\/+$/, '') || '/';
+    const q = url.searchParams;
+    const method = (req.method ?? 'GET').toUpperCase();
+    const authErr = authenticate(req, path);
+    if (authErr) return sendError(res, authErr);
+    const info = parseRequestInfo(method, path, q);
+    const isWatch = info.verb === 'watch';
+    const faultErr = await applyFaults(method, info, isWatch);
+    if (faultErr) {
+      if (isWatch && faultErr.code === 410) {
+        res.writeHead(200, { ...baseHeaders(), 'Content-Type': 'application/json' });
+        res.end(`${JSON.stringify({ type: 'ERROR', object: faultErr.toStatus() })}\n`);
+        return;
+      }
+      return sendError(res, faultErr);
+    }
+    const accept = req.headers.accept;
+
+    if (!info.isResourceRequest) return handleNonResource(req, res, path, accept);
+    const t = info.type;
+    if (!t) {
+      return sendError(res, new ApiError(404, 'NotFound', 'the server could not find the requested resource', {}));
+    }
+    if (t.namespaced && info.namespace === undefined && info.name !== undefined) {
+      // /api/v1/pods/NAME: namespaced objects are only addressable in a namespace.
+      return sendError(res, new ApiError(404, 'NotFound', 'the server could not find the requested resource', {}));
+    }
+    if (!t.namespaced && info.namespace !== undefined) {
+      return sendError(res, new ApiError(404, 'NotFound', 'the server could not find the requested resource', {}));
+    }
+    const ns = t.namespaced ? info.namespace : undefined;
+    const sub = info.subresource;
+    if (sub && !t.subresources.includes(sub)) {
+      return sendError(res, new ApiError(404, 'NotFound', 'the server could not find the requested resource', {}));
+    }
+    const dryRun = q.getAll('dryRun').includes('All');
+
+    // Connect-style subresources.
+    if (sub === 'exec' || sub === 'attach') {
+      // A plain (non-upgrade) request: validate as the server does, then require an upgrade.
+      resolveExecTarget(core, ns!, info.name!, q);
+      throw errors.badRequest('Upgrade request required');
+    }
+    if (sub === 'log') return readLogs(core, runtime, res, ns!, info.name!, q);
+    if (sub === 'proxy') {
+      const body = method === 'GET' || method === 'HEAD' ? Buffer.alloc(0) : Buffer.from(await readBody(req));
+      const rest = `/${info.rest.map(encodeURIComponent).join('/')}${url.search}`;
+      if (info.resource === 'pods') return proxyToPod(core, runtime, res, ns!, info.name!, method, rest, body);
+      if (info.resource === 'services') return proxyToService(ctx, core, runtime, res, ns!, info.name!, method, rest, body);
+      if (info.resource === 'nodes') return proxyToNode(core, runtime, res, info.name!, method, info.rest);
+    }
+
+    switch (method) {
+      case 'GET':
+      case 'HEAD': {
+        if (info.name) {
+          const obj = core.get(t, ns, info.name);
+          const out = sub === 'scale' ? core.scaleOf(t, obj) : obj;
+          if (wantsTable(accept) && !sub) {
+            return sendJson(res, 200, toTable(typeKey(t), [out], { includeObject: includeObjectParam(q), resourceVersion: undefined }));
+          }
+          return sendJson(res, 200, out);
+        }
+        if (isWatch) return hub.serve(req, res, t, ns, q, wantsTable(accept) ? includeObjectParam(q) : undefined);
+        return sendJson(res, 200, listObjects(t, ns, q, wantsTable(accept)));
+      }
+      case 'POST': {
+        if (info.name && sub !== 'eviction' && sub !== 'binding') throw errors.methodNotAllowed('the server does not allow this method on the requested resource');
+        const body = parseBody(await readBody(req), req.headers['content-type']) as KObject;
+        if (sub === 'binding') return sendJson(res, 201, bindPod(ns!, info.name!, body));
+        if (sub === 'eviction') {
+          const out = core.delete(t, ns, info.name!, deleteOptions(q, (body as Any)?.deleteOptions));
+          void out;
+          return sendJson(res, 201, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 });
+        }
+        const created = core.create(t, ns, body, { dryRun });
+        return sendJson(res, 201, created);
+      }
+      case 'PUT': {
+        if (!info.name) throw errors.methodNotAllowed('the server does not allow this method on the requested resource');
+        const body = parseBody(await readBody(req), req.headers['content-type']) as KObject;
+        const updated = core.update(t, ns, info.name, body, { dryRun, ...(sub ? { subresource: sub } : {}) });
+        return sendJson(res, 200, updated);
+      }
+      case 'PATCH': {
+        if (!info.name) throw errors.methodNotAllowed('the server does not allow this method on the requested resource');
+        const raw = await readBody(req);
+        const { object, created } = core.patch(t, ns, info.name, req.headers['content-type'] ?? '', raw, { dryRun, ...(sub ? { subresource: sub } : {}), force: q.get('force') === 'true' });
+        return sendJson(res, created ? 201 : 200, object);
+      }
+      case 'DELETE': {
+        const raw = await readBody(req);
+        const body = (parseBody(raw, req.headers['content-type']) ?? {}) as Any;
+        const opts = deleteOptions(q, body);
+        if (!info.name) {
+          const list = listObjects(t, ns, q, false) as Any;
+          const deleted: KObject[] = [];
+          for (const o of list.items as KObject[]) {
+            try {
+              deleted.push(core.delete(t, o.metadata.namespace, o.metadata.name!, opts).object);
+            } catch (err) {
+              if (!(err instanceof ApiError) || err.code !== 404) throw err;
+            }
+          }
+          return sendJson(res, 200, { kind: t.listKind, apiVersion: apiVersionOf(t), metadata: { resourceVersion: ctx.store.resourceVersion }, items: deleted.map(stripItemTypeMeta) });
+        }
+        const { object, deleted } = core.delete(t, ns, info.name, opts);
+        if (deleted && !RETURNS_DELETED_OBJECT.has(typeKey(t))) {
+          const details: Any = { name: info.name };
+          if (t.group) details.group = t.group;
+          details.kind = t.plural;
+          details.uid = object.metadata.uid;
+          return sendJson(res, 200, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details });
+        }
+        return sendJson(res, 200, object);
+      }
+      default:
+        throw errors.methodNotAllowed('the server does not allow this method on the requested resource');
+    }
+  };
+
+  const listObjects = (t: ResourceType, ns: string | undefined, q: URLSearchParams, table: boolean): unknown => {
+    const key = typeKey(t);
+    const labels = parseLabelSelector(q.get('labelSelector'));
+    const fields = parseFieldSelector(q.get('fieldSelector'));
+    checkFieldSelector(key, fields);
+    const all = ctx.store.list(key, ns);
+    let items = all.items.filter((o) => matchesLabels(labels, o.metadata.labels) && matchesFields(fields, o));
+    const token = q.get('continue');
+    if (token) {
+      const c = decodeContinue(token);
+      items = items.filter((o) => `${itemKey(o)}\u0000` > c.start);
+    }
+    const limit = intParam(q, 'limit');
+    const metadata: Any = { resourceVersion: all.resourceVersion };
+    if (limit !== undefined && limit > 0 && items.length > limit) {
+      const page = items.slice(0, limit);
+      metadata.continue = encodeContinue(all.resourceVersion, itemKey(page[page.length - 1]!));
+      metadata.remainingItemCount = items.length - limit;
+      items = page;
+    }
+    if (table) {
+      return toTable(key, items, { includeObject: includeObjectParam(q), resourceVersion: metadata.resourceVersion, continue: metadata.continue, remainingItemCount: metadata.remainingItemCount });
+    }
+    return { kind: t.listKind, apiVersion: apiVersionOf(t), metadata, items: items.map(stripItemTypeMeta) };
+  };
+
+  const bindPod = (ns: string, name: string, body: KObject): unknown => {
+    const target = (body as Any)?.target?.name;
+    if (!target) throw errors.invalid('', 'Binding', name, [{ reason: 'FieldValueRequired', message: 'Required value', field: 'target.name' }]);
+    const pod = ctx.store.mustGet(R.pods, ns, name) as KObject & Any;
+    if (pod.spec?.nodeName) {
+      throw new ApiError(409, 'Conflict', `Operation cannot be fulfilled on pods/binding "${name}": pod ${name} is already assigned to node "${pod.spec.nodeName}"`, { name, kind: 'pods/binding' });
+    }
+    pod.spec.nodeName = target;
+    ctx.store.update(R.pods, pod);
+    return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 };
+  };
+
+  const handleNonResource = (req: IncomingMessage, res: ServerResponse, path: string, accept: string | undefined): void => {
+    if (path === '/version') return sendJson(res, 200, SERVER_VERSION);
+    if (path === '/healthz' || path === '/livez' || path === '/readyz') {
+      res.writeHead(200, { ...baseHeaders(), 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff' });
+      res.end('ok');
+      return;
+    }
+    if (path === '/api') {
+      if (wantsAggregated(accept)) return sendJson(res, 200, aggregatedDiscovery(true), AGGREGATED_CONTENT_TYPE);
+      return sendJson(res, 200, apiVersions(serverAddress));
+    }
+    if (path === '/apis') {
+      if (wantsAggregated(accept)) return sendJson(res, 200, aggregatedDiscovery(false), AGGREGATED_CONTENT_TYPE);
+      return sendJson(res, 200, apiGroupList());
+    }
+    let m: RegExpMatchArray | null;
+    if ((m = path.match(/^\/api\/(v1)$/))) {
+      const list = apiResourceList('', m[1]!);
+      if (list) return sendJson(res, 200, list);
+    }
+    if ((m = path.match(/^\/apis\/([^/]+)$/))) {
+      const g = apiGroup(m[1]!);
+      if (g) return sendJson(res, 200, g);
+    }
+    if ((m = path.match(/^\/apis\/([^/]+)\/([^/]+)$/))) {
+      const list = apiResourceList(m[1]!, m[2]!);
+      if (list) return sendJson(res, 200, list);
+    }
+    if (path === '/openapi/v3') return sendJson(res, 200, openApiV3Index());
+    if ((m = path.match(/^\/openapi\/v3\/(.+)$/))) {
+      const doc = openApiV3Document(m[1]!);
+      if (doc) return sendJson(res, 200, doc);
+    }
+    void req;
+    return sendError(res, new ApiError(404, 'NotFound', 'the server could not find the requested resource', {}));
+  };
+
+  const server = https.createServer({ cert: certs.certPem, key: certs.keyPem }, (req, res) => {
+    handle(req, res).catch((err: unknown) => sendError(res, toApiError(err)));
+  });
+  server.keepAliveTimeout = 60_000;
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    const url = new URL(req.url ?? '/', 'https://sandbox');
+    const path = url.pathname.replace(/\/+$/, '');
+    const info = parseRequestInfo(req.method ?? 'GET', path, url.searchParams);
+    const fail = (err: ApiError) => {
+      const body = JSON.stringify(err.toStatus());
+      socket.end(`HTTP/1.1 ${err.code} ${statusText(err.code)}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+    };
+    void (async () => {
+      const authErr = authenticate(req, path);
+      if (authErr) return fail(authErr);
+      const faultErr = await applyFaults(req.method ?? 'GET', info, false);
+      if (faultErr) return fail(faultErr);
+      if (info.resource !== 'pods' || (info.subresource !== 'exec' && info.subresource !== 'attach') || !info.namespace || !info.name) {
+        return fail(new ApiError(404, 'NotFound', 'the server could not find the requested resource', {}));
+      }
+      handleExecUpgrade({ core, runtime, faults, req, socket, head, namespace: info.namespace, pod: info.name, query: url.searchParams, fail });
+    })().catch((err: unknown) => fail(toApiError(err)));
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, host, () => resolve());
+  });
+  const addr = server.address() as AddressInfo;
+  const hostForUrl = host.includes(':') ? `[${host}]` : host;
+  serverAddress = `${hostForUrl}:${addr.port}`;
+
+  const api: InProcessApi = {
+    apply: async (obj) => core.apply(obj),
+    core,
+  };
+
+  return {
+    url: `https://${hostForUrl}:${addr.port}`,
+    caPem: certs.caPem,
+    faults,
+    api,
+    startupMs: performance.now() - t0,
+    async close() {
+      stopNamespaces();
+      hub.dropAll();
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** Resources whose DELETE answers with the deleted object rather than a Success Status. */
+const RETURNS_DELETED_OBJECT = new Set(['pods', 'services', 'namespaces', 'persistentvolumeclaims', 'persistentvolumes']);
+
+function stripItemTypeMeta(o: KObject): KObject {
+  const { apiVersion: _a, kind: _k, ...rest } = o;
+  return rest as KObject;
+}
+
+function includeObjectParam(q: URLSearchParams): IncludeObject {
+  const v = q.get('includeObject');
+  return v === 'None' || v === 'Object' ? v : 'Metadata';
+}
+
+function deleteOptions(q: URLSearchParams, body: Any | undefined): DeleteOpts {
+  const opts: DeleteOpts = {};
+  const grace = body?.gracePeriodSeconds ?? intParam(q, 'gracePeriodSeconds');
+  if (grace !== undefined && grace !== null) opts.gracePeriodSeconds = Number(grace);
+  const policy = body?.propagationPolicy ?? q.get('propagationPolicy') ?? (body?.orphanDependents === true ? 'Orphan' : undefined);
+  if (policy) opts.propagationPolicy = policy;
+  if (body?.preconditions) opts.preconditions = body.preconditions;
+  if ((body?.dryRun ?? []).includes?.('All') || q.getAll('dryRun').includes('All')) opts.dryRun = true;
+  return opts;
+}
+
+export function statusText(code: number): string {
+  return (
+    ({ 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 410: 'Gone', 422: 'Unprocessable Entity', 429: 'Too Many Requests', 500: 'Internal Server Error', 503: 'Service Unavailable', 504: 'Gateway Timeout' } as Record<number, string>)[code] ?? 'Error'
+  );
+}
+
+export { RESOURCE_TYPES };

@@ -1,0 +1,294 @@
+// The API's verbs on stored objects, shared by HTTP handlers and in-process callers: create, update, patch,
+// delete, with the same defaulting, admission and validation either way.
+import { parse as parseYaml } from 'yaml';
+import type { SimContext } from '../context.ts';
+import { RESOURCE_TYPES, apiVersionOf, resourceType, typeKey, R, type ResourceType } from '../resources.ts';
+import { ApiError, errors } from '../status.ts';
+import type { KObject } from '../store.ts';
+import { admitCreate, admitUpdate, validateCreate, validateUpdate } from './admission.ts';
+import { isObj, jsonMerge, jsonPatch, strategicMerge } from './patch.ts';
+
+type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+export const PATCH_TYPES = {
+  json: 'application/json-patch+json',
+  merge: 'application/merge-patch+json',
+  strategic: 'application/strategic-merge-patch+json',
+  apply: 'application/apply-patch+yaml',
+} as const;
+
+export interface WriteOptions {
+  dryRun?: boolean;
+  subresource?: string;
+}
+
+export interface DeleteOpts {
+  gracePeriodSeconds?: number;
+  propagationPolicy?: string;
+  preconditions?: { uid?: string; resourceVersion?: string };
+  dryRun?: boolean;
+}
+
+export function typeForObject(obj: KObject): ResourceType | undefined {
+  return RESOURCE_TYPES.find((t) => t.kind === obj.kind && apiVersionOf(t) === obj.apiVersion);
+}
+
+function stripTypeMeta<T extends KObject>(o: T): T {
+  return o;
+}
+
+/** `app=web`: a LabelSelector as the string Scale.status.selector carries. */
+export function selectorString(sel: Any | undefined): string {
+  const parts: string[] = [];
+  for (const [k, v] of Object.entries((sel?.matchLabels ?? {}) as Record<string, string>).sort(([a], [b]) => a.localeCompare(b))) parts.push(`${k}=${v}`);
+  for (const e of (sel?.matchExpressions ?? []) as Any[]) {
+    const vals = [...(e.values ?? [])].sort().join(',');
+    if (e.operator === 'In') parts.push(`${e.key} in (${vals})`);
+    else if (e.operator === 'NotIn') parts.push(`${e.key} notin (${vals})`);
+    else if (e.operator === 'Exists') parts.push(e.key);
+    else if (e.operator === 'DoesNotExist') parts.push(`!${e.key}`);
+  }
+  return parts.join(',');
+}
+
+export class ApiCore {
+  private readonly ctx: SimContext;
+
+  constructor(ctx: SimContext) {
+    this.ctx = ctx;
+  }
+
+  private get store() {
+    return this.ctx.store;
+  }
+
+  /** Creation in a namespace needs the namespace to exist and not be terminating. */
+  private checkNamespace(t: ResourceType, ns: string | undefined, name: string): void {
+    if (!t.namespaced) return;
+    const nsObj = this.store.get(R.namespaces, undefined, ns ?? 'default');
+    if (!nsObj) throw errors.notFound('', 'namespaces', ns ?? 'default');
+    if (nsObj.metadata.deletionTimestamp) {
+      throw errors.forbidden(t.group, t.plural, name, `${t.group ? `${t.plural}.${t.group}` : t.plural} "${name}" is forbidden: unable to create new content in namespace ${ns} because it is being terminated`);
+    }
+  }
+
+  create(t: ResourceType, ns: string | undefined, body: KObject, opts: WriteOptions = {}): KObject {
+    const key = typeKey(t);
+    if (!isObj(body)) throw errors.badRequest('the body of the request was in an unknown format');
+    const obj = structuredClone(body);
+    obj.metadata ??= {};
+    if (t.namespaced) {
+      if (ns !== undefined && obj.metadata.namespace && obj.metadata.namespace !== ns) {
+        throw errors.badRequest('the namespace of the provided object does not match the namespace sent on the request');
+      }
+      obj.metadata.namespace = ns ?? obj.metadata.namespace ?? 'default';
+    } else delete obj.metadata.namespace;
+    this.checkNamespace(t, obj.metadata.namespace, obj.metadata.name ?? obj.metadata.generateName ?? '');
+    delete obj.metadata.resourceVersion;
+    delete obj.metadata.uid;
+    delete obj.metadata.managedFields;
+    obj.apiVersion = apiVersionOf(t);
+    obj.kind = t.kind;
+    admitCreate(key, obj, { store: this.store });
+    validateCreate(key, obj);
+    if (opts.dryRun) {
+      if (obj.metadata.name && this.store.get(key, obj.metadata.namespace, obj.metadata.name)) throw errors.alreadyExists(t.group, t.plural, obj.metadata.name);
+      obj.metadata.uid = crypto.randomUUID();
+      obj.metadata.creationTimestamp = this.store.timestamp();
+      if (t.tracksGeneration) obj.metadata.generation = 1;
+      return obj;
+    }
+    return this.store.create(key, obj);
+  }
+
+  get(t: ResourceType, ns: string | undefined, name: string): KObject {
+    return this.store.mustGet(typeKey(t), ns, name);
+  }
+
+  /** PUT. `subresource` status replaces only the status; finalize replaces only a namespace's spec.finalizers. */
+  update(t: ResourceType, ns: string | undefined, name: string, body: KObject, opts: WriteOptions = {}): KObject {
+    const key = typeKey(t);
+    if (!isObj(body)) throw errors.badRequest('the body of the request was in an unknown format');
+    const current = this.store.mustGet(key, ns, name);
+    const obj = structuredClone(body);
+    obj.metadata ??= {};
+    if (obj.metadata.name && obj.metadata.name !== name) {
+      throw errors.badRequest(`the name of the object (${obj.metadata.name}) does not match the name on the URL (${name})`);
+    }
+    if (t.namespaced && obj.metadata.namespace && obj.metadata.namespace !== ns) {
+      throw errors.badRequest('the namespace of the provided object does not match the namespace sent on the request');
+    }
+    obj.metadata.name = name;
+    if (t.namespaced) obj.metadata.namespace = ns;
+    delete obj.metadata.managedFields;
+    if (opts.subresource === 'scale') return this.updateScale(t, current, obj, opts);
+    if (opts.subresource === 'status') {
+      const next = { ...current, status: obj.status, metadata: { ...current.metadata, resourceVersion: obj.metadata.resourceVersion ?? current.metadata.resourceVersion } };
+      if (opts.dryRun) return next;
+      return this.store.update(key, next, { subresource: 'status' });
+    }
+    if (opts.subresource === 'finalize') {
+      const next = structuredClone(current) as KObject & Any;
+      next.spec = { ...(next.spec ?? {}), finalizers: (obj as Any).spec?.finalizers ?? [] };
+      next.metadata.resourceVersion = obj.metadata.resourceVersion ?? current.metadata.resourceVersion;
+      if (opts.dryRun) return next;
+      return this.store.update(key, next);
+    }
+    if (opts.subresource) throw errors.methodNotAllowed(`the server does not allow this method on the requested resource`);
+    // Fields a client cannot change through the main resource.
+    if (t.hasStatusSubresource) obj.status = current.status;
+    admitUpdate(key, obj, current);
+    validateUpdate(key, obj, current);
+    if (opts.dryRun) {
+      if (obj.metadata.resourceVersion && obj.metadata.resourceVersion !== current.metadata.resourceVersion) throw errors.conflict(t.group, t.plural, name);
+      return { ...obj, metadata: { ...obj.metadata, uid: current.metadata.uid, creationTimestamp: current.metadata.creationTimestamp } };
+    }
+    return this.store.update(key, obj);
+  }
+
+  scaleOf(t: ResourceType, obj: KObject): KObject {
+    const o = obj as Any;
+    return {
+      kind: 'Scale',
+      apiVersion: 'autoscaling/v1',
+      metadata: {
+        name: o.metadata.name,
+        namespace: o.metadata.namespace,
+        uid: o.metadata.uid,
+        resourceVersion: o.metadata.resourceVersion,
+        creationTimestamp: o.metadata.creationTimestamp,
+      },
+      spec: { replicas: o.spec?.replicas ?? 0 },
+      status: { replicas: o.status?.replicas ?? 0, selector: selectorString(o.spec?.selector) },
+    };
+  }
+
+  private updateScale(t: ResourceType, current: KObject, scale: KObject, opts: WriteOptions): KObject {
+    if (!t.subresources.includes('scale')) throw errors.notFound(t.group, `${t.plural}/scale`, current.metadata.name ?? '');
+    const replicas = (scale as Any).spec?.replicas;
+    if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 0) {
+      throw errors.invalid('autoscaling', 'Scale', current.metadata.name ?? '', [
+        { reason: 'FieldValueInvalid', message: `Invalid value: ${replicas ?? 0}: must be greater than or equal to 0`, field: 'spec.replicas' },
+      ]);
+    }
+    const rv = scale.metadata.resourceVersion;
+    if (rv && rv !== current.metadata.resourceVersion) throw errors.conflict(t.group, t.plural, current.metadata.name ?? '');
+    const next = structuredClone(current) as KObject & Any;
+    next.spec = { ...(next.spec ?? {}), replicas };
+    if (opts.dryRun) return this.scaleOf(t, next);
+    return this.scaleOf(t, this.store.update(typeKey(t), next));
+  }
+
+  /** PATCH; with apply-patch (server-side apply) a missing object is created. */
+  patch(t: ResourceType, ns: string | undefined, name: string, contentType: string, raw: string, opts: WriteOptions & { force?: boolean } = {}): { object: KObject; created: boolean } {
+    const key = typeKey(t);
+    const type = contentType.split(';')[0]!.trim().toLowerCase();
+    let patchBody: unknown;
+    try {
+      patchBody = type === PATCH_TYPES.apply ? parseYaml(raw) : JSON.parse(raw);
+    } catch (err) {
+      throw errors.badRequest(`error decoding patch: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    const current = this.store.get(key, ns, name);
+    if (!current) {
+      if (type === PATCH_TYPES.apply && !opts.subresource) {
+        if (!isObj(patchBody)) throw errors.badRequest('invalid apply configuration');
+        const obj = structuredClone(patchBody) as KObject;
+        obj.metadata = { ...(obj.metadata ?? {}), name };
+        return { object: this.create(t, ns, obj, opts), created: true };
+      }
+      throw errors.notFound(t.group, t.plural, name);
+    }
+    const base: KObject = opts.subresource === 'scale' ? this.scaleOf(t, current) : current;
+    const kind = opts.subresource === 'scale' ? 'Scale' : t.kind;
+    let patched: KObject;
+    switch (type) {
+      case PATCH_TYPES.json:
+        patched = jsonPatch(base, patchBody) as KObject;
+        break;
+      case PATCH_TYPES.merge:
+        if (!isObj(patchBody)) throw errors.badRequest('json: cannot unmarshal array into Go value of type map[string]interface {}');
+        patched = jsonMerge(base, patchBody) as KObject;
+        break;
+      case PATCH_TYPES.strategic:
+        if (!isObj(patchBody)) throw errors.badRequest('json: cannot unmarshal array into Go value of type map[string]interface {}');
+        patched = strategicMerge(base, patchBody, kind) as KObject;
+        break;
+      case PATCH_TYPES.apply:
+        if (!isObj(patchBody)) throw errors.badRequest('invalid apply configuration');
+        patched = strategicMerge(base, patchBody, kind) as KObject;
+        break;
+      default:
+        throw new ApiError(
+          415,
+          'UnsupportedMediaType',
+          `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json`,
+        );
+    }
+    patched.metadata ??= {};
+    // A patch that names a resourceVersion is a precondition; otherwise it applies to the current version.
+    const rvFromPatch = isObj(patchBody) && isObj((patchBody as Any).metadata) ? (patchBody as Any).metadata.resourceVersion : undefined;
+    patched.metadata.resourceVersion = rvFromPatch ?? base.metadata.resourceVersion;
+    if (patched.metadata.name !== name) patched.metadata.name = name;
+    return { object: this.update(t, ns, name, patched, opts), created: false };
+  }
+
+  delete(t: ResourceType, ns: string | undefined, name: string, opts: DeleteOpts = {}): { object: KObject; deleted: boolean } {
+    const key = typeKey(t);
+    const current = this.store.mustGet(key, ns, name);
+    const pre = opts.preconditions;
+    if (pre?.uid && pre.uid !== current.metadata.uid) {
+      throw new ApiError(
+        409,
+        'Conflict',
+        `Operation cannot be fulfilled on ${t.group ? `${t.plural}.${t.group}` : t.plural} "${name}": Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${current.metadata.uid}`,
+        t.group ? { name, group: t.group, kind: t.plural } : { name, kind: t.plural },
+      );
+    }
+    if (pre?.resourceVersion && pre.resourceVersion !== current.metadata.resourceVersion) {
+      throw new ApiError(
+        409,
+        'Conflict',
+        `Operation cannot be fulfilled on ${t.group ? `${t.plural}.${t.group}` : t.plural} "${name}": Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${current.metadata.resourceVersion}`,
+        t.group ? { name, group: t.group, kind: t.plural } : { name, kind: t.plural },
+      );
+    }
+    if (opts.dryRun) return { object: current, deleted: true };
+    if (opts.propagationPolicy === 'Orphan') this.orphanDependents(current);
+    const storeOpts: { gracePeriodSeconds?: number } = {};
+    if (opts.gracePeriodSeconds !== undefined) storeOpts.gracePeriodSeconds = opts.gracePeriodSeconds;
+    return this.store.delete(key, ns, name, storeOpts);
+  }
+
+  /** propagationPolicy=Orphan: dependents lose their owner reference to the deleted object. */
+  private orphanDependents(owner: KObject): void {
+    const uid = owner.metadata.uid;
+    for (const t of RESOURCE_TYPES) {
+      const key = typeKey(t);
+      const items = t.namespaced ? this.store.list(key, owner.metadata.namespace).items : this.store.list(key).items;
+      for (const o of items) {
+        const refs = o.metadata.ownerReferences ?? [];
+        if (!refs.some((r) => r.uid === uid)) continue;
+        const next = structuredClone(o);
+        next.metadata.ownerReferences = refs.filter((r) => r.uid !== uid);
+        if (!next.metadata.ownerReferences.length) delete next.metadata.ownerReferences;
+        this.store.update(key, next);
+      }
+    }
+  }
+
+  /** Create, or when it exists update by merging the object onto the stored one (as apply does). */
+  apply(obj: KObject): KObject {
+    const t = typeForObject(obj);
+    if (!t) throw errors.badRequest(`no matches for kind "${obj.kind}" in version "${obj.apiVersion}"`);
+    const ns = t.namespaced ? (obj.metadata?.namespace ?? 'default') : undefined;
+    const name = obj.metadata?.name;
+    const existing = name ? this.store.get(typeKey(t), ns, name) : undefined;
+    if (!existing || !name) return this.create(t, ns, obj);
+    const merged = strategicMerge(existing, stripTypeMeta(obj) as Any, t.kind) as KObject;
+    merged.metadata.resourceVersion = existing.metadata.resourceVersion;
+    return this.update(t, ns, name, merged);
+  }
+}
+
+export { resourceType };
