@@ -1,5 +1,15 @@
 // The container images the simulated kubelet knows, by repository name (any tag). Any other image runs as a
 // generic healthy container with a shell and the built-in commands. README's sandbox section documents these.
+//
+// | image              | serves HTTP               | probes                               | on its own                          |
+// |--------------------|---------------------------|--------------------------------------|-------------------------------------|
+// | sim/visits         | its containerPorts        | succeed on its ports                 | counts GET / in $VISITS_FILE        |
+// | sim/visits-reset   | its containerPorts        | succeed on its ports                 | same, but writes 0 at every start   |
+// | sim/never-ready    | its containerPorts        | readiness/startup fail (503), liveness ok | runs                           |
+// | sim/crashloop      | nothing                   | fail (connection refused)            | exits 1 ~1 s after each start       |
+// | sim/oomkill        | nothing                   | fail                                 | OOMKilled (137) ~1 s after start    |
+// | sim/distroless     | any port                  | http/tcp/grpc succeed; exec cannot start | no shell, no coreutils          |
+// | anything else      | any port                  | succeed                              | runs; init containers complete      |
 
 export const IMAGES = {
   /** The write-ups' app: serves HTTP on its containerPort, counts requests in $VISITS_FILE (default /data/visits.txt). */
@@ -28,4 +38,27 @@ export function imageRepository(image: string): string {
 export function isUnhealthyByDesign(image: string): boolean {
   const repo = imageRepository(image);
   return repo === IMAGES.neverReady || repo === IMAGES.crashloop || repo === IMAGES.oomkill;
+}
+
+export type ImageKind = 'visits' | 'visits-reset' | 'never-ready' | 'crashloop' | 'oomkill' | 'distroless' | 'generic';
+
+/** Which behaviour an image has; registries in front (`docker.io/sim/visits`) are ignored. */
+export function imageKind(image: string): ImageKind {
+  const repo = imageRepository(image).replace(/^(docker\.io|localhost(:\d+)?|registry\.local)\//, '');
+  switch (repo) {
+    case IMAGES.visits:
+      return 'visits';
+    case IMAGES.visitsReset:
+      return 'visits-reset';
+    case IMAGES.neverReady:
+      return 'never-ready';
+    case IMAGES.crashloop:
+      return 'crashloop';
+    case IMAGES.oomkill:
+      return 'oomkill';
+    case IMAGES.distroless:
+      return 'distroless';
+    default:
+      return 'generic';
+  }
 }

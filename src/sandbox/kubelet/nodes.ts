@@ -1,0 +1,269 @@
+// Simulated nodes: the Node objects their kubelets register, each with a pod CIDR 10.244.N.0/24 from which pod IPs
+// are handed out in order (as the host-local IPAM plugin does), and the default scheduler that binds pods to them.
+
+import { createHash, randomUUID } from 'node:crypto';
+import type { SimContext } from '../context.ts';
+import { R } from '../resources.ts';
+import type { KObject } from '../store.ts';
+import { Cache, debounce } from './cache.ts';
+import type { Condition, PodView, PvcView } from './types.ts';
+
+export const KUBELET_VERSION = 'v1.34.1';
+/** Pods a node accepts (the kubelet's --max-pods), within its /24 pod CIDR. */
+export const MAX_PODS = 250;
+
+export interface SimNode {
+  name: string;
+  index: number;
+  internalIP: string;
+  podCIDR: string;
+  /** Pod IPs in use, by pod uid. */
+  ips: Map<string, string>;
+  nextHost: number;
+  /** Images already pulled on this node. */
+  images: Set<string>;
+}
+
+export function makeNodes(names: string[]): SimNode[] {
+  return names.map((name, index) => ({
+    name,
+    index,
+    internalIP: `172.18.0.${index + 2}`,
+    podCIDR: `10.244.${index}.0/24`,
+    ips: new Map(),
+    nextHost: 2,
+    images: new Set(),
+  }));
+}
+
+/** Next free address of the node's CIDR (skipping .0, .1 the bridge, .255), wrapping around. */
+export function allocatePodIP(node: SimNode, podUid: string): string {
+  const existing = node.ips.get(podUid);
+  if (existing) return existing;
+  const used = new Set(node.ips.values());
+  for (let k = 0; k < 253; k++) {
+    const host = ((node.nextHost - 2 + k) % 253) + 2;
+    const ip = `10.244.${node.index}.${host}`;
+    if (!used.has(ip)) {
+      node.nextHost = host + 1;
+      node.ips.set(podUid, ip);
+      return ip;
+    }
+  }
+  throw new Error(`node ${node.name}: no free pod IP in ${node.podCIDR}`);
+}
+
+export function releasePodIP(node: SimNode, podUid: string): void {
+  node.ips.delete(podUid);
+}
+
+export function nodeObject(node: SimNode, now: string): KObject {
+  const hex = (s: string) => createHash('sha256').update(s).digest('hex');
+  const cond = (type: string, status: 'True' | 'False', reason: string, message: string) => ({
+    type, status, lastHeartbeatTime: now, lastTransitionTime: now, reason, message,
+  });
+  const resources = { cpu: '4', 'ephemeral-storage': '102400Mi', 'hugepages-1Gi': '0', 'hugepages-2Mi': '0', memory: '16331260Ki', pods: String(MAX_PODS) };
+  return {
+    apiVersion: 'v1',
+    kind: 'Node',
+    metadata: {
+      name: node.name,
+      labels: {
+        'beta.kubernetes.io/arch': 'amd64',
+        'beta.kubernetes.io/os': 'linux',
+        'kubernetes.io/arch': 'amd64',
+        'kubernetes.io/hostname': node.name,
+        'kubernetes.io/os': 'linux',
+      },
+      annotations: {
+        'node.alpha.kubernetes.io/ttl': '0',
+        'volumes.kubernetes.io/controller-managed-attach-detach': 'true',
+      },
+    },
+    spec: { podCIDR: node.podCIDR, podCIDRs: [node.podCIDR] },
+    status: {
+      addresses: [
+        { type: 'InternalIP', address: node.internalIP },
+        { type: 'Hostname', address: node.name },
+      ],
+      allocatable: resources,
+      capacity: resources,
+      conditions: [
+        cond('MemoryPressure', 'False', 'KubeletHasSufficientMemory', 'kubelet has sufficient memory available'),
+        cond('DiskPressure', 'False', 'KubeletHasNoDiskPressure', 'kubelet has no disk pressure'),
+        cond('PIDPressure', 'False', 'KubeletHasSufficientPID', 'kubelet has sufficient PID available'),
+        cond('Ready', 'True', 'KubeletReady', 'kubelet is posting ready status'),
+      ],
+      daemonEndpoints: { kubeletEndpoint: { Port: 10250 } },
+      images: [],
+      nodeInfo: {
+        architecture: 'amd64',
+        bootID: randomUUID(),
+        containerRuntimeVersion: 'sim://1.0',
+        kernelVersion: '6.8.0-sandbox',
+        kubeProxyVersion: '',
+        kubeletVersion: KUBELET_VERSION,
+        machineID: hex(`machine-${node.name}`).slice(0, 32),
+        operatingSystem: 'linux',
+        osImage: 'Sandbox Linux 1.0',
+        systemUUID: randomUUID(),
+      },
+    },
+  };
+}
+
+/** Register every node (or refresh one that already exists, e.g. after a restart of the kubelet). */
+export function registerNodes(ctx: SimContext, nodes: SimNode[]): void {
+  for (const n of nodes) {
+    const obj = nodeObject(n, ctx.store.timestamp());
+    const existing = ctx.store.get(R.nodes, undefined, n.name);
+    if (!existing) ctx.store.create(R.nodes, obj);
+    else ctx.store.update(R.nodes, { ...existing, status: obj.status }, { subresource: 'status' });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Scheduler
+
+const PREEMPTION = (n: number) => `preemption: 0/${n} nodes are available: ${n} Preemption is not helpful for scheduling.`;
+
+export interface Scheduler {
+  stop(): void;
+}
+
+export function startScheduler(ctx: SimContext, nodes: SimNode[], pods: Cache<KObject>, pvcs: Cache<KObject>, storageClassMode: (name: string | undefined | null) => string | undefined): Scheduler {
+  const { store, events } = ctx;
+  const queue = new Set<string>();
+  /** Pods that could not be scheduled, with the message last reported (so it is reported once). */
+  const unschedulable = new Map<string, string>();
+  const run = debounce(() => {
+    const keys = [...queue];
+    queue.clear();
+    for (const k of keys) scheduleOne(k);
+  });
+  const enqueue = (key: string) => {
+    queue.add(key);
+    run.schedule();
+  };
+  const needsScheduling = (p: PodView) =>
+    !p.spec.nodeName && !p.metadata.deletionTimestamp && (p.spec.schedulerName ?? 'default-scheduler') === 'default-scheduler';
+
+  pods.on((type, obj) => {
+    const p = obj as unknown as PodView;
+    const key = Cache.key(obj);
+    if (type === 'DELETED') {
+      unschedulable.delete(key);
+      // Room freed on a node: retry the pods that did not fit.
+      if (p.spec.nodeName) for (const k of unschedulable.keys()) enqueue(k);
+      return;
+    }
+    if (needsScheduling(p)) enqueue(key);
+  });
+  pvcs.on((_t, obj) => {
+    for (const k of unschedulable.keys()) if (k.startsWith(`${obj.metadata.namespace}/`)) enqueue(k);
+  });
+  for (const o of pods.list()) if (needsScheduling(o as unknown as PodView)) enqueue(Cache.key(o));
+
+  const podsOn = (node: string) => {
+    let n = 0;
+    for (const o of pods.items.values()) {
+      const p = o as unknown as PodView;
+      if (p.spec.nodeName === node && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed') n++;
+    }
+    return n;
+  };
+
+  const fail = (pod: PodView, key: string, message: string) => {
+    if (unschedulable.get(key) === message) return;
+    unschedulable.set(key, message);
+    const cur = store.get(R.pods, pod.metadata.namespace, pod.metadata.name);
+    if (!cur || cur.metadata.uid !== pod.metadata.uid) return;
+    const status = (cur.status ?? {}) as { conditions?: Condition[]; phase?: string };
+    const conds = (status.conditions ?? []).filter((c) => c.type !== 'PodScheduled');
+    conds.push({ type: 'PodScheduled', status: 'False', lastProbeTime: null, lastTransitionTime: store.timestamp(), reason: 'Unschedulable', message });
+    cur.status = { ...status, phase: status.phase ?? 'Pending', conditions: conds };
+    store.update(R.pods, cur, { subresource: 'status' });
+    events.record(cur, 'Warning', 'FailedScheduling', message, { component: 'default-scheduler' });
+  };
+
+  const scheduleOne = (key: string) => {
+    const obj = pods.items.get(key);
+    if (!obj) return;
+    const pod = obj as unknown as PodView;
+    if (!needsScheduling(pod)) {
+      unschedulable.delete(key);
+      return;
+    }
+    const total = nodes.length;
+    // Volume binding: claims must exist; immediate-binding claims must be bound.
+    for (const v of pod.spec.volumes ?? []) {
+      if (!v.persistentVolumeClaim) continue;
+      const claim = pvcs.get(pod.metadata.namespace, v.persistentVolumeClaim.claimName) as unknown as PvcView | undefined;
+      if (!claim) return fail(pod, key, `0/${total} nodes are available: persistentvolumeclaim "${v.persistentVolumeClaim.claimName}" not found. ${PREEMPTION(total)}`);
+      if (claim.metadata.deletionTimestamp) return fail(pod, key, `0/${total} nodes are available: persistentvolumeclaim "${v.persistentVolumeClaim.claimName}" is being deleted. ${PREEMPTION(total)}`);
+      const bound = claim.status?.phase === 'Bound';
+      if (!bound && storageClassMode(claim.spec.storageClassName) !== 'WaitForFirstConsumer') {
+        return fail(pod, key, `0/${total} nodes are available: pod has unbound immediate PersistentVolumeClaims. ${PREEMPTION(total)}`);
+      }
+    }
+    const selector = pod.spec.nodeSelector ?? {};
+    const candidates = nodes.filter((n) => Object.entries(selector).every(([k, v]) => nodeLabels(n)[k] === v));
+    if (!candidates.length) return fail(pod, key, `0/${total} nodes are available: ${total} node(s) didn't match Pod's node affinity/selector. ${PREEMPTION(total)}`);
+    const withRoom = candidates.filter((n) => podsOn(n.name) < MAX_PODS);
+    if (!withRoom.length) return fail(pod, key, `0/${total} nodes are available: ${candidates.length} Too many pods. ${PREEMPTION(total)}`);
+    // Spread: fewest pods of the same owner, then fewest pods overall (PodTopologySpread + least-allocated).
+    const owner = pod.metadata.ownerReferences?.[0]?.uid;
+    const score = (n: SimNode) => {
+      let same = 0;
+      let all = 0;
+      for (const o of pods.items.values()) {
+        const p = o as unknown as PodView;
+        if (p.spec.nodeName !== n.name) continue;
+        all++;
+        if (owner && p.metadata.ownerReferences?.[0]?.uid === owner) same++;
+      }
+      return [same, all] as const;
+    };
+    const best = withRoom
+      .map((n) => ({ n, s: score(n) }))
+      .sort((a, b) => a.s[0] - b.s[0] || a.s[1] - b.s[1] || a.n.index - b.n.index)[0]!.n;
+
+    const cur = store.get(R.pods, pod.metadata.namespace, pod.metadata.name);
+    if (!cur || cur.metadata.uid !== pod.metadata.uid) return;
+    // pods/binding: spec.nodeName, then the PodScheduled condition.
+    (cur.spec as { nodeName?: string }).nodeName = best.name;
+    const bound = store.update(R.pods, cur);
+    const status = (bound.status ?? {}) as { conditions?: Condition[]; phase?: string };
+    const conds = (status.conditions ?? []).filter((c) => c.type !== 'PodScheduled');
+    conds.push({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: store.timestamp() });
+    bound.status = { ...status, phase: status.phase ?? 'Pending', conditions: conds };
+    const written = store.update(R.pods, bound, { subresource: 'status' });
+    unschedulable.delete(key);
+    events.record(written, 'Normal', 'Scheduled', `Successfully assigned ${pod.metadata.namespace}/${pod.metadata.name} to ${best.name}`, { component: 'default-scheduler' });
+    // Claims waiting for their first consumer learn the node now.
+    for (const v of pod.spec.volumes ?? []) {
+      if (!v.persistentVolumeClaim) continue;
+      const claim = store.get(R.pvcs, pod.metadata.namespace, v.persistentVolumeClaim.claimName);
+      if (claim && (claim.status as { phase?: string } | undefined)?.phase !== 'Bound' && !claim.metadata.annotations?.['volume.kubernetes.io/selected-node']) {
+        claim.metadata.annotations = { ...claim.metadata.annotations, 'volume.kubernetes.io/selected-node': best.name };
+        store.update(R.pvcs, claim);
+      }
+    }
+  };
+
+  return {
+    stop() {
+      run.cancel();
+    },
+  };
+}
+
+function nodeLabels(n: SimNode): Record<string, string> {
+  return {
+    'beta.kubernetes.io/arch': 'amd64',
+    'beta.kubernetes.io/os': 'linux',
+    'kubernetes.io/arch': 'amd64',
+    'kubernetes.io/hostname': n.name,
+    'kubernetes.io/os': 'linux',
+  };
+}

@@ -1,0 +1,914 @@
+// One pod on one simulated node, from the kubelet's point of view: volumes set up, sandbox (pod IP), init
+// containers one by one, app containers, probes, restarts with back-off, graceful termination. Everything it
+// reports goes into pod.status and events as a real kubelet writes them.
+
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join, posix } from 'node:path';
+import type { SimContext } from '../context.ts';
+import { imageKind, type ImageKind } from '../images.ts';
+import { R } from '../resources.ts';
+import type { KObject } from '../store.ts';
+import { listens, onExitLog, onStart, selfExit, serveHttp, type AppInstance } from './apps.ts';
+import type { Cache, Inflight } from './cache.ts';
+import { CLUSTER_DOMAIN } from './endpoints.ts';
+import { ContainerFs, type Mount } from './fs.ts';
+import { allocatePodIP, releasePodIP, type SimNode } from './nodes.ts';
+import { ProbeTracker, probeFailureMessage, restartBackoffMs, type ProbeKind } from './probes.ts';
+import { runCommand, type DnsLookup, type ShellHost } from './shell.ts';
+import type { Storage } from './storage.ts';
+import type { Condition, ContainerSpec, PodView, Probe, PvView, PvcView, ServiceView, Volume } from './types.ts';
+import { parseQuantity } from './types.ts';
+
+/** Simulated durations of the kubelet's steps. */
+export const TIMING = {
+  sandboxMs: 300,
+  pullMs: 800,
+  createMs: 100,
+  stopMs: 500,
+  mountRetryMs: 2000,
+  /** A container that ran this long without failing starts its back-off afresh. */
+  backoffResetMs: 600_000,
+  maxLogLines: 2000,
+};
+
+export const NAMESERVER = '10.96.0.10';
+
+export interface KubeletEnv {
+  ctx: SimContext;
+  dataDir: string;
+  storage: Storage;
+  dns: DnsLookup;
+  services: Cache<KObject>;
+  inflight: Inflight;
+}
+
+export interface LogLine {
+  at: Date;
+  line: string;
+}
+
+export interface Instance {
+  id: string;
+  startedAt: string;
+  finishedAt?: string;
+  exitCode?: number;
+  reason?: string;
+  logs: LogLine[];
+  fs: ContainerFs;
+  rootDir: string;
+  env: Record<string, string>;
+  startedMs: number;
+}
+
+type Role = 'init' | 'sidecar' | 'app';
+
+export interface ContainerRt {
+  spec: ContainerSpec;
+  role: Role;
+  kind: ImageKind;
+  instances: Instance[];
+  running: boolean;
+  /** Being pulled or created: not running yet, but must not be started twice. */
+  starting: boolean;
+  /** Regular init container that finished with exit code 0. */
+  completed: boolean;
+  started: boolean;
+  ready: boolean;
+  restartCount: number;
+  waitingReason?: string;
+  waitingMessage?: string;
+  probes: Partial<Record<ProbeKind, ProbeTracker>>;
+  cancels: Set<() => void>;
+  /** Failures in a row, for the back-off (reset after a long healthy run). */
+  failures: number;
+  imageID?: string;
+}
+
+const sha = (s: string) => createHash('sha256').update(s).digest('hex');
+
+export class PodWorker {
+  readonly uid: string;
+  readonly ns: string;
+  readonly name: string;
+  readonly node: SimNode;
+  pod: PodView;
+  readonly containers = new Map<string, ContainerRt>();
+  podIP?: string;
+  sandboxReady = false;
+  startTime: string;
+  terminating = false;
+  stopped = false;
+  /** Volume name -> where its files are and how df reports it. */
+  volumes = new Map<string, { dir: string; readOnly: boolean; device: string; capacityBytes?: number; pvc?: string }>();
+  private readonly env: KubeletEnv;
+  private readonly conds = new Map<string, { status: string; time: string }>();
+  private readonly cancels = new Set<() => void>();
+  private writeQueued = false;
+  private lastWritten = '';
+  private volumesReady = false;
+  private serviceEnv: Record<string, string> = {};
+
+  constructor(env: KubeletEnv, node: SimNode, pod: PodView) {
+    this.env = env;
+    this.node = node;
+    this.pod = pod;
+    this.uid = pod.metadata.uid;
+    this.ns = pod.metadata.namespace;
+    this.name = pod.metadata.name;
+    this.startTime = env.ctx.store.timestamp();
+    for (const c of pod.spec.initContainers ?? []) this.containers.set(c.name, this.newRt(c, c.restartPolicy === 'Always' ? 'sidecar' : 'init'));
+    for (const c of pod.spec.containers) this.containers.set(c.name, this.newRt(c, 'app'));
+  }
+
+  private newRt(spec: ContainerSpec, role: Role): ContainerRt {
+    return { spec, role, kind: imageKind(spec.image), instances: [], running: false, starting: false, completed: false, started: false, ready: false, restartCount: 0, probes: {}, cancels: new Set(), failures: 0 };
+  }
+
+  private get ctx() {
+    return this.env.ctx;
+  }
+
+  private after(ms: number, fn: () => void, owner?: ContainerRt): void {
+    const set = owner?.cancels ?? this.cancels;
+    const cancel = this.ctx.clock.after(ms, () => {
+      set.delete(cancel);
+      if (this.stopped) return;
+      fn();
+    });
+    set.add(cancel);
+  }
+
+  private event(type: 'Normal' | 'Warning', reason: string, message: string, c?: ContainerRt): void {
+    const fieldPath = c ? `spec.${c.role === 'app' ? 'containers' : 'initContainers'}{${c.spec.name}}` : undefined;
+    try {
+      this.ctx.events.record(this.pod as unknown as KObject, type, reason, message, { component: 'kubelet', host: this.node.name }, fieldPath);
+    } catch {
+      // Events are best effort, as in Kubernetes.
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------------------------
+  // Lifecycle
+
+  start(): void {
+    this.queueWrite();
+    void this.env.inflight.add(this.setupVolumes());
+  }
+
+  /** The pod object changed (e.g. it is being deleted). */
+  update(pod: PodView): void {
+    this.pod = pod;
+    if (pod.metadata.deletionTimestamp && !this.terminating) this.terminate();
+  }
+
+  /** A PVC, PV or configMap changed: volumes that were waiting may be ready now. */
+  poke(): void {
+    if (!this.volumesReady && !this.terminating && !this.settingUp) void this.env.inflight.add(this.setupVolumes());
+  }
+
+  private settingUp = false;
+
+  private async setupVolumes(): Promise<void> {
+    if (this.stopped || this.volumesReady) return;
+    this.settingUp = true;
+    try {
+      const missing = await this.prepareVolumes();
+      if (this.stopped) return;
+      if (missing) {
+        this.event('Warning', 'FailedMount', missing);
+        this.after(TIMING.mountRetryMs, () => void this.env.inflight.add(this.setupVolumes()));
+        return;
+      }
+      this.volumesReady = true;
+      this.after(TIMING.sandboxMs, () => this.sandboxCreated());
+    } finally {
+      this.settingUp = false;
+    }
+  }
+
+  private sandboxCreated(): void {
+    if (this.terminating) return;
+    this.podIP = allocatePodIP(this.node, this.uid);
+    this.sandboxReady = true;
+    this.serviceEnv = this.computeServiceEnv();
+    this.queueWrite();
+    this.startNextInit();
+  }
+
+  private initDone(): boolean {
+    for (const c of this.containers.values()) {
+      if (c.role === 'init' && !c.completed) return false;
+      if (c.role === 'sidecar' && !c.started) return false;
+    }
+    return true;
+  }
+
+  private startNextInit(): void {
+    if (this.terminating) return;
+    for (const c of this.containers.values()) {
+      if (c.role === 'init' && !c.completed) {
+        if (!c.running && !c.instances.length) this.startContainer(c);
+        return;
+      }
+      if (c.role === 'sidecar' && !c.started) {
+        if (!c.running && !c.instances.length) this.startContainer(c);
+        return;
+      }
+    }
+    for (const c of this.containers.values()) if (c.role === 'app' && !c.instances.length && !c.running) this.startContainer(c);
+    this.queueWrite();
+  }
+
+  private startContainer(c: ContainerRt): void {
+    if (this.terminating || c.starting || c.running) return;
+    c.starting = true;
+    const image = c.spec.image;
+    const pullAlways = c.spec.imagePullPolicy === 'Always' || (!c.spec.imagePullPolicy && (!/:[^/]+$/.test(image) || image.endsWith(':latest')));
+    c.waitingReason = c.instances.length ? c.waitingReason : this.initDone() || c.role !== 'app' ? 'ContainerCreating' : 'PodInitializing';
+    if (!this.node.images.has(image) || pullAlways) {
+      this.event('Normal', 'Pulling', `Pulling image "${image}"`, c);
+      this.after(TIMING.pullMs, () => {
+        const secs = (TIMING.pullMs / 1000).toFixed(3);
+        const size = 10_000_000 + (parseInt(sha(image).slice(0, 6), 16) % 90_000_000);
+        this.event('Normal', 'Pulled', `Successfully pulled image "${image}" in ${secs}s (${secs}s including waiting). Image size: ${size} bytes.`, c);
+        this.node.images.add(image);
+        this.createAndStart(c);
+      }, c);
+    } else {
+      this.event('Normal', 'Pulled', `Container image "${image}" already present on machine`, c);
+      this.after(0, () => this.createAndStart(c), c);
+    }
+  }
+
+  private createAndStart(c: ContainerRt): void {
+    if (this.terminating) return;
+    this.event('Normal', 'Created', `Created container: ${c.spec.name}`, c);
+    this.after(TIMING.createMs, () => {
+      if (this.terminating) return;
+      const id = randomBytes(32).toString('hex');
+      const rootDir = join(this.env.dataDir, 'containers', id);
+      const envVars = this.containerEnv(c.spec);
+      const inst: Instance = {
+        id,
+        startedAt: this.ctx.store.timestamp(),
+        logs: [],
+        fs: this.containerFs(c.spec, rootDir),
+        rootDir,
+        env: envVars,
+        startedMs: Date.now(),
+      };
+      if (c.instances.length) c.restartCount++;
+      // Only the last two instances matter (current and previous); older writable layers go.
+      const old = c.instances.length >= 2 ? c.instances.splice(0, c.instances.length - 1) : [];
+      for (const o of old) void this.env.inflight.add(rm(o.rootDir, { recursive: true, force: true }));
+      c.instances.push(inst);
+      c.imageID = `${image(c.spec.image)}@sha256:${sha(c.spec.image)}`;
+      c.running = true;
+      c.starting = false;
+      c.waitingReason = undefined;
+      c.waitingMessage = undefined;
+      this.event('Normal', 'Started', `Started container ${c.spec.name}`, c);
+      void this.env.inflight.add(onStart(this.appInstance(c, inst)));
+      const exit = selfExit(c.kind, c.role === 'init');
+      if (exit) {
+        this.after(exit.afterMs, () => {
+          const last = onExitLog(c.kind);
+          if (last) this.log(inst, last);
+          this.containerExited(c, inst, exit.exitCode, exit.reason);
+        }, c);
+      }
+      this.startProbes(c, inst);
+      this.queueWrite();
+    }, c);
+  }
+
+  private appInstance(c: ContainerRt, inst: Instance): AppInstance {
+    return { kind: c.kind, spec: c.spec, env: inst.env, fs: inst.fs, podIP: this.podIP ?? '', log: (l) => this.log(inst, l) };
+  }
+
+  private log(inst: Instance, line: string): void {
+    inst.logs.push({ at: new Date(), line });
+    if (inst.logs.length > TIMING.maxLogLines) inst.logs.splice(0, inst.logs.length - TIMING.maxLogLines);
+  }
+
+  private containerExited(c: ContainerRt, inst: Instance, exitCode: number, reason: string): void {
+    if (!c.running || c.instances[c.instances.length - 1] !== inst) return;
+    inst.exitCode = exitCode;
+    inst.reason = reason;
+    inst.finishedAt = this.ctx.store.timestamp();
+    c.running = false;
+    c.started = false;
+    c.ready = false;
+    for (const cancel of c.cancels) cancel();
+    c.cancels.clear();
+    c.probes = {};
+    if (this.terminating) {
+      this.queueWrite();
+      return;
+    }
+    if (c.role === 'init' && exitCode === 0) {
+      c.completed = true;
+      this.queueWrite();
+      this.startNextInit();
+      return;
+    }
+    const policy = c.role === 'sidecar' ? 'Always' : (this.pod.spec.restartPolicy ?? 'Always');
+    if (policy === 'Never' || (policy === 'OnFailure' && exitCode === 0)) {
+      this.queueWrite();
+      return;
+    }
+    if (Date.now() - inst.startedMs > TIMING.backoffResetMs / this.ctx.clock.scale) c.failures = 0;
+    const delay = restartBackoffMs(c.failures);
+    c.failures++;
+    if (delay > 0) {
+      c.waitingReason = 'CrashLoopBackOff';
+      c.waitingMessage = `back-off ${formatDuration(delay)} restarting failed container=${c.spec.name} pod=${this.name}_${this.ns}(${this.uid})`;
+      this.event('Warning', 'BackOff', `Back-off restarting failed container ${c.spec.name} in pod ${this.name}_${this.ns}(${this.uid})`, c);
+      this.after(delay, () => this.startContainer(c), c);
+    } else {
+      this.startContainer(c);
+    }
+    this.queueWrite();
+  }
+
+  // ------------------------------------------------------------------------------------------------------------
+  // Probes
+
+  private startProbes(c: ContainerRt, inst: Instance): void {
+    const { startupProbe, livenessProbe, readinessProbe } = c.spec;
+    const afterStartup = () => {
+      c.started = true;
+      if (!readinessProbe) c.ready = true;
+      this.queueWrite();
+      // A started native sidecar lets the next init container (or the app containers) start.
+      this.startNextInit();
+      if (livenessProbe) this.probeLoop(c, inst, 'liveness', livenessProbe);
+      if (readinessProbe) this.probeLoop(c, inst, 'readiness', readinessProbe);
+    };
+    // Regular init containers are not probed.
+    if (c.role === 'init') return;
+    if (startupProbe) this.probeLoop(c, inst, 'startup', startupProbe, afterStartup);
+    else afterStartup();
+  }
+
+  private probeLoop(c: ContainerRt, inst: Instance, kind: ProbeKind, probe: Probe, onStarted?: () => void): void {
+    const tracker = new ProbeTracker(kind, probe);
+    c.probes[kind] = tracker;
+    const tick = async () => {
+      if (!c.running || c.instances[c.instances.length - 1] !== inst || this.terminating) return;
+      const { ok, output } = await this.runProbe(c, inst, kind, probe);
+      if (!c.running || c.instances[c.instances.length - 1] !== inst || this.terminating || this.stopped) return;
+      if (!ok) this.event('Warning', 'Unhealthy', probeFailureMessage(kind, output), c);
+      const changed = tracker.observe(ok);
+      if (kind === 'readiness' && changed) {
+        c.ready = tracker.result;
+        this.queueWrite();
+      }
+      if (kind === 'startup' && changed && tracker.result) {
+        onStarted?.();
+        return;
+      }
+      if ((kind === 'liveness' || kind === 'startup') && changed && !tracker.result) {
+        const why = kind === 'liveness' ? 'failed liveness probe' : 'failed startup probe';
+        this.event('Normal', 'Killing', `Container ${c.spec.name} ${why}, will be restarted`, c);
+        this.after(Math.min(TIMING.stopMs, (this.pod.spec.terminationGracePeriodSeconds ?? 30) * 1000), () => this.containerExited(c, inst, 137, 'Error'), c);
+        return;
+      }
+      this.after(tracker.timing.periodMs, () => void this.env.inflight.add(tick()), c);
+    };
+    this.after(tracker.timing.initialDelayMs, () => void this.env.inflight.add(tick()), c);
+  }
+
+  /** Run one probe against the container, as the prober would. */
+  async runProbe(c: ContainerRt, inst: Instance, kind: ProbeKind, probe: Probe): Promise<{ ok: boolean; output: string }> {
+    const ip = this.podIP ?? '';
+    const portOf = (p: number | string) => (typeof p === 'number' ? p : (c.spec.ports?.find((cp) => cp.name === p)?.containerPort ?? Number(p)));
+    if (probe.httpGet) {
+      const port = portOf(probe.httpGet.port);
+      const path = probe.httpGet.path ?? '/';
+      const scheme = (probe.httpGet.scheme ?? 'HTTP').toLowerCase();
+      if (!Number.isFinite(port)) return { ok: false, output: `unable to find port "${probe.httpGet.port}"` };
+      if (!listens(c.kind, c.spec, inst.env, port)) return { ok: false, output: `Get "${scheme}://${ip}:${port}${path}": dial tcp ${ip}:${port}: connect: connection refused` };
+      const ans = await serveHttp(this.appInstance(c, inst), 'GET', path, kind);
+      if (ans.status >= 200 && ans.status < 400) return { ok: true, output: '' };
+      return { ok: false, output: `HTTP probe failed with statuscode: ${ans.status}` };
+    }
+    if (probe.tcpSocket) {
+      const port = portOf(probe.tcpSocket.port);
+      const ok = listens(c.kind, c.spec, inst.env, port);
+      return ok ? { ok, output: '' } : { ok, output: `dial tcp ${ip}:${port}: connect: connection refused` };
+    }
+    if (probe.grpc) {
+      const port = probe.grpc.port;
+      if (!listens(c.kind, c.spec, inst.env, port)) return { ok: false, output: `timeout: failed to connect service "${ip}:${port}" within 1s: context deadline exceeded` };
+      if (c.kind === 'never-ready' && kind !== 'liveness') return { ok: false, output: 'service unhealthy (responded with "NOT_SERVING")' };
+      return { ok: true, output: '' };
+    }
+    if (probe.exec) {
+      const out: Buffer[] = [];
+      const ac = new AbortController();
+      const res = await runCommand(probe.exec.command ?? [], this.shellHost(c, inst), {
+        stdin: async () => Buffer.alloc(0),
+        stdout: (b) => out.push(b),
+        stderr: (b) => out.push(b),
+        signal: ac.signal,
+      });
+      if (res.startError) return { ok: false, output: res.startError.replace(/^error executing command in container: /, '') };
+      const text = Buffer.concat(out).toString('utf8').replace(/\n$/, '');
+      if (res.exitCode === 0) return { ok: true, output: text };
+      return { ok: false, output: text || `command "${(probe.exec.command ?? []).join(' ')}" exited with ${res.exitCode}` };
+    }
+    return { ok: true, output: '' };
+  }
+
+  // ------------------------------------------------------------------------------------------------------------
+  // Termination
+
+  private terminate(): void {
+    this.terminating = true;
+    for (const cancel of this.cancels) cancel();
+    this.cancels.clear();
+    const grace = (this.pod.metadata.deletionGracePeriodSeconds ?? this.pod.spec.terminationGracePeriodSeconds ?? 30) * 1000;
+    const running = [...this.containers.values()].filter((c) => c.running);
+    for (const c of this.containers.values()) {
+      for (const cancel of c.cancels) cancel();
+      c.cancels.clear();
+      c.probes = {};
+      c.ready = false;
+    }
+    for (const c of running) this.event('Normal', 'Killing', `Stopping container ${c.spec.name}`, c);
+    this.queueWrite();
+    const stopMs = running.length ? Math.min(grace, TIMING.stopMs) : 0;
+    this.after(stopMs, () => {
+      for (const c of running) {
+        const inst = c.instances[c.instances.length - 1];
+        if (inst) this.containerExited(c, inst, stopMs >= grace && grace > 0 ? 137 : 0, stopMs >= grace && grace > 0 ? 'Error' : 'Completed');
+      }
+      this.flushNow();
+      const cur = this.ctx.store.get(R.pods, this.ns, this.name);
+      if (cur && cur.metadata.uid === this.uid) {
+        try {
+          this.ctx.store.delete(R.pods, this.ns, this.name, { gracePeriodSeconds: 0, preconditions: { uid: this.uid } });
+        } catch {
+          // Already gone.
+        }
+      }
+    });
+  }
+
+  /** The pod is gone from the API: drop everything it had on the node. */
+  stop(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    for (const cancel of this.cancels) cancel();
+    for (const c of this.containers.values()) {
+      for (const cancel of c.cancels) cancel();
+      c.running = false;
+      for (const i of c.instances) void this.env.inflight.add(rm(i.rootDir, { recursive: true, force: true }));
+    }
+    releasePodIP(this.node, this.uid);
+    void this.env.inflight.add(rm(join(this.env.dataDir, 'pods', this.uid), { recursive: true, force: true }));
+  }
+
+  // ------------------------------------------------------------------------------------------------------------
+  // Volumes and the container's view of them
+
+  /** Set up every volume; returns a FailedMount message when one cannot be set up yet. */
+  private async prepareVolumes(): Promise<string | undefined> {
+    const { store } = this.ctx;
+    const podDir = join(this.env.dataDir, 'pods', this.uid, 'volumes');
+    let disk = 0;
+    for (const v of this.pod.spec.volumes ?? []) {
+      if (this.volumes.has(v.name)) continue;
+      if (v.persistentVolumeClaim) {
+        const claim = store.get(R.pvcs, this.ns, v.persistentVolumeClaim.claimName) as unknown as PvcView | undefined;
+        if (!claim) return `MountVolume.SetUp failed for volume "${v.name}" : persistentvolumeclaim "${v.persistentVolumeClaim.claimName}" not found`;
+        if (claim.status?.phase !== 'Bound' || !claim.spec.volumeName) return `Unable to attach or mount volumes: unmounted volumes=[${v.name}], unattached volumes=[${v.name}]: timed out waiting for the condition`;
+        const pv = store.get(R.pvs, undefined, claim.spec.volumeName) as unknown as PvView | undefined;
+        if (!pv) return `MountVolume.SetUp failed for volume "${claim.spec.volumeName}" : persistentvolume "${claim.spec.volumeName}" not found`;
+        const dir = this.env.storage.pvDir(pv);
+        await mkdir(dir, { recursive: true });
+        this.volumes.set(v.name, {
+          dir,
+          readOnly: !!v.persistentVolumeClaim.readOnly,
+          device: `/dev/sd${String.fromCharCode(98 + (disk++ % 24))}`,
+          capacityBytes: parseQuantity(pv.spec.capacity?.storage) || undefined,
+          pvc: claim.metadata.name,
+        });
+        continue;
+      }
+      if (v.hostPath) {
+        const dir = this.env.storage.nodePath(v.hostPath.path);
+        if (!v.hostPath.type || v.hostPath.type === 'DirectoryOrCreate') await mkdir(dir, { recursive: true });
+        this.volumes.set(v.name, { dir, readOnly: false, device: '/dev/vda1' });
+        continue;
+      }
+      const projected = await this.projectedFiles(v);
+      if (typeof projected === 'string') return projected;
+      const type = v.emptyDir ? 'empty-dir' : v.configMap ? 'configmap' : v.secret ? 'secret' : v.downwardAPI ? 'downward-api' : v.projected ? 'projected' : 'empty-dir';
+      const dir = join(podDir, `kubernetes.io~${type}`, v.name);
+      await mkdir(dir, { recursive: true });
+      for (const [p, content] of Object.entries(projected)) {
+        await mkdir(posix.dirname(join(dir, p)), { recursive: true });
+        await writeFile(join(dir, p), content);
+      }
+      const memory = v.emptyDir?.medium === 'Memory' || !!v.secret || !!v.projected;
+      this.volumes.set(v.name, {
+        dir,
+        readOnly: !v.emptyDir && type !== 'empty-dir',
+        device: memory ? 'tmpfs' : '/dev/vda1',
+        ...(v.emptyDir?.sizeLimit ? { capacityBytes: parseQuantity(v.emptyDir.sizeLimit) } : {}),
+      });
+    }
+    return undefined;
+  }
+
+  /** Files of a configMap/secret/downwardAPI/projected volume, or a FailedMount message. */
+  private async projectedFiles(v: Volume): Promise<Record<string, string | Buffer> | string> {
+    const { store } = this.ctx;
+    const files: Record<string, string | Buffer> = {};
+    const fromData = (kind: 'configmap' | 'secret', name: string, items: { key: string; path: string }[] | undefined, optional: boolean | undefined): string | undefined => {
+      const obj = store.get(kind === 'configmap' ? R.configmaps : R.secrets, this.ns, name);
+      if (!obj) return optional ? undefined : `MountVolume.SetUp failed for volume "${v.name}" : ${kind} "${name}" not found`;
+      const data = (obj.data ?? {}) as Record<string, string>;
+      const decode = (s: string) => (kind === 'secret' ? Buffer.from(s, 'base64') : s);
+      if (items) for (const it of items) { if (data[it.key] !== undefined) files[it.path] = decode(data[it.key]!); }
+      else for (const [k, val] of Object.entries(data)) files[k] = decode(val);
+      return undefined;
+    };
+    const downward = (items: { path: string; fieldRef?: { fieldPath: string } }[] | undefined) => {
+      for (const it of items ?? []) if (it.fieldRef) files[it.path] = this.fieldValue(it.fieldRef.fieldPath);
+    };
+    if (v.configMap) return fromData('configmap', v.configMap.name, v.configMap.items, v.configMap.optional) ?? files;
+    if (v.secret) return fromData('secret', v.secret.secretName, v.secret.items, v.secret.optional) ?? files;
+    if (v.downwardAPI) {
+      downward(v.downwardAPI.items);
+      return files;
+    }
+    for (const s of v.projected?.sources ?? []) {
+      if (s.serviceAccountToken) files[s.serviceAccountToken.path] = sandboxToken(this.ns, this.pod);
+      if (s.configMap) {
+        if (s.configMap.name === 'kube-root-ca.crt' && !store.get(R.configmaps, this.ns, s.configMap.name)) files['ca.crt'] = '-----BEGIN CERTIFICATE-----\nsandbox\n-----END CERTIFICATE-----\n';
+        else fromData('configmap', s.configMap.name, s.configMap.items, true);
+      }
+      if (s.secret) fromData('secret', s.secret.name, s.secret.items, true);
+      if (s.downwardAPI) downward(s.downwardAPI.items);
+    }
+    return files;
+  }
+
+  private fieldValue(path: string): string {
+    const m = /^metadata\.(labels|annotations)\['(.+)'\]$/.exec(path);
+    if (m) return (m[1] === 'labels' ? this.pod.metadata.labels : this.pod.metadata.annotations)?.[m[2]!] ?? '';
+    switch (path) {
+      case 'metadata.name':
+        return this.name;
+      case 'metadata.namespace':
+        return this.ns;
+      case 'metadata.uid':
+        return this.uid;
+      case 'metadata.labels':
+        return Object.entries(this.pod.metadata.labels ?? {}).map(([k, v]) => `${k}="${v}"`).join('\n');
+      case 'status.podIP':
+        return this.podIP ?? '';
+      case 'status.hostIP':
+        return this.node.internalIP;
+      case 'spec.nodeName':
+        return this.node.name;
+      case 'spec.serviceAccountName':
+        return ((this.pod.spec as { serviceAccountName?: string }).serviceAccountName) ?? 'default';
+      default:
+        return '';
+    }
+  }
+
+  get hostname(): string {
+    return this.pod.spec.hostname ?? this.name;
+  }
+
+  get fqdn(): string {
+    return this.pod.spec.subdomain ? `${this.hostname}.${this.pod.spec.subdomain}.${this.ns}.svc.${CLUSTER_DOMAIN}` : this.hostname;
+  }
+
+  get search(): string[] {
+    return [`${this.ns}.svc.${CLUSTER_DOMAIN}`, `svc.${CLUSTER_DOMAIN}`, CLUSTER_DOMAIN];
+  }
+
+  private containerFs(spec: ContainerSpec, rootDir: string): ContainerFs {
+    const mounts: Mount[] = [];
+    for (const vm of spec.volumeMounts ?? []) {
+      const vol = this.volumes.get(vm.name);
+      if (!vol) continue;
+      mounts.push({
+        mountPath: ContainerFs.abs(vm.mountPath),
+        hostPath: vm.subPath ? join(vol.dir, posix.normalize(`/${vm.subPath}`)) : vol.dir,
+        readOnly: !!vm.readOnly || vol.readOnly,
+        volume: vm.name,
+        device: vol.device,
+        ...(vol.capacityBytes ? { capacityBytes: vol.capacityBytes } : {}),
+      });
+      if (vm.subPath) void mkdir(join(vol.dir, posix.normalize(`/${vm.subPath}`)), { recursive: true }).catch(() => undefined);
+    }
+    const ip = this.podIP ?? '';
+    const hostsLine = `${ip}\t${this.pod.spec.subdomain ? `${this.fqdn}\t` : ''}${this.hostname}`;
+    const kind = imageKind(spec.image);
+    const rootFiles: Record<string, string> = kind === 'distroless' ? {
+      '/etc/hostname': `${this.hostname}\n`,
+      '/etc/hosts': hostsFile(hostsLine),
+      '/etc/resolv.conf': this.resolvConf(),
+    } : {
+      '/etc/hostname': `${this.hostname}\n`,
+      '/etc/hosts': hostsFile(hostsLine),
+      '/etc/resolv.conf': this.resolvConf(),
+      '/etc/passwd': 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n',
+      '/etc/group': 'root:x:0:\nnogroup:x:65534:\n',
+      '/etc/os-release': 'PRETTY_NAME="Sandbox Linux 1.0"\nNAME="Sandbox Linux"\nID=sandbox\n',
+    };
+    const rootDirs = kind === 'distroless' ? ['tmp', 'dev', 'proc'] : ['bin', 'dev', 'home', 'proc', 'root', 'run', 'sbin', 'sys', 'tmp', 'usr/bin', 'usr/local/bin', 'var/log'];
+    if (spec.workingDir) rootDirs.push(spec.workingDir);
+    return new ContainerFs({ rootDir, mounts, readOnlyRoot: !!spec.securityContext?.readOnlyRootFilesystem, rootFiles, rootDirs });
+  }
+
+  private resolvConf(): string {
+    return `search ${this.search.join(' ')}\nnameserver ${NAMESERVER}\noptions ndots:5\n`;
+  }
+
+  /** The environment a container's processes see: kubelet-provided, service links, then the container's own env. */
+  private containerEnv(spec: ContainerSpec): Record<string, string> {
+    const env: Record<string, string> = {
+      PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+      HOSTNAME: this.hostname,
+      ...(this.pod.spec.enableServiceLinks === false ? {} : this.serviceEnv),
+      ...kubernetesServiceEnv(this.env.services),
+    };
+    const expand = (s: string) => s.replace(/\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (m, n: string) => env[n] ?? m);
+    for (const e of spec.env ?? []) {
+      if (e.value !== undefined) env[e.name] = expand(e.value);
+      else if (e.valueFrom?.fieldRef) env[e.name] = this.fieldValue(e.valueFrom.fieldRef.fieldPath);
+      else if (e.valueFrom?.configMapKeyRef) {
+        const cm = this.ctx.store.get(R.configmaps, this.ns, e.valueFrom.configMapKeyRef.name);
+        const v = (cm?.data as Record<string, string> | undefined)?.[e.valueFrom.configMapKeyRef.key];
+        if (v !== undefined) env[e.name] = v;
+      } else if (e.valueFrom?.secretKeyRef) {
+        const s = this.ctx.store.get(R.secrets, this.ns, e.valueFrom.secretKeyRef.name);
+        const v = (s?.data as Record<string, string> | undefined)?.[e.valueFrom.secretKeyRef.key];
+        if (v !== undefined) env[e.name] = Buffer.from(v, 'base64').toString('utf8');
+      } else env[e.name] = '';
+    }
+    env.HOME ??= '/root';
+    return env;
+  }
+
+  private computeServiceEnv(): Record<string, string> {
+    const env: Record<string, string> = {};
+    for (const o of this.env.services.list(this.ns)) {
+      const svc = o as unknown as ServiceView;
+      if (!svc.spec.clusterIP || svc.spec.clusterIP === 'None' || svc.spec.type === 'ExternalName') continue;
+      Object.assign(env, serviceLinkEnv(svc));
+    }
+    return env;
+  }
+
+  /** A shell host for exec and exec probes in the container's current instance. */
+  shellHost(c: ContainerRt, inst: Instance): ShellHost {
+    const sc = { ...this.pod.spec.securityContext, ...c.spec.securityContext };
+    return {
+      fs: inst.fs,
+      env: inst.env,
+      cwd: c.spec.workingDir ?? '/',
+      hostname: this.hostname,
+      fqdn: this.fqdn,
+      podIP: this.podIP ?? '',
+      uid: sc.runAsUser ?? 0,
+      gid: sc.runAsGroup ?? sc.runAsUser ?? 0,
+      dns: this.env.dns,
+      search: this.search,
+      nameserver: NAMESERVER,
+      sleep: (ms, signal) =>
+        new Promise<void>((resolve) => {
+          const cancel = this.ctx.clock.after(ms, resolve);
+          signal.addEventListener('abort', () => {
+            cancel();
+            resolve();
+          }, { once: true });
+        }),
+      now: () => new Date(),
+      hasShell: c.kind !== 'distroless',
+    };
+  }
+
+  /** The app instance a request to `port` reaches, or undefined when nothing listens there. */
+  listener(port: number): { c: ContainerRt; app: AppInstance } | undefined {
+    for (const c of this.containers.values()) {
+      const inst = c.instances[c.instances.length - 1];
+      if (!c.running || !inst) continue;
+      const declared = (c.spec.ports ?? []).some((p) => p.containerPort === port);
+      if (declared && listens(c.kind, c.spec, inst.env, port)) return { c, app: this.appInstance(c, inst) };
+    }
+    for (const c of this.containers.values()) {
+      const inst = c.instances[c.instances.length - 1];
+      if (c.running && inst && listens(c.kind, c.spec, inst.env, port)) return { c, app: this.appInstance(c, inst) };
+    }
+    return undefined;
+  }
+
+  // ------------------------------------------------------------------------------------------------------------
+  // Status
+
+  queueWrite(): void {
+    if (this.writeQueued || this.stopped) return;
+    this.writeQueued = true;
+    queueMicrotask(() => {
+      this.writeQueued = false;
+      this.flushNow();
+    });
+  }
+
+  flushNow(): void {
+    if (this.stopped) return;
+    const { store } = this.ctx;
+    const cur = store.get(R.pods, this.ns, this.name);
+    if (!cur || cur.metadata.uid !== this.uid) return;
+    const status = this.buildStatus((cur.status ?? {}) as Record<string, unknown>);
+    const json = JSON.stringify(status);
+    if (json === this.lastWritten) return;
+    this.lastWritten = json;
+    cur.status = status;
+    try {
+      store.update(R.pods, cur, { subresource: 'status' });
+    } catch {
+      // The pod went away meanwhile.
+    }
+  }
+
+  private cond(type: string, status: boolean, reason?: string, message?: string): Condition {
+    const s = status ? 'True' : 'False';
+    const prev = this.conds.get(type);
+    const time = prev && prev.status === s ? prev.time : this.ctx.store.timestamp();
+    this.conds.set(type, { status: s, time });
+    const c: Condition = { lastProbeTime: null, lastTransitionTime: time, status: s, type };
+    if (!status && reason) {
+      c.reason = reason;
+      if (message) c.message = message;
+    }
+    return c;
+  }
+
+  buildStatus(prev: Record<string, unknown>): Record<string, unknown> {
+    const all = [...this.containers.values()];
+    const apps = all.filter((c) => c.role === 'app');
+    const inits = all.filter((c) => c.role !== 'app');
+    const initDone = this.initDone();
+    const incomplete = inits.filter((c) => (c.role === 'init' ? !c.completed : !c.started)).map((c) => c.spec.name);
+    const unready = [...inits.filter((c) => c.role === 'sidecar' && !c.ready), ...apps.filter((c) => !c.ready)].map((c) => c.spec.name);
+    const allReady = initDone && !unready.length && !this.terminating;
+    const prevScheduled = ((prev.conditions as Condition[] | undefined) ?? []).find((c) => c.type === 'PodScheduled');
+    const conditions: Condition[] = [
+      this.cond('PodReadyToStartContainers', this.sandboxReady && !this.allStopped()),
+      this.cond('Initialized', initDone, 'ContainersNotInitialized', `containers with incomplete status: [${incomplete.join(' ')}]`),
+      this.cond('Ready', allReady, initDone ? 'ContainersNotReady' : 'ContainersNotInitialized', initDone ? `containers with unready status: [${unready.join(' ')}]` : `containers with incomplete status: [${incomplete.join(' ')}]`),
+      this.cond('ContainersReady', allReady, initDone ? 'ContainersNotReady' : 'ContainersNotInitialized', initDone ? `containers with unready status: [${unready.join(' ')}]` : `containers with incomplete status: [${incomplete.join(' ')}]`),
+      prevScheduled?.status === 'True' ? prevScheduled : { lastProbeTime: null, lastTransitionTime: this.startTime, status: 'True', type: 'PodScheduled' },
+    ];
+    const policy = this.pod.spec.restartPolicy ?? 'Always';
+    let phase = 'Pending';
+    if (initDone && apps.every((c) => c.instances.length > 0)) {
+      const done = apps.every((c) => !c.running && !c.waitingReason);
+      if (done && policy !== 'Always') phase = apps.every((c) => c.instances[c.instances.length - 1]?.exitCode === 0) ? 'Succeeded' : policy === 'Never' ? 'Failed' : 'Running';
+      else phase = 'Running';
+    }
+    const status: Record<string, unknown> = {
+      ...prev,
+      conditions,
+      hostIP: this.node.internalIP,
+      hostIPs: [{ ip: this.node.internalIP }],
+      phase,
+      qosClass: qosClass(this.pod),
+      startTime: this.startTime,
+      containerStatuses: apps.map((c) => this.containerStatus(c, initDone)).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
+    };
+    if (this.podIP) {
+      status.podIP = this.podIP;
+      status.podIPs = [{ ip: this.podIP }];
+    }
+    if (inits.length) status.initContainerStatuses = inits.map((c) => this.containerStatus(c, initDone));
+    else delete status.initContainerStatuses;
+    return status;
+  }
+
+  private allStopped(): boolean {
+    return this.terminating && [...this.containers.values()].every((c) => !c.running);
+  }
+
+  private containerStatus(c: ContainerRt, initDone: boolean): { name: string } & Record<string, unknown> {
+    const cur = c.instances[c.instances.length - 1];
+    const prevInst = c.instances[c.instances.length - 2];
+    const terminated = (i: Instance) => ({
+      terminated: {
+        containerID: `sim://${i.id}`,
+        exitCode: i.exitCode ?? 0,
+        finishedAt: i.finishedAt,
+        reason: i.reason ?? 'Completed',
+        startedAt: i.startedAt,
+      },
+    });
+    let state: Record<string, unknown>;
+    let lastState: Record<string, unknown> = {};
+    if (c.running && cur) {
+      state = { running: { startedAt: cur.startedAt } };
+      if (prevInst?.finishedAt) lastState = terminated(prevInst);
+    } else if (cur?.finishedAt && !c.waitingReason) {
+      state = terminated(cur);
+      if (prevInst?.finishedAt) lastState = terminated(prevInst);
+    } else {
+      const reason = c.waitingReason ?? (c.role === 'app' && !initDone ? 'PodInitializing' : c.role === 'app' ? 'ContainerCreating' : 'PodInitializing');
+      state = { waiting: { reason, ...(c.waitingMessage ? { message: c.waitingMessage } : {}) } };
+      if (cur?.finishedAt) lastState = terminated(cur);
+    }
+    const st: { name: string } & Record<string, unknown> = {
+      name: c.spec.name,
+      state,
+      lastState,
+      ready: c.ready && !this.terminating,
+      restartCount: c.restartCount,
+      image: c.spec.image,
+      imageID: cur ? (c.imageID ?? '') : '',
+      started: c.started && c.running,
+      volumeMounts: (c.spec.volumeMounts ?? []).map((m) => ({
+        name: m.name,
+        mountPath: m.mountPath,
+        ...(m.readOnly ? { readOnly: true, recursiveReadOnly: 'Disabled' } : {}),
+      })),
+    };
+    if (cur) st.containerID = `sim://${cur.id}`;
+    return st;
+  }
+}
+
+function image(img: string): string {
+  return img.split('@')[0]!.replace(/:[^/:]+$/, '');
+}
+
+export function formatDuration(ms: number): string {
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  const r = s % 60;
+  return r ? `${m}m${r}s` : `${m}m0s`;
+}
+
+function hostsFile(own: string): string {
+  return `# Kubernetes-managed hosts file.\n127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\nfe00::0\tip6-mcastprefix\nfe00::1\tip6-allnodes\nfe00::2\tip6-allrouters\n${own}\n`;
+}
+
+/** Guaranteed when every container has equal cpu and memory requests and limits, BestEffort without any, else Burstable. */
+export function qosClass(pod: PodView): string {
+  const cs = [...(pod.spec.initContainers ?? []), ...pod.spec.containers];
+  let any = false;
+  let guaranteed = true;
+  for (const c of cs) {
+    const lim = c.resources?.limits ?? {};
+    const req = { ...lim, ...(c.resources?.requests ?? {}) };
+    if (Object.keys(lim).length || Object.keys(c.resources?.requests ?? {}).length) any = true;
+    for (const r of ['cpu', 'memory']) {
+      if (!lim[r] || parseQuantity(req[r]) !== parseQuantity(lim[r])) guaranteed = false;
+    }
+  }
+  if (!any) return 'BestEffort';
+  return guaranteed ? 'Guaranteed' : 'Burstable';
+}
+
+function serviceLinkEnv(svc: ServiceView): Record<string, string> {
+  const prefix = svc.metadata.name.toUpperCase().replace(/-/g, '_');
+  const ip = svc.spec.clusterIP!;
+  const env: Record<string, string> = {};
+  const ports = svc.spec.ports ?? [];
+  const first = ports[0];
+  if (!first) return env;
+  env[`${prefix}_SERVICE_HOST`] = ip;
+  env[`${prefix}_SERVICE_PORT`] = String(first.port);
+  for (const p of ports) if (p.name) env[`${prefix}_SERVICE_PORT_${p.name.toUpperCase().replace(/-/g, '_')}`] = String(p.port);
+  const proto = (first.protocol ?? 'TCP').toLowerCase();
+  env[`${prefix}_PORT`] = `${proto}://${ip}:${first.port}`;
+  for (const p of ports) {
+    const pr = (p.protocol ?? 'TCP');
+    const base = `${prefix}_PORT_${p.port}_${pr}`;
+    env[base] = `${pr.toLowerCase()}://${ip}:${p.port}`;
+    env[`${base}_PROTO`] = pr.toLowerCase();
+    env[`${base}_PORT`] = String(p.port);
+    env[`${base}_ADDR`] = ip;
+  }
+  return env;
+}
+
+function kubernetesServiceEnv(services: Cache<KObject>): Record<string, string> {
+  const k = services.get('default', 'kubernetes') as unknown as ServiceView | undefined;
+  return k?.spec.clusterIP ? serviceLinkEnv(k) : {};
+}
+
+function sandboxToken(ns: string, pod: PodView): string {
+  const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
+  const sa = (pod.spec as { serviceAccountName?: string }).serviceAccountName ?? 'default';
+  return `${b64({ alg: 'RS256', kid: 'sandbox' })}.${b64({ aud: ['https://kubernetes.default.svc.cluster.local'], iss: 'https://kubernetes.default.svc.cluster.local', sub: `system:serviceaccount:${ns}:${sa}` })}.sandbox`;
+}
