@@ -49,10 +49,16 @@ export function fileContent(bytes: Uint8Array, maxBytes: number): FileContent {
   return { binary: false, text: new TextDecoder('utf-8').decode(shown), bytesRead: bytes.length, truncated };
 }
 
+/** Control characters (escape sequences included) shown as `\xNN`, so a file cannot drive the terminal. */
+export function visibleText(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/\r\n/g, '\n').replace(/[\u0000-\u0008\u000b-\u001f\u007f\u0080-\u009f]/g, (ch) => `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
 /** The content as a table cell: the text (trailing newline dropped), `<binary, N bytes>`, `<empty>`. */
 export function contentCell(c: FileContent, maxBytes: number): string {
   if (c.binary) return c.truncated ? `<binary, more than ${maxBytes} bytes>` : `<binary, ${c.bytesRead} bytes>`;
   if (c.bytesRead === 0) return '<empty>';
-  const text = c.text.replace(/\r?\n$/, '');
+  const text = visibleText(c.text.replace(/\r?\n$/, ''));
   return c.truncated ? `${text}… (truncated at ${maxBytes} bytes)` : text;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { contentCell, fileContent, isBinary } from '../../../src/core/content.ts';
+import { contentCell, fileContent, isBinary, visibleText } from '../../../src/core/content.ts';
 import { execContainer, resolveFilePath } from '../../../src/core/containers.ts';
 import { dnsCaveat, governingServiceState, stableDnsName } from '../../../src/core/dns.ts';
 import { helmRelease } from '../../../src/core/helm.ts';
@@ -170,5 +170,15 @@ describe('exec container and file path', () => {
     ['visits.txt', { name: 'proxy' }, { ok: false, error: 'container "proxy" does not mount volume "data"' }],
   ])('%s in %j', (file, container, want) => {
     expect(resolveFilePath(file, set, container)).toEqual(want);
+  });
+});
+
+describe('file text in a terminal', () => {
+  it.each([
+    ['a\u001b[31mred', 'a\\x1b[31mred'],
+    ['tab\tand\r\nCRLF', 'tab\tand\nCRLF'],
+    ['bell\u0007', 'bell\\x07'],
+  ])('%j', (text, want) => {
+    expect(visibleText(text)).toBe(want);
   });
 });
