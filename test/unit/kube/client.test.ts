@@ -142,6 +142,22 @@ describe('HTTP calls', () => {
     await expect(c.get('/apis/apps/v1/namespaces/demo/statefulsets/web', 'get')).resolves.toMatchObject({ kind: 'StatefulSet' });
   });
 
+  it('plain http (kubectl proxy) works without TLS settings', async () => {
+    const { createServer: createHttp } = await import('node:http');
+    const proxy = createHttp((req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ kind: 'StatefulSetList', items: [], as: req.headers['impersonate-user'] ?? null }));
+    }).listen(0, '127.0.0.1');
+    await once(proxy, 'listening');
+    try {
+      const server = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+      const c = await client(cfg({ user: { name: 'none' } }, { server, 'certificate-authority-data': undefined }));
+      await expect(c.list('/apis/apps/v1/statefulsets', {}, 'list')).resolves.toEqual({ kind: 'StatefulSetList', items: [], as: 'alice' });
+    } finally {
+      proxy.close();
+    }
+  });
+
   it('a refused connection names the server', async () => {
     const c = await client(cfg({}, { server: 'https://127.0.0.1:1' }));
     const err = await c.get('/api/v1/namespaces/demo/pods', 'list pods').catch((e: unknown) => e);
