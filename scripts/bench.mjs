@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Start-up and end-to-end figures, not a test: wall time and max RSS (median and p90 over N runs) of
 //   --version, --help                         for: the TypeScript source run by Node 24 (unbundled), the esbuild
-//                                             bundle, the SEA binary with code cache, and without it
+//                                             bundle (plain, and through bin/ with Node's compile cache), the SEA
+//                                             binary with code cache, and without it
 //   NAME, NAME --file visits.txt              the same forms against the sandbox cluster (scenario lab)
 //   kubectl get sts,po,pvc                    the real kubectl 1.34 against the same sandbox, for comparison
 // A row whose part is missing (not built, no sandbox, no lab scenario) is skipped with the reason.
@@ -95,7 +96,11 @@ function forms() {
   const out = [];
   if (node24) out.push(['source (node src/, TS)', node24, ['--input-type=module', '-e', SOURCE_ENTRY, '--']]);
   else skipped.push('source and bundle: no Node 24 (node_modules/node/bin/node)');
-  if (node24 && existsSync(bundle)) out.push(['bundle (node dist/*.cjs)', node24, [bundle]]);
+  if (node24 && existsSync(bundle)) {
+    out.push(['bundle (node dist/*.cjs)', node24, [bundle]]);
+    // What an npm install or a clone runs: bin/ launcher, which turns on Node's on-disk compile cache.
+    out.push(['launcher (bin/, cc on disk)', node24, [join(root, 'bin', 'kubectl-sts_inspect')]]);
+  }
   else if (node24) skipped.push('bundle: dist/kubectl-sts_inspect.cjs missing (npm run build)');
   if (existsSync(binary)) out.push(['SEA binary, code cache', binary, []]);
   else skipped.push('SEA binary: dist/kubectl-sts_inspect missing (npm run package)');
