@@ -55,9 +55,10 @@ function withLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
   const prev = locks.get(key) ?? Promise.resolve();
   const next = prev.then(fn, fn);
   locks.set(key, next.catch(() => undefined));
-  void next.finally(() => {
+  const cleanup = () => {
     if (locks.get(key) === next) locks.delete(key);
-  });
+  };
+  next.then(cleanup, cleanup);
   return next;
 }
 

@@ -269,7 +269,6 @@ export class PodWorker {
       c.waitingReason = undefined;
       c.waitingMessage = undefined;
       this.event('Normal', 'Started', `Started container ${c.spec.name}`, c);
-      void this.env.inflight.add(onStart(this.appInstance(c, inst)));
       const exit = selfExit(c.kind, c.role === 'init');
       if (exit) {
         this.after(exit.afterMs, () => {
@@ -278,7 +277,14 @@ export class PodWorker {
           this.containerExited(c, inst, exit.exitCode, exit.reason);
         }, c);
       }
-      this.startProbes(c, inst);
+      // Probes (and readiness without a probe) begin once the app's own start-up work is done.
+      void this.env.inflight.add(
+        onStart(this.appInstance(c, inst))
+          .catch(() => undefined)
+          .then(() => {
+            if (!this.stopped && c.running && c.instances[c.instances.length - 1] === inst) this.startProbes(c, inst);
+          }),
+      );
       this.queueWrite();
     }, c);
   }

@@ -518,6 +518,22 @@ async function captureSub(src: string, st: ShellState, io: CmdIo): Promise<strin
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/** A shell glob segment as a regular expression; a malformed bracket is taken literally, as sh does. */
+function globRegExp(seg: string): RegExp {
+  let src = '';
+  for (let i = 0; i < seg.length; i++) {
+    const c = seg[i]!;
+    if (c === '*') src += '.*';
+    else if (c === '?') src += '.';
+    else if (c === '[' && seg.indexOf(']', i + 2) > 0) {
+      const end = seg.indexOf(']', i + 2);
+      src += `[${seg.slice(i + 1, end).replace(/^!/, '^').replace(/\\/g, '\\\\')}]`;
+      i = end;
+    } else src += c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  }
+  return new RegExp(`^${src}$`);
+}
+
 async function globExpand(pattern: string, st: ShellState): Promise<string[]> {
   const absolute = pattern.startsWith('/');
   const segs = pattern.split('/').filter((s, i) => s !== '' || i === 0);
@@ -527,9 +543,7 @@ async function globExpand(pattern: string, st: ShellState): Promise<string[]> {
     if (!/[*?[]/.test(seg)) {
       for (const b of bases) next.push(b === '' ? seg : b === '/' ? `/${seg}` : `${b}/${seg}`);
     } else {
-      const re = new RegExp(
-        `^${seg.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`,
-      );
+      const re = globRegExp(seg);
       for (const b of bases) {
         let names: string[] = [];
         try {
