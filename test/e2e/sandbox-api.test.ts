@@ -212,6 +212,18 @@ describe('apply, get and patch', () => {
     expect(sts.metadata.generation).toBe(4); // image, partition and replicas changed the spec; labels did not
   });
 
+  it('kubectl create namespace|configmap|secret (protobuf request bodies) work', async () => {
+    expect((await h.kubectl(['create', 'ns', 'lab'])).stdout).toBe('namespace/lab created\n');
+    expect((await h.kubectl(['-n', 'lab', 'create', 'configmap', 'cfg', '--from-literal=a=1'])).stdout).toBe('configmap/cfg created\n');
+    expect((await h.kubectl(['-n', 'lab', 'create', 'secret', 'generic', 'pw', '--from-literal=pw=s3cr3t'])).stdout).toBe('secret/pw created\n');
+    const r = await h.kubectl(['-n', 'lab', 'get', 'cm,secret']);
+    expect(r.stdout).toMatch(/^configmap\/cfg\s+1\s+\d+s$/m);
+    expect(r.stdout).toMatch(/^secret\/pw\s+Opaque\s+1\s+\d+s$/m);
+    expect(h.store.get(R.secrets, 'lab', 'pw')?.data).toEqual({ pw: Buffer.from('s3cr3t').toString('base64') });
+    const dup = await h.kubectl(['create', 'ns', 'lab']);
+    expect(dup.stderr).toBe('Error from server (AlreadyExists): namespaces "lab" already exists\n');
+  });
+
   it('server-side apply creates and updates', async () => {
     const cm = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ssa\n  namespace: demo\ndata:\n  a: "1"\n';
     const first = await h.kubectl(['apply', '--server-side', '-f', '-'], { input: cm });

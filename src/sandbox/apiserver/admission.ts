@@ -346,7 +346,7 @@ export function admitCreate(key: string, obj: KObject, ctx: AdmissionContext): v
       o.volumeBindingMode ??= 'Immediate';
       break;
     case R.secrets:
-      o.type ??= 'Opaque';
+      o.type ||= 'Opaque';
       break;
     case R.controllerrevisions:
       o.revision ??= 0;

@@ -28,6 +28,7 @@ import {
 import { handleExecUpgrade, resolveExecTarget } from './exec.ts';
 import { FaultInjector, type FaultRule, type Faults } from './faults.ts';
 import { startNamespaceLifecycle } from './namespaces.ts';
+import { PROTOBUF_CONTENT_TYPE, decodeProtobuf } from './protobuf.ts';
 import { parseRequestInfo, type RequestInfo } from './requestinfo.ts';
 import { ApiCore, type DeleteOpts } from './rest.ts';
 import { checkFieldSelector, matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector } from './selectors.ts';
@@ -103,10 +104,22 @@ function wantsTable(accept: string | undefined): boolean {
   });
 }
 
-async function readBody(req: IncomingMessage): Promise<string> {
+async function readRawBody(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const c of req) chunks.push(c as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  return (await readRawBody(req)).toString('utf8');
+}
+
+/** A create/update body: JSON, YAML, or the protobuf kubectl's typed clients send. */
+async function readObject(req: IncomingMessage): Promise<unknown> {
+  const raw = await readRawBody(req);
+  const contentType = req.headers['content-type'];
+  if (contentType?.startsWith(PROTOBUF_CONTENT_TYPE)) return decodeProtobuf(raw);
+  return parseBody(raw.toString('utf8'), contentType);
 }
 
 function parseBody(text: string, contentType: string | undefined): unknown {
@@ -306,7 +319,7 @@ export async function startApiServer(ctx: SimContext, runtime: PodRuntime, opts:
       }
       case 'POST': {
         if (info.name && sub !== 'eviction' && sub !== 'binding') throw errors.methodNotAllowed('the server does not allow this method on the requested resource');
-        const body = parseBody(await readBody(req), req.headers['content-type']) as KObject;
+        const body = (await readObject(req)) as KObject;
         if (sub === 'binding') return sendJson(res, 201, bindPod(ns!, info.name!, body));
         if (sub === 'eviction') {
           const out = core.delete(t, ns, info.name!, deleteOptions(q, (body as Any)?.deleteOptions));
@@ -318,7 +331,7 @@ export async function startApiServer(ctx: SimContext, runtime: PodRuntime, opts:
       }
       case 'PUT': {
         if (!info.name) throw errors.methodNotAllowed('the server does not allow this method on the requested resource');
-        const body = parseBody(await readBody(req), req.headers['content-type']) as KObject;
+        const body = (await readObject(req)) as KObject;
         const updated = core.update(t, ns, info.name, body, { dryRun, ...(sub ? { subresource: sub } : {}) });
         return sendJson(res, 200, updated);
       }

@@ -1,0 +1,140 @@
+// kubectl's typed clients (`kubectl create namespace|configmap|secret|serviceaccount`) send request bodies as
+// Kubernetes protobuf (`application/vnd.kubernetes.protobuf`: "k8s\0" then a runtime.Unknown envelope). The
+// sandbox decodes those few kinds into JSON objects; responses are always JSON, which these clients accept.
+import { errors } from '../status.ts';
+
+export const PROTOBUF_CONTENT_TYPE = 'application/vnd.kubernetes.protobuf';
+const MAGIC = Buffer.from([0x6b, 0x38, 0x73, 0x00]);
+
+interface Field {
+  no: number;
+  wire: number;
+  value: Buffer | number;
+}
+
+function readVarint(buf: Buffer, pos: number): [number, number] {
+  let result = 0;
+  let shift = 0;
+  for (;;) {
+    if (pos >= buf.length) throw new Error('truncated varint');
+    const b = buf[pos++]!;
+    result += (b & 0x7f) * 2 ** shift;
+    if (!(b & 0x80)) return [result, pos];
+    shift += 7;
+  }
+}
+
+function fields(buf: Buffer): Field[] {
+  const out: Field[] = [];
+  let pos = 0;
+  while (pos < buf.length) {
+    const [tag, p1] = readVarint(buf, pos);
+    pos = p1;
+    const no = Math.floor(tag / 8);
+    const wire = tag & 7;
+    if (wire === 0) {
+      const [v, p2] = readVarint(buf, pos);
+      out.push({ no, wire, value: v });
+      pos = p2;
+    } else if (wire === 2) {
+      const [len, p2] = readVarint(buf, pos);
+      out.push({ no, wire, value: buf.subarray(p2, p2 + len) });
+      pos = p2 + len;
+    } else if (wire === 1) {
+      pos += 8;
+    } else if (wire === 5) {
+      pos += 4;
+    } else throw new Error(`unsupported wire type ${wire}`);
+  }
+  return out;
+}
+
+const str = (f: Field) => (f.value as Buffer).toString('utf8');
+
+function map(fs: Field[], no: number, asBase64 = false): Record<string, string> | undefined {
+  const entries = fs.filter((f) => f.no === no);
+  if (!entries.length) return undefined;
+  const out: Record<string, string> = {};
+  for (const e of entries) {
+    const kv = fields(e.value as Buffer);
+    const k = kv.find((f) => f.no === 1);
+    const v = kv.find((f) => f.no === 2);
+    out[k ? str(k) : ''] = v ? (asBase64 ? (v.value as Buffer).toString('base64') : str(v)) : '';
+  }
+  return out;
+}
+
+function objectMeta(buf: Buffer): Record<string, unknown> {
+  const fs = fields(buf);
+  const meta: Record<string, unknown> = {};
+  for (const f of fs) {
+    if (f.no === 1) meta.name = str(f);
+    if (f.no === 2) meta.generateName = str(f);
+    if (f.no === 3) meta.namespace = str(f);
+  }
+  const labels = map(fs, 11);
+  const annotations = map(fs, 12);
+  if (labels) meta.labels = labels;
+  if (annotations) meta.annotations = annotations;
+  return meta;
+}
+
+function decodeObject(kind: string, raw: Buffer): Record<string, unknown> {
+  const fs = fields(raw);
+  const metaField = fs.find((f) => f.no === 1);
+  const obj: Record<string, unknown> = { metadata: metaField ? objectMeta(metaField.value as Buffer) : {} };
+  switch (kind) {
+    case 'Namespace': {
+      const spec = fs.find((f) => f.no === 2);
+      if (spec) {
+        const fin = fields(spec.value as Buffer).filter((f) => f.no === 1).map(str);
+        if (fin.length) obj.spec = { finalizers: fin };
+      }
+      break;
+    }
+    case 'ConfigMap': {
+      const data = map(fs, 2);
+      const binaryData = map(fs, 3, true);
+      if (data) obj.data = data;
+      if (binaryData) obj.binaryData = binaryData;
+      const imm = fs.find((f) => f.no === 4);
+      if (imm) obj.immutable = imm.value === 1;
+      break;
+    }
+    case 'Secret': {
+      const data = map(fs, 2, true);
+      if (data) obj.data = data;
+      const type = fs.find((f) => f.no === 3);
+      if (type) obj.type = str(type);
+      const stringData = map(fs, 4);
+      if (stringData) obj.stringData = stringData;
+      const imm = fs.find((f) => f.no === 5);
+      if (imm) obj.immutable = imm.value === 1;
+      break;
+    }
+    case 'ServiceAccount':
+      break;
+    default:
+      throw errors.badRequest(`the sandbox API server cannot decode ${kind} sent as protobuf; send JSON`);
+  }
+  return obj;
+}
+
+/** A protobuf request body as the JSON object it encodes. */
+export function decodeProtobuf(body: Buffer): Record<string, unknown> {
+  if (body.length < 4 || !body.subarray(0, 4).equals(MAGIC)) throw errors.badRequest('the body of the request was in an unknown format');
+  try {
+    const envelope = fields(body.subarray(4));
+    const typeMeta = envelope.find((f) => f.no === 1);
+    const raw = envelope.find((f) => f.no === 2);
+    const tm = typeMeta ? fields(typeMeta.value as Buffer) : [];
+    const apiVersion = tm.find((f) => f.no === 1);
+    const kind = tm.find((f) => f.no === 2);
+    const kindName = kind ? str(kind) : '';
+    const obj = decodeObject(kindName, raw ? (raw.value as Buffer) : Buffer.alloc(0));
+    return { apiVersion: apiVersion ? str(apiVersion) : 'v1', kind: kindName, ...obj };
+  } catch (err) {
+    if (err instanceof Error && 'code' in err) throw err;
+    throw errors.badRequest(`the body of the request was in an unknown format: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
