@@ -118,6 +118,21 @@ describe('apply, get and patch', () => {
     expect(second.stdout).toBe('namespace/demo unchanged\nservice/web unchanged\nstatefulset.apps/web configured\n');
   });
 
+  it('objects applied in-process carry the same last-applied annotation kubectl writes, so kubectl apply stays quiet', async () => {
+    const { parseAllDocuments } = await import('yaml');
+    const docs = parseAllDocuments(MANIFEST).map((d) => d.toJS());
+    const viaKubectl = JSON.parse((await h.kubectl(['-n', 'demo', 'get', 'sts', 'web', '-o', 'json'])).stdout);
+    const copy = structuredClone(docs[2]);
+    copy.metadata.name = 'web2';
+    copy.metadata.namespace = 'demo';
+    const inProcess = await h.server.api.apply(copy);
+    const annotation = (o: { metadata: { annotations?: Record<string, string> } }) => o.metadata.annotations?.['kubectl.kubernetes.io/last-applied-configuration'];
+    expect(annotation(inProcess)).toBe(annotation(viaKubectl)!.replace('"name":"web"', '"name":"web2"'));
+    const again = await h.kubectl(['apply', '-f', '-'], { input: JSON.stringify(copy) });
+    expect(again.stderr).toBe('');
+    await h.kubectl(['-n', 'demo', 'delete', 'sts', 'web2']);
+  });
+
   it('defaults the StatefulSet as a 1.34 API server does', async () => {
     const r = await h.kubectl(['-n', 'demo', 'get', 'sts', 'web', '-o', 'json']);
     const sts = JSON.parse(r.stdout);

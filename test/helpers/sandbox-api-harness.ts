@@ -119,7 +119,7 @@ export async function startHarness(): Promise<Harness> {
   const token = 'test-token-123';
   const server = await startApiServer(ctx, fakeRuntime(store, files, execCalls), { token });
   for (const name of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) {
-    await server.api.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+    await server.api.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } }, { lastApplied: false });
   }
   await server.api.apply({
     apiVersion: 'storage.k8s.io/v1',
@@ -128,13 +128,13 @@ export async function startHarness(): Promise<Harness> {
     provisioner: 'sandbox.sts-inspect/hostpath',
     reclaimPolicy: 'Delete',
     volumeBindingMode: 'Immediate',
-  });
+  }, { lastApplied: false });
   await server.api.apply({
     apiVersion: 'v1',
     kind: 'Service',
     metadata: { name: 'kubernetes', namespace: 'default', labels: { component: 'apiserver', provider: 'kubernetes' } },
     spec: { clusterIP: '10.96.0.1', ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: 6443 }], type: 'ClusterIP' },
-  });
+  }, { lastApplied: false });
   for (const n of ['sim-node-1', 'sim-node-2']) {
     store.create(R.nodes, {
       metadata: { name: n, labels: { 'kubernetes.io/hostname': n } },

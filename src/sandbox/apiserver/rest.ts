@@ -277,11 +277,16 @@ export class ApiCore {
     }
   }
 
-  /** Create, or when it exists update by merging the object onto the stored one (as apply does). */
-  apply(obj: KObject): KObject {
-    const t = typeForObject(obj);
-    if (!t) throw errors.badRequest(`no matches for kind "${obj.kind}" in version "${obj.apiVersion}"`);
-    const ns = t.namespaced ? (obj.metadata?.namespace ?? 'default') : undefined;
+  /**
+   * Create, or when it exists update by merging the object onto the stored one, as `kubectl apply` does; with
+   * `lastApplied` (the default) the object carries kubectl's last-applied-configuration annotation, so that a
+   * later `kubectl apply -f` of the same manifest behaves as on a cluster where kubectl applied it.
+   */
+  apply(input: KObject, opts: { lastApplied?: boolean } = {}): KObject {
+    const t = typeForObject(input);
+    if (!t) throw errors.badRequest(`no matches for kind "${input.kind}" in version "${input.apiVersion}"`);
+    const ns = t.namespaced ? (input.metadata?.namespace ?? 'default') : undefined;
+    const obj = opts.lastApplied === false ? input : withLastApplied(input, ns);
     const name = obj.metadata?.name;
     const existing = name ? this.store.get(typeKey(t), ns, name) : undefined;
     if (!existing || !name) return this.create(t, ns, obj);
@@ -289,6 +294,35 @@ export class ApiCore {
     merged.metadata.resourceVersion = existing.metadata.resourceVersion;
     return this.update(t, ns, name, merged);
   }
+}
+
+export const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+
+/** JSON with object keys sorted, as Go encodes the unstructured maps kubectl writes. */
+export function sortedJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(sortedJson).join(',')}]`;
+  if (v !== null && typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    return `{${Object.keys(o)
+      .filter((k) => o[k] !== undefined)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${sortedJson(o[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(v);
+}
+
+/** The object with the annotation kubectl apply writes: the applied object itself, annotations emptied of it. */
+export function withLastApplied(obj: KObject, ns: string | undefined): KObject {
+  const out = structuredClone(obj);
+  out.metadata = { ...(out.metadata ?? {}) };
+  if (ns !== undefined) out.metadata.namespace = ns;
+  const annotations = { ...(out.metadata.annotations ?? {}) };
+  delete annotations[LAST_APPLIED];
+  out.metadata.annotations = annotations;
+  const text = `${sortedJson(out)}\n`;
+  out.metadata.annotations = { ...annotations, [LAST_APPLIED]: text };
+  return out;
 }
 
 export { resourceType };

@@ -46,8 +46,12 @@ export interface ApiServerOptions {
 
 /** The API as in-process callers (manifest apply, tests) use it: the same admission as HTTP requests. */
 export interface InProcessApi {
-  /** Create, or update when it exists (as `kubectl apply` ends up doing). Returns the stored object. */
-  apply(obj: KObject): Promise<KObject>;
+  /**
+   * Create, or update when it exists (as `kubectl apply` ends up doing). Returns the stored object. Unless
+   * `lastApplied: false`, the object gets kubectl's last-applied-configuration annotation, as if kubectl
+   * applied it (bootstrap objects a cluster makes itself should pass false).
+   */
+  apply(obj: KObject, opts?: { lastApplied?: boolean }): Promise<KObject>;
   /** The same verbs the HTTP API has, for tests and tools. */
   core: ApiCore;
 }
@@ -486,7 +490,7 @@ export async function startApiServer(ctx: SimContext, runtime: PodRuntime, opts:
   serverAddress = `${hostForUrl}:${addr.port}`;
 
   const api: InProcessApi = {
-    apply: async (obj) => core.apply(obj),
+    apply: async (obj, applyOpts) => core.apply(obj, applyOpts),
     core,
   };
 
