@@ -77,7 +77,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     throw err;
   }
   const api = server.api;
-  for (const obj of bootstrapObjects()) await api.apply(obj);
+  for (const obj of bootstrapObjects()) await api.apply(obj, { lastApplied: false });
 
   const kubeconfigPath = opts.kubeconfigPath ?? join(dir, 'kubeconfig');
   await writeFile(kubeconfigPath, kubeconfigYaml(server.url, server.caPem, token, contextName), { mode: 0o600 });
