@@ -216,6 +216,29 @@ describe('sh -c', () => {
   });
 });
 
+describe('tar (what kubectl cp runs)', () => {
+  it('tar cf - then tar -xmf - -C copies a tree, leading / removed', async () => {
+    const created = await run(['tar', 'cf', '-', '/data/lines.txt', '/data/sub']);
+    expect(created.code).toBe(0);
+    expect(created.err).toBe("tar: Removing leading `/' from member names\n");
+    const archive = Buffer.from(created.out, 'latin1');
+    expect(archive.length % 512).toBe(0);
+    expect(archive.subarray(257, 262).toString()).toBe('ustar');
+    const listed = await runCommand(['tar', 'tf', '-'], host, { stdin: async () => archive, stdout: () => {}, stderr: () => {}, signal: new AbortController().signal });
+    expect(listed.exitCode).toBe(0);
+    const out: Buffer[] = [];
+    await runCommand(['tar', 'tf', '-'], host, { stdin: async () => archive, stdout: (b) => out.push(b), stderr: () => {}, signal: new AbortController().signal });
+    expect(Buffer.concat(out).toString()).toBe('data/lines.txt\ndata/sub/\n');
+    const x = await runCommand(['tar', '-xmf', '-', '-C', '/tmp/copy'], host, { stdin: async () => archive, stdout: () => {}, stderr: () => {}, signal: new AbortController().signal });
+    expect(x.exitCode).toBe(0);
+    expect((await run(['cat', '/tmp/copy/data/lines.txt'])).out).toBe('one\ntwo\nthree\nfour\n');
+  });
+
+  it('tail -c +N starts at byte N (kubectl cp --retries)', async () => {
+    expect((await run(['tail', '-c', '+5', '/data/lines.txt'])).out).toBe('two\nthree\nfour\n');
+  });
+});
+
 describe('starting processes', () => {
   it('an unknown binary fails to start as runc reports it', async () => {
     const r = await run(['frobnicate', '-x']);
