@@ -114,20 +114,69 @@ async function runBuiltin(argv: string[], io: CmdIo, st: ShellState): Promise<nu
   return fn(argv.slice(1), io, st);
 }
 
+/**
+ * A shell reading its script from stdin: lines run as they arrive. Keystrokes (a chunk without a newline, or a
+ * carriage return as a terminal in raw mode sends) mean `kubectl exec -it`: then the shell acts as a terminal
+ * would, echoing input, handling backspace, ^C and ^D, printing a `# ` prompt and \r\n line ends.
+ */
 async function runScriptStream(stream: AsyncIterable<Buffer>, io: CmdIo, st: ShellState): Promise<number> {
   let buf = '';
+  let tty: boolean | undefined;
+  const prompt = () => io.out(st.host.uid === 0 ? '# ' : '$ ');
+  const ttyIo: CmdIo = {
+    ...io,
+    out: (s) => io.out(Buffer.from(enc(s).toString('utf8').replace(/\r?\n/g, '\r\n'))),
+    err: (s) => io.err(Buffer.from(enc(s).toString('utf8').replace(/\r?\n/g, '\r\n'))),
+  };
+  const runLine = async (line: string, cio: CmdIo) => {
+    if (line.trim()) st.lastStatus = await runScript(line, cio, st);
+    st.line++;
+  };
   try {
     for await (const chunk of stream) {
-      buf += chunk.toString('utf8');
-      let nl: number;
-      while ((nl = buf.search(/[\r\n]/)) >= 0) {
-        const line = buf.slice(0, nl);
-        buf = buf.slice(nl + 1);
-        if (line.trim()) st.lastStatus = await runScript(line, io, st);
-        st.line++;
+      const text = chunk.toString('utf8');
+      if (tty === undefined) {
+        tty = text.includes('\r') || !text.includes('\n');
+        if (tty) prompt();
+      }
+      if (!tty) {
+        buf += text;
+        let nl: number;
+        while ((nl = buf.indexOf('\n')) >= 0) {
+          const line = buf.slice(0, nl);
+          buf = buf.slice(nl + 1);
+          await runLine(line, io);
+        }
+        continue;
+      }
+      for (const ch of text) {
+        if (ch === '\r' || ch === '\n') {
+          io.out('\r\n');
+          const line = buf;
+          buf = '';
+          await runLine(line, ttyIo);
+          prompt();
+        } else if (ch === '\x7f' || ch === '\b') {
+          if (buf) {
+            buf = buf.slice(0, -1);
+            io.out('\b \b');
+          }
+        } else if (ch === '\x03') {
+          buf = '';
+          io.out('^C\r\n');
+          prompt();
+        } else if (ch === '\x04') {
+          if (!buf) {
+            io.out('\r\n');
+            return st.lastStatus;
+          }
+        } else if (ch >= ' ' || ch === '\t') {
+          buf += ch;
+          io.out(ch);
+        }
       }
     }
-    if (buf.trim()) st.lastStatus = await runScript(buf, io, st);
+    if (!tty && buf.trim()) st.lastStatus = await runScript(buf, io, st);
   } catch (e) {
     if (e instanceof ExitSignal) return e.code;
     throw e;

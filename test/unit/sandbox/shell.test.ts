@@ -271,6 +271,18 @@ describe('starting processes', () => {
   });
 });
 
+describe('kubectl exec -it ... sh', () => {
+  it('echoes keystrokes, runs each line on Enter, handles backspace and ^D', async () => {
+    async function* keys() {
+      for (const k of ['e', 'c', 'h', 'o', ' ', 'x', 'y', '\x7f', '\r', 'e', 'x', 'i', 't', ' ', '4', '\r']) yield Buffer.from(k);
+    }
+    const out: Buffer[] = [];
+    const res = await runCommand(['sh'], host, { stdin: async () => Buffer.alloc(0), stdinStream: keys(), stdout: (b) => out.push(b), stderr: (b) => out.push(b), signal: new AbortController().signal });
+    expect(res.exitCode).toBe(4);
+    expect(Buffer.concat(out).toString()).toBe('# echo xy\b \b\r\nx\r\n# exit 4\r\n');
+  });
+});
+
 describe('nslookup', () => {
   it.each([
     ['a pod of a headless service', 'web-1.web.default.svc.cluster.local', 'Server:\t\t10.96.0.10\nAddress:\t10.96.0.10#53\n\nName:\tweb-1.web.default.svc.cluster.local\nAddress: 10.244.1.7\n\n', 0],
