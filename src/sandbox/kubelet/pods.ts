@@ -29,7 +29,8 @@ export const TIMING = {
   mountRetryMs: 2000,
   /** A container that ran this long without failing starts its back-off afresh. */
   backoffResetMs: 600_000,
-  maxLogLines: 2000,
+  // Per container instance; 500 pods probing for hours must not hold gigabytes of log lines.
+  maxLogLines: 500,
 };
 
 export const NAMESERVER = '10.96.0.10';
