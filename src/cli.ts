@@ -50,7 +50,7 @@ export function buildCli(io: IO): { parseAsync(argv: string[]): Promise<CommandR
           .option('list-scenarios', { type: 'boolean', describe: 'List the built-in scenarios and exit' })
           .option('kubeconfig-out', { type: 'string', describe: 'Where to write the kubeconfig for the sandbox' })
           .option('port', { type: 'number', default: 0, describe: 'Port to listen on (0: a random free port)' })
-          .option('time-scale', { type: 'number', default: 1, describe: 'Speed-up of simulated time (probe delays, grace periods)' })
+          .option('time-scale', { type: 'number', describe: 'Speed-up of simulated delays: probe delays and periods, grace periods, back-off (default 10)' })
           .option('token', { type: 'string', describe: 'Bearer token the sandbox accepts (default: a random one)' }),
       async (argv) => {
         const { sandboxCommand } = await import('./commands/sandbox/command.ts');

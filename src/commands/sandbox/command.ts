@@ -1,7 +1,8 @@
 // `kubectl sts-inspect sandbox`: run the simulated cluster in the foreground, apply manifests and scenarios,
 // print `ready` once they have settled, and stop on SIGINT/SIGTERM.
 
-import { access } from 'node:fs/promises';
+import { access, stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { CliError, ExitCode, UsageError } from '../../errors.ts';
 import type { IO } from '../../ui/io.ts';
 
@@ -47,6 +48,7 @@ export async function sandboxCommand(args: SandboxArgs, io: IO, deps: SandboxDep
     steps.push({ source: path, path });
   }
   if (args.timeScale !== undefined && !(args.timeScale > 0)) throw new UsageError('--time-scale must be greater than 0');
+  if (args.kubeconfigOut) await checkWritable(args.kubeconfigOut);
 
   const { startSandbox } = await import('../../sandbox/index.ts');
   const sandbox = await startSandbox({
@@ -93,4 +95,11 @@ function untilSignal(): Promise<void> {
     process.on('SIGINT', done);
     process.on('SIGTERM', done);
   });
+}
+
+async function checkWritable(path: string): Promise<void> {
+  const st = await stat(path).catch(() => undefined);
+  if (st?.isDirectory()) throw new UsageError(`--kubeconfig-out ${path}: is a directory`);
+  const dir = await stat(dirname(path)).catch(() => undefined);
+  if (!dir?.isDirectory()) throw new UsageError(`--kubeconfig-out ${path}: directory ${dirname(path)} does not exist`);
 }
