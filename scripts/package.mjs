@@ -133,16 +133,25 @@ async function packageCross({ target, output, nodePath, generator }) {
   const blob = join(tmp, 'sea-prep.blob');
   const config = join(tmp, 'sea-config.json');
   writeFileSync(config, JSON.stringify({ main: BUNDLE, output: blob, disableExperimentalSEAWarning: true, useCodeCache: false, useSnapshot: false }));
-  execFileSync(generator, ['--experimental-sea-config', config], { stdio: 'inherit' });
+  execFileSync(generator, ['--experimental-sea-config', config], { stdio: ['ignore', 'ignore', 'inherit'] });
   mkdirSync(dirname(output), { recursive: true });
   rmSync(output, { force: true });
   copyFileSync(nodePath, output);
   chmodSync(output, 0o755);
-  await inject(output, 'NODE_SEA_BLOB', readFileSync(blob), {
-    sentinelFuse: SEA_FUSE,
-    machoSegmentName: TARGETS[target].pkgPlatform === 'macos' ? 'NODE_SEA' : undefined,
-    overwrite: true,
-  });
+  // postject's LIEF warns about ELF .note sections and about the Windows binary's now-void signature; both
+  // are expected (pkg filters the same lines).
+  const write = process.stderr.write;
+  process.stderr.write = (chunk, ...rest) =>
+    /^warning: (The signature seems corrupted!|Can't find string offset for section name '\.note)/.test(String(chunk)) || write.call(process.stderr, chunk, ...rest);
+  try {
+    await inject(output, 'NODE_SEA_BLOB', readFileSync(blob), {
+      sentinelFuse: SEA_FUSE,
+      machoSegmentName: TARGETS[target].pkgPlatform === 'macos' ? 'NODE_SEA' : undefined,
+      overwrite: true,
+    });
+  } finally {
+    process.stderr.write = write;
+  }
 }
 
 export function sha256File(file) {
