@@ -1,0 +1,151 @@
+// `kubectl sts-inspect sandbox` as a user runs it: a foreground process that prints `ready`, serves the real
+// kubectl, and stops cleanly on SIGTERM.
+import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KUBECTL } from '../../scripts/kubectl.mjs';
+import { cliCommand, runCli } from '../helpers/cli.ts';
+
+const execFileP = promisify(execFile);
+
+interface Running {
+  child: ChildProcess;
+  stdout: string;
+  stderr: string;
+  /** ms from the sandbox's first line (API server up) to `ready`. */
+  settleMs: number;
+}
+
+function startSandboxCli(args: string[]): Promise<Running> {
+  const { command, args: pre } = cliCommand();
+  const child = spawn(command, [...pre, 'sandbox', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const r: Running = { child, stdout: '', stderr: '', settleMs: -1 };
+  let upAt = 0;
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no ready line: ${r.stderr}`)), 30_000);
+    child.stderr!.setEncoding('utf8').on('data', (d: string) => {
+      if (!upAt && d.includes('API server at')) upAt = performance.now();
+      r.stderr += d;
+    });
+    child.stdout!.setEncoding('utf8').on('data', (d: string) => {
+      r.stdout += d;
+      if (r.stdout.includes('ready\n')) {
+        clearTimeout(timer);
+        r.settleMs = performance.now() - upAt;
+        resolve(r);
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`sandbox exited ${code}: ${r.stderr}`)));
+  });
+}
+
+function stop(r: Running): Promise<number | null> {
+  return new Promise((resolve) => {
+    r.child.removeAllListeners('exit');
+    r.child.on('exit', (code) => resolve(code));
+    r.child.kill('SIGTERM');
+  });
+}
+
+describe('sandbox command', () => {
+  let dir: string;
+  let kubeconfig: string;
+  let lab: Running;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'sandbox-cli-'));
+    kubeconfig = join(dir, 'kubeconfig');
+    lab = await startSandboxCli(['--scenario', 'lab', '--kubeconfig-out', kubeconfig]);
+  });
+  afterAll(async () => {
+    if (lab?.child.exitCode === null) await stop(lab);
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('prints only `ready` on stdout once the lab scenario has settled, in under 2 s', () => {
+    expect(lab.stdout).toBe('ready\n');
+    expect(lab.stderr).toContain(`kubeconfig ${kubeconfig}`);
+    expect(lab.settleMs).toBeGreaterThan(0);
+    expect(lab.settleMs).toBeLessThan(2000);
+  });
+
+  it('serves the real kubectl: every lab StatefulSet has all its replicas ready', async () => {
+    const { stdout } = await execFileP(KUBECTL, ['--kubeconfig', kubeconfig, 'get', 'sts', '-o', 'json']);
+    const sets = (JSON.parse(stdout) as { items: { metadata: { name: string }; spec: { replicas: number }; status: { readyReplicas?: number } }[] }).items;
+    expect(sets.map((s) => s.metadata.name).sort()).toEqual(['app-go', 'app-parallel', 'app-python', 'vault-style']);
+    for (const s of sets) expect(s.status.readyReplicas).toBe(s.spec.replicas);
+  });
+
+  it('applies a user manifest given with --manifest', async () => {
+    const manifest = join(dir, 'one.yaml');
+    await writeFile(
+      manifest,
+      `apiVersion: v1
+kind: Service
+metadata: {name: solo}
+spec: {clusterIP: None, selector: {app: solo}, ports: [{port: 80}]}
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: solo}
+spec:
+  serviceName: solo
+  replicas: 2
+  selector: {matchLabels: {app: solo}}
+  template:
+    metadata: {labels: {app: solo}}
+    spec: {containers: [{name: main, image: busybox:1.36}]}
+`,
+    );
+    const kc = join(dir, 'solo.kubeconfig');
+    const r = await startSandboxCli(['--manifest', manifest, '--kubeconfig-out', kc]);
+    try {
+      const { stdout } = await execFileP(KUBECTL, ['--kubeconfig', kc, 'get', 'pods', '-l', 'app=solo', '-o', 'name']);
+      expect(stdout.trim().split('\n')).toEqual(['pod/solo-0', 'pod/solo-1']);
+    } finally {
+      expect(await stop(r)).toBe(0);
+    }
+  });
+
+  it('stops on SIGTERM with exit code 0, and the server is gone', async () => {
+    expect(await stop(lab)).toBe(0);
+    expect(lab.stderr).toContain('sandbox: stopping');
+    const after = await execFileP(KUBECTL, ['--kubeconfig', kubeconfig, 'get', 'ns', '--request-timeout', '2s']).catch((e: { code: number; stderr: string }) => e);
+    expect(after.code).not.toBe(0);
+    expect(after.stderr).toMatch(/The connection to the server 127\.0\.0\.1:\d+ was refused/);
+  });
+
+  it('lists the built-in scenarios with a description each', async () => {
+    const r = await runCli(['sandbox', '--list-scenarios']);
+    expect(r.code).toBe(0);
+    const names = r.stdout.trim().split('\n').map((l) => l.split(/\s+/)[0]);
+    for (const n of ['lab', 'ondelete', 'partition', 'broken-rollout', 'orphaned-pvcs', 'reset-on-start', 'distroless', 'crashloop', 'big']) {
+      expect(names).toContain(n);
+    }
+    for (const line of r.stdout.trim().split('\n')) expect(line.split(/\s{2,}/)[1] ?? '').not.toBe('');
+  });
+
+  it.each([
+    [['--scenario', 'nope'], /^error: unknown scenario "nope"; known: .*lab/],
+    [['--manifest', '/nonexistent/x.yaml'], /^error: manifest \/nonexistent\/x.yaml: no such file$/],
+    [['--time-scale', '0'], /^error: --time-scale must be greater than 0$/],
+    [['--kubeconfig-out', '/'], /^error: --kubeconfig-out \/: is a directory$/],
+  ])('rejects %j with exit code 2 and one line, before starting anything', async (args, message) => {
+    const r = await runCli(['sandbox', ...args]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trim()).toMatch(message);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('rejects an invalid manifest with exit code 2 naming the file', async () => {
+    const bad = join(dir, 'bad.yaml');
+    await writeFile(bad, 'apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: bad}\nspec: {replicas: -1, selector: {matchLabels: {a: b}}, template: {metadata: {labels: {a: b}}, spec: {containers: [{name: c, image: x}]}}}\n');
+    const r = await runCli(['sandbox', '--manifest', bad]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n').at(-1)).toMatch(new RegExp(`^error: ${bad}: StatefulSet.apps "bad" is invalid: spec.replicas: Invalid value: -1: must be greater than or equal to 0`));
+  });
+});
