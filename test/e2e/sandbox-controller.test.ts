@@ -173,7 +173,8 @@ function manifest(ns: string, name: string, o: SetOptions = {}): string {
   for (const k of ['podManagementPolicy', 'updateStrategy', 'persistentVolumeClaimRetentionPolicy', 'revisionHistoryLimit', 'ordinals', 'minReadySeconds'] as const) {
     if (o[k] !== undefined) sts.spec[k] = o[k];
   }
-  return JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [svc, sts] });
+  // Two YAML documents (JSON is YAML), as a manifest file usually has them.
+  return `${JSON.stringify(svc)}\n---\n${JSON.stringify(sts)}\n`;
 }
 
 async function apply(ns: string, name: string, o: SetOptions = {}): Promise<void> {
@@ -244,6 +245,9 @@ describe('StatefulSet controller through the API', () => {
       });
       expect(p.spec.hostname).toBe(`web-${i}`);
       expect(p.spec.subdomain).toBe('web');
+      // Created through the API's admission, like any pod: service account, default tolerations, Pending first.
+      expect(p.spec.serviceAccountName).toBe('default');
+      expect(p.spec.tolerations).toHaveLength(2);
       expect(p.spec.volumes[0]).toEqual({ name: 'data', persistentVolumeClaim: { claimName: `data-web-${i}` } });
     });
 

@@ -9,7 +9,7 @@ import { NamespaceController } from './namespace.ts';
 import { StatefulSetController } from './statefulset/controller.ts';
 
 export function startControllers(ctx: SimContext): Stoppable {
-  const client = new ControllerClient(ctx.store);
+  const client = new ControllerClient(ctx);
   const parts = [
     new StatefulSetController(ctx, client),
     new GarbageCollector(ctx, client),

@@ -202,7 +202,10 @@ describe('StatefulSet controller (bare store)', () => {
       labels: { app: 'web', 'controller-revision-hash': rev, 'statefulset.kubernetes.io/pod-name': 'web-1', 'apps.kubernetes.io/pod-index': '1' },
       ownerReferences: [{ apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'web', uid: set.metadata.uid, controller: true, blockOwnerDeletion: true }],
     });
-    expect(pod.spec).toMatchObject({ hostname: 'web-1', subdomain: 'web', volumes: [{ name: 'data', persistentVolumeClaim: { claimName: 'data-web-1' } }] });
+    expect(pod.spec).toMatchObject({ hostname: 'web-1', subdomain: 'web', serviceAccountName: 'default' });
+    // The claim's volume first, then what admission adds (the service account token).
+    expect(pod.spec.volumes[0]).toEqual({ name: 'data', persistentVolumeClaim: { claimName: 'data-web-1' } });
+    expect(pod.spec.volumes[1].name).toMatch(/^kube-api-access-/);
 
     const pvcs = c.store.list(R.pvcs, 'demo').items;
     expect(pvcs.map((p) => p.metadata.name)).toEqual(['data-web-0', 'data-web-1', 'data-web-2']);
