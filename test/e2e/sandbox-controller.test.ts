@@ -3,6 +3,7 @@
 // the file; each test works in its own namespace.
 
 import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { request } from 'node:https';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KUBECTL } from '../../scripts/kubectl.mjs';
@@ -272,6 +273,21 @@ describe('StatefulSet controller through the API', () => {
       expect(lines).toContain(`Normal SuccessfulCreate statefulset-controller: create Claim data-web-${i} Pod web-${i} in StatefulSet web success`);
       expect(lines).toContain(`Normal SuccessfulCreate statefulset-controller: create Pod web-${i} in StatefulSet web successful`);
     }
+  });
+
+  sit('names and stores the ControllerRevision of the recorded manifest exactly as the real cluster did', async () => {
+    const dir = new URL('../../../shared/fixtures/real-k8s-1.20/objects/', import.meta.url);
+    const recorded = JSON.parse(await readFile(new URL('statefulset.json', dir), 'utf8'));
+    const revisions = JSON.parse(await readFile(new URL('controllerrevisions.json', dir), 'utf8'));
+    const first = revisions.items.find((r: Any) => r.revision === 1);
+    const ns = await namespace('demo');
+    await ok(['apply', '-f', '-'], recorded.metadata.annotations['kubectl.kubernetes.io/last-applied-configuration']);
+    await until('revision', async () => (await getJson(['-n', ns, 'get', 'controllerrevisions'])).items.length === 1);
+    const cr = (await getJson(['-n', ns, 'get', 'controllerrevisions'])).items[0];
+    expect(cr.metadata.name).toBe(first.metadata.name);
+    expect(cr.data).toEqual(first.data);
+    expect(JSON.stringify(cr.data)).toBe(JSON.stringify(first.data));
+    expect(cr.metadata.labels).toEqual(first.metadata.labels);
   });
 
   sit('rollout restart replaces pods highest ordinal first, one at a time; rollout status completes', async () => {

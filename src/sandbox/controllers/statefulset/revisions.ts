@@ -74,8 +74,10 @@ export function revisionName(setName: string, hash: string): string {
 
 /** A new ControllerRevision for set's current template (not yet stored). */
 export function newRevision(set: StatefulSet, revision: number, collisionCount: number): ControllerRevision {
-  const data = revisionData(set);
-  const hash = hashRevisionData(goJson(data), collisionCount);
+  const raw = goJson(revisionData(set));
+  const hash = hashRevisionData(raw, collisionCount);
+  // Stored as a real cluster stores it: keys in the order Go wrote them (sorted).
+  const data = JSON.parse(raw) as ControllerRevision['data'];
   const labels = { ...(set.spec.template.metadata?.labels ?? {}), [LABEL_CR_HASH]: hash };
   const annotations = { ...(set.metadata.annotations ?? {}) };
   return {
