@@ -113,8 +113,10 @@ spec:
   it('stops on SIGTERM with exit code 0, and the server is gone', async () => {
     expect(await stop(lab)).toBe(0);
     expect(lab.stderr).toContain('sandbox: stopping');
-    const after = await execFileP(KUBECTL, ['--kubeconfig', kubeconfig, 'get', 'ns', '--request-timeout', '2s']).catch((e: { code: number; stderr: string }) => e);
-    expect(after.code).not.toBe(0);
+    const after: { code?: number; stderr: string } = await execFileP(KUBECTL, ['--kubeconfig', kubeconfig, 'get', 'ns', '--request-timeout', '2s']).catch(
+      (e: { code: number; stderr: string }) => e,
+    );
+    expect(after.code).toBe(1);
     expect(after.stderr).toMatch(/The connection to the server 127\.0\.0\.1:\d+ was refused/);
   });
 
