@@ -98,7 +98,8 @@ function claimCell(c: ClaimRow, wide: boolean, p: Palette): string {
 }
 
 function probeLines(row: OrdinalRow, wide: boolean, p: Palette): string[] {
-  const multi = row.containers.filter((c) => c.probes.length > 0).length > 1;
+  // Name the container only when there is more than one to tell apart.
+  const multi = row.containers.length > 1;
   const out: string[] = [];
   for (const c of row.containers) {
     for (const probe of c.probes) {
@@ -109,7 +110,7 @@ function probeLines(row: OrdinalRow, wide: boolean, p: Palette): string[] {
       }
     }
     if (c.lastTermination) {
-      out.push(`${multi || c.probes.length === 0 ? `${c.name} ` : ''}${p.warn(`last terminated: ${c.lastTermination.reason} (exit ${c.lastTermination.exitCode ?? '?'})`)}`);
+      out.push(`${multi ? `${c.name}/` : ''}${p.warn(`last terminated: ${c.lastTermination.reason} (exit ${c.lastTermination.exitCode ?? '?'})`)}`);
     }
   }
   return out.length ? out : [NONE];
