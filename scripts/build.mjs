@@ -49,6 +49,22 @@ run(process.argv.slice(2)).then(async (code) => {
 });
 `;
 
+// client-node's package.json does not declare its modules free of side effects, so esbuild keeps every
+// generated API class and model (3 MB) although the plugin uses only KubeConfig and Exec. Its dist/ modules only
+// declare classes and functions at top level, so they can be marked side-effect free and tree-shaken.
+const clientNodeTreeShaking = {
+  name: 'client-node-side-effect-free',
+  setup(b) {
+    b.onResolve({ filter: /.*/ }, async (args) => {
+      if (args.pluginData === 'resolving') return undefined;
+      const fromClientNode = args.importer.includes('/@kubernetes/client-node/') || args.path.startsWith('@kubernetes/client-node');
+      if (!fromClientNode) return undefined;
+      const r = await b.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: 'resolving' });
+      return r.path.includes('/@kubernetes/client-node/dist/') ? { ...r, sideEffects: false } : r;
+    });
+  },
+};
+
 export async function buildBundle({ minify = true, sourcemap = false, metafile = false, outfile = BUNDLE, quiet = false } = {}) {
   const started = performance.now();
   mkdirSync(dirname(outfile), { recursive: true });
@@ -65,6 +81,7 @@ export async function buildBundle({ minify = true, sourcemap = false, metafile =
     sourcemap: sourcemap ? 'linked' : false,
     legalComments: 'none',
     metafile,
+    plugins: [clientNodeTreeShaking],
     logLevel: quiet ? 'error' : 'warning',
     // client-node, yargs and friends ship ESM that reads import.meta.url (createRequire, locale files).
     banner: { js: 'var __sts_import_meta_url=require("node:url").pathToFileURL(__filename).href;' },

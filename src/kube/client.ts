@@ -146,8 +146,12 @@ function exitCodeOf(status: ApiStatus | undefined): number | null {
 
 /** Build the real client. client-node and ws are imported here, lazily, so --help never loads them. */
 export async function createKubeClient(cfg: ResolvedConfig, opts: ClientOptions): Promise<KubeClient> {
-  const k8s = await import('@kubernetes/client-node');
-  const { WebSocketHandler } = await import('@kubernetes/client-node/dist/web-socket-handler.js');
+  // The two modules we use, not the package index: the index evaluates every generated API class and model.
+  const [{ KubeConfig }, { Exec }, { WebSocketHandler }] = await Promise.all([
+    import('@kubernetes/client-node/dist/config.js'),
+    import('@kubernetes/client-node/dist/exec.js'),
+    import('@kubernetes/client-node/dist/web-socket-handler.js'),
+  ]);
   const { default: WebSocket } = await import('ws');
   const http = await import('node:http');
   const https = await import('node:https');
@@ -159,8 +163,8 @@ export async function createKubeClient(cfg: ResolvedConfig, opts: ClientOptions)
   let httpAgent: InstanceType<typeof http.Agent> | undefined;
 
   // One subclass so that every request, HTTP and the exec WebSocket alike, carries the impersonation headers.
-  type HttpsOptions = Parameters<InstanceType<typeof k8s.KubeConfig>['applyToHTTPSOptions']>[0];
-  class InspectKubeConfig extends k8s.KubeConfig {
+  type HttpsOptions = Parameters<InstanceType<typeof KubeConfig>['applyToHTTPSOptions']>[0];
+  class InspectKubeConfig extends KubeConfig {
     override async applyToHTTPSOptions(o: HttpsOptions): Promise<void> {
       if (plainHttp) {
         // client-node refuses http:// unless TLS verification is off; kubectl talks to `kubectl proxy` fine.
@@ -255,7 +259,7 @@ export async function createKubeClient(cfg: ResolvedConfig, opts: ClientOptions)
       });
       return ws as never;
     });
-    const execApi = new k8s.Exec(kc, handler);
+    const execApi = new Exec(kc, handler);
     let status: ApiStatus | undefined;
     let truncated = false;
     const stdout = new CappedSink(o.maxBytes, () => {
