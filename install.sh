@@ -155,16 +155,24 @@ if [ "$demo" = true ]; then
   done
   say "demo: sandbox ready after ~$((waited / 10)) s; kubeconfig $kubeconfig"
   say ""
-  say "\$ $NAME app-python --file visits.txt --kubeconfig $kubeconfig"
-  rc=0
-  "$target" app-python --file visits.txt --kubeconfig "$kubeconfig" || rc=$?
-  say "(exit code $rc)"
-
   kubectl=
   if [ -z "$release" ] && [ -x "$ROOT/node_modules/node/bin/node" ]; then
     kubectl=$("$ROOT/node_modules/node/bin/node" "$ROOT/scripts/kubectl.mjs" 2>/dev/null) || kubectl=
   fi
   [ -n "$kubectl" ] || kubectl=$(command -v kubectl || true)
+  if [ -n "$kubectl" ]; then
+    # Visit the app as the write-ups did, a different number of times per replica, so each volume holds its own count.
+    say "demo: 3 visits to app-python-0 and 1 to app-python-1 (kubectl get --raw .../pods/NAME:5000/proxy/)"
+    for pod in app-python-0 app-python-0 app-python-0 app-python-1; do
+      "$kubectl" --kubeconfig "$kubeconfig" get --raw "/api/v1/namespaces/default/pods/$pod:5000/proxy/" >/dev/null || true
+    done
+  fi
+
+  say "\$ $NAME app-python --file visits.txt --kubeconfig $kubeconfig"
+  rc=0
+  "$target" app-python --file visits.txt --kubeconfig "$kubeconfig" || rc=$?
+  say "(exit code $rc)"
+
   if [ -n "$kubectl" ]; then
     say ""
     say "\$ kubectl sts-inspect app-python --file visits.txt --kubeconfig $kubeconfig    # kubectl: $kubectl"

@@ -1,7 +1,7 @@
 // `kubectl sts-inspect sandbox` as a user runs it: a foreground process that prints `ready`, serves the real
 // kubectl, and stops cleanly on SIGTERM.
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -77,6 +77,27 @@ describe('sandbox command', () => {
     const sets = (JSON.parse(stdout) as { items: { metadata: { name: string }; spec: { replicas: number }; status: { readyReplicas?: number } }[] }).items;
     expect(sets.map((s) => s.metadata.name).sort()).toEqual(['app-go', 'app-parallel', 'app-python', 'vault-style']);
     for (const s of sets) expect(s.status.readyReplicas).toBe(s.spec.replicas);
+  });
+
+  it('serves kubectl cp both ways and kubectl diff', async () => {
+    const local = join(dir, 'hello.txt');
+    await writeFile(local, 'hello from the host\n');
+    await execFileP(KUBECTL, ['--kubeconfig', kubeconfig, 'cp', local, 'app-python-0:/data/hello.txt']);
+    const { stdout: inPod } = await execFileP(KUBECTL, ['--kubeconfig', kubeconfig, 'exec', 'app-python-0', '--', 'cat', '/data/hello.txt']);
+    expect(inPod).toBe('hello from the host\n');
+    const back = join(dir, 'back.txt');
+    await execFileP(KUBECTL, ['--kubeconfig', kubeconfig, 'cp', 'app-python-0:/data/hello.txt', back]);
+    expect(await readFile(back, 'utf8')).toBe('hello from the host\n');
+
+    const { stdout: live } = await execFileP(KUBECTL, ['--kubeconfig', kubeconfig, 'get', 'sts', 'app-go', '-o', 'yaml']);
+    const edited = join(dir, 'app-go.yaml');
+    await writeFile(edited, live.replace(/^  replicas: 1$/m, '  replicas: 2'));
+    const diff: { code?: number; stdout: string } = await execFileP(KUBECTL, ['--kubeconfig', kubeconfig, 'diff', '-f', edited]).catch(
+      (e: { code: number; stdout: string }) => e,
+    );
+    expect(diff.code).toBe(1); // kubectl diff: 1 means differences found
+    expect(diff.stdout).toMatch(/^-  replicas: 1$/m);
+    expect(diff.stdout).toMatch(/^\+  replicas: 2$/m);
   });
 
   it('applies a user manifest given with --manifest', async () => {
