@@ -27,7 +27,6 @@ import {
 } from './discovery.ts';
 import { handleExecUpgrade, resolveExecTarget } from './exec.ts';
 import { FaultInjector, type FaultRule, type Faults } from './faults.ts';
-import { startNamespaceLifecycle } from './namespaces.ts';
 import { PROTOBUF_CONTENT_TYPE, decodeProtobuf } from './protobuf.ts';
 import { parseRequestInfo, type RequestInfo } from './requestinfo.ts';
 import { ApiCore, type DeleteOpts } from './rest.ts';
@@ -228,7 +227,6 @@ export async function startApiServer(ctx: SimContext, runtime: PodRuntime, opts:
     dropWatches: () => hub.dropAll(),
     expireWatchHistory: () => ctx.store.compact(),
   });
-  const stopNamespaces = startNamespaceLifecycle(ctx);
   const sockets = new Set<Socket | Duplex>();
   let serverAddress = `${host}:0`;
 
@@ -501,7 +499,6 @@ export async function startApiServer(ctx: SimContext, runtime: PodRuntime, opts:
     api,
     startupMs: performance.now() - t0,
     async close() {
-      stopNamespaces();
       hub.dropAll();
       for (const s of sockets) s.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
