@@ -1,5 +1,5 @@
 // API errors as a real kube-apiserver writes them: a `kind: Status` body with reason and code
-// (shapes checked against shared/fixtures/real-k8s-1.20/errors/).
+// (shapes checked against test/fixtures/real-k8s-1.20/errors/).
 
 export interface StatusCause {
   reason: string;

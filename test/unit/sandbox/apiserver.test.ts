@@ -1,5 +1,6 @@
 // The API server's pure parts, table-driven: selectors, strategic merge patch, table cells, defaulting.
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { admitCreate, defaultPullPolicy, validateCreate, validateUpdate } from '../../../src/sandbox/apiserver/admission.ts';
 import { jsonMerge, strategicMerge } from '../../../src/sandbox/apiserver/patch.ts';
@@ -9,7 +10,7 @@ import { R } from '../../../src/sandbox/resources.ts';
 import { ApiError } from '../../../src/sandbox/status.ts';
 import { Store, type KObject } from '../../../src/sandbox/store.ts';
 
-const FIXTURES = '/work/shared/fixtures/real-k8s-1.20';
+const FIXTURES = join(import.meta.dirname, '..', '..', 'fixtures', 'real-k8s-1.20');
 const fixture = (p: string) => JSON.parse(readFileSync(`${FIXTURES}/${p}`, 'utf8'));
 
 describe('label selectors', () => {

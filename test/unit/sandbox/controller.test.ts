@@ -10,7 +10,7 @@ import { fnv32, goJson, hashRevisionData, safeEncode } from '../../../src/sandbo
 import { EventRecorder } from '../../../src/sandbox/events.ts';
 import { R } from '../../../src/sandbox/resources.ts';
 import { Store, type KObject, type WatchEvent } from '../../../src/sandbox/store.ts';
-import controllerRevisions from '../../../../shared/fixtures/real-k8s-1.20/objects/controllerrevisions.json' with { type: 'json' };
+import controllerRevisions from '../../fixtures/real-k8s-1.20/objects/controllerrevisions.json' with { type: 'json' };
 
 type Any = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 

@@ -1,7 +1,7 @@
 // ControllerRevisions of a StatefulSet: the revision data is a strategic-merge patch that replaces
 // spec.template; its name is `<set>-<hash>` where the hash is the one upstream computes (FNV-32 of the
 // patch's JSON as Go marshals it, plus the collision count, spelled in the safe alphabet). Same input, same
-// name as on a real cluster: shared/fixtures' revisions hash to their recorded names.
+// name as on a real cluster: the recorded revisions (test/fixtures/real-k8s-1.20) hash to their recorded names.
 
 import type { StatefulSet, ControllerRevision } from './types.ts';
 import { controllerRef, LABEL_CR_HASH } from './utils.ts';
