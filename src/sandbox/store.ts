@@ -9,7 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import { resourceType, type ResourceType } from './resources.ts';
-import { errors } from './status.ts';
+import { ApiError, errors, qualifiedResource } from './status.ts';
 
 export interface OwnerReference {
   apiVersion: string;
@@ -58,7 +58,15 @@ export interface DeleteOptions {
   /** Seconds of grace; undefined means the object's own default (pods: terminationGracePeriodSeconds). */
   gracePeriodSeconds?: number;
   preconditions?: { uid?: string; resourceVersion?: string };
+  /** Foreground, Background or Orphan; undefined keeps what the object's finalizers say (default Background). */
+  propagationPolicy?: PropagationPolicy;
 }
+
+export type PropagationPolicy = 'Foreground' | 'Background' | 'Orphan';
+
+/** The garbage collector's finalizers, which a DELETE's propagationPolicy sets. */
+export const FINALIZER_FOREGROUND = 'foregroundDeletion';
+export const FINALIZER_ORPHAN = 'orphan';
 
 export interface StoreOptions {
   /** How many changes are kept per resource type for resuming watches (older resourceVersions get 410). */
@@ -99,6 +107,37 @@ function hasFinalizers(key: string, o: KObject): boolean {
   return (spec?.finalizers?.length ?? 0) > 0;
 }
 
+/** RFC 3339 with second precision, as the API server writes metadata timestamps. */
+function rfc3339(d: Date): string {
+  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/**
+ * The object's finalizers after a DELETE with this propagation policy (deletionFinalizersForGarbageCollection):
+ * Orphan adds `orphan`, Foreground adds `foregroundDeletion`, Background removes both; no policy keeps them.
+ */
+function gcFinalizers(finalizers: string[], policy: PropagationPolicy | undefined): string[] {
+  if (!policy) return finalizers;
+  const out = finalizers.filter((f) => f !== FINALIZER_ORPHAN && f !== FINALIZER_FOREGROUND);
+  if (policy === 'Orphan') out.push(FINALIZER_ORPHAN);
+  if (policy === 'Foreground') out.push(FINALIZER_FOREGROUND);
+  const unchanged = new Set(out).size === new Set(finalizers).size && out.every((f) => finalizers.includes(f));
+  return unchanged ? finalizers : out;
+}
+
+/** A DELETE's preconditions, with the message the registry answers when one fails. */
+export function checkDeletePreconditions(t: ResourceType, name: string, current: KObject, pre: DeleteOptions['preconditions']): void {
+  const failed = (field: string, want: string, have: string | undefined) =>
+    new ApiError(
+      409,
+      'Conflict',
+      `Operation cannot be fulfilled on ${qualifiedResource(t.group, t.plural)} "${name}": Precondition failed: ${field} in precondition: ${want}, ${field} in object meta: ${have ?? ''}`,
+      t.group ? { name, group: t.group, kind: t.plural } : { name, kind: t.plural },
+    );
+  if (pre?.uid && pre.uid !== current.metadata.uid) throw failed('UID', pre.uid, current.metadata.uid);
+  if (pre?.resourceVersion && pre.resourceVersion !== current.metadata.resourceVersion) throw failed('ResourceVersion', pre.resourceVersion, current.metadata.resourceVersion);
+}
+
 export class Store {
   private rv = 1;
   private readonly buckets = new Map<string, TypeBucket>();
@@ -116,8 +155,7 @@ export class Store {
   }
 
   timestamp(): string {
-    // RFC 3339 with second precision, as the API server writes metadata timestamps.
-    return this.now().toISOString().replace(/\.\d{3}Z$/, 'Z');
+    return rfc3339(this.now());
   }
 
   private bucket(key: string): TypeBucket {
@@ -245,10 +283,12 @@ export class Store {
   }
 
   /**
-   * Delete as the API server does: objects with finalizers, and pods with a grace period, get a
-   * deletionTimestamp and stay until their finalizers are gone (pods: until the kubelet confirms with a
-   * grace period of 0). Returns the object as the API answers a DELETE (the final state, or the object marked
-   * for deletion).
+   * Delete as the API server's registry does (k8s.io/apiserver registry/generic/registry/store.go): the
+   * propagation policy adds or removes the garbage collector's `orphan` / `foregroundDeletion` finalizers;
+   * an object left with finalizers, or a pod given a grace period, gets a deletionTimestamp and stays until
+   * its finalizers are gone (pods: until the kubelet confirms with a grace period of 0). A pod already
+   * terminating only takes a shorter grace period. Returns the object as the API answers a DELETE (the final
+   * state, or the object marked for deletion).
    */
   delete(key: string, ns: string | undefined, name: string, opts: DeleteOptions = {}): { object: KObject; deleted: boolean } {
     const t = resourceType(key);
@@ -256,34 +296,53 @@ export class Store {
     const k = objKey(this.nsFor(key, ns), name);
     const current = b.objects.get(k);
     if (!current) throw errors.notFound(t.group, t.plural, name);
-    const pre = opts.preconditions;
-    if (pre?.uid && pre.uid !== current.metadata.uid) {
-      throw errors.conflict(t.group, t.plural, name);
-    }
-    if (pre?.resourceVersion && pre.resourceVersion !== current.metadata.resourceVersion) {
-      throw errors.conflict(t.group, t.plural, name);
-    }
-    const grace = key === 'pods' ? this.podGrace(current, opts.gracePeriodSeconds) : 0;
-    const pending = hasFinalizers(key, current);
-    if (grace === 0 && !pending) return { object: this.remove(b, k, clone(current)), deleted: true };
+    checkDeletePreconditions(t, name, current, opts.preconditions);
 
     const next = clone(current);
+    const meta = next.metadata;
+    // Pods delete gracefully. Once that has started, a DELETE may only shorten the grace period; it changes
+    // nothing else (not even the garbage collector's finalizers).
+    const gracefulPending = key === 'pods' && !!meta.deletionTimestamp && (meta.deletionGracePeriodSeconds ?? 0) > 0;
+    let grace = 0;
+    if (gracefulPending) {
+      const requested = opts.gracePeriodSeconds === undefined ? undefined : Math.max(0, opts.gracePeriodSeconds);
+      if (requested === undefined || requested >= meta.deletionGracePeriodSeconds!) return { object: clone(current), deleted: false };
+      const start = Date.parse(meta.deletionTimestamp!) - meta.deletionGracePeriodSeconds! * 1000;
+      meta.deletionTimestamp = rfc3339(new Date(start + requested * 1000));
+      meta.deletionGracePeriodSeconds = grace = requested;
+    } else if (key === 'namespaces' && meta.deletionTimestamp && hasFinalizers(key, current)) {
+      // The namespace registry answers a repeated DELETE with the namespace as it is.
+      return { object: clone(current), deleted: false };
+    } else {
+      const finalizers = gcFinalizers(meta.finalizers ?? [], opts.propagationPolicy);
+      if (finalizers.length) meta.finalizers = finalizers;
+      else delete meta.finalizers;
+      if (key === 'pods' && !meta.deletionTimestamp) {
+        grace = this.podGrace(current, opts.gracePeriodSeconds);
+        meta.deletionTimestamp = rfc3339(new Date(this.now().getTime() + grace * 1000));
+        meta.deletionGracePeriodSeconds = grace;
+      }
+    }
+    const pending = hasFinalizers(key, next);
+    if (grace === 0 && !pending) return { object: this.remove(b, k, next), deleted: true };
+    if (grace === 0) {
+      // markAsDeleting: an object that waits only on finalizers is deleting from now, with no grace period.
+      if (!meta.deletionTimestamp && t.tracksGeneration && (meta.generation ?? 0) > 0) meta.generation = meta.generation! + 1;
+      if (!meta.deletionTimestamp || Date.parse(meta.deletionTimestamp) > this.now().getTime()) meta.deletionTimestamp = this.timestamp();
+      meta.deletionGracePeriodSeconds = 0;
+    }
     // A namespace being deleted is Terminating until the namespace controller empties it and finalizes it.
     if (key === 'namespaces') next.status = { ...((next.status as object | undefined) ?? {}), phase: 'Terminating' };
-    const alreadyGrace = next.metadata.deletionGracePeriodSeconds;
-    if (!next.metadata.deletionTimestamp || (alreadyGrace !== undefined && grace < alreadyGrace)) {
-      next.metadata.deletionTimestamp = new Date(this.now().getTime() + grace * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
-      next.metadata.deletionGracePeriodSeconds = grace;
-    }
-    if (key === 'pods' && grace === 0 && !pending) return { object: this.remove(b, k, next), deleted: true };
+    if (isDeepStrictEqual(current, next)) return { object: clone(current), deleted: false };
     return { object: this.commit(b, k, next, 'MODIFIED'), deleted: false };
   }
 
   private podGrace(pod: KObject, requested: number | undefined): number {
-    if (requested !== undefined) return Math.max(0, requested);
-    // Unscheduled pods go at once, as the API server does for pods no kubelet owns.
+    // Pods no kubelet runs (unscheduled) or that have finished go at once, whatever the request says.
     const spec = pod.spec as { nodeName?: string; terminationGracePeriodSeconds?: number } | undefined;
-    if (!spec?.nodeName) return 0;
+    const phase = (pod.status as { phase?: string } | undefined)?.phase;
+    if (!spec?.nodeName || phase === 'Failed' || phase === 'Succeeded') return 0;
+    if (requested !== undefined) return Math.max(0, requested);
     return spec.terminationGracePeriodSeconds ?? 30;
   }
 

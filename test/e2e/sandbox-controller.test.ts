@@ -12,32 +12,8 @@ import { startSandbox, type Sandbox } from '../../src/sandbox/index.ts';
 type Any = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 let sb: Sandbox;
-/** Set while the API server or kubelet is still a stub (before they land): the suite skips, saying why. */
-let notBuilt: string | undefined;
 
-async function start(opts: Parameters<typeof startSandbox>[0] = {}): Promise<Sandbox | undefined> {
-  try {
-    return await startSandbox({ timeScale: 20, ...opts });
-  } catch (err) {
-    if (/not built yet/.test(String(err))) {
-      notBuilt = String(err);
-      return undefined;
-    }
-    throw err;
-  }
-}
-
-/** A test that needs the full sandbox. */
-function sit(name: string, fn: () => Promise<void>, timeout?: number): void {
-  it(
-    name,
-    async (ctx) => {
-      if (notBuilt) return ctx.skip(notBuilt);
-      await fn();
-    },
-    timeout,
-  );
-}
+const start = (opts: Parameters<typeof startSandbox>[0] = {}) => startSandbox({ timeScale: 20, ...opts });
 
 interface Run {
   code: number;
@@ -197,13 +173,13 @@ const isReady = (p: Any) => p.status?.conditions?.some((c: Any) => c.type === 'R
 
 describe('StatefulSet controller through the API', () => {
   beforeAll(async () => {
-    sb = (await start())!;
+    sb = await start();
   });
   afterAll(async () => {
     await sb?.stop();
   });
 
-  sit('creates web-0..2 in order, each after the previous is Ready, with identity, claims, a revision, events and status', async () => {
+  it('creates web-0..2 in order, each after the previous is Ready, with identity, claims, a revision, events and status', async () => {
     const ns = await namespace('ordered');
     const w = await watch(`/api/v1/namespaces/${ns}/pods`);
     await apply(ns, 'web');
@@ -275,8 +251,8 @@ describe('StatefulSet controller through the API', () => {
     }
   });
 
-  sit('names and stores the ControllerRevision of the recorded manifest exactly as the real cluster did', async () => {
-    const dir = new URL('../../../shared/fixtures/real-k8s-1.20/objects/', import.meta.url);
+  it('names and stores the ControllerRevision of the recorded manifest exactly as the real cluster did', async () => {
+    const dir = new URL('../fixtures/real-k8s-1.20/objects/', import.meta.url);
     const recorded = JSON.parse(await readFile(new URL('statefulset.json', dir), 'utf8'));
     const revisions = JSON.parse(await readFile(new URL('controllerrevisions.json', dir), 'utf8'));
     const first = revisions.items.find((r: Any) => r.revision === 1);
@@ -290,7 +266,7 @@ describe('StatefulSet controller through the API', () => {
     expect(cr.metadata.labels).toEqual(first.metadata.labels);
   });
 
-  sit('rollout restart replaces pods highest ordinal first, one at a time; rollout status completes', async () => {
+  it('rollout restart replaces pods highest ordinal first, one at a time; rollout status completes', async () => {
     const ns = await namespace('restart');
     await apply(ns, 'web');
     expect((await rolloutStatus(ns, 'web')).code).toBe(0);
@@ -326,7 +302,7 @@ describe('StatefulSet controller through the API', () => {
     expect(revs.items.map((x: Any) => x.revision).sort()).toEqual([1, 2]);
   });
 
-  sit('partition: only ordinals at or above it move; rollout status says partitioned roll out complete', async () => {
+  it('partition: only ordinals at or above it move; rollout status says partitioned roll out complete', async () => {
     const ns = await namespace('partition');
     await apply(ns, 'web');
     expect((await rolloutStatus(ns, 'web')).code).toBe(0);
@@ -341,7 +317,7 @@ describe('StatefulSet controller through the API', () => {
     expect((await pods(ns)).map(revisionOf)).toEqual([old, old, s.updateRevision]);
   });
 
-  sit('OnDelete: nothing moves, rollout status refuses; a deleted pod comes back on the update revision with the same claim', async () => {
+  it('OnDelete: nothing moves, rollout status refuses; a deleted pod comes back on the update revision with the same claim', async () => {
     const ns = await namespace('ondelete');
     await apply(ns, 'web');
     expect((await rolloutStatus(ns, 'web')).code).toBe(0);
@@ -371,7 +347,7 @@ describe('StatefulSet controller through the API', () => {
     expect((await sts(ns)).status).toMatchObject({ currentReplicas: 2, updatedReplicas: 1, currentRevision: old, readyReplicas: 3 });
   });
 
-  sit('maxUnavailable: 2 replaces two pods at a time, highest ordinals first', async () => {
+  it('maxUnavailable: 2 replaces two pods at a time, highest ordinals first', async () => {
     const ns = await namespace('maxunavailable');
     await apply(ns, 'web', { replicas: 4, podManagementPolicy: 'Parallel', updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 2 } } });
     expect((await rolloutStatus(ns, 'web')).code).toBe(0);
@@ -388,7 +364,7 @@ describe('StatefulSet controller through the API', () => {
     expect(secondTerminating).toBeLessThan(firstRecreate);
   });
 
-  sit('a pod on a never-ready revision blocks the rollout, and stays after reverting until deleted', async () => {
+  it('a pod on a never-ready revision blocks the rollout, and stays after reverting until deleted', async () => {
     const ns = await namespace('broken');
     await apply(ns, 'web', { probe: true });
     expect((await rolloutStatus(ns, 'web')).code).toBe(0);
@@ -420,7 +396,7 @@ describe('StatefulSet controller through the API', () => {
     expect((await pods(ns)).map(revisionOf)).toEqual([good, good, good]);
   });
 
-  sit('scale down: highest ordinal first, one at a time; Retain keeps the claims, Delete removes them', async () => {
+  it('scale down: highest ordinal first, one at a time; Retain keeps the claims, Delete removes them', async () => {
     const ns = await namespace('scale');
     await apply(ns, 'keep', { replicas: 3 });
     await apply(ns, 'drop', { replicas: 3, persistentVolumeClaimRetentionPolicy: { whenScaled: 'Delete', whenDeleted: 'Retain' } });
@@ -443,7 +419,7 @@ describe('StatefulSet controller through the API', () => {
     expect(events.items.map((e: Any) => e.message)).toContain('delete Pod keep-2 in StatefulSet keep successful');
   });
 
-  sit('kubectl delete sts: pods and revisions are garbage-collected; claims follow whenDeleted', async () => {
+  it('kubectl delete sts: pods and revisions are garbage-collected; claims follow whenDeleted', async () => {
     const ns = await namespace('gc');
     await apply(ns, 'web', { replicas: 2 });
     await apply(ns, 'tied', { replicas: 2, persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Delete', whenScaled: 'Retain' } });
@@ -460,7 +436,7 @@ describe('StatefulSet controller through the API', () => {
     expect((await getJson(['-n', ns, 'get', 'pvc'])).items.map((p: Any) => p.metadata.name)).toEqual(['data-web-0', 'data-web-1']);
   });
 
-  sit('kubectl delete --cascade=orphan leaves the pods, ownerless; re-applying adopts them', async () => {
+  it('kubectl delete --cascade=orphan leaves the pods, ownerless; re-applying adopts them', async () => {
     const ns = await namespace('orphan');
     await apply(ns, 'web', { replicas: 2 });
     expect((await rolloutStatus(ns, 'web')).code).toBe(0);
@@ -474,23 +450,29 @@ describe('StatefulSet controller through the API', () => {
     expect((await pods(ns)).map((p) => p.metadata.uid)).toEqual(uids);
   });
 
-  // Needs the API server to answer DELETE propagationPolicy=Foreground by adding the `foregroundDeletion`
-  // finalizer (as kube-apiserver does); the garbage collector then holds the set until its pods are gone
-  // (covered against the store in test/unit/sandbox/controller.test.ts). Enable once apiserver/rest.ts does.
-  it.skip('kubectl delete --cascade=foreground keeps the set until its pods are gone', async () => {
+  it('kubectl delete --cascade=foreground keeps the set until its pods are gone', async () => {
     const ns = await namespace('foreground');
     await apply(ns, 'web', { replicas: 2 });
     expect((await rolloutStatus(ns, 'web')).code).toBe(0);
     const ws = await watch(`/apis/apps/v1/namespaces/${ns}/statefulsets`);
-    await ok(['-n', ns, 'delete', 'sts', 'web', '--cascade=foreground']);
-    expect((await pods(ns)).length).toBe(0);
+    const wp = await watch(`/api/v1/namespaces/${ns}/pods`);
+    // kubectl waits until the set is gone, which is only once its pods are.
+    expect(await ok(['-n', ns, 'delete', 'sts', 'web', '--cascade=foreground'])).toBe(`statefulset.apps "web" deleted from ${ns} namespace\n`);
+    expect(await pods(ns)).toEqual([]);
+    await until('the set\'s DELETED event', () => ws.events.at(-1)?.type === 'DELETED');
     ws.stop();
+    wp.stop();
     const marked = ws.events.find((e) => e.type === 'MODIFIED' && e.object.metadata.deletionTimestamp);
-    expect(marked?.object.metadata.finalizers).toContain('foregroundDeletion');
-    expect(ws.events.at(-1)?.type).toBe('DELETED');
+    expect(marked?.object.metadata).toMatchObject({ finalizers: ['foregroundDeletion'], deletionGracePeriodSeconds: 0 });
+    // resourceVersions are one sequence: both pods were gone before the set was.
+    const rv = (e: Watch['events'][number]) => Number(e.object.metadata.resourceVersion);
+    const podsGone = wp.events.filter((e) => e.type === 'DELETED');
+    expect(podsGone.map((e) => e.object.metadata.name).sort()).toEqual(['web-0', 'web-1']);
+    expect(Math.max(...podsGone.map(rv))).toBeLessThan(rv(ws.events.at(-1)!));
+    expect(rv(marked!)).toBeLessThan(Math.min(...podsGone.map(rv)));
   });
 
-  sit('deleting a namespace marks it Terminating, removes everything in it, then the namespace', async () => {
+  it('deleting a namespace marks it Terminating, removes everything in it, then the namespace', async () => {
     const ns = await namespace('doomed');
     await apply(ns, 'web', { replicas: 2 });
     expect((await rolloutStatus(ns, 'web')).code).toBe(0);
@@ -506,7 +488,7 @@ describe('StatefulSet controller through the API', () => {
     }
   });
 
-  sit('keeps revisionHistoryLimit unused revisions', async () => {
+  it('keeps revisionHistoryLimit unused revisions', async () => {
     const ns = await namespace('history');
     await apply(ns, 'web', { replicas: 1, revisionHistoryLimit: 1, claims: false });
     expect((await rolloutStatus(ns, 'web')).code).toBe(0);
@@ -519,7 +501,7 @@ describe('StatefulSet controller through the API', () => {
     expect(revs.items.map((x: Any) => x.revision).sort()).toEqual([3, 4]);
   });
 
-  sit('spec.ordinals.start names pods and claims from that ordinal', async () => {
+  it('spec.ordinals.start names pods and claims from that ordinal', async () => {
     const ns = await namespace('ordinals');
     await apply(ns, 'web', { replicas: 2, ordinals: { start: 3 } });
     expect((await rolloutStatus(ns, 'web')).code).toBe(0);
@@ -530,7 +512,7 @@ describe('StatefulSet controller through the API', () => {
     expect((await getJson(['-n', ns, 'get', 'pvc'])).items.map((p: Any) => p.metadata.name)).toEqual(['data-web-3', 'data-web-4']);
   });
 
-  sit('availableReplicas waits for minReadySeconds', async () => {
+  it('availableReplicas waits for minReadySeconds', async () => {
     const ns = await namespace('minready');
     await apply(ns, 'web', { replicas: 1, minReadySeconds: 10, claims: false });
     await until('ready', async () => (await sts(ns)).status.readyReplicas === 1);
@@ -544,13 +526,13 @@ describe('StatefulSet controller through the API', () => {
 // Two nodes take 250 pods each (the kubelet's max-pods), so 500 replicas get a cluster of their own.
 describe('StatefulSet controller at scale', () => {
   beforeAll(async () => {
-    sb = (await start({ nodes: ['sim-node-1', 'sim-node-2', 'sim-node-3'] }))!;
+    sb = await start({ nodes: ['sim-node-1', 'sim-node-2', 'sim-node-3'] });
   });
   afterAll(async () => {
     await sb?.stop();
   });
 
-  sit('500 Parallel replicas are all Ready in under 20 s', async () => {
+  it('500 Parallel replicas are all Ready in under 20 s', async () => {
     const ns = await namespace('big');
     const t0 = Date.now();
     await apply(ns, 'big', { replicas: 500, podManagementPolicy: 'Parallel' });

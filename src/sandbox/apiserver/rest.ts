@@ -3,8 +3,8 @@
 import { parse as parseYaml } from 'yaml';
 import type { SimContext } from '../context.ts';
 import { RESOURCE_TYPES, apiVersionOf, resourceType, typeKey, R, type ResourceType } from '../resources.ts';
-import { ApiError, errors } from '../status.ts';
-import type { KObject } from '../store.ts';
+import { ApiError, errors, qualifiedResource } from '../status.ts';
+import { checkDeletePreconditions, type DeleteOptions, type KObject, type PropagationPolicy } from '../store.ts';
 import { admitCreate, admitUpdate, validateCreate, validateUpdate } from './admission.ts';
 import { isObj, jsonMerge, jsonPatch, strategicMerge } from './patch.ts';
 
@@ -21,6 +21,8 @@ export interface WriteOptions {
   dryRun?: boolean;
   subresource?: string;
 }
+
+const PROPAGATION_POLICIES = ['Foreground', 'Background', 'Orphan'] as const;
 
 export interface DeleteOpts {
   gracePeriodSeconds?: number;
@@ -235,46 +237,22 @@ export class ApiCore {
 
   delete(t: ResourceType, ns: string | undefined, name: string, opts: DeleteOpts = {}): { object: KObject; deleted: boolean } {
     const key = typeKey(t);
-    const current = this.store.mustGet(key, ns, name);
-    const pre = opts.preconditions;
-    if (pre?.uid && pre.uid !== current.metadata.uid) {
-      throw new ApiError(
-        409,
-        'Conflict',
-        `Operation cannot be fulfilled on ${t.group ? `${t.plural}.${t.group}` : t.plural} "${name}": Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${current.metadata.uid}`,
-        t.group ? { name, group: t.group, kind: t.plural } : { name, kind: t.plural },
-      );
+    const policy = opts.propagationPolicy;
+    if (policy !== undefined && !(PROPAGATION_POLICIES as readonly string[]).includes(policy)) {
+      throw errors.invalid('meta.k8s.io', 'DeleteOptions', '', [
+        { reason: 'FieldValueNotSupported', message: `Unsupported value: "${policy}": supported values: ${PROPAGATION_POLICIES.map((p) => `"${p}"`).join(', ')}`, field: 'propagationPolicy' },
+      ]);
     }
-    if (pre?.resourceVersion && pre.resourceVersion !== current.metadata.resourceVersion) {
-      throw new ApiError(
-        409,
-        'Conflict',
-        `Operation cannot be fulfilled on ${t.group ? `${t.plural}.${t.group}` : t.plural} "${name}": Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${current.metadata.resourceVersion}`,
-        t.group ? { name, group: t.group, kind: t.plural } : { name, kind: t.plural },
-      );
+    if (opts.dryRun) {
+      const current = this.store.mustGet(key, ns, name);
+      checkDeletePreconditions(t, name, current, opts.preconditions);
+      return { object: current, deleted: true };
     }
-    if (opts.dryRun) return { object: current, deleted: true };
-    if (opts.propagationPolicy === 'Orphan') this.orphanDependents(current);
-    const storeOpts: { gracePeriodSeconds?: number } = {};
+    const storeOpts: DeleteOptions = {};
     if (opts.gracePeriodSeconds !== undefined) storeOpts.gracePeriodSeconds = opts.gracePeriodSeconds;
+    if (opts.preconditions) storeOpts.preconditions = opts.preconditions;
+    if (policy) storeOpts.propagationPolicy = policy as PropagationPolicy;
     return this.store.delete(key, ns, name, storeOpts);
-  }
-
-  /** propagationPolicy=Orphan: dependents lose their owner reference to the deleted object. */
-  private orphanDependents(owner: KObject): void {
-    const uid = owner.metadata.uid;
-    for (const t of RESOURCE_TYPES) {
-      const key = typeKey(t);
-      const items = t.namespaced ? this.store.list(key, owner.metadata.namespace).items : this.store.list(key).items;
-      for (const o of items) {
-        const refs = o.metadata.ownerReferences ?? [];
-        if (!refs.some((r) => r.uid === uid)) continue;
-        const next = structuredClone(o);
-        next.metadata.ownerReferences = refs.filter((r) => r.uid !== uid);
-        if (!next.metadata.ownerReferences.length) delete next.metadata.ownerReferences;
-        this.store.update(key, next);
-      }
-    }
   }
 
   /**

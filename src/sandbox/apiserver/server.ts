@@ -523,7 +523,10 @@ function deleteOptions(q: URLSearchParams, body: Any | undefined): DeleteOpts {
   const opts: DeleteOpts = {};
   const grace = body?.gracePeriodSeconds ?? intParam(q, 'gracePeriodSeconds');
   if (grace !== undefined && grace !== null) opts.gracePeriodSeconds = Number(grace);
-  const policy = body?.propagationPolicy ?? q.get('propagationPolicy') ?? (body?.orphanDependents === true ? 'Orphan' : undefined);
+  // The deprecated orphanDependents means Orphan when true and, when false, neither orphan nor foreground.
+  const orphanDependents = body?.orphanDependents ?? (q.has('orphanDependents') ? q.get('orphanDependents') === 'true' : undefined);
+  const legacy = orphanDependents === undefined || orphanDependents === null ? undefined : orphanDependents ? 'Orphan' : 'Background';
+  const policy = body?.propagationPolicy ?? q.get('propagationPolicy') ?? legacy;
   if (policy) opts.propagationPolicy = policy;
   if (body?.preconditions) opts.preconditions = body.preconditions;
   if ((body?.dryRun ?? []).includes?.('All') || q.getAll('dryRun').includes('All')) opts.dryRun = true;

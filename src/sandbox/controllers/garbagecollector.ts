@@ -5,13 +5,9 @@
 
 import type { SimContext } from '../context.ts';
 import { RESOURCE_TYPES, typeKey, R } from '../resources.ts';
-import { ApiError } from '../status.ts';
-import type { KObject, OwnerReference, WatchEvent } from '../store.ts';
-import type { ControllerClient } from './client.ts';
+import { FINALIZER_FOREGROUND, FINALIZER_ORPHAN, type KObject, type OwnerReference, type PropagationPolicy, type WatchEvent } from '../store.ts';
+import { ignoreGone, type ControllerClient } from './client.ts';
 import { WorkQueue } from './workqueue.ts';
-
-export const FINALIZER_FOREGROUND = 'foregroundDeletion';
-export const FINALIZER_ORPHAN = 'orphan';
 
 interface Node {
   typeKey: string;
@@ -136,25 +132,23 @@ export class GarbageCollector {
     if (solid.length) {
       if (!dangling.length && !waiting.some((r) => r.blockOwnerDeletion)) return;
       // Still owned: drop the references to owners that are gone, and stop blocking owners deleting in the foreground.
-      const next = structuredClone(obj);
-      next.metadata.ownerReferences = refs
-        .filter((r) => !dangling.includes(r))
-        .map((r) => (waiting.includes(r) ? { ...r, blockOwnerDeletion: false } : r));
-      this.ignoreGone(() => this.client.update(t, next));
-      return;
-    }
-    const uid = obj.metadata.uid!;
-    if (waiting.length && this.dependents.has(uid)) {
-      // Its owner is waiting for it, and it has dependents of its own: delete it in the foreground too.
-      const next = structuredClone(obj);
-      next.metadata.finalizers = [...(next.metadata.finalizers ?? []), FINALIZER_FOREGROUND];
-      this.ignoreGone(() => {
-        this.client.update(t, next);
-        this.client.delete(t, ns, name, { preconditions: { uid } });
+      const gone = new Set(dangling.map((r) => r.uid));
+      const unblock = new Set(waiting.map((r) => r.uid));
+      this.client.modify(t, ns, name, (o) => {
+        o.metadata.ownerReferences = (o.metadata.ownerReferences ?? [])
+          .filter((r) => !gone.has(r.uid))
+          .map((r) => (unblock.has(r.uid) ? { ...r, blockOwnerDeletion: false } : r));
       });
       return;
     }
-    this.ignoreGone(() => this.client.delete(t, ns, name, { preconditions: { uid } }));
+    const uid = obj.metadata.uid!;
+    const fin = obj.metadata.finalizers ?? [];
+    let propagationPolicy: PropagationPolicy = 'Background';
+    // Its owner waits for it and it has dependents of its own: it goes in the foreground too.
+    if (waiting.length && this.dependents.has(uid)) propagationPolicy = 'Foreground';
+    else if (fin.includes(FINALIZER_ORPHAN)) propagationPolicy = 'Orphan';
+    else if (fin.includes(FINALIZER_FOREGROUND)) propagationPolicy = 'Foreground';
+    ignoreGone(() => this.client.delete(t, ns, name, { preconditions: { uid }, propagationPolicy }));
   }
 
   private processOwner(k: string): void {
@@ -166,13 +160,14 @@ export class GarbageCollector {
     const deps = [...(this.dependents.get(uid) ?? [])].map((d) => this.nodes.get(d)).filter((n): n is Node => !!n);
 
     if (fin.includes(FINALIZER_ORPHAN)) {
+      // A failure throws, and the work queue tries the owner again: the finalizer goes only once all are orphaned.
       for (const d of deps) {
-        const dep = this.ctx.store.get(d.typeKey, d.namespace, d.name);
-        if (!dep) continue;
-        const refs = (dep.metadata.ownerReferences ?? []).filter((r) => r.uid !== uid);
-        if (refs.length) dep.metadata.ownerReferences = refs;
-        else delete dep.metadata.ownerReferences;
-        this.ignoreGone(() => this.client.update(d.typeKey, dep));
+        this.client.modify(d.typeKey, d.namespace, d.name, (dep) => {
+          const refs = dep.metadata.ownerReferences ?? [];
+          if (!refs.some((r) => r.uid === uid)) return false;
+          dep.metadata.ownerReferences = refs.filter((r) => r.uid !== uid);
+          if (!dep.metadata.ownerReferences.length) delete dep.metadata.ownerReferences;
+        });
       }
       this.removeFinalizer(t, ns, name, FINALIZER_ORPHAN);
       return;
@@ -191,27 +186,9 @@ export class GarbageCollector {
   }
 
   private removeFinalizer(t: string, ns: string | undefined, name: string, finalizer: string): void {
-    for (let attempt = 0; attempt < 5; attempt++) {
-      const cur = this.ctx.store.get(t, ns, name);
-      if (!cur?.metadata.finalizers?.includes(finalizer)) return;
-      cur.metadata.finalizers = cur.metadata.finalizers.filter((f) => f !== finalizer);
-      try {
-        this.client.update(t, cur);
-        return;
-      } catch (err) {
-        if (err instanceof ApiError && err.reason === 'Conflict') continue;
-        if (err instanceof ApiError && err.reason === 'NotFound') return;
-        throw err;
-      }
-    }
-  }
-
-  private ignoreGone(fn: () => void): void {
-    try {
-      fn();
-    } catch (err) {
-      if (err instanceof ApiError && (err.reason === 'NotFound' || err.reason === 'Conflict')) return;
-      throw err;
-    }
+    this.client.modify(t, ns, name, (o) => {
+      if (!o.metadata.finalizers?.includes(finalizer)) return false;
+      o.metadata.finalizers = o.metadata.finalizers.filter((f) => f !== finalizer);
+    });
   }
 }

@@ -97,6 +97,67 @@ describe('Store', () => {
     expect(s.get(R.pvcs, 'demo', 'data-web-0')).toBeUndefined();
   });
 
+  // deletionFinalizersForGarbageCollection: the policy sets the garbage collector's finalizers; an object
+  // left with finalizers is marked (generation bumped, no grace period) instead of removed.
+  it.each([
+    [undefined, [], undefined],
+    ['Background', [], undefined],
+    ['Foreground', [], ['foregroundDeletion']],
+    ['Orphan', [], ['orphan']],
+    ['Orphan', ['example.com/hold'], ['example.com/hold', 'orphan']],
+    ['Foreground', ['orphan'], ['foregroundDeletion']],
+    [undefined, ['orphan'], ['orphan']],
+  ] as const)('DELETE propagationPolicy=%s on finalizers %j leaves %j', (policy, before, after) => {
+    const s = new Store();
+    s.create(R.statefulsets, { ...sts('web'), metadata: { name: 'web', namespace: 'demo', finalizers: [...before] } });
+    const r = s.delete(R.statefulsets, 'demo', 'web', policy ? { propagationPolicy: policy } : {});
+    expect(r.deleted).toBe(after === undefined);
+    if (after === undefined) return expect(s.get(R.statefulsets, 'demo', 'web')).toBeUndefined();
+    expect(r.object.metadata).toMatchObject({ finalizers: after, deletionGracePeriodSeconds: 0, generation: 2 });
+    expect(r.object.metadata.deletionTimestamp).toBeDefined();
+  });
+
+  it('lets a second DELETE switch the propagation of an object waiting on it, but not re-mark it', () => {
+    const s = new Store();
+    s.create(R.statefulsets, sts('web'));
+    const marked = s.delete(R.statefulsets, 'demo', 'web', { propagationPolicy: 'Foreground' }).object;
+    const again = s.delete(R.statefulsets, 'demo', 'web').object;
+    expect(again.metadata.resourceVersion).toBe(marked.metadata.resourceVersion);
+    const orphaning = s.delete(R.statefulsets, 'demo', 'web', { propagationPolicy: 'Orphan' }).object;
+    expect(orphaning.metadata).toMatchObject({ finalizers: ['orphan'], deletionTimestamp: marked.metadata.deletionTimestamp, generation: 2 });
+    expect(s.delete(R.statefulsets, 'demo', 'web', { propagationPolicy: 'Background' }).deleted).toBe(true);
+  });
+
+  it('only shortens the grace period of a terminating pod; its finalizers stay as they were', () => {
+    const s = new Store({ now: () => new Date('2026-01-01T00:00:00Z') });
+    s.create(R.pods, { metadata: { name: 'a', namespace: 'demo' }, spec: { nodeName: 'n1', terminationGracePeriodSeconds: 30 } });
+    const first = s.delete(R.pods, 'demo', 'a').object;
+    expect(first.metadata).toMatchObject({ deletionTimestamp: '2026-01-01T00:00:30Z', deletionGracePeriodSeconds: 30 });
+    const same = s.delete(R.pods, 'demo', 'a', { propagationPolicy: 'Orphan', gracePeriodSeconds: 40 }).object;
+    expect(same).toEqual(first);
+    const shorter = s.delete(R.pods, 'demo', 'a', { gracePeriodSeconds: 10 }).object;
+    expect(shorter.metadata).toMatchObject({ deletionTimestamp: '2026-01-01T00:00:10Z', deletionGracePeriodSeconds: 10 });
+    expect(shorter.metadata.finalizers).toBeUndefined();
+  });
+
+  it('deletes a pod that has finished at once, whatever grace period is asked for', () => {
+    const s = new Store();
+    s.create(R.pods, { metadata: { name: 'done', namespace: 'demo' }, spec: { nodeName: 'n1' }, status: { phase: 'Succeeded' } });
+    expect(s.delete(R.pods, 'demo', 'done', { gracePeriodSeconds: 30 }).deleted).toBe(true);
+  });
+
+  it('answers a failed DELETE precondition as the registry does', () => {
+    const s = new Store();
+    const o = s.create(R.statefulsets, sts('web'));
+    const err = apiError(() => s.delete(R.statefulsets, 'demo', 'web', { preconditions: { uid: 'other' } }));
+    expect(err.toStatus()).toMatchObject({
+      code: 409,
+      reason: 'Conflict',
+      message: `Operation cannot be fulfilled on statefulsets.apps "web": Precondition failed: UID in precondition: other, UID in object meta: ${o.metadata.uid}`,
+      details: { name: 'web', group: 'apps', kind: 'statefulsets' },
+    });
+  });
+
   it('resumes a watch from a resourceVersion, and answers 410 once history is compacted', () => {
     const s = new Store({ historySize: 2 });
     const first = s.create(R.statefulsets, sts('a'));

@@ -4,9 +4,8 @@
 
 import type { SimContext } from '../../context.ts';
 import { R } from '../../resources.ts';
-import { ApiError } from '../../status.ts';
 import type { KObject } from '../../store.ts';
-import type { ControllerClient } from '../client.ts';
+import { ignoreGone, type ControllerClient } from '../client.ts';
 import { Informer, keyOf } from '../informer.ts';
 import { WorkQueue } from '../workqueue.ts';
 import { StatefulSetControl } from './control.ts';
@@ -144,12 +143,7 @@ export class StatefulSetController {
     const refs = change(next.metadata.ownerReferences ?? []);
     if (refs.length) next.metadata.ownerReferences = refs;
     else delete next.metadata.ownerReferences;
-    try {
-      return this.client.update(typeKey, next);
-    } catch (err) {
-      if (err instanceof ApiError && (err.reason === 'NotFound' || err.reason === 'Conflict')) return undefined;
-      throw err;
-    }
+    return ignoreGone(() => this.client.update(typeKey, next));
   }
 
   /** With minReadySeconds, nothing changes when a pod becomes available: look again when the first one does. */
