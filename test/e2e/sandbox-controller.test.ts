@@ -483,9 +483,45 @@ describe('StatefulSet controller through the API', () => {
     w.stop();
     expect(w.events.map((e) => `${e.type} ${e.object.status?.phase}`)).toEqual(expect.arrayContaining(['MODIFIED Terminating']));
     expect(w.events.at(-1)?.type).toBe('DELETED');
+    expect(w.events.at(-1)?.object.status.conditions.map((c: Any) => `${c.type} ${c.status} ${c.reason}`)).toEqual([
+      'NamespaceDeletionDiscoveryFailure False ResourcesDiscovered',
+      'NamespaceDeletionGroupVersionParsingFailure False ParsedGroupVersions',
+      'NamespaceDeletionContentFailure False ContentDeleted',
+      'NamespaceContentRemaining False ContentRemoved',
+      'NamespaceFinalizersRemaining False ContentHasNoFinalizers',
+    ]);
     for (const kind of ['pods', 'pvc', 'sts', 'controllerrevisions', 'svc']) {
       expect((await getJson(['-n', ns, 'get', kind])).items, kind).toHaveLength(0);
     }
+  });
+
+  it('a terminating namespace refuses new content and waits for its content\'s finalizers, saying so', async () => {
+    const ns = await namespace('held');
+    await ok(['-n', ns, 'apply', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'held', finalizers: ['example.com/hold'] } }));
+    await ok(['delete', 'namespace', ns, '--wait=false']);
+    const conditions = async () => ((await getJson(['get', 'namespace', ns])).status.conditions ?? []).map((c: Any) => `${c.type} ${c.status} ${c.reason}: ${c.message}`);
+    await until('conditions', async () => (await conditions()).length === 5);
+    expect(await conditions()).toEqual(
+      expect.arrayContaining([
+        'NamespaceContentRemaining True SomeResourcesRemain: Some resources are remaining: configmaps. has 1 resource instances',
+        'NamespaceFinalizersRemaining True SomeFinalizersRemain: Some content in the namespace has finalizers remaining: example.com/hold in 1 resource instances',
+      ]),
+    );
+    expect((await kubectl(['get', 'namespace', ns])).stdout).toMatch(new RegExp(`^NAME +STATUS +AGE\n${ns} +Terminating +\\S+\n$`));
+
+    const late = await kubectl(['-n', ns, 'apply', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'late' } }));
+    expect(late.code).toBe(1);
+    expect(late.stderr).toBe(`Error from server (Forbidden): error when creating "STDIN": configmaps "late" is forbidden: unable to create new content in namespace ${ns} because it is being terminated\n`);
+    const raw = await api('POST', `/api/v1/namespaces/${ns}/configmaps`, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'late' } });
+    expect(raw.status).toBe(403);
+    expect(raw.body.details).toEqual({
+      name: 'late',
+      kind: 'configmaps',
+      causes: [{ reason: 'NamespaceTerminating', message: `namespace ${ns} is being terminated`, field: 'metadata.namespace' }],
+    });
+
+    await ok(['-n', ns, 'patch', 'configmap', 'held', '--type=json', '-p', '[{"op":"remove","path":"/metadata/finalizers"}]']);
+    await until('namespace gone', async () => (await kubectl(['get', 'namespace', ns])).code !== 0);
   });
 
   it('keeps revisionHistoryLimit unused revisions', async () => {

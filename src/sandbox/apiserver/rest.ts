@@ -70,7 +70,10 @@ export class ApiCore {
     const nsObj = this.store.get(R.namespaces, undefined, ns ?? 'default');
     if (!nsObj) throw errors.notFound('', 'namespaces', ns ?? 'default');
     if (nsObj.metadata.deletionTimestamp) {
-      throw errors.forbidden(t.group, t.plural, name, `${t.group ? `${t.plural}.${t.group}` : t.plural} "${name}" is forbidden: unable to create new content in namespace ${ns} because it is being terminated`);
+      // The NamespaceLifecycle admission plugin's answer, with the cause it adds.
+      const err = errors.forbidden(t.group, t.plural, name, `${qualifiedResource(t.group, t.plural)} "${name}" is forbidden: unable to create new content in namespace ${ns} because it is being terminated`);
+      err.details!.causes = [{ reason: 'NamespaceTerminating', message: `namespace ${ns} is being terminated`, field: 'metadata.namespace' }];
+      throw err;
     }
   }
 

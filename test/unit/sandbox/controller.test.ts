@@ -398,13 +398,23 @@ describe('StatefulSet controller (bare store)', () => {
     const c = cluster();
     c.store.create(R.statefulsets, statefulSet('web', { replicas: 2 }));
     await c.until('ready', c.settled('web', 2));
-    const ns = c.store.get(R.namespaces, undefined, 'demo')!;
-    ns.metadata.finalizers = ['kubernetes'];
-    c.store.update(R.namespaces, ns);
+    const seen: WatchEvent[] = [];
+    cleanup.push(c.store.subscribe(R.namespaces, (ev) => seen.push(ev)));
     c.store.delete(R.namespaces, undefined, 'demo');
     await c.until('terminating', () => (c.store.get(R.namespaces, undefined, 'demo') as Any)?.status?.phase === 'Terminating');
     await c.until('ns gone', () => !c.store.get(R.namespaces, undefined, 'demo'));
     for (const t of [R.pods, R.pvcs, R.statefulsets, R.controllerrevisions]) expect(c.store.list(t, 'demo').items).toHaveLength(0);
+    // The deleter's conditions: pods were still terminating after the first round, then nothing was left.
+    const conditions = (ev: WatchEvent) => ((ev.object as Any).status?.conditions ?? []).map((x: Any) => `${x.type} ${x.status} ${x.reason}: ${x.message}`);
+    expect(seen.flatMap(conditions)).toContain('NamespaceContentRemaining True SomeResourcesRemain: Some resources are remaining: pods. has 2 resource instances');
+    expect(conditions(seen.at(-1)!)).toEqual([
+      'NamespaceDeletionDiscoveryFailure False ResourcesDiscovered: All resources successfully discovered',
+      'NamespaceDeletionGroupVersionParsingFailure False ParsedGroupVersions: All legacy kube types successfully parsed',
+      'NamespaceDeletionContentFailure False ContentDeleted: All content successfully deleted, may be waiting on finalization',
+      'NamespaceContentRemaining False ContentRemoved: All content successfully removed',
+      'NamespaceFinalizersRemaining False ContentHasNoFinalizers: All content-preserving finalizers finished',
+    ]);
+    expect(seen.at(-1)!.type).toBe('DELETED');
   });
 
   it('prunes unused revisions beyond revisionHistoryLimit', async () => {
