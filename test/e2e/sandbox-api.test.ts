@@ -118,6 +118,48 @@ describe('apply, get and patch', () => {
     expect(second.stdout).toBe('namespace/demo unchanged\nservice/web unchanged\nstatefulset.apps/web configured\n');
   });
 
+  it('apply -f of a kind: List, and of a directory holding one, works: kubectl checks a List against /openapi/v2', async () => {
+    const { mkdir, writeFile } = await import('node:fs/promises');
+    const dir = `${h.dir}/listdir`;
+    await mkdir(dir, { recursive: true });
+    await writeFile(
+      `${dir}/a-list.yaml`,
+      `apiVersion: v1
+kind: List
+items:
+- apiVersion: v1
+  kind: ConfigMap
+  metadata: {name: listed, namespace: default}
+  data: {a: "1"}
+- apiVersion: v1
+  kind: Service
+  metadata: {name: listed, namespace: default}
+  spec:
+    clusterIP: None
+    selector: {app: listed}
+    ports: [{port: 80}]
+`,
+    );
+    await writeFile(`${dir}/b-plain.yaml`, 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: plain, namespace: default}\n');
+    const first = await h.kubectl(['apply', '-f', `${dir}/a-list.yaml`]);
+    expect([first.code, first.stderr, first.stdout]).toEqual([0, '', 'configmap/listed created\nservice/listed created\n']);
+    const whole = await h.kubectl(['apply', '-f', dir]);
+    expect([whole.code, whole.stderr, whole.stdout]).toEqual([0, '', 'configmap/listed unchanged\nservice/listed unchanged\nconfigmap/plain created\n']);
+
+    // What kubectl itself checks in a List's items still fails as against a real cluster.
+    await writeFile(`${dir}/c-bad.yaml`, 'apiVersion: v1\nkind: List\nitems:\n- metadata: {name: nameless}\n');
+    const bad = await h.kubectl(['apply', '-f', `${dir}/c-bad.yaml`]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toBe(`error: error validating "${dir}/c-bad.yaml": error validating data: [apiVersion not set, kind not set]; if you choose to ignore these errors, turn validation off with --validate=false\n`);
+
+    const pb = await h.raw('/openapi/v2', { headers: { Accept: 'application/com.github.proto-openapi.spec.v2@v1.0+protobuf' } });
+    expect([pb.status, pb.headers['content-type'], pb.headers.vary]).toEqual([200, 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf', 'Accept']);
+    const json = await h.raw('/openapi/v2');
+    expect(JSON.parse(json.body)).toMatchObject({ swagger: '2.0', info: { title: 'Kubernetes', version: 'v1.34.1' }, paths: {}, definitions: {} });
+    expect((await h.raw('/openapi/v2', { headers: { 'If-None-Match': String(json.headers.etag) } })).status).toBe(304);
+    expect((await h.raw('/openapi/v2', { headers: { Accept: 'text/html' } })).status).toBe(406);
+  });
+
   it('objects applied in-process carry the same last-applied annotation kubectl writes, so kubectl apply stays quiet', async () => {
     const { parseAllDocuments } = await import('yaml');
     const docs = parseAllDocuments(MANIFEST).map((d) => d.toJS());

@@ -1,8 +1,10 @@
 // Discovery as kubectl 1.34 reads it: /version, legacy /api, /apis and per-group-version resource lists, the
-// aggregated apidiscovery.k8s.io/v2 documents (kubectl asks for those first), and the OpenAPI v3 index with
-// per-group-version documents just detailed enough for kubectl's field-validation check.
+// aggregated apidiscovery.k8s.io/v2 documents (kubectl asks for those first), the OpenAPI v3 index with
+// per-group-version documents just detailed enough for kubectl's field-validation check, and an OpenAPI v2
+// document without schemas (kubectl falls back to it to validate a List).
 import { createHash } from 'node:crypto';
 import { RESOURCE_TYPES, apiVersionOf, type ResourceType } from '../resources.ts';
+import { encodeMessage as message } from './protobuf.ts';
 
 export const SERVER_VERSION = {
   major: '1',
@@ -212,4 +214,46 @@ export function openApiV3Document(path: string): unknown | undefined {
     };
   }
   return { openapi: '3.0.0', info: { title: 'Kubernetes', version: SERVER_VERSION.gitVersion }, paths, components: {} };
+}
+
+/** What kubectl asks /openapi/v2 for, and the type a real server answers it with. */
+export const OPENAPI_V2_PROTOBUF_ACCEPTED = ['application/com.github.proto-openapi.spec.v2@v1.0+protobuf', 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf'];
+export const OPENAPI_V2_PROTOBUF = 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf';
+
+const BEARER_TOKEN = { type: 'apiKey', name: 'authorization', in: 'header', description: 'Bearer Token authentication' };
+
+/**
+ * The swagger 2.0 document at /openapi/v2, as JSON. kubectl reads it only where OpenAPI v3 cannot answer: to
+ * validate the items of a `kind: List` (and to compute apply patches for kinds whose v3 document does not
+ * offer strategic merge patch). Paths and definitions are empty, as the v3 documents carry no schemas: a
+ * kind the document does not describe is one kubectl does not check and patches from its compiled-in types,
+ * so a List's items are sent as they are and the server's own validation is what answers for them.
+ */
+export function openApiV2Document(): unknown {
+  return {
+    swagger: '2.0',
+    info: { title: 'Kubernetes', version: SERVER_VERSION.gitVersion },
+    paths: {},
+    definitions: {},
+    securityDefinitions: { BearerToken: BEARER_TOKEN },
+    security: [{ BearerToken: [] }],
+  };
+}
+
+/** The same document as the protobuf kubectl asks for (gnostic's openapi.v2.Document). */
+export function openApiV2Protobuf(): Buffer {
+  const apiKey = message([
+    [1, BEARER_TOKEN.type],
+    [2, BEARER_TOKEN.name],
+    [3, BEARER_TOKEN.in],
+    [4, BEARER_TOKEN.description],
+  ]);
+  return message([
+    [1, '2.0'],
+    [2, message([[1, 'Kubernetes'], [2, SERVER_VERSION.gitVersion]])],
+    [8, message([])], // Paths
+    [9, message([])], // Definitions
+    [12, message([[1, message([[1, 'BearerToken'], [2, message([])]])]])], // SecurityRequirement {BearerToken: []}
+    [13, message([[1, message([[1, 'BearerToken'], [2, message([[2, apiKey]])]])]])], // SecurityDefinitions, api_key_security
+  ]);
 }

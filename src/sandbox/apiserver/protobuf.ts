@@ -1,6 +1,7 @@
 // kubectl's typed clients (`kubectl create namespace|configmap|secret|serviceaccount`) send request bodies as
 // Kubernetes protobuf (`application/vnd.kubernetes.protobuf`: "k8s\0" then a runtime.Unknown envelope). The
-// sandbox decodes those few kinds into JSON objects; responses are always JSON, which these clients accept.
+// sandbox decodes those few kinds into JSON objects; responses are JSON, which these clients accept, except
+// /openapi/v2, which kubectl only reads as protobuf (encodeMessage writes it).
 import { errors } from '../status.ts';
 
 export const PROTOBUF_CONTENT_TYPE = 'application/vnd.kubernetes.protobuf';
@@ -137,4 +138,29 @@ export function decodeProtobuf(body: Buffer): Record<string, unknown> {
     if (err instanceof Error && 'code' in err) throw err;
     throw errors.badRequest(`the body of the request was in an unknown format: ${err instanceof Error ? err.message : String(err)}`);
   }
+}
+
+function varint(n: number): Buffer {
+  const out: number[] = [];
+  while (n > 0x7f) {
+    out.push((n % 0x80) | 0x80);
+    n = Math.floor(n / 0x80);
+  }
+  out.push(n);
+  return Buffer.from(out);
+}
+
+/** A field of a message to encode: a string or an encoded sub-message (length-delimited), or a list of them. */
+export type ProtoField = [no: number, value: string | Buffer | (string | Buffer)[] | undefined];
+
+/** A protobuf message of length-delimited fields (strings, sub-messages), in the order given. */
+export function encodeMessage(fieldList: ProtoField[]): Buffer {
+  const parts: Buffer[] = [];
+  for (const [no, value] of fieldList) {
+    for (const v of Array.isArray(value) ? value : value === undefined ? [] : [value]) {
+      const bytes = typeof v === 'string' ? Buffer.from(v, 'utf8') : v;
+      parts.push(varint(no * 8 + 2), varint(bytes.length), bytes);
+    }
+  }
+  return Buffer.concat(parts);
 }

@@ -1,7 +1,7 @@
 // The simulated kube-apiserver: HTTPS with a certificate made at start-up, bearer-token authentication, the
 // discovery and REST API of every type in resources.ts, watches, Table output for kubectl, exec over
 // WebSocket, logs, proxies to pods, services and nodes, and faults on demand.
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import https from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -21,6 +21,10 @@ import {
   apiGroupList,
   apiResourceList,
   apiVersions,
+  OPENAPI_V2_PROTOBUF,
+  OPENAPI_V2_PROTOBUF_ACCEPTED,
+  openApiV2Document,
+  openApiV2Protobuf,
   openApiV3Document,
   openApiV3Index,
   wantsAggregated,
@@ -440,6 +444,7 @@ export async function startApiServer(ctx: SimContext, runtime: PodRuntime, opts:
       const list = apiResourceList(m[1]!, m[2]!);
       if (list) return sendJson(res, 200, list);
     }
+    if (path === '/openapi/v2') return sendOpenApiV2(req, res, accept);
     if (path === '/openapi/v3') return sendJson(res, 200, openApiV3Index());
     if ((m = path.match(/^\/openapi\/v3\/(.+)$/))) {
       const doc = openApiV3Document(m[1]!);
@@ -504,6 +509,39 @@ export async function startApiServer(ctx: SimContext, runtime: PodRuntime, opts:
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+const OPENAPI_V2_JSON = Buffer.from(JSON.stringify(openApiV2Document()));
+const OPENAPI_V2_PB = openApiV2Protobuf();
+const OPENAPI_V2_MODIFIED = new Date().toUTCString();
+
+/**
+ * /openapi/v2 as kube-openapi serves it: JSON or protobuf by the Accept header (406 for anything else), with
+ * an ETag a client may send back in If-None-Match to get 304.
+ */
+function sendOpenApiV2(req: IncomingMessage, res: ServerResponse, accept: string | undefined): void {
+  let body: Buffer | undefined;
+  let contentType = 'application/json';
+  for (const part of (accept ?? '*/*').split(',')) {
+    const type = part.split(';')[0]!.trim().toLowerCase();
+    if (['application/json', 'application/*', '*/*'].includes(type)) body = OPENAPI_V2_JSON;
+    else if (OPENAPI_V2_PROTOBUF_ACCEPTED.includes(type)) [body, contentType] = [OPENAPI_V2_PB, OPENAPI_V2_PROTOBUF];
+    if (body) break;
+  }
+  if (!body) {
+    res.writeHead(406, baseHeaders());
+    res.end();
+    return;
+  }
+  const etag = `"${createHash('sha512').update(body).digest('hex').toUpperCase()}"`;
+  const headers = { ...baseHeaders(), Etag: etag, Vary: 'Accept', 'Last-Modified': OPENAPI_V2_MODIFIED };
+  if (req.headers['if-none-match'] === etag) {
+    res.writeHead(304, headers);
+    res.end();
+    return;
+  }
+  res.writeHead(200, { ...headers, 'Content-Type': contentType, 'Content-Length': body.length });
+  res.end(req.method === 'HEAD' ? undefined : body);
 }
 
 /** Resources whose DELETE answers with the deleted object rather than a Success Status. */
