@@ -6,7 +6,8 @@
 import type { SimContext } from '../context.ts';
 import { R } from '../resources.ts';
 import type { KObject } from '../store.ts';
-import { Cache, debounce, matchesSelector } from './cache.ts';
+import type { Informer } from '../informer.ts';
+import { debounce, matchesSelector } from './util.ts';
 import type { PodView, ServiceView } from './types.ts';
 
 export const CLUSTER_DOMAIN = 'cluster.local';
@@ -61,7 +62,7 @@ export interface EndpointsController {
   stop(): void;
 }
 
-export function startEndpointsController(ctx: SimContext, pods: Cache<KObject>, services: Cache<KObject>): EndpointsController {
+export function startEndpointsController(ctx: SimContext, pods: Informer, services: Informer): EndpointsController {
   const { store } = ctx;
   const dirty = new Set<string>();
   const flush = debounce(() => {
@@ -80,8 +81,8 @@ export function startEndpointsController(ctx: SimContext, pods: Cache<KObject>, 
     flush.schedule();
   };
 
-  services.on((_t, obj) => mark(obj.metadata.namespace!, obj.metadata.name!));
-  pods.on((_t, obj, old) => {
+  services.onChange((_t, obj) => mark(obj.metadata.namespace!, obj.metadata.name!));
+  pods.onChange((_t, obj, old) => {
     const p = obj as unknown as PodView;
     const o = old as unknown as PodView | undefined;
     for (const s of services.list(p.metadata.namespace)) {
@@ -182,7 +183,7 @@ export function startEndpointsController(ctx: SimContext, pods: Cache<KObject>, 
 const MANAGED_BY = 'endpointslice-controller.k8s.io';
 
 /** Cluster DNS (CoreDNS's kubernetes plugin) over the current services and pods: A records or undefined (NXDOMAIN). */
-export function makeClusterDns(pods: Cache<KObject>, services: Cache<KObject>): (fqdn: string) => string[] | undefined {
+export function makeClusterDns(pods: Informer, services: Informer): (fqdn: string) => string[] | undefined {
   const suffix = `.svc.${CLUSTER_DOMAIN}`;
   const podSuffix = `.pod.${CLUSTER_DOMAIN}`;
   return (fqdnIn: string) => {

@@ -8,7 +8,8 @@ import type { ExecRequest, ExecResult, LogRequest, PodRuntime, ProxyRequest, Pro
 import { ApiError, errors } from '../status.ts';
 import type { KObject } from '../store.ts';
 import { serveHttp } from './apps.ts';
-import { Cache, Inflight } from './cache.ts';
+import { Informer } from '../informer.ts';
+import { Inflight } from './util.ts';
 import { makeClusterDns, startEndpointsController } from './endpoints.ts';
 import { makeNodes, registerNodes, startScheduler, type SimNode } from './nodes.ts';
 import { PodWorker } from './pods.ts';
@@ -36,10 +37,10 @@ export function startKubelet(ctx: SimContext, opts: KubeletOptions): Kubelet {
   const nodeByName = new Map(nodes.map((n) => [n.name, n]));
   registerNodes(ctx, nodes);
 
-  const pods = new Cache(store, R.pods);
-  const pvcs = new Cache(store, R.pvcs);
-  const pvs = new Cache(store, R.pvs);
-  const services = new Cache(store, R.services);
+  const pods = new Informer(store, R.pods);
+  const pvcs = new Informer(store, R.pvcs);
+  const pvs = new Informer(store, R.pvs);
+  const services = new Informer(store, R.services);
   const inflight = new Inflight();
   const storage = startStorage(ctx, opts.dataDir, pvcs, pvs, pods, nodes[0]?.name ?? 'sim-node', inflight);
   const storageClassMode = (name: string | null | undefined) =>
@@ -76,14 +77,14 @@ export function startKubelet(ctx: SimContext, opts: KubeletOptions): Kubelet {
     if (pod.metadata.deletionTimestamp) w.update(pod);
   };
   // Store listeners run inside the write: act on a later microtask, in order.
-  pods.on((type, obj) => queueMicrotask(() => onPod(type, obj)));
+  pods.onChange((type, obj) => queueMicrotask(() => onPod(type, obj)));
   for (const o of pods.list()) queueMicrotask(() => onPod('ADDED', o));
   const pokeAll = () =>
     queueMicrotask(() => {
       for (const w of workers.values()) w.poke();
     });
-  pvcs.on(pokeAll);
-  pvs.on(pokeAll);
+  pvcs.onChange(pokeAll);
+  pvs.onChange(pokeAll);
 
   const findWorker = (ns: string, name: string): { pod: PodView; worker?: PodWorker } => {
     const pod = pods.get(ns, name) as unknown as PodView | undefined;

@@ -5,7 +5,8 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { SimContext } from '../context.ts';
 import { R } from '../resources.ts';
 import type { KObject } from '../store.ts';
-import { Cache, debounce } from './cache.ts';
+import { type Informer, keyOf } from '../informer.ts';
+import { debounce } from './util.ts';
 import type { Condition, PodView, PvcView } from './types.ts';
 
 export const KUBELET_VERSION = 'v1.34.1';
@@ -131,7 +132,7 @@ export interface Scheduler {
   stop(): void;
 }
 
-export function startScheduler(ctx: SimContext, nodes: SimNode[], pods: Cache<KObject>, pvcs: Cache<KObject>, storageClassMode: (name: string | undefined | null) => string | undefined): Scheduler {
+export function startScheduler(ctx: SimContext, nodes: SimNode[], pods: Informer, pvcs: Informer, storageClassMode: (name: string | undefined | null) => string | undefined): Scheduler {
   const { store, events } = ctx;
   const queue = new Set<string>();
   /** Pods that could not be scheduled, with the message last reported (so it is reported once). */
@@ -148,9 +149,9 @@ export function startScheduler(ctx: SimContext, nodes: SimNode[], pods: Cache<KO
   const needsScheduling = (p: PodView) =>
     !p.spec.nodeName && !p.metadata.deletionTimestamp && (p.spec.schedulerName ?? 'default-scheduler') === 'default-scheduler';
 
-  pods.on((type, obj) => {
+  pods.onChange((type, obj) => {
     const p = obj as unknown as PodView;
-    const key = Cache.key(obj);
+    const key = keyOf(obj);
     if (type === 'DELETED') {
       unschedulable.delete(key);
       // Room freed on a node: retry the pods that did not fit.
@@ -159,14 +160,14 @@ export function startScheduler(ctx: SimContext, nodes: SimNode[], pods: Cache<KO
     }
     if (needsScheduling(p)) enqueue(key);
   });
-  pvcs.on((_t, obj) => {
+  pvcs.onChange((_t, obj) => {
     for (const k of unschedulable.keys()) if (k.startsWith(`${obj.metadata.namespace}/`)) enqueue(k);
   });
-  for (const o of pods.list()) if (needsScheduling(o as unknown as PodView)) enqueue(Cache.key(o));
+  for (const o of pods.list()) if (needsScheduling(o as unknown as PodView)) enqueue(keyOf(o));
 
   const podsOn = (node: string) => {
     let n = 0;
-    for (const o of pods.items.values()) {
+    for (const o of pods.list()) {
       const p = o as unknown as PodView;
       if (p.spec.nodeName === node && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed') n++;
     }
@@ -187,7 +188,7 @@ export function startScheduler(ctx: SimContext, nodes: SimNode[], pods: Cache<KO
   };
 
   const scheduleOne = (key: string) => {
-    const obj = pods.items.get(key);
+    const obj = pods.byKey(key);
     if (!obj) return;
     const pod = obj as unknown as PodView;
     if (!needsScheduling(pod)) {
@@ -216,7 +217,7 @@ export function startScheduler(ctx: SimContext, nodes: SimNode[], pods: Cache<KO
     const score = (n: SimNode) => {
       let same = 0;
       let all = 0;
-      for (const o of pods.items.values()) {
+      for (const o of pods.list()) {
         const p = o as unknown as PodView;
         if (p.spec.nodeName !== n.name) continue;
         all++;

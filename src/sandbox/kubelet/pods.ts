@@ -10,7 +10,8 @@ import { imageKind, type ImageKind } from '../images.ts';
 import { R } from '../resources.ts';
 import type { KObject } from '../store.ts';
 import { listens, onExitLog, onStart, selfExit, serveHttp, type AppInstance } from './apps.ts';
-import type { Cache, Inflight } from './cache.ts';
+import type { Informer } from '../informer.ts';
+import type { Inflight } from './util.ts';
 import { CLUSTER_DOMAIN } from './endpoints.ts';
 import { ContainerFs, type Mount } from './fs.ts';
 import { allocatePodIP, releasePodIP, type SimNode } from './nodes.ts';
@@ -40,7 +41,7 @@ export interface KubeletEnv {
   dataDir: string;
   storage: Storage;
   dns: DnsLookup;
-  services: Cache<KObject>;
+  services: Informer;
   inflight: Inflight;
 }
 
@@ -909,7 +910,7 @@ function serviceLinkEnv(svc: ServiceView): Record<string, string> {
   return env;
 }
 
-function kubernetesServiceEnv(services: Cache<KObject>): Record<string, string> {
+function kubernetesServiceEnv(services: Informer): Record<string, string> {
   const k = services.get('default', 'kubernetes') as unknown as ServiceView | undefined;
   return k?.spec.clusterIP ? serviceLinkEnv(k) : {};
 }

@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import type { SimContext } from '../context.ts';
 import { R } from '../resources.ts';
 import type { KObject } from '../store.ts';
-import { Cache, debounce, type Inflight } from './cache.ts';
+import { type Informer, keyOf } from '../informer.ts';
+import { debounce, type Inflight } from './util.ts';
 import type { PodView, PvView, PvcView } from './types.ts';
 import { parseQuantity } from './types.ts';
 
@@ -28,7 +29,7 @@ export interface Storage {
   stop(): void;
 }
 
-export function startStorage(ctx: SimContext, dataDir: string, pvcs: Cache<KObject>, pvs: Cache<KObject>, pods: Cache<KObject>, firstNode: string, inflight: Inflight): Storage {
+export function startStorage(ctx: SimContext, dataDir: string, pvcs: Informer, pvs: Informer, pods: Informer, firstNode: string, inflight: Inflight): Storage {
   const { store, events, clock } = ctx;
   const nodePath = (p: string) => join(dataDir, 'node', p.replace(/^\/+/, ''));
   const pvDir = (pv: PvView) => (pv.spec.hostPath ? nodePath(pv.spec.hostPath.path) : nodePath(`/var/lib/sandbox-static/${pv.metadata.name}`));
@@ -55,15 +56,15 @@ export function startStorage(ctx: SimContext, dataDir: string, pvcs: Cache<KObje
     run.schedule();
   };
 
-  pvcs.on((type, obj) => {
-    const key = Cache.key(obj);
+  pvcs.onChange((type, obj) => {
+    const key = keyOf(obj);
     if (type === 'DELETED') {
       onClaimGone(obj as unknown as PvcView);
       return;
     }
     enqueue(`pvc:${key}`);
   });
-  pvs.on((type, obj) => {
+  pvs.onChange((type, obj) => {
     if (type === 'DELETED') {
       const pv = obj as unknown as PvView;
       if (pv.spec.hostPath?.path.startsWith(`${PROVISION_ROOT}/`)) void inflight.add(rm(pvDir(pv), { recursive: true, force: true }));
@@ -72,20 +73,20 @@ export function startStorage(ctx: SimContext, dataDir: string, pvcs: Cache<KObje
     }
     enqueue(`pv:${obj.metadata.name}`);
     // A new Available volume may satisfy a waiting claim.
-    for (const c of pvcs.items.values()) if ((c as unknown as PvcView).status?.phase !== 'Bound') enqueue(`pvc:${Cache.key(c)}`);
+    for (const c of pvcs.list()) if ((c as unknown as PvcView).status?.phase !== 'Bound') enqueue(`pvc:${keyOf(c)}`);
   });
-  pods.on((type, obj) => {
+  pods.onChange((type, obj) => {
     // pvc-protection: a claim being deleted goes once no pod uses it.
     if (type !== 'DELETED' && !(obj as unknown as PodView).status?.phase?.match(/Succeeded|Failed/)) return;
     for (const v of (obj as unknown as PodView).spec.volumes ?? []) {
       if (v.persistentVolumeClaim) enqueue(`pvc:${obj.metadata.namespace}/${v.persistentVolumeClaim.claimName}`);
     }
   });
-  for (const c of pvcs.items.values()) enqueue(`pvc:${Cache.key(c)}`);
-  for (const v of pvs.items.values()) enqueue(`pv:${v.metadata.name}`);
+  for (const c of pvcs.list()) enqueue(`pvc:${keyOf(c)}`);
+  for (const v of pvs.list()) enqueue(`pv:${v.metadata.name}`);
 
   const claimInUse = (claim: PvcView) => {
-    for (const o of pods.items.values()) {
+    for (const o of pods.list()) {
       const p = o as unknown as PodView;
       if (p.metadata.namespace !== claim.metadata.namespace) continue;
       if (p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed') continue;
@@ -131,7 +132,7 @@ export function startStorage(ctx: SimContext, dataDir: string, pvcs: Cache<KObje
     const want = parseQuantity(claim.spec.resources?.requests?.storage);
     const className = claim.spec.storageClassName ?? '';
     // 1. A volume named by the claim, or one pre-bound to it, or any Available one that fits.
-    const all = [...pvs.items.values()].map((v) => v as unknown as PvView);
+    const all = pvs.list().map((v) => v as unknown as PvView);
     let pv: PvView | undefined;
     if (claim.spec.volumeName) {
       pv = all.find((v) => v.metadata.name === claim.spec.volumeName);
@@ -290,7 +291,7 @@ export function startStorage(ctx: SimContext, dataDir: string, pvcs: Cache<KObje
 
   const onClaimGone = (claim: PvcView) => {
     reported.delete(claim.metadata.uid);
-    for (const o of pvs.items.values()) {
+    for (const o of pvs.list()) {
       const pv = o as unknown as PvView;
       if (pv.spec.claimRef?.uid === claim.metadata.uid) enqueue(`pv:${pv.metadata.name}`);
     }

@@ -6,7 +6,7 @@ import type { SimContext } from '../../context.ts';
 import { R } from '../../resources.ts';
 import type { KObject } from '../../store.ts';
 import { ignoreGone, type ControllerClient } from '../client.ts';
-import { Informer, keyOf } from '../informer.ts';
+import { Informer, keyOf } from '../../informer.ts';
 import { WorkQueue } from '../workqueue.ts';
 import { StatefulSetControl } from './control.ts';
 import { StatefulPodControl } from './podcontrol.ts';

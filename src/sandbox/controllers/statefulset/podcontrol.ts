@@ -6,7 +6,7 @@ import { R } from '../../resources.ts';
 import { ApiError } from '../../status.ts';
 import type { EventRecorder } from '../../events.ts';
 import type { ControllerClient } from '../client.ts';
-import type { Informer } from '../informer.ts';
+import type { Informer } from '../../informer.ts';
 import type { OwnerReference } from '../../store.ts';
 import type { Pod, PvcLike, StatefulSet } from './types.ts';
 import {

@@ -1,8 +1,9 @@
-// An informer over the in-process store: a read-only cache of one resource type kept current by the store's
-// synchronous change notifications, with optional indexes. Objects in the cache are shared and frozen by
-// convention: never mutate one, copy it (structuredClone) before changing and writing it.
+// An informer over the in-process store, as client-go gives the controllers and the kubelet: a read-only cache
+// of one resource type kept current by the store's synchronous change notifications, with optional indexes.
+// Objects in the cache are shared and frozen by convention: never mutate one, copy it (structuredClone)
+// before changing and writing it. Handlers run inside the store's write, so they must only enqueue work.
 
-import type { KObject, Store, WatchEvent } from '../store.ts';
+import type { KObject, Store, WatchEvent } from './store.ts';
 
 export type Handler = (type: WatchEvent['type'], obj: KObject, old: KObject | undefined) => void;
 
