@@ -178,3 +178,11 @@ export function matchesFields(reqs: FieldRequirement[], obj: KObject): boolean {
     return r.op === '=' ? v === r.value : v !== r.value;
   });
 }
+
+/** A list or watch request's labelSelector and fieldSelector as one test (a 400 for a bad or unsupported one). */
+export function requestSelector(key: string, q: URLSearchParams): (o: KObject) => boolean {
+  const labels = parseLabelSelector(q.get('labelSelector'));
+  const fields = parseFieldSelector(q.get('fieldSelector'));
+  checkFieldSelector(key, fields);
+  return (o) => matchesLabels(labels, o.metadata.labels) && matchesFields(fields, o);
+}

@@ -34,7 +34,7 @@ import { FaultInjector, type FaultRule, type Faults } from './faults.ts';
 import { PROTOBUF_CONTENT_TYPE, decodeProtobuf } from './protobuf.ts';
 import { parseRequestInfo, type RequestInfo } from './requestinfo.ts';
 import { ApiCore, type DeleteOpts } from './rest.ts';
-import { checkFieldSelector, matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector } from './selectors.ts';
+import { requestSelector } from './selectors.ts';
 import { toTable, type IncludeObject } from './tables.ts';
 import { WatchHub } from './watch.ts';
 import { proxyToNode, proxyToPod, proxyToService, readLogs } from './proxy.ts';
@@ -380,11 +380,9 @@ export async function startApiServer(ctx: SimContext, runtime: PodRuntime, opts:
 
   const listObjects = (t: ResourceType, ns: string | undefined, q: URLSearchParams, table: boolean): unknown => {
     const key = typeKey(t);
-    const labels = parseLabelSelector(q.get('labelSelector'));
-    const fields = parseFieldSelector(q.get('fieldSelector'));
-    checkFieldSelector(key, fields);
+    const selected = requestSelector(key, q);
     const all = ctx.store.list(key, ns);
-    let items = all.items.filter((o) => matchesLabels(labels, o.metadata.labels) && matchesFields(fields, o));
+    let items = all.items.filter(selected);
     const token = q.get('continue');
     if (token) {
       const c = decodeContinue(token);

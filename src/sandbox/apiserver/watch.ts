@@ -5,7 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { typeKey, type ResourceType } from '../resources.ts';
 import { ApiError } from '../status.ts';
 import type { KObject, Store, WatchEvent } from '../store.ts';
-import { checkFieldSelector, matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector } from './selectors.ts';
+import { requestSelector } from './selectors.ts';
 import { toTable, type IncludeObject } from './tables.ts';
 
 const BOOKMARK_INTERVAL_MS = 10_000;
@@ -33,9 +33,7 @@ export class WatchHub {
 
   serve(req: IncomingMessage, res: ServerResponse, t: ResourceType, ns: string | undefined, q: URLSearchParams, tableInclude: IncludeObject | undefined): void {
     const key = typeKey(t);
-    const labels = parseLabelSelector(q.get('labelSelector'));
-    const fields = parseFieldSelector(q.get('fieldSelector'));
-    checkFieldSelector(key, fields);
+    const matches = requestSelector(key, q);
     const rvParam = q.get('resourceVersion') ?? undefined;
     const sendInitial = q.get('sendInitialEvents') === 'true';
     const bookmarks = q.get('allowWatchBookmarks') === 'true';
@@ -53,7 +51,6 @@ export class WatchHub {
       if (!tableInclude) return o;
       return toTable(key, [o], { includeObject: tableInclude });
     };
-    const matches = (o: KObject) => matchesLabels(labels, o.metadata.labels) && matchesFields(fields, o);
     const bookmark = (annotations?: Record<string, string>) =>
       write('BOOKMARK', {
         kind: t.kind,
