@@ -107,6 +107,9 @@ function hasFinalizers(key: string, o: KObject): boolean {
   return (spec?.finalizers?.length ?? 0) > 0;
 }
 
+/** A requested grace period: a negative one means 1 s, as the registry reads it. */
+const gracePeriod = (seconds: number) => (seconds < 0 ? 1 : seconds);
+
 /** RFC 3339 with second precision, as the API server writes metadata timestamps. */
 function rfc3339(d: Date): string {
   return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -305,7 +308,7 @@ export class Store {
     const gracefulPending = key === 'pods' && !!meta.deletionTimestamp && (meta.deletionGracePeriodSeconds ?? 0) > 0;
     let grace = 0;
     if (gracefulPending) {
-      const requested = opts.gracePeriodSeconds === undefined ? undefined : Math.max(0, opts.gracePeriodSeconds);
+      const requested = opts.gracePeriodSeconds === undefined ? undefined : gracePeriod(opts.gracePeriodSeconds);
       if (requested === undefined || requested >= meta.deletionGracePeriodSeconds!) return { object: clone(current), deleted: false };
       const start = Date.parse(meta.deletionTimestamp!) - meta.deletionGracePeriodSeconds! * 1000;
       meta.deletionTimestamp = rfc3339(new Date(start + requested * 1000));
@@ -324,7 +327,11 @@ export class Store {
       }
     }
     const pending = hasFinalizers(key, next);
-    if (grace === 0 && !pending) return { object: this.remove(b, k, next), deleted: true };
+    if (grace === 0 && !pending) {
+      // A pod's deletion is written before the pod goes: watchers see it MODIFIED with grace 0, then DELETED.
+      if (key === 'pods') this.commit(b, k, next, 'MODIFIED');
+      return { object: this.remove(b, k, next), deleted: true };
+    }
     if (grace === 0) {
       // markAsDeleting: an object that waits only on finalizers is deleting from now, with no grace period.
       if (!meta.deletionTimestamp && t.tracksGeneration && (meta.generation ?? 0) > 0) meta.generation = meta.generation! + 1;
@@ -342,7 +349,7 @@ export class Store {
     const spec = pod.spec as { nodeName?: string; terminationGracePeriodSeconds?: number } | undefined;
     const phase = (pod.status as { phase?: string } | undefined)?.phase;
     if (!spec?.nodeName || phase === 'Failed' || phase === 'Succeeded') return 0;
-    if (requested !== undefined) return Math.max(0, requested);
+    if (requested !== undefined) return gracePeriod(requested);
     return spec.terminationGracePeriodSeconds ?? 30;
   }
 

@@ -140,6 +140,16 @@ describe('Store', () => {
     expect(shorter.metadata.finalizers).toBeUndefined();
   });
 
+  it('writes a pod\'s deletion before removing it, as the recorded rollout-restart watch shows', () => {
+    const s = new Store();
+    s.create(R.pods, { metadata: { name: 'web-2', namespace: 'demo' }, spec: { nodeName: 'n1' } });
+    const seen: string[] = [];
+    s.subscribe(R.pods, (ev) => seen.push(`${ev.type} ${ev.object.metadata.deletionGracePeriodSeconds}`));
+    s.delete(R.pods, 'demo', 'web-2');
+    s.delete(R.pods, 'demo', 'web-2', { gracePeriodSeconds: 0 }); // the kubelet, once the containers stopped
+    expect(seen).toEqual(['MODIFIED 30', 'MODIFIED 0', 'DELETED 0']);
+  });
+
   it('deletes a pod that has finished at once, whatever grace period is asked for', () => {
     const s = new Store();
     s.create(R.pods, { metadata: { name: 'done', namespace: 'demo' }, spec: { nodeName: 'n1' }, status: { phase: 'Succeeded' } });
