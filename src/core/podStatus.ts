@@ -106,19 +106,22 @@ export function summarizePod(pod: Pod): PodSummary {
   };
 }
 
-/** apimachinery's duration.HumanDuration, as kubectl prints AGE: 45s, 3m16s, 15m, 5h3m, 23h, 10d, 2y3d. */
+/**
+ * apimachinery's duration.HumanDuration, as kubectl prints AGE: 45s, 3m16s, 15m, 5h3m, 23h, 10d, 2y3d. Go's int()
+ * truncates toward zero, so a timestamp up to 2 s in the future (clock skew) is 0s, not <invalid>.
+ */
 export function humanDuration(ms: number): string {
-  const seconds = Math.floor(ms / 1000);
+  const seconds = Math.trunc(ms / 1000);
   if (seconds < -1) return '<invalid>';
   if (seconds < 0) return '0s';
   if (seconds < 120) return `${seconds}s`;
-  const minutes = Math.floor(seconds / 60);
+  const minutes = Math.trunc(seconds / 60);
   if (minutes < 10) {
     const s = seconds % 60;
     return s === 0 ? `${minutes}m` : `${minutes}m${s}s`;
   }
   if (minutes < 180) return `${minutes}m`;
-  const hours = Math.floor(minutes / 60);
+  const hours = Math.trunc(minutes / 60);
   if (hours < 8) {
     const m = minutes % 60;
     return m === 0 ? `${hours}h` : `${hours}h${m}m`;
@@ -126,15 +129,15 @@ export function humanDuration(ms: number): string {
   if (hours < 48) return `${hours}h`;
   if (hours < 24 * 8) {
     const h = hours % 24;
-    return h === 0 ? `${Math.floor(hours / 24)}d` : `${Math.floor(hours / 24)}d${h}h`;
+    return h === 0 ? `${Math.trunc(hours / 24)}d` : `${Math.trunc(hours / 24)}d${h}h`;
   }
-  if (hours < 24 * 365 * 2) return `${Math.floor(hours / 24)}d`;
+  if (hours < 24 * 365 * 2) return `${Math.trunc(hours / 24)}d`;
   if (hours < 24 * 365 * 8) {
-    const days = Math.floor(hours / 24) % 365;
-    const years = Math.floor(hours / 24 / 365);
+    const days = Math.trunc(hours / 24) % 365;
+    const years = Math.trunc(hours / 24 / 365);
     return days === 0 ? `${years}y` : `${years}y${days}d`;
   }
-  return `${Math.floor(hours / 24 / 365)}y`;
+  return `${Math.trunc(hours / 24 / 365)}y`;
 }
 
 /** Age of a timestamp at `now`, as kubectl prints it; `<unknown>` without a timestamp. */

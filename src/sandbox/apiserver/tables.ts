@@ -2,6 +2,8 @@
 // real API server's printers (pkg/printers/internalversion). The server always prints the wide columns
 // (priority 1); kubectl hides them unless `-o wide`.
 import type { KObject } from '../store.ts';
+import { humanDuration, restartsCell, summarizePod } from '../../core/podStatus.ts';
+import type { Pod } from '../../core/types.ts';
 
 export interface ColumnDefinition {
   name: string;
@@ -36,35 +38,8 @@ function col(name: string, description: string, priority = 0, type = 'string', f
 const nameCol = col('Name', NAME_DESC, 0, 'string', 'name');
 const ageCol = col('Age', AGE_DESC);
 
-/** duration.HumanDuration from k8s.io/apimachinery. */
-export function humanDuration(ms: number): string {
-  const seconds = Math.trunc(ms / 1000);
-  if (seconds < -1) return '<invalid>';
-  if (seconds < 0) return '0s';
-  if (seconds < 60 * 2) return `${seconds}s`;
-  const minutes = Math.trunc(seconds / 60);
-  if (minutes < 10) {
-    const s = seconds % 60;
-    return s === 0 ? `${minutes}m` : `${minutes}m${s}s`;
-  }
-  if (minutes < 60 * 3) return `${minutes}m`;
-  const hours = Math.trunc(minutes / 60);
-  if (hours < 8) {
-    const m = minutes % 60;
-    return m === 0 ? `${hours}h` : `${hours}h${m}m`;
-  }
-  if (hours < 48) return `${hours}h`;
-  if (hours < 24 * 8) {
-    const h = hours % 24;
-    return h === 0 ? `${Math.trunc(hours / 24)}d` : `${Math.trunc(hours / 24)}d${h}h`;
-  }
-  if (hours < 24 * 365 * 2) return `${Math.trunc(hours / 24)}d`;
-  if (hours < 24 * 365 * 8) {
-    const dy = Math.trunc(hours / 24) % 365;
-    return dy === 0 ? `${Math.trunc(hours / 24 / 365)}y` : `${Math.trunc(hours / 24 / 365)}y${dy}d`;
-  }
-  return `${Math.trunc(hours / 24 / 365)}y`;
-}
+// kubectl's duration and pod STATUS/READY/RESTARTS logic is the plugin's own (src/core/podStatus.ts): one copy.
+export { humanDuration };
 
 export function since(ts: unknown, now: number): string {
   if (typeof ts !== 'string' || !ts) return '<unknown>';
@@ -106,83 +81,8 @@ function containerCells(containers: Any[] | undefined): [string, string] {
 }
 
 export function podStatusReason(pod: Any, now: number): { ready: string; status: string; restarts: string } {
-  const spec = pod.spec ?? {};
-  const status = pod.status ?? {};
-  const initSpecs: Any[] = spec.initContainers ?? [];
-  const isRestartable = (name: string) => initSpecs.find((c) => c.name === name)?.restartPolicy === 'Always';
-  let restarts = 0;
-  let restartableInitRestarts = 0;
-  let total = (spec.containers ?? []).length;
-  let ready = 0;
-  let lastRestart = 0;
-  let lastRestartableInitRestart = 0;
-  let reason: string = status.reason || status.phase || '';
-  for (const c of status.conditions ?? []) {
-    if (c.type === 'PodScheduled' && c.reason === 'SchedulingGated') reason = 'SchedulingGated';
-  }
-  for (const c of initSpecs) if (c.restartPolicy === 'Always') total++;
-  const finishedAt = (cs: Any) => {
-    const t = cs.lastState?.terminated?.finishedAt;
-    return t ? Date.parse(t) : 0;
-  };
-  let initializing = false;
-  const initStatuses: Any[] = status.initContainerStatuses ?? [];
-  for (let i = 0; i < initStatuses.length; i++) {
-    const c = initStatuses[i]!;
-    restarts += c.restartCount ?? 0;
-    lastRestart = Math.max(lastRestart, finishedAt(c));
-    if (isRestartable(c.name)) {
-      restartableInitRestarts += c.restartCount ?? 0;
-      lastRestartableInitRestart = Math.max(lastRestartableInitRestart, finishedAt(c));
-    }
-    const term = c.state?.terminated;
-    const waiting = c.state?.waiting;
-    if (term && (term.exitCode ?? 0) === 0) continue;
-    if (isRestartable(c.name) && c.started) {
-      if (c.ready) ready++;
-      continue;
-    }
-    if (term) {
-      reason = term.reason ? `Init:${term.reason}` : term.signal ? `Init:Signal:${term.signal}` : `Init:ExitCode:${term.exitCode ?? 0}`;
-    } else if (waiting?.reason && waiting.reason !== 'PodInitializing') {
-      reason = `Init:${waiting.reason}`;
-    } else {
-      reason = `Init:${i}/${initSpecs.length}`;
-    }
-    initializing = true;
-    break;
-  }
-  const initializedTrue = (status.conditions ?? []).some((c: Any) => c.type === 'Initialized' && c.status === 'True');
-  if (!initializing || initializedTrue) {
-    restarts = restartableInitRestarts;
-    lastRestart = lastRestartableInitRestart;
-    let hasRunning = false;
-    const statuses: Any[] = status.containerStatuses ?? [];
-    for (let i = statuses.length - 1; i >= 0; i--) {
-      const c = statuses[i]!;
-      restarts += c.restartCount ?? 0;
-      lastRestart = Math.max(lastRestart, finishedAt(c));
-      const waiting = c.state?.waiting;
-      const term = c.state?.terminated;
-      if (waiting?.reason) reason = waiting.reason;
-      else if (term?.reason) reason = term.reason;
-      else if (term) reason = term.signal ? `Signal:${term.signal}` : `ExitCode:${term.exitCode ?? 0}`;
-      else if (c.ready && c.state?.running) {
-        hasRunning = true;
-        ready++;
-      }
-    }
-    if (reason === 'Completed' && hasRunning) {
-      const podReady = (status.conditions ?? []).some((c: Any) => c.type === 'Ready' && c.status === 'True');
-      reason = podReady ? 'Running' : 'NotReady';
-    }
-  }
-  const terminal = status.phase === 'Succeeded' || status.phase === 'Failed';
-  if (pod.metadata?.deletionTimestamp && status.reason === 'NodeLost') reason = 'Unknown';
-  else if (pod.metadata?.deletionTimestamp && !terminal) reason = 'Terminating';
-  let restartsStr = String(restarts);
-  if (restarts !== 0 && lastRestart > 0) restartsStr = `${restarts} (${humanDuration(now - lastRestart)} ago)`;
-  return { ready: `${ready}/${total}`, status: reason, restarts: restartsStr };
+  const s = summarizePod(pod as Pod);
+  return { ready: `${s.readyContainers}/${s.totalContainers}`, status: s.status, restarts: restartsCell(s, now) };
 }
 
 const podPrinter: Printer = {

@@ -3,6 +3,7 @@
 
 import type { KObject, OwnerReference } from '../../store.ts';
 import type { LabelSelector, Pod, PvcLike, StatefulSet, Volume } from './types.ts';
+import { selectorMatches } from '../../../core/selector.ts';
 
 export const LABEL_REVISION = 'controller-revision-hash';
 export const LABEL_POD_NAME = 'statefulset.kubernetes.io/pod-name';
@@ -171,27 +172,7 @@ export function controllerOf(obj: KObject): OwnerReference | undefined {
 }
 
 export function matchesSelector(selector: LabelSelector, labels: Record<string, string> | undefined): boolean {
-  const l = labels ?? {};
-  for (const [k, v] of Object.entries(selector.matchLabels ?? {})) if (l[k] !== v) return false;
-  for (const e of selector.matchExpressions ?? []) {
-    const has = Object.hasOwn(l, e.key);
-    const val = l[e.key];
-    switch (e.operator) {
-      case 'In':
-        if (!has || !(e.values ?? []).includes(val!)) return false;
-        break;
-      case 'NotIn':
-        if (has && (e.values ?? []).includes(val!)) return false;
-        break;
-      case 'Exists':
-        if (!has) return false;
-        break;
-      case 'DoesNotExist':
-        if (has) return false;
-        break;
-    }
-  }
-  return true;
+  return selectorMatches(selector, labels ?? {});
 }
 
 export function isEmptySelector(selector: LabelSelector): boolean {
