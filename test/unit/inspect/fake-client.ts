@@ -7,7 +7,7 @@ import type { ExecOptions, ExecResult, KubeClient, ListOptions } from '../../../
 import { errorForStatus } from '../../../src/kube/errors.ts';
 import type { KubeList } from '../../../src/core/types.ts';
 
-export const FIXTURES = join(import.meta.dirname, '..', '..', 'fixtures', 'inspect', 'k8s-1.20');
+export const FIXTURES = join(import.meta.dirname, '..', '..', 'fixtures', 'real-k8s-1.20');
 
 export function fixture<T = any>(rel: string): T {
   return JSON.parse(readFileSync(join(FIXTURES, rel), 'utf8')) as T;
