@@ -120,7 +120,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
 }
 
 /** What a fresh cluster has before anyone applies anything. */
-function bootstrapObjects(): KObject[] {
+export function bootstrapObjects(): KObject[] {
   const ns = (name: string): KObject => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
   return [
     ns('default'),

@@ -10,7 +10,7 @@ import { startApiServer, type ApiServer } from '../../src/sandbox/apiserver/serv
 import { SimClock } from '../../src/sandbox/clock.ts';
 import type { SimContext } from '../../src/sandbox/context.ts';
 import { EventRecorder } from '../../src/sandbox/events.ts';
-import { kubeconfigYaml } from '../../src/sandbox/index.ts';
+import { bootstrapObjects, kubeconfigYaml } from '../../src/sandbox/index.ts';
 import { R } from '../../src/sandbox/resources.ts';
 import type { ExecRequest, ExecResult, PodRuntime } from '../../src/sandbox/runtime.ts';
 import { errors } from '../../src/sandbox/status.ts';
@@ -118,23 +118,7 @@ export async function startHarness(): Promise<Harness> {
   const execCalls: ExecRequest[] = [];
   const token = 'test-token-123';
   const server = await startApiServer(ctx, fakeRuntime(store, files, execCalls), { token });
-  for (const name of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) {
-    await server.api.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } }, { lastApplied: false });
-  }
-  await server.api.apply({
-    apiVersion: 'storage.k8s.io/v1',
-    kind: 'StorageClass',
-    metadata: { name: 'standard', annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' } },
-    provisioner: 'sandbox.sts-inspect/hostpath',
-    reclaimPolicy: 'Delete',
-    volumeBindingMode: 'Immediate',
-  }, { lastApplied: false });
-  await server.api.apply({
-    apiVersion: 'v1',
-    kind: 'Service',
-    metadata: { name: 'kubernetes', namespace: 'default', labels: { component: 'apiserver', provider: 'kubernetes' } },
-    spec: { clusterIP: '10.96.0.1', ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: 6443 }], type: 'ClusterIP' },
-  }, { lastApplied: false });
+  for (const obj of bootstrapObjects()) await server.api.apply(obj, { lastApplied: false });
   for (const n of ['sim-node-1', 'sim-node-2']) {
     store.create(R.nodes, {
       metadata: { name: n, labels: { 'kubernetes.io/hostname': n } },
