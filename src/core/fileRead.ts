@@ -3,8 +3,8 @@
 import type { FileRead } from '../commands/inspect/schema.ts';
 import { fileContent } from './content.ts';
 import { execContainer, resolveFilePath } from './containers.ts';
-import type { Pod, StatefulSet } from './types.ts';
-import { summarizePod } from './podStatus.ts';
+import type { Pod, StatefulSet } from '@sts-inspect/k8s';
+import { summarizePod } from '@sts-inspect/k8s';
 
 export type FileReadPlan = { ok: true; pod: string; container: string; path: string } | { ok: false; read: FileRead };
 

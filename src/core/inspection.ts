@@ -16,12 +16,12 @@ import {
 import { dnsCaveat, governingServiceState, stableDnsName, type GoverningServiceState } from './dns.ts';
 import { helmRelease } from './helm.ts';
 import { claimForOrdinal, ordinalOfPod, ordinalRange, orphanedClaims, podForOrdinal, volumeClaimTemplateNames } from './ordinals.ts';
-import { ageOf, summarizePod } from './podStatus.ts';
+import { ageOf, summarizePod } from '@sts-inspect/k8s';
 import { lastProbeFailures, probePhrase, probeState, PROBE_KINDS, type ProbeKind } from './probes.ts';
 import { podRevision } from './revision.ts';
-import { selectorString } from './selector.ts';
+import { selectorString } from '@sts-inspect/k8s';
 import { summarizeClaim } from './storage.ts';
-import type { ContainerStatus, ControllerRevision, KubeEvent, PersistentVolumeClaim, Pod, Probe, Service, StatefulSet } from './types.ts';
+import type { ContainerStatus, ControllerRevision, KubeEvent, PersistentVolumeClaim, Pod, Probe, Service, StatefulSet } from '@sts-inspect/k8s';
 
 export interface InspectionInput {
   set: StatefulSet;

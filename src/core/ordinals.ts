@@ -1,6 +1,6 @@
 // Ordinals, pod names and claim names as the StatefulSet controller derives them.
 
-import type { PersistentVolumeClaim, StatefulSet } from './types.ts';
+import type { PersistentVolumeClaim, StatefulSet } from '@sts-inspect/k8s';
 
 /** The ordinals a set wants: spec.ordinals.start (0 on clusters before 1.26) up to start+replicas-1. */
 export function ordinalRange(set: StatefulSet): number[] {

@@ -1,7 +1,7 @@
 // Probes as short phrases (`http-get :5000/ every 10s`) and their state, from the pod status and the
 // kubelet's `Unhealthy` events.
 
-import type { ContainerStatus, KubeEvent, Probe } from './types.ts';
+import type { ContainerStatus, KubeEvent, Probe } from '@sts-inspect/k8s';
 
 export type ProbeKind = 'liveness' | 'readiness' | 'startup';
 export const PROBE_KINDS: readonly ProbeKind[] = ['liveness', 'readiness', 'startup'];

@@ -1,6 +1,6 @@
 // Which revision a pod runs, relative to the set's update and current revisions.
 
-import type { Pod, StatefulSet } from './types.ts';
+import type { Pod, StatefulSet } from '@sts-inspect/k8s';
 
 export const REVISION_LABEL = 'controller-revision-hash';
 

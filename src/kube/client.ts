@@ -5,7 +5,7 @@
 
 import type { ClientRequest, IncomingMessage, RequestOptions } from 'node:http';
 import { Writable } from 'node:stream';
-import type { KubeList } from '../core/types.ts';
+import type { KubeList } from '@sts-inspect/k8s';
 import { ConfigError, type CliError } from '../errors.ts';
 import { VERSION } from '../version.ts';
 import { formatMs } from './duration.ts';

@@ -4,7 +4,7 @@ import { stringify as toYaml } from 'yaml';
 import { palette, type Palette } from '../../ui/color.ts';
 import { renderTable } from '../../ui/table.ts';
 import { contentCell } from '../../core/content.ts';
-import { ageOf } from '../../core/podStatus.ts';
+import { ageOf } from '@sts-inspect/k8s';
 import type { ClaimRow, FileRead, InspectReport, OrdinalRow, StatefulSetHeader, StatefulSetListReport } from './schema.ts';
 
 export type OutputFormat = 'table' | 'wide' | 'json' | 'yaml';

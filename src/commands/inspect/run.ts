@@ -6,9 +6,9 @@ import { AuthError, CliError, NotFoundError, UsageError } from '../../errors.ts'
 import { catCommand, failedRead, headCommand, interpretRead, isMissingBinary, planFileRead, type ExecOutcome } from '../../core/fileRead.ts';
 import { buildInspection, buildList, podsOfSet } from '../../core/inspection.ts';
 import { ordinalRange, podForOrdinal } from '../../core/ordinals.ts';
-import { selectorString } from '../../core/selector.ts';
+import { selectorString } from '@sts-inspect/k8s';
 import { didYouMean } from '../../core/suggest.ts';
-import type { ControllerRevision, KubeEvent, PersistentVolumeClaim, Pod, Service, StatefulSet } from '../../core/types.ts';
+import type { ControllerRevision, KubeEvent, PersistentVolumeClaim, Pod, Service, StatefulSet } from '@sts-inspect/k8s';
 import { apiPath, type KubeClient } from '../../kube/client.ts';
 import { ApiError, ApiNotFoundError, ForbiddenError } from '../../kube/errors.ts';
 import type { FileRead, InspectReport, StatefulSetListReport } from './schema.ts';

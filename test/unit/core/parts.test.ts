@@ -4,10 +4,10 @@ import { execContainer, resolveFilePath } from '../../../src/core/containers.ts'
 import { dnsCaveat, governingServiceState, stableDnsName } from '../../../src/core/dns.ts';
 import { helmRelease } from '../../../src/core/helm.ts';
 import { podRevision, revisionCell } from '../../../src/core/revision.ts';
-import { selectorMatches, selectorString } from '../../../src/core/selector.ts';
+import { selectorMatches, selectorString } from '@sts-inspect/k8s';
 import { accessModesShort, summarizeClaim } from '../../../src/core/storage.ts';
 import { closeNames, didYouMean } from '../../../src/core/suggest.ts';
-import type { Pod, StatefulSet } from '../../../src/core/types.ts';
+import type { Pod, StatefulSet } from '@sts-inspect/k8s';
 import { fixture } from '../inspect/fake-client.ts';
 
 describe('stable DNS names', () => {

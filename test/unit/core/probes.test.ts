@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { containerOfFieldPath, lastProbeFailures, lastTermination, probeFailureOf, probePhrase, probeState } from '../../../src/core/probes.ts';
-import type { KubeEvent, Probe } from '../../../src/core/types.ts';
+import type { KubeEvent, Probe } from '@sts-inspect/k8s';
 import { fixture } from '../inspect/fake-client.ts';
 
 describe('probePhrase', () => {

@@ -1,4 +1,4 @@
-// The built-in scenarios: folders of plain manifests under src/sandbox/scenarios/<name>/, applied in file-name
+// The built-in scenarios: folders of plain manifests under packages/sandbox/scenarios/<name>/, applied in file-name
 // order. The bundle and the single binary carry them as a build-time constant; from source they are read
 // from disk.
 
@@ -17,7 +17,7 @@ function embedded(): Record<string, ScenarioFile[]> | undefined {
 }
 
 function scenariosDir(): string {
-  return fileURLToPath(new URL('./scenarios/', import.meta.url));
+  return fileURLToPath(new URL('../scenarios/', import.meta.url));
 }
 
 export async function listScenarios(): Promise<string[]> {
@@ -32,7 +32,7 @@ export async function scenarioFiles(name: string): Promise<ScenarioFile[] | unde
   const e = embedded();
   if (e) return e[name];
   if (!(await listScenarios()).includes(name)) return undefined;
-  const dir = new URL(`./scenarios/${name}/`, import.meta.url);
+  const dir = new URL(`../scenarios/${name}/`, import.meta.url);
   const files = (await readdir(dir)).filter((f) => /\.ya?ml$/.test(f)).sort();
   return Promise.all(files.map(async (file) => ({ file, text: await readFile(new URL(file, dir), 'utf8') })));
 }

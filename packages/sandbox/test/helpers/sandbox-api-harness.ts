@@ -5,16 +5,16 @@ import https from 'node:https';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { KUBECTL } from '../../scripts/kubectl.mjs';
-import { startApiServer, type ApiServer } from '../../src/sandbox/apiserver/server.ts';
-import { SimClock } from '../../src/sandbox/clock.ts';
-import type { SimContext } from '../../src/sandbox/context.ts';
-import { EventRecorder } from '../../src/sandbox/events.ts';
-import { bootstrapObjects, kubeconfigYaml } from '../../src/sandbox/index.ts';
-import { R } from '../../src/sandbox/resources.ts';
-import type { ExecRequest, ExecResult, PodRuntime } from '../../src/sandbox/runtime.ts';
-import { errors } from '../../src/sandbox/status.ts';
-import { Store, type KObject } from '../../src/sandbox/store.ts';
+import { KUBECTL } from '../../../../scripts/kubectl.mjs';
+import { startApiServer, type ApiServer } from '../../src/apiserver/server.ts';
+import { SimClock } from '../../src/clock.ts';
+import type { SimContext } from '../../src/context.ts';
+import { EventRecorder } from '../../src/events.ts';
+import { bootstrapObjects, kubeconfigYaml } from '../../src/index.ts';
+import { R } from '../../src/resources.ts';
+import type { ExecRequest, ExecResult, PodRuntime } from '../../src/runtime.ts';
+import { errors } from '../../src/status.ts';
+import { Store, type KObject } from '../../src/store.ts';
 
 export interface KubectlResult {
   code: number;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { Store, type KObject, type WatchEvent } from '../../../src/sandbox/store.ts';
-import { ApiError } from '../../../src/sandbox/status.ts';
-import { R } from '../../../src/sandbox/resources.ts';
+import { Store, type KObject, type WatchEvent } from '../../src/store.ts';
+import { ApiError } from '../../src/status.ts';
+import { R } from '../../src/resources.ts';
 
 const sts = (name: string, replicas = 1): KObject => ({
   apiVersion: 'apps/v1',

@@ -3,14 +3,14 @@
 // the reconcile rules; the e2e suite repeats the important ones through the real API server and kubelet.
 
 import { afterEach, describe, expect, it } from 'vitest';
-import { SimClock } from '../../../src/sandbox/clock.ts';
-import type { SimContext } from '../../../src/sandbox/context.ts';
-import { startControllers } from '../../../src/sandbox/controllers/index.ts';
-import { fnv32, goJson, hashRevisionData, safeEncode } from '../../../src/sandbox/controllers/statefulset/revisions.ts';
-import { EventRecorder } from '../../../src/sandbox/events.ts';
-import { R } from '../../../src/sandbox/resources.ts';
-import { Store, type KObject, type WatchEvent } from '../../../src/sandbox/store.ts';
-import controllerRevisions from '../../fixtures/real-k8s-1.20/objects/controllerrevisions.json' with { type: 'json' };
+import { SimClock } from '../../src/clock.ts';
+import type { SimContext } from '../../src/context.ts';
+import { startControllers } from '../../src/controllers/index.ts';
+import { fnv32, goJson, hashRevisionData, safeEncode } from '../../src/controllers/statefulset/revisions.ts';
+import { EventRecorder } from '../../src/events.ts';
+import { R } from '../../src/resources.ts';
+import { Store, type KObject, type WatchEvent } from '../../src/store.ts';
+import controllerRevisions from '../../../../test/fixtures/real-k8s-1.20/objects/controllerrevisions.json' with { type: 'json' };
 
 type Any = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 

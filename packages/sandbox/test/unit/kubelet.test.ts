@@ -7,17 +7,17 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SimClock } from '../../../src/sandbox/clock.ts';
-import { startControllers } from '../../../src/sandbox/controllers/index.ts';
-import { EventRecorder } from '../../../src/sandbox/events.ts';
-import { waitSettled } from '../../../src/sandbox/index.ts';
-import { startKubelet, type Kubelet } from '../../../src/sandbox/kubelet/index.ts';
-import { describeProbe, ProbeTracker, restartBackoffMs } from '../../../src/sandbox/kubelet/probes.ts';
-import { qosClass } from '../../../src/sandbox/kubelet/pods.ts';
-import type { PodView } from '../../../src/sandbox/kubelet/types.ts';
-import { R } from '../../../src/sandbox/resources.ts';
-import { ApiError } from '../../../src/sandbox/status.ts';
-import { Store, type KObject } from '../../../src/sandbox/store.ts';
+import { SimClock } from '../../src/clock.ts';
+import { startControllers } from '../../src/controllers/index.ts';
+import { EventRecorder } from '../../src/events.ts';
+import { waitSettled } from '../../src/index.ts';
+import { startKubelet, type Kubelet } from '../../src/kubelet/index.ts';
+import { describeProbe, ProbeTracker, restartBackoffMs } from '../../src/kubelet/probes.ts';
+import { qosClass } from '../../src/kubelet/pods.ts';
+import type { PodView } from '../../src/kubelet/types.ts';
+import { R } from '../../src/resources.ts';
+import { ApiError } from '../../src/status.ts';
+import { Store, type KObject } from '../../src/store.ts';
 
 type Any = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 

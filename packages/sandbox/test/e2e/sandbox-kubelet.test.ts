@@ -5,13 +5,13 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KUBECTL } from '../../scripts/kubectl.mjs';
-import { startSandbox, type Sandbox } from '../../src/sandbox/index.ts';
-import { R } from '../../src/sandbox/resources.ts';
+import { KUBECTL } from '../../../../scripts/kubectl.mjs';
+import { startSandbox, type Sandbox } from '../../src/index.ts';
+import { R } from '../../src/resources.ts';
 
 type Any = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-const LAB = fileURLToPath(new URL('../../src/sandbox/scenarios/lab/01-lab.yaml', import.meta.url));
+const LAB = fileURLToPath(new URL('../../scenarios/lab/01-lab.yaml', import.meta.url));
 
 let sb: Sandbox;
 let labSettleMs = 0;

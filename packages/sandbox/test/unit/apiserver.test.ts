@@ -2,15 +2,15 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { admitCreate, defaultPullPolicy, validateCreate, validateUpdate } from '../../../src/sandbox/apiserver/admission.ts';
-import { jsonMerge, strategicMerge } from '../../../src/sandbox/apiserver/patch.ts';
-import { matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector } from '../../../src/sandbox/apiserver/selectors.ts';
-import { formatEndpoints, humanDuration, podStatusReason, toTable } from '../../../src/sandbox/apiserver/tables.ts';
-import { R } from '../../../src/sandbox/resources.ts';
-import { ApiError } from '../../../src/sandbox/status.ts';
-import { Store, type KObject } from '../../../src/sandbox/store.ts';
+import { admitCreate, defaultPullPolicy, validateCreate, validateUpdate } from '../../src/apiserver/admission.ts';
+import { jsonMerge, strategicMerge } from '../../src/apiserver/patch.ts';
+import { matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector } from '../../src/apiserver/selectors.ts';
+import { formatEndpoints, humanDuration, podStatusReason, toTable } from '../../src/apiserver/tables.ts';
+import { R } from '../../src/resources.ts';
+import { ApiError } from '../../src/status.ts';
+import { Store, type KObject } from '../../src/store.ts';
 
-const FIXTURES = join(import.meta.dirname, '..', '..', 'fixtures', 'real-k8s-1.20');
+const FIXTURES = join(import.meta.dirname, '..', '..', '..', '..', 'test', 'fixtures', 'real-k8s-1.20');
 const fixture = (p: string) => JSON.parse(readFileSync(`${FIXTURES}/${p}`, 'utf8'));
 
 describe('label selectors', () => {

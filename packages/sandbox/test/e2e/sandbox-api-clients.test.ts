@@ -3,7 +3,7 @@
 import { PassThrough, Readable } from 'node:stream';
 import { CoreV1Api, AppsV1Api, Exec, KubeConfig, Watch, type V1Status } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { R } from '../../src/sandbox/resources.ts';
+import { R } from '../../src/resources.ts';
 import { startHarness, type Harness } from '../helpers/sandbox-api-harness.ts';
 
 let h: Harness;

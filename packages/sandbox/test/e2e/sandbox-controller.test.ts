@@ -6,8 +6,8 @@ import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { request } from 'node:https';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KUBECTL } from '../../scripts/kubectl.mjs';
-import { startSandbox, type Sandbox } from '../../src/sandbox/index.ts';
+import { KUBECTL } from '../../../../scripts/kubectl.mjs';
+import { startSandbox, type Sandbox } from '../../src/index.ts';
 
 type Any = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -252,7 +252,7 @@ describe('StatefulSet controller through the API', () => {
   });
 
   it('names and stores the ControllerRevision of the recorded manifest exactly as the real cluster did', async () => {
-    const dir = new URL('../fixtures/real-k8s-1.20/objects/', import.meta.url);
+    const dir = new URL('../../../../test/fixtures/real-k8s-1.20/objects/', import.meta.url);
     const recorded = JSON.parse(await readFile(new URL('statefulset.json', dir), 'utf8'));
     const revisions = JSON.parse(await readFile(new URL('controllerrevisions.json', dir), 'utf8'));
     const first = revisions.items.find((r: Any) => r.revision === 1);

@@ -222,3 +222,6 @@ export async function waitSettled(store: Store, objects: KObject[], timeoutMs = 
     await new Promise((r) => setTimeout(r, 20));
   }
 }
+
+export { listScenarios, scenarioFiles, describeScenario, type ScenarioFile } from './scenarios.ts';
+export type { Faults } from './apiserver/faults.ts';

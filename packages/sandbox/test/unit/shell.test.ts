@@ -6,8 +6,8 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ContainerFs } from '../../../src/sandbox/kubelet/fs.ts';
-import { humanSize, resolveWithSearch, runCommand, tokenize, type ShellHost } from '../../../src/sandbox/kubelet/shell.ts';
+import { ContainerFs } from '../../src/kubelet/fs.ts';
+import { humanSize, resolveWithSearch, runCommand, tokenize, type ShellHost } from '../../src/kubelet/shell.ts';
 
 let root: string;
 let host: ShellHost;

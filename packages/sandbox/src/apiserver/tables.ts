@@ -2,8 +2,8 @@
 // real API server's printers (pkg/printers/internalversion). The server always prints the wide columns
 // (priority 1); kubectl hides them unless `-o wide`.
 import type { KObject } from '../store.ts';
-import { humanDuration, restartsCell, summarizePod } from '../../core/podStatus.ts';
-import type { Pod } from '../../core/types.ts';
+import { humanDuration, restartsCell, summarizePod } from '@sts-inspect/k8s';
+import type { Pod } from '@sts-inspect/k8s';
 
 export interface ColumnDefinition {
   name: string;

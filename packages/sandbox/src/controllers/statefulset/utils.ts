@@ -3,7 +3,7 @@
 
 import type { KObject, OwnerReference } from '../../store.ts';
 import type { LabelSelector, Pod, PvcLike, StatefulSet, Volume } from './types.ts';
-import { selectorMatches } from '../../../core/selector.ts';
+import { selectorMatches } from '@sts-inspect/k8s';
 
 export const LABEL_REVISION = 'controller-revision-hash';
 export const LABEL_POD_NAME = 'statefulset.kubernetes.io/pod-name';

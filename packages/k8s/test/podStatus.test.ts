@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { ageOf, humanDuration, restartsCell, summarizePod } from '../../../src/core/podStatus.ts';
-import type { Pod } from '../../../src/core/types.ts';
-import { fixture } from '../inspect/fake-client.ts';
+import { ageOf, humanDuration, restartsCell, summarizePod } from '../src/podStatus.ts';
+import type { Pod } from '../src/types.ts';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+// The recorded answers of a real 1.20 API server, kept once at the repository's root.
+const fixture = (rel: string) => JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', '..', 'test', 'fixtures', 'real-k8s-1.20', rel), 'utf8'));
 
 const pod = (status: Pod['status'], extra: Partial<Pod['metadata']> = {}, spec: Pod['spec'] = { containers: [{ name: 'web' }] }): Pod => ({
   metadata: { name: 'web-0', ...extra },

@@ -6,13 +6,13 @@ import { execFile } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KUBECTL } from '../../scripts/kubectl.mjs';
-import { startSandbox, type Sandbox } from '../../src/sandbox/index.ts';
-import { R } from '../../src/sandbox/resources.ts';
+import { KUBECTL } from '../../../../scripts/kubectl.mjs';
+import { startSandbox, type Sandbox } from '../../src/index.ts';
+import { R } from '../../src/resources.ts';
 
 type Any = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-const DIR = fileURLToPath(new URL('../../src/sandbox/scenarios/', import.meta.url));
+const DIR = fileURLToPath(new URL('../../scenarios/', import.meta.url));
 
 function kubectl(sb: Sandbox, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {

@@ -1,7 +1,7 @@
 // The real kubectl 1.34 against the simulated API server (fake PodRuntime, no kubelet or controllers):
 // what it prints must be what it prints against a real cluster.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { R } from '../../src/sandbox/resources.ts';
+import { R } from '../../src/resources.ts';
 import { startHarness, type Harness } from '../helpers/sandbox-api-harness.ts';
 
 const MANIFEST = `apiVersion: v1
