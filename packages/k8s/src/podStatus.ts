@@ -148,7 +148,7 @@ export function ageOf(timestamp: string | undefined | null, now: number): string
 }
 
 /** kubectl's RESTARTS cell: `0`, or `3 (5m ago)`. */
-export function restartsCell(summary: PodSummary, now: number): string {
+export function restartsCell(summary: Pick<PodSummary, 'restarts' | 'lastRestartAt'>, now: number): string {
   if (summary.restarts === 0 || !summary.lastRestartAt) return String(summary.restarts);
   return `${summary.restarts} (${ageOf(summary.lastRestartAt, now)} ago)`;
 }

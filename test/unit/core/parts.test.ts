@@ -115,7 +115,8 @@ describe('revision marks', () => {
 
   it.each([
     [{ name: 'web-7c9c4f64b8', mark: 'update' as const }, '7c9c4f64b8'],
-    [{ name: 'web-7fb484787c', mark: 'current' as const }, '7fb484787c*'],
+    [{ name: 'web-7fb484787c', mark: 'current' as const }, '7fb484787c (old)'],
+    [{ name: 'web-5d4f9c7b6a', mark: 'other' as const }, '5d4f9c7b6a (other)'],
     [{ name: null, mark: 'unknown' as const }, '<none>'],
   ])('cell %j -> %s', (rev, want) => {
     expect(revisionCell(rev, 'web')).toBe(want);

@@ -1,4 +1,4 @@
-// From what the API returned to the report: pure, so every case is a table-driven test over fixtures.
+// From what the API returned to inspect's report (schema.ts): pure, so every case is a table-driven test over fixtures.
 
 import {
   INSPECT_API_VERSION,
@@ -12,15 +12,15 @@ import {
   type StatefulSetHeader,
   type StatefulSetListItem,
   type StatefulSetListReport,
-} from '../commands/inspect/schema.ts';
-import { dnsCaveat, governingServiceState, stableDnsName, type GoverningServiceState } from './dns.ts';
-import { helmRelease } from './helm.ts';
-import { claimForOrdinal, ordinalOfPod, ordinalRange, orphanedClaims, podForOrdinal, volumeClaimTemplateNames } from './ordinals.ts';
+} from './schema.ts';
+import { dnsCaveat, governingServiceState, stableDnsName, type GoverningServiceState } from '../../core/dns.ts';
+import { helmRelease } from '../../core/helm.ts';
+import { claimForOrdinal, ordinalRange, orphanedClaims, podForOrdinal, podsOfSet, volumeClaimTemplateNames } from '../../core/ordinals.ts';
 import { ageOf, summarizePod } from '@sts-inspect/k8s';
-import { lastProbeFailures, probePhrase, probeState, PROBE_KINDS, type ProbeKind } from './probes.ts';
-import { podRevision } from './revision.ts';
+import { lastProbeFailures, lastTermination, probePhrase, probeState, PROBE_KINDS, type ProbeKind } from '../../core/probes.ts';
+import { podRevision } from '../../core/revision.ts';
 import { selectorString } from '@sts-inspect/k8s';
-import { summarizeClaim } from './storage.ts';
+import { summarizeClaim } from '../../core/storage.ts';
 import type { ContainerStatus, ControllerRevision, KubeEvent, PersistentVolumeClaim, Pod, Probe, Service, StatefulSet } from '@sts-inspect/k8s';
 
 export interface InspectionInput {
@@ -76,15 +76,12 @@ function containerRows(pod: Pod, events: KubeEvent[] | null): ContainerRow[] {
         lastFailure: f ? { message: f.message, at: f.at ?? null, count: f.count } : null,
       });
     }
-    const t = cs?.lastState?.terminated ?? cs?.state?.terminated;
     return {
       name: c.name,
       ready: cs ? !!cs.ready : null,
       restartCount: cs ? (cs.restartCount ?? 0) : null,
       state: stateWord(cs),
-      lastTermination: t
-        ? { reason: t.reason || (t.signal ? `Signal ${t.signal}` : 'Terminated'), exitCode: t.exitCode ?? null, finishedAt: t.finishedAt ?? null }
-        : null,
+      lastTermination: lastTermination(cs),
       probes,
     };
   });
@@ -200,20 +197,6 @@ function podRow(set: StatefulSet, ordinal: number, pod: Pod | undefined, inRange
     containers: containerRows(pod, input.events),
     file,
   };
-}
-
-/** The pods of this set among those the selector matched: owned by it, or at least named like its pods. */
-export function podsOfSet(set: StatefulSet, pods: Pod[]): Map<number, Pod> {
-  const setName = set.metadata.name ?? '';
-  const out = new Map<number, Pod>();
-  for (const pod of pods) {
-    const ordinal = ordinalOfPod(setName, pod.metadata.name ?? '');
-    if (ordinal === undefined) continue;
-    const owner = pod.metadata.ownerReferences?.find((o) => o.controller);
-    if (owner && set.metadata.uid && owner.uid !== set.metadata.uid) continue;
-    out.set(ordinal, pod);
-  }
-  return out;
 }
 
 export function buildInspection(input: InspectionInput, opts: InspectionOptions): InspectReport {
