@@ -5,13 +5,15 @@ import { ConfigError } from '../errors.ts';
 
 /** `https://admin:secret@api:6443/k8s?token=x` -> `https://api:6443/k8s`. Best effort on text that does not parse. */
 export function redactUrl(raw: string): string {
-  let u: URL;
+  let u: URL | undefined;
   try {
     u = new URL(raw);
   } catch {
-    // Not a URL: still drop anything that looks like userinfo, a query or a fragment.
-    return raw.replace(/^([a-z][a-z0-9+.-]*:\/\/)?[^/?#]*@/i, '$1').replace(/[?#].*$/s, '');
+    u = undefined;
   }
+  // Not an http(s) URL with a host (`admin:secret@host` parses with the scheme "admin:"): still drop anything
+  // that looks like userinfo, a query or a fragment.
+  if (!u || !u.host) return raw.replace(/^([a-z][a-z0-9+.-]*:\/\/)?[^/?#]*@/i, '$1').replace(/[?#].*$/s, '');
   const path = u.pathname === '/' ? '' : u.pathname;
   return `${u.protocol}//${u.host}${path}`;
 }

@@ -322,6 +322,7 @@ describe('server URLs in messages carry no credentials', () => {
     ['127.0.0.1:6443', '"127.0.0.1:6443"'],
     ['ftp://example.com', '"ftp://example.com"'],
     ['https://admin:secret@', '"https://"'],
+    ['admin:secret@host:6443', '"host:6443"'],
   ])('-s %j is a ConfigError (exit 3)', async (server, shown) => {
     const err = await caught(createKubeClient(httpConfig(server), { requestTimeoutMs: 0 }));
     expect(err).toBeInstanceOf(ConfigError);
