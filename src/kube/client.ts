@@ -627,11 +627,12 @@ export async function createKubeClient(cfg: ResolvedConfig, opts: ClientOptions)
       if (ws.readyState !== WebSocket.CLOSED) await new Promise<void>((resolve) => ws.once('close', () => resolve()));
     })();
 
-    let timer: NodeJS.Timeout | undefined;
+    let cancelTimer: (() => void) | undefined;
     const timeout =
       o.timeoutMs > 0
         ? new Promise<never>((_, reject) => {
-            timer = setTimeout(() => {
+            // A long --request-timeout (up to Go's 2562047h) must not overflow setTimeout and fire at once.
+            cancelTimer = setLongTimeout(() => {
               socket?.terminate();
               reject(new RequestTimeoutError(`${what}: timed out after ${formatMs(o.timeoutMs)}`));
             }, o.timeoutMs);
@@ -651,7 +652,7 @@ export async function createKubeClient(cfg: ResolvedConfig, opts: ClientOptions)
     try {
       await Promise.race([session, ...(timeout ? [timeout] : []), ...(aborted ? [aborted] : [])]);
     } finally {
-      if (timer) clearTimeout(timer);
+      cancelTimer?.();
       if (onAbort) signal?.removeEventListener('abort', onAbort);
     }
     return { stdout: stdout.bytes(), stderr: stderr.bytes(), truncated, exitCode: truncated ? null : exitCodeOf(status), ...(status ? { status } : {}) };
