@@ -262,7 +262,7 @@ export class FakeKubeClient implements KubeClient {
         stream: (rv, s) => this.stream(p, path, opts, what, Number(rv), s),
       },
       // No real waiting between reconnects: tests wait on events, not on backoff.
-      { what, retry: { attempts: 5, baseDelayMs: 1, maxDelayMs: 2, refusedAttempts: 3 }, reconnectForMs: 1_000 },
+      { what, server: this.server, retry: { attempts: 5, baseDelayMs: 1, maxDelayMs: 2, refusedAttempts: 3 }, reconnectForMs: 1_000 },
       signal,
     );
   }
