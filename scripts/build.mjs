@@ -9,7 +9,7 @@
 //   so `--help` parses the client-node code but never runs it.
 // - Minified: a smaller script is parsed faster, and it makes the code cache smaller.
 // - `import.meta.url` has no meaning in CJS: it becomes the file URL of the bundle (of the executable in the SEA).
-// - The built-in sandbox scenarios are embedded as the constant __STS_SCENARIOS__ (src/sandbox/scenarios.ts).
+// - The built-in sandbox scenarios are embedded as the constant __STS_SCENARIOS__ (packages/sandbox/src/scenarios.ts).
 //
 // Usage: node scripts/build.mjs [--no-minify] [--sourcemap] [--metafile]
 
@@ -21,8 +21,8 @@ import { build } from 'esbuild';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const BUNDLE = join(root, 'dist', 'kubectl-sts_inspect.cjs');
 
-/** {name: [{file, text}]} for every folder of src/sandbox/scenarios, files in the order they are applied. */
-export function readScenarios(dir = join(root, 'src', 'sandbox', 'scenarios')) {
+/** {name: [{file, text}]} for every folder of packages/sandbox/scenarios, files in the order they are applied. */
+export function readScenarios(dir = join(root, 'packages', 'sandbox', 'scenarios')) {
   const scenarios = {};
   if (!existsSync(dir)) return scenarios;
   for (const name of readdirSync(dir).sort()) {

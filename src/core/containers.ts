@@ -1,6 +1,6 @@
 // Which container an exec goes to, and where --file lives in it.
 
-import type { Container, Pod, StatefulSet } from './types.ts';
+import type { Container, Pod, StatefulSet } from '@sts-inspect/k8s';
 
 export const DEFAULT_CONTAINER_ANNOTATION = 'kubectl.kubernetes.io/default-container';
 

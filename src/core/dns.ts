@@ -1,7 +1,7 @@
 // Stable network identity: a pod of a StatefulSet gets `<pod>.<service>.<ns>.svc.<domain>` only when the
 // governing service exists and is headless (clusterIP: None).
 
-import type { Service } from './types.ts';
+import type { Service } from '@sts-inspect/k8s';
 
 export function stableDnsName(pod: string, service: string, namespace: string, clusterDomain: string): string {
   return `${pod}.${service}.${namespace}.svc.${clusterDomain.replace(/^\.+|\.+$/g, '')}`;

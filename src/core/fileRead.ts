@@ -1,10 +1,25 @@
 // Reading --file from each pod: which pods can be asked (plan), what to run, and what the answer means.
 
-import type { FileRead } from '../commands/inspect/schema.ts';
 import { fileContent } from './content.ts';
 import { execContainer, resolveFilePath } from './containers.ts';
-import type { Pod, StatefulSet } from './types.ts';
-import { summarizePod } from './podStatus.ts';
+import type { Pod, StatefulSet } from '@sts-inspect/k8s';
+import { summarizePod } from '@sts-inspect/k8s';
+
+/** A file read from one pod, as inspect's report and compare's cells carry it (a part of schema v1). */
+export interface FileRead {
+  /** The absolute path read (a relative --file resolved against the first volumeClaimTemplate mount). */
+  path: string | null;
+  container: string | null;
+  /** true when the content was read; false with `error` set otherwise. */
+  ok: boolean;
+  /** UTF-8 text cut at maxBytes; null for binary content or on error. */
+  content: string | null;
+  binary: boolean;
+  bytesRead: number;
+  /** true when the file holds more than maxBytes bytes. */
+  truncated: boolean;
+  error: string | null;
+}
 
 export type FileReadPlan = { ok: true; pod: string; container: string; path: string } | { ok: false; read: FileRead };
 

@@ -1,6 +1,6 @@
 // A Helm release that manages an object, from the labels and annotations Helm 3 sets.
 
-import type { ObjectMeta } from './types.ts';
+import type { ObjectMeta } from '@sts-inspect/k8s';
 
 export interface HelmRelease {
   name: string;

@@ -1,6 +1,6 @@
 // Ordinals, pod names and claim names as the StatefulSet controller derives them.
 
-import type { PersistentVolumeClaim, StatefulSet } from './types.ts';
+import type { PersistentVolumeClaim, Pod, StatefulSet } from '@sts-inspect/k8s';
 
 /** The ordinals a set wants: spec.ordinals.start (0 on clusters before 1.26) up to start+replicas-1. */
 export function ordinalRange(set: StatefulSet): number[] {
@@ -56,4 +56,18 @@ export function orphanedClaims(set: StatefulSet, claims: PersistentVolumeClaim[]
     }
   }
   return out.sort((a, b) => a.ordinal - b.ordinal || a.template.localeCompare(b.template));
+}
+
+/** The pods of this set among those the selector matched: owned by it, or at least named like its pods. */
+export function podsOfSet(set: StatefulSet, pods: Pod[]): Map<number, Pod> {
+  const setName = set.metadata.name ?? '';
+  const out = new Map<number, Pod>();
+  for (const pod of pods) {
+    const ordinal = ordinalOfPod(setName, pod.metadata.name ?? '');
+    if (ordinal === undefined) continue;
+    const owner = pod.metadata.ownerReferences?.find((o) => o.controller);
+    if (owner && set.metadata.uid && owner.uid !== set.metadata.uid) continue;
+    out.set(ordinal, pod);
+  }
+  return out;
 }

@@ -1,7 +1,7 @@
 // Probes as short phrases (`http-get :5000/ every 10s`) and their state, from the pod status and the
 // kubelet's `Unhealthy` events.
 
-import type { ContainerStatus, KubeEvent, Probe } from './types.ts';
+import type { ContainerStatus, KubeEvent, Probe } from '@sts-inspect/k8s';
 
 export type ProbeKind = 'liveness' | 'readiness' | 'startup';
 export const PROBE_KINDS: readonly ProbeKind[] = ['liveness', 'readiness', 'startup'];
@@ -128,10 +128,20 @@ export function probeState(kind: ProbeKind, status: ContainerStatus | undefined)
   }
 }
 
-/** The last termination of a container, as `OOMKilled (exit 137)`, or undefined when it never terminated. */
-export function lastTermination(status: ContainerStatus | undefined): string | undefined {
+export interface Termination {
+  reason: string;
+  exitCode: number | null;
+  finishedAt: string | null;
+}
+
+/** The last termination of a container (the previous instance's, else the current one's), or null. */
+export function lastTermination(status: ContainerStatus | undefined): Termination | null {
   const t = status?.lastState?.terminated ?? status?.state?.terminated;
-  if (!t) return undefined;
-  const reason = t.reason || (t.signal ? `Signal ${t.signal}` : 'Terminated');
-  return `${reason} (exit ${t.exitCode ?? '?'})`;
+  if (!t) return null;
+  return { reason: t.reason || (t.signal ? `Signal ${t.signal}` : 'Terminated'), exitCode: t.exitCode ?? null, finishedAt: t.finishedAt ?? null };
+}
+
+/** A termination in words: `OOMKilled (exit 137)`. */
+export function terminationText(t: Termination): string {
+  return `${t.reason} (exit ${t.exitCode ?? '?'})`;
 }

@@ -1,6 +1,6 @@
 // Which revision a pod runs, relative to the set's update and current revisions.
 
-import type { Pod, StatefulSet } from './types.ts';
+import type { Pod, StatefulSet } from '@sts-inspect/k8s';
 
 export const REVISION_LABEL = 'controller-revision-hash';
 
@@ -20,9 +20,17 @@ export function podRevision(pod: Pod, set: StatefulSet): PodRevision {
   return { name, mark: 'other' };
 }
 
-/** The revision as a cell: the hash only (the set's name prefix is noise), with `*` when not the update revision. */
-export function revisionCell(rev: PodRevision, setName: string): string {
+/** A revision's name without the set's name prefix (noise on every row): `web-758f9c5677` -> `758f9c5677`. */
+export function shortRevision(name: string | null | undefined, setName: string): string {
+  if (!name) return '<none>';
+  return name.startsWith(`${setName}-`) ? name.slice(setName.length + 1) : name;
+}
+
+/** The revision as a cell: the short hash, marked `(old)` when the pod is still on the current revision
+ * (`(other)`, `(unknown)` for the rarer marks) — anything but the update revision is marked. */
+export function revisionCell(rev: { name: string | null | undefined; mark: RevisionMark }, setName: string): string {
   if (!rev.name) return '<none>';
-  const short = rev.name.startsWith(`${setName}-`) ? rev.name.slice(setName.length + 1) : rev.name;
-  return rev.mark === 'update' ? short : `${short}*`;
+  const short = shortRevision(rev.name, setName);
+  if (rev.mark === 'update') return short;
+  return `${short} (${rev.mark === 'current' ? 'old' : rev.mark})`;
 }

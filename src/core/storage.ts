@@ -1,6 +1,6 @@
 // PersistentVolumeClaims as kubectl shows them (STATUS, CAPACITY, ACCESS MODES, STORAGECLASS, VOLUME).
 
-import type { PersistentVolumeClaim } from './types.ts';
+import type { PersistentVolumeClaim } from '@sts-inspect/k8s';
 
 const ACCESS_MODE_SHORT: Record<string, string> = {
   ReadWriteOnce: 'RWO',

@@ -9,7 +9,7 @@
 import type { ClientRequest, IncomingHttpHeaders, IncomingMessage, RequestOptions } from 'node:http';
 import type { Socket } from 'node:net';
 import { Writable } from 'node:stream';
-import type { KubeList } from '../core/types.ts';
+import type { KubeList } from '@sts-inspect/k8s';
 import { CliError, ConfigError, UnreachableError } from '../errors.ts';
 import { VERSION } from '../version.ts';
 import { formatMs } from './duration.ts';

@@ -10,7 +10,7 @@
 // Kubernetes 1.20 semantics: no watch-list (sendInitialEvents); bookmarks only move the resourceVersion.
 // The transport (HTTP, or the fake client's memory) is a WatchSource, so both share this logic.
 
-import type { ObjectMeta } from '../core/types.ts';
+import type { ObjectMeta } from '@sts-inspect/k8s';
 import { CliError, ExitCode } from '../errors.ts';
 import { errorForAbort, errorForStatus, GoneError, isStatus, type ApiStatus } from './errors.ts';
 import { backoffMs, DEFAULT_RETRY, type RetryPolicy } from './retry.ts';

@@ -3,8 +3,8 @@
 
 import { request } from 'node:https';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startSandbox, type Sandbox } from '../../src/sandbox/index.ts';
-import { scenarioFiles } from '../../src/sandbox/scenarios.ts';
+import { startSandbox, type Sandbox } from '@sts-inspect/sandbox';
+import { scenarioFiles } from '@sts-inspect/sandbox';
 import type { InspectReport, StatefulSetListReport } from '../../src/commands/inspect/schema.ts';
 import { runCli, type CliOptions } from '../helpers/cli.ts';
 

@@ -25,12 +25,12 @@
 
 import { errorForAbort, errorForStatus, type ApiStatus } from '../../src/kube/errors.ts';
 import type { DeleteOptions, ExecOptions, ExecResult, KubeClient, ListOptions, PatchOptions, WatchOptions } from '../../src/kube/client.ts';
-import type { KubeList } from '../../src/core/types.ts';
+import type { KubeList } from '@sts-inspect/k8s';
 import { listWatch, type KubeObject, type RawWatchEvent, type Watch, type WatchEventType } from '../../src/kube/watch.ts';
 import { markTransient } from '../../src/kube/transient.ts';
 import { isRetryableStatus } from '../../src/kube/retry.ts';
-import { jsonMerge, jsonPatch, strategicMerge } from '../../src/sandbox/apiserver/patch.ts';
-import { ApiError as SandboxApiError } from '../../src/sandbox/status.ts';
+import { jsonMerge, jsonPatch, strategicMerge } from '../../packages/sandbox/src/apiserver/patch.ts';
+import { ApiError as SandboxApiError } from '../../packages/sandbox/src/status.ts';
 
 export type Verb = 'get' | 'list' | 'watch' | 'create' | 'patch' | 'delete' | 'exec';
 

@@ -2,14 +2,13 @@
 // Output goes to the injected streams; errors are thrown typed and main.ts maps them to exit codes.
 
 import { PartialError, UsageError } from '../../errors.ts';
-import type { KubeClient, ClientOptions } from '../../kube/client.ts';
+import { connect, type ConnectDeps } from '../../kube/connect.ts';
 import { parseRequestTimeout } from '../../kube/duration.ts';
 import type { KubeFlags } from '../../kube/flags.ts';
-import { processConfigSources, resolveConfig, type ConfigSources, type ResolvedConfig } from '../../kube/kubeconfig.ts';
 import { colorEnabled, type ColorMode } from '../../ui/color.ts';
 import type { IO } from '../../ui/io.ts';
 import { startProgress } from '../../ui/spinner.ts';
-import { failedReads } from '../../core/inspection.ts';
+import { failedReads } from './report.ts';
 import { renderInspection, renderList, type OutputFormat } from './render.ts';
 import { inspectStatefulSet, listStatefulSets } from './run.ts';
 
@@ -25,12 +24,7 @@ export interface InspectArgs extends KubeFlags {
   color?: string;
 }
 
-/** What a test may swap: the client factory, the kubeconfig sources, the clock. */
-export interface InspectDeps {
-  createClient?(cfg: ResolvedConfig, opts: ClientOptions): Promise<KubeClient>;
-  configSources?: ConfigSources;
-  now?(): number;
-}
+export type InspectDeps = ConnectDeps;
 
 /** When no --request-timeout bounds it, one exec may not hang the whole table forever. */
 export const DEFAULT_EXEC_TIMEOUT_MS = 30_000;
@@ -91,14 +85,7 @@ export function completeOptions(argv: InspectArgs): CompleteOptions {
 
 export async function inspectCommand(argv: InspectArgs, io: IO, deps: InspectDeps = {}): Promise<number> {
   const opts = completeOptions(argv);
-  const cfg = resolveConfig(argv, deps.configSources ?? processConfigSources(io.env));
-  const debug = !!io.env.STS_INSPECT_DEBUG;
-  const clientOpts: ClientOptions = {
-    requestTimeoutMs: opts.requestTimeoutMs,
-    ...(debug ? { onRequest: (method: string, path: string) => void io.stderr.write(`debug: ${method} ${path}\n`) } : {}),
-  };
-  const createClient = deps.createClient ?? (async (c: ResolvedConfig, o: ClientOptions) => (await import('../../kube/client.ts')).createKubeClient(c, o));
-  const client = await createClient(cfg, clientOpts);
+  const { client, config: cfg, debug } = await connect(argv, io, deps);
 
   const human = opts.format === 'table' || opts.format === 'wide';
   const color = human && colorEnabled(opts.color, io.stdout, io.env);

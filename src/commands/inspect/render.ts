@@ -4,7 +4,9 @@ import { stringify as toYaml } from 'yaml';
 import { palette, type Palette } from '../../ui/color.ts';
 import { renderTable } from '../../ui/table.ts';
 import { contentCell } from '../../core/content.ts';
-import { ageOf } from '../../core/podStatus.ts';
+import { ageOf, restartsCell } from '@sts-inspect/k8s';
+import { terminationText } from '../../core/probes.ts';
+import { revisionCell, shortRevision } from '../../core/revision.ts';
 import type { ClaimRow, FileRead, InspectReport, OrdinalRow, StatefulSetHeader, StatefulSetListReport } from './schema.ts';
 
 export type OutputFormat = 'table' | 'wide' | 'json' | 'yaml';
@@ -21,11 +23,6 @@ function statusColor(p: Palette, status: string): string {
   if (status === 'Running' || status === 'Completed') return p.ok(status);
   if (/Pending|ContainerCreating|PodInitializing|Terminating|Init:\d/.test(status)) return p.warn(status);
   return p.bad(status);
-}
-
-function shortRevision(name: string | null, setName: string): string {
-  if (!name) return '<none>';
-  return name.startsWith(`${setName}-`) ? name.slice(setName.length + 1) : name;
 }
 
 function revisionText(h: StatefulSetHeader): string {
@@ -110,7 +107,7 @@ function probeLines(row: OrdinalRow, wide: boolean, p: Palette): string[] {
       }
     }
     if (c.lastTermination) {
-      out.push(`${multi ? `${c.name}/` : ''}${p.warn(`last terminated: ${c.lastTermination.reason} (exit ${c.lastTermination.exitCode ?? '?'})`)}`);
+      out.push(`${multi ? `${c.name}/` : ''}${p.warn(`last terminated: ${terminationText(c.lastTermination)}`)}`);
     }
   }
   return out.length ? out : [NONE];
@@ -140,7 +137,7 @@ function detailTable(r: InspectReport, wide: boolean, headers: boolean, p: Palet
       cells.push(NONE);
     } else {
       const restarts = row.restarts ?? 0;
-      const restartText = restarts > 0 && row.lastRestartAt ? `${restarts} (${ageOf(row.lastRestartAt, Date.parse(r.generatedAt))} ago)` : String(restarts);
+      const restartText = restartsCell({ restarts, ...(row.lastRestartAt ? { lastRestartAt: row.lastRestartAt } : {}) }, Date.parse(r.generatedAt));
       cells.push(
         statusColor(p, row.status ?? 'Unknown'),
         row.ready ? `${row.ready.ready}/${row.ready.total}` : NONE,
@@ -148,8 +145,8 @@ function detailTable(r: InspectReport, wide: boolean, headers: boolean, p: Palet
         row.age ?? NONE,
       );
       if (wide) cells.push(row.node ?? NONE, row.podIP ?? NONE);
-      const rev = shortRevision(row.revision?.name ?? null, setName);
-      cells.push(row.revision && row.revision.mark !== 'update' ? p.warn(`${rev} (${row.revision.mark === 'current' ? 'old' : row.revision.mark})`) : rev);
+      const rev = revisionCell(row.revision ?? { name: null, mark: 'unknown' }, setName);
+      cells.push(row.revision && row.revision.mark !== 'update' ? p.warn(rev) : rev);
     }
     if (r.statefulSet.volumeClaimTemplates.length) cells.push(row.claims.map((c) => claimCell(c, wide, p)).join('\n'));
     cells.push(row.dns.resolvable ? row.dns.name : p.dim(`${row.dns.name} (unresolvable)`));

@@ -2,15 +2,18 @@
 // service and revisions in parallel with the namespace's claims and pod events), then one exec per pod for
 // --file, at most `concurrency` at a time. Returns the report as data; rendering is render.ts's job.
 
-import { AuthError, CliError, NotFoundError, UsageError } from '../../errors.ts';
-import { catCommand, failedRead, headCommand, interpretRead, isMissingBinary, planFileRead, type ExecOutcome } from '../../core/fileRead.ts';
-import { buildInspection, buildList, podsOfSet } from '../../core/inspection.ts';
-import { ordinalRange, podForOrdinal } from '../../core/ordinals.ts';
-import { selectorString } from '../../core/selector.ts';
-import { didYouMean } from '../../core/suggest.ts';
-import type { ControllerRevision, KubeEvent, PersistentVolumeClaim, Pod, Service, StatefulSet } from '../../core/types.ts';
+import type { ControllerRevision, KubeEvent, PersistentVolumeClaim, Service, StatefulSet } from '@sts-inspect/k8s';
+import { selectorString } from '@sts-inspect/k8s';
+import { planFileRead } from '../../core/fileRead.ts';
+import { ordinalRange, podForOrdinal, podsOfSet } from '../../core/ordinals.ts';
+import { AuthError, NotFoundError, UsageError } from '../../errors.ts';
 import { apiPath, type KubeClient } from '../../kube/client.ts';
-import { ApiError, ApiNotFoundError, ForbiddenError } from '../../kube/errors.ts';
+import { ApiNotFoundError } from '../../kube/errors.ts';
+import { optional } from '../../workload/optional.ts';
+import { readFileFromPod } from '../../workload/podFile.ts';
+import { pool } from '../../workload/pool.ts';
+import { getStatefulSet, listPodsOfSet } from '../../workload/statefulset.ts';
+import { buildInspection, buildList } from './report.ts';
 import type { FileRead, InspectReport, StatefulSetListReport } from './schema.ts';
 
 export interface InspectOptions {
@@ -35,75 +38,19 @@ export interface ListOptions {
   now?: () => number;
 }
 
-/** An optional lookup: a 403 (or any API error but unreachable/401) becomes a warning and a null result. */
-async function optional<T>(warnings: string[], what: string, call: () => Promise<T>): Promise<T | null> {
-  try {
-    return await call();
-  } catch (err) {
-    if (err instanceof ForbiddenError || (err instanceof ApiError && err.code < 500)) {
-      warnings.push(`${err.message} (shown as unknown)`);
-      return null;
-    }
-    throw err;
-  }
-}
-
-/** A 404 on a set: a missing namespace, or a typo worth a suggestion. Only called when the set is missing. */
-async function notFoundError(client: KubeClient, namespace: string, name: string): Promise<NotFoundError> {
-  const [ns, sets] = await Promise.all([
-    client.get(apiPath.namespace(namespace), `get namespace ${namespace}`).then(
-      () => true,
-      (e: unknown) => (e instanceof ApiNotFoundError ? false : undefined),
+/** The governing service: undefined when unknown (no serviceName, or the lookup failed), null when it does not exist. */
+async function governingService(client: KubeClient, ns: string, serviceName: string | undefined, warnings: string[]): Promise<Service | null | undefined> {
+  if (!serviceName) return undefined;
+  const found = await optional(warnings, 'governing service shown as unknown', () =>
+    client.get<Service>(apiPath.service(ns, serviceName), `get service ${ns}/${serviceName}`).then(
+      (svc) => ({ svc }),
+      (err: unknown) => {
+        if (err instanceof ApiNotFoundError) return { svc: null };
+        throw err;
+      },
     ),
-    client.list<StatefulSet>(apiPath.statefulsets(namespace), {}, `list statefulsets in ${namespace}`).then(
-      (l) => l.items.map((s) => s.metadata.name ?? ''),
-      () => [] as string[],
-    ),
-  ]);
-  if (ns === false) return new NotFoundError(`namespace "${namespace}" not found`);
-  return new NotFoundError(`statefulset "${name}" not found in namespace "${namespace}"${didYouMean(name, sets)}`);
-}
-
-async function pool<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const workers = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, async () => {
-    while (next < items.length) {
-      const item = items[next++]!;
-      await work(item);
-    }
-  });
-  await Promise.all(workers);
-}
-
-function outcomeOf(r: { stdout: Buffer; stderr: Buffer; exitCode: number | null; truncated: boolean; status?: { status?: string; message?: string } }): ExecOutcome {
-  return {
-    stdout: r.stdout,
-    stderr: r.stderr,
-    exitCode: r.exitCode,
-    truncated: r.truncated,
-    ...(r.status?.status === 'Failure' && r.exitCode === null && r.status.message ? { failure: r.status.message } : {}),
-  };
-}
-
-/** An exec that could not even start, as the cell's words. */
-function execErrorCell(err: unknown): string {
-  if (err instanceof ForbiddenError) return err.message.replace(/^exec in pod \S+ \(container [^)]*\): /, '');
-  if (err instanceof CliError) return err.message.replace(/^exec in pod \S+ \(container [^)]*\): /, '');
-  return err instanceof Error ? err.message : String(err);
-}
-
-/** Read the file from one pod: `head -c` (reads only what is shown), falling back to `cat` if head is absent. */
-export async function readFileFromPod(client: KubeClient, namespace: string, pod: string, container: string, path: string, maxBytes: number, timeoutMs: number): Promise<FileRead> {
-  const attempt = async (command: string[]) =>
-    outcomeOf(await client.exec({ namespace, pod, container, command, maxBytes: maxBytes + 1, timeoutMs }));
-  try {
-    const head = await attempt(headCommand(path, maxBytes));
-    if (!isMissingBinary(head)) return interpretRead(head, maxBytes, path, container, 'head');
-    const cat = await attempt(catCommand(path));
-    return interpretRead(cat, maxBytes, path, container, 'cat');
-  } catch (err) {
-    return failedRead(execErrorCell(err), path, container);
-  }
+  );
+  return found === null ? undefined : found.svc;
 }
 
 export async function inspectStatefulSet(client: KubeClient, opts: InspectOptions): Promise<InspectReport> {
@@ -113,24 +60,14 @@ export async function inspectStatefulSet(client: KubeClient, opts: InspectOption
   opts.onProgress?.(`fetching statefulset ${ns}/${name}`);
 
   // Round 1: the set, and what does not depend on it (the namespace's claims and pod warnings).
-  const setCall = client.get<StatefulSet>(apiPath.statefulset(ns, name), `get statefulset ${ns}/${name}`);
-  const claimsCall = optional(warnings, 'claims', () =>
+  const setCall = getStatefulSet(client, ns, name);
+  const claimsCall = optional(warnings, 'shown as unknown', () =>
     client.list<PersistentVolumeClaim>(apiPath.pvcs(ns), {}, `list persistentvolumeclaims in ${ns}`).then((l) => l.items),
   );
-  const eventsCall = optional(warnings, 'events', () =>
+  const eventsCall = optional(warnings, 'shown as unknown', () =>
     client.list<KubeEvent>(apiPath.events(ns), { fieldSelector: 'involvedObject.kind=Pod,type=Warning' }, `list events in ${ns}`).then((l) => l.items),
   );
-  // Avoid unhandled rejections while the set call settles first.
-  claimsCall.catch(() => undefined);
-  eventsCall.catch(() => undefined);
-
-  let set: StatefulSet;
-  try {
-    set = await setCall;
-  } catch (err) {
-    if (err instanceof ApiNotFoundError) throw await notFoundError(client, ns, name);
-    throw err;
-  }
+  const set = await setCall;
 
   if (opts.container !== undefined) {
     const names = (set.spec?.template?.spec?.containers ?? []).map((c) => c.name);
@@ -143,21 +80,9 @@ export async function inspectStatefulSet(client: KubeClient, opts: InspectOption
   const selector = selectorString(set.spec?.selector);
   const serviceName = set.spec?.serviceName;
   const [pods, service, revisions, claims, events] = await Promise.all([
-    client.list<Pod>(apiPath.pods(ns), { labelSelector: selector }, `list pods of statefulset ${ns}/${name}`).then((l) => l.items),
-    serviceName
-      ? client.get<Service>(apiPath.service(ns, serviceName), `get service ${ns}/${serviceName}`).then(
-          (s): Service | null | undefined => s,
-          (err: unknown): Service | null | undefined => {
-            if (err instanceof ApiNotFoundError) return null;
-            if (err instanceof ForbiddenError || (err instanceof ApiError && err.code < 500)) {
-              warnings.push(`${(err as Error).message} (governing service shown as unknown)`);
-              return undefined;
-            }
-            throw err;
-          },
-        )
-      : Promise.resolve(undefined),
-    optional(warnings, 'revisions', () =>
+    listPodsOfSet(client, set),
+    governingService(client, ns, serviceName, warnings),
+    optional(warnings, 'shown as unknown', () =>
       client.list<ControllerRevision>(apiPath.controllerrevisions(ns), { labelSelector: selector }, `list controllerrevisions in ${ns}`).then((l) => l.items),
     ),
     claimsCall,
@@ -191,7 +116,7 @@ export async function listStatefulSets(client: KubeClient, opts: ListOptions): P
   const where = opts.namespace ? `in ${opts.namespace}` : 'in all namespaces';
   const [sets, services] = await Promise.all([
     client.list<StatefulSet>(apiPath.statefulsets(opts.namespace), opts.selector ? { labelSelector: opts.selector } : {}, `list statefulsets ${where}`).then((l) => l.items),
-    optional(warnings, 'services', () => client.list<Service>(apiPath.services(opts.namespace), {}, `list services ${where}`).then((l) => l.items)),
+    optional(warnings, 'shown as unknown', () => client.list<Service>(apiPath.services(opts.namespace), {}, `list services ${where}`).then((l) => l.items)),
   ]);
   if (sets.length === 0 && opts.namespace) {
     // A list in a missing namespace is an empty 200: only now is it worth asking whether the namespace exists.

@@ -126,20 +126,9 @@ export interface ProbeRow {
   lastFailure: { message: string; at: string | null; count: number } | null;
 }
 
-export interface FileRead {
-  /** The absolute path read (a relative --file resolved against the first volumeClaimTemplate mount). */
-  path: string | null;
-  container: string | null;
-  /** true when the content was read; false with `error` set otherwise. */
-  ok: boolean;
-  /** UTF-8 text cut at maxBytes; null for binary content or on error. */
-  content: string | null;
-  binary: boolean;
-  bytesRead: number;
-  /** true when the file holds more than maxBytes bytes. */
-  truncated: boolean;
-  error: string | null;
-}
+import type { FileRead } from '../../core/fileRead.ts';
+
+export type { FileRead };
 
 export interface OrphanedClaimRow {
   name: string;

@@ -22,7 +22,7 @@ export interface SandboxDeps {
 }
 
 export async function sandboxCommand(args: SandboxArgs, io: IO, deps: SandboxDeps = {}): Promise<number> {
-  const { listScenarios, scenarioFiles, describeScenario } = await import('../../sandbox/scenarios.ts');
+  const { listScenarios, scenarioFiles, describeScenario } = await import('@sts-inspect/sandbox');
 
   if (args.listScenarios) {
     for (const name of await listScenarios()) {
@@ -50,7 +50,7 @@ export async function sandboxCommand(args: SandboxArgs, io: IO, deps: SandboxDep
   if (args.timeScale !== undefined && !(args.timeScale > 0)) throw new UsageError('--time-scale must be greater than 0');
   if (args.kubeconfigOut) await checkWritable(args.kubeconfigOut);
 
-  const { startSandbox } = await import('../../sandbox/index.ts');
+  const { startSandbox } = await import('@sts-inspect/sandbox');
   const sandbox = await startSandbox({
     port: args.port ?? 0,
     ...(args.timeScale !== undefined ? { timeScale: args.timeScale } : {}),

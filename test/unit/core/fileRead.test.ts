@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { interpretRead, isMissingBinary, planFileRead, type ExecOutcome } from '../../../src/core/fileRead.ts';
-import type { Pod, StatefulSet } from '../../../src/core/types.ts';
+import type { Pod, StatefulSet } from '@sts-inspect/k8s';
 import { fixture } from '../inspect/fake-client.ts';
 
 const enc = (s: string) => new TextEncoder().encode(s);

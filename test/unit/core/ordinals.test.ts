@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { claimForOrdinal, ordinalOfPod, ordinalRange, orphanedClaims } from '../../../src/core/ordinals.ts';
-import type { PersistentVolumeClaim, StatefulSet } from '../../../src/core/types.ts';
+import type { PersistentVolumeClaim, StatefulSet } from '@sts-inspect/k8s';
 
 const set = (replicas: number | undefined, start?: number, templates = ['data']): StatefulSet => ({
   metadata: { name: 'web', namespace: 'demo' },

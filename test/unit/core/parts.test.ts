@@ -4,10 +4,10 @@ import { execContainer, resolveFilePath } from '../../../src/core/containers.ts'
 import { dnsCaveat, governingServiceState, stableDnsName } from '../../../src/core/dns.ts';
 import { helmRelease } from '../../../src/core/helm.ts';
 import { podRevision, revisionCell } from '../../../src/core/revision.ts';
-import { selectorMatches, selectorString } from '../../../src/core/selector.ts';
+import { selectorMatches, selectorString } from '@sts-inspect/k8s';
 import { accessModesShort, summarizeClaim } from '../../../src/core/storage.ts';
 import { closeNames, didYouMean } from '../../../src/core/suggest.ts';
-import type { Pod, StatefulSet } from '../../../src/core/types.ts';
+import type { Pod, StatefulSet } from '@sts-inspect/k8s';
 import { fixture } from '../inspect/fake-client.ts';
 
 describe('stable DNS names', () => {
@@ -115,7 +115,8 @@ describe('revision marks', () => {
 
   it.each([
     [{ name: 'web-7c9c4f64b8', mark: 'update' as const }, '7c9c4f64b8'],
-    [{ name: 'web-7fb484787c', mark: 'current' as const }, '7fb484787c*'],
+    [{ name: 'web-7fb484787c', mark: 'current' as const }, '7fb484787c (old)'],
+    [{ name: 'web-5d4f9c7b6a', mark: 'other' as const }, '5d4f9c7b6a (other)'],
     [{ name: null, mark: 'unknown' as const }, '<none>'],
   ])('cell %j -> %s', (rev, want) => {
     expect(revisionCell(rev, 'web')).toBe(want);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { containerOfFieldPath, lastProbeFailures, lastTermination, probeFailureOf, probePhrase, probeState } from '../../../src/core/probes.ts';
-import type { KubeEvent, Probe } from '../../../src/core/types.ts';
+import { containerOfFieldPath, lastProbeFailures, lastTermination, terminationText, probeFailureOf, probePhrase, probeState } from '../../../src/core/probes.ts';
+import type { KubeEvent, Probe } from '@sts-inspect/k8s';
 import { fixture } from '../inspect/fake-client.ts';
 
 describe('probePhrase', () => {
@@ -81,8 +81,9 @@ describe('probe state', () => {
     [{ name: 'w', lastState: { terminated: { reason: 'OOMKilled', exitCode: 137 } } }, 'OOMKilled (exit 137)'],
     [{ name: 'w', lastState: { terminated: { reason: 'Error', exitCode: 1 } } }, 'Error (exit 1)'],
     [{ name: 'w', state: { terminated: { signal: 9, exitCode: 137 } } }, 'Signal 9 (exit 137)'],
-    [{ name: 'w', state: { running: {} } }, undefined],
+    [{ name: 'w', state: { running: {} } }, null],
   ])('last termination %j', (status, want) => {
-    expect(lastTermination(status)).toBe(want);
+    const t = lastTermination(status);
+    expect(t && terminationText(t)).toBe(want);
   });
 });

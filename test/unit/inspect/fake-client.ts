@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ExecOptions, ExecResult, KubeClient, ListOptions } from '../../../src/kube/client.ts';
 import { errorForStatus } from '../../../src/kube/errors.ts';
-import type { KubeList } from '../../../src/core/types.ts';
+import type { KubeList } from '@sts-inspect/k8s';
 
 export const FIXTURES = join(import.meta.dirname, '..', '..', 'fixtures', 'real-k8s-1.20');
 

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKubeClient, type KubeClient, type WatchEvent } from '../../../src/kube/client.ts';
 import { ConflictError } from '../../../src/kube/errors.ts';
 import type { KubeObject, Watch } from '../../../src/kube/watch.ts';
-import { startSandbox, type Sandbox } from '../../../src/sandbox/index.ts';
+import { startSandbox, type Sandbox } from '@sts-inspect/sandbox';
 
 let sb: Sandbox;
 let client: KubeClient;

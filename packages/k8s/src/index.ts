@@ -1,0 +1,6 @@
+// What the plugin and the sandbox both need, in one place: the Kubernetes object types they read and write,
+// kubectl's pod STATUS / READY / RESTARTS / AGE logic, and label selectors.
+
+export * from './types.ts';
+export * from './podStatus.ts';
+export * from './selector.ts';

@@ -1,0 +1,162 @@
+// Every built-in scenario applied with the real `kubectl apply -f`, file by file, waiting for its StatefulSets
+// to settle in between (as `kubectl sts-inspect sandbox --scenario` does), then checked for what it is there to
+// show. The 500-replica scenario gets its own sandbox and reports its time to settle.
+
+import { execFile } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KUBECTL } from '../../../../scripts/kubectl.mjs';
+import { startSandbox, type Sandbox } from '../../src/index.ts';
+import { R } from '../../src/resources.ts';
+
+type Any = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const DIR = fileURLToPath(new URL('../../scenarios/', import.meta.url));
+
+function kubectl(sb: Sandbox, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(KUBECTL, ['--kubeconfig', sb.kubeconfigPath, ...args], { timeout: 60_000 }, (err, stdout, stderr) => {
+      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+async function ok(sb: Sandbox, args: string[]): Promise<string> {
+  const r = await kubectl(sb, args);
+  if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} failed (${r.code}): ${r.stderr}`);
+  return r.stdout;
+}
+
+/** Apply a scenario's files in order with kubectl, settling in between; returns ms per file. */
+async function applyScenario(sb: Sandbox, name: string, ns: string): Promise<number[]> {
+  const times: number[] = [];
+  for (const f of readdirSync(`${DIR}${name}`).filter((x) => x.endsWith('.yaml')).sort()) {
+    const t0 = Date.now();
+    const out = await ok(sb, ['apply', '-f', `${DIR}${name}/${f}`]);
+    expect(out).toMatch(/statefulset\.apps\/\S+ (created|configured|unchanged)/);
+    await sb.waitSettled(sb.store.list(R.statefulsets, ns).items, 30_000);
+    times.push(Date.now() - t0);
+  }
+  return times;
+}
+
+const podsOf = async (sb: Sandbox, ns: string) => JSON.parse(await ok(sb, ['get', 'pods', '-n', ns, '-o', 'json'])).items as Any[];
+const imageOf = (p: Any) => p.spec.containers[0].image as string;
+
+describe('built-in scenarios', () => {
+  let sb: Sandbox;
+  beforeAll(async () => {
+    sb = await startSandbox();
+  });
+  afterAll(async () => {
+    await sb?.stop();
+  });
+
+  it('every scenario folder is covered here', () => {
+    const names = readdirSync(DIR, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+    expect(names).toEqual(['big', 'broken-rollout', 'crashloop', 'distroless', 'lab', 'ondelete', 'orphaned-pvcs', 'partition', 'reset-on-start']);
+  });
+
+  it('lab', async () => {
+    const [ms] = await applyScenario(sb, 'lab', 'default');
+    console.log(`scenario lab settled in ${ms} ms`);
+    const sts = await ok(sb, ['get', 'sts']);
+    for (const [name, n] of [['app-python', 2], ['app-go', 1], ['vault-style', 2], ['app-parallel', 3]] as const) expect(sts).toMatch(new RegExp(`${name}\\s+${n}/${n}`));
+  });
+
+  it('ondelete: an image change moves nothing; rollout status refuses', async () => {
+    await applyScenario(sb, 'ondelete', 'ondelete');
+    expect((await podsOf(sb, 'ondelete')).map(imageOf)).toEqual(['sim/visits:1', 'sim/visits:1', 'sim/visits:1']);
+    const r = await kubectl(sb, ['rollout', 'status', 'sts/web', '-n', 'ondelete']);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain('rollout status is only available for RollingUpdate strategy type');
+  });
+
+  it('partition: only web-2 moves to the new image', async () => {
+    await applyScenario(sb, 'partition', 'partition');
+    expect((await podsOf(sb, 'partition')).map(imageOf)).toEqual(['sim/visits:1', 'sim/visits:1', 'sim/visits:2']);
+    expect(await ok(sb, ['rollout', 'status', 'sts/web', '-n', 'partition', '--timeout=10s'])).toContain('partitioned roll out complete');
+  });
+
+  it('broken-rollout: web-2 is stuck on an image that never becomes Ready', async () => {
+    await applyScenario(sb, 'broken-rollout', 'broken-rollout');
+    const pods = await podsOf(sb, 'broken-rollout');
+    expect(pods.map(imageOf)).toEqual(['sim/visits:1', 'sim/visits:1', 'sim/never-ready:1']);
+    expect(await ok(sb, ['get', 'pod', 'web-2', '-n', 'broken-rollout'])).toMatch(/web-2\s+0\/1\s+Running\s+0/);
+    const deadline = Date.now() + 10_000;
+    let describe = '';
+    while (!/Readiness probe failed: HTTP probe failed with statuscode: 503/.test(describe) && Date.now() < deadline) {
+      describe = await ok(sb, ['describe', 'pod', 'web-2', '-n', 'broken-rollout']);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(describe).toMatch(/Warning\s+Unhealthy\s+.*Readiness probe failed: HTTP probe failed with statuscode: 503/);
+    const r = await kubectl(sb, ['rollout', 'status', 'sts/web', '-n', 'broken-rollout', '--timeout=1s']);
+    expect(r.code).not.toBe(0);
+  });
+
+  it('orphaned-pvcs: scaling down keeps the claims of the removed ordinals', async () => {
+    await applyScenario(sb, 'orphaned-pvcs', 'orphaned-pvcs');
+    expect((await podsOf(sb, 'orphaned-pvcs')).map((p) => p.metadata.name)).toEqual(['web-0']);
+    const pvcs = await ok(sb, ['get', 'pvc', '-n', 'orphaned-pvcs']);
+    for (const n of [0, 1, 2]) expect(pvcs).toMatch(new RegExp(`data-web-${n}\\s+Bound\\s+pvc-[0-9a-f-]+\\s+1Gi\\s+RWO\\s+standard`));
+  });
+
+  it('reset-on-start: the count is lost when the pod restarts', async () => {
+    await applyScenario(sb, 'reset-on-start', 'reset-on-start');
+    await ok(sb, ['get', '--raw', '/api/v1/namespaces/reset-on-start/pods/app-0:5000/proxy/']);
+    expect(await ok(sb, ['exec', '-n', 'reset-on-start', 'app-0', '--', 'cat', '/data/visits.txt'])).toBe('1\n');
+    const uid = sb.store.get(R.pods, 'reset-on-start', 'app-0')!.metadata.uid;
+    await ok(sb, ['delete', 'pod', '-n', 'reset-on-start', 'app-0']);
+    const deadline = Date.now() + 10_000;
+    while (sb.store.get(R.pods, 'reset-on-start', 'app-0')?.metadata.uid === uid || !sb.store.get(R.pods, 'reset-on-start', 'app-0')) {
+      if (Date.now() > deadline) throw new Error('app-0 did not come back');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await sb.waitSettled(sb.store.list(R.statefulsets, 'reset-on-start').items, 20_000);
+    expect(await ok(sb, ['exec', '-n', 'reset-on-start', 'app-0', '--', 'cat', '/data/visits.txt'])).toBe('0\n');
+  });
+
+  it('distroless: Ready, but every exec fails to start', async () => {
+    await applyScenario(sb, 'distroless', 'distroless');
+    expect(await ok(sb, ['get', 'pod', 'app-0', '-n', 'distroless'])).toMatch(/app-0\s+1\/1\s+Running/);
+    const r = await kubectl(sb, ['exec', '-n', 'distroless', 'app-0', '--', 'cat', '/data/visits.txt']);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain('OCI runtime exec failed: exec failed: unable to start container process: exec: "cat": executable file not found in $PATH: unknown');
+  });
+
+  it('crashloop: restarts grow, with the last state and the previous logs', async () => {
+    await applyScenario(sb, 'crashloop', 'crashloop');
+    const deadline = Date.now() + 15_000;
+    let crash: Any;
+    let oom: Any;
+    do {
+      await new Promise((r) => setTimeout(r, 100));
+      [crash, oom] = [JSON.parse(await ok(sb, ['get', 'pod', 'crash-0', '-n', 'crashloop', '-o', 'json'])), JSON.parse(await ok(sb, ['get', 'pod', 'oom-0', '-n', 'crashloop', '-o', 'json']))];
+    } while ((crash.status.containerStatuses[0].restartCount < 2 || !oom.status.containerStatuses[0].lastState.terminated) && Date.now() < deadline);
+    expect(crash.status.containerStatuses[0].restartCount).toBeGreaterThanOrEqual(2);
+    expect(crash.status.containerStatuses[0].lastState.terminated).toMatchObject({ exitCode: 1, reason: 'Error' });
+    expect(oom.status.containerStatuses[0].lastState.terminated).toMatchObject({ exitCode: 137, reason: 'OOMKilled' });
+    expect(await ok(sb, ['logs', 'crash-0', '-n', 'crashloop', '--previous'])).toContain('Error: cannot connect to database at db:5432');
+    expect(await ok(sb, ['describe', 'pod', 'crash-0', '-n', 'crashloop'])).toMatch(/Last State:\s+Terminated\n\s+Reason:\s+Error\n\s+Exit Code:\s+1/);
+  });
+});
+
+describe('big', () => {
+  let sb: Sandbox;
+  beforeAll(async () => {
+    sb = await startSandbox();
+  });
+  afterAll(async () => {
+    await sb?.stop();
+  });
+
+  it('500 Parallel replicas with a PVC each settle well under 20 s', async () => {
+    const [ms] = await applyScenario(sb, 'big', 'big');
+    console.log(`scenario big (500 replicas) settled in ${ms} ms`);
+    expect(ms).toBeLessThan(20_000);
+    expect(sb.store.list(R.pvcs, 'big').items.length).toBe(500);
+    const out = await ok(sb, ['get', 'sts', 'big', '-n', 'big']);
+    expect(out).toMatch(/big\s+500\/500/);
+  }, 60_000);
+});

@@ -1,0 +1,257 @@
+// From what the API returned to inspect's report (schema.ts): pure, so every case is a table-driven test over fixtures.
+
+import {
+  INSPECT_API_VERSION,
+  type ClaimRow,
+  type ContainerRow,
+  type FileRead,
+  type InspectReport,
+  type OrdinalRow,
+  type OrphanedClaimRow,
+  type ProbeRow,
+  type StatefulSetHeader,
+  type StatefulSetListItem,
+  type StatefulSetListReport,
+} from './schema.ts';
+import { dnsCaveat, governingServiceState, stableDnsName, type GoverningServiceState } from '../../core/dns.ts';
+import { helmRelease } from '../../core/helm.ts';
+import { claimForOrdinal, ordinalRange, orphanedClaims, podForOrdinal, podsOfSet, volumeClaimTemplateNames } from '../../core/ordinals.ts';
+import { ageOf, summarizePod } from '@sts-inspect/k8s';
+import { lastProbeFailures, lastTermination, probePhrase, probeState, PROBE_KINDS, type ProbeKind } from '../../core/probes.ts';
+import { podRevision } from '../../core/revision.ts';
+import { selectorString } from '@sts-inspect/k8s';
+import { summarizeClaim } from '../../core/storage.ts';
+import type { ContainerStatus, ControllerRevision, KubeEvent, PersistentVolumeClaim, Pod, Probe, Service, StatefulSet } from '@sts-inspect/k8s';
+
+export interface InspectionInput {
+  set: StatefulSet;
+  /** Pods matched by the set's selector. */
+  pods: Pod[];
+  /** Claims in the namespace; null when they could not be listed. */
+  claims: PersistentVolumeClaim[] | null;
+  /** The governing service; null when it does not exist, undefined when it could not be read. */
+  service: Service | null | undefined;
+  /** Pod events in the namespace; null when they could not be listed. */
+  events: KubeEvent[] | null;
+  revisions: ControllerRevision[] | null;
+  /** --file reads by pod name. */
+  fileReads: Map<string, FileRead>;
+  warnings: string[];
+}
+
+export interface InspectionOptions {
+  clusterDomain: string;
+  file?: string;
+  maxBytes: number;
+  now: number;
+}
+
+function probeOf(c: { livenessProbe?: Probe; readinessProbe?: Probe; startupProbe?: Probe }, kind: ProbeKind): Probe | undefined {
+  return kind === 'liveness' ? c.livenessProbe : kind === 'readiness' ? c.readinessProbe : c.startupProbe;
+}
+
+function stateWord(cs: ContainerStatus | undefined): string | null {
+  if (!cs?.state) return null;
+  if (cs.state.running) return 'running';
+  if (cs.state.waiting) return `waiting${cs.state.waiting.reason ? `:${cs.state.waiting.reason}` : ''}`;
+  if (cs.state.terminated) return `terminated${cs.state.terminated.reason ? `:${cs.state.terminated.reason}` : ''}`;
+  return null;
+}
+
+function containerRows(pod: Pod, events: KubeEvent[] | null): ContainerRow[] {
+  const failures = events ? lastProbeFailures(events, pod.metadata.name ?? '', pod.metadata.uid) : new Map();
+  return (pod.spec?.containers ?? []).map((c) => {
+    const cs = pod.status?.containerStatuses?.find((s) => s.name === c.name);
+    const probes: ProbeRow[] = [];
+    for (const kind of PROBE_KINDS) {
+      const probe = probeOf(c, kind);
+      if (!probe) continue;
+      const st = probeState(kind, cs);
+      const f = failures.get(`${c.name}/${kind}`);
+      probes.push({
+        kind,
+        phrase: probePhrase(probe),
+        state: st.verdict,
+        healthy: st.healthy,
+        lastFailure: f ? { message: f.message, at: f.at ?? null, count: f.count } : null,
+      });
+    }
+    return {
+      name: c.name,
+      ready: cs ? !!cs.ready : null,
+      restartCount: cs ? (cs.restartCount ?? 0) : null,
+      state: stateWord(cs),
+      lastTermination: lastTermination(cs),
+      probes,
+    };
+  });
+}
+
+function claimRows(set: StatefulSet, ordinal: number, claims: PersistentVolumeClaim[] | null): ClaimRow[] {
+  const setName = set.metadata.name ?? '';
+  return volumeClaimTemplateNames(set).map((template) => {
+    const name = claimForOrdinal(template, setName, ordinal);
+    const claim = claims?.find((c) => c.metadata.name === name);
+    if (!claim) {
+      return { template, name, exists: claims ? false : null, status: null, capacity: null, storageClass: null, accessModes: [], volume: null };
+    }
+    const s = summarizeClaim(claim);
+    return {
+      template,
+      name,
+      exists: true,
+      status: s.status,
+      capacity: s.capacity || null,
+      storageClass: s.storageClass || null,
+      accessModes: s.accessModes ? s.accessModes.split(',') : [],
+      volume: s.volume || null,
+    };
+  });
+}
+
+function revisionNumber(revisions: ControllerRevision[] | null, name: string | undefined): number | null {
+  if (!revisions || !name) return null;
+  return revisions.find((r) => r.metadata.name === name)?.revision ?? null;
+}
+
+export function headerOf(set: StatefulSet, service: Service | null | undefined, revisions: ControllerRevision[] | null, now: number): StatefulSetHeader {
+  const spec = set.spec ?? {};
+  const st = set.status ?? {};
+  const strategy = spec.updateStrategy?.type ?? 'RollingUpdate';
+  const ru = spec.updateStrategy?.rollingUpdate;
+  const helm = helmRelease(set.metadata);
+  const policy = spec.persistentVolumeClaimRetentionPolicy;
+  return {
+    name: set.metadata.name ?? '',
+    namespace: set.metadata.namespace ?? '',
+    createdAt: set.metadata.creationTimestamp ?? null,
+    age: ageOf(set.metadata.creationTimestamp, now),
+    replicas: {
+      desired: spec.replicas ?? 1,
+      ready: st.readyReplicas ?? 0,
+      current: st.currentReplicas ?? 0,
+      updated: st.updatedReplicas ?? 0,
+      available: st.availableReplicas ?? null,
+    },
+    ordinalsStart: spec.ordinals?.start ?? 0,
+    selector: selectorString(spec.selector),
+    podManagementPolicy: spec.podManagementPolicy ?? 'OrderedReady',
+    updateStrategy: {
+      type: strategy,
+      partition: strategy === 'RollingUpdate' ? (ru?.partition ?? 0) : null,
+      maxUnavailable: strategy === 'RollingUpdate' ? (ru?.maxUnavailable ?? null) : null,
+    },
+    revisions: {
+      current: st.currentRevision ?? null,
+      update: st.updateRevision ?? null,
+      currentNumber: revisionNumber(revisions, st.currentRevision),
+      updateNumber: revisionNumber(revisions, st.updateRevision),
+    },
+    pvcRetentionPolicy: policy ? { whenDeleted: policy.whenDeleted ?? 'Retain', whenScaled: policy.whenScaled ?? 'Retain' } : null,
+    governingService: { name: spec.serviceName || null, state: governingServiceState(spec.serviceName, service) },
+    helmRelease: helm ? { name: helm.name, namespace: helm.namespace ?? null, chart: helm.chart ?? null } : null,
+    volumeClaimTemplates: volumeClaimTemplateNames(set),
+  };
+}
+
+/** Why an orphaned claim is still there. */
+export function orphanReason(set: StatefulSet): string {
+  const policy = set.spec?.persistentVolumeClaimRetentionPolicy;
+  if (!policy) return 'kept after scale-down: cluster < 1.27 has no PVC retention policy, claims are always retained';
+  const whenScaled = policy.whenScaled ?? 'Retain';
+  if (whenScaled === 'Retain') return 'kept after scale-down: persistentVolumeClaimRetentionPolicy.whenScaled is Retain';
+  return `whenScaled is ${whenScaled}, yet the claim remains (deletion pending, or it predates the policy)`;
+}
+
+function podRow(set: StatefulSet, ordinal: number, pod: Pod | undefined, inRange: boolean, input: InspectionInput, opts: InspectionOptions, svc: { state: GoverningServiceState; name: string | undefined }): OrdinalRow {
+  const setName = set.metadata.name ?? '';
+  const ns = set.metadata.namespace ?? '';
+  const name = podForOrdinal(setName, ordinal);
+  const caveat = dnsCaveat(svc.state, svc.name);
+  const dns = { name: stableDnsName(name, svc.name ?? setName, ns, opts.clusterDomain), resolvable: svc.state === 'headless', caveat: caveat ?? null };
+  const claims = claimRows(set, ordinal, input.claims);
+  const file = opts.file !== undefined ? (input.fileReads.get(name) ?? null) : null;
+  if (!pod) {
+    return {
+      ordinal, pod: name, inRange, missing: true, status: null, ready: null, restarts: null, lastRestartAt: null, createdAt: null, age: null,
+      node: null, podIP: null, revision: null, claims, dns, containers: [], file,
+    };
+  }
+  const summary = summarizePod(pod);
+  return {
+    ordinal,
+    pod: name,
+    inRange,
+    missing: false,
+    status: summary.status,
+    ready: { ready: summary.readyContainers, total: summary.totalContainers },
+    restarts: summary.restarts,
+    lastRestartAt: summary.lastRestartAt ?? null,
+    createdAt: pod.metadata.creationTimestamp ?? null,
+    age: ageOf(pod.metadata.creationTimestamp, opts.now),
+    node: pod.spec?.nodeName ?? null,
+    podIP: pod.status?.podIP ?? null,
+    revision: podRevision(pod, set),
+    claims,
+    dns,
+    containers: containerRows(pod, input.events),
+    file,
+  };
+}
+
+export function buildInspection(input: InspectionInput, opts: InspectionOptions): InspectReport {
+  const { set } = input;
+  const header = headerOf(set, input.service, input.revisions, opts.now);
+  const svc = { state: header.governingService.state, name: set.spec?.serviceName || undefined };
+  const byOrdinal = podsOfSet(set, input.pods);
+  const wanted = ordinalRange(set);
+  const rows = wanted.map((o) => podRow(set, o, byOrdinal.get(o), true, input, opts, svc));
+  const extra = [...byOrdinal.keys()].filter((o) => !wanted.includes(o)).sort((a, b) => a - b);
+  for (const o of extra) rows.push(podRow(set, o, byOrdinal.get(o), false, input, opts, svc));
+
+  const reason = orphanReason(set);
+  const orphans: OrphanedClaimRow[] = input.claims
+    ? orphanedClaims(set, input.claims).map(({ claim, template, ordinal }) => {
+        const s = summarizeClaim(claim);
+        return { name: s.name, template, ordinal, status: s.status, capacity: s.capacity || null, volume: s.volume || null, reason };
+      })
+    : [];
+  return {
+    apiVersion: INSPECT_API_VERSION,
+    kind: 'StatefulSetInspection',
+    generatedAt: new Date(opts.now).toISOString(),
+    statefulSet: header,
+    file: opts.file !== undefined ? { path: opts.file, maxBytes: opts.maxBytes } : null,
+    ordinals: rows,
+    orphanedClaims: orphans,
+    warnings: [...input.warnings],
+  };
+}
+
+export function buildList(sets: StatefulSet[], services: Service[] | null, warnings: string[], now: number): StatefulSetListReport {
+  const items: StatefulSetListItem[] = sets.map((set) => {
+    const ns = set.metadata.namespace ?? '';
+    const serviceName = set.spec?.serviceName;
+    const service = services === null ? undefined : (services.find((s) => s.metadata.namespace === ns && s.metadata.name === serviceName) ?? null);
+    return {
+      namespace: ns,
+      name: set.metadata.name ?? '',
+      createdAt: set.metadata.creationTimestamp ?? null,
+      age: ageOf(set.metadata.creationTimestamp, now),
+      replicas: { desired: set.spec?.replicas ?? 1, ready: set.status?.readyReplicas ?? 0, updated: set.status?.updatedReplicas ?? 0 },
+      podManagementPolicy: set.spec?.podManagementPolicy ?? 'OrderedReady',
+      updateStrategy: set.spec?.updateStrategy?.type ?? 'RollingUpdate',
+      revisions: { current: set.status?.currentRevision ?? null, update: set.status?.updateRevision ?? null },
+      governingService: { name: serviceName || null, state: governingServiceState(serviceName, service) },
+      volumeClaimTemplates: volumeClaimTemplateNames(set),
+    };
+  });
+  items.sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
+  return { apiVersion: INSPECT_API_VERSION, kind: 'StatefulSetInspectionList', generatedAt: new Date(now).toISOString(), items, warnings: [...warnings] };
+}
+
+/** How many reads were asked for and failed (the PARTIAL exit code). */
+export function failedReads(report: InspectReport): number {
+  if (!report.file) return 0;
+  return report.ordinals.filter((r) => r.inRange && r.file && !r.file.ok).length;
+}
