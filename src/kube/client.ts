@@ -13,7 +13,7 @@ import type { KubeList } from '@sts-inspect/k8s';
 import { CliError, ConfigError, UnreachableError } from '../errors.ts';
 import { VERSION } from '../version.ts';
 import { formatMs } from './duration.ts';
-import { errorForAbort, errorForNetwork, errorForStatus, GoneError, isStatus, NotKubernetesError, RequestTimeoutError, type ApiStatus } from './errors.ts';
+import { errorForAbort, errorForNetwork, errorForStatus, GoneError, NotKubernetesError, RequestTimeoutError, type ApiStatus } from './errors.ts';
 import type { ResolvedConfig } from './kubeconfig.ts';
 import { backoffMs, DEFAULT_RETRY, isRetryableStatus, networkRetryKind, retryAfterMs, type RetryPolicy } from './retry.ts';
 import { setLongTimeout, sleep } from './timers.ts';
@@ -381,7 +381,7 @@ export async function createKubeClient(cfg: ResolvedConfig, opts: ClientOptions)
    * Send one request and resolve once the answer's headers are in. Connecting and the TLS handshake are
    * bounded even without --request-timeout: a server that accepts TCP and never speaks TLS must not hang us.
    */
-  async function open(x: Exchange): Promise<{ req: ClientRequest; res: IncomingMessage; release(): void }> {
+  async function open(x: Exchange): Promise<{ req: ClientRequest; res: IncomingMessage; release: () => void }> {
     opts.onRequest?.(x.method, x.path);
     if (x.signal.aborted) throw errorForAbort(x.what, x.signal);
     const reqOpts: RequestOptions & { headers: Record<string, string | string[]> } = { method: x.method, headers: {} };
@@ -588,7 +588,7 @@ export async function createKubeClient(cfg: ResolvedConfig, opts: ClientOptions)
     let statusError: CliError | undefined;
     const handler = new WebSocketHandler(kc, (uri: string, protocols: string[], wsOpts: object) => {
       // ws bounds the whole upgrade (connect, TLS, the server's answer) with one timer.
-      const ws = new WebSocket(uri, protocols, { ...(wsOpts as object), handshakeTimeout: dialMs + tlsMs } as never);
+      const ws = new WebSocket(uri, protocols, { ...wsOpts, handshakeTimeout: dialMs + tlsMs });
       socket = ws;
       // Keep the API server's Status body of a refused upgrade (403 naming the permission, 400 bad container).
       ws.on('unexpected-response', (req: ClientRequest, res: IncomingMessage) => {
@@ -606,7 +606,7 @@ export async function createKubeClient(cfg: ResolvedConfig, opts: ClientOptions)
           req.destroy();
         });
       });
-      return ws as never;
+      return ws;
     });
     const execApi = new Exec(kc, handler);
     let status: ApiStatus | undefined;
@@ -620,9 +620,9 @@ export async function createKubeClient(cfg: ResolvedConfig, opts: ClientOptions)
     const session = (async () => {
       let ws: InstanceType<typeof WebSocket>;
       try {
-        ws = (await execApi.exec(o.namespace, o.pod, o.container, o.command, stdout, stderr, null, false, (s) => {
-          status = s as ApiStatus;
-        })) as unknown as InstanceType<typeof WebSocket>;
+        ws = await execApi.exec(o.namespace, o.pod, o.container, o.command, stdout, stderr, null, false, (s) => {
+          status = s;
+        });
       } catch (err) {
         if (statusError) throw statusError;
         const inner = (err as { error?: unknown })?.error ?? err;

@@ -9,7 +9,7 @@ import { processConfigSources, resolveConfig, type ConfigSources, type ResolvedC
 
 /** What a test may swap: the client factory, the kubeconfig sources, the clock. */
 export interface ConnectDeps {
-  createClient?(cfg: ResolvedConfig, opts: ClientOptions): Promise<KubeClient>;
+  createClient?: (cfg: ResolvedConfig, opts: ClientOptions) => Promise<KubeClient>;
   configSources?: ConfigSources;
   now?(): number;
 }

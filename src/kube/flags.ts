@@ -45,5 +45,5 @@ export function withKubeFlags<T>(y: Argv<T>): Argv<T & KubeFlags> {
     .group(
       ['kubeconfig', 'context', 'cluster', 'user', 'namespace', 'all-namespaces', 'selector', 'request-timeout', 'server', 'token', 'as', 'as-group', 'certificate-authority', 'insecure-skip-tls-verify'],
       'Kubernetes flags (as in kubectl):',
-    ) as unknown as Argv<T & KubeFlags>;
+    );
 }

@@ -122,7 +122,7 @@ export function listWatch<T extends KubeObject>(source: WatchSource<T>, opts: Wa
       for (;;) {
         check();
         let delivered = false;
-        let lastError: unknown;
+        let lastError: Error | undefined;
         try {
           stats.watches++;
           for await (const raw of source.stream(resourceVersion, combined)) {
@@ -137,7 +137,7 @@ export function listWatch<T extends KubeObject>(source: WatchSource<T>, opts: Wa
           if (combined.aborted) check();
           if (err instanceof GoneError) continue relist;
           if (!isTransient(err)) throw err;
-          lastError = err;
+          lastError = err as Error; // only errors are marked transient
         }
         // The stream ended. A healthy one that the server closed (timeoutSeconds) resumes at once; one that
         // closed without a word gets a pause, so a server that hangs up at once is not hammered; one that

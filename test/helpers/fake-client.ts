@@ -114,7 +114,10 @@ const keyOf = (p: Parsed) => `${collectionOf(p)}|${p.namespace ?? ''}|${p.name ?
 function fieldValue(o: unknown, dotted: string): string | undefined {
   let v: unknown = o;
   for (const part of dotted.split('.')) v = v && typeof v === 'object' ? (v as Record<string, unknown>)[part] : undefined;
-  return v === undefined || v === null ? undefined : String(v);
+  if (v === undefined || v === null) return undefined;
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
+  return JSON.stringify(v);
 }
 
 export function matchesSelectors(o: FakeObject, opts: ListOptions): boolean {
@@ -251,13 +254,12 @@ export class FakeKubeClient implements KubeClient {
 
   watch<T extends KubeObject>(path: string, opts: WatchOptions, what: string, signal?: AbortSignal): Watch<T> {
     this.calls.push({ verb: 'watch', path, options: opts });
-    const fake = this;
     const p = parsePath(path);
     return listWatch<T>(
       {
-        async list(s) {
-          await fake.check('list', path, what, s);
-          return { items: fake.select(path, opts) as unknown as T[], resourceVersion: String(fake.rv) };
+        list: async (s) => {
+          await this.check('list', path, what, s);
+          return { items: this.select(path, opts) as unknown as T[], resourceVersion: String(this.rv) };
         },
         stream: (rv, s) => this.stream(p, path, opts, what, Number(rv), s),
       },

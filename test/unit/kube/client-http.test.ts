@@ -3,6 +3,7 @@
 // without credentials, and the bounded TLS handshake.
 
 import { once } from 'node:events';
+import type { ServerResponse } from 'node:http';
 import { createServer as createTcpServer, type AddressInfo, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CheckFailed, ConfigError, ExitCode, UnreachableError } from '../../../src/errors.ts';
@@ -176,7 +177,7 @@ describe('list pages through continue tokens', () => {
 });
 
 describe('answers that are not from a Kubernetes API server', () => {
-  type Answer = (res: import('node:http').ServerResponse) => void;
+  type Answer = (res: ServerResponse) => void;
   it.each<[string, Answer, 'get' | 'list', string]>([
     ['an HTML login page with 200', (res) => (res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }), res.end('<html><body>Sign in</body></html>')), 'get', 'text/html'],
     ['a redirect to a login page', (res) => (res.writeHead(302, { location: 'https://login.example/sso?token=abc&next=/apis' }), res.end()), 'get', '302 to https://login.example/sso'],

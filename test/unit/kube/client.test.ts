@@ -7,7 +7,7 @@ import type { IncomingMessage } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WebSocketServer } from 'ws';
+import { WebSocketServer, type WebSocket } from 'ws';
 import { generate } from 'selfsigned';
 import { AuthError, NotFoundError, UnreachableError } from '../../../src/errors.ts';
 import { createKubeClient, type KubeClient } from '../../../src/kube/client.ts';
@@ -92,7 +92,7 @@ beforeAll(async () => {
   url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
 
-afterAll(async () => {
+afterAll(() => {
   server.closeAllConnections();
   server.close();
 });
@@ -216,7 +216,7 @@ describe('exec', () => {
   it('aborts: the session is closed and the call rejects with AbortedByUserError', async () => {
     const ac = new AbortController();
     const p = (await client()).exec({ ...base, pod: 'hang', command: ['cat', '/x'], timeoutMs: 0 }, ac.signal).catch((e: unknown) => e);
-    const [ws] = (await once(wss, 'connection')) as [import('ws').WebSocket];
+    const [ws] = (await once(wss, 'connection')) as [WebSocket];
     const closed = once(ws, 'close');
     ac.abort();
     const err = await p;
