@@ -13,7 +13,15 @@ import type { KubeList } from '@sts-inspect/k8s';
 import { CliError, ConfigError, UnreachableError } from '../errors.ts';
 import { VERSION } from '../version.ts';
 import { formatMs } from './duration.ts';
-import { errorForAbort, errorForNetwork, errorForStatus, GoneError, NotKubernetesError, RequestTimeoutError, type ApiStatus } from './errors.ts';
+import {
+  errorForAbort,
+  errorForNetwork,
+  errorForStatus,
+  GoneError,
+  NotKubernetesError,
+  RequestTimeoutError,
+  type ApiStatus,
+} from './errors.ts';
 import type { ResolvedConfig } from './kubeconfig.ts';
 import { backoffMs, DEFAULT_RETRY, isRetryableStatus, networkRetryKind, retryAfterMs, type RetryPolicy } from './retry.ts';
 import { setLongTimeout, sleep } from './timers.ts';
@@ -314,7 +322,10 @@ export async function createKubeClient(cfg: ResolvedConfig, opts: ClientOptions)
   // Before anything else: a server URL that does not parse is the configuration's fault, not a bug.
   // (With -s and no kubeconfig file at all, the source names no file: then -s is the only place it came from.)
   const noFile = cfg.source.trim() === 'kubeconfig';
-  const { display: server } = parseServerUrl(cfg.cluster.server, noFile ? '--server' : `--server, or cluster "${cfg.cluster.name}" in ${cfg.source}`);
+  const { display: server } = parseServerUrl(
+    cfg.cluster.server,
+    noFile ? '--server' : `--server, or cluster "${cfg.cluster.name}" in ${cfg.source}`,
+  );
   // The two modules we use, not the package index: the index evaluates every generated API class and model.
   const [{ KubeConfig }, { Exec }, { WebSocketHandler }] = await Promise.all([
     import('@kubernetes/client-node/dist/config.js'),
@@ -364,7 +375,9 @@ export async function createKubeClient(cfg: ResolvedConfig, opts: ClientOptions)
     if (!(timeoutMs > 0)) return { signal: signal ?? never, done: () => undefined };
     const ac = new AbortController();
     const cancel = setLongTimeout(() => {
-      ac.abort(new RequestTimeoutError(`${what}: request timed out after ${formatMs(timeoutMs)} (--request-timeout) waiting for ${server}`));
+      ac.abort(
+        new RequestTimeoutError(`${what}: request timed out after ${formatMs(timeoutMs)} (--request-timeout) waiting for ${server}`),
+      );
     }, timeoutMs);
     return { signal: signal ? AbortSignal.any([signal, ac.signal]) : ac.signal, done: cancel };
   }
@@ -437,7 +450,9 @@ export async function createKubeClient(cfg: ResolvedConfig, opts: ClientOptions)
         });
       });
       if (x.idleMs) {
-        req.setTimeout(x.idleMs, () => req.destroy(markTransient(new UnreachableError(`${x.what}: no data from ${server} for ${formatMs(x.idleMs!)}`))));
+        req.setTimeout(x.idleMs, () =>
+          req.destroy(markTransient(new UnreachableError(`${x.what}: no data from ${server} for ${formatMs(x.idleMs!)}`))),
+        );
       }
       req.end(x.body);
     });
@@ -451,7 +466,8 @@ export async function createKubeClient(cfg: ResolvedConfig, opts: ClientOptions)
       res.on('end', () => resolve(Buffer.concat(chunks)));
       res.on('error', (e) => reject(networkError(what, e, signal)));
       res.on('close', () => {
-        if (!res.complete) reject(networkError(what, Object.assign(new Error('connection closed mid-answer'), { code: 'ECONNRESET' }), signal));
+        if (!res.complete)
+          reject(networkError(what, Object.assign(new Error('connection closed mid-answer'), { code: 'ECONNRESET' }), signal));
       });
     });
   }
@@ -482,10 +498,23 @@ export async function createKubeClient(cfg: ResolvedConfig, opts: ClientOptions)
     }
   }
 
-  async function call<T>(method: string, path: string, what: string, expect: Expect, signal: AbortSignal | undefined, body?: { text: string; contentType?: string }): Promise<T> {
+  async function call<T>(
+    method: string,
+    path: string,
+    what: string,
+    expect: Expect,
+    signal: AbortSignal | undefined,
+    body?: { text: string; contentType?: string },
+  ): Promise<T> {
     const d = deadline(what, signal);
     try {
-      const x: Exchange = { method, path, what, signal: d.signal, ...(body ? { body: body.text, ...(body.contentType ? { contentType: body.contentType } : {}) } : {}) };
+      const x: Exchange = {
+        method,
+        path,
+        what,
+        signal: d.signal,
+        ...(body ? { body: body.text, ...(body.contentType ? { contentType: body.contentType } : {}) } : {}),
+      };
       // Only reads are retried: a write whose answer was lost may have happened.
       const ans = method === 'GET' ? await readWithRetries(x) : await roundTrip(x);
       return interpret(ans, what, expect, server) as T;
@@ -502,7 +531,13 @@ export async function createKubeClient(cfg: ResolvedConfig, opts: ClientOptions)
       let last: KubeList<T> | undefined;
       try {
         do {
-          const page: KubeList<T> = await call<KubeList<T>>('GET', withQuery(path, { ...listOpts, limit: pageSize }, { continue: cont }), what, 'list', signal);
+          const page: KubeList<T> = await call<KubeList<T>>(
+            'GET',
+            withQuery(path, { ...listOpts, limit: pageSize }, { continue: cont }),
+            what,
+            'list',
+            signal,
+          );
           items.push(...page.items);
           cont = page.metadata?.continue || undefined;
           last = page;
@@ -517,16 +552,34 @@ export async function createKubeClient(cfg: ResolvedConfig, opts: ClientOptions)
       }
       const { metadata, ...rest } = last;
       if (!metadata) return { ...rest, items };
-      const { continue: _c, remainingItemCount: _r, ...meta } = metadata as NonNullable<KubeList<T>['metadata']> & { remainingItemCount?: number };
+      const {
+        continue: _c,
+        remainingItemCount: _r,
+        ...meta
+      } = metadata as NonNullable<KubeList<T>['metadata']> & { remainingItemCount?: number };
       return { ...rest, metadata: meta, items };
     }
   }
 
   /** One watch connection from `resourceVersion`: newline-delimited JSON events until the server ends it. */
-  async function* watchStream(path: string, wopts: WatchOptions, what: string, resourceVersion: string, signal: AbortSignal): AsyncGenerator<RawWatchEvent> {
+  async function* watchStream(
+    path: string,
+    wopts: WatchOptions,
+    what: string,
+    resourceVersion: string,
+    signal: AbortSignal,
+  ): AsyncGenerator<RawWatchEvent> {
     const timeoutSeconds = wopts.timeoutSeconds ?? DEFAULT_WATCH_TIMEOUT_SECONDS;
-    const selectors: ListOptions = { ...(wopts.labelSelector ? { labelSelector: wopts.labelSelector } : {}), ...(wopts.fieldSelector ? { fieldSelector: wopts.fieldSelector } : {}) };
-    const q = withQuery(path, selectors, { watch: '1', resourceVersion, allowWatchBookmarks: 'true', timeoutSeconds: String(timeoutSeconds) });
+    const selectors: ListOptions = {
+      ...(wopts.labelSelector ? { labelSelector: wopts.labelSelector } : {}),
+      ...(wopts.fieldSelector ? { fieldSelector: wopts.fieldSelector } : {}),
+    };
+    const q = withQuery(path, selectors, {
+      watch: '1',
+      resourceVersion,
+      allowWatchBookmarks: 'true',
+      timeoutSeconds: String(timeoutSeconds),
+    });
     const { req, res, release } = await open({ method: 'GET', path: q, what, signal, idleMs: (timeoutSeconds + 30) * 1000 });
     try {
       const status = res.statusCode ?? 0;
@@ -565,7 +618,8 @@ export async function createKubeClient(cfg: ResolvedConfig, opts: ClientOptions)
     } catch {
       throw new NotKubernetesError(what, server, 'a watch stream that is not JSON lines');
     }
-    if (!isObject(ev) || typeof ev.type !== 'string' || !isObject(ev.object)) throw new NotKubernetesError(what, server, 'JSON that is not a watch event');
+    if (!isObject(ev) || typeof ev.type !== 'string' || !isObject(ev.object))
+      throw new NotKubernetesError(what, server, 'JSON that is not a watch event');
     return { type: ev.type, object: ev.object };
   }
 
@@ -577,7 +631,11 @@ export async function createKubeClient(cfg: ResolvedConfig, opts: ClientOptions)
       },
       stream: (rv, s) => watchStream(path, wopts, what, rv, s),
     };
-    return listWatch(source, { what, server, retry: policy, ...(opts.watchReconnectForMs !== undefined ? { reconnectForMs: opts.watchReconnectForMs } : {}) }, signal);
+    return listWatch(
+      source,
+      { what, server, retry: policy, ...(opts.watchReconnectForMs !== undefined ? { reconnectForMs: opts.watchReconnectForMs } : {}) },
+      signal,
+    );
   }
 
   async function exec(o: ExecOptions, signal?: AbortSignal): Promise<ExecResult> {
@@ -659,7 +717,13 @@ export async function createKubeClient(cfg: ResolvedConfig, opts: ClientOptions)
       cancelTimer?.();
       if (onAbort) signal?.removeEventListener('abort', onAbort);
     }
-    return { stdout: stdout.bytes(), stderr: stderr.bytes(), truncated, exitCode: truncated ? null : exitCodeOf(status), ...(status ? { status } : {}) };
+    return {
+      stdout: stdout.bytes(),
+      stderr: stderr.bytes(),
+      truncated,
+      exitCode: truncated ? null : exitCodeOf(status),
+      ...(status ? { status } : {}),
+    };
   }
 
   const body = (v: unknown, contentType?: string) => ({ text: JSON.stringify(v), ...(contentType ? { contentType } : {}) });
@@ -674,4 +738,3 @@ export async function createKubeClient(cfg: ResolvedConfig, opts: ClientOptions)
     exec,
   };
 }
-

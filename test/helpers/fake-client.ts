@@ -104,7 +104,8 @@ function parsePath(path: string): Parsed {
     prefix = `/apis/${segs[1]}/${segs[2]}`;
     rest = segs.slice(3);
   }
-  if (rest[0] === 'namespaces' && rest.length >= 3) return { prefix, namespace: rest[1]!, plural: rest[2]!, ...(rest[3] ? { name: rest[3] } : {}) };
+  if (rest[0] === 'namespaces' && rest.length >= 3)
+    return { prefix, namespace: rest[1]!, plural: rest[2]!, ...(rest[3] ? { name: rest[3] } : {}) };
   return { prefix, plural: rest[0] ?? '', ...(rest[1] ? { name: rest[1] } : {}) };
 }
 
@@ -122,7 +123,10 @@ function fieldValue(o: unknown, dotted: string): string | undefined {
 
 export function matchesSelectors(o: FakeObject, opts: ListOptions): boolean {
   const labels = o.metadata.labels ?? {};
-  for (const term of (opts.labelSelector ?? '').split(',').map((t) => t.trim()).filter(Boolean)) {
+  for (const term of (opts.labelSelector ?? '')
+    .split(',')
+    .map((t) => t.trim())
+    .filter(Boolean)) {
     const ne = /^([^!=]+)!=(.*)$/.exec(term);
     const eq = /^([^!=]+)==?(.*)$/.exec(term);
     if (ne) {
@@ -133,7 +137,10 @@ export function matchesSelectors(o: FakeObject, opts: ListOptions): boolean {
       if (term.slice(1) in labels) return false;
     } else if (!(term in labels)) return false;
   }
-  for (const term of (opts.fieldSelector ?? '').split(',').map((t) => t.trim()).filter(Boolean)) {
+  for (const term of (opts.fieldSelector ?? '')
+    .split(',')
+    .map((t) => t.trim())
+    .filter(Boolean)) {
     const m = /^([^!=]+)(!=|==|=)(.*)$/.exec(term);
     if (!m) continue;
     const v = fieldValue(o, m[1]!) ?? '';
@@ -278,7 +285,12 @@ export class FakeKubeClient implements KubeClient {
     if (p.namespace) obj.metadata.namespace = p.namespace;
     const at = objectPath(obj);
     if (this.store.has(keyOf(parsePath(at)))) {
-      throw errorForStatus(what, 409, status(409, 'AlreadyExists', `${p.plural} "${obj.metadata.name}" already exists`, { name: obj.metadata.name, kind: p.plural }), this.server);
+      throw errorForStatus(
+        what,
+        409,
+        status(409, 'AlreadyExists', `${p.plural} "${obj.metadata.name}" already exists`, { name: obj.metadata.name, kind: p.plural }),
+        this.server,
+      );
     }
     obj.metadata.generation = 1;
     return this.emit('ADDED', obj) as unknown as T;
@@ -292,7 +304,12 @@ export class FakeKubeClient implements KubeClient {
     let next: FakeObject;
     try {
       const original = structuredClone(current) as unknown as Record<string, unknown>;
-      const patched = opts.type === 'json' ? jsonPatch(original, body) : opts.type === 'strategic' ? strategicMerge(original, body as Record<string, unknown>, current.kind) : jsonMerge(original, body);
+      const patched =
+        opts.type === 'json'
+          ? jsonPatch(original, body)
+          : opts.type === 'strategic'
+            ? strategicMerge(original, body as Record<string, unknown>, current.kind)
+            : jsonMerge(original, body);
       next = patched as FakeObject;
     } catch (err) {
       if (err instanceof SandboxApiError) throw errorForStatus(what, err.code, err.toStatus(), this.server);
@@ -315,7 +332,12 @@ export class FakeKubeClient implements KubeClient {
       throw errorForStatus(
         what,
         409,
-        status(409, 'Conflict', `Operation cannot be fulfilled on ${p.plural} "${p.name}": Precondition failed: UID in precondition: ${opts.uid}, UID in object meta: ${current.metadata.uid}`, { name: p.name, kind: p.plural }),
+        status(
+          409,
+          'Conflict',
+          `Operation cannot be fulfilled on ${p.plural} "${p.name}": Precondition failed: UID in precondition: ${opts.uid}, UID in object meta: ${current.metadata.uid}`,
+          { name: p.name, kind: p.plural },
+        ),
         this.server,
       );
     }
@@ -353,7 +375,9 @@ export class FakeKubeClient implements KubeClient {
   private async check(verb: Verb, path: string, what: string, signal: AbortSignal | undefined): Promise<void> {
     if (signal?.aborted) throw errorForAbort(what, signal);
     const bare = path.split('?')[0]!;
-    const rule = [...this.rules].reverse().find((r) => r.left > 0 && (!r.verb || r.verb === verb) && (typeof r.path === 'string' ? r.path === bare : r.path.test(bare)));
+    const rule = [...this.rules]
+      .reverse()
+      .find((r) => r.left > 0 && (!r.verb || r.verb === verb) && (typeof r.path === 'string' ? r.path === bare : r.path.test(bare)));
     if (!rule) return;
     rule.left--;
     if (rule.hang) {
@@ -371,7 +395,12 @@ export class FakeKubeClient implements KubeClient {
 
   private notFound(path: string, what: string): Error {
     const p = parsePath(path);
-    return errorForStatus(what, 404, status(404, 'NotFound', `${p.plural} "${p.name}" not found`, { name: p.name, kind: p.plural }), this.server);
+    return errorForStatus(
+      what,
+      404,
+      status(404, 'NotFound', `${p.plural} "${p.name}" not found`, { name: p.name, kind: p.plural }),
+      this.server,
+    );
   }
 
   private conflict(path: string, what: string): Error {
@@ -379,20 +408,33 @@ export class FakeKubeClient implements KubeClient {
     return errorForStatus(
       what,
       409,
-      status(409, 'Conflict', `Operation cannot be fulfilled on ${p.plural} "${p.name}": the object has been modified; please apply your changes to the latest version and try again`, { name: p.name, kind: p.plural }),
+      status(
+        409,
+        'Conflict',
+        `Operation cannot be fulfilled on ${p.plural} "${p.name}": the object has been modified; please apply your changes to the latest version and try again`,
+        { name: p.name, kind: p.plural },
+      ),
       this.server,
     );
   }
 
   /** One watch connection: history after `from`, then live events, until dropped or aborted. */
-  private async *stream(p: Parsed, path: string, opts: ListOptions, what: string, from: number, signal: AbortSignal): AsyncGenerator<RawWatchEvent> {
+  private async *stream(
+    p: Parsed,
+    path: string,
+    opts: ListOptions,
+    what: string,
+    from: number,
+    signal: AbortSignal,
+  ): AsyncGenerator<RawWatchEvent> {
     await this.check('watch', path, what, signal);
     if (from < this.historyStart) {
       yield { type: 'ERROR', object: status(410, 'Expired', `too old resource version: ${from} (${this.historyStart})`) };
       return;
     }
     const coll = collectionOf(p);
-    const wanted = (e: LogEvent) => e.collection === coll && (!p.namespace || e.object.metadata.namespace === p.namespace) && matchesSelectors(e.object, opts);
+    const wanted = (e: LogEvent) =>
+      e.collection === coll && (!p.namespace || e.object.metadata.namespace === p.namespace) && matchesSelectors(e.object, opts);
     const queue: (LogEvent | 'drop')[] = this.log.filter((e) => e.rv > from);
     let wake: (() => void) | undefined;
     const conn = {

@@ -10,7 +10,16 @@ let srv: TestServer;
 
 beforeAll(async () => {
   // Answers as an API server without the set or its namespace: every call is a 404 Status.
-  srv = await serve((seen, res) => json(res, 404, { kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'NotFound', code: 404, message: `${seen.path} not found` }));
+  srv = await serve((seen, res) =>
+    json(res, 404, {
+      kind: 'Status',
+      apiVersion: 'v1',
+      status: 'Failure',
+      reason: 'NotFound',
+      code: 404,
+      message: `${seen.path} not found`,
+    }),
+  );
 });
 
 afterAll(async () => {
@@ -21,8 +30,18 @@ describe('connection flags, end to end', () => {
   it.each([
     ['-s "not a url"', ['web', '-s', 'not a url'], 3, /^error: invalid server URL "not a url" /],
     ['-s without a scheme', ['web', '-s', 'admin:secret@127.0.0.1:6443'], 3, /^error: invalid server URL "127\.0\.0\.1:6443" /],
-    ['--request-timeout past Go\'s int64 nanoseconds', ['web', '-s', 'https://127.0.0.1:1', '--request-timeout', '99999999h'], 2, /^error: invalid --request-timeout/],
-    ['credentials in -s stay out of messages', ['web', '-s', 'https://admin:secret@127.0.0.1:1'], 6, /^error: get statefulset default\/web: cannot reach the API server https:\/\/127\.0\.0\.1:1: connection refused\n$/],
+    [
+      "--request-timeout past Go's int64 nanoseconds",
+      ['web', '-s', 'https://127.0.0.1:1', '--request-timeout', '99999999h'],
+      2,
+      /^error: invalid --request-timeout/,
+    ],
+    [
+      'credentials in -s stay out of messages',
+      ['web', '-s', 'https://admin:secret@127.0.0.1:1'],
+      6,
+      /^error: get statefulset default\/web: cannot reach the API server https:\/\/127\.0\.0\.1:1: connection refused\n$/,
+    ],
   ])('%s', async (_, args, code, stderr) => {
     const r = await runCli(args, { env: NO_KUBECONFIG });
     expect(r.stderr).toMatch(stderr);

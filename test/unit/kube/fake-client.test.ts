@@ -15,7 +15,12 @@ const PODS = apiPath.pods('demo');
 
 function cluster(): FakeKubeClient {
   const pods = fixture<{ items: FakeObject[] }>('objects/pods.json').items;
-  const other: FakeObject = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'db-0', namespace: 'demo', labels: { app: 'db' } }, status: { phase: 'Pending' } };
+  const other: FakeObject = {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'db-0', namespace: 'demo', labels: { app: 'db' } },
+    status: { phase: 'Pending' },
+  };
   return new FakeKubeClient([fixture<FakeObject>('objects/statefulset.json'), ...pods, other]);
 }
 
@@ -69,7 +74,12 @@ describe('writes', () => {
 
   it('a strategic merge patch merges containers by name; a JSON patch applies its operations', async () => {
     const fake = cluster();
-    await fake.patch(STS, { spec: { template: { spec: { containers: [{ name: 'web', image: 'web:2' }] } } } }, { type: 'strategic' }, 'set image');
+    await fake.patch(
+      STS,
+      { spec: { template: { spec: { containers: [{ name: 'web', image: 'web:2' }] } } } },
+      { type: 'strategic' },
+      'set image',
+    );
     const s = fake.object<{ spec: { template: { spec: { containers: { name: string; image: string; ports?: unknown[] }[] } } } }>(STS)!;
     expect(s.spec.template.spec.containers).toHaveLength(1);
     expect(s.spec.template.spec.containers[0]).toMatchObject({ name: 'web', image: 'web:2' });
@@ -82,7 +92,9 @@ describe('writes', () => {
     const fake = cluster();
     const read = fake.object<FakeObject>(STS)!.metadata.resourceVersion;
     await fake.patch(STS, { metadata: { labels: { touched: 'yes' } } }, { type: 'merge' }, 'someone else');
-    const err = await fake.patch(STS, { metadata: { resourceVersion: read }, spec: { replicas: 1 } }, { type: 'merge' }, 'patch statefulset demo/web').catch((e: unknown) => e);
+    const err = await fake
+      .patch(STS, { metadata: { resourceVersion: read }, spec: { replicas: 1 } }, { type: 'merge' }, 'patch statefulset demo/web')
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ConflictError);
     expect((err as Error).message).toContain('the object has been modified');
   });
@@ -122,7 +134,9 @@ describe('injected failures and aborts', () => {
   it('hang: the call pends until its signal aborts', async () => {
     const fake = cluster().fail({ path: /\/pods\/web-0\/exec$/, hang: true });
     const ac = new AbortController();
-    const p = fake.exec({ namespace: 'demo', pod: 'web-0', container: 'web', command: ['cat', 'x'], maxBytes: 10, timeoutMs: 0 }, ac.signal).catch((e: unknown) => e);
+    const p = fake
+      .exec({ namespace: 'demo', pod: 'web-0', container: 'web', command: ['cat', 'x'], maxBytes: 10, timeoutMs: 0 }, ac.signal)
+      .catch((e: unknown) => e);
     ac.abort();
     expect(await p).toBeInstanceOf(AbortedByUserError);
   });
@@ -187,7 +201,8 @@ describe('watch', () => {
     const w = fake.watch<FakeObject>(PODS, { fieldSelector: 'metadata.name=web-0' }, 'watch pod demo/web-0');
     const revision = until(w, (e) => {
       // Once the pod is listed, the "controller" moves it to a new revision.
-      if (e.type === 'ADDED') fake.apply({ ...e.object, metadata: { ...e.object.metadata, labels: { app: 'web', 'controller-revision-hash': 'web-new' } } });
+      if (e.type === 'ADDED')
+        fake.apply({ ...e.object, metadata: { ...e.object.metadata, labels: { app: 'web', 'controller-revision-hash': 'web-new' } } });
       return e.type === 'MODIFIED' ? e.object.metadata.labels?.['controller-revision-hash'] : undefined;
     });
     expect(await revision).toBe('web-new');

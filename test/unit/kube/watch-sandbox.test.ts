@@ -23,7 +23,11 @@ beforeAll(async () => {
       namespaceFromFlag: false,
       impersonate: { groups: [] },
     },
-    { requestTimeoutMs: 10_000, onRequest: (m, p) => requests.push(`${m} ${p}`), retry: { attempts: 4, baseDelayMs: 1, maxDelayMs: 2, refusedAttempts: 2 } },
+    {
+      requestTimeoutMs: 10_000,
+      onRequest: (m, p) => requests.push(`${m} ${p}`),
+      retry: { attempts: 4, baseDelayMs: 1, maxDelayMs: 2, refusedAttempts: 2 },
+    },
   );
 }, 60_000);
 
@@ -36,7 +40,12 @@ interface Svc extends KubeObject {
 }
 
 const services = (ns: string) => `/api/v1/namespaces/${ns}/services`;
-const service = (name: string) => ({ apiVersion: 'v1', kind: 'Service', metadata: { name, labels: { app: 'watched' } }, spec: { ports: [{ port: 80 }] } });
+const service = (name: string) => ({
+  apiVersion: 'v1',
+  kind: 'Service',
+  metadata: { name, labels: { app: 'watched' } },
+  spec: { ports: [{ port: 80 }] },
+});
 
 async function namespace(name: string): Promise<string> {
   await client.create('/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name } }, `create namespace ${name}`);
@@ -69,7 +78,12 @@ describe('watch against the sandbox', () => {
     const ns = await namespace('w-verbs');
     await client.create(services(ns), service('first'), 'create service');
     const { w, it } = await watching(ns);
-    const patched = await client.patch<Svc>(`${services(ns)}/probe`, { metadata: { labels: { touched: 'yes' } } }, { type: 'merge' }, 'label service');
+    const patched = await client.patch<Svc>(
+      `${services(ns)}/probe`,
+      { metadata: { labels: { touched: 'yes' } } },
+      { type: 'merge' },
+      'label service',
+    );
     expect((await nextMatching(it, is('MODIFIED', 'probe'))).object.metadata.labels).toMatchObject({ touched: 'yes' });
     const err = await client.delete(`${services(ns)}/probe`, { uid: 'not-its-uid' }, 'delete service').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ConflictError);
@@ -90,7 +104,9 @@ describe('watch against the sandbox', () => {
     await nextMatching(it, is('ADDED', 'after-drop'));
     expect(w.stats.lists).toBe(1);
     expect(w.stats.watches).toBeGreaterThanOrEqual(2);
-    expect(requests).toContain(`GET ${services(ns)}?labelSelector=app%3Dwatched&watch=1&resourceVersion=${rvBefore}&allowWatchBookmarks=true&timeoutSeconds=60`);
+    expect(requests).toContain(
+      `GET ${services(ns)}?labelSelector=app%3Dwatched&watch=1&resourceVersion=${rvBefore}&allowWatchBookmarks=true&timeoutSeconds=60`,
+    );
     w.stop();
   });
 
