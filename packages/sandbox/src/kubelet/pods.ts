@@ -65,7 +65,8 @@ export interface Instance {
   startedMs: number;
 }
 
-type Role = 'init' | 'sidecar' | 'app';
+/** ephemeral: added by `kubectl debug`; never restarted, never probed, no part of readiness or phase. */
+type Role = 'init' | 'sidecar' | 'app' | 'ephemeral';
 
 export interface ContainerRt {
   spec: ContainerSpec;
@@ -144,7 +145,8 @@ export class PodWorker {
   }
 
   private event(type: 'Normal' | 'Warning', reason: string, message: string, c?: ContainerRt): void {
-    const fieldPath = c ? `spec.${c.role === 'app' ? 'containers' : 'initContainers'}{${c.spec.name}}` : undefined;
+    const list = c?.role === 'app' ? 'containers' : c?.role === 'ephemeral' ? 'ephemeralContainers' : 'initContainers';
+    const fieldPath = c ? `spec.${list}{${c.spec.name}}` : undefined;
     try {
       this.ctx.events.record(this.pod as unknown as KObject, type, reason, message, { component: 'kubelet', host: this.node.name }, fieldPath);
     } catch {
@@ -164,6 +166,18 @@ export class PodWorker {
   update(pod: PodView): void {
     this.pod = pod;
     if (pod.metadata.deletionTimestamp && !this.terminating) this.terminate();
+    this.addEphemeralContainers();
+  }
+
+  /** Ephemeral containers added through pods/ephemeralcontainers start once the pod's sandbox exists. */
+  private addEphemeralContainers(): void {
+    if (this.terminating) return;
+    for (const spec of this.pod.spec.ephemeralContainers ?? []) {
+      if (this.containers.has(spec.name)) continue;
+      const c = this.newRt(spec, 'ephemeral');
+      this.containers.set(spec.name, c);
+      if (this.sandboxReady) this.startContainer(c);
+    }
   }
 
   /** A PVC, PV or configMap changed: volumes that were waiting may be ready now. */
@@ -198,6 +212,7 @@ export class PodWorker {
     this.serviceEnv = computeServiceEnv(this);
     this.queueWrite();
     this.startNextInit();
+    for (const c of this.containers.values()) if (c.role === 'ephemeral' && !c.instances.length) this.startContainer(c);
   }
 
   private initDone(): boolean {
@@ -323,7 +338,7 @@ export class PodWorker {
       this.startNextInit();
       return;
     }
-    const policy = c.role === 'sidecar' ? 'Always' : (this.pod.spec.restartPolicy ?? 'Always');
+    const policy = c.role === 'sidecar' ? 'Always' : c.role === 'ephemeral' ? 'Never' : (this.pod.spec.restartPolicy ?? 'Always');
     if (policy === 'Never' || (policy === 'OnFailure' && exitCode === 0)) {
       this.queueWrite();
       return;
@@ -356,8 +371,13 @@ export class PodWorker {
       if (livenessProbe) this.probeLoop(c, inst, 'liveness', livenessProbe);
       if (readinessProbe) this.probeLoop(c, inst, 'readiness', readinessProbe);
     };
-    // Regular init containers are not probed.
+    // Regular init containers are not probed; ephemeral containers have no probes and are never ready.
     if (c.role === 'init') return;
+    if (c.role === 'ephemeral') {
+      c.started = true;
+      this.queueWrite();
+      return;
+    }
     if (startupProbe) this.probeLoop(c, inst, 'startup', startupProbe, afterStartup);
     else afterStartup();
   }
@@ -584,7 +604,8 @@ export class PodWorker {
   buildStatus(prev: Record<string, unknown>): Record<string, unknown> {
     const all = [...this.containers.values()];
     const apps = all.filter((c) => c.role === 'app');
-    const inits = all.filter((c) => c.role !== 'app');
+    const inits = all.filter((c) => c.role === 'init' || c.role === 'sidecar');
+    const ephemeral = all.filter((c) => c.role === 'ephemeral');
     const initDone = this.initDone();
     const incomplete = inits.filter((c) => (c.role === 'init' ? !c.completed : !c.started)).map((c) => c.spec.name);
     const unready = [...inits.filter((c) => c.role === 'sidecar' && !c.ready), ...apps.filter((c) => !c.ready)].map((c) => c.spec.name);
@@ -620,6 +641,8 @@ export class PodWorker {
     }
     if (inits.length) status.initContainerStatuses = inits.map((c) => this.containerStatus(c, initDone));
     else delete status.initContainerStatuses;
+    if (ephemeral.length) status.ephemeralContainerStatuses = ephemeral.map((c) => this.containerStatus(c, initDone));
+    else delete status.ephemeralContainerStatuses;
     return status;
   }
 
@@ -656,11 +679,12 @@ export class PodWorker {
       name: c.spec.name,
       state,
       lastState,
-      ready: c.ready && !this.terminating,
+      ready: c.role !== 'ephemeral' && c.ready && !this.terminating,
       restartCount: c.restartCount,
       image: c.spec.image,
       imageID: cur ? (c.imageID ?? '') : '',
-      started: c.started && c.running,
+      // The prober sets `started` for regular and init containers only.
+      ...(c.role === 'ephemeral' ? {} : { started: c.started && c.running }),
       volumeMounts: (c.spec.volumeMounts ?? []).map((m) => ({
         name: m.name,
         mountPath: m.mountPath,
