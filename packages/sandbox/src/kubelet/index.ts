@@ -16,7 +16,7 @@ import { PodWorker } from './pods.ts';
 import { runCommand } from './shell.ts';
 import { statsSummary } from './stats.ts';
 import { startStorage } from './storage.ts';
-import type { PodView } from './types.ts';
+import type { PodView, PvView } from './types.ts';
 
 export interface KubeletOptions {
   /** Simulated node names. */
@@ -85,6 +85,10 @@ export function startKubelet(ctx: SimContext, opts: KubeletOptions): Kubelet {
     });
   pvcs.onChange(pokeAll);
   pvs.onChange(pokeAll);
+  pvs.onChange((type, obj) => {
+    if (type === 'DELETED') return;
+    for (const w of workers.values()) w.pvChanged(obj as unknown as PvView);
+  });
 
   const findWorker = (ns: string, name: string): { pod: PodView; worker?: PodWorker } => {
     const pod = pods.get(ns, name) as unknown as PodView | undefined;

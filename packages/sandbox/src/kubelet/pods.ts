@@ -18,7 +18,7 @@ import { allocatePodIP, releasePodIP, type SimNode } from './nodes.ts';
 import { ProbeTracker, probeFailureMessage, restartBackoffMs, type ProbeKind } from './probes.ts';
 import { runCommand, type DnsLookup, type ShellHost } from './shell.ts';
 import type { Storage } from './storage.ts';
-import type { Condition, ContainerSpec, PodView, Probe, PvView, PvcView } from './types.ts';
+import type { Condition, ContainerSpec, PodView, Probe, PvView } from './types.ts';
 import { parseQuantity } from './types.ts';
 
 /** Simulated durations of the kubelet's steps. */
@@ -109,7 +109,7 @@ export class PodWorker {
   terminating = false;
   stopped = false;
   /** Volume name -> where its files are and how df reports it. */
-  volumes = new Map<string, { dir: string; readOnly: boolean; device: string; capacityBytes?: number; pvc?: string }>();
+  volumes = new Map<string, { dir: string; readOnly: boolean; device: string; capacityBytes?: number; pvc?: string; pv?: string }>();
   readonly env: KubeletEnv;
   private readonly conds = new Map<string, { status: string; time: string }>();
   private readonly cancels = new Set<() => void>();
@@ -187,17 +187,13 @@ export class PodWorker {
   /** A PVC, PV or configMap changed: volumes that were waiting may be ready now. */
   poke(): void {
     if (!this.volumesReady && !this.terminating && !this.settingUp) void this.env.inflight.add(this.setupVolumes());
-    this.refreshClaimCapacity();
   }
 
-  /** After a claim's volume was expanded, its mounts (df, stats/summary) show the PV's new capacity. */
-  private refreshClaimCapacity(): void {
+  /** A PV changed: when it was expanded, the mounts (df, stats/summary) show its new capacity. */
+  pvChanged(pv: PvView): void {
     for (const vol of this.volumes.values()) {
-      if (!vol.pvc) continue;
-      const claim = this.ctx.store.get(R.pvcs, this.ns, vol.pvc) as unknown as PvcView | undefined;
-      const pv = claim?.spec.volumeName ? (this.ctx.store.get(R.pvs, undefined, claim.spec.volumeName) as unknown as PvView | undefined) : undefined;
-      const bytes = parseQuantity(pv?.spec.capacity?.storage);
-      if (bytes) vol.capacityBytes = bytes;
+      const bytes = parseQuantity(pv.spec.capacity?.storage);
+      if (vol.pv === pv.metadata.name && bytes) vol.capacityBytes = bytes;
     }
   }
 

@@ -39,6 +39,7 @@ export async function prepareVolumes(w: PodSide): Promise<string | undefined> {
         device: `/dev/sd${String.fromCharCode(98 + (disk++ % 24))}`,
         capacityBytes: parseQuantity(pv.spec.capacity?.storage) || undefined,
         pvc: claim.metadata.name,
+        pv: pv.metadata.name,
       });
       continue;
     }
