@@ -2,7 +2,7 @@
 // kubectl, and stops cleanly on SIGTERM.
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -70,7 +70,8 @@ describe('sandbox command', () => {
     expect(lab.stdout).toBe('ready\n');
     expect(lab.stderr).toContain(`kubeconfig ${kubeconfig}`);
     expect(lab.settleMs).toBeGreaterThan(0);
-    expect(lab.settleMs).toBeLessThan(2000);
+    // 2 s on a machine not shared beyond its cores; longer run queues (load average) stretch every timer.
+    expect(lab.settleMs).toBeLessThan(2000 * Math.max(1, loadavg()[0]! / availableParallelism()));
   });
 
   it('serves the real kubectl: every lab StatefulSet has all its replicas ready', async () => {

@@ -8,6 +8,7 @@ import { request } from 'node:https';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KUBECTL } from '../../../../scripts/kubectl.mjs';
 import { startSandbox, type Sandbox } from '../../src/index.ts';
+import { budget } from '../helpers/budget.ts';
 
 type Any = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -581,7 +582,7 @@ describe('StatefulSet controller at scale', () => {
     await until('500 ready', async () => (await api('GET', `/apis/apps/v1/namespaces/${ns}/statefulsets/big`)).body.status?.readyReplicas === 500, 20_000);
     const elapsed = Date.now() - t0;
     console.log(`500 replicas Ready in ${elapsed} ms`);
-    expect(elapsed).toBeLessThan(20_000);
+    expect(elapsed).toBeLessThan(budget(20_000));
     const s = (await api('GET', `/apis/apps/v1/namespaces/${ns}/statefulsets/big`)).body.status;
     expect(s).toMatchObject({ replicas: 500, readyReplicas: 500, currentReplicas: 500, updatedReplicas: 500, availableReplicas: 500 });
     await ok(['delete', 'namespace', ns, '--wait=false']);

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KUBECTL } from '../../../../scripts/kubectl.mjs';
 import { startSandbox, type Sandbox } from '../../src/index.ts';
 import { R } from '../../src/resources.ts';
+import { budget } from '../helpers/budget.ts';
 
 type Any = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -188,7 +189,7 @@ describe('big', () => {
   it('500 Parallel replicas with a PVC each settle well under 20 s', async () => {
     const [ms] = await applyScenario(sb, 'big', 'big');
     console.log(`scenario big (500 replicas) settled in ${ms} ms`);
-    expect(ms).toBeLessThan(20_000);
+    expect(ms).toBeLessThan(budget(20_000));
     expect(sb.store.list(R.pvcs, 'big').items.length).toBe(500);
     const out = await ok(sb, ['get', 'sts', 'big', '-n', 'big']);
     expect(out).toMatch(/big\s+500\/500/);
