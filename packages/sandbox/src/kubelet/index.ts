@@ -16,7 +16,7 @@ import { PodWorker } from './pods.ts';
 import { runCommand } from './shell.ts';
 import { statsSummary } from './stats.ts';
 import { startStorage } from './storage.ts';
-import type { PodView } from './types.ts';
+import type { PodView, PvView } from './types.ts';
 
 export interface KubeletOptions {
   /** Simulated node names. */
@@ -85,6 +85,10 @@ export function startKubelet(ctx: SimContext, opts: KubeletOptions): Kubelet {
     });
   pvcs.onChange(pokeAll);
   pvs.onChange(pokeAll);
+  pvs.onChange((type, obj) => {
+    if (type === 'DELETED') return;
+    for (const w of workers.values()) w.pvChanged(obj as unknown as PvView);
+  });
 
   const findWorker = (ns: string, name: string): { pod: PodView; worker?: PodWorker } => {
     const pod = pods.get(ns, name) as unknown as PodView | undefined;
@@ -95,7 +99,7 @@ export function startKubelet(ctx: SimContext, opts: KubeletOptions): Kubelet {
   const runtime: PodRuntime = {
     async exec(req: ExecRequest): Promise<ExecResult> {
       const { pod, worker } = findWorker(req.namespace, req.pod);
-      const inSpec = [...(pod.spec.initContainers ?? []), ...pod.spec.containers, ...(((pod.spec as { ephemeralContainers?: { name: string }[] }).ephemeralContainers) ?? [])].some((c) => c.name === req.container);
+      const inSpec = [...(pod.spec.initContainers ?? []), ...pod.spec.containers, ...(pod.spec.ephemeralContainers ?? [])].some((c) => c.name === req.container);
       if (!inSpec) throw errors.badRequest(`container ${req.container} is not valid for pod ${req.pod}`);
       if (!pod.spec.nodeName) throw errors.badRequest(`pod ${req.pod} does not have a host assigned`);
       const c = worker?.containers.get(req.container);
@@ -121,7 +125,7 @@ export function startKubelet(ctx: SimContext, opts: KubeletOptions): Kubelet {
 
     async logs(req: LogRequest): Promise<string> {
       const { pod, worker } = findWorker(req.namespace, req.pod);
-      const inSpec = [...(pod.spec.initContainers ?? []), ...pod.spec.containers].some((c) => c.name === req.container);
+      const inSpec = [...(pod.spec.initContainers ?? []), ...pod.spec.containers, ...(pod.spec.ephemeralContainers ?? [])].some((c) => c.name === req.container);
       if (!inSpec) throw errors.badRequest(`container ${req.container} is not valid for pod ${req.pod}`);
       const c = worker?.containers.get(req.container);
       const list = c?.instances ?? [];

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KUBECTL } from '../../../../scripts/kubectl.mjs';
 import { startSandbox, type Sandbox } from '../../src/index.ts';
 import { R } from '../../src/resources.ts';
+import { budget } from '../helpers/budget.ts';
 
 type Any = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -53,7 +54,7 @@ describe('the lab through kubectl', () => {
   it('is Ready quickly at the default time scale', async () => {
     // The figure the issue asks for (< 2 s); measured here including kubectl apply, under a loaded test run.
     console.log(`lab: kubectl apply -> all StatefulSets settled in ${labSettleMs} ms`);
-    expect(labSettleMs).toBeLessThan(6000);
+    expect(labSettleMs).toBeLessThan(budget(6000));
     const out = await ok(['get', 'po', '-o', 'wide']);
     expect(out).toMatch(/app-python-0\s+1\/1\s+Running\s+0\s+\S+\s+10\.244\.\d\.\d+\s+sim-node-\d/);
     expect(out).toMatch(/vault-style-0\s+2\/2\s+Running\s+0/);
@@ -76,6 +77,11 @@ describe('the lab through kubectl', () => {
     expect(r.stdout).toBe('token\n');
     expect(r.stderr).toContain('cannot create /vault/secrets/u: Read-only file system');
     expect(r.code).toBe(2);
+  });
+
+  it('has /dev/null, /dev/zero and /dev/urandom in every container', async () => {
+    const out = await ok(['exec', 'app-python-0', '--', 'sh', '-c', 'head -c 6000000 /dev/zero > /data/blob && stat -c %s /data/blob && head -c 8 /dev/urandom | wc -c && cat /dev/null && rm /data/blob']);
+    expect(out).toBe('6000000\n8\n');
   });
 
   it('reports exec failures as a cluster does', async () => {
