@@ -307,7 +307,9 @@ export function parseCommandLine(argv: readonly string[], registry: Registry): P
   let command = root;
   let isRoot = true;
   let tokens = [...argv];
-  const at = firstPositional(argv, indexOf(flagsOf(root, true)));
+  // Which flags take a value, from every command (the root's win a clash): `--port 8080 sandbox` names sandbox.
+  const everyFlag = Object.assign({}, ...registry.commands.map((c) => flagsOf(c)), flagsOf(root, true)) as FlagSet;
+  const at = firstPositional(argv, indexOf(everyFlag));
   if (at >= 0) {
     const word = argv[at]!;
     if (word === 'help') {
