@@ -57,9 +57,7 @@ const sandbox = defineCommand({
 export const registry: Registry = {
   defaultCommand: inspect,
   commands: [inspect, sandbox],
-  description: `Show every ordinal of a StatefulSet: its pod, PVCs, stable DNS name, probes and a file read from its volume.
-
- Without NAME, list the StatefulSets of the namespace (-A: of all namespaces, -l: those matching a label selector).`,
+  description: inspect.description,
 };
 
 export function buildCli(io: IO): { parseAsync(argv: string[]): Promise<CommandResult> } {

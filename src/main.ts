@@ -4,8 +4,6 @@
 import { CliError, ExitCode } from './errors.ts';
 import { processIO, type IO, type OutStream } from './ui/io.ts';
 
-export const PROGRAM = 'kubectl sts-inspect';
-
 /** Resolves once everything written so far has reached the file or pipe, with the error if that failed. */
 function flushed(stream: OutStream): Promise<NodeJS.ErrnoException | undefined> {
   if (stream.destroyed || stream.writableEnded) return Promise.resolve(undefined);

@@ -76,8 +76,8 @@ describe('the single binary', () => {
 
 describe('the bundle', () => {
   // client-node loads node:https, node:tls and node:http2 when it is evaluated; --help must not evaluate it.
-  it.each([['--help'], ['--version']])('does not evaluate client-node for %s', (flag) => {
-    const probe = `process.argv = [process.argv[0], 'kubectl-sts_inspect', ${JSON.stringify(flag)}];
+  it.each([[['--help']], [['--version']], [['sandbox', '--help']], [['help', 'sandbox']], [['inspect', '-h']]])('does not evaluate client-node for %j', (args) => {
+    const probe = `process.argv = [process.argv[0], 'kubectl-sts_inspect', ...${JSON.stringify(args)}];
       process.on('exit', () => process.stderr.write(JSON.stringify(process.moduleLoadList.filter((m) => /^NativeModule (https|tls|http2)$/.test(m)))));
       require(${JSON.stringify(bundle)});`;
     const r = spawnSync(node24, ['-e', probe], { encoding: 'utf8' });
