@@ -353,3 +353,46 @@ export function parseCommandLine(argv: readonly string[], registry: Registry): P
   });
   return { kind: 'run', command, args };
 }
+
+/** One flag as plain data, for completion engines and docs. */
+export interface FlagInfo {
+  name: string;
+  short?: string;
+  type: FlagSpec['type'];
+  takesValue: boolean;
+  default?: string | number | boolean;
+  choices?: readonly string[];
+  placeholder?: string;
+  description: string;
+}
+
+export interface CommandInfo {
+  name: string;
+  aliases: readonly string[];
+  summary: string;
+  default: boolean;
+  positionals: { name: string; placeholder: string; required: boolean }[];
+  /** Everything the command accepts: its own flags, kubectl's if it takes them, --help (and --version at the root). */
+  flags: FlagInfo[];
+}
+
+/** The registry as JSON-able data (no functions): what `completion` enumerates for commands and flags. */
+export function describeCommands(registry: Registry): CommandInfo[] {
+  return registry.commands.map((c) => ({
+    name: c.name,
+    aliases: c.aliases,
+    summary: c.summary,
+    default: c === registry.defaultCommand,
+    positionals: c.positionals.map((p) => ({ name: p.name, placeholder: p.placeholder, required: !!p.required })),
+    flags: Object.entries(flagsOf(c, c === registry.defaultCommand)).map(([name, s]) => ({
+      name,
+      ...(s.short ? { short: s.short } : {}),
+      type: s.type,
+      takesValue: s.type !== 'boolean',
+      ...(s.default !== undefined ? { default: s.default } : {}),
+      ...(s.choices ? { choices: s.choices } : {}),
+      ...(s.placeholder ? { placeholder: s.placeholder } : {}),
+      description: s.description,
+    })),
+  }));
+}

@@ -204,3 +204,36 @@ describe('mistakes, worded as kubectl words them', () => {
     expect(got).not.toContain('\n');
   });
 });
+
+describe('the registry as data (for completion)', () => {
+  it('lists every command with its positionals and every flag it accepts, JSON-able', async () => {
+    const { describeCommands } = await import('../../src/cli/grammar.ts');
+    const info = describeCommands(registry);
+    expect(JSON.parse(JSON.stringify(info))).toEqual(info);
+    expect(info.map((c) => [c.name, c.default])).toEqual([
+      ['inspect', true],
+      ['sandbox', false],
+    ]);
+    const inspect = info[0]!;
+    expect(inspect.positionals).toEqual([{ name: 'name', placeholder: 'NAME', required: false }]);
+    expect(inspect.flags.find((f) => f.name === 'namespace')).toMatchObject({ short: 'n', type: 'string', takesValue: true, placeholder: 'NAMESPACE' });
+    expect(inspect.flags.find((f) => f.name === 'color')).toMatchObject({ choices: ['auto', 'always', 'never'], default: 'auto' });
+    expect(inspect.flags.find((f) => f.name === 'no-headers')).toMatchObject({ type: 'boolean', takesValue: false });
+    expect(inspect.flags.map((f) => f.name)).toContain('version');
+    const sandbox = info[1]!;
+    expect(sandbox.flags.map((f) => f.name).sort()).toEqual(['help', 'kubeconfig-out', 'list-scenarios', 'manifest', 'port', 'scenario', 'time-scale', 'token']);
+  });
+
+  it('every short flag and long flag of a command is unique (a clash would make one unreachable)', async () => {
+    const { flagsOf } = await import('../../src/cli/grammar.ts');
+    const { kubeFlags } = await import('../../src/kube/flags.ts');
+    for (const c of registry.commands) {
+      const shorts = Object.values(flagsOf(c, true)).flatMap((s) => (s.short ? [s.short] : []));
+      expect(new Set(shorts).size).toBe(shorts.length);
+    }
+    // flagsOf merges objects: a command flag named like a kubectl flag would silently replace it.
+    for (const c of registry.commands.filter((c) => c.kubeFlags)) {
+      for (const name of Object.keys(c.flags)) expect(Object.keys(kubeFlags), `${c.name} --${name}`).not.toContain(name);
+    }
+  });
+});
