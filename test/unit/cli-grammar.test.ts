@@ -1,5 +1,6 @@
 // kubectl's flag grammar (pflag + cobra), in-process through the real registry: what each command line
 // parses to, and the exact message of each mistake.
+import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { registry } from '../../src/cli.ts';
 import { parseCommandLine, type ParsedCommandLine } from '../../src/cli/grammar.ts';
@@ -235,5 +236,49 @@ describe('the registry as data (for completion)', () => {
     for (const c of registry.commands.filter((c) => c.kubeFlags)) {
       for (const name of Object.keys(c.flags)) expect(Object.keys(kubeFlags), `${c.name} --${name}`).not.toContain(name);
     }
+  });
+});
+
+describe('adding a command: one flags declaration and one registry entry', () => {
+  it('the handler is loaded only when the command runs, and receives its typed, defaulted flags', async () => {
+    const { defineCommand } = await import('../../src/cli/grammar.ts');
+    const { defineFlags } = await import('../../src/cli/flags.ts');
+    const rollFlags = defineFlags({
+      'dry-run': { type: 'boolean', default: false, description: 'Print the plan only.' },
+      timeout: { type: 'number', integer: true, default: 300, placeholder: 'SECONDS', description: 'Give up after this long.' },
+    });
+    let loaded = 0;
+    let received: unknown;
+    const roll = defineCommand({
+      name: 'roll',
+      summary: 'Restart a StatefulSet ordinal by ordinal',
+      description: 'Restart a StatefulSet ordinal by ordinal.',
+      examples: [{ comment: 'Restart web', command: 'kubectl sts-inspect roll web' }],
+      positionals: [{ name: 'name', placeholder: 'NAME', what: 'StatefulSet name', required: true }],
+      flags: rollFlags,
+      kubeFlags: true,
+      load: async () => {
+        loaded++;
+        return async (args) => {
+          // Typed from the declarations: these lines do not compile if a flag is renamed or removed.
+          const plan: { dryRun?: boolean; timeout?: number; namespace?: string; name?: string } = args;
+          // @ts-expect-error -- a flag that roll does not declare
+          void args.maxBytes;
+          received = plan;
+          return 0;
+        };
+      },
+    });
+    const withRoll = { ...registry, commands: [...registry.commands, roll] };
+    const p = parseCommandLine(['roll', 'web', '--dry-run', '-n', 'demo'], withRoll);
+    expect(loaded).toBe(0);
+    if (p.kind !== 'run') throw new Error(p.kind);
+    expect(p.command.name).toBe('roll');
+    const io = { stdout: new PassThrough(), stderr: new PassThrough(), stdin: new PassThrough(), env: {} };
+    expect(await p.command.run(p.args, io)).toBe(0);
+    expect(loaded).toBe(1);
+    expect(received).toMatchObject({ name: 'web', dryRun: true, timeout: 300, namespace: 'demo' });
+    expect(() => parseCommandLine(['roll'], withRoll)).toThrow('requires at least 1 arg(s), only received 0');
+    expect(() => parseCommandLine(['roll', 'web', '--max-bytes=1'], withRoll)).toThrow('unknown flag: --max-bytes');
   });
 });
