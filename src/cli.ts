@@ -44,7 +44,10 @@ const sandbox = defineCommand({
 
  Prints "ready" on stdout once every pod of the scenarios and manifests is Ready; stops on SIGINT or SIGTERM.`,
   examples: [
-    { comment: 'Start the lab scenario and write a kubeconfig for it', command: 'kubectl sts-inspect sandbox --scenario lab --kubeconfig-out /tmp/sandbox.kubeconfig' },
+    {
+      comment: 'Start the lab scenario and write a kubeconfig for it',
+      command: 'kubectl sts-inspect sandbox --scenario lab --kubeconfig-out /tmp/sandbox.kubeconfig',
+    },
     { comment: 'List the built-in scenarios', command: 'kubectl sts-inspect sandbox --list-scenarios' },
     { comment: 'Apply your own manifest', command: 'kubectl sts-inspect sandbox -f web.yaml --kubeconfig-out /tmp/sandbox.kubeconfig' },
   ],

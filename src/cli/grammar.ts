@@ -72,7 +72,9 @@ export interface Command {
   run(args: Record<string, unknown>, io: IO): Promise<number | void>;
 }
 
-export function defineCommand<const F extends FlagSet, const P extends readonly PositionalSpec[], const K extends boolean>(spec: CommandSpec<F, P, K>): Command {
+export function defineCommand<const F extends FlagSet, const P extends readonly PositionalSpec[], const K extends boolean>(
+  spec: CommandSpec<F, P, K>,
+): Command {
   return {
     name: spec.name,
     aliases: spec.aliases ?? [],
@@ -113,9 +115,7 @@ export function findCommand(registry: Registry, name: string): Command | undefin
 }
 
 export type ParsedCommandLine =
-  | { kind: 'help'; command: Command | undefined }
-  | { kind: 'version' }
-  | { kind: 'run'; command: Command; args: Record<string, unknown> };
+  { kind: 'help'; command: Command | undefined } | { kind: 'version' } | { kind: 'run'; command: Command; args: Record<string, unknown> };
 
 interface Index {
   long: Map<string, [string, FlagSpec]>;
@@ -187,7 +187,8 @@ function checkValue(name: string, spec: FlagSpec, value: string): string {
       if (FALSE.has(value)) return 'false';
       throw invalid('must be true or false');
     case 'number':
-      if (spec.integer ? !/^[-+]?\d+$/.test(value) : !/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(value)) throw invalid(spec.integer ? 'must be a whole number' : 'must be a number');
+      if (spec.integer ? !/^[-+]?\d+$/.test(value) : !/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(value))
+        throw invalid(spec.integer ? 'must be a whole number' : 'must be a number');
       break;
     default:
       if (spec.choices && !spec.choices.includes(value)) throw invalid(`must be ${listOr(spec.choices)}`);

@@ -9,26 +9,48 @@ export const kubeFlags = defineFlags({
   context: { type: 'string', placeholder: 'NAME', description: 'The name of the kubeconfig context to use' },
   cluster: { type: 'string', placeholder: 'NAME', description: 'The name of the kubeconfig cluster to use' },
   user: { type: 'string', placeholder: 'NAME', description: 'The name of the kubeconfig user to use' },
-  namespace: { type: 'string', short: 'n', placeholder: 'NAMESPACE', validate: namespaceProblem, description: 'If present, the namespace scope for this CLI request' },
-  'all-namespaces': { type: 'boolean', short: 'A', default: false, description: 'If present, list the StatefulSets across all namespaces. Namespace in current context is ignored even if specified with --namespace.' },
+  namespace: {
+    type: 'string',
+    short: 'n',
+    placeholder: 'NAMESPACE',
+    validate: namespaceProblem,
+    description: 'If present, the namespace scope for this CLI request',
+  },
+  'all-namespaces': {
+    type: 'boolean',
+    short: 'A',
+    default: false,
+    description:
+      'If present, list the StatefulSets across all namespaces. Namespace in current context is ignored even if specified with --namespace.',
+  },
   selector: {
     type: 'string',
     short: 'l',
     placeholder: 'SELECTOR',
     validate: labelSelectorProblem,
-    description: "Selector (label query) to filter on, supports '=', '==', '!=', 'in', 'notin'.(e.g. -l key1=value1,key2=value2). Matching objects must satisfy all of the specified label constraints.",
+    description:
+      "Selector (label query) to filter on, supports '=', '==', '!=', 'in', 'notin'.(e.g. -l key1=value1,key2=value2). Matching objects must satisfy all of the specified label constraints.",
   },
   /** kubectl's --request-timeout: "0" (none), a bare number of seconds, or a duration like 5s, 1m, 500ms. */
   'request-timeout': {
     type: 'string',
     default: '0',
     placeholder: 'DURATION',
-    description: 'The length of time to wait before giving up on a single server request. Non-zero values should contain a corresponding time unit (e.g. 1s, 2m, 3h). A value of zero means don\'t timeout requests.',
+    description:
+      "The length of time to wait before giving up on a single server request. Non-zero values should contain a corresponding time unit (e.g. 1s, 2m, 3h). A value of zero means don't timeout requests.",
   },
   server: { type: 'string', short: 's', placeholder: 'URL', description: 'The address and port of the Kubernetes API server' },
   token: { type: 'string', placeholder: 'TOKEN', description: 'Bearer token for authentication to the API server' },
-  as: { type: 'string', placeholder: 'USER', description: 'Username to impersonate for the operation. User could be a regular user or a service account in a namespace.' },
-  'as-group': { type: 'array', placeholder: 'GROUP', description: 'Group to impersonate for the operation, this flag can be repeated to specify multiple groups.' },
+  as: {
+    type: 'string',
+    placeholder: 'USER',
+    description: 'Username to impersonate for the operation. User could be a regular user or a service account in a namespace.',
+  },
+  'as-group': {
+    type: 'array',
+    placeholder: 'GROUP',
+    description: 'Group to impersonate for the operation, this flag can be repeated to specify multiple groups.',
+  },
   'certificate-authority': { type: 'string', placeholder: 'PATH', description: 'Path to a cert file for the certificate authority' },
   'insecure-skip-tls-verify': {
     type: 'boolean',

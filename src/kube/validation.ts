@@ -128,7 +128,8 @@ export function labelSelectorProblem(selector: string): string | undefined {
       if (v.kind === 'end' || v.text === ',') values.push('');
       else if (isId(next())) values.push(v.text);
       else fail(`found '${v.text}', expected: identifier`);
-      if ((op.text === '>' || op.text === '<') && !/^[-+]?\d+$/.test(values[0]!)) fail(`for 'Gt', 'Lt' operators, the value must be an integer`);
+      if ((op.text === '>' || op.text === '<') && !/^[-+]?\d+$/.test(values[0]!))
+        fail(`for 'Gt', 'Lt' operators, the value must be an integer`);
     } else {
       fail(`found '${op.text}', expected: in, notin, =, ==, !=, gt, lt`);
     }

@@ -34,7 +34,11 @@ const plugin = (args: string[]) => runCli([`--kubeconfig=${sb.kubeconfigPath}`, 
  * Spawn and collect, asynchronously: the sandbox serves from this process, so a spawnSync would block it
  * from answering the very command waiting on it.
  */
-function spawnAsync(command: string, args: string[], opts: { env?: NodeJS.ProcessEnv; stdio?: StdioOptions } = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function spawnAsync(
+  command: string,
+  args: string[],
+  opts: { env?: NodeJS.ProcessEnv; stdio?: StdioOptions } = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { env: opts.env ?? process.env, stdio: opts.stdio ?? ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -52,7 +56,11 @@ function spawnAsync(command: string, args: string[], opts: { env?: NodeJS.Proces
 
 /** `kubectl sts-inspect ...`: the real kubectl finds the plugin on PATH and passes the arguments on. */
 function kubectl(args: string[]) {
-  const env = { PATH: [pluginDir, dirname(node24), dirname(KUBECTL), '/usr/bin', '/bin'].join(delimiter), HOME: pluginDir, KUBECONFIG: sb.kubeconfigPath };
+  const env = {
+    PATH: [pluginDir, dirname(node24), dirname(KUBECTL), '/usr/bin', '/bin'].join(delimiter),
+    HOME: pluginDir,
+    KUBECONFIG: sb.kubeconfigPath,
+  };
   return spawnAsync(KUBECTL, ['sts-inspect', ...args], { env });
 }
 
@@ -64,7 +72,10 @@ describe.each([
     const r = await cli(['app-python', ...flags]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout)).toMatchObject({ kind: 'StatefulSetInspection', statefulSet: { name: 'app-python', namespace: 'default' } });
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      kind: 'StatefulSetInspection',
+      statefulSet: { name: 'app-python', namespace: 'default' },
+    });
   });
 
   it('-oyaml', async () => {
@@ -73,7 +84,11 @@ describe.each([
     expect(r.stdout).toMatch(/^apiVersion: sts-inspect\.dev\/v1\nkind: StatefulSetInspection\n/);
   });
 
-  it.each([['-ndefault', '--no-headers=true'], ['-n=default', '--no-headers'], ['--namespace', 'default', '--no-headers']])('%s %s: the list without its header', async (...flags) => {
+  it.each([
+    ['-ndefault', '--no-headers=true'],
+    ['-n=default', '--no-headers'],
+    ['--namespace', 'default', '--no-headers'],
+  ])('%s %s: the list without its header', async (...flags) => {
     const r = await cli(flags);
     expect(r.code).toBe(0);
     expect(r.stdout.split('\n')[0]).toMatch(/^app-go +1\/1 /);
@@ -105,7 +120,10 @@ describe.each([
 
 describe('NAME', () => {
   it('a StatefulSet named like a command: `inspect sandbox` and `-- sandbox` look it up', async () => {
-    for (const args of [['inspect', 'sandbox'], ['--', 'sandbox']]) {
+    for (const args of [
+      ['inspect', 'sandbox'],
+      ['--', 'sandbox'],
+    ]) {
       const r = await plugin(args);
       expect(r.code).toBe(4);
       expect(r.stderr).toMatch(/^error: statefulset "sandbox" not found in namespace "default"/);
@@ -120,13 +138,18 @@ describe('NAME', () => {
   it('a 100,000-character NAME is a usage error naming the rule, in one short line', async () => {
     const r = await plugin(['a'.repeat(100_000)]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^error: invalid StatefulSet name "a{40}\.\.\." \(100000 characters\): must be no more than 253 characters\n$/);
+    expect(r.stderr).toMatch(
+      /^error: invalid StatefulSet name "a{40}\.\.\." \(100000 characters\): must be no more than 253 characters\n$/,
+    );
   });
 
   it.each([
     [['-l', '=='], /^error: invalid argument "==" for "-l, --selector" flag: unable to parse requirement: /],
     [['-n', 'Bad_NS'], /^error: invalid argument "Bad_NS" for "-n, --namespace" flag: a lowercase RFC 1123 label/],
-    [['app-python', '--cluster-domain', 'a b/c'], /^error: invalid argument "a b\/c" for "--cluster-domain" flag: a lowercase RFC 1123 subdomain/],
+    [
+      ['app-python', '--cluster-domain', 'a b/c'],
+      /^error: invalid argument "a b\/c" for "--cluster-domain" flag: a lowercase RFC 1123 subdomain/,
+    ],
     [['app-python', '--max-bytes', 'lots'], /^error: invalid argument "lots" for "--max-bytes" flag: must be a whole number\n$/],
   ])('%j is refused before any request', async (args, message) => {
     const r = await runCli([...args, '--kubeconfig', sb.kubeconfigPath], { debug: true });

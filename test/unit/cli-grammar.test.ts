@@ -97,10 +97,29 @@ describe('values, as pflag reads them', () => {
   });
 
   it('sandbox: repeatable flags, numbers, its own shorthand', () => {
-    const r = runs(['sandbox', '--scenario', 'lab', '--scenario=partition', '-f', 'web.yaml', '--port=8080', '--time-scale', '2.5', '--kubeconfig-out', '/tmp/k']);
+    const r = runs([
+      'sandbox',
+      '--scenario',
+      'lab',
+      '--scenario=partition',
+      '-f',
+      'web.yaml',
+      '--port=8080',
+      '--time-scale',
+      '2.5',
+      '--kubeconfig-out',
+      '/tmp/k',
+    ]);
     expect(r).toEqual({
       command: 'sandbox',
-      args: { scenario: ['lab', 'partition'], manifest: ['web.yaml'], port: 8080, timeScale: 2.5, kubeconfigOut: '/tmp/k', listScenarios: false },
+      args: {
+        scenario: ['lab', 'partition'],
+        manifest: ['web.yaml'],
+        port: 8080,
+        timeScale: 2.5,
+        kubeconfigOut: '/tmp/k',
+        listScenarios: false,
+      },
     });
   });
 });
@@ -188,8 +207,14 @@ describe('mistakes, worded as kubectl words them', () => {
     [['sandbox', '--time-scale', 'fast'], 'invalid argument "fast" for "--time-scale" flag: must be a number'],
     [['--no-headers=maybe'], 'invalid argument "maybe" for "--no-headers" flag: must be true or false'],
     [['-A=maybe'], 'invalid argument "maybe" for "-A, --all-namespaces" flag: must be true or false'],
-    [['-l', '=='], `invalid argument "==" for "-l, --selector" flag: unable to parse requirement: found '==', expected: !, identifier, or 'end of string'`],
-    [['-l', 'a=b=c'], `invalid argument "a=b=c" for "-l, --selector" flag: unable to parse requirement: found '=', expected: ',' or 'end of string'`],
+    [
+      ['-l', '=='],
+      `invalid argument "==" for "-l, --selector" flag: unable to parse requirement: found '==', expected: !, identifier, or 'end of string'`,
+    ],
+    [
+      ['-l', 'a=b=c'],
+      `invalid argument "a=b=c" for "-l, --selector" flag: unable to parse requirement: found '=', expected: ',' or 'end of string'`,
+    ],
     [['--cluster-domain', 'a b/c', 'web'], /^invalid argument "a b\/c" for "--cluster-domain" flag: a lowercase RFC 1123 subdomain/],
     [['--cluster-domain=', 'web'], /^invalid argument "" for "--cluster-domain" flag: a lowercase RFC 1123 subdomain/],
     [['-n', 'Bad_NS'], /^invalid argument "Bad_NS" for "-n, --namespace" flag: a lowercase RFC 1123 label must consist/],
@@ -217,12 +242,26 @@ describe('the registry as data (for completion)', () => {
     ]);
     const inspect = info[0]!;
     expect(inspect.positionals).toEqual([{ name: 'name', placeholder: 'NAME', required: false }]);
-    expect(inspect.flags.find((f) => f.name === 'namespace')).toMatchObject({ short: 'n', type: 'string', takesValue: true, placeholder: 'NAMESPACE' });
+    expect(inspect.flags.find((f) => f.name === 'namespace')).toMatchObject({
+      short: 'n',
+      type: 'string',
+      takesValue: true,
+      placeholder: 'NAMESPACE',
+    });
     expect(inspect.flags.find((f) => f.name === 'color')).toMatchObject({ choices: ['auto', 'always', 'never'], default: 'auto' });
     expect(inspect.flags.find((f) => f.name === 'no-headers')).toMatchObject({ type: 'boolean', takesValue: false });
     expect(inspect.flags.map((f) => f.name)).toContain('version');
     const sandbox = info[1]!;
-    expect(sandbox.flags.map((f) => f.name).sort()).toEqual(['help', 'kubeconfig-out', 'list-scenarios', 'manifest', 'port', 'scenario', 'time-scale', 'token']);
+    expect(sandbox.flags.map((f) => f.name).sort()).toEqual([
+      'help',
+      'kubeconfig-out',
+      'list-scenarios',
+      'manifest',
+      'port',
+      'scenario',
+      'time-scale',
+      'token',
+    ]);
   });
 
   it('every short flag and long flag of a command is unique (a clash would make one unreachable)', async () => {

@@ -27,9 +27,12 @@ describe('help', () => {
   it('root: description, Examples, Commands, Options, Kubernetes options, Usage', () => {
     expect(root).toMatch(/^Show every ordinal of a StatefulSet/);
     expect(headings(root)).toEqual(['Examples:', 'Commands:', 'Options:', 'Kubernetes options (as in kubectl):', 'Usage:']);
-    expect(section(root, 'Examples:')).toContain('  # Show every replica of web, with its counter file\n  kubectl sts-inspect web -n demo --file visits.txt\n  \n');
+    expect(section(root, 'Examples:')).toContain(
+      '  # Show every replica of web, with its counter file\n  kubectl sts-inspect web -n demo --file visits.txt\n  \n',
+    );
     expect(section(root, 'Examples:')).toContain('  kubectl sts-inspect -- sandbox\n');
-    for (const c of registry.commands) expect(section(root, 'Commands:')).toMatch(new RegExp(`^  ${c.name} +${c.summary.slice(0, 20)}`, 'm'));
+    for (const c of registry.commands)
+      expect(section(root, 'Commands:')).toMatch(new RegExp(`^  ${c.name} +${c.summary.slice(0, 20)}`, 'm'));
     expect(root).toContain('\nUsage:\n  kubectl sts-inspect [NAME] [options]\n  kubectl sts-inspect COMMAND [options]\n\n');
     expect(root.endsWith('Use "kubectl sts-inspect COMMAND --help" for more information about a given command.\n')).toBe(true);
   });
@@ -45,7 +48,7 @@ describe('help', () => {
     expect(own).toContain("    -o, --output='':\n\tOutput format. One of: (json, yaml, wide).\n");
     expect(own).toContain('    --no-headers=false:\n');
     expect(own).toContain('    --max-bytes=256:\n');
-    expect(kube).toContain('    -n, --namespace=\'\':\n');
+    expect(kube).toContain("    -n, --namespace='':\n");
     expect(kube).toContain('    --as-group=[]:\n');
   });
 

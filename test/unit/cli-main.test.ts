@@ -74,7 +74,7 @@ describe('run(argv)', () => {
     expect(io.out()).toBe('');
   });
 
-  it('a bad --max-bytes value is echoed; out of range is the command\'s check', async () => {
+  it("a bad --max-bytes value is echoed; out of range is the command's check", async () => {
     const bad = memoryIO();
     expect(await run(['web', '--max-bytes', '12k'], bad)).toBe(2);
     expect(bad.err()).toBe('error: invalid argument "12k" for "--max-bytes" flag: must be a whole number\n');
@@ -100,13 +100,13 @@ describe('a stdout that breaks', () => {
     expect(io.err()).toBe('');
   });
 
-  it('ENOSPC (>/dev/full): one line in kubectl\'s words, exit 10', async () => {
+  it("ENOSPC (>/dev/full): one line in kubectl's words, exit 10", async () => {
     const io = memoryIO(failingStdout('ENOSPC'));
     expect(await run(['--version'], io)).toBe(ExitCode.OUTPUT);
     expect(io.err()).toBe('error: write /dev/stdout: no space left on device\n');
   });
 
-  it('a write error wins over the command\'s own result: its output is lost', async () => {
+  it("a write error wins over the command's own result: its output is lost", async () => {
     const io = memoryIO(failingStdout('EIO'));
     expect(await run(['sandbox', '--help'], io)).toBe(ExitCode.OUTPUT);
     expect(io.err()).toBe('error: write /dev/stdout: input/output error\n');

@@ -1,6 +1,12 @@
 // The client-side checks behind -l, -n, --cluster-domain and NAME, with apimachinery's rules and wording.
 import { describe, expect, it } from 'vitest';
-import { dns1123LabelProblem, dns1123SubdomainProblem, labelSelectorProblem, namespaceProblem, objectNameProblem } from '../../src/kube/validation.ts';
+import {
+  dns1123LabelProblem,
+  dns1123SubdomainProblem,
+  labelSelectorProblem,
+  namespaceProblem,
+  objectNameProblem,
+} from '../../src/kube/validation.ts';
 
 describe('label selectors (labels.Parse)', () => {
   it.each([
@@ -62,7 +68,7 @@ describe('names', () => {
     else expect(got).toMatch(want);
   });
 
-  it('namespaces are labels (63 characters, no dots); empty means the context\'s', () => {
+  it("namespaces are labels (63 characters, no dots); empty means the context's", () => {
     expect(namespaceProblem('')).toBeUndefined();
     expect(namespaceProblem('kube-system')).toBeUndefined();
     expect(namespaceProblem('a.b')).toMatch(/RFC 1123 label/);

@@ -10,12 +10,19 @@ export const inspectFlags = defineFlags({
     placeholder: 'PATH',
     description: 'A file to read from each pod: absolute, or relative to the mount of the first volumeClaimTemplate in the container.',
   },
-  'max-bytes': { type: 'number', integer: true, default: 256, placeholder: 'N', description: 'Read at most this many bytes of --file per pod.' },
+  'max-bytes': {
+    type: 'number',
+    integer: true,
+    default: 256,
+    placeholder: 'N',
+    description: 'Read at most this many bytes of --file per pod.',
+  },
   container: {
     type: 'string',
     short: 'c',
     placeholder: 'NAME',
-    description: 'Container to read --file in. If omitted, use the kubectl.kubernetes.io/default-container annotation, else the first container.',
+    description:
+      'Container to read --file in. If omitted, use the kubectl.kubernetes.io/default-container annotation, else the first container.',
   },
   'cluster-domain': {
     type: 'string',
@@ -26,7 +33,11 @@ export const inspectFlags = defineFlags({
   },
   concurrency: { type: 'number', integer: true, default: 10, placeholder: 'N', description: 'How many pods are read (exec) at once.' },
   output: { type: 'string', short: 'o', placeholder: 'FORMAT', description: 'Output format. One of: (json, yaml, wide).' },
-  'no-headers': { type: 'boolean', default: false, description: "When using the default or wide output format, don't print headers (default print headers)." },
+  'no-headers': {
+    type: 'boolean',
+    default: false,
+    description: "When using the default or wide output format, don't print headers (default print headers).",
+  },
   color: {
     type: 'string',
     default: 'auto',
