@@ -1,86 +1,82 @@
-// The command registry: declares commands and flags only. Each handler lazy-imports its command module, so
-// `--help` and `--version` load nothing heavy (no client-node, no sandbox).
+// The command registry: kubectl's shared flags (src/kube/flags.ts) and one entry per command, each with its
+// flags module and a lazy import() of its command module, so `--help` and `--version` load nothing heavy.
+// `registry` is plain data (names, aliases, positionals, flag declarations) for help and completion.
+//
+// Adding a command: a folder src/commands/<name>/ with flags.ts (defineFlags) and command.ts (a handler taking
+// `ArgsOf<typeof xFlags> & KubeFlags & { name?: string }`), then one defineCommand entry below.
 
-import yargs, { type Argv } from 'yargs';
-import { withKubeFlags } from './kube/flags.ts';
+import { defineCommand, parseCommandLine, type Registry } from './cli/grammar.ts';
+import { renderCommandHelp, renderRootHelp } from './cli/help.ts';
+import { inspectFlags } from './commands/inspect/flags.ts';
+import { sandboxFlags } from './commands/sandbox/flags.ts';
+import { objectNameProblem } from './kube/validation.ts';
 import type { IO } from './ui/io.ts';
 import { VERSION } from './version.ts';
 
 export type CommandResult = number | void;
 
-function usageError(message: string): Error {
-  return Object.assign(new Error(message), { usage: true });
-}
+/** A StatefulSet NAME, checked as the API server checks object names before anything is sent. */
+const statefulSetName = { name: 'name', placeholder: 'NAME', what: 'StatefulSet name', validate: objectNameProblem } as const;
+
+const inspect = defineCommand({
+  name: 'inspect',
+  summary: 'Show every ordinal of a StatefulSet, or list the StatefulSets without NAME',
+  description: `Show every ordinal of a StatefulSet: its pod, PVCs, stable DNS name, probes and a file read from its volume.
+
+ Without NAME, list the StatefulSets of the namespace (-A: of all namespaces, -l: those matching a label selector).`,
+  examples: [
+    { comment: 'Show every replica of web, with its counter file', command: 'kubectl sts-inspect web -n demo --file visits.txt' },
+    { comment: 'The same as JSON, for jq', command: 'kubectl sts-inspect web -n demo -o json' },
+    { comment: 'List the StatefulSets of every namespace labelled app=db', command: 'kubectl sts-inspect -A -l app=db' },
+    { comment: 'Inspect a StatefulSet named like a command (sandbox, inspect, help)', command: 'kubectl sts-inspect inspect sandbox' },
+    { comment: 'The same: after --, every argument is a NAME', command: 'kubectl sts-inspect -- sandbox' },
+  ],
+  positionals: [statefulSetName],
+  flags: inspectFlags,
+  kubeFlags: true,
+  load: async () => (await import('./commands/inspect/command.ts')).inspectCommand,
+});
+
+const sandbox = defineCommand({
+  name: 'sandbox',
+  summary: 'Run the built-in simulated cluster in the foreground (no real cluster needed)',
+  description: `Run the built-in simulated cluster in the foreground (no real cluster needed).
+
+ Prints "ready" on stdout once every pod of the scenarios and manifests is Ready; stops on SIGINT or SIGTERM.`,
+  examples: [
+    {
+      comment: 'Start the lab scenario and write a kubeconfig for it',
+      command: 'kubectl sts-inspect sandbox --scenario lab --kubeconfig-out /tmp/sandbox.kubeconfig',
+    },
+    { comment: 'List the built-in scenarios', command: 'kubectl sts-inspect sandbox --list-scenarios' },
+    { comment: 'Apply your own manifest', command: 'kubectl sts-inspect sandbox -f web.yaml --kubeconfig-out /tmp/sandbox.kubeconfig' },
+  ],
+  positionals: [],
+  flags: sandboxFlags,
+  kubeFlags: false,
+  load: async () => (await import('./commands/sandbox/command.ts')).sandboxCommand,
+});
+
+export const registry: Registry = {
+  defaultCommand: inspect,
+  commands: [inspect, sandbox],
+  description: inspect.description,
+};
 
 export function buildCli(io: IO): { parseAsync(argv: string[]): Promise<CommandResult> } {
-  let result: CommandResult;
-  const set = (code: CommandResult) => {
-    result = code;
-  };
-
-  const cli: Argv = yargs()
-    .scriptName('kubectl sts-inspect')
-    .usage('$0 [NAME] [flags]\n\nOne view of every ordinal of a StatefulSet: pod, PVCs, DNS name, probes and a file read from its volume.')
-    .version(VERSION)
-    .help()
-    .alias('h', 'help')
-    .strict()
-    .wrap(Math.min(120, io.stdout.columns ?? 100))
-    .parserConfiguration({ 'camel-case-expansion': true, 'strip-dashed': true })
-    .exitProcess(false)
-    .fail((msg, err) => {
-      throw err ?? usageError(msg);
-    })
-    .command(
-      ['$0 [name]', 'inspect [name]'],
-      'Show every ordinal of a StatefulSet, or list the StatefulSets without NAME',
-      (y) => withInspectFlags(withKubeFlags(y)),
-      async (argv) => {
-        const { inspectCommand } = await import('./commands/inspect/command.ts');
-        set(await inspectCommand(argv as never, io));
-      },
-    )
-    .command(
-      'sandbox',
-      'Run the built-in simulated cluster in the foreground (no real cluster needed)',
-      (y) =>
-        y
-          .option('manifest', { alias: 'f', type: 'string', array: true, describe: 'Manifest file(s) to apply once the cluster is up' })
-          .option('scenario', { type: 'string', array: true, describe: 'Built-in scenario(s) to apply (see --list-scenarios)' })
-          .option('list-scenarios', { type: 'boolean', describe: 'List the built-in scenarios and exit' })
-          .option('kubeconfig-out', { type: 'string', describe: 'Where to write the kubeconfig for the sandbox' })
-          .option('port', { type: 'number', default: 0, describe: 'Port to listen on (0: a random free port)' })
-          .option('time-scale', { type: 'number', describe: 'Speed-up of simulated delays: probe delays and periods, grace periods, back-off (default 10)' })
-          .option('token', { type: 'string', describe: 'Bearer token the sandbox accepts (default: a random one)' })
-          .option('fault', { type: 'string', array: true, describe: 'Fault in force from the start, e.g. status=403:GET:/api/v1/namespaces/*/events (repeatable)' }),
-      async (argv) => {
-        const { sandboxCommand } = await import('./commands/sandbox/command.ts');
-        set(await sandboxCommand(argv as never, io));
-      },
-    );
-
   return {
     async parseAsync(argv: string[]) {
-      // yargs prints --help/--version itself; route its output to our injected stdout.
-      let printed = '';
-      await cli.parseAsync(argv, {}, (err, _argv, output) => {
-        if (err) throw err;
-        printed = output;
-      });
-      if (printed) io.stdout.write(printed.endsWith('\n') ? printed : `${printed}\n`);
-      return result;
+      const parsed = parseCommandLine(argv, registry);
+      switch (parsed.kind) {
+        case 'help':
+          io.stdout.write(parsed.command ? renderCommandHelp(parsed.command) : renderRootHelp(registry));
+          return 0;
+        case 'version':
+          io.stdout.write(`${VERSION}\n`);
+          return 0;
+        case 'run':
+          return parsed.command.run(parsed.args, io);
+      }
     },
   };
-}
-
-function withInspectFlags<T>(y: Argv<T>) {
-  return y
-    .option('file', { type: 'string', describe: 'A file to read from each pod: absolute, or relative to the first volumeClaimTemplate mount' })
-    .option('max-bytes', { type: 'number', default: 256, describe: 'Read at most this many bytes of --file per pod' })
-    .option('container', { alias: 'c', type: 'string', describe: 'Container to exec into (default: the default-container annotation, else the first)' })
-    .option('cluster-domain', { type: 'string', default: 'cluster.local', describe: 'Cluster DNS domain for the stable pod names' })
-    .option('concurrency', { type: 'number', default: 10, describe: 'How many execs run at once' })
-    .option('output', { alias: 'o', type: 'string', describe: 'Output format: wide, json or yaml (default: a table)' })
-    .option('headers', { type: 'boolean', default: true, describe: 'Print table headers (--no-headers to omit them)' })
-    .option('color', { type: 'string', default: 'auto', choices: ['auto', 'always', 'never'], describe: 'Colour the table (auto: on a TTY, unless NO_COLOR is set)' });
 }

@@ -21,6 +21,13 @@ export const ExitCode = {
   CHECK_FAILED: 8,
   /** The user declined a prompt, or a mutating command ran without --yes and no TTY to ask on. */
   ABORTED: 9,
+  /** stdout could not be written (`>/dev/full`: no space left on device, an I/O error): the output is lost. */
+  OUTPUT: 10,
+  /**
+   * stdout is a pipe whose reader has gone (`... -o json | head -c 10`). kubectl dies of SIGPIPE there, which a
+   * shell reports as 128+13; Node ignores SIGPIPE, so the plugin exits quietly with that number itself.
+   */
+  BROKEN_PIPE: 141,
 } as const;
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];

@@ -2,31 +2,84 @@
 // codes and stderr lines, and (through the launcher) the only place that exits.
 
 import { CliError, ExitCode } from './errors.ts';
-import { processIO, type IO } from './ui/io.ts';
+import { processIO, type IO, type OutStream } from './ui/io.ts';
 
-export const PROGRAM = 'kubectl sts-inspect';
+/** Resolves once everything written so far has reached the file or pipe, with the error if that failed. */
+function flushed(stream: OutStream): Promise<NodeJS.ErrnoException | undefined> {
+  if (stream.destroyed || stream.writableEnded) return Promise.resolve(undefined);
+  return new Promise((resolve) => stream.write('', (err) => resolve(err ?? undefined)));
+}
 
 export async function run(argv: string[], io: IO = processIO()): Promise<number> {
-  try {
-    const { buildCli } = await import('./cli.ts');
-    const code = await buildCli(io).parseAsync(argv);
-    return typeof code === 'number' ? code : ExitCode.OK;
-  } catch (err) {
-    return reportError(err, io);
-  }
+  // Writes to a closed pipe or a full disk surface as 'error' events on stdout; without a listener Node
+  // prints a stack trace and exits 1. The first one is what happened; later writes fail only because of it.
+  let outputFailure: NodeJS.ErrnoException | undefined;
+  const stdoutFailed = new Promise<void>((resolve) =>
+    io.stdout.on('error', (err: NodeJS.ErrnoException) => {
+      outputFailure ??= err;
+      resolve();
+    }),
+  );
+  // An error line cannot be written to a stderr that is gone either; that must not crash the process.
+  io.stderr.on('error', () => {});
+
+  const work = (async (): Promise<{ code: number } | { error: unknown }> => {
+    try {
+      const { buildCli } = await import('./cli.ts');
+      const code = await buildCli(io).parseAsync(argv);
+      return { code: typeof code === 'number' ? code : ExitCode.OK };
+    } catch (error) {
+      return { error };
+    }
+  })();
+  // A command still running when its stdout broke (the sandbox after `ready`) is not waited for: kubectl
+  // would have died of SIGPIPE at that write.
+  const outcome = await Promise.race([work, stdoutFailed]);
+  outputFailure ??= await flushed(io.stdout);
+  if (outputFailure) return reportOutputFailure(outputFailure, io);
+  if (!outcome) throw new Error('unreachable: stdout failed without an error');
+  return 'code' in outcome ? outcome.code : reportError(outcome.error, io);
+}
+
+// Go's wording (syscall.Errno.Error), as kubectl prints it: `error: write /dev/stdout: no space left on device`.
+const ERRNO_TEXT: Record<string, string> = {
+  ENOSPC: 'no space left on device',
+  EIO: 'input/output error',
+  EBADF: 'bad file descriptor',
+  EFBIG: 'file too large',
+  EDQUOT: 'disk quota exceeded',
+  EROFS: 'read-only file system',
+  EACCES: 'permission denied',
+};
+
+function reportOutputFailure(error: NodeJS.ErrnoException, io: IO): number {
+  // `| head`: the reader has what it wanted. kubectl dies silently of SIGPIPE; so do we, by exit code.
+  if (error.code === 'EPIPE') return ExitCode.BROKEN_PIPE;
+  const why = (error.code && ERRNO_TEXT[error.code]) ?? error.message;
+  io.stderr.write(`error: write /dev/stdout: ${oneLine(why)}\n`);
+  return ExitCode.OUTPUT;
+}
+
+/**
+ * Control characters in a message (a --file path with a newline, an escape sequence in a server's answer)
+ * are escaped, so every error stays one line and cannot drive the terminal.
+ */
+export function oneLine(message: string): string {
+  // eslint-disable-next-line no-control-regex
+  return message.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (c) => {
+    const named: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+    return named[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+  });
 }
 
 export function reportError(err: unknown, io: IO): number {
   if (err instanceof CliError) {
-    io.stderr.write(`error: ${err.message}\n`);
+    io.stderr.write(`error: ${oneLine(err.message)}\n`);
     return err.exitCode;
   }
-  // yargs validation failures arrive here as plain errors flagged by the fail handler in cli.ts.
-  if (err instanceof Error && (err as { usage?: boolean }).usage) {
-    io.stderr.write(`error: ${err.message}\nSee '${PROGRAM} --help' for usage.\n`);
-    return ExitCode.USAGE;
-  }
-  const detail = err instanceof Error ? (io.env.STS_INSPECT_DEBUG ? (err.stack ?? err.message) : err.message) : String(err);
-  io.stderr.write(`error: internal: ${detail}\n`);
+  const detail = err instanceof Error ? err.message : String(err);
+  io.stderr.write(`error: internal: ${oneLine(detail)}\n`);
+  // The stack only on request, after the one line: it is for a bug report, not for the user.
+  if (io.env.STS_INSPECT_DEBUG && err instanceof Error && err.stack) io.stderr.write(`${err.stack}\n`);
   return ExitCode.INTERNAL;
 }

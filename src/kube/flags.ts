@@ -1,64 +1,62 @@
-// kubectl's connection flags, declared once with kubectl's names and meanings (`kubectl options`).
+// kubectl's connection flags, declared once with kubectl's names, shorthands and help text (`kubectl options`).
+// Every command that talks to a cluster accepts them (its registry entry says `kubeFlags: true`).
 
-import type { Argv } from 'yargs';
+import { defineFlags, type ArgsOf } from '../cli/flags.ts';
+import { labelSelectorProblem, namespaceProblem } from './validation.ts';
 
-export interface KubeFlags {
-  kubeconfig?: string;
-  context?: string;
-  cluster?: string;
-  user?: string;
-  namespace?: string;
-  allNamespaces?: boolean;
-  selector?: string;
+export const kubeFlags = defineFlags({
+  kubeconfig: { type: 'string', placeholder: 'PATH', description: 'Path to the kubeconfig file to use for CLI requests.' },
+  context: { type: 'string', placeholder: 'NAME', description: 'The name of the kubeconfig context to use' },
+  cluster: { type: 'string', placeholder: 'NAME', description: 'The name of the kubeconfig cluster to use' },
+  user: { type: 'string', placeholder: 'NAME', description: 'The name of the kubeconfig user to use' },
+  namespace: {
+    type: 'string',
+    short: 'n',
+    placeholder: 'NAMESPACE',
+    validate: namespaceProblem,
+    description: 'If present, the namespace scope for this CLI request',
+  },
+  'all-namespaces': {
+    type: 'boolean',
+    short: 'A',
+    default: false,
+    description:
+      'If present, list the StatefulSets across all namespaces. Namespace in current context is ignored even if specified with --namespace.',
+  },
+  selector: {
+    type: 'string',
+    short: 'l',
+    placeholder: 'SELECTOR',
+    validate: labelSelectorProblem,
+    description:
+      "Selector (label query) to filter on, supports '=', '==', '!=', 'in', 'notin'.(e.g. -l key1=value1,key2=value2). Matching objects must satisfy all of the specified label constraints.",
+  },
   /** kubectl's --request-timeout: "0" (none), a bare number of seconds, or a duration like 5s, 1m, 500ms. */
-  requestTimeout?: string;
-  server?: string;
-  token?: string;
-  as?: string;
-  asGroup?: string[];
-  certificateAuthority?: string;
-  insecureSkipTlsVerify?: boolean;
-}
+  'request-timeout': {
+    type: 'string',
+    default: '0',
+    placeholder: 'DURATION',
+    description:
+      "The length of time to wait before giving up on a single server request. Non-zero values should contain a corresponding time unit (e.g. 1s, 2m, 3h). A value of zero means don't timeout requests.",
+  },
+  server: { type: 'string', short: 's', placeholder: 'URL', description: 'The address and port of the Kubernetes API server' },
+  token: { type: 'string', placeholder: 'TOKEN', description: 'Bearer token for authentication to the API server' },
+  as: {
+    type: 'string',
+    placeholder: 'USER',
+    description: 'Username to impersonate for the operation. User could be a regular user or a service account in a namespace.',
+  },
+  'as-group': {
+    type: 'array',
+    placeholder: 'GROUP',
+    description: 'Group to impersonate for the operation, this flag can be repeated to specify multiple groups.',
+  },
+  'certificate-authority': { type: 'string', placeholder: 'PATH', description: 'Path to a cert file for the certificate authority' },
+  'insecure-skip-tls-verify': {
+    type: 'boolean',
+    default: false,
+    description: "If true, the server's certificate will not be checked for validity. This will make your HTTPS connections insecure",
+  },
+});
 
-export function withKubeFlags<T>(y: Argv<T>): Argv<T & KubeFlags> {
-  return y
-    .option('kubeconfig', { type: 'string', describe: 'Path to the kubeconfig file to use for CLI requests.' })
-    .option('context', { type: 'string', describe: 'The name of the kubeconfig context to use' })
-    .option('cluster', { type: 'string', describe: 'The name of the kubeconfig cluster to use' })
-    .option('user', { type: 'string', describe: 'The name of the kubeconfig user to use' })
-    .option('namespace', { alias: 'n', type: 'string', describe: 'If present, the namespace scope for this CLI request' })
-    .option('all-namespaces', { alias: 'A', type: 'boolean', describe: 'If present, list across all namespaces' })
-    .option('selector', { alias: 'l', type: 'string', describe: 'Selector (label query) to filter on' })
-    .option('request-timeout', {
-      type: 'string',
-      describe: 'The length of time to wait before giving up on a single server request (e.g. 1s, 2m). 0 means no timeout.',
-    })
-    .option('server', { alias: 's', type: 'string', describe: 'The address and port of the Kubernetes API server' })
-    .option('token', { type: 'string', describe: 'Bearer token for authentication to the API server' })
-    .option('as', { type: 'string', describe: 'Username to impersonate for the operation' })
-    .option('as-group', { type: 'string', array: true, describe: 'Group to impersonate for the operation; repeat for several' })
-    .option('certificate-authority', { type: 'string', describe: 'Path to a cert file for the certificate authority' })
-    .option('insecure-skip-tls-verify', {
-      type: 'boolean',
-      describe: "If true, the server's certificate will not be checked for validity (insecure)",
-    })
-    .group(
-      [
-        'kubeconfig',
-        'context',
-        'cluster',
-        'user',
-        'namespace',
-        'all-namespaces',
-        'selector',
-        'request-timeout',
-        'server',
-        'token',
-        'as',
-        'as-group',
-        'certificate-authority',
-        'insecure-skip-tls-verify',
-      ],
-      'Kubernetes flags (as in kubectl):',
-    );
-}
+export type KubeFlags = ArgsOf<typeof kubeFlags>;

@@ -1,6 +1,7 @@
 // `kubectl sts-inspect [NAME]`: flags -> options (complete, validate) -> run -> render -> exit code.
 // Output goes to the injected streams; errors are thrown typed and main.ts maps them to exit codes.
 
+import type { ArgsOf } from '../../cli/flags.ts';
 import { PartialError, UsageError } from '../../errors.ts';
 import { connect, type ConnectDeps } from '../../kube/connect.ts';
 import { parseRequestTimeout } from '../../kube/duration.ts';
@@ -8,21 +9,13 @@ import type { KubeFlags } from '../../kube/flags.ts';
 import { colorEnabled, type ColorMode } from '../../ui/color.ts';
 import type { IO } from '../../ui/io.ts';
 import { startProgress } from '../../ui/spinner.ts';
+import type { inspectFlags } from './flags.ts';
 import { failedReads } from './report.ts';
 import { renderInspection, renderList, type OutputFormat } from './render.ts';
 import { inspectStatefulSet, listStatefulSets } from './run.ts';
 
-export interface InspectArgs extends KubeFlags {
-  name?: string;
-  file?: string;
-  maxBytes?: number;
-  container?: string;
-  clusterDomain?: string;
-  concurrency?: number;
-  output?: string;
-  headers?: boolean;
-  color?: string;
-}
+/** Derived from the flag declarations (flags.ts): a renamed flag breaks the code below that reads it. */
+export type InspectArgs = ArgsOf<typeof inspectFlags> & KubeFlags & { name?: string };
 
 export type InspectDeps = ConnectDeps;
 
@@ -57,9 +50,11 @@ export function completeOptions(argv: InspectArgs): CompleteOptions {
   const formats: Record<string, OutputFormat> = { '': 'table', table: 'table', wide: 'wide', json: 'json', yaml: 'yaml' };
   const format = formats[output];
   if (!format) throw new UsageError(`unknown output format ${JSON.stringify(output)}: use -o wide, -o json or -o yaml`);
-  const color = (argv.color ?? 'auto') as ColorMode;
-  if (!['auto', 'always', 'never'].includes(color)) throw new UsageError(`--color must be auto, always or never`);
-  const name = argv.name === '' ? undefined : argv.name;
+  const color: ColorMode = argv.color ?? 'auto';
+  // The parser already refuses other values; a caller in-process (a test, another command) may not.
+  if (!['auto', 'always', 'never'].includes(color)) throw new UsageError(`invalid argument ${JSON.stringify(color)} for "--color" flag: must be auto, always or never`);
+  if (argv.name === '') throw new UsageError('invalid StatefulSet name "": must not be empty');
+  const name = argv.name;
   if (name !== undefined && argv.selector) throw new UsageError('a NAME and -l/--selector cannot be used together');
   if (name !== undefined && argv.allNamespaces) throw new UsageError('a NAME cannot be looked up across all namespaces (-A); use -n');
   if (name === undefined && argv.file !== undefined) throw new UsageError('--file needs a StatefulSet NAME');
@@ -70,7 +65,7 @@ export function completeOptions(argv: InspectArgs): CompleteOptions {
   return {
     ...(name !== undefined ? { name } : {}),
     format,
-    headers: argv.headers ?? true,
+    headers: !argv.noHeaders,
     color,
     ...(argv.file !== undefined ? { file: argv.file } : {}),
     maxBytes: positiveInt(argv.maxBytes, '--max-bytes', 256),

@@ -3,20 +3,13 @@
 
 import { access, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import type { ArgsOf } from '../../cli/flags.ts';
 import { CliError, ExitCode, UsageError } from '../../errors.ts';
 import type { IO } from '../../ui/io.ts';
+import type { sandboxFlags } from './flags.ts';
 
-export interface SandboxArgs {
-  manifest?: string[];
-  scenario?: string[];
-  listScenarios?: boolean;
-  kubeconfigOut?: string;
-  port?: number;
-  timeScale?: number;
-  token?: string;
-  /** Fault SPECs in force from the start (see the README's "Faults, for tests"). */
-  fault?: string[];
-}
+/** Derived from the flag declarations (flags.ts): a renamed flag breaks the code below that reads it. */
+export type SandboxArgs = ArgsOf<typeof sandboxFlags>;
 
 export interface SandboxDeps {
   /** Resolves when the sandbox should stop; default: the first SIGINT or SIGTERM. */

@@ -1,0 +1,48 @@
+// The flags of `kubectl sts-inspect [NAME]` (besides kubectl's own, src/kube/flags.ts). InspectArgs in
+// command.ts is derived from this declaration: renaming a flag here breaks the code that reads it.
+
+import { defineFlags } from '../../cli/flags.ts';
+import { dns1123SubdomainProblem } from '../../kube/validation.ts';
+
+export const inspectFlags = defineFlags({
+  file: {
+    type: 'string',
+    placeholder: 'PATH',
+    description: 'A file to read from each pod: absolute, or relative to the mount of the first volumeClaimTemplate in the container.',
+  },
+  'max-bytes': {
+    type: 'number',
+    integer: true,
+    default: 256,
+    placeholder: 'N',
+    description: 'Read at most this many bytes of --file per pod.',
+  },
+  container: {
+    type: 'string',
+    short: 'c',
+    placeholder: 'NAME',
+    description:
+      'Container to read --file in. If omitted, use the kubectl.kubernetes.io/default-container annotation, else the first container.',
+  },
+  'cluster-domain': {
+    type: 'string',
+    default: 'cluster.local',
+    placeholder: 'DOMAIN',
+    validate: dns1123SubdomainProblem,
+    description: 'The cluster DNS domain of the stable pod names (<pod>.<service>.<namespace>.svc.<domain>).',
+  },
+  concurrency: { type: 'number', integer: true, default: 10, placeholder: 'N', description: 'How many pods are read (exec) at once.' },
+  output: { type: 'string', short: 'o', placeholder: 'FORMAT', description: 'Output format. One of: (json, yaml, wide).' },
+  'no-headers': {
+    type: 'boolean',
+    default: false,
+    description: "When using the default or wide output format, don't print headers (default print headers).",
+  },
+  color: {
+    type: 'string',
+    default: 'auto',
+    choices: ['auto', 'always', 'never'],
+    placeholder: 'WHEN',
+    description: 'Colour the table: auto (on a terminal, unless NO_COLOR is set), always or never.',
+  },
+});
