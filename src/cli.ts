@@ -8,6 +8,7 @@
 import { defineCommand, parseCommandLine, type Registry } from './cli/grammar.ts';
 import { renderCommandHelp, renderRootHelp } from './cli/help.ts';
 import { inspectFlags } from './commands/inspect/flags.ts';
+import { completionFlags } from './commands/completion/flags.ts';
 import { sandboxFlags } from './commands/sandbox/flags.ts';
 import { objectNameProblem } from './kube/validation.ts';
 import type { IO } from './ui/io.ts';
@@ -57,15 +58,38 @@ const sandbox = defineCommand({
   load: async () => (await import('./commands/sandbox/command.ts')).sandboxCommand,
 });
 
+const completion = defineCommand({
+  name: 'completion',
+  summary: 'Print a shell completion script (bash, zsh or fish)',
+  description: `Print a shell completion script for kubectl-sts_inspect run by that name.
+
+ For "kubectl sts-inspect <TAB>", kubectl 1.26 and later run the executable kubectl_complete-sts_inspect found on
+ PATH (install.sh and krew install it next to the plugin): no script is needed beyond kubectl's own completion.`,
+  examples: [
+    { comment: 'Complete kubectl-sts_inspect in bash', command: 'source <(kubectl-sts_inspect completion bash)' },
+    { comment: 'In zsh', command: 'source <(kubectl-sts_inspect completion zsh)' },
+    { comment: 'In fish', command: 'kubectl-sts_inspect completion fish > ~/.config/fish/completions/kubectl-sts_inspect.fish' },
+  ],
+  positionals: [{ name: 'shell', placeholder: 'SHELL', what: 'shell', required: true, validate: (v: string) => (['bash', 'zsh', 'fish'].includes(v) ? undefined : 'must be bash, zsh or fish') }],
+  flags: completionFlags,
+  kubeFlags: false,
+  load: async () => (await import('./commands/completion/command.ts')).completionCommand,
+});
+
 export const registry: Registry = {
   defaultCommand: inspect,
-  commands: [inspect, sandbox],
+  commands: [inspect, sandbox, completion],
   description: inspect.description,
 };
 
 export function buildCli(io: IO): { parseAsync(argv: string[]): Promise<CommandResult> } {
   return {
     async parseAsync(argv: string[]) {
+      // cobra's hidden completion entry, which kubectl_complete-sts_inspect and the completion scripts call.
+      if (argv[0] === '__complete') {
+        const { completeCommandLine } = await import('./commands/completion/complete.ts');
+        return completeCommandLine(argv.slice(1), registry, io);
+      }
       const parsed = parseCommandLine(argv, registry);
       switch (parsed.kind) {
         case 'help':

@@ -14,6 +14,8 @@ export interface FlagSpec {
   readonly choices?: readonly string[];
   /** The value's name in usage lines and for completion: `--file PATH`. */
   readonly placeholder?: string;
+  /** Values completion suggests when `choices` does not restrict them (`-o`: json, yaml, wide). */
+  readonly values?: readonly string[];
   /** number flags: whole numbers only (pflag's Int), else any decimal (Float64). */
   readonly integer?: boolean;
   /** A check beyond the type, run while parsing: why the value is invalid, or undefined. */

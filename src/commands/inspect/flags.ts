@@ -32,7 +32,7 @@ export const inspectFlags = defineFlags({
     description: 'The cluster DNS domain of the stable pod names (<pod>.<service>.<namespace>.svc.<domain>).',
   },
   concurrency: { type: 'number', integer: true, default: 10, placeholder: 'N', description: 'How many pods are read (exec) at once.' },
-  output: { type: 'string', short: 'o', placeholder: 'FORMAT', description: 'Output format. One of: (json, yaml, wide).' },
+  output: { type: 'string', short: 'o', placeholder: 'FORMAT', values: ['json', 'yaml', 'wide'], description: 'Output format. One of: (json, yaml, wide).' },
   'no-headers': {
     type: 'boolean',
     default: false,

@@ -1,0 +1,5 @@
+// `kubectl sts-inspect completion SHELL` takes no flags of its own.
+
+import { defineFlags } from '../../cli/flags.ts';
+
+export const completionFlags = defineFlags({});
