@@ -74,7 +74,8 @@ describe('exit codes and streams', () => {
   it('ok: 0, table on stdout, nothing on stderr', async () => {
     const r = await run({ name: 'web', file: 'visits.txt' });
     expect(r.code).toBe(ExitCode.OK);
-    expect(r.out).toContain('web-2.web.demo.svc.cluster.local');
+    expect(r.out).toContain('DNS names:       <pod>.web.demo.svc.cluster.local');
+    expect(r.out).toMatch(/^2 +web-2 +Running .* yes +ok +content of web-2$/m);
     expect(r.err).toBe('');
   });
 
