@@ -105,4 +105,31 @@ describe('the spinner', () => {
     p.stop();
     expect(written).toBe('');
   });
+
+  it('no colour in the spinner when colour is off (NO_COLOR, --color never)', async () => {
+    // ora draws only on an interactive terminal (TERM not dumb, not CI), and chalk colours only at a colour
+    // level: make this process look like a colour terminal so that the colour, when on, would show.
+    const saved = { CI: process.env.CI, TERM: process.env.TERM, FORCE_COLOR: process.env.FORCE_COLOR };
+    delete process.env.CI;
+    process.env.TERM = 'xterm-256color';
+    process.env.FORCE_COLOR = '1';
+    try {
+      const frames = async (color: boolean) => {
+        let written = '';
+        // What ora needs of a TTY stream beyond write(): cursor movement and line clearing.
+        const stream = Object.assign(new PassThrough(), { isTTY: true, columns: 80, cursorTo: () => true, moveCursor: () => true, clearLine: () => true });
+        stream.on('data', (d) => (written += d));
+        const p = await startProgress(stream, true, 'Inspecting...', { color });
+        p.stop();
+        return written;
+      };
+      expect(await frames(true)).toContain('\u001b[36m'); // cyan: the control, so the next line can fail
+      const plain = await frames(false);
+      expect(plain).toContain('Inspecting...');
+      expect(plain).not.toMatch(/\u001b\[3\dm/);
+    } finally {
+      for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  });
 });
