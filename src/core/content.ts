@@ -55,7 +55,7 @@ export function fileContent(bytes: Uint8Array, maxBytes: number): FileContent {
  * characters, the BOM) and line/paragraph separators. Tab and newline are the caller's to handle. The zero-width
  * joiner stays: emoji sequences need it and it moves nothing.
  */
-// eslint-disable-next-line no-control-regex
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f\u0080-\u009f\u2028\u2029]|(?!\u200d)\p{Cf}/gu;
 
 function escapeChar(ch: string): string {

@@ -27,7 +27,7 @@ export function canSpin(stream: Pick<OutStream, 'isTTY' | 'columns'>): boolean {
 export async function startProgress(stream: OutStream, enabled: boolean, first: string, opts: ProgressOptions = {}): Promise<Progress> {
   if (!enabled || !canSpin(stream)) return SILENT;
   const { default: ora } = await import('ora');
-  const spinner = ora({ text: first, stream: stream as NodeJS.WritableStream, discardStdin: false, ...(opts.color === false ? { color: false } : {}) }).start();
+  const spinner = ora({ text: first, stream, discardStdin: false, ...(opts.color === false ? { color: false } : {}) }).start();
   return {
     update(message) {
       spinner.text = message;

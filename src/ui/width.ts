@@ -2,7 +2,7 @@
 // table cells can hold whatever a pod's file holds, and the cost must stay linear in it.
 
 // Only SGR sequences reach here (palette() writes them; file content has ESC escaped by visibleText).
-// eslint-disable-next-line no-control-regex
+// eslint-disable-next-line no-control-regex -- an SGR sequence starts with ESC
 const SGR = /\u001b\[[0-9;]*m/y;
 
 /** Columns one code point takes: 0 for combining marks and zero-width characters, 2 for East Asian wide ones. */

@@ -408,7 +408,7 @@ describe('errors: one line, a documented exit code', () => {
       }
       // The same namespace as the real kubectl takes from the same KUBECONFIG.
       const k = await new Promise<string>((resolve, reject) =>
-        execFile(KUBECTL, ['config', 'view', '--minify', '-o', 'jsonpath={.contexts[0].context.namespace}'], { env: { ...process.env, KUBECONFIG } }, (err, stdout) => (err ? reject(err) : resolve(stdout))),
+        execFile(KUBECTL, ['config', 'view', '--minify', '-o', 'jsonpath={.contexts[0].context.namespace}'], { env: { ...process.env, KUBECONFIG } }, (err, stdout) => (err ? reject(new Error(`kubectl config view: ${err.message}`)) : resolve(stdout))),
       );
       expect(k).toBe(ns);
     });

@@ -5,7 +5,7 @@ import { palette, type Palette } from '../../ui/color.ts';
 import { renderTable } from '../../ui/table.ts';
 import { truncateToWidth } from '../../ui/width.ts';
 import { contentPreview, visibleText } from '../../core/content.ts';
-import { ageOf, restartsCell } from '@sts-inspect/k8s';
+import { restartsCell } from '@sts-inspect/k8s';
 import { terminationText } from '../../core/probes.ts';
 import { revisionCell, shortRevision } from '../../core/revision.ts';
 import type { ClaimRow, FileRead, InspectReport, OrdinalRow, StatefulSetHeader, StatefulSetListReport } from './schema.ts';

@@ -18,7 +18,7 @@ import { governingServiceState, podDnsAnswer, stableDnsName, type GoverningServi
 import { helmRelease } from '../../core/helm.ts';
 import { claimForOrdinal, ordinalRange, orphanedClaims, podForOrdinal, podsOfSet, volumeClaimTemplateNames } from '../../core/ordinals.ts';
 import { ageOf, summarizePod } from '@sts-inspect/k8s';
-import { lastProbeFailures, lastTermination, probePhrase, probeState, PROBE_KINDS, type ProbeKind } from '../../core/probes.ts';
+import { lastProbeFailures, lastTermination, probePhrase, probeState, PROBE_KINDS, type ProbeFailure, type ProbeKind } from '../../core/probes.ts';
 import { podRevision } from '../../core/revision.ts';
 import { selectorString } from '@sts-inspect/k8s';
 import { summarizeClaim } from '../../core/storage.ts';
@@ -60,7 +60,7 @@ function stateWord(cs: ContainerStatus | undefined): string | null {
 }
 
 function containerRows(pod: Pod, events: KubeEvent[] | null): ContainerRow[] {
-  const failures = events ? lastProbeFailures(events, pod.metadata.name ?? '', pod.metadata.uid) : new Map();
+  const failures = events ? lastProbeFailures(events, pod.metadata.name ?? '', pod.metadata.uid) : new Map<string, ProbeFailure>();
   return (pod.spec?.containers ?? []).map((c) => {
     const cs = pod.status?.containerStatuses?.find((s) => s.name === c.name);
     const probes: ProbeRow[] = [];
