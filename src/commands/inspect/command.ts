@@ -106,7 +106,7 @@ export async function inspectCommand(argv: InspectArgs, io: IO, deps: InspectDep
       io.stderr.write(opts.allNamespaces ? 'No StatefulSets found.\n' : `No StatefulSets found in ${cfg.namespace} namespace.\n`);
       return 0;
     }
-    io.stdout.write(renderList(report, { format: opts.format, headers: opts.headers, color, allNamespaces: opts.allNamespaces }));
+    io.stdout.write(renderList(report, { format: opts.format, headers: opts.headers, color, allNamespaces: opts.allNamespaces, ...(width !== undefined ? { width } : {}) }));
     return 0;
   }
 

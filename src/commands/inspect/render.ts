@@ -273,5 +273,6 @@ export function renderList(r: StatefulSetListReport, o: RenderOptions & { allNam
     }
     return cells;
   });
-  return renderTable(o.headers ? head : null, rows);
+  // Fitted to the terminal like the detail view (only without -o wide, only on a terminal).
+  return renderTable(o.headers ? head : null, rows, !wide && o.width !== undefined ? { maxWidth: o.width } : {});
 }

@@ -123,6 +123,14 @@ describe('renderInspection', () => {
 });
 
 describe('renderList', () => {
+  it('on a terminal: cut to its width; piped: not cut', async () => {
+    const report = await listStatefulSets(new FakeClient(demoState()), { now: () => EXAMPLE_NOW });
+    const fitted = renderList(report, { ...opts({ width: 50 }), allNamespaces: true });
+    for (const l of fitted.trimEnd().split('\n')) expect(displayWidth(l)).toBeLessThanOrEqual(50);
+    expect(fitted).toContain('…');
+    expect(renderList(report, { ...opts(), allNamespaces: true })).toMatch(/^demo +web +3\/3 +3 +OrderedReady +RollingUpdate +web \(headless\) +25m$/m);
+  });
+
   it.each([
     [false, false, ['NAME', 'READY', 'UPDATED', 'POLICY', 'STRATEGY', 'SERVICE', 'AGE'], ['web', '3/3', '3', 'OrderedReady', 'RollingUpdate', 'web (headless)', '25m']],
     [true, false, ['NAMESPACE', 'NAME', 'READY', 'UPDATED', 'POLICY', 'STRATEGY', 'SERVICE', 'AGE'], ['demo', 'web', '3/3', '3', 'OrderedReady', 'RollingUpdate', 'web (headless)', '25m']],
