@@ -19,6 +19,20 @@ export interface TableOptions {
    * others are cut only when these alone cannot make the table fit.
    */
   cutFirst?: readonly number[];
+  /**
+   * Columns whose cells end in a parenthesised marker (`line one (+199 lines)`) that must survive a cut: the
+   * text before it is cut instead, so the cell still says there is more.
+   */
+  keepMarker?: readonly number[];
+}
+
+/** Cut a cell to `width`, keeping a trailing ` (...)` marker when there is room for it and some text. */
+function cutKeepingMarker(text: string, width: number): string {
+  const open = text.lastIndexOf(' (');
+  if (open <= 0 || !text.endsWith(')')) return truncateToWidth(text, width);
+  const marker = text.slice(open);
+  const room = width - displayWidth(marker);
+  return room >= 4 ? truncateToWidth(text.slice(0, open), room) + marker : truncateToWidth(text, width);
 }
 
 /** The narrowest a `cutFirst` column is cut to before the other columns are cut too. */
@@ -86,7 +100,7 @@ export function renderTable(head: string[] | null, rows: string[][], opts: Table
       let line = '';
       for (let i = 0; i < columns; i++) {
         let text = r[i]?.[k] ?? '';
-        if (cutting) text = truncateToWidth(text, widths[i]!);
+        if (cutting && widths[i]! < natural[i]!) text = opts.keepMarker?.includes(i) ? cutKeepingMarker(text, widths[i]!) : truncateToWidth(text, widths[i]!);
         // Pad to the column's width except in the last column (kubectl leaves no trailing blanks).
         line += i < columns - 1 ? text + ' '.repeat(Math.max(0, widths[i]! - displayWidth(text))) + GAP : text;
       }

@@ -223,7 +223,8 @@ function detailTable(r: InspectReport, wide: boolean, headers: boolean, p: Palet
   });
   // On a terminal the free text gives way first: file preview, probes, then the rest.
   const cutFirst = [head.indexOf('FILE'), head.indexOf('PROBES')].filter((i) => i >= 0);
-  return renderTable(headers ? head : null, rows, { ...(width !== undefined ? { maxWidth: width } : {}), cutFirst });
+  const file = head.indexOf('FILE');
+  return renderTable(headers ? head : null, rows, { ...(width !== undefined ? { maxWidth: width } : {}), cutFirst, ...(file >= 0 ? { keepMarker: [file] } : {}) });
 }
 
 function orphanBlock(r: InspectReport, headers: boolean, p: Palette, width: number | undefined): string {

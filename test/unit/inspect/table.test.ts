@@ -54,6 +54,15 @@ describe('renderTable', () => {
     expect(out).toBe(`A     TEXT\none   ${'x'.repeat(23)}…\n`);
   });
 
+  it.each<[string, number, string]>([
+    ['the marker survives, the text before it is cut', 20, 'line one… (+9 lines)'],
+    ['no room for text and marker: cut as any cell', 12, 'line one of…'],
+    ['fits: unchanged', 40, 'line one of the file (+9 lines)'],
+  ])('keepMarker: %s', (_, width, want) => {
+    const out = renderTable(null, [['0', 'line one of the file (+9 lines)']], { maxWidth: width + 4, cutFirst: [1], keepMarker: [1] });
+    expect(out).toBe(`0   ${want}\n`);
+  });
+
   // A complexity guard, not a benchmark: cli-table3 took 18 s for a 4 KB multi-line cell and minutes for 8 KB.
   it.each([8 * 1024, 64 * 1024])('a %d-byte multi-line cell renders in well under a second', (bytes) => {
     const line = 'x'.repeat(39);
