@@ -84,7 +84,9 @@ export async function inspectCommand(argv: InspectArgs, io: IO, deps: InspectDep
 
   const human = opts.format === 'table' || opts.format === 'wide';
   const color = human && colorEnabled(opts.color, io.stdout, io.env);
-  const progress = await startProgress(io.stderr, human && !!io.stdout.isTTY && !debug, 'Inspecting...');
+  const progress = await startProgress(io.stderr, human && !!io.stdout.isTTY && !debug, 'Inspecting...', { color: human && colorEnabled(opts.color, io.stderr, io.env) });
+  // Only the default table is fitted to a terminal (cut with an ellipsis); off a terminal nothing is cut.
+  const width = io.stdout.isTTY && (io.stdout.columns ?? 0) > 0 ? io.stdout.columns : undefined;
   const now = deps.now ?? Date.now;
 
   if (opts.name === undefined) {
@@ -99,7 +101,7 @@ export async function inspectCommand(argv: InspectArgs, io: IO, deps: InspectDep
       io.stderr.write(opts.allNamespaces ? 'No StatefulSets found.\n' : `No StatefulSets found in ${cfg.namespace} namespace.\n`);
       return 0;
     }
-    io.stdout.write(renderList(report, { format: opts.format, headers: opts.headers, color, allNamespaces: opts.allNamespaces }));
+    io.stdout.write(renderList(report, { format: opts.format, headers: opts.headers, color, allNamespaces: opts.allNamespaces, ...(width !== undefined ? { width } : {}) }));
     return 0;
   }
 
@@ -121,7 +123,7 @@ export async function inspectCommand(argv: InspectArgs, io: IO, deps: InspectDep
     progress.stop();
   }
   for (const w of report.warnings) io.stderr.write(`warning: ${w}\n`);
-  io.stdout.write(renderInspection(report, { format: opts.format, headers: opts.headers, color }));
+  io.stdout.write(renderInspection(report, { format: opts.format, headers: opts.headers, color, ...(width !== undefined ? { width } : {}) }));
   const failed = failedReads(report);
   if (failed > 0) {
     const total = report.ordinals.filter((r) => r.inRange).length;
