@@ -160,7 +160,7 @@ spec:
     [['--kubeconfig-out', '/'], /^error: --kubeconfig-out \/: is a directory$/],
     [['--port', '70000'], /^error: --port 70000: must be an integer from 0 to 65535 \(0: a random free port\)$/],
     [['--port', '-1'], /^error: --port -1: must be an integer from 0 to 65535/],
-    [['--port', '80.5'], /^error: --port 80.5: must be an integer from 0 to 65535/],
+    [['--port', '80.5'], /^error: invalid argument "80.5" for "--port" flag: must be a whole number$/],
     [['--fault', 'status=200:GET:/api'], /^error: --fault "status=200:GET:\/api": status "200" is not an HTTP error code \(400-599\)$/],
     [['--fault', 'bogus'], /^error: --fault "bogus": expected hang-exec, drop-watches, expire-watch or EFFECTS:METHOD:PATH/],
     [['--fault', 'drop-watches'], /^error: --fault drop-watches: acts on open watches, so it is a run-time action: POST \{"spec": "drop-watches"\} to \/sandbox\/v1\/faults$/],

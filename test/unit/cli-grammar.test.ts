@@ -239,6 +239,7 @@ describe('the registry as data (for completion)', () => {
     expect(info.map((c) => [c.name, c.default])).toEqual([
       ['inspect', true],
       ['sandbox', false],
+      ['completion', false],
     ]);
     const inspect = info[0]!;
     expect(inspect.positionals).toEqual([{ name: 'name', placeholder: 'NAME', required: false }]);
