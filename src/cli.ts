@@ -9,6 +9,7 @@ import { defineCommand, parseCommandLine, type Registry } from './cli/grammar.ts
 import { renderCommandHelp, renderRootHelp } from './cli/help.ts';
 import { inspectFlags } from './commands/inspect/flags.ts';
 import { completionFlags } from './commands/completion/flags.ts';
+import { demoFlags } from './commands/demo/flags.ts';
 import { sandboxFlags } from './commands/sandbox/flags.ts';
 import { objectNameProblem } from './kube/validation.ts';
 import type { IO } from './ui/io.ts';
@@ -76,9 +77,24 @@ const completion = defineCommand({
   load: async () => (await import('./commands/completion/command.ts')).completionCommand,
 });
 
+const demo = defineCommand({
+  name: 'demo',
+  summary: 'Show every command on the built-in sandbox cluster (no real cluster needed)',
+  description: `Start the built-in sandbox cluster with the lab of the write-ups, send visits so the replicas disagree, then run
+ and print, each under a heading: inspect with the counter file, compare, persistence on one ordinal and a roll.`,
+  examples: [
+    { comment: 'Run the demo', command: 'kubectl sts-inspect demo' },
+    { comment: 'Run it, then keep the sandbox to explore it with kubectl', command: 'kubectl sts-inspect demo --keep' },
+  ],
+  positionals: [],
+  flags: demoFlags,
+  kubeFlags: false,
+  load: async () => (await import('./commands/demo/command.ts')).demoCommand,
+});
+
 export const registry: Registry = {
   defaultCommand: inspect,
-  commands: [inspect, sandbox, completion],
+  commands: [inspect, sandbox, completion, demo],
   description: inspect.description,
 };
 

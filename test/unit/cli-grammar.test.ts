@@ -240,6 +240,7 @@ describe('the registry as data (for completion)', () => {
       ['inspect', true],
       ['sandbox', false],
       ['completion', false],
+      ['demo', false],
     ]);
     const inspect = info[0]!;
     expect(inspect.positionals).toEqual([{ name: 'name', placeholder: 'NAME', required: false }]);

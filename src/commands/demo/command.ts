@@ -4,12 +4,12 @@
 // heading with the command line. `--keep` leaves the sandbox running for kubectl.
 
 import { request } from 'node:https';
+import type { ArgsOf } from '../../cli/flags.ts';
 import { CliError, ExitCode } from '../../errors.ts';
 import type { IO } from '../../ui/io.ts';
+import type { demoFlags } from './flags.ts';
 
-export interface DemoArgs {
-  keep?: boolean;
-}
+export type DemoArgs = ArgsOf<typeof demoFlags>;
 
 export interface DemoStep {
   title: string;
@@ -73,7 +73,7 @@ export async function demoCommand(args: DemoArgs, io: IO): Promise<number> {
     delete env.STS_INSPECT_DEBUG;
     for (const step of demoSteps()) {
       heading(step.title);
-      out(`$ kubectl sts-inspect ${step.argv.join(' ')}\n`);
+      out(`$ ${['kubectl sts-inspect', ...step.argv].join(' ')}\n`);
       const code = await run(step.argv, { ...io, env });
       if (!step.expected.includes(code)) throw new CliError(`demo step "kubectl sts-inspect ${step.argv.join(' ')}" exited ${code}`, ExitCode.CHECK_FAILED);
     }
