@@ -67,25 +67,33 @@ const watches = (s: TestServer) => s.requests.filter((r) => r.query.get('watch')
 const lists = (s: TestServer) => s.requests.filter((r) => r.query.get('watch') !== '1');
 
 describe('list then watch', () => {
-  it('replays the recorded OnDelete stream: the listed pods as ADDED, then every event in order, with the state kept', async () => {
-    const recorded = lines('watch/ondelete-deletes.pods.jsonl').map((l) => JSON.parse(l) as { type: string; object: Obj });
-    const initial = recorded.slice(0, 3); // the three ADDED of a fresh watch are what a list returns
-    const rest = recorded.slice(3);
-    const { c, s } = await start([{ items: initial.map((e) => e.object), rv: '2072' }], (_, res) => {
+  // What a list returns is the state before the stream: the leading ADDED of a fresh watch (pods), or the
+  // object as of the first recorded change (the StatefulSet stream has only MODIFIED events).
+  it.each([
+    ['the OnDelete pod deletions', 'watch/ondelete-deletes.pods.jsonl', 3, 'demo/web-0', ['demo/web-0', 'demo/web-1', 'demo/web-2']],
+    ['the StatefulSet during rollout restart', 'watch/rollout-restart.statefulsets.jsonl', 1, 'demo/web', ['demo/web']],
+  ])('replays %s: the list as ADDED, then every recorded event in order, with the state kept', async (_, file, listed, probe, keys) => {
+    const recorded = lines(file).map((l) => JSON.parse(l) as { type: string; object: Obj });
+    const initial = recorded.slice(0, listed);
+    const rest = recorded.slice(listed);
+    const listRv = initial.at(-1)!.object.metadata.resourceVersion;
+    const lastRv = recorded.at(-1)!.object.metadata.resourceVersion;
+    const { c, s } = await start([{ items: initial.map((e) => e.object), rv: listRv }], (_, res) => {
       streaming(res);
       for (const e of rest) res.write(`${JSON.stringify(e)}\n`);
     });
-    const w = c.watch<Obj>(PODS, { labelSelector: 'app=web', timeoutSeconds: 60 }, 'watch pods of statefulset demo/web');
+    const w = c.watch<Obj>(PODS, { labelSelector: 'app=web', timeoutSeconds: 60 }, 'watch');
     const got = await take(w[Symbol.asyncIterator](), recorded.length);
-    expect(got.map(brief)).toEqual(recorded.map((e) => `${e.type} ${e.object.metadata.name}@${e.object.metadata.resourceVersion}`));
-    expect(w.resourceVersion).toBe('2162');
-    expect([...w.objects.keys()].sort()).toEqual(['demo/web-0', 'demo/web-1', 'demo/web-2']);
-    expect(w.objects.get('demo/web-0')?.metadata.resourceVersion).toBe('2162');
+    const expected = [...initial.map((e) => ({ ...e, type: 'ADDED' })), ...rest];
+    expect(got.map(brief)).toEqual(expected.map((e) => `${e.type} ${e.object.metadata.name}@${e.object.metadata.resourceVersion}`));
+    expect(w.resourceVersion).toBe(lastRv);
+    expect([...w.objects.keys()].sort()).toEqual(keys);
+    expect(w.objects.get(probe)?.metadata.resourceVersion).toBe(lastRv);
     const q = watches(s)[0]!.query;
     expect(Object.fromEntries(q)).toEqual({
       labelSelector: 'app=web',
       watch: '1',
-      resourceVersion: '2072',
+      resourceVersion: listRv,
       allowWatchBookmarks: 'true',
       timeoutSeconds: '60',
     });
