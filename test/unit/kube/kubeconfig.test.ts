@@ -102,6 +102,18 @@ describe('kubeconfig files, merged as kubectl merges them', () => {
       { context: 'ctx-a', server: 'https://a.example:6443', namespace: 'nsa', token: 'tokA' },
     ],
     [
+      '-s without a scheme and no TLS settings is http (client-go DefaultServerURL)',
+      '/k/a.yaml',
+      { server: '10.0.0.1:6443' },
+      { context: 'ctx-a', server: 'http://10.0.0.1:6443', namespace: 'nsa', token: 'tokA' },
+    ],
+    [
+      '-s without a scheme with --insecure-skip-tls-verify is https',
+      '/k/a.yaml',
+      { server: '10.0.0.1:6443', insecureSkipTlsVerify: true },
+      { context: 'ctx-a', server: 'https://10.0.0.1:6443', namespace: 'nsa', token: 'tokA' },
+    ],
+    [
       '-n beats the context namespace',
       '/k/a.yaml',
       { namespace: 'other' },
