@@ -102,16 +102,17 @@ describe('kubeconfig files, merged as kubectl merges them', () => {
       { context: 'ctx-a', server: 'https://a.example:6443', namespace: 'nsa', token: 'tokA' },
     ],
     [
-      '-s without a scheme and no TLS settings is http (client-go DefaultServerURL)',
+      '-s without a scheme and a CA in the kubeconfig is https (client-go DefaultServerURL)',
       '/k/a.yaml',
       { server: '10.0.0.1:6443' },
-      { context: 'ctx-a', server: 'http://10.0.0.1:6443', namespace: 'nsa', token: 'tokA' },
+      { context: 'ctx-a', server: 'https://10.0.0.1:6443', namespace: 'nsa', token: 'tokA' },
     ],
+    ['-s without a scheme and no TLS settings is http', '/k/missing.yaml', { server: '10.0.0.1:6443' }, { server: 'http://10.0.0.1:6443', namespace: 'default' }],
     [
       '-s without a scheme with --insecure-skip-tls-verify is https',
-      '/k/a.yaml',
+      '/k/missing.yaml',
       { server: '10.0.0.1:6443', insecureSkipTlsVerify: true },
-      { context: 'ctx-a', server: 'https://10.0.0.1:6443', namespace: 'nsa', token: 'tokA' },
+      { server: 'https://10.0.0.1:6443', namespace: 'default' },
     ],
     [
       '-n beats the context namespace',
