@@ -1,19 +1,25 @@
 #!/bin/sh
-# Installs kubectl sts-inspect as the single binary `kubectl-sts_inspect`, which kubectl finds on PATH and runs
-# as `kubectl sts-inspect`.
+# Installs kubectl sts-inspect into PREFIX/bin: the single binary `kubectl-sts_inspect`, which kubectl finds on
+# PATH and runs as `kubectl sts-inspect`, and `kubectl_complete-sts_inspect`, which kubectl >= 1.26 runs to
+# complete `kubectl sts-inspect <TAB>`.
 #
-#   ./install.sh                          from this clone: npm ci (when needed), build, package, install
-#   ./install.sh --from-release FILE      from a release archive kubectl-sts_inspect-<os>-<arch>.tar.gz; no Node
-#                                         needed. FILE.sha256 next to it, when present, is checked.
-#   ./install.sh --demo                   then run the plugin on the built-in sandbox cluster (scenario `lab`)
-#   ./install.sh --prefix DIR             install into DIR/bin. Default: /usr/local when run as root,
-#                                         else ~/.local (so DIR/bin is ~/.local/bin). $PREFIX works too.
+#   ./install.sh                      from this clone: npm ci (when needed), build, package, install
+#   ./install.sh --no-build           from this clone, the binary `npm run package` already built in dist/
+#   ./install.sh --from-release FILE  from a release archive kubectl-sts_inspect-<os>-<arch>.tar.gz; no Node
+#                                     needed. FILE.sha256 next to it, when present, is checked.
+#   ./install.sh --uninstall          remove both executables from PREFIX/bin
+#   ./install.sh --demo               then run the plugin on the built-in sandbox cluster (scenario `lab`)
+#   ./install.sh --prefix DIR         install into DIR/bin. Default: /usr/local when run as root, else ~/.local
+#                                     (so DIR/bin is ~/.local/bin). $PREFIX works too; $NPM names the npm to use.
 #
-# Running it again replaces the installed binary (atomically) and skips `npm ci` when node_modules is current.
+# Running it again is safe: each file is replaced atomically (copy, then rename), and `npm ci` is skipped while
+# node_modules is current. Every failure is one line on stderr and a non-zero exit code.
 set -eu
 
 NAME='kubectl-sts_inspect'
+COMPLETION='kubectl_complete-sts_inspect'
 ROOT=$(cd "$(dirname "$0")" && pwd)
+NPM=${NPM:-npm}
 
 die() {
   printf 'install.sh: error: %s\n' "$*" >&2
@@ -23,7 +29,7 @@ say() {
   printf '%s\n' "$*"
 }
 usage() {
-  sed -n '2,13s/^# \{0,1\}//p' "$0"
+  sed -n '2,16s/^# \{0,1\}//p' "$0"
 }
 
 if [ "$(id -u)" = 0 ]; then
@@ -33,21 +39,37 @@ else
 fi
 release=
 demo=false
+build=true
+uninstall=false
 while [ $# -gt 0 ]; do
   case $1 in
     --prefix) [ $# -ge 2 ] || die "--prefix needs a directory"; prefix=$2; shift 2 ;;
     --prefix=*) prefix=${1#--prefix=}; shift ;;
     --from-release) [ $# -ge 2 ] || die "--from-release needs a .tar.gz file"; release=$2; shift 2 ;;
     --from-release=*) release=${1#--from-release=}; shift ;;
+    --no-build) build=false; shift ;;
+    --uninstall) uninstall=true; shift ;;
     --demo) demo=true; shift ;;
     -h | --help) usage; exit 0 ;;
     *) die "unknown option '$1' (see ./install.sh --help)" ;;
   esac
 done
+[ -n "$prefix" ] || die "--prefix is empty"
 bindir=$prefix/bin
-target=$bindir/$NAME
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/sts-inspect-install.XXXXXX")
+# --- Uninstall ----------------------------------------------------------------------------------------------
+if [ "$uninstall" = true ]; then
+  removed=
+  for f in "$NAME" "$COMPLETION"; do
+    [ -e "$bindir/$f" ] || [ -L "$bindir/$f" ] || continue
+    rm -f "$bindir/$f" 2>/dev/null && [ ! -e "$bindir/$f" ] || die "cannot remove $bindir/$f"
+    removed="$removed $f"
+  done
+  if [ -n "$removed" ]; then say "removed$removed from $bindir"; else say "nothing to remove: neither $NAME nor $COMPLETION is in $bindir"; fi
+  exit 0
+fi
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/sts-inspect-install.XXXXXX") || die "cannot create a temporary directory"
 sandbox_pid=
 cleanup() {
   if [ -n "$sandbox_pid" ]; then
@@ -70,7 +92,17 @@ sha256_of() {
   fi
 }
 
-# --- Get a binary -------------------------------------------------------------------------------------------
+# A step whose output is only shown when it fails: then its last line is the error, and the whole log is kept.
+quietly() {
+  what=$1
+  shift
+  if ! "$@" >"$work/step.log" 2>&1; then
+    log=$(mktemp "${TMPDIR:-/tmp}/sts-inspect-install-log.XXXXXX") && cp "$work/step.log" "$log"
+    die "$what failed: $(grep -v '^[[:space:]]*$' "$work/step.log" | tail -n 1) (full log: $log)"
+  fi
+}
+
+# --- Get the binary and the completion executable -----------------------------------------------------------
 if [ -n "$release" ]; then
   [ -f "$release" ] || die "release archive '$release' not found"
   if [ -f "$release.sha256" ]; then
@@ -79,52 +111,62 @@ if [ -n "$release" ]; then
     [ "$want" = "$got" ] || die "$release: sha256 is $got, but $release.sha256 says $want"
     say "checked sha256 of $(basename "$release")"
   fi
-  tar -xzf "$release" -C "$work" || die "cannot unpack $release"
+  tar -xzf "$release" -C "$work" 2>/dev/null || die "cannot unpack $release (not a .tar.gz release archive)"
   [ -f "$work/$NAME" ] || die "$release holds no $NAME (a Windows archive? it holds $NAME.exe)"
+  [ -f "$work/$COMPLETION" ] || die "$release holds no $COMPLETION (an archive older than 0.1.0?)"
   built=$work/$NAME
+  completion=$work/$COMPLETION
   if [ "$(uname -s)" = Darwin ] && ! codesign --verify "$built" 2>/dev/null; then
     # Injecting the app into Node's binary voids Apple's signature; an ad-hoc one lets macOS run it.
     command -v codesign >/dev/null 2>&1 || die "$NAME is unsigned and codesign is missing (install the Xcode command line tools)"
-    codesign --sign - --force "$built" || die "codesign failed on $built"
+    codesign --sign - --force "$built" 2>/dev/null || die "codesign failed on $built"
     say "signed $NAME ad hoc (codesign --sign -)"
   fi
 else
   if [ ! -f "$ROOT/package.json" ] || [ ! -f "$ROOT/scripts/package.mjs" ]; then
     die "no clone of kubectl-sts-inspect around $0; use --from-release FILE.tar.gz to install a release archive"
   fi
-  command -v npm >/dev/null 2>&1 || die "npm not found: install Node.js (>= 22.19) and npm, or use --from-release FILE.tar.gz"
   cd "$ROOT"
-  if [ -f node_modules/.package-lock.json ] && [ -n "$(find node_modules/.package-lock.json -newer package-lock.json)" ]; then
-    say "dependencies are current (node_modules newer than package-lock.json); skipping npm ci"
-  else
-    say "installing dependencies: npm ci"
-    npm ci --no-audit --no-fund || die "npm ci failed"
+  if [ "$build" = true ]; then
+    command -v "$NPM" >/dev/null 2>&1 || die "npm not found: install Node.js (>= 22.19) and npm, or use --from-release FILE.tar.gz"
+    if [ -f node_modules/.package-lock.json ] && [ -n "$(find node_modules/.package-lock.json -newer package-lock.json)" ]; then
+      say "dependencies are current (node_modules newer than package-lock.json); skipping npm ci"
+    else
+      say "installing dependencies: npm ci"
+      quietly "npm ci" "$NPM" ci --no-audit --no-fund
+    fi
+    say "building: npm run build && npm run package"
+    quietly "npm run build" "$NPM" run --silent build
+    quietly "npm run package" "$NPM" run --silent package -- --no-archive
   fi
-  say "building: npm run build && npm run package"
-  npm run --silent build || die "npm run build failed"
-  npm run --silent package -- --no-archive || die "npm run package failed"
   built=$ROOT/dist/$NAME
-  [ -x "$built" ] || die "npm run package did not produce $built"
+  completion=$ROOT/$COMPLETION
+  [ -x "$built" ] || die "$built is missing: run 'npm run package' (or ./install.sh without --no-build)"
 fi
 
 version=$("$built" --version 2>"$work/version.err") ||
   die "the built binary does not run here ($(head -n 1 "$work/version.err")); is it for another platform?"
 
 # --- Install ------------------------------------------------------------------------------------------------
-mkdir -p "$bindir" || die "cannot create $bindir (try --prefix DIR)"
+mkdir -p "$bindir" 2>/dev/null || die "cannot create $bindir (try --prefix DIR)"
 [ -w "$bindir" ] || die "$bindir is not writable (run as root, or --prefix DIR)"
 # Copy then rename: atomic, and safe while an older copy is running.
-if ! { cp "$built" "$bindir/.$NAME.$$" && chmod 0755 "$bindir/.$NAME.$$" && mv -f "$bindir/.$NAME.$$" "$target"; }; then
-  rm -f "$bindir/.$NAME.$$"
-  die "cannot write $target"
-fi
-say "installed $NAME $version as $target"
+put() {
+  tmp="$bindir/.$2.$$"
+  if ! { cp "$1" "$tmp" && chmod 0755 "$tmp" && mv -f "$tmp" "$bindir/$2"; } 2>/dev/null; then
+    rm -f "$tmp"
+    die "cannot write $bindir/$2"
+  fi
+}
+put "$built" "$NAME"
+put "$completion" "$COMPLETION"
+say "installed $NAME $version as $bindir/$NAME, with $COMPLETION (shell completion, kubectl >= 1.26)"
 
 case ":$PATH:" in
   *":$bindir:"*)
     found=$(command -v "$NAME" || true)
-    if [ "$found" != "$target" ]; then
-      say "warning: $found comes first on PATH and shadows $target"
+    if [ "$found" != "$bindir/$NAME" ]; then
+      say "warning: $found comes first on PATH and shadows $bindir/$NAME"
     else
       say "$bindir is on PATH: run it as 'kubectl sts-inspect' (or '$NAME')"
     fi
@@ -135,8 +177,10 @@ case ":$PATH:" in
     ;;
 esac
 
-# --- Demo ---------------------------------------------------------------------------------------------------
-if [ "$demo" = true ]; then
+# --- Demo: the one place install.sh runs it -----------------------------------------------------------------
+# A `demo` command of the plugin may take this over; until then: the sandbox, a few visits, then the plugin.
+run_demo() {
+  target=$bindir/$NAME
   kubeconfig=$work/kubeconfig
   say ""
   say "demo: starting the built-in sandbox cluster with the 'lab' scenario"
@@ -145,11 +189,10 @@ if [ "$demo" = true ]; then
   waited=0
   until grep -qx ready "$work/sandbox.out" 2>/dev/null; do
     if ! kill -0 "$sandbox_pid" 2>/dev/null; then
-      cat "$work/sandbox.err" >&2
       sandbox_pid=
-      die "the sandbox stopped before it was ready"
+      die "the sandbox stopped before it was ready: $(tail -n 1 "$work/sandbox.err")"
     fi
-    [ "$waited" -lt 900 ] || die "the sandbox was not ready after 90 s (its log: $work/sandbox.err)"
+    [ "$waited" -lt 900 ] || die "the sandbox was not ready after 90 s: $(tail -n 1 "$work/sandbox.err")"
     sleep 0.1
     waited=$((waited + 1))
   done
@@ -188,4 +231,8 @@ if [ "$demo" = true ]; then
   sandbox_pid=
   say ""
   say "demo: sandbox stopped"
+}
+
+if [ "$demo" = true ]; then
+  run_demo
 fi
