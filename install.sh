@@ -62,7 +62,7 @@ if [ "$uninstall" = true ]; then
   removed=
   for f in "$NAME" "$COMPLETION"; do
     [ -e "$bindir/$f" ] || [ -L "$bindir/$f" ] || continue
-    rm -f "$bindir/$f" 2>/dev/null && [ ! -e "$bindir/$f" ] || die "cannot remove $bindir/$f"
+    if ! rm -f "$bindir/$f" 2>/dev/null || [ -e "$bindir/$f" ]; then die "cannot remove $bindir/$f"; fi
     removed="$removed $f"
   done
   if [ -n "$removed" ]; then say "removed$removed from $bindir"; else say "nothing to remove: neither $NAME nor $COMPLETION is in $bindir"; fi
