@@ -6,7 +6,7 @@ export declare function runWith(
   args: string[],
   opts?: { env?: Record<string, string>; timeout?: number },
 ): { code: number | null; stdout: string; stderr: string; ms: number; error?: Error };
-export declare function startSandbox(hostCommand: string | string[]): Promise<{ kubeconfig: string; stop(): void }>;
+export declare function startSandbox(hostCommand: string | string[], readyTimeoutMs?: number): Promise<{ kubeconfig: string; stop(): void }>;
 export declare function smoke(opts: {
   binary: string;
   runner: { prefix: string[]; env: Record<string, string> };

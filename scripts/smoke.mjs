@@ -46,10 +46,11 @@ export function runWith(runner, binary, args, { env = {}, timeout = 120_000 } = 
 }
 
 /**
- * The sandbox cluster with the `lab` scenario, run by `hostBinary` (a binary or [node, bundle]); resolves once it
- * printed `ready` (it does after writing the kubeconfig), rejects if it exits first. stop() ends it.
+ * The sandbox cluster with the `lab` scenario, run by `hostCommand` (a binary, or [node, bundle]); resolves once it
+ * printed `ready` (it does after writing the kubeconfig), rejects if it exits first or is not ready in time.
+ * stop() ends it.
  */
-export function startSandbox(hostCommand) {
+export function startSandbox(hostCommand, readyTimeoutMs = 120_000) {
   const dir = mkdtempSync(join(tmpdir(), 'sts-inspect-smoke-'));
   const kubeconfig = join(dir, 'kubeconfig');
   const [cmd, ...pre] = [].concat(hostCommand);
@@ -61,12 +62,21 @@ export function startSandbox(hostCommand) {
     rmSync(dir, { recursive: true, force: true });
   };
   return new Promise((ok, fail) => {
+    // A bound, not a wait: `ready` normally comes within seconds.
+    const timer = setTimeout(() => {
+      stop();
+      fail(new Error(`the sandbox was not ready after ${readyTimeoutMs / 1000} s: ${stderr.trim().split('\n').pop()}`));
+    }, readyTimeoutMs);
     let out = '';
     child.stdout.setEncoding('utf8').on('data', (d) => {
       out += d;
-      if (/^ready$/m.test(out)) ok({ kubeconfig, stop });
+      if (/^ready$/m.test(out)) {
+        clearTimeout(timer);
+        ok({ kubeconfig, stop });
+      }
     });
     child.on('exit', (code) => {
+      clearTimeout(timer);
       stop();
       fail(new Error(`the sandbox exited (${code}) before it was ready: ${stderr.trim().split('\n').pop()}`));
     });
