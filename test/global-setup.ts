@@ -14,7 +14,15 @@ export default async function setup(): Promise<void> {
   const bundle = join(root, 'dist', 'kubectl-sts_inspect.cjs');
   const archive = join(root, 'dist', 'kubectl-sts_inspect-linux-x64.tar.gz');
   const manifest = join(root, 'dist', 'plugins', 'sts-inspect.yaml');
-  if (process.platform === 'linux' && process.arch === 'x64' && existsSync(bundle) && (mtime(archive) < mtime(bundle) || mtime(manifest) < mtime(archive))) {
-    execFileSync(join(root, 'node_modules', 'node', 'bin', 'node'), [join(root, 'scripts', 'package.mjs'), '--no-build'], { cwd: root, stdio: 'ignore' });
+  if (
+    process.platform === 'linux' &&
+    process.arch === 'x64' &&
+    existsSync(bundle) &&
+    (mtime(archive) < mtime(bundle) || mtime(manifest) < mtime(archive))
+  ) {
+    execFileSync(join(root, 'node_modules', 'node', 'bin', 'node'), [join(root, 'scripts', 'package.mjs'), '--no-build'], {
+      cwd: root,
+      stdio: 'ignore',
+    });
   }
 }

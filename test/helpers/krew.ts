@@ -28,12 +28,29 @@ export interface KrewPlugin {
 
 /** validate-krew-manifest's allPlatforms(). */
 export const KREW_PLATFORMS = [
-  ['windows', '386'], ['windows', 'amd64'], ['windows', 'arm64'],
-  ['linux', '386'], ['linux', 'amd64'], ['linux', 'arm'], ['linux', 'arm64'], ['linux', 'ppc64le'],
-  ['darwin', '386'], ['darwin', 'amd64'], ['darwin', 'arm64'],
+  ['windows', '386'],
+  ['windows', 'amd64'],
+  ['windows', 'arm64'],
+  ['linux', '386'],
+  ['linux', 'amd64'],
+  ['linux', 'arm'],
+  ['linux', 'arm64'],
+  ['linux', 'ppc64le'],
+  ['darwin', '386'],
+  ['darwin', 'amd64'],
+  ['darwin', 'arm64'],
 ] as const;
 
-const LICENSE_FILES = new Set(['license', 'license.txt', 'license.md', 'licenses', 'licenses.txt', 'licenses.md', 'copying', 'copying.txt']);
+const LICENSE_FILES = new Set([
+  'license',
+  'license.txt',
+  'license.md',
+  'licenses',
+  'licenses.txt',
+  'licenses.md',
+  'copying',
+  'copying.txt',
+]);
 const WINDOWS_FORBIDDEN = ['CON', 'PRN', 'AUX', 'NUL', ...[1, 2, 3, 4, 5, 6, 7, 8, 9].flatMap((n) => [`COM${n}`, `LPT${n}`])];
 // krew's internal/installation/semver: a "v", then semantic versioning 2.0.0.
 const SEMVER = /^v(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?(\+[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?$/;
@@ -45,11 +62,15 @@ export function selectorMatches(sel: Selector | undefined, labels: Record<string
   for (const e of sel.matchExpressions ?? []) {
     const has = e.key in labels;
     const ok =
-      e.operator === 'In' ? has && (e.values ?? []).includes(labels[e.key]!) :
-      e.operator === 'NotIn' ? !has || !(e.values ?? []).includes(labels[e.key]!) :
-      e.operator === 'Exists' ? has :
-      e.operator === 'DoesNotExist' ? !has :
-      false;
+      e.operator === 'In'
+        ? has && (e.values ?? []).includes(labels[e.key]!)
+        : e.operator === 'NotIn'
+          ? !has || !(e.values ?? []).includes(labels[e.key]!)
+          : e.operator === 'Exists'
+            ? has
+            : e.operator === 'DoesNotExist'
+              ? !has
+              : false;
     if (!ok) return false;
   }
   return true;
@@ -82,7 +103,8 @@ export function validateKrewManifest(file: string, m: KrewPlugin, installedFiles
   const name = basename(file, extname(file));
   if (m.apiVersion !== 'krew.googlecontainertools.github.com/v1alpha2') errors.push(`apiVersion=${m.apiVersion} not supported`);
   if (m.kind !== 'Plugin') errors.push(`kind=${m.kind}, only Plugin is supported`);
-  if (!/^[\w-]+$/.test(name) || WINDOWS_FORBIDDEN.some((f) => f.toLowerCase() === name.toLowerCase())) errors.push(`the plugin name "${name}" is not allowed`);
+  if (!/^[\w-]+$/.test(name) || WINDOWS_FORBIDDEN.some((f) => f.toLowerCase() === name.toLowerCase()))
+    errors.push(`the plugin name "${name}" is not allowed`);
   if (m.metadata?.name !== name) errors.push(`plugin should be named "${name}", not "${m.metadata?.name}"`);
   const spec = m.spec ?? {};
   if (!spec.shortDescription) errors.push('should have a short description');
@@ -105,21 +127,31 @@ export function validateKrewManifest(file: string, m: KrewPlugin, installedFiles
     if (selErr) errors.push(`${at}: invalid platform selector: ${selErr}`);
     const pairs = selectedPairs(p);
     if (pairs.length === 0) errors.push(`${at}: selector doesn't match any supported platforms`);
-    if (pairs.some((pair) => pair.startsWith('windows/')) && !p.bin?.endsWith('.exe')) errors.push(`${at}: bin ${p.bin} on windows must end in .exe`);
+    if (pairs.some((pair) => pair.startsWith('windows/')) && !p.bin?.endsWith('.exe'))
+      errors.push(`${at}: bin ${p.bin} on windows must end in .exe`);
     if (installedFiles) {
       const installed = filesInstalled(installedFiles(p), p);
-      if (!installed.some((f) => LICENSE_FILES.has(basename(f).toLowerCase()))) errors.push(`${at}: LICENSE (or alike) file is not installed (installed: ${installed.join(', ')})`);
+      if (!installed.some((f) => LICENSE_FILES.has(basename(f).toLowerCase())))
+        errors.push(`${at}: LICENSE (or alike) file is not installed (installed: ${installed.join(', ')})`);
       if (p.bin && !installed.includes(p.bin)) errors.push(`${at}: bin ${p.bin} is not among the installed files`);
       // krew's installer fails when a `from` pattern matches nothing in the archive.
-      for (const f of p.files ?? []) if (f.from && filesInstalled(installed, { files: [f] }).length === 0) errors.push(`${at}: no file in the archive matches ${f.from}`);
+      for (const f of p.files ?? [])
+        if (f.from && filesInstalled(installed, { files: [f] }).length === 0)
+          errors.push(`${at}: no file in the archive matches ${f.from}`);
     }
   });
   for (const [os, arch] of KREW_PLATFORMS) {
     const idx = platforms.flatMap((p, i) => (selectorMatches(p.selector, { os, arch }) ? [i] : []));
-    if (idx.length > 1) errors.push(`multiple spec.platforms (at indexes ${idx.join(',')}) have overlapping selectors that select os=${os}/arch=${arch}`);
+    if (idx.length > 1)
+      errors.push(`multiple spec.platforms (at indexes ${idx.join(',')}) have overlapping selectors that select os=${os}/arch=${arch}`);
   }
-  for (const [field, max] of [['description', 80], ['shortDescription', 70], ['caveats', 80]] as const) {
-    for (const line of (spec[field] ?? '').split('\n')) if (line.length > max && line.trim().includes(' ')) errors.push(`line length in \`${field}\` exceeds ${max} characters: ${line}`);
+  for (const [field, max] of [
+    ['description', 80],
+    ['shortDescription', 70],
+    ['caveats', 80],
+  ] as const) {
+    for (const line of (spec[field] ?? '').split('\n'))
+      if (line.length > max && line.trim().includes(' ')) errors.push(`line length in \`${field}\` exceeds ${max} characters: ${line}`);
   }
   return errors;
 }
@@ -130,6 +162,12 @@ export function validateKrewManifest(file: string, m: KrewPlugin, installedFiles
  */
 export function filesInstalled(entries: string[], p: Platform): string[] {
   if (!p.files) return entries;
-  const glob = (pattern: string) => new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]')}$`);
+  const glob = (pattern: string) =>
+    new RegExp(
+      `^${pattern
+        .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+        .replace(/\*/g, '[^/]*')
+        .replace(/\?/g, '[^/]')}$`,
+    );
   return entries.filter((e) => p.files!.some((f) => f.from && glob(f.from).test(e)));
 }

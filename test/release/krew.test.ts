@@ -33,7 +33,8 @@ beforeAll(() => {
   manifest = parse(text) as KrewPlugin;
   for (const p of manifest.spec?.platforms ?? []) {
     const archive = join(dist, basename(p.uri ?? ''));
-    if (existsSync(archive)) entries[basename(archive)] = execFileSync('tar', ['-tzf', archive], { encoding: 'utf8' }).split('\n').filter(Boolean).sort();
+    if (existsSync(archive))
+      entries[basename(archive)] = execFileSync('tar', ['-tzf', archive], { encoding: 'utf8' }).split('\n').filter(Boolean).sort();
   }
   unpacked = mkdtempSync(join(tmpdir(), 'sts-inspect-release-'));
   execFileSync('tar', ['-xzf', hostArchive, '-C', unpacked]);
@@ -82,9 +83,12 @@ describe('the linux-x64 archive', () => {
   });
 
   it('holds executables and the repository’s LICENSE', () => {
-    for (const exe of ['kubectl-sts_inspect', 'kubectl_complete-sts_inspect']) expect(statSync(join(unpacked, exe)).mode & 0o111, exe).toBe(0o111);
+    for (const exe of ['kubectl-sts_inspect', 'kubectl_complete-sts_inspect'])
+      expect(statSync(join(unpacked, exe)).mode & 0o111, exe).toBe(0o111);
     expect(readFileSync(join(unpacked, 'LICENSE'), 'utf8')).toBe(readFileSync(join(root, 'LICENSE'), 'utf8'));
-    expect(readFileSync(join(unpacked, 'kubectl_complete-sts_inspect'), 'utf8')).toBe(readFileSync(join(root, 'kubectl_complete-sts_inspect'), 'utf8'));
+    expect(readFileSync(join(unpacked, 'kubectl_complete-sts_inspect'), 'utf8')).toBe(
+      readFileSync(join(root, 'kubectl_complete-sts_inspect'), 'utf8'),
+    );
   });
 
   it('holds the binary just built, which runs', () => {

@@ -27,7 +27,11 @@ beforeAll(async () => {
   runner = r;
   dir = mkdtempSync(join(tmpdir(), 'sts-inspect-arm64-'));
   binary = join(dir, 'kubectl-sts_inspect');
-  execFileSync(node24, [join(root, 'scripts', 'package.mjs'), '--no-build', '--no-archive', '--no-verify', '--target', 'linux-arm64', '--output', binary], { cwd: root, stdio: 'ignore' });
+  execFileSync(
+    node24,
+    [join(root, 'scripts', 'package.mjs'), '--no-build', '--no-archive', '--no-verify', '--target', 'linux-arm64', '--output', binary],
+    { cwd: root, stdio: 'ignore' },
+  );
   sandbox = await startSandbox([node24, bundle]);
 }, 300_000);
 
@@ -50,7 +54,11 @@ describe('the linux-arm64 binary', () => {
     const r = runWith(runner, binary, ['--version']);
     console.log(`linux-arm64 --version${runner.qemu ? ' under qemu' : ''}: ${r.ms} ms`);
     expect(r).toMatchObject({ code: 0, stdout: `${VERSION}\n`, stderr: '' });
-    expect(runWith(runner, binary, ['--version'], { env: { NODE_OPTIONS: '--require=/nonexistent' } })).toMatchObject({ code: 0, stdout: `${VERSION}\n`, stderr: '' });
+    expect(runWith(runner, binary, ['--version'], { env: { NODE_OPTIONS: '--require=/nonexistent' } })).toMatchObject({
+      code: 0,
+      stdout: `${VERSION}\n`,
+      stderr: '',
+    });
   }, 120_000);
 
   it('inspects the lab scenario’s StatefulSet on the sandbox', async () => {

@@ -69,9 +69,19 @@ describe('validateKrewManifest rejects what krew rejects', () => {
     ['no bin', 'sts-inspect.yaml', plugin([platform('linux', 'amd64', { bin: '' })]), /bin/],
     ['windows bin without .exe', 'sts-inspect.yaml', plugin([platform('windows', 'amd64', { bin: 'x' })]), /\.exe/],
     ['a file without to', 'sts-inspect.yaml', plugin([platform('linux', 'amd64', { files: [{ from: 'x' }] })]), /`to`/],
-    ['a selector key other than os/arch', 'sts-inspect.yaml', plugin([platform('linux', 'amd64', { selector: { matchLabels: { os: 'linux', cpu: 'x' } } })]), /key "cpu"/],
+    [
+      'a selector key other than os/arch',
+      'sts-inspect.yaml',
+      plugin([platform('linux', 'amd64', { selector: { matchLabels: { os: 'linux', cpu: 'x' } } })]),
+      /key "cpu"/,
+    ],
     ['a selector no krew platform has', 'sts-inspect.yaml', plugin([platform('linux', 's390x')]), /doesn't match any supported/],
-    ['overlapping selectors', 'sts-inspect.yaml', plugin([platform('darwin', 'amd64'), platform('darwin', 'arm64', { selector: { matchLabels: { os: 'darwin' } } })]), /overlapping selectors that select os=darwin\/arch=amd64/],
+    [
+      'overlapping selectors',
+      'sts-inspect.yaml',
+      plugin([platform('darwin', 'amd64'), platform('darwin', 'arm64', { selector: { matchLabels: { os: 'darwin' } } })]),
+      /overlapping selectors that select os=darwin\/arch=amd64/,
+    ],
     ['a two-line shortDescription', 'sts-inspect.yaml', plugin([platform('linux', 'amd64')], { shortDescription: 'a\nb' }), /line breaks/],
     ['a long caveats line', 'sts-inspect.yaml', plugin([platform('linux', 'amd64')], { caveats: `${'word '.repeat(20)}\n` }), /caveats/],
     ['no platform', 'sts-inspect.yaml', plugin([]), /platform/],
@@ -88,8 +98,16 @@ describe('validateKrewManifest rejects what krew rejects', () => {
   });
 
   it('wants every `files` pattern to match a file of the archive', () => {
-    const p = platform('linux', 'amd64', { files: [{ from: 'x', to: '.' }, { from: 'LICENSE', to: '.' }, { from: 'kubectl_complete-*', to: '.' }] });
-    expect(validateKrewManifest('sts-inspect.yaml', plugin([p]), () => ['x', 'LICENSE'])).toEqual([expect.stringMatching(/no file in the archive matches kubectl_complete-\*/)]);
+    const p = platform('linux', 'amd64', {
+      files: [
+        { from: 'x', to: '.' },
+        { from: 'LICENSE', to: '.' },
+        { from: 'kubectl_complete-*', to: '.' },
+      ],
+    });
+    expect(validateKrewManifest('sts-inspect.yaml', plugin([p]), () => ['x', 'LICENSE'])).toEqual([
+      expect.stringMatching(/no file in the archive matches kubectl_complete-\*/),
+    ]);
     expect(validateKrewManifest('sts-inspect.yaml', plugin([p]), () => ['x', 'LICENSE', 'kubectl_complete-x', 'README'])).toEqual([]);
   });
 });
@@ -106,7 +124,9 @@ describe('fillKrewManifest', () => {
     expect(byPair['windows/amd64']).toMatchObject({ sha256: sha('5'), bin: 'kubectl-sts_inspect.exe' });
     expect(manifest.spec.caveats).toMatch(/Rosetta 2/);
     expect(manifest.spec.version).toBe('v1.2.3');
-    expect(byPair['linux/arm64']!.uri).toBe('https://github.com/kubectl-sts-inspect/kubectl-sts-inspect/releases/download/v1.2.3/kubectl-sts_inspect-linux-arm64.tar.gz');
+    expect(byPair['linux/arm64']!.uri).toBe(
+      'https://github.com/kubectl-sts-inspect/kubectl-sts-inspect/releases/download/v1.2.3/kubectl-sts_inspect-linux-arm64.tar.gz',
+    );
     expect(JSON.stringify(manifest)).not.toContain('{{');
   });
 
@@ -120,7 +140,10 @@ describe('fillKrewManifest', () => {
   });
 
   it('leaves out and names the platforms without an archive', () => {
-    const { manifest, missing } = fillKrewManifest(template, { version: '1.2.3', archives: { 'kubectl-sts_inspect-linux-x64.tar.gz': sha('1') } });
+    const { manifest, missing } = fillKrewManifest(template, {
+      version: '1.2.3',
+      archives: { 'kubectl-sts_inspect-linux-x64.tar.gz': sha('1') },
+    });
     expect(manifest.spec.platforms).toHaveLength(1);
     expect(missing).toEqual(['linux/arm64', 'darwin/amd64', 'darwin/arm64', 'windows/amd64']);
     expect(validateKrewManifest('sts-inspect.yaml', manifest)).toEqual([]);
