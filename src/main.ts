@@ -65,7 +65,7 @@ function reportOutputFailure(error: NodeJS.ErrnoException, io: IO): number {
  * are escaped, so every error stays one line and cannot drive the terminal.
  */
 export function oneLine(message: string): string {
-  // eslint-disable-next-line no-control-regex
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what this escapes
   return message.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (c) => {
     const named: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
     return named[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;

@@ -300,13 +300,14 @@ describe('adding a command: one flags declaration and one registry entry', () =>
       kubeFlags: true,
       load: async () => {
         loaded++;
-        return async (args) => {
+        await Promise.resolve(); // as a real import() would, resolve later
+        return (args) => {
           // Typed from the declarations: these lines do not compile if a flag is renamed or removed.
           const plan: { dryRun?: boolean; timeout?: number; namespace?: string; name?: string } = args;
           // @ts-expect-error -- a flag that roll does not declare
           void args.maxBytes;
           received = plan;
-          return 0;
+          return Promise.resolve(0);
         };
       },
     });
