@@ -255,6 +255,7 @@ describe('the registry as data (for completion)', () => {
     expect(inspect.flags.map((f) => f.name)).toContain('version');
     const sandbox = info[1]!;
     expect(sandbox.flags.map((f) => f.name).sort()).toEqual([
+      'fault',
       'help',
       'kubeconfig-out',
       'list-scenarios',
