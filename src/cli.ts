@@ -2,6 +2,7 @@
 // `--help` and `--version` load nothing heavy (no client-node, no sandbox).
 
 import yargs, { type Argv } from 'yargs';
+import { withRollFlags } from './commands/roll/flags.ts';
 import { withKubeFlags } from './kube/flags.ts';
 import type { IO } from './ui/io.ts';
 import { VERSION } from './version.ts';
@@ -38,6 +39,15 @@ export function buildCli(io: IO): { parseAsync(argv: string[]): Promise<CommandR
       async (argv) => {
         const { inspectCommand } = await import('./commands/inspect/command.ts');
         set(await inspectCommand(argv as never, io));
+      },
+    )
+    .command(
+      'roll <name>',
+      'Restart a StatefulSet (or follow an update under way) until every ordinal runs the update revision and is Ready',
+      (y) => withRollFlags(withKubeFlags(y)),
+      async (argv) => {
+        const { rollCommand } = await import('./commands/roll/command.ts');
+        set(await rollCommand(argv as never, io));
       },
     )
     .command(

@@ -110,3 +110,14 @@ export async function podEvents(client: KubeClient, pod: Pod, signal?: AbortSign
     throw err;
   }
 }
+
+/** The namespace's probe-failure events (Warning Unhealthy) in one call; a 403 is `readable: false`. */
+export async function unhealthyPodEvents(client: KubeClient, namespace: string, signal?: AbortSignal): Promise<{ events: KubeEvent[]; readable: boolean }> {
+  try {
+    const list = await client.list<KubeEvent>(apiPath.events(namespace), { fieldSelector: 'involvedObject.kind=Pod,reason=Unhealthy' }, `list events in ${namespace}`, signal);
+    return { events: list.items, readable: true };
+  } catch (err) {
+    if (err instanceof ForbiddenError) return { events: [], readable: false };
+    throw err;
+  }
+}
