@@ -226,8 +226,12 @@ export async function runRoll(r: RollRun, deps: RollDeps): Promise<RolloutReport
           deps.onEvent({ type: 'waiting', at: now(), message: view.message, ordinal: view.waitingFor?.ordinal ?? null, pod: view.waitingFor?.pod ?? null });
         }
 
-        // Stuck: a pod on the update revision that cannot become Ready.
-        const candidates = view.ordinals.filter((o) => o.inScope && o.present && !o.terminating && o.onUpdateRevision && !o.ready).sort((a, b) => b.ordinal - a.ordinal);
+        // Stuck: a pod that cannot become Ready — on the update revision, or (RollingUpdate) on any revision,
+        // since the controller replaces nothing while a pod is unhealthy. Under OnDelete an old pod that is
+        // not Ready is simply the next one to delete.
+        const candidates = view.ordinals
+          .filter((o) => o.inScope && o.present && !o.terminating && !o.ready && (o.onUpdateRevision || view.strategy === 'RollingUpdate'))
+          .sort((a, b) => b.ordinal - a.ordinal);
         for (const c of [...unreadySince.keys()]) if (!candidates.some((o) => o.uid === c)) unreadySince.delete(c);
         if (candidates.length) {
           if (now() - eventsAt >= 2000) {
@@ -240,7 +244,10 @@ export async function runRoll(r: RollRun, deps: RollDeps): Promise<RolloutReport
             if (!unreadySince.has(c.uid!)) unreadySince.set(c.uid!, now());
             const d = diagnoseStuck({ pod, events, waitedMs: now() - unreadySince.get(c.uid!)!, eventsReadable });
             if (d) {
-              stuck = { ordinal: c.ordinal, pod: c.pod, revision: c.revision, reason: d.reason, message: d.message, events: d.events, lastTermination: d.lastTermination, remedy: stuckRemedy(ns, name, c.pod) };
+              const remedy = c.onUpdateRevision
+                ? stuckRemedy(ns, name, c.pod)
+                : `${c.pod} runs revision ${c.revision ?? '<none>'}, not the update revision ${view.updateRevision ?? ''}, and the controller will not replace it while it is not Ready: if the update revision is good, delete it (kubectl delete pod ${c.pod} -n ${ns}); if not, ${stuckRemedy(ns, name, c.pod)}`;
+              stuck = { ordinal: c.ordinal, pod: c.pod, revision: c.revision, reason: d.reason, message: d.message, events: d.events, lastTermination: d.lastTermination, remedy };
               return report('stuck', d.message);
             }
           }
@@ -248,7 +255,7 @@ export async function runRoll(r: RollRun, deps: RollDeps): Promise<RolloutReport
 
         // OnDelete: report who waits for a delete; when acting, delete the next one.
         if (onDelete) {
-          const needs = view.needsDelete.map((n) => `${name}-${n}`).join(', ');
+          const needs = [...view.needsDelete].sort((a, b) => b - a).map((n) => `${name}-${n}`).join(', ');
           if (!acting && needs !== lastNeedsDelete) {
             lastNeedsDelete = needs;
             if (needs) deps.onEvent({ type: 'note', at: now(), message: `OnDelete: ${needs} wait${view.needsDelete.length === 1 ? 's' : ''} for a delete (kubectl delete pod ${name}-${Math.max(...view.needsDelete)} -n ${ns}); watching until --timeout` });
