@@ -33,6 +33,8 @@ export interface ConsentOptions {
   /** What is refused, for the error: `restart statefulset demo/web`. */
   action: string;
   signal?: AbortSignal;
+  /** False once the command already changed something (a later prompt): the refusal then does not claim otherwise. */
+  nothingChangedYet?: boolean;
 }
 
 /**
@@ -41,6 +43,10 @@ export interface ConsentOptions {
  */
 export async function requireConsent(io: IO, o: ConsentOptions): Promise<void> {
   if (o.yes) return;
-  if (!canPrompt(io)) throw new AbortedError(`refusing to ${o.action} without --yes: no terminal to ask on (nothing was changed)`);
-  if (!(await askYesNo(io, o.question, o.signal))) throw new AbortedError(`${o.action}: not confirmed (nothing was changed)`);
+  const unchanged = o.nothingChangedYet === false ? '' : ' (nothing was changed)';
+  if (!canPrompt(io)) throw new AbortedError(`refusing to ${o.action} without --yes: no terminal to ask on${unchanged}`);
+  const yes = await askYesNo(io, o.question, o.signal);
+  // Ctrl-C at the prompt is an interruption (the signal's reason, exit 130), not a refusal.
+  if (o.signal?.aborted) throw o.signal.reason;
+  if (!yes) throw new AbortedError(`${o.action}: not confirmed${unchanged}`);
 }

@@ -1,7 +1,7 @@
 // `kubectl sts-inspect roll NAME`: flags -> options -> plan (--dry-run stops here) -> consent -> run ->
 // render -> exit code. Owns the spinner, the prompts and the command's AbortSignal (Ctrl-C, --timeout).
 
-import { CheckFailed, InterruptedError, UsageError } from '../../errors.ts';
+import { AbortedError, CheckFailed, InterruptedError, UsageError } from '../../errors.ts';
 import { connect, type ConnectDeps } from '../../kube/connect.ts';
 import { formatMs, parseRequestTimeout } from '../../kube/duration.ts';
 import { requireConsent } from '../../ui/confirm.ts';
@@ -86,7 +86,11 @@ export async function rollCommand(argv: RollArgs, io: IO, deps: RollCommandDeps 
         client,
         signal: cs.signal,
         now,
-        confirmDelete: (pod, namespace) => requireConsent(io, { yes: opts.yes, question: `delete pod ${pod} in namespace ${namespace}?`, action: `delete pod ${namespace}/${pod}`, signal: cs.signal }),
+        confirmDelete: (pod, namespace) => {
+          // The question must not share its line with the spinner; the next wait starts it again.
+          if (!opts.yes) progress.stop();
+          return requireConsent(io, { yes: opts.yes, question: `delete pod ${pod} in namespace ${namespace}?`, action: `delete pod ${namespace}/${pod}`, signal: cs.signal, nothingChangedYet: false });
+        },
         onEvent: (e) => {
           if (!human) return;
           if (e.type === 'waiting') progress.update(e.message);
@@ -104,6 +108,7 @@ export async function rollCommand(argv: RollArgs, io: IO, deps: RollCommandDeps 
         return 0;
       case 'aborted':
         if (!human) io.stderr.write(`To resume following: ${resumeCommand(report)}\n`);
+        if (!cs.interrupted) throw new AbortedError(`${report.message}; resume with: ${resumeCommand(report)}`);
         throw new InterruptedError(`interrupted while waiting; resume with: ${resumeCommand(report)}`);
       case 'stuck':
         throw new CheckFailed(`rollout of statefulset ${ns}/${opts.name} is stuck at ordinal ${report.stuck?.ordinal} (${report.stuck?.reason}): ${report.stuck?.message}`);

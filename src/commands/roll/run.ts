@@ -6,7 +6,7 @@
 
 import type { KubeEvent, Pod, StatefulSet } from '@sts-inspect/k8s';
 import { diagnoseStuck, probeEventLines, stuckRemedy, viewRollout, type OrdinalState, type RolloutView } from '../../core/rollout.ts';
-import { CheckFailed, InterruptedError, NotFoundError } from '../../errors.ts';
+import { AbortedError, CheckFailed, InterruptedError, NotFoundError } from '../../errors.ts';
 import { apiPath, type KubeClient, type Watch } from '../../kube/client.ts';
 import { deletePodExact, unhealthyPodEvents } from '../../workload/pods.ts';
 import { RESTARTED_AT_ANNOTATION, type RollPlan } from './plan.ts';
@@ -270,7 +270,12 @@ export async function runRoll(r: RollRun, deps: RollDeps): Promise<RolloutReport
               const st = view.ordinals.find((o) => o.ordinal === target)!;
               const pod = pods.find((p) => p.metadata.uid === st.uid);
               if (othersUp && t && pod) {
-                await deps.confirmDelete(st.pod, ns);
+                try {
+                  await deps.confirmDelete(st.pod, ns);
+                } catch (err) {
+                  if (!(err instanceof AbortedError) || signal.aborted) throw err;
+                  return report('aborted', `${err.message}; ${view.message}`);
+                }
                 if (signal.aborted) throw signal.reason;
                 t.startedAt ??= now();
                 t.order ??= moveOrder++;
