@@ -258,9 +258,13 @@ describe('roll: safety', () => {
     await applySet('roll-faults', { initialDelay: 10 });
     const before = uids(pods('roll-faults'));
     const done = cli(['roll', 'web', '-n', 'roll-faults', '--yes', '-o', 'json'], { debug: true });
-    await new Promise((r) => setTimeout(r, 1500));
+    const replaced = async (pod: string) => {
+      for (let i = 0; i < 400 && uids(pods('roll-faults'))[pod] === before[pod]; i++) await new Promise((r) => setTimeout(r, 25));
+    };
+    // Mid-roll for sure: web-2 has been replaced, then web-1.
+    await replaced('web-2');
     sb.faults.dropWatches();
-    await new Promise((r) => setTimeout(r, 700));
+    await replaced('web-1');
     sb.faults.expireWatchHistory();
     sb.faults.dropWatches();
     const r = await done;
