@@ -13,7 +13,15 @@ import type { KubeList } from '@sts-inspect/k8s';
 import { CliError, ConfigError, UnreachableError } from '../errors.ts';
 import { VERSION } from '../version.ts';
 import { formatMs } from './duration.ts';
-import { errorForAbort, errorForNetwork, errorForStatus, GoneError, isStatus, NotKubernetesError, RequestTimeoutError, type ApiStatus } from './errors.ts';
+import {
+  errorForAbort,
+  errorForNetwork,
+  errorForStatus,
+  GoneError,
+  NotKubernetesError,
+  RequestTimeoutError,
+  type ApiStatus,
+} from './errors.ts';
 import type { ResolvedConfig } from './kubeconfig.ts';
 import { backoffMs, DEFAULT_RETRY, isRetryableStatus, networkRetryKind, retryAfterMs, type RetryPolicy } from './retry.ts';
 import { setLongTimeout, sleep } from './timers.ts';
@@ -312,7 +320,12 @@ export function interpret(ans: Answer, what: string, expect: Expect, server: str
 /** Build the real client. client-node and ws are imported here, lazily, so --help never loads them. */
 export async function createKubeClient(cfg: ResolvedConfig, opts: ClientOptions): Promise<KubeClient> {
   // Before anything else: a server URL that does not parse is the configuration's fault, not a bug.
-  const { display: server } = parseServerUrl(cfg.cluster.server, `the server of cluster "${cfg.cluster.name}" (${cfg.source}, or --server)`);
+  // (With -s and no kubeconfig file at all, the source names no file: then -s is the only place it came from.)
+  const noFile = cfg.source.trim() === 'kubeconfig';
+  const { display: server } = parseServerUrl(
+    cfg.cluster.server,
+    noFile ? '--server' : `--server, or cluster "${cfg.cluster.name}" in ${cfg.source}`,
+  );
   // The two modules we use, not the package index: the index evaluates every generated API class and model.
   const [{ KubeConfig }, { Exec }, { WebSocketHandler }] = await Promise.all([
     import('@kubernetes/client-node/dist/config.js'),
@@ -362,7 +375,9 @@ export async function createKubeClient(cfg: ResolvedConfig, opts: ClientOptions)
     if (!(timeoutMs > 0)) return { signal: signal ?? never, done: () => undefined };
     const ac = new AbortController();
     const cancel = setLongTimeout(() => {
-      ac.abort(new RequestTimeoutError(`${what}: request timed out after ${formatMs(timeoutMs)} (--request-timeout) waiting for ${server}`));
+      ac.abort(
+        new RequestTimeoutError(`${what}: request timed out after ${formatMs(timeoutMs)} (--request-timeout) waiting for ${server}`),
+      );
     }, timeoutMs);
     return { signal: signal ? AbortSignal.any([signal, ac.signal]) : ac.signal, done: cancel };
   }
@@ -379,7 +394,7 @@ export async function createKubeClient(cfg: ResolvedConfig, opts: ClientOptions)
    * Send one request and resolve once the answer's headers are in. Connecting and the TLS handshake are
    * bounded even without --request-timeout: a server that accepts TCP and never speaks TLS must not hang us.
    */
-  async function open(x: Exchange): Promise<{ req: ClientRequest; res: IncomingMessage; release(): void }> {
+  async function open(x: Exchange): Promise<{ req: ClientRequest; res: IncomingMessage; release: () => void }> {
     opts.onRequest?.(x.method, x.path);
     if (x.signal.aborted) throw errorForAbort(x.what, x.signal);
     const reqOpts: RequestOptions & { headers: Record<string, string | string[]> } = { method: x.method, headers: {} };
@@ -389,6 +404,8 @@ export async function createKubeClient(cfg: ResolvedConfig, opts: ClientOptions)
       // Exec plugins and unreadable certificate files fail here.
       throw new ConfigError(`${x.what}: cannot build credentials from ${cfg.source}: ${(err as Error).message}`);
     }
+    // Credentials may take a while (exec plugins): the caller may have given up meanwhile.
+    if (x.signal.aborted) throw errorForAbort(x.what, x.signal);
     reqOpts.headers.Accept = 'application/json';
     if (x.body !== undefined) {
       reqOpts.headers['Content-Type'] = x.contentType ?? 'application/json';
@@ -433,7 +450,9 @@ export async function createKubeClient(cfg: ResolvedConfig, opts: ClientOptions)
         });
       });
       if (x.idleMs) {
-        req.setTimeout(x.idleMs, () => req.destroy(markTransient(new UnreachableError(`${x.what}: no data from ${server} for ${formatMs(x.idleMs!)}`))));
+        req.setTimeout(x.idleMs, () =>
+          req.destroy(markTransient(new UnreachableError(`${x.what}: no data from ${server} for ${formatMs(x.idleMs!)}`))),
+        );
       }
       req.end(x.body);
     });
@@ -447,7 +466,8 @@ export async function createKubeClient(cfg: ResolvedConfig, opts: ClientOptions)
       res.on('end', () => resolve(Buffer.concat(chunks)));
       res.on('error', (e) => reject(networkError(what, e, signal)));
       res.on('close', () => {
-        if (!res.complete) reject(networkError(what, Object.assign(new Error('connection closed mid-answer'), { code: 'ECONNRESET' }), signal));
+        if (!res.complete)
+          reject(networkError(what, Object.assign(new Error('connection closed mid-answer'), { code: 'ECONNRESET' }), signal));
       });
     });
   }
@@ -478,10 +498,23 @@ export async function createKubeClient(cfg: ResolvedConfig, opts: ClientOptions)
     }
   }
 
-  async function call<T>(method: string, path: string, what: string, expect: Expect, signal: AbortSignal | undefined, body?: { text: string; contentType?: string }): Promise<T> {
+  async function call<T>(
+    method: string,
+    path: string,
+    what: string,
+    expect: Expect,
+    signal: AbortSignal | undefined,
+    body?: { text: string; contentType?: string },
+  ): Promise<T> {
     const d = deadline(what, signal);
     try {
-      const x: Exchange = { method, path, what, signal: d.signal, ...(body ? { body: body.text, ...(body.contentType ? { contentType: body.contentType } : {}) } : {}) };
+      const x: Exchange = {
+        method,
+        path,
+        what,
+        signal: d.signal,
+        ...(body ? { body: body.text, ...(body.contentType ? { contentType: body.contentType } : {}) } : {}),
+      };
       // Only reads are retried: a write whose answer was lost may have happened.
       const ans = method === 'GET' ? await readWithRetries(x) : await roundTrip(x);
       return interpret(ans, what, expect, server) as T;
@@ -498,7 +531,13 @@ export async function createKubeClient(cfg: ResolvedConfig, opts: ClientOptions)
       let last: KubeList<T> | undefined;
       try {
         do {
-          const page: KubeList<T> = await call<KubeList<T>>('GET', withQuery(path, { ...listOpts, limit: pageSize }, { continue: cont }), what, 'list', signal);
+          const page: KubeList<T> = await call<KubeList<T>>(
+            'GET',
+            withQuery(path, { ...listOpts, limit: pageSize }, { continue: cont }),
+            what,
+            'list',
+            signal,
+          );
           items.push(...page.items);
           cont = page.metadata?.continue || undefined;
           last = page;
@@ -513,16 +552,34 @@ export async function createKubeClient(cfg: ResolvedConfig, opts: ClientOptions)
       }
       const { metadata, ...rest } = last;
       if (!metadata) return { ...rest, items };
-      const { continue: _c, remainingItemCount: _r, ...meta } = metadata as NonNullable<KubeList<T>['metadata']> & { remainingItemCount?: number };
+      const {
+        continue: _c,
+        remainingItemCount: _r,
+        ...meta
+      } = metadata as NonNullable<KubeList<T>['metadata']> & { remainingItemCount?: number };
       return { ...rest, metadata: meta, items };
     }
   }
 
   /** One watch connection from `resourceVersion`: newline-delimited JSON events until the server ends it. */
-  async function* watchStream(path: string, wopts: WatchOptions, what: string, resourceVersion: string, signal: AbortSignal): AsyncGenerator<RawWatchEvent> {
+  async function* watchStream(
+    path: string,
+    wopts: WatchOptions,
+    what: string,
+    resourceVersion: string,
+    signal: AbortSignal,
+  ): AsyncGenerator<RawWatchEvent> {
     const timeoutSeconds = wopts.timeoutSeconds ?? DEFAULT_WATCH_TIMEOUT_SECONDS;
-    const selectors: ListOptions = { ...(wopts.labelSelector ? { labelSelector: wopts.labelSelector } : {}), ...(wopts.fieldSelector ? { fieldSelector: wopts.fieldSelector } : {}) };
-    const q = withQuery(path, selectors, { watch: '1', resourceVersion, allowWatchBookmarks: 'true', timeoutSeconds: String(timeoutSeconds) });
+    const selectors: ListOptions = {
+      ...(wopts.labelSelector ? { labelSelector: wopts.labelSelector } : {}),
+      ...(wopts.fieldSelector ? { fieldSelector: wopts.fieldSelector } : {}),
+    };
+    const q = withQuery(path, selectors, {
+      watch: '1',
+      resourceVersion,
+      allowWatchBookmarks: 'true',
+      timeoutSeconds: String(timeoutSeconds),
+    });
     const { req, res, release } = await open({ method: 'GET', path: q, what, signal, idleMs: (timeoutSeconds + 30) * 1000 });
     try {
       const status = res.statusCode ?? 0;
@@ -561,7 +618,8 @@ export async function createKubeClient(cfg: ResolvedConfig, opts: ClientOptions)
     } catch {
       throw new NotKubernetesError(what, server, 'a watch stream that is not JSON lines');
     }
-    if (!isObject(ev) || typeof ev.type !== 'string' || !isObject(ev.object)) throw new NotKubernetesError(what, server, 'JSON that is not a watch event');
+    if (!isObject(ev) || typeof ev.type !== 'string' || !isObject(ev.object))
+      throw new NotKubernetesError(what, server, 'JSON that is not a watch event');
     return { type: ev.type, object: ev.object };
   }
 
@@ -573,7 +631,11 @@ export async function createKubeClient(cfg: ResolvedConfig, opts: ClientOptions)
       },
       stream: (rv, s) => watchStream(path, wopts, what, rv, s),
     };
-    return listWatch(source, { what, retry: policy, ...(opts.watchReconnectForMs !== undefined ? { reconnectForMs: opts.watchReconnectForMs } : {}) }, signal);
+    return listWatch(
+      source,
+      { what, server, retry: policy, ...(opts.watchReconnectForMs !== undefined ? { reconnectForMs: opts.watchReconnectForMs } : {}) },
+      signal,
+    );
   }
 
   async function exec(o: ExecOptions, signal?: AbortSignal): Promise<ExecResult> {
@@ -584,7 +646,7 @@ export async function createKubeClient(cfg: ResolvedConfig, opts: ClientOptions)
     let statusError: CliError | undefined;
     const handler = new WebSocketHandler(kc, (uri: string, protocols: string[], wsOpts: object) => {
       // ws bounds the whole upgrade (connect, TLS, the server's answer) with one timer.
-      const ws = new WebSocket(uri, protocols, { ...(wsOpts as object), handshakeTimeout: dialMs + tlsMs } as never);
+      const ws = new WebSocket(uri, protocols, { ...wsOpts, handshakeTimeout: dialMs + tlsMs });
       socket = ws;
       // Keep the API server's Status body of a refused upgrade (403 naming the permission, 400 bad container).
       ws.on('unexpected-response', (req: ClientRequest, res: IncomingMessage) => {
@@ -602,7 +664,7 @@ export async function createKubeClient(cfg: ResolvedConfig, opts: ClientOptions)
           req.destroy();
         });
       });
-      return ws as never;
+      return ws;
     });
     const execApi = new Exec(kc, handler);
     let status: ApiStatus | undefined;
@@ -616,9 +678,9 @@ export async function createKubeClient(cfg: ResolvedConfig, opts: ClientOptions)
     const session = (async () => {
       let ws: InstanceType<typeof WebSocket>;
       try {
-        ws = (await execApi.exec(o.namespace, o.pod, o.container, o.command, stdout, stderr, null, false, (s) => {
-          status = s as ApiStatus;
-        })) as unknown as InstanceType<typeof WebSocket>;
+        ws = await execApi.exec(o.namespace, o.pod, o.container, o.command, stdout, stderr, null, false, (s) => {
+          status = s;
+        });
       } catch (err) {
         if (statusError) throw statusError;
         const inner = (err as { error?: unknown })?.error ?? err;
@@ -627,11 +689,12 @@ export async function createKubeClient(cfg: ResolvedConfig, opts: ClientOptions)
       if (ws.readyState !== WebSocket.CLOSED) await new Promise<void>((resolve) => ws.once('close', () => resolve()));
     })();
 
-    let timer: NodeJS.Timeout | undefined;
+    let cancelTimer: (() => void) | undefined;
     const timeout =
       o.timeoutMs > 0
         ? new Promise<never>((_, reject) => {
-            timer = setTimeout(() => {
+            // A long --request-timeout (up to Go's 2562047h) must not overflow setTimeout and fire at once.
+            cancelTimer = setLongTimeout(() => {
               socket?.terminate();
               reject(new RequestTimeoutError(`${what}: timed out after ${formatMs(o.timeoutMs)}`));
             }, o.timeoutMs);
@@ -651,10 +714,16 @@ export async function createKubeClient(cfg: ResolvedConfig, opts: ClientOptions)
     try {
       await Promise.race([session, ...(timeout ? [timeout] : []), ...(aborted ? [aborted] : [])]);
     } finally {
-      if (timer) clearTimeout(timer);
+      cancelTimer?.();
       if (onAbort) signal?.removeEventListener('abort', onAbort);
     }
-    return { stdout: stdout.bytes(), stderr: stderr.bytes(), truncated, exitCode: truncated ? null : exitCodeOf(status), ...(status ? { status } : {}) };
+    return {
+      stdout: stdout.bytes(),
+      stderr: stderr.bytes(),
+      truncated,
+      exitCode: truncated ? null : exitCodeOf(status),
+      ...(status ? { status } : {}),
+    };
   }
 
   const body = (v: unknown, contentType?: string) => ({ text: JSON.stringify(v), ...(contentType ? { contentType } : {}) });
@@ -669,4 +738,3 @@ export async function createKubeClient(cfg: ResolvedConfig, opts: ClientOptions)
     exec,
   };
 }
-

@@ -9,7 +9,7 @@ import { processConfigSources, resolveConfig, type ConfigSources, type ResolvedC
 
 /** What a test may swap: the client factory, the kubeconfig sources, the clock. */
 export interface ConnectDeps {
-  createClient?(cfg: ResolvedConfig, opts: ClientOptions): Promise<KubeClient>;
+  createClient?: (cfg: ResolvedConfig, opts: ClientOptions) => Promise<KubeClient>;
   configSources?: ConfigSources;
   now?(): number;
 }
@@ -32,6 +32,7 @@ export async function connect(flags: KubeFlags, io: IO, deps: ConnectDeps = {}):
     ...(debug ? { onRequest: (method: string, path: string) => void io.stderr.write(`debug: ${method} ${path}\n`) } : {}),
   };
   // Imported here, lazily: client-node is evaluated only by commands that talk to a cluster.
-  const createClient = deps.createClient ?? (async (c: ResolvedConfig, o: ClientOptions) => (await import('./client.ts')).createKubeClient(c, o));
+  const createClient =
+    deps.createClient ?? (async (c: ResolvedConfig, o: ClientOptions) => (await import('./client.ts')).createKubeClient(c, o));
   return { client: await createClient(config, clientOpts), config, requestTimeoutMs, debug };
 }

@@ -4,7 +4,16 @@
 import { UsageError } from '../errors.ts';
 
 // Nanoseconds per unit, as Go's time package; exact arithmetic in BigInt so the int64 limit is checked exactly.
-const UNIT_NS: Record<string, bigint> = { ns: 1n, us: 1_000n, 'µs': 1_000n, 'μs': 1_000n, ms: 1_000_000n, s: 1_000_000_000n, m: 60_000_000_000n, h: 3_600_000_000_000n };
+const UNIT_NS: Record<string, bigint> = {
+  ns: 1n,
+  us: 1_000n,
+  µs: 1_000n,
+  μs: 1_000n,
+  ms: 1_000_000n,
+  s: 1_000_000_000n,
+  m: 60_000_000_000n,
+  h: 3_600_000_000_000n,
+};
 
 /** time.Duration is an int64 of nanoseconds: ParseDuration rejects anything above (about 2562047h47m16.85s). */
 export const MAX_DURATION_NS = 2n ** 63n - 1n;

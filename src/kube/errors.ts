@@ -26,7 +26,9 @@ export interface MissingPermission {
 
 /** Parse the RBAC denial the API server writes: `... cannot create resource "pods/exec" in API group "" in the namespace "demo"`. */
 export function missingPermission(status: ApiStatus): MissingPermission | undefined {
-  const m = /cannot (\S+) resource "([^"]*)" in API group "([^"]*)"(?: in the namespace "([^"]*)"| at the cluster scope)?/.exec(status.message ?? '');
+  const m = /cannot (\S+) resource "([^"]*)" in API group "([^"]*)"(?: in the namespace "([^"]*)"| at the cluster scope)?/.exec(
+    status.message ?? '',
+  );
   if (!m) return undefined;
   const [, verb, resource, group, namespace] = m;
   // pods/exec in group "" stays pods/exec; statefulsets in "apps" becomes statefulsets.apps, as RBAC rules name it.
@@ -132,7 +134,9 @@ export function errorForStatus(what: string, code: number, body: unknown, server
   const message = status.message?.trim();
   switch (code) {
     case 401:
-      return new UnauthorizedError(`${what}: unauthorized (401): the API server ${server} rejected the credentials; check the kubeconfig user or --token`);
+      return new UnauthorizedError(
+        `${what}: unauthorized (401): the API server ${server} rejected the credentials; check the kubeconfig user or --token`,
+      );
     case 403:
       return new ForbiddenError(`${what}: ${forbiddenReason(status)}`, status);
     case 404:
@@ -146,9 +150,19 @@ export function errorForStatus(what: string, code: number, body: unknown, server
       return new RequestTimeoutError(`${what}: the API server ${server} timed out (${code})${message ? `: ${message}` : ''}`);
     default:
       if (code >= 500 || code === 429) {
-        return new ApiError(`${what}: the API server ${server} answered ${code}${message ? `: ${message}` : ''}`, code, status, ExitCode.UNREACHABLE);
+        return new ApiError(
+          `${what}: the API server ${server} answered ${code}${message ? `: ${message}` : ''}`,
+          code,
+          status,
+          ExitCode.UNREACHABLE,
+        );
       }
-      return new ApiError(`${what}: ${code} ${status.reason ?? ''}${message ? `: ${message}` : ''}`.replace(/ +:/, ':'), code, status, ExitCode.INTERNAL);
+      return new ApiError(
+        `${what}: ${code} ${status.reason ?? ''}${message ? `: ${message}` : ''}`.replace(/ +:/, ':'),
+        code,
+        status,
+        ExitCode.INTERNAL,
+      );
   }
 }
 

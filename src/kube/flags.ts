@@ -43,7 +43,22 @@ export function withKubeFlags<T>(y: Argv<T>): Argv<T & KubeFlags> {
       describe: "If true, the server's certificate will not be checked for validity (insecure)",
     })
     .group(
-      ['kubeconfig', 'context', 'cluster', 'user', 'namespace', 'all-namespaces', 'selector', 'request-timeout', 'server', 'token', 'as', 'as-group', 'certificate-authority', 'insecure-skip-tls-verify'],
+      [
+        'kubeconfig',
+        'context',
+        'cluster',
+        'user',
+        'namespace',
+        'all-namespaces',
+        'selector',
+        'request-timeout',
+        'server',
+        'token',
+        'as',
+        'as-group',
+        'certificate-authority',
+        'insecure-skip-tls-verify',
+      ],
       'Kubernetes flags (as in kubectl):',
-    ) as unknown as Argv<T & KubeFlags>;
+    );
 }

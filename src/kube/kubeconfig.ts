@@ -208,7 +208,11 @@ function inCluster(flags: KubeFlags, src: ConfigSources): ResolvedConfig | undef
   const ns = src.readFile(join(dir, 'namespace'))?.trim();
   const caFile = join(dir, 'ca.crt');
   const cluster = applyClusterOverrides(
-    { name: 'in-cluster', server: `https://${hostPart}:${port}`, ...(src.readFile(caFile) !== undefined ? { 'certificate-authority': caFile } : {}) },
+    {
+      name: 'in-cluster',
+      server: `https://${hostPart}:${port}`,
+      ...(src.readFile(caFile) !== undefined ? { 'certificate-authority': caFile } : {}),
+    },
     flags,
   );
   const user = applyUserOverrides({ name: 'in-cluster', 'token-file': tokenFile }, flags);
@@ -284,7 +288,9 @@ export function resolveMerged(merged: MergedKubeconfig, flags: KubeFlags): Resol
   );
   if (!cluster.server) {
     if (!contextName && !flags.server) {
-      throw new ConfigError(`no current context in ${source}: use --context${merged.contexts.size ? ` (contexts: ${[...merged.contexts.keys()].join(', ')})` : ''}`);
+      throw new ConfigError(
+        `no current context in ${source}: use --context${merged.contexts.size ? ` (contexts: ${[...merged.contexts.keys()].join(', ')})` : ''}`,
+      );
     }
     throw new ConfigError(`no server for cluster "${cluster.name}" in ${source}; use --server`);
   }

@@ -10,12 +10,15 @@ export function setLongTimeout(fn: () => void, ms: number, maxStep = MAX_TIMER_M
   let cancelled = false;
   const deadline = Date.now() + ms;
   const arm = (left: number) => {
-    timer = setTimeout(() => {
-      if (cancelled) return;
-      const rest = deadline - Date.now();
-      if (left > maxStep && rest > 0) arm(rest);
-      else fn();
-    }, Math.max(0, Math.min(left, maxStep)));
+    timer = setTimeout(
+      () => {
+        if (cancelled) return;
+        const rest = deadline - Date.now();
+        if (left > maxStep && rest > 0) arm(rest);
+        else fn();
+      },
+      Math.max(0, Math.min(left, maxStep)),
+    );
   };
   arm(ms);
   return () => {

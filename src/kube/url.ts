@@ -30,7 +30,9 @@ export function parseServerUrl(raw: string, where: string): { url: URL; display:
     u = undefined;
   }
   if (!u || (u.protocol !== 'https:' && u.protocol !== 'http:') || !u.hostname) {
-    throw new ConfigError(`invalid server URL ${JSON.stringify(redactUrl(raw))} (${where}): expected https://HOST[:PORT] or http://HOST[:PORT]`);
+    throw new ConfigError(
+      `invalid server URL ${JSON.stringify(redactUrl(raw))} (${where}): expected https://HOST[:PORT] or http://HOST[:PORT]`,
+    );
   }
   return { url: u, display: redactUrl(raw) };
 }

@@ -3,6 +3,7 @@
 // without credentials, and the bounded TLS handshake.
 
 import { once } from 'node:events';
+import type { ServerResponse } from 'node:http';
 import { createServer as createTcpServer, type AddressInfo, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CheckFailed, ConfigError, ExitCode, UnreachableError } from '../../../src/errors.ts';
@@ -23,9 +24,20 @@ async function start(handler: Handler, opts: Partial<ClientOptions> = {}): Promi
   return { c, s: srv };
 }
 
-const caught = (p: Promise<unknown>) => p.then(() => undefined, (e: unknown) => e);
+const caught = (p: Promise<unknown>) =>
+  p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
 const STS = '/apis/apps/v1/namespaces/demo/statefulsets/web';
-const status = (code: number, reason: string, message = `fake ${code}`) => ({ kind: 'Status', apiVersion: 'v1', status: 'Failure', code, reason, message });
+const status = (code: number, reason: string, message = `fake ${code}`) => ({
+  kind: 'Status',
+  apiVersion: 'v1',
+  status: 'Failure',
+  code,
+  reason,
+  message,
+});
 
 describe('reads are retried on 429, 5xx and reset connections', () => {
   it.each([
@@ -34,7 +46,11 @@ describe('reads are retried on 429, 5xx and reset connections', () => {
     [503, 'ServiceUnavailable'],
     [504, 'Timeout'],
   ])('%d then 200: get resolves after exactly one retry', async (code, reason) => {
-    const { c, s } = await start((_, res, _req, n) => (n === 1 ? json(res, code, status(code, reason), { 'retry-after': '0' }) : json(res, 200, { kind: 'StatefulSet', metadata: { name: 'web' } })));
+    const { c, s } = await start((_, res, _req, n) =>
+      n === 1
+        ? json(res, code, status(code, reason), { 'retry-after': '0' })
+        : json(res, 200, { kind: 'StatefulSet', metadata: { name: 'web' } }),
+    );
     await expect(c.get(STS, 'get statefulset demo/web')).resolves.toMatchObject({ metadata: { name: 'web' } });
     expect(s.requests.map((r) => r.method)).toEqual(['GET', 'GET']);
   });
@@ -58,7 +74,7 @@ describe('reads are retried on 429, 5xx and reset connections', () => {
     expect(s.requests).toHaveLength(1);
   });
 
-  it('gives up after the policy\'s attempts with the last answer as a typed error (exit 6)', async () => {
+  it("gives up after the policy's attempts with the last answer as a typed error (exit 6)", async () => {
     const { c, s } = await start((_, res) => json(res, 500, status(500, 'InternalError', 'etcd is sad')));
     const err = await caught(c.get(STS, 'get statefulset demo/web'));
     expect(err).toBeInstanceOf(ApiError);
@@ -68,7 +84,9 @@ describe('reads are retried on 429, 5xx and reset connections', () => {
   });
 
   it('honours Retry-After: waits at least what the server asked', async () => {
-    const { c, s } = await start((_, res, _req, n) => (n === 1 ? json(res, 429, status(429, 'TooManyRequests'), { 'retry-after': '1' }) : json(res, 200, { kind: 'StatefulSet' })));
+    const { c, s } = await start((_, res, _req, n) =>
+      n === 1 ? json(res, 429, status(429, 'TooManyRequests'), { 'retry-after': '1' }) : json(res, 200, { kind: 'StatefulSet' }),
+    );
     const t0 = Date.now();
     await c.get(STS, 'get');
     // The backoff of FAST is 1-2 ms; only Retry-After explains a second.
@@ -83,10 +101,16 @@ describe('reads are retried on 429, 5xx and reset connections', () => {
     tcp.close(); // now nothing listens on the port
     await once(tcp, 'close');
     const seen: string[] = [];
-    const c = await createKubeClient(httpConfig(`http://127.0.0.1:${port}`), { requestTimeoutMs: 0, ...FAST, onRequest: (m, p) => seen.push(`${m} ${p}`) });
+    const c = await createKubeClient(httpConfig(`http://127.0.0.1:${port}`), {
+      requestTimeoutMs: 0,
+      ...FAST,
+      onRequest: (m, p) => seen.push(`${m} ${p}`),
+    });
     const err = await caught(c.get(STS, 'get statefulset demo/web'));
     expect(err).toBeInstanceOf(UnreachableError);
-    expect((err as Error).message).toBe(`get statefulset demo/web: cannot reach the API server http://127.0.0.1:${port}: connection refused`);
+    expect((err as Error).message).toBe(
+      `get statefulset demo/web: cannot reach the API server http://127.0.0.1:${port}: connection refused`,
+    );
     expect(seen).toHaveLength(2);
   });
 });
@@ -95,7 +119,10 @@ describe('writes are never retried', () => {
   it.each([
     ['patch', (c: KubeClient) => c.patch(STS, { spec: { replicas: 2 } }, { type: 'merge' }, 'patch statefulset demo/web')],
     ['delete', (c: KubeClient) => c.delete(STS, {}, 'delete statefulset demo/web')],
-    ['create', (c: KubeClient) => c.create('/apis/apps/v1/namespaces/demo/statefulsets', { kind: 'StatefulSet' }, 'create statefulset demo/web')],
+    [
+      'create',
+      (c: KubeClient) => c.create('/apis/apps/v1/namespaces/demo/statefulsets', { kind: 'StatefulSet' }, 'create statefulset demo/web'),
+    ],
   ])('%s: a 503 is reported after one request', async (_, run) => {
     const { c, s } = await start((_, res) => json(res, 503, status(503, 'ServiceUnavailable'), { 'retry-after': '0' }));
     const err = await caught(run(c));
@@ -120,15 +147,40 @@ describe('patch, delete, create', () => {
 
   it('delete sends DeleteOptions with the uid precondition, grace period and propagation policy', async () => {
     const { c, s } = await start((_, res) => json(res, 200, { kind: 'Pod', metadata: { name: 'web-0', deletionTimestamp: 'now' } }));
-    await c.delete('/api/v1/namespaces/demo/pods/web-0', { uid: 'u-1', gracePeriodSeconds: 0, propagationPolicy: 'Background' }, 'delete pod demo/web-0');
+    await c.delete(
+      '/api/v1/namespaces/demo/pods/web-0',
+      { uid: 'u-1', gracePeriodSeconds: 0, propagationPolicy: 'Background' },
+      'delete pod demo/web-0',
+    );
     expect(s.requests[0]!.method).toBe('DELETE');
-    expect(JSON.parse(s.requests[0]!.body)).toEqual({ kind: 'DeleteOptions', apiVersion: 'v1', gracePeriodSeconds: 0, propagationPolicy: 'Background', preconditions: { uid: 'u-1' } });
+    expect(JSON.parse(s.requests[0]!.body)).toEqual({
+      kind: 'DeleteOptions',
+      apiVersion: 'v1',
+      gracePeriodSeconds: 0,
+      propagationPolicy: 'Background',
+      preconditions: { uid: 'u-1' },
+    });
   });
 
   it.each([
-    ['patch with a stale resourceVersion', '409-conflict-stale-resourceversion.json', 'Conflict', (c: KubeClient) => c.patch(STS, { metadata: { resourceVersion: '1' } }, { type: 'merge' }, 'patch statefulset demo/web')],
-    ['delete whose uid precondition fails', '409-conflict-stale-resourceversion.json', 'Conflict', (c: KubeClient) => c.delete(STS, { uid: 'old' }, 'delete statefulset demo/web')],
-    ['create of an existing object', '409-already-exists.json', 'AlreadyExists', (c: KubeClient) => c.create('/api/v1/namespaces/demo/services', { kind: 'Service' }, 'create service demo/web')],
+    [
+      'patch with a stale resourceVersion',
+      '409-conflict-stale-resourceversion.json',
+      'Conflict',
+      (c: KubeClient) => c.patch(STS, { metadata: { resourceVersion: '1' } }, { type: 'merge' }, 'patch statefulset demo/web'),
+    ],
+    [
+      'delete whose uid precondition fails',
+      '409-conflict-stale-resourceversion.json',
+      'Conflict',
+      (c: KubeClient) => c.delete(STS, { uid: 'old' }, 'delete statefulset demo/web'),
+    ],
+    [
+      'create of an existing object',
+      '409-already-exists.json',
+      'AlreadyExists',
+      (c: KubeClient) => c.create('/api/v1/namespaces/demo/services', { kind: 'Service' }, 'create service demo/web'),
+    ],
   ])('%s is a ConflictError', async (_, file, reason, run) => {
     const body = fixture(`errors/${file}`);
     const { c } = await start((_, res) => json(res, 409, body));
@@ -150,7 +202,12 @@ describe('list pages through continue tokens', () => {
     };
     const { c, s } = await start((seen, res) => {
       const page = pages[seen.query.get('continue') ?? '']!;
-      json(res, 200, { kind: 'PodList', apiVersion: 'v1', metadata: { resourceVersion: '42', ...(page.next ? { continue: page.next, remainingItemCount: 1 } : {}) }, items: page.items });
+      json(res, 200, {
+        kind: 'PodList',
+        apiVersion: 'v1',
+        metadata: { resourceVersion: '42', ...(page.next ? { continue: page.next, remainingItemCount: 1 } : {}) },
+        items: page.items,
+      });
     });
     const l = await c.list('/api/v1/namespaces/demo/pods', { labelSelector: 'app=web', limit: 2 }, 'list pods');
     expect(l.items).toEqual([0, 1, 2, 3, 4].map(pod));
@@ -165,7 +222,8 @@ describe('list pages through continue tokens', () => {
   it('an expired continue token (410) lists again in one piece', async () => {
     const { c, s } = await start((seen, res) => {
       if (seen.query.get('continue')) return json(res, 410, status(410, 'Expired', 'The provided continue parameter is too old'));
-      if (seen.query.get('limit')) return json(res, 200, { kind: 'PodList', metadata: { resourceVersion: '5', continue: 'c1' }, items: [pod(0)] });
+      if (seen.query.get('limit'))
+        return json(res, 200, { kind: 'PodList', metadata: { resourceVersion: '5', continue: 'c1' }, items: [pod(0)] });
       json(res, 200, { kind: 'PodList', metadata: { resourceVersion: '9' }, items: [pod(0), pod(1)] });
     });
     const l = await c.list('/api/v1/namespaces/demo/pods', {}, 'list pods');
@@ -176,23 +234,47 @@ describe('list pages through continue tokens', () => {
 });
 
 describe('answers that are not from a Kubernetes API server', () => {
-  type Answer = (res: import('node:http').ServerResponse) => void;
+  type Answer = (res: ServerResponse) => void;
   it.each<[string, Answer, 'get' | 'list', string]>([
-    ['an HTML login page with 200', (res) => (res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }), res.end('<html><body>Sign in</body></html>')), 'get', 'text/html'],
-    ['a redirect to a login page', (res) => (res.writeHead(302, { location: 'https://login.example/sso?token=abc&next=/apis' }), res.end()), 'get', '302 to https://login.example/sso'],
+    [
+      'an HTML login page with 200',
+      (res) => (res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }), res.end('<html><body>Sign in</body></html>')),
+      'get',
+      'text/html',
+    ],
+    [
+      'a redirect to a login page',
+      (res) => (res.writeHead(302, { location: 'https://login.example/sso?token=abc&next=/apis' }), res.end()),
+      'get',
+      '302 to https://login.example/sso',
+    ],
     ['truncated JSON', (res) => json(res, 200, '{"kind":"PodList","items":[{"metadata":'), 'list', 'truncated JSON'],
     ['JSON of the wrong shape for a list', (res) => json(res, 200, { foo: 1 }), 'list', 'JSON that is not a Kubernetes list'],
-    ['a list whose items are not an array', (res) => json(res, 200, { kind: 'PodList', items: { a: 1 } }), 'list', 'JSON that is not a Kubernetes list'],
+    [
+      'a list whose items are not an array',
+      (res) => json(res, 200, { kind: 'PodList', items: { a: 1 } }),
+      'list',
+      'JSON that is not a Kubernetes list',
+    ],
     ['an array for a get', (res) => json(res, 200, [1, 2]), 'get', 'JSON that is not a Kubernetes object'],
     ['an empty 200 for a get', (res) => json(res, 200, ''), 'get', 'an empty body'],
-    ['an HTML 404 page', (res) => (res.writeHead(404, { 'content-type': 'text/html' }), res.end('<h1>Not Found</h1>')), 'get', '404 text/html'],
+    [
+      'an HTML 404 page',
+      (res) => (res.writeHead(404, { 'content-type': 'text/html' }), res.end('<h1>Not Found</h1>')),
+      'get',
+      '404 text/html',
+    ],
   ])('%s', async (_, answer, verb, answered) => {
     const { c, s } = await start((_, res) => answer(res));
-    const err = await caught(verb === 'get' ? c.get(STS, 'get statefulset demo/web') : c.list('/api/v1/namespaces/demo/pods', {}, 'list pods'));
+    const err = await caught(
+      verb === 'get' ? c.get(STS, 'get statefulset demo/web') : c.list('/api/v1/namespaces/demo/pods', {}, 'list pods'),
+    );
     expect(err).toBeInstanceOf(NotKubernetesError);
     expect(err).toBeInstanceOf(UnreachableError);
     expect((err as UnreachableError).exitCode).toBe(ExitCode.UNREACHABLE);
-    expect((err as Error).message).toBe(`${verb === 'get' ? 'get statefulset demo/web' : 'list pods'}: the server at ${s.url} is not a Kubernetes API server (answered ${answered})`);
+    expect((err as Error).message).toBe(
+      `${verb === 'get' ? 'get statefulset demo/web' : 'list pods'}: the server at ${s.url} is not a Kubernetes API server (answered ${answered})`,
+    );
     expect((err as Error).message).not.toContain('token=abc');
   });
 });
@@ -250,7 +332,9 @@ describe('aborting', () => {
   });
 
   it('--request-timeout bounds a read, its retries included', async () => {
-    const { c, s } = await start((_, res) => json(res, 503, status(503, 'ServiceUnavailable'), { 'retry-after': '30' }), { requestTimeoutMs: 200 });
+    const { c, s } = await start((_, res) => json(res, 503, status(503, 'ServiceUnavailable'), { 'retry-after': '30' }), {
+      requestTimeoutMs: 200,
+    });
     const err = await caught(c.get(STS, 'get statefulset demo/web'));
     expect(err).toBeInstanceOf(RequestTimeoutError);
     expect((err as Error).message).toBe(`get statefulset demo/web: request timed out after 200ms (--request-timeout) waiting for ${s.url}`);
@@ -263,8 +347,15 @@ describe('STS_INSPECT_DEBUG: onRequest sees every verb', () => {
     const lines: string[] = [];
     const { c } = await start(
       (seen, res) => {
-        if (seen.query.get('watch')) return json(res, 200, `${JSON.stringify({ type: 'ADDED', object: { metadata: { name: 'b', resourceVersion: '2' } } })}\n`);
-        json(res, 200, seen.method === 'GET' && seen.path.endsWith('pods') ? { kind: 'PodList', metadata: { resourceVersion: '1' }, items: [] } : { kind: 'Pod' });
+        if (seen.query.get('watch'))
+          return json(res, 200, `${JSON.stringify({ type: 'ADDED', object: { metadata: { name: 'b', resourceVersion: '2' } } })}\n`);
+        json(
+          res,
+          200,
+          seen.method === 'GET' && seen.path.endsWith('pods')
+            ? { kind: 'PodList', metadata: { resourceVersion: '1' }, items: [] }
+            : { kind: 'Pod' },
+        );
       },
       { onRequest: (m, p) => lines.push(`${m} ${p}`) },
     );
@@ -308,7 +399,11 @@ describe('server URLs in messages carry no credentials', () => {
       port = srv.port;
     }
     const lines: string[] = [];
-    const c = await createKubeClient(httpConfig(`http://admin:secret@127.0.0.1:${port}/k8s?token=hunter2`), { requestTimeoutMs: 0, ...FAST, onRequest: (m, p) => lines.push(`${m} ${p}`) });
+    const c = await createKubeClient(httpConfig(`http://admin:secret@127.0.0.1:${port}/k8s?token=hunter2`), {
+      requestTimeoutMs: 0,
+      ...FAST,
+      onRequest: (m, p) => lines.push(`${m} ${p}`),
+    });
     expect(c.server).toBe(`http://127.0.0.1:${port}/k8s`);
     const err = await caught(c.get(STS, 'get statefulset demo/web'));
     expect(err).toBeInstanceOf(Error);
@@ -333,7 +428,7 @@ describe('server URLs in messages carry no credentials', () => {
 });
 
 describe('connecting is bounded even without --request-timeout', () => {
-  it('kubectl\'s default TLS handshake bound is 10s', () => {
+  it("kubectl's default TLS handshake bound is 10s", () => {
     expect(DEFAULT_TLS_HANDSHAKE_TIMEOUT_MS).toBe(10_000);
   });
 
@@ -343,10 +438,15 @@ describe('connecting is bounded even without --request-timeout', () => {
     await once(tcp, 'listening');
     try {
       const url = `https://127.0.0.1:${(tcp.address() as AddressInfo).port}`;
-      const c = await createKubeClient({ ...httpConfig(url), cluster: { name: 't', server: url, 'insecure-skip-tls-verify': true } }, { requestTimeoutMs: 0, tlsHandshakeTimeoutMs: 200, ...FAST });
+      const c = await createKubeClient(
+        { ...httpConfig(url), cluster: { name: 't', server: url, 'insecure-skip-tls-verify': true } },
+        { requestTimeoutMs: 0, tlsHandshakeTimeoutMs: 200, ...FAST },
+      );
       const err = await caught(c.get(STS, 'get statefulset demo/web'));
       expect(err).toBeInstanceOf(UnreachableError);
-      expect((err as Error).message).toBe(`get statefulset demo/web: cannot reach the API server ${url}: TLS handshake timed out after 200ms`);
+      expect((err as Error).message).toBe(
+        `get statefulset demo/web: cannot reach the API server ${url}: TLS handshake timed out after 200ms`,
+      );
       expect(sockets.length).toBeGreaterThanOrEqual(1);
     } finally {
       for (const s of sockets) s.destroy();

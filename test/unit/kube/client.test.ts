@@ -7,16 +7,18 @@ import type { IncomingMessage } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WebSocketServer } from 'ws';
+import { WebSocketServer, type WebSocket } from 'ws';
 import { generate } from 'selfsigned';
 import { AuthError, NotFoundError, UnreachableError } from '../../../src/errors.ts';
 import { createKubeClient, type KubeClient } from '../../../src/kube/client.ts';
+import { AbortedByUserError } from '../../../src/kube/errors.ts';
 import type { ResolvedConfig } from '../../../src/kube/kubeconfig.ts';
 import { fixture } from '../inspect/fake-client.ts';
 
 let server: Server;
 let url: string;
 let caPem: string;
+let wss: WebSocketServer;
 const seen: { path: string; headers: IncomingMessage['headers'] }[] = [];
 
 function cfg(over: Partial<ResolvedConfig> = {}, cluster: Partial<ResolvedConfig['cluster']> = {}): ResolvedConfig {
@@ -33,12 +35,21 @@ function cfg(over: Partial<ResolvedConfig> = {}, cluster: Partial<ResolvedConfig
 
 beforeAll(async () => {
   const ca = await generate([{ name: 'commonName', value: 'test-ca' }], {
-    keyType: 'ec', algorithm: 'sha256',
-    extensions: [{ name: 'basicConstraints', cA: true, critical: true }, { name: 'keyUsage', keyCertSign: true, digitalSignature: true, critical: true }],
+    keyType: 'ec',
+    algorithm: 'sha256',
+    extensions: [
+      { name: 'basicConstraints', cA: true, critical: true },
+      { name: 'keyUsage', keyCertSign: true, digitalSignature: true, critical: true },
+    ],
   });
   const leaf = await generate([{ name: 'commonName', value: 'api' }], {
-    keyType: 'ec', algorithm: 'sha256', ca: { key: ca.private, cert: ca.cert },
-    extensions: [{ name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }] }, { name: 'extKeyUsage', serverAuth: true }],
+    keyType: 'ec',
+    algorithm: 'sha256',
+    ca: { key: ca.private, cert: ca.cert },
+    extensions: [
+      { name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }] },
+      { name: 'extKeyUsage', serverAuth: true },
+    ],
   });
   caPem = ca.cert;
   server = createServer({ key: leaf.private, cert: leaf.cert }, (req, res) => {
@@ -48,14 +59,18 @@ beforeAll(async () => {
       res.writeHead(code, { 'content-type': 'application/json' });
       res.end(JSON.stringify(body));
     };
-    if (u.pathname === '/api/v1/namespaces/demo/pods') return json(200, { kind: 'PodList', items: [{ metadata: { name: 'web-0' } }], q: u.search });
+    if (u.pathname === '/api/v1/namespaces/demo/pods')
+      return json(200, { kind: 'PodList', items: [{ metadata: { name: 'web-0' } }], q: u.search });
     if (u.pathname.endsWith('/statefulsets/forbidden')) return json(403, fixture('errors/403-get-statefulset.json'));
     if (u.pathname.endsWith('/statefulsets/missing')) return json(404, fixture('errors/404-statefulset-not-found.json'));
     if (u.pathname.endsWith('/statefulsets/slow')) return void setTimeout(() => json(200, {}), 2000);
     if (u.pathname.endsWith('/statefulsets/web')) return json(200, { kind: 'StatefulSet', metadata: { name: 'web' } });
     json(404, { kind: 'Status', code: 404, message: 'nothing here' });
   });
-  const wss = new WebSocketServer({ noServer: true, handleProtocols: (protocols) => (protocols.has('v4.channel.k8s.io') ? 'v4.channel.k8s.io' : false) });
+  wss = new WebSocketServer({
+    noServer: true,
+    handleProtocols: (protocols) => (protocols.has('v4.channel.k8s.io') ? 'v4.channel.k8s.io' : false),
+  });
   server.on('upgrade', (req, socket, head) => {
     seen.push({ path: req.url ?? '', headers: req.headers });
     const u = new URL(req.url ?? '/', 'https://x');
@@ -66,17 +81,33 @@ beforeAll(async () => {
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
+      wss.emit('connection', ws, req);
       const cmd = u.searchParams.getAll('command');
       const send = (ch: number, data: string | Buffer) => ws.send(Buffer.concat([Buffer.from([ch]), Buffer.from(data)]));
       if (pod === 'hang') return;
       if (cmd[0] === 'cat' && cmd[1] === '/missing') {
         send(2, 'cat: /missing: No such file or directory\n');
-        send(3, JSON.stringify({ status: 'Failure', reason: 'NonZeroExitCode', message: 'command terminated with non-zero exit code', details: { causes: [{ reason: 'ExitCode', message: '1' }] } }));
+        send(
+          3,
+          JSON.stringify({
+            status: 'Failure',
+            reason: 'NonZeroExitCode',
+            message: 'command terminated with non-zero exit code',
+            details: { causes: [{ reason: 'ExitCode', message: '1' }] },
+          }),
+        );
       } else if (cmd[0] === 'big') {
         send(1, 'x'.repeat(100_000));
         setTimeout(() => send(3, JSON.stringify({ status: 'Success' })), 200);
       } else if (cmd[0] === 'nobin') {
-        send(3, JSON.stringify({ status: 'Failure', reason: 'InternalError', message: 'OCI runtime exec failed: exec: "nobin": executable file not found in $PATH: unknown' }));
+        send(
+          3,
+          JSON.stringify({
+            status: 'Failure',
+            reason: 'InternalError',
+            message: 'OCI runtime exec failed: exec: "nobin": executable file not found in $PATH: unknown',
+          }),
+        );
       } else {
         send(1, `${cmd.join(' ')} in ${pod}/${u.searchParams.get('container')}\n`);
         send(3, JSON.stringify({ status: 'Success' }));
@@ -89,7 +120,7 @@ beforeAll(async () => {
   url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
 
-afterAll(async () => {
+afterAll(() => {
   server.closeAllConnections();
   server.close();
 });
@@ -101,7 +132,11 @@ async function client(c = cfg(), timeoutMs = 0): Promise<KubeClient> {
 describe('HTTP calls', () => {
   it('lists with selectors and sends the token, impersonation and a user agent', async () => {
     const c = await client();
-    const l = await c.list<{ metadata: { name: string } }>('/api/v1/namespaces/demo/pods', { labelSelector: 'app=web', fieldSelector: 'status.phase=Running' }, 'list pods');
+    const l = await c.list<{ metadata: { name: string } }>(
+      '/api/v1/namespaces/demo/pods',
+      { labelSelector: 'app=web', fieldSelector: 'status.phase=Running' },
+      'list pods',
+    );
     expect(l.items[0]!.metadata.name).toBe('web-0');
     const h = seen.at(-1)!;
     // limit: list() pages through big lists itself (500 a page).
@@ -202,7 +237,26 @@ describe('exec', () => {
   it('a refused upgrade keeps the Status: 403 names create on pods/exec', async () => {
     const err = await (await client()).exec({ ...base, pod: 'forbidden', command: ['cat', '/x'] }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AuthError);
-    expect((err as Error).message).toBe('exec in pod demo/forbidden (container app): forbidden: needs create on pods/exec in namespace demo');
+    expect((err as Error).message).toBe(
+      'exec in pod demo/forbidden (container app): forbidden: needs create on pods/exec in namespace demo',
+    );
+  });
+
+  it("a very long timeout (past setTimeout's 2^31-1 ms) does not fire at once", async () => {
+    const r = await (await client()).exec({ ...base, command: ['echo', 'hi'], timeoutMs: 2562047 * 3_600_000 });
+    expect(r.exitCode).toBe(0);
+  });
+
+  it('aborts: the session is closed and the call rejects with AbortedByUserError', async () => {
+    const ac = new AbortController();
+    const p = (await client()).exec({ ...base, pod: 'hang', command: ['cat', '/x'], timeoutMs: 0 }, ac.signal).catch((e: unknown) => e);
+    const [ws] = (await once(wss, 'connection')) as [WebSocket];
+    const closed = once(ws, 'close');
+    ac.abort();
+    const err = await p;
+    expect(err).toBeInstanceOf(AbortedByUserError);
+    expect((err as Error).message).toBe('exec in pod demo/hang (container app): aborted');
+    await closed;
   });
 
   it('times out', async () => {

@@ -5,7 +5,17 @@ import { MAX_TIMER_MS, setLongTimeout, sleep } from '../../../src/kube/timers.ts
 
 describe('--request-timeout, kubectl syntax', () => {
   it.each([
-    [undefined, 0], ['', 0], ['0', 0], ['5', 5000], ['5s', 5000], ['1m', 60_000], ['500ms', 500], ['1m30s', 90_000], ['2h', 7_200_000], ['1.5s', 1500], ['0s', 0],
+    [undefined, 0],
+    ['', 0],
+    ['0', 0],
+    ['5', 5000],
+    ['5s', 5000],
+    ['1m', 60_000],
+    ['500ms', 500],
+    ['1m30s', 90_000],
+    ['2h', 7_200_000],
+    ['1.5s', 1500],
+    ['0s', 0],
   ])('%j -> %d ms', (v, ms) => {
     expect(parseRequestTimeout(v)).toBe(ms);
   });
@@ -24,13 +34,16 @@ describe('--request-timeout, kubectl syntax', () => {
     expect(parseRequestTimeout(v)).toBe(ms);
   });
 
-  it.each(['99999999h', '2562048h', '2562047h47m17s', '9223372036854775808ns', '9223372037', '153722868m'])('%j overflows int64 nanoseconds: a usage error', (v) => {
-    expect(() => parseRequestTimeout(v)).toThrow(/invalid --request-timeout.*at most 2562047h47m16s/);
-    expect(() => parseRequestTimeout(v)).toThrow(UsageError);
-  });
+  it.each(['99999999h', '2562048h', '2562047h47m17s', '9223372036854775808ns', '9223372037', '153722868m'])(
+    '%j overflows int64 nanoseconds: a usage error',
+    (v) => {
+      expect(() => parseRequestTimeout(v)).toThrow(/invalid --request-timeout.*at most 2562047h47m16s/);
+      expect(() => parseRequestTimeout(v)).toThrow(UsageError);
+    },
+  );
 });
 
-describe('timers beyond setTimeout\'s 2^31-1 ms', () => {
+describe("timers beyond setTimeout's 2^31-1 ms", () => {
   afterEach(() => {
     vi.useRealTimers();
   });

@@ -57,18 +57,68 @@ const files = { '/k/a.yaml': A, '/k/b.yaml': B, '/k/c.yaml': NO_CURRENT, '/home/
 
 describe('kubeconfig files, merged as kubectl merges them', () => {
   it.each<[string, string | undefined, KubeFlags, { context?: string; server: string; namespace: string; token?: string }]>([
-    ['KUBECONFIG: the first file that sets current-context wins', '/k/a.yaml:/k/b.yaml', {}, { context: 'ctx-a', server: 'https://a.example:6443', namespace: 'nsa', token: 'tokA' }],
+    [
+      'KUBECONFIG: the first file that sets current-context wins',
+      '/k/a.yaml:/k/b.yaml',
+      {},
+      { context: 'ctx-a', server: 'https://a.example:6443', namespace: 'nsa', token: 'tokA' },
+    ],
     ['KUBECONFIG: order matters', '/k/b.yaml:/k/a.yaml', {}, { context: 'ctx-b', server: 'https://c2.example:6443', namespace: 'default' }],
-    ['missing files are skipped', '/k/missing.yaml:/k/b.yaml:/k/a.yaml', {}, { context: 'ctx-b', server: 'https://c2.example:6443', namespace: 'default' }],
-    ['an empty file is skipped', '/k/empty.yaml:/k/a.yaml', {}, { context: 'ctx-a', server: 'https://a.example:6443', namespace: 'nsa', token: 'tokA' }],
-    ['first definition of a context name wins (whole entry)', '/k/b.yaml:/k/a.yaml', { context: 'ctx-a' }, { context: 'ctx-a', server: 'https://c2.example:6443', namespace: 'from-b' }],
-    ['first definition of a cluster name wins', '/k/a.yaml:/k/b.yaml', { context: 'broken', cluster: 'c1' }, { context: 'broken', server: 'https://a.example:6443', namespace: 'default', token: 'tokA' }],
-    ['a later file provides current-context when the first has none', '/k/c.yaml:/k/a.yaml', {}, { context: 'ctx-a', server: 'https://a.example:6443', namespace: 'nsa', token: 'tokA' }],
+    [
+      'missing files are skipped',
+      '/k/missing.yaml:/k/b.yaml:/k/a.yaml',
+      {},
+      { context: 'ctx-b', server: 'https://c2.example:6443', namespace: 'default' },
+    ],
+    [
+      'an empty file is skipped',
+      '/k/empty.yaml:/k/a.yaml',
+      {},
+      { context: 'ctx-a', server: 'https://a.example:6443', namespace: 'nsa', token: 'tokA' },
+    ],
+    [
+      'first definition of a context name wins (whole entry)',
+      '/k/b.yaml:/k/a.yaml',
+      { context: 'ctx-a' },
+      { context: 'ctx-a', server: 'https://c2.example:6443', namespace: 'from-b' },
+    ],
+    [
+      'first definition of a cluster name wins',
+      '/k/a.yaml:/k/b.yaml',
+      { context: 'broken', cluster: 'c1' },
+      { context: 'broken', server: 'https://a.example:6443', namespace: 'default', token: 'tokA' },
+    ],
+    [
+      'a later file provides current-context when the first has none',
+      '/k/c.yaml:/k/a.yaml',
+      {},
+      { context: 'ctx-a', server: 'https://a.example:6443', namespace: 'nsa', token: 'tokA' },
+    ],
     ['~/.kube/config without KUBECONFIG', undefined, {}, { context: 'ctx-b', server: 'https://c2.example:6443', namespace: 'default' }],
-    ['--kubeconfig beats KUBECONFIG', '/k/b.yaml', { kubeconfig: '/k/a.yaml' }, { context: 'ctx-a', server: 'https://a.example:6443', namespace: 'nsa', token: 'tokA' }],
-    ['-n beats the context namespace', '/k/a.yaml', { namespace: 'other' }, { context: 'ctx-a', server: 'https://a.example:6443', namespace: 'other', token: 'tokA' }],
-    ['--user and --cluster override the context', '/k/a.yaml:/k/b.yaml', { user: 'u1', cluster: 'c2' }, { context: 'ctx-a', server: 'https://c2.example:6443', namespace: 'nsa', token: 'tokA' }],
-    ['-s and --token override', '/k/a.yaml', { server: 'https://override:1/', token: 'T' }, { context: 'ctx-a', server: 'https://override:1', namespace: 'nsa', token: 'T' }],
+    [
+      '--kubeconfig beats KUBECONFIG',
+      '/k/b.yaml',
+      { kubeconfig: '/k/a.yaml' },
+      { context: 'ctx-a', server: 'https://a.example:6443', namespace: 'nsa', token: 'tokA' },
+    ],
+    [
+      '-n beats the context namespace',
+      '/k/a.yaml',
+      { namespace: 'other' },
+      { context: 'ctx-a', server: 'https://a.example:6443', namespace: 'other', token: 'tokA' },
+    ],
+    [
+      '--user and --cluster override the context',
+      '/k/a.yaml:/k/b.yaml',
+      { user: 'u1', cluster: 'c2' },
+      { context: 'ctx-a', server: 'https://c2.example:6443', namespace: 'nsa', token: 'tokA' },
+    ],
+    [
+      '-s and --token override',
+      '/k/a.yaml',
+      { server: 'https://override:1/', token: 'T' },
+      { context: 'ctx-a', server: 'https://override:1', namespace: 'nsa', token: 'T' },
+    ],
   ])('%s', (_, kubeconfigEnv, flags, want) => {
     const cfg = resolveConfig(flags, sources(files, kubeconfigEnv ? { KUBECONFIG: kubeconfigEnv } : {}));
     expect({ context: cfg.contextName, server: cfg.cluster.server, namespace: cfg.namespace, token: cfg.user.token }).toEqual(want);
@@ -86,8 +136,16 @@ describe('kubeconfig files, merged as kubectl merges them', () => {
   });
 
   it.each<[string, KubeFlags, Record<string, unknown>]>([
-    ['--insecure-skip-tls-verify clears the CA', { insecureSkipTlsVerify: true }, { 'insecure-skip-tls-verify': true, 'certificate-authority': undefined }],
-    ['--certificate-authority replaces the CA and the insecure flag', { certificateAuthority: '/tmp/ca.pem' }, { 'insecure-skip-tls-verify': false, 'certificate-authority': '/tmp/ca.pem' }],
+    [
+      '--insecure-skip-tls-verify clears the CA',
+      { insecureSkipTlsVerify: true },
+      { 'insecure-skip-tls-verify': true, 'certificate-authority': undefined },
+    ],
+    [
+      '--certificate-authority replaces the CA and the insecure flag',
+      { certificateAuthority: '/tmp/ca.pem' },
+      { 'insecure-skip-tls-verify': false, 'certificate-authority': '/tmp/ca.pem' },
+    ],
   ])('%s', (_, flags, want) => {
     const cfg = resolveConfig(flags, sources(files, { KUBECONFIG: '/k/a.yaml' }));
     for (const [k, v] of Object.entries(want)) expect((cfg.cluster as unknown as Record<string, unknown>)[k]).toEqual(v);
@@ -105,13 +163,33 @@ describe('kubeconfig files, merged as kubectl merges them', () => {
 
 describe('kubeconfig errors', () => {
   it.each<[string, Record<string, string>, KubeFlags, RegExp]>([
-    ['unknown context, with a suggestion', { KUBECONFIG: '/k/a.yaml:/k/b.yaml' }, { context: 'ctx-x' }, /^context "ctx-x" not found in kubeconfig \/k\/a.yaml:\/k\/b.yaml; did you mean "ctx-a" or "ctx-b"\?$/],
+    [
+      'unknown context, with a suggestion',
+      { KUBECONFIG: '/k/a.yaml:/k/b.yaml' },
+      { context: 'ctx-x' },
+      /^context "ctx-x" not found in kubeconfig \/k\/a.yaml:\/k\/b.yaml; did you mean "ctx-a" or "ctx-b"\?$/,
+    ],
     ['unknown cluster', { KUBECONFIG: '/k/a.yaml' }, { cluster: 'nope' }, /^cluster "nope" not found in kubeconfig \/k\/a.yaml$/],
     ['unknown user', { KUBECONFIG: '/k/a.yaml' }, { user: 'u9' }, /^user "u9" not found in kubeconfig \/k\/a.yaml; did you mean "u1"\?$/],
-    ['context naming a missing cluster', { KUBECONFIG: '/k/b.yaml' }, { context: 'broken' }, /^cluster "gone" \(named by context "broken"\) not found/],
+    [
+      'context naming a missing cluster',
+      { KUBECONFIG: '/k/b.yaml' },
+      { context: 'broken' },
+      /^cluster "gone" \(named by context "broken"\) not found/,
+    ],
     ['--kubeconfig that does not exist', {}, { kubeconfig: '/k/nope.yaml' }, /^kubeconfig \/k\/nope.yaml does not exist \(--kubeconfig\)$/],
-    ['no kubeconfig at all', { KUBECONFIG: '/k/missing.yaml' }, {}, /^no kubeconfig: \/k\/missing.yaml does not exist or is empty, and not running in a cluster/],
-    ['no current context', { KUBECONFIG: '/k/empty.yaml:/k/c.yaml' }, {}, /^no current context in kubeconfig .*: use --context \(contexts: ctx-c\)$/],
+    [
+      'no kubeconfig at all',
+      { KUBECONFIG: '/k/missing.yaml' },
+      {},
+      /^no kubeconfig: \/k\/missing.yaml does not exist or is empty, and not running in a cluster/,
+    ],
+    [
+      'no current context',
+      { KUBECONFIG: '/k/empty.yaml:/k/c.yaml' },
+      {},
+      /^no current context in kubeconfig .*: use --context \(contexts: ctx-c\)$/,
+    ],
     ['invalid YAML', { KUBECONFIG: '/k/bad.yaml' }, {}, /^kubeconfig \/k\/bad.yaml: invalid YAML/],
   ])('%s', (_, env, flags, message) => {
     const err = (() => {
@@ -142,11 +220,16 @@ describe('in-cluster config', () => {
   });
 
   it('takes -n and --as', () => {
-    expect(resolveConfig({ namespace: 'x', as: 'bob' }, sources(sa, env, '/nohome'))).toMatchObject({ namespace: 'x', impersonate: { user: 'bob' } });
+    expect(resolveConfig({ namespace: 'x', as: 'bob' }, sources(sa, env, '/nohome'))).toMatchObject({
+      namespace: 'x',
+      impersonate: { user: 'bob' },
+    });
   });
 
   it('IPv6 service host', () => {
-    expect(resolveConfig({}, sources(sa, { ...env, KUBERNETES_SERVICE_HOST: 'fd00::1' }, '/nohome')).cluster.server).toBe('https://[fd00::1]:443');
+    expect(resolveConfig({}, sources(sa, { ...env, KUBERNETES_SERVICE_HOST: 'fd00::1' }, '/nohome')).cluster.server).toBe(
+      'https://[fd00::1]:443',
+    );
   });
 
   it('is not used when a kubeconfig exists', () => {
