@@ -127,9 +127,11 @@ export function viewRollout(set: StatefulSet, pods: Pod[], opts: ViewOptions = {
   else if (waitingFor) message = whyNotDone(waitingFor, strategy, updateRevision, currentRevision);
   else if (ready < replicas) message = `waiting for ${replicas - ready} pods to be ready (status.readyReplicas ${ready} of ${replicas})`;
   // updatedReplicas is absent under OnDelete on 1.20: there the pods alone say it.
-  else if (strategy === 'RollingUpdate' && updated < scoped) message = `waiting for the controller to count the update: ${updated} of ${scoped} pods updated`;
+  else if (strategy === 'RollingUpdate' && updated < scoped)
+    message = `waiting for the controller to count the update: ${updated} of ${scoped} pods updated`;
   // minReadySeconds: availableReplicas exists from 1.22 on; older servers lack it and Ready is the criterion.
-  else if (minReady > 0 && available !== undefined && available < replicas) message = `waiting for ${replicas - available} pods to be available (minReadySeconds ${minReady})`;
+  else if (minReady > 0 && available !== undefined && available < replicas)
+    message = `waiting for ${replicas - available} pods to be available (minReadySeconds ${minReady})`;
   else {
     done = true;
     message =
@@ -158,7 +160,8 @@ function whyNotDone(o: OrdinalState, strategy: UpdateStrategy, updateRevision: s
   if (!o.present) return `waiting for ${o.pod} to be created`;
   if (o.terminating) return `waiting for ${o.pod} to terminate`;
   if (!o.onUpdateRevision) {
-    if (strategy === 'OnDelete') return `${o.pod} runs revision ${o.revision ?? '<none>'} and waits for a delete (OnDelete) to move to ${updateRevision}`;
+    if (strategy === 'OnDelete')
+      return `${o.pod} runs revision ${o.revision ?? '<none>'} and waits for a delete (OnDelete) to move to ${updateRevision}`;
     if (updateRevision === currentRevision)
       return `${o.pod} runs revision ${o.revision ?? '<none>'}, not the update revision ${updateRevision}; the controller replaces it only once it is deleted`;
     return `waiting for ${o.pod} to be replaced on revision ${updateRevision}`;
@@ -208,7 +211,8 @@ export function probeBudgetMs(pod: Pod, marginMs = 30_000): number {
   let worst = 0;
   for (const c of pod.spec?.containers ?? []) {
     let s = 0;
-    for (const p of [c.startupProbe, c.readinessProbe]) if (p) s += (p.initialDelaySeconds ?? 0) + (p.failureThreshold ?? 3) * (p.periodSeconds ?? 10);
+    for (const p of [c.startupProbe, c.readinessProbe])
+      if (p) s += (p.initialDelaySeconds ?? 0) + (p.failureThreshold ?? 3) * (p.periodSeconds ?? 10);
     worst = Math.max(worst, s);
   }
   return worst * 1000 + marginMs;
@@ -218,7 +222,11 @@ export function probeBudgetMs(pod: Pod, marginMs = 30_000): number {
 export function probeEventLines(pod: Pod, events: KubeEvent[]): string[] {
   const uid = pod.metadata.uid;
   const mine = events.filter(
-    (e) => e.involvedObject?.name === pod.metadata.name && (!uid || !e.involvedObject?.uid || e.involvedObject.uid === uid) && e.type === 'Warning' && e.reason === 'Unhealthy',
+    (e) =>
+      e.involvedObject?.name === pod.metadata.name &&
+      (!uid || !e.involvedObject?.uid || e.involvedObject.uid === uid) &&
+      e.type === 'Warning' &&
+      e.reason === 'Unhealthy',
   );
   const time = (e: KubeEvent) => e.series?.lastObservedTime ?? e.lastTimestamp ?? e.eventTime ?? e.firstTimestamp ?? '';
   mine.sort((a, b) => time(a).localeCompare(time(b)));
@@ -264,7 +272,15 @@ export function diagnoseStuck(i: StuckInput): StuckDiagnosis | undefined {
   for (const s of statuses) {
     const w = s.state?.waiting;
     if (w?.reason && IMAGE_PULL.has(w.reason))
-      return { reason: 'ImagePull', message: `container ${s.name} cannot pull image ${s.image ?? ''}: ${w.reason}${w.message ? `: ${w.message}` : ''}`.replace('  ', ' '), lastTermination: lastTerm, events };
+      return {
+        reason: 'ImagePull',
+        message: `container ${s.name} cannot pull image ${s.image ?? ''}: ${w.reason}${w.message ? `: ${w.message}` : ''}`.replace(
+          '  ',
+          ' ',
+        ),
+        lastTermination: lastTerm,
+        events,
+      };
   }
   for (const s of statuses) {
     const w = s.state?.waiting;

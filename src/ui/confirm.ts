@@ -47,6 +47,6 @@ export async function requireConsent(io: IO, o: ConsentOptions): Promise<void> {
   if (!canPrompt(io)) throw new AbortedError(`refusing to ${o.action} without --yes: no terminal to ask on${unchanged}`);
   const yes = await askYesNo(io, o.question, o.signal);
   // Ctrl-C at the prompt is an interruption (the signal's reason, exit 130), not a refusal.
-  if (o.signal?.aborted) throw o.signal.reason;
+  if (o.signal?.aborted) throw o.signal.reason instanceof Error ? o.signal.reason : new AbortedError(`${o.action}: interrupted`);
   if (!yes) throw new AbortedError(`${o.action}: not confirmed${unchanged}`);
 }

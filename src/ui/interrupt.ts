@@ -35,7 +35,10 @@ export function commandSignal(o: CommandSignalOptions = {}): CommandSignal {
     ac.abort(new InterruptedError('interrupted'));
   };
   source.on('SIGINT', onSigint);
-  const timer = o.timeoutMs && o.timeoutMs > 0 ? setLongTimeout(() => ac.abort(o.onTimeout?.() ?? new InterruptedError('timed out')), o.timeoutMs) : undefined;
+  const timer =
+    o.timeoutMs && o.timeoutMs > 0
+      ? setLongTimeout(() => ac.abort(o.onTimeout?.() ?? new InterruptedError('timed out')), o.timeoutMs)
+      : undefined;
   return {
     signal: ac.signal,
     get interrupted() {

@@ -37,7 +37,7 @@ export async function startLiveProgress(out: OutStream, spin: OutStream, opts: {
   const enabled = opts.spinner && !!spin.isTTY && (spin.columns ?? 0) > 0;
   if (!enabled) return { update: () => undefined, stop: () => undefined, line: (t) => void out.write(`${t}\n`) };
   const { default: ora } = await import('ora');
-  const spinner = ora({ text: '', stream: spin as NodeJS.WritableStream, discardStdin: false, color: opts.env.NO_COLOR ? false : 'cyan', isEnabled: true });
+  const spinner = ora({ text: '', stream: spin, discardStdin: false, color: opts.env.NO_COLOR ? false : 'cyan', isEnabled: true });
   let running = false;
   return {
     update(message) {

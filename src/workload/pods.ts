@@ -11,13 +11,23 @@ import { ApiNotFoundError, ConflictError, ForbiddenError } from '../kube/errors.
 export type DeleteOutcome = 'deleted' | 'already-gone' | 'already-replaced';
 
 /** DELETE the pod with this exact uid; a newer pod of the same name (409) or none (404) is left alone. */
-export async function deletePodExact(client: KubeClient, pod: Pod, signal?: AbortSignal, gracePeriodSeconds?: number): Promise<DeleteOutcome> {
+export async function deletePodExact(
+  client: KubeClient,
+  pod: Pod,
+  signal?: AbortSignal,
+  gracePeriodSeconds?: number,
+): Promise<DeleteOutcome> {
   const ns = pod.metadata.namespace ?? '';
   const name = pod.metadata.name ?? '';
   const uid = pod.metadata.uid;
   if (!uid) throw new Error(`pod ${ns}/${name} has no uid: refusing to delete without a precondition`);
   try {
-    await client.delete(`${apiPath.pods(ns)}/${encodeURIComponent(name)}`, { uid, ...(gracePeriodSeconds !== undefined ? { gracePeriodSeconds } : {}) }, `delete pod ${ns}/${name}`, signal);
+    await client.delete(
+      `${apiPath.pods(ns)}/${encodeURIComponent(name)}`,
+      { uid, ...(gracePeriodSeconds !== undefined ? { gracePeriodSeconds } : {}) },
+      `delete pod ${ns}/${name}`,
+      signal,
+    );
     return 'deleted';
   } catch (err) {
     if (err instanceof ApiNotFoundError) return 'already-gone';
@@ -54,7 +64,12 @@ export interface WaitPodOptions {
 
 /** Watch one pod by name until its replacement is Running and Ready (on the revision); resolves to it. */
 export async function waitForPodReady(client: KubeClient, o: WaitPodOptions): Promise<Pod> {
-  const w = client.watch<Pod>(apiPath.pods(o.namespace), { fieldSelector: `metadata.name=${o.name}` }, `watch pod ${o.namespace}/${o.name}`, o.signal);
+  const w = client.watch<Pod>(
+    apiPath.pods(o.namespace),
+    { fieldSelector: `metadata.name=${o.name}` },
+    `watch pod ${o.namespace}/${o.name}`,
+    o.signal,
+  );
   const current = () => [...w.objects.values()][0];
   let lastCheck = 0;
   const every = o.checkEveryMs ?? 2000;
@@ -66,7 +81,7 @@ export async function waitForPodReady(client: KubeClient, o: WaitPodOptions): Pr
         const err = o.check ? await o.check(current()) : undefined;
         if (err) reject(err);
       } catch (e) {
-        reject(e);
+        reject(e instanceof Error ? e : new Error(String(e)));
       }
     };
     tick = () => void run();
@@ -112,9 +127,18 @@ export async function podEvents(client: KubeClient, pod: Pod, signal?: AbortSign
 }
 
 /** The namespace's probe-failure events (Warning Unhealthy) in one call; a 403 is `readable: false`. */
-export async function unhealthyPodEvents(client: KubeClient, namespace: string, signal?: AbortSignal): Promise<{ events: KubeEvent[]; readable: boolean }> {
+export async function unhealthyPodEvents(
+  client: KubeClient,
+  namespace: string,
+  signal?: AbortSignal,
+): Promise<{ events: KubeEvent[]; readable: boolean }> {
   try {
-    const list = await client.list<KubeEvent>(apiPath.events(namespace), { fieldSelector: 'involvedObject.kind=Pod,reason=Unhealthy' }, `list events in ${namespace}`, signal);
+    const list = await client.list<KubeEvent>(
+      apiPath.events(namespace),
+      { fieldSelector: 'involvedObject.kind=Pod,reason=Unhealthy' },
+      `list events in ${namespace}`,
+      signal,
+    );
     return { events: list.items, readable: true };
   } catch (err) {
     if (err instanceof ForbiddenError) return { events: [], readable: false };

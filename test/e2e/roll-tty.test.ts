@@ -19,6 +19,9 @@ afterAll(async () => {
   await sb?.stop();
 });
 
+// A question, without whatever the spinner left before it on the line (it may end in an escape sequence).
+const QUESTION = new RegExp(`((?:restart|delete) [^\\n\\r?${String.fromCharCode(27)}]*\\? \\[y/N\\] )`, 'g');
+
 /** A terminal that answers every `[y/N]` question with `answer`, and records the questions. */
 function terminal(answer: string): { io: IO; out: () => string; questions: string[] } {
   const stdin = Object.assign(new PassThrough(), { isTTY: true });
@@ -33,7 +36,7 @@ function terminal(answer: string): { io: IO; out: () => string; questions: strin
   stderr.on('data', (d: Buffer) => {
     err += d.toString();
     // The spinner's last frame may precede a question on the same line (a fake terminal does not clear).
-    for (const m of err.matchAll(/((?:restart|delete) [^\n\r?\u001b]*\? \[y\/N\] )/g)) {
+    for (const m of err.matchAll(QUESTION)) {
       questions.push(m[1]!);
       stdin.write(`${answer}\n`);
     }
@@ -42,7 +45,10 @@ function terminal(answer: string): { io: IO; out: () => string; questions: strin
   return { io: { stdin, stdout, stderr, env: { NO_COLOR: '1' } }, out: () => out, questions };
 }
 
-const uids = (ns: string) => (sb.store.list('pods', ns).items as { metadata: { name: string; uid: string } }[]).map((p) => `${p.metadata.name}=${p.metadata.uid}`).sort();
+const uids = (ns: string) =>
+  (sb.store.list('pods', ns).items as { metadata: { name: string; uid: string } }[])
+    .map((p) => `${p.metadata.name}=${p.metadata.uid}`)
+    .sort();
 
 describe('roll on a terminal', () => {
   it('asks before the restart and before each delete (OnDelete), then does it', async () => {
@@ -65,12 +71,20 @@ describe('roll on a terminal', () => {
   it('no at the first question: AbortedError, nothing changed', async () => {
     await sb.waitSettled(await sb.applyYaml(setYaml('roll-tty-no', { replicas: 2 })), 60_000);
     const before = uids('roll-tty-no');
-    const annotations = JSON.stringify((sb.store.get('apps/statefulsets', 'roll-tty-no', 'web') as unknown as { spec: { template: { metadata: unknown } } }).spec.template.metadata);
+    const annotations = JSON.stringify(
+      (sb.store.get('apps/statefulsets', 'roll-tty-no', 'web') as unknown as { spec: { template: { metadata: unknown } } }).spec.template
+        .metadata,
+    );
     const t = terminal('n');
     const err = await rollCommand({ name: 'web', namespace: 'roll-tty-no', kubeconfig: sb.kubeconfigPath }, t.io).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AbortedError);
     expect((err as Error).message).toBe('restart statefulset roll-tty-no/web: not confirmed (nothing was changed)');
     expect(uids('roll-tty-no')).toEqual(before);
-    expect(JSON.stringify((sb.store.get('apps/statefulsets', 'roll-tty-no', 'web') as unknown as { spec: { template: { metadata: unknown } } }).spec.template.metadata)).toBe(annotations);
+    expect(
+      JSON.stringify(
+        (sb.store.get('apps/statefulsets', 'roll-tty-no', 'web') as unknown as { spec: { template: { metadata: unknown } } }).spec.template
+          .metadata,
+      ),
+    ).toBe(annotations);
   });
 });

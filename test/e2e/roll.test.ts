@@ -21,11 +21,25 @@ async function changeSet(ns: string, o: SetOptions): Promise<void> {
   await sb.applyYaml(setYaml(ns, o).split('---').pop()!);
 }
 
-type Obj = { metadata: { name: string; uid: string; namespace?: string; deletionTimestamp?: string; labels?: Record<string, string>; annotations?: Record<string, string> }; spec?: Record<string, unknown>; status?: { conditions?: { type: string; status: string }[] } };
+type Obj = {
+  metadata: {
+    name: string;
+    uid: string;
+    namespace?: string;
+    deletionTimestamp?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+  };
+  spec?: Record<string, unknown>;
+  status?: { conditions?: { type: string; status: string }[] };
+};
 const pods = (ns: string) => sb.store.list('pods', ns).items as unknown as Obj[];
 const uids = (items: Obj[]) => Object.fromEntries(items.map((p) => [p.metadata.name, p.metadata.uid]));
 const claims = (ns: string) => uids(sb.store.list('persistentvolumeclaims', ns).items as unknown as Obj[]);
-const statefulSet = (ns: string) => sb.store.get('apps/statefulsets', ns, 'web') as unknown as Obj & { spec: { template: { metadata: { annotations?: Record<string, string> } }; updateStrategy: { rollingUpdate?: { partition?: number } } } };
+const statefulSet = (ns: string) =>
+  sb.store.get('apps/statefulsets', ns, 'web') as unknown as Obj & {
+    spec: { template: { metadata: { annotations?: Record<string, string> } }; updateStrategy: { rollingUpdate?: { partition?: number } } };
+  };
 
 /** The most pods of the set that were down (missing, terminating or not Ready) at the same time, from now on. */
 function watchDowntime(ns: string, replicas = 3): () => number {
@@ -74,7 +88,19 @@ describe('roll: restart under RollingUpdate', () => {
     const claimsBefore = claims('roll-ordered');
     const { code, report } = await rollJson(['roll', 'web', '-n', 'roll-ordered', '--yes']);
     expect(code).toBe(0);
-    expect(report).toMatchObject({ kind: 'RolloutReport', apiVersion: 'sts-inspect.dev/v1', result: 'complete', stuck: null, statefulSet: { namespace: 'roll-ordered', name: 'web', updateStrategy: 'RollingUpdate', partition: 0, podManagementPolicy: 'OrderedReady' } });
+    expect(report).toMatchObject({
+      kind: 'RolloutReport',
+      apiVersion: 'sts-inspect.dev/v1',
+      result: 'complete',
+      stuck: null,
+      statefulSet: {
+        namespace: 'roll-ordered',
+        name: 'web',
+        updateStrategy: 'RollingUpdate',
+        partition: 0,
+        podManagementPolicy: 'OrderedReady',
+      },
+    });
     expect(report.ordinals.map((o) => [o.ordinal, o.action])).toEqual([
       [2, 'restarted'],
       [1, 'restarted'],
@@ -104,7 +130,7 @@ describe('roll: restart under RollingUpdate', () => {
     expect(r.stdout).toMatch(/Z ordinal 1 {2}web-1 {2}\S+ -> \S+ {2}Running, Ready {2}\d/m);
     expect(r.stdout.indexOf('ordinal 1  web-1')).toBeLessThan(r.stdout.indexOf('ordinal 0  web-0'));
     expect(r.stdout).toMatch(/^roll roll-lines\/web complete after .*: roll out complete: 2 pods at revision web-/m);
-    expect(r.stdout).not.toMatch(/\u001b\[/);
+    expect(r.stdout).not.toContain('\u001b[');
   });
 
   it('Parallel pod management: every pod replaced, never two down at once', async () => {
@@ -148,7 +174,11 @@ describe('roll: restart under RollingUpdate', () => {
     ]);
     expect(report.ordinals[1]!.toRevision).toBe(report.revisions.from);
     const after = uids(pods('roll-partition'));
-    expect([after['web-0'] === before['web-0'], after['web-1'] === before['web-1'], after['web-2'] === before['web-2']]).toEqual([true, true, false]);
+    expect([after['web-0'] === before['web-0'], after['web-1'] === before['web-1'], after['web-2'] === before['web-2']]).toEqual([
+      true,
+      true,
+      false,
+    ]);
     expect(statefulSet('roll-partition').spec.updateStrategy.rollingUpdate?.partition).toBe(2);
     const human = await cli(['roll', 'web', '-n', 'roll-partition', '--watch-only']);
     expect(human.code).toBe(0);
@@ -171,7 +201,8 @@ describe('roll: OnDelete, done by the plugin', () => {
       [1, 'deleted'],
       [0, 'deleted'],
     ]);
-    for (let i = 1; i < 3; i++) expect(Date.parse(report.ordinals[i]!.startedAt!)).toBeGreaterThanOrEqual(Date.parse(report.ordinals[i - 1]!.readyAt!));
+    for (let i = 1; i < 3; i++)
+      expect(Date.parse(report.ordinals[i]!.startedAt!)).toBeGreaterThanOrEqual(Date.parse(report.ordinals[i - 1]!.readyAt!));
     const after = uids(pods('roll-ondelete'));
     for (const name of Object.keys(before)) expect(after[name]).not.toBe(before[name]);
     expect(claims('roll-ondelete')).toEqual(claimsBefore);
@@ -202,7 +233,9 @@ describe('roll: stuck', () => {
     expect(report.result).toBe('stuck');
     expect(report.stuck).toMatchObject({ ordinal: 2, pod: 'web-2', revision: report.revisions.to, reason: 'NotReady' });
     expect(report.stuck!.events.join('\n')).toMatch(/Readiness probe failed: HTTP probe failed with statuscode: 503/);
-    expect(report.stuck!.remedy).toMatch(/kubectl rollout undo sts\/web -n roll-broken.*then delete the stuck pod.*kubectl delete pod web-2 -n roll-broken/);
+    expect(report.stuck!.remedy).toMatch(
+      /kubectl rollout undo sts\/web -n roll-broken.*then delete the stuck pod.*kubectl delete pod web-2 -n roll-broken/,
+    );
     expect(stderr).toMatch(/stuck at ordinal 2/);
     // web-0 and web-1 were not touched.
     expect(report.ordinals.filter((o) => o.action === 'unchanged').map((o) => o.pod)).toEqual(['web-1', 'web-0']);
@@ -239,7 +272,9 @@ describe('roll: safety', () => {
     const set = JSON.stringify(statefulSet('roll-dry').spec);
     const r = await cli(['roll', 'web', '-n', 'roll-dry', '--dry-run', '--partition', '1']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^Plan: restart statefulset web in namespace roll-dry: OnDelete, OrderedReady, 2 of 3 pods, highest ordinal first/);
+    expect(r.stdout).toMatch(
+      /^Plan: restart statefulset web in namespace roll-dry: OnDelete, OrderedReady, 2 of 3 pods, highest ordinal first/,
+    );
     expect(r.stdout).toMatch(/2\. delete pod roll-dry\/web-2: with a uid precondition[^\n]*\n {2}3\. delete pod roll-dry\/web-1/);
     expect(r.stdout).toMatch(/note: web-0 stay on their revision: below the partition 1/);
     const { code, report } = await rollJson(['roll', 'web', '-n', 'roll-dry', '--dry-run']);
@@ -275,19 +310,24 @@ describe('roll: safety', () => {
     const after = uids(pods('roll-faults'));
     for (const name of Object.keys(before)) expect(after[name]).not.toBe(before[name]);
     // Relisted after the 410: the pods were listed more than once.
-    expect(r.requests.filter((q) => q.startsWith('GET /api/v1/namespaces/roll-faults/pods?') && !q.includes('watch=')).length).toBeGreaterThan(1);
+    expect(
+      r.requests.filter((q) => q.startsWith('GET /api/v1/namespaces/roll-faults/pods?') && !q.includes('watch=')).length,
+    ).toBeGreaterThan(1);
   });
 
   it('Ctrl-C mid-wait: exit 130, says where the set stands and how to resume following', async () => {
     await applySet('roll-sigint', { initialDelay: 30 });
     const { command, args } = cliCommand();
-    const child = spawn(command, [...args, 'roll', 'web', '-n', 'roll-sigint', '--yes', '--kubeconfig', sb.kubeconfigPath], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, [...args, 'roll', 'web', '-n', 'roll-sigint', '--yes', '--kubeconfig', sb.kubeconfigPath], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-    for (let i = 0; i < 200 && !/ordinal 2 {2}web-2 .*(Pending|Running, not ready)/.test(stdout); i++) await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < 200 && !/ordinal 2 {2}web-2 .*(Pending|Running, not ready)/.test(stdout); i++)
+      await new Promise((r) => setTimeout(r, 50));
     expect(stdout).toMatch(/ordinal 2 {2}web-2/);
     child.kill('SIGINT');
     const code = await exited;

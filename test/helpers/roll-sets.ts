@@ -13,7 +13,10 @@ export interface SetOptions {
 }
 
 export function setYaml(ns: string, o: SetOptions = {}): string {
-  const rolling = o.strategy === 'OnDelete' ? '' : `\n    rollingUpdate:\n      partition: ${o.partition ?? 0}${o.maxUnavailable ? `\n      maxUnavailable: ${o.maxUnavailable}` : ''}`;
+  const rolling =
+    o.strategy === 'OnDelete'
+      ? ''
+      : `\n    rollingUpdate:\n      partition: ${o.partition ?? 0}${o.maxUnavailable ? `\n      maxUnavailable: ${o.maxUnavailable}` : ''}`;
   return `apiVersion: v1
 kind: Namespace
 metadata:
@@ -76,4 +79,3 @@ spec:
             storage: 1Gi
 `;
 }
-

@@ -40,7 +40,8 @@ export function completeRollOptions(argv: RollArgs): RollOptions {
   let partition: number | undefined;
   if (argv.partition !== undefined) {
     partition = Number(argv.partition);
-    if (!Number.isInteger(partition) || partition < 0) throw new UsageError(`--partition must be a whole number of at least 0, got ${JSON.stringify(argv.partition)}`);
+    if (!Number.isInteger(partition) || partition < 0)
+      throw new UsageError(`--partition must be a whole number of at least 0, got ${JSON.stringify(argv.partition)}`);
   }
   const timeoutText = argv.timeout ?? '5m';
   let timeoutMs: number;
@@ -49,14 +50,23 @@ export function completeRollOptions(argv: RollArgs): RollOptions {
   } catch {
     throw new UsageError(`invalid --timeout ${JSON.stringify(timeoutText)}: use a duration such as 90s, 5m or 1h (0: never)`);
   }
-  return { name: argv.name, mode: argv.watchOnly ? 'watch' : 'restart', ...(partition !== undefined ? { partition } : {}), timeoutMs, timeoutText, dryRun: !!argv.dryRun, yes: !!argv.yes, format };
+  return {
+    name: argv.name,
+    mode: argv.watchOnly ? 'watch' : 'restart',
+    ...(partition !== undefined ? { partition } : {}),
+    timeoutMs,
+    timeoutText,
+    dryRun: !!argv.dryRun,
+    yes: !!argv.yes,
+    format,
+  };
 }
 
 const rfc3339 = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 export async function rollCommand(argv: RollArgs, io: IO, deps: RollCommandDeps = {}): Promise<number> {
   const opts = completeRollOptions(argv);
-  const now = deps.now ?? Date.now;
+  const now = () => (deps.now ? deps.now() : Date.now());
   const startedAt = now();
   const cs = commandSignal({
     timeoutMs: opts.timeoutMs,
@@ -77,7 +87,13 @@ export async function rollCommand(argv: RollArgs, io: IO, deps: RollCommandDeps 
       io.stdout.write(human ? renderDryRun(plan, restartedAt) : renderReport(planReport(plan), opts.format as 'json' | 'yaml'));
       return 0;
     }
-    if (opts.mode === 'restart') await requireConsent(io, { yes: opts.yes, question: restartQuestion(plan), action: `restart statefulset ${ns}/${opts.name}`, signal: cs.signal });
+    if (opts.mode === 'restart')
+      await requireConsent(io, {
+        yes: opts.yes,
+        question: restartQuestion(plan),
+        action: `restart statefulset ${ns}/${opts.name}`,
+        signal: cs.signal,
+      });
 
     const timestamps = !(io.stdout.isTTY ?? false);
     const report = await runRoll(
@@ -89,7 +105,13 @@ export async function rollCommand(argv: RollArgs, io: IO, deps: RollCommandDeps 
         confirmDelete: (pod, namespace) => {
           // The question must not share its line with the spinner; the next wait starts it again.
           if (!opts.yes) progress.stop();
-          return requireConsent(io, { yes: opts.yes, question: `delete pod ${pod} in namespace ${namespace}?`, action: `delete pod ${namespace}/${pod}`, signal: cs.signal, nothingChangedYet: false });
+          return requireConsent(io, {
+            yes: opts.yes,
+            question: `delete pod ${pod} in namespace ${namespace}?`,
+            action: `delete pod ${namespace}/${pod}`,
+            signal: cs.signal,
+            nothingChangedYet: false,
+          });
         },
         onEvent: (e) => {
           if (!human) return;
@@ -111,7 +133,9 @@ export async function rollCommand(argv: RollArgs, io: IO, deps: RollCommandDeps 
         if (!cs.interrupted) throw new AbortedError(`${report.message}; resume with: ${resumeCommand(report)}`);
         throw new InterruptedError(`interrupted while waiting; resume with: ${resumeCommand(report)}`);
       case 'stuck':
-        throw new CheckFailed(`rollout of statefulset ${ns}/${opts.name} is stuck at ordinal ${report.stuck?.ordinal} (${report.stuck?.reason}): ${report.stuck?.message}`);
+        throw new CheckFailed(
+          `rollout of statefulset ${ns}/${opts.name} is stuck at ordinal ${report.stuck?.ordinal} (${report.stuck?.reason}): ${report.stuck?.message}`,
+        );
       case 'timeout':
         throw new CheckFailed(report.message);
     }

@@ -18,10 +18,16 @@ export interface RollArgs extends KubeFlags, RollFlags {
 
 export function withRollFlags<T>(y: Argv<T>): Argv<T & RollFlags> {
   return y
-    .option('watch-only', { type: 'boolean', describe: 'Change nothing: follow an update already under way (after kubectl apply or set image)' })
-    .option('partition', { type: 'number', describe: 'Stage the rollout: only ordinals >= N move (sets rollingUpdate.partition; limits the deletes under OnDelete)' })
+    .option('watch-only', {
+      type: 'boolean',
+      describe: 'Change nothing: follow an update already under way (after kubectl apply or set image)',
+    })
+    .option('partition', {
+      type: 'number',
+      describe: 'Stage the rollout: only ordinals >= N move (sets rollingUpdate.partition; limits the deletes under OnDelete)',
+    })
     .option('timeout', { type: 'string', default: '5m', describe: 'Give up after this long, the whole command (e.g. 90s, 10m; 0: never)' })
     .option('dry-run', { type: 'boolean', describe: 'Print the plan (which pods, in which order, which revision) and change nothing' })
     .option('yes', { alias: 'y', type: 'boolean', describe: 'Act without asking (required when there is no terminal to ask on)' })
-    .option('output', { alias: 'o', type: 'string', describe: 'Output format: json or yaml (one final RolloutReport)' }) as unknown as Argv<T & RollFlags>;
+    .option('output', { alias: 'o', type: 'string', describe: 'Output format: json or yaml (one final RolloutReport)' });
 }

@@ -52,7 +52,9 @@ export function buildRollPlan(set: StatefulSet, pods: Pod[], o: PlanOptions): Ro
   const partition = o.partition ?? base.partition;
   const view = o.partition === undefined ? base : viewRollout(set, pods, { partition });
   const onDelete = view.strategy === 'OnDelete';
-  const moving = (o.mode === 'restart' ? view.ordinals.filter((x) => x.inScope) : view.ordinals.filter((x) => x.inScope && !x.done)).sort((a, b) => b.ordinal - a.ordinal);
+  const moving = (o.mode === 'restart' ? view.ordinals.filter((x) => x.inScope) : view.ordinals.filter((x) => x.inScope && !x.done)).sort(
+    (a, b) => b.ordinal - a.ordinal,
+  );
   const staying = view.ordinals.filter((x) => !moving.includes(x));
   const action: OrdinalAction = o.mode === 'watch' ? 'watched' : onDelete ? 'deleted' : 'restarted';
   const ordinals: PlannedOrdinal[] = [
@@ -72,9 +74,13 @@ export function buildRollPlan(set: StatefulSet, pods: Pod[], o: PlanOptions): Ro
       `${held.map((x) => x.pod).join(', ')} stay on ${o.mode === 'restart' ? 'their revision' : 'the old revision'}: below the partition ${partition}${onDelete ? ' (under OnDelete they move only when deleted)' : ''}`,
     );
   if (o.mode === 'watch' && onDelete && view.needsDelete.length)
-    notes.push(`under OnDelete ${view.needsDelete.map((n) => `${name}-${n}`).join(', ')} move only when someone deletes them; --watch-only waits for that`);
-  if (view.podManagementPolicy === 'Parallel' && o.mode === 'restart' && onDelete) notes.push('Parallel pod management: still one pod at a time, never two down because of this command');
-  const setPartition = o.mode === 'restart' && !onDelete && o.partition !== undefined && o.partition !== base.partition ? o.partition : undefined;
+    notes.push(
+      `under OnDelete ${view.needsDelete.map((n) => `${name}-${n}`).join(', ')} move only when someone deletes them; --watch-only waits for that`,
+    );
+  if (view.podManagementPolicy === 'Parallel' && o.mode === 'restart' && onDelete)
+    notes.push('Parallel pod management: still one pod at a time, never two down because of this command');
+  const setPartition =
+    o.mode === 'restart' && !onDelete && o.partition !== undefined && o.partition !== base.partition ? o.partition : undefined;
   return {
     namespace,
     name,
@@ -106,12 +112,26 @@ export function toMutationPlan(plan: RollPlan, restartedAt: string): MutationPla
   const moving = movingOrdinals(plan);
   if (plan.mode === 'restart') {
     const partition = plan.setPartition !== undefined ? `, spec.updateStrategy.rollingUpdate.partition=${plan.setPartition}` : '';
-    steps.push({ action: 'patch', target: set, detail: `spec.template.metadata.annotations["${RESTARTED_AT_ANNOTATION}"]=${restartedAt}${partition} (a new update revision)` });
+    steps.push({
+      action: 'patch',
+      target: set,
+      detail: `spec.template.metadata.annotations["${RESTARTED_AT_ANNOTATION}"]=${restartedAt}${partition} (a new update revision)`,
+    });
   }
   for (const o of moving) {
     const rev = `revision ${o.fromRevision ?? '<none>'} -> ${plan.toRevision ?? 'the new update revision'}`;
-    if (o.action === 'deleted') steps.push({ action: 'delete', target: `pod ${plan.namespace}/${o.pod}`, detail: `with a uid precondition, then wait until it is back Running and Ready (${rev})` });
-    else steps.push({ action: 'wait', target: `pod ${plan.namespace}/${o.pod}`, detail: `${o.action === 'restarted' ? 'the controller replaces it' : 'it moves'}, then Running and Ready (${rev})` });
+    if (o.action === 'deleted')
+      steps.push({
+        action: 'delete',
+        target: `pod ${plan.namespace}/${o.pod}`,
+        detail: `with a uid precondition, then wait until it is back Running and Ready (${rev})`,
+      });
+    else
+      steps.push({
+        action: 'wait',
+        target: `pod ${plan.namespace}/${o.pod}`,
+        detail: `${o.action === 'restarted' ? 'the controller replaces it' : 'it moves'}, then Running and Ready (${rev})`,
+      });
   }
   const what = plan.mode === 'restart' ? 'restart' : 'follow';
   return {
@@ -136,7 +156,15 @@ export function planReport(plan: RollPlan): RolloutReport {
       podManagementPolicy: plan.view.podManagementPolicy,
     },
     revisions: { from: plan.fromRevision, to: plan.toRevision },
-    ordinals: plan.ordinals.map((o) => ({ ordinal: o.ordinal, pod: o.pod, fromRevision: o.fromRevision, toRevision: o.action === 'unchanged' ? o.fromRevision : plan.toRevision, action: o.action, startedAt: null, readyAt: null })),
+    ordinals: plan.ordinals.map((o) => ({
+      ordinal: o.ordinal,
+      pod: o.pod,
+      fromRevision: o.fromRevision,
+      toRevision: o.action === 'unchanged' ? o.fromRevision : plan.toRevision,
+      action: o.action,
+      startedAt: null,
+      readyAt: null,
+    })),
     stuck: null,
   };
 }

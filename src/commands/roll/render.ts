@@ -65,8 +65,12 @@ export function renderSummary(report: RolloutReport, startedAt: number, endedAt:
     aborted: 'interrupted',
     planned: 'planned',
   };
-  out.push(`roll ${s.namespace}/${s.name} ${head[report.result]} after ${formatMs(Math.max(0, Math.round((endedAt - startedAt) / 100) * 100))}: ${report.message}`);
-  out.push(`  ${s.updateStrategy}, ${s.podManagementPolicy}, partition ${s.partition}; revision ${rev(report.revisions.from)} -> ${rev(report.revisions.to)}`);
+  out.push(
+    `roll ${s.namespace}/${s.name} ${head[report.result]} after ${formatMs(Math.max(0, Math.round((endedAt - startedAt) / 100) * 100))}: ${report.message}`,
+  );
+  out.push(
+    `  ${s.updateStrategy}, ${s.podManagementPolicy}, partition ${s.partition}; revision ${rev(report.revisions.from)} -> ${rev(report.revisions.to)}`,
+  );
   for (const o of report.ordinals) {
     const when = o.readyAt ? `Ready at ${o.readyAt}` : o.startedAt ? 'not Ready yet' : '';
     const why = o.action === 'unchanged' && o.ordinal < s.partition ? ` (below the partition ${s.partition})` : '';
@@ -74,10 +78,14 @@ export function renderSummary(report: RolloutReport, startedAt: number, endedAt:
   }
   const held = report.ordinals.filter((o) => o.action === 'unchanged' && o.ordinal < s.partition);
   if (held.length && report.result === 'complete')
-    out.push(`  ${held.map((o) => o.pod).join(', ')} stayed on the old revision: below the partition ${s.partition}; lower it to move them (kubectl sts-inspect roll ${s.name} -n ${s.namespace} --partition 0)`);
+    out.push(
+      `  ${held.map((o) => o.pod).join(', ')} stayed on the old revision: below the partition ${s.partition}; lower it to move them (kubectl sts-inspect roll ${s.name} -n ${s.namespace} --partition 0)`,
+    );
   if (report.stuck) {
     const k = report.stuck;
-    out.push(`${k.reason === 'Timeout' || k.reason === 'WaitingForDelete' ? 'Waiting for' : 'Stuck at'} ordinal ${k.ordinal} (${k.pod}, revision ${rev(k.revision)}): ${k.reason}`);
+    out.push(
+      `${k.reason === 'Timeout' || k.reason === 'WaitingForDelete' ? 'Waiting for' : 'Stuck at'} ordinal ${k.ordinal} (${k.pod}, revision ${rev(k.revision)}): ${k.reason}`,
+    );
     out.push(`  ${k.message}`);
     if (k.lastTermination) out.push(`  last termination: ${k.lastTermination}`);
     for (const e of k.events) out.push(`  event: Warning Unhealthy: ${e}`);

@@ -10,7 +10,15 @@ import { AbortedError, CheckFailed, InterruptedError, NotFoundError } from '../.
 import { apiPath, type KubeClient, type Watch } from '../../kube/client.ts';
 import { deletePodExact, unhealthyPodEvents } from '../../workload/pods.ts';
 import { RESTARTED_AT_ANNOTATION, type RollPlan } from './plan.ts';
-import { ROLLOUT_REPORT_API_VERSION, ROLLOUT_REPORT_KIND, type OrdinalAction, type OrdinalReport, type RolloutReport, type RolloutResult, type StuckReport } from './schema.ts';
+import {
+  ROLLOUT_REPORT_API_VERSION,
+  ROLLOUT_REPORT_KIND,
+  type OrdinalAction,
+  type OrdinalReport,
+  type RolloutReport,
+  type RolloutResult,
+  type StuckReport,
+} from './schema.ts';
 
 /** --timeout passed: exit 8, as a check that failed. */
 export class RolloutTimeoutError extends CheckFailed {}
@@ -25,7 +33,17 @@ export type RollEvent =
   /** The controller named the update revision. */
   | { type: 'revision'; at: number; from: string | null; to: string }
   /** One ordinal moved a step. */
-  | { type: 'step'; at: number; ordinal: number; pod: string; phase: StepPhase; revision: string | null; fromRevision: string | null; ready: boolean; elapsedMs: number }
+  | {
+      type: 'step';
+      at: number;
+      ordinal: number;
+      pod: string;
+      phase: StepPhase;
+      revision: string | null;
+      fromRevision: string | null;
+      ready: boolean;
+      elapsedMs: number;
+    }
   | { type: 'note'; at: number; message: string };
 
 export interface RollDeps {
@@ -62,7 +80,7 @@ const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).
 
 export async function runRoll(r: RollRun, deps: RollDeps): Promise<RolloutReport> {
   const { client, signal } = deps;
-  const now = deps.now ?? Date.now;
+  const now = () => (deps.now ? deps.now() : Date.now());
   const { plan } = r;
   const ns = plan.namespace;
   const name = plan.name;
@@ -71,7 +89,13 @@ export async function runRoll(r: RollRun, deps: RollDeps): Promise<RolloutReport
   const tracks = new Map<number, Track>();
   for (const o of plan.ordinals) {
     const st = plan.view.ordinals.find((x) => x.ordinal === o.ordinal);
-    tracks.set(o.ordinal, { ordinal: o.ordinal, pod: o.pod, baselineUid: st?.uid ?? null, fromRevision: o.fromRevision, action: o.action === 'unchanged' ? 'unchanged' : plan.mode === 'watch' ? 'watched' : onDelete ? 'deleted' : 'restarted' });
+    tracks.set(o.ordinal, {
+      ordinal: o.ordinal,
+      pod: o.pod,
+      baselineUid: st?.uid ?? null,
+      fromRevision: o.fromRevision,
+      action: o.action === 'unchanged' ? 'unchanged' : plan.mode === 'watch' ? 'watched' : onDelete ? 'deleted' : 'restarted',
+    });
   }
   let moveOrder = 0;
   let toRevision: string | null = plan.toRevision;
@@ -99,7 +123,13 @@ export async function runRoll(r: RollRun, deps: RollDeps): Promise<RolloutReport
       apiVersion: ROLLOUT_REPORT_API_VERSION,
       result,
       message,
-      statefulSet: { namespace: ns, name, updateStrategy: lastView.strategy, partition: plan.partition, podManagementPolicy: lastView.podManagementPolicy },
+      statefulSet: {
+        namespace: ns,
+        name,
+        updateStrategy: lastView.strategy,
+        partition: plan.partition,
+        podManagementPolicy: lastView.podManagementPolicy,
+      },
       revisions: { from: plan.fromRevision, to: toRevision },
       ordinals,
       stuck,
@@ -127,13 +157,17 @@ export async function runRoll(r: RollRun, deps: RollDeps): Promise<RolloutReport
             : `look at the pod: kubectl describe pod ${w.pod} -n ${ns}; follow again: kubectl sts-inspect roll ${name} -n ${ns} --watch-only`,
       };
     }
-    return report(timeout ? 'timeout' : 'aborted', timeout ? `${(err as Error).message}: ${lastView.message}` : `interrupted: ${lastView.message}`);
+    return report(
+      timeout ? 'timeout' : 'aborted',
+      timeout ? `${(err as Error).message}: ${lastView.message}` : `interrupted: ${lastView.message}`,
+    );
   };
 
   let events: KubeEvent[] = [];
   let eventsReadable = true;
   let eventsAt = 0;
-  const lastEvents = (o: OrdinalState): string[] => probeEventLines({ metadata: { name: o.pod, ...(o.uid ? { uid: o.uid } : {}) } }, events);
+  const lastEvents = (o: OrdinalState): string[] =>
+    probeEventLines({ metadata: { name: o.pod, ...(o.uid ? { uid: o.uid } : {}) } }, events);
 
   try {
     // 1. Restart: one patch, the annotation kubectl rollout restart sets (and the partition, if asked).
@@ -142,13 +176,28 @@ export async function runRoll(r: RollRun, deps: RollDeps): Promise<RolloutReport
     if (acting) {
       const spec: Record<string, unknown> = { template: { metadata: { annotations: { [RESTARTED_AT_ANNOTATION]: r.restartedAt } } } };
       if (plan.setPartition !== undefined) spec.updateStrategy = { rollingUpdate: { partition: plan.setPartition } };
-      const patched = await client.patch<StatefulSet>(apiPath.statefulset(ns, name), { spec }, { type: 'strategic' }, `patch statefulset ${ns}/${name}`, signal);
+      const patched = await client.patch<StatefulSet>(
+        apiPath.statefulset(ns, name),
+        { spec },
+        { type: 'strategic' },
+        `patch statefulset ${ns}/${name}`,
+        signal,
+      );
       gateGeneration = patched.metadata.generation ?? 0;
-      deps.onEvent({ type: 'patched', at: now(), detail: `${RESTARTED_AT_ANNOTATION}=${r.restartedAt}${plan.setPartition !== undefined ? `, partition=${plan.setPartition}` : ''}` });
+      deps.onEvent({
+        type: 'patched',
+        at: now(),
+        detail: `${RESTARTED_AT_ANNOTATION}=${r.restartedAt}${plan.setPartition !== undefined ? `, partition=${plan.setPartition}` : ''}`,
+      });
     }
 
     // 2. Follow: list-then-watch the set and its pods; each change wakes the loop.
-    const setW = client.watch<StatefulSet>(apiPath.statefulsets(ns), { fieldSelector: `metadata.name=${name}` }, `watch statefulset ${ns}/${name}`, signal);
+    const setW = client.watch<StatefulSet>(
+      apiPath.statefulsets(ns),
+      { fieldSelector: `metadata.name=${name}` },
+      `watch statefulset ${ns}/${name}`,
+      signal,
+    );
     const podW = client.watch<Pod>(apiPath.pods(ns), { labelSelector: plan.selector }, `watch pods of statefulset ${ns}/${name}`, signal);
     let dirty = true;
     let wake: (() => void) | undefined;
@@ -164,7 +213,7 @@ export async function runRoll(r: RollRun, deps: RollDeps): Promise<RolloutReport
         wake?.();
       }
     };
-    const pumps = [pump(setW as Watch<unknown>), pump(podW as Watch<unknown>)];
+    const pumps = [pump(setW), pump(podW)];
     const tickMs = deps.tickMs ?? 1000;
     let gated = !acting;
     let lastWaiting = '';
@@ -184,8 +233,8 @@ export async function runRoll(r: RollRun, deps: RollDeps): Promise<RolloutReport
           });
           wake = undefined;
         }
-        if (signal.aborted) throw signal.reason;
-        if (failure) throw failure;
+        if (signal.aborted) throw abortReason(signal);
+        if (failure) throw failure instanceof Error ? failure : new Error('the watch failed');
         dirty = false;
         if (!setW.resourceVersion || !podW.resourceVersion) continue;
         const set = [...setW.objects.values()][0];
@@ -195,7 +244,10 @@ export async function runRoll(r: RollRun, deps: RollDeps): Promise<RolloutReport
         lastView = view;
 
         if (!gated) {
-          const observed = (set.status?.observedGeneration ?? 0) >= gateGeneration && !!view.updateRevision && view.updateRevision !== previousUpdateRevision;
+          const observed =
+            (set.status?.observedGeneration ?? 0) >= gateGeneration &&
+            !!view.updateRevision &&
+            view.updateRevision !== previousUpdateRevision;
           if (!observed) continue;
           gated = true;
         }
@@ -216,14 +268,30 @@ export async function runRoll(r: RollRun, deps: RollDeps): Promise<RolloutReport
           if (t.startedAt === undefined) t.startedAt = now();
           if (t.order === undefined) t.order = moveOrder++;
           if (phase === 'ready' && st.done && t.readyAt === undefined) t.readyAt = now();
-          deps.onEvent({ type: 'step', at: now(), ordinal: st.ordinal, pod: st.pod, phase, revision: st.revision, fromRevision: t.fromRevision, ready: st.ready, elapsedMs: now() - t.startedAt });
+          deps.onEvent({
+            type: 'step',
+            at: now(),
+            ordinal: st.ordinal,
+            pod: st.pod,
+            phase,
+            revision: st.revision,
+            fromRevision: t.fromRevision,
+            ready: st.ready,
+            elapsedMs: now() - t.startedAt,
+          });
         }
 
         if (view.done) return report('complete', view.message);
 
         if (view.message !== lastWaiting) {
           lastWaiting = view.message;
-          deps.onEvent({ type: 'waiting', at: now(), message: view.message, ordinal: view.waitingFor?.ordinal ?? null, pod: view.waitingFor?.pod ?? null });
+          deps.onEvent({
+            type: 'waiting',
+            at: now(),
+            message: view.message,
+            ordinal: view.waitingFor?.ordinal ?? null,
+            pod: view.waitingFor?.pod ?? null,
+          });
         }
 
         // Stuck: a pod that cannot become Ready — on the update revision, or (RollingUpdate) on any revision,
@@ -247,7 +315,16 @@ export async function runRoll(r: RollRun, deps: RollDeps): Promise<RolloutReport
               const remedy = c.onUpdateRevision
                 ? stuckRemedy(ns, name, c.pod)
                 : `${c.pod} runs revision ${c.revision ?? '<none>'}, not the update revision ${view.updateRevision ?? ''}, and the controller will not replace it while it is not Ready: if the update revision is good, delete it (kubectl delete pod ${c.pod} -n ${ns}); if not, ${stuckRemedy(ns, name, c.pod)}`;
-              stuck = { ordinal: c.ordinal, pod: c.pod, revision: c.revision, reason: d.reason, message: d.message, events: d.events, lastTermination: d.lastTermination, remedy };
+              stuck = {
+                ordinal: c.ordinal,
+                pod: c.pod,
+                revision: c.revision,
+                reason: d.reason,
+                message: d.message,
+                events: d.events,
+                lastTermination: d.lastTermination,
+                remedy,
+              };
               return report('stuck', d.message);
             }
           }
@@ -255,10 +332,18 @@ export async function runRoll(r: RollRun, deps: RollDeps): Promise<RolloutReport
 
         // OnDelete: report who waits for a delete; when acting, delete the next one.
         if (onDelete) {
-          const needs = [...view.needsDelete].sort((a, b) => b - a).map((n) => `${name}-${n}`).join(', ');
+          const needs = [...view.needsDelete]
+            .sort((a, b) => b - a)
+            .map((n) => `${name}-${n}`)
+            .join(', ');
           if (!acting && needs !== lastNeedsDelete) {
             lastNeedsDelete = needs;
-            if (needs) deps.onEvent({ type: 'note', at: now(), message: `OnDelete: ${needs} wait${view.needsDelete.length === 1 ? 's' : ''} for a delete (kubectl delete pod ${name}-${Math.max(...view.needsDelete)} -n ${ns}); watching until --timeout` });
+            if (needs)
+              deps.onEvent({
+                type: 'note',
+                at: now(),
+                message: `OnDelete: ${needs} wait${view.needsDelete.length === 1 ? 's' : ''} for a delete (kubectl delete pod ${name}-${Math.max(...view.needsDelete)} -n ${ns}); watching until --timeout`,
+              });
           }
           if (acting) {
             if (inFlight !== undefined && view.ordinals.find((o) => o.ordinal === inFlight)?.done) inFlight = undefined;
@@ -276,14 +361,29 @@ export async function runRoll(r: RollRun, deps: RollDeps): Promise<RolloutReport
                   if (!(err instanceof AbortedError) || signal.aborted) throw err;
                   return report('aborted', `${err.message}; ${view.message}`);
                 }
-                if (signal.aborted) throw signal.reason;
+                if (signal.aborted) throw abortReason(signal);
                 t.startedAt ??= now();
                 t.order ??= moveOrder++;
                 t.action = 'deleted';
                 inFlight = target;
-                deps.onEvent({ type: 'step', at: now(), ordinal: target, pod: st.pod, phase: 'deleting', revision: st.revision, fromRevision: t.fromRevision, ready: st.ready, elapsedMs: now() - t.startedAt });
+                deps.onEvent({
+                  type: 'step',
+                  at: now(),
+                  ordinal: target,
+                  pod: st.pod,
+                  phase: 'deleting',
+                  revision: st.revision,
+                  fromRevision: t.fromRevision,
+                  ready: st.ready,
+                  elapsedMs: now() - t.startedAt,
+                });
                 const outcome = await deletePodExact(client, pod, signal);
-                if (outcome !== 'deleted') deps.onEvent({ type: 'note', at: now(), message: `${st.pod}: ${outcome === 'already-gone' ? 'already deleted' : 'already replaced'} before our delete; nothing deleted` });
+                if (outcome !== 'deleted')
+                  deps.onEvent({
+                    type: 'note',
+                    at: now(),
+                    message: `${st.pod}: ${outcome === 'already-gone' ? 'already deleted' : 'already replaced'} before our delete; nothing deleted`,
+                  });
                 dirty = true;
               }
             }
@@ -297,7 +397,8 @@ export async function runRoll(r: RollRun, deps: RollDeps): Promise<RolloutReport
     }
   } catch (err) {
     if (err instanceof RolloutTimeoutError || err instanceof InterruptedError) return stopped(err);
-    if (signal.aborted && (signal.reason instanceof RolloutTimeoutError || signal.reason instanceof InterruptedError)) return stopped(signal.reason);
+    if (signal.aborted && (signal.reason instanceof RolloutTimeoutError || signal.reason instanceof InterruptedError))
+      return stopped(signal.reason);
     throw err;
   }
 }
@@ -314,4 +415,9 @@ function phaseOf(st: OrdinalState, t: Track): StepPhase | undefined {
   if (st.terminating) return 'terminating';
   if (st.phase === 'Running') return st.ready ? 'ready' : 'running';
   return 'pending';
+}
+
+/** The signal's reason as an Error (commandSignal always aborts with a CliError). */
+function abortReason(signal: AbortSignal): Error {
+  return signal.reason instanceof Error ? signal.reason : new InterruptedError('interrupted');
 }

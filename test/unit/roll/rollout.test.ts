@@ -9,17 +9,44 @@ import { allowedProbeFailures, diagnoseStuck, probeBudgetMs, stuckRemedy, viewRo
 
 const DIR = join(import.meta.dirname, '..', '..', 'fixtures', 'real-k8s-1.20');
 const read = <T>(p: string): T => JSON.parse(readFileSync(join(DIR, p), 'utf8')) as T;
-const scenario = (name: string) => ({ set: read<StatefulSet>(`scenarios/${name}.statefulset.json`), pods: read<{ items: Pod[] }>(`scenarios/${name}.pods.json`).items });
+const scenario = (name: string) => ({
+  set: read<StatefulSet>(`scenarios/${name}.statefulset.json`),
+  pods: read<{ items: Pod[] }>(`scenarios/${name}.pods.json`).items,
+});
 
 describe('viewRollout over the recorded scenarios', () => {
   it.each([
     // name, options, done, waiting for, needs delete, held by partition, message
     ['partition-2-after-image-change', {}, true, null, [], [0, 1], /partitioned roll out complete: 1 of 3 pods at revision web-7c9c4f64b8/],
-    ['partition-2-after-image-change', { partition: 0 }, false, 'web-1', [0, 1], [], /waiting for web-1 to be replaced on revision web-7c9c4f64b8/],
-    ['ondelete-after-image-change', {}, false, 'web-2', [0, 1, 2], [], /web-2 runs revision web-7c9c4f64b8 and waits for a delete \(OnDelete\)/],
+    [
+      'partition-2-after-image-change',
+      { partition: 0 },
+      false,
+      'web-1',
+      [0, 1],
+      [],
+      /waiting for web-1 to be replaced on revision web-7c9c4f64b8/,
+    ],
+    [
+      'ondelete-after-image-change',
+      {},
+      false,
+      'web-2',
+      [0, 1, 2],
+      [],
+      /web-2 runs revision web-7c9c4f64b8 and waits for a delete \(OnDelete\)/,
+    ],
     ['ondelete-after-image-change', { partition: 2 }, false, 'web-2', [2], [0, 1], /waits for a delete/],
     ['broken-rollout-stuck', {}, false, 'web-2', [0, 1], [], /waiting for web-2 \(revision web-5679bdfbdd\) to be Ready/],
-    ['broken-rollout-after-revert', {}, false, 'web-2', [2], [], /web-2 runs revision web-5679bdfbdd, not the update revision web-6979694cc4; the controller replaces it only once it is deleted/],
+    [
+      'broken-rollout-after-revert',
+      {},
+      false,
+      'web-2',
+      [2],
+      [],
+      /web-2 runs revision web-5679bdfbdd, not the update revision web-6979694cc4; the controller replaces it only once it is deleted/,
+    ],
   ] as const)('%s %j', (name, opts, done, waiting, needsDelete, held, message) => {
     const { set, pods } = scenario(name);
     const v = viewRollout(set, pods, opts);
@@ -79,7 +106,12 @@ describe('diagnoseStuck', () => {
   const pod = (over: Partial<Pod['status']> = {}, probe = { initialDelaySeconds: 1, periodSeconds: 5 }): Pod => ({
     metadata: { name: 'web-2', uid: 'u2' },
     spec: { containers: [{ name: 'web', image: 'sim/never-ready:1', readinessProbe: { httpGet: { path: '/health' }, ...probe } }] },
-    status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'False' }], containerStatuses: [{ name: 'web', ready: false, restartCount: 0, state: { running: {} } }], ...over },
+    status: {
+      phase: 'Running',
+      conditions: [{ type: 'Ready', status: 'False' }],
+      containerStatuses: [{ name: 'web', ready: false, restartCount: 0, state: { running: {} } }],
+      ...over,
+    },
   });
   const unhealthy = (count: number, uid = 'u2'): KubeEvent => ({
     involvedObject: { kind: 'Pod', name: 'web-2', uid, fieldPath: 'spec.containers{web}' },
@@ -119,15 +151,40 @@ describe('diagnoseStuck', () => {
   });
 
   it('image pull errors and crash loops at once', () => {
-    const pull = pod({ phase: 'Pending', containerStatuses: [{ name: 'web', image: 'sim/unpullable:1', state: { waiting: { reason: 'ImagePullBackOff', message: 'Back-off pulling image' } } }] });
-    expect(diagnoseStuck({ pod: pull, events: [], waitedMs: 0, eventsReadable: true })).toMatchObject({ reason: 'ImagePull', message: expect.stringMatching(/cannot pull image sim\/unpullable:1: ImagePullBackOff/) });
-    const crash = pod({
-      containerStatuses: [{ name: 'web', restartCount: 2, state: { waiting: { reason: 'CrashLoopBackOff' } }, lastState: { terminated: { reason: 'Error', exitCode: 1 } } }],
+    const pull = pod({
+      phase: 'Pending',
+      containerStatuses: [
+        { name: 'web', image: 'sim/unpullable:1', state: { waiting: { reason: 'ImagePullBackOff', message: 'Back-off pulling image' } } },
+      ],
     });
-    expect(diagnoseStuck({ pod: crash, events: [], waitedMs: 0, eventsReadable: true })).toMatchObject({ reason: 'CrashLoop', lastTermination: 'Error (exit 1)' });
+    expect(diagnoseStuck({ pod: pull, events: [], waitedMs: 0, eventsReadable: true })).toMatchObject({
+      reason: 'ImagePull',
+      message: expect.stringMatching(/cannot pull image sim\/unpullable:1: ImagePullBackOff/),
+    });
+    const crash = pod({
+      containerStatuses: [
+        {
+          name: 'web',
+          restartCount: 2,
+          state: { waiting: { reason: 'CrashLoopBackOff' } },
+          lastState: { terminated: { reason: 'Error', exitCode: 1 } },
+        },
+      ],
+    });
+    expect(diagnoseStuck({ pod: crash, events: [], waitedMs: 0, eventsReadable: true })).toMatchObject({
+      reason: 'CrashLoop',
+      lastTermination: 'Error (exit 1)',
+    });
   });
 
   it('a Ready pod is never stuck', () => {
-    expect(diagnoseStuck({ pod: pod({ conditions: [{ type: 'Ready', status: 'True' }] }), events: [unhealthy(50)], waitedMs: 1e9, eventsReadable: false })).toBeUndefined();
+    expect(
+      diagnoseStuck({
+        pod: pod({ conditions: [{ type: 'Ready', status: 'True' }] }),
+        events: [unhealthy(50)],
+        waitedMs: 1e9,
+        eventsReadable: false,
+      }),
+    ).toBeUndefined();
   });
 });

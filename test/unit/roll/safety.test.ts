@@ -40,10 +40,13 @@ describe('requireConsent', () => {
     ['', false],
   ])('on a terminal, answer %j -> %s', async (answer, ok) => {
     const i = io(true, answer);
-    const r = await requireConsent(i, { ...q, yes: false }).then(
-      () => true,
-      (e: unknown) => (e instanceof AbortedError ? false : Promise.reject(e)),
-    );
+    let r = true;
+    try {
+      await requireConsent(i, { ...q, yes: false });
+    } catch (e) {
+      if (!(e instanceof AbortedError)) throw e;
+      r = false;
+    }
     expect(r).toBe(ok);
     expect(i.err()).toContain('delete pod web-2 in namespace demo? [y/N] ');
   });
@@ -70,7 +73,13 @@ describe('commandSignal', () => {
 
 describe('renderPlan', () => {
   it('numbers the steps and keeps the notes', () => {
-    expect(renderPlan({ summary: 'restart statefulset web in namespace demo (3 pods, highest ordinal first)', steps: [{ action: 'patch', target: 'statefulset demo/web', detail: 'x' }], notes: ['n'] })).toBe(
+    expect(
+      renderPlan({
+        summary: 'restart statefulset web in namespace demo (3 pods, highest ordinal first)',
+        steps: [{ action: 'patch', target: 'statefulset demo/web', detail: 'x' }],
+        notes: ['n'],
+      }),
+    ).toBe(
       'Plan: restart statefulset web in namespace demo (3 pods, highest ordinal first)\n  1. patch statefulset demo/web: x\n  note: n\n',
     );
   });
