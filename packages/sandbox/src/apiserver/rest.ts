@@ -6,6 +6,8 @@ import { RESOURCE_TYPES, apiVersionOf, resourceType, typeKey, R, type ResourceTy
 import { ApiError, errors, qualifiedResource } from '../status.ts';
 import { checkDeletePreconditions, type DeleteOptions, type KObject, type PropagationPolicy } from '../store.ts';
 import { admitCreate, admitUpdate, validateCreate, validateUpdate } from './admission.ts';
+import { withEphemeralContainers } from './ephemeral.ts';
+import { admitClaimResize } from './pvcresize.ts';
 import { isObj, jsonMerge, jsonPatch, strategicMerge } from './patch.ts';
 
 type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -139,9 +141,16 @@ export class ApiCore {
       if (opts.dryRun) return next;
       return this.store.update(key, next);
     }
+    if (opts.subresource === 'ephemeralcontainers' && key === R.pods) {
+      const next = withEphemeralContainers(current, obj);
+      if (next.metadata.resourceVersion !== current.metadata.resourceVersion) throw errors.conflict(t.group, t.plural, name);
+      if (opts.dryRun) return next;
+      return this.store.update(key, next);
+    }
     if (opts.subresource) throw errors.methodNotAllowed(`the server does not allow this method on the requested resource`);
     // Fields a client cannot change through the main resource.
     if (t.hasStatusSubresource) obj.status = current.status;
+    if (key === R.pvcs) admitClaimResize(this.store, obj, current);
     admitUpdate(key, obj, current);
     validateUpdate(key, obj, current);
     if (opts.dryRun) {

@@ -46,6 +46,10 @@ export class GarbageCollector {
     }
   }
 
+  pending(): number {
+    return this.attemptToDelete.length + this.owners.length;
+  }
+
   stop(): void {
     for (const u of this.unsubscribe) u();
     this.attemptToDelete.stop();

@@ -8,7 +8,15 @@ import { GarbageCollector } from './garbagecollector.ts';
 import { NamespaceController } from './namespace.ts';
 import { StatefulSetController } from './statefulset/controller.ts';
 
-export function startControllers(ctx: SimContext): Stoppable {
+export interface Controllers extends Stoppable {
+  /**
+   * Resolves once every controller's queue is empty at the same time, after the store notifications of their
+   * last writes went round (for tests that check that nothing else happens).
+   */
+  idle(): Promise<void>;
+}
+
+export function startControllers(ctx: SimContext): Controllers {
   const client = new ControllerClient(ctx);
   const parts = [
     new StatefulSetController(ctx, client),
@@ -16,6 +24,14 @@ export function startControllers(ctx: SimContext): Stoppable {
     new NamespaceController(ctx, client),
   ];
   return {
+    async idle() {
+      // Informers deliver on later microtasks/macrotasks: idle only when a full round finds every queue empty.
+      for (;;) {
+        await Promise.all(parts.map((p) => p.idle()));
+        await new Promise((r) => setImmediate(r));
+        if (parts.every((p) => p.pending() === 0)) return;
+      }
+    },
     stop() {
       for (const p of parts) p.stop();
     },

@@ -73,6 +73,14 @@ export class NamespaceController {
     }
   }
 
+  idle(): Promise<void> {
+    return this.queue.idle();
+  }
+
+  pending(): number {
+    return this.queue.length;
+  }
+
   stop(): void {
     for (const u of this.unsubscribe) u();
     this.queue.stop();

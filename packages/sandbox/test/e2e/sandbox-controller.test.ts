@@ -374,15 +374,21 @@ describe('StatefulSet controller through the API', () => {
       const p = (await pods(ns))[2];
       return !!p && revisionOf(p) !== good && p.status.phase === 'Running' && !p.metadata.deletionTimestamp;
     });
-    await new Promise((r) => setTimeout(r, 500));
+    // Wait for the status the controller settles on, rather than a fixed sleep.
+    await until('status of the stuck rollout', async () => {
+      const st = (await sts(ns)).status;
+      return st.readyReplicas === 2 && st.currentReplicas === 2 && st.updatedReplicas === 1;
+    });
     const stuck = await sts(ns);
     const broken = stuck.status.updateRevision;
     expect(stuck.status).toMatchObject({ replicas: 3, readyReplicas: 2, currentReplicas: 2, updatedReplicas: 1, currentRevision: good });
     expect((await pods(ns)).map(revisionOf)).toEqual([good, good, broken]);
 
     await ok(['-n', ns, 'set', 'image', 'sts/web', 'app=sim/visits:1']);
-    await until('reverted', async () => (await sts(ns)).status.updateRevision === good);
-    await new Promise((r) => setTimeout(r, 500));
+    await until('reverted', async () => {
+      const st = (await sts(ns)).status;
+      return st.updateRevision === good && st.updatedReplicas === 2;
+    });
     const reverted = await sts(ns);
     expect(reverted.status).toMatchObject({ replicas: 3, readyReplicas: 2, currentReplicas: 2, updatedReplicas: 2, currentRevision: good, updateRevision: good });
     const ps = await pods(ns);

@@ -19,7 +19,8 @@ interface FakeKubeletOptions {
   terminateAfterMs?: number;
 }
 
-function fakeKubelet(store: Store, opts: FakeKubeletOptions = {}): () => void {
+/** The fake kubelet; `busy()` counts its pending steps, so a test can tell when nothing more will happen. */
+function fakeKubelet(store: Store, opts: FakeKubeletOptions = {}): { stop: () => void; busy: () => number } {
   const ready = opts.readyAfterMs ?? 5;
   const term = opts.terminateAfterMs ?? 5;
   const timers = new Set<NodeJS.Timeout>();
@@ -74,9 +75,12 @@ function fakeKubelet(store: Store, opts: FakeKubeletOptions = {}): () => void {
       });
     }
   });
-  return () => {
-    unsub();
-    for (const t of timers) clearTimeout(t);
+  return {
+    stop: () => {
+      unsub();
+      for (const t of timers) clearTimeout(t);
+    },
+    busy: () => timers.size,
   };
 }
 
@@ -131,7 +135,8 @@ function cluster(opts: FakeKubeletOptions = {}) {
   cleanup.push(store.subscribe(R.pods, (ev) => podEvents.push(ev)));
   const controllers = startControllers(ctx);
   cleanup.push(() => void controllers.stop());
-  cleanup.push(fakeKubelet(store, opts));
+  const kubelet = fakeKubelet(store, opts);
+  cleanup.push(kubelet.stop);
   const sts = (name: string) => store.get(R.statefulsets, 'demo', name) as Any;
   const pods = (set = 'web') =>
     store
@@ -162,7 +167,18 @@ function cluster(opts: FakeKubeletOptions = {}) {
     change(s.spec);
     store.update(R.statefulsets, s);
   };
-  return { store, ctx, sts, pods, until, settled, podEvents, updateSpec };
+  /**
+   * Quiescence instead of a sleep: every controller queue is empty and the fake kubelet has nothing pending, so
+   * nothing else can happen until the test changes something (what "stays as it is" assertions need).
+   */
+  const quiet = async () => {
+    for (;;) {
+      await controllers.idle();
+      if (kubelet.busy() === 0) return;
+      await until('the fake kubelet to finish', () => kubelet.busy() === 0);
+    }
+  };
+  return { store, ctx, sts, pods, until, settled, podEvents, updateSpec, quiet };
 }
 
 describe('revision hash', () => {
@@ -234,13 +250,26 @@ describe('StatefulSet controller (bare store)', () => {
   });
 
   it('Parallel creates every pod at once and scales down all at once', async () => {
-    const c = cluster({ readyAfterMs: 50 });
+    const c = cluster({ readyAfterMs: 50, terminateAfterMs: 50 });
+    const isReady = (p: Any) => (p.status?.conditions ?? []).some((x: Any) => x.type === 'Ready' && x.status === 'True');
     c.store.create(R.statefulsets, statefulSet('web', { podManagementPolicy: 'Parallel', replicas: 5 }));
-    await c.until('5 pods', () => c.pods().length === 5, 40);
     await c.until('5 ready', c.settled('web', 5));
+    // Every pod was created before any became Ready (OrderedReady would wait for web-0 first).
+    const created = c.podEvents.flatMap((e, i) => (e.type === 'ADDED' ? [i] : []));
+    const firstReady = c.podEvents.findIndex((e) => isReady(e.object));
+    expect(created).toHaveLength(5);
+    expect(Math.max(...created)).toBeLessThan(firstReady);
+
+    c.podEvents.length = 0;
     c.updateSpec('web', (s) => (s.replicas = 1));
-    await c.until('4 terminating', () => c.pods().filter((p) => p.metadata.deletionTimestamp).length === 4, 100);
     await c.until('1 left', c.settled('web', 1));
+    // All four were marked for deletion before the first of them was gone (not one at a time, highest first).
+    const marked = new Map<string, number>();
+    c.podEvents.forEach((e, i) => e.object.metadata.deletionTimestamp && !marked.has(e.object.metadata.name!) && marked.set(e.object.metadata.name!, i));
+    const gone = c.podEvents.flatMap((e, i) => (e.type === 'DELETED' ? [i] : []));
+    expect([...marked.keys()].sort()).toEqual(['web-1', 'web-2', 'web-3', 'web-4']);
+    expect(gone).toHaveLength(4);
+    expect(Math.max(...marked.values())).toBeLessThan(Math.min(...gone));
   });
 
   it('rolls pods in reverse ordinal order, one at a time, and then moves currentRevision', async () => {
@@ -269,7 +298,7 @@ describe('StatefulSet controller (bare store)', () => {
       s.template.spec.containers[0].image = 'sim/visits:2';
     });
     await c.until('web-2 updated', () => c.sts('web').status.updatedReplicas === 1 && c.sts('web').status.readyReplicas === 3);
-    await new Promise((r) => setTimeout(r, 50));
+    await c.quiet();
     const s = c.sts('web').status;
     expect(s).toMatchObject({ replicas: 3, readyReplicas: 3, currentReplicas: 2, updatedReplicas: 1, currentRevision: oldRev });
     expect(c.pods().map((p) => p.metadata.labels['controller-revision-hash'])).toEqual([oldRev, oldRev, s.updateRevision]);
@@ -285,7 +314,7 @@ describe('StatefulSet controller (bare store)', () => {
       s.template.spec.containers[0].image = 'sim/visits:3';
     });
     await c.until('observed', () => c.sts('web').status.observedGeneration === 2);
-    await new Promise((r) => setTimeout(r, 50));
+    await c.quiet();
     const st = c.sts('web').status;
     expect(st.updatedReplicas).toBeUndefined();
     expect(st).toMatchObject({ currentReplicas: 3, currentRevision: oldRev, readyReplicas: 3 });
@@ -317,14 +346,14 @@ describe('StatefulSet controller (bare store)', () => {
     const good = c.sts('web').status.currentRevision;
     c.updateSpec('web', (s) => (s.template.spec.containers[0].image = 'sim/never-ready:1'));
     await c.until('web-2 broken', () => c.pods()[2]?.metadata.labels['controller-revision-hash'] !== good && c.pods()[2]?.status?.phase === 'Running');
-    await new Promise((r) => setTimeout(r, 50));
+    await c.quiet();
     const broken = c.sts('web').status.updateRevision;
     expect(c.sts('web').status).toMatchObject({ currentRevision: good, currentReplicas: 2, updatedReplicas: 1, readyReplicas: 2 });
     expect(c.pods().map((p) => p.metadata.labels['controller-revision-hash'])).toEqual([good, good, broken]);
 
     c.updateSpec('web', (s) => (s.template.spec.containers[0].image = 'sim/visits:1'));
     await c.until('reverted', () => c.sts('web').status.updateRevision === good);
-    await new Promise((r) => setTimeout(r, 50));
+    await c.quiet();
     expect(c.sts('web').status).toMatchObject({ currentRevision: good, updateRevision: good, currentReplicas: 2, updatedReplicas: 2, readyReplicas: 2, replicas: 3 });
     expect(c.pods()[2]!.metadata.labels['controller-revision-hash']).toBe(broken);
     // The good revision was reused (rolled back), not recreated: its number moved past the broken one.
@@ -380,7 +409,7 @@ describe('StatefulSet controller (bare store)', () => {
     c.store.update(R.statefulsets, db);
     c.store.delete(R.statefulsets, 'demo', 'db');
     await c.until('db gone', () => !c.sts('db'));
-    await new Promise((r) => setTimeout(r, 30));
+    await c.quiet();
     expect(c.pods('db').map((p) => p.metadata.ownerReferences)).toEqual([undefined, undefined]);
   });
 
@@ -429,7 +458,7 @@ describe('StatefulSet controller (bare store)', () => {
       c.updateSpec('web', (s) => (s.template.spec.containers[0].image = `sim/visits:${v}`));
       await c.until(`v${v}`, () => c.settled('web', 1)() && c.pods()[0]?.spec.containers[0].image === `sim/visits:${v}`);
     }
-    await new Promise((r) => setTimeout(r, 20));
+    await c.quiet();
     const revs = c.store.list(R.controllerrevisions, 'demo').items.map((r: Any) => r.revision).sort();
     expect(revs).toEqual([3, 4]);
   });
@@ -446,7 +475,7 @@ describe('StatefulSet controller (bare store)', () => {
     setReady('web-0', false);
     c.store.delete(R.pods, 'demo', 'web-2');
     await c.until('web-2 gone', () => c.pods().length === 2);
-    await new Promise((r) => setTimeout(r, 50));
+    await c.quiet();
     expect(c.pods().map((p) => p.metadata.name)).toEqual(['web-0', 'web-1']);
     setReady('web-0', true);
     await c.until('web-2 back', c.settled('web', 3));

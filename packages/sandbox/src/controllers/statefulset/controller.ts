@@ -63,6 +63,15 @@ export class StatefulSetController {
     for (const s of this.sets.list()) this.queue.add(keyOf(s));
   }
 
+  /** Resolves when no StatefulSet is queued or being synced. */
+  idle(): Promise<void> {
+    return this.queue.idle();
+  }
+
+  pending(): number {
+    return this.queue.length;
+  }
+
   stop(): void {
     this.queue.stop();
     for (const cancel of this.availabilityTimers.values()) cancel();
