@@ -251,6 +251,15 @@ describe('roll: stuck', () => {
     expect(report.stuck!.lastTermination).toMatch(/exit 1/);
     expect(report.stuck!.remedy).toMatch(/kubectl delete pod web-1 -n roll-crash/);
   });
+  it('an image that cannot be pulled: stuck at once with ImagePull, no probe budget to wait out', async () => {
+    await applySet('roll-pull', { replicas: 2 });
+    await changeSet('roll-pull', { replicas: 2, image: 'sim/unpullable:1' });
+    const { code, report } = await rollJson(['roll', 'web', '-n', 'roll-pull', '--watch-only']);
+    expect(code).toBe(8);
+    expect(report.stuck).toMatchObject({ ordinal: 1, pod: 'web-1', reason: 'ImagePull', revision: report.revisions.to });
+    expect(report.stuck!.message).toMatch(/cannot pull image sim\/unpullable:1: (ErrImagePull|ImagePullBackOff)/);
+    expect(report.ordinals.find((o) => o.pod === 'web-0')!.action).toBe('unchanged');
+  });
 });
 
 describe('roll: safety', () => {
