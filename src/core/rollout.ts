@@ -125,7 +125,7 @@ export function viewRollout(set: StatefulSet, pods: Pod[], opts: ViewOptions = {
   if (!observed) message = 'waiting for the statefulset spec update to be observed';
   else if (!updateRevision) message = 'waiting for the controller to report an update revision';
   else if (waitingFor) message = whyNotDone(waitingFor, strategy, updateRevision, currentRevision);
-  else if (ready < replicas) message = `waiting for ${replicas - ready} pods to be ready (status.readyReplicas ${ready} of ${replicas})`;
+  else if (ready < replicas) message = `waiting for the controller to count every pod Ready (status.readyReplicas ${ready} of ${replicas})`;
   // updatedReplicas is absent under OnDelete on 1.20: there the pods alone say it.
   else if (strategy === 'RollingUpdate' && updated < scoped)
     message = `waiting for the controller to count the update: ${updated} of ${scoped} pods updated`;

@@ -55,7 +55,7 @@ export function buildRollPlan(set: StatefulSet, pods: Pod[], o: PlanOptions): Ro
   const moving = (o.mode === 'restart' ? view.ordinals.filter((x) => x.inScope) : view.ordinals.filter((x) => x.inScope && !x.done)).sort(
     (a, b) => b.ordinal - a.ordinal,
   );
-  const staying = view.ordinals.filter((x) => !moving.includes(x));
+  const staying = view.ordinals.filter((x) => !moving.includes(x)).sort((a, b) => b.ordinal - a.ordinal);
   const action: OrdinalAction = o.mode === 'watch' ? 'watched' : onDelete ? 'deleted' : 'restarted';
   const ordinals: PlannedOrdinal[] = [
     ...moving.map((x) => ({ ordinal: x.ordinal, pod: x.pod, fromRevision: x.revision, action })),

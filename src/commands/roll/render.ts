@@ -37,7 +37,8 @@ export function eventLine(e: RollEvent, setName: string, timestamps: boolean): s
     case 'revision':
       return `${s}update revision ${rev(e.to)}${e.from && e.from !== e.to ? ` (pods leave ${rev(e.from)})` : ''}`;
     case 'step':
-      return `${s}ordinal ${e.ordinal}  ${e.pod}  ${rev(e.fromRevision)} -> ${rev(e.revision)}  ${PHASE[e.phase]}  ${elapsed(e.elapsedMs)}`;
+      // The pod's own revision when it is not the one it moves to (a replacement on another revision).
+      return `${s}ordinal ${e.ordinal}  ${e.pod}  ${rev(e.fromRevision)} -> ${rev(e.toRevision)}  ${PHASE[e.phase]}${e.revision && e.revision !== e.fromRevision && e.revision !== e.toRevision ? ` on ${rev(e.revision)}` : ''}  ${elapsed(e.elapsedMs)}`;
     case 'note':
       return `${s}${e.message}`;
     case 'waiting':

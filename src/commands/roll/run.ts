@@ -39,8 +39,11 @@ export type RollEvent =
       ordinal: number;
       pod: string;
       phase: StepPhase;
+      /** The revision the ordinal's pod runs now (null while it has no pod). */
       revision: string | null;
       fromRevision: string | null;
+      /** The update revision it moves to. */
+      toRevision: string | null;
       ready: boolean;
       elapsedMs: number;
     }
@@ -276,6 +279,7 @@ export async function runRoll(r: RollRun, deps: RollDeps): Promise<RolloutReport
             phase,
             revision: st.revision,
             fromRevision: t.fromRevision,
+            toRevision: view.updateRevision,
             ready: st.ready,
             elapsedMs: now() - t.startedAt,
           });
@@ -374,6 +378,7 @@ export async function runRoll(r: RollRun, deps: RollDeps): Promise<RolloutReport
                   phase: 'deleting',
                   revision: st.revision,
                   fromRevision: t.fromRevision,
+                  toRevision: view.updateRevision,
                   ready: st.ready,
                   elapsedMs: now() - t.startedAt,
                 });
