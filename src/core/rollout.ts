@@ -297,7 +297,7 @@ export function diagnoseStuck(i: StuckInput): StuckDiagnosis | undefined {
   if (i.eventsReadable && failures >= allowed && pod.status?.phase === 'Running')
     return {
       reason: 'NotReady',
-      message: `${pod.metadata.name} runs but is not Ready after ${failures} failed readiness probes (its probes allow ${allowed - PROBE_MARGIN_PERIODS})`,
+      message: `${pod.metadata.name} runs but is not Ready after ${failures} failed readiness probes (its probes allow ${allowed - PROBE_MARGIN_PERIODS} failures, failureThreshold, plus a margin of ${PROBE_MARGIN_PERIODS})`,
       lastTermination: lastTerm,
       events,
     };
