@@ -17,7 +17,7 @@ const pod = (uid: string, revision: string, ready: boolean): FakeObject => ({
 describe('deletePodExact', () => {
   it('deletes with the uid precondition; a replacement of the same name is left alone', async () => {
     const fake = new FakeKubeClient([pod('u1', 'web-a', true)]);
-    const old = fake.object('/api/v1/namespaces/demo/pods/web-2') as unknown as Pod;
+    const old = fake.object<Pod>('/api/v1/namespaces/demo/pods/web-2')!;
     expect(await deletePodExact(fake, old)).toBe('deleted');
     expect(fake.calls.find((c) => c.verb === 'delete')?.options).toMatchObject({ uid: old.metadata.uid });
     fake.apply(pod('u2', 'web-b', false));
