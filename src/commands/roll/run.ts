@@ -219,6 +219,7 @@ export async function runRoll(r: RollRun, deps: RollDeps): Promise<RolloutReport
     const pumps = [pump(setW), pump(podW)];
     const tickMs = deps.tickMs ?? 1000;
     let gated = !acting;
+    const held: RollEvent[] = [];
     let lastWaiting = '';
     let lastNeedsDelete = '';
     let inFlight: number | undefined;
@@ -246,6 +247,34 @@ export async function runRoll(r: RollRun, deps: RollDeps): Promise<RolloutReport
         const view = viewRollout(set, pods, { partition: plan.partition });
         lastView = view;
 
+        // Steps per ordinal, in the order they happen. Before the controller has named the new revision
+        // (right after our patch) they are held, then shown with the revision they move to.
+        for (const st of view.ordinals) {
+          const t = tracks.get(st.ordinal);
+          if (!t || t.action === 'unchanged') continue;
+          const phase = phaseOf(st, t);
+          if (!phase) continue;
+          const key = `${st.uid}/${phase}/${st.revision}`;
+          if (key === t.lastKey) continue;
+          t.lastKey = key;
+          if (t.startedAt === undefined) t.startedAt = now();
+          if (t.order === undefined) t.order = moveOrder++;
+          const step: RollEvent = {
+            type: 'step',
+            at: now(),
+            ordinal: st.ordinal,
+            pod: st.pod,
+            phase,
+            revision: st.revision,
+            fromRevision: t.fromRevision,
+            toRevision: view.updateRevision,
+            ready: st.ready,
+            elapsedMs: now() - t.startedAt,
+          };
+          if (gated) deps.onEvent(step);
+          else held.push(step);
+        }
+
         if (!gated) {
           const observed =
             (set.status?.observedGeneration ?? 0) >= gateGeneration &&
@@ -258,31 +287,10 @@ export async function runRoll(r: RollRun, deps: RollDeps): Promise<RolloutReport
           deps.onEvent({ type: 'revision', at: now(), from: plan.fromRevision, to: view.updateRevision });
           toRevision = view.updateRevision;
         }
-
-        // Steps per ordinal, in the order they happen.
+        for (const step of held.splice(0)) deps.onEvent(step.type === 'step' ? { ...step, toRevision: view.updateRevision } : step);
         for (const st of view.ordinals) {
           const t = tracks.get(st.ordinal);
-          if (!t || t.action === 'unchanged') continue;
-          const phase = phaseOf(st, t);
-          if (!phase) continue;
-          const key = `${st.uid}/${phase}/${st.revision}`;
-          if (key === t.lastKey) continue;
-          t.lastKey = key;
-          if (t.startedAt === undefined) t.startedAt = now();
-          if (t.order === undefined) t.order = moveOrder++;
-          if (phase === 'ready' && st.done && t.readyAt === undefined) t.readyAt = now();
-          deps.onEvent({
-            type: 'step',
-            at: now(),
-            ordinal: st.ordinal,
-            pod: st.pod,
-            phase,
-            revision: st.revision,
-            fromRevision: t.fromRevision,
-            toRevision: view.updateRevision,
-            ready: st.ready,
-            elapsedMs: now() - t.startedAt,
-          });
+          if (t && t.order !== undefined && st.done && t.readyAt === undefined) t.readyAt = now();
         }
 
         if (view.done) return report('complete', view.message);
