@@ -10,6 +10,7 @@ import { renderCommandHelp, renderRootHelp } from './cli/help.ts';
 import { inspectFlags } from './commands/inspect/flags.ts';
 import { completionFlags } from './commands/completion/flags.ts';
 import { demoFlags } from './commands/demo/flags.ts';
+import { rollFlags } from './commands/roll/flags.ts';
 import { sandboxFlags } from './commands/sandbox/flags.ts';
 import { objectNameProblem } from './kube/validation.ts';
 import type { IO } from './ui/io.ts';
@@ -77,6 +78,25 @@ const completion = defineCommand({
   load: async () => (await import('./commands/completion/command.ts')).completionCommand,
 });
 
+const roll = defineCommand({
+  name: 'roll',
+  summary: 'Restart a StatefulSet (or follow its rollout) ordinal by ordinal, OnDelete and partitions included',
+  description: `Restart a StatefulSet as kubectl rollout restart does and follow it until every ordinal in scope runs the update
+ revision and is Ready. Under OnDelete it deletes the pods itself, one at a time, highest ordinal first. A stuck
+ rollout (a pod that never becomes Ready, crash-loops or cannot pull its image) stops with the ordinal, the probe
+ failures and the remedy. Asks before acting on a terminal; needs --yes otherwise. Never deletes a claim.`,
+  examples: [
+    { comment: 'Restart web and follow it', command: 'kubectl sts-inspect roll web -n demo' },
+    { comment: 'Follow a rollout already under way (after kubectl apply or set image)', command: 'kubectl sts-inspect roll web -n demo --watch-only' },
+    { comment: 'Stage it: only ordinals >= 2 move', command: 'kubectl sts-inspect roll web -n demo --partition 2 --yes' },
+    { comment: 'Print the plan and change nothing', command: 'kubectl sts-inspect roll web -n demo --dry-run' },
+  ],
+  positionals: [{ ...statefulSetName, required: true }],
+  flags: rollFlags,
+  kubeFlags: true,
+  load: async () => (await import('./commands/roll/command.ts')).rollCommand,
+});
+
 const demo = defineCommand({
   name: 'demo',
   summary: 'Show every command on the built-in sandbox cluster (no real cluster needed)',
@@ -94,7 +114,7 @@ const demo = defineCommand({
 
 export const registry: Registry = {
   defaultCommand: inspect,
-  commands: [inspect, sandbox, completion, demo],
+  commands: [inspect, roll, sandbox, completion, demo],
   description: inspect.description,
 };
 

@@ -28,6 +28,8 @@ export const ExitCode = {
    * shell reports as 128+13; Node ignores SIGPIPE, so the plugin exits quietly with that number itself.
    */
   BROKEN_PIPE: 141,
+  /** Interrupted (Ctrl-C, SIGINT) while waiting: 128 + 2, as shells report it. */
+  INTERRUPTED: 130,
 } as const;
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
@@ -89,5 +91,12 @@ export class CheckFailed extends CliError {
 export class AbortedError extends CliError {
   constructor(message: string) {
     super(message, ExitCode.ABORTED);
+  }
+}
+
+/** SIGINT while a command waited: what was under way is reported, nothing further is done. */
+export class InterruptedError extends CliError {
+  constructor(message: string) {
+    super(message, ExitCode.INTERRUPTED);
   }
 }

@@ -1,0 +1,151 @@
+// roll's plan over the recorded 1.20 scenarios: which ordinals move, in which order, which stay and why.
+
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { Pod, StatefulSet } from '@sts-inspect/k8s';
+import { buildRollPlan, planReport, restartQuestion, toMutationPlan } from '../../../src/commands/roll/plan.ts';
+import { eventLine, renderSummary } from '../../../src/commands/roll/render.ts';
+
+const DIR = join(import.meta.dirname, '..', '..', 'fixtures', 'real-k8s-1.20', 'scenarios');
+const scenario = (name: string) => ({
+  set: JSON.parse(readFileSync(join(DIR, `${name}.statefulset.json`), 'utf8')) as StatefulSet,
+  pods: (JSON.parse(readFileSync(join(DIR, `${name}.pods.json`), 'utf8')) as { items: Pod[] }).items,
+});
+
+describe('buildRollPlan', () => {
+  it.each([
+    // scenario, mode, --partition, [pod, action] in order, partition, setPartition
+    [
+      'partition-2-after-image-change',
+      'restart',
+      undefined,
+      [
+        ['web-2', 'restarted'],
+        ['web-1', 'unchanged'],
+        ['web-0', 'unchanged'],
+      ],
+      2,
+      undefined,
+    ],
+    [
+      'partition-2-after-image-change',
+      'restart',
+      0,
+      [
+        ['web-2', 'restarted'],
+        ['web-1', 'restarted'],
+        ['web-0', 'restarted'],
+      ],
+      0,
+      0,
+    ],
+    [
+      'partition-2-after-image-change',
+      'watch',
+      undefined,
+      [
+        ['web-2', 'unchanged'],
+        ['web-1', 'unchanged'],
+        ['web-0', 'unchanged'],
+      ],
+      2,
+      undefined,
+    ],
+    [
+      'ondelete-after-image-change',
+      'restart',
+      1,
+      [
+        ['web-2', 'deleted'],
+        ['web-1', 'deleted'],
+        ['web-0', 'unchanged'],
+      ],
+      1,
+      undefined,
+    ],
+    [
+      'ondelete-after-image-change',
+      'watch',
+      undefined,
+      [
+        ['web-2', 'watched'],
+        ['web-1', 'watched'],
+        ['web-0', 'watched'],
+      ],
+      0,
+      undefined,
+    ],
+    [
+      'broken-rollout-stuck',
+      'watch',
+      undefined,
+      [
+        ['web-2', 'watched'],
+        ['web-1', 'watched'],
+        ['web-0', 'watched'],
+      ],
+      0,
+      undefined,
+    ],
+  ] as const)('%s %s --partition %s', (name, mode, partition, order, effective, setPartition) => {
+    const { set, pods } = scenario(name);
+    const plan = buildRollPlan(set, pods, { mode, ...(partition !== undefined ? { partition } : {}) });
+    expect(plan.ordinals.map((o) => [o.pod, o.action])).toEqual(order);
+    expect(plan.partition).toBe(effective);
+    expect(plan.setPartition).toBe(setPartition);
+    expect(plan.selector).toBe('app=web');
+  });
+
+  it('the restart question and the plan as data', () => {
+    const { set, pods } = scenario('ondelete-after-image-change');
+    const plan = buildRollPlan(set, pods, { mode: 'restart' });
+    expect(restartQuestion(plan)).toBe('restart statefulset web in namespace demo (3 pods, highest ordinal first)?');
+    const m = toMutationPlan(plan, '2026-11-27T00:00:00Z');
+    expect(m.steps.map((s) => `${s.action} ${s.target}`)).toEqual([
+      'patch statefulset demo/web',
+      'delete pod demo/web-2',
+      'delete pod demo/web-1',
+      'delete pod demo/web-0',
+    ]);
+    expect(m.notes.join('\n')).toMatch(/no PersistentVolumeClaim or PersistentVolume is deleted/);
+    expect(planReport(plan)).toMatchObject({
+      kind: 'RolloutReport',
+      result: 'planned',
+      stuck: null,
+      statefulSet: { updateStrategy: 'OnDelete', partition: 0 },
+    });
+  });
+});
+
+describe('render', () => {
+  it('a step line names ordinal, pod, revisions, phase and elapsed; timestamps only off a terminal', () => {
+    const e = {
+      type: 'step',
+      at: Date.parse('2026-11-27T00:00:01Z'),
+      ordinal: 2,
+      pod: 'web-2',
+      phase: 'running',
+      revision: 'web-b',
+      fromRevision: 'web-a',
+      toRevision: 'web-b',
+      ready: false,
+      elapsedMs: 1234,
+    } as const;
+    expect(eventLine(e, 'web', true)).toBe('2026-11-27T00:00:01Z ordinal 2  web-2  a -> b  Running, not ready  1.2s');
+    expect(eventLine(e, 'web', false)).toBe('ordinal 2  web-2  a -> b  Running, not ready  1.2s');
+    expect(eventLine({ type: 'waiting', at: 0, message: 'x', ordinal: null, pod: null }, 'web', false)).toBeUndefined();
+  });
+
+  it('the summary of an interrupted roll says how to resume', () => {
+    const { set, pods } = scenario('partition-2-after-image-change');
+    const report = {
+      ...planReport(buildRollPlan(set, pods, { mode: 'watch' })),
+      result: 'aborted' as const,
+      message: 'interrupted: waiting for web-2',
+    };
+    expect(renderSummary(report, 0, 1500)).toMatch(
+      /Nothing further was changed\. To resume following: kubectl sts-inspect roll web -n demo --watch-only\n$/,
+    );
+  });
+});
