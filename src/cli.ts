@@ -2,6 +2,7 @@
 // `--help` and `--version` load nothing heavy (no client-node, no sandbox).
 
 import yargs, { type Argv } from 'yargs';
+import { withPersistenceFlags } from './commands/persistence/flags.ts';
 import { withKubeFlags } from './kube/flags.ts';
 import type { IO } from './ui/io.ts';
 import { VERSION } from './version.ts';
@@ -38,6 +39,15 @@ export function buildCli(io: IO): { parseAsync(argv: string[]): Promise<CommandR
       async (argv) => {
         const { inspectCommand } = await import('./commands/inspect/command.ts');
         set(await inspectCommand(argv as never, io));
+      },
+    )
+    .command(
+      'persistence <name>',
+      'Delete a pod of a StatefulSet and check that its volume and data come back with the new pod',
+      (y) => withPersistenceFlags(withKubeFlags(y)),
+      async (argv) => {
+        const { persistenceCommand } = await import('./commands/persistence/command.ts');
+        set(await persistenceCommand(argv as never, io));
       },
     )
     .command(
