@@ -178,7 +178,14 @@ export async function runPersistence(client: KubeClient, plan: PersistencePlan, 
       // A pod that did not come back stops --all: taking the next one down would make two.
       if (result.verdict === 'TIMEOUT') break;
     } catch (err) {
-      if (isAbort(err, signal)) throw new PersistenceInterrupted(finish(report), standing, err);
+      if (isAbort(err, signal)) {
+        // Ctrl-C: leave no marker behind if the pod (the old one, or its replacement) can take an exec now.
+        if (standing.markerLeft) {
+          const now = await getPod(client, ns, step.pod, AbortSignal.timeout(5_000)).catch(() => null);
+          if (now?.status?.phase === 'Running' && !now.metadata.deletionTimestamp) await cleanupMarker(client, ns, step.pod, step.container, standing.markerLeft.path, execTimeoutMs, standing);
+        }
+        throw new PersistenceInterrupted(finish(report), standing, err);
+      }
       if (standing.markerLeft) report.warnings.push(`${standing.markerLeft.path} is left in ${standing.markerLeft.pod}: kubectl exec -n ${ns} ${standing.markerLeft.pod} -c ${standing.markerLeft.container} -- rm -f ${standing.markerLeft.path}`);
       if (err instanceof CliError && report.results.length > 0) {
         // Keep what was checked: the error says what went wrong with this pod.
