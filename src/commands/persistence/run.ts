@@ -11,7 +11,7 @@ import { summarizePod } from '@sts-inspect/k8s';
 import { fileContent } from '../../core/content.ts';
 import { catCommand, headCommand, interpretRead, isMissingBinary, type ExecOutcome } from '../../core/fileRead.ts';
 import { ordinalRange, podsOfSet } from '../../core/ordinals.ts';
-import { isPodReady, isReplacementReady, persistenceVerdict, setReadiness, removeMarkerCommand, writeMarkerCommand, type ClaimState, type FileState, type Observation } from '../../core/persistence.ts';
+import { allPreserved, isPodReady, isReplacementReady, persistenceVerdict, setReadiness, removeMarkerCommand, writeMarkerCommand, type ClaimState, type FileState, type Observation } from '../../core/persistence.ts';
 import { AbortedError, CheckFailed, CliError } from '../../errors.ts';
 import { apiPath, type ExecResult, type KubeClient } from '../../kube/client.ts';
 import { ApiNotFoundError } from '../../kube/errors.ts';
@@ -209,7 +209,7 @@ async function requireSetReady(client: KubeClient, plan: PersistencePlan, step: 
 export class NotReadyRefusal extends AbortedError {}
 
 function finish(report: PersistenceReport): PersistenceReport {
-  report.passed = report.notChecked.length === 0 && report.results.length > 0 && report.results.every((r) => r.verdict === 'PRESERVED');
+  report.passed = report.notChecked.length === 0 && allPreserved(report.results.map((r) => r.verdict));
   return report;
 }
 
