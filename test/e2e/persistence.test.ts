@@ -106,8 +106,9 @@ describe('kubectl sts-inspect persistence', () => {
     for (let i = 0; i < 3; i++) await visit('default', 'app-python-0');
     const before = (await kubectl('exec', 'app-python-0', '--', 'cat', '/data/visits.txt')).trim();
     const uid = await podUid('default', 'app-python-0');
-    const { code, doc } = await report(['app-python', '--ordinal', '0', '--file', 'visits.txt', '--yes']);
+    const { code, doc, stderr } = await report(['app-python', '--ordinal', '0', '--file', 'visits.txt', '--yes']);
     expect(code).toBe(0);
+    expect(stderr).toBe(''); // -o json: the document on stdout and nothing else anywhere
     expect(doc).toMatchObject({ kind: 'PersistenceReport', apiVersion: 'sts-inspect.dev/v1', passed: true });
     const r = doc.results[0]!;
     expect(r).toMatchObject({ ordinal: 0, pod: 'app-python-0', verdict: 'PRESERVED', marker: { survived: true, removed: true } });
@@ -142,7 +143,7 @@ describe('kubectl sts-inspect persistence', () => {
     expect(r.before.file!.content?.trim()).toBe('2');
     expect(r.after!.file!.content?.trim()).toBe('0');
     expect(r.after!.claims).toEqual(r.before.claims);
-    expect(stderr).toContain('error: 1 of 1 pod did not keep its data: app-1 DATA-CHANGED');
+    expect(stderr).toContain('error: 1 of 1 pod not PRESERVED: app-1 DATA-CHANGED');
     expect(await markers('reset-on-start', 'app-1')).toEqual([]);
   });
 
@@ -157,13 +158,22 @@ describe('kubectl sts-inspect persistence', () => {
     expect(await markers('no-volumes', 'app-1')).toEqual([]);
   });
 
-  it('refuses to start on a set that is not fully Ready (exit 9, nothing deleted) unless --force', async () => {
+  it('refuses to start on a set that is not fully Ready (exit 9, nothing deleted); --force goes ahead', async () => {
     const uids = await Promise.all(['web-0', 'web-1', 'web-2'].map((p) => podUid('broken-rollout', p)));
     const r = await cli(['web', '-n', 'broken-rollout', '--all', '--yes']);
     expect(r.code).toBe(9);
     expect(r.stderr).toMatch(/^error: statefulset broken-rollout\/web is not fully Ready \(web-2 not Ready\): refusing to delete a pod, nothing was changed\. --force to go ahead anyway\n$/);
     expect(r.stdout).toBe('');
     expect(await Promise.all(['web-0', 'web-1', 'web-2'].map((p) => podUid('broken-rollout', p)))).toEqual(uids);
+    // --force goes ahead; here the rollout stuck at web-2 brings web-1 back at the broken revision, as
+    // the warning says, so it never gets Ready again: TIMEOUT.
+    const forced = await report(['web', '-n', 'broken-rollout', '--ordinal', '1', '--force', '--timeout', '3s', '--yes']);
+    expect(forced.code).toBe(8);
+    expect(forced.stderr).toMatch(/^warning: a rollout is in progress \(web-\w+ -> web-\w+\): a deleted pod may come back at another revision$/m);
+    expect(forced.doc.results.map((x) => [x.pod, x.verdict])).toEqual([['web-1', 'TIMEOUT']]);
+    expect(await podUid('broken-rollout', 'web-1')).not.toBe(uids[1]);
+    expect(await podUid('broken-rollout', 'web-0')).toBe(uids[0]);
+    expect(await markers('broken-rollout', 'web-1')).toEqual([]);
   });
 
   it('without --yes and without a terminal: exit 9 and the pod is untouched', async () => {
@@ -212,6 +222,20 @@ describe('kubectl sts-inspect persistence', () => {
     expect(deletedOrder).toEqual(['app-parallel-2', 'app-parallel-1', 'app-parallel-0']);
     expect(maxDown).toBe(1);
     for (const o of [0, 1, 2]) expect(await markers('default', `app-parallel-${o}`)).toEqual([]);
+  });
+
+  it('a pod not back within --timeout: TIMEOUT, exit 8, --all stops there, and the marker is still removed', async () => {
+    // Hold the watches: the replacement comes up, but the wait never sees it.
+    undo.push(sb.faults.add({ path: /\/api\/v1\/namespaces\/default\/pods$/, watch: true, delayMs: 120_000 }));
+    const { code, doc, stderr } = await report(['app-parallel', '--all', '--timeout', '2s', '--yes']);
+    expect(code).toBe(8);
+    expect(doc.results.map((r) => [r.pod, r.verdict, r.after])).toEqual([['app-parallel-2', 'TIMEOUT', null]]);
+    expect(doc.notChecked).toEqual([1, 0]);
+    expect(doc.passed).toBe(false);
+    expect(stderr).toContain('error: 1 of 1 pod not PRESERVED: app-parallel-2 TIMEOUT; not checked: app-parallel-1, app-parallel-0 (stopped so that no two pods are down at once)');
+    expect(doc.results[0]!.marker).toMatchObject({ removed: true });
+    undo.pop()!();
+    expect(await markers('default', 'app-parallel-2')).toEqual([]);
   });
 
   it('Ctrl-C while waiting: exit 130, says where things stand and how to resume, and removes the marker', async () => {

@@ -106,7 +106,8 @@ function question(plan: PersistencePlan): string {
 
 function verdictSummary(report: PersistenceReport): string {
   const bad = report.results.filter((r) => r.verdict !== 'PRESERVED');
-  return `${bad.length} of ${report.results.length} pod${report.results.length === 1 ? '' : 's'} did not keep ${bad.length === 1 ? 'its' : 'their'} data: ${bad.map((r) => `${r.pod} ${r.verdict}`).join(', ')}`;
+  const n = report.results.length;
+  return `${bad.length} of ${n} pod${n === 1 ? '' : 's'} not PRESERVED: ${bad.map((r) => `${r.pod} ${r.verdict}`).join(', ')}`;
 }
 
 export async function persistenceCommand(argv: PersistenceArgs, io: IO, deps: PersistenceDeps = {}): Promise<number> {
@@ -134,7 +135,9 @@ export async function persistenceCommand(argv: PersistenceArgs, io: IO, deps: Pe
   if (!plan.readiness.ready && !opts.force) {
     throw new NotReadyRefusal(`statefulset ${namespace}/${opts.name} is not fully Ready (${plan.readiness.notReady.join(', ')}): refusing to delete a pod, nothing was changed. --force to go ahead anyway`);
   }
+  // The plan (with its notes) before the question; with --yes, its notes as warnings.
   if (!opts.yes && io.stdin.isTTY) io.stderr.write(renderPlan(plan, false));
+  else for (const w of plan.warnings) io.stderr.write(`warning: ${w}\n`);
   await requireConsent(io, opts.yes, question(plan));
 
   // Progress: a spinner on a terminal, plain lines on stderr elsewhere, nothing for -o json/yaml.
