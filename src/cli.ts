@@ -3,6 +3,7 @@
 
 import yargs, { type Argv } from 'yargs';
 import { withPersistenceFlags } from './commands/persistence/flags.ts';
+import { withRollFlags } from './commands/roll/flags.ts';
 import { withKubeFlags } from './kube/flags.ts';
 import type { IO } from './ui/io.ts';
 import { VERSION } from './version.ts';
@@ -39,6 +40,15 @@ export function buildCli(io: IO): { parseAsync(argv: string[]): Promise<CommandR
       async (argv) => {
         const { inspectCommand } = await import('./commands/inspect/command.ts');
         set(await inspectCommand(argv as never, io));
+      },
+    )
+    .command(
+      'roll <name>',
+      'Restart a StatefulSet (or follow an update under way) until every ordinal runs the update revision and is Ready',
+      (y) => withRollFlags(withKubeFlags(y)),
+      async (argv) => {
+        const { rollCommand } = await import('./commands/roll/command.ts');
+        set(await rollCommand(argv as never, io));
       },
     )
     .command(

@@ -21,6 +21,8 @@ export const ExitCode = {
   CHECK_FAILED: 8,
   /** The user declined a prompt, or a mutating command ran without --yes and no TTY to ask on. */
   ABORTED: 9,
+  /** Interrupted (Ctrl-C, SIGINT) while waiting: 128 + 2, as shells report it. */
+  INTERRUPTED: 130,
 } as const;
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
@@ -82,5 +84,12 @@ export class CheckFailed extends CliError {
 export class AbortedError extends CliError {
   constructor(message: string) {
     super(message, ExitCode.ABORTED);
+  }
+}
+
+/** SIGINT while a command waited: what was under way is reported, nothing further is done. */
+export class InterruptedError extends CliError {
+  constructor(message: string) {
+    super(message, ExitCode.INTERRUPTED);
   }
 }

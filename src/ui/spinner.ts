@@ -23,3 +23,38 @@ export async function startProgress(stream: OutStream, enabled: boolean, first: 
     },
   };
 }
+
+/** Lines that a spinner shares the terminal with: printing a line clears the spinner, then redraws it. */
+export interface LiveProgress extends Progress {
+  line(text: string): void;
+}
+
+/**
+ * For commands that wait (roll, persistence): lines go to `out` as they happen; while waiting, an ora
+ * spinner on `spin` — only when it is a terminal that reports a width, and without colour under NO_COLOR.
+ */
+export async function startLiveProgress(out: OutStream, spin: OutStream, opts: { spinner: boolean; env: NodeJS.ProcessEnv }): Promise<LiveProgress> {
+  const enabled = opts.spinner && !!spin.isTTY && (spin.columns ?? 0) > 0;
+  if (!enabled) return { update: () => undefined, stop: () => undefined, line: (t) => void out.write(`${t}\n`) };
+  const { default: ora } = await import('ora');
+  const spinner = ora({ text: '', stream: spin as NodeJS.WritableStream, discardStdin: false, color: opts.env.NO_COLOR ? false : 'cyan', isEnabled: true });
+  let running = false;
+  return {
+    update(message) {
+      spinner.text = message;
+      if (!running) {
+        spinner.start();
+        running = true;
+      }
+    },
+    line(text) {
+      if (running) spinner.clear();
+      out.write(`${text}\n`);
+      if (running) spinner.render();
+    },
+    stop() {
+      if (running) spinner.stop();
+      running = false;
+    },
+  };
+}

@@ -11,6 +11,7 @@ export interface ObjectMeta {
   deletionTimestamp?: string;
   ownerReferences?: { kind?: string; name?: string; uid?: string; controller?: boolean }[];
   resourceVersion?: string;
+  generation?: number;
 }
 
 export interface LabelSelectorRequirement {
@@ -75,6 +76,8 @@ export interface PodCondition {
   type: string;
   status: string;
   reason?: string;
+  message?: string;
+  lastTransitionTime?: string;
 }
 
 export interface Pod {

@@ -1,0 +1,301 @@
+// The rollout viewer: from one StatefulSet and its pods, is the rollout done, and if not, why not and which
+// ordinal is it waiting for. Pure: the watch loop in commands/roll feeds it, the unit tests feed it the
+// recorded 1.20 fixtures. kubectl's StatefulSetStatusViewer (pkg/polymorphichelpers/rollout_status.go) is
+// the baseline — observedGeneration, readyReplicas, updatedReplicas against replicas - partition — and the
+// pods refine it: every ordinal in scope must have a pod on the update revision, not terminating, Running
+// and Ready. The pods are what makes OnDelete (whose status has no updatedReplicas on 1.20) and the forced
+// rollback case (updateRevision == currentRevision, yet one pod still on the broken revision) answerable.
+
+import type { KubeEvent, Pod, StatefulSet } from '@sts-inspect/k8s';
+import { ordinalRange, podForOrdinal, podsOfSet } from './ordinals.ts';
+import { lastTermination, probeFailureOf, terminationText } from './probes.ts';
+import { REVISION_LABEL } from './revision.ts';
+
+export type UpdateStrategy = 'RollingUpdate' | 'OnDelete';
+
+export interface OrdinalState {
+  ordinal: number;
+  pod: string;
+  /** The pod exists (it may be terminating). */
+  present: boolean;
+  uid: string | null;
+  revision: string | null;
+  onUpdateRevision: boolean;
+  terminating: boolean;
+  phase: string | null;
+  ready: boolean;
+  /** ordinal index >= the partition: the rollout moves this ordinal. */
+  inScope: boolean;
+  /** In scope, on the update revision, not terminating, Running and Ready. */
+  done: boolean;
+}
+
+export interface RolloutView {
+  strategy: UpdateStrategy;
+  podManagementPolicy: 'OrderedReady' | 'Parallel';
+  replicas: number;
+  /** The ordinals below this index stay where they are. */
+  partition: number;
+  updateRevision: string | null;
+  currentRevision: string | null;
+  /** The controller has seen the latest spec (status.observedGeneration >= metadata.generation). */
+  observed: boolean;
+  ordinals: OrdinalState[];
+  done: boolean;
+  /** One line, kubectl-like: why it is done or what it waits for. */
+  message: string;
+  /** The highest ordinal in scope that is not done: what the rollout waits for next. */
+  waitingFor: OrdinalState | null;
+  /** In scope, present, not on the update revision, not terminating: under OnDelete they wait for a delete. */
+  needsDelete: number[];
+  /** Below the partition and not on the update revision: they stay on the old revision by design. */
+  heldByPartition: number[];
+}
+
+export interface ViewOptions {
+  /** The partition to judge by; default the set's own (RollingUpdate) or 0 (OnDelete). */
+  partition?: number;
+}
+
+export function strategyOf(set: StatefulSet): UpdateStrategy {
+  return set.spec?.updateStrategy?.type === 'OnDelete' ? 'OnDelete' : 'RollingUpdate';
+}
+
+export function specPartition(set: StatefulSet): number {
+  return strategyOf(set) === 'RollingUpdate' ? (set.spec?.updateStrategy?.rollingUpdate?.partition ?? 0) : 0;
+}
+
+export function isPodReady(pod: Pod): boolean {
+  return pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
+}
+
+export function podRevisionName(pod: Pod | undefined): string | null {
+  return pod?.metadata.labels?.[REVISION_LABEL] ?? null;
+}
+
+export function viewRollout(set: StatefulSet, pods: Pod[], opts: ViewOptions = {}): RolloutView {
+  const name = set.metadata.name ?? '';
+  const strategy = strategyOf(set);
+  const range = ordinalRange(set);
+  const replicas = range.length;
+  const partition = Math.max(0, opts.partition ?? specPartition(set));
+  const updateRevision = set.status?.updateRevision ?? null;
+  const currentRevision = set.status?.currentRevision ?? null;
+  const generation = set.metadata.generation ?? 0;
+  const observedGeneration = set.status?.observedGeneration ?? 0;
+  const observed = observedGeneration > 0 && observedGeneration >= generation;
+  const byOrdinal = podsOfSet(set, pods);
+
+  const ordinals: OrdinalState[] = range.map((ordinal, index) => {
+    const pod = byOrdinal.get(ordinal);
+    const revision = podRevisionName(pod);
+    const onUpdateRevision = revision !== null && revision === updateRevision;
+    const terminating = !!pod?.metadata.deletionTimestamp;
+    const phase = pod?.status?.phase ?? null;
+    const ready = !!pod && !terminating && isPodReady(pod);
+    const inScope = index >= partition;
+    return {
+      ordinal,
+      pod: podForOrdinal(name, ordinal),
+      present: !!pod,
+      uid: pod?.metadata.uid ?? null,
+      revision,
+      onUpdateRevision,
+      terminating,
+      phase,
+      ready,
+      inScope,
+      done: inScope && onUpdateRevision && !terminating && phase === 'Running' && ready,
+    };
+  });
+
+  const pending = ordinals.filter((o) => o.inScope && !o.done);
+  const waitingFor = pending.length ? pending[pending.length - 1]! : null;
+  const needsDelete = ordinals.filter((o) => o.inScope && o.present && !o.terminating && !o.onUpdateRevision).map((o) => o.ordinal);
+  const heldByPartition = ordinals.filter((o) => !o.inScope && !o.onUpdateRevision).map((o) => o.ordinal);
+  const scoped = replicas - Math.min(partition, replicas);
+  const ready = set.status?.readyReplicas ?? 0;
+  const updated = set.status?.updatedReplicas ?? 0;
+  const podsUpdated = ordinals.filter((o) => o.done).length;
+  const minReady = set.spec?.minReadySeconds ?? 0;
+  const available = set.status?.availableReplicas;
+
+  let message: string;
+  let done = false;
+  if (!observed) message = 'waiting for the statefulset spec update to be observed';
+  else if (!updateRevision) message = 'waiting for the controller to report an update revision';
+  else if (waitingFor) message = whyNotDone(waitingFor, strategy, updateRevision, currentRevision);
+  else if (ready < replicas) message = `waiting for ${replicas - ready} pods to be ready (status.readyReplicas ${ready} of ${replicas})`;
+  // updatedReplicas is absent under OnDelete on 1.20: there the pods alone say it.
+  else if (strategy === 'RollingUpdate' && updated < scoped) message = `waiting for the controller to count the update: ${updated} of ${scoped} pods updated`;
+  // minReadySeconds: availableReplicas exists from 1.22 on; older servers lack it and Ready is the criterion.
+  else if (minReady > 0 && available !== undefined && available < replicas) message = `waiting for ${replicas - available} pods to be available (minReadySeconds ${minReady})`;
+  else {
+    done = true;
+    message =
+      partition > 0
+        ? `partitioned roll out complete: ${podsUpdated} of ${replicas} pods at revision ${updateRevision} (ordinals below ${partition} stay)`
+        : `roll out complete: ${podsUpdated} pods at revision ${updateRevision}`;
+  }
+  return {
+    strategy,
+    podManagementPolicy: set.spec?.podManagementPolicy === 'Parallel' ? 'Parallel' : 'OrderedReady',
+    replicas,
+    partition,
+    updateRevision,
+    currentRevision,
+    observed,
+    ordinals,
+    done,
+    message,
+    waitingFor,
+    needsDelete,
+    heldByPartition,
+  };
+}
+
+function whyNotDone(o: OrdinalState, strategy: UpdateStrategy, updateRevision: string, currentRevision: string | null): string {
+  if (!o.present) return `waiting for ${o.pod} to be created`;
+  if (o.terminating) return `waiting for ${o.pod} to terminate`;
+  if (!o.onUpdateRevision) {
+    if (strategy === 'OnDelete') return `${o.pod} runs revision ${o.revision ?? '<none>'} and waits for a delete (OnDelete) to move to ${updateRevision}`;
+    if (updateRevision === currentRevision)
+      return `${o.pod} runs revision ${o.revision ?? '<none>'}, not the update revision ${updateRevision}; the controller replaces it only once it is deleted`;
+    return `waiting for ${o.pod} to be replaced on revision ${updateRevision}`;
+  }
+  if (o.phase !== 'Running') return `waiting for ${o.pod} (revision ${updateRevision}) to run: ${o.phase ?? 'no phase yet'}`;
+  return `waiting for ${o.pod} (revision ${updateRevision}) to be Ready`;
+}
+
+// ---- stuck pods --------------------------------------------------------------------------------------------
+
+export type StuckReason = 'ImagePull' | 'CrashLoop' | 'NotReady';
+
+export interface StuckDiagnosis {
+  reason: StuckReason;
+  message: string;
+  /** The last termination of a container, `Error (exit 1)`, when there was one. */
+  lastTermination: string | null;
+  /** The pod's Warning events about probes, newest last: `Readiness probe failed: HTTP probe failed with statuscode: 503 (x7)`. */
+  events: string[];
+}
+
+const IMAGE_PULL = new Set(['ErrImagePull', 'ImagePullBackOff', 'InvalidImageName', 'ErrImageNeverPull', 'RegistryUnavailable']);
+
+/** A margin of probe periods on top of what the probe allows before we call a pod stuck. */
+export const PROBE_MARGIN_PERIODS = 2;
+
+/**
+ * How many readiness (or startup) failures a container may show before it can no longer become Ready in
+ * time: initialDelaySeconds is before the first probe, so what is counted is failures, not seconds — the
+ * sandbox runs time 10x faster and a loaded cluster probes late; counting periods is right on both.
+ */
+export function allowedProbeFailures(pod: Pod): number {
+  let allowed = 0;
+  for (const c of pod.spec?.containers ?? []) {
+    const startup = c.startupProbe ? (c.startupProbe.failureThreshold ?? 3) : 0;
+    const readiness = c.readinessProbe ? (c.readinessProbe.failureThreshold ?? 3) : 0;
+    allowed = Math.max(allowed, startup + readiness);
+  }
+  return allowed + PROBE_MARGIN_PERIODS;
+}
+
+/**
+ * The wall-clock budget for a pod to become Ready, from its probes: initialDelaySeconds + failureThreshold ×
+ * periodSeconds of startup and readiness, plus a margin. Used when events cannot be read (403) to count.
+ */
+export function probeBudgetMs(pod: Pod, marginMs = 30_000): number {
+  let worst = 0;
+  for (const c of pod.spec?.containers ?? []) {
+    let s = 0;
+    for (const p of [c.startupProbe, c.readinessProbe]) if (p) s += (p.initialDelaySeconds ?? 0) + (p.failureThreshold ?? 3) * (p.periodSeconds ?? 10);
+    worst = Math.max(worst, s);
+  }
+  return worst * 1000 + marginMs;
+}
+
+/** The pod's probe-failure events as lines, newest last (events of an older pod of the same name are skipped). */
+export function probeEventLines(pod: Pod, events: KubeEvent[]): string[] {
+  const uid = pod.metadata.uid;
+  const mine = events.filter(
+    (e) => e.involvedObject?.name === pod.metadata.name && (!uid || !e.involvedObject?.uid || e.involvedObject.uid === uid) && e.type === 'Warning' && e.reason === 'Unhealthy',
+  );
+  const time = (e: KubeEvent) => e.series?.lastObservedTime ?? e.lastTimestamp ?? e.eventTime ?? e.firstTimestamp ?? '';
+  mine.sort((a, b) => time(a).localeCompare(time(b)));
+  return mine.map((e) => {
+    const n = e.series?.count ?? e.count ?? 1;
+    return `${e.message ?? e.reason}${n > 1 ? ` (x${n})` : ''}`;
+  });
+}
+
+/** How many readiness/startup probe failures the events report for this pod. */
+export function probeFailureCount(pod: Pod, events: KubeEvent[]): number {
+  const uid = pod.metadata.uid;
+  let n = 0;
+  for (const e of events) {
+    if (e.involvedObject?.name !== pod.metadata.name) continue;
+    if (uid && e.involvedObject?.uid && e.involvedObject.uid !== uid) continue;
+    const f = probeFailureOf(e);
+    if (f && (f.kind === 'readiness' || f.kind === 'startup')) n += f.count;
+  }
+  return n;
+}
+
+export interface StuckInput {
+  pod: Pod;
+  events: KubeEvent[];
+  /** How long we have watched this pod exist on the update revision without being Ready, in ms. */
+  waitedMs: number;
+  /** False when events could not be read: then the wall-clock probe budget decides NotReady. */
+  eventsReadable: boolean;
+}
+
+/**
+ * Is a pod on the new revision stuck: it cannot pull its image, it crash-loops, or it has failed more
+ * readiness probes than its probes allow. Undefined while it may still become Ready.
+ */
+export function diagnoseStuck(i: StuckInput): StuckDiagnosis | undefined {
+  const { pod } = i;
+  if (isPodReady(pod) || pod.metadata.deletionTimestamp) return undefined;
+  const statuses = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])];
+  const events = probeEventLines(pod, i.events);
+  const termination = statuses.map((s) => lastTermination(s)).find((t) => t !== null);
+  const lastTerm = termination ? terminationText(termination) : null;
+  for (const s of statuses) {
+    const w = s.state?.waiting;
+    if (w?.reason && IMAGE_PULL.has(w.reason))
+      return { reason: 'ImagePull', message: `container ${s.name} cannot pull image ${s.image ?? ''}: ${w.reason}${w.message ? `: ${w.message}` : ''}`.replace('  ', ' '), lastTermination: lastTerm, events };
+  }
+  for (const s of statuses) {
+    const w = s.state?.waiting;
+    if (w?.reason === 'CrashLoopBackOff' || (s.restartCount ?? 0) >= 3)
+      return {
+        reason: 'CrashLoop',
+        message: `container ${s.name} crash-loops: ${s.restartCount ?? 0} restarts${lastTerm ? `, last terminated ${lastTerm}` : ''}`,
+        lastTermination: lastTerm,
+        events,
+      };
+  }
+  const failures = probeFailureCount(pod, i.events);
+  const allowed = allowedProbeFailures(pod);
+  if (i.eventsReadable && failures >= allowed && pod.status?.phase === 'Running')
+    return {
+      reason: 'NotReady',
+      message: `${pod.metadata.name} runs but is not Ready after ${failures} failed readiness probes (its probes allow ${allowed - PROBE_MARGIN_PERIODS})`,
+      lastTermination: lastTerm,
+      events,
+    };
+  if (!i.eventsReadable && i.waitedMs > probeBudgetMs(pod))
+    return {
+      reason: 'NotReady',
+      message: `${pod.metadata.name} is not Ready after ${Math.round(i.waitedMs / 1000)}s, longer than its probes allow (${Math.round(probeBudgetMs(pod, 0) / 1000)}s)`,
+      lastTermination: lastTerm,
+      events,
+    };
+  return undefined;
+}
+
+/** The forced-rollback remedy, as commands to run: revert the template, then delete the stuck pod. */
+export function stuckRemedy(namespace: string, setName: string, pod: string): string {
+  return `revert the template (kubectl rollout undo sts/${setName} -n ${namespace}, or re-apply the previous manifest), then delete the stuck pod, which the controller will not replace by itself: kubectl delete pod ${pod} -n ${namespace}`;
+}

@@ -1,0 +1,46 @@
+// Consent before a change to a cluster, shared by every mutating command (roll, persistence): on a terminal
+// ask `... [y/N]` and act only on yes; off a terminal act only with --yes. A refusal is an AbortedError
+// (exit 9) thrown before anything changed. The question goes to stderr: stdout may carry JSON or YAML.
+
+import { createInterface } from 'node:readline/promises';
+import { AbortedError } from '../errors.ts';
+import type { IO } from './io.ts';
+
+/** Someone can answer: stdin is a terminal and so is stderr, where the question is printed. */
+export function canPrompt(io: IO): boolean {
+  return !!io.stdin.isTTY && !!io.stderr.isTTY;
+}
+
+/** Ask a yes/no question (default no); true only for y or yes. A closed stdin or an abort is a no. */
+export async function askYesNo(io: IO, question: string, signal?: AbortSignal): Promise<boolean> {
+  const rl = createInterface({ input: io.stdin, output: io.stderr, terminal: false });
+  try {
+    const closed = new Promise<string>((resolve) => rl.once('close', () => resolve('')));
+    const answer = await Promise.race([rl.question(`${question} [y/N] `, signal ? { signal } : {}), closed]);
+    return /^\s*y(es)?\s*$/i.test(answer);
+  } catch {
+    return false;
+  } finally {
+    rl.close();
+  }
+}
+
+export interface ConsentOptions {
+  /** --yes: act without asking. */
+  yes: boolean;
+  /** The question, without `[y/N]`: `delete pod web-2 in namespace demo?` */
+  question: string;
+  /** What is refused, for the error: `restart statefulset demo/web`. */
+  action: string;
+  signal?: AbortSignal;
+}
+
+/**
+ * Resolve when the user agreed (or gave --yes); otherwise throw AbortedError and change nothing:
+ * declined on a terminal, or no terminal to ask on and no --yes.
+ */
+export async function requireConsent(io: IO, o: ConsentOptions): Promise<void> {
+  if (o.yes) return;
+  if (!canPrompt(io)) throw new AbortedError(`refusing to ${o.action} without --yes: no terminal to ask on (nothing was changed)`);
+  if (!(await askYesNo(io, o.question, o.signal))) throw new AbortedError(`${o.action}: not confirmed (nothing was changed)`);
+}

@@ -1,0 +1,373 @@
+// End to end: `kubectl sts-inspect roll` spawned as a user runs it, against the sandbox cluster. Each test has
+// its own namespace and StatefulSet `web` (3 replicas, a `data` claim per pod, a readiness probe) and checks
+// what a user would: the order pods moved, new pod UIDs, untouched claims, exit codes, what did not change.
+
+import { spawn } from 'node:child_process';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startSandbox, type Sandbox } from '@sts-inspect/sandbox';
+import type { RolloutReport } from '../../src/commands/roll/schema.ts';
+import { cliCommand, runCli, type CliOptions } from '../helpers/cli.ts';
+
+let sb: Sandbox;
+const undo: (() => void)[] = [];
+
+interface SetOptions {
+  replicas?: number;
+  image?: string;
+  policy?: 'OrderedReady' | 'Parallel';
+  strategy?: 'RollingUpdate' | 'OnDelete';
+  partition?: number;
+  maxUnavailable?: number;
+  /** readinessProbe.initialDelaySeconds (simulated seconds; the sandbox runs 10x faster) */
+  initialDelay?: number;
+}
+
+function setYaml(ns: string, o: SetOptions = {}): string {
+  const rolling = o.strategy === 'OnDelete' ? '' : `\n    rollingUpdate:\n      partition: ${o.partition ?? 0}${o.maxUnavailable ? `\n      maxUnavailable: ${o.maxUnavailable}` : ''}`;
+  return `apiVersion: v1
+kind: Namespace
+metadata:
+  name: ${ns}
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+  namespace: ${ns}
+spec:
+  clusterIP: None
+  selector:
+    app: web
+  ports:
+    - name: http
+      port: 5000
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: web
+  namespace: ${ns}
+spec:
+  serviceName: web
+  replicas: ${o.replicas ?? 3}
+  podManagementPolicy: ${o.policy ?? 'OrderedReady'}
+  updateStrategy:
+    type: ${o.strategy ?? 'RollingUpdate'}${rolling}
+  selector:
+    matchLabels:
+      app: web
+  template:
+    metadata:
+      labels:
+        app: web
+    spec:
+      containers:
+        - name: web
+          image: ${o.image ?? 'sim/visits:1'}
+          ports:
+            - name: http
+              containerPort: 5000
+          volumeMounts:
+            - name: data
+              mountPath: /data
+          readinessProbe:
+            httpGet:
+              path: /health
+              port: http
+            initialDelaySeconds: ${o.initialDelay ?? 1}
+            periodSeconds: 5
+  volumeClaimTemplates:
+    - metadata:
+        name: data
+      spec:
+        accessModes: ["ReadWriteOnce"]
+        resources:
+          requests:
+            storage: 1Gi
+`;
+}
+
+async function applySet(ns: string, o: SetOptions = {}): Promise<void> {
+  await sb.waitSettled(await sb.applyYaml(setYaml(ns, o)), 60_000);
+}
+
+/** Change the template the way `kubectl apply` or `kubectl set image` would, without waiting. */
+async function changeSet(ns: string, o: SetOptions): Promise<void> {
+  await sb.applyYaml(setYaml(ns, o).split('---').pop()!);
+}
+
+type Obj = { metadata: { name: string; uid: string; namespace?: string; deletionTimestamp?: string; labels?: Record<string, string>; annotations?: Record<string, string> }; spec?: Record<string, unknown>; status?: { conditions?: { type: string; status: string }[] } };
+const pods = (ns: string) => sb.store.list('pods', ns).items as unknown as Obj[];
+const uids = (items: Obj[]) => Object.fromEntries(items.map((p) => [p.metadata.name, p.metadata.uid]));
+const claims = (ns: string) => uids(sb.store.list('persistentvolumeclaims', ns).items as unknown as Obj[]);
+const statefulSet = (ns: string) => sb.store.get('apps/statefulsets', ns, 'web') as unknown as Obj & { spec: { template: { metadata: { annotations?: Record<string, string> } }; updateStrategy: { rollingUpdate?: { partition?: number } } } };
+
+/** The most pods of the set that were down (missing, terminating or not Ready) at the same time, from now on. */
+function watchDowntime(ns: string, replicas = 3): () => number {
+  let worst = 0;
+  const check = () => {
+    const byName = new Map(pods(ns).map((p) => [p.metadata.name, p]));
+    let down = 0;
+    for (let i = 0; i < replicas; i++) {
+      const p = byName.get(`web-${i}`);
+      const ready = p?.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
+      if (!p || p.metadata.deletionTimestamp || !ready) down++;
+    }
+    worst = Math.max(worst, down);
+  };
+  const stop = sb.store.subscribe('pods', check);
+  undo.push(stop);
+  return () => worst;
+}
+
+function cli(args: string[], opts: CliOptions = {}) {
+  return runCli([...args, '--kubeconfig', sb.kubeconfigPath], { timeoutMs: 60_000, ...opts });
+}
+
+async function rollJson(args: string[], opts: CliOptions = {}): Promise<{ code: number; report: RolloutReport; stderr: string }> {
+  const r = await cli([...args, '-o', 'json'], opts);
+  if (r.stdout === '') throw new Error(`no output (exit ${r.code}): ${r.stderr}`);
+  return { code: r.code, report: JSON.parse(r.stdout) as RolloutReport, stderr: r.stderr };
+}
+
+beforeAll(async () => {
+  sb = await startSandbox();
+}, 60_000);
+
+afterEach(() => {
+  while (undo.length) undo.pop()!();
+});
+
+afterAll(async () => {
+  await sb?.stop();
+});
+
+describe('roll: restart under RollingUpdate', () => {
+  it('OrderedReady: replaces web-2, web-1, web-0 in that order, each a new pod, the claims untouched', async () => {
+    await applySet('roll-ordered');
+    const podsBefore = uids(pods('roll-ordered'));
+    const claimsBefore = claims('roll-ordered');
+    const { code, report } = await rollJson(['roll', 'web', '-n', 'roll-ordered', '--yes']);
+    expect(code).toBe(0);
+    expect(report).toMatchObject({ kind: 'RolloutReport', apiVersion: 'sts-inspect.dev/v1', result: 'complete', stuck: null, statefulSet: { namespace: 'roll-ordered', name: 'web', updateStrategy: 'RollingUpdate', partition: 0, podManagementPolicy: 'OrderedReady' } });
+    expect(report.ordinals.map((o) => [o.ordinal, o.action])).toEqual([
+      [2, 'restarted'],
+      [1, 'restarted'],
+      [0, 'restarted'],
+    ]);
+    const after = uids(pods('roll-ordered'));
+    for (const name of ['web-0', 'web-1', 'web-2']) expect(after[name]).not.toBe(podsBefore[name]);
+    expect(claims('roll-ordered')).toEqual(claimsBefore);
+    const set = statefulSet('roll-ordered');
+    expect(set.spec.template.metadata.annotations?.['kubectl.kubernetes.io/restartedAt']).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    for (const o of report.ordinals) {
+      expect(o.toRevision).toBe(report.revisions.to);
+      expect(o.fromRevision).toBe(report.revisions.from);
+      expect(Date.parse(o.readyAt!)).toBeGreaterThanOrEqual(Date.parse(o.startedAt!));
+    }
+    // Each waits for the one before it to be Ready (OrderedReady).
+    expect(Date.parse(report.ordinals[1]!.startedAt!)).toBeGreaterThanOrEqual(Date.parse(report.ordinals[0]!.readyAt!) - 50);
+    for (const p of pods('roll-ordered')) expect(p.metadata.labels?.['controller-revision-hash']).toBe(report.revisions.to);
+  });
+
+  it('human output: one line per step per ordinal, timestamped off a terminal, then a summary', async () => {
+    await applySet('roll-lines', { replicas: 2 });
+    const r = await cli(['roll', 'web', '-n', 'roll-lines', '--yes']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ restarted statefulset web: kubectl\.kubernetes\.io\/restartedAt=/m);
+    expect(r.stdout).toMatch(/Z ordinal 1 {2}web-1 {2}\S+ -> \S+ {2}Running, Ready {2}\d/m);
+    expect(r.stdout.indexOf('ordinal 1  web-1')).toBeLessThan(r.stdout.indexOf('ordinal 0  web-0'));
+    expect(r.stdout).toMatch(/^roll roll-lines\/web complete after .*: roll out complete: 2 pods at revision web-/m);
+    expect(r.stdout).not.toMatch(/\u001b\[/);
+  });
+
+  it('Parallel pod management: every pod replaced, never two down at once', async () => {
+    await applySet('roll-parallel', { policy: 'Parallel' });
+    const before = uids(pods('roll-parallel'));
+    const worst = watchDowntime('roll-parallel');
+    const { code, report } = await rollJson(['roll', 'web', '-n', 'roll-parallel', '--yes']);
+    expect(code).toBe(0);
+    expect(report.result).toBe('complete');
+    expect(report.statefulSet.podManagementPolicy).toBe('Parallel');
+    const after = uids(pods('roll-parallel'));
+    for (const name of Object.keys(before)) expect(after[name]).not.toBe(before[name]);
+    expect(worst()).toBe(1);
+  });
+
+  it('maxUnavailable 2: the controller replaces two at a time and the command still completes', async () => {
+    await applySet('roll-maxunavail', { policy: 'Parallel', maxUnavailable: 2, replicas: 4 });
+    const before = uids(pods('roll-maxunavail'));
+    const worst = watchDowntime('roll-maxunavail', 4);
+    const { code, report } = await rollJson(['roll', 'web', '-n', 'roll-maxunavail', '--yes']);
+    expect(code).toBe(0);
+    expect(report.result).toBe('complete');
+    expect(report.ordinals.map((o) => o.action)).toEqual(['restarted', 'restarted', 'restarted', 'restarted']);
+    const after = uids(pods('roll-maxunavail'));
+    for (const name of Object.keys(before)) expect(after[name]).not.toBe(before[name]);
+    expect(worst()).toBeLessThanOrEqual(2);
+  });
+
+  it('--partition 2: only web-2 moves; the report says web-0 and web-1 stayed, and why', async () => {
+    await applySet('roll-partition');
+    const before = uids(pods('roll-partition'));
+    const { code, report } = await rollJson(['roll', 'web', '-n', 'roll-partition', '--yes', '--partition', '2']);
+    expect(code).toBe(0);
+    expect(report.result).toBe('complete');
+    expect(report.message).toMatch(/partitioned roll out complete: 1 of 3 pods/);
+    expect(report.statefulSet.partition).toBe(2);
+    expect(report.ordinals.map((o) => [o.pod, o.action])).toEqual([
+      ['web-2', 'restarted'],
+      ['web-1', 'unchanged'],
+      ['web-0', 'unchanged'],
+    ]);
+    expect(report.ordinals[1]!.toRevision).toBe(report.revisions.from);
+    const after = uids(pods('roll-partition'));
+    expect([after['web-0'] === before['web-0'], after['web-1'] === before['web-1'], after['web-2'] === before['web-2']]).toEqual([true, true, false]);
+    expect(statefulSet('roll-partition').spec.updateStrategy.rollingUpdate?.partition).toBe(2);
+    const human = await cli(['roll', 'web', '-n', 'roll-partition', '--watch-only']);
+    expect(human.code).toBe(0);
+    expect(human.stdout).toMatch(/web-1, web-0 stayed on the old revision: below the partition 2/);
+  });
+});
+
+describe('roll: OnDelete, done by the plugin', () => {
+  it('deletes one pod at a time, highest first, each back Ready on the new revision before the next; never two down', async () => {
+    await applySet('roll-ondelete', { strategy: 'OnDelete' });
+    const before = uids(pods('roll-ondelete'));
+    const claimsBefore = claims('roll-ondelete');
+    const worst = watchDowntime('roll-ondelete');
+    const { code, report } = await rollJson(['roll', 'web', '-n', 'roll-ondelete', '--yes']);
+    expect(code).toBe(0);
+    expect(report.result).toBe('complete');
+    expect(report.statefulSet.updateStrategy).toBe('OnDelete');
+    expect(report.ordinals.map((o) => [o.ordinal, o.action])).toEqual([
+      [2, 'deleted'],
+      [1, 'deleted'],
+      [0, 'deleted'],
+    ]);
+    for (let i = 1; i < 3; i++) expect(Date.parse(report.ordinals[i]!.startedAt!)).toBeGreaterThanOrEqual(Date.parse(report.ordinals[i - 1]!.readyAt!));
+    const after = uids(pods('roll-ondelete'));
+    for (const name of Object.keys(before)) expect(after[name]).not.toBe(before[name]);
+    expect(claims('roll-ondelete')).toEqual(claimsBefore);
+    expect(worst()).toBe(1);
+  });
+
+  it('--watch-only after an image change: says which pods wait for a delete, deletes nothing, times out with exit 8', async () => {
+    await applySet('roll-ondelete-watch', { strategy: 'OnDelete' });
+    await changeSet('roll-ondelete-watch', { strategy: 'OnDelete', image: 'sim/visits:2' });
+    const before = uids(pods('roll-ondelete-watch'));
+    const r = await cli(['roll', 'web', '-n', 'roll-ondelete-watch', '--watch-only', '--timeout', '3s']);
+    expect(r.code).toBe(8);
+    expect(r.stdout).toMatch(/OnDelete: web-2, web-1, web-0 wait for a delete/);
+    expect(r.stdout).toMatch(/Waiting for ordinal 2 \(web-2, revision .*\): WaitingForDelete/);
+    expect(r.stderr).toMatch(/timed out after 3s/);
+    expect(uids(pods('roll-ondelete-watch'))).toEqual(before);
+  });
+});
+
+describe('roll: stuck', () => {
+  it('a broken image: stuck at the highest ordinal, exit 8, names the readiness failure, remedy revert then delete', async () => {
+    await applySet('roll-broken');
+    await changeSet('roll-broken', { image: 'sim/never-ready:1' });
+    const t0 = Date.now();
+    const { code, report, stderr } = await rollJson(['roll', 'web', '-n', 'roll-broken', '--watch-only']);
+    expect(code).toBe(8);
+    expect(Date.now() - t0).toBeLessThan(30_000);
+    expect(report.result).toBe('stuck');
+    expect(report.stuck).toMatchObject({ ordinal: 2, pod: 'web-2', revision: report.revisions.to, reason: 'NotReady' });
+    expect(report.stuck!.events.join('\n')).toMatch(/Readiness probe failed: HTTP probe failed with statuscode: 503/);
+    expect(report.stuck!.remedy).toMatch(/kubectl rollout undo sts\/web -n roll-broken.*then delete the stuck pod.*kubectl delete pod web-2 -n roll-broken/);
+    expect(stderr).toMatch(/stuck at ordinal 2/);
+    // web-0 and web-1 were not touched.
+    expect(report.ordinals.filter((o) => o.action === 'unchanged').map((o) => o.pod)).toEqual(['web-1', 'web-0']);
+  });
+
+  it('a crash-looping image: stuck with CrashLoop and the last termination', async () => {
+    await applySet('roll-crash', { replicas: 2 });
+    await changeSet('roll-crash', { replicas: 2, image: 'sim/crashloop:1' });
+    const { code, report } = await rollJson(['roll', 'web', '-n', 'roll-crash', '--yes']);
+    expect(code).toBe(8);
+    expect(report.result).toBe('stuck');
+    expect(report.stuck).toMatchObject({ ordinal: 1, pod: 'web-1', reason: 'CrashLoop' });
+    expect(report.stuck!.lastTermination).toMatch(/exit 1/);
+    expect(report.stuck!.remedy).toMatch(/kubectl delete pod web-1 -n roll-crash/);
+  });
+});
+
+describe('roll: safety', () => {
+  it('without --yes and no terminal: exit 9, and nothing changed', async () => {
+    await applySet('roll-noyes');
+    const before = uids(pods('roll-noyes'));
+    const annotations = JSON.stringify(statefulSet('roll-noyes').spec.template.metadata.annotations ?? {});
+    const r = await cli(['roll', 'web', '-n', 'roll-noyes']);
+    expect(r.code).toBe(9);
+    expect(r.stderr).toMatch(/refusing to restart statefulset roll-noyes\/web without --yes/);
+    expect(r.stdout).toBe('');
+    expect(JSON.stringify(statefulSet('roll-noyes').spec.template.metadata.annotations ?? {})).toBe(annotations);
+    expect(uids(pods('roll-noyes'))).toEqual(before);
+  });
+
+  it('--dry-run prints the plan and changes nothing; -o json says result planned', async () => {
+    await applySet('roll-dry', { strategy: 'OnDelete' });
+    const before = uids(pods('roll-dry'));
+    const set = JSON.stringify(statefulSet('roll-dry').spec);
+    const r = await cli(['roll', 'web', '-n', 'roll-dry', '--dry-run', '--partition', '1']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^Plan: restart statefulset web in namespace roll-dry: OnDelete, OrderedReady, 2 of 3 pods, highest ordinal first/);
+    expect(r.stdout).toMatch(/2\. delete pod roll-dry\/web-2: with a uid precondition[^\n]*\n {2}3\. delete pod roll-dry\/web-1/);
+    expect(r.stdout).toMatch(/note: web-0 stay on their revision: below the partition 1/);
+    const { code, report } = await rollJson(['roll', 'web', '-n', 'roll-dry', '--dry-run']);
+    expect(code).toBe(0);
+    expect(report.result).toBe('planned');
+    expect(report.ordinals.map((o) => [o.pod, o.action])).toEqual([
+      ['web-2', 'deleted'],
+      ['web-1', 'deleted'],
+      ['web-0', 'deleted'],
+    ]);
+    expect(uids(pods('roll-dry'))).toEqual(before);
+    expect(JSON.stringify(statefulSet('roll-dry').spec)).toBe(set);
+  });
+
+  it('a dropped watch and a 410 mid-roll: the roll completes', async () => {
+    await applySet('roll-faults', { initialDelay: 10 });
+    const before = uids(pods('roll-faults'));
+    const done = cli(['roll', 'web', '-n', 'roll-faults', '--yes', '-o', 'json'], { debug: true });
+    await new Promise((r) => setTimeout(r, 1500));
+    sb.faults.dropWatches();
+    await new Promise((r) => setTimeout(r, 700));
+    sb.faults.expireWatchHistory();
+    sb.faults.dropWatches();
+    const r = await done;
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout) as RolloutReport;
+    expect(report.result).toBe('complete');
+    expect(report.ordinals.map((o) => o.ordinal)).toEqual([2, 1, 0]);
+    const after = uids(pods('roll-faults'));
+    for (const name of Object.keys(before)) expect(after[name]).not.toBe(before[name]);
+    // Relisted after the 410: the pods were listed more than once.
+    expect(r.requests.filter((q) => q.startsWith('GET /api/v1/namespaces/roll-faults/pods?') && !q.includes('watch=')).length).toBeGreaterThan(1);
+  });
+
+  it('Ctrl-C mid-wait: exit 130, says where the set stands and how to resume following', async () => {
+    await applySet('roll-sigint', { initialDelay: 30 });
+    const { command, args } = cliCommand();
+    const child = spawn(command, [...args, 'roll', 'web', '-n', 'roll-sigint', '--yes', '--kubeconfig', sb.kubeconfigPath], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    for (let i = 0; i < 200 && !/ordinal 2 {2}web-2 .*(Pending|Running, not ready)/.test(stdout); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(stdout).toMatch(/ordinal 2 {2}web-2/);
+    child.kill('SIGINT');
+    const code = await exited;
+    expect(code).toBe(130);
+    expect(stdout).toMatch(/roll roll-sigint\/web interrupted after .*: interrupted: waiting for web-2/);
+    expect(stdout).toContain('To resume following: kubectl sts-inspect roll web -n roll-sigint --watch-only');
+    expect(stderr).toMatch(/interrupted while waiting; resume with: kubectl sts-inspect roll web -n roll-sigint --watch-only/);
+    // Nothing half done by us: the controller finishes web-2 by itself, web-0 and web-1 are left alone.
+    const set = statefulSet('roll-sigint');
+    expect(set.spec.template.metadata.annotations?.['kubectl.kubernetes.io/restartedAt']).toBeDefined();
+  });
+});
