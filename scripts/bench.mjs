@@ -1,18 +1,20 @@
 #!/usr/bin/env node
-// Start-up and end-to-end figures, not a test: wall time and max RSS (median and p90 over N runs) of
-//   --version, --help                         for: the TypeScript source run by Node 24 (unbundled), the esbuild
-//                                             bundle (plain, and through bin/ with Node's compile cache), the SEA
-//                                             binary with code cache, and without it
-//   NAME, NAME --file visits.txt              the same forms against the sandbox cluster (scenario lab)
-//   kubectl get sts,po,pvc                    the real kubectl 1.34 against the same sandbox, for comparison
-// A row whose part is missing (not built, no sandbox, no lab scenario) is skipped with the reason.
+// The performance figures, not a test: the plugin's single binary against the real kubectl 1.34, measured side
+// by side in one run on the same sandbox API server, in interleaved rounds (so load on the machine hits both
+// sides alike), medians, and the ratio of the two — absolute times vary from machine to machine, ratios less.
 //
-// Usage: npm run bench [-- --runs 20] [--name app-python] [--file visits.txt] [--no-variants] [--json]
-//   --no-variants: skip packaging the SEA binary without code cache (about 4 s).
+//   --version                      vs  kubectl version --client
+//   N=3   NAME --file visits.txt   vs  one `kubectl get sts,po,pvc`
+//   N=100 NAME --file visits.txt   vs  the manual sequence: kubectl get sts,po,svc,pvc + one `kubectl exec cat` per replica
+//   N=500 NAME --file visits.txt   vs  the same, with a sample of the execs extrapolated to 500 (and peak RSS)
+//   roll of 3 replicas             vs  kubectl rollout restart + kubectl rollout status
+//
+// Usage: npm run bench [-- --rounds 10] [--sample 25] [--no-large] [--no-roll] [--json]
+// Needs dist/kubectl-sts_inspect (npm run package) and .cache/bin/kubectl (node scripts/kubectl.mjs).
 
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -23,118 +25,93 @@ const option = (name, dflt) => {
   const i = args.indexOf(name);
   return i >= 0 && args[i + 1] !== undefined ? args[i + 1] : dflt;
 };
-const RUNS = Number(option('--runs', 20));
-const NAME = option('--name', 'app-python');
-const FILE = option('--file', 'visits.txt');
+const ROUNDS = Number(option('--rounds', 10));
+const SAMPLE = Number(option('--sample', 25));
+const JSON_OUT = flag('--json');
 const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
+const binary = join(root, 'dist', process.platform === 'win32' ? 'kubectl-sts_inspect.exe' : 'kubectl-sts_inspect');
+const kubectl = join(root, '.cache', 'bin', 'kubectl');
+const work = mkdtempSync(join(tmpdir(), 'sts-inspect-bench-'));
 
-const node24 = [join(root, 'node_modules', 'node', 'bin', 'node'), process.execPath].find(
-  (b) => existsSync(b) && spawnSync(b, ['--version'], { encoding: 'utf8' }).stdout?.startsWith('v24.'),
-);
-const bundle = join(root, 'dist', 'kubectl-sts_inspect.cjs');
-const binary = join(root, 'dist', 'kubectl-sts_inspect');
-const benchDir = join(root, '.cache', 'bench');
-const noCacheBinary = join(benchDir, 'kubectl-sts_inspect-no-code-cache');
-const kubectlBin = join(root, '.cache', 'bin', 'kubectl');
-const SOURCE_ENTRY = "const { run } = await import('./src/main.ts'); process.exitCode = await run(process.argv.slice(1));";
-
-const skipped = [];
-const results = [];
-
-/** One timed run: wall ms (hrtime around the spawn) and max RSS in KiB (GNU time's %M, when present). */
-function once(cmd, argv, env) {
-  const rssFile = join(benchDir, `rss.${process.pid}`);
-  const [c, a] = TIME ? [TIME, ['-f', '%M', '-o', rssFile, cmd, ...argv]] : [cmd, argv];
-  const t0 = process.hrtime.bigint();
-  const r = spawnSync(c, a, { cwd: root, env: { ...process.env, ...env }, encoding: 'utf8', maxBuffer: 64 << 20 });
-  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-  let rss;
-  if (TIME) {
-    const lines = readFileSync(rssFile, 'utf8').trim().split('\n');
-    rss = Number(lines.at(-1));
-  }
-  return { ms, rss, code: r.status, stderr: r.stderr };
-}
-
-const pct = (xs, p) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
+const log = (...a) => {
+  if (!JSON_OUT) console.log(...a);
 };
 
-function measure(what, form, cmd, argv, env = {}) {
-  once(cmd, argv, env); // warm the page cache
-  const runs = Array.from({ length: RUNS }, () => once(cmd, argv, env));
-  const ms = runs.map((r) => r.ms);
-  const rss = runs.map((r) => r.rss).filter((x) => x !== undefined);
-  const codes = [...new Set(runs.map((r) => r.code))];
+/** One timed run: wall ms around the spawn, and max RSS in MiB (GNU time's %M) when /usr/bin/time exists. */
+function once(cmd, argv) {
+  const rssFile = join(work, 'rss');
+  const [c, a] = TIME ? [TIME, ['-f', '%M', '-o', rssFile, cmd, ...argv]] : [cmd, argv];
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(c, a, { cwd: root, encoding: 'utf8', maxBuffer: 256 << 20 });
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  const rss = TIME ? Number(readFileSync(rssFile, 'utf8').trim().split('\n').at(-1)) / 1024 : undefined;
+  if (r.status !== 0) throw new Error(`${cmd} ${argv.join(' ')} exited ${r.status}: ${(r.stderr || '').trim().split('\n')[0]}`);
+  return { ms, rss };
+}
+
+/** A sequence of commands as one measurement: the sum of their times, the largest RSS. */
+function sequence(steps, scale = 1) {
+  let ms = 0;
+  let rss = 0;
+  for (const [cmd, argv] of steps) {
+    const r = once(cmd, argv);
+    ms += r.ms;
+    rss = Math.max(rss, r.rss ?? 0);
+  }
+  return { ms: ms * scale, rss: rss || undefined };
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+const rows = [];
+
+/** Interleaved rounds of `ours` and `theirs` (alternating which goes first), medians and the ratio. */
+function compare(what, ours, theirs, { rounds = ROUNDS, target } = {}) {
+  ours.run();
+  theirs.run(); // warm-up: page cache, code cache, TLS session of nothing in particular
+  const a = [];
+  const b = [];
+  for (let i = 0; i < rounds; i++) {
+    if (i % 2) {
+      b.push(theirs.run());
+      a.push(ours.run());
+    } else {
+      a.push(ours.run());
+      b.push(theirs.run());
+    }
+  }
   const row = {
     what,
-    form,
-    runs: RUNS,
-    medianMs: pct(ms, 50),
-    p90Ms: pct(ms, 90),
-    maxRssMiB: rss.length ? pct(rss, 50) / 1024 : undefined,
-    exit: codes.join(','),
+    rounds,
+    plugin: { label: ours.label, medianMs: median(a.map((r) => r.ms)), maxRssMiB: Math.max(...a.map((r) => r.rss ?? 0)) || null },
+    kubectl: { label: theirs.label, medianMs: median(b.map((r) => r.ms)), maxRssMiB: Math.max(...b.map((r) => r.rss ?? 0)) || null },
   };
-  if (codes.some((c) => c !== 0)) row.note = runs.find((r) => r.code !== 0).stderr.trim().split('\n')[0];
-  results.push(row);
-  if (!flag('--json')) printRow(row);
-}
-
-function printHeader() {
-  console.log(`${'command'.padEnd(34)} ${'form'.padEnd(26)} ${'median'.padStart(8)} ${'p90'.padStart(8)} ${'max RSS'.padStart(9)}  exit`);
-}
-function printRow(r) {
-  const rss = r.maxRssMiB === undefined ? 'n/a' : `${r.maxRssMiB.toFixed(0)} MiB`;
-  console.log(
-    `${r.what.padEnd(34)} ${r.form.padEnd(26)} ${`${r.medianMs.toFixed(0)} ms`.padStart(8)} ${`${r.p90Ms.toFixed(0)} ms`.padStart(8)} ${rss.padStart(9)}  ${r.exit}${r.note ? `  (${r.note})` : ''}`,
-  );
-}
-
-/** The forms of the plugin that can run here, each as [label, command, leading args]. */
-function forms() {
-  const out = [];
-  if (node24) out.push(['source (node src/, TS)', node24, ['--input-type=module', '-e', SOURCE_ENTRY, '--']]);
-  else skipped.push('source and bundle: no Node 24 (node_modules/node/bin/node)');
-  if (node24 && existsSync(bundle)) {
-    out.push(['bundle (node dist/*.cjs)', node24, [bundle]]);
-    // What an npm install or a clone runs: bin/ launcher, which turns on Node's on-disk compile cache.
-    out.push(['launcher (bin/, cc on disk)', node24, [join(root, 'bin', 'kubectl-sts_inspect')]]);
+  row.ratio = row.plugin.medianMs / row.kubectl.medianMs;
+  if (target) {
+    row.target = target;
+    row.met = (target.ratio === undefined || row.ratio <= target.ratio) && (target.ms === undefined || row.plugin.medianMs <= target.ms) && (target.rssMiB === undefined || (row.plugin.maxRssMiB ?? 0) <= target.rssMiB);
   }
-  else if (node24) skipped.push('bundle: dist/kubectl-sts_inspect.cjs missing (npm run build)');
-  if (existsSync(binary)) out.push(['SEA binary, code cache', binary, []]);
-  else skipped.push('SEA binary: dist/kubectl-sts_inspect missing (npm run package)');
-  if (existsSync(noCacheBinary)) out.push(['SEA binary, no code cache', noCacheBinary, []]);
-  return out;
+  rows.push(row);
+  const f = (x) => `${x.medianMs.toFixed(0)} ms${x.maxRssMiB ? `, ${x.maxRssMiB.toFixed(0)} MiB` : ''}`;
+  log(
+    `${what.padEnd(34)} ${f(row.plugin).padStart(18)}   ${theirs.label.padEnd(44)} ${f(row.kubectl).padStart(18)}   ${row.ratio.toFixed(2).padStart(6)}x` +
+      (target ? `   target ${target.ratio ? `<= ${target.ratio}x` : ''}${target.ms ? `, ${target.ms} ms` : ''}${target.rssMiB ? `, ${target.rssMiB} MiB` : ''}: ${row.met ? 'met' : 'MISSED'}` : ''),
+  );
+  return row;
 }
 
-function packageNoCacheVariant() {
-  if (flag('--no-variants')) return skipped.push('SEA binary without code cache: --no-variants');
-  if (!existsSync(bundle) || !node24) return skipped.push('SEA binary without code cache: no bundle or no Node 24');
-  if (existsSync(noCacheBinary) && statSync(noCacheBinary).mtimeMs > statSync(bundle).mtimeMs) return;
-  const r = spawnSync(node24, [join(root, 'scripts', 'package.mjs'), '--no-build', '--no-archive', '--no-code-cache', '--output', noCacheBinary], { cwd: root, encoding: 'utf8' });
-  if (r.status !== 0) skipped.push(`SEA binary without code cache: packaging failed: ${(r.stderr || r.stdout).trim().split('\n').pop()}`);
-}
-
-/** Starts `sandbox --scenario lab`; resolves with its kubeconfig and a stop function, or a reason it can't. */
-async function startSandbox() {
-  const launcher = existsSync(binary) ? [binary, []] : node24 && existsSync(bundle) ? [node24, [bundle]] : undefined;
-  if (!launcher) return { reason: 'nothing built to run the sandbox with' };
-  const dir = mkdtempSync(join(tmpdir(), 'sts-inspect-bench-'));
-  const kubeconfig = join(dir, 'kubeconfig');
-  const child = spawn(launcher[0], [...launcher[1], 'sandbox', '--scenario', 'lab', '--kubeconfig-out', kubeconfig], { stdio: ['ignore', 'pipe', 'pipe'] });
+/** Starts `sandbox` with the given flags; resolves with its kubeconfig and a stop function. */
+async function startSandbox(name, flags) {
+  const kubeconfig = join(work, `${name}.kubeconfig`);
+  const child = spawn(binary, ['sandbox', ...flags, '--kubeconfig-out', kubeconfig], { stdio: ['ignore', 'pipe', 'pipe'] });
   let err = '';
   child.stderr.on('data', (d) => (err += d));
-  const stop = async () => {
-    if (child.exitCode === null) {
-      child.kill('SIGTERM');
-      await new Promise((ok) => child.once('exit', ok));
-    }
-    rmSync(dir, { recursive: true, force: true });
-  };
   const ready = await new Promise((ok) => {
     let out = '';
-    const timer = setTimeout(() => ok(false), 120_000);
+    const timer = setTimeout(() => ok(false), 180_000);
     child.stdout.on('data', (d) => {
       out += d;
       if (/^ready$/m.test(out)) {
@@ -147,40 +124,135 @@ async function startSandbox() {
       ok(false);
     });
   });
+  const stop = async () => {
+    if (child.exitCode === null) {
+      child.kill('SIGTERM');
+      await new Promise((ok) => child.once('exit', ok));
+    }
+  };
   if (!ready) {
     await stop();
-    return { reason: `the sandbox did not get ready: ${err.trim().split('\n').pop() || 'no output'}` };
+    throw new Error(`the sandbox (${name}) did not get ready: ${err.trim().split('\n').pop() || 'no output'}`);
   }
   return { kubeconfig, stop };
 }
 
-async function main() {
-  mkdirSync(benchDir, { recursive: true });
-  if (!TIME) skipped.push('max RSS: /usr/bin/time (GNU time) not found');
-  packageNoCacheVariant();
-  const all = forms();
-  if (!flag('--json')) {
-    console.log(`${RUNS} runs each (after one warm-up); Node ${node24 ? spawnSync(node24, ['--version'], { encoding: 'utf8' }).stdout.trim() : 'n/a'}; ${process.platform}-${process.arch}\n`);
-    printHeader();
+/** A namespace `bench` with StatefulSets of the visits app, one per replica count, each replica with a PVC. */
+function benchManifest(counts) {
+  const docs = ['apiVersion: v1\nkind: Namespace\nmetadata:\n  name: bench'];
+  for (const n of counts) {
+    const name = `bench-${n}`;
+    docs.push(`apiVersion: v1
+kind: Service
+metadata: {name: ${name}, namespace: bench}
+spec:
+  clusterIP: None
+  selector: {app: ${name}}
+  ports: [{name: http, port: 5000, targetPort: http}]`);
+    docs.push(`apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: ${name}, namespace: bench}
+spec:
+  serviceName: ${name}
+  replicas: ${n}
+  podManagementPolicy: Parallel
+  selector: {matchLabels: {app: ${name}}}
+  template:
+    metadata: {labels: {app: ${name}}}
+    spec:
+      containers:
+        - name: app
+          image: sim/visits:1
+          ports: [{name: http, containerPort: 5000}]
+          readinessProbe: {httpGet: {path: /health, port: http}, periodSeconds: 5}
+          volumeMounts: [{name: data, mountPath: /data}]
+  volumeClaimTemplates:
+    - metadata: {name: data}
+      spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}`);
   }
-  for (const [label, cmd, lead] of all) measure('--version', label, cmd, [...lead, '--version']);
-  for (const [label, cmd, lead] of all) measure('--help', label, cmd, [...lead, '--help']);
-
-  const sb = await startSandbox();
-  if (sb.reason) skipped.push(`${NAME}, ${NAME} --file ${FILE}, kubectl get: ${sb.reason}`);
-  else {
-    try {
-      const kc = ['--kubeconfig', sb.kubeconfig];
-      for (const [label, cmd, lead] of all) measure(NAME, label, cmd, [...lead, NAME, ...kc]);
-      for (const [label, cmd, lead] of all) measure(`${NAME} --file ${FILE}`, label, cmd, [...lead, NAME, '--file', FILE, ...kc]);
-      if (existsSync(kubectlBin)) measure('kubectl get sts,po,pvc', 'kubectl 1.34', kubectlBin, ['get', 'sts,po,pvc', ...kc]);
-      else skipped.push('kubectl get: .cache/bin/kubectl missing (node scripts/kubectl.mjs)');
-    } finally {
-      await sb.stop();
-    }
-  }
-  if (flag('--json')) console.log(JSON.stringify({ runs: RUNS, results, skipped }, null, 2));
-  else for (const s of skipped) console.log(`skipped: ${s}`);
+  const file = join(work, 'bench.yaml');
+  writeFileSync(file, `${docs.join('\n---\n')}\n`);
+  return file;
 }
 
-await main();
+const plugin = (label, argv) => ({ label, run: () => once(binary, argv) });
+const kube = (label, argv) => ({ label, run: () => once(kubectl, argv) });
+
+/** What a user types without the plugin: list everything, then read the file from every replica (or a sample). */
+function manualSequence(kc, ns, set, n, sample = n) {
+  const ordinals = Array.from({ length: Math.min(sample, n) }, (_, i) => Math.floor((i * n) / Math.min(sample, n)));
+  return {
+    label: sample < n ? `get + ${sample} of ${n} execs, x${(n / sample).toFixed(0)}` : `get + ${n} x kubectl exec cat`,
+    run: () => {
+      const get = once(kubectl, ['get', 'sts,po,svc,pvc', '-n', ns, ...kc]);
+      const execs = sequence(
+        ordinals.map((o) => [kubectl, ['exec', `${set}-${o}`, '-n', ns, ...kc, '--', 'cat', '/data/visits.txt']]),
+        n / ordinals.length,
+      );
+      return { ms: get.ms + execs.ms, rss: Math.max(get.rss ?? 0, execs.rss ?? 0) || undefined };
+    },
+  };
+}
+
+async function main() {
+  for (const [what, path, how] of [
+    ['the single binary', binary, 'npm run package'],
+    ['kubectl 1.34', kubectl, 'node scripts/kubectl.mjs'],
+  ]) {
+    if (!existsSync(path)) throw new Error(`${what} is missing (${path}): run ${how}`);
+  }
+  log(`${ROUNDS} interleaved rounds, medians; ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, ${cpus()[0]?.model ?? ''}; ${process.platform}-${process.arch}\n`);
+  log(`${'measure'.padEnd(34)} ${'plugin'.padStart(18)}   ${'kubectl'.padEnd(44)} ${''.padStart(18)}    ratio`);
+
+  compare('--version', plugin('binary --version', ['--version']), kube('kubectl version --client', ['version', '--client']), { target: { ratio: 1.5 } });
+
+  const small = await startSandbox('small', ['--manifest', benchManifest([3, 100])]);
+  try {
+    const kc = ['--kubeconfig', small.kubeconfig];
+    compare('N=3 bench-3 --file visits.txt', plugin('binary', ['bench-3', '-n', 'bench', '--file', 'visits.txt', ...kc]), kube('kubectl get sts,po,pvc', ['get', 'sts,po,pvc', '-n', 'bench', ...kc]), {
+      target: { ratio: 2.0 },
+    });
+    compare('N=100 bench-100 --file visits.txt', plugin('binary', ['bench-100', '-n', 'bench', '--file', 'visits.txt', ...kc]), manualSequence(kc, 'bench', 'bench-100', 100), {
+      rounds: Math.min(ROUNDS, 3),
+      target: { ratio: 0.05 },
+    });
+    const hasRoll = spawnSync(binary, ['roll', '--help'], { encoding: 'utf8' }).stdout.includes('--watch-only');
+    if (!flag('--no-roll') && hasRoll) {
+      compare(
+        'roll bench-3 (3 replicas)',
+        plugin('binary roll --yes', ['roll', 'bench-3', '-n', 'bench', '--yes', ...kc]),
+        {
+          label: 'kubectl rollout restart + rollout status',
+          run: () =>
+            sequence([
+              [kubectl, ['rollout', 'restart', 'sts/bench-3', '-n', 'bench', ...kc]],
+              [kubectl, ['rollout', 'status', 'sts/bench-3', '-n', 'bench', ...kc]],
+            ]),
+        },
+        { rounds: Math.min(ROUNDS, 5), target: { ratio: 1.1 } },
+      );
+    } else log(`roll: skipped (${hasRoll ? '--no-roll' : 'this binary has no roll command'})`);
+  } finally {
+    await small.stop();
+  }
+
+  if (!flag('--no-large')) {
+    const big = await startSandbox('big', ['--scenario', 'big']);
+    try {
+      const kc = ['--kubeconfig', big.kubeconfig];
+      compare('N=500 big --file visits.txt', plugin('binary', ['big', '-n', 'big', '--file', 'visits.txt', ...kc]), manualSequence(kc, 'big', 'big', 500, SAMPLE), {
+        rounds: Math.min(ROUNDS, 3),
+        target: { ms: 1500, rssMiB: 150 },
+      });
+    } finally {
+      await big.stop();
+    }
+  }
+  if (JSON_OUT) console.log(JSON.stringify({ rounds: ROUNDS, machine: { cores: cpus().length, memGiB: Math.round(totalmem() / 2 ** 30) }, rows }, null, 2));
+}
+
+try {
+  await main();
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}

@@ -312,7 +312,9 @@ export function interpret(ans: Answer, what: string, expect: Expect, server: str
 /** Build the real client. client-node and ws are imported here, lazily, so --help never loads them. */
 export async function createKubeClient(cfg: ResolvedConfig, opts: ClientOptions): Promise<KubeClient> {
   // Before anything else: a server URL that does not parse is the configuration's fault, not a bug.
-  const { display: server } = parseServerUrl(cfg.cluster.server, `the server of cluster "${cfg.cluster.name}" (${cfg.source}, or --server)`);
+  // (With -s and no kubeconfig file at all, the source names no file: then -s is the only place it came from.)
+  const noFile = cfg.source.trim() === 'kubeconfig';
+  const { display: server } = parseServerUrl(cfg.cluster.server, noFile ? '--server' : `--server, or cluster "${cfg.cluster.name}" in ${cfg.source}`);
   // The two modules we use, not the package index: the index evaluates every generated API class and model.
   const [{ KubeConfig }, { Exec }, { WebSocketHandler }] = await Promise.all([
     import('@kubernetes/client-node/dist/config.js'),
@@ -389,6 +391,8 @@ export async function createKubeClient(cfg: ResolvedConfig, opts: ClientOptions)
       // Exec plugins and unreadable certificate files fail here.
       throw new ConfigError(`${x.what}: cannot build credentials from ${cfg.source}: ${(err as Error).message}`);
     }
+    // Credentials may take a while (exec plugins): the caller may have given up meanwhile.
+    if (x.signal.aborted) throw errorForAbort(x.what, x.signal);
     reqOpts.headers.Accept = 'application/json';
     if (x.body !== undefined) {
       reqOpts.headers['Content-Type'] = x.contentType ?? 'application/json';
@@ -573,7 +577,7 @@ export async function createKubeClient(cfg: ResolvedConfig, opts: ClientOptions)
       },
       stream: (rv, s) => watchStream(path, wopts, what, rv, s),
     };
-    return listWatch(source, { what, retry: policy, ...(opts.watchReconnectForMs !== undefined ? { reconnectForMs: opts.watchReconnectForMs } : {}) }, signal);
+    return listWatch(source, { what, server, retry: policy, ...(opts.watchReconnectForMs !== undefined ? { reconnectForMs: opts.watchReconnectForMs } : {}) }, signal);
   }
 
   async function exec(o: ExecOptions, signal?: AbortSignal): Promise<ExecResult> {
@@ -627,11 +631,12 @@ export async function createKubeClient(cfg: ResolvedConfig, opts: ClientOptions)
       if (ws.readyState !== WebSocket.CLOSED) await new Promise<void>((resolve) => ws.once('close', () => resolve()));
     })();
 
-    let timer: NodeJS.Timeout | undefined;
+    let cancelTimer: (() => void) | undefined;
     const timeout =
       o.timeoutMs > 0
         ? new Promise<never>((_, reject) => {
-            timer = setTimeout(() => {
+            // A long --request-timeout (up to Go's 2562047h) must not overflow setTimeout and fire at once.
+            cancelTimer = setLongTimeout(() => {
               socket?.terminate();
               reject(new RequestTimeoutError(`${what}: timed out after ${formatMs(o.timeoutMs)}`));
             }, o.timeoutMs);
@@ -651,7 +656,7 @@ export async function createKubeClient(cfg: ResolvedConfig, opts: ClientOptions)
     try {
       await Promise.race([session, ...(timeout ? [timeout] : []), ...(aborted ? [aborted] : [])]);
     } finally {
-      if (timer) clearTimeout(timer);
+      cancelTimer?.();
       if (onAbort) signal?.removeEventListener('abort', onAbort);
     }
     return { stdout: stdout.bytes(), stderr: stderr.bytes(), truncated, exitCode: truncated ? null : exitCodeOf(status), ...(status ? { status } : {}) };

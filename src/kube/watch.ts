@@ -47,6 +47,8 @@ export interface WatchSource<T> {
 export interface WatchLoopOptions {
   /** Names the watch in error messages: `watch pods of statefulset demo/web`. */
   what: string;
+  /** The server, for messages of ERROR events (host-only URL). */
+  server?: string;
   /** Backoff between failed reconnects. */
   retry?: RetryPolicy;
   /**
@@ -159,7 +161,7 @@ export function listWatch<T extends KubeObject>(source: WatchSource<T>, opts: Wa
     if (raw.type === 'ERROR') {
       const status: ApiStatus = isStatus(raw.object) ? raw.object : { message: JSON.stringify(raw.object) };
       if (status.code === 410 || status.reason === 'Expired' || status.reason === 'Gone') return 'relist';
-      throw errorForStatus(opts.what, status.code ?? 500, status, '');
+      throw errorForStatus(opts.what, status.code ?? 500, status, opts.server ?? 'the API server');
     }
     const obj = raw.object as T;
     const rv = obj?.metadata?.resourceVersion;

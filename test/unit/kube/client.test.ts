@@ -11,12 +11,14 @@ import { WebSocketServer } from 'ws';
 import { generate } from 'selfsigned';
 import { AuthError, NotFoundError, UnreachableError } from '../../../src/errors.ts';
 import { createKubeClient, type KubeClient } from '../../../src/kube/client.ts';
+import { AbortedByUserError } from '../../../src/kube/errors.ts';
 import type { ResolvedConfig } from '../../../src/kube/kubeconfig.ts';
 import { fixture } from '../inspect/fake-client.ts';
 
 let server: Server;
 let url: string;
 let caPem: string;
+let wss: WebSocketServer;
 const seen: { path: string; headers: IncomingMessage['headers'] }[] = [];
 
 function cfg(over: Partial<ResolvedConfig> = {}, cluster: Partial<ResolvedConfig['cluster']> = {}): ResolvedConfig {
@@ -55,7 +57,7 @@ beforeAll(async () => {
     if (u.pathname.endsWith('/statefulsets/web')) return json(200, { kind: 'StatefulSet', metadata: { name: 'web' } });
     json(404, { kind: 'Status', code: 404, message: 'nothing here' });
   });
-  const wss = new WebSocketServer({ noServer: true, handleProtocols: (protocols) => (protocols.has('v4.channel.k8s.io') ? 'v4.channel.k8s.io' : false) });
+  wss = new WebSocketServer({ noServer: true, handleProtocols: (protocols) => (protocols.has('v4.channel.k8s.io') ? 'v4.channel.k8s.io' : false) });
   server.on('upgrade', (req, socket, head) => {
     seen.push({ path: req.url ?? '', headers: req.headers });
     const u = new URL(req.url ?? '/', 'https://x');
@@ -66,6 +68,7 @@ beforeAll(async () => {
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
+      wss.emit('connection', ws, req);
       const cmd = u.searchParams.getAll('command');
       const send = (ch: number, data: string | Buffer) => ws.send(Buffer.concat([Buffer.from([ch]), Buffer.from(data)]));
       if (pod === 'hang') return;
@@ -203,6 +206,23 @@ describe('exec', () => {
     const err = await (await client()).exec({ ...base, pod: 'forbidden', command: ['cat', '/x'] }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AuthError);
     expect((err as Error).message).toBe('exec in pod demo/forbidden (container app): forbidden: needs create on pods/exec in namespace demo');
+  });
+
+  it('a very long timeout (past setTimeout\'s 2^31-1 ms) does not fire at once', async () => {
+    const r = await (await client()).exec({ ...base, command: ['echo', 'hi'], timeoutMs: 2562047 * 3_600_000 });
+    expect(r.exitCode).toBe(0);
+  });
+
+  it('aborts: the session is closed and the call rejects with AbortedByUserError', async () => {
+    const ac = new AbortController();
+    const p = (await client()).exec({ ...base, pod: 'hang', command: ['cat', '/x'], timeoutMs: 0 }, ac.signal).catch((e: unknown) => e);
+    const [ws] = (await once(wss, 'connection')) as [import('ws').WebSocket];
+    const closed = once(ws, 'close');
+    ac.abort();
+    const err = await p;
+    expect(err).toBeInstanceOf(AbortedByUserError);
+    expect((err as Error).message).toBe('exec in pod demo/hang (container app): aborted');
+    await closed;
   });
 
   it('times out', async () => {

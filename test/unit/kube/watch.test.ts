@@ -164,14 +164,14 @@ describe('list then watch', () => {
   });
 
   it('an ERROR event other than 410 ends the watch with a typed error', async () => {
-    const { c } = await start([{ items: [], rv: '1' }], (_, res) => {
+    const { c, s } = await start([{ items: [], rv: '1' }], (_, res) => {
       streaming(res);
       res.write(ev('ERROR', { kind: 'Status', status: 'Failure', code: 500, reason: 'InternalError', message: 'etcdserver: request timed out' }));
     });
     const it = c.watch<Obj>(PODS, {}, 'watch pods')[Symbol.asyncIterator]();
     const err = await it.next().then(() => undefined, (e: unknown) => e);
     expect(err).toBeInstanceOf(ApiError);
-    expect((err as Error).message).toContain('etcdserver: request timed out');
+    expect((err as Error).message).toBe(`watch pods: the API server ${s.url} answered 500: etcdserver: request timed out`);
   });
 });
 

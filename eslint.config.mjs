@@ -1,0 +1,65 @@
+// Lint: typescript-eslint's type-checked rules, and the layering of STYLE.md as import rules (eslint.layers.mjs),
+// so a forbidden import is a lint error, not a review comment. Formatting is Prettier's (npm run lint checks it).
+
+import js from '@eslint/js';
+import comments from '@eslint-community/eslint-plugin-eslint-comments/configs';
+import tseslint from 'typescript-eslint';
+import { layers } from './eslint.layers.mjs';
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', '.cache/**', 'coverage/**', '**/*.d.mts'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: { allowDefaultProject: ['*.mjs', 'scripts/*.mjs', 'test/fixtures/lint/*.ts'] }, tsconfigRootDir: import.meta.dirname },
+    },
+  },
+  // Every eslint-disable says why, on the same line (`-- reason`), and none outlives its reason.
+  comments.recommended,
+  { rules: { '@eslint-community/eslint-comments/require-description': ['error', { ignore: [] }] }, linterOptions: { reportUnusedDisableDirectives: 'error' } },
+  {
+    rules: {
+      // `_` marks a deliberately unused binding (destructuring a field away, an ignored callback argument).
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none', destructuredArrayIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+    },
+  },
+  {
+    // Plain JavaScript (scripts, configs): no type information to check against.
+    files: ['**/*.mjs', '**/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+  },
+  {
+    files: ['scripts/**/*.mjs', 'bin/**', '*.mjs'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', performance: 'readonly' } },
+  },
+  {
+    // Tests reach into JSON fixtures and fakes typed loosely on purpose; the type-checked `no-unsafe-*` rules
+    // would make every fixture access a cast without catching anything a failing assertion would not.
+    files: ['test/**/*.ts', 'packages/*/test/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+      '@typescript-eslint/no-unsafe-call': 'off',
+      '@typescript-eslint/no-unsafe-argument': 'off',
+      '@typescript-eslint/no-unsafe-return': 'off',
+      '@typescript-eslint/no-explicit-any': 'off',
+      '@typescript-eslint/no-non-null-assertion': 'off',
+    },
+  },
+  {
+    // The simulated API server handles objects of every kind as the JSON they arrive as (admission defaults
+    // and validates them field by field, as kube-apiserver does with unstructured objects); typing each access
+    // would mean a cast per line, so `any` is allowed in its member accesses there, and only there.
+    files: ['packages/sandbox/src/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+      '@typescript-eslint/no-unsafe-argument': 'off',
+      '@typescript-eslint/no-unsafe-return': 'off',
+      '@typescript-eslint/no-unsafe-call': 'off',
+    },
+  },
+  ...layers,
+);
