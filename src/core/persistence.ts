@@ -3,6 +3,7 @@
 // pod mean. The cluster calls are in commands/persistence/run.ts; here nothing does I/O.
 
 import type { Pod, StatefulSet } from '@sts-inspect/k8s';
+import { isPodReady } from './rollout.ts';
 
 export type Verdict = 'PRESERVED' | 'DATA-CHANGED' | 'DATA-LOST' | 'VOLUME-REPLACED' | 'TIMEOUT';
 
@@ -37,8 +38,10 @@ export function locate(pod: Pod, container: string, path: string): Location {
   const mounts = (c?.volumeMounts ?? []).filter((m) => under(path, m.mountPath)).sort((a, b) => b.mountPath.length - a.mountPath.length);
   const mount = mounts[0];
   if (!mount) return { kind: 'container', volume: null, mountPath: null };
-  const vol = (pod.spec?.volumes as PodVolume[] | undefined)?.find((v) => v.name === mount.name);
-  if (vol?.persistentVolumeClaim) return { kind: 'claim', volume: mount.name, claim: vol.persistentVolumeClaim.claimName, mountPath: mount.mountPath };
+  const volumes: PodVolume[] = pod.spec?.volumes ?? [];
+  const vol = volumes.find((v) => v.name === mount.name);
+  if (vol?.persistentVolumeClaim)
+    return { kind: 'claim', volume: mount.name, claim: vol.persistentVolumeClaim.claimName, mountPath: mount.mountPath };
   const source = vol ? (Object.keys(vol).find((k) => k !== 'name') ?? 'unknown') : 'unknown';
   return { kind: 'ephemeral', volume: mount.name, source, mountPath: mount.mountPath };
 }
@@ -94,13 +97,9 @@ export function removeMarkerCommand(path: string): string[] {
   return ['rm', '-f', path];
 }
 
-export function isPodReady(pod: Pod): boolean {
-  return !pod.metadata.deletionTimestamp && pod.status?.phase === 'Running' && !!pod.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
-}
-
-/** The controller's replacement: the same name, a new uid, Running and Ready. */
-export function isReplacementReady(pod: Pod | undefined, oldUid: string): boolean {
-  return !!pod && !!pod.metadata.uid && pod.metadata.uid !== oldUid && isPodReady(pod);
+/** Serving: not terminating, Running and Ready (a pod that may be taken down only when all the others are). */
+export function isServing(pod: Pod): boolean {
+  return !pod.metadata.deletionTimestamp && pod.status?.phase === 'Running' && isPodReady(pod);
 }
 
 export interface ClaimState {
@@ -177,16 +176,26 @@ export function persistenceVerdict(input: VerdictInput): VerdictResult {
   if (markerSurvived === false) {
     return {
       verdict: 'DATA-LOST',
-      reason: equal ? `the marker written next to the file on ${where} is gone (the file has the same content again: rewritten by the app)` : `the file lives on ${where}: it ${af.sha256 === null ? 'is gone' : 'was replaced'} and the marker with it`,
+      reason: equal
+        ? `the marker written next to the file on ${where} is gone (the file has the same content again: rewritten by the app)`
+        : `the file lives on ${where}: it ${af.sha256 === null ? 'is gone' : 'was replaced'} and the marker with it`,
     };
   }
-  if (equal) return { verdict: 'PRESERVED', reason: `same claims and volumes, same ${bf.path}${markerSurvived ? ', marker survived' : ''}` };
+  if (equal)
+    return { verdict: 'PRESERVED', reason: `same claims and volumes, same ${bf.path}${markerSurvived ? ', marker survived' : ''}` };
   if (markerSurvived === true) {
-    return { verdict: 'DATA-CHANGED', reason: `the volume kept its data (the marker survived) but ${bf.path} ${af.sha256 === null ? 'is gone' : 'differs'}: the app ${af.sha256 === null ? 'removed' : 'rewrote'} it at start` };
+    return {
+      verdict: 'DATA-CHANGED',
+      reason: `the volume kept its data (the marker survived) but ${bf.path} ${af.sha256 === null ? 'is gone' : 'differs'}: the app ${af.sha256 === null ? 'removed' : 'rewrote'} it at start`,
+    };
   }
   // --no-marker: only where the file lives can tell a lost volume from an app that rewrote it.
-  if (location.kind !== 'claim') return { verdict: 'DATA-LOST', reason: `${bf.path} is on ${where} and ${af.sha256 === null ? 'is gone' : 'differs'}` };
-  return { verdict: 'DATA-CHANGED', reason: `same claim and volume, but ${bf.path} ${af.sha256 === null ? 'is gone' : 'differs'}: the app changed it (no marker to prove the volume kept data)` };
+  if (location.kind !== 'claim')
+    return { verdict: 'DATA-LOST', reason: `${bf.path} is on ${where} and ${af.sha256 === null ? 'is gone' : 'differs'}` };
+  return {
+    verdict: 'DATA-CHANGED',
+    reason: `same claim and volume, but ${bf.path} ${af.sha256 === null ? 'is gone' : 'differs'}: the app changed it (no marker to prove the volume kept data)`,
+  };
 }
 
 /** Exit status of a run: every verdict PRESERVED. */
@@ -213,7 +222,7 @@ export function setReadiness(setName: string, ordinals: readonly number[], podBy
     const name = `${setName}-${o}`;
     if (!pod) notReady.push(`${name} missing`);
     else if (pod.metadata.deletionTimestamp) notReady.push(`${name} terminating`);
-    else if (!isPodReady(pod)) notReady.push(`${name} not Ready`);
+    else if (!isServing(pod)) notReady.push(`${name} not Ready`);
   }
   return { ready: notReady.length === 0, notReady };
 }

@@ -4,24 +4,25 @@
 // 130 interrupted.
 
 import { randomBytes } from 'node:crypto';
-import { CheckFailed, UsageError } from '../../errors.ts';
+import { CheckFailed, InterruptedError, UsageError } from '../../errors.ts';
 import { connect, type ConnectDeps } from '../../kube/connect.ts';
 import { parseRequestTimeout } from '../../kube/duration.ts';
 import { colorEnabled, type ColorMode } from '../../ui/color.ts';
 import type { IO } from '../../ui/io.ts';
-import { startProgress } from '../../ui/spinner.ts';
+import { requireConsent } from '../../ui/confirm.ts';
+import { commandSignal, type CommandSignalOptions } from '../../ui/interrupt.ts';
+import { startLiveProgress } from '../../ui/spinner.ts';
 import type { PersistenceArgs } from './flags.ts';
 import type { PersistencePlan } from './plan.ts';
 import { eventLine, planDocument, renderDocument, renderPlan, renderReport, type OutputFormat } from './render.ts';
 import { NotReadyRefusal, PersistenceInterrupted, preparePlan, runPersistence, type PersistenceEvent } from './run.ts';
-import { InterruptedError, interruptSignal, requireConsent } from './safety.ts';
 import type { PersistenceReport } from './schema.ts';
 
 export interface PersistenceDeps extends ConnectDeps {
   /** Tests: a fixed marker token. */
   token?: string;
-  /** Tests: no SIGINT handler (the in-process run shares the test runner's process). */
-  signal?: AbortSignal;
+  /** Tests: where SIGINT comes from (an EventEmitter instead of the test runner's process). */
+  signals?: CommandSignalOptions['source'];
 }
 
 export interface PersistenceOptions {
@@ -60,7 +61,8 @@ export function completeOptions(argv: PersistenceArgs): PersistenceOptions {
   const marker = argv.marker ?? true;
   if (!marker && argv.file === undefined) throw new UsageError('--no-marker needs --file: without either there is nothing to compare');
   const gp = argv.gracePeriod;
-  if (gp !== undefined && (!Number.isInteger(gp) || gp < 0)) throw new UsageError(`--grace-period must be a whole number of seconds >= 0, got ${JSON.stringify(gp)}`);
+  if (gp !== undefined && (!Number.isInteger(gp) || gp < 0))
+    throw new UsageError(`--grace-period must be a whole number of seconds >= 0, got ${JSON.stringify(gp)}`);
   let timeoutMs: number;
   try {
     timeoutMs = parseRequestTimeout(argv.timeout ?? '5m');
@@ -69,7 +71,8 @@ export function completeOptions(argv: PersistenceArgs): PersistenceOptions {
   }
   if (timeoutMs <= 0) throw new UsageError('--timeout must be more than 0');
   const dr = argv.dryRun;
-  if (dr !== undefined && !['', 'true', 'client', 'none', 'false'].includes(dr)) throw new UsageError(`--dry-run=${dr} is not supported: use --dry-run or --dry-run=client (the plan is printed, nothing is sent)`);
+  if (dr !== undefined && !['', 'true', 'client', 'none', 'false'].includes(dr))
+    throw new UsageError(`--dry-run=${dr} is not supported: use --dry-run or --dry-run=client (the plan is printed, nothing is sent)`);
   return {
     name: argv.name,
     ...(argv.ordinal !== undefined ? { ordinals: parseOrdinals(argv.ordinal) } : {}),
@@ -117,41 +120,58 @@ export async function persistenceCommand(argv: PersistenceArgs, io: IO, deps: Pe
   const human = opts.format === 'table';
   const token = deps.token ?? randomBytes(8).toString('hex');
 
-  const { plan } = await preparePlan(client, { namespace, name: opts.name }, {
-    ...(opts.ordinals ? { ordinals: opts.ordinals } : {}),
-    all: opts.all,
-    ...(opts.file !== undefined ? { file: opts.file } : {}),
-    ...(opts.container !== undefined ? { container: opts.container } : {}),
-    marker: opts.marker,
-    token,
-    gracePeriodSeconds: opts.gracePeriodSeconds,
-    timeoutMs: opts.timeoutMs,
-  });
+  const { plan } = await preparePlan(
+    client,
+    { namespace, name: opts.name },
+    {
+      ...(opts.ordinals ? { ordinals: opts.ordinals } : {}),
+      all: opts.all,
+      ...(opts.file !== undefined ? { file: opts.file } : {}),
+      ...(opts.container !== undefined ? { container: opts.container } : {}),
+      marker: opts.marker,
+      token,
+      gracePeriodSeconds: opts.gracePeriodSeconds,
+      timeoutMs: opts.timeoutMs,
+    },
+  );
 
   if (opts.dryRun) {
     io.stdout.write(human ? renderPlan(plan, true) : renderDocument(planDocument(plan), opts.format as 'json' | 'yaml'));
     return 0;
   }
   if (!plan.readiness.ready && !opts.force) {
-    throw new NotReadyRefusal(`statefulset ${namespace}/${opts.name} is not fully Ready (${plan.readiness.notReady.join(', ')}): refusing to delete a pod, nothing was changed. --force to go ahead anyway`);
+    throw new NotReadyRefusal(
+      `statefulset ${namespace}/${opts.name} is not fully Ready (${plan.readiness.notReady.join(', ')}): refusing to delete a pod, nothing was changed. --force to go ahead anyway`,
+    );
   }
-  // The plan (with its notes) before the question; with --yes, its notes as warnings.
-  if (!opts.yes && io.stdin.isTTY) io.stderr.write(renderPlan(plan, false));
-  else for (const w of plan.warnings) io.stderr.write(`warning: ${w}\n`);
-  await requireConsent(io, opts.yes, question(plan));
-
-  // Progress: a spinner on a terminal, plain lines on stderr elsewhere, nothing for -o json/yaml.
-  const spinning = human && !!io.stderr.isTTY && !!io.stderr.columns && !debug;
-  const progress = await startProgress(io.stderr, spinning, `checking ${plan.steps[0]?.pod ?? ''}`);
+  const cs = commandSignal(deps.signals ? { source: deps.signals } : {});
+  // Progress: lines off a terminal; on one, a line per pod and a spinner for the steps; nothing for -o json/yaml.
+  const spinning = human && !debug && !!io.stderr.isTTY && (io.stderr.columns ?? 0) > 0;
+  const progress = await startLiveProgress(io.stderr, io.stderr, { spinner: human && !debug, env: io.env });
   const onEvent = (e: PersistenceEvent) => {
     if (!human) return;
     const line = eventLine(e);
     if (!line) return;
-    if (spinning) progress.update(line);
-    else io.stderr.write(`${line}\n`);
+    if (spinning && (e.type === 'step' || e.type === 'pod')) progress.update(line);
+    else progress.line(line);
   };
+  const interrupt = { signal: cs.signal, dispose: () => cs.dispose() };
+  try {
+    // The plan (with its notes) before the question; with --yes, its notes as warnings.
+    if (!opts.yes && io.stdin.isTTY && io.stderr.isTTY) io.stderr.write(renderPlan(plan, false));
+    else for (const w of plan.warnings) io.stderr.write(`warning: ${w}\n`);
+    const pods = plan.steps.map((st) => st.pod).join(', ');
+    await requireConsent(io, {
+      yes: opts.yes,
+      question: question(plan),
+      action: `delete pod${plan.steps.length === 1 ? '' : 's'} ${pods} in namespace ${namespace}`,
+      signal: cs.signal,
+    });
+  } catch (err) {
+    cs.dispose();
+    throw err;
+  }
 
-  const interrupt = deps.signal ? { signal: deps.signal, dispose: () => undefined } : interruptSignal();
   const color = human && colorEnabled(opts.color, io.stdout, io.env);
   let report: PersistenceReport;
   try {
@@ -165,9 +185,16 @@ export async function persistenceCommand(argv: PersistenceArgs, io: IO, deps: Pe
       for (const w of r.warnings) io.stderr.write(`warning: ${w}\n`);
       const s = err.standing;
       const lines: string[] = [];
-      if (s?.deleted) lines.push(`${s.pod} was deleted; the StatefulSet controller recreates it (kubectl get pod ${s.pod} -n ${namespace} -w).`);
-      if (s?.markerLeft) lines.push(`The marker ${s.markerLeft.path} is still in ${s.markerLeft.pod}: kubectl exec -n ${namespace} ${s.markerLeft.pod} -c ${s.markerLeft.container} -- rm -f ${s.markerLeft.path}`);
-      if (r.notChecked.length) lines.push(`Not checked: ${r.notChecked.map((o) => `${opts.name}-${o}`).join(', ')}. To resume: ${resumeCommand(opts, namespace, r.notChecked)}`);
+      if (s?.deleted)
+        lines.push(`${s.pod} was deleted; the StatefulSet controller recreates it (kubectl get pod ${s.pod} -n ${namespace} -w).`);
+      if (s?.markerLeft)
+        lines.push(
+          `The marker ${s.markerLeft.path} is still in ${s.markerLeft.pod}: kubectl exec -n ${namespace} ${s.markerLeft.pod} -c ${s.markerLeft.container} -- rm -f ${s.markerLeft.path}`,
+        );
+      if (r.notChecked.length)
+        lines.push(
+          `Not checked: ${r.notChecked.map((o) => `${opts.name}-${o}`).join(', ')}. To resume: ${resumeCommand(opts, namespace, r.notChecked)}`,
+        );
       io.stderr.write(lines.map((l) => `${l}\n`).join(''));
       throw new InterruptedError('interrupted (Ctrl-C)');
     }
@@ -180,7 +207,10 @@ export async function persistenceCommand(argv: PersistenceArgs, io: IO, deps: Pe
   io.stdout.write(human ? renderReport(report, { color }) : renderDocument(report, opts.format as 'json' | 'yaml'));
   for (const w of report.warnings) io.stderr.write(`warning: ${w}\n`);
   if (!report.passed) {
-    if (report.notChecked.length) throw new CheckFailed(`${verdictSummary(report)}; not checked: ${report.notChecked.map((o) => `${opts.name}-${o}`).join(', ')} (stopped so that no two pods are down at once)`);
+    if (report.notChecked.length)
+      throw new CheckFailed(
+        `${verdictSummary(report)}; not checked: ${report.notChecked.map((o) => `${opts.name}-${o}`).join(', ')} (stopped so that no two pods are down at once)`,
+      );
     throw new CheckFailed(verdictSummary(report));
   }
   return 0;

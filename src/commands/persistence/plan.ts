@@ -4,7 +4,15 @@
 import type { Pod, StatefulSet } from '@sts-inspect/k8s';
 import { execContainer, resolveFilePath } from '../../core/containers.ts';
 import { ordinalRange, podForOrdinal } from '../../core/ordinals.ts';
-import { deletionOrder, describeLocation, locate, markerPath, setReadiness, type Location, type Readiness } from '../../core/persistence.ts';
+import {
+  deletionOrder,
+  describeLocation,
+  locate,
+  markerPath,
+  setReadiness,
+  type Location,
+  type Readiness,
+} from '../../core/persistence.ts';
 import { UsageError } from '../../errors.ts';
 
 export interface PlanStep {
@@ -58,7 +66,8 @@ export function buildPlan(set: StatefulSet, podByOrdinal: ReadonlyMap<number, Po
   if (opts.all) chosen = deletionOrder(range);
   else if (opts.ordinals?.length) {
     for (const o of opts.ordinals) {
-      if (!range.includes(o)) throw new UsageError(`ordinal ${o} is not in statefulset ${namespace}/${name} (ordinals ${range[0]}..${range[range.length - 1]})`);
+      if (!range.includes(o))
+        throw new UsageError(`ordinal ${o} is not in statefulset ${namespace}/${name} (ordinals ${range[0]}..${range[range.length - 1]})`);
     }
     chosen = deletionOrder([...new Set(opts.ordinals)]);
   } else chosen = [Math.max(...range)];
@@ -100,7 +109,17 @@ export function buildPlan(set: StatefulSet, podByOrdinal: ReadonlyMap<number, Po
         : `a rollout is in progress (${status.currentRevision} -> ${status.updateRevision}): a deleted pod may come back at another revision`,
     );
   }
-  for (const s of steps) if (s.location.kind !== 'claim') warnings.push(`${s.pod}: ${s.file ?? s.marker} is on ${describeLocation(s.location)}: it will not survive the deletion`);
+  for (const s of steps)
+    if (s.location.kind !== 'claim')
+      warnings.push(`${s.pod}: ${s.file ?? s.marker} is on ${describeLocation(s.location)}: it will not survive the deletion`);
 
-  return { namespace, name, steps, gracePeriodSeconds: opts.gracePeriodSeconds, timeoutMs: opts.timeoutMs, readiness: setReadiness(name, range, podByOrdinal), warnings };
+  return {
+    namespace,
+    name,
+    steps,
+    gracePeriodSeconds: opts.gracePeriodSeconds,
+    timeoutMs: opts.timeoutMs,
+    readiness: setReadiness(name, range, podByOrdinal),
+    warnings,
+  };
 }

@@ -5,6 +5,7 @@ import { describeLocation, type Verdict } from '../../core/persistence.ts';
 import { visibleText } from '../../core/content.ts';
 import { formatMs } from '../../kube/duration.ts';
 import { palette, type Palette } from '../../ui/color.ts';
+import { renderPlan as renderMutationPlan, type MutationPlan } from '../../ui/plan.ts';
 import { renderTable } from '../../ui/table.ts';
 import type { PersistencePlan } from './plan.ts';
 import type { PersistenceEvent } from './run.ts';
@@ -26,28 +27,53 @@ export function planDocument(plan: PersistencePlan) {
     notReady: plan.readiness.notReady,
     gracePeriodSeconds: plan.gracePeriodSeconds,
     timeoutSeconds: plan.timeoutMs / 1000,
-    steps: plan.steps.map((s) => ({ ordinal: s.ordinal, pod: s.pod, podUid: s.podUid, container: s.container, file: s.file, storage: { kind: s.location.kind, volume: s.location.volume, mountPath: s.location.mountPath }, marker: s.marker, claims: s.claims })),
+    steps: plan.steps.map((s) => ({
+      ordinal: s.ordinal,
+      pod: s.pod,
+      podUid: s.podUid,
+      container: s.container,
+      file: s.file,
+      storage: { kind: s.location.kind, volume: s.location.volume, mountPath: s.location.mountPath },
+      marker: s.marker,
+      claims: s.claims,
+    })),
     warnings: plan.warnings,
   };
 }
 
-export function renderPlan(plan: PersistencePlan, dryRun: boolean): string {
-  const lines: string[] = [];
+/** The plan in the shared plan format (ui/plan.ts): what --dry-run prints and what the prompt shows. */
+export function toMutationPlan(plan: PersistencePlan, dryRun: boolean): MutationPlan {
   const n = plan.steps.length;
-  lines.push(`${dryRun ? 'Plan (dry run, nothing is changed)' : 'Plan'}: statefulset ${plan.namespace}/${plan.name}, ${n} pod${n === 1 ? '' : 's'}, one at a time:`);
-  for (const [i, s] of plan.steps.entries()) {
-    const what: string[] = [];
-    if (s.file) what.push(`hash ${s.file} (on ${describeLocation(s.location)})`);
-    if (s.marker) what.push(`write marker ${s.marker}`);
-    what.push(`delete pod ${s.pod} (uid ${s.podUid}${plan.gracePeriodSeconds !== null ? `, grace period ${plan.gracePeriodSeconds}s` : ''})`);
-    what.push(`wait up to ${formatMs(plan.timeoutMs)} for its replacement to be Running and Ready`);
-    what.push(`compare claims${s.claims.length ? ` (${s.claims.join(', ')})` : ' (none)'}${s.file ? ', file' : ''}${s.marker ? ', marker; remove the marker' : ''}`);
-    lines.push(`  ${i + 1}. ${what.join('; ')}`);
+  const steps: MutationPlan['steps'] = [];
+  for (const s of plan.steps) {
+    const pod = `pod ${plan.namespace}/${s.pod}`;
+    if (s.file) steps.push({ action: 'hash', target: `${s.file} in ${pod}`, detail: `on ${describeLocation(s.location)}` });
+    if (s.marker) steps.push({ action: 'write', target: `marker ${s.marker} in ${pod}` });
+    steps.push({
+      action: 'delete',
+      target: pod,
+      detail: `uid ${s.podUid}${plan.gracePeriodSeconds !== null ? `, grace period ${plan.gracePeriodSeconds}s` : ''}`,
+    });
+    steps.push({ action: 'wait', target: pod, detail: `a new uid Running and Ready, up to ${formatMs(plan.timeoutMs)}` });
+    steps.push({
+      action: 'compare',
+      target: pod,
+      detail: `claims${s.claims.length ? ` (${s.claims.join(', ')})` : ' (none)'}${s.file ? ', file' : ''}${s.marker ? ', marker; then remove the marker' : ''}`,
+    });
   }
-  lines.push('Claims and volumes are never deleted.');
-  if (!plan.readiness.ready) lines.push(`Not fully Ready: ${plan.readiness.notReady.join(', ')}.`);
-  for (const w of plan.warnings) lines.push(`Note: ${w}.`);
-  return `${lines.join('\n')}\n`;
+  const notes = ['claims and volumes are never deleted'];
+  if (!plan.readiness.ready) notes.push(`not fully Ready: ${plan.readiness.notReady.join(', ')}`);
+  notes.push(...plan.warnings);
+  if (dryRun) notes.push('dry run: nothing was changed');
+  return {
+    summary: `check persistence of statefulset ${plan.namespace}/${plan.name}: ${n} pod${n === 1 ? '' : 's'} (${plan.steps.map((s) => s.pod).join(', ')}), one at a time`,
+    steps,
+    notes,
+  };
+}
+
+export function renderPlan(plan: PersistencePlan, dryRun: boolean): string {
+  return renderMutationPlan(toMutationPlan(plan, dryRun));
 }
 
 const STEP_TEXT: Record<string, string> = {
@@ -115,7 +141,15 @@ function markerCell(r: PersistenceResult): string {
 
 export function renderReport(report: PersistenceReport, opts: { color: boolean }): string {
   const p = palette(opts.color);
-  const rows = report.results.map((r) => [String(r.ordinal), r.pod, verdictCell(r.verdict, p), String(r.seconds), claimsCell(r), fileCell(r), markerCell(r)]);
+  const rows = report.results.map((r) => [
+    String(r.ordinal),
+    r.pod,
+    verdictCell(r.verdict, p),
+    String(r.seconds),
+    claimsCell(r),
+    fileCell(r),
+    markerCell(r),
+  ]);
   let out = `StatefulSet: ${report.statefulSet.namespace}/${report.statefulSet.name}\n\n`;
   out += renderTable(['ORDINAL', 'POD', 'VERDICT', 'SECONDS', 'CLAIMS', 'FILE', 'MARKER'], rows);
   out += '\n';

@@ -11,11 +11,21 @@ import { summarizePod } from '@sts-inspect/k8s';
 import { fileContent } from '../../core/content.ts';
 import { catCommand, headCommand, interpretRead, isMissingBinary, type ExecOutcome } from '../../core/fileRead.ts';
 import { ordinalRange, podsOfSet } from '../../core/ordinals.ts';
-import { allPreserved, isPodReady, isReplacementReady, persistenceVerdict, setReadiness, removeMarkerCommand, writeMarkerCommand, type ClaimState, type FileState, type Observation } from '../../core/persistence.ts';
-import { AbortedError, CheckFailed, CliError } from '../../errors.ts';
+import {
+  allPreserved,
+  isServing,
+  persistenceVerdict,
+  setReadiness,
+  removeMarkerCommand,
+  writeMarkerCommand,
+  type ClaimState,
+  type FileState,
+  type Observation,
+} from '../../core/persistence.ts';
+import { AbortedError, CheckFailed, CliError, ExitCode } from '../../errors.ts';
 import { apiPath, type ExecResult, type KubeClient } from '../../kube/client.ts';
 import { ApiNotFoundError } from '../../kube/errors.ts';
-import { until } from '../../kube/watch.ts';
+import { deletePodExact, waitForPodReady } from '../../workload/pods.ts';
 import { getStatefulSet, listPodsOfSet } from '../../workload/statefulset.ts';
 import { buildPlan, type PersistencePlan, type PlanOptions, type PlanStep } from './plan.ts';
 import type { ObservationDoc, PersistenceReport, PersistenceResult } from './schema.ts';
@@ -41,8 +51,8 @@ export interface RunOptions {
   force?: boolean;
   /** Exec timeout (ms). */
   execTimeoutMs?: number;
-  onEvent?(e: PersistenceEvent): void;
-  now?(): number;
+  onEvent?: (e: PersistenceEvent) => void;
+  now?: () => number;
 }
 
 /** Where an interrupted run stopped, for the resume hint. */
@@ -73,8 +83,11 @@ export interface Target {
 }
 
 /** Read the set and its pods (read-only) and build the plan. */
-export async function preparePlan(client: KubeClient, target: Target, opts: PlanOptions, signal?: AbortSignal): Promise<{ plan: PersistencePlan; set: StatefulSet }> {
-  void signal;
+export async function preparePlan(
+  client: KubeClient,
+  target: Target,
+  opts: PlanOptions,
+): Promise<{ plan: PersistencePlan; set: StatefulSet }> {
   const set = await getStatefulSet(client, target.namespace, target.name);
   const pods = await listPodsOfSet(client, set);
   return { plan: buildPlan(set, podsOfSet(set, pods), opts), set };
@@ -91,8 +104,17 @@ function outcomeOf(r: ExecResult): ExecOutcome {
 }
 
 /** Read --file's bytes by exec (no sha256sum needed in the image) and hash them here. */
-export async function readFileState(client: KubeClient, ns: string, pod: string, container: string, path: string, timeoutMs: number, signal?: AbortSignal): Promise<FileState> {
-  const attempt = async (command: string[]) => outcomeOf(await client.exec({ namespace: ns, pod, container, command, maxBytes: READ_LIMIT + 1, timeoutMs }, signal));
+export async function readFileState(
+  client: KubeClient,
+  ns: string,
+  pod: string,
+  container: string,
+  path: string,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<FileState> {
+  const attempt = async (command: string[]) =>
+    outcomeOf(await client.exec({ namespace: ns, pod, container, command, maxBytes: READ_LIMIT + 1, timeoutMs }, signal));
   let o = await attempt(headCommand(path, READ_LIMIT));
   let command = 'head';
   if (isMissingBinary(o)) {
@@ -118,7 +140,11 @@ async function claimStates(client: KubeClient, ns: string, names: string[], sign
   return Promise.all(
     names.map(async (name) => {
       try {
-        const c = await client.get<PersistentVolumeClaim>(`${apiPath.pvcs(ns)}/${encodeURIComponent(name)}`, `get persistentvolumeclaim ${ns}/${name}`, signal);
+        const c = await client.get<PersistentVolumeClaim>(
+          `${apiPath.pvcs(ns)}/${encodeURIComponent(name)}`,
+          `get persistentvolumeclaim ${ns}/${name}`,
+          signal,
+        );
         return { name, uid: c.metadata.uid ?? null, volume: c.spec?.volumeName || null };
       } catch (err) {
         if (err instanceof ApiNotFoundError) return { name, uid: null, volume: null };
@@ -150,7 +176,12 @@ function isAbort(err: unknown, signal: AbortSignal | undefined): boolean {
 }
 
 /** The checks, one pod after the other; never two pods down at once. */
-export async function runPersistence(client: KubeClient, plan: PersistencePlan, opts: RunOptions = {}, signal?: AbortSignal): Promise<PersistenceReport> {
+export async function runPersistence(
+  client: KubeClient,
+  plan: PersistencePlan,
+  opts: RunOptions = {},
+  signal?: AbortSignal,
+): Promise<PersistenceReport> {
   const now = opts.now ?? Date.now;
   const emit = opts.onEvent ?? (() => undefined);
   const execTimeoutMs = opts.execTimeoutMs ?? EXEC_TIMEOUT_MS;
@@ -169,11 +200,14 @@ export async function runPersistence(client: KubeClient, plan: PersistencePlan, 
     emit({ type: 'start', ordinal: step.ordinal, pod: step.pod, index, total: plan.steps.length });
     const standing: Standing = { ordinal: step.ordinal, pod: step.pod, deleted: false, markerLeft: null };
     try {
-      if (!opts.force) await requireSetReady(client, plan, step, signal);
+      if (!opts.force) await requireSetReady(client, plan, step);
       const result = await checkOne(client, plan, step, standing, { emit, execTimeoutMs, now }, signal);
       report.results.push(result);
       report.notChecked = report.notChecked.filter((o) => o !== step.ordinal);
-      if (result.marker && !result.marker.removed) report.warnings.push(`could not remove ${result.marker.path} from ${step.pod}: kubectl exec -n ${ns} ${step.pod} -c ${step.container} -- rm -f ${result.marker.path}`);
+      if (result.marker && !result.marker.removed)
+        report.warnings.push(
+          `could not remove ${result.marker.path} from ${step.pod}: kubectl exec -n ${ns} ${step.pod} -c ${step.container} -- rm -f ${result.marker.path}`,
+        );
       emit({ type: 'result', result });
       // A pod that did not come back stops --all: taking the next one down would make two.
       if (result.verdict === 'TIMEOUT') break;
@@ -182,11 +216,15 @@ export async function runPersistence(client: KubeClient, plan: PersistencePlan, 
         // Ctrl-C: leave no marker behind if the pod (the old one, or its replacement) can take an exec now.
         if (standing.markerLeft) {
           const now = await getPod(client, ns, step.pod, AbortSignal.timeout(5_000)).catch(() => null);
-          if (now?.status?.phase === 'Running' && !now.metadata.deletionTimestamp) await cleanupMarker(client, ns, step.pod, step.container, standing.markerLeft.path, execTimeoutMs, standing);
+          if (now?.status?.phase === 'Running' && !now.metadata.deletionTimestamp)
+            await cleanupMarker(client, ns, step.pod, step.container, standing.markerLeft.path, execTimeoutMs, standing);
         }
         throw new PersistenceInterrupted(finish(report), standing, err);
       }
-      if (standing.markerLeft) report.warnings.push(`${standing.markerLeft.path} is left in ${standing.markerLeft.pod}: kubectl exec -n ${ns} ${standing.markerLeft.pod} -c ${standing.markerLeft.container} -- rm -f ${standing.markerLeft.path}`);
+      if (standing.markerLeft)
+        report.warnings.push(
+          `${standing.markerLeft.path} is left in ${standing.markerLeft.pod}: kubectl exec -n ${ns} ${standing.markerLeft.pod} -c ${standing.markerLeft.container} -- rm -f ${standing.markerLeft.path}`,
+        );
       if (err instanceof CliError && report.results.length > 0) {
         // Keep what was checked: the error says what went wrong with this pod.
         Object.assign(err, { report: finish(report) });
@@ -198,11 +236,14 @@ export async function runPersistence(client: KubeClient, plan: PersistencePlan, 
 }
 
 /** Before each deletion: every other pod is Ready (the one before it is back), so at most one is ever down. */
-async function requireSetReady(client: KubeClient, plan: PersistencePlan, step: PlanStep, signal?: AbortSignal): Promise<void> {
+async function requireSetReady(client: KubeClient, plan: PersistencePlan, step: PlanStep): Promise<void> {
   const set = await getStatefulSet(client, plan.namespace, plan.name);
   const pods = await listPodsOfSet(client, set);
   const r = setReadiness(plan.name, ordinalRange(set), podsOfSet(set, pods));
-  if (!r.ready) throw new NotReadyRefusal(`statefulset ${plan.namespace}/${plan.name} is not fully Ready (${r.notReady.join(', ')}): not deleting ${step.pod}, so that no two pods are down at once. --force to go ahead anyway`);
+  if (!r.ready)
+    throw new NotReadyRefusal(
+      `statefulset ${plan.namespace}/${plan.name} is not fully Ready (${r.notReady.join(', ')}): not deleting ${step.pod}, so that no two pods are down at once. --force to go ahead anyway`,
+    );
 }
 
 /** Refusing to act is not a failed check: nothing was deleted (exit 9, as a declined prompt). */
@@ -219,21 +260,30 @@ interface Ctx {
   now(): number;
 }
 
-async function checkOne(client: KubeClient, plan: PersistencePlan, step: PlanStep, standing: Standing, ctx: Ctx, signal?: AbortSignal): Promise<PersistenceResult> {
+async function checkOne(
+  client: KubeClient,
+  plan: PersistencePlan,
+  step: PlanStep,
+  standing: Standing,
+  ctx: Ctx,
+  signal?: AbortSignal,
+): Promise<PersistenceResult> {
   const ns = plan.namespace;
   const { pod, container } = step;
   const ev = (s: Step) => ctx.emit({ type: 'step', ordinal: step.ordinal, pod, step: s });
 
   // Before: the pod as it is now (it may have changed since the plan), its claims, the file, the marker.
   const current = await getPod(client, ns, pod, signal);
-  if (!current || current.metadata.uid !== step.podUid) throw new CheckFailed(`pod ${ns}/${pod} changed since the plan was made (deleted or replaced by someone else); nothing was deleted`);
+  if (!current || current.metadata.uid !== step.podUid)
+    throw new CheckFailed(`pod ${ns}/${pod} changed since the plan was made (deleted or replaced by someone else); nothing was deleted`);
   const names = claimNames(current);
   ev('read-before');
   const claimsBefore = await claimStates(client, ns, names, signal);
   let fileBefore: FileState | null = null;
   if (step.file !== null) {
     fileBefore = await readFileState(client, ns, pod, container, step.file, ctx.execTimeoutMs, signal);
-    if (fileBefore.error) throw new CheckFailed(`cannot read ${step.file} in ${ns}/${pod} before deleting it: ${fileBefore.error}; nothing was deleted`);
+    if (fileBefore.error)
+      throw new CheckFailed(`cannot read ${step.file} in ${ns}/${pod} before deleting it: ${fileBefore.error}; nothing was deleted`);
   }
   const before: Observation = { podUid: step.podUid, claims: claimsBefore, file: fileBefore };
 
@@ -241,23 +291,35 @@ async function checkOne(client: KubeClient, plan: PersistencePlan, step: PlanSte
   if (step.marker) {
     ev('write-marker');
     standing.markerLeft = { pod, container, path: step.marker };
-    const w = await client.exec({ namespace: ns, pod, container, command: writeMarkerCommand(step.marker, token), maxBytes: 4096, timeoutMs: ctx.execTimeoutMs }, signal);
+    const w = await client.exec(
+      { namespace: ns, pod, container, command: writeMarkerCommand(step.marker, token), maxBytes: 4096, timeoutMs: ctx.execTimeoutMs },
+      signal,
+    );
     if (w.exitCode !== 0) {
       await removeMarker(client, ns, pod, container, step.marker, ctx.execTimeoutMs);
       standing.markerLeft = null;
       const why = w.stderr.toString('utf8').trim().split('\n')[0] || w.status?.message || `exit code ${w.exitCode ?? 'unknown'}`;
-      throw new CheckFailed(`cannot write the marker ${step.marker} in ${ns}/${pod}: ${why} (a read-only volume or no sh? --no-marker checks --file alone); nothing was deleted`);
+      throw new CheckFailed(
+        `cannot write the marker ${step.marker} in ${ns}/${pod}: ${why} (a read-only volume or no sh? --no-marker checks --file alone); nothing was deleted`,
+      );
     }
   }
 
   // Delete: only this pod (its uid), never its claims; the controller recreates it under the same name.
   ev('delete');
   const started = ctx.now();
+  let outcome: Awaited<ReturnType<typeof deletePodExact>>;
   try {
-    await client.delete(`${apiPath.pods(ns)}/${encodeURIComponent(pod)}`, { uid: step.podUid, ...(plan.gracePeriodSeconds !== null ? { gracePeriodSeconds: plan.gracePeriodSeconds } : {}) }, `delete pod ${ns}/${pod}`, signal);
+    outcome = await deletePodExact(client, current, signal, plan.gracePeriodSeconds ?? undefined);
   } catch (err) {
     if (step.marker) await cleanupMarker(client, ns, pod, container, step.marker, ctx.execTimeoutMs, standing);
     throw err;
+  }
+  if (outcome !== 'deleted') {
+    // Someone else deleted or replaced it in the meantime: what comes back says nothing about our deletion.
+    throw new CheckFailed(
+      `pod ${ns}/${pod} was ${outcome === 'already-gone' ? 'deleted' : 'replaced'} by someone else while it was being checked; not judged`,
+    );
   }
   standing.deleted = true;
 
@@ -272,11 +334,21 @@ async function checkOne(client: KubeClient, plan: PersistencePlan, step: PlanSte
     const verdict = persistenceVerdict({ before, after: null, location: step.location, markerSurvived: null });
     if (step.marker) {
       const back = await getPod(client, ns, pod).catch(() => null);
-      if (back && back.metadata.uid !== step.podUid && back.status?.phase === 'Running') await cleanupMarker(client, ns, pod, container, step.marker, ctx.execTimeoutMs, standing);
+      if (back && back.metadata.uid !== step.podUid && back.status?.phase === 'Running')
+        await cleanupMarker(client, ns, pod, container, step.marker, ctx.execTimeoutMs, standing);
     }
     const removed = standing.markerLeft === null;
     standing.markerLeft = null;
-    return { ordinal: step.ordinal, pod, ...verdict, seconds, storage, before: doc(before), after: null, marker: step.marker ? { path: step.marker, survived: null, removed } : null };
+    return {
+      ordinal: step.ordinal,
+      pod,
+      ...verdict,
+      seconds,
+      storage,
+      before: doc(before),
+      after: null,
+      marker: step.marker ? { path: step.marker, survived: null, removed } : null,
+    };
   }
 
   // After: the same claims and volumes? The file? Our marker?
@@ -310,44 +382,72 @@ async function checkOne(client: KubeClient, plan: PersistencePlan, step: PlanSte
 }
 
 /** rm -f with its own short deadline: it also runs after Ctrl-C, when the run's signal is already aborted. */
-async function removeMarker(client: KubeClient, ns: string, pod: string, container: string, path: string, timeoutMs: number): Promise<boolean> {
+async function removeMarker(
+  client: KubeClient,
+  ns: string,
+  pod: string,
+  container: string,
+  path: string,
+  timeoutMs: number,
+): Promise<boolean> {
   try {
-    const r = await client.exec({ namespace: ns, pod, container, command: removeMarkerCommand(path), maxBytes: 4096, timeoutMs: Math.min(timeoutMs, 10_000) }, AbortSignal.timeout(Math.min(timeoutMs, 10_000)));
+    const r = await client.exec(
+      { namespace: ns, pod, container, command: removeMarkerCommand(path), maxBytes: 4096, timeoutMs: Math.min(timeoutMs, 10_000) },
+      AbortSignal.timeout(Math.min(timeoutMs, 10_000)),
+    );
     return r.exitCode === 0;
   } catch {
     return false;
   }
 }
 
-async function cleanupMarker(client: KubeClient, ns: string, pod: string, container: string, path: string, timeoutMs: number, standing: Standing): Promise<void> {
+async function cleanupMarker(
+  client: KubeClient,
+  ns: string,
+  pod: string,
+  container: string,
+  path: string,
+  timeoutMs: number,
+  standing: Standing,
+): Promise<void> {
   if (await removeMarker(client, ns, pod, container, path, timeoutMs)) standing.markerLeft = null;
   else standing.markerLeft = { pod, container, path };
 }
 
 class WaitTimeout extends CliError {
   constructor() {
-    super('timed out', 8);
+    super('timed out', ExitCode.CHECK_FAILED);
   }
 }
 
 /** Watch the pod by name until a new uid is Running and Ready; null after the timeout. */
-async function waitForReplacement(client: KubeClient, ns: string, step: PlanStep, timeoutMs: number, ctx: Ctx, signal?: AbortSignal): Promise<Pod | null> {
+async function waitForReplacement(
+  client: KubeClient,
+  ns: string,
+  step: PlanStep,
+  timeoutMs: number,
+  ctx: Ctx,
+  signal?: AbortSignal,
+): Promise<Pod | null> {
   const deadline = new AbortController();
   const timer = setTimeout(() => deadline.abort(new WaitTimeout()), timeoutMs);
   const combined = signal ? AbortSignal.any([signal, deadline.signal]) : deadline.signal;
   let last = '';
   try {
-    const w = client.watch<Pod>(apiPath.pods(ns), { fieldSelector: `metadata.name=${step.pod}` }, `watch pod ${ns}/${step.pod}`, combined);
-    return await until(w, (e) => {
-      const pod = e.type === 'DELETED' ? undefined : e.object;
-      const s = pod ? summarizePod(pod) : null;
-      const status = e.type === 'DELETED' ? 'Deleted' : pod?.metadata.uid === step.podUid ? (pod?.metadata.deletionTimestamp ? 'Terminating' : (s?.status ?? '')) : (s?.status ?? '');
-      const key = `${pod?.metadata.uid ?? ''}/${status}/${pod ? isPodReady(pod) : false}`;
-      if (key !== last) {
+    return await waitForPodReady(client, {
+      namespace: ns,
+      name: step.pod,
+      notUid: step.podUid,
+      signal: combined,
+      onChange: (pod) => {
+        const old = pod?.metadata.uid === step.podUid;
+        const status = !pod ? 'Deleted' : old && pod.metadata.deletionTimestamp ? 'Terminating' : summarizePod(pod).status;
+        const ready = !!pod && !old && isServing(pod);
+        const key = `${pod?.metadata.uid ?? ''}/${status}/${ready}`;
+        if (key === last) return;
         last = key;
-        ctx.emit({ type: 'pod', ordinal: step.ordinal, pod: step.pod, uid: pod?.metadata.uid ?? null, status, ready: pod ? isPodReady(pod) && pod.metadata.uid !== step.podUid : false });
-      }
-      return isReplacementReady(pod, step.podUid) ? pod! : undefined;
+        ctx.emit({ type: 'pod', ordinal: step.ordinal, pod: step.pod, uid: pod?.metadata.uid ?? null, status, ready });
+      },
     });
   } catch (err) {
     if (deadline.signal.aborted && !signal?.aborted) return null;

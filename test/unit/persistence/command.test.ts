@@ -1,6 +1,7 @@
 // The command layer in-process over the fake client (which refuses writes): the prompt on a terminal, --yes
 // off one, --dry-run, the refusal on an unready set. None of these may reach a delete.
 
+import { EventEmitter } from 'node:events';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { persistenceCommand } from '../../../src/commands/persistence/command.ts';
@@ -13,7 +14,7 @@ function memoryIO(stdinTTY: boolean, answer?: string): IO & { out(): string; err
   let out = '';
   let err = '';
   const stdout = Object.assign(new PassThrough(), { isTTY: false });
-  const stderr = Object.assign(new PassThrough(), { isTTY: false });
+  const stderr = Object.assign(new PassThrough(), { isTTY: stdinTTY });
   const stdin = Object.assign(new PassThrough(), { isTTY: stdinTTY });
   stdout.on('data', (d) => (out += d));
   stderr.on('data', (d) => (err += d));
@@ -25,10 +26,10 @@ async function run(args: PersistenceArgs, io: ReturnType<typeof memoryIO>, clien
   let code: number;
   try {
     code = await persistenceCommand({ namespace: 'demo', server: 'https://fake:6443', name: 'web', ...args }, io, {
-      createClient: async () => client,
+      createClient: () => Promise.resolve(client),
       configSources: { env: {}, readFile: () => undefined, home: '/nohome' },
       token: 'tok',
-      signal: new AbortController().signal,
+      signals: new EventEmitter(),
     });
   } catch (e) {
     code = reportError(e, io);
@@ -42,9 +43,9 @@ describe('persistence: consent before any change', () => {
   it('on a terminal: shows the plan, asks, and "n" changes nothing (exit 9)', async () => {
     const r = await run({}, memoryIO(true, 'n\n'));
     expect(r.code).toBe(9);
-    expect(r.err).toContain('Plan: statefulset demo/web, 1 pod, one at a time:');
+    expect(r.err).toContain('Plan: check persistence of statefulset demo/web: 1 pod (web-2), one at a time');
     expect(r.err).toContain('delete pod web-2 in namespace demo? [y/N] ');
-    expect(r.err).toContain('error: aborted: nothing was changed');
+    expect(r.err).toContain('error: delete pod web-2 in namespace demo: not confirmed (nothing was changed)');
     expect(writes(r.client)).toEqual([]);
   });
 
@@ -57,7 +58,9 @@ describe('persistence: consent before any change', () => {
   it('off a terminal without --yes: exit 9 before any exec or delete', async () => {
     const r = await run({ file: 'visits.txt' }, memoryIO(false));
     expect(r.code).toBe(9);
-    expect(r.err).toBe('error: not deleting without confirmation: stdin is not a terminal, pass --yes to go ahead (nothing was changed)\n');
+    expect(r.err).toBe(
+      'error: refusing to delete pod web-2 in namespace demo without --yes: no terminal to ask on (nothing was changed)\n',
+    );
     expect(writes(r.client)).toEqual([]);
   });
 
@@ -75,7 +78,9 @@ describe('persistence: consent before any change', () => {
     web1.status.conditions = web1.status.conditions.map((c: { type: string }) => (c.type === 'Ready' ? { ...c, status: 'False' } : c));
     const r = await run({ yes: true }, memoryIO(false), client);
     expect(r.code).toBe(9);
-    expect(r.err).toBe('error: statefulset demo/web is not fully Ready (web-1 not Ready): refusing to delete a pod, nothing was changed. --force to go ahead anyway\n');
+    expect(r.err).toBe(
+      'error: statefulset demo/web is not fully Ready (web-1 not Ready): refusing to delete a pod, nothing was changed. --force to go ahead anyway\n',
+    );
     expect(writes(r.client)).toEqual([]);
   });
 });

@@ -17,7 +17,13 @@ describe('buildPlan', () => {
   it('default: the highest ordinal only', () => {
     const plan = buildPlan(set, byOrdinal, base);
     expect(plan.steps.map((s) => s.pod)).toEqual(['web-2']);
-    expect(plan.steps[0]).toMatchObject({ container: 'web', file: null, marker: '/data/.sts-inspect-marker-tok', claims: ['data-web-2'], location: { kind: 'claim', claim: 'data-web-2' } });
+    expect(plan.steps[0]).toMatchObject({
+      container: 'web',
+      file: null,
+      marker: '/data/.sts-inspect-marker-tok',
+      claims: ['data-web-2'],
+      location: { kind: 'claim', claim: 'data-web-2' },
+    });
     expect(plan.readiness.ready).toBe(true);
   });
 
@@ -40,7 +46,12 @@ describe('buildPlan', () => {
 
   it.each<[string, Partial<PlanOptions>, Map<number, Pod>, string]>([
     ['an ordinal out of range', { ordinals: [7] }, byOrdinal, 'ordinal 7 is not in statefulset demo/web (ordinals 0..2)'],
-    ['a missing pod', { ordinals: [1] }, new Map([[0, pods[0]!]]), 'pod demo/web-1 does not exist: nothing to delete (is the set scaled or still starting?)'],
+    [
+      'a missing pod',
+      { ordinals: [1] },
+      new Map([[0, pods[0]!]]),
+      'pod demo/web-1 does not exist: nothing to delete (is the set scaled or still starting?)',
+    ],
     ['an unknown container', { container: 'nope' }, byOrdinal, 'web-2: container "nope" not found in pod (has web)'],
   ])('refuses %s', (_n, o, map, message) => {
     expect(() => buildPlan(set, map, { ...base, ...o })).toThrow(new UsageError(message));
@@ -50,22 +61,50 @@ describe('buildPlan', () => {
     const s = structuredClone(set) as StatefulSet & { status: { currentRevision: string; updateRevision: string } };
     s.spec!.updateStrategy = { type: 'OnDelete' };
     s.status.updateRevision = 'web-new';
-    expect(buildPlan(s, byOrdinal, base).warnings).toEqual([`an OnDelete update is pending (${s.status.currentRevision} -> web-new): a deleted pod comes back at the update revision`]);
+    expect(buildPlan(s, byOrdinal, base).warnings).toEqual([
+      `an OnDelete update is pending (${s.status.currentRevision} -> web-new): a deleted pod comes back at the update revision`,
+    ]);
   });
 
   it('the plan as text and as a document', () => {
     const plan = buildPlan(set, byOrdinal, { ...base, all: true, file: 'visits.txt', gracePeriodSeconds: 5 });
     const text = renderPlan(plan, true);
-    expect(text.split('\n')[0]).toBe('Plan (dry run, nothing is changed): statefulset demo/web, 3 pods, one at a time:');
-    expect(text).toContain(`  1. hash /data/visits.txt (on claim data-web-2 (volume "data" at /data)); write marker /data/.sts-inspect-marker-tok; delete pod web-2 (uid ${byOrdinal.get(2)!.metadata.uid}, grace period 5s); wait up to 5m for its replacement to be Running and Ready; compare claims (data-web-2), file, marker; remove the marker`);
-    expect(text).toContain('Claims and volumes are never deleted.');
-    expect(planDocument(plan)).toMatchObject({ kind: 'PersistencePlan', apiVersion: 'sts-inspect.dev/v1', ready: true, gracePeriodSeconds: 5, timeoutSeconds: 300, steps: [{ ordinal: 2 }, { ordinal: 1 }, { ordinal: 0 }] });
+    const uid2 = byOrdinal.get(2)!.metadata.uid!;
+    expect(text.split('\n').slice(0, 6)).toEqual([
+      'Plan: check persistence of statefulset demo/web: 3 pods (web-2, web-1, web-0), one at a time',
+      '  1. hash /data/visits.txt in pod demo/web-2: on claim data-web-2 (volume "data" at /data)',
+      '  2. write marker /data/.sts-inspect-marker-tok in pod demo/web-2',
+      `  3. delete pod demo/web-2: uid ${uid2}, grace period 5s`,
+      '  4. wait pod demo/web-2: a new uid Running and Ready, up to 5m',
+      '  5. compare pod demo/web-2: claims (data-web-2), file, marker; then remove the marker',
+    ]);
+    expect(text).toContain('  note: claims and volumes are never deleted\n');
+    expect(text.endsWith('  note: dry run: nothing was changed\n')).toBe(true);
+    expect(planDocument(plan)).toMatchObject({
+      kind: 'PersistencePlan',
+      apiVersion: 'sts-inspect.dev/v1',
+      ready: true,
+      gracePeriodSeconds: 5,
+      timeoutSeconds: 300,
+      steps: [{ ordinal: 2 }, { ordinal: 1 }, { ordinal: 0 }],
+    });
   });
 });
 
 describe('completeOptions', () => {
   it('defaults', () => {
-    expect(completeOptions({ name: 'web' })).toEqual({ name: 'web', all: false, marker: true, gracePeriodSeconds: null, timeoutMs: 300_000, force: false, dryRun: false, yes: false, format: 'table', color: 'auto' });
+    expect(completeOptions({ name: 'web' })).toEqual({
+      name: 'web',
+      all: false,
+      marker: true,
+      gracePeriodSeconds: null,
+      timeoutMs: 300_000,
+      force: false,
+      dryRun: false,
+      yes: false,
+      format: 'table',
+      color: 'auto',
+    });
   });
   it.each<[string, Record<string, unknown>, string]>([
     ['no name', {}, 'persistence needs a StatefulSet NAME'],
@@ -75,7 +114,11 @@ describe('completeOptions', () => {
     ['a negative grace period', { name: 'web', gracePeriod: -1 }, '--grace-period must be a whole number of seconds >= 0, got -1'],
     ['a bad --timeout', { name: 'web', timeout: 'soon' }, 'invalid --timeout "soon": use a duration like 90s or 5m'],
     ['-o wide', { name: 'web', output: 'wide' }, 'unknown output format "wide": use -o json or -o yaml'],
-    ['--dry-run=server', { name: 'web', dryRun: 'server' }, '--dry-run=server is not supported: use --dry-run or --dry-run=client (the plan is printed, nothing is sent)'],
+    [
+      '--dry-run=server',
+      { name: 'web', dryRun: 'server' },
+      '--dry-run=server is not supported: use --dry-run or --dry-run=client (the plan is printed, nothing is sent)',
+    ],
     ['-A', { name: 'web', allNamespaces: true }, 'persistence works in one namespace: use -n, not -A'],
   ])('refuses %s', (_n, argv, message) => {
     expect(() => completeOptions(argv)).toThrow(new UsageError(message));
@@ -87,6 +130,8 @@ describe('completeOptions', () => {
   });
   it('the resume hint repeats the flags that matter', () => {
     const o = completeOptions({ name: 'web', all: true, file: 'visits.txt', marker: false, gracePeriod: 3 });
-    expect(resumeCommand(o, 'demo', [1, 0])).toBe('kubectl sts-inspect persistence web -n demo --ordinal 1,0 --file visits.txt --no-marker --grace-period 3');
+    expect(resumeCommand(o, 'demo', [1, 0])).toBe(
+      'kubectl sts-inspect persistence web -n demo --ordinal 1,0 --file visits.txt --no-marker --grace-period 3',
+    );
   });
 });

@@ -5,7 +5,7 @@ import type { Pod, StatefulSet } from '@sts-inspect/k8s';
 import {
   allPreserved,
   deletionOrder,
-  isReplacementReady,
+  isServing,
   locate,
   markerPath,
   persistenceVerdict,
@@ -33,10 +33,17 @@ function withVolumes(pod: Pod, volumes: unknown[], mounts: { name: string; mount
 }
 
 describe('locate: which volume holds a path', () => {
-  const scratch = withVolumes(web0, [{ name: 'data', persistentVolumeClaim: { claimName: 'data-web-0' } }, { name: 'tmp', emptyDir: {} }], [
-    { name: 'data', mountPath: '/data' },
-    { name: 'tmp', mountPath: '/data/tmp' },
-  ]);
+  const scratch = withVolumes(
+    web0,
+    [
+      { name: 'data', persistentVolumeClaim: { claimName: 'data-web-0' } },
+      { name: 'tmp', emptyDir: {} },
+    ],
+    [
+      { name: 'data', mountPath: '/data' },
+      { name: 'tmp', mountPath: '/data/tmp' },
+    ],
+  );
   it.each<[string, Pod, string, Location['kind'], string | null]>([
     ['a file on the claim', web0, '/data/visits.txt', 'claim', 'data'],
     ['the mount itself', web0, '/data', 'claim', 'data'],
@@ -61,15 +68,26 @@ describe('markerPath', () => {
     expect(markerPath(set, web0, 'web', '/data/sub/visits.txt', 'abc')).toMatchObject({ ok: true, path: '/data/.sts-inspect-marker-abc' });
   });
   it('next to a file on the container layer', () => {
-    expect(markerPath(set, web0, 'web', '/var/lib/app/count', 'abc')).toMatchObject({ ok: true, path: '/var/lib/app/.sts-inspect-marker-abc', location: { kind: 'container' } });
+    expect(markerPath(set, web0, 'web', '/var/lib/app/count', 'abc')).toMatchObject({
+      ok: true,
+      path: '/var/lib/app/.sts-inspect-marker-abc',
+      location: { kind: 'container' },
+    });
   });
   it('without --file: at the first volumeClaimTemplate mount', () => {
-    expect(markerPath(set, web0, 'web', null, 'abc')).toMatchObject({ ok: true, path: '/data/.sts-inspect-marker-abc', location: { kind: 'claim' } });
+    expect(markerPath(set, web0, 'web', null, 'abc')).toMatchObject({
+      ok: true,
+      path: '/data/.sts-inspect-marker-abc',
+      location: { kind: 'claim' },
+    });
   });
   it('without --file and without volumeClaimTemplates: asks for --file', () => {
     const bare = structuredClone(set);
     delete bare.spec!.volumeClaimTemplates;
-    expect(markerPath(bare, web0, 'web', null, 'abc')).toEqual({ ok: false, error: 'the set has no volumeClaimTemplates: give --file PATH to say which data to check' });
+    expect(markerPath(bare, web0, 'web', null, 'abc')).toEqual({
+      ok: false,
+      error: 'the set has no volumeClaimTemplates: give --file PATH to say which data to check',
+    });
   });
 });
 
@@ -94,17 +112,24 @@ describe('readiness', () => {
     ['all Ready', byOrdinal(ready, -1), true, []],
     ['one not Ready', byOrdinal(notReady, 2), false, ['web-2 not Ready']],
     ['one terminating', byOrdinal(terminating, 1), false, ['web-1 terminating']],
-    ['one missing', new Map([[0, pods[0]!], [1, pods[1]!]]), false, ['web-2 missing']],
+    [
+      'one missing',
+      new Map([
+        [0, pods[0]!],
+        [1, pods[1]!],
+      ]),
+      false,
+      ['web-2 missing'],
+    ],
   ])('%s', (_n, map, isReady, notReadyList) => {
     expect(setReadiness('web', [0, 1, 2], map)).toEqual({ ready: isReady, notReady: notReadyList });
   });
 
-  it('the replacement: same name, a new uid, Running and Ready', () => {
-    const uid = web0.metadata.uid!;
-    expect(isReplacementReady(web0, uid)).toBe(false);
-    expect(isReplacementReady({ ...web0, metadata: { ...web0.metadata, uid: 'new' } }, uid)).toBe(true);
-    expect(isReplacementReady(notReady({ ...web0, metadata: { ...web0.metadata, uid: 'new' } }), uid)).toBe(false);
-    expect(isReplacementReady(undefined, uid)).toBe(false);
+  it('serving: Running, Ready and not terminating', () => {
+    expect(isServing(web0)).toBe(true);
+    expect(isServing(notReady(web0))).toBe(false);
+    expect(isServing(terminating(web0))).toBe(false);
+    expect(isServing({ ...web0, status: { ...web0.status, phase: 'Pending' } })).toBe(false);
   });
 
   it('--all goes from the highest ordinal down', () => {
@@ -115,28 +140,101 @@ describe('readiness', () => {
 
 describe('persistenceVerdict', () => {
   const claim: ClaimState = { name: 'data-web-0', uid: 'c1', volume: 'pvc-1' };
-  const file = (sha: string | null, content: string | null = sha): FileState => ({ path: '/data/visits.txt', sha256: sha, content, bytes: 1, truncated: false, error: sha === null ? 'file not found: /data/visits.txt' : null });
+  const file = (sha: string | null, content: string | null = sha): FileState => ({
+    path: '/data/visits.txt',
+    sha256: sha,
+    content,
+    bytes: 1,
+    truncated: false,
+    error: sha === null ? 'file not found: /data/visits.txt' : null,
+  });
   const onClaim: Location = { kind: 'claim', volume: 'data', claim: 'data-web-0', mountPath: '/data' };
   const onEmptyDir: Location = { kind: 'ephemeral', volume: 'tmp', source: 'emptyDir', mountPath: '/data' };
   const onLayer: Location = { kind: 'container', volume: null, mountPath: null };
   const obs = (claims: ClaimState[], f: FileState | null) => ({ podUid: 'u', claims, file: f });
 
   it.each<[string, VerdictInput, Verdict]>([
-    ['same claim, same file, marker survived', { before: obs([claim], file('a')), after: obs([claim], file('a')), location: onClaim, markerSurvived: true }, 'PRESERVED'],
-    ['same claim, same file, --no-marker', { before: obs([claim], file('a')), after: obs([claim], file('a')), location: onClaim, markerSurvived: null }, 'PRESERVED'],
-    ['marker only, survived', { before: obs([claim], null), after: obs([claim], null), location: onClaim, markerSurvived: true }, 'PRESERVED'],
-    ['the app rewrote the file (reset on start), marker survived', { before: obs([claim], file('7')), after: obs([claim], file('0')), location: onClaim, markerSurvived: true }, 'DATA-CHANGED'],
-    ['the app removed the file, marker survived', { before: obs([claim], file('7')), after: obs([claim], file(null)), location: onClaim, markerSurvived: true }, 'DATA-CHANGED'],
-    ['file differs on a claim, --no-marker', { before: obs([claim], file('7')), after: obs([claim], file('0')), location: onClaim, markerSurvived: null }, 'DATA-CHANGED'],
-    ['on an emptyDir: file and marker gone', { before: obs([], file('7')), after: obs([], file(null)), location: onEmptyDir, markerSurvived: false }, 'DATA-LOST'],
-    ['on an emptyDir: file rewritten, marker gone', { before: obs([], file('7')), after: obs([], file('0')), location: onEmptyDir, markerSurvived: false }, 'DATA-LOST'],
-    ['on the container layer, --no-marker', { before: obs([], file('7')), after: obs([], file('0')), location: onLayer, markerSurvived: null }, 'DATA-LOST'],
-    ['the same content again but the marker is gone: rewritten, not kept', { before: obs([], file('0')), after: obs([], file('0')), location: onEmptyDir, markerSurvived: false }, 'DATA-LOST'],
+    [
+      'same claim, same file, marker survived',
+      { before: obs([claim], file('a')), after: obs([claim], file('a')), location: onClaim, markerSurvived: true },
+      'PRESERVED',
+    ],
+    [
+      'same claim, same file, --no-marker',
+      { before: obs([claim], file('a')), after: obs([claim], file('a')), location: onClaim, markerSurvived: null },
+      'PRESERVED',
+    ],
+    [
+      'marker only, survived',
+      { before: obs([claim], null), after: obs([claim], null), location: onClaim, markerSurvived: true },
+      'PRESERVED',
+    ],
+    [
+      'the app rewrote the file (reset on start), marker survived',
+      { before: obs([claim], file('7')), after: obs([claim], file('0')), location: onClaim, markerSurvived: true },
+      'DATA-CHANGED',
+    ],
+    [
+      'the app removed the file, marker survived',
+      { before: obs([claim], file('7')), after: obs([claim], file(null)), location: onClaim, markerSurvived: true },
+      'DATA-CHANGED',
+    ],
+    [
+      'file differs on a claim, --no-marker',
+      { before: obs([claim], file('7')), after: obs([claim], file('0')), location: onClaim, markerSurvived: null },
+      'DATA-CHANGED',
+    ],
+    [
+      'on an emptyDir: file and marker gone',
+      { before: obs([], file('7')), after: obs([], file(null)), location: onEmptyDir, markerSurvived: false },
+      'DATA-LOST',
+    ],
+    [
+      'on an emptyDir: file rewritten, marker gone',
+      { before: obs([], file('7')), after: obs([], file('0')), location: onEmptyDir, markerSurvived: false },
+      'DATA-LOST',
+    ],
+    [
+      'on the container layer, --no-marker',
+      { before: obs([], file('7')), after: obs([], file('0')), location: onLayer, markerSurvived: null },
+      'DATA-LOST',
+    ],
+    [
+      'the same content again but the marker is gone: rewritten, not kept',
+      { before: obs([], file('0')), after: obs([], file('0')), location: onEmptyDir, markerSurvived: false },
+      'DATA-LOST',
+    ],
     ['marker only, gone', { before: obs([claim], null), after: obs([claim], null), location: onClaim, markerSurvived: false }, 'DATA-LOST'],
-    ['the claim was recreated', { before: obs([claim], file('a')), after: obs([{ ...claim, uid: 'c2' }], file('a')), location: onClaim, markerSurvived: true }, 'VOLUME-REPLACED'],
-    ['the claim is bound to another PV', { before: obs([claim], file('a')), after: obs([{ ...claim, volume: 'pvc-2' }], file('a')), location: onClaim, markerSurvived: true }, 'VOLUME-REPLACED'],
-    ['the claim is gone', { before: obs([claim], file('a')), after: obs([{ ...claim, uid: null, volume: null }], file('a')), location: onClaim, markerSurvived: true }, 'VOLUME-REPLACED'],
-    ['another claim appears', { before: obs([claim], file('a')), after: obs([claim, { name: 'logs-web-0', uid: 'l', volume: 'pvc-9' }], file('a')), location: onClaim, markerSurvived: true }, 'VOLUME-REPLACED'],
+    [
+      'the claim was recreated',
+      { before: obs([claim], file('a')), after: obs([{ ...claim, uid: 'c2' }], file('a')), location: onClaim, markerSurvived: true },
+      'VOLUME-REPLACED',
+    ],
+    [
+      'the claim is bound to another PV',
+      { before: obs([claim], file('a')), after: obs([{ ...claim, volume: 'pvc-2' }], file('a')), location: onClaim, markerSurvived: true },
+      'VOLUME-REPLACED',
+    ],
+    [
+      'the claim is gone',
+      {
+        before: obs([claim], file('a')),
+        after: obs([{ ...claim, uid: null, volume: null }], file('a')),
+        location: onClaim,
+        markerSurvived: true,
+      },
+      'VOLUME-REPLACED',
+    ],
+    [
+      'another claim appears',
+      {
+        before: obs([claim], file('a')),
+        after: obs([claim, { name: 'logs-web-0', uid: 'l', volume: 'pvc-9' }], file('a')),
+        location: onClaim,
+        markerSurvived: true,
+      },
+      'VOLUME-REPLACED',
+    ],
     ['the pod did not come back', { before: obs([claim], file('a')), after: null, location: onClaim, markerSurvived: null }, 'TIMEOUT'],
   ])('%s: %s', (_name, input, verdict) => {
     const r = persistenceVerdict(input);
@@ -145,12 +243,18 @@ describe('persistenceVerdict', () => {
   });
 
   it('says why, in words', () => {
-    expect(persistenceVerdict({ before: obs([claim], file('7')), after: obs([claim], file('0')), location: onClaim, markerSurvived: true }).reason).toBe(
-      'the volume kept its data (the marker survived) but /data/visits.txt differs: the app rewrote it at start',
-    );
-    expect(persistenceVerdict({ before: obs([claim], file('a')), after: obs([{ ...claim, volume: 'pvc-2' }], file('a')), location: onClaim, markerSurvived: true }).reason).toBe(
-      'claim data-web-0 is bound to another volume (pvc-1 -> pvc-2)',
-    );
+    expect(
+      persistenceVerdict({ before: obs([claim], file('7')), after: obs([claim], file('0')), location: onClaim, markerSurvived: true })
+        .reason,
+    ).toBe('the volume kept its data (the marker survived) but /data/visits.txt differs: the app rewrote it at start');
+    expect(
+      persistenceVerdict({
+        before: obs([claim], file('a')),
+        after: obs([{ ...claim, volume: 'pvc-2' }], file('a')),
+        location: onClaim,
+        markerSurvived: true,
+      }).reason,
+    ).toBe('claim data-web-0 is bound to another volume (pvc-1 -> pvc-2)');
   });
 
   it.each<[Verdict[], boolean]>([
