@@ -198,6 +198,12 @@ export async function persistenceCommand(argv: PersistenceArgs, io: IO, deps: Pe
       io.stderr.write(lines.map((l) => `${l}\n`).join(''));
       throw new InterruptedError('interrupted (Ctrl-C)');
     }
+    // A failure after some pods were checked: print those verdicts, then the error.
+    const partial = (err as { report?: PersistenceReport }).report;
+    if (partial && partial.results.length > 0) {
+      io.stdout.write(human ? renderReport(partial, { color }) : renderDocument(partial, opts.format as 'json' | 'yaml'));
+      for (const w of partial.warnings) io.stderr.write(`warning: ${w}\n`);
+    } else if (partial) for (const w of partial.warnings) io.stderr.write(`warning: ${w}\n`);
     throw err;
   } finally {
     progress.stop();

@@ -136,8 +136,15 @@ export async function readFileState(
   };
 }
 
-async function claimStates(client: KubeClient, ns: string, names: string[], signal?: AbortSignal): Promise<ClaimState[]> {
-  return Promise.all(
+/** Each claim's uid and bound volume; `terminating` names the claims already being deleted. */
+async function claimStates(
+  client: KubeClient,
+  ns: string,
+  names: string[],
+  signal?: AbortSignal,
+): Promise<ClaimState[] & { terminating?: string[] }> {
+  const terminating: string[] = [];
+  const states = await Promise.all(
     names.map(async (name) => {
       try {
         const c = await client.get<PersistentVolumeClaim>(
@@ -145,6 +152,7 @@ async function claimStates(client: KubeClient, ns: string, names: string[], sign
           `get persistentvolumeclaim ${ns}/${name}`,
           signal,
         );
+        if (c.metadata.deletionTimestamp) terminating.push(name);
         return { name, uid: c.metadata.uid ?? null, volume: c.spec?.volumeName || null };
       } catch (err) {
         if (err instanceof ApiNotFoundError) return { name, uid: null, volume: null };
@@ -152,6 +160,7 @@ async function claimStates(client: KubeClient, ns: string, names: string[], sign
       }
     }),
   );
+  return Object.assign(states, { terminating });
 }
 
 function claimNames(pod: Pod): string[] {
@@ -201,7 +210,14 @@ export async function runPersistence(
     const standing: Standing = { ordinal: step.ordinal, pod: step.pod, deleted: false, markerLeft: null };
     try {
       if (!opts.force) await requireSetReady(client, plan, step);
-      const result = await checkOne(client, plan, step, standing, { emit, execTimeoutMs, now }, signal);
+      const result = await checkOne(
+        client,
+        plan,
+        step,
+        standing,
+        { force: !!opts.force, emit, warn: (m) => report.warnings.push(m), execTimeoutMs, now },
+        signal,
+      );
       report.results.push(result);
       report.notChecked = report.notChecked.filter((o) => o !== step.ordinal);
       if (result.marker && !result.marker.removed)
@@ -212,23 +228,19 @@ export async function runPersistence(
       // A pod that did not come back stops --all: taking the next one down would make two.
       if (result.verdict === 'TIMEOUT') break;
     } catch (err) {
-      if (isAbort(err, signal)) {
-        // Ctrl-C: leave no marker behind if the pod (the old one, or its replacement) can take an exec now.
-        if (standing.markerLeft) {
-          const now = await getPod(client, ns, step.pod, AbortSignal.timeout(5_000)).catch(() => null);
-          if (now?.status?.phase === 'Running' && !now.metadata.deletionTimestamp)
-            await cleanupMarker(client, ns, step.pod, step.container, standing.markerLeft.path, execTimeoutMs, standing);
-        }
-        throw new PersistenceInterrupted(finish(report), standing, err);
+      // Ctrl-C or a failure: leave no marker behind if the pod (the old one, or its replacement) can take an exec now.
+      if (standing.markerLeft) {
+        const now = await getPod(client, ns, step.pod, AbortSignal.timeout(5_000)).catch(() => null);
+        if (now?.status?.phase === 'Running' && !now.metadata.deletionTimestamp)
+          await cleanupMarker(client, ns, step.pod, step.container, standing.markerLeft.path, execTimeoutMs, standing);
       }
+      if (isAbort(err, signal)) throw new PersistenceInterrupted(finish(report), standing, err);
       if (standing.markerLeft)
         report.warnings.push(
           `${standing.markerLeft.path} is left in ${standing.markerLeft.pod}: kubectl exec -n ${ns} ${standing.markerLeft.pod} -c ${standing.markerLeft.container} -- rm -f ${standing.markerLeft.path}`,
         );
-      if (err instanceof CliError && report.results.length > 0) {
-        // Keep what was checked: the error says what went wrong with this pod.
-        Object.assign(err, { report: finish(report) });
-      }
+      // Keep what was checked before the failure, for the command to print with the error.
+      if (err instanceof CliError) Object.assign(err, { report: finish(report) });
       throw err;
     }
   }
@@ -246,6 +258,12 @@ async function requireSetReady(client: KubeClient, plan: PersistencePlan, step: 
     );
 }
 
+/** The check could not start (the file unreadable, the marker unwritable, the pod replaced): nothing was deleted, exit 9. */
+export class NothingDone extends AbortedError {}
+
+/** A claim of the pod is being deleted: deleting the pod would complete that (exit 9, nothing changed). */
+export class ClaimTerminatingRefusal extends AbortedError {}
+
 /** Refusing to act is not a failed check: nothing was deleted (exit 9, as a declined prompt). */
 export class NotReadyRefusal extends AbortedError {}
 
@@ -255,7 +273,9 @@ function finish(report: PersistenceReport): PersistenceReport {
 }
 
 interface Ctx {
+  force: boolean;
   emit(e: PersistenceEvent): void;
+  warn(message: string): void;
   execTimeoutMs: number;
   now(): number;
 }
@@ -275,17 +295,27 @@ async function checkOne(
   // Before: the pod as it is now (it may have changed since the plan), its claims, the file, the marker.
   const current = await getPod(client, ns, pod, signal);
   if (!current || current.metadata.uid !== step.podUid)
-    throw new CheckFailed(`pod ${ns}/${pod} changed since the plan was made (deleted or replaced by someone else); nothing was deleted`);
+    throw new NothingDone(`pod ${ns}/${pod} changed since the plan was made (deleted or replaced by someone else); nothing was deleted`);
   const names = claimNames(current);
   ev('read-before');
   const claimsBefore = await claimStates(client, ns, names, signal);
+  // A claim already being deleted only waits for this pod (pvc-protection): deleting the pod would let the claim,
+  // and with a Delete reclaim policy its volume, go. That is not ours to trigger.
+  if (claimsBefore.terminating?.length && !ctx.force) {
+    throw new ClaimTerminatingRefusal(
+      `claim ${claimsBefore.terminating.join(', ')} of ${ns}/${pod} is being deleted and waits only for the pod to go: deleting ${pod} would let the claim and its volume go; nothing was changed. --force to go ahead anyway`,
+    );
+  }
+  const claimsBeforeStates: ClaimState[] = claimsBefore.map((c) => ({ ...c }));
   let fileBefore: FileState | null = null;
   if (step.file !== null) {
     fileBefore = await readFileState(client, ns, pod, container, step.file, ctx.execTimeoutMs, signal);
     if (fileBefore.error)
-      throw new CheckFailed(`cannot read ${step.file} in ${ns}/${pod} before deleting it: ${fileBefore.error}; nothing was deleted`);
+      throw new NothingDone(`cannot read ${step.file} in ${ns}/${pod} before deleting it: ${fileBefore.error}; nothing was deleted`);
   }
-  const before: Observation = { podUid: step.podUid, claims: claimsBefore, file: fileBefore };
+  const before: Observation = { podUid: step.podUid, claims: claimsBeforeStates, file: fileBefore };
+  if (fileBefore?.truncated)
+    ctx.warn(`${step.file} in ${pod} is larger than ${READ_LIMIT} bytes: only its first ${READ_LIMIT} bytes are hashed and compared`);
 
   const token = step.marker?.slice(step.marker.lastIndexOf('-') + 1) ?? '';
   if (step.marker) {
@@ -299,7 +329,7 @@ async function checkOne(
       await removeMarker(client, ns, pod, container, step.marker, ctx.execTimeoutMs);
       standing.markerLeft = null;
       const why = w.stderr.toString('utf8').trim().split('\n')[0] || w.status?.message || `exit code ${w.exitCode ?? 'unknown'}`;
-      throw new CheckFailed(
+      throw new NothingDone(
         `cannot write the marker ${step.marker} in ${ns}/${pod}: ${why} (a read-only volume or no sh? --no-marker checks --file alone); nothing was deleted`,
       );
     }
