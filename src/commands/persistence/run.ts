@@ -34,6 +34,8 @@ import type { ObservationDoc, PersistenceReport, PersistenceResult } from './sch
 export const READ_LIMIT = 1024 * 1024;
 /** `content` in the report: the file's text when it is this short (a counter, a small config). */
 export const CONTENT_LIMIT = 256;
+/** After Ctrl-C or a failure right after the deletion: how long the replacement may take to be back for the marker's removal. */
+export const CLEANUP_WAIT_MS = 15_000;
 /** Each exec (read, marker, cleanup) is bounded, whatever --request-timeout says. */
 export const EXEC_TIMEOUT_MS = 30_000;
 
@@ -230,9 +232,20 @@ export async function runPersistence(
     } catch (err) {
       // Ctrl-C or a failure: leave no marker behind if the pod (the old one, or its replacement) can take an exec now.
       if (standing.markerLeft) {
-        const now = await getPod(client, ns, step.pod, AbortSignal.timeout(5_000)).catch(() => null);
-        if (now?.status?.phase === 'Running' && !now.metadata.deletionTimestamp)
-          await cleanupMarker(client, ns, step.pod, step.container, standing.markerLeft.path, execTimeoutMs, standing);
+        let now = await getPod(client, ns, step.pod, AbortSignal.timeout(5_000)).catch(() => null);
+        const reachable = (p: Pod | null | undefined) => p?.status?.phase === 'Running' && !p.metadata.deletionTimestamp;
+        if (!reachable(now) && standing.deleted) {
+          // Interrupted right after the deletion: give the replacement a few seconds to take the exec (a second
+          // Ctrl-C leaves at once, the hint then says how to remove the marker by hand).
+          emit({ type: 'step', ordinal: step.ordinal, pod: step.pod, step: 'remove-marker' });
+          now = await waitForPodReady(client, {
+            namespace: ns,
+            name: step.pod,
+            notUid: step.podUid,
+            signal: AbortSignal.timeout(CLEANUP_WAIT_MS),
+          }).catch(() => null);
+        }
+        if (reachable(now)) await cleanupMarker(client, ns, step.pod, step.container, standing.markerLeft.path, execTimeoutMs, standing);
       }
       if (isAbort(err, signal)) throw new PersistenceInterrupted(finish(report), standing, err);
       if (standing.markerLeft)
