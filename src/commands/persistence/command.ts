@@ -70,9 +70,6 @@ export function completeOptions(argv: PersistenceArgs): PersistenceOptions {
     throw new UsageError(`invalid --timeout ${JSON.stringify(argv.timeout)}: use a duration like 90s or 5m`);
   }
   if (timeoutMs <= 0) throw new UsageError('--timeout must be more than 0');
-  const dr = argv.dryRun;
-  if (dr !== undefined && !['', 'true', 'client', 'none', 'false'].includes(dr))
-    throw new UsageError(`--dry-run=${dr} is not supported: use --dry-run or --dry-run=client (the plan is printed, nothing is sent)`);
   return {
     name: argv.name,
     ...(argv.ordinal !== undefined ? { ordinals: parseOrdinals(argv.ordinal) } : {}),
@@ -83,7 +80,7 @@ export function completeOptions(argv: PersistenceArgs): PersistenceOptions {
     gracePeriodSeconds: gp ?? null,
     timeoutMs,
     force: !!argv.force,
-    dryRun: dr !== undefined && dr !== 'none' && dr !== 'false',
+    dryRun: !!argv.dryRun,
     yes: !!argv.yes,
     format,
     color: (argv.color ?? 'auto') as ColorMode,

@@ -30,10 +30,7 @@ export function withPersistenceFlags<T>(y: Argv<T>) {
       describe: 'How long to wait for each pod to come back Running and Ready (e.g. 90s, 5m)',
     })
     .option('force', { type: 'boolean', default: false, describe: 'Go ahead although the set is not fully Ready' })
-    .option('dry-run', {
-      type: 'string',
-      describe: 'Print the plan (which pods, in which order) and change nothing (--dry-run or --dry-run=client)',
-    })
+    .option('dry-run', { type: 'boolean', default: false, describe: 'Print the plan (which pods, in which order) and change nothing' })
     .option('yes', {
       alias: 'y',
       type: 'boolean',
@@ -59,7 +56,7 @@ export interface PersistenceArgs extends KubeFlags {
   gracePeriod?: number;
   timeout?: string;
   force?: boolean;
-  dryRun?: string;
+  dryRun?: boolean;
   yes?: boolean;
   output?: string;
   color?: string;

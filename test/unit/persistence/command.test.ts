@@ -65,7 +65,7 @@ describe('persistence: consent before any change', () => {
   });
 
   it('--dry-run -o json: the plan as a document, no prompt, no change', async () => {
-    const r = await run({ dryRun: '', output: 'json', all: true }, memoryIO(false));
+    const r = await run({ dryRun: true, output: 'json', all: true }, memoryIO(false));
     expect(r.code).toBe(0);
     expect(r.err).toBe('');
     expect(JSON.parse(r.out)).toMatchObject({ kind: 'PersistencePlan', steps: [{ pod: 'web-2' }, { pod: 'web-1' }, { pod: 'web-0' }] });

@@ -114,19 +114,9 @@ describe('completeOptions', () => {
     ['a negative grace period', { name: 'web', gracePeriod: -1 }, '--grace-period must be a whole number of seconds >= 0, got -1'],
     ['a bad --timeout', { name: 'web', timeout: 'soon' }, 'invalid --timeout "soon": use a duration like 90s or 5m'],
     ['-o wide', { name: 'web', output: 'wide' }, 'unknown output format "wide": use -o json or -o yaml'],
-    [
-      '--dry-run=server',
-      { name: 'web', dryRun: 'server' },
-      '--dry-run=server is not supported: use --dry-run or --dry-run=client (the plan is printed, nothing is sent)',
-    ],
     ['-A', { name: 'web', allNamespaces: true }, 'persistence works in one namespace: use -n, not -A'],
   ])('refuses %s', (_n, argv, message) => {
     expect(() => completeOptions(argv)).toThrow(new UsageError(message));
-  });
-  it('--dry-run as kubectl spells it', () => {
-    expect(completeOptions({ name: 'web', dryRun: '' }).dryRun).toBe(true);
-    expect(completeOptions({ name: 'web', dryRun: 'client' }).dryRun).toBe(true);
-    expect(completeOptions({ name: 'web', dryRun: 'none' }).dryRun).toBe(false);
   });
   it('the resume hint repeats the flags that matter', () => {
     const o = completeOptions({ name: 'web', all: true, file: 'visits.txt', marker: false, gracePeriod: 3 });
