@@ -10,6 +10,7 @@ import { renderCommandHelp, renderRootHelp } from './cli/help.ts';
 import { inspectFlags } from './commands/inspect/flags.ts';
 import { completionFlags } from './commands/completion/flags.ts';
 import { demoFlags } from './commands/demo/flags.ts';
+import { persistenceFlags } from './commands/persistence/flags.ts';
 import { rollFlags } from './commands/roll/flags.ts';
 import { sandboxFlags } from './commands/sandbox/flags.ts';
 import { objectNameProblem } from './kube/validation.ts';
@@ -97,6 +98,24 @@ const roll = defineCommand({
   load: async () => (await import('./commands/roll/command.ts')).rollCommand,
 });
 
+const persistence = defineCommand({
+  name: 'persistence',
+  summary: 'Delete a pod of a StatefulSet and prove its data survived',
+  description: `Delete one pod of a StatefulSet (default: the highest ordinal; --all: each in turn, never two down at once), wait
+ for the controller to recreate it, and compare before and after: its claims and volumes, a file's sha256, and a
+ marker file written on the same volume. Verdicts: PRESERVED, DATA-CHANGED, DATA-LOST, VOLUME-REPLACED, TIMEOUT.
+ Asks before acting on a terminal; needs --yes otherwise. Never deletes a claim.`,
+  examples: [
+    { comment: 'Check that web-2 keeps its counter file when deleted', command: 'kubectl sts-inspect persistence web -n demo --file visits.txt' },
+    { comment: 'Every ordinal, highest first, without asking', command: 'kubectl sts-inspect persistence web -n demo --all --yes' },
+    { comment: 'Print the plan and change nothing', command: 'kubectl sts-inspect persistence web -n demo --dry-run' },
+  ],
+  positionals: [{ ...statefulSetName, required: true }],
+  flags: persistenceFlags,
+  kubeFlags: true,
+  load: async () => (await import('./commands/persistence/command.ts')).persistenceCommand,
+});
+
 const demo = defineCommand({
   name: 'demo',
   summary: 'Show every command on the built-in sandbox cluster (no real cluster needed)',
@@ -114,7 +133,7 @@ const demo = defineCommand({
 
 export const registry: Registry = {
   defaultCommand: inspect,
-  commands: [inspect, roll, sandbox, completion, demo],
+  commands: [inspect, roll, persistence, sandbox, completion, demo],
   description: inspect.description,
 };
 

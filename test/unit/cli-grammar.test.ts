@@ -238,6 +238,9 @@ describe('the registry as data (for completion)', () => {
     expect(JSON.parse(JSON.stringify(info))).toEqual(info);
     expect(info.map((c) => [c.name, c.default])).toEqual([
       ['inspect', true],
+      ['roll', false],
+      ['persistence', false],
+      ['compare', false],
       ['sandbox', false],
       ['completion', false],
       ['demo', false],
@@ -253,7 +256,7 @@ describe('the registry as data (for completion)', () => {
     expect(inspect.flags.find((f) => f.name === 'color')).toMatchObject({ choices: ['auto', 'always', 'never'], default: 'auto' });
     expect(inspect.flags.find((f) => f.name === 'no-headers')).toMatchObject({ type: 'boolean', takesValue: false });
     expect(inspect.flags.map((f) => f.name)).toContain('version');
-    const sandbox = info[1]!;
+    const sandbox = info.find((c) => c.name === 'sandbox')!;
     expect(sandbox.flags.map((f) => f.name).sort()).toEqual([
       'fault',
       'help',
@@ -292,10 +295,10 @@ describe('adding a command: one flags declaration and one registry entry', () =>
     let loaded = 0;
     let received: unknown;
     const roll = defineCommand({
-      name: 'roll',
-      summary: 'Restart a StatefulSet ordinal by ordinal',
+      name: 'rehearse',
+      summary: 'Rehearse a restart ordinal by ordinal',
       description: 'Restart a StatefulSet ordinal by ordinal.',
-      examples: [{ comment: 'Restart web', command: 'kubectl sts-inspect roll web' }],
+      examples: [{ comment: 'Restart web', command: 'kubectl sts-inspect rehearse web' }],
       positionals: [{ name: 'name', placeholder: 'NAME', what: 'StatefulSet name', required: true }],
       flags: rollFlags,
       kubeFlags: true,
@@ -305,7 +308,7 @@ describe('adding a command: one flags declaration and one registry entry', () =>
         return (args) => {
           // Typed from the declarations: these lines do not compile if a flag is renamed or removed.
           const plan: { dryRun?: boolean; timeout?: number; namespace?: string; name?: string } = args;
-          // @ts-expect-error -- a flag that roll does not declare
+          // @ts-expect-error -- a flag that rehearse does not declare
           void args.maxBytes;
           received = plan;
           return Promise.resolve(0);
@@ -313,15 +316,15 @@ describe('adding a command: one flags declaration and one registry entry', () =>
       },
     });
     const withRoll = { ...registry, commands: [...registry.commands, roll] };
-    const p = parseCommandLine(['roll', 'web', '--dry-run', '-n', 'demo'], withRoll);
+    const p = parseCommandLine(['rehearse', 'web', '--dry-run', '-n', 'demo'], withRoll);
     expect(loaded).toBe(0);
     if (p.kind !== 'run') throw new Error(p.kind);
-    expect(p.command.name).toBe('roll');
+    expect(p.command.name).toBe('rehearse');
     const io = { stdout: new PassThrough(), stderr: new PassThrough(), stdin: new PassThrough(), env: {} };
     expect(await p.command.run(p.args, io)).toBe(0);
     expect(loaded).toBe(1);
     expect(received).toMatchObject({ name: 'web', dryRun: true, timeout: 300, namespace: 'demo' });
-    expect(() => parseCommandLine(['roll'], withRoll)).toThrow('requires at least 1 arg(s), only received 0');
-    expect(() => parseCommandLine(['roll', 'web', '--max-bytes=1'], withRoll)).toThrow('unknown flag: --max-bytes');
+    expect(() => parseCommandLine(['rehearse'], withRoll)).toThrow('requires at least 1 arg(s), only received 0');
+    expect(() => parseCommandLine(['rehearse', 'web', '--max-bytes=1'], withRoll)).toThrow('unknown flag: --max-bytes');
   });
 });
