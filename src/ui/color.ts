@@ -29,7 +29,7 @@ export function palette(enabled: boolean): Palette {
   return enabled ? COLORS : PLAIN;
 }
 
-// eslint-disable-next-line no-control-regex
+// eslint-disable-next-line no-control-regex -- ANSI escape sequences start with the ESC control character
 const ANSI = /\u001b\[[0-9;]*m/g;
 export function stripAnsi(s: string): string {
   return s.replace(ANSI, '');

@@ -27,11 +27,11 @@ function startSandboxCli(args: string[]): Promise<Running> {
   let upAt = 0;
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no ready line: ${r.stderr}`)), 30_000);
-    child.stderr!.setEncoding('utf8').on('data', (d: string) => {
+    child.stderr.setEncoding('utf8').on('data', (d: string) => {
       if (!upAt && d.includes('API server at')) upAt = performance.now();
       r.stderr += d;
     });
-    child.stdout!.setEncoding('utf8').on('data', (d: string) => {
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
       r.stdout += d;
       if (r.stdout.includes('ready\n')) {
         clearTimeout(timer);
@@ -93,13 +93,13 @@ describe('sandbox command', () => {
 
     const { stdout: live } = await execFileP(KUBECTL, ['--kubeconfig', kubeconfig, 'get', 'sts', 'app-go', '-o', 'yaml']);
     const edited = join(dir, 'app-go.yaml');
-    await writeFile(edited, live.replace(/^  replicas: 1$/m, '  replicas: 2'));
+    await writeFile(edited, live.replace(/^ {2}replicas: 1$/m, '  replicas: 2'));
     const diff: { code?: number; stdout: string } = await execFileP(KUBECTL, ['--kubeconfig', kubeconfig, 'diff', '-f', edited]).catch(
       (e: { code: number; stdout: string }) => e,
     );
     expect(diff.code).toBe(1); // kubectl diff: 1 means differences found
-    expect(diff.stdout).toMatch(/^-  replicas: 1$/m);
-    expect(diff.stdout).toMatch(/^\+  replicas: 2$/m);
+    expect(diff.stdout).toMatch(/^- {2}replicas: 1$/m);
+    expect(diff.stdout).toMatch(/^\+ {2}replicas: 2$/m);
   });
 
   it('applies a user manifest given with --manifest', async () => {

@@ -41,7 +41,7 @@ export function runCli(args: string[], opts: CliOptions = {}): Promise<CliResult
   if (opts.debug) env.STS_INSPECT_DEBUG = '1';
   for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(command, [...pre, ...args], { env: env as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, [...pre, ...args], { env: env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));

@@ -16,7 +16,7 @@ export interface ObjectMeta {
 
 export interface LabelSelectorRequirement {
   key: string;
-  operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist' | string;
+  operator: string; // In, NotIn, Exists, DoesNotExist (a newer server may add more)
   values?: string[];
 }
 

@@ -117,9 +117,9 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       if (stopped) return;
       stopped = true;
       clock.stop();
-      await server!.close();
-      await controllers!.stop();
-      await kubelet!.stop();
+      await server.close();
+      await controllers.stop();
+      await kubelet.stop();
       await rm(dir, { recursive: true, force: true });
     },
   };

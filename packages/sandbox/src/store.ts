@@ -339,7 +339,7 @@ export class Store {
       meta.deletionGracePeriodSeconds = 0;
     }
     // A namespace being deleted is Terminating until the namespace controller empties it and finalizes it.
-    if (key === 'namespaces') next.status = { ...((next.status as object | undefined) ?? {}), phase: 'Terminating' };
+    if (key === 'namespaces') next.status = { ...((next.status) ?? {}), phase: 'Terminating' };
     if (isDeepStrictEqual(current, next)) return { object: clone(current), deleted: false };
     return { object: this.commit(b, k, next, 'MODIFIED'), deleted: false };
   }

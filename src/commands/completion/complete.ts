@@ -43,7 +43,7 @@ function kubeFlagsOf(line: CompletionLine): KubeFlags {
     if (!spec) continue;
     flags[camelCase(name)] = spec.type === 'boolean' ? value !== 'false' : spec.type === 'array' ? [value] : value;
   }
-  return flags as KubeFlags;
+  return flags;
 }
 
 /** A cluster lookup that never outlives the completion and never complains. */

@@ -40,7 +40,7 @@ describe('probe failures from events', () => {
       ev('Liveness probe failed: sidecar', 'spec.containers{sidecar}'),
       { reason: 'BackOff', message: 'Back-off restarting failed container', involvedObject: { kind: 'Pod', name: 'web-0' } },
       // events.k8s.io style: no lastTimestamp, an eventTime
-      ev('Readiness probe failed: newest', undefined, undefined as never, 'web-0', { lastTimestamp: null, eventTime: '2026-11-21T08:59:00.000000Z' }),
+      ev('Readiness probe failed: newest', undefined, undefined, 'web-0', { lastTimestamp: null, eventTime: '2026-11-21T08:59:00.000000Z' }),
     ] as KubeEvent[];
     const m = lastProbeFailures(events, 'web-0');
     expect(m.get('web/readiness')?.message).toBe('newest');

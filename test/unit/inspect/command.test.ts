@@ -124,7 +124,7 @@ describe('exit codes and streams', () => {
     ['403', { name: 'web' }, new FakeClient().fail(/statefulsets/, 403, fixture('errors/403-get-statefulset.json')), ExitCode.AUTH, 'error: get statefulset demo/web: forbidden: needs get on statefulsets.apps in namespace demo\n'],
     ['unknown context', { name: 'web', context: 'nope', server: undefined }, undefined, ExitCode.CONFIG, /^error: no kubeconfig/],
   ] as const)('%s', async (_, args, client, code, err) => {
-    const r = await run(args as InspectArgs, client);
+    const r = await run(args, client);
     expect(r.code).toBe(code);
     if (typeof err === 'string') expect(r.err).toBe(err);
     else expect(r.err).toMatch(err);

@@ -8,7 +8,7 @@ import { R, resourceType } from '../resources.ts';
 import { ApiError, errors, type StatusCause } from '../status.ts';
 import { labelSelectorRequirements, matchesLabels } from './selectors.ts';
 
-type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- objects of every kind, as the JSON they arrive as
 
 const isObj = (v: unknown): v is Any => v !== null && typeof v === 'object' && !Array.isArray(v);
 
@@ -377,7 +377,7 @@ export function admitUpdate(key: string, obj: KObject, old: KObject): void {
       defaultStatefulSet(o);
       break;
     case R.services:
-      keepServiceAllocations(o, old as Any);
+      keepServiceAllocations(o, old);
       admitServiceDefaultsOnly(o);
       break;
     case R.pvcs:

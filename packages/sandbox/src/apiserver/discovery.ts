@@ -83,14 +83,14 @@ export function apiGroupList(): unknown {
   return { kind: 'APIGroupList', apiVersion: 'v1', groups };
 }
 
-export function apiGroup(group: string): unknown | undefined {
+export function apiGroup(group: string): unknown {
   const gv = groupVersions().find((g) => g.group === group);
   if (!gv || !group) return undefined;
   const groupVersion = `${gv.group}/${gv.version}`;
   return { kind: 'APIGroup', apiVersion: 'v1', name: group, versions: [{ groupVersion, version: gv.version }], preferredVersion: { groupVersion, version: gv.version } };
 }
 
-export function apiResourceList(group: string, version: string): unknown | undefined {
+export function apiResourceList(group: string, version: string): unknown {
   const types = RESOURCE_TYPES.filter((t) => t.group === group && t.version === version);
   if (!types.length) return undefined;
   const resources: unknown[] = [];
@@ -183,7 +183,7 @@ export function openApiV3Index(): unknown {
  * what kubectl checks before it asks the server to validate fields. Schemas are left out: kubectl then
  * computes apply patches from its compiled-in types.
  */
-export function openApiV3Document(path: string): unknown | undefined {
+export function openApiV3Document(path: string): unknown {
   const gv = groupVersions().find((g) => gvPath(g.group, g.version) === path);
   if (!gv) return undefined;
   const paths: Record<string, unknown> = {};

@@ -9,7 +9,7 @@ import type { KObject } from '../store.ts';
 import { errors, type StatusCause } from '../status.ts';
 import { defaultContainer } from './admission.ts';
 
-type Any = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Any = any; // eslint-disable-line @typescript-eslint/no-explicit-any -- objects of every kind, as the JSON they arrive as
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const FORBIDDEN_FIELDS = ['ports', 'livenessProbe', 'readinessProbe', 'startupProbe', 'lifecycle', 'resources', 'resizePolicy'] as const;

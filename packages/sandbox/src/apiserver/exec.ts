@@ -11,7 +11,7 @@ import type { FaultInjector } from './faults.ts';
 import { resolveContainer } from './proxy.ts';
 import type { ApiCore } from './rest.ts';
 
-type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- objects of every kind, as the JSON they arrive as
 
 export const EXEC_PROTOCOLS = ['v5.channel.k8s.io', 'v4.channel.k8s.io'] as const;
 

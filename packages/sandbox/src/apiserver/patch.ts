@@ -182,7 +182,7 @@ export function jsonPatch(original: Obj, ops: unknown): Obj {
   if (!Array.isArray(ops)) throw errors.badRequest('json: cannot unmarshal object into Go value of type jsonpatch.Patch');
   try {
     const res = fjp.applyPatch(structuredClone(original), ops as fjp.Operation[], true, false);
-    return res.newDocument as Obj;
+    return res.newDocument;
   } catch (err) {
     const msg = err instanceof Error ? err.message.split('\n')[0] : String(err);
     throw new ApiError(422, 'Invalid', msg ?? 'invalid patch');

@@ -7,12 +7,12 @@ import type { PodRuntime, ProxyResponse } from '../runtime.ts';
 import { ApiError, errors } from '../status.ts';
 import type { ApiCore } from './rest.ts';
 
-type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- objects of every kind, as the JSON they arrive as
 
 const podType = { group: '', version: 'v1', plural: 'pods' };
 
 function getPod(core: ApiCore, ns: string, name: string): Any {
-  return core.get(resourceType(R.pods), ns, name) as Any;
+  return core.get(resourceType(R.pods), ns, name);
 }
 
 /** The container a request names, or the only container; the API server's errors otherwise. */

@@ -7,7 +7,7 @@ import { R } from '../resources.ts';
 import { errors } from '../status.ts';
 import type { KObject, Store } from '../store.ts';
 
-type Any = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Any = any; // eslint-disable-line @typescript-eslint/no-explicit-any -- objects of every kind, as the JSON they arrive as
 
 const QUANTITY = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E|m)?$/;
 const FACTORS: Record<string, number> = { '': 1, m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18, Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60 };

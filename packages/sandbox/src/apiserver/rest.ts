@@ -10,7 +10,7 @@ import { withEphemeralContainers } from './ephemeral.ts';
 import { admitClaimResize } from './pvcresize.ts';
 import { isObj, jsonMerge, jsonPatch, strategicMerge } from './patch.ts';
 
-type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- objects of every kind, as the JSON they arrive as
 
 export const PATCH_TYPES = {
   json: 'application/json-patch+json',

@@ -1,6 +1,6 @@
 // Label and field selectors as the API server parses and applies them (`?labelSelector=`, `?fieldSelector=`).
 import type { KObject } from '../store.ts';
-import { ApiError, errors } from '../status.ts';
+import { type ApiError, errors } from '../status.ts';
 
 export type LabelOp = '=' | '!=' | 'in' | 'notin' | 'exists' | '!' | '>' | '<';
 
@@ -161,7 +161,8 @@ function fieldValue(obj: KObject, field: string): string {
   if (cur === undefined || cur === null) {
     return field === 'spec.hostNetwork' || field === 'spec.unschedulable' ? 'false' : '';
   }
-  return String(cur);
+  // Field selectors compare scalars; an object or a list matches nothing, as in kube-apiserver.
+  return typeof cur === 'object' ? '' : String(cur as string | number | boolean);
 }
 
 /** Throws 400 for a field the resource type cannot be selected by, as the API server does. */

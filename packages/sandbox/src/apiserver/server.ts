@@ -72,7 +72,7 @@ export interface ApiServer {
 
 export const DEFAULT_USER = 'sandbox-user';
 
-type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- objects of every kind, as the JSON they arrive as
 
 // ---------------------------------------------------------------------------------------------------------
 // Responses
@@ -496,7 +496,7 @@ export async function startApiServer(ctx: SimContext, runtime: PodRuntime, opts:
   serverAddress = `${hostForUrl}:${addr.port}`;
 
   const api: InProcessApi = {
-    apply: async (obj, applyOpts) => core.apply(obj, applyOpts),
+    apply: (obj, applyOpts) => Promise.resolve(core.apply(obj, applyOpts)),
     core,
   };
 
@@ -552,7 +552,7 @@ const RETURNS_DELETED_OBJECT = new Set(['pods', 'services', 'namespaces', 'persi
 
 function stripItemTypeMeta(o: KObject): KObject {
   const { apiVersion: _a, kind: _k, ...rest } = o;
-  return rest as KObject;
+  return rest;
 }
 
 function includeObjectParam(q: URLSearchParams): IncludeObject {

@@ -68,7 +68,7 @@ export function accessModesString(modes: unknown): string {
     .join(',');
 }
 
-type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- objects of every kind, as the JSON they arrive as
 
 interface Printer {
   columns: ColumnDefinition[];
@@ -432,7 +432,7 @@ export function toTable(key: string, items: KObject[], opts: TableOptions = {}):
     metadata,
     columnDefinitions: opts.noHeaders ? [] : printer.columns,
     rows: items.map((o) => {
-      const r = printer.row(o as Any, now);
+      const r = printer.row(o, now);
       const row: TableRow = { cells: r.cells };
       if (r.conditions) row.conditions = r.conditions;
       const obj = rowObject(o, include);

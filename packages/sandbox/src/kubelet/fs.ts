@@ -321,7 +321,7 @@ export async function diskUsage(path: string): Promise<{ bytes: number; inodes: 
     inodes++;
     bytes += Math.ceil(st.size / 4096) * 4096;
     if (st.isDirectory()) {
-      let entries: string[] = [];
+      let entries: string[];
       try {
         entries = await readdir(p);
       } catch {

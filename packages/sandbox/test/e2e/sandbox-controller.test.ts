@@ -11,7 +11,7 @@ import { startSandbox, type Sandbox } from '../../src/index.ts';
 import { R } from '../../src/resources.ts';
 import { budget } from '../helpers/budget.ts';
 
-type Any = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Any = any;  
 
 let sb: Sandbox;
 

@@ -12,7 +12,7 @@ import { KUBECTL } from '../../../../scripts/kubectl.mjs';
 import { startSandbox, type Sandbox } from '../../src/index.ts';
 import { R } from '../../src/resources.ts';
 
-type Any = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Any = any;  
 
 const LAB = fileURLToPath(new URL('../../scenarios/lab/01-lab.yaml', import.meta.url));
 
@@ -62,7 +62,7 @@ describe('pods/ephemeralcontainers', () => {
     expect(out.trim()).toBe('pod/app-python-0 patched');
     await waitRunning('app-python-0', 'debugger');
 
-    const pod = JSON.parse(await ok(['get', 'pod', 'app-python-0', '-o', 'json'])) as Any;
+    const pod = JSON.parse(await ok(['get', 'pod', 'app-python-0', '-o', 'json']));
     expect(pod.spec.ephemeralContainers[0]).toMatchObject({ name: 'debugger', image: 'busybox:1.36', targetContainerName: 'app-python', terminationMessagePath: '/dev/termination-log', imagePullPolicy: 'IfNotPresent' });
     const st = pod.status.ephemeralContainerStatuses[0];
     expect(st).toMatchObject({ name: 'debugger', ready: false, restartCount: 0, image: 'busybox:1.36' });
@@ -98,7 +98,7 @@ describe('pods/ephemeralcontainers', () => {
   });
 
   it('PUT through the API (kubectl replace --raw) adds one; invalid ones get the real causes', async () => {
-    const pod = JSON.parse(await ok(['get', 'pod', 'app-go-0', '-o', 'json'])) as Any;
+    const pod = JSON.parse(await ok(['get', 'pod', 'app-go-0', '-o', 'json']));
     const put = async (ecs: Any[]) => {
       const f = join(dir, 'pod.json');
       await writeFile(f, JSON.stringify({ ...pod, spec: { ...pod.spec, ephemeralContainers: ecs } }));
@@ -116,7 +116,7 @@ describe('pods/ephemeralcontainers', () => {
 
     const good = await put([{ name: 'shell', image: 'busybox:1.36', command: ['sleep', '1d'], volumeMounts: [{ name: 'data', mountPath: '/mnt/data', readOnly: true }] }]);
     expect(good.code).toBe(0);
-    expect((JSON.parse(good.stdout) as Any).spec.ephemeralContainers.map((c: Any) => c.name)).toEqual(['shell']);
+    expect((JSON.parse(good.stdout)).spec.ephemeralContainers.map((c: Any) => c.name)).toEqual(['shell']);
     await waitRunning('app-go-0', 'shell');
     const r = await kubectl(['exec', 'app-go-0', '-c', 'shell', '--', 'sh', '-c', 'ls /mnt/data; touch /mnt/data/x']);
     expect(r.stdout).toContain('visits.txt');

@@ -10,7 +10,7 @@ import { startSandbox, type Sandbox } from '../../src/index.ts';
 import { R } from '../../src/resources.ts';
 import { budget } from '../helpers/budget.ts';
 
-type Any = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Any = any;  
 
 const LAB = fileURLToPath(new URL('../../scenarios/lab/01-lab.yaml', import.meta.url));
 
@@ -128,7 +128,7 @@ describe('the lab through kubectl', () => {
 
   it('serves /stats/summary with per-volume usage and the PVC', async () => {
     const node = JSON.parse(await ok(['get', 'pod', 'app-python-0', '-o', 'json'])).spec.nodeName as string;
-    const summary = JSON.parse(await ok(['get', '--raw', `/api/v1/nodes/${node}/proxy/stats/summary`])) as Any;
+    const summary = JSON.parse(await ok(['get', '--raw', `/api/v1/nodes/${node}/proxy/stats/summary`]));
     expect(summary.node.nodeName).toBe(node);
     const p = summary.pods.find((x: Any) => x.podRef.name === 'app-python-0');
     expect(p.volume).toContainEqual(expect.objectContaining({ name: 'data', capacityBytes: 1024 ** 3, pvcRef: { name: 'data-app-python-0', namespace: 'default' } }));

@@ -11,7 +11,7 @@ import { startSandbox, type Sandbox } from '../../src/index.ts';
 import { R } from '../../src/resources.ts';
 import { budget } from '../helpers/budget.ts';
 
-type Any = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Any = any;  
 
 const DIR = fileURLToPath(new URL('../../scenarios/', import.meta.url));
 
@@ -137,7 +137,7 @@ describe('built-in scenarios', () => {
     await ok(sb, ['get', '--raw', '/api/v1/namespaces/no-volumes/pods/counter-rootfs-0:5000/proxy/']);
     expect(await ok(sb, ['exec', '-n', 'no-volumes', 'counter-emptydir-0', '--', 'cat', '/scratch/visits.txt'])).toBe('1\n');
     expect(await ok(sb, ['exec', '-n', 'no-volumes', 'counter-rootfs-0', '--', 'cat', '/var/lib/app/visits.txt'])).toBe('1\n');
-    const pod = JSON.parse(await ok(sb, ['get', 'pod', 'counter-emptydir-0', '-n', 'no-volumes', '-o', 'json'])) as Any;
+    const pod = JSON.parse(await ok(sb, ['get', 'pod', 'counter-emptydir-0', '-n', 'no-volumes', '-o', 'json']));
     expect(pod.spec.volumes.map((v: Any) => Object.keys(v).sort().join(','))).toContain('emptyDir,name');
     expect(pod.spec.volumes.some((v: Any) => v.persistentVolumeClaim)).toBe(false);
 

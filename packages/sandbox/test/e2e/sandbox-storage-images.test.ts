@@ -8,7 +8,7 @@ import { KUBECTL } from '../../../../scripts/kubectl.mjs';
 import { startSandbox, type Sandbox } from '../../src/index.ts';
 import { R } from '../../src/resources.ts';
 
-type Any = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Any = any;  
 
 let sb: Sandbox;
 
@@ -117,7 +117,7 @@ describe('an image that cannot be pulled', () => {
     await ok(['wait', `pod/${name}`, '--for=jsonpath={.status.containerStatuses[0].state.waiting.reason}=ErrImagePull', '--timeout=20s']);
     await ok(['wait', `pod/${name}`, '--for=jsonpath={.status.containerStatuses[0].state.waiting.reason}=ImagePullBackOff', '--timeout=20s']);
     // The kubelet keeps retrying (10 s back-off, time-scaled here), so the state alternates between the two.
-    const st = JSON.parse(await ok(['get', 'pod', name, '-o', 'json'])) as Any;
+    const st = JSON.parse(await ok(['get', 'pod', name, '-o', 'json']));
     expect(st.status.phase).toBe('Pending');
     const waiting = st.status.containerStatuses[0].state.waiting;
     expect(st.status.containerStatuses[0]).toMatchObject({ ready: false, restartCount: 0, image });
@@ -136,7 +136,7 @@ describe('an image that cannot be pulled', () => {
 
 describe('stats/summary volumes', () => {
   const volumeOf = async () => {
-    const summary = JSON.parse(await ok(['get', '--raw', `/api/v1/nodes/${await ok(['get', 'pod', 'db-0', '-o', 'jsonpath={.spec.nodeName}'])}/proxy/stats/summary`])) as Any;
+    const summary = JSON.parse(await ok(['get', '--raw', `/api/v1/nodes/${await ok(['get', 'pod', 'db-0', '-o', 'jsonpath={.spec.nodeName}'])}/proxy/stats/summary`]));
     return summary.pods.find((p: Any) => p.podRef.name === 'db-0').volume.find((v: Any) => v.name === 'data');
   };
 

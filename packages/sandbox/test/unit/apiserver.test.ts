@@ -54,7 +54,7 @@ describe('field selectors', () => {
     [event, 'type=Warning,reason=Unhealthy,source=kubelet', true],
     [event, 'involvedObject.name=web-1', false],
   ])('%#: %s', (obj, sel, want) => {
-    expect(matchesFields(parseFieldSelector(sel as string), obj as KObject)).toBe(want);
+    expect(matchesFields(parseFieldSelector(sel), obj)).toBe(want);
   });
 
   it('unescapes values', () => {
@@ -92,7 +92,7 @@ describe('strategic merge patch', () => {
     ['$retainKeys keeps only the listed keys', { spec: { template: { spec: { volumes: [{ name: 'data', $retainKeys: ['name', 'persistentVolumeClaim'], persistentVolumeClaim: { claimName: 'c' } }] } } } }, (o: any) => o.spec.template.spec.volumes, [{ name: 'data', persistentVolumeClaim: { claimName: 'c' } }]],
     ['$patch: replace on a map', { spec: { template: { spec: { containers: [{ name: 'web', ports: [{ containerPort: 9090 }] }] } } }, metadata: { labels: { $patch: 'replace', z: '9' } } }, (o: any) => [o.metadata.labels, o.spec.template.spec.containers[0].ports.map((p: any) => p.containerPort)], [{ z: '9' }, [8080, 9090]]],
   ])('%s', (_name, patch, pick, want) => {
-    const out = strategicMerge(structuredClone(sts), patch as Record<string, unknown>, 'StatefulSet');
+    const out = strategicMerge(structuredClone(sts), patch, 'StatefulSet');
     expect(pick(out)).toEqual(want);
   });
 

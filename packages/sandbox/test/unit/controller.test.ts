@@ -12,7 +12,7 @@ import { R } from '../../src/resources.ts';
 import { Store, type KObject, type WatchEvent } from '../../src/store.ts';
 import controllerRevisions from '../../../../test/fixtures/real-k8s-1.20/objects/controllerrevisions.json' with { type: 'json' };
 
-type Any = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Any = any;  
 
 interface FakeKubeletOptions {
   readyAfterMs?: number;

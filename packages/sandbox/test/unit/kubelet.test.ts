@@ -19,7 +19,7 @@ import { R } from '../../src/resources.ts';
 import { ApiError } from '../../src/status.ts';
 import { Store, type KObject } from '../../src/store.ts';
 
-type Any = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Any = any;  
 
 describe('probe bookkeeping', () => {
   it.each([
@@ -62,7 +62,7 @@ describe('probe bookkeeping', () => {
     [[{ name: 'a', image: 'x', resources: { limits: { cpu: '1', memory: '1Gi' } } }], 'Guaranteed'],
     [[{ name: 'a', image: 'x', resources: { requests: { memory: '64Mi' } } }], 'Burstable'],
   ])('qosClass of %j is %s', (containers, q) => {
-    expect(qosClass({ metadata: {} as Any, spec: { containers } } as PodView)).toBe(q);
+    expect(qosClass({ metadata: {} as Any, spec: { containers } })).toBe(q);
   });
 });
 
@@ -88,8 +88,8 @@ async function cluster(scale = 50): Promise<Cluster> {
   const kubelet = startKubelet(ctx, { nodes: ['sim-node-1', 'sim-node-2'], dataDir });
   const controllers = startControllers(ctx);
   store.create(R.namespaces, { metadata: { name: 'default' } });
-  store.create(R.storageclasses, { metadata: { name: 'standard', annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' } }, provisioner: 'sandbox.sts-inspect/hostpath', reclaimPolicy: 'Delete', volumeBindingMode: 'Immediate' } as Any);
-  store.create(R.storageclasses, { metadata: { name: 'keep' }, provisioner: 'sandbox.sts-inspect/hostpath', reclaimPolicy: 'Retain', volumeBindingMode: 'Immediate' } as Any);
+  store.create(R.storageclasses, { metadata: { name: 'standard', annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' } }, provisioner: 'sandbox.sts-inspect/hostpath', reclaimPolicy: 'Delete', volumeBindingMode: 'Immediate' });
+  store.create(R.storageclasses, { metadata: { name: 'keep' }, provisioner: 'sandbox.sts-inspect/hostpath', reclaimPolicy: 'Retain', volumeBindingMode: 'Immediate' });
   const c: Cluster = {
     store,
     kubelet,
@@ -118,7 +118,7 @@ interface SetOpts {
 
 function statefulSet(store: Store, o: SetOpts = {}): KObject {
   const name = o.name ?? 'web';
-  store.create(R.services, { metadata: { name, namespace: 'default' }, spec: { clusterIP: 'None', selector: { app: name }, ports: [{ name: 'http', port: 5000, targetPort: 'http' }] } } as Any);
+  store.create(R.services, { metadata: { name, namespace: 'default' }, spec: { clusterIP: 'None', selector: { app: name }, ports: [{ name: 'http', port: 5000, targetPort: 'http' }] } });
   return store.create(R.statefulsets, {
     metadata: { name, namespace: 'default' },
     spec: {
@@ -141,7 +141,7 @@ function statefulSet(store: Store, o: SetOpts = {}): KObject {
       },
       ...(o.pvc === false ? {} : { volumeClaimTemplates: [{ metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], ...(o.storageClassName ? { storageClassName: o.storageClassName } : {}), resources: { requests: { storage: '1Gi' } } } }] }),
     },
-  } as Any);
+  });
 }
 
 async function until<T>(what: string, fn: () => T | undefined | false, timeoutMs = 8000): Promise<T> {
@@ -238,7 +238,7 @@ describe('pod lifecycle', () => {
     const sts = statefulSet(store, { image: 'sim/never-ready:1', container: { readinessProbe: { httpGet: { path: '/ready', port: 5000 }, periodSeconds: 1 } } });
     await waitSettled(store, [sts], 10_000);
     await until('an Unhealthy event', () => podEvents(store, 'web-0').find((e) => e.reason === 'Unhealthy'));
-    const s = pod(store, 'web-0')!.status as Any;
+    const s = pod(store, 'web-0')!.status;
     expect(s.phase).toBe('Running');
     expect(s.conditions.find((c: Any) => c.type === 'Ready')).toMatchObject({ status: 'False', reason: 'ContainersNotReady', message: 'containers with unready status: [web]' });
     expect(podEvents(store, 'web-0').find((e) => e.reason === 'Unhealthy')).toMatchObject({ type: 'Warning', message: 'Readiness probe failed: HTTP probe failed with statuscode: 503' });
@@ -251,7 +251,7 @@ describe('pod lifecycle', () => {
     const sts = statefulSet(store, { image: 'sim/crashloop:1', pvc: false });
     await waitSettled(store, [sts], 10_000);
     const st = await until('two restarts in back-off', () => {
-      const cs = (pod(store, 'web-0')?.status as Any)?.containerStatuses?.[0];
+      const cs = (pod(store, 'web-0')?.status)?.containerStatuses?.[0];
       return cs && cs.restartCount >= 2 && cs.state.waiting?.reason === 'CrashLoopBackOff' ? cs : undefined;
     });
     expect(st.lastState.terminated).toMatchObject({ exitCode: 1, reason: 'Error' });
@@ -264,7 +264,7 @@ describe('pod lifecycle', () => {
   it('an OOMKilled container reports reason OOMKilled and exit code 137', async () => {
     const { store } = await cluster(100);
     statefulSet(store, { image: 'sim/oomkill:1', pvc: false });
-    const st = await until('an OOMKilled last state', () => (pod(store, 'web-0')?.status as Any)?.containerStatuses?.[0]?.lastState?.terminated);
+    const st = await until('an OOMKilled last state', () => (pod(store, 'web-0')?.status)?.containerStatuses?.[0]?.lastState?.terminated);
     expect(st).toMatchObject({ exitCode: 137, reason: 'OOMKilled' });
   });
 
@@ -272,7 +272,7 @@ describe('pod lifecycle', () => {
     const { store } = await cluster(100);
     statefulSet(store, { image: 'busybox:1.36', pvc: false, container: { livenessProbe: { exec: { command: ['cat', '/tmp/healthy'] }, periodSeconds: 1, failureThreshold: 2 } } });
     const st = await until('a restart', () => {
-      const cs = (pod(store, 'web-0')?.status as Any)?.containerStatuses?.[0];
+      const cs = (pod(store, 'web-0')?.status)?.containerStatuses?.[0];
       return cs?.restartCount >= 1 ? cs : undefined;
     });
     expect(st.lastState.terminated).toMatchObject({ exitCode: 137, reason: 'Error' });
@@ -293,7 +293,7 @@ describe('pod lifecycle', () => {
       },
     });
     await waitSettled(store, [sts], 10_000);
-    const s = pod(store, 'web-0')!.status as Any;
+    const s = pod(store, 'web-0')!.status;
     expect(s.initContainerStatuses.map((c: Any) => [c.name, Object.keys(c.state)[0]])).toEqual([['init', 'terminated'], ['proxy', 'running']]);
     expect(s.initContainerStatuses[0].state.terminated).toMatchObject({ exitCode: 0, reason: 'Completed' });
     expect((await exec(kubelet, 'web-0', ['hostname'], 'proxy')).out).toBe('web-0\n');
@@ -356,11 +356,11 @@ describe('cluster DNS', () => {
   it('answers pod names only through a headless service named like the subdomain, services with their cluster IP', async () => {
     const { store, kubelet } = await cluster();
     const sts = statefulSet(store, { replicas: 2, parallel: true });
-    store.create(R.services, { metadata: { name: 'web-lb', namespace: 'default' }, spec: { clusterIP: '10.96.100.7', selector: { app: 'web' }, ports: [{ port: 80, targetPort: 5000 }] } } as Any);
-    store.create(R.services, { metadata: { name: 'other', namespace: 'default' }, spec: { clusterIP: 'None', selector: { app: 'web' }, ports: [{ port: 80 }] } } as Any);
+    store.create(R.services, { metadata: { name: 'web-lb', namespace: 'default' }, spec: { clusterIP: '10.96.100.7', selector: { app: 'web' }, ports: [{ port: 80, targetPort: 5000 }] } });
+    store.create(R.services, { metadata: { name: 'other', namespace: 'default' }, spec: { clusterIP: 'None', selector: { app: 'web' }, ports: [{ port: 80 }] } });
     await waitSettled(store, [sts], 10_000);
-    const ip1 = (pod(store, 'web-1')!.status as Any).podIP;
-    const ip0 = (pod(store, 'web-0')!.status as Any).podIP;
+    const ip1 = (pod(store, 'web-1')!.status).podIP;
+    const ip0 = (pod(store, 'web-0')!.status).podIP;
     const table: [string, string[] | undefined][] = [
       ['web-1.web.default.svc.cluster.local', [ip1]],
       ['web-0.web.default.svc.cluster.local', [ip0]],

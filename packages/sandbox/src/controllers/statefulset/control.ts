@@ -70,7 +70,7 @@ export class StatefulSetControl {
     const status = this.computeStatus(set, current, update, collisionCount, currentPods());
     this.writeStatus(set, status);
     this.truncateHistory(set, pods, revisions, current, update);
-    if (err) throw err;
+    if (err) throw err instanceof Error ? err : new Error(String(err));
     return { status };
   }
 
@@ -181,7 +181,7 @@ export class StatefulSetControl {
       if (isTerminating(pod) && monotonic) return true;
       if (!isRunningAndReady(pod) && monotonic) return true;
       if (!this.availability.available(pod, minReady) && monotonic) return true;
-      let retentionMatch = true;
+      let retentionMatch: boolean;
       try {
         retentionMatch = this.podControl.claimsMatchRetentionPolicy(updateSet, pod);
       } catch {

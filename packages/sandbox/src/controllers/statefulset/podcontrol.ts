@@ -114,7 +114,7 @@ export class StatefulPodControl {
       }
     }
     if (attempted) this.recordPodEvent('update', set, pod, lastErr);
-    if (lastErr) throw lastErr;
+    if (lastErr) throw lastErr instanceof Error ? lastErr : new Error(String(lastErr));
   }
 
   deleteStatefulPod(set: StatefulSet, pod: Pod): void {
@@ -169,7 +169,7 @@ export class StatefulPodControl {
       try {
         this.client.update(R.pvcs, claim);
       } catch (err) {
-        throw new Error(`could not update claim ${name} for delete policy ownerRefs: ${message(err)}`);
+        throw new Error(`could not update claim ${name} for delete policy ownerRefs: ${message(err)}`, { cause: err });
       }
     }
   }
