@@ -344,6 +344,17 @@ export async function createKubeClient(cfg: ResolvedConfig, opts: ClientOptions)
   const tlsMs = opts.tlsHandshakeTimeoutMs ?? DEFAULT_TLS_HANDSHAKE_TIMEOUT_MS;
   const policy = opts.retry ?? DEFAULT_RETRY;
   let httpAgent: InstanceType<typeof http.Agent> | undefined;
+  // One keep-alive https.Agent for the whole command, shared by the API calls and the exec WebSockets:
+  // requests reuse idle connections, and a new connection resumes the TLS session of an earlier one
+  // (the agent caches sessions), so a command pays for one full handshake instead of one per call and
+  // per exec. client-node's own agent (cached per cluster and user) has keep-alive off; it is replaced by
+  // one with the same TLS options. Proxy agents (proxy-url) are kept as they are.
+  let httpsAgent: InstanceType<typeof https.Agent> | undefined;
+  const sharedHttpsAgent = (agent: unknown): unknown => {
+    if (!(agent instanceof https.Agent) || agent.constructor !== https.Agent) return agent;
+    httpsAgent ??= new https.Agent({ ...(agent as unknown as { options: object }).options, keepAlive: true, maxCachedSessions: 100 });
+    return httpsAgent;
+  };
 
   // One subclass so that every request, HTTP and the exec WebSocket alike, carries the impersonation headers.
   type HttpsOptions = Parameters<InstanceType<typeof KubeConfig>['applyToHTTPSOptions']>[0];
@@ -356,6 +367,7 @@ export async function createKubeClient(cfg: ResolvedConfig, opts: ClientOptions)
         (o as RequestOptions).agent = httpAgent;
       } else {
         await super.applyToHTTPSOptions(o);
+        (o as RequestOptions).agent = sharedHttpsAgent((o as RequestOptions).agent) as RequestOptions['agent'];
       }
       o.headers = { ...(o.headers as Record<string, string>), ...extraHeaders, 'User-Agent': userAgent };
     }
