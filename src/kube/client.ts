@@ -317,6 +317,9 @@ export function interpret(ans: Answer, what: string, expect: Expect, server: str
   throw err;
 }
 
+/** The TLS options client-node copies into its agent that belong to the secure context (tls.createSecureContext). */
+const CONTEXT_OPTIONS = ['ca', 'cert', 'key', 'pfx', 'passphrase', 'ciphers', 'honorCipherOrder', 'ecdhCurve', 'clientCertEngine', 'crl', 'dhparam', 'secureOptions', 'secureProtocol', 'sessionIdContext'] as const;
+
 /** Build the real client. client-node and ws are imported here, lazily, so --help never loads them. */
 export async function createKubeClient(cfg: ResolvedConfig, opts: ClientOptions): Promise<KubeClient> {
   // Before anything else: a server URL that does not parse is the configuration's fault, not a bug.
@@ -335,6 +338,7 @@ export async function createKubeClient(cfg: ResolvedConfig, opts: ClientOptions)
   const { default: WebSocket } = await import('ws');
   const http = await import('node:http');
   const https = await import('node:https');
+  const tls = await import('node:tls');
 
   const rawServer = cfg.cluster.server;
   const plainHttp = rawServer.startsWith('http:');
@@ -349,10 +353,18 @@ export async function createKubeClient(cfg: ResolvedConfig, opts: ClientOptions)
   // (the agent caches sessions), so a command pays for one full handshake instead of one per call and
   // per exec. client-node's own agent (cached per cluster and user) has keep-alive off; it is replaced by
   // one with the same TLS options. Proxy agents (proxy-url) are kept as they are.
+  // The agent also carries one TLS secure context (CA, client certificate, ciphers) for all its connections:
+  // without it every connection builds its own (0.3-0.9 ms each, measured; 100 of them for 100 execs).
   let httpsAgent: InstanceType<typeof https.Agent> | undefined;
   const sharedHttpsAgent = (agent: unknown): unknown => {
     if (!(agent instanceof https.Agent) || agent.constructor !== https.Agent) return agent;
-    httpsAgent ??= new https.Agent({ ...(agent as unknown as { options: object }).options, keepAlive: true, maxCachedSessions: 100 });
+    if (!httpsAgent) {
+      const options = (agent as unknown as { options: Record<string, unknown> }).options;
+      const contextOptions: Record<string, unknown> = {};
+      for (const k of CONTEXT_OPTIONS) if (options[k] !== undefined) contextOptions[k] = options[k];
+      const secureContext = tls.createSecureContext(contextOptions);
+      httpsAgent = new https.Agent({ ...options, secureContext, keepAlive: true, maxCachedSessions: 100 });
+    }
     return httpsAgent;
   };
 
