@@ -113,7 +113,12 @@ const lazyModules = {
       if (args.pluginData === 'lazy-real' || args.pluginData === 'resolving') return undefined; // our own (or the next plugin's) resolve of the real module
       const entry = LAZY.find((l) => l.module === args.path && args.importer.endsWith(l.importer));
       if (!entry) return undefined;
-      const real = await b.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: 'lazy-real' });
+      const real = await b.resolve(args.path, {
+        kind: args.kind,
+        importer: args.importer,
+        resolveDir: args.resolveDir,
+        pluginData: 'lazy-real',
+      });
       if (real.errors.length) return { errors: real.errors };
       return { path: real.path, namespace: 'sts-lazy', pluginData: { entry, resolveDir: args.resolveDir, importer: args.importer } };
     });

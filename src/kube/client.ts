@@ -318,7 +318,22 @@ export function interpret(ans: Answer, what: string, expect: Expect, server: str
 }
 
 /** The TLS options client-node copies into its agent that belong to the secure context (tls.createSecureContext). */
-const CONTEXT_OPTIONS = ['ca', 'cert', 'key', 'pfx', 'passphrase', 'ciphers', 'honorCipherOrder', 'ecdhCurve', 'clientCertEngine', 'crl', 'dhparam', 'secureOptions', 'secureProtocol', 'sessionIdContext'] as const;
+const CONTEXT_OPTIONS = [
+  'ca',
+  'cert',
+  'key',
+  'pfx',
+  'passphrase',
+  'ciphers',
+  'honorCipherOrder',
+  'ecdhCurve',
+  'clientCertEngine',
+  'crl',
+  'dhparam',
+  'secureOptions',
+  'secureProtocol',
+  'sessionIdContext',
+] as const;
 
 /** Build the real client. client-node and ws are imported here, lazily, so --help never loads them. */
 export async function createKubeClient(cfg: ResolvedConfig, opts: ClientOptions): Promise<KubeClient> {
