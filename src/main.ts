@@ -3,6 +3,7 @@
 
 import { CliError, ExitCode } from './errors.ts';
 import { processIO, type IO, type OutStream } from './ui/io.ts';
+import { VERSION } from './version.ts';
 
 /** Resolves once everything written so far has reached the file or pipe, with the error if that failed. */
 function flushed(stream: OutStream): Promise<NodeJS.ErrnoException | undefined> {
@@ -25,6 +26,13 @@ export async function run(argv: string[], io: IO = processIO()): Promise<number>
 
   const work = (async (): Promise<{ code: number } | { error: unknown }> => {
     try {
+      // `--version` alone (what `kubectl sts-inspect --version` and the release checks run) prints what the
+      // grammar's 'version' case prints, without evaluating the command registry, the grammar and yargs.
+      // Any other argv, with --version or not, goes through the grammar.
+      if (argv.length === 1 && argv[0] === '--version') {
+        io.stdout.write(`${VERSION}\n`);
+        return { code: ExitCode.OK };
+      }
       const { buildCli } = await import('./cli.ts');
       const code = await buildCli(io).parseAsync(argv);
       return { code: typeof code === 'number' ? code : ExitCode.OK };

@@ -6,6 +6,7 @@ import { once } from 'node:events';
 import type { IncomingMessage } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { generate } from 'selfsigned';
@@ -20,6 +21,8 @@ let url: string;
 let caPem: string;
 let wss: WebSocketServer;
 const seen: { path: string; headers: IncomingMessage['headers'] }[] = [];
+/** Every TLS connection the server accepted: a full handshake, or a resumed session. */
+const handshakes: ('full' | 'resumed')[] = [];
 
 function cfg(over: Partial<ResolvedConfig> = {}, cluster: Partial<ResolvedConfig['cluster']> = {}): ResolvedConfig {
   return {
@@ -115,6 +118,7 @@ beforeAll(async () => {
       ws.close();
     });
   });
+  server.on('secureConnection', (tls: TLSSocket) => handshakes.push(tls.isSessionReused() ? 'resumed' : 'full'));
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -199,6 +203,26 @@ describe('HTTP calls', () => {
     const err = await c.get('/api/v1/namespaces/demo/pods', 'list pods').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UnreachableError);
     expect((err as Error).message).toBe('list pods: cannot reach the API server https://127.0.0.1:1: connection refused');
+  });
+});
+
+describe('connection reuse', () => {
+  const base = { namespace: 'demo', pod: 'web-0', container: 'app', maxBytes: 1000, timeoutMs: 5000 };
+
+  it('one full TLS handshake per client: API calls share a kept-alive connection, exec WebSockets resume the session', async () => {
+    const c = await client();
+    const from = handshakes.length;
+    await c.get('/apis/apps/v1/namespaces/demo/statefulsets/web', 'get statefulset demo/web');
+    await c.list('/api/v1/namespaces/demo/pods', {}, 'list pods');
+    await c.get('/apis/apps/v1/namespaces/demo/statefulsets/web', 'get statefulset demo/web');
+    expect(handshakes.slice(from)).toEqual(['full']);
+    // One WebSocket per exec (an upgraded connection is not reused), at once as inspect runs them: none of
+    // them pays for a full handshake.
+    const results = await Promise.all(Array.from({ length: 8 }, (_, i) => c.exec({ ...base, command: ['cat', `/data/${i}`] })));
+    expect(results.map((r) => r.exitCode)).toEqual(Array(8).fill(0));
+    const all = handshakes.slice(from);
+    expect(all.filter((h) => h === 'full')).toHaveLength(1);
+    expect(all.length).toBeLessThanOrEqual(1 + 8);
   });
 });
 
