@@ -11,7 +11,7 @@ import { processConfigSources, resolveConfig, type ConfigSources, type ResolvedC
 export interface ConnectDeps {
   createClient?: (cfg: ResolvedConfig, opts: ClientOptions) => Promise<KubeClient>;
   configSources?: ConfigSources;
-  now?(): number;
+  now?: () => number;
 }
 
 export interface Connection {

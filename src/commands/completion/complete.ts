@@ -92,6 +92,7 @@ async function flagValues(line: CompletionLine, io: IO, deps: ConnectDeps): Prom
     case 'context':
     case 'cluster':
     case 'user': {
+      // eslint-disable-next-line @typescript-eslint/require-await -- async so that a kubeconfig that fails to load is a rejection quietly() swallows
       const entries = await quietly(async () => {
         const merged = loadKubeconfig(kubeFlagsOf(line), deps.configSources ?? processConfigSources(io.env));
         return [...(name === 'context' ? merged.contexts : name === 'cluster' ? merged.clusters : merged.users).keys()];

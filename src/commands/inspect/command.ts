@@ -87,7 +87,7 @@ export async function inspectCommand(argv: InspectArgs, io: IO, deps: InspectDep
   const progress = await startProgress(io.stderr, human && !!io.stdout.isTTY && !debug, 'Inspecting...', { color: human && colorEnabled(opts.color, io.stderr, io.env) });
   // Only the default table is fitted to a terminal (cut with an ellipsis); off a terminal nothing is cut.
   const width = io.stdout.isTTY && (io.stdout.columns ?? 0) > 0 ? io.stdout.columns : undefined;
-  const now = deps.now ?? Date.now;
+  const now = deps.now ?? (() => Date.now());
 
   if (opts.name === undefined) {
     let report;

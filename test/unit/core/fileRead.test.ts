@@ -34,7 +34,7 @@ describe('interpretRead', () => {
 });
 
 describe('planFileRead', () => {
-  const set = fixture('objects/statefulset.json') as StatefulSet;
+  const set = fixture<StatefulSet>('objects/statefulset.json');
   const running = fixture('objects/pods.json').items[0] as Pod;
   it.each<[string, Pod | undefined, string | undefined, Record<string, unknown>]>([
     ['running pod, relative path', running, undefined, { ok: true, pod: 'web-0', container: 'web', path: '/data/visits.txt' }],

@@ -102,7 +102,7 @@ describe('claims', () => {
 });
 
 describe('revision marks', () => {
-  const scen = (name: string) => ({ set: fixture(`scenarios/${name}.statefulset.json`) as StatefulSet, pods: fixture(`scenarios/${name}.pods.json`).items as Pod[] });
+  const scen = (name: string) => ({ set: fixture<StatefulSet>(`scenarios/${name}.statefulset.json`), pods: fixture(`scenarios/${name}.pods.json`).items as Pod[] });
   it.each([
     ['partition-2-after-image-change', ['current', 'current', 'update']],
     ['ondelete-after-image-change', ['current', 'current', 'other']],

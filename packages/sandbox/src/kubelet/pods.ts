@@ -481,7 +481,7 @@ export class PodWorker {
       const out: Buffer[] = [];
       const ac = new AbortController();
       const res = await runCommand(probe.exec.command ?? [], this.shellHost(c, inst), {
-        stdin: async () => Buffer.alloc(0),
+        stdin: () => Promise.resolve(Buffer.alloc(0)),
         stdout: (b) => out.push(b),
         stderr: (b) => out.push(b),
         signal: ac.signal,

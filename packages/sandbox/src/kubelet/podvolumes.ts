@@ -70,6 +70,7 @@ export async function prepareVolumes(w: PodSide): Promise<string | undefined> {
 }
 
 /** Files of a configMap/secret/downwardAPI/projected volume, or a FailedMount message. */
+// eslint-disable-next-line @typescript-eslint/require-await -- async so that what it throws reaches the caller as a rejection, as for the other verbs
 async function projectedFiles(w: PodSide, v: Volume): Promise<Record<string, string | Buffer> | string> {
   const { store } = w.env.ctx;
   const files: Record<string, string | Buffer> = {};

@@ -53,7 +53,7 @@ function fakeKubelet(store: Store, opts: FakeKubeletOptions = {}): { stop: () =>
     }
     if (!p.spec.nodeName) {
       later(1, () => {
-        const cur = store.get(R.pods, ns, name) as Any | undefined;
+        const cur = store.get(R.pods, ns, name) as Any;
         if (!cur || cur.metadata.uid !== uid || cur.spec.nodeName) return;
         cur.spec.nodeName = 'sim-node-1';
         store.update(R.pods, cur);
@@ -62,7 +62,7 @@ function fakeKubelet(store: Store, opts: FakeKubeletOptions = {}): { stop: () =>
     }
     if (p.status?.phase === 'Pending') {
       later(ready, () => {
-        const cur = store.get(R.pods, ns, name) as Any | undefined;
+        const cur = store.get(R.pods, ns, name) as Any;
         if (!cur || cur.metadata.uid !== uid || cur.metadata.deletionTimestamp) return;
         const neverReady = cur.spec.containers.some((c: Any) => String(c.image).startsWith('sim/never-ready'));
         const now = store.timestamp();

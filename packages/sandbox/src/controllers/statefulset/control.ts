@@ -70,7 +70,7 @@ export class StatefulSetControl {
     const status = this.computeStatus(set, current, update, collisionCount, currentPods());
     this.writeStatus(set, status);
     this.truncateHistory(set, pods, revisions, current, update);
-    if (err) throw err instanceof Error ? err : new Error(String(err));
+    if (err) throw err instanceof Error ? err : new Error('statefulset sync failed', { cause: err });
     return { status };
   }
 

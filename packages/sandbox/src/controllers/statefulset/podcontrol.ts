@@ -114,7 +114,7 @@ export class StatefulPodControl {
       }
     }
     if (attempted) this.recordPodEvent('update', set, pod, lastErr);
-    if (lastErr) throw lastErr instanceof Error ? lastErr : new Error(String(lastErr));
+    if (lastErr) throw lastErr instanceof Error ? lastErr : new Error('pod update failed', { cause: lastErr });
   }
 
   deleteStatefulPod(set: StatefulSet, pod: Pod): void {

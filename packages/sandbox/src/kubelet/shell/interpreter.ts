@@ -245,7 +245,7 @@ async function globExpand(pattern: string, st: ShellState): Promise<string[]> {
     } else {
       const re = globRegExp(seg);
       for (const b of bases) {
-        let names: string[] = [];
+        let names: string[];
         try {
           names = await st.host.fs.readdir(ContainerFs.abs(b || '.', st.cwd));
         } catch {
@@ -392,6 +392,7 @@ const SPECIAL: Record<string, Builtin> = {
     return 0;
   },
   exit: async (args, _io, st) => {
+    // eslint-disable-next-line @typescript-eslint/only-throw-error -- `exit` unwinds the script with its status, a signal the interpreter catches
     throw new ExitSignal(args[0] === undefined ? st.lastStatus : Number(args[0]) & 255);
   },
   ':': async () => 0,
