@@ -50,3 +50,16 @@ export function commandSignal(o: CommandSignalOptions = {}): CommandSignal {
     },
   };
 }
+
+/** Resolves at the first SIGINT or SIGTERM: how a foreground server (the sandbox, a kept demo) waits to stop. */
+export function untilStopSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      process.off('SIGINT', done);
+      process.off('SIGTERM', done);
+      resolve();
+    };
+    process.on('SIGINT', done);
+    process.on('SIGTERM', done);
+  });
+}

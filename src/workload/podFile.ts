@@ -5,7 +5,8 @@ import { catCommand, failedRead, headCommand, interpretRead, isMissingBinary, ty
 import { CliError } from '../errors.ts';
 import type { KubeClient } from '../kube/client.ts';
 
-function outcomeOf(r: { stdout: Buffer; stderr: Buffer; exitCode: number | null; truncated: boolean; status?: { status?: string; message?: string } }): ExecOutcome {
+/** An exec's result as core/fileRead.ts reads it (a runtime's Failure status without an exit code is the failure). */
+export function outcomeOf(r: { stdout: Buffer; stderr: Buffer; exitCode: number | null; truncated: boolean; status?: { status?: string; message?: string } }): ExecOutcome {
   return {
     stdout: r.stdout,
     stderr: r.stderr,

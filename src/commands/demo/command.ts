@@ -6,6 +6,7 @@
 import { request } from 'node:https';
 import type { ArgsOf } from '../../cli/flags.ts';
 import { CliError, ExitCode } from '../../errors.ts';
+import { untilStopSignal } from '../../ui/interrupt.ts';
 import type { IO } from '../../ui/io.ts';
 import type { demoFlags } from './flags.ts';
 
@@ -82,15 +83,7 @@ export async function demoCommand(args: DemoArgs, io: IO): Promise<number> {
       keep = true;
       heading('The sandbox keeps running (Ctrl-C stops it)');
       out(`export KUBECONFIG=${sandbox.kubeconfigPath}\nkubectl get po,sts,svc,pvc\n`);
-      await new Promise<void>((resolve) => {
-        const done = () => {
-          process.off('SIGINT', done);
-          process.off('SIGTERM', done);
-          resolve();
-        };
-        process.on('SIGINT', done);
-        process.on('SIGTERM', done);
-      });
+      await untilStopSignal();
     }
     return ExitCode.OK;
   } finally {

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import type { PersistentVolumeClaim, Pod, StatefulSet } from '@sts-inspect/k8s';
 import { summarizePod } from '@sts-inspect/k8s';
 import { fileContent } from '../../core/content.ts';
-import { catCommand, headCommand, interpretRead, isMissingBinary, type ExecOutcome } from '../../core/fileRead.ts';
+import { catCommand, headCommand, interpretRead, isMissingBinary } from '../../core/fileRead.ts';
 import { ordinalRange, podsOfSet } from '../../core/ordinals.ts';
 import {
   allPreserved,
@@ -23,8 +23,9 @@ import {
   type Observation,
 } from '../../core/persistence.ts';
 import { AbortedError, CheckFailed, CliError, ExitCode } from '../../errors.ts';
-import { apiPath, type ExecResult, type KubeClient } from '../../kube/client.ts';
+import { apiPath, type KubeClient } from '../../kube/client.ts';
 import { ApiNotFoundError } from '../../kube/errors.ts';
+import { outcomeOf } from '../../workload/podFile.ts';
 import { deletePodExact, waitForPodReady } from '../../workload/pods.ts';
 import { getStatefulSet, listPodsOfSet } from '../../workload/statefulset.ts';
 import { buildPlan, type PersistencePlan, type PlanOptions, type PlanStep } from './plan.ts';
@@ -93,16 +94,6 @@ export async function preparePlan(
   const set = await getStatefulSet(client, target.namespace, target.name);
   const pods = await listPodsOfSet(client, set);
   return { plan: buildPlan(set, podsOfSet(set, pods), opts), set };
-}
-
-function outcomeOf(r: ExecResult): ExecOutcome {
-  return {
-    stdout: r.stdout,
-    stderr: r.stderr,
-    exitCode: r.exitCode,
-    truncated: r.truncated,
-    ...(r.status?.status === 'Failure' && r.exitCode === null && r.status.message ? { failure: r.status.message } : {}),
-  };
 }
 
 /** Read --file's bytes by exec (no sha256sum needed in the image) and hash them here. */

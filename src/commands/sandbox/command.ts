@@ -5,6 +5,7 @@ import { access, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { ArgsOf } from '../../cli/flags.ts';
 import { CliError, ExitCode, UsageError } from '../../errors.ts';
+import { untilStopSignal } from '../../ui/interrupt.ts';
 import type { IO } from '../../ui/io.ts';
 import type { sandboxFlags } from './flags.ts';
 
@@ -98,7 +99,7 @@ export async function sandboxCommand(args: SandboxArgs, io: IO, deps: SandboxDep
       }
     }
     io.stdout.write('ready\n');
-    await (deps.untilStopped ?? untilSignal)();
+    await (deps.untilStopped ?? untilStopSignal)();
     io.stderr.write('sandbox: stopping\n');
     return ExitCode.OK;
   } finally {
@@ -106,17 +107,6 @@ export async function sandboxCommand(args: SandboxArgs, io: IO, deps: SandboxDep
   }
 }
 
-function untilSignal(): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      process.off('SIGINT', done);
-      process.off('SIGTERM', done);
-      resolve();
-    };
-    process.on('SIGINT', done);
-    process.on('SIGTERM', done);
-  });
-}
 
 async function checkWritable(path: string): Promise<void> {
   const st = await stat(path).catch(() => undefined);

@@ -2,15 +2,14 @@
 // replace --raw, debug) on the lab: the container runs next to the app, its volumeMounts reach the pod's volumes,
 // and the API refuses what kube-apiserver refuses.
 
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KUBECTL } from '../../../../scripts/kubectl.mjs';
 import { startSandbox, type Sandbox } from '../../src/index.ts';
 import { R } from '../../src/resources.ts';
+import { kubectlAgainst } from '../helpers/kubectl.ts';
 
 type Any = any;  
 
@@ -19,25 +18,7 @@ const LAB = fileURLToPath(new URL('../../scenarios/lab/01-lab.yaml', import.meta
 let sb: Sandbox;
 let dir: string;
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function kubectl(args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(KUBECTL, ['--kubeconfig', sb.kubeconfigPath, ...args], { timeout: 60_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
-
-async function ok(args: string[]): Promise<string> {
-  const r = await kubectl(args);
-  if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} failed (${r.code}): ${r.stderr}`);
-  return r.stdout;
-}
+const { kubectl, ok } = kubectlAgainst(() => sb.kubeconfigPath);
 
 /** Waits (kubectl wait: a watch, no polling) until the named ephemeral container runs. */
 const waitRunning = (pod: string, container: string) =>

@@ -2,13 +2,12 @@
 // write-ups use it: visits through pods/proxy, `exec -- cat` of the counter, `exec -c` into the sidecar,
 // deleting a pod and finding its data again, cluster DNS from inside a pod, describe, logs and node stats.
 
-import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KUBECTL } from '../../../../scripts/kubectl.mjs';
 import { startSandbox, type Sandbox } from '../../src/index.ts';
 import { R } from '../../src/resources.ts';
 import { budget } from '../helpers/budget.ts';
+import { kubectlAgainst } from '../helpers/kubectl.ts';
 
 type Any = any;  
 
@@ -17,25 +16,7 @@ const LAB = fileURLToPath(new URL('../../scenarios/lab/01-lab.yaml', import.meta
 let sb: Sandbox;
 let labSettleMs = 0;
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function kubectl(args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(KUBECTL, ['--kubeconfig', sb.kubeconfigPath, ...args], { timeout: 60_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
-
-async function ok(args: string[]): Promise<string> {
-  const r = await kubectl(args);
-  if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} failed (${r.code}): ${r.stderr}`);
-  return r.stdout;
-}
+const { kubectl, ok } = kubectlAgainst(() => sb.kubeconfigPath);
 
 const settle = (ns = 'default') => sb.waitSettled(sb.store.list(R.statefulsets, ns).items, 20_000);
 
