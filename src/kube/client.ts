@@ -1,21 +1,75 @@
-// The one seam between the plugin and a cluster: GET a path, LIST with selectors, EXEC a command and capture
-// its output. Authentication (tokens, client certificates, exec plugins, in-cluster tokens) is client-node's
-// KubeConfig; exec is client-node's Exec over WebSocket. Every failure leaves this module as a typed error
-// (src/kube/errors.ts), so commands never see raw HTTP. Tests swap the whole KubeClient for a fake.
+// The one seam between the plugin and a cluster: get, list (paged), watch (list-then-watch that survives
+// drops and 410s), create, patch, delete, and exec with captured output. Authentication (tokens, client
+// certificates, exec plugins, in-cluster tokens) is client-node's KubeConfig; HTTP is node:http(s) with the
+// options it fills; exec is client-node's Exec over WebSocket. Every verb takes an AbortSignal. Reads are
+// retried on 429/5xx/reset connections; writes never are. Every failure leaves this module as a typed error
+// (src/kube/errors.ts), so commands never see raw HTTP, and messages name the server without credentials
+// (url.ts). Tests swap the whole KubeClient for a fake (test/helpers/fake-client.ts).
 
-import type { ClientRequest, IncomingMessage, RequestOptions } from 'node:http';
+import type { ClientRequest, IncomingHttpHeaders, IncomingMessage, RequestOptions } from 'node:http';
+import type { Socket } from 'node:net';
 import { Writable } from 'node:stream';
 import type { KubeList } from '@sts-inspect/k8s';
-import { ConfigError, type CliError } from '../errors.ts';
+import { CliError, ConfigError, UnreachableError } from '../errors.ts';
 import { VERSION } from '../version.ts';
 import { formatMs } from './duration.ts';
-import { errorForNetwork, errorForStatus, RequestTimeoutError, type ApiStatus } from './errors.ts';
+import { errorForAbort, errorForNetwork, errorForStatus, GoneError, isStatus, NotKubernetesError, RequestTimeoutError, type ApiStatus } from './errors.ts';
 import type { ResolvedConfig } from './kubeconfig.ts';
+import { backoffMs, DEFAULT_RETRY, isRetryableStatus, networkRetryKind, retryAfterMs, type RetryPolicy } from './retry.ts';
+import { setLongTimeout, sleep } from './timers.ts';
+import { isTransient, markTransient, transientInfo } from './transient.ts';
+import { parseServerUrl, redactUrl } from './url.ts';
+import { listWatch, type KubeObject, type RawWatchEvent, type Watch, type WatchSource } from './watch.ts';
+
+export type { KubeObject, Watch, WatchEvent, WatchEventType } from './watch.ts';
 
 export interface ListOptions {
   labelSelector?: string;
   fieldSelector?: string;
+  /** Page size (default 500). list() still returns every item: it follows `continue` itself. */
   limit?: number;
+}
+
+export interface WatchOptions extends ListOptions {
+  /**
+   * The server closes each watch connection after this long (default 300 s) and the watch reconnects from
+   * where it was; a connection silent for longer than this plus 30 s is taken for dead and reopened.
+   */
+  timeoutSeconds?: number;
+}
+
+/** How a patch body is read: JSON merge patch (RFC 7386), strategic merge patch, or JSON patch (RFC 6902). */
+export type PatchType = 'merge' | 'strategic' | 'json';
+
+export interface PatchOptions {
+  type: PatchType;
+}
+
+export const PATCH_CONTENT_TYPE: Record<PatchType, string> = {
+  merge: 'application/merge-patch+json',
+  strategic: 'application/strategic-merge-patch+json',
+  json: 'application/json-patch+json',
+};
+
+export interface DeleteOptions {
+  /** Delete only the object with this uid (a 409 ConflictError otherwise): not a new pod of the same name. */
+  uid?: string;
+  /** Delete only at this resourceVersion. */
+  resourceVersion?: string;
+  gracePeriodSeconds?: number;
+  propagationPolicy?: 'Foreground' | 'Background' | 'Orphan';
+}
+
+/** The metav1.DeleteOptions body the API server reads. */
+export function deleteOptionsBody(o: DeleteOptions): Record<string, unknown> {
+  const preconditions = { ...(o.uid ? { uid: o.uid } : {}), ...(o.resourceVersion ? { resourceVersion: o.resourceVersion } : {}) };
+  return {
+    kind: 'DeleteOptions',
+    apiVersion: 'v1',
+    ...(o.gracePeriodSeconds !== undefined ? { gracePeriodSeconds: o.gracePeriodSeconds } : {}),
+    ...(o.propagationPolicy ? { propagationPolicy: o.propagationPolicy } : {}),
+    ...(Object.keys(preconditions).length ? { preconditions } : {}),
+  };
 }
 
 export interface ExecOptions {
@@ -40,28 +94,58 @@ export interface ExecResult {
   status?: ApiStatus;
 }
 
+/**
+ * Every verb: `what` names the call in error messages (`get statefulset demo/web`); `signal` aborts it
+ * (Ctrl-C, a command's --timeout): the call then rejects with errorForAbort's error (the signal's reason
+ * when that is a CliError, else AbortedByUserError). Reads (get, list, the watch's list and reconnects) are
+ * retried on 429, 5xx but 501, and reset connections; create, patch and delete never are, because a
+ * lost answer does not say whether the change happened: a caller that wants to retry reads the state first.
+ */
 export interface KubeClient {
-  /** The API server URL, for messages. */
+  /** The API server URL, for messages: scheme://host:port/path, never credentials. */
   readonly server: string;
-  /** GET a path; `what` names the call in error messages (`get statefulset demo/web`). */
-  get<T>(path: string, what: string): Promise<T>;
-  list<T>(path: string, opts: ListOptions, what: string): Promise<KubeList<T>>;
+  get<T>(path: string, what: string, signal?: AbortSignal): Promise<T>;
+  /** Every item, following `continue` pages; `metadata.resourceVersion` is the list's, for a watch to start from. */
+  list<T>(path: string, opts: ListOptions, what: string, signal?: AbortSignal): Promise<KubeList<T>>;
+  /** List then watch (see watch.ts): iterate it for ADDED/MODIFIED/DELETED; it relists on 410 and reconnects on drops. */
+  watch<T extends KubeObject>(path: string, opts: WatchOptions, what: string, signal?: AbortSignal): Watch<T>;
+  /** POST a new object; 409 AlreadyExists is a ConflictError. */
+  create<T>(path: string, body: unknown, what: string, signal?: AbortSignal): Promise<T>;
+  /** PATCH; a 409 is a ConflictError. Never retried. */
+  patch<T>(path: string, body: unknown, opts: PatchOptions, what: string, signal?: AbortSignal): Promise<T>;
+  /** DELETE with DeleteOptions; a failed uid precondition is a ConflictError (409). Resolves to the server's answer. Never retried. */
+  delete<T = unknown>(path: string, opts: DeleteOptions, what: string, signal?: AbortSignal): Promise<T>;
   /** Exec a command. Throws typed errors when the session cannot start (403, 404, 400, unreachable). */
-  exec(opts: ExecOptions): Promise<ExecResult>;
+  exec(opts: ExecOptions, signal?: AbortSignal): Promise<ExecResult>;
 }
+
+/** kubectl's defaults (client-go's dialer and transport): connecting and the TLS handshake are always bounded. */
+export const DEFAULT_DIAL_TIMEOUT_MS = 30_000;
+export const DEFAULT_TLS_HANDSHAKE_TIMEOUT_MS = 10_000;
+export const DEFAULT_PAGE_SIZE = 500;
+export const DEFAULT_WATCH_TIMEOUT_SECONDS = 300;
 
 export interface ClientOptions {
-  /** Per-request timeout in ms; 0 for none (kubectl's default). */
+  /** Per-request timeout in ms (a read's retries included); 0 for none (kubectl's default). */
   requestTimeoutMs: number;
-  /** Called for each request (method and path with query), e.g. to log with STS_INSPECT_DEBUG. */
+  /** Called for each HTTP request, retries included (method and path with query), e.g. to log with STS_INSPECT_DEBUG. */
   onRequest?(method: string, path: string): void;
+  /** Bounds on TCP connect and the TLS handshake, whatever requestTimeoutMs says (tests shorten them). */
+  dialTimeoutMs?: number;
+  tlsHandshakeTimeoutMs?: number;
+  /** Backoff for retried reads and watch reconnects. */
+  retry?: RetryPolicy;
+  /** How long a watch keeps reconnecting before it reports the failure (default 60 s). */
+  watchReconnectForMs?: number;
 }
 
-export function withQuery(path: string, opts: ListOptions): string {
+/** Append selectors, page size and any extra parameters to a path. */
+export function withQuery(path: string, opts: ListOptions, extra: Record<string, string | undefined> = {}): string {
   const q = new URLSearchParams();
   if (opts.labelSelector) q.set('labelSelector', opts.labelSelector);
   if (opts.fieldSelector) q.set('fieldSelector', opts.fieldSelector);
   if (opts.limit) q.set('limit', String(opts.limit));
+  for (const [k, v] of Object.entries(extra)) if (v !== undefined) q.set(k, v);
   const s = q.toString();
   return s ? `${path}${path.includes('?') ? '&' : '?'}${s}` : path;
 }
@@ -144,8 +228,91 @@ function exitCodeOf(status: ApiStatus | undefined): number | null {
   return null;
 }
 
+/** What a successful answer must look like: a single object, a list with `items`, or anything (writes). */
+type Expect = 'object' | 'list' | 'any';
+
+interface Answer {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+}
+
+interface Exchange {
+  method: string;
+  /** Path and query, relative to the server URL's path. */
+  path: string;
+  what: string;
+  signal: AbortSignal;
+  body?: string;
+  contentType?: string;
+  /** Destroy the connection when it stays silent this long (watches). */
+  idleMs?: number;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function mimeOf(headers: IncomingHttpHeaders): string {
+  return (headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+}
+
+/**
+ * An HTTP answer -> the parsed body, or the typed error. Answers a Kubernetes API server never gives (HTML,
+ * redirects, cut-off or foreign JSON) become NotKubernetesError instead of a TypeError much later.
+ */
+export function interpret(ans: Answer, what: string, expect: Expect, server: string): unknown {
+  const { status } = ans;
+  const mime = mimeOf(ans.headers);
+  const text = ans.body.toString('utf8');
+  const notKube = (answered: string) => new NotKubernetesError(what, server, answered);
+  if (status >= 300 && status < 400) {
+    const location = ans.headers.location;
+    let where = '';
+    try {
+      if (location) where = ` to ${redactUrl(new URL(location, `${server}/`).href)}`;
+    } catch {
+      // a Location that does not parse: the status alone says enough
+    }
+    throw notKube(`${status}${where}`);
+  }
+  let body: unknown;
+  let parseError: string | undefined;
+  try {
+    body = text === '' ? undefined : JSON.parse(text);
+  } catch (err) {
+    parseError = /end of JSON|Unterminated|Expected .* after/i.test((err as Error).message) ? 'truncated JSON' : 'invalid JSON';
+  }
+  if (status >= 200 && status < 300) {
+    if (parseError) throw notKube(mime && !mime.includes('json') ? mime : parseError);
+    if (body === undefined) {
+      if (expect === 'any') return undefined;
+      throw notKube('an empty body');
+    }
+    if (expect === 'list') {
+      const items = isObject(body) && body.kind !== 'Status' ? body.items : undefined;
+      if (!isObject(body) || !(Array.isArray(items) || items === null)) throw notKube('JSON that is not a Kubernetes list');
+      if (items === null) body.items = []; // tolerate a nil slice encoded as null
+    } else if (expect === 'object' && !isObject(body)) {
+      throw notKube('JSON that is not a Kubernetes object');
+    }
+    return body;
+  }
+  let err: CliError;
+  if (parseError && /html/.test(mime) && !isRetryableStatus(status) && status !== 401 && status !== 403) {
+    err = notKube(`${status} ${mime}`);
+  } else {
+    err = errorForStatus(what, status, parseError ? text : body, server);
+  }
+  if (isRetryableStatus(status)) {
+    const after = retryAfterMs(ans.headers['retry-after']);
+    markTransient(err, after !== undefined ? { retryAfterMs: after } : {});
+  }
+  throw err;
+}
+
 /** Build the real client. client-node and ws are imported here, lazily, so --help never loads them. */
 export async function createKubeClient(cfg: ResolvedConfig, opts: ClientOptions): Promise<KubeClient> {
+  // Before anything else: a server URL that does not parse is the configuration's fault, not a bug.
+  const { display: server } = parseServerUrl(cfg.cluster.server, `the server of cluster "${cfg.cluster.name}" (${cfg.source}, or --server)`);
   // The two modules we use, not the package index: the index evaluates every generated API class and model.
   const [{ KubeConfig }, { Exec }, { WebSocketHandler }] = await Promise.all([
     import('@kubernetes/client-node/dist/config.js'),
@@ -156,10 +323,13 @@ export async function createKubeClient(cfg: ResolvedConfig, opts: ClientOptions)
   const http = await import('node:http');
   const https = await import('node:https');
 
-  const server = cfg.cluster.server;
-  const plainHttp = server.startsWith('http:');
+  const rawServer = cfg.cluster.server;
+  const plainHttp = rawServer.startsWith('http:');
   const extraHeaders = impersonationHeaders(cfg);
   const userAgent = `kubectl-sts_inspect/${VERSION}`;
+  const dialMs = opts.dialTimeoutMs ?? DEFAULT_DIAL_TIMEOUT_MS;
+  const tlsMs = opts.tlsHandshakeTimeoutMs ?? DEFAULT_TLS_HANDSHAKE_TIMEOUT_MS;
+  const policy = opts.retry ?? DEFAULT_RETRY;
   let httpAgent: InstanceType<typeof http.Agent> | undefined;
 
   // One subclass so that every request, HTTP and the exec WebSocket alike, carries the impersonation headers.
@@ -185,61 +355,236 @@ export async function createKubeClient(cfg: ResolvedConfig, opts: ClientOptions)
   }
 
   const timeoutMs = opts.requestTimeoutMs;
+  const never = new AbortController().signal;
 
-  async function request<T>(method: string, path: string, what: string): Promise<T> {
-    opts.onRequest?.(method, path);
-    const reqOpts: RequestOptions & { headers: Record<string, string | string[]> } = { method, headers: {} };
+  /** The caller's signal, plus --request-timeout for this one request (its retries included). */
+  function deadline(what: string, signal: AbortSignal | undefined): { signal: AbortSignal; done(): void } {
+    if (!(timeoutMs > 0)) return { signal: signal ?? never, done: () => undefined };
+    const ac = new AbortController();
+    const cancel = setLongTimeout(() => {
+      ac.abort(new RequestTimeoutError(`${what}: request timed out after ${formatMs(timeoutMs)} (--request-timeout) waiting for ${server}`));
+    }, timeoutMs);
+    return { signal: signal ? AbortSignal.any([signal, ac.signal]) : ac.signal, done: cancel };
+  }
+
+  /** A network failure as a typed error, marked transient when another try may succeed. */
+  function networkError(what: string, err: unknown, signal: AbortSignal): CliError {
+    if (signal.aborted) return errorForAbort(what, signal);
+    const typed = errorForNetwork(what, err, server);
+    const kind = err instanceof CliError ? undefined : networkRetryKind(err);
+    return kind ? markTransient(typed, { refused: kind === 'refused' }) : typed;
+  }
+
+  /**
+   * Send one request and resolve once the answer's headers are in. Connecting and the TLS handshake are
+   * bounded even without --request-timeout: a server that accepts TCP and never speaks TLS must not hang us.
+   */
+  async function open(x: Exchange): Promise<{ req: ClientRequest; res: IncomingMessage; release(): void }> {
+    opts.onRequest?.(x.method, x.path);
+    if (x.signal.aborted) throw errorForAbort(x.what, x.signal);
+    const reqOpts: RequestOptions & { headers: Record<string, string | string[]> } = { method: x.method, headers: {} };
     try {
       await kc.applyToHTTPSOptions(reqOpts);
     } catch (err) {
       // Exec plugins and unreadable certificate files fail here.
-      throw new ConfigError(`${what}: cannot build credentials from ${cfg.source}: ${(err as Error).message}`);
+      throw new ConfigError(`${x.what}: cannot build credentials from ${cfg.source}: ${(err as Error).message}`);
     }
     reqOpts.headers.Accept = 'application/json';
-    const url = new URL(path, `${server}/`);
+    if (x.body !== undefined) {
+      reqOpts.headers['Content-Type'] = x.contentType ?? 'application/json';
+      reqOpts.headers['Content-Length'] = String(Buffer.byteLength(x.body));
+    }
+    const url = new URL(x.path, `${rawServer}/`);
     // Keep any path prefix of the server URL (e.g. https://host/k8s/clusters/c-1).
-    url.pathname = `${new URL(server).pathname.replace(/\/+$/, '')}${path.split('?')[0]}`;
-    return new Promise<T>((resolve, reject) => {
-      let timer: NodeJS.Timeout | undefined;
-      const fail = (e: unknown) => {
-        if (timer) clearTimeout(timer);
-        reject(e);
+    url.pathname = `${new URL(rawServer).pathname.replace(/\/+$/, '')}${x.path.split('?')[0]}`;
+    return new Promise((resolve, reject) => {
+      let answered = false;
+      const timers: (() => void)[] = [];
+      const clearTimers = () => timers.splice(0).forEach((c) => c());
+      const onAbort = () => req.destroy(errorForAbort(x.what, x.signal));
+      const release = () => {
+        clearTimers();
+        x.signal.removeEventListener('abort', onAbort);
       };
       const req: ClientRequest = (plainHttp ? http : https).request(url, reqOpts, (res: IncomingMessage) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('error', (e) => fail(errorForNetwork(what, e, server)));
-        res.on('end', () => {
-          if (timer) clearTimeout(timer);
-          const text = Buffer.concat(chunks).toString('utf8');
-          let body: unknown = text;
-          try {
-            body = text ? JSON.parse(text) : undefined;
-          } catch {
-            // not JSON: keep the text for the message
-          }
-          const code = res.statusCode ?? 0;
-          if (code >= 200 && code < 300) resolve(body as T);
-          else reject(errorForStatus(what, code, body, server));
+        answered = true;
+        clearTimers();
+        resolve({ req, res, release });
+      });
+      req.on('error', (e) => {
+        if (answered) return; // the reader of the body reports it
+        release();
+        reject(networkError(x.what, e, x.signal));
+      });
+      req.on('close', clearTimers);
+      x.signal.addEventListener('abort', onAbort, { once: true });
+      req.on('socket', (socket: Socket) => {
+        // Only a fresh connection: a kept-alive socket is connected and past its handshake already.
+        if (!socket.connecting) return;
+        const unreachable = (why: string) => new UnreachableError(`${x.what}: cannot reach the API server ${server}: ${why}`);
+        const dial = setLongTimeout(() => req.destroy(unreachable(`connect timed out after ${formatMs(dialMs)}`)), dialMs);
+        timers.push(dial);
+        socket.once('connect', () => {
+          dial();
+          if (plainHttp) return;
+          const handshake = setLongTimeout(() => req.destroy(unreachable(`TLS handshake timed out after ${formatMs(tlsMs)}`)), tlsMs);
+          timers.push(handshake);
+          socket.once('secureConnect', handshake);
         });
       });
-      if (timeoutMs > 0) {
-        timer = setTimeout(() => {
-          req.destroy(new RequestTimeoutError(`${what}: request timed out after ${formatMs(timeoutMs)} (--request-timeout) waiting for ${server}`));
-        }, timeoutMs);
+      if (x.idleMs) {
+        req.setTimeout(x.idleMs, () => req.destroy(markTransient(new UnreachableError(`${x.what}: no data from ${server} for ${formatMs(x.idleMs!)}`))));
       }
-      req.on('error', (e) => fail(errorForNetwork(what, e, server)));
-      req.end();
+      req.end(x.body);
     });
   }
 
-  async function exec(o: ExecOptions): Promise<ExecResult> {
+  /** The whole body; a connection lost midway is a transient network error. */
+  function readAll(res: IncomingMessage, what: string, signal: AbortSignal): Promise<Buffer> {
+    return new Promise((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve(Buffer.concat(chunks)));
+      res.on('error', (e) => reject(networkError(what, e, signal)));
+      res.on('close', () => {
+        if (!res.complete) reject(networkError(what, Object.assign(new Error('connection closed mid-answer'), { code: 'ECONNRESET' }), signal));
+      });
+    });
+  }
+
+  async function roundTrip(x: Exchange): Promise<Answer> {
+    const { res, release } = await open(x);
+    try {
+      return { status: res.statusCode ?? 0, headers: res.headers, body: await readAll(res, x.what, x.signal) };
+    } finally {
+      release();
+    }
+  }
+
+  /** A read, retried on 429/5xx/reset connections with backoff (or Retry-After), within the signal's time. */
+  async function readWithRetries(x: Exchange): Promise<Answer> {
+    for (let attempt = 1; ; attempt++) {
+      let wait: number;
+      try {
+        const ans = await roundTrip(x);
+        if (!isRetryableStatus(ans.status) || attempt >= policy.attempts) return ans;
+        wait = backoffMs(attempt, policy, retryAfterMs(ans.headers['retry-after']));
+      } catch (err) {
+        const info = transientInfo(err);
+        if (!info || attempt >= (info.refused ? policy.refusedAttempts : policy.attempts)) throw err;
+        wait = backoffMs(attempt, policy, info.retryAfterMs);
+      }
+      await sleep(wait, x.signal, () => errorForAbort(x.what, x.signal));
+    }
+  }
+
+  async function call<T>(method: string, path: string, what: string, expect: Expect, signal: AbortSignal | undefined, body?: { text: string; contentType?: string }): Promise<T> {
+    const d = deadline(what, signal);
+    try {
+      const x: Exchange = { method, path, what, signal: d.signal, ...(body ? { body: body.text, ...(body.contentType ? { contentType: body.contentType } : {}) } : {}) };
+      // Only reads are retried: a write whose answer was lost may have happened.
+      const ans = method === 'GET' ? await readWithRetries(x) : await roundTrip(x);
+      return interpret(ans, what, expect, server) as T;
+    } finally {
+      d.done();
+    }
+  }
+
+  async function list<T>(path: string, listOpts: ListOptions, what: string, signal?: AbortSignal): Promise<KubeList<T>> {
+    let pageSize: number | undefined = listOpts.limit ?? DEFAULT_PAGE_SIZE;
+    for (;;) {
+      const items: T[] = [];
+      let cont: string | undefined;
+      let last: KubeList<T> | undefined;
+      try {
+        do {
+          const page: KubeList<T> = await call<KubeList<T>>('GET', withQuery(path, { ...listOpts, limit: pageSize }, { continue: cont }), what, 'list', signal);
+          items.push(...page.items);
+          cont = page.metadata?.continue || undefined;
+          last = page;
+        } while (cont);
+      } catch (err) {
+        // An expired continue token (410) mid-way: list again in one piece, as client-go's pager does.
+        if (err instanceof GoneError && cont !== undefined && pageSize !== undefined) {
+          pageSize = undefined;
+          continue;
+        }
+        throw err;
+      }
+      const { metadata, ...rest } = last;
+      if (!metadata) return { ...rest, items };
+      const { continue: _c, remainingItemCount: _r, ...meta } = metadata as NonNullable<KubeList<T>['metadata']> & { remainingItemCount?: number };
+      return { ...rest, metadata: meta, items };
+    }
+  }
+
+  /** One watch connection from `resourceVersion`: newline-delimited JSON events until the server ends it. */
+  async function* watchStream(path: string, wopts: WatchOptions, what: string, resourceVersion: string, signal: AbortSignal): AsyncGenerator<RawWatchEvent> {
+    const timeoutSeconds = wopts.timeoutSeconds ?? DEFAULT_WATCH_TIMEOUT_SECONDS;
+    const selectors: ListOptions = { ...(wopts.labelSelector ? { labelSelector: wopts.labelSelector } : {}), ...(wopts.fieldSelector ? { fieldSelector: wopts.fieldSelector } : {}) };
+    const q = withQuery(path, selectors, { watch: '1', resourceVersion, allowWatchBookmarks: 'true', timeoutSeconds: String(timeoutSeconds) });
+    const { req, res, release } = await open({ method: 'GET', path: q, what, signal, idleMs: (timeoutSeconds + 30) * 1000 });
+    try {
+      const status = res.statusCode ?? 0;
+      const mime = mimeOf(res.headers);
+      if (status < 200 || status >= 300 || (mime !== '' && !mime.includes('json'))) {
+        interpret({ status, headers: res.headers, body: await readAll(res, what, signal) }, what, 'object', server);
+        throw new NotKubernetesError(what, server, mime); // a 2xx that is not JSON
+      }
+      res.setEncoding('utf8');
+      let buf = '';
+      try {
+        for await (const chunk of res as AsyncIterable<string>) {
+          buf += chunk;
+          let nl: number;
+          while ((nl = buf.indexOf('\n')) >= 0) {
+            const line = buf.slice(0, nl).trim();
+            buf = buf.slice(nl + 1);
+            if (line) yield parseEvent(line, what);
+          }
+        }
+      } catch (err) {
+        if (err instanceof CliError && !isTransient(err) && !signal.aborted) throw err;
+        throw networkError(what, err, signal);
+      }
+      if (!res.complete) throw networkError(what, Object.assign(new Error('watch connection closed'), { code: 'ECONNRESET' }), signal);
+    } finally {
+      release();
+      req.destroy();
+    }
+  }
+
+  function parseEvent(line: string, what: string): RawWatchEvent {
+    let ev: unknown;
+    try {
+      ev = JSON.parse(line);
+    } catch {
+      throw new NotKubernetesError(what, server, 'a watch stream that is not JSON lines');
+    }
+    if (!isObject(ev) || typeof ev.type !== 'string' || !isObject(ev.object)) throw new NotKubernetesError(what, server, 'JSON that is not a watch event');
+    return { type: ev.type, object: ev.object };
+  }
+
+  function watch<T extends KubeObject>(path: string, wopts: WatchOptions, what: string, signal?: AbortSignal): Watch<T> {
+    const source: WatchSource<T> = {
+      async list(s) {
+        const l = await list<T>(path, wopts, what, s);
+        return { items: l.items, resourceVersion: l.metadata?.resourceVersion ?? '' };
+      },
+      stream: (rv, s) => watchStream(path, wopts, what, rv, s),
+    };
+    return listWatch(source, { what, retry: policy, ...(opts.watchReconnectForMs !== undefined ? { reconnectForMs: opts.watchReconnectForMs } : {}) }, signal);
+  }
+
+  async function exec(o: ExecOptions, signal?: AbortSignal): Promise<ExecResult> {
     const what = `exec in pod ${o.namespace}/${o.pod} (container ${o.container})`;
     opts.onRequest?.('EXEC', `${apiPath.pods(o.namespace)}/${o.pod}/exec ${o.command.join(' ')}`);
+    if (signal?.aborted) throw errorForAbort(what, signal);
     let socket: InstanceType<typeof WebSocket> | undefined;
     let statusError: CliError | undefined;
     const handler = new WebSocketHandler(kc, (uri: string, protocols: string[], wsOpts: object) => {
-      const ws = new WebSocket(uri, protocols, wsOpts as never);
+      // ws bounds the whole upgrade (connect, TLS, the server's answer) with one timer.
+      const ws = new WebSocket(uri, protocols, { ...(wsOpts as object), handshakeTimeout: dialMs + tlsMs } as never);
       socket = ws;
       // Keep the API server's Status body of a refused upgrade (403 naming the permission, 400 bad container).
       ws.on('unexpected-response', (req: ClientRequest, res: IncomingMessage) => {
@@ -292,18 +637,35 @@ export async function createKubeClient(cfg: ResolvedConfig, opts: ClientOptions)
             }, o.timeoutMs);
           })
         : undefined;
+    let onAbort: (() => void) | undefined;
+    const aborted = signal
+      ? new Promise<never>((_, reject) => {
+          onAbort = () => {
+            socket?.terminate();
+            reject(errorForAbort(what, signal));
+          };
+          signal.addEventListener('abort', onAbort, { once: true });
+        })
+      : undefined;
+    session.catch(() => undefined); // when the timeout or the signal wins the race, the session's end is moot
     try {
-      await (timeout ? Promise.race([session, timeout]) : session);
+      await Promise.race([session, ...(timeout ? [timeout] : []), ...(aborted ? [aborted] : [])]);
     } finally {
       if (timer) clearTimeout(timer);
+      if (onAbort) signal?.removeEventListener('abort', onAbort);
     }
     return { stdout: stdout.bytes(), stderr: stderr.bytes(), truncated, exitCode: truncated ? null : exitCodeOf(status), ...(status ? { status } : {}) };
   }
 
+  const body = (v: unknown, contentType?: string) => ({ text: JSON.stringify(v), ...(contentType ? { contentType } : {}) });
   return {
     server,
-    get: (path, what) => request('GET', path, what),
-    list: (path, listOpts, what) => request('GET', withQuery(path, listOpts), what),
+    get: (path, what, signal) => call('GET', path, what, 'object', signal),
+    list,
+    watch,
+    create: (path, obj, what, signal) => call('POST', path, what, 'object', signal, body(obj)),
+    patch: (path, patch, p, what, signal) => call('PATCH', path, what, 'object', signal, body(patch, PATCH_CONTENT_TYPE[p.type])),
+    delete: (path, d, what, signal) => call('DELETE', path, what, 'any', signal, body(deleteOptionsBody(d))),
     exec,
   };
 }

@@ -1,7 +1,7 @@
 // API failures -> the typed errors of src/errors.ts, in one place. Every message names what was being done
 // (`get statefulset demo/web`) and, for a 403, the verb and resource that are missing.
 
-import { AuthError, CliError, ExitCode, NotFoundError, UnreachableError } from '../errors.ts';
+import { AbortedError, AuthError, CliError, ExitCode, NotFoundError, UnreachableError } from '../errors.ts';
 
 /** The body of a failed API call (metav1.Status). */
 export interface ApiStatus {
@@ -73,6 +73,49 @@ export class UnauthorizedError extends AuthError {
 
 export class RequestTimeoutError extends UnreachableError {}
 
+/**
+ * 409: the object changed under us (`Conflict`: a stale resourceVersion, a delete's uid precondition) or it
+ * already exists (`AlreadyExists`). A caller that wants to retry reads the object again first.
+ */
+export class ConflictError extends ApiError {
+  readonly reason: string;
+  constructor(message: string, status: ApiStatus) {
+    super(message, 409, status, ExitCode.INTERNAL);
+    this.reason = status.reason ?? 'Conflict';
+  }
+}
+
+/** 410 Gone / Expired: a watch's resourceVersion or a list's continue token is too old. The watch relists. */
+export class GoneError extends ApiError {
+  constructor(message: string, status: ApiStatus) {
+    super(message, 410, status, ExitCode.UNREACHABLE);
+  }
+}
+
+/** The caller's AbortSignal fired (Ctrl-C, a command-level deadline) while a call was in flight. */
+export class AbortedByUserError extends AbortedError {}
+
+/**
+ * The URL answered, but not as a Kubernetes API server does: an HTML login page, a redirect to an SSO
+ * portal, cut-off JSON, JSON of another shape. Usually a wrong --server or a proxy in the way.
+ */
+export class NotKubernetesError extends UnreachableError {
+  constructor(what: string, server: string, answered: string) {
+    super(`${what}: the server at ${server} is not a Kubernetes API server (answered ${answered})`);
+  }
+}
+
+/**
+ * The error an aborted call rejects with. A CliError passed as the abort reason (`ac.abort(new CheckFailed(...))`)
+ * is the caller's own verdict and is kept; AbortSignal.timeout() is a timeout; anything else is the user.
+ */
+export function errorForAbort(what: string, signal: AbortSignal): CliError {
+  const reason: unknown = signal.reason;
+  if (reason instanceof CliError) return reason;
+  if (reason instanceof Error && reason.name === 'TimeoutError') return new RequestTimeoutError(`${what}: timed out`);
+  return new AbortedByUserError(`${what}: aborted`);
+}
+
 /** The short reason for a 403: `forbidden: needs create on pods/exec in namespace demo`. */
 export function forbiddenReason(status: ApiStatus): string {
   const p = missingPermission(status);
@@ -94,6 +137,10 @@ export function errorForStatus(what: string, code: number, body: unknown, server
       return new ForbiddenError(`${what}: ${forbiddenReason(status)}`, status);
     case 404:
       return new ApiNotFoundError(`${what}: ${message || 'not found'}`, status);
+    case 409:
+      return new ConflictError(`${what}: 409 ${status.reason ?? 'Conflict'}: ${message || 'conflict'}`, { ...status, code });
+    case 410:
+      return new GoneError(`${what}: 410 ${status.reason ?? 'Gone'}: ${message || 'gone'}`, { ...status, code });
     case 408:
     case 504:
       return new RequestTimeoutError(`${what}: the API server ${server} timed out (${code})${message ? `: ${message}` : ''}`);

@@ -99,6 +99,20 @@ export class FakeClient implements KubeClient {
     return { items: structuredClone(items) as T[] };
   }
 
+  // The inspect command only reads; the writes and watch of the full seam live in test/helpers/fake-client.ts.
+  watch(): never {
+    throw new Error('FakeClient (inspect): watch is not used by inspect');
+  }
+  create(): never {
+    throw new Error('FakeClient (inspect): create is not used by inspect');
+  }
+  patch(): never {
+    throw new Error('FakeClient (inspect): patch is not used by inspect');
+  }
+  delete(): never {
+    throw new Error('FakeClient (inspect): delete is not used by inspect');
+  }
+
   async exec(o: ExecOptions): Promise<ExecResult> {
     this.calls.push(`EXEC ${o.pod} ${o.command.join(' ')}`);
     this.execs.push(o);

@@ -104,7 +104,8 @@ describe('HTTP calls', () => {
     const l = await c.list<{ metadata: { name: string } }>('/api/v1/namespaces/demo/pods', { labelSelector: 'app=web', fieldSelector: 'status.phase=Running' }, 'list pods');
     expect(l.items[0]!.metadata.name).toBe('web-0');
     const h = seen.at(-1)!;
-    expect(h.path).toBe('/api/v1/namespaces/demo/pods?labelSelector=app%3Dweb&fieldSelector=status.phase%3DRunning');
+    // limit: list() pages through big lists itself (500 a page).
+    expect(h.path).toBe('/api/v1/namespaces/demo/pods?labelSelector=app%3Dweb&fieldSelector=status.phase%3DRunning&limit=500');
     expect(h.headers.authorization).toBe('Bearer secret');
     expect(h.headers['impersonate-user']).toBe('alice');
     expect(h.headers['impersonate-group']).toBe('devs, ops');
