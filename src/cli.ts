@@ -2,6 +2,8 @@
 // `--help` and `--version` load nothing heavy (no client-node, no sandbox).
 
 import yargs, { type Argv } from 'yargs';
+import { withCompareFlags } from './commands/compare/flags.ts';
+import { inCommand } from './errors.ts';
 import { withKubeFlags } from './kube/flags.ts';
 import type { IO } from './ui/io.ts';
 import { VERSION } from './version.ts';
@@ -38,6 +40,19 @@ export function buildCli(io: IO): { parseAsync(argv: string[]): Promise<CommandR
       async (argv) => {
         const { inspectCommand } = await import('./commands/inspect/command.ts');
         set(await inspectCommand(argv as never, io));
+      },
+    )
+    .command(
+      'compare <name>',
+      'Compare the replicas of a StatefulSet: files, revision, images, env, mounts, resources, claims (exit 1 when they differ)',
+      (y) => withCompareFlags(withKubeFlags(y)),
+      async (argv) => {
+        const { compareCommand } = await import('./commands/compare/command.ts');
+        try {
+          set(await compareCommand(argv as never, io));
+        } catch (err) {
+          throw inCommand('compare', err);
+        }
       },
     )
     .command(

@@ -1,7 +1,7 @@
 // Entry point: run(argv) resolves to an exit code. This is the only place that turns errors into exit
 // codes and stderr lines, and (through the launcher) the only place that exits.
 
-import { CliError, ExitCode } from './errors.ts';
+import { CliError, commandOf, ExitCode, type ExitCodeValue } from './errors.ts';
 import { processIO, type IO } from './ui/io.ts';
 
 export const PROGRAM = 'kubectl sts-inspect';
@@ -16,10 +16,16 @@ export async function run(argv: string[], io: IO = processIO()): Promise<number>
   }
 }
 
+/** The exit code of an unanticipated error (a bug), per command: 1 everywhere but where 1 is a result. */
+const INTERNAL_EXIT: Record<string, ExitCodeValue> = {
+  // compare exits like `kubectl diff`: 0 agree, 1 differ, >1 error; a crash must not read as "differ".
+  compare: ExitCode.INTERNAL_DIFF,
+};
+
 export function reportError(err: unknown, io: IO): number {
   if (err instanceof CliError) {
     io.stderr.write(`error: ${err.message}\n`);
-    return err.exitCode;
+    return err.exitCode === ExitCode.INTERNAL ? (INTERNAL_EXIT[commandOf(err) ?? ''] ?? err.exitCode) : err.exitCode;
   }
   // yargs validation failures arrive here as plain errors flagged by the fail handler in cli.ts.
   if (err instanceof Error && (err as { usage?: boolean }).usage) {
@@ -28,5 +34,5 @@ export function reportError(err: unknown, io: IO): number {
   }
   const detail = err instanceof Error ? (io.env.STS_INSPECT_DEBUG ? (err.stack ?? err.message) : err.message) : String(err);
   io.stderr.write(`error: internal: ${detail}\n`);
-  return ExitCode.INTERNAL;
+  return INTERNAL_EXIT[commandOf(err) ?? ''] ?? ExitCode.INTERNAL;
 }
