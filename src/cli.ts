@@ -66,7 +66,8 @@ export function buildCli(io: IO): { parseAsync(argv: string[]): Promise<CommandR
           .option('kubeconfig-out', { type: 'string', describe: 'Where to write the kubeconfig for the sandbox' })
           .option('port', { type: 'number', default: 0, describe: 'Port to listen on (0: a random free port)' })
           .option('time-scale', { type: 'number', describe: 'Speed-up of simulated delays: probe delays and periods, grace periods, back-off (default 10)' })
-          .option('token', { type: 'string', describe: 'Bearer token the sandbox accepts (default: a random one)' }),
+          .option('token', { type: 'string', describe: 'Bearer token the sandbox accepts (default: a random one)' })
+          .option('fault', { type: 'string', array: true, describe: 'Fault in force from the start, e.g. status=403:GET:/api/v1/namespaces/*/events (repeatable)' }),
       async (argv) => {
         const { sandboxCommand } = await import('./commands/sandbox/command.ts');
         set(await sandboxCommand(argv as never, io));

@@ -3,6 +3,7 @@
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -156,12 +157,63 @@ spec:
     [['--manifest', '/nonexistent/x.yaml'], /^error: manifest \/nonexistent\/x.yaml: no such file$/],
     [['--time-scale', '0'], /^error: --time-scale must be greater than 0$/],
     [['--kubeconfig-out', '/'], /^error: --kubeconfig-out \/: is a directory$/],
+    [['--port', '70000'], /^error: --port 70000: must be an integer from 0 to 65535 \(0: a random free port\)$/],
+    [['--port', '-1'], /^error: --port -1: must be an integer from 0 to 65535/],
+    [['--port', '80.5'], /^error: --port 80.5: must be an integer from 0 to 65535/],
+    [['--fault', 'status=200:GET:/api'], /^error: --fault "status=200:GET:\/api": status "200" is not an HTTP error code \(400-599\)$/],
+    [['--fault', 'bogus'], /^error: --fault "bogus": expected hang-exec, drop-watches, expire-watch or EFFECTS:METHOD:PATH/],
+    [['--fault', 'drop-watches'], /^error: --fault drop-watches: acts on open watches, so it is a run-time action: POST \{"spec": "drop-watches"\} to \/sandbox\/v1\/faults$/],
   ])('rejects %j with exit code 2 and one line, before starting anything', async (args, message) => {
     const r = await runCli(['sandbox', ...args]);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr.trim()).toMatch(message);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('rejects a --port already listened on with exit code 2 and one line', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const port = (taken.address() as AddressInfo).port;
+    try {
+      const r = await runCli(['sandbox', '--port', String(port)]);
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr.trim()).toBe(`error: --port ${port}: address already in use`);
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
+    }
+  });
+
+  it('puts --fault rules in force from the start; curl with the token of the kubeconfig clears them', async () => {
+    const kc = join(dir, 'fault.kubeconfig');
+    const r = await startSandboxCli(['--fault', 'status=403:GET:/api/v1/namespaces/*/events', '--fault', 'delay=300ms:GET:/api/v1/namespaces/default/configmaps', '--kubeconfig-out', kc]);
+    try {
+      const denied: { code?: number; stderr: string } = await execFileP(KUBECTL, ['--kubeconfig', kc, 'get', 'events', '-n', 'default']).catch((e: { code: number; stderr: string }) => e);
+      expect(denied.code).toBe(1);
+      expect(denied.stderr).toContain('Error from server (Forbidden): events is forbidden: User "sandbox-user" cannot list resource "events" in API group "" in the namespace "default"');
+
+      const t0 = performance.now();
+      await execFileP(KUBECTL, ['--kubeconfig', kc, 'get', 'configmaps', '-n', 'default']);
+      expect(performance.now() - t0).toBeGreaterThanOrEqual(300);
+
+      const view = async (p: string) => (await execFileP(KUBECTL, ['--kubeconfig', kc, 'config', 'view', '--raw', '--minify', '-o', `jsonpath=${p}`])).stdout;
+      const ca = join(dir, 'fault-ca.pem');
+      await writeFile(ca, Buffer.from(await view('{.clusters[0].cluster.certificate-authority-data}'), 'base64'));
+      const token = await view('{.users[0].user.token}');
+      const faultsUrl = `${await view('{.clusters[0].cluster.server}')}/sandbox/v1/faults`;
+      const curl = (...a: string[]) => execFileP('curl', ['-sS', '--cacert', ca, '-H', `Authorization: Bearer ${token}`, ...a]);
+      const listed = JSON.parse((await curl(faultsUrl)).stdout) as { items: { spec: string; hits: number }[] };
+      expect(listed.items.map((f) => [f.spec, f.hits])).toEqual([
+        ['status=403:GET:/api/v1/namespaces/*/events', 1],
+        ['delay=300ms:GET:/api/v1/namespaces/default/configmaps', 1],
+      ]);
+      await curl('-X', 'DELETE', faultsUrl);
+      const { stdout } = await execFileP(KUBECTL, ['--kubeconfig', kc, 'get', 'events', '-n', 'default', '-o', 'name']);
+      expect(stdout).toBe('');
+    } finally {
+      expect(await stop(r)).toBe(0);
+    }
   });
 
   it('rejects an invalid manifest with exit code 2 naming the file', async () => {

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { startApiServer, type ApiServer } from './apiserver/server.ts';
 import type { Faults } from './apiserver/faults.ts';
+import { parseFaultSpec } from './apiserver/faultspec.ts';
 import { SimClock } from './clock.ts';
 import type { SimContext } from './context.ts';
 import { startControllers } from './controllers/index.ts';
@@ -32,6 +33,8 @@ export interface SandboxOptions {
   kubeconfigPath?: string;
   /** Context (and cluster and user) name in the kubeconfig. */
   contextName?: string;
+  /** Fault SPECs (see apiserver/faultspec.ts) in force from the start; a bad one throws FaultSpecError. */
+  faults?: string[];
 }
 
 export interface Sandbox {
@@ -55,6 +58,8 @@ export interface Sandbox {
 export const DEFAULT_TIME_SCALE = 10;
 
 export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> {
+  // A bad SPEC must fail before anything starts.
+  for (const spec of opts.faults ?? []) parseFaultSpec(spec);
   const dir = await mkdtemp(join(tmpdir(), 'sts-inspect-sandbox-'));
   const store = new Store();
   const clock = new SimClock(opts.timeScale ?? DEFAULT_TIME_SCALE);
@@ -77,6 +82,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     throw err;
   }
   const api = server.api;
+  for (const spec of opts.faults ?? []) server.faults.addSpec(spec);
   for (const obj of bootstrapObjects()) await api.apply(obj, { lastApplied: false });
 
   const kubeconfigPath = opts.kubeconfigPath ?? join(dir, 'kubeconfig');
@@ -224,4 +230,5 @@ export async function waitSettled(store: Store, objects: KObject[], timeoutMs = 
 }
 
 export { listScenarios, scenarioFiles, describeScenario, type ScenarioFile } from './scenarios.ts';
-export type { Faults } from './apiserver/faults.ts';
+export type { FaultEntry, FaultRule, Faults } from './apiserver/faults.ts';
+export { FaultSpecError, parseFaultSpec, type ParsedFault } from './apiserver/faultspec.ts';

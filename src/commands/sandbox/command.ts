@@ -14,6 +14,8 @@ export interface SandboxArgs {
   port?: number;
   timeScale?: number;
   token?: string;
+  /** Fault SPECs in force from the start (see the README's "Faults, for tests"). */
+  fault?: string[];
 }
 
 export interface SandboxDeps {
@@ -22,7 +24,7 @@ export interface SandboxDeps {
 }
 
 export async function sandboxCommand(args: SandboxArgs, io: IO, deps: SandboxDeps = {}): Promise<number> {
-  const { listScenarios, scenarioFiles, describeScenario } = await import('@sts-inspect/sandbox');
+  const { listScenarios, scenarioFiles, describeScenario, parseFaultSpec, FaultSpecError } = await import('@sts-inspect/sandbox');
 
   if (args.listScenarios) {
     for (const name of await listScenarios()) {
@@ -48,15 +50,41 @@ export async function sandboxCommand(args: SandboxArgs, io: IO, deps: SandboxDep
     steps.push({ source: path, path });
   }
   if (args.timeScale !== undefined && !(args.timeScale > 0)) throw new UsageError('--time-scale must be greater than 0');
+  const port = args.port ?? 0;
+  // yargs gives NaN for a non-number; 0 means a random free port.
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port ${String(args.port)}: must be an integer from 0 to 65535 (0: a random free port)`);
+  for (const spec of args.fault ?? []) {
+    let parsed;
+    try {
+      parsed = parseFaultSpec(spec);
+    } catch (err) {
+      if (err instanceof FaultSpecError) throw new UsageError(`--fault ${err.message}`);
+      throw err;
+    }
+    // These act on the watches open at that moment; at start there are none.
+    if (parsed.kind === 'action' && parsed.action !== 'hang-exec') {
+      throw new UsageError(`--fault ${spec}: acts on open watches, so it is a run-time action: POST {"spec": "${spec}"} to /sandbox/v1/faults`);
+    }
+  }
   if (args.kubeconfigOut) await checkWritable(args.kubeconfigOut);
 
   const { startSandbox } = await import('@sts-inspect/sandbox');
-  const sandbox = await startSandbox({
-    port: args.port ?? 0,
-    ...(args.timeScale !== undefined ? { timeScale: args.timeScale } : {}),
-    ...(args.token ? { token: args.token } : {}),
-    ...(args.kubeconfigOut ? { kubeconfigPath: args.kubeconfigOut } : {}),
-  });
+  let sandbox;
+  try {
+    sandbox = await startSandbox({
+      port,
+      ...(args.fault?.length ? { faults: args.fault } : {}),
+      ...(args.timeScale !== undefined ? { timeScale: args.timeScale } : {}),
+      ...(args.token ? { token: args.token } : {}),
+      ...(args.kubeconfigOut ? { kubeconfigPath: args.kubeconfigOut } : {}),
+    });
+  } catch (err) {
+    // The port is the user's choice: one that cannot be listened on is a usage error, not a bug.
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') throw new UsageError(`--port ${port}: address already in use`);
+    if (code === 'EACCES') throw new UsageError(`--port ${port}: permission denied (ports below 1024 need privileges)`);
+    throw err;
+  }
   try {
     io.stderr.write(`sandbox: API server at ${sandbox.url}\n`);
     io.stderr.write(`sandbox: kubeconfig ${sandbox.kubeconfigPath} (export KUBECONFIG=${sandbox.kubeconfigPath})\n`);

@@ -167,7 +167,7 @@ function runSession(u: ExecUpgrade, target: ExecTarget, ws: WebSocket): void {
     closed = true;
     abort.abort();
   });
-  if (u.faults.execHangs) return; // the session stays open and silent until the client gives up
+  if (u.faults.takeExecHang()) return; // the session stays open and silent until the client gives up
 
   const finish = (status: unknown) => {
     send(CH_ERROR, JSON.stringify(status));

@@ -6,6 +6,7 @@ import { RESOURCE_TYPES, apiVersionOf, resourceType, typeKey, R, type ResourceTy
 import { ApiError, errors, qualifiedResource } from '../status.ts';
 import { checkDeletePreconditions, type DeleteOptions, type KObject, type PropagationPolicy } from '../store.ts';
 import { admitCreate, admitUpdate, validateCreate, validateUpdate } from './admission.ts';
+import { withEphemeralContainers } from './ephemeral.ts';
 import { isObj, jsonMerge, jsonPatch, strategicMerge } from './patch.ts';
 
 type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -136,6 +137,12 @@ export class ApiCore {
       const next = structuredClone(current) as KObject & Any;
       next.spec = { ...(next.spec ?? {}), finalizers: (obj as Any).spec?.finalizers ?? [] };
       next.metadata.resourceVersion = obj.metadata.resourceVersion ?? current.metadata.resourceVersion;
+      if (opts.dryRun) return next;
+      return this.store.update(key, next);
+    }
+    if (opts.subresource === 'ephemeralcontainers' && key === R.pods) {
+      const next = withEphemeralContainers(current, obj);
+      if (next.metadata.resourceVersion !== current.metadata.resourceVersion) throw errors.conflict(t.group, t.plural, name);
       if (opts.dryRun) return next;
       return this.store.update(key, next);
     }

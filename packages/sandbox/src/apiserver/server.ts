@@ -29,6 +29,7 @@ import {
   openApiV3Index,
   wantsAggregated,
 } from './discovery.ts';
+import { handleFaultControl, isControlPath } from './control.ts';
 import { handleExecUpgrade, resolveExecTarget } from './exec.ts';
 import { FaultInjector, type FaultRule, type Faults } from './faults.ts';
 import { PROTOBUF_CONTENT_TYPE, decodeProtobuf } from './protobuf.ts';
@@ -262,6 +263,10 @@ export async function startApiServer(ctx: SimContext, runtime: PodRuntime, opts:
     const method = (req.method ?? 'GET').toUpperCase();
     const authErr = authenticate(req, path);
     if (authErr) return sendError(res, authErr);
+    if (isControlPath(path)) {
+      const reply = await handleFaultControl(method, path, () => readBody(req), faults);
+      return sendJson(res, reply.status, reply.body);
+    }
     const info = parseRequestInfo(method, path, q);
     const isWatch = info.verb === 'watch';
     const faultErr = await applyFaults(method, info, isWatch);

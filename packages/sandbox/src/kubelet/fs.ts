@@ -3,7 +3,8 @@
 // when the container restarts, as a container's writable layer is). Paths are always normalised against `/`, so
 // nothing can reach outside the directories it maps to.
 
-import { constants as fsc } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { constants as fsc, existsSync } from 'node:fs';
 import { appendFile, mkdir, readdir, readFile, rm, stat, utimes, writeFile, lstat, open } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import { posix, join } from 'node:path';
@@ -41,6 +42,7 @@ const ERRNO_TEXT: Record<string, string> = {
   EACCES: 'Permission denied',
   EBUSY: 'Device or resource busy',
   EINVAL: 'Invalid argument',
+  EFBIG: 'File too large',
 };
 
 function toFsError(err: unknown): FsError {
@@ -72,6 +74,19 @@ export interface ContainerFsOptions {
   rootDirs?: string[];
 }
 
+/**
+ * The character devices every container runtime puts in /dev. Reads of the endless ones are served only with a
+ * length (`head -c N /dev/zero`): a whole-file read of an endless device fails instead of filling memory.
+ */
+const DEVICES: Record<string, { endless: boolean; bytes(n: number): Buffer }> = {
+  '/dev/null': { endless: false, bytes: () => Buffer.alloc(0) },
+  '/dev/zero': { endless: true, bytes: (n) => Buffer.alloc(n) },
+  '/dev/urandom': { endless: true, bytes: (n) => randomBytes(n) },
+  '/dev/random': { endless: true, bytes: (n) => randomBytes(n) },
+};
+
+const deviceAt = (path: string) => DEVICES[ContainerFs.abs(path)];
+
 export class ContainerFs {
   private readonly rootDir: string;
   readonly mounts: Mount[];
@@ -93,6 +108,8 @@ export class ContainerFs {
   private init(): Promise<void> {
     this.ready ??= (async () => {
       await mkdir(this.rootDir, { recursive: true });
+      // Every container has /dev, whatever its image (see DEVICES).
+      await mkdir(join(this.rootDir, 'dev'), { recursive: true });
       for (const d of this.rootDirs) await mkdir(join(this.rootDir, d), { recursive: true });
       for (const [p, content] of Object.entries(this.rootFiles)) {
         await mkdir(join(this.rootDir, posix.dirname(p)), { recursive: true });
@@ -150,7 +167,7 @@ export class ContainerFs {
 
   async stat(path: string): Promise<Stats> {
     await this.init();
-    if (ContainerFs.abs(path) === '/dev/null') return stat('/dev/null');
+    if (deviceAt(path)) return stat(existsSync(ContainerFs.abs(path)) ? ContainerFs.abs(path) : '/dev/null');
     try {
       return await stat(this.resolve(path).real);
     } catch (err) {
@@ -169,7 +186,11 @@ export class ContainerFs {
 
   async readFile(path: string): Promise<Buffer> {
     await this.init();
-    if (ContainerFs.abs(path) === '/dev/null') return Buffer.alloc(0);
+    const dev = deviceAt(path);
+    if (dev) {
+      if (dev.endless) throw new FsError('EFBIG');
+      return dev.bytes(0);
+    }
     const { real } = this.resolve(path);
     try {
       return await readFile(real);
@@ -181,6 +202,8 @@ export class ContainerFs {
   /** Read at most `max` bytes from the start of a file. */
   async readHead(path: string, max: number): Promise<Buffer> {
     await this.init();
+    const dev = deviceAt(path);
+    if (dev) return dev.bytes(dev.endless ? max : 0);
     const { real } = this.resolve(path);
     try {
       const fh = await open(real, fsc.O_RDONLY);
@@ -197,7 +220,8 @@ export class ContainerFs {
   }
 
   async writeFile(path: string, data: Buffer | string, opts: { append?: boolean } = {}): Promise<void> {
-    if (ContainerFs.abs(path) === '/dev/null') return;
+    // Writes to any of the devices are swallowed, as by the kernel.
+    if (deviceAt(path)) return;
     const real = await this.writable(path);
     try {
       const st = await stat(real).catch(() => undefined);
@@ -211,9 +235,10 @@ export class ContainerFs {
 
   async readdir(path: string): Promise<string[]> {
     await this.init();
-    const { real } = this.resolve(path);
+    const { real, mount } = this.resolve(path);
+    const devices = !mount && ContainerFs.abs(path) === '/dev' ? Object.keys(DEVICES).map((d) => posix.basename(d)) : [];
     try {
-      return (await readdir(real)).sort();
+      return [...new Set([...(await readdir(real)), ...devices])].sort();
     } catch (err) {
       throw toFsError(err);
     }

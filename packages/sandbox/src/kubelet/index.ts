@@ -95,7 +95,7 @@ export function startKubelet(ctx: SimContext, opts: KubeletOptions): Kubelet {
   const runtime: PodRuntime = {
     async exec(req: ExecRequest): Promise<ExecResult> {
       const { pod, worker } = findWorker(req.namespace, req.pod);
-      const inSpec = [...(pod.spec.initContainers ?? []), ...pod.spec.containers, ...(((pod.spec as { ephemeralContainers?: { name: string }[] }).ephemeralContainers) ?? [])].some((c) => c.name === req.container);
+      const inSpec = [...(pod.spec.initContainers ?? []), ...pod.spec.containers, ...(pod.spec.ephemeralContainers ?? [])].some((c) => c.name === req.container);
       if (!inSpec) throw errors.badRequest(`container ${req.container} is not valid for pod ${req.pod}`);
       if (!pod.spec.nodeName) throw errors.badRequest(`pod ${req.pod} does not have a host assigned`);
       const c = worker?.containers.get(req.container);
@@ -121,7 +121,7 @@ export function startKubelet(ctx: SimContext, opts: KubeletOptions): Kubelet {
 
     async logs(req: LogRequest): Promise<string> {
       const { pod, worker } = findWorker(req.namespace, req.pod);
-      const inSpec = [...(pod.spec.initContainers ?? []), ...pod.spec.containers].some((c) => c.name === req.container);
+      const inSpec = [...(pod.spec.initContainers ?? []), ...pod.spec.containers, ...(pod.spec.ephemeralContainers ?? [])].some((c) => c.name === req.container);
       if (!inSpec) throw errors.badRequest(`container ${req.container} is not valid for pod ${req.pod}`);
       const c = worker?.containers.get(req.container);
       const list = c?.instances ?? [];

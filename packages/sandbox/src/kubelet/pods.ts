@@ -3,8 +3,8 @@
 // reports goes into pod.status and events as a real kubelet writes them.
 
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
-import { join, posix } from 'node:path';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { SimContext } from '../context.ts';
 import { imageKind, type ImageKind } from '../images.ts';
 import { R } from '../resources.ts';
@@ -13,12 +13,12 @@ import { listens, onExitLog, onStart, selfExit, serveHttp, type AppInstance } fr
 import type { Informer } from '../informer.ts';
 import type { Inflight } from './util.ts';
 import { CLUSTER_DOMAIN } from './endpoints.ts';
-import { ContainerFs, type Mount } from './fs.ts';
+import type { ContainerFs } from './fs.ts';
 import { allocatePodIP, releasePodIP, type SimNode } from './nodes.ts';
 import { ProbeTracker, probeFailureMessage, restartBackoffMs, type ProbeKind } from './probes.ts';
 import { runCommand, type DnsLookup, type ShellHost } from './shell.ts';
 import type { Storage } from './storage.ts';
-import type { Condition, ContainerSpec, PodView, Probe, PvView, PvcView, ServiceView, Volume } from './types.ts';
+import type { Condition, ContainerSpec, PodView, Probe } from './types.ts';
 import { parseQuantity } from './types.ts';
 
 /** Simulated durations of the kubelet's steps. */
@@ -34,7 +34,9 @@ export const TIMING = {
   maxLogLines: 500,
 };
 
-export const NAMESERVER = '10.96.0.10';
+import { computeServiceEnv, containerEnv, containerFs, NAMESERVER, prepareVolumes } from './podvolumes.ts';
+
+export { NAMESERVER };
 
 export interface KubeletEnv {
   ctx: SimContext;
@@ -63,7 +65,8 @@ export interface Instance {
   startedMs: number;
 }
 
-type Role = 'init' | 'sidecar' | 'app';
+/** ephemeral: added by `kubectl debug`; never restarted, never probed, no part of readiness or phase. */
+type Role = 'init' | 'sidecar' | 'app' | 'ephemeral';
 
 export interface ContainerRt {
   spec: ContainerSpec;
@@ -103,7 +106,7 @@ export class PodWorker {
   stopped = false;
   /** Volume name -> where its files are and how df reports it. */
   volumes = new Map<string, { dir: string; readOnly: boolean; device: string; capacityBytes?: number; pvc?: string }>();
-  private readonly env: KubeletEnv;
+  readonly env: KubeletEnv;
   private readonly conds = new Map<string, { status: string; time: string }>();
   private readonly cancels = new Set<() => void>();
   private writeQueued = false;
@@ -142,7 +145,8 @@ export class PodWorker {
   }
 
   private event(type: 'Normal' | 'Warning', reason: string, message: string, c?: ContainerRt): void {
-    const fieldPath = c ? `spec.${c.role === 'app' ? 'containers' : 'initContainers'}{${c.spec.name}}` : undefined;
+    const list = c?.role === 'app' ? 'containers' : c?.role === 'ephemeral' ? 'ephemeralContainers' : 'initContainers';
+    const fieldPath = c ? `spec.${list}{${c.spec.name}}` : undefined;
     try {
       this.ctx.events.record(this.pod as unknown as KObject, type, reason, message, { component: 'kubelet', host: this.node.name }, fieldPath);
     } catch {
@@ -162,6 +166,18 @@ export class PodWorker {
   update(pod: PodView): void {
     this.pod = pod;
     if (pod.metadata.deletionTimestamp && !this.terminating) this.terminate();
+    this.addEphemeralContainers();
+  }
+
+  /** Ephemeral containers added through pods/ephemeralcontainers start once the pod's sandbox exists. */
+  private addEphemeralContainers(): void {
+    if (this.terminating) return;
+    for (const spec of this.pod.spec.ephemeralContainers ?? []) {
+      if (this.containers.has(spec.name)) continue;
+      const c = this.newRt(spec, 'ephemeral');
+      this.containers.set(spec.name, c);
+      if (this.sandboxReady) this.startContainer(c);
+    }
   }
 
   /** A PVC, PV or configMap changed: volumes that were waiting may be ready now. */
@@ -175,7 +191,7 @@ export class PodWorker {
     if (this.stopped || this.volumesReady) return;
     this.settingUp = true;
     try {
-      const missing = await this.prepareVolumes();
+      const missing = await prepareVolumes(this);
       if (this.stopped) return;
       if (missing) {
         this.event('Warning', 'FailedMount', missing);
@@ -193,9 +209,10 @@ export class PodWorker {
     if (this.terminating) return;
     this.podIP = allocatePodIP(this.node, this.uid);
     this.sandboxReady = true;
-    this.serviceEnv = this.computeServiceEnv();
+    this.serviceEnv = computeServiceEnv(this);
     this.queueWrite();
     this.startNextInit();
+    for (const c of this.containers.values()) if (c.role === 'ephemeral' && !c.instances.length) this.startContainer(c);
   }
 
   private initDone(): boolean {
@@ -250,12 +267,12 @@ export class PodWorker {
       if (this.terminating) return;
       const id = randomBytes(32).toString('hex');
       const rootDir = join(this.env.dataDir, 'containers', id);
-      const envVars = this.containerEnv(c.spec);
+      const envVars = containerEnv(this, c.spec, this.serviceEnv);
       const inst: Instance = {
         id,
         startedAt: this.ctx.store.timestamp(),
         logs: [],
-        fs: this.containerFs(c.spec, rootDir),
+        fs: containerFs(this, c.spec, rootDir),
         rootDir,
         env: envVars,
         startedMs: Date.now(),
@@ -321,7 +338,7 @@ export class PodWorker {
       this.startNextInit();
       return;
     }
-    const policy = c.role === 'sidecar' ? 'Always' : (this.pod.spec.restartPolicy ?? 'Always');
+    const policy = c.role === 'sidecar' ? 'Always' : c.role === 'ephemeral' ? 'Never' : (this.pod.spec.restartPolicy ?? 'Always');
     if (policy === 'Never' || (policy === 'OnFailure' && exitCode === 0)) {
       this.queueWrite();
       return;
@@ -354,8 +371,13 @@ export class PodWorker {
       if (livenessProbe) this.probeLoop(c, inst, 'liveness', livenessProbe);
       if (readinessProbe) this.probeLoop(c, inst, 'readiness', readinessProbe);
     };
-    // Regular init containers are not probed.
+    // Regular init containers are not probed; ephemeral containers have no probes and are never ready.
     if (c.role === 'init') return;
+    if (c.role === 'ephemeral') {
+      c.started = true;
+      this.queueWrite();
+      return;
+    }
     if (startupProbe) this.probeLoop(c, inst, 'startup', startupProbe, afterStartup);
     else afterStartup();
   }
@@ -480,116 +502,7 @@ export class PodWorker {
   }
 
   // ------------------------------------------------------------------------------------------------------------
-  // Volumes and the container's view of them
-
-  /** Set up every volume; returns a FailedMount message when one cannot be set up yet. */
-  private async prepareVolumes(): Promise<string | undefined> {
-    const { store } = this.ctx;
-    const podDir = join(this.env.dataDir, 'pods', this.uid, 'volumes');
-    let disk = 0;
-    for (const v of this.pod.spec.volumes ?? []) {
-      if (this.volumes.has(v.name)) continue;
-      if (v.persistentVolumeClaim) {
-        const claim = store.get(R.pvcs, this.ns, v.persistentVolumeClaim.claimName) as unknown as PvcView | undefined;
-        if (!claim) return `MountVolume.SetUp failed for volume "${v.name}" : persistentvolumeclaim "${v.persistentVolumeClaim.claimName}" not found`;
-        if (claim.status?.phase !== 'Bound' || !claim.spec.volumeName) return `Unable to attach or mount volumes: unmounted volumes=[${v.name}], unattached volumes=[${v.name}]: timed out waiting for the condition`;
-        const pv = store.get(R.pvs, undefined, claim.spec.volumeName) as unknown as PvView | undefined;
-        if (!pv) return `MountVolume.SetUp failed for volume "${claim.spec.volumeName}" : persistentvolume "${claim.spec.volumeName}" not found`;
-        const dir = this.env.storage.pvDir(pv);
-        await mkdir(dir, { recursive: true });
-        this.volumes.set(v.name, {
-          dir,
-          readOnly: !!v.persistentVolumeClaim.readOnly,
-          device: `/dev/sd${String.fromCharCode(98 + (disk++ % 24))}`,
-          capacityBytes: parseQuantity(pv.spec.capacity?.storage) || undefined,
-          pvc: claim.metadata.name,
-        });
-        continue;
-      }
-      if (v.hostPath) {
-        const dir = this.env.storage.nodePath(v.hostPath.path);
-        if (!v.hostPath.type || v.hostPath.type === 'DirectoryOrCreate') await mkdir(dir, { recursive: true });
-        this.volumes.set(v.name, { dir, readOnly: false, device: '/dev/vda1' });
-        continue;
-      }
-      const projected = await this.projectedFiles(v);
-      if (typeof projected === 'string') return projected;
-      const type = v.emptyDir ? 'empty-dir' : v.configMap ? 'configmap' : v.secret ? 'secret' : v.downwardAPI ? 'downward-api' : v.projected ? 'projected' : 'empty-dir';
-      const dir = join(podDir, `kubernetes.io~${type}`, v.name);
-      await mkdir(dir, { recursive: true });
-      for (const [p, content] of Object.entries(projected)) {
-        await mkdir(posix.dirname(join(dir, p)), { recursive: true });
-        await writeFile(join(dir, p), content);
-      }
-      const memory = v.emptyDir?.medium === 'Memory' || !!v.secret || !!v.projected;
-      this.volumes.set(v.name, {
-        dir,
-        readOnly: !v.emptyDir && type !== 'empty-dir',
-        device: memory ? 'tmpfs' : '/dev/vda1',
-        ...(v.emptyDir?.sizeLimit ? { capacityBytes: parseQuantity(v.emptyDir.sizeLimit) } : {}),
-      });
-    }
-    return undefined;
-  }
-
-  /** Files of a configMap/secret/downwardAPI/projected volume, or a FailedMount message. */
-  private async projectedFiles(v: Volume): Promise<Record<string, string | Buffer> | string> {
-    const { store } = this.ctx;
-    const files: Record<string, string | Buffer> = {};
-    const fromData = (kind: 'configmap' | 'secret', name: string, items: { key: string; path: string }[] | undefined, optional: boolean | undefined): string | undefined => {
-      const obj = store.get(kind === 'configmap' ? R.configmaps : R.secrets, this.ns, name);
-      if (!obj) return optional ? undefined : `MountVolume.SetUp failed for volume "${v.name}" : ${kind} "${name}" not found`;
-      const data = (obj.data ?? {}) as Record<string, string>;
-      const decode = (s: string) => (kind === 'secret' ? Buffer.from(s, 'base64') : s);
-      if (items) for (const it of items) { if (data[it.key] !== undefined) files[it.path] = decode(data[it.key]!); }
-      else for (const [k, val] of Object.entries(data)) files[k] = decode(val);
-      return undefined;
-    };
-    const downward = (items: { path: string; fieldRef?: { fieldPath: string } }[] | undefined) => {
-      for (const it of items ?? []) if (it.fieldRef) files[it.path] = this.fieldValue(it.fieldRef.fieldPath);
-    };
-    if (v.configMap) return fromData('configmap', v.configMap.name, v.configMap.items, v.configMap.optional) ?? files;
-    if (v.secret) return fromData('secret', v.secret.secretName, v.secret.items, v.secret.optional) ?? files;
-    if (v.downwardAPI) {
-      downward(v.downwardAPI.items);
-      return files;
-    }
-    for (const s of v.projected?.sources ?? []) {
-      if (s.serviceAccountToken) files[s.serviceAccountToken.path] = sandboxToken(this.ns, this.pod);
-      if (s.configMap) {
-        if (s.configMap.name === 'kube-root-ca.crt' && !store.get(R.configmaps, this.ns, s.configMap.name)) files['ca.crt'] = '-----BEGIN CERTIFICATE-----\nsandbox\n-----END CERTIFICATE-----\n';
-        else fromData('configmap', s.configMap.name, s.configMap.items, true);
-      }
-      if (s.secret) fromData('secret', s.secret.name, s.secret.items, true);
-      if (s.downwardAPI) downward(s.downwardAPI.items);
-    }
-    return files;
-  }
-
-  private fieldValue(path: string): string {
-    const m = /^metadata\.(labels|annotations)\['(.+)'\]$/.exec(path);
-    if (m) return (m[1] === 'labels' ? this.pod.metadata.labels : this.pod.metadata.annotations)?.[m[2]!] ?? '';
-    switch (path) {
-      case 'metadata.name':
-        return this.name;
-      case 'metadata.namespace':
-        return this.ns;
-      case 'metadata.uid':
-        return this.uid;
-      case 'metadata.labels':
-        return Object.entries(this.pod.metadata.labels ?? {}).map(([k, v]) => `${k}="${v}"`).join('\n');
-      case 'status.podIP':
-        return this.podIP ?? '';
-      case 'status.hostIP':
-        return this.node.internalIP;
-      case 'spec.nodeName':
-        return this.node.name;
-      case 'spec.serviceAccountName':
-        return ((this.pod.spec as { serviceAccountName?: string }).serviceAccountName) ?? 'default';
-      default:
-        return '';
-    }
-  }
+  // Names the pod answers to
 
   get hostname(): string {
     return this.pod.spec.hostname ?? this.name;
@@ -601,81 +514,6 @@ export class PodWorker {
 
   get search(): string[] {
     return [`${this.ns}.svc.${CLUSTER_DOMAIN}`, `svc.${CLUSTER_DOMAIN}`, CLUSTER_DOMAIN];
-  }
-
-  private containerFs(spec: ContainerSpec, rootDir: string): ContainerFs {
-    const mounts: Mount[] = [];
-    for (const vm of spec.volumeMounts ?? []) {
-      const vol = this.volumes.get(vm.name);
-      if (!vol) continue;
-      mounts.push({
-        mountPath: ContainerFs.abs(vm.mountPath),
-        hostPath: vm.subPath ? join(vol.dir, posix.normalize(`/${vm.subPath}`)) : vol.dir,
-        readOnly: !!vm.readOnly || vol.readOnly,
-        volume: vm.name,
-        device: vol.device,
-        ...(vol.capacityBytes ? { capacityBytes: vol.capacityBytes } : {}),
-      });
-      if (vm.subPath) void mkdir(join(vol.dir, posix.normalize(`/${vm.subPath}`)), { recursive: true }).catch(() => undefined);
-    }
-    const ip = this.podIP ?? '';
-    const hostsLine = `${ip}\t${this.pod.spec.subdomain ? `${this.fqdn}\t` : ''}${this.hostname}`;
-    const kind = imageKind(spec.image);
-    const rootFiles: Record<string, string> = kind === 'distroless' ? {
-      '/etc/hostname': `${this.hostname}\n`,
-      '/etc/hosts': hostsFile(hostsLine),
-      '/etc/resolv.conf': this.resolvConf(),
-    } : {
-      '/etc/hostname': `${this.hostname}\n`,
-      '/etc/hosts': hostsFile(hostsLine),
-      '/etc/resolv.conf': this.resolvConf(),
-      '/etc/passwd': 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n',
-      '/etc/group': 'root:x:0:\nnogroup:x:65534:\n',
-      '/etc/os-release': 'PRETTY_NAME="Sandbox Linux 1.0"\nNAME="Sandbox Linux"\nID=sandbox\n',
-    };
-    const rootDirs = kind === 'distroless' ? ['tmp', 'dev', 'proc'] : ['bin', 'dev', 'home', 'proc', 'root', 'run', 'sbin', 'sys', 'tmp', 'usr/bin', 'usr/local/bin', 'var/log'];
-    if (spec.workingDir) rootDirs.push(spec.workingDir);
-    return new ContainerFs({ rootDir, mounts, readOnlyRoot: !!spec.securityContext?.readOnlyRootFilesystem, rootFiles, rootDirs });
-  }
-
-  private resolvConf(): string {
-    return `search ${this.search.join(' ')}\nnameserver ${NAMESERVER}\noptions ndots:5\n`;
-  }
-
-  /** The environment a container's processes see: kubelet-provided, service links, then the container's own env. */
-  private containerEnv(spec: ContainerSpec): Record<string, string> {
-    const env: Record<string, string> = {
-      PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
-      HOSTNAME: this.hostname,
-      ...(this.pod.spec.enableServiceLinks === false ? {} : this.serviceEnv),
-      ...kubernetesServiceEnv(this.env.services),
-    };
-    const expand = (s: string) => s.replace(/\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (m, n: string) => env[n] ?? m);
-    for (const e of spec.env ?? []) {
-      if (e.value !== undefined) env[e.name] = expand(e.value);
-      else if (e.valueFrom?.fieldRef) env[e.name] = this.fieldValue(e.valueFrom.fieldRef.fieldPath);
-      else if (e.valueFrom?.configMapKeyRef) {
-        const cm = this.ctx.store.get(R.configmaps, this.ns, e.valueFrom.configMapKeyRef.name);
-        const v = (cm?.data as Record<string, string> | undefined)?.[e.valueFrom.configMapKeyRef.key];
-        if (v !== undefined) env[e.name] = v;
-      } else if (e.valueFrom?.secretKeyRef) {
-        const s = this.ctx.store.get(R.secrets, this.ns, e.valueFrom.secretKeyRef.name);
-        const v = (s?.data as Record<string, string> | undefined)?.[e.valueFrom.secretKeyRef.key];
-        if (v !== undefined) env[e.name] = Buffer.from(v, 'base64').toString('utf8');
-      } else env[e.name] = '';
-    }
-    env.HOME ??= '/root';
-    return env;
-  }
-
-  private computeServiceEnv(): Record<string, string> {
-    const env: Record<string, string> = {};
-    for (const o of this.env.services.list(this.ns)) {
-      const svc = o as unknown as ServiceView;
-      if (!svc.spec.clusterIP || svc.spec.clusterIP === 'None' || svc.spec.type === 'ExternalName') continue;
-      Object.assign(env, serviceLinkEnv(svc));
-    }
-    return env;
   }
 
   /** A shell host for exec and exec probes in the container's current instance. */
@@ -766,7 +604,8 @@ export class PodWorker {
   buildStatus(prev: Record<string, unknown>): Record<string, unknown> {
     const all = [...this.containers.values()];
     const apps = all.filter((c) => c.role === 'app');
-    const inits = all.filter((c) => c.role !== 'app');
+    const inits = all.filter((c) => c.role === 'init' || c.role === 'sidecar');
+    const ephemeral = all.filter((c) => c.role === 'ephemeral');
     const initDone = this.initDone();
     const incomplete = inits.filter((c) => (c.role === 'init' ? !c.completed : !c.started)).map((c) => c.spec.name);
     const unready = [...inits.filter((c) => c.role === 'sidecar' && !c.ready), ...apps.filter((c) => !c.ready)].map((c) => c.spec.name);
@@ -802,6 +641,8 @@ export class PodWorker {
     }
     if (inits.length) status.initContainerStatuses = inits.map((c) => this.containerStatus(c, initDone));
     else delete status.initContainerStatuses;
+    if (ephemeral.length) status.ephemeralContainerStatuses = ephemeral.map((c) => this.containerStatus(c, initDone));
+    else delete status.ephemeralContainerStatuses;
     return status;
   }
 
@@ -838,11 +679,12 @@ export class PodWorker {
       name: c.spec.name,
       state,
       lastState,
-      ready: c.ready && !this.terminating,
+      ready: c.role !== 'ephemeral' && c.ready && !this.terminating,
       restartCount: c.restartCount,
       image: c.spec.image,
       imageID: cur ? (c.imageID ?? '') : '',
-      started: c.started && c.running,
+      // The prober sets `started` for regular and init containers only.
+      ...(c.role === 'ephemeral' ? {} : { started: c.started && c.running }),
       volumeMounts: (c.spec.volumeMounts ?? []).map((m) => ({
         name: m.name,
         mountPath: m.mountPath,
@@ -866,10 +708,6 @@ export function formatDuration(ms: number): string {
   return r ? `${m}m${r}s` : `${m}m0s`;
 }
 
-function hostsFile(own: string): string {
-  return `# Kubernetes-managed hosts file.\n127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\nfe00::0\tip6-mcastprefix\nfe00::1\tip6-allnodes\nfe00::2\tip6-allrouters\n${own}\n`;
-}
-
 /** Guaranteed when every container has equal cpu and memory requests and limits, BestEffort without any, else Burstable. */
 export function qosClass(pod: PodView): string {
   const cs = [...(pod.spec.initContainers ?? []), ...pod.spec.containers];
@@ -885,38 +723,4 @@ export function qosClass(pod: PodView): string {
   }
   if (!any) return 'BestEffort';
   return guaranteed ? 'Guaranteed' : 'Burstable';
-}
-
-function serviceLinkEnv(svc: ServiceView): Record<string, string> {
-  const prefix = svc.metadata.name.toUpperCase().replace(/-/g, '_');
-  const ip = svc.spec.clusterIP!;
-  const env: Record<string, string> = {};
-  const ports = svc.spec.ports ?? [];
-  const first = ports[0];
-  if (!first) return env;
-  env[`${prefix}_SERVICE_HOST`] = ip;
-  env[`${prefix}_SERVICE_PORT`] = String(first.port);
-  for (const p of ports) if (p.name) env[`${prefix}_SERVICE_PORT_${p.name.toUpperCase().replace(/-/g, '_')}`] = String(p.port);
-  const proto = (first.protocol ?? 'TCP').toLowerCase();
-  env[`${prefix}_PORT`] = `${proto}://${ip}:${first.port}`;
-  for (const p of ports) {
-    const pr = (p.protocol ?? 'TCP');
-    const base = `${prefix}_PORT_${p.port}_${pr}`;
-    env[base] = `${pr.toLowerCase()}://${ip}:${p.port}`;
-    env[`${base}_PROTO`] = pr.toLowerCase();
-    env[`${base}_PORT`] = String(p.port);
-    env[`${base}_ADDR`] = ip;
-  }
-  return env;
-}
-
-function kubernetesServiceEnv(services: Informer): Record<string, string> {
-  const k = services.get('default', 'kubernetes') as unknown as ServiceView | undefined;
-  return k?.spec.clusterIP ? serviceLinkEnv(k) : {};
-}
-
-function sandboxToken(ns: string, pod: PodView): string {
-  const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
-  const sa = (pod.spec as { serviceAccountName?: string }).serviceAccountName ?? 'default';
-  return `${b64({ alg: 'RS256', kid: 'sandbox' })}.${b64({ aud: ['https://kubernetes.default.svc.cluster.local'], iss: 'https://kubernetes.default.svc.cluster.local', sub: `system:serviceaccount:${ns}:${sa}` })}.sandbox`;
 }

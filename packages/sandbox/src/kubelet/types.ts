@@ -74,6 +74,8 @@ export interface PodSpec {
   subdomain?: string;
   containers: ContainerSpec[];
   initContainers?: ContainerSpec[];
+  /** Added only through pods/ephemeralcontainers (`kubectl debug`). */
+  ephemeralContainers?: (ContainerSpec & { targetContainerName?: string })[];
   volumes?: Volume[];
   restartPolicy?: string;
   terminationGracePeriodSeconds?: number;

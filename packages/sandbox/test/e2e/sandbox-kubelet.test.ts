@@ -78,6 +78,11 @@ describe('the lab through kubectl', () => {
     expect(r.code).toBe(2);
   });
 
+  it('has /dev/null, /dev/zero and /dev/urandom in every container', async () => {
+    const out = await ok(['exec', 'app-python-0', '--', 'sh', '-c', 'head -c 6000000 /dev/zero > /data/blob && stat -c %s /data/blob && head -c 8 /dev/urandom | wc -c && cat /dev/null && rm /data/blob']);
+    expect(out).toBe('6000000\n8\n');
+  });
+
   it('reports exec failures as a cluster does', async () => {
     const missing = await kubectl(['exec', 'app-python-0', '--', 'cat', '/nope']);
     expect(missing.code).toBe(1);

@@ -318,3 +318,24 @@ describe('humanSize', () => {
     expect(humanSize(n)).toBe(s);
   });
 });
+
+describe('device files every container has', () => {
+  it.each([
+    ['head -c N /dev/zero fills a file with N zero bytes', 'head -c 6000000 /dev/zero > /data/blob && wc -c < /data/blob && rm /data/blob', '6000000\n'],
+    ['/dev/zero reads as zeros', 'head -c 3 /dev/zero | grep -c x; head -c 5 /dev/zero | wc -c', '0\n5\n'],
+    ['/dev/urandom gives as many bytes as asked', 'head -c 32 /dev/urandom | wc -c', '32\n'],
+    ['writes to /dev/null vanish and it reads empty', 'echo gone > /dev/null; cat /dev/null | wc -c', '0\n'],
+    ['/dev lists the devices', 'ls /dev', 'null\nrandom\nurandom\nzero\n'],
+    ['they exist for test -e', '[ -e /dev/zero ] && [ -e /dev/urandom ] && echo yes', 'yes\n'],
+  ] as const)('%s', async (_name, script, out) => {
+    const r = await sh(script);
+    expect({ out: r.out, err: r.err, code: r.code }).toEqual({ out, err: '', code: 0 });
+  });
+
+  it('two reads of /dev/urandom differ', async () => {
+    const a = (await run(['head', '-c', '16', '/dev/urandom'])).out;
+    const b = (await run(['head', '-c', '16', '/dev/urandom'])).out;
+    expect(a).toHaveLength(16);
+    expect(a).not.toBe(b);
+  });
+});
