@@ -4,7 +4,7 @@ import type { Container, Pod, StatefulSet } from '@sts-inspect/k8s';
 
 export const DEFAULT_CONTAINER_ANNOTATION = 'kubectl.kubernetes.io/default-container';
 
-export type ContainerChoice = { ok: true; container: string; why: 'flag' | 'annotation' | 'first' } | { ok: false; error: string };
+export type ContainerChoice = { ok: true; container: string; why: 'flag' | 'annotation' | 'volume' | 'first' } | { ok: false; error: string };
 
 /** As kubectl exec: -c, else the default-container annotation (when it names a container), else the first. */
 export function execContainer(pod: Pod, requested: string | undefined): ContainerChoice {
@@ -18,6 +18,20 @@ export function execContainer(pod: Pod, requested: string | undefined): Containe
   if (annotated && names.includes(annotated)) return { ok: true, container: annotated, why: 'annotation' };
   const first = names[0];
   return first ? { ok: true, container: first, why: 'first' } : { ok: false, error: 'pod has no containers' };
+}
+
+/**
+ * The container to read --file from. As kubectl exec chooses (-c, else the annotation, else the first), with
+ * one exception: a relative path names a file on the first volumeClaimTemplate's volume, so without -c or the
+ * annotation it is read from the first container that mounts that volume. Injected sidecars (vault-agent,
+ * istio-proxy) often come first and mount nothing, and kubectl's first-container rule would fail every read.
+ */
+export function fileContainer(pod: Pod, set: StatefulSet, file: string, requested: string | undefined): ContainerChoice {
+  const choice = execContainer(pod, requested);
+  if (!choice.ok || choice.why !== 'first' || file.startsWith('/')) return choice;
+  const template = set.spec?.volumeClaimTemplates?.[0]?.metadata?.name;
+  const mounting = template ? pod.spec?.containers?.find((c) => c.volumeMounts?.some((m) => m.name === template)) : undefined;
+  return mounting ? { ok: true, container: mounting.name, why: 'volume' } : choice;
 }
 
 export type FilePath = { ok: true; path: string } | { ok: false; error: string };

@@ -49,10 +49,23 @@ export function fileContent(bytes: Uint8Array, maxBytes: number): FileContent {
   return { binary: false, text: new TextDecoder('utf-8').decode(shown), bytesRead: bytes.length, truncated };
 }
 
-/** Control characters (escape sequences included) shown as `\xNN`, so a file cannot drive the terminal. */
+/**
+ * What may not reach a terminal raw: C0/C1 control characters (escape sequences included), and the Unicode
+ * format characters that reorder or hide text (bidi overrides such as U+202E, isolates, marks, zero-width
+ * characters, the BOM) and line/paragraph separators. Tab and newline are the caller's to handle. The zero-width
+ * joiner stays: emoji sequences need it and it moves nothing.
+ */
+// eslint-disable-next-line no-control-regex
+const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f\u0080-\u009f\u2028\u2029]|(?!\u200d)\p{Cf}/gu;
+
+function escapeChar(ch: string): string {
+  const cp = ch.codePointAt(0)!;
+  return cp <= 0xff ? `\\x${cp.toString(16).padStart(2, '0')}` : `\\u{${cp.toString(16)}}`;
+}
+
+/** Control and format characters shown as `\xNN` / `\u{NNNN}`, so a file cannot drive or reorder the terminal. */
 export function visibleText(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/\r\n/g, '\n').replace(/[\u0000-\u0008\u000b-\u001f\u007f\u0080-\u009f]/g, (ch) => `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  return text.replace(/\r\n/g, '\n').replace(UNSAFE, escapeChar);
 }
 
 /** The content as a table cell: the text (trailing newline dropped), `<binary, N bytes>`, `<empty>`. */
@@ -61,4 +74,29 @@ export function contentCell(c: FileContent, maxBytes: number): string {
   if (c.bytesRead === 0) return '<empty>';
   const text = visibleText(c.text.replace(/\r?\n$/, ''));
   return c.truncated ? `${text}… (truncated at ${maxBytes} bytes)` : text;
+}
+
+/**
+ * A bounded, one-line preview of the content for a table cell: its first line, cut at `width` characters, with
+ * a marker when there is more (more lines, or more bytes than were read). Whatever the file holds, the cell
+ * stays one short line; the whole content is in `-o json` / `-o yaml`.
+ */
+export function contentPreview(c: FileContent, maxBytes: number, width: number): string {
+  if (c.binary) return c.truncated ? `<binary, more than ${maxBytes} bytes>` : `<binary, ${c.bytesRead} bytes>`;
+  if (c.bytesRead === 0) return '<empty>';
+  const text = c.text.replace(/\r?\n$/, '');
+  const nl = text.indexOf('\n');
+  const first = (nl < 0 ? text : text.slice(0, nl)).replace(/\r$/, '');
+  // Count the other lines without splitting the whole text into an array.
+  let more = 0;
+  for (let i = nl; i >= 0; i = text.indexOf('\n', i + 1)) more++;
+  // Cut before escaping (escaping only lengthens) so the work is bounded by the width, not by the file.
+  const head = [...first.slice(0, width * 2 + 2)];
+  const cut = head.length > width;
+  const shown = visibleText((cut ? head.slice(0, width - 1) : head).join('').replace(/\t/g, ' '));
+  const marks: string[] = [];
+  if (more > 0) marks.push(`+${more} line${more === 1 ? '' : 's'}`);
+  if (c.truncated) marks.push(`more than ${maxBytes} bytes`);
+  const body = cut ? `${shown}…` : shown;
+  return marks.length ? `${body} (${marks.join(', ')})` : body;
 }

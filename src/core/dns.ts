@@ -1,7 +1,7 @@
 // Stable network identity: a pod of a StatefulSet gets `<pod>.<service>.<ns>.svc.<domain>` only when the
 // governing service exists and is headless (clusterIP: None).
 
-import type { Service } from '@sts-inspect/k8s';
+import type { Pod, Service } from '@sts-inspect/k8s';
 
 export function stableDnsName(pod: string, service: string, namespace: string, clusterDomain: string): string {
   return `${pod}.${service}.${namespace}.svc.${clusterDomain.replace(/^\.+|\.+$/g, '')}`;
@@ -30,4 +30,49 @@ export function dnsCaveat(state: GoverningServiceState, serviceName: string | un
     case 'unknown':
       return `service "${serviceName}" could not be read`;
   }
+}
+
+/** The fields of a Service that cluster DNS looks at (the shared Service type carries only the clusterIP). */
+interface DnsService extends Service {
+  spec?: Service['spec'] & { selector?: Record<string, string>; publishNotReadyAddresses?: boolean };
+}
+
+export interface PodDnsAnswer {
+  /** Whether cluster DNS answers for `<pod>.<service>.<ns>.svc.<domain>` now. */
+  resolvable: boolean;
+  /** Why it does not, or null when it does. */
+  caveat: string | null;
+}
+
+function podIsReady(pod: Pod): boolean {
+  return !!pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
+}
+
+/**
+ * Whether cluster DNS answers for a pod's stable name, as CoreDNS does from the endpoints of the governing
+ * service: the service must be headless and select the pod, the pod must have an IP, run (not Succeeded or
+ * Failed), not be terminating, have hostname/subdomain naming it under that service, and be Ready — unless the
+ * service sets publishNotReadyAddresses. A missing, unreadable or non-headless service answers for nobody.
+ */
+export function podDnsAnswer(state: GoverningServiceState, serviceName: string | undefined, service: Service | null | undefined, pod: Pod | undefined, podName: string): PodDnsAnswer {
+  const caveat = dnsCaveat(state, serviceName);
+  if (caveat !== undefined) return { resolvable: false, caveat };
+  const svc = service as DnsService;
+  if (!pod) return { resolvable: false, caveat: 'no pod: cluster DNS has no record for it' };
+  const selector = svc.spec?.selector;
+  if (!selector || !Object.entries(selector).every(([k, v]) => pod.metadata.labels?.[k] === v)) {
+    return { resolvable: false, caveat: `service "${serviceName}" does not select the pod: no record` };
+  }
+  const naming = pod.spec as { hostname?: string; subdomain?: string } | undefined;
+  if (naming?.hostname !== podName || naming?.subdomain !== serviceName) {
+    return { resolvable: false, caveat: `pod's hostname/subdomain is not ${podName}/${serviceName}: no record` };
+  }
+  if (pod.metadata.deletionTimestamp) return { resolvable: false, caveat: 'pod is terminating: its record is removed' };
+  const phase = pod.status?.phase;
+  if (phase === 'Succeeded' || phase === 'Failed') return { resolvable: false, caveat: `pod ${phase}: no record` };
+  if (!pod.status?.podIP) return { resolvable: false, caveat: 'pod has no IP yet: no record' };
+  if (!podIsReady(pod) && !svc.spec?.publishNotReadyAddresses) {
+    return { resolvable: false, caveat: 'pod not Ready: cluster DNS publishes only Ready pods (service has no publishNotReadyAddresses)' };
+  }
+  return { resolvable: true, caveat: null };
 }

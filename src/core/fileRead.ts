@@ -1,7 +1,7 @@
 // Reading --file from each pod: which pods can be asked (plan), what to run, and what the answer means.
 
 import { fileContent } from './content.ts';
-import { execContainer, resolveFilePath } from './containers.ts';
+import { fileContainer, resolveFilePath } from './containers.ts';
 import type { Pod, StatefulSet } from '@sts-inspect/k8s';
 import { summarizePod } from '@sts-inspect/k8s';
 
@@ -30,7 +30,7 @@ export function failedRead(error: string, path: string | null = null, container:
 /** Whether (and how) to exec into this pod; a pod that cannot take an exec gets its cell's reason instead. */
 export function planFileRead(set: StatefulSet, pod: Pod | undefined, file: string, requestedContainer: string | undefined): FileReadPlan {
   if (!pod) return { ok: false, read: failedRead('pod missing') };
-  const choice = execContainer(pod, requestedContainer);
+  const choice = fileContainer(pod, set, file, requestedContainer);
   if (!choice.ok) return { ok: false, read: failedRead(choice.error) };
   const container = pod.spec?.containers?.find((c) => c.name === choice.container);
   const path = resolveFilePath(file, set, container);

@@ -55,15 +55,30 @@ afterAll(async () => {
 });
 
 describe('kubectl sts-inspect NAME on the lab', () => {
-  it('one row per ordinal: pod, claim, DNS name, probes and the visits file', async () => {
+  it('one line per ordinal: what differs per ordinal in the rows, the rest once in the header', async () => {
     const r = await cli(['app-python', '--file', 'visits.txt']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
+    const lines = r.stdout.split('\n');
+    expect(lines).toContain('Service:         app-python (headless)');
+    expect(lines).toContain('DNS names:       <pod>.app-python.default.svc.cluster.local');
+    expect(lines).toContain('PVCs:            data-app-python-<ordinal>');
+    expect(lines).toContain('Probes:          liveness http-get :http/health every 10s, delay 5s');
+    expect(lines).toContain('                 readiness http-get :http/health every 5s, delay 2s');
+    expect(lines).toContain('File:            visits.txt -> /data/visits.txt in container app-python (first 256 bytes)');
+    const head = lines.findIndex((l) => l.startsWith('ORDINAL'));
+    expect(lines[head]!.split(/ {2,}/)).toEqual(['ORDINAL', 'POD', 'STATUS', 'READY', 'RESTARTS', 'AGE', 'REVISION', 'PVC', 'DNS', 'PROBES', 'FILE']);
+    expect(lines[head + 1]).toMatch(/^0 +app-python-0 +Running +1\/1 +0 +\S+ +\S+ +Bound 1Gi +yes +ok +3$/);
+    expect(lines[head + 2]).toMatch(/^1 +app-python-1 +Running +1\/1 +0 +\S+ +\S+ +Bound 1Gi +yes +ok +1$/);
+    expect(lines.slice(head + 3)).toEqual(['']);
+  });
+
+  it('-o wide: full DNS names, probe phrases, node, IP and claim details per row', async () => {
+    const r = await cli(['app-python', '--file', 'visits.txt', '-o', 'wide']);
+    expect(r.code).toBe(0);
     const row = (n: number) => r.stdout.split('\n').find((l) => l.startsWith(`${n} `)) ?? '';
-    expect(row(0)).toMatch(/^0 +app-python-0 +Running +1\/1 +0 +\S+ +\S+ +data-app-python-0 Bound 1Gi +app-python-0\.app-python\.default\.svc\.cluster\.local +liveness http-get :http\/health every 10s, delay 5s: ok +3$/);
-    expect(row(1)).toMatch(/app-python-1 +Running .* data-app-python-1 Bound 1Gi +app-python-1\.app-python\.default\.svc\.cluster\.local +liveness .* +1$/);
+    expect(row(0)).toMatch(/^0 +app-python-0 +Running +1\/1 +0 +\S+ +sim-node-\d +10\.\S+ +\S+ +data-app-python-0 Bound 1Gi RWO standard pvc-\S+ +app-python-0\.app-python\.default\.svc\.cluster\.local +liveness http-get :http\/health every 10s, delay 5s: ok +3$/);
     expect(r.stdout).toContain('readiness http-get :http/health every 5s, delay 2s: ready');
-    expect(r.stdout).toContain('Service:         app-python (headless)');
   });
 
   it('-o json: the documented document, with each pod its own visits count', async () => {

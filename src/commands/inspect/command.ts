@@ -89,7 +89,9 @@ export async function inspectCommand(argv: InspectArgs, io: IO, deps: InspectDep
 
   const human = opts.format === 'table' || opts.format === 'wide';
   const color = human && colorEnabled(opts.color, io.stdout, io.env);
-  const progress = await startProgress(io.stderr, human && !!io.stdout.isTTY && !debug, 'Inspecting...');
+  const progress = await startProgress(io.stderr, human && !!io.stdout.isTTY && !debug, 'Inspecting...', { color: human && colorEnabled(opts.color, io.stderr, io.env) });
+  // Only the default table is fitted to a terminal (cut with an ellipsis); off a terminal nothing is cut.
+  const width = io.stdout.isTTY && (io.stdout.columns ?? 0) > 0 ? io.stdout.columns : undefined;
   const now = deps.now ?? Date.now;
 
   if (opts.name === undefined) {
@@ -126,7 +128,7 @@ export async function inspectCommand(argv: InspectArgs, io: IO, deps: InspectDep
     progress.stop();
   }
   for (const w of report.warnings) io.stderr.write(`warning: ${w}\n`);
-  io.stdout.write(renderInspection(report, { format: opts.format, headers: opts.headers, color }));
+  io.stdout.write(renderInspection(report, { format: opts.format, headers: opts.headers, color, ...(width !== undefined ? { width } : {}) }));
   const failed = failedReads(report);
   if (failed > 0) {
     const total = report.ordinals.filter((r) => r.inRange).length;

@@ -3,7 +3,8 @@
 import { stringify as toYaml } from 'yaml';
 import { palette, type Palette } from '../../ui/color.ts';
 import { renderTable } from '../../ui/table.ts';
-import { contentCell } from '../../core/content.ts';
+import { truncateToWidth } from '../../ui/width.ts';
+import { contentPreview, visibleText } from '../../core/content.ts';
 import { ageOf, restartsCell } from '@sts-inspect/k8s';
 import { terminationText } from '../../core/probes.ts';
 import { revisionCell, shortRevision } from '../../core/revision.ts';
@@ -15,6 +16,11 @@ export interface RenderOptions {
   format: OutputFormat;
   headers: boolean;
   color: boolean;
+  /**
+   * The terminal's width: the default table is cut to it (with `…`, never wrapped). Undefined off a terminal,
+   * where nothing is cut (as kubectl), and ignored by `-o wide`, which shows everything.
+   */
+  width?: number;
 }
 
 const NONE = '-';
@@ -63,7 +69,15 @@ function serviceText(h: StatefulSetHeader, p: Palette): string {
   }
 }
 
-function headerBlock(r: InspectReport, p: Palette): string {
+/** ` -> /data/visits.txt in container web-app` when every pod's read resolved the same way, else nothing. */
+function fileSource(r: InspectReport): string {
+  const seen = new Set(r.ordinals.filter((o) => o.file?.path && o.file.container).map((o) => `${o.file!.path}\u0000${o.file!.container}`));
+  if (seen.size !== 1) return '';
+  const [path, container] = [...seen][0]!.split('\u0000') as [string, string];
+  return `${path === r.file?.path ? '' : ` -> ${path}`} in container ${container}`;
+}
+
+function headerBlock(r: InspectReport, p: Palette, width: number | undefined): string {
   const h = r.statefulSet;
   const start = h.ordinalsStart;
   const end = start + h.replicas.desired - 1;
@@ -80,9 +94,17 @@ function headerBlock(r: InspectReport, p: Palette): string {
     ['PVC retention', retentionText(h)],
     ['Service', serviceText(h, p)],
   ];
-  if (r.file) lines.push(['File', `${r.file.path} (first ${r.file.maxBytes} bytes)`]);
-  const width = Math.max(...lines.map(([k]) => k.length)) + 2;
-  return lines.map(([k, v]) => `${`${k}:`.padEnd(width)}${v}`).join('\n') + '\n';
+  // What is the same for every ordinal is said once here; the rows keep what differs.
+  const sample = r.ordinals.find((o) => o.dns.name.startsWith(`${o.pod}.`));
+  if (sample) lines.push(['DNS names', `<pod>${sample.dns.name.slice(sample.pod.length)}`]);
+  if (h.volumeClaimTemplates.length) lines.push(['PVCs', h.volumeClaimTemplates.map((t) => `${t}-${h.name}-<ordinal>`).join(', ')]);
+  // Named as the rows name them: with the container when a pod has more than one.
+  const multi = new Set(h.probes.map((pr) => pr.container)).size > 1 || r.ordinals.some((o) => o.containers.length > 1);
+  h.probes.forEach((pr, i) => lines.push([i === 0 ? 'Probes' : '', `${multi ? `${pr.container}/` : ''}${pr.kind} ${pr.phrase}`]));
+  if (r.file) lines.push(['File', `${r.file.path}${fileSource(r)} (first ${r.file.maxBytes} bytes)`]);
+  const labelWidth = Math.max(...lines.map(([k]) => k.length)) + 2;
+  const text = lines.map(([k, v]) => `${(k ? `${k}:` : '').padEnd(labelWidth)}${v}`);
+  return `${(width === undefined ? text : text.map((l) => truncateToWidth(l, width))).join('\n')}\n`;
 }
 
 function claimCell(c: ClaimRow, wide: boolean, p: Palette): string {
@@ -92,6 +114,18 @@ function claimCell(c: ClaimRow, wide: boolean, p: Palette): string {
   const parts = [c.name, status, c.capacity ?? ''];
   if (wide) parts.push(c.accessModes.join(',') || NONE, c.storageClass ?? NONE, c.volume ?? NONE);
   return parts.filter((x) => x !== '').join(' ');
+}
+
+/** The default view's PVC cell: the claim names follow a pattern (in the header), so only status and size. */
+function claimStateCell(claims: ClaimRow[], p: Palette): string {
+  const one = (c: ClaimRow) => {
+    if (c.exists === null) return '?';
+    if (!c.exists) return p.bad('missing');
+    const status = c.status === 'Bound' ? p.ok(c.status) : p.warn(c.status ?? '?');
+    return c.capacity ? `${status} ${c.capacity}` : status;
+  };
+  if (claims.length === 1) return one(claims[0]!);
+  return claims.map((c) => `${c.template} ${one(c)}`).join(', ') || NONE;
 }
 
 function probeLines(row: OrdinalRow, wide: boolean, p: Palette): string[] {
@@ -113,18 +147,51 @@ function probeLines(row: OrdinalRow, wide: boolean, p: Palette): string[] {
   return out.length ? out : [NONE];
 }
 
-function fileCell(f: FileRead | null, maxBytes: number, p: Palette): string {
-  if (!f) return NONE;
-  if (!f.ok) return p.bad(`<${f.error ?? 'error'}>`);
-  return contentCell({ binary: f.binary, text: f.content ?? '', bytesRead: f.bytesRead, truncated: f.truncated }, maxBytes);
+/**
+ * The default view's PROBES cell, one line: `ok` when every probe passes, else what fails (`readiness not
+ * ready: <last failure>`), and the last termination. The phrases are the template's, in the header.
+ */
+function probeStateCell(row: OrdinalRow, p: Palette): string {
+  const multi = row.containers.length > 1;
+  const parts: string[] = [];
+  let probes = 0;
+  for (const c of row.containers) {
+    const who = multi ? `${c.name}/` : '';
+    for (const probe of c.probes) {
+      probes++;
+      if (probe.healthy === true) continue;
+      const failure = probe.lastFailure ? `: ${probe.lastFailure.message}` : '';
+      const text = `${who}${probe.kind} ${probe.state}${failure}`;
+      parts.push(probe.healthy === false ? p.bad(text) : text);
+    }
+    if (c.lastTermination) parts.push(p.warn(`${who}last terminated ${terminationText(c.lastTermination)}`));
+  }
+  if (parts.length) return parts.join('; ');
+  return probes > 0 ? p.ok('ok') : NONE;
 }
 
-function detailTable(r: InspectReport, wide: boolean, headers: boolean, p: Palette): string {
+/** How many characters of a file's first line a cell previews, before any cut to the terminal's width. */
+export const FILE_PREVIEW_CHARS = { table: 40, wide: 120 } as const;
+
+function fileCell(f: FileRead | null, maxBytes: number, wide: boolean, p: Palette): string {
+  if (!f) return NONE;
+  if (!f.ok) return p.bad(`<${visibleText(f.error ?? 'error')}>`);
+  const content = { binary: f.binary, text: f.content ?? '', bytesRead: f.bytesRead, truncated: f.truncated };
+  return contentPreview(content, maxBytes, wide ? FILE_PREVIEW_CHARS.wide : FILE_PREVIEW_CHARS.table);
+}
+
+function dnsCell(row: OrdinalRow, wide: boolean, p: Palette): string {
+  if (wide) return row.dns.resolvable ? row.dns.name : p.dim(`${row.dns.name} (${row.dns.caveat ?? 'unresolvable'})`);
+  return row.dns.resolvable ? p.ok('yes') : p.warn('no');
+}
+
+function detailTable(r: InspectReport, wide: boolean, headers: boolean, p: Palette, width: number | undefined): string {
   const setName = r.statefulSet.name;
+  const claims = r.statefulSet.volumeClaimTemplates.length > 0;
   const head = ['ORDINAL', 'POD', 'STATUS', 'READY', 'RESTARTS', 'AGE'];
   if (wide) head.push('NODE', 'IP');
   head.push('REVISION');
-  if (r.statefulSet.volumeClaimTemplates.length) head.push(wide ? 'PVC (STATUS CAPACITY MODES CLASS VOLUME)' : 'PVC');
+  if (claims) head.push(wide ? 'PVC (STATUS CAPACITY MODES CLASS VOLUME)' : 'PVC');
   head.push('DNS', 'PROBES');
   if (r.file) head.push('FILE');
 
@@ -148,21 +215,24 @@ function detailTable(r: InspectReport, wide: boolean, headers: boolean, p: Palet
       const rev = revisionCell(row.revision ?? { name: null, mark: 'unknown' }, setName);
       cells.push(row.revision && row.revision.mark !== 'update' ? p.warn(rev) : rev);
     }
-    if (r.statefulSet.volumeClaimTemplates.length) cells.push(row.claims.map((c) => claimCell(c, wide, p)).join('\n'));
-    cells.push(row.dns.resolvable ? row.dns.name : p.dim(`${row.dns.name} (unresolvable)`));
-    cells.push(row.missing ? NONE : probeLines(row, wide, p).join('\n'));
-    if (r.file) cells.push(fileCell(row.file, r.file.maxBytes, p));
+    if (claims) cells.push(wide ? row.claims.map((c) => claimCell(c, wide, p)).join('\n') : claimStateCell(row.claims, p));
+    cells.push(dnsCell(row, wide, p));
+    cells.push(row.missing ? NONE : wide ? probeLines(row, wide, p).join('\n') : probeStateCell(row, p));
+    if (r.file) cells.push(fileCell(row.file, r.file.maxBytes, wide, p));
     return cells;
   });
-  return renderTable(headers ? head : null, rows);
+  // On a terminal the free text gives way first: file preview, probes, then the rest.
+  const cutFirst = [head.indexOf('FILE'), head.indexOf('PROBES')].filter((i) => i >= 0);
+  return renderTable(headers ? head : null, rows, { ...(width !== undefined ? { maxWidth: width } : {}), cutFirst });
 }
 
-function orphanBlock(r: InspectReport, headers: boolean, p: Palette): string {
+function orphanBlock(r: InspectReport, headers: boolean, p: Palette, width: number | undefined): string {
   if (r.orphanedClaims.length === 0) return '';
   const reasons = [...new Set(r.orphanedClaims.map((o) => o.reason))];
   const title = `${p.warn(`Orphaned claims (${r.orphanedClaims.length})`)}: ${reasons.join('; ')}`;
   const rows = r.orphanedClaims.map((o) => [o.name, String(o.ordinal), o.status ?? NONE, o.capacity ?? NONE, o.volume ?? NONE]);
-  return `\n${headers ? `${title}\n` : ''}${renderTable(headers ? ['CLAIM', 'ORDINAL', 'STATUS', 'CAPACITY', 'VOLUME'] : null, rows)}`;
+  const fit = width === undefined ? {} : { maxWidth: width };
+  return `\n${headers ? `${width === undefined ? title : truncateToWidth(title, width)}\n` : ''}${renderTable(headers ? ['CLAIM', 'ORDINAL', 'STATUS', 'CAPACITY', 'VOLUME'] : null, rows, fit)}`;
 }
 
 export function renderInspection(r: InspectReport, o: RenderOptions): string {
@@ -170,7 +240,9 @@ export function renderInspection(r: InspectReport, o: RenderOptions): string {
   if (o.format === 'yaml') return toYaml(r);
   const p = palette(o.color);
   const wide = o.format === 'wide';
-  return `${o.headers ? `${headerBlock(r, p)}\n` : ''}${detailTable(r, wide, o.headers, p)}${orphanBlock(r, o.headers, p)}`;
+  // -o wide shows everything, as kubectl's does; only the default view is fitted to the terminal.
+  const width = wide ? undefined : o.width;
+  return `${o.headers ? `${headerBlock(r, p, width)}\n` : ''}${detailTable(r, wide, o.headers, p, width)}${orphanBlock(r, o.headers, p, width)}`;
 }
 
 export function renderList(r: StatefulSetListReport, o: RenderOptions & { allNamespaces: boolean }): string {

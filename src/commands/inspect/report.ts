@@ -12,8 +12,9 @@ import {
   type StatefulSetHeader,
   type StatefulSetListItem,
   type StatefulSetListReport,
+  type TemplateProbe,
 } from './schema.ts';
-import { dnsCaveat, governingServiceState, stableDnsName, type GoverningServiceState } from '../../core/dns.ts';
+import { governingServiceState, podDnsAnswer, stableDnsName, type GoverningServiceState } from '../../core/dns.ts';
 import { helmRelease } from '../../core/helm.ts';
 import { claimForOrdinal, ordinalRange, orphanedClaims, podForOrdinal, podsOfSet, volumeClaimTemplateNames } from '../../core/ordinals.ts';
 import { ageOf, summarizePod } from '@sts-inspect/k8s';
@@ -114,6 +115,18 @@ function revisionNumber(revisions: ControllerRevision[] | null, name: string | u
   return revisions.find((r) => r.metadata.name === name)?.revision ?? null;
 }
 
+/** The probes of the pod template, container by container. */
+function templateProbes(set: StatefulSet): TemplateProbe[] {
+  const out: TemplateProbe[] = [];
+  for (const c of set.spec?.template?.spec?.containers ?? []) {
+    for (const kind of PROBE_KINDS) {
+      const probe = probeOf(c, kind);
+      if (probe) out.push({ container: c.name, kind, phrase: probePhrase(probe) });
+    }
+  }
+  return out;
+}
+
 export function headerOf(set: StatefulSet, service: Service | null | undefined, revisions: ControllerRevision[] | null, now: number): StatefulSetHeader {
   const spec = set.spec ?? {};
   const st = set.status ?? {};
@@ -151,6 +164,7 @@ export function headerOf(set: StatefulSet, service: Service | null | undefined, 
     governingService: { name: spec.serviceName || null, state: governingServiceState(spec.serviceName, service) },
     helmRelease: helm ? { name: helm.name, namespace: helm.namespace ?? null, chart: helm.chart ?? null } : null,
     volumeClaimTemplates: volumeClaimTemplateNames(set),
+    probes: templateProbes(set),
   };
 }
 
@@ -167,8 +181,7 @@ function podRow(set: StatefulSet, ordinal: number, pod: Pod | undefined, inRange
   const setName = set.metadata.name ?? '';
   const ns = set.metadata.namespace ?? '';
   const name = podForOrdinal(setName, ordinal);
-  const caveat = dnsCaveat(svc.state, svc.name);
-  const dns = { name: stableDnsName(name, svc.name ?? setName, ns, opts.clusterDomain), resolvable: svc.state === 'headless', caveat: caveat ?? null };
+  const dns = { name: stableDnsName(name, svc.name ?? setName, ns, opts.clusterDomain), ...podDnsAnswer(svc.state, svc.name, input.service, pod, name) };
   const claims = claimRows(set, ordinal, input.claims);
   const file = opts.file !== undefined ? (input.fileReads.get(name) ?? null) : null;
   if (!pod) {

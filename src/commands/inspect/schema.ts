@@ -60,6 +60,15 @@ export interface StatefulSetHeader {
   };
   helmRelease: { name: string; namespace: string | null; chart: string | null } | null;
   volumeClaimTemplates: string[];
+  /** The probes the pod template declares, the same for every ordinal on the update revision (added in v1). */
+  probes: TemplateProbe[];
+}
+
+export interface TemplateProbe {
+  container: string;
+  kind: 'liveness' | 'readiness' | 'startup';
+  /** As ProbeRow.phrase: `http-get :8080/ every 5s`. */
+  phrase: string;
 }
 
 export interface OrdinalRow {
@@ -83,8 +92,12 @@ export interface OrdinalRow {
   claims: ClaimRow[];
   dns: {
     name: string;
-    /** false when the governing service is missing or not headless: the name will not resolve. */
+    /**
+     * Whether cluster DNS answers for the name: the governing service is headless and selects the pod, and the
+     * pod is Ready (or the service sets publishNotReadyAddresses) and not terminating.
+     */
     resolvable: boolean;
+    /** Why it does not resolve, or null. */
     caveat: string | null;
   };
   containers: ContainerRow[];

@@ -7,10 +7,10 @@ import { colorEnabled } from '../../../src/ui/color.ts';
 import type { IO } from '../../../src/ui/io.ts';
 import { FakeClient, fixture } from './fake-client.ts';
 
-function memoryIO(env: Record<string, string> = {}, tty = false): IO & { out(): string; err(): string } {
+function memoryIO(env: Record<string, string> = {}, tty = false, columns?: number): IO & { out(): string; err(): string } {
   let out = '';
   let err = '';
-  const stdout = Object.assign(new PassThrough(), { isTTY: tty });
+  const stdout = Object.assign(new PassThrough(), { isTTY: tty, ...(columns !== undefined ? { columns } : {}) });
   const stderr = Object.assign(new PassThrough(), { isTTY: false });
   stdout.on('data', (d) => (out += d));
   stderr.on('data', (d) => (err += d));
@@ -18,8 +18,8 @@ function memoryIO(env: Record<string, string> = {}, tty = false): IO & { out(): 
 }
 
 /** Run the command in-process as main.ts would: an exit code, stdout and stderr. */
-async function run(args: InspectArgs, client = new FakeClient(), env: Record<string, string> = {}, tty = false) {
-  const io = memoryIO(env, tty);
+async function run(args: InspectArgs, client = new FakeClient(), env: Record<string, string> = {}, tty = false, columns?: number) {
+  const io = memoryIO(env, tty, columns);
   let code: number;
   try {
     code = await inspectCommand({ namespace: 'demo', server: 'https://fake:6443', ...args }, io, {
@@ -74,8 +74,29 @@ describe('exit codes and streams', () => {
   it('ok: 0, table on stdout, nothing on stderr', async () => {
     const r = await run({ name: 'web', file: 'visits.txt' });
     expect(r.code).toBe(ExitCode.OK);
-    expect(r.out).toContain('web-2.web.demo.svc.cluster.local');
+    expect(r.out).toContain('DNS names:       <pod>.web.demo.svc.cluster.local');
+    expect(r.out).toMatch(/^2 +web-2 +Running .* yes +ok +content of web-2$/m);
     expect(r.err).toBe('');
+  });
+
+  it.each<[string, boolean, number | undefined, InspectArgs, boolean]>([
+    ['a terminal of 60 columns: cut to fit', true, 60, {}, true],
+    ['a terminal reporting 0 columns: not cut', true, 0, {}, false],
+    ['a pipe: not cut (as kubectl)', false, 60, {}, false],
+    ['-o wide on a terminal: not cut', true, 60, { output: 'wide' }, false],
+  ])('%s', async (_, tty, columns, extra, cut) => {
+    const c = new FakeClient();
+    c.execAnswer = () => ({ stdout: Buffer.from('a fairly long first line of the visits file\nand a second\n'), exitCode: 0 });
+    const r = await run({ name: 'web', file: 'visits.txt', color: 'never', ...extra }, c, {}, tty, columns);
+    expect(r.code).toBe(ExitCode.OK);
+    const widest = Math.max(...r.out.trimEnd().split('\n').map((l) => l.length));
+    if (cut) {
+      expect(widest).toBeLessThanOrEqual(60);
+      expect(r.out).toContain('…');
+    } else {
+      expect(widest).toBeGreaterThan(60);
+      expect(r.out).toContain('a fairly long first line of the visits');
+    }
   });
 
   it('a failed read: the table is printed, then exit 7 with a one-line summary', async () => {

@@ -16,6 +16,8 @@ export async function exampleReport(): Promise<InspectReport> {
   s.pods = s.pods.filter((p) => p.metadata.name === 'web-0');
   const web0 = s.pods[0];
   web0.status.containerStatuses[0].ready = false;
+  // Not ready: the kubelet turns the pod's Ready condition (what endpoints and so cluster DNS follow) False too.
+  for (const c of web0.status.conditions) if (c.type === 'Ready' || c.type === 'ContainersReady') c.status = 'False';
   web0.status.containerStatuses[0].restartCount = 1;
   web0.status.containerStatuses[0].lastState = { terminated: { reason: 'OOMKilled', exitCode: 137, startedAt: '2026-11-21T08:35:04Z', finishedAt: '2026-11-21T08:50:00Z' } };
   s.events.push({

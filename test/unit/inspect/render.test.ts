@@ -3,8 +3,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { renderInspection, renderList, type RenderOptions } from '../../../src/commands/inspect/render.ts';
-import { listStatefulSets } from '../../../src/commands/inspect/run.ts';
+import { inspectStatefulSet, listStatefulSets } from '../../../src/commands/inspect/run.ts';
 import { stripAnsi } from '../../../src/ui/color.ts';
+import { displayWidth } from '../../../src/ui/width.ts';
 import { EXAMPLE_NOW, exampleReport } from './example.ts';
 import { demoState, FakeClient } from './fake-client.ts';
 
@@ -18,10 +19,12 @@ describe('the documented JSON example', () => {
 });
 
 describe('renderInspection', () => {
-  it('table: a header block, then one row per ordinal, then orphaned claims', async () => {
+  const headerRow = (out: string) => out.split('\n').findIndex((l) => l.startsWith('ORDINAL'));
+
+  it('table: what is the same for every ordinal once in the header, one line per ordinal, then orphaned claims', async () => {
     const out = renderInspection(await exampleReport(), opts());
     const lines = out.split('\n');
-    expect(lines.slice(0, 8)).toEqual([
+    expect(lines.slice(0, 12)).toEqual([
       'StatefulSet:     demo/web  (Helm release lab)',
       'Replicas:        0/2 ready, 1 updated, 1 current; ordinals 0..1',
       'Pod management:  OrderedReady',
@@ -29,25 +32,71 @@ describe('renderInspection', () => {
       'Revision:        web-74c5d7cc59 (#2) (current = update)',
       'PVC retention:   n/a (cluster < 1.27: claims are always retained)',
       'Service:         web (headless)',
-      'File:            visits.txt (first 256 bytes)',
+      'DNS names:       <pod>.web.demo.svc.cluster.local',
+      'PVCs:            data-web-<ordinal>',
+      'Probes:          readiness http-get :8080/ every 5s, delay 2s',
+      'File:            visits.txt -> /data/visits.txt in container web (first 256 bytes)',
+      '',
     ]);
-    expect(lines[9]!.split(/\s{2,}/)).toEqual(['ORDINAL', 'POD', 'STATUS', 'READY', 'RESTARTS', 'AGE', 'REVISION', 'PVC', 'DNS', 'PROBES', 'FILE']);
-    expect(lines[10]!.split(/\s{2,}/)).toEqual([
-      '0', 'web-0', 'Running', '0/1', '1 (10m ago)', '24m', '74c5d7cc59', 'data-web-0 Bound 1Gi', 'web-0.web.demo.svc.cluster.local', 'readiness http-get :8080/ every 5s, delay 2s: not ready', '7',
+    expect(lines[12]!.split(/\s{2,}/)).toEqual(['ORDINAL', 'POD', 'STATUS', 'READY', 'RESTARTS', 'AGE', 'REVISION', 'PVC', 'DNS', 'PROBES', 'FILE']);
+    expect(lines[13]!.split(/\s{2,}/)).toEqual([
+      '0', 'web-0', 'Running', '0/1', '1 (10m ago)', '24m', '74c5d7cc59', 'Bound 1Gi', 'no',
+      'readiness not ready: HTTP probe failed with statuscode: 503; last terminated OOMKilled (exit 137)', '7',
     ]);
-    expect(out).toContain('last failure (x3): HTTP probe failed with statuscode: 503');
-    expect(out).toContain('last terminated: OOMKilled (exit 137)');
-    expect(out).toMatch(/^1 +web-1 +pod missing +- +- +- +- +data-web-1 Bound 1Gi +web-1\.web\.demo\.svc\.cluster\.local +- +<pod missing>$/m);
+    expect(lines[14]).toMatch(/^1 +web-1 +pod missing +- +- +- +- +Bound 1Gi +no +- +<pod missing>$/);
+    // One line per ordinal: the template's phrases and the DNS names are not repeated on the rows.
+    expect(lines[15]).toBe('');
+    expect(out.match(/http-get :8080/g)).toHaveLength(1);
+    expect(out).not.toContain('web-0.web.demo.svc');
     expect(out).toContain('Orphaned claims (1): kept after scale-down: cluster < 1.27 has no PVC retention policy, claims are always retained');
     expect(out).toMatch(/^data-web-2 +2 +Bound +1Gi +pvc-ca42a2b4-da64-4751-ad5c-e9c41525ae54$/m);
     expect(out).not.toMatch(/ +$/m);
   });
 
-  it('wide adds node, IP and claim details', async () => {
+  it('table: a healthy row says ok and yes', async () => {
+    const c = new FakeClient();
+    c.execAnswer = () => ({ stdout: Buffer.from('3\n'), exitCode: 0 });
+    const r = await inspectStatefulSet(c, { namespace: 'demo', name: 'web', file: 'visits.txt', maxBytes: 256, clusterDomain: 'cluster.local', concurrency: 10, execTimeoutMs: 5000, now: () => EXAMPLE_NOW });
+    const out = renderInspection(r, opts());
+    expect(out).toMatch(/^2 +web-2 +Running +1\/1 +0 +\S+ +74c5d7cc59 +Bound 1Gi +yes +ok +3$/m);
+  });
+
+  it('wide: every detail per row (node, IP, claim details, full DNS names, probe phrases)', async () => {
     const out = renderInspection(await exampleReport(), opts({ format: 'wide' }));
-    expect(out.split('\n')[9]!.split(/\s{2,}/)).toEqual(['ORDINAL', 'POD', 'STATUS', 'READY', 'RESTARTS', 'AGE', 'NODE', 'IP', 'REVISION', 'PVC (STATUS CAPACITY MODES CLASS VOLUME)', 'DNS', 'PROBES', 'FILE']);
+    const lines = out.split('\n');
+    const h = headerRow(out);
+    expect(lines[h]!.split(/\s{2,}/)).toEqual(['ORDINAL', 'POD', 'STATUS', 'READY', 'RESTARTS', 'AGE', 'NODE', 'IP', 'REVISION', 'PVC (STATUS CAPACITY MODES CLASS VOLUME)', 'DNS', 'PROBES', 'FILE']);
     expect(out).toContain('sim-node-2   10.244.0.8');
     expect(out).toContain('data-web-0 Bound 1Gi RWO standard pvc-6004cfa5-dcf3-496b-8777-f9515818461f');
+    expect(lines[h + 1]).toContain('web-0.web.demo.svc.cluster.local (pod not Ready: cluster DNS publishes only Ready pods');
+    expect(lines[h + 1]).toContain('readiness http-get :8080/ every 5s, delay 2s: not ready');
+    expect(out).toContain('last failure (x3): HTTP probe failed with statuscode: 503');
+    expect(out).toContain('last terminated: OOMKilled (exit 137)');
+  });
+
+  it.each([80, 100, 120, 140])('on a terminal of %d columns: every line fits, cut with an ellipsis, never wrapped', async (width) => {
+    const out = renderInspection(await exampleReport(), opts({ width }));
+    const lines = out.trimEnd().split('\n');
+    for (const l of lines) expect(displayWidth(l)).toBeLessThanOrEqual(width);
+    expect(out).toContain('…');
+    // Still one line per ordinal, in order.
+    expect(lines.filter((l) => /^\d +web-\d/.test(l)).map((l) => l.split(/ +/)[1])).toEqual(['web-0', 'web-1']);
+  });
+
+  it('off a terminal (no width) nothing is cut, as kubectl; -o wide is never cut', async () => {
+    const report = await exampleReport();
+    expect(renderInspection(report, opts())).toContain('readiness not ready: HTTP probe failed with statuscode: 503; last terminated OOMKilled (exit 137)');
+    const wide = renderInspection(report, opts({ format: 'wide', width: 80 }));
+    expect(wide).toBe(renderInspection(report, opts({ format: 'wide' })));
+    expect(wide).not.toContain('…');
+  });
+
+  it('a file of many lines: the cell previews its first line and says how many more', async () => {
+    const report = await exampleReport();
+    report.ordinals[0]!.file = { ...report.ordinals[0]!.file!, content: 'first line\nsecond\nthird\n', bytesRead: 25 };
+    const out = renderInspection(report, opts());
+    expect(out).toMatch(/ first line \(\+2 lines\)$/m);
+    expect(out).not.toContain('second');
   });
 
   it('--no-headers: rows only', async () => {

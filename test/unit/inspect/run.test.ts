@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AuthError, NotFoundError, UsageError } from '../../../src/errors.ts';
-import { errorForStatus } from '../../../src/kube/errors.ts';
+import { errorForStatus, RequestTimeoutError } from '../../../src/kube/errors.ts';
 import { inspectStatefulSet, listStatefulSets, type InspectOptions } from '../../../src/commands/inspect/run.ts';
 import { demoState, FakeClient, fixture, type FakeState } from './fake-client.ts';
 
@@ -220,6 +220,62 @@ describe('failures', () => {
     ]);
     expect(r.ordinals[0]!.claims[0]!.exists).toBeNull();
     expect(r.orphanedClaims).toEqual([]);
+  });
+});
+
+describe('optional lookups degrade to warnings, whatever the failure', () => {
+  const paths = { claims: /\/persistentvolumeclaims$/, events: /\/events$/, revisions: /\/controllerrevisions$/ };
+  const timeout = (what: string) => new RequestTimeoutError(`${what}: request timed out after 300ms (--request-timeout) waiting for https://fake.example:6443`);
+
+  it.each<[string, (c: FakeClient, path: RegExp) => void, RegExp]>([
+    ['500', (c, path) => c.fail(path, 500), /the API server https:\/\/fake\.example:6443 answered 500: fake 500 \(shown as unknown\)$/],
+    ['504 from the server', (c, path) => c.fail(path, 504), /timed out \(504\): fake 504 \(shown as unknown\)$/],
+    [
+      'client-side timeout',
+      (c, path) => {
+        const list = c.list.bind(c);
+        c.list = async (p, o, what) => (path.test(p) ? Promise.reject(timeout(what)) : list(p, o, what));
+      },
+      /request timed out after 300ms \(--request-timeout\) waiting for https:\/\/fake\.example:6443 \(shown as unknown\)$/,
+    ],
+  ])('%s on claims, events and revisions: the report is built, each failure a warning', async (_, breakIt, message) => {
+    const c = new FakeClient();
+    for (const path of Object.values(paths)) breakIt(c, path);
+    const r = await inspectStatefulSet(c, { ...base, file: 'visits.txt' });
+    expect(r.warnings).toHaveLength(3);
+    // In the order the failures arrive (the lookups run in parallel).
+    expect(r.warnings.map((w) => w.split(':')[0]).sort()).toEqual(['list controllerrevisions in demo', 'list events in demo', 'list persistentvolumeclaims in demo']);
+    for (const w of r.warnings) expect(w).toMatch(message);
+    // The affected cells are unknown; the rest of the view is intact.
+    expect(r.ordinals.map((o) => [o.pod, o.status, o.claims[0]!.exists, o.file?.ok])).toEqual([
+      ['web-0', 'Running', null, true],
+      ['web-1', 'Running', null, true],
+      ['web-2', 'Running', null, true],
+    ]);
+    expect(r.statefulSet.revisions).toMatchObject({ currentNumber: null, updateNumber: null });
+    expect(r.ordinals[0]!.containers[0]!.probes[0]!.lastFailure).toBeNull();
+  });
+
+  it('a 500 on the set itself still fails the command (it is not optional)', async () => {
+    await expect(inspectStatefulSet(new FakeClient().fail(/statefulsets\/web$/, 500), base)).rejects.toThrow(/get statefulset demo\/web: the API server .* answered 500/);
+  });
+});
+
+describe('DNS agrees with cluster DNS', () => {
+  it('a Pending or crash-looping pod (not Ready) is not resolvable, in the report too', async () => {
+    const s = demoState();
+    const notReady = (p: any) => {
+      for (const c of p.status.conditions) if (c.type === 'Ready') c.status = 'False';
+    };
+    notReady(s.pods[1]);
+    s.pods[2].status = { phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'True' }] };
+    const r = await inspectStatefulSet(new FakeClient(s), base);
+    expect(r.ordinals.map((o) => o.dns.resolvable)).toEqual([true, false, false]);
+    expect(r.ordinals[1]!.dns.caveat).toMatch(/^pod not Ready/);
+    s.services[0].spec.publishNotReadyAddresses = true;
+    const published = await inspectStatefulSet(new FakeClient(s), base);
+    // Published even when not Ready; a Pending pod without an IP still has no record.
+    expect(published.ordinals.map((o) => o.dns.resolvable)).toEqual([true, true, false]);
   });
 });
 
