@@ -97,5 +97,7 @@ function withInspectFlags<T>(y: Argv<T>) {
     .option('concurrency', { type: 'number', default: 10, describe: 'How many execs run at once' })
     .option('output', { alias: 'o', type: 'string', describe: 'Output format: wide, json or yaml (default: a table)' })
     .option('headers', { type: 'boolean', default: true, describe: 'Print table headers (--no-headers to omit them)' })
-    .option('color', { type: 'string', default: 'auto', choices: ['auto', 'always', 'never'], describe: 'Colour the table (auto: on a TTY, unless NO_COLOR is set)' });
+    .option('color', { type: 'string', default: 'auto', choices: ['auto', 'always', 'never'], describe: 'Colour the table (auto: on a TTY, unless NO_COLOR is set)' })
+    .option('resolve', { type: 'boolean', describe: "Resolve every replica's stable name from inside each pod (one exec per pod)" })
+    .option('debug-image', { type: 'string', describe: 'Read --file through an ephemeral container of this image where exec finds no cat (Kubernetes >= 1.25; it stays in the pod)' });
 }
