@@ -9,6 +9,7 @@
 // | sim/crashloop      | nothing                   | fail (connection refused)            | exits 1 ~1 s after each start       |
 // | sim/oomkill        | nothing                   | fail                                 | OOMKilled (137) ~1 s after start    |
 // | sim/distroless     | any port                  | http/tcp/grpc succeed; exec cannot start | no shell, no coreutils          |
+// | sim/unpullable, sim/missing* | -                | -                                    | never pulled: ErrImagePull, then ImagePullBackOff |
 // | anything else      | any port                  | succeed                              | runs; init containers complete      |
 
 export const IMAGES = {
@@ -32,6 +33,25 @@ export function imageRepository(image: string): string {
   const lastSlash = noDigest.lastIndexOf('/');
   const colon = noDigest.lastIndexOf(':');
   return colon > lastSlash ? noDigest.slice(0, colon) : noDigest;
+}
+
+/**
+ * Images no registry has: `sim/unpullable` and any `sim/missing...` repository. The kubelet's pulls fail with
+ * containerd's NotFound, as for a typo in an image name.
+ */
+export function isUnpullable(image: string): boolean {
+  const repo = imageRepository(image).replace(/^(docker\.io|localhost(:\d+)?|registry\.local)\//, '');
+  return repo === 'sim/unpullable' || repo.startsWith('sim/missing');
+}
+
+/** The fully qualified reference containerd resolves: `sim/x` -> `docker.io/sim/x:latest`. */
+export function normalizedReference(image: string): string {
+  const first = image.split('/')[0]!;
+  const hasRegistry = image.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost');
+  let ref = hasRegistry ? image : `docker.io/${image.includes('/') ? image : `library/${image}`}`;
+  const lastSlash = ref.lastIndexOf('/');
+  if (!ref.includes('@') && ref.lastIndexOf(':') < lastSlash) ref += ':latest';
+  return ref;
 }
 
 /** Images that are unhealthy by design: a pod running one counts as settled without being Ready. */

@@ -140,6 +140,8 @@ export function bootstrapObjects(): KObject[] {
       provisioner: 'sandbox.sts-inspect/hostpath',
       reclaimPolicy: 'Delete',
       volumeBindingMode: 'Immediate',
+      // As on most managed clusters' default class: claims can grow (PVC resize).
+      allowVolumeExpansion: true,
     },
     {
       apiVersion: 'v1',

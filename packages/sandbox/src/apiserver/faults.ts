@@ -37,6 +37,8 @@ export interface Faults {
   hits(): number[];
   /** The active faults as the control path lists them. */
   list(): FaultEntry[];
+  /** Remove one fault by id; false when there is none. */
+  remove(id: string): boolean;
   /**
    * Add a fault from its SPEC (see faultspec.ts): a rule or hang-exec is added and returned; drop-watches and
    * expire-watch are done at once (undefined). Throws FaultSpecError for a bad SPEC.

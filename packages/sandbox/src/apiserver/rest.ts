@@ -7,6 +7,7 @@ import { ApiError, errors, qualifiedResource } from '../status.ts';
 import { checkDeletePreconditions, type DeleteOptions, type KObject, type PropagationPolicy } from '../store.ts';
 import { admitCreate, admitUpdate, validateCreate, validateUpdate } from './admission.ts';
 import { withEphemeralContainers } from './ephemeral.ts';
+import { admitClaimResize } from './pvcresize.ts';
 import { isObj, jsonMerge, jsonPatch, strategicMerge } from './patch.ts';
 
 type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -149,6 +150,7 @@ export class ApiCore {
     if (opts.subresource) throw errors.methodNotAllowed(`the server does not allow this method on the requested resource`);
     // Fields a client cannot change through the main resource.
     if (t.hasStatusSubresource) obj.status = current.status;
+    if (key === R.pvcs) admitClaimResize(this.store, obj, current);
     admitUpdate(key, obj, current);
     validateUpdate(key, obj, current);
     if (opts.dryRun) {

@@ -6,7 +6,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SimContext } from '../context.ts';
-import { imageKind, type ImageKind } from '../images.ts';
+import { imageKind, isUnpullable, normalizedReference, type ImageKind } from '../images.ts';
 import { R } from '../resources.ts';
 import type { KObject } from '../store.ts';
 import { listens, onExitLog, onStart, selfExit, serveHttp, type AppInstance } from './apps.ts';
@@ -18,7 +18,7 @@ import { allocatePodIP, releasePodIP, type SimNode } from './nodes.ts';
 import { ProbeTracker, probeFailureMessage, restartBackoffMs, type ProbeKind } from './probes.ts';
 import { runCommand, type DnsLookup, type ShellHost } from './shell.ts';
 import type { Storage } from './storage.ts';
-import type { Condition, ContainerSpec, PodView, Probe } from './types.ts';
+import type { Condition, ContainerSpec, PodView, Probe, PvView, PvcView } from './types.ts';
 import { parseQuantity } from './types.ts';
 
 /** Simulated durations of the kubelet's steps. */
@@ -28,6 +28,8 @@ export const TIMING = {
   createMs: 100,
   stopMs: 500,
   mountRetryMs: 2000,
+  /** Until the kubelet syncs a pod again after a change (e.g. a failed pull turns into ImagePullBackOff). */
+  syncMs: 1000,
   /** A container that ran this long without failing starts its back-off afresh. */
   backoffResetMs: 600_000,
   // Per container instance; 500 pods probing for hours must not hold gigabytes of log lines.
@@ -87,6 +89,8 @@ export interface ContainerRt {
   cancels: Set<() => void>;
   /** Failures in a row, for the back-off (reset after a long healthy run). */
   failures: number;
+  /** Failed image pulls in a row, for the image pull back-off. */
+  pullFailures: number;
   imageID?: string;
 }
 
@@ -127,7 +131,7 @@ export class PodWorker {
   }
 
   private newRt(spec: ContainerSpec, role: Role): ContainerRt {
-    return { spec, role, kind: imageKind(spec.image), instances: [], running: false, starting: false, completed: false, started: false, ready: false, restartCount: 0, probes: {}, cancels: new Set(), failures: 0 };
+    return { spec, role, kind: imageKind(spec.image), instances: [], running: false, starting: false, completed: false, started: false, ready: false, restartCount: 0, probes: {}, cancels: new Set(), failures: 0, pullFailures: 0 };
   }
 
   private get ctx() {
@@ -183,6 +187,18 @@ export class PodWorker {
   /** A PVC, PV or configMap changed: volumes that were waiting may be ready now. */
   poke(): void {
     if (!this.volumesReady && !this.terminating && !this.settingUp) void this.env.inflight.add(this.setupVolumes());
+    this.refreshClaimCapacity();
+  }
+
+  /** After a claim's volume was expanded, its mounts (df, stats/summary) show the PV's new capacity. */
+  private refreshClaimCapacity(): void {
+    for (const vol of this.volumes.values()) {
+      if (!vol.pvc) continue;
+      const claim = this.ctx.store.get(R.pvcs, this.ns, vol.pvc) as unknown as PvcView | undefined;
+      const pv = claim?.spec.volumeName ? (this.ctx.store.get(R.pvs, undefined, claim.spec.volumeName) as unknown as PvView | undefined) : undefined;
+      const bytes = parseQuantity(pv?.spec.capacity?.storage);
+      if (bytes) vol.capacityBytes = bytes;
+    }
   }
 
   private settingUp = false;
@@ -244,8 +260,11 @@ export class PodWorker {
     c.starting = true;
     const image = c.spec.image;
     const pullAlways = c.spec.imagePullPolicy === 'Always' || (!c.spec.imagePullPolicy && (!/:[^/]+$/.test(image) || image.endsWith(':latest')));
-    c.waitingReason = c.instances.length ? c.waitingReason : this.initDone() || c.role !== 'app' ? 'ContainerCreating' : 'PodInitializing';
-    if (!this.node.images.has(image) || pullAlways) {
+    c.waitingReason = c.instances.length || c.pullFailures ? c.waitingReason : this.initDone() || c.role !== 'app' ? 'ContainerCreating' : 'PodInitializing';
+    if (isUnpullable(image)) {
+      this.event('Normal', 'Pulling', `Pulling image "${image}"`, c);
+      this.after(TIMING.pullMs, () => this.pullFailed(c), c);
+    } else if (!this.node.images.has(image) || pullAlways) {
       this.event('Normal', 'Pulling', `Pulling image "${image}"`, c);
       this.after(TIMING.pullMs, () => {
         const secs = (TIMING.pullMs / 1000).toFixed(3);
@@ -258,6 +277,33 @@ export class PodWorker {
       this.event('Normal', 'Pulled', `Container image "${image}" already present on machine`, c);
       this.after(0, () => this.createAndStart(c), c);
     }
+  }
+
+  /**
+   * A pull that failed: ErrImagePull now; on the kubelet's next sync the image is in back-off, ImagePullBackOff
+   * (10 s doubling to 5 min, as the kubelet's image back-off), and the pull is tried again when it runs out.
+   */
+  private pullFailed(c: ContainerRt): void {
+    if (this.terminating) return;
+    const ref = normalizedReference(c.spec.image);
+    const why = `rpc error: code = NotFound desc = failed to pull and unpack image "${ref}": failed to resolve reference "${ref}": ${ref}: not found`;
+    this.event('Warning', 'Failed', `Failed to pull image "${c.spec.image}": ${why}`, c);
+    this.event('Warning', 'Failed', 'Error: ErrImagePull', c);
+    c.waitingReason = 'ErrImagePull';
+    c.waitingMessage = why;
+    c.pullFailures++;
+    this.queueWrite();
+    this.after(TIMING.syncMs, () => {
+      this.event('Normal', 'BackOff', `Back-off pulling image "${c.spec.image}"`, c);
+      this.event('Warning', 'Failed', 'Error: ImagePullBackOff', c);
+      c.waitingReason = 'ImagePullBackOff';
+      c.waitingMessage = `Back-off pulling image "${c.spec.image}": ErrImagePull: ${why}`;
+      this.queueWrite();
+      this.after(Math.max(0, restartBackoffMs(c.pullFailures) - TIMING.syncMs), () => {
+        c.starting = false;
+        this.startContainer(c);
+      }, c);
+    }, c);
   }
 
   private createAndStart(c: ContainerRt): void {

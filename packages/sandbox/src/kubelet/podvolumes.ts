@@ -139,7 +139,10 @@ export function containerFs(w: PodSide, spec: ContainerSpec, rootDir: string): C
       readOnly: !!vm.readOnly || vol.readOnly,
       volume: vm.name,
       device: vol.device,
-      ...(vol.capacityBytes ? { capacityBytes: vol.capacityBytes } : {}),
+      // Live: a claim resized while the container runs shows its new size in df (online expansion).
+      get capacityBytes() {
+        return vol.capacityBytes;
+      },
     });
     if (vm.subPath) void mkdir(join(vol.dir, posix.normalize(`/${vm.subPath}`)), { recursive: true }).catch(() => undefined);
   }

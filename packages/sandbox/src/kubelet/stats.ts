@@ -42,14 +42,16 @@ export async function statsSummary(node: SimNode, workers: PodWorker[]): Promise
     for (const [name, v] of w.volumes) {
       const u = await diskUsage(v.dir);
       const cap = v.capacityBytes ?? NODE_DISK_BYTES;
+      // mkfs.ext4's default of one inode per 16 KiB: a 1Gi volume has 65536, as on a real cluster.
+      const inodes = Math.floor(cap / 16_384);
       volUsed += u.bytes;
       volume.push({
         time,
         availableBytes: Math.max(0, cap - u.bytes),
         capacityBytes: cap,
         usedBytes: u.bytes,
-        inodesFree: 65_536 - u.inodes,
-        inodes: 65_536,
+        inodesFree: Math.max(0, inodes - u.inodes),
+        inodes,
         inodesUsed: u.inodes,
         name,
         ...(v.pvc ? { pvcRef: { name: v.pvc, namespace: w.ns } } : {}),

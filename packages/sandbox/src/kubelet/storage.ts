@@ -119,7 +119,10 @@ export function startStorage(ctx: SimContext, dataDir: string, pvcs: Informer, p
       }
       return;
     }
-    if (claim.status?.phase === 'Bound' && claim.spec.volumeName) return;
+    if (claim.status?.phase === 'Bound' && claim.spec.volumeName) {
+      resizeIfAsked(obj, claim);
+      return;
+    }
     // Retroactive default StorageClass assignment (GA in 1.28): a claim without any class gets the default one.
     if (claim.spec.storageClassName === undefined && !claim.spec.volumeName) {
       const def = store.list(R.storageclasses).items.find((sc) => sc.metadata.annotations?.['storageclass.kubernetes.io/is-default-class'] === 'true');
@@ -190,6 +193,34 @@ export function startStorage(ctx: SimContext, dataDir: string, pvcs: Informer, p
       void inflight.add(provision(ns, name, claim.metadata.uid, provisioner, sc.reclaimPolicy ?? 'Delete', className, component).finally(() => provisioning.delete(claim.metadata.uid)));
     });
     cancels.add(cancel);
+  };
+
+  /**
+   * A bound claim asking for more than it has: what the CSI external-resizer and the kubelet do together for an
+   * online expansion, which on a directory-backed volume is only bookkeeping: the PV's capacity, then the claim's
+   * status.capacity, with their events. Admission already refused shrinking and classes without expansion.
+   */
+  const resizeIfAsked = (obj: KObject, claim: PvcView) => {
+    const requested = claim.spec.resources?.requests?.storage;
+    if (!requested || parseQuantity(requested) <= parseQuantity(claim.status?.capacity?.storage)) return;
+    const pvObj = store.get(R.pvs, undefined, claim.spec.volumeName!);
+    if (!pvObj) return;
+    const pv = pvObj as unknown as PvView;
+    const provisioner = pvObj.metadata.annotations?.['pv.kubernetes.io/provisioned-by'] ?? 'sandbox.sts-inspect/hostpath';
+    const component = `external-resizer ${provisioner}`;
+    if (parseQuantity(pv.spec.capacity?.storage) < parseQuantity(requested)) {
+      events.record(obj, 'Normal', 'Resizing', `External resizer is resizing volume ${pv.metadata.name}`, { component });
+      pv.spec.capacity = { ...pv.spec.capacity, storage: requested };
+      store.update(R.pvs, pvObj);
+      events.record(obj, 'Normal', 'VolumeResizeSuccessful', 'Resize volume succeeded', { component });
+    }
+    const cur = store.get(R.pvcs, claim.metadata.namespace, claim.metadata.name);
+    if (!cur) return;
+    cur.status = { ...(cur.status as object | undefined), capacity: { ...(cur.status as PvcView['status'])?.capacity, storage: requested } };
+    store.update(R.pvcs, cur, { subresource: 'status' });
+    if (claimInUse(claim)) {
+      events.record(cur, 'Normal', 'FileSystemResizeSuccessful', `MountVolume.NodeExpandVolume succeeded for volume "${pv.metadata.name}"`, { component: 'kubelet' });
+    }
   };
 
   const provision = async (ns: string, name: string, uid: string, provisioner: string, reclaim: string, className: string, component: string) => {

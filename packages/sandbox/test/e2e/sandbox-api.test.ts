@@ -367,9 +367,11 @@ describe('delete, describe, watch', () => {
   });
 
   it('get -w prints the list, then changes as they happen', async () => {
-    const watching = h.kubectl(['-n', 'demo', 'get', 'sts', '-w', '--output-watch-events'], { timeoutMs: 1500 });
-    await new Promise((r) => setTimeout(r, 600));
+    const watching = h.kubectl(['-n', 'demo', 'get', 'sts', '-w', '--output-watch-events'], { timeoutMs: 10_000 });
+    await h.watchOpened('/apis/apps/v1/namespaces/demo/statefulsets');
     await h.kubectl(['-n', 'demo', 'label', 'sts', 'web', 'watched=yes']);
+    // The watch stays open until the harness kills kubectl; end it as soon as the change is printed.
+    h.server.faults.dropWatches();
     const r = await watching;
     const lines = r.stdout.trim().split('\n');
     expect(lines[0]).toMatch(/^EVENT\s+NAME\s+READY\s+AGE$/);
@@ -392,8 +394,8 @@ describe('delete, describe, watch', () => {
 
   it('a field-selected watch sends DELETED when the object goes, which kubectl wait relies on', async () => {
     await h.runningPod('demo', 'gone-0');
-    const waiting = h.kubectl(['-n', 'demo', 'wait', '--for=delete', 'pod/gone-0', '--timeout=5s']);
-    await new Promise((r) => setTimeout(r, 300));
+    const waiting = h.kubectl(['-n', 'demo', 'wait', '--for=delete', 'pod/gone-0', '--timeout=20s']);
+    await h.watchOpened('/api/v1/namespaces/demo/pods');
     h.store.delete(R.pods, 'demo', 'gone-0', { gracePeriodSeconds: 0 });
     const r = await waiting;
     expect(r.stdout).toBe('pod/gone-0 condition met\n');
@@ -501,9 +503,12 @@ describe('faults', () => {
   });
 
   it('429 is retried by kubectl after Retry-After', async () => {
-    h.server.faults.add({ path: '/api/v1/namespaces/demo/pods/web-0', status: 429, times: 1 });
+    const fault = h.server.faults.addSpec('status=429,times=1:GET:/api/v1/namespaces/demo/pods/web-0')!;
     const r = await h.kubectl(['-n', 'demo', 'get', 'po', 'web-0', '-o', 'name']);
-    expect(r.stdout).toBe('pod/web-0\n');
+    // The server did serve the 429 (once: times=1), and kubectl then succeeded: it retried.
+    expect(h.server.faults.list().find((f) => f.id === fault.id)).toMatchObject({ status: 429, hits: 1, remaining: 0 });
+    expect(r).toMatchObject({ code: 0, stdout: 'pod/web-0\n' });
+    h.server.faults.remove(fault.id);
   });
 
   it('a slow route answers late', async () => {
@@ -515,20 +520,25 @@ describe('faults', () => {
   });
 
   it('dropWatches ends open watches', async () => {
-    const watching = h.raw('/api/v1/namespaces/demo/pods?watch=true', { timeoutMs: 5000 });
-    await new Promise((r) => setTimeout(r, 200));
-    const t0 = Date.now();
+    const watching = h.raw('/api/v1/namespaces/demo/pods?watch=true', { timeoutMs: 20_000 });
+    await h.watchOpened('/api/v1/namespaces/demo/pods');
     h.server.faults.dropWatches();
     const r = await watching;
-    expect(Date.now() - t0).toBeLessThan(1000);
+    // Ended by the server, not by the client's timeout; the initial ADDED events came first.
+    expect(r.ended).toBe('server');
     expect(r.body.split('\n').filter(Boolean).length).toBeGreaterThan(0);
   });
 
   it('hangExec keeps the session open and silent', async () => {
-    h.server.faults.hangExec(true);
+    const fault = h.server.faults.addSpec('hang-exec')!;
+    const t0 = performance.now();
+    // kubectl has no timeout for a stream: the client giving up is the harness killing it after 800 ms.
     const r = await h.kubectl(['-n', 'demo', 'exec', 'db-0', '-c', 'db', '--', 'cat', '/data/visits.txt'], { timeoutMs: 800 });
-    h.server.faults.hangExec(false);
-    expect(r.stdout).toBe('');
-    expect(r.code).not.toBe(0);
+    const elapsed = performance.now() - t0;
+    const hits = h.server.faults.list().find((f) => f.id === fault.id)?.hits;
+    h.server.faults.remove(fault.id);
+    expect(hits).toBe(1);
+    expect(elapsed).toBeGreaterThanOrEqual(800);
+    expect(r).toMatchObject({ code: -1, stdout: '' });
   });
 });

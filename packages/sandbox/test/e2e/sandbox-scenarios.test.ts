@@ -55,7 +55,7 @@ describe('built-in scenarios', () => {
 
   it('every scenario folder is covered here', () => {
     const names = readdirSync(DIR, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
-    expect(names).toEqual(['big', 'broken-rollout', 'crashloop', 'distroless', 'lab', 'ondelete', 'orphaned-pvcs', 'partition', 'reset-on-start']);
+    expect(names).toEqual(['big', 'broken-rollout', 'crashloop', 'distroless', 'lab', 'no-volumes', 'not-headless', 'ondelete', 'orphaned-pvcs', 'partition', 'reset-on-start']);
   });
 
   it('lab', async () => {
@@ -115,6 +115,39 @@ describe('built-in scenarios', () => {
     }
     await sb.waitSettled(sb.store.list(R.statefulsets, 'reset-on-start').items, 20_000);
     expect(await ok(sb, ['exec', '-n', 'reset-on-start', 'app-0', '--', 'cat', '/data/visits.txt'])).toBe('0\n');
+  });
+
+  it('not-headless: the governing service has a clusterIP, so cluster DNS has no per-pod names', async () => {
+    await applyScenario(sb, 'not-headless', 'not-headless');
+    expect(await ok(sb, ['get', 'sts', 'web', '-n', 'not-headless'])).toMatch(/web\s+2\/2/);
+    const ip = await ok(sb, ['get', 'svc', 'web', '-n', 'not-headless', '-o', 'jsonpath={.spec.clusterIP}']);
+    expect(ip).toMatch(/^10\.\d+\.\d+\.\d+$/);
+    expect(await ok(sb, ['exec', '-n', 'not-headless', 'web-0', '--', 'getent', 'hosts', 'web'])).toMatch(new RegExp(`^${ip.replace(/\./g, '\\.')}\\s+web\\.not-headless\\.svc\\.cluster\\.local\\n$`));
+    const perPod = await kubectl(sb, ['exec', '-n', 'not-headless', 'web-0', '--', 'getent', 'hosts', 'web-1.web']);
+    expect(perPod).toMatchObject({ code: 2, stdout: '' });
+  });
+
+  it('no-volumes: no claims; the counter is lost with the pod (emptyDir) or the container (root filesystem)', async () => {
+    await applyScenario(sb, 'no-volumes', 'no-volumes');
+    expect(sb.store.list(R.pvcs, 'no-volumes').items).toEqual([]);
+    expect(await ok(sb, ['get', 'sts', '-n', 'no-volumes'])).toMatch(/counter-emptydir\s+2\/2[\s\S]*counter-rootfs\s+1\/1/);
+    await ok(sb, ['get', '--raw', '/api/v1/namespaces/no-volumes/pods/counter-emptydir-0:5000/proxy/']);
+    await ok(sb, ['get', '--raw', '/api/v1/namespaces/no-volumes/pods/counter-rootfs-0:5000/proxy/']);
+    expect(await ok(sb, ['exec', '-n', 'no-volumes', 'counter-emptydir-0', '--', 'cat', '/scratch/visits.txt'])).toBe('1\n');
+    expect(await ok(sb, ['exec', '-n', 'no-volumes', 'counter-rootfs-0', '--', 'cat', '/var/lib/app/visits.txt'])).toBe('1\n');
+    const pod = JSON.parse(await ok(sb, ['get', 'pod', 'counter-emptydir-0', '-n', 'no-volumes', '-o', 'json'])) as Any;
+    expect(pod.spec.volumes.map((v: Any) => Object.keys(v).sort().join(','))).toContain('emptyDir,name');
+    expect(pod.spec.volumes.some((v: Any) => v.persistentVolumeClaim)).toBe(false);
+
+    const uid = pod.metadata.uid as string;
+    // kubectl delete returns once the pod is gone; then wait (watches, no polling) for its replacement.
+    await ok(sb, ['delete', 'pod', '-n', 'no-volumes', 'counter-emptydir-0']);
+    await ok(sb, ['wait', 'pod/counter-emptydir-0', '-n', 'no-volumes', '--for=create', '--timeout=20s']);
+    await ok(sb, ['wait', 'pod/counter-emptydir-0', '-n', 'no-volumes', '--for=condition=Ready', '--timeout=20s']);
+    expect(sb.store.get(R.pods, 'no-volumes', 'counter-emptydir-0')?.metadata.uid).not.toBe(uid);
+    // A fresh emptyDir: the app found no counter file and started again from 0.
+    expect(await ok(sb, ['exec', '-n', 'no-volumes', 'counter-emptydir-0', '--', 'cat', '/scratch/visits.txt'])).toBe('0\n');
+    expect(await ok(sb, ['logs', '-n', 'no-volumes', 'counter-emptydir-0'])).toContain('visits: counter file /scratch/visits.txt (0 visits so far)');
   });
 
   it('distroless: Ready, but every exec fails to start', async () => {

@@ -26,6 +26,8 @@ export interface RawResult {
   status: number;
   headers: Record<string, string | string[] | undefined>;
   body: string;
+  /** Why the answer is complete: the server ended it, the client's timeout, or enough lines (untilLines). */
+  ended: 'server' | 'timeout' | 'lines';
 }
 
 export interface Harness {
@@ -41,6 +43,11 @@ export interface Harness {
   kubectl(args: string[], opts?: { input?: string; timeoutMs?: number; kubeconfig?: string }): Promise<KubectlResult>;
   /** A raw HTTPS request with the bearer token; for watches, `untilLines` stops reading after that many lines. */
   raw(path: string, opts?: { method?: string; headers?: Record<string, string>; body?: string; token?: string; untilLines?: number; timeoutMs?: number }): Promise<RawResult>;
+  /**
+   * Resolves once a watch on exactly `path` has reached the server's handler: a no-op fault rule counts the
+   * request. The server runs in this process, so by the time this resolves the watch is registered.
+   */
+  watchOpened(path: string, timeoutMs?: number): Promise<void>;
   /** A scheduled, running, ready pod (status written as the kubelet would). */
   runningPod(ns: string, name: string, opts?: { containers?: string[]; labels?: Record<string, string>; ip?: string }): Promise<KObject>;
   stop(): Promise<void>;
@@ -172,22 +179,22 @@ export async function startHarness(): Promise<Harness> {
       if (opts.token !== '') headers.Authorization = `Bearer ${opts.token ?? token}`;
       const req = https.request(url, { method: opts.method ?? 'GET', headers, ca: server.caPem }, (res) => {
         let body = '';
-        const done = () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body });
+        const done = (ended: RawResult['ended']) => resolve({ status: res.statusCode ?? 0, headers: res.headers, body, ended });
         const timer = setTimeout(() => {
           req.destroy();
-          done();
+          done('timeout');
         }, opts.timeoutMs ?? 5000);
         res.on('data', (d: Buffer) => {
           body += d.toString();
           if (opts.untilLines && body.split('\n').filter(Boolean).length >= opts.untilLines) {
             clearTimeout(timer);
             req.destroy();
-            done();
+            done('lines');
           }
         });
         res.on('end', () => {
           clearTimeout(timer);
-          done();
+          done('server');
         });
         res.on('error', () => undefined);
       });
@@ -230,6 +237,18 @@ export async function startHarness(): Promise<Harness> {
     kubectl,
     raw,
     runningPod,
+    async watchOpened(path, timeoutMs = 10_000) {
+      const probe = server.faults.addSpec(`delay=0ms,watch=true:GET:${path}`)!;
+      const deadline = Date.now() + timeoutMs;
+      try {
+        while (!server.faults.list().some((f) => f.id === probe.id && f.hits > 0)) {
+          if (Date.now() > deadline) throw new Error(`no watch on ${path} within ${timeoutMs} ms`);
+          await new Promise((r) => setImmediate(r));
+        }
+      } finally {
+        server.faults.remove(probe.id);
+      }
+    },
     async stop() {
       unsubscribe();
       clock.stop();
