@@ -1,9 +1,12 @@
 // End to end: `compare` spawned as a user runs it, against the sandbox with its scenarios.
 
+import { writeFile } from 'node:fs/promises';
 import { request } from 'node:https';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { scenarioFiles, startSandbox, type Sandbox } from '@sts-inspect/sandbox';
 import type { ReplicaComparison } from '../../src/commands/compare/schema.ts';
+import type { InspectReport } from '../../src/commands/inspect/schema.ts';
 import { runCli, type CliOptions } from '../helpers/cli.ts';
 
 let sb: Sandbox;
@@ -26,6 +29,18 @@ function visit(ns: string, pod: string, port: number): Promise<number> {
   });
 }
 
+/** A merge patch as kubectl patch --type merge sends it. */
+function patch(path: string, body: unknown): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(`${sb.url}${path}`, { method: 'PATCH', ca: sb.caPem, headers: { Authorization: `Bearer ${sb.token}`, 'Content-Type': 'application/merge-patch+json' } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', reject);
+    req.end(JSON.stringify(body));
+  });
+}
+
 function cli(args: string[], opts: CliOptions = {}) {
   return runCli([...args, '--kubeconfig', sb.kubeconfigPath], opts);
 }
@@ -38,7 +53,7 @@ async function json(args: string[]): Promise<{ code: number; report: ReplicaComp
 
 beforeAll(async () => {
   sb = await startSandbox();
-  for (const s of ['lab', 'partition', 'orphaned-pvcs', 'distroless']) await applyScenario(s);
+  for (const s of ['lab', 'partition', 'orphaned-pvcs', 'distroless', 'not-headless']) await applyScenario(s);
 }, 180_000);
 
 afterEach(() => {
@@ -126,15 +141,13 @@ describe('compare on a partitioned rollout', () => {
 
 describe('compare: claims, images without cat', () => {
   it('a resized claim differs in capacity against the template', async () => {
-    const key = 'persistentvolumeclaims';
-    const pvc = structuredClone(sb.store.mustGet(key, 'partition', 'data-web-1')) as any;
-    pvc.spec.resources.requests.storage = '2Gi';
-    const updated = sb.store.update(key, pvc) as any;
-    updated.status.capacity.storage = '2Gi';
-    sb.store.update(key, updated, { subresource: 'status' });
-    const { code, report } = await json(['compare', 'web', '-n', 'partition']);
-    expect(code).toBe(1);
-    const cap = report.differences.find((d) => d.dimension === 'capacity:data');
+    expect(await patch('/api/v1/namespaces/partition/persistentvolumeclaims/data-web-1', { spec: { resources: { requests: { storage: '2Gi' } } } })).toBe(200);
+    let cap: ReplicaComparison['differences'][number] | undefined;
+    for (let i = 0; i < 50 && !cap?.values[1]?.value?.startsWith('2Gi'); i++) {
+      const { report } = await json(['compare', 'web', '-n', 'partition']);
+      cap = report.differences.find((d) => d.dimension === 'capacity:data');
+      if (!cap?.values[1]?.value?.startsWith('2Gi')) await new Promise((r) => setTimeout(r, 200));
+    }
     expect(cap?.values.map((v) => v.value)).toEqual(['1Gi', '2Gi (template requests 1Gi)', '1Gi']);
   });
 
@@ -155,5 +168,64 @@ describe('compare: claims, images without cat', () => {
     const r = await cli(['compare', 'app-pyton']);
     expect(r.code).toBe(4);
     expect(r.stderr).toContain('did you mean "app-python"?');
+  });
+});
+
+describe('the deeper facts in inspect: usage, --resolve, --debug-image', () => {
+  it('-o wide has a USED column and -o json claims[].usage; the default table makes no stats call', async () => {
+    const wide = await cli(['app-python', '-o', 'wide']);
+    expect(wide.stdout).toMatch(/ USED /);
+    expect(wide.stdout).toMatch(/\d+(\.\d)?[KMG]?i?B of 1GiB \(\d+%\), \d+\/\d+ inodes/);
+    const r = await cli(['app-python', '-o', 'json']);
+    const report = JSON.parse(r.stdout) as InspectReport;
+    expect(report.ordinals[0]!.claims[0]!.usage).toMatchObject({ capacityBytes: 2 ** 30, source: 'stats' });
+    const plain = await cli(['app-python'], { debug: true });
+    expect(plain.stdout).not.toMatch(/ USED /);
+    expect(plain.requests.some((x) => x.includes('stats/summary'))).toBe(false);
+  });
+
+  it('--resolve on the lab: every name resolves to its pod from every pod, one exec per pod', async () => {
+    const r = await cli(['app-python', '--resolve'], { debug: true });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^0 +app-python-0 .* yes \(from 2\/2\)/m);
+    expect(r.requests.filter((x) => x.startsWith('EXEC'))).toHaveLength(2);
+    const report = JSON.parse((await cli(['app-python', '--resolve', '-o', 'json'])).stdout) as InspectReport;
+    expect(report.ordinals[1]!.dns.resolution).toEqual([
+      { resolvedBy: 'app-python-0', of: 'app-python-1.app-python.default.svc.cluster.local', addresses: [report.ordinals[1]!.podIP], matchesPodIP: true, error: null },
+      { resolvedBy: 'app-python-1', of: 'app-python-1.app-python.default.svc.cluster.local', addresses: [report.ordinals[1]!.podIP], matchesPodIP: true, error: null },
+    ]);
+  });
+
+  it('--resolve with a service that is not headless: nothing resolves, and the fix is named', async () => {
+    const r = await cli(['web', '-n', 'not-headless', '--resolve']);
+    expect(r.stdout).toMatch(/^0 +web-0 .* no \(from 0\/2\): web-0: no answer \(NXDOMAIN\)/m);
+    expect(r.stdout).toMatch(/^DNS: service web has clusterIP [\d.]+: per-pod DNS names need clusterIP: None/m);
+    const report = JSON.parse((await cli(['web', '-n', 'not-headless', '--resolve', '-o', 'json'])).stdout) as InspectReport;
+    expect(report.dnsProblem).toMatch(/^service web has clusterIP [\d.]+: per-pod DNS names need clusterIP: None/);
+  });
+
+  it('--debug-image reads behind a distroless image through one ephemeral container per pod, reused, with a warning', async () => {
+    // Put a different file on each claim, where the provisioner keeps it (a hostPath under the sandbox's node).
+    for (const o of [0, 1]) {
+      const pvc = sb.store.mustGet('persistentvolumeclaims', 'distroless', `data-app-${o}`) as any;
+      const pv = sb.store.mustGet('persistentvolumes', undefined, pvc.spec.volumeName) as any;
+      await writeFile(join(sb.dir, 'volumes', 'node', pv.spec.hostPath.path, 'x'), `value ${o}\n`);
+    }
+    const first = await cli(['compare', 'app', '-n', 'distroless', '--file', '/data/x', '--debug-image', 'busybox:1.36']);
+    expect(first.stderr).toMatch(/warning: --debug-image: added ephemeral container sts-inspect-debug-\w+ \(busybox:1\.36\) to pod distroless\/app-0; it stays in the pod until the pod is recreated/);
+    expect(first.code).toBe(1);
+    expect(first.stdout).toMatch(/^file:\/data\/x +"value 0" \(8B, sha256:\w+\) +"value 1" \(8B, sha256:\w+\)$/m);
+    const again = await cli(['app', '-n', 'distroless', '--file', '/data/x', '--debug-image', 'busybox:1.36', '-o', 'json']);
+    expect(again.stderr).not.toContain('added ephemeral container');
+    expect((JSON.parse(again.stdout) as InspectReport).ordinals.map((o) => o.file?.content)).toEqual(['value 0\n', 'value 1\n']);
+    const pod = sb.store.mustGet('pods', 'distroless', 'app-0') as any;
+    expect(pod.spec.ephemeralContainers).toHaveLength(1);
+  });
+
+  it('a server without pods/ephemeralcontainers (before 1.25): the cell says so', async () => {
+    undo.push(sb.faults.add({ path: /\/ephemeralcontainers$/, status: 404 }));
+    const r = await cli(['compare', 'app', '-n', 'distroless', '--file', '/data/x', '--debug-image', 'busybox:1.35']);
+    expect(r.code).toBe(7);
+    expect(r.stdout).toContain('<--debug-image: this server has no pods/ephemeralcontainers (ephemeral containers need Kubernetes >= 1.25); cannot read past a distroless image>');
   });
 });
