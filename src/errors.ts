@@ -25,7 +25,7 @@ export const ExitCode = {
   DIFFERENT: 1,
   /** A bug in a command whose exit code 1 is a result (compare): never 1 there, so a script cannot read a
    *  crash as "the replicas differ". main.ts maps it per command. */
-  INTERNAL_DIFF: 10,
+  INTERNAL_DIFF: 11,
 } as const;
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];

@@ -1,6 +1,6 @@
 // `kubectl sts-inspect compare NAME`: flags -> options (complete, validate) -> run -> render -> exit code,
 // which is `kubectl diff`'s: 0 the replicas agree, 1 they differ, >1 an error (7: some reads failed and
-// nothing else differs, so the comparison is incomplete). Internal errors exit 10, not 1 (main.ts).
+// nothing else differs, so the comparison is incomplete). Internal errors exit 11, not 1 (main.ts).
 
 import { verdictCode } from '../../core/compare.ts';
 import { ExitCode, PartialError, UsageError } from '../../errors.ts';

@@ -169,9 +169,9 @@ describe('options and exit codes', () => {
     expect(() => completeCompareOptions(argv as never)).toThrow(msg);
   });
 
-  it('an internal error in compare exits 10, not 1 (1 means "the replicas differ"); elsewhere 1', () => {
+  it('an internal error in compare exits 11, not 1 (1 means "the replicas differ"); elsewhere 1', () => {
     const io = { stdout: process.stdout, stderr: { write: () => true } as never, stdin: process.stdin, env: {} };
-    expect(reportError(inCommand('compare', new TypeError('boom')), io)).toBe(10);
+    expect(reportError(inCommand('compare', new TypeError('boom')), io)).toBe(11);
     expect(reportError(new TypeError('boom'), io)).toBe(1);
   });
 });
