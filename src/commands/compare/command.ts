@@ -3,6 +3,7 @@
 // nothing else differs, so the comparison is incomplete). Internal errors exit 11, not 1 (main.ts).
 
 import { verdictCode } from '../../core/compare.ts';
+import { isBinary } from '../../core/content.ts';
 import { ExitCode, PartialError, UsageError } from '../../errors.ts';
 import { connect, type ConnectDeps } from '../../kube/connect.ts';
 import { parseRequestTimeout } from '../../kube/duration.ts';
@@ -53,7 +54,8 @@ export function completeCompareOptions(argv: CompareArgs): CompareCompleteOption
   if (files.some((f) => f === '')) throw new UsageError('--file needs a path');
   let diff: [number, number] | undefined;
   if (argv.diff !== undefined) {
-    const [a, b, ...more] = argv.diff.map(String);
+    // `--diff 0 1`, or `--diff 0,1` (one value, as kubectl's flag grammar has no two-valued flags).
+    const [a, b, ...more] = argv.diff.flatMap((v) => String(v).split(','));
     if (a === undefined || b === undefined || more.length) throw new UsageError('--diff takes two ordinals: --diff A B');
     if (!/^\d+$/.test(a) || !/^\d+$/.test(b)) throw new UsageError(`--diff takes two ordinals (whole numbers), got ${JSON.stringify(a)} ${JSON.stringify(b)}`);
     if (a === b) throw new UsageError('--diff needs two different ordinals');
@@ -87,6 +89,12 @@ async function showDiff(a: Side, b: Side, io: IO): Promise<number> {
   if (external) return externalDiff(external, a, b, io.stdout, io.stderr);
   const same = typeof a.content === 'string' && typeof b.content === 'string' ? a.content === b.content : Buffer.compare(Buffer.from(a.content), Buffer.from(b.content)) === 0;
   if (same) return ExitCode.OK;
+  const binary = (c: string | Uint8Array) => typeof c !== 'string' && isBinary(c);
+  if (binary(a.content) || binary(b.content)) {
+    // As diff(1): a line diff of binary content would only put control bytes on the terminal.
+    io.stdout.write(`Binary files ${a.label} and ${b.label} differ\n`);
+    return ExitCode.DIFFERENT;
+  }
   io.stdout.write(unifiedDiff(a, b));
   return ExitCode.DIFFERENT;
 }

@@ -169,6 +169,11 @@ describe('options and exit codes', () => {
     expect(() => completeCompareOptions(argv as never)).toThrow(msg);
   });
 
+  it('--diff takes two ordinals as two values or as A,B', () => {
+    expect(completeCompareOptions({ name: 'web', file: ['x'], diff: ['0', '2'] } as never).diff).toEqual([0, 2]);
+    expect(completeCompareOptions({ name: 'web', file: ['x'], diff: ['0,2'] } as never).diff).toEqual([0, 2]);
+  });
+
   it('an internal error in compare exits 11, not 1 (1 means "the replicas differ"); elsewhere 1', () => {
     const io = { stdout: process.stdout, stderr: { write: () => true } as never, stdin: process.stdin, env: {} };
     expect(reportError(inCommand('compare', new TypeError('boom')), io)).toBe(11);
