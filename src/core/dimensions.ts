@@ -7,7 +7,7 @@ import type { Container, PersistentVolumeClaim, Pod, StatefulSet } from '@sts-in
 import { summarizePod } from '@sts-inspect/k8s';
 import { claimForOrdinal } from './ordinals.ts';
 import { parseQuantity } from './quantity.ts';
-import { REVISION_LABEL } from './revision.ts';
+import { podRevision, REVISION_LABEL, revisionCell } from './revision.ts';
 
 // Fields the shared object types leave out; optional, as clusters from 1.20 on send them.
 interface EnvVarSource {
@@ -124,7 +124,8 @@ export function podDimensions(input: DimensionInput): Map<string, Map<number, Ce
   for (const c of [...(input.set.spec?.template?.spec?.initContainers ?? []), ...(input.set.spec?.template?.spec?.containers ?? [])]) if (!names.includes(c.name)) names.push(c.name);
   for (const [, p] of pods) for (const c of containersOf(p)) if (!names.includes(c.name)) names.push(c.name);
 
-  for (const [o, p] of pods) put('revision', o, p ? known(p.metadata.labels?.[REVISION_LABEL] ?? NONE) : known(NO_POD));
+  // Shown as inspect shows it (`758f9c5677 (old)`), compared by the revision's name.
+  for (const [o, p] of pods) put('revision', o, p ? { value: revisionCell(podRevision(p, input.set), setName), key: p.metadata.labels?.[REVISION_LABEL] ?? NONE } : known(NO_POD));
   for (const name of names) {
     for (const [o, p] of pods) {
       const c = containersOf(p).find((x) => x.name === name);
