@@ -50,6 +50,23 @@ export function debugContainerName(image: string, volume: { name: string; mountP
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** The server's minor version, asked once per client (GET /version); null when unknown. */
+const versions = new WeakMap<KubeClient, Promise<number | null>>();
+function serverMinor(client: KubeClient): Promise<number | null> {
+  let v = versions.get(client);
+  if (!v) {
+    v = client.get<{ major?: string; minor?: string }>('/version', 'get server version').then(
+      (x) => (x.major === '1' && /^\d+/.test(x.minor ?? '') ? parseInt(x.minor!, 10) : null),
+      () => null,
+    );
+    versions.set(client, v);
+  }
+  return v;
+}
+
+/** Before 1.25 the subresource is alpha/beta (off by default before 1.23, another shape before 1.22). */
+export const EPHEMERAL_MIN_MINOR = 25;
+
 export async function debugReadFile(client: KubeClient, pod: Pod, container: string, path: string, limit: number, opts: DebugReadOptions): Promise<FileBytes> {
   const ns = pod.metadata.namespace ?? '';
   const podName = pod.metadata.name ?? '';
@@ -60,6 +77,10 @@ export async function debugReadFile(client: KubeClient, pod: Pod, container: str
   const existing = (pod as DebugPod).spec?.ephemeralContainers?.find((e) => e.name === name && e.image === opts.image);
   try {
     if (!existing) {
+      const minor = await serverMinor(client);
+      if (minor !== null && minor < EPHEMERAL_MIN_MINOR) {
+        return { ok: false, error: `--debug-image: this server is Kubernetes 1.${minor}; ephemeral containers need >= 1.${EPHEMERAL_MIN_MINOR}, so nothing can read past a distroless image here` };
+      }
       const ephemeral: EphemeralContainer = {
         name,
         image: opts.image,

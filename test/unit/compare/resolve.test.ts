@@ -3,7 +3,7 @@ import { parseGetent, parseNslookup, resolutionOf, serviceDnsFix } from '../../.
 import { debugContainerName, debugReadFile, volumeForPath } from '../../../src/workload/debugRead.ts';
 import { resolvePeers } from '../../../src/workload/resolve.ts';
 import { errorForStatus } from '../../../src/kube/errors.ts';
-import { demoState, FakeClient } from '../inspect/fake-client.ts';
+import { demoState, FakeClient, fixture } from '../inspect/fake-client.ts';
 
 describe('resolver output', () => {
   it('getent hosts: one line per name found, aliases too', () => {
@@ -90,6 +90,19 @@ describe('--debug-image', () => {
     expect(patched).toBe(0);
     expect(got).toEqual({ ok: true, bytes: Buffer.from('7\n'), truncated: false });
     expect(c.execs[0]!.container).toBe(name);
+  });
+
+  it('a 1.20 server (its recorded /version): no PATCH, a clear message', async () => {
+    const c = new FakeClient();
+    const get = c.get.bind(c);
+    c.get = (async (path: string, what: string) => (path === '/version' ? fixture('objects/version.json') : get(path, what))) as never;
+    let patched = 0;
+    c.patch = (async () => {
+      patched++;
+    }) as never;
+    const got = await debugReadFile(c, pod(), 'web', '/data/visits.txt', 1024, { image: 'busybox', timeoutMs: 1000, pollMs: 1 });
+    expect(patched).toBe(0);
+    expect(got).toEqual({ ok: false, error: '--debug-image: this server is Kubernetes 1.20; ephemeral containers need >= 1.25, so nothing can read past a distroless image here' });
   });
 
   it('404 on pods/ephemeralcontainers (Kubernetes < 1.25): a clear message', async () => {
