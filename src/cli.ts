@@ -8,11 +8,13 @@
 import { defineCommand, parseCommandLine, type Registry } from './cli/grammar.ts';
 import { renderCommandHelp, renderRootHelp } from './cli/help.ts';
 import { inspectFlags } from './commands/inspect/flags.ts';
+import { compareFlags } from './commands/compare/flags.ts';
 import { completionFlags } from './commands/completion/flags.ts';
 import { demoFlags } from './commands/demo/flags.ts';
 import { persistenceFlags } from './commands/persistence/flags.ts';
 import { rollFlags } from './commands/roll/flags.ts';
 import { sandboxFlags } from './commands/sandbox/flags.ts';
+import { inCommand } from './errors.ts';
 import { objectNameProblem } from './kube/validation.ts';
 import type { IO } from './ui/io.ts';
 import { VERSION } from './version.ts';
@@ -116,6 +118,25 @@ const persistence = defineCommand({
   load: async () => (await import('./commands/persistence/command.ts')).persistenceCommand,
 });
 
+const compare = defineCommand({
+  name: 'compare',
+  summary: 'Compare the replicas of a StatefulSet: files, revision, images, env, mounts, resources, claims (exit 1 when they differ)',
+  description: `Put the replicas of a StatefulSet side by side: one column per ordinal, one row per dimension that differs (each
+ --file, revision, images, env, mounted ConfigMaps and Secrets, resources, claim capacity against the template,
+ restarts, readiness); what agrees is one line, and identity and placement (pod, node, zone, IP, age, claim usage)
+ are shown apart, never as drift. Exits as kubectl diff: 0 the replicas agree, 1 they differ, >1 an error.`,
+  examples: [
+    { comment: 'Why does app-python-0 say 2 and app-python-1 say 7?', command: 'kubectl sts-inspect compare app-python --file visits.txt' },
+    { comment: 'A unified diff of the counter files of ordinals 0 and 1', command: 'kubectl sts-inspect compare app-python --file visits.txt --diff 0,1' },
+    { comment: 'The pod template change behind a staged rollout', command: 'kubectl sts-inspect compare web -n demo --revisions' },
+    { comment: 'Read a file behind a distroless image through an ephemeral container', command: 'kubectl sts-inspect compare db --file /data/role --debug-image busybox:1.36' },
+  ],
+  positionals: [{ ...statefulSetName, required: true }],
+  flags: compareFlags,
+  kubeFlags: true,
+  load: async () => (await import('./commands/compare/command.ts')).compareCommand,
+});
+
 const demo = defineCommand({
   name: 'demo',
   summary: 'Show every command on the built-in sandbox cluster (no real cluster needed)',
@@ -133,7 +154,7 @@ const demo = defineCommand({
 
 export const registry: Registry = {
   defaultCommand: inspect,
-  commands: [inspect, roll, persistence, sandbox, completion, demo],
+  commands: [inspect, roll, persistence, compare, sandbox, completion, demo],
   description: inspect.description,
 };
 
@@ -154,7 +175,10 @@ export function buildCli(io: IO): { parseAsync(argv: string[]): Promise<CommandR
           io.stdout.write(`${VERSION}\n`);
           return 0;
         case 'run':
-          return parsed.command.run(parsed.args, io);
+          // Errors leave tagged with their command, so main.ts can map a bug per command (compare's 1 is a result).
+          return parsed.command.run(parsed.args, io).catch((err: unknown) => {
+            throw inCommand(parsed.command.name, err);
+          });
       }
     },
   };

@@ -30,6 +30,11 @@ export const ExitCode = {
   BROKEN_PIPE: 141,
   /** Interrupted (Ctrl-C, SIGINT) while waiting: 128 + 2, as shells report it. */
   INTERRUPTED: 130,
+  /** compare: the replicas differ, as `kubectl diff` exits 1 when there are differences (a result, not an error). */
+  DIFFERENT: 1,
+  /** A bug in a command whose exit code 1 is a result (compare): never 1 there, so a script cannot read a
+   *  crash as "the replicas differ". main.ts maps it per command. */
+  INTERNAL_DIFF: 11,
 } as const;
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
@@ -99,4 +104,15 @@ export class InterruptedError extends CliError {
   constructor(message: string) {
     super(message, ExitCode.INTERRUPTED);
   }
+}
+
+/** The command an error escaped from, so that main.ts can map an unanticipated error per command. */
+export function inCommand(command: string, err: unknown): unknown {
+  const e = err instanceof Error ? err : new Error(String(err));
+  if (!(e as { command?: string }).command) Object.assign(e, { command });
+  return e;
+}
+
+export function commandOf(err: unknown): string | undefined {
+  return err instanceof Error ? (err as { command?: string }).command : undefined;
 }

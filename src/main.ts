@@ -1,7 +1,7 @@
 // Entry point: run(argv) resolves to an exit code. This is the only place that turns errors into exit
 // codes and stderr lines, and (through the launcher) the only place that exits.
 
-import { CliError, ExitCode } from './errors.ts';
+import { CliError, commandOf, ExitCode, type ExitCodeValue } from './errors.ts';
 import { processIO, type IO, type OutStream } from './ui/io.ts';
 import { VERSION } from './version.ts';
 
@@ -80,14 +80,20 @@ export function oneLine(message: string): string {
   });
 }
 
+/** The exit code of an unanticipated error (a bug), per command: 1 everywhere but where 1 is a result. */
+const INTERNAL_EXIT: Record<string, ExitCodeValue> = {
+  // compare exits like `kubectl diff`: 0 agree, 1 differ, >1 error; a crash must not read as "differ".
+  compare: ExitCode.INTERNAL_DIFF,
+};
+
 export function reportError(err: unknown, io: IO): number {
   if (err instanceof CliError) {
     io.stderr.write(`error: ${oneLine(err.message)}\n`);
-    return err.exitCode;
+    return err.exitCode === ExitCode.INTERNAL ? (INTERNAL_EXIT[commandOf(err) ?? ''] ?? err.exitCode) : err.exitCode;
   }
   const detail = err instanceof Error ? err.message : String(err);
   io.stderr.write(`error: internal: ${oneLine(detail)}\n`);
   // The stack only on request, after the one line: it is for a bug report, not for the user.
   if (io.env.STS_INSPECT_DEBUG && err instanceof Error && err.stack) io.stderr.write(`${err.stack}\n`);
-  return ExitCode.INTERNAL;
+  return INTERNAL_EXIT[commandOf(err) ?? ''] ?? ExitCode.INTERNAL;
 }

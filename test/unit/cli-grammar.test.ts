@@ -89,6 +89,7 @@ describe('values, as pflag reads them', () => {
       clusterDomain: 'cluster.local',
       concurrency: 10,
       noHeaders: false,
+      resolve: false,
       color: 'auto',
       allNamespaces: false,
       requestTimeout: '0',

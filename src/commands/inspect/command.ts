@@ -35,6 +35,8 @@ export interface CompleteOptions {
   requestTimeoutMs: number;
   allNamespaces: boolean;
   selector?: string;
+  resolve: boolean;
+  debugImage?: string;
 }
 
 function positiveInt(value: unknown, flag: string, fallback: number): number {
@@ -60,6 +62,8 @@ export function completeOptions(argv: InspectArgs): CompleteOptions {
   if (name === undefined && argv.file !== undefined) throw new UsageError('--file needs a StatefulSet NAME');
   if (name === undefined && argv.container !== undefined) throw new UsageError('-c/--container needs a StatefulSet NAME');
   if (argv.file === '') throw new UsageError('--file needs a path');
+  if (name === undefined && argv.resolve) throw new UsageError('--resolve needs a StatefulSet NAME');
+  if (argv.debugImage !== undefined && (argv.debugImage === '' || argv.file === undefined)) throw new UsageError('--debug-image IMAGE reads --file: give both');
   const clusterDomain = (argv.clusterDomain ?? 'cluster.local').trim();
   if (!clusterDomain) throw new UsageError('--cluster-domain cannot be empty');
   return {
@@ -75,6 +79,8 @@ export function completeOptions(argv: InspectArgs): CompleteOptions {
     requestTimeoutMs: parseRequestTimeout(argv.requestTimeout),
     allNamespaces: !!argv.allNamespaces,
     ...(argv.selector ? { selector: argv.selector } : {}),
+    resolve: !!argv.resolve,
+    ...(argv.debugImage !== undefined ? { debugImage: argv.debugImage } : {}),
   };
 }
 
@@ -117,7 +123,12 @@ export async function inspectCommand(argv: InspectArgs, io: IO, deps: InspectDep
       concurrency: opts.concurrency,
       execTimeoutMs: opts.requestTimeoutMs || DEFAULT_EXEC_TIMEOUT_MS,
       now,
+      // Usage costs one call per node (and df where refused): only the views that show it ask for it.
+      usage: opts.format !== 'table',
+      resolve: opts.resolve,
+      ...(opts.debugImage !== undefined ? { debugImage: opts.debugImage } : {}),
       onProgress: (m) => progress.update(m),
+      onWarning: (m) => io.stderr.write(`warning: ${m}\n`),
     });
   } finally {
     progress.stop();

@@ -38,6 +38,12 @@ export const inspectFlags = defineFlags({
     default: false,
     description: "When using the default or wide output format, don't print headers (default print headers).",
   },
+  resolve: { type: 'boolean', default: false, description: "Resolve every replica's stable name from inside each pod (one exec per pod: getent hosts, else nslookup)." },
+  'debug-image': {
+    type: 'string',
+    placeholder: 'IMAGE',
+    description: 'Read --file through an ephemeral container of this image where exec finds no cat (Kubernetes >= 1.25; it stays in the pod).',
+  },
   color: {
     type: 'string',
     default: 'auto',

@@ -8,6 +8,7 @@ import { contentPreview, visibleText } from '../../core/content.ts';
 import { restartsCell } from '@sts-inspect/k8s';
 import { terminationText } from '../../core/probes.ts';
 import { revisionCell, shortRevision } from '../../core/revision.ts';
+import { formatUsage } from '../../core/usageText.ts';
 import type { ClaimRow, FileRead, InspectReport, OrdinalRow, StatefulSetHeader, StatefulSetListReport } from './schema.ts';
 
 export type OutputFormat = 'table' | 'wide' | 'json' | 'yaml';
@@ -180,6 +181,28 @@ function fileCell(f: FileRead | null, maxBytes: number, wide: boolean, p: Palett
   return contentPreview(content, maxBytes, wide ? FILE_PREVIEW_CHARS.wide : FILE_PREVIEW_CHARS.table);
 }
 
+/** USED (-o wide): `8KiB of 1GiB (1%)`, or why it is unknown. */
+function usedCell(c: ClaimRow, wide: boolean, p: Palette): string {
+  if (c.usage) return formatUsage(c.usage, wide);
+  return c.usageError ? p.dim(`<${c.usageError}>`) : NONE;
+}
+
+/** RESOLVES (--resolve): `yes (from 3/3)` when every pod's resolver answered the pod's IP, else who did not. */
+function resolvesCell(row: OrdinalRow, _peers: number, wide: boolean, p: Palette): string {
+  const res = row.dns.resolution ?? [];
+  if (res.length === 0) return NONE;
+  const good = res.filter((x) => x.matchesPodIP === true);
+  if (good.length === res.length) return p.ok(`yes (from ${good.length}/${res.length})`);
+  const bad = res.filter((x) => x.matchesPodIP !== true).map((x) => {
+    const by = x.resolvedBy;
+    if (x.error) return `${by}: ${x.error}`;
+    if (x.matchesPodIP === false) return `${by}: ${x.addresses.join(',')} (not the pod's IP ${row.podIP ?? '?'})`;
+    return `${by}: ${x.addresses.join(',')} (pod has no IP)`;
+  });
+  const text = `no (from ${good.length}/${res.length}): ${wide ? bad.join('; ') : bad[0]}${!wide && bad.length > 1 ? `; +${bad.length - 1}` : ''}`;
+  return p.bad(text);
+}
+
 function dnsCell(row: OrdinalRow, wide: boolean, p: Palette): string {
   if (wide) return row.dns.resolvable ? row.dns.name : p.dim(`${row.dns.name} (${row.dns.caveat ?? 'unresolvable'})`);
   return row.dns.resolvable ? p.ok('yes') : p.warn('no');
@@ -192,7 +215,12 @@ function detailTable(r: InspectReport, wide: boolean, headers: boolean, p: Palet
   if (wide) head.push('NODE', 'IP');
   head.push('REVISION');
   if (claims) head.push(wide ? 'PVC (STATUS CAPACITY MODES CLASS VOLUME)' : 'PVC');
-  head.push('DNS', 'PROBES');
+  const used = claims && r.ordinals.some((o) => o.claims.some((c) => c.usage || c.usageError));
+  if (used) head.push('USED');
+  const resolved = r.ordinals.some((o) => o.dns.resolution);
+  head.push('DNS');
+  if (resolved) head.push('RESOLVES');
+  head.push('PROBES');
   if (r.file) head.push('FILE');
 
   const rows = r.ordinals.map((row) => {
@@ -216,7 +244,9 @@ function detailTable(r: InspectReport, wide: boolean, headers: boolean, p: Palet
       cells.push(row.revision && row.revision.mark !== 'update' ? p.warn(rev) : rev);
     }
     if (claims) cells.push(wide ? row.claims.map((c) => claimCell(c, wide, p)).join('\n') : claimStateCell(row.claims, p));
+    if (used) cells.push(row.claims.map((c) => usedCell(c, wide, p)).join('\n'));
     cells.push(dnsCell(row, wide, p));
+    if (resolved) cells.push(resolvesCell(row, r.ordinals.length, wide, p));
     cells.push(row.missing ? NONE : wide ? probeLines(row, wide, p).join('\n') : probeStateCell(row, p));
     if (r.file) cells.push(fileCell(row.file, r.file.maxBytes, wide, p));
     return cells;
@@ -243,7 +273,13 @@ export function renderInspection(r: InspectReport, o: RenderOptions): string {
   const wide = o.format === 'wide';
   // -o wide shows everything, as kubectl's does; only the default view is fitted to the terminal.
   const width = wide ? undefined : o.width;
-  return `${o.headers ? `${headerBlock(r, p, width)}\n` : ''}${detailTable(r, wide, o.headers, p, width)}${orphanBlock(r, o.headers, p, width)}`;
+  return `${o.headers ? `${headerBlock(r, p, width)}\n` : ''}${detailTable(r, wide, o.headers, p, width)}${dnsProblemLine(r, o.headers, p)}${orphanBlock(r, o.headers, p, width)}`;
+}
+
+/** With --resolve, what keeps the names from resolving because of the service, and the fix. */
+function dnsProblemLine(r: InspectReport, headers: boolean, p: Palette): string {
+  if (!headers || !r.dnsProblem || !r.ordinals.some((o) => o.dns.resolution)) return '';
+  return `\n${p.warn('DNS')}: ${r.dnsProblem}\n`;
 }
 
 export function renderList(r: StatefulSetListReport, o: RenderOptions & { allNamespaces: boolean }): string {

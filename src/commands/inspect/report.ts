@@ -16,6 +16,8 @@ import {
 } from './schema.ts';
 import { governingServiceState, podDnsAnswer, stableDnsName, type GoverningServiceState } from '../../core/dns.ts';
 import { helmRelease } from '../../core/helm.ts';
+import { serviceDnsFix, type DnsResolution } from '../../core/resolve.ts';
+import type { VolumeUsage } from '../../core/usage.ts';
 import { claimForOrdinal, ordinalRange, orphanedClaims, podForOrdinal, podsOfSet, volumeClaimTemplateNames } from '../../core/ordinals.ts';
 import { ageOf, summarizePod } from '@sts-inspect/k8s';
 import { lastProbeFailures, lastTermination, probePhrase, probeState, PROBE_KINDS, type ProbeFailure, type ProbeKind } from '../../core/probes.ts';
@@ -37,6 +39,10 @@ export interface InspectionInput {
   revisions: ControllerRevision[] | null;
   /** --file reads by pod name. */
   fileReads: Map<string, FileRead>;
+  /** Claim usage by claim name (-o wide/json/yaml); undefined when not fetched. */
+  usage?: Map<string, { usage: VolumeUsage | null; error: string | null }>;
+  /** --resolve: by stable name, what each pod's resolver answered; undefined without --resolve. */
+  resolutions?: Map<string, DnsResolution[]>;
   warnings: string[];
 }
 
@@ -88,13 +94,15 @@ function containerRows(pod: Pod, events: KubeEvent[] | null): ContainerRow[] {
   });
 }
 
-function claimRows(set: StatefulSet, ordinal: number, claims: PersistentVolumeClaim[] | null): ClaimRow[] {
+function claimRows(set: StatefulSet, ordinal: number, claims: PersistentVolumeClaim[] | null, usage: InspectionInput['usage']): ClaimRow[] {
   const setName = set.metadata.name ?? '';
   return volumeClaimTemplateNames(set).map((template) => {
     const name = claimForOrdinal(template, setName, ordinal);
     const claim = claims?.find((c) => c.metadata.name === name);
+    const u = usage?.get(name);
+    const used = { usage: u?.usage ?? null, usageError: usage ? (u ? u.error : 'not read') : null };
     if (!claim) {
-      return { template, name, exists: claims ? false : null, status: null, capacity: null, storageClass: null, accessModes: [], volume: null };
+      return { template, name, exists: claims ? false : null, status: null, capacity: null, storageClass: null, accessModes: [], volume: null, ...used };
     }
     const s = summarizeClaim(claim);
     return {
@@ -106,6 +114,7 @@ function claimRows(set: StatefulSet, ordinal: number, claims: PersistentVolumeCl
       storageClass: s.storageClass || null,
       accessModes: s.accessModes ? s.accessModes.split(',') : [],
       volume: s.volume || null,
+      ...used,
     };
   });
 }
@@ -181,8 +190,9 @@ function podRow(set: StatefulSet, ordinal: number, pod: Pod | undefined, inRange
   const setName = set.metadata.name ?? '';
   const ns = set.metadata.namespace ?? '';
   const name = podForOrdinal(setName, ordinal);
-  const dns = { name: stableDnsName(name, svc.name ?? setName, ns, opts.clusterDomain), ...podDnsAnswer(svc.state, svc.name, input.service, pod, name) };
-  const claims = claimRows(set, ordinal, input.claims);
+  const dnsName = stableDnsName(name, svc.name ?? setName, ns, opts.clusterDomain);
+  const dns = { name: dnsName, ...podDnsAnswer(svc.state, svc.name, input.service, pod, name), resolution: input.resolutions ? (input.resolutions.get(dnsName) ?? []) : null };
+  const claims = claimRows(set, ordinal, input.claims, input.usage);
   const file = opts.file !== undefined ? (input.fileReads.get(name) ?? null) : null;
   if (!pod) {
     return {
@@ -237,6 +247,7 @@ export function buildInspection(input: InspectionInput, opts: InspectionOptions)
     file: opts.file !== undefined ? { path: opts.file, maxBytes: opts.maxBytes } : null,
     ordinals: rows,
     orphanedClaims: orphans,
+    dnsProblem: serviceDnsFix(set.spec?.serviceName || undefined, input.service, input.pods),
     warnings: [...input.warnings],
   };
 }

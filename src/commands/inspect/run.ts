@@ -11,6 +11,12 @@ import { apiPath, type KubeClient } from '../../kube/client.ts';
 import { ApiNotFoundError } from '../../kube/errors.ts';
 import { optional } from '../../workload/optional.ts';
 import { readFileFromPod } from '../../workload/podFile.ts';
+import { debugReadFile } from '../../workload/debugRead.ts';
+import { resolvePeers, type DnsResolution } from '../../workload/resolve.ts';
+import { claimUsages } from '../../workload/usage.ts';
+import { stableDnsName } from '../../core/dns.ts';
+import { fileContent } from '../../core/content.ts';
+import type { FileBytes } from '../../core/compare.ts';
 import { pool } from '../../workload/pool.ts';
 import { getStatefulSet, listPodsOfSet } from '../../workload/statefulset.ts';
 import { buildInspection, buildList } from './report.ts';
@@ -27,8 +33,16 @@ export interface InspectOptions {
   /** Timeout for each exec, ms (0: none). */
   execTimeoutMs: number;
   now?: () => number;
+  /** Read claim usage: one stats/summary per node, `df` in the pod where refused (-o wide/json/yaml). */
+  usage?: boolean;
+  /** --resolve: each running pod resolves every peer's stable name, one exec per pod. */
+  resolve?: boolean;
+  /** --debug-image: read --file through an ephemeral container of this image where exec finds no `cat`. */
+  debugImage?: string;
   /** Progress for a spinner: `fetching`, `reading web-0`... */
   onProgress?(message: string): void;
+  /** Warnings that arise while reading (an ephemeral container added), printed as they happen. */
+  onWarning?(message: string): void;
 }
 
 export interface ListOptions {
@@ -98,14 +112,35 @@ export async function inspectStatefulSet(client: KubeClient, opts: InspectOption
       if (plan.ok) runnable.push({ name: podName, container: plan.container, path: plan.path });
       else fileReads.set(podName, plan.read);
     }
+    const byName = new Map(pods.map((p) => [p.metadata.name ?? '', p]));
     await pool(runnable, opts.concurrency, async (r) => {
       opts.onProgress?.(`reading ${r.path} from ${r.name}`);
-      fileReads.set(r.name, await readFileFromPod(client, ns, r.name, r.container, r.path, opts.maxBytes, opts.execTimeoutMs));
+      let read = await readFileFromPod(client, ns, r.name, r.container, r.path, opts.maxBytes, opts.execTimeoutMs);
+      const pod = byName.get(r.name);
+      if (!read.ok && opts.debugImage && pod && /^cannot read: no `(head|cat)`/.test(read.error ?? '')) {
+        opts.onProgress?.(`reading ${r.path} from ${r.name} through an ephemeral container`);
+        const got = await debugReadFile(client, pod, r.container, r.path, opts.maxBytes, { image: opts.debugImage, timeoutMs: opts.execTimeoutMs || 30_000, ...(opts.onWarning ? { onWarning: opts.onWarning } : {}) });
+        read = fileReadOf(got, r.path, r.container, opts.maxBytes);
+      }
+      fileReads.set(r.name, read);
     });
   }
 
+  const byOrdinal = podsOfSet(set, pods);
+  const inRange = ordinalRange(set);
+  const usage = opts.usage
+    ? await claimUsages(client, set, byOrdinal, inRange, { concurrency: opts.concurrency, execTimeoutMs: opts.execTimeoutMs, ...(opts.container !== undefined ? { container: opts.container } : {}), ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) })
+    : undefined;
+  let resolutions: Map<string, DnsResolution[]> | undefined;
+  if (opts.resolve) {
+    const service = serviceName || name;
+    const peers = inRange.map((o) => ({ pod: podForOrdinal(name, o), dnsName: stableDnsName(podForOrdinal(name, o), service, ns, opts.clusterDomain), podIP: byOrdinal.get(o)?.status?.podIP ?? null }));
+    const resolvers = inRange.map((o) => byOrdinal.get(o)).filter((p): p is NonNullable<typeof p> => !!p);
+    resolutions = await resolvePeers(client, ns, resolvers, peers, { concurrency: opts.concurrency, execTimeoutMs: opts.execTimeoutMs, ...(opts.container !== undefined ? { container: opts.container } : {}), ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) });
+  }
+
   return buildInspection(
-    { set, pods, claims, service, events, revisions, fileReads, warnings },
+    { set, pods, claims, service, events, revisions, fileReads, warnings, ...(usage ? { usage } : {}), ...(resolutions ? { resolutions } : {}) },
     { clusterDomain: opts.clusterDomain, ...(opts.file !== undefined ? { file: opts.file } : {}), maxBytes: opts.maxBytes, now: now() },
   );
 }
@@ -131,4 +166,11 @@ export async function listStatefulSets(client: KubeClient, opts: ListOptions): P
     if (!exists) throw new NotFoundError(`namespace "${opts.namespace}" not found`);
   }
   return buildList(sets, services, warnings, now());
+}
+
+/** An ephemeral container's read, as inspect's FILE cell carries it. */
+function fileReadOf(got: FileBytes, path: string, container: string, maxBytes: number): FileRead {
+  if (!got.ok) return { path, container, ok: false, content: null, binary: false, bytesRead: 0, truncated: false, error: got.error };
+  const c = fileContent(got.bytes, maxBytes);
+  return { path, container, ok: true, content: c.binary ? null : c.text, binary: c.binary, bytesRead: c.bytesRead, truncated: c.truncated || got.truncated, error: null };
 }

@@ -17,6 +17,9 @@ export interface InspectReport {
   ordinals: OrdinalRow[];
   /** Claims `<template>-<set>-<ordinal>` whose ordinal is outside the range (left by a scale-down). */
   orphanedClaims: OrphanedClaimRow[];
+  /** What keeps the stable names from resolving because of the governing service, with the fix (added in
+   *  v1): `service web has clusterIP 10.0.0.5: per-pod DNS names need clusterIP: None`; null when fine or unknown. */
+  dnsProblem: string | null;
   /** Lookups that failed without failing the report (e.g. events forbidden); also printed on stderr. */
   warnings: string[];
 }
@@ -99,6 +102,10 @@ export interface OrdinalRow {
     resolvable: boolean;
     /** Why it does not resolve, or null. */
     caveat: string | null;
+
+    /** With --resolve (added in v1): what each running pod of the set answered for this name, from inside
+     *  the pod (`getent hosts`, else `nslookup`); null without --resolve. */
+    resolution: DnsResolution[] | null;
   };
   containers: ContainerRow[];
   /** The --file read, or null without --file. */
@@ -116,6 +123,11 @@ export interface ClaimRow {
   /** Short forms: RWO, ROX, RWX, RWOP. */
   accessModes: string[];
   volume: string | null;
+  /** How full the volume is (added in v1): with -o wide/json/yaml, from the node's stats/summary, else `df`
+   *  in the pod; null in the default table (not fetched) or when both failed (see usageError). */
+  usage: VolumeUsage | null;
+  /** Why usage is null although it was asked for (`stats: forbidden...; df: no df in container`), else null. */
+  usageError: string | null;
 }
 
 export interface ContainerRow {
@@ -140,6 +152,10 @@ export interface ProbeRow {
 }
 
 import type { FileRead } from '../../core/fileRead.ts';
+import type { DnsResolution } from '../../core/resolve.ts';
+import type { VolumeUsage } from '../../core/usage.ts';
+
+export type { DnsResolution, VolumeUsage };
 
 export type { FileRead };
 

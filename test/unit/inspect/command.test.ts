@@ -48,7 +48,7 @@ describe('options: complete, then validate', () => {
   });
 
   it('defaults', () => {
-    expect(completeOptions({ name: 'web' })).toEqual({ name: 'web', format: 'table', headers: true, color: 'auto', maxBytes: 256, clusterDomain: 'cluster.local', concurrency: 10, requestTimeoutMs: 0, allNamespaces: false });
+    expect(completeOptions({ name: 'web' })).toEqual({ name: 'web', format: 'table', headers: true, color: 'auto', maxBytes: 256, clusterDomain: 'cluster.local', concurrency: 10, requestTimeoutMs: 0, allNamespaces: false, resolve: false });
   });
 });
 

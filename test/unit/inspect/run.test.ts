@@ -138,7 +138,8 @@ describe('rows', () => {
     const s = demoState();
     s.services[0].spec.clusterIP = '10.0.0.9';
     let r = await inspectStatefulSet(new FakeClient(s), base);
-    expect(r.ordinals[0]!.dns).toEqual({ name: 'web-0.web.demo.svc.cluster.local', resolvable: false, caveat: 'service "web" is not headless: no per-pod DNS records' });
+    expect(r.ordinals[0]!.dns).toEqual({ name: 'web-0.web.demo.svc.cluster.local', resolvable: false, caveat: 'service "web" is not headless: no per-pod DNS records', resolution: null });
+    expect(r.dnsProblem).toBe('service web has clusterIP 10.0.0.9: per-pod DNS names need clusterIP: None (clusterIP cannot be changed: recreate the service headless)');
     s.services = [];
     r = await inspectStatefulSet(new FakeClient(s), { ...base, clusterDomain: 'corp.local' });
     expect(r.ordinals[0]!.dns).toMatchObject({ name: 'web-0.web.demo.svc.corp.local', resolvable: false });
