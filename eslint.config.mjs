@@ -12,18 +12,33 @@ export default tseslint.config(
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {
-      parserOptions: { projectService: { allowDefaultProject: ['*.mjs', 'scripts/*.mjs', 'test/fixtures/lint/*.ts'] }, tsconfigRootDir: import.meta.dirname },
+      parserOptions: {
+        projectService: { allowDefaultProject: ['*.mjs', 'scripts/*.mjs', 'test/fixtures/lint/*.ts'] },
+        tsconfigRootDir: import.meta.dirname,
+      },
     },
   },
   // Every eslint-disable says why, on the same line (`-- reason`), and none outlives its reason.
   comments.recommended,
-  { rules: { '@eslint-community/eslint-comments/require-description': ['error', { ignore: [] }] }, linterOptions: { reportUnusedDisableDirectives: 'error' } },
+  {
+    rules: { '@eslint-community/eslint-comments/require-description': ['error', { ignore: [] }] },
+    linterOptions: { reportUnusedDisableDirectives: 'error' },
+  },
   {
     rules: {
       // `_` marks a deliberately unused binding (destructuring a field away, an ignored callback argument).
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none', destructuredArrayIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none', destructuredArrayIgnorePattern: '^_' },
+      ],
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
     },
+  },
+  {
+    // This rule's type information disagrees with tsc's on casts to a wider local shape of an object type
+    // (`pod.spec as { volumes?: Volume[] }`): removing what it calls unnecessary breaks the typecheck, so it
+    // reports only; `npm run lint` runs it as a warning, tsc is the judge.
+    rules: { '@typescript-eslint/no-unnecessary-type-assertion': 'warn' },
   },
   {
     // Plain JavaScript (scripts, configs): no type information to check against.
@@ -32,7 +47,17 @@ export default tseslint.config(
   },
   {
     files: ['scripts/**/*.mjs', 'bin/**', '*.mjs'],
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', performance: 'readonly' } },
+    languageOptions: {
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        Buffer: 'readonly',
+        URL: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        performance: 'readonly',
+      },
+    },
   },
   {
     // Tests reach into JSON fixtures and fakes typed loosely on purpose; the type-checked `no-unsafe-*` rules

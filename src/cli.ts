@@ -75,7 +75,15 @@ const completion = defineCommand({
     { comment: 'In zsh', command: 'source <(kubectl-sts_inspect completion zsh)' },
     { comment: 'In fish', command: 'kubectl-sts_inspect completion fish > ~/.config/fish/completions/kubectl-sts_inspect.fish' },
   ],
-  positionals: [{ name: 'shell', placeholder: 'SHELL', what: 'shell', required: true, validate: (v: string) => (['bash', 'zsh', 'fish'].includes(v) ? undefined : 'must be bash, zsh or fish') }],
+  positionals: [
+    {
+      name: 'shell',
+      placeholder: 'SHELL',
+      what: 'shell',
+      required: true,
+      validate: (v: string) => (['bash', 'zsh', 'fish'].includes(v) ? undefined : 'must be bash, zsh or fish'),
+    },
+  ],
   flags: completionFlags,
   kubeFlags: false,
   load: async () => (await import('./commands/completion/command.ts')).completionCommand,
@@ -90,7 +98,10 @@ const roll = defineCommand({
  failures and the remedy. Asks before acting on a terminal; needs --yes otherwise. Never deletes a claim.`,
   examples: [
     { comment: 'Restart web and follow it', command: 'kubectl sts-inspect roll web -n demo' },
-    { comment: 'Follow a rollout already under way (after kubectl apply or set image)', command: 'kubectl sts-inspect roll web -n demo --watch-only' },
+    {
+      comment: 'Follow a rollout already under way (after kubectl apply or set image)',
+      command: 'kubectl sts-inspect roll web -n demo --watch-only',
+    },
     { comment: 'Stage it: only ordinals >= 2 move', command: 'kubectl sts-inspect roll web -n demo --partition 2 --yes' },
     { comment: 'Print the plan and change nothing', command: 'kubectl sts-inspect roll web -n demo --dry-run' },
   ],
@@ -108,7 +119,10 @@ const persistence = defineCommand({
  marker file written on the same volume. Verdicts: PRESERVED, DATA-CHANGED, DATA-LOST, VOLUME-REPLACED, TIMEOUT.
  Asks before acting on a terminal; needs --yes otherwise. Never deletes a claim.`,
   examples: [
-    { comment: 'Check that web-2 keeps its counter file when deleted', command: 'kubectl sts-inspect persistence web -n demo --file visits.txt' },
+    {
+      comment: 'Check that web-2 keeps its counter file when deleted',
+      command: 'kubectl sts-inspect persistence web -n demo --file visits.txt',
+    },
     { comment: 'Every ordinal, highest first, without asking', command: 'kubectl sts-inspect persistence web -n demo --all --yes' },
     { comment: 'Print the plan and change nothing', command: 'kubectl sts-inspect persistence web -n demo --dry-run' },
   ],
@@ -127,9 +141,15 @@ const compare = defineCommand({
  are shown apart, never as drift. Exits as kubectl diff: 0 the replicas agree, 1 they differ, >1 an error.`,
   examples: [
     { comment: 'Why does app-python-0 say 2 and app-python-1 say 7?', command: 'kubectl sts-inspect compare app-python --file visits.txt' },
-    { comment: 'A unified diff of the counter files of ordinals 0 and 1', command: 'kubectl sts-inspect compare app-python --file visits.txt --diff 0,1' },
+    {
+      comment: 'A unified diff of the counter files of ordinals 0 and 1',
+      command: 'kubectl sts-inspect compare app-python --file visits.txt --diff 0,1',
+    },
     { comment: 'The pod template change behind a staged rollout', command: 'kubectl sts-inspect compare web -n demo --revisions' },
-    { comment: 'Read a file behind a distroless image through an ephemeral container', command: 'kubectl sts-inspect compare db --file /data/role --debug-image busybox:1.36' },
+    {
+      comment: 'Read a file behind a distroless image through an ephemeral container',
+      command: 'kubectl sts-inspect compare db --file /data/role --debug-image busybox:1.36',
+    },
   ],
   positionals: [{ ...statefulSetName, required: true }],
   flags: compareFlags,

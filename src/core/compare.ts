@@ -46,7 +46,9 @@ export function fileCell(read: FileBytes): Cell {
     const text = new TextDecoder().decode(read.bytes);
     const lines = text.replace(/\r?\n$/, '').split(/\r?\n/);
     const first = visibleText(lines[0] ?? '');
-    shown = JSON.stringify(first.length > SHORT ? `${first.slice(0, SHORT)}…` : first) + (lines.length > 1 ? ` +${lines.length - 1} line${lines.length > 2 ? 's' : ''}` : '');
+    shown =
+      JSON.stringify(first.length > SHORT ? `${first.slice(0, SHORT)}…` : first) +
+      (lines.length > 1 ? ` +${lines.length - 1} line${lines.length > 2 ? 's' : ''}` : '');
   }
   return { value: `${shown} (${size}, sha256:${hash.slice(0, 8)})`, key: `${read.truncated ? 'cut:' : ''}${hash}` };
 }

@@ -4,7 +4,8 @@ import type { Container, Pod, StatefulSet } from '@sts-inspect/k8s';
 
 export const DEFAULT_CONTAINER_ANNOTATION = 'kubectl.kubernetes.io/default-container';
 
-export type ContainerChoice = { ok: true; container: string; why: 'flag' | 'annotation' | 'volume' | 'first' } | { ok: false; error: string };
+export type ContainerChoice =
+  { ok: true; container: string; why: 'flag' | 'annotation' | 'volume' | 'first' } | { ok: false; error: string };
 
 /** As kubectl exec: -c, else the default-container annotation (when it names a container), else the first. */
 export function execContainer(pod: Pod, requested: string | undefined): ContainerChoice {
@@ -48,7 +49,11 @@ function joinPath(dir: string, rel: string): string {
 export function resolveFilePath(file: string, set: StatefulSet, container: Container | undefined): FilePath {
   if (file.startsWith('/')) return { ok: true, path: file };
   const template = set.spec?.volumeClaimTemplates?.[0]?.metadata?.name;
-  if (!template) return { ok: false, error: `relative path ${JSON.stringify(file)} needs a volumeClaimTemplate to be relative to; give an absolute path` };
+  if (!template)
+    return {
+      ok: false,
+      error: `relative path ${JSON.stringify(file)} needs a volumeClaimTemplate to be relative to; give an absolute path`,
+    };
   const mount = container?.volumeMounts?.find((m) => m.name === template);
   if (!mount) return { ok: false, error: `container "${container?.name ?? '?'}" does not mount volume "${template}"` };
   return { ok: true, path: joinPath(mount.subPath ? mount.mountPath : mount.mountPath, file) };

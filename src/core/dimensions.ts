@@ -59,7 +59,8 @@ export function envValue(e: EnvVar): string {
     if (f.secretKeyRef) return `secretKeyRef ${f.secretKeyRef.name ?? '?'}/${f.secretKeyRef.key ?? '?'}`;
     if (f.configMapKeyRef) return `configMapKeyRef ${f.configMapKeyRef.name ?? '?'}/${f.configMapKeyRef.key ?? '?'}`;
     if (f.fieldRef) return `fieldRef ${f.fieldRef.fieldPath ?? '?'}`;
-    if (f.resourceFieldRef) return `resourceFieldRef ${f.resourceFieldRef.containerName ? `${f.resourceFieldRef.containerName}/` : ''}${f.resourceFieldRef.resource ?? '?'}`;
+    if (f.resourceFieldRef)
+      return `resourceFieldRef ${f.resourceFieldRef.containerName ? `${f.resourceFieldRef.containerName}/` : ''}${f.resourceFieldRef.resource ?? '?'}`;
     return 'valueFrom ?';
   }
   return JSON.stringify(e.value ?? '');
@@ -75,7 +76,7 @@ export function resourcesValue(r: FullContainer['resources']): string {
 
 function mountedNames(pod: Pod, kind: 'configMap' | 'secret'): string[] {
   const names = new Set<string>();
-  for (const v of ((pod.spec as { volumes?: Volume[] } | undefined)?.volumes ?? [])) {
+  for (const v of (pod.spec as { volumes?: Volume[] } | undefined)?.volumes ?? []) {
     if (kind === 'configMap' && v.configMap?.name) names.add(v.configMap.name);
     if (kind === 'secret' && v.secret?.secretName) names.add(v.secret.secretName);
     for (const s of v.projected?.sources ?? []) {
@@ -92,7 +93,8 @@ export function capacityValue(claim: PersistentVolumeClaim | undefined, template
   if (!claim) return known('<no claim>');
   const capacity = claim.status?.capacity?.storage;
   const requested = claim.spec?.resources?.requests?.storage;
-  const same = (a: string | undefined, b: string | undefined) => a !== undefined && b !== undefined && parseQuantity(a) === parseQuantity(b);
+  const same = (a: string | undefined, b: string | undefined) =>
+    a !== undefined && b !== undefined && parseQuantity(a) === parseQuantity(b);
   let v = capacity ?? `<${claim.status?.phase ?? 'Pending'}>`;
   if (capacity && requested && !same(capacity, requested)) v += ` (resizing to ${requested})`;
   const base = requested ?? capacity;
@@ -113,19 +115,26 @@ export function podDimensions(input: DimensionInput): Map<string, Map<number, Ce
   const out = new Map<string, Map<number, Cell>>();
   const put = (dim: string, ordinal: number, cell: Cell) => {
     let m = out.get(dim);
-    if (!m) out.set(dim, (m = new Map()));
+    if (!m) out.set(dim, (m = new Map<number, Cell>()));
     m.set(ordinal, cell);
   };
   const setName = input.set.metadata.name ?? '';
   const pods = input.ordinals.map((o) => [o, input.pods.get(o)] as const);
-  const containersOf = (p: Pod | undefined): FullContainer[] => [...(p?.spec?.initContainers ?? []), ...(p?.spec?.containers ?? [])] as FullContainer[];
+  const containersOf = (p: Pod | undefined): FullContainer[] =>
+    [...(p?.spec?.initContainers ?? []), ...(p?.spec?.containers ?? [])] as FullContainer[];
   // The union of container names, template order first, so a container only some pods have still shows.
   const names: string[] = [];
-  for (const c of [...(input.set.spec?.template?.spec?.initContainers ?? []), ...(input.set.spec?.template?.spec?.containers ?? [])]) if (!names.includes(c.name)) names.push(c.name);
+  for (const c of [...(input.set.spec?.template?.spec?.initContainers ?? []), ...(input.set.spec?.template?.spec?.containers ?? [])])
+    if (!names.includes(c.name)) names.push(c.name);
   for (const [, p] of pods) for (const c of containersOf(p)) if (!names.includes(c.name)) names.push(c.name);
 
   // Shown as inspect shows it (`758f9c5677 (old)`), compared by the revision's name.
-  for (const [o, p] of pods) put('revision', o, p ? { value: revisionCell(podRevision(p, input.set), setName), key: p.metadata.labels?.[REVISION_LABEL] ?? NONE } : known(NO_POD));
+  for (const [o, p] of pods)
+    put(
+      'revision',
+      o,
+      p ? { value: revisionCell(podRevision(p, input.set), setName), key: p.metadata.labels?.[REVISION_LABEL] ?? NONE } : known(NO_POD),
+    );
   for (const name of names) {
     for (const [o, p] of pods) {
       const c = containersOf(p).find((x) => x.name === name);
@@ -134,17 +143,25 @@ export function podDimensions(input: DimensionInput): Map<string, Map<number, Ce
   }
   for (const name of names) {
     const envNames: string[] = [];
-    for (const [, p] of pods) for (const e of containersOf(p).find((x) => x.name === name)?.env ?? []) if (!envNames.includes(e.name)) envNames.push(e.name);
+    for (const [, p] of pods)
+      for (const e of containersOf(p).find((x) => x.name === name)?.env ?? []) if (!envNames.includes(e.name)) envNames.push(e.name);
     for (const env of envNames) {
       for (const [o, p] of pods) {
-        const e = containersOf(p).find((x) => x.name === name)?.env?.find((x) => x.name === env);
+        const e = containersOf(p)
+          .find((x) => x.name === name)
+          ?.env?.find((x) => x.name === env);
         put(`env:${name}/${env}`, o, !p ? known(NO_POD) : known(e ? envValue(e) : '<unset>'));
       }
     }
     if (pods.some(([, p]) => containersOf(p).find((x) => x.name === name)?.envFrom?.length)) {
       for (const [o, p] of pods) {
         const from = containersOf(p).find((x) => x.name === name)?.envFrom ?? [];
-        const v = from.map((f) => `${f.configMapRef ? `configMap ${f.configMapRef.name ?? '?'}` : `secret ${f.secretRef?.name ?? '?'}`}${f.prefix ? ` (prefix ${f.prefix})` : ''}`).join(', ');
+        const v = from
+          .map(
+            (f) =>
+              `${f.configMapRef ? `configMap ${f.configMapRef.name ?? '?'}` : `secret ${f.secretRef?.name ?? '?'}`}${f.prefix ? ` (prefix ${f.prefix})` : ''}`,
+          )
+          .join(', ');
         put(`envFrom:${name}`, o, !p ? known(NO_POD) : known(v || NONE));
       }
     }
@@ -155,7 +172,8 @@ export function podDimensions(input: DimensionInput): Map<string, Map<number, Ce
   }
   for (const name of names) {
     if (!pods.some(([, p]) => resourcesValue(containersOf(p).find((x) => x.name === name)?.resources) !== NONE)) continue;
-    for (const [o, p] of pods) put(`resources:${name}`, o, !p ? known(NO_POD) : known(resourcesValue(containersOf(p).find((x) => x.name === name)?.resources)));
+    for (const [o, p] of pods)
+      put(`resources:${name}`, o, !p ? known(NO_POD) : known(resourcesValue(containersOf(p).find((x) => x.name === name)?.resources)));
   }
   for (const t of input.set.spec?.volumeClaimTemplates ?? []) {
     const template = t.metadata?.name;

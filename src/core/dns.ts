@@ -54,7 +54,13 @@ function podIsReady(pod: Pod): boolean {
  * Failed), not be terminating, have hostname/subdomain naming it under that service, and be Ready — unless the
  * service sets publishNotReadyAddresses. A missing, unreadable or non-headless service answers for nobody.
  */
-export function podDnsAnswer(state: GoverningServiceState, serviceName: string | undefined, service: Service | null | undefined, pod: Pod | undefined, podName: string): PodDnsAnswer {
+export function podDnsAnswer(
+  state: GoverningServiceState,
+  serviceName: string | undefined,
+  service: Service | null | undefined,
+  pod: Pod | undefined,
+  podName: string,
+): PodDnsAnswer {
   const caveat = dnsCaveat(state, serviceName);
   if (caveat !== undefined) return { resolvable: false, caveat };
   const svc = service as DnsService;

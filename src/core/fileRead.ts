@@ -81,9 +81,19 @@ function firstLine(text: string): string {
 export function interpretRead(o: ExecOutcome, maxBytes: number, path: string, container: string, command: string): FileRead {
   if (o.truncated || o.exitCode === 0 || (o.exitCode === null && !o.failure && o.stderr.length === 0)) {
     const c = fileContent(o.stdout, maxBytes);
-    return { path, container, ok: true, content: c.binary ? null : c.text, binary: c.binary, bytesRead: c.bytesRead, truncated: c.truncated || o.truncated, error: null };
+    return {
+      path,
+      container,
+      ok: true,
+      content: c.binary ? null : c.text,
+      binary: c.binary,
+      bytesRead: c.bytesRead,
+      truncated: c.truncated || o.truncated,
+      error: null,
+    };
   }
-  if (isMissingBinary(o)) return failedRead(`cannot read: no \`${command}\` in container "${container}" (distroless image?)`, path, container);
+  if (isMissingBinary(o))
+    return failedRead(`cannot read: no \`${command}\` in container "${container}" (distroless image?)`, path, container);
   const err = firstLine(new TextDecoder().decode(o.stderr));
   if (/no such file or directory/i.test(err)) return failedRead(`file not found: ${path}`, path, container);
   if (/is a directory/i.test(err)) return failedRead(`${path} is a directory`, path, container);

@@ -11,7 +11,9 @@ export interface HelmRelease {
 export function helmRelease(meta: ObjectMeta): HelmRelease | null {
   const labels = meta.labels ?? {};
   const annotations = meta.annotations ?? {};
-  const name = annotations['meta.helm.sh/release-name'] ?? (labels['app.kubernetes.io/managed-by'] === 'Helm' ? labels['app.kubernetes.io/instance'] ?? labels['release'] : undefined);
+  const name =
+    annotations['meta.helm.sh/release-name'] ??
+    (labels['app.kubernetes.io/managed-by'] === 'Helm' ? (labels['app.kubernetes.io/instance'] ?? labels['release']) : undefined);
   if (!name) {
     if (labels['app.kubernetes.io/managed-by'] === 'Helm') return { name: '<unknown>' };
     return null;

@@ -123,7 +123,9 @@ export function probeState(kind: ProbeKind, status: ContainerStatus | undefined)
     case 'liveness': {
       const restarts = status.restartCount ?? 0;
       if (!status.state?.running) return { verdict: 'not running', healthy: false };
-      return restarts > 0 ? { verdict: `running, ${restarts} restart${restarts === 1 ? '' : 's'}`, healthy: true } : { verdict: 'ok', healthy: true };
+      return restarts > 0
+        ? { verdict: `running, ${restarts} restart${restarts === 1 ? '' : 's'}`, healthy: true }
+        : { verdict: 'ok', healthy: true };
     }
   }
 }
@@ -138,7 +140,11 @@ export interface Termination {
 export function lastTermination(status: ContainerStatus | undefined): Termination | null {
   const t = status?.lastState?.terminated ?? status?.state?.terminated;
   if (!t) return null;
-  return { reason: t.reason || (t.signal ? `Signal ${t.signal}` : 'Terminated'), exitCode: t.exitCode ?? null, finishedAt: t.finishedAt ?? null };
+  return {
+    reason: t.reason || (t.signal ? `Signal ${t.signal}` : 'Terminated'),
+    exitCode: t.exitCode ?? null,
+    finishedAt: t.finishedAt ?? null,
+  };
 }
 
 /** A termination in words: `OOMKilled (exit 137)`. */

@@ -58,7 +58,13 @@ export function parseNslookup(text: string): Map<string, string[]> {
   return out;
 }
 
-export function resolutionOf(resolvedBy: string, of: string, answers: Map<string, string[]> | null, podIP: string | null | undefined, failure: string | null): DnsResolution {
+export function resolutionOf(
+  resolvedBy: string,
+  of: string,
+  answers: Map<string, string[]> | null,
+  podIP: string | null | undefined,
+  failure: string | null,
+): DnsResolution {
   if (!answers) return { resolvedBy, of, addresses: [], matchesPodIP: null, error: failure ?? 'not resolved' };
   const addresses = answers.get(norm(of)) ?? [];
   if (addresses.length === 0) return { resolvedBy, of, addresses, matchesPodIP: null, error: 'no answer (NXDOMAIN)' };
@@ -79,11 +85,13 @@ export function serviceDnsFix(serviceName: string | undefined, service: Service 
   if (service === null) return `service ${serviceName} does not exist: create it with clusterIP: None and a selector matching the pods`;
   const svc = service as SelectingService;
   const ip = svc.spec?.clusterIP;
-  if (ip !== 'None') return `service ${serviceName} has clusterIP ${ip ?? '<unset>'}: per-pod DNS names need clusterIP: None (clusterIP cannot be changed: recreate the service headless)`;
+  if (ip !== 'None')
+    return `service ${serviceName} has clusterIP ${ip ?? '<unset>'}: per-pod DNS names need clusterIP: None (clusterIP cannot be changed: recreate the service headless)`;
   const selector = svc.spec?.selector ?? {};
   const terms = Object.entries(selector);
   if (terms.length === 0) return `service ${serviceName} has no selector: per-pod DNS names need a selector matching the pods' labels`;
   const selected = pods.filter((p) => terms.every(([k, v]) => p.metadata.labels?.[k] === v));
-  if (pods.length > 0 && selected.length === 0) return `service ${serviceName} selects ${terms.map(([k, v]) => `${k}=${v}`).join(',')}, which matches none of the pods: per-pod DNS names need a selector matching the pods' labels`;
+  if (pods.length > 0 && selected.length === 0)
+    return `service ${serviceName} selects ${terms.map(([k, v]) => `${k}=${v}`).join(',')}, which matches none of the pods: per-pod DNS names need a selector matching the pods' labels`;
   return null;
 }

@@ -48,14 +48,18 @@ export function usageFromStats(summary: StatsSummary, namespace: string): Map<st
   return out;
 }
 
-export type DfReading = { kind: 'blocks'; total: number; used: number; available: number } | { kind: 'inodes'; total: number; used: number; free: number };
+export type DfReading =
+  { kind: 'blocks'; total: number; used: number; available: number } | { kind: 'inodes'; total: number; used: number; free: number };
 
 /**
  * One filesystem from `df -k -P PATH` (1024-blocks) or `df -i -P PATH` (inodes): the header says which; the
  * numbers are the three before the Use% column (a long device name may wrap the line, as BusyBox does).
  */
 export function parseDf(text: string): DfReading | null {
-  const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   const header = lines[0];
   if (!header || !/^Filesystem/i.test(header)) return null;
   const inodes = /\bInodes\b/i.test(header);
@@ -66,7 +70,9 @@ export function parseDf(text: string): DfReading | null {
     const [a, b, c, pct] = [tokens[i]!, tokens[i + 1]!, tokens[i + 2]!, tokens[i + 3]!];
     if (/^\d+$/.test(a) && /^\d+$/.test(b) && /^\d+$/.test(c) && /^(\d+%|-)$/.test(pct)) {
       const [x, y, z] = [Number(a), Number(b), Number(c)];
-      return inodes ? { kind: 'inodes', total: x, used: y, free: z } : { kind: 'blocks', total: x * 1024, used: y * 1024, available: z * 1024 };
+      return inodes
+        ? { kind: 'inodes', total: x, used: y, free: z }
+        : { kind: 'blocks', total: x * 1024, used: y * 1024, available: z * 1024 };
     }
   }
   return null;

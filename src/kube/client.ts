@@ -137,7 +137,7 @@ export interface ClientOptions {
   /** Per-request timeout in ms (a read's retries included); 0 for none (kubectl's default). */
   requestTimeoutMs: number;
   /** Called for each HTTP request, retries included (method and path with query), e.g. to log with STS_INSPECT_DEBUG. */
-  onRequest?(method: string, path: string): void;
+  onRequest?: (method: string, path: string) => void;
   /** Bounds on TCP connect and the TLS handshake, whatever requestTimeoutMs says (tests shorten them). */
   dialTimeoutMs?: number;
   tlsHandshakeTimeoutMs?: number;

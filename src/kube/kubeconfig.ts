@@ -298,7 +298,13 @@ export function resolveMerged(merged: MergedKubeconfig, flags: KubeFlags): Resol
   // A server without a scheme (`-s 10.0.0.1:6443`) gets the one client-go's DefaultServerURL picks: https when TLS
   // is configured (a CA, a client certificate, or --insecure-skip-tls-verify), else http.
   if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(cluster.server)) {
-    const tls = [cluster['certificate-authority'], cluster['certificate-authority-data'], cluster['insecure-skip-tls-verify'], user['client-certificate'], user['client-certificate-data']].some(Boolean);
+    const tls = [
+      cluster['certificate-authority'],
+      cluster['certificate-authority-data'],
+      cluster['insecure-skip-tls-verify'],
+      user['client-certificate'],
+      user['client-certificate-data'],
+    ].some(Boolean);
     const withScheme = `${tls ? 'https' : 'http'}://${cluster.server}`;
     // Left as typed when even that does not parse, so the error quotes what the user wrote.
     if (URL.canParse(withScheme)) cluster.server = withScheme;

@@ -12,11 +12,11 @@ export function colorEnabled(mode: ColorMode, stream: Pick<OutStream, 'isTTY'>, 
 }
 
 export interface Palette {
-  ok(s: string): string;
-  warn(s: string): string;
-  bad(s: string): string;
-  dim(s: string): string;
-  bold(s: string): string;
+  ok: (s: string) => string;
+  warn: (s: string) => string;
+  bad: (s: string) => string;
+  dim: (s: string) => string;
+  bold: (s: string) => string;
 }
 
 const wrap = (open: number, close: number) => (s: string) => (s === '' ? s : `\u001b[${open}m${s}\u001b[${close}m`);

@@ -47,7 +47,11 @@ export interface LiveProgress extends Progress {
  * For commands that wait (roll, persistence): lines go to `out` as they happen; while waiting, an ora
  * spinner on `spin` — only when it is a terminal that reports a width, and without colour under NO_COLOR.
  */
-export async function startLiveProgress(out: OutStream, spin: OutStream, opts: { spinner: boolean; env: NodeJS.ProcessEnv }): Promise<LiveProgress> {
+export async function startLiveProgress(
+  out: OutStream,
+  spin: OutStream,
+  opts: { spinner: boolean; env: NodeJS.ProcessEnv },
+): Promise<LiveProgress> {
   const enabled = opts.spinner && !!spin.isTTY && (spin.columns ?? 0) > 0;
   if (!enabled) return { update: () => undefined, stop: () => undefined, line: (t) => void out.write(`${t}\n`) };
   const { default: ora } = await import('ora');

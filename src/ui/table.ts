@@ -78,7 +78,12 @@ export function fitWidths(natural: readonly number[], maxWidth: number, cutFirst
   let excess = total - maxWidth;
   if (excess <= 0) return widths;
   excess = shrinkWidest(widths, cutFirst, MIN_FREE_TEXT, excess);
-  shrinkWidest(widths, widths.map((_, i) => i), MIN_COLUMN, excess);
+  shrinkWidest(
+    widths,
+    widths.map((_, i) => i),
+    MIN_COLUMN,
+    excess,
+  );
   return widths;
 }
 
@@ -100,7 +105,8 @@ export function renderTable(head: string[] | null, rows: string[][], opts: Table
       let line = '';
       for (let i = 0; i < columns; i++) {
         let text = r[i]?.[k] ?? '';
-        if (cutting && widths[i]! < natural[i]!) text = opts.keepMarker?.includes(i) ? cutKeepingMarker(text, widths[i]!) : truncateToWidth(text, widths[i]!);
+        if (cutting && widths[i]! < natural[i]!)
+          text = opts.keepMarker?.includes(i) ? cutKeepingMarker(text, widths[i]!) : truncateToWidth(text, widths[i]!);
         // Pad to the column's width except in the last column (kubectl leaves no trailing blanks).
         line += i < columns - 1 ? text + ' '.repeat(Math.max(0, widths[i]! - displayWidth(text))) + GAP : text;
       }

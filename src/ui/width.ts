@@ -29,7 +29,7 @@ export function codePointWidth(cp: number): number {
 /** Visible width of one line (no newlines), colour sequences not counted. */
 export function displayWidth(s: string): number {
   let w = 0;
-  for (let i = 0; i < s.length; ) {
+  for (let i = 0; i < s.length;) {
     if (s.charCodeAt(i) === 0x1b) {
       SGR.lastIndex = i;
       const m = SGR.exec(s);
@@ -58,7 +58,7 @@ export function truncateToWidth(s: string, width: number): string {
   let out = '';
   let w = 0;
   let cut = false;
-  for (let i = 0; i < s.length; ) {
+  for (let i = 0; i < s.length;) {
     if (s.charCodeAt(i) === 0x1b) {
       SGR.lastIndex = i;
       const m = SGR.exec(s);

@@ -29,7 +29,12 @@ interface EphemeralContainer {
 
 interface DebugPod extends Pod {
   spec?: Pod['spec'] & { ephemeralContainers?: EphemeralContainer[] };
-  status?: Pod['status'] & { ephemeralContainerStatuses?: { name: string; state?: { running?: object; waiting?: { reason?: string; message?: string }; terminated?: { reason?: string; exitCode?: number } } }[] };
+  status?: Pod['status'] & {
+    ephemeralContainerStatuses?: {
+      name: string;
+      state?: { running?: object; waiting?: { reason?: string; message?: string }; terminated?: { reason?: string; exitCode?: number } };
+    }[];
+  };
 }
 
 /** The volume of the target container that holds `path`: the longest mountPath that is a prefix of it. */
@@ -38,7 +43,8 @@ export function volumeForPath(pod: Pod, container: string, path: string): { name
   let best: { name: string; mountPath: string } | null = null;
   for (const m of mounts) {
     const dir = m.mountPath.replace(/\/+$/, '');
-    if ((path === dir || path.startsWith(`${dir}/`)) && (!best || dir.length > best.mountPath.length)) best = { name: m.name, mountPath: m.mountPath };
+    if ((path === dir || path.startsWith(`${dir}/`)) && (!best || dir.length > best.mountPath.length))
+      best = { name: m.name, mountPath: m.mountPath };
   }
   return best;
 }
@@ -67,11 +73,22 @@ function serverMinor(client: KubeClient): Promise<number | null> {
 /** Before 1.25 the subresource is alpha/beta (off by default before 1.23, another shape before 1.22). */
 export const EPHEMERAL_MIN_MINOR = 25;
 
-export async function debugReadFile(client: KubeClient, pod: Pod, container: string, path: string, limit: number, opts: DebugReadOptions): Promise<FileBytes> {
+export async function debugReadFile(
+  client: KubeClient,
+  pod: Pod,
+  container: string,
+  path: string,
+  limit: number,
+  opts: DebugReadOptions,
+): Promise<FileBytes> {
   const ns = pod.metadata.namespace ?? '';
   const podName = pod.metadata.name ?? '';
   const volume = volumeForPath(pod, container, path);
-  if (!volume) return { ok: false, error: `cannot read: no \`cat\` in container "${container}", and ${path} is on no volume an ephemeral container could mount` };
+  if (!volume)
+    return {
+      ok: false,
+      error: `cannot read: no \`cat\` in container "${container}", and ${path} is on no volume an ephemeral container could mount`,
+    };
   const name = debugContainerName(opts.image, volume);
   const podPath = `${apiPath.pods(ns)}/${encodeURIComponent(podName)}`;
   const existing = (pod as DebugPod).spec?.ephemeralContainers?.find((e) => e.name === name && e.image === opts.image);
@@ -79,7 +96,10 @@ export async function debugReadFile(client: KubeClient, pod: Pod, container: str
     if (!existing) {
       const minor = await serverMinor(client);
       if (minor !== null && minor < EPHEMERAL_MIN_MINOR) {
-        return { ok: false, error: `--debug-image: this server is Kubernetes 1.${minor}; ephemeral containers need >= 1.${EPHEMERAL_MIN_MINOR}, so nothing can read past a distroless image here` };
+        return {
+          ok: false,
+          error: `--debug-image: this server is Kubernetes 1.${minor}; ephemeral containers need >= 1.${EPHEMERAL_MIN_MINOR}, so nothing can read past a distroless image here`,
+        };
       }
       const ephemeral: EphemeralContainer = {
         name,
@@ -89,23 +109,45 @@ export async function debugReadFile(client: KubeClient, pod: Pod, container: str
         volumeMounts: [{ name: volume.name, mountPath: volume.mountPath, readOnly: true }],
         targetContainerName: container,
       };
-      await client.patch(`${podPath}/ephemeralcontainers`, { spec: { ephemeralContainers: [ephemeral] } }, { type: 'strategic' }, `add ephemeral container to pod ${ns}/${podName}`);
-      opts.onWarning?.(`--debug-image: added ephemeral container ${name} (${opts.image}) to pod ${ns}/${podName}; it stays in the pod until the pod is recreated`);
+      await client.patch(
+        `${podPath}/ephemeralcontainers`,
+        { spec: { ephemeralContainers: [ephemeral] } },
+        { type: 'strategic' },
+        `add ephemeral container to pod ${ns}/${podName}`,
+      );
+      opts.onWarning?.(
+        `--debug-image: added ephemeral container ${name} (${opts.image}) to pod ${ns}/${podName}; it stays in the pod until the pod is recreated`,
+      );
     }
     const deadline = Date.now() + opts.timeoutMs;
     for (;;) {
       const p = await client.get<DebugPod>(podPath, `get pod ${ns}/${podName}`);
       const st = p.status?.ephemeralContainerStatuses?.find((s) => s.name === name);
       if (st?.state?.running) break;
-      if (st?.state?.terminated) return { ok: false, error: `--debug-image: ephemeral container ${name} exited (${st.state.terminated.reason ?? `exit ${st.state.terminated.exitCode ?? '?'}`}); its image needs \`sleep\` and \`cat\`` };
+      if (st?.state?.terminated)
+        return {
+          ok: false,
+          error: `--debug-image: ephemeral container ${name} exited (${st.state.terminated.reason ?? `exit ${st.state.terminated.exitCode ?? '?'}`}); its image needs \`sleep\` and \`cat\``,
+        };
       const waiting = st?.state?.waiting?.reason;
-      if (waiting && /ErrImagePull|ImagePullBackOff|InvalidImageName|CreateContainerError/.test(waiting)) return { ok: false, error: `--debug-image: ephemeral container ${name}: ${waiting}${st?.state?.waiting?.message ? ` (${st.state.waiting.message})` : ''}` };
-      if (Date.now() > deadline) return { ok: false, error: `--debug-image: ephemeral container ${name} not running after ${Math.round(opts.timeoutMs / 1000)}s${waiting ? ` (${waiting})` : ''}` };
+      if (waiting && /ErrImagePull|ImagePullBackOff|InvalidImageName|CreateContainerError/.test(waiting))
+        return {
+          ok: false,
+          error: `--debug-image: ephemeral container ${name}: ${waiting}${st?.state?.waiting?.message ? ` (${st.state.waiting.message})` : ''}`,
+        };
+      if (Date.now() > deadline)
+        return {
+          ok: false,
+          error: `--debug-image: ephemeral container ${name} not running after ${Math.round(opts.timeoutMs / 1000)}s${waiting ? ` (${waiting})` : ''}`,
+        };
       await sleep(opts.pollMs ?? 500);
     }
   } catch (err) {
     if (err instanceof ApiNotFoundError || (err instanceof ApiError && (err.code === 404 || err.code === 405))) {
-      return { ok: false, error: `--debug-image: this server has no pods/ephemeralcontainers (ephemeral containers need Kubernetes >= 1.25); cannot read past a distroless image` };
+      return {
+        ok: false,
+        error: `--debug-image: this server has no pods/ephemeralcontainers (ephemeral containers need Kubernetes >= 1.25); cannot read past a distroless image`,
+      };
     }
     const m = err instanceof Error ? err.message : String(err);
     return { ok: false, error: `--debug-image: ${m}` };

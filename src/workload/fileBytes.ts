@@ -5,7 +5,15 @@ import { catCommand, headCommand, interpretRead, isMissingBinary, type ExecOutco
 import type { FileBytes } from '../core/compare.ts';
 import type { KubeClient } from '../kube/client.ts';
 
-export async function readFileBytes(client: KubeClient, namespace: string, pod: string, container: string, path: string, limit: number, timeoutMs: number): Promise<FileBytes> {
+export async function readFileBytes(
+  client: KubeClient,
+  namespace: string,
+  pod: string,
+  container: string,
+  path: string,
+  limit: number,
+  timeoutMs: number,
+): Promise<FileBytes> {
   const attempt = async (command: string[]): Promise<ExecOutcome> => {
     const r = await client.exec({ namespace, pod, container, command, maxBytes: limit + 1, timeoutMs });
     const failure = r.status?.status === 'Failure' && r.exitCode === null ? r.status.message : undefined;
@@ -14,7 +22,9 @@ export async function readFileBytes(client: KubeClient, namespace: string, pod: 
   const judge = (o: ExecOutcome, command: string): FileBytes => {
     if (o.truncated || o.exitCode === 0 || (o.exitCode === null && !o.failure && o.stderr.length === 0)) {
       const bytes = Buffer.from(o.stdout);
-      return bytes.length > limit ? { ok: true, bytes: bytes.subarray(0, limit), truncated: true } : { ok: true, bytes, truncated: o.truncated };
+      return bytes.length > limit
+        ? { ok: true, bytes: bytes.subarray(0, limit), truncated: true }
+        : { ok: true, bytes, truncated: o.truncated };
     }
     return { ok: false, error: interpretRead(o, limit, path, container, command).error ?? 'cannot read' };
   };

@@ -6,7 +6,13 @@ import { CliError } from '../errors.ts';
 import type { KubeClient } from '../kube/client.ts';
 
 /** An exec's result as core/fileRead.ts reads it (a runtime's Failure status without an exit code is the failure). */
-export function outcomeOf(r: { stdout: Buffer; stderr: Buffer; exitCode: number | null; truncated: boolean; status?: { status?: string; message?: string } }): ExecOutcome {
+export function outcomeOf(r: {
+  stdout: Buffer;
+  stderr: Buffer;
+  exitCode: number | null;
+  truncated: boolean;
+  status?: { status?: string; message?: string };
+}): ExecOutcome {
   return {
     stdout: r.stdout,
     stderr: r.stderr,
@@ -23,7 +29,15 @@ function execErrorCell(err: unknown): string {
 }
 
 /** Read the file from one pod: `head -c` (reads only what is shown), falling back to `cat` if head is absent. */
-export async function readFileFromPod(client: KubeClient, namespace: string, pod: string, container: string, path: string, maxBytes: number, timeoutMs: number): Promise<FileRead> {
+export async function readFileFromPod(
+  client: KubeClient,
+  namespace: string,
+  pod: string,
+  container: string,
+  path: string,
+  maxBytes: number,
+  timeoutMs: number,
+): Promise<FileRead> {
   const attempt = async (command: string[]) =>
     outcomeOf(await client.exec({ namespace, pod, container, command, maxBytes: maxBytes + 1, timeoutMs }));
   try {

@@ -53,7 +53,7 @@ export interface WaitPodOptions {
   revision?: string;
   signal?: AbortSignal;
   /** Every version of the pod seen (undefined: no pod of that name right now). */
-  onChange?(pod: Pod | undefined): void;
+  onChange?: (pod: Pod | undefined) => void;
   /**
    * Called on every change and at least every `checkEveryMs` with the current pod: return an error to stop
    * waiting (e.g. a stuck diagnosis, a CheckFailed); it is thrown.

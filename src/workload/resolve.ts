@@ -21,26 +21,49 @@ export interface ResolveOptions {
   concurrency: number;
   execTimeoutMs: number;
   container?: string;
-  onProgress?(message: string): void;
+  onProgress?: (message: string) => void;
 }
 
 const shellQuote = (s: string) => (/^[A-Za-z0-9._-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
 
-async function outcome(client: KubeClient, ns: string, pod: string, container: string, command: string[], timeoutMs: number): Promise<ExecOutcome> {
+async function outcome(
+  client: KubeClient,
+  ns: string,
+  pod: string,
+  container: string,
+  command: string[],
+  timeoutMs: number,
+): Promise<ExecOutcome> {
   const r = await client.exec({ namespace: ns, pod, container, command, maxBytes: 64 * 1024, timeoutMs });
   const failure = r.status?.status === 'Failure' && r.exitCode === null ? r.status.message : undefined;
   return { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode, truncated: r.truncated, ...(failure ? { failure } : {}) };
 }
 
 /** What one pod's resolver answers for every peer's name. */
-async function resolveFrom(client: KubeClient, ns: string, pod: string, container: string, peers: Peer[], timeoutMs: number): Promise<DnsResolution[]> {
+async function resolveFrom(
+  client: KubeClient,
+  ns: string,
+  pod: string,
+  container: string,
+  peers: Peer[],
+  timeoutMs: number,
+): Promise<DnsResolution[]> {
   const names = peers.map((p) => `${p.dnsName}.`);
-  const all = (answers: Map<string, string[]> | null, failure: string | null) => peers.map((p) => resolutionOf(pod, p.dnsName, answers, p.podIP, failure));
+  const all = (answers: Map<string, string[]> | null, failure: string | null) =>
+    peers.map((p) => resolutionOf(pod, p.dnsName, answers, p.podIP, failure));
   try {
     const getent = await outcome(client, ns, pod, container, ['getent', 'hosts', ...names], timeoutMs);
     // getent exits 2 when some name is not found, and prints those it found.
-    if (!isMissingBinary(getent) && (getent.exitCode === 0 || getent.exitCode === 2)) return all(parseGetent(Buffer.from(getent.stdout).toString('utf8')), null);
-    const ns1 = await outcome(client, ns, pod, container, ['sh', '-c', names.map((n) => `nslookup ${shellQuote(n)}`).join('; ')], timeoutMs);
+    if (!isMissingBinary(getent) && (getent.exitCode === 0 || getent.exitCode === 2))
+      return all(parseGetent(Buffer.from(getent.stdout).toString('utf8')), null);
+    const ns1 = await outcome(
+      client,
+      ns,
+      pod,
+      container,
+      ['sh', '-c', names.map((n) => `nslookup ${shellQuote(n)}`).join('; ')],
+      timeoutMs,
+    );
     if (isMissingBinary(ns1)) return all(null, `no getent nor sh/nslookup in container "${container}" (distroless image?)`);
     const text = Buffer.from(ns1.stdout).toString('utf8');
     if (!/Name:/i.test(text) && !/can't find|NXDOMAIN/i.test(text)) {
@@ -55,7 +78,13 @@ async function resolveFrom(client: KubeClient, ns: string, pod: string, containe
 }
 
 /** By the name resolved (`of`): what each running pod's resolver answered for it. */
-export async function resolvePeers(client: KubeClient, ns: string, resolvers: Pod[], peers: Peer[], opts: ResolveOptions): Promise<Map<string, DnsResolution[]>> {
+export async function resolvePeers(
+  client: KubeClient,
+  ns: string,
+  resolvers: Pod[],
+  peers: Peer[],
+  opts: ResolveOptions,
+): Promise<Map<string, DnsResolution[]>> {
   const out = new Map<string, DnsResolution[]>(peers.map((p) => [p.dnsName, []]));
   const byResolver = new Map<string, DnsResolution[]>();
   const runnable = resolvers.filter((p) => p.status?.phase === 'Running' && !p.metadata.deletionTimestamp);
@@ -63,7 +92,10 @@ export async function resolvePeers(client: KubeClient, ns: string, resolvers: Po
     const name = pod.metadata.name ?? '';
     const choice = execContainer(pod, opts.container);
     if (!choice.ok) {
-      byResolver.set(name, peers.map((p) => resolutionOf(name, p.dnsName, null, p.podIP, choice.error)));
+      byResolver.set(
+        name,
+        peers.map((p) => resolutionOf(name, p.dnsName, null, p.podIP, choice.error)),
+      );
       return;
     }
     opts.onProgress?.(`resolving the stable names from ${name}`);

@@ -38,6 +38,10 @@ export async function getStatefulSet(client: KubeClient, namespace: string, name
 export async function listPodsOfSet(client: KubeClient, set: StatefulSet): Promise<Pod[]> {
   const ns = set.metadata.namespace ?? '';
   const name = set.metadata.name ?? '';
-  const list = await client.list<Pod>(apiPath.pods(ns), { labelSelector: selectorString(set.spec?.selector) }, `list pods of statefulset ${ns}/${name}`);
+  const list = await client.list<Pod>(
+    apiPath.pods(ns),
+    { labelSelector: selectorString(set.spec?.selector) },
+    `list pods of statefulset ${ns}/${name}`,
+  );
   return list.items;
 }

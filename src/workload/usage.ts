@@ -22,7 +22,7 @@ export interface UsageOptions {
   concurrency: number;
   execTimeoutMs: number;
   container?: string;
-  onProgress?(message: string): void;
+  onProgress?: (message: string) => void;
 }
 
 function short(err: unknown): string {
@@ -35,7 +35,9 @@ function short(err: unknown): string {
 function mountOf(pod: Pod, volume: string, requested: string | undefined): { container: string; path: string } | null {
   const choice = execContainer(pod, requested);
   const containers = pod.spec?.containers ?? [];
-  const ordered = choice.ok ? [...containers.filter((c) => c.name === choice.container), ...containers.filter((c) => c.name !== choice.container)] : containers;
+  const ordered = choice.ok
+    ? [...containers.filter((c) => c.name === choice.container), ...containers.filter((c) => c.name !== choice.container)]
+    : containers;
   for (const c of ordered) {
     const m = c.volumeMounts?.find((v) => v.name === volume);
     if (m) return { container: c.name, path: m.mountPath };
@@ -43,8 +45,16 @@ function mountOf(pod: Pod, volume: string, requested: string | undefined): { con
   return null;
 }
 
-async function dfUsage(client: KubeClient, ns: string, pod: string, container: string, path: string, timeoutMs: number): Promise<ClaimUsageResult> {
-  const run = (flag: string) => client.exec({ namespace: ns, pod, container, command: ['df', flag, '-P', path], maxBytes: 8192, timeoutMs });
+async function dfUsage(
+  client: KubeClient,
+  ns: string,
+  pod: string,
+  container: string,
+  path: string,
+  timeoutMs: number,
+): Promise<ClaimUsageResult> {
+  const run = (flag: string) =>
+    client.exec({ namespace: ns, pod, container, command: ['df', flag, '-P', path], maxBytes: 8192, timeoutMs });
   try {
     const r = await run('-k');
     const failure = r.status?.status === 'Failure' && r.exitCode === null ? r.status.message : undefined;
@@ -67,7 +77,13 @@ async function dfUsage(client: KubeClient, ns: string, pod: string, container: s
 }
 
 /** Usage of every claim of the ordinals' pods, by claim name. */
-export async function claimUsages(client: KubeClient, set: StatefulSet, pods: Map<number, Pod>, ordinals: number[], opts: UsageOptions): Promise<Map<string, ClaimUsageResult>> {
+export async function claimUsages(
+  client: KubeClient,
+  set: StatefulSet,
+  pods: Map<number, Pod>,
+  ordinals: number[],
+  opts: UsageOptions,
+): Promise<Map<string, ClaimUsageResult>> {
   const ns = set.metadata.namespace ?? '';
   const setName = set.metadata.name ?? '';
   const templates = volumeClaimTemplateNames(set);
@@ -81,7 +97,10 @@ export async function claimUsages(client: KubeClient, set: StatefulSet, pods: Ma
   await Promise.all(
     nodes.map(async (node) => {
       try {
-        const summary = await client.get<StatsSummary>(`/api/v1/nodes/${encodeURIComponent(node)}/proxy/stats/summary`, `get stats/summary of node ${node}`);
+        const summary = await client.get<StatsSummary>(
+          `/api/v1/nodes/${encodeURIComponent(node)}/proxy/stats/summary`,
+          `get stats/summary of node ${node}`,
+        );
         for (const [claim, u] of usageFromStats(summary, ns)) fromStats.set(claim, u);
       } catch (err) {
         nodeError.set(node, short(err));
@@ -100,7 +119,11 @@ export async function claimUsages(client: KubeClient, set: StatefulSet, pods: Ma
         continue;
       }
       const node = pod?.spec?.nodeName;
-      const statsError = !pod ? 'no pod' : !node ? 'pod not scheduled' : (nodeError.get(node) ?? `node ${node} reports no volume for this claim`);
+      const statsError = !pod
+        ? 'no pod'
+        : !node
+          ? 'pod not scheduled'
+          : (nodeError.get(node) ?? `node ${node} reports no volume for this claim`);
       if (!pod || pod.status?.phase !== 'Running' || pod.metadata.deletionTimestamp) {
         out.set(claim, { usage: null, error: `stats: ${statsError}; df: ${!pod ? 'no pod' : 'pod not running'}` });
         continue;

@@ -69,19 +69,25 @@ describe('the single binary', () => {
   it('carries the built-in scenarios (no source tree needed)', () => {
     const r = run(binary, 'sandbox', '--list-scenarios');
     expect(r.code).toBe(0);
-    const listed = r.stdout.split('\n').filter(Boolean).map((l) => l.split(/\s+/)[0]);
+    const listed = r.stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => l.split(/\s+/)[0]);
     expect(listed).toEqual(Object.keys(readScenarios()).sort());
   });
 });
 
 describe('the bundle', () => {
   // client-node loads node:https, node:tls and node:http2 when it is evaluated; --help must not evaluate it.
-  it.each([[['--help']], [['--version']], [['sandbox', '--help']], [['help', 'sandbox']], [['inspect', '-h']]])('does not evaluate client-node for %j', (args) => {
-    const probe = `process.argv = [process.argv[0], 'kubectl-sts_inspect', ...${JSON.stringify(args)}];
+  it.each([[['--help']], [['--version']], [['sandbox', '--help']], [['help', 'sandbox']], [['inspect', '-h']]])(
+    'does not evaluate client-node for %j',
+    (args) => {
+      const probe = `process.argv = [process.argv[0], 'kubectl-sts_inspect', ...${JSON.stringify(args)}];
       process.on('exit', () => process.stderr.write(JSON.stringify(process.moduleLoadList.filter((m) => /^NativeModule (https|tls|http2)$/.test(m)))));
       require(${JSON.stringify(bundle)});`;
-    const r = spawnSync(node24, ['-e', probe], { encoding: 'utf8' });
-    expect(r.status).toBe(0);
-    expect(JSON.parse(r.stderr)).toEqual([]);
-  });
+      const r = spawnSync(node24, ['-e', probe], { encoding: 'utf8' });
+      expect(r.status).toBe(0);
+      expect(JSON.parse(r.stderr)).toEqual([]);
+    },
+  );
 });

@@ -20,10 +20,14 @@ async function applyScenario(name: string): Promise<void> {
 
 function visit(ns: string, pod: string, port: number): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = request(`${sb.url}/api/v1/namespaces/${ns}/pods/${pod}:${port}/proxy/`, { ca: sb.caPem, headers: { Authorization: `Bearer ${sb.token}` } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    });
+    const req = request(
+      `${sb.url}/api/v1/namespaces/${ns}/pods/${pod}:${port}/proxy/`,
+      { ca: sb.caPem, headers: { Authorization: `Bearer ${sb.token}` } },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
     req.on('error', reject);
     req.end();
   });
@@ -32,10 +36,14 @@ function visit(ns: string, pod: string, port: number): Promise<number> {
 /** A merge patch as kubectl patch --type merge sends it. */
 function patch(path: string, body: unknown): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = request(`${sb.url}${path}`, { method: 'PATCH', ca: sb.caPem, headers: { Authorization: `Bearer ${sb.token}`, 'Content-Type': 'application/merge-patch+json' } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    });
+    const req = request(
+      `${sb.url}${path}`,
+      { method: 'PATCH', ca: sb.caPem, headers: { Authorization: `Bearer ${sb.token}`, 'Content-Type': 'application/merge-patch+json' } },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
     req.on('error', reject);
     req.end(JSON.stringify(body));
   });
@@ -82,7 +90,12 @@ describe('compare on the lab: the visit counters', () => {
 
     const { code, report } = await json(['compare', 'app-python', '--file', '/data/visits.txt']);
     expect(code).toBe(1);
-    expect(report).toMatchObject({ kind: 'ReplicaComparison', apiVersion: 'sts-inspect.dev/v1', statefulSet: { namespace: 'default', name: 'app-python' }, ordinals: [0, 1] });
+    expect(report).toMatchObject({
+      kind: 'ReplicaComparison',
+      apiVersion: 'sts-inspect.dev/v1',
+      statefulSet: { namespace: 'default', name: 'app-python' },
+      ordinals: [0, 1],
+    });
     expect(report.differences.map((d) => d.dimension)).toEqual(['file:/data/visits.txt']);
     expect(report.placement.map((p) => [p.pod, p.claims[0]!.usage?.source])).toEqual([
       ['app-python-0', 'stats'],
@@ -96,7 +109,9 @@ describe('compare on the lab: the visit counters', () => {
     const r = await cli(['compare', 'app-python', '--file', 'visits.txt', '--diff', '0,1']);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/^--- app-python-0:visits\.txt\n\+\+\+ app-python-1:visits\.txt\n@@ -1,1 \+1,1 @@\n-\d+\n\+\d+\n$/);
-    const ext = await cli(['compare', 'app-python', '--file', 'visits.txt', '--diff', '0', '--diff', '1'], { env: { KUBECTL_EXTERNAL_DIFF: 'diff -r -u' } });
+    const ext = await cli(['compare', 'app-python', '--file', 'visits.txt', '--diff', '0', '--diff', '1'], {
+      env: { KUBECTL_EXTERNAL_DIFF: 'diff -r -u' },
+    });
     expect(ext.code).toBe(1);
     expect(ext.stdout).toMatch(/^diff -r -u \S+\/app-python-0\/visits\.txt \S+\/app-python-1\/visits\.txt$/m);
   });
@@ -141,7 +156,11 @@ describe('compare on a partitioned rollout', () => {
 
 describe('compare: claims, images without cat', () => {
   it('a resized claim differs in capacity against the template', async () => {
-    expect(await patch('/api/v1/namespaces/partition/persistentvolumeclaims/data-web-1', { spec: { resources: { requests: { storage: '2Gi' } } } })).toBe(200);
+    expect(
+      await patch('/api/v1/namespaces/partition/persistentvolumeclaims/data-web-1', {
+        spec: { resources: { requests: { storage: '2Gi' } } },
+      }),
+    ).toBe(200);
     let cap: ReplicaComparison['differences'][number] | undefined;
     for (let i = 0; i < 50 && !cap?.values[1]?.value?.startsWith('2Gi'); i++) {
       const { report } = await json(['compare', 'web', '-n', 'partition']);
@@ -191,8 +210,20 @@ describe('the deeper facts in inspect: usage, --resolve, --debug-image', () => {
     expect(r.requests.filter((x) => x.startsWith('EXEC'))).toHaveLength(2);
     const report = JSON.parse((await cli(['app-python', '--resolve', '-o', 'json'])).stdout) as InspectReport;
     expect(report.ordinals[1]!.dns.resolution).toEqual([
-      { resolvedBy: 'app-python-0', of: 'app-python-1.app-python.default.svc.cluster.local', addresses: [report.ordinals[1]!.podIP], matchesPodIP: true, error: null },
-      { resolvedBy: 'app-python-1', of: 'app-python-1.app-python.default.svc.cluster.local', addresses: [report.ordinals[1]!.podIP], matchesPodIP: true, error: null },
+      {
+        resolvedBy: 'app-python-0',
+        of: 'app-python-1.app-python.default.svc.cluster.local',
+        addresses: [report.ordinals[1]!.podIP],
+        matchesPodIP: true,
+        error: null,
+      },
+      {
+        resolvedBy: 'app-python-1',
+        of: 'app-python-1.app-python.default.svc.cluster.local',
+        addresses: [report.ordinals[1]!.podIP],
+        matchesPodIP: true,
+        error: null,
+      },
     ]);
   });
 
@@ -212,7 +243,9 @@ describe('the deeper facts in inspect: usage, --resolve, --debug-image', () => {
       await writeFile(join(sb.dir, 'volumes', 'node', pv.spec.hostPath.path, 'x'), `value ${o}\n`);
     }
     const first = await cli(['compare', 'app', '-n', 'distroless', '--file', '/data/x', '--debug-image', 'busybox:1.36']);
-    expect(first.stderr).toMatch(/warning: --debug-image: added ephemeral container sts-inspect-debug-\w+ \(busybox:1\.36\) to pod distroless\/app-0; it stays in the pod until the pod is recreated/);
+    expect(first.stderr).toMatch(
+      /warning: --debug-image: added ephemeral container sts-inspect-debug-\w+ \(busybox:1\.36\) to pod distroless\/app-0; it stays in the pod until the pod is recreated/,
+    );
     expect(first.code).toBe(1);
     expect(first.stdout).toMatch(/^file:\/data\/x +"value 0" \(8B, sha256:\w+\) +"value 1" \(8B, sha256:\w+\)$/m);
     const again = await cli(['app', '-n', 'distroless', '--file', '/data/x', '--debug-image', 'busybox:1.36', '-o', 'json']);
@@ -226,6 +259,8 @@ describe('the deeper facts in inspect: usage, --resolve, --debug-image', () => {
     undo.push(sb.faults.add({ path: /\/ephemeralcontainers$/, status: 404 }));
     const r = await cli(['compare', 'app', '-n', 'distroless', '--file', '/data/x', '--debug-image', 'busybox:1.35']);
     expect(r.code).toBe(7);
-    expect(r.stdout).toContain('<--debug-image: this server has no pods/ephemeralcontainers (ephemeral containers need Kubernetes >= 1.25); cannot read past a distroless image>');
+    expect(r.stdout).toContain(
+      '<--debug-image: this server has no pods/ephemeralcontainers (ephemeral containers need Kubernetes >= 1.25); cannot read past a distroless image>',
+    );
   });
 });

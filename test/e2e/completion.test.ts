@@ -47,12 +47,15 @@ async function complete(...words: string[]): Promise<{ words: string[]; directiv
   const r = await kubectl(['__complete', 'sts-inspect', ...words]);
   expect(r.code).toBe(0);
   const lines = r.stdout.split('\n').filter(Boolean);
-  return { words: lines.filter((l) => !l.startsWith(':')).map((l) => l.split('\t')[0]!), directive: lines.find((l) => l.startsWith(':')) ?? '' };
+  return {
+    words: lines.filter((l) => !l.startsWith(':')).map((l) => l.split('\t')[0]!),
+    directive: lines.find((l) => l.startsWith(':')) ?? '',
+  };
 }
 
 describe('completion through kubectl 1.34', () => {
   it('lists the subcommands and the StatefulSets for an empty word', async () => {
-    const r = (await complete(''));
+    const r = await complete('');
     expect(r.words).toEqual(expect.arrayContaining(['inspect', 'roll', 'persistence', 'compare', 'completion', 'demo', 'sandbox']));
     expect(r.words).toEqual(expect.arrayContaining(['app-python', 'app-go', 'vault-style', 'app-parallel']));
     expect(r.directive).toBe(':4');

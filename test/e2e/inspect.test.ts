@@ -25,10 +25,14 @@ async function applyScenario(name: string): Promise<void> {
 /** One GET through the pods proxy: the visits app counts it in /data/visits.txt. */
 function visit(ns: string, pod: string, port: number): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = request(`${sb.url}/api/v1/namespaces/${ns}/pods/${pod}:${port}/proxy/`, { ca: sb.caPem, headers: { Authorization: `Bearer ${sb.token}` } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    });
+    const req = request(
+      `${sb.url}/api/v1/namespaces/${ns}/pods/${pod}:${port}/proxy/`,
+      { ca: sb.caPem, headers: { Authorization: `Bearer ${sb.token}` } },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
     req.on('error', reject);
     req.end();
   });
@@ -125,7 +129,19 @@ describe('kubectl sts-inspect NAME on the lab', () => {
     expect(lines).toContain('                 readiness http-get :http/health every 5s, delay 2s');
     expect(lines).toContain('File:            visits.txt -> /data/visits.txt in container app-python (first 256 bytes)');
     const head = lines.findIndex((l) => l.startsWith('ORDINAL'));
-    expect(lines[head]!.split(/ {2,}/)).toEqual(['ORDINAL', 'POD', 'STATUS', 'READY', 'RESTARTS', 'AGE', 'REVISION', 'PVC', 'DNS', 'PROBES', 'FILE']);
+    expect(lines[head]!.split(/ {2,}/)).toEqual([
+      'ORDINAL',
+      'POD',
+      'STATUS',
+      'READY',
+      'RESTARTS',
+      'AGE',
+      'REVISION',
+      'PVC',
+      'DNS',
+      'PROBES',
+      'FILE',
+    ]);
     expect(lines[head + 1]).toMatch(/^0 +app-python-0 +Running +1\/1 +0 +\S+ +\S+ +Bound 1Gi +yes +ok +3$/);
     expect(lines[head + 2]).toMatch(/^1 +app-python-1 +Running +1\/1 +0 +\S+ +\S+ +Bound 1Gi +yes +ok +1$/);
     expect(lines.slice(head + 3)).toEqual(['']);
@@ -135,13 +151,19 @@ describe('kubectl sts-inspect NAME on the lab', () => {
     const r = await cli(['app-python', '--file', 'visits.txt', '-o', 'wide']);
     expect(r.code).toBe(0);
     const row = (n: number) => r.stdout.split('\n').find((l) => l.startsWith(`${n} `)) ?? '';
-    expect(row(0)).toMatch(/^0 +app-python-0 +Running +1\/1 +0 +\S+ +sim-node-\d +10\.\S+ +\S+ +data-app-python-0 Bound 1Gi RWO standard pvc-\S+ +\d+(\.\d)?[KMG]?i?B of 1GiB \(\d+%\), \d+\/\d+ inodes +app-python-0\.app-python\.default\.svc\.cluster\.local +liveness http-get :http\/health every 10s, delay 5s: ok +3$/);
+    expect(row(0)).toMatch(
+      /^0 +app-python-0 +Running +1\/1 +0 +\S+ +sim-node-\d +10\.\S+ +\S+ +data-app-python-0 Bound 1Gi RWO standard pvc-\S+ +\d+(\.\d)?[KMG]?i?B of 1GiB \(\d+%\), \d+\/\d+ inodes +app-python-0\.app-python\.default\.svc\.cluster\.local +liveness http-get :http\/health every 10s, delay 5s: ok +3$/,
+    );
     expect(r.stdout).toContain('readiness http-get :http/health every 5s, delay 2s: ready');
   });
 
   it('-o json: the documented document, with each pod its own visits count', async () => {
     const report = await json(['app-python', '--file', '/data/visits.txt']);
-    expect(report).toMatchObject({ apiVersion: 'sts-inspect.dev/v1', kind: 'StatefulSetInspection', statefulSet: { name: 'app-python', namespace: 'default', replicas: { desired: 2, ready: 2 } } });
+    expect(report).toMatchObject({
+      apiVersion: 'sts-inspect.dev/v1',
+      kind: 'StatefulSetInspection',
+      statefulSet: { name: 'app-python', namespace: 'default', replicas: { desired: 2, ready: 2 } },
+    });
     expect(report.ordinals.map((o) => [o.pod, o.claims[0]!.name, o.claims[0]!.status, o.dns.name, o.file?.content?.trim()])).toEqual([
       ['app-python-0', 'data-app-python-0', 'Bound', 'app-python-0.app-python.default.svc.cluster.local', '3'],
       ['app-python-1', 'data-app-python-1', 'Bound', 'app-python-1.app-python.default.svc.cluster.local', '1'],
@@ -152,13 +174,19 @@ describe('kubectl sts-inspect NAME on the lab', () => {
     const report = await json(['vault-style', '--file', 'visits.txt']);
     expect(report.ordinals.map((o) => o.file?.container)).toEqual(['web-app', 'web-app']);
     expect(report.ordinals.every((o) => o.file?.ok || /file not found/.test(o.file?.error ?? ''))).toBe(true);
-    const side = await json(['vault-style', '--file', '/data/visits.txt', '-c', 'vault-agent'], { code: 7, stderr: /^error: could not read \/data\/visits\.txt from 2 of 2 pods/ });
+    const side = await json(['vault-style', '--file', '/data/visits.txt', '-c', 'vault-agent'], {
+      code: 7,
+      stderr: /^error: could not read \/data\/visits\.txt from 2 of 2 pods/,
+    });
     expect(side.ordinals[0]!.file).toMatchObject({ container: 'vault-agent', ok: false, error: 'file not found: /data/visits.txt' });
   });
 
   it('without -c or the annotation, a relative --file is read from the container that mounts the volume, not a sidecar first', async () => {
     await sb.applyYaml(SIDECAR_FIRST);
-    await eventually(() => json(['sidecar-first', '-n', 'e2e-sidecar']), (r) => r.statefulSet.replicas.ready === 2);
+    await eventually(
+      () => json(['sidecar-first', '-n', 'e2e-sidecar']),
+      (r) => r.statefulSet.replicas.ready === 2,
+    );
     for (let i = 0; i < 2; i++) await visit('e2e-sidecar', 'sidecar-first-0', 5000);
     const report = await json(['sidecar-first', '-n', 'e2e-sidecar', '--file', 'visits.txt']);
     expect(report.ordinals.map((o) => [o.file?.container, o.file?.path, o.file?.ok])).toEqual([
@@ -171,7 +199,10 @@ describe('kubectl sts-inspect NAME on the lab', () => {
     expect(table.stdout).toContain('File:            visits.txt -> /data/visits.txt in container web-app (first 256 bytes)');
     expect(table.stdout).not.toContain('does not mount');
     // An absolute path keeps kubectl exec's rule: the first container, which does not have it.
-    const abs = await json(['sidecar-first', '-n', 'e2e-sidecar', '--file', '/data/visits.txt'], { code: 7, stderr: /^error: could not read/ });
+    const abs = await json(['sidecar-first', '-n', 'e2e-sidecar', '--file', '/data/visits.txt'], {
+      code: 7,
+      stderr: /^error: could not read/,
+    });
     expect(abs.ordinals.map((o) => o.file?.container)).toEqual(['vault-agent', 'vault-agent']);
   });
 
@@ -241,10 +272,16 @@ describe('scenarios', () => {
   it('crash loops: STATUS, restarts and the last termination reason', async () => {
     const list = await json<StatefulSetListReport>(['-n', 'crashloop']);
     expect(list.items.map((i) => i.name)).toEqual(['crash', 'oom']);
-    const want: Record<string, { reason: string; exitCode: number }> = { crash: { reason: 'Error', exitCode: 1 }, oom: { reason: 'OOMKilled', exitCode: 137 } };
+    const want: Record<string, { reason: string; exitCode: number }> = {
+      crash: { reason: 'Error', exitCode: 1 },
+      oom: { reason: 'OOMKilled', exitCode: 137 },
+    };
     for (const set of list.items) {
       // The sandbox restarts the container about once a second (time scale 10): wait for the first restart.
-      const r = await eventually(() => json(['-n', 'crashloop', set.name]), (x) => (x.ordinals[0]?.restarts ?? 0) > 0);
+      const r = await eventually(
+        () => json(['-n', 'crashloop', set.name]),
+        (x) => (x.ordinals[0]?.restarts ?? 0) > 0,
+      );
       const row = r.ordinals[0]!;
       expect(row.restarts).toBeGreaterThan(0);
       expect(row.containers[0]!.restartCount).toBe(row.restarts);
@@ -253,7 +290,12 @@ describe('scenarios', () => {
       expect(row.dns.resolvable).toBe(false);
       expect(row.dns.caveat).toMatch(/not Ready|no IP|does not select/);
       const table = await cli(['-n', 'crashloop', set.name]);
-      expect(table.stdout).toMatch(new RegExp(`^0 +${set.name}-0 +\\S+ +0/1 +[1-9]\\d*( \\(\\S+ ago\\))? .* no +.*last terminated ${want[set.name]!.reason} \\(exit ${want[set.name]!.exitCode}\\)`, 'm'));
+      expect(table.stdout).toMatch(
+        new RegExp(
+          `^0 +${set.name}-0 +\\S+ +0/1 +[1-9]\\d*( \\(\\S+ ago\\))? .* no +.*last terminated ${want[set.name]!.reason} \\(exit ${want[set.name]!.exitCode}\\)`,
+          'm',
+        ),
+      );
     }
   }, 120_000);
 
@@ -298,14 +340,19 @@ spec:
       containers: [{name: app, image: sim/never-ready:1, readinessProbe: {exec: {command: [cat, /tmp/ready]}, periodSeconds: 1}}]
 `);
     const resolvable = async (set: string, ns: string) => {
-      const r = await eventually(() => json([set, '-n', ns]), (x) => x.ordinals[0]?.status === 'Running' && x.ordinals[0]?.podIP !== null);
+      const r = await eventually(
+        () => json([set, '-n', ns]),
+        (x) => x.ordinals[0]?.status === 'Running' && x.ordinals[0]?.podIP !== null,
+      );
       return r.ordinals[0]!;
     };
     /** What cluster DNS answers, asked from inside a pod as an application would. */
     const answers = (name: string) =>
       new Promise<boolean>((resolve) => {
         // Asynchronously: the sandbox serves from this very process.
-        execFile(KUBECTL, ['--kubeconfig', sb.kubeconfigPath, 'exec', 'app-python-0', '--', 'getent', 'hosts', name], (err) => resolve(!err));
+        execFile(KUBECTL, ['--kubeconfig', sb.kubeconfigPath, 'exec', 'app-python-0', '--', 'getent', 'hosts', name], (err) =>
+          resolve(!err),
+        );
       });
     const cases: [string, string, boolean][] = [
       ['app-python', 'default', true],
@@ -349,8 +396,16 @@ spec:
       if (report!.ordinals[0]?.status === 'Running') break;
       await new Promise((r) => setTimeout(r, 100));
     }
-    expect(report!.ordinals.map((o) => [o.pod, o.missing])).toEqual([['stuck-0', false], ['stuck-1', true]]);
-    expect(report!.ordinals[0]!.containers[0]!.probes[0]).toMatchObject({ kind: 'readiness', phrase: 'exec [cat /tmp/ready] every 1s', state: 'not ready', healthy: false });
+    expect(report!.ordinals.map((o) => [o.pod, o.missing])).toEqual([
+      ['stuck-0', false],
+      ['stuck-1', true],
+    ]);
+    expect(report!.ordinals[0]!.containers[0]!.probes[0]).toMatchObject({
+      kind: 'readiness',
+      phrase: 'exec [cat /tmp/ready] every 1s',
+      state: 'not ready',
+      healthy: false,
+    });
     expect(report!.statefulSet.governingService).toEqual({ name: 'stuck', state: 'missing' });
     const table = await cli(['stuck', '-n', 'e2e-missing']);
     expect(table.stdout).toMatch(/^1 +stuck-1 +pod missing/m);
@@ -359,12 +414,24 @@ spec:
 
 describe('errors: one line, a documented exit code', () => {
   it.each<[string, string[], Record<string, string | undefined>, number, RegExp]>([
-    ['unknown set, with a suggestion', ['app-pyton'], {}, 4, /^error: statefulset "app-pyton" not found in namespace "default"; did you mean "app-python"\?\n$/],
+    [
+      'unknown set, with a suggestion',
+      ['app-pyton'],
+      {},
+      4,
+      /^error: statefulset "app-pyton" not found in namespace "default"; did you mean "app-python"\?\n$/,
+    ],
     ['unknown namespace', ['app-python', '-n', 'nope'], {}, 4, /^error: namespace "nope" not found\n$/],
     ['unknown namespace, list', ['-n', 'nope'], {}, 4, /^error: namespace "nope" not found\n$/],
     ['unknown context', ['app-python', '--context', 'nope'], {}, 3, /^error: context "nope" not found in kubeconfig .*\n$/],
     ['401', ['app-python', '--token', 'wrong'], {}, 5, /^error: get statefulset default\/app-python: unauthorized \(401\)/],
-    ['unreachable', ['app-python', '-s', 'https://127.0.0.1:1'], {}, 6, /^error: get statefulset default\/app-python: cannot reach the API server https:\/\/127\.0\.0\.1:1: connection refused\n$/],
+    [
+      'unreachable',
+      ['app-python', '-s', 'https://127.0.0.1:1'],
+      {},
+      6,
+      /^error: get statefulset default\/app-python: cannot reach the API server https:\/\/127\.0\.0\.1:1: connection refused\n$/,
+    ],
     ['bad --request-timeout', ['app-python', '--request-timeout', 'soon'], {}, 2, /^error: invalid --request-timeout/],
   ])('%s', async (_, args, env, code, stderr) => {
     const r = await cli(args, { env });
@@ -374,7 +441,9 @@ describe('errors: one line, a documented exit code', () => {
   });
 
   it('no kubeconfig at all', async () => {
-    const r = await runCli(['app-python'], { env: { KUBECONFIG: '/nonexistent/a:/nonexistent/b', HOME: '/nonexistent', KUBERNETES_SERVICE_HOST: undefined } });
+    const r = await runCli(['app-python'], {
+      env: { KUBECONFIG: '/nonexistent/a:/nonexistent/b', HOME: '/nonexistent', KUBERNETES_SERVICE_HOST: undefined },
+    });
     expect(r.code).toBe(3);
     expect(r.stderr).toMatch(/^error: no kubeconfig: /);
   });
@@ -385,10 +454,14 @@ describe('errors: one line, a documented exit code', () => {
     // orphaned-pvcs); file C only redefines sts-inspect-sandbox. kubectl: the first file that sets
     // current-context wins it, and the first file that defines a context name wins that name.
     const dir = mkdtempSync(join(tmpdir(), 'sts-inspect-kcfg-'));
-    const ctx = (name: string, ns: string) => `- name: ${name}\n  context: {cluster: sts-inspect-sandbox, user: sts-inspect-sandbox, namespace: ${ns}}\n`;
+    const ctx = (name: string, ns: string) =>
+      `- name: ${name}\n  context: {cluster: sts-inspect-sandbox, user: sts-inspect-sandbox, namespace: ${ns}}\n`;
     const A = join(dir, 'a.yaml');
     const C = join(dir, 'c.yaml');
-    writeFileSync(A, `apiVersion: v1\nkind: Config\ncurrent-context: e2e-partition\ncontexts:\n${ctx('e2e-partition', 'partition')}${ctx('sts-inspect-sandbox', 'orphaned-pvcs')}`);
+    writeFileSync(
+      A,
+      `apiVersion: v1\nkind: Config\ncurrent-context: e2e-partition\ncontexts:\n${ctx('e2e-partition', 'partition')}${ctx('sts-inspect-sandbox', 'orphaned-pvcs')}`,
+    );
     writeFileSync(C, `apiVersion: v1\nkind: Config\ncontexts:\n${ctx('sts-inspect-sandbox', 'orphaned-pvcs')}`);
 
     it.each<[string, (b: string) => string[], string]>([
@@ -408,7 +481,12 @@ describe('errors: one line, a documented exit code', () => {
       }
       // The same namespace as the real kubectl takes from the same KUBECONFIG.
       const k = await new Promise<string>((resolve, reject) =>
-        execFile(KUBECTL, ['config', 'view', '--minify', '-o', 'jsonpath={.contexts[0].context.namespace}'], { env: { ...process.env, KUBECONFIG } }, (err, stdout) => (err ? reject(new Error(`kubectl config view: ${err.message}`)) : resolve(stdout))),
+        execFile(
+          KUBECTL,
+          ['config', 'view', '--minify', '-o', 'jsonpath={.contexts[0].context.namespace}'],
+          { env: { ...process.env, KUBECONFIG } },
+          (err, stdout) => (err ? reject(new Error(`kubectl config view: ${err.message}`)) : resolve(stdout)),
+        ),
       );
       expect(k).toBe(ns);
     });

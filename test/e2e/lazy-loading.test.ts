@@ -15,7 +15,10 @@ function loadedModules(args: string[]): { code: number | null; urls: string[] } 
     const { run } = await import(${JSON.stringify(join(ROOT, 'src', 'main.ts'))});
     process.exitCode = await run(${JSON.stringify(args)});
     process.stderr.write('\\nLOADED ' + JSON.stringify(loaded) + '\\n');`;
-  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', env: { ...process.env, KUBECONFIG: '/nonexistent' } });
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+    encoding: 'utf8',
+    env: { ...process.env, KUBECONFIG: '/nonexistent' },
+  });
   const line = r.stderr.split('\n').find((l) => l.startsWith('LOADED '));
   if (!line) throw new Error(`no module list: ${r.stderr}`);
   return { code: r.status, urls: JSON.parse(line.slice('LOADED '.length)) as string[] };

@@ -76,7 +76,9 @@ describe('sandbox command', () => {
 
   it('serves the real kubectl: every lab StatefulSet has all its replicas ready', async () => {
     const { stdout } = await execFileP(KUBECTL, ['--kubeconfig', kubeconfig, 'get', 'sts', '-o', 'json']);
-    const sets = (JSON.parse(stdout) as { items: { metadata: { name: string }; spec: { replicas: number }; status: { readyReplicas?: number } }[] }).items;
+    const sets = (
+      JSON.parse(stdout) as { items: { metadata: { name: string }; spec: { replicas: number }; status: { readyReplicas?: number } }[] }
+    ).items;
     expect(sets.map((s) => s.metadata.name).sort()).toEqual(['app-go', 'app-parallel', 'app-python', 'vault-style']);
     for (const s of sets) expect(s.status.readyReplicas).toBe(s.spec.replicas);
   });
@@ -85,7 +87,15 @@ describe('sandbox command', () => {
     const local = join(dir, 'hello.txt');
     await writeFile(local, 'hello from the host\n');
     await execFileP(KUBECTL, ['--kubeconfig', kubeconfig, 'cp', local, 'app-python-0:/data/hello.txt']);
-    const { stdout: inPod } = await execFileP(KUBECTL, ['--kubeconfig', kubeconfig, 'exec', 'app-python-0', '--', 'cat', '/data/hello.txt']);
+    const { stdout: inPod } = await execFileP(KUBECTL, [
+      '--kubeconfig',
+      kubeconfig,
+      'exec',
+      'app-python-0',
+      '--',
+      'cat',
+      '/data/hello.txt',
+    ]);
     expect(inPod).toBe('hello from the host\n');
     const back = join(dir, 'back.txt');
     await execFileP(KUBECTL, ['--kubeconfig', kubeconfig, 'cp', 'app-python-0:/data/hello.txt', back]);
@@ -136,9 +146,14 @@ spec:
   it('stops on SIGTERM with exit code 0, and the server is gone', async () => {
     expect(await stop(lab)).toBe(0);
     expect(lab.stderr).toContain('sandbox: stopping');
-    const after: { code?: number; stderr: string } = await execFileP(KUBECTL, ['--kubeconfig', kubeconfig, 'get', 'ns', '--request-timeout', '2s']).catch(
-      (e: { code: number; stderr: string }) => e,
-    );
+    const after: { code?: number; stderr: string } = await execFileP(KUBECTL, [
+      '--kubeconfig',
+      kubeconfig,
+      'get',
+      'ns',
+      '--request-timeout',
+      '2s',
+    ]).catch((e: { code: number; stderr: string }) => e);
     expect(after.code).toBe(1);
     expect(after.stderr).toMatch(/The connection to the server 127\.0\.0\.1:\d+ was refused/);
   });
@@ -146,8 +161,21 @@ spec:
   it('lists the built-in scenarios with a description each', async () => {
     const r = await runCli(['sandbox', '--list-scenarios']);
     expect(r.code).toBe(0);
-    const names = r.stdout.trim().split('\n').map((l) => l.split(/\s+/)[0]);
-    for (const n of ['lab', 'ondelete', 'partition', 'broken-rollout', 'orphaned-pvcs', 'reset-on-start', 'distroless', 'crashloop', 'big']) {
+    const names = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => l.split(/\s+/)[0]);
+    for (const n of [
+      'lab',
+      'ondelete',
+      'partition',
+      'broken-rollout',
+      'orphaned-pvcs',
+      'reset-on-start',
+      'distroless',
+      'crashloop',
+      'big',
+    ]) {
       expect(names).toContain(n);
     }
     for (const line of r.stdout.trim().split('\n')) expect(line.split(/\s{2,}/)[1] ?? '').not.toBe('');
@@ -163,7 +191,10 @@ spec:
     [['--port', '80.5'], /^error: invalid argument "80.5" for "--port" flag: must be a whole number$/],
     [['--fault', 'status=200:GET:/api'], /^error: --fault "status=200:GET:\/api": status "200" is not an HTTP error code \(400-599\)$/],
     [['--fault', 'bogus'], /^error: --fault "bogus": expected hang-exec, drop-watches, expire-watch or EFFECTS:METHOD:PATH/],
-    [['--fault', 'drop-watches'], /^error: --fault drop-watches: acts on open watches, so it is a run-time action: POST \{"spec": "drop-watches"\} to \/sandbox\/v1\/faults$/],
+    [
+      ['--fault', 'drop-watches'],
+      /^error: --fault drop-watches: acts on open watches, so it is a run-time action: POST \{"spec": "drop-watches"\} to \/sandbox\/v1\/faults$/,
+    ],
   ])('rejects %j with exit code 2 and one line, before starting anything', async (args, message) => {
     const r = await runCli(['sandbox', ...args]);
     expect(r.code).toBe(2);
@@ -188,17 +219,34 @@ spec:
 
   it('puts --fault rules in force from the start; curl with the token of the kubeconfig clears them', async () => {
     const kc = join(dir, 'fault.kubeconfig');
-    const r = await startSandboxCli(['--fault', 'status=403:GET:/api/v1/namespaces/*/events', '--fault', 'delay=300ms:GET:/api/v1/namespaces/default/configmaps', '--kubeconfig-out', kc]);
+    const r = await startSandboxCli([
+      '--fault',
+      'status=403:GET:/api/v1/namespaces/*/events',
+      '--fault',
+      'delay=300ms:GET:/api/v1/namespaces/default/configmaps',
+      '--kubeconfig-out',
+      kc,
+    ]);
     try {
-      const denied: { code?: number; stderr: string } = await execFileP(KUBECTL, ['--kubeconfig', kc, 'get', 'events', '-n', 'default']).catch((e: { code: number; stderr: string }) => e);
+      const denied: { code?: number; stderr: string } = await execFileP(KUBECTL, [
+        '--kubeconfig',
+        kc,
+        'get',
+        'events',
+        '-n',
+        'default',
+      ]).catch((e: { code: number; stderr: string }) => e);
       expect(denied.code).toBe(1);
-      expect(denied.stderr).toContain('Error from server (Forbidden): events is forbidden: User "sandbox-user" cannot list resource "events" in API group "" in the namespace "default"');
+      expect(denied.stderr).toContain(
+        'Error from server (Forbidden): events is forbidden: User "sandbox-user" cannot list resource "events" in API group "" in the namespace "default"',
+      );
 
       const t0 = performance.now();
       await execFileP(KUBECTL, ['--kubeconfig', kc, 'get', 'configmaps', '-n', 'default']);
       expect(performance.now() - t0).toBeGreaterThanOrEqual(300);
 
-      const view = async (p: string) => (await execFileP(KUBECTL, ['--kubeconfig', kc, 'config', 'view', '--raw', '--minify', '-o', `jsonpath=${p}`])).stdout;
+      const view = async (p: string) =>
+        (await execFileP(KUBECTL, ['--kubeconfig', kc, 'config', 'view', '--raw', '--minify', '-o', `jsonpath=${p}`])).stdout;
       const ca = join(dir, 'fault-ca.pem');
       await writeFile(ca, Buffer.from(await view('{.clusters[0].cluster.certificate-authority-data}'), 'base64'));
       const token = await view('{.users[0].user.token}');
@@ -219,9 +267,14 @@ spec:
 
   it('rejects an invalid manifest with exit code 2 naming the file', async () => {
     const bad = join(dir, 'bad.yaml');
-    await writeFile(bad, 'apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: bad}\nspec: {replicas: -1, selector: {matchLabels: {a: b}}, template: {metadata: {labels: {a: b}}, spec: {containers: [{name: c, image: x}]}}}\n');
+    await writeFile(
+      bad,
+      'apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: bad}\nspec: {replicas: -1, selector: {matchLabels: {a: b}}, template: {metadata: {labels: {a: b}}, spec: {containers: [{name: c, image: x}]}}}\n',
+    );
     const r = await runCli(['sandbox', '--manifest', bad]);
     expect(r.code).toBe(2);
-    expect(r.stderr.trim().split('\n').at(-1)).toMatch(new RegExp(`^error: ${bad}: StatefulSet.apps "bad" is invalid: spec.replicas: Invalid value: -1: must be greater than or equal to 0`));
+    expect(r.stderr.trim().split('\n').at(-1)).toMatch(
+      new RegExp(`^error: ${bad}: StatefulSet.apps "bad" is invalid: spec.replicas: Invalid value: -1: must be greater than or equal to 0`),
+    );
   });
 });

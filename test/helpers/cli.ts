@@ -37,7 +37,13 @@ export function cliCommand(): { command: string; args: string[] } {
 
 export function runCli(args: string[], opts: CliOptions = {}): Promise<CliResult> {
   const { command, args: pre } = cliCommand();
-  const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: undefined, FORCE_COLOR: undefined, STS_INSPECT_DEBUG: undefined, ...opts.env };
+  const env: Record<string, string | undefined> = {
+    ...process.env,
+    NO_COLOR: undefined,
+    FORCE_COLOR: undefined,
+    STS_INSPECT_DEBUG: undefined,
+    ...opts.env,
+  };
   if (opts.debug) env.STS_INSPECT_DEBUG = '1';
   for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
   return new Promise((resolvePromise, reject) => {

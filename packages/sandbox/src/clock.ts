@@ -19,10 +19,13 @@ export class SimClock {
   /** Run fn after `simMs` of simulated time. Returns a cancel function. */
   after(simMs: number, fn: () => void): () => void {
     if (this.stopped) return () => {};
-    const t = setTimeout(() => {
-      this.timers.delete(t);
-      fn();
-    }, Math.max(0, simMs / this.scale));
+    const t = setTimeout(
+      () => {
+        this.timers.delete(t);
+        fn();
+      },
+      Math.max(0, simMs / this.scale),
+    );
     t.unref?.();
     this.timers.add(t);
     return () => {

@@ -24,7 +24,10 @@ export async function listScenarios(): Promise<string[]> {
   const e = embedded();
   if (e) return Object.keys(e).sort();
   const entries = await readdir(scenariosDir(), { withFileTypes: true });
-  return entries.filter((d) => d.isDirectory()).map((d) => d.name).sort();
+  return entries
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)
+    .sort();
 }
 
 /** The scenario's manifests in the order they are applied, or undefined for an unknown name. */

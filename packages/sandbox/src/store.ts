@@ -138,7 +138,8 @@ export function checkDeletePreconditions(t: ResourceType, name: string, current:
       t.group ? { name, group: t.group, kind: t.plural } : { name, kind: t.plural },
     );
   if (pre?.uid && pre.uid !== current.metadata.uid) throw failed('UID', pre.uid, current.metadata.uid);
-  if (pre?.resourceVersion && pre.resourceVersion !== current.metadata.resourceVersion) throw failed('ResourceVersion', pre.resourceVersion, current.metadata.resourceVersion);
+  if (pre?.resourceVersion && pre.resourceVersion !== current.metadata.resourceVersion)
+    throw failed('ResourceVersion', pre.resourceVersion, current.metadata.resourceVersion);
 }
 
 export class Store {
@@ -208,7 +209,9 @@ export class Store {
       while (b.objects.has(objKey(meta.namespace, meta.name)));
     }
     if (!meta.name) {
-      throw errors.invalid(t.group, t.kind, '', [{ reason: 'FieldValueRequired', message: 'Required value: name or generateName is required', field: 'metadata.name' }]);
+      throw errors.invalid(t.group, t.kind, '', [
+        { reason: 'FieldValueRequired', message: 'Required value: name or generateName is required', field: 'metadata.name' },
+      ]);
     }
     meta.namespace = t.namespaced ? (meta.namespace ?? 'default') : undefined;
     if (!t.namespaced) delete meta.namespace;
@@ -278,7 +281,12 @@ export class Store {
         return this.remove(b, k, next);
       }
     }
-    if (isDeepStrictEqual({ ...current, metadata: { ...current.metadata, resourceVersion: '' } }, { ...next, metadata: { ...next.metadata, resourceVersion: '' } })) {
+    if (
+      isDeepStrictEqual(
+        { ...current, metadata: { ...current.metadata, resourceVersion: '' } },
+        { ...next, metadata: { ...next.metadata, resourceVersion: '' } },
+      )
+    ) {
       // A no-op write does not move resourceVersion, as in Kubernetes.
       return clone(current);
     }
@@ -339,7 +347,7 @@ export class Store {
       meta.deletionGracePeriodSeconds = 0;
     }
     // A namespace being deleted is Terminating until the namespace controller empties it and finalizes it.
-    if (key === 'namespaces') next.status = { ...((next.status) ?? {}), phase: 'Terminating' };
+    if (key === 'namespaces') next.status = { ...(next.status ?? {}), phase: 'Terminating' };
     if (isDeepStrictEqual(current, next)) return { object: clone(current), deleted: false };
     return { object: this.commit(b, k, next, 'MODIFIED'), deleted: false };
   }

@@ -57,14 +57,16 @@ export function completeCompareOptions(argv: CompareArgs): CompareCompleteOption
     // `--diff 0 1`, or `--diff 0,1` (one value, as kubectl's flag grammar has no two-valued flags).
     const [a, b, ...more] = argv.diff.flatMap((v) => String(v).split(','));
     if (a === undefined || b === undefined || more.length) throw new UsageError('--diff takes two ordinals: --diff A B');
-    if (!/^\d+$/.test(a) || !/^\d+$/.test(b)) throw new UsageError(`--diff takes two ordinals (whole numbers), got ${JSON.stringify(a)} ${JSON.stringify(b)}`);
+    if (!/^\d+$/.test(a) || !/^\d+$/.test(b))
+      throw new UsageError(`--diff takes two ordinals (whole numbers), got ${JSON.stringify(a)} ${JSON.stringify(b)}`);
     if (a === b) throw new UsageError('--diff needs two different ordinals');
     if (files.length === 0) throw new UsageError('--diff compares files: give --file PATH');
     if (format === 'json' || format === 'yaml') throw new UsageError('--diff prints a unified diff: -o json|yaml does not apply');
     diff = [Number(a), Number(b)];
   }
   if (argv.revisions && diff) throw new UsageError('--revisions and --diff are separate views: use one');
-  if (argv.revisions && (format === 'json' || format === 'yaml')) throw new UsageError('--revisions prints a unified diff: -o json|yaml does not apply');
+  if (argv.revisions && (format === 'json' || format === 'yaml'))
+    throw new UsageError('--revisions prints a unified diff: -o json|yaml does not apply');
   if (argv.debugImage === '') throw new UsageError('--debug-image needs an image');
   if (argv.debugImage !== undefined && files.length === 0) throw new UsageError('--debug-image reads --file: give --file PATH');
   return {
@@ -87,7 +89,10 @@ export function completeCompareOptions(argv: CompareArgs): CompareCompleteOption
 async function showDiff(a: Side, b: Side, io: IO): Promise<number> {
   const external = io.env.KUBECTL_EXTERNAL_DIFF;
   if (external) return externalDiff(external, a, b, io.stdout, io.stderr);
-  const same = typeof a.content === 'string' && typeof b.content === 'string' ? a.content === b.content : Buffer.compare(Buffer.from(a.content), Buffer.from(b.content)) === 0;
+  const same =
+    typeof a.content === 'string' && typeof b.content === 'string'
+      ? a.content === b.content
+      : Buffer.compare(Buffer.from(a.content), Buffer.from(b.content)) === 0;
   if (same) return ExitCode.OK;
   const binary = (c: string | Uint8Array) => typeof c !== 'string' && isBinary(c);
   if (binary(a.content) || binary(b.content)) {
@@ -104,7 +109,8 @@ async function revisionsView(res: ComparisonResult, io: IO): Promise<number> {
   const setName = set.metadata.name ?? '';
   const current = set.status?.currentRevision;
   const update = set.status?.updateRevision;
-  if (!current || !update) throw new PartialError(`statefulset ${set.metadata.namespace}/${setName} reports no current/update revision yet`);
+  if (!current || !update)
+    throw new PartialError(`statefulset ${set.metadata.namespace}/${setName} reports no current/update revision yet`);
   if (!revisions) throw new PartialError('the ControllerRevisions were not listed');
   const find = (n: string) => {
     const r = revisions.find((x) => x.metadata.name === n);
@@ -117,22 +123,37 @@ async function revisionsView(res: ComparisonResult, io: IO): Promise<number> {
     io.stderr.write(`current = update revision (${current}, #${cur.revision ?? '?'}): no template change in flight\n`);
     return ExitCode.OK;
   }
-  const side = (kind: string, name: string, r: typeof cur): Side => ({ dir: `${kind}-${name}`, label: `${kind} ${name} (#${r.revision ?? '?'})`, file: 'template.yaml', content: templateYaml(r) });
+  const side = (kind: string, name: string, r: typeof cur): Side => ({
+    dir: `${kind}-${name}`,
+    label: `${kind} ${name} (#${r.revision ?? '?'})`,
+    file: 'template.yaml',
+    content: templateYaml(r),
+  });
   return showDiff(side('current', current, cur), side('update', update, upd), io);
 }
 
 async function filesDiff(res: ComparisonResult, [a, b]: [number, number], io: IO): Promise<number> {
   const setName = res.set.metadata.name ?? '';
-  for (const o of [a, b]) if (!res.report.ordinals.includes(o)) throw new UsageError(`ordinal ${o} is not one of ${setName}'s (${res.report.ordinals.join(', ') || 'none'})`);
+  for (const o of [a, b])
+    if (!res.report.ordinals.includes(o))
+      throw new UsageError(`ordinal ${o} is not one of ${setName}'s (${res.report.ordinals.join(', ') || 'none'})`);
   let code: number = ExitCode.OK;
   for (const [file, reads] of res.files) {
     const ra = reads.get(a);
     const rb = reads.get(b);
-    for (const [o, r] of [[a, ra], [b, rb]] as const) {
+    for (const [o, r] of [
+      [a, ra],
+      [b, rb],
+    ] as const) {
       if (!r?.ok) throw new PartialError(`cannot read ${file} from ${setName}-${o}: ${r && !r.ok ? r.error : 'not read'}`);
     }
     if (!ra?.ok || !rb?.ok) continue;
-    const side = (o: number, bytes: Uint8Array): Side => ({ dir: `${setName}-${o}`, label: `${setName}-${o}:${file}`, file: file.replace(/^\/+/, ''), content: bytes });
+    const side = (o: number, bytes: Uint8Array): Side => ({
+      dir: `${setName}-${o}`,
+      label: `${setName}-${o}:${file}`,
+      file: file.replace(/^\/+/, ''),
+      content: bytes,
+    });
     const c = await showDiff(side(a, ra.bytes), side(b, rb.bytes), io);
     if (c > ExitCode.DIFFERENT) return c;
     if (c === ExitCode.DIFFERENT) code = ExitCode.DIFFERENT;

@@ -41,10 +41,15 @@ export function renderComparison(r: ReplicaComparison, o: CompareRenderOptions):
     out.push(renderTable(o.headers ? head : null, rows));
     out.push('\n');
   } else if (o.headers) {
-    out.push(`${n === 1 ? 'One replica: nothing to compare it with' : p.ok(`The ${n} replicas agree`)}${r.files.length ? '' : ' (no --file compared)'}.\n\n`);
+    out.push(
+      `${n === 1 ? 'One replica: nothing to compare it with' : p.ok(`The ${n} replicas agree`)}${r.files.length ? '' : ' (no --file compared)'}.\n\n`,
+    );
   }
   if (o.headers && r.same.length) out.push(`Same on ${n === 1 ? 'the only replica' : `all ${n}`}: ${r.same.join(', ')}\n`);
-  if (o.headers && r.orphanedClaims.length) out.push(`${p.warn(`Orphaned claims (${r.orphanedClaims.length})`)}, beyond the replicas, not compared: ${r.orphanedClaims.join(', ')}\n`);
+  if (o.headers && r.orphanedClaims.length)
+    out.push(
+      `${p.warn(`Orphaned claims (${r.orphanedClaims.length})`)}, beyond the replicas, not compared: ${r.orphanedClaims.join(', ')}\n`,
+    );
   if (o.headers && r.unknown.length) out.push(`(?) not read on every ordinal: neither drift nor agreement\n`);
 
   const placementRows: string[][] = [

@@ -35,8 +35,8 @@ export interface CompareOptions {
   /** --debug-image: read files through an ephemeral container where exec finds no `cat`. */
   debug?: Omit<DebugReadOptions, 'onWarning'>;
   now?: () => number;
-  onProgress?(message: string): void;
-  onWarning?(message: string): void;
+  onProgress?: (message: string) => void;
+  onWarning?: (message: string) => void;
 }
 
 export interface ComparisonResult {
@@ -68,18 +68,29 @@ export async function compareReplicas(client: KubeClient, opts: CompareOptions):
   const claimsCall = optional(warnings, 'capacity and usage shown as unknown', () =>
     client.list<PersistentVolumeClaim>(apiPath.pvcs(ns), {}, `list persistentvolumeclaims in ${ns}`).then((l) => l.items),
   );
-  const nodesCall = optional(warnings, 'zones shown as unknown', () => client.list<Node>('/api/v1/nodes', {}, 'list nodes').then((l) => l.items));
+  const nodesCall = optional(warnings, 'zones shown as unknown', () =>
+    client.list<Node>('/api/v1/nodes', {}, 'list nodes').then((l) => l.items),
+  );
   const set = await getStatefulSet(client, ns, name);
   if (opts.container !== undefined) {
     const names = (set.spec?.template?.spec?.containers ?? []).map((c) => c.name);
-    if (!names.includes(opts.container)) throw new UsageError(`container "${opts.container}" not found in statefulset ${ns}/${name} (containers: ${names.join(', ') || 'none'})`);
+    if (!names.includes(opts.container))
+      throw new UsageError(
+        `container "${opts.container}" not found in statefulset ${ns}/${name} (containers: ${names.join(', ') || 'none'})`,
+      );
   }
   const [pods, claims, nodes, revisions] = await Promise.all([
     listPodsOfSet(client, set),
     claimsCall,
     nodesCall,
     opts.revisions
-      ? client.list<ControllerRevision>(apiPath.controllerrevisions(ns), { labelSelector: selectorString(set.spec?.selector) }, `list controllerrevisions in ${ns}`).then((l) => l.items)
+      ? client
+          .list<ControllerRevision>(
+            apiPath.controllerrevisions(ns),
+            { labelSelector: selectorString(set.spec?.selector) },
+            `list controllerrevisions in ${ns}`,
+          )
+          .then((l) => l.items)
       : Promise.resolve(null),
   ]);
 
@@ -103,16 +114,27 @@ export async function compareReplicas(client: KubeClient, opts: CompareOptions):
     let got = await readFileBytes(client, ns, r.pod, r.container, r.path, opts.maxBytes, opts.execTimeoutMs);
     if (!got.ok && opts.debug && /^cannot read: no `(head|cat)`/.test(got.error)) {
       const pod = byOrdinal.get(r.ordinal)!;
-      got = await debugReadFile(client, pod, r.container, r.path, opts.maxBytes, { ...opts.debug, ...(opts.onWarning ? { onWarning: opts.onWarning } : {}) });
+      got = await debugReadFile(client, pod, r.container, r.path, opts.maxBytes, {
+        ...opts.debug,
+        ...(opts.onWarning ? { onWarning: opts.onWarning } : {}),
+      });
     }
     files.get(r.file)!.set(r.ordinal, got);
   });
 
-  const usages = opts.usage ? await claimUsages(client, set, byOrdinal, ordinals, { concurrency: opts.concurrency, execTimeoutMs: opts.execTimeoutMs, ...(opts.container !== undefined ? { container: opts.container } : {}), ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) }) : null;
+  const usages = opts.usage
+    ? await claimUsages(client, set, byOrdinal, ordinals, {
+        concurrency: opts.concurrency,
+        execTimeoutMs: opts.execTimeoutMs,
+        ...(opts.container !== undefined ? { container: opts.container } : {}),
+        ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+      })
+    : null;
 
   // Files first: they are what people compare replicas for.
   const dims = new Map<string, Map<number, Cell>>();
-  for (const [file, m] of files) dims.set(`file:${file}`, new Map(ordinals.map((o) => [o, fileCell(m.get(o) ?? { ok: false, error: 'not read' })])));
+  for (const [file, m] of files)
+    dims.set(`file:${file}`, new Map(ordinals.map((o) => [o, fileCell(m.get(o) ?? { ok: false, error: 'not read' })])));
   for (const [k, v] of podDimensions({ set, pods: byOrdinal, claims, ordinals })) dims.set(k, v);
   const verdict = judge(dims, ordinals);
 

@@ -32,7 +32,13 @@ export function unifiedDiff(a: Side, b: Side): string {
  * `KUBECTL_EXTERNAL_DIFF="diff -u -N"`: kubectl splits the value on spaces (the program, then its
  * arguments) and appends the two directories. Resolves to the program's exit code; its output is piped.
  */
-export async function externalDiff(command: string, a: Side, b: Side, out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
+export async function externalDiff(
+  command: string,
+  a: Side,
+  b: Side,
+  out: NodeJS.WritableStream,
+  err: NodeJS.WritableStream,
+): Promise<number> {
   const [program, ...args] = command.trim().split(/\s+/);
   if (!program) throw new UsageError('KUBECTL_EXTERNAL_DIFF is empty');
   const root = await mkdtemp(join(tmpdir(), 'sts-inspect-diff-'));

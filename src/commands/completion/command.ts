@@ -64,7 +64,8 @@ export const SCRIPTS: Record<string, string> = { bash, zsh, fish };
 
 export function completionCommand(args: CompletionArgs, io: IO): Promise<number> {
   const script = args.shell ? SCRIPTS[args.shell] : undefined;
-  if (!script) throw new UsageError(`completion needs a shell: bash, zsh or fish${args.shell ? ` (not ${JSON.stringify(args.shell)})` : ''}`);
+  if (!script)
+    throw new UsageError(`completion needs a shell: bash, zsh or fish${args.shell ? ` (not ${JSON.stringify(args.shell)})` : ''}`);
   io.stdout.write(script);
   return Promise.resolve(0);
 }

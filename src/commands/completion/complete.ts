@@ -67,7 +67,12 @@ function silentIO(io: IO): IO {
   return { ...io, stderr: sink, env };
 }
 
-async function clusterLookup<T>(line: CompletionLine, io: IO, deps: ConnectDeps, lookup: (c: Awaited<ReturnType<typeof connect>>) => Promise<T[]>): Promise<T[]> {
+async function clusterLookup<T>(
+  line: CompletionLine,
+  io: IO,
+  deps: ConnectDeps,
+  lookup: (c: Awaited<ReturnType<typeof connect>>) => Promise<T[]>,
+): Promise<T[]> {
   return quietly(async () => {
     const flags = kubeFlagsOf(line);
     const conn = await connect({ ...flags, requestTimeout: flags.requestTimeout ?? '2s' }, silentIO(io), deps);
@@ -77,7 +82,9 @@ async function clusterLookup<T>(line: CompletionLine, io: IO, deps: ConnectDeps,
 
 const statefulSetNames = (line: CompletionLine, io: IO, deps: ConnectDeps) =>
   clusterLookup(line, io, deps, async ({ client, config }) =>
-    (await client.list<StatefulSet>(apiPath.statefulsets(config.namespace), {}, 'list statefulsets')).items.map((s) => s.metadata.name ?? '').filter(Boolean),
+    (await client.list<StatefulSet>(apiPath.statefulsets(config.namespace), {}, 'list statefulsets')).items
+      .map((s) => s.metadata.name ?? '')
+      .filter(Boolean),
   );
 
 async function flagValues(line: CompletionLine, io: IO, deps: ConnectDeps): Promise<Completion> {
@@ -88,7 +95,13 @@ async function flagValues(line: CompletionLine, io: IO, deps: ConnectDeps): Prom
   if (LOCAL_FILES.has(name)) return { candidates: [], directive: Directive.Default };
   switch (name) {
     case 'namespace':
-      return words(await clusterLookup(line, io, deps, async ({ client }) => (await client.list<{ metadata: { name?: string } }>('/api/v1/namespaces', {}, 'list namespaces')).items.map((n) => n.metadata.name ?? '')));
+      return words(
+        await clusterLookup(line, io, deps, async ({ client }) =>
+          (await client.list<{ metadata: { name?: string } }>('/api/v1/namespaces', {}, 'list namespaces')).items.map(
+            (n) => n.metadata.name ?? '',
+          ),
+        ),
+      );
     case 'context':
     case 'cluster':
     case 'user': {
@@ -121,11 +134,13 @@ export async function completionsFor(line: CompletionLine, registry: Registry, i
   }
   const candidates: Candidate[] = [];
   if (!line.explicit && !line.afterDashes && line.positionals.length === 0) {
-    for (const c of registry.commands) if (c !== registry.defaultCommand || c.name === 'inspect') candidates.push({ word: c.name, description: c.summary });
+    for (const c of registry.commands)
+      if (c !== registry.defaultCommand || c.name === 'inspect') candidates.push({ word: c.name, description: c.summary });
     candidates.push({ word: 'help', description: 'Help about any command' });
   }
   const positional = line.command.positionals[line.positionals.length];
-  if (positional?.name === 'name' && line.command.kubeFlags) candidates.push(...(await statefulSetNames(line, io, deps)).map((word) => ({ word })));
+  if (positional?.name === 'name' && line.command.kubeFlags)
+    candidates.push(...(await statefulSetNames(line, io, deps)).map((word) => ({ word })));
   if (positional?.name === 'shell') candidates.push(...SHELLS.map((word) => ({ word })));
   return { candidates, directive: Directive.NoFileComp };
 }

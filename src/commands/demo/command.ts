@@ -43,10 +43,14 @@ export function demoSteps(): DemoStep[] {
 /** Visits through the API server's pod proxy, as `kubectl get --raw .../pods/NAME:5000/proxy/` sends them. */
 function visit(url: string, token: string, ca: string, pod: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    const req = request(`${url}/api/v1/namespaces/default/pods/${pod}:5000/proxy/`, { ca, headers: { Authorization: `Bearer ${token}` } }, (res) => {
-      res.resume();
-      res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`visit ${pod}: HTTP ${res.statusCode}`))));
-    });
+    const req = request(
+      `${url}/api/v1/namespaces/default/pods/${pod}:5000/proxy/`,
+      { ca, headers: { Authorization: `Bearer ${token}` } },
+      (res) => {
+        res.resume();
+        res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`visit ${pod}: HTTP ${res.statusCode}`))));
+      },
+    );
     req.on('error', reject);
     req.end();
   });
@@ -65,7 +69,10 @@ export async function demoCommand(args: DemoArgs, io: IO): Promise<number> {
     const applied = [];
     for (const f of (await scenarioFiles('lab')) ?? []) applied.push(...(await sandbox.applyYaml(f.text)));
     await sandbox.waitSettled(applied, 60_000);
-    for (const [pod, n] of [['app-python-0', 3], ['app-python-1', 1]] as const) {
+    for (const [pod, n] of [
+      ['app-python-0', 3],
+      ['app-python-1', 1],
+    ] as const) {
       for (let i = 0; i < n; i++) await visit(sandbox.url, sandbox.token, sandbox.caPem, pod);
     }
     out(`API server ${sandbox.url}; 3 visits sent to app-python-0, 1 to app-python-1\n`);
@@ -76,7 +83,8 @@ export async function demoCommand(args: DemoArgs, io: IO): Promise<number> {
       heading(step.title);
       out(`$ ${['kubectl sts-inspect', ...step.argv].join(' ')}\n`);
       const code = await run(step.argv, { ...io, env });
-      if (!step.expected.includes(code)) throw new CliError(`demo step "kubectl sts-inspect ${step.argv.join(' ')}" exited ${code}`, ExitCode.CHECK_FAILED);
+      if (!step.expected.includes(code))
+        throw new CliError(`demo step "kubectl sts-inspect ${step.argv.join(' ')}" exited ${code}`, ExitCode.CHECK_FAILED);
     }
 
     if (args.keep) {

@@ -3,5 +3,9 @@
 import { defineFlags } from '../../cli/flags.ts';
 
 export const demoFlags = defineFlags({
-  keep: { type: 'boolean', default: false, description: 'Leave the sandbox running afterwards and print the KUBECONFIG line to explore it with kubectl (Ctrl-C stops it).' },
+  keep: {
+    type: 'boolean',
+    default: false,
+    description: 'Leave the sandbox running afterwards and print the KUBECONFIG line to explore it with kubectl (Ctrl-C stops it).',
+  },
 });

@@ -42,7 +42,8 @@ export interface CompleteOptions {
 function positiveInt(value: unknown, flag: string, fallback: number): number {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} must be a whole number of at least 1, got ${Number.isNaN(n) ? 'something else' : JSON.stringify(value)}`);
+  if (!Number.isInteger(n) || n < 1)
+    throw new UsageError(`${flag} must be a whole number of at least 1, got ${Number.isNaN(n) ? 'something else' : JSON.stringify(value)}`);
   return n;
 }
 
@@ -54,7 +55,8 @@ export function completeOptions(argv: InspectArgs): CompleteOptions {
   if (!format) throw new UsageError(`unknown output format ${JSON.stringify(output)}: use -o wide, -o json or -o yaml`);
   const color: ColorMode = argv.color ?? 'auto';
   // The parser already refuses other values; a caller in-process (a test, another command) may not.
-  if (!['auto', 'always', 'never'].includes(color)) throw new UsageError(`invalid argument ${JSON.stringify(color)} for "--color" flag: must be auto, always or never`);
+  if (!['auto', 'always', 'never'].includes(color))
+    throw new UsageError(`invalid argument ${JSON.stringify(color)} for "--color" flag: must be auto, always or never`);
   if (argv.name === '') throw new UsageError('invalid StatefulSet name "": must not be empty');
   const name = argv.name;
   if (name !== undefined && argv.selector) throw new UsageError('a NAME and -l/--selector cannot be used together');
@@ -63,7 +65,8 @@ export function completeOptions(argv: InspectArgs): CompleteOptions {
   if (name === undefined && argv.container !== undefined) throw new UsageError('-c/--container needs a StatefulSet NAME');
   if (argv.file === '') throw new UsageError('--file needs a path');
   if (name === undefined && argv.resolve) throw new UsageError('--resolve needs a StatefulSet NAME');
-  if (argv.debugImage !== undefined && (argv.debugImage === '' || argv.file === undefined)) throw new UsageError('--debug-image IMAGE reads --file: give both');
+  if (argv.debugImage !== undefined && (argv.debugImage === '' || argv.file === undefined))
+    throw new UsageError('--debug-image IMAGE reads --file: give both');
   const clusterDomain = (argv.clusterDomain ?? 'cluster.local').trim();
   if (!clusterDomain) throw new UsageError('--cluster-domain cannot be empty');
   return {
@@ -90,7 +93,9 @@ export async function inspectCommand(argv: InspectArgs, io: IO, deps: InspectDep
 
   const human = opts.format === 'table' || opts.format === 'wide';
   const color = human && colorEnabled(opts.color, io.stdout, io.env);
-  const progress = await startProgress(io.stderr, human && !!io.stdout.isTTY && !debug, 'Inspecting...', { color: human && colorEnabled(opts.color, io.stderr, io.env) });
+  const progress = await startProgress(io.stderr, human && !!io.stdout.isTTY && !debug, 'Inspecting...', {
+    color: human && colorEnabled(opts.color, io.stderr, io.env),
+  });
   // Only the default table is fitted to a terminal (cut with an ellipsis); off a terminal nothing is cut.
   const width = io.stdout.isTTY && (io.stdout.columns ?? 0) > 0 ? io.stdout.columns : undefined;
   const now = deps.now ?? (() => Date.now());
@@ -98,7 +103,11 @@ export async function inspectCommand(argv: InspectArgs, io: IO, deps: InspectDep
   if (opts.name === undefined) {
     let report;
     try {
-      report = await listStatefulSets(client, { ...(opts.allNamespaces ? {} : { namespace: cfg.namespace }), ...(opts.selector ? { selector: opts.selector } : {}), now });
+      report = await listStatefulSets(client, {
+        ...(opts.allNamespaces ? {} : { namespace: cfg.namespace }),
+        ...(opts.selector ? { selector: opts.selector } : {}),
+        now,
+      });
     } finally {
       progress.stop();
     }
@@ -107,7 +116,15 @@ export async function inspectCommand(argv: InspectArgs, io: IO, deps: InspectDep
       io.stderr.write(opts.allNamespaces ? 'No StatefulSets found.\n' : `No StatefulSets found in ${cfg.namespace} namespace.\n`);
       return 0;
     }
-    io.stdout.write(renderList(report, { format: opts.format, headers: opts.headers, color, allNamespaces: opts.allNamespaces, ...(width !== undefined ? { width } : {}) }));
+    io.stdout.write(
+      renderList(report, {
+        format: opts.format,
+        headers: opts.headers,
+        color,
+        allNamespaces: opts.allNamespaces,
+        ...(width !== undefined ? { width } : {}),
+      }),
+    );
     return 0;
   }
 
@@ -134,7 +151,9 @@ export async function inspectCommand(argv: InspectArgs, io: IO, deps: InspectDep
     progress.stop();
   }
   for (const w of report.warnings) io.stderr.write(`warning: ${w}\n`);
-  io.stdout.write(renderInspection(report, { format: opts.format, headers: opts.headers, color, ...(width !== undefined ? { width } : {}) }));
+  io.stdout.write(
+    renderInspection(report, { format: opts.format, headers: opts.headers, color, ...(width !== undefined ? { width } : {}) }),
+  );
   const failed = failedReads(report);
   if (failed > 0) {
     const total = report.ordinals.filter((r) => r.inRange).length;

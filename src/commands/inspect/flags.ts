@@ -32,17 +32,28 @@ export const inspectFlags = defineFlags({
     description: 'The cluster DNS domain of the stable pod names (<pod>.<service>.<namespace>.svc.<domain>).',
   },
   concurrency: { type: 'number', integer: true, default: 10, placeholder: 'N', description: 'How many pods are read (exec) at once.' },
-  output: { type: 'string', short: 'o', placeholder: 'FORMAT', values: ['json', 'yaml', 'wide'], description: 'Output format. One of: (json, yaml, wide).' },
+  output: {
+    type: 'string',
+    short: 'o',
+    placeholder: 'FORMAT',
+    values: ['json', 'yaml', 'wide'],
+    description: 'Output format. One of: (json, yaml, wide).',
+  },
   'no-headers': {
     type: 'boolean',
     default: false,
     description: "When using the default or wide output format, don't print headers (default print headers).",
   },
-  resolve: { type: 'boolean', default: false, description: "Resolve every replica's stable name from inside each pod (one exec per pod: getent hosts, else nslookup)." },
+  resolve: {
+    type: 'boolean',
+    default: false,
+    description: "Resolve every replica's stable name from inside each pod (one exec per pod: getent hosts, else nslookup).",
+  },
   'debug-image': {
     type: 'string',
     placeholder: 'IMAGE',
-    description: 'Read --file through an ephemeral container of this image where exec finds no cat (Kubernetes >= 1.25; it stays in the pod).',
+    description:
+      'Read --file through an ephemeral container of this image where exec finds no cat (Kubernetes >= 1.25; it stays in the pod).',
   },
   color: {
     type: 'string',

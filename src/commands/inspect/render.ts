@@ -84,7 +84,10 @@ function headerBlock(r: InspectReport, p: Palette, width: number | undefined): s
   const end = start + h.replicas.desired - 1;
   const ready = `${h.replicas.ready}/${h.replicas.desired} ready`;
   const lines: [string, string][] = [
-    ['StatefulSet', `${h.namespace}/${h.name}${h.helmRelease ? `  (Helm release ${h.helmRelease.name}${h.helmRelease.chart ? `, chart ${h.helmRelease.chart}` : ''})` : ''}`],
+    [
+      'StatefulSet',
+      `${h.namespace}/${h.name}${h.helmRelease ? `  (Helm release ${h.helmRelease.name}${h.helmRelease.chart ? `, chart ${h.helmRelease.chart}` : ''})` : ''}`,
+    ],
     [
       'Replicas',
       `${h.replicas.ready === h.replicas.desired ? p.ok(ready) : p.warn(ready)}, ${h.replicas.updated} updated, ${h.replicas.current} current${h.replicas.available !== null ? `, ${h.replicas.available} available` : ''}; ordinals ${h.replicas.desired > 0 ? `${start}..${end}` : 'none'}`,
@@ -138,7 +141,9 @@ function probeLines(row: OrdinalRow, wide: boolean, p: Palette): string[] {
       const state = probe.healthy === false ? p.bad(probe.state) : probe.healthy ? p.ok(probe.state) : probe.state;
       out.push(`${multi ? `${c.name}/` : ''}${probe.kind} ${probe.phrase}: ${state}`);
       if (probe.lastFailure && (wide || probe.healthy === false)) {
-        out.push(`  ${p.dim(`last failure${probe.lastFailure.count > 1 ? ` (x${probe.lastFailure.count})` : ''}: ${probe.lastFailure.message}`)}`);
+        out.push(
+          `  ${p.dim(`last failure${probe.lastFailure.count > 1 ? ` (x${probe.lastFailure.count})` : ''}: ${probe.lastFailure.message}`)}`,
+        );
       }
     }
     if (c.lastTermination) {
@@ -193,12 +198,14 @@ function resolvesCell(row: OrdinalRow, _peers: number, wide: boolean, p: Palette
   if (res.length === 0) return NONE;
   const good = res.filter((x) => x.matchesPodIP === true);
   if (good.length === res.length) return p.ok(`yes (from ${good.length}/${res.length})`);
-  const bad = res.filter((x) => x.matchesPodIP !== true).map((x) => {
-    const by = x.resolvedBy;
-    if (x.error) return `${by}: ${x.error}`;
-    if (x.matchesPodIP === false) return `${by}: ${x.addresses.join(',')} (not the pod's IP ${row.podIP ?? '?'})`;
-    return `${by}: ${x.addresses.join(',')} (pod has no IP)`;
-  });
+  const bad = res
+    .filter((x) => x.matchesPodIP !== true)
+    .map((x) => {
+      const by = x.resolvedBy;
+      if (x.error) return `${by}: ${x.error}`;
+      if (x.matchesPodIP === false) return `${by}: ${x.addresses.join(',')} (not the pod's IP ${row.podIP ?? '?'})`;
+      return `${by}: ${x.addresses.join(',')} (pod has no IP)`;
+    });
   const text = `no (from ${good.length}/${res.length}): ${wide ? bad.join('; ') : bad[0]}${!wide && bad.length > 1 ? `; +${bad.length - 1}` : ''}`;
   return p.bad(text);
 }
@@ -232,7 +239,10 @@ function detailTable(r: InspectReport, wide: boolean, headers: boolean, p: Palet
       cells.push(NONE);
     } else {
       const restarts = row.restarts ?? 0;
-      const restartText = restartsCell({ restarts, ...(row.lastRestartAt ? { lastRestartAt: row.lastRestartAt } : {}) }, Date.parse(r.generatedAt));
+      const restartText = restartsCell(
+        { restarts, ...(row.lastRestartAt ? { lastRestartAt: row.lastRestartAt } : {}) },
+        Date.parse(r.generatedAt),
+      );
       cells.push(
         statusColor(p, row.status ?? 'Unknown'),
         row.ready ? `${row.ready.ready}/${row.ready.total}` : NONE,
@@ -254,7 +264,11 @@ function detailTable(r: InspectReport, wide: boolean, headers: boolean, p: Palet
   // On a terminal the free text gives way first: file preview, probes, then the rest.
   const cutFirst = [head.indexOf('FILE'), head.indexOf('PROBES')].filter((i) => i >= 0);
   const file = head.indexOf('FILE');
-  return renderTable(headers ? head : null, rows, { ...(width !== undefined ? { maxWidth: width } : {}), cutFirst, ...(file >= 0 ? { keepMarker: [file] } : {}) });
+  return renderTable(headers ? head : null, rows, {
+    ...(width !== undefined ? { maxWidth: width } : {}),
+    cutFirst,
+    ...(file >= 0 ? { keepMarker: [file] } : {}),
+  });
 }
 
 function orphanBlock(r: InspectReport, headers: boolean, p: Palette, width: number | undefined): string {
@@ -293,7 +307,11 @@ export function renderList(r: StatefulSetListReport, o: RenderOptions & { allNam
     const ready = `${s.replicas.ready}/${s.replicas.desired}`;
     const svc = s.governingService;
     const svcText =
-      svc.state === 'headless' ? `${svc.name} (headless)` : svc.state === 'unknown' ? `${svc.name ?? '<none>'} (?)` : p.warn(`${svc.name ?? '<none>'} (${svc.state})`);
+      svc.state === 'headless'
+        ? `${svc.name} (headless)`
+        : svc.state === 'unknown'
+          ? `${svc.name ?? '<none>'} (?)`
+          : p.warn(`${svc.name ?? '<none>'} (${svc.state})`);
     const cells = [
       ...(o.allNamespaces ? [s.namespace] : []),
       s.name,
@@ -305,7 +323,10 @@ export function renderList(r: StatefulSetListReport, o: RenderOptions & { allNam
       s.age,
     ];
     if (wide) {
-      const rev = s.revisions.current === s.revisions.update ? shortRevision(s.revisions.update, s.name) : `${shortRevision(s.revisions.current, s.name)} -> ${shortRevision(s.revisions.update, s.name)}`;
+      const rev =
+        s.revisions.current === s.revisions.update
+          ? shortRevision(s.revisions.update, s.name)
+          : `${shortRevision(s.revisions.current, s.name)} -> ${shortRevision(s.revisions.update, s.name)}`;
       cells.push(rev, s.volumeClaimTemplates.join(',') || NONE);
     }
     return cells;

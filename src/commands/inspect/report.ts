@@ -20,11 +20,28 @@ import { serviceDnsFix, type DnsResolution } from '../../core/resolve.ts';
 import type { VolumeUsage } from '../../core/usage.ts';
 import { claimForOrdinal, ordinalRange, orphanedClaims, podForOrdinal, podsOfSet, volumeClaimTemplateNames } from '../../core/ordinals.ts';
 import { ageOf, summarizePod } from '@sts-inspect/k8s';
-import { lastProbeFailures, lastTermination, probePhrase, probeState, PROBE_KINDS, type ProbeFailure, type ProbeKind } from '../../core/probes.ts';
+import {
+  lastProbeFailures,
+  lastTermination,
+  probePhrase,
+  probeState,
+  PROBE_KINDS,
+  type ProbeFailure,
+  type ProbeKind,
+} from '../../core/probes.ts';
 import { podRevision } from '../../core/revision.ts';
 import { selectorString } from '@sts-inspect/k8s';
 import { summarizeClaim } from '../../core/storage.ts';
-import type { ContainerStatus, ControllerRevision, KubeEvent, PersistentVolumeClaim, Pod, Probe, Service, StatefulSet } from '@sts-inspect/k8s';
+import type {
+  ContainerStatus,
+  ControllerRevision,
+  KubeEvent,
+  PersistentVolumeClaim,
+  Pod,
+  Probe,
+  Service,
+  StatefulSet,
+} from '@sts-inspect/k8s';
 
 export interface InspectionInput {
   set: StatefulSet;
@@ -102,7 +119,17 @@ function claimRows(set: StatefulSet, ordinal: number, claims: PersistentVolumeCl
     const u = usage?.get(name);
     const used = { usage: u?.usage ?? null, usageError: usage ? (u ? u.error : 'not read') : null };
     if (!claim) {
-      return { template, name, exists: claims ? false : null, status: null, capacity: null, storageClass: null, accessModes: [], volume: null, ...used };
+      return {
+        template,
+        name,
+        exists: claims ? false : null,
+        status: null,
+        capacity: null,
+        storageClass: null,
+        accessModes: [],
+        volume: null,
+        ...used,
+      };
     }
     const s = summarizeClaim(claim);
     return {
@@ -136,7 +163,12 @@ function templateProbes(set: StatefulSet): TemplateProbe[] {
   return out;
 }
 
-export function headerOf(set: StatefulSet, service: Service | null | undefined, revisions: ControllerRevision[] | null, now: number): StatefulSetHeader {
+export function headerOf(
+  set: StatefulSet,
+  service: Service | null | undefined,
+  revisions: ControllerRevision[] | null,
+  now: number,
+): StatefulSetHeader {
   const spec = set.spec ?? {};
   const st = set.status ?? {};
   const strategy = spec.updateStrategy?.type ?? 'RollingUpdate';
@@ -186,18 +218,45 @@ export function orphanReason(set: StatefulSet): string {
   return `whenScaled is ${whenScaled}, yet the claim remains (deletion pending, or it predates the policy)`;
 }
 
-function podRow(set: StatefulSet, ordinal: number, pod: Pod | undefined, inRange: boolean, input: InspectionInput, opts: InspectionOptions, svc: { state: GoverningServiceState; name: string | undefined }): OrdinalRow {
+function podRow(
+  set: StatefulSet,
+  ordinal: number,
+  pod: Pod | undefined,
+  inRange: boolean,
+  input: InspectionInput,
+  opts: InspectionOptions,
+  svc: { state: GoverningServiceState; name: string | undefined },
+): OrdinalRow {
   const setName = set.metadata.name ?? '';
   const ns = set.metadata.namespace ?? '';
   const name = podForOrdinal(setName, ordinal);
   const dnsName = stableDnsName(name, svc.name ?? setName, ns, opts.clusterDomain);
-  const dns = { name: dnsName, ...podDnsAnswer(svc.state, svc.name, input.service, pod, name), resolution: input.resolutions ? (input.resolutions.get(dnsName) ?? []) : null };
+  const dns = {
+    name: dnsName,
+    ...podDnsAnswer(svc.state, svc.name, input.service, pod, name),
+    resolution: input.resolutions ? (input.resolutions.get(dnsName) ?? []) : null,
+  };
   const claims = claimRows(set, ordinal, input.claims, input.usage);
   const file = opts.file !== undefined ? (input.fileReads.get(name) ?? null) : null;
   if (!pod) {
     return {
-      ordinal, pod: name, inRange, missing: true, status: null, ready: null, restarts: null, lastRestartAt: null, createdAt: null, age: null,
-      node: null, podIP: null, revision: null, claims, dns, containers: [], file,
+      ordinal,
+      pod: name,
+      inRange,
+      missing: true,
+      status: null,
+      ready: null,
+      restarts: null,
+      lastRestartAt: null,
+      createdAt: null,
+      age: null,
+      node: null,
+      podIP: null,
+      revision: null,
+      claims,
+      dns,
+      containers: [],
+      file,
     };
   }
   const summary = summarizePod(pod);
@@ -256,7 +315,8 @@ export function buildList(sets: StatefulSet[], services: Service[] | null, warni
   const items: StatefulSetListItem[] = sets.map((set) => {
     const ns = set.metadata.namespace ?? '';
     const serviceName = set.spec?.serviceName;
-    const service = services === null ? undefined : (services.find((s) => s.metadata.namespace === ns && s.metadata.name === serviceName) ?? null);
+    const service =
+      services === null ? undefined : (services.find((s) => s.metadata.namespace === ns && s.metadata.name === serviceName) ?? null);
     return {
       namespace: ns,
       name: set.metadata.name ?? '',
@@ -271,7 +331,13 @@ export function buildList(sets: StatefulSet[], services: Service[] | null, warni
     };
   });
   items.sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
-  return { apiVersion: INSPECT_API_VERSION, kind: 'StatefulSetInspectionList', generatedAt: new Date(now).toISOString(), items, warnings: [...warnings] };
+  return {
+    apiVersion: INSPECT_API_VERSION,
+    kind: 'StatefulSetInspectionList',
+    generatedAt: new Date(now).toISOString(),
+    items,
+    warnings: [...warnings],
+  };
 }
 
 /** How many reads were asked for and failed (the PARTIAL exit code). */

@@ -40,9 +40,9 @@ export interface InspectOptions {
   /** --debug-image: read --file through an ephemeral container of this image where exec finds no `cat`. */
   debugImage?: string;
   /** Progress for a spinner: `fetching`, `reading web-0`... */
-  onProgress?(message: string): void;
+  onProgress?: (message: string) => void;
   /** Warnings that arise while reading (an ephemeral container added), printed as they happen. */
-  onWarning?(message: string): void;
+  onWarning?: (message: string) => void;
 }
 
 export interface ListOptions {
@@ -53,7 +53,12 @@ export interface ListOptions {
 }
 
 /** The governing service: undefined when unknown (no serviceName, or the lookup failed), null when it does not exist. */
-async function governingService(client: KubeClient, ns: string, serviceName: string | undefined, warnings: string[]): Promise<Service | null | undefined> {
+async function governingService(
+  client: KubeClient,
+  ns: string,
+  serviceName: string | undefined,
+  warnings: string[],
+): Promise<Service | null | undefined> {
   if (!serviceName) return undefined;
   const found = await optional(warnings, 'governing service shown as unknown', () =>
     client.get<Service>(apiPath.service(ns, serviceName), `get service ${ns}/${serviceName}`).then(
@@ -79,14 +84,18 @@ export async function inspectStatefulSet(client: KubeClient, opts: InspectOption
     client.list<PersistentVolumeClaim>(apiPath.pvcs(ns), {}, `list persistentvolumeclaims in ${ns}`).then((l) => l.items),
   );
   const eventsCall = optional(warnings, 'shown as unknown', () =>
-    client.list<KubeEvent>(apiPath.events(ns), { fieldSelector: 'involvedObject.kind=Pod,type=Warning' }, `list events in ${ns}`).then((l) => l.items),
+    client
+      .list<KubeEvent>(apiPath.events(ns), { fieldSelector: 'involvedObject.kind=Pod,type=Warning' }, `list events in ${ns}`)
+      .then((l) => l.items),
   );
   const set = await setCall;
 
   if (opts.container !== undefined) {
     const names = (set.spec?.template?.spec?.containers ?? []).map((c) => c.name);
     if (!names.includes(opts.container)) {
-      throw new UsageError(`container "${opts.container}" not found in statefulset ${ns}/${name} (containers: ${names.join(', ') || 'none'})`);
+      throw new UsageError(
+        `container "${opts.container}" not found in statefulset ${ns}/${name} (containers: ${names.join(', ') || 'none'})`,
+      );
     }
   }
 
@@ -97,7 +106,9 @@ export async function inspectStatefulSet(client: KubeClient, opts: InspectOption
     listPodsOfSet(client, set),
     governingService(client, ns, serviceName, warnings),
     optional(warnings, 'shown as unknown', () =>
-      client.list<ControllerRevision>(apiPath.controllerrevisions(ns), { labelSelector: selector }, `list controllerrevisions in ${ns}`).then((l) => l.items),
+      client
+        .list<ControllerRevision>(apiPath.controllerrevisions(ns), { labelSelector: selector }, `list controllerrevisions in ${ns}`)
+        .then((l) => l.items),
     ),
     claimsCall,
     eventsCall,
@@ -106,7 +117,10 @@ export async function inspectStatefulSet(client: KubeClient, opts: InspectOption
   const fileReads = new Map<string, FileRead>();
   if (opts.file !== undefined) {
     const byOrdinal = podsOfSet(set, pods);
-    const plans = ordinalRange(set).map((o) => ({ name: podForOrdinal(name, o), plan: planFileRead(set, byOrdinal.get(o), opts.file!, opts.container) }));
+    const plans = ordinalRange(set).map((o) => ({
+      name: podForOrdinal(name, o),
+      plan: planFileRead(set, byOrdinal.get(o), opts.file!, opts.container),
+    }));
     const runnable: { name: string; container: string; path: string }[] = [];
     for (const { name: podName, plan } of plans) {
       if (plan.ok) runnable.push({ name: podName, container: plan.container, path: plan.path });
@@ -119,7 +133,11 @@ export async function inspectStatefulSet(client: KubeClient, opts: InspectOption
       const pod = byName.get(r.name);
       if (!read.ok && opts.debugImage && pod && /^cannot read: no `(head|cat)`/.test(read.error ?? '')) {
         opts.onProgress?.(`reading ${r.path} from ${r.name} through an ephemeral container`);
-        const got = await debugReadFile(client, pod, r.container, r.path, opts.maxBytes, { image: opts.debugImage, timeoutMs: opts.execTimeoutMs || 30_000, ...(opts.onWarning ? { onWarning: opts.onWarning } : {}) });
+        const got = await debugReadFile(client, pod, r.container, r.path, opts.maxBytes, {
+          image: opts.debugImage,
+          timeoutMs: opts.execTimeoutMs || 30_000,
+          ...(opts.onWarning ? { onWarning: opts.onWarning } : {}),
+        });
         read = fileReadOf(got, r.path, r.container, opts.maxBytes);
       }
       fileReads.set(r.name, read);
@@ -129,18 +147,43 @@ export async function inspectStatefulSet(client: KubeClient, opts: InspectOption
   const byOrdinal = podsOfSet(set, pods);
   const inRange = ordinalRange(set);
   const usage = opts.usage
-    ? await claimUsages(client, set, byOrdinal, inRange, { concurrency: opts.concurrency, execTimeoutMs: opts.execTimeoutMs, ...(opts.container !== undefined ? { container: opts.container } : {}), ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) })
+    ? await claimUsages(client, set, byOrdinal, inRange, {
+        concurrency: opts.concurrency,
+        execTimeoutMs: opts.execTimeoutMs,
+        ...(opts.container !== undefined ? { container: opts.container } : {}),
+        ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+      })
     : undefined;
   let resolutions: Map<string, DnsResolution[]> | undefined;
   if (opts.resolve) {
     const service = serviceName || name;
-    const peers = inRange.map((o) => ({ pod: podForOrdinal(name, o), dnsName: stableDnsName(podForOrdinal(name, o), service, ns, opts.clusterDomain), podIP: byOrdinal.get(o)?.status?.podIP ?? null }));
+    const peers = inRange.map((o) => ({
+      pod: podForOrdinal(name, o),
+      dnsName: stableDnsName(podForOrdinal(name, o), service, ns, opts.clusterDomain),
+      podIP: byOrdinal.get(o)?.status?.podIP ?? null,
+    }));
     const resolvers = inRange.map((o) => byOrdinal.get(o)).filter((p): p is NonNullable<typeof p> => !!p);
-    resolutions = await resolvePeers(client, ns, resolvers, peers, { concurrency: opts.concurrency, execTimeoutMs: opts.execTimeoutMs, ...(opts.container !== undefined ? { container: opts.container } : {}), ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) });
+    resolutions = await resolvePeers(client, ns, resolvers, peers, {
+      concurrency: opts.concurrency,
+      execTimeoutMs: opts.execTimeoutMs,
+      ...(opts.container !== undefined ? { container: opts.container } : {}),
+      ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+    });
   }
 
   return buildInspection(
-    { set, pods, claims, service, events, revisions, fileReads, warnings, ...(usage ? { usage } : {}), ...(resolutions ? { resolutions } : {}) },
+    {
+      set,
+      pods,
+      claims,
+      service,
+      events,
+      revisions,
+      fileReads,
+      warnings,
+      ...(usage ? { usage } : {}),
+      ...(resolutions ? { resolutions } : {}),
+    },
     { clusterDomain: opts.clusterDomain, ...(opts.file !== undefined ? { file: opts.file } : {}), maxBytes: opts.maxBytes, now: now() },
   );
 }
@@ -150,8 +193,16 @@ export async function listStatefulSets(client: KubeClient, opts: ListOptions): P
   const warnings: string[] = [];
   const where = opts.namespace ? `in ${opts.namespace}` : 'in all namespaces';
   const [sets, services] = await Promise.all([
-    client.list<StatefulSet>(apiPath.statefulsets(opts.namespace), opts.selector ? { labelSelector: opts.selector } : {}, `list statefulsets ${where}`).then((l) => l.items),
-    optional(warnings, 'shown as unknown', () => client.list<Service>(apiPath.services(opts.namespace), {}, `list services ${where}`).then((l) => l.items)),
+    client
+      .list<StatefulSet>(
+        apiPath.statefulsets(opts.namespace),
+        opts.selector ? { labelSelector: opts.selector } : {},
+        `list statefulsets ${where}`,
+      )
+      .then((l) => l.items),
+    optional(warnings, 'shown as unknown', () =>
+      client.list<Service>(apiPath.services(opts.namespace), {}, `list services ${where}`).then((l) => l.items),
+    ),
   ]);
   if (sets.length === 0 && opts.namespace) {
     // A list in a missing namespace is an empty 200: only now is it worth asking whether the namespace exists.
@@ -172,5 +223,14 @@ export async function listStatefulSets(client: KubeClient, opts: ListOptions): P
 function fileReadOf(got: FileBytes, path: string, container: string, maxBytes: number): FileRead {
   if (!got.ok) return { path, container, ok: false, content: null, binary: false, bytesRead: 0, truncated: false, error: got.error };
   const c = fileContent(got.bytes, maxBytes);
-  return { path, container, ok: true, content: c.binary ? null : c.text, binary: c.binary, bytesRead: c.bytesRead, truncated: c.truncated || got.truncated, error: null };
+  return {
+    path,
+    container,
+    ok: true,
+    content: c.binary ? null : c.text,
+    binary: c.binary,
+    bytesRead: c.bytesRead,
+    truncated: c.truncated || got.truncated,
+    error: null,
+  };
 }

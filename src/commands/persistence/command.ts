@@ -83,7 +83,7 @@ export function completeOptions(argv: PersistenceArgs): PersistenceOptions {
     dryRun: !!argv.dryRun,
     yes: !!argv.yes,
     format,
-    color: (argv.color ?? 'auto'),
+    color: argv.color ?? 'auto',
   };
 }
 

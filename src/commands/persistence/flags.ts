@@ -5,26 +5,60 @@ import { defineFlags, type ArgsOf } from '../../cli/flags.ts';
 import type { KubeFlags } from '../../kube/flags.ts';
 
 export const persistenceFlags = defineFlags({
-  ordinal: { type: 'string', placeholder: 'N[,M]', description: 'Which pod(s) to delete: an ordinal, or a list (2,1). Default: the highest ordinal.' },
+  ordinal: {
+    type: 'string',
+    placeholder: 'N[,M]',
+    description: 'Which pod(s) to delete: an ordinal, or a list (2,1). Default: the highest ordinal.',
+  },
   all: { type: 'boolean', default: false, description: 'Every ordinal, from the highest down, one pod at a time.' },
-  file: { type: 'string', placeholder: 'PATH', description: 'A file to compare before and after: absolute, or relative to the mount of the first volumeClaimTemplate.' },
+  file: {
+    type: 'string',
+    placeholder: 'PATH',
+    description: 'A file to compare before and after: absolute, or relative to the mount of the first volumeClaimTemplate.',
+  },
   container: {
     type: 'string',
     short: 'c',
     placeholder: 'NAME',
-    description: 'Container to exec into. If omitted, use the kubectl.kubernetes.io/default-container annotation, else the first container.',
+    description:
+      'Container to exec into. If omitted, use the kubectl.kubernetes.io/default-container annotation, else the first container.',
   },
   'no-marker': {
     type: 'boolean',
     default: false,
     description: 'Write no marker file on the volume (the marker tells a lost volume from an app that rewrote its file).',
   },
-  'grace-period': { type: 'number', integer: true, placeholder: 'SECONDS', description: "Seconds the pod is given to terminate (default: the pod's own)." },
-  timeout: { type: 'string', default: '5m', placeholder: 'DURATION', description: 'How long to wait for each pod to come back Running and Ready (e.g. 90s, 5m).' },
-  force: { type: 'boolean', default: false, description: 'Go ahead although the set is not fully Ready, or a claim is already being deleted.' },
+  'grace-period': {
+    type: 'number',
+    integer: true,
+    placeholder: 'SECONDS',
+    description: "Seconds the pod is given to terminate (default: the pod's own).",
+  },
+  timeout: {
+    type: 'string',
+    default: '5m',
+    placeholder: 'DURATION',
+    description: 'How long to wait for each pod to come back Running and Ready (e.g. 90s, 5m).',
+  },
+  force: {
+    type: 'boolean',
+    default: false,
+    description: 'Go ahead although the set is not fully Ready, or a claim is already being deleted.',
+  },
   'dry-run': { type: 'boolean', default: false, description: 'Print the plan (which pods, in which order) and change nothing.' },
-  yes: { type: 'boolean', short: 'y', default: false, description: 'Do not ask before deleting (needed when there is no terminal to ask on).' },
-  output: { type: 'string', short: 'o', placeholder: 'FORMAT', values: ['json', 'yaml'], description: 'Output format. One of: (json, yaml).' },
+  yes: {
+    type: 'boolean',
+    short: 'y',
+    default: false,
+    description: 'Do not ask before deleting (needed when there is no terminal to ask on).',
+  },
+  output: {
+    type: 'string',
+    short: 'o',
+    placeholder: 'FORMAT',
+    values: ['json', 'yaml'],
+    description: 'Output format. One of: (json, yaml).',
+  },
   color: {
     type: 'string',
     default: 'auto',

@@ -22,9 +22,19 @@ export const rollFlags = defineFlags({
     placeholder: 'DURATION',
     description: 'Give up after this long, the whole command (e.g. 90s, 10m; 0: never).',
   },
-  'dry-run': { type: 'boolean', default: false, description: 'Print the plan (which pods, in which order, which revision) and change nothing.' },
+  'dry-run': {
+    type: 'boolean',
+    default: false,
+    description: 'Print the plan (which pods, in which order, which revision) and change nothing.',
+  },
   yes: { type: 'boolean', short: 'y', default: false, description: 'Act without asking (required when there is no terminal to ask on).' },
-  output: { type: 'string', short: 'o', placeholder: 'FORMAT', values: ['json', 'yaml'], description: 'Output format. One of: (json, yaml): one final RolloutReport.' },
+  output: {
+    type: 'string',
+    short: 'o',
+    placeholder: 'FORMAT',
+    values: ['json', 'yaml'],
+    description: 'Output format. One of: (json, yaml): one final RolloutReport.',
+  },
 });
 
 export type RollArgs = ArgsOf<typeof rollFlags> & KubeFlags & { name?: string };

@@ -46,7 +46,8 @@ export async function sandboxCommand(args: SandboxArgs, io: IO, deps: SandboxDep
   if (args.timeScale !== undefined && !(args.timeScale > 0)) throw new UsageError('--time-scale must be greater than 0');
   const port = args.port ?? 0;
   // yargs gives NaN for a non-number; 0 means a random free port.
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port ${String(args.port)}: must be an integer from 0 to 65535 (0: a random free port)`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new UsageError(`--port ${String(args.port)}: must be an integer from 0 to 65535 (0: a random free port)`);
   for (const spec of args.fault ?? []) {
     let parsed;
     try {
@@ -57,7 +58,9 @@ export async function sandboxCommand(args: SandboxArgs, io: IO, deps: SandboxDep
     }
     // These act on the watches open at that moment; at start there are none.
     if (parsed.kind === 'action' && parsed.action !== 'hang-exec') {
-      throw new UsageError(`--fault ${spec}: acts on open watches, so it is a run-time action: POST {"spec": "${spec}"} to /sandbox/v1/faults`);
+      throw new UsageError(
+        `--fault ${spec}: acts on open watches, so it is a run-time action: POST {"spec": "${spec}"} to /sandbox/v1/faults`,
+      );
     }
   }
   if (args.kubeconfigOut) await checkWritable(args.kubeconfigOut);
@@ -106,7 +109,6 @@ export async function sandboxCommand(args: SandboxArgs, io: IO, deps: SandboxDep
     await sandbox.stop();
   }
 }
-
 
 async function checkWritable(path: string): Promise<void> {
   const st = await stat(path).catch(() => undefined);

@@ -61,7 +61,9 @@ describe('dimensions from the pod spec', () => {
   });
 
   it('resources in a stable order', () => {
-    expect(resourcesValue({ limits: { memory: '128Mi' }, requests: { memory: '64Mi', cpu: '100m' } })).toBe('requests cpu=100m,memory=64Mi; limits memory=128Mi');
+    expect(resourcesValue({ limits: { memory: '128Mi' }, requests: { memory: '64Mi', cpu: '100m' } })).toBe(
+      'requests cpu=100m,memory=64Mi; limits memory=128Mi',
+    );
     expect(resourcesValue({})).toBe('<none>');
   });
 
@@ -71,18 +73,24 @@ describe('dimensions from the pod spec', () => {
     ['resized past the template', '2Gi', '2Gi', '1Gi', '2Gi (template requests 1Gi)'],
     ['resize in progress', '1Gi', '2Gi', '1Gi', '1Gi (resizing to 2Gi) (template requests 1Gi)'],
   ])('capacity %s', (_n, capacity, requested, template, shown) => {
-    const claim = { metadata: { name: 'c' }, spec: { resources: { requests: { storage: requested } } }, status: { phase: 'Bound', capacity: { storage: capacity } } };
+    const claim = {
+      metadata: { name: 'c' },
+      spec: { resources: { requests: { storage: requested } } },
+      status: { phase: 'Bound', capacity: { storage: capacity } },
+    };
     expect(capacityValue(claim, template, true).value).toBe(shown);
   });
 
   it('the fixture set: an image change on one pod is an image difference, identity is not a dimension', () => {
     const s = demoState();
     const set = s.statefulsets[0];
-    const pods = new Map(s.pods.filter((p: any) => p.metadata.namespace === 'demo').map((p: any) => [Number(p.metadata.name.split('-').pop()), p]));
-    const one = pods.get(1) as any;
+    const pods = new Map(
+      s.pods.filter((p: any) => p.metadata.namespace === 'demo').map((p: any) => [Number(p.metadata.name.split('-').pop()), p]),
+    );
+    const one = pods.get(1);
     one.spec.containers[0].image = 'sim/visits:2';
-    const dims = podDimensions({ set, pods: pods as any, claims: s.pvcs, ordinals: [...pods.keys()].sort() as number[] });
-    const v = judge(dims, [...pods.keys()].sort() as number[]);
+    const dims = podDimensions({ set, pods: pods as any, claims: s.pvcs, ordinals: [...pods.keys()].sort() });
+    const v = judge(dims, [...pods.keys()].sort());
     expect(v.differences.map((d) => d.dimension)).toContain('image:web');
     expect([...dims.keys()].some((k) => /^(pod|node|ip|podIP|uid|age|zone|usage|used)\b/.test(k))).toBe(false);
   });
@@ -118,22 +126,66 @@ describe('usage parsers', () => {
     const m = usageFromStats(
       {
         pods: [
-          { podRef: { name: 'web-0', namespace: 'demo' }, volume: [{ name: 'data', usedBytes: 8192, capacityBytes: 2 ** 30, availableBytes: 2 ** 30 - 8192, inodesUsed: 3, inodes: 65536, pvcRef: { name: 'data-web-0', namespace: 'demo' } }, { name: 'kube-api-access', usedBytes: 1 }] },
-          { podRef: { name: 'x-0', namespace: 'other' }, volume: [{ name: 'data', usedBytes: 1, pvcRef: { name: 'data-x-0', namespace: 'other' } }] },
+          {
+            podRef: { name: 'web-0', namespace: 'demo' },
+            volume: [
+              {
+                name: 'data',
+                usedBytes: 8192,
+                capacityBytes: 2 ** 30,
+                availableBytes: 2 ** 30 - 8192,
+                inodesUsed: 3,
+                inodes: 65536,
+                pvcRef: { name: 'data-web-0', namespace: 'demo' },
+              },
+              { name: 'kube-api-access', usedBytes: 1 },
+            ],
+          },
+          {
+            podRef: { name: 'x-0', namespace: 'other' },
+            volume: [{ name: 'data', usedBytes: 1, pvcRef: { name: 'data-x-0', namespace: 'other' } }],
+          },
         ],
       },
       'demo',
     );
     expect([...m.keys()]).toEqual(['data-web-0']);
-    expect(m.get('data-web-0')).toEqual({ usedBytes: 8192, capacityBytes: 2 ** 30, availableBytes: 2 ** 30 - 8192, inodesUsed: 3, inodes: 65536, source: 'stats' });
+    expect(m.get('data-web-0')).toEqual({
+      usedBytes: 8192,
+      capacityBytes: 2 ** 30,
+      availableBytes: 2 ** 30 - 8192,
+      inodesUsed: 3,
+      inodes: 65536,
+      source: 'stats',
+    });
   });
 
   it.each([
-    ['GNU df -k -P', 'Filesystem     1024-blocks  Used Available Capacity Mounted on\n/dev/sdb          1031088    24   1014680       1% /data\n', { kind: 'blocks', total: 1031088 * 1024, used: 24 * 1024, available: 1014680 * 1024 }],
-    ['GNU df -k', 'Filesystem     1K-blocks  Used Available Use% Mounted on\n/dev/sdb         1031088    24   1014680   1% /data\n', { kind: 'blocks', total: 1031088 * 1024, used: 24 * 1024, available: 1014680 * 1024 }],
-    ['BusyBox wraps a long device name', 'Filesystem           1K-blocks      Used Available Use% Mounted on\n/dev/mapper/very-long-volume-name\n                       1031088        24   1014680   1% /data\n', { kind: 'blocks', total: 1031088 * 1024, used: 24 * 1024, available: 1014680 * 1024 }],
-    ['df -i', 'Filesystem     Inodes IUsed IFree IUse% Mounted on\n/dev/sdb        65536    11 65525    1% /data\n', { kind: 'inodes', total: 65536, used: 11, free: 65525 }],
-    ['df -h is not parsed (sizes are rounded)', 'Filesystem      Size  Used Avail Use% Mounted on\n/dev/sdb       1007M   24K  991M   1% /data\n', null],
+    [
+      'GNU df -k -P',
+      'Filesystem     1024-blocks  Used Available Capacity Mounted on\n/dev/sdb          1031088    24   1014680       1% /data\n',
+      { kind: 'blocks', total: 1031088 * 1024, used: 24 * 1024, available: 1014680 * 1024 },
+    ],
+    [
+      'GNU df -k',
+      'Filesystem     1K-blocks  Used Available Use% Mounted on\n/dev/sdb         1031088    24   1014680   1% /data\n',
+      { kind: 'blocks', total: 1031088 * 1024, used: 24 * 1024, available: 1014680 * 1024 },
+    ],
+    [
+      'BusyBox wraps a long device name',
+      'Filesystem           1K-blocks      Used Available Use% Mounted on\n/dev/mapper/very-long-volume-name\n                       1031088        24   1014680   1% /data\n',
+      { kind: 'blocks', total: 1031088 * 1024, used: 24 * 1024, available: 1014680 * 1024 },
+    ],
+    [
+      'df -i',
+      'Filesystem     Inodes IUsed IFree IUse% Mounted on\n/dev/sdb        65536    11 65525    1% /data\n',
+      { kind: 'inodes', total: 65536, used: 11, free: 65525 },
+    ],
+    [
+      'df -h is not parsed (sizes are rounded)',
+      'Filesystem      Size  Used Avail Use% Mounted on\n/dev/sdb       1007M   24K  991M   1% /data\n',
+      null,
+    ],
     ['not df at all', 'sh: df: not found\n', null],
   ])('%s', (_n, text, want) => expect(parseDf(text)).toEqual(want));
 

@@ -13,8 +13,14 @@ describe('resolver output', () => {
   });
 
   it.each([
-    ['bind', 'Server:\t\t10.96.0.10\nAddress:\t10.96.0.10#53\n\nName:\tweb-1.web.demo.svc.cluster.local\nAddress: 10.244.1.5\n\nServer:\t\t10.96.0.10\nAddress:\t10.96.0.10#53\n\n** server can\'t find web-2.web.demo.svc.cluster.local: NXDOMAIN\n\n'],
-    ['busybox', 'Server:    10.96.0.10\nAddress 1: 10.96.0.10 kube-dns.kube-system.svc.cluster.local\n\nName:      web-1.web.demo.svc.cluster.local\nAddress 1: 10.244.1.5\n'],
+    [
+      'bind',
+      "Server:\t\t10.96.0.10\nAddress:\t10.96.0.10#53\n\nName:\tweb-1.web.demo.svc.cluster.local\nAddress: 10.244.1.5\n\nServer:\t\t10.96.0.10\nAddress:\t10.96.0.10#53\n\n** server can't find web-2.web.demo.svc.cluster.local: NXDOMAIN\n\n",
+    ],
+    [
+      'busybox',
+      'Server:    10.96.0.10\nAddress 1: 10.96.0.10 kube-dns.kube-system.svc.cluster.local\n\nName:      web-1.web.demo.svc.cluster.local\nAddress 1: 10.244.1.5\n',
+    ],
   ])('nslookup (%s): the answer, never the server', (_n, text) => {
     const m = parseNslookup(text);
     expect(m.get('web-1.web.demo.svc.cluster.local')).toEqual(['10.244.1.5']);
@@ -37,8 +43,16 @@ describe('the service fix', () => {
   const svc = (spec: object) => ({ metadata: { name: 'web' }, spec }) as never;
   it.each([
     ['headless and selecting', svc({ clusterIP: 'None', selector: { app: 'web' } }), null],
-    ['a clusterIP', svc({ clusterIP: '10.0.0.5', selector: { app: 'web' } }), 'service web has clusterIP 10.0.0.5: per-pod DNS names need clusterIP: None (clusterIP cannot be changed: recreate the service headless)'],
-    ['selecting nothing', svc({ clusterIP: 'None', selector: { app: 'other' } }), "service web selects app=other, which matches none of the pods: per-pod DNS names need a selector matching the pods' labels"],
+    [
+      'a clusterIP',
+      svc({ clusterIP: '10.0.0.5', selector: { app: 'web' } }),
+      'service web has clusterIP 10.0.0.5: per-pod DNS names need clusterIP: None (clusterIP cannot be changed: recreate the service headless)',
+    ],
+    [
+      'selecting nothing',
+      svc({ clusterIP: 'None', selector: { app: 'other' } }),
+      "service web selects app=other, which matches none of the pods: per-pod DNS names need a selector matching the pods' labels",
+    ],
     ['missing', null, 'service web does not exist: create it with clusterIP: None and a selector matching the pods'],
     ['unreadable', undefined, null],
   ])('%s', (_n, service, want) => {
@@ -51,12 +65,23 @@ describe('--resolve: N execs for N pods', () => {
     const s = demoState();
     const c = new FakeClient(s);
     const pods = s.pods.filter((p: any) => p.metadata.namespace === 'demo');
-    const peers = pods.map((p: any) => ({ pod: p.metadata.name, dnsName: `${p.metadata.name}.web.demo.svc.cluster.local`, podIP: p.status.podIP }));
+    const peers = pods.map((p: any) => ({
+      pod: p.metadata.name,
+      dnsName: `${p.metadata.name}.web.demo.svc.cluster.local`,
+      podIP: p.status.podIP,
+    }));
     c.execAnswer = (o) =>
       o.pod === 'web-2'
         ? o.command[0] === 'getent'
           ? { stdout: Buffer.alloc(0), exitCode: 127, stderr: Buffer.from('sh: getent: not found') }
-          : { stdout: Buffer.from(peers.map((p: any) => `Server:\t\t10.96.0.10\nAddress:\t10.96.0.10#53\n\nName:\t${p.dnsName}\nAddress: ${p.podIP}\n`).join('\n')), exitCode: 0 }
+          : {
+              stdout: Buffer.from(
+                peers
+                  .map((p: any) => `Server:\t\t10.96.0.10\nAddress:\t10.96.0.10#53\n\nName:\t${p.dnsName}\nAddress: ${p.podIP}\n`)
+                  .join('\n'),
+              ),
+              exitCode: 0,
+            }
         : { stdout: Buffer.from(peers.map((p: any) => `${p.podIP}  ${p.dnsName}`).join('\n')), exitCode: 0 };
     const m = await resolvePeers(c, 'demo', pods, peers, { concurrency: 10, execTimeoutMs: 1000 });
     expect(c.execs.filter((e) => e.command[0] === 'getent')).toHaveLength(pods.length);
@@ -71,12 +96,16 @@ describe('--debug-image', () => {
   it('the volume holding the path, and a name that is the same for the same image and mount', () => {
     expect(volumeForPath(pod(), 'web', '/data/visits.txt')).toEqual({ name: 'data', mountPath: '/data' });
     expect(volumeForPath(pod(), 'web', '/etc/passwd')).toBeNull();
-    expect(debugContainerName('busybox', { name: 'data', mountPath: '/data' })).toBe(debugContainerName('busybox', { name: 'data', mountPath: '/data' }));
-    expect(debugContainerName('busybox', { name: 'data', mountPath: '/data' })).not.toBe(debugContainerName('alpine', { name: 'data', mountPath: '/data' }));
+    expect(debugContainerName('busybox', { name: 'data', mountPath: '/data' })).toBe(
+      debugContainerName('busybox', { name: 'data', mountPath: '/data' }),
+    );
+    expect(debugContainerName('busybox', { name: 'data', mountPath: '/data' })).not.toBe(
+      debugContainerName('alpine', { name: 'data', mountPath: '/data' }),
+    );
   });
 
   it('an existing ephemeral container of ours is reused: no PATCH', async () => {
-    const p = pod() as any;
+    const p = pod();
     const name = debugContainerName('busybox', { name: 'data', mountPath: '/data' });
     p.spec.ephemeralContainers = [{ name, image: 'busybox' }];
     p.status.ephemeralContainerStatuses = [{ name, state: { running: {} } }];
@@ -102,15 +131,28 @@ describe('--debug-image', () => {
     }) as never;
     const got = await debugReadFile(c, pod(), 'web', '/data/visits.txt', 1024, { image: 'busybox', timeoutMs: 1000, pollMs: 1 });
     expect(patched).toBe(0);
-    expect(got).toEqual({ ok: false, error: '--debug-image: this server is Kubernetes 1.20; ephemeral containers need >= 1.25, so nothing can read past a distroless image here' });
+    expect(got).toEqual({
+      ok: false,
+      error:
+        '--debug-image: this server is Kubernetes 1.20; ephemeral containers need >= 1.25, so nothing can read past a distroless image here',
+    });
   });
 
   it('404 on pods/ephemeralcontainers (Kubernetes < 1.25): a clear message', async () => {
     const c = new FakeClient();
     c.patch = (async (_p: string, _b: unknown, _o: unknown, what: string) => {
-      throw errorForStatus(what, 404, { kind: 'Status', code: 404, reason: 'NotFound', message: 'the server could not find the requested resource' }, c.server);
+      throw errorForStatus(
+        what,
+        404,
+        { kind: 'Status', code: 404, reason: 'NotFound', message: 'the server could not find the requested resource' },
+        c.server,
+      );
     }) as never;
     const got = await debugReadFile(c, pod(), 'web', '/data/visits.txt', 1024, { image: 'busybox', timeoutMs: 1000, pollMs: 1 });
-    expect(got).toEqual({ ok: false, error: '--debug-image: this server has no pods/ephemeralcontainers (ephemeral containers need Kubernetes >= 1.25); cannot read past a distroless image' });
+    expect(got).toEqual({
+      ok: false,
+      error:
+        '--debug-image: this server has no pods/ephemeralcontainers (ephemeral containers need Kubernetes >= 1.25); cannot read past a distroless image',
+    });
   });
 });

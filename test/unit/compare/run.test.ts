@@ -9,7 +9,17 @@ import { inCommand } from '../../../src/errors.ts';
 import { demoState, FakeClient, type FakeState } from '../inspect/fake-client.ts';
 
 const NOW = Date.parse('2026-11-21T09:00:00Z');
-const base: CompareOptions = { namespace: 'demo', name: 'web', files: [], maxBytes: 1 << 20, concurrency: 10, execTimeoutMs: 5000, revisions: false, usage: false, now: () => NOW };
+const base: CompareOptions = {
+  namespace: 'demo',
+  name: 'web',
+  files: [],
+  maxBytes: 1 << 20,
+  concurrency: 10,
+  execTimeoutMs: 5000,
+  revisions: false,
+  usage: false,
+  now: () => NOW,
+};
 
 function scaled(n: number): FakeState {
   const s = demoState();
@@ -39,19 +49,42 @@ function statsFor(n: number) {
     node: { nodeName: node },
     pods: Array.from({ length: n }, (_, i) => i)
       .filter((i) => `node-${i % 2}` === node)
-      .map((i) => ({ podRef: { name: `web-${i}`, namespace: 'demo' }, volume: [{ name: 'data', usedBytes: 4096 * (i + 1), capacityBytes: 2 ** 30, availableBytes: 2 ** 30 - 4096, inodesUsed: 2, inodes: 65536, pvcRef: { name: `data-web-${i}`, namespace: 'demo' } }] })),
+      .map((i) => ({
+        podRef: { name: `web-${i}`, namespace: 'demo' },
+        volume: [
+          {
+            name: 'data',
+            usedBytes: 4096 * (i + 1),
+            capacityBytes: 2 ** 30,
+            availableBytes: 2 ** 30 - 4096,
+            inodesUsed: 2,
+            inodes: 65536,
+            pvcRef: { name: `data-web-${i}`, namespace: 'demo' },
+          },
+        ],
+      })),
   });
 }
 
 function withStats(c: FakeClient, n: number, fail?: number): FakeClient {
   const get = c.get.bind(c);
-  c.get = async <T,>(path: string, what: string): Promise<T> => {
+  c.get = async <T>(path: string, what: string): Promise<T> => {
     const m = /^\/api\/v1\/nodes\/([^/]+)\/proxy\/stats\/summary$/.exec(path);
     if (!m) return get<T>(path, what);
     c.calls.push(`GET ${path}`);
     if (fail) {
       const { errorForStatus } = await import('../../../src/kube/errors.ts');
-      throw errorForStatus(what, fail, { kind: 'Status', code: fail, reason: 'Forbidden', message: `nodes "${m[1]}" is forbidden: User "u" cannot get resource "nodes/proxy"` }, c.server);
+      throw errorForStatus(
+        what,
+        fail,
+        {
+          kind: 'Status',
+          code: fail,
+          reason: 'Forbidden',
+          message: `nodes "${m[1]}" is forbidden: User "u" cannot get resource "nodes/proxy"`,
+        },
+        c.server,
+      );
     }
     return statsFor(n)(m[1]!) as T;
   };
@@ -103,7 +136,12 @@ describe('what differs, what agrees, what is apart', () => {
   });
 
   it('nodes forbidden: zone unknown (null) and a warning, not a failure', async () => {
-    const c = new FakeClient(scaled(2)).fail(/^\/api\/v1\/nodes$/, 403, { kind: 'Status', code: 403, reason: 'Forbidden', message: 'nodes is forbidden: User "u" cannot list resource "nodes" in API group "" at the cluster scope' });
+    const c = new FakeClient(scaled(2)).fail(/^\/api\/v1\/nodes$/, 403, {
+      kind: 'Status',
+      code: 403,
+      reason: 'Forbidden',
+      message: 'nodes is forbidden: User "u" cannot list resource "nodes" in API group "" at the cluster scope',
+    });
     const r = await compareReplicas(c, base);
     expect(r.report.placement.map((p) => p.zone)).toEqual([null, null]);
     expect(r.report.warnings.join('\n')).toContain('zones shown as unknown');
@@ -114,16 +152,39 @@ describe('what differs, what agrees, what is apart', () => {
     const c = withStats(new FakeClient(scaled(2)), 2, 403);
     c.execAnswer = (o) =>
       o.command[1] === '-k'
-        ? { stdout: Buffer.from('Filesystem     1024-blocks  Used Available Capacity Mounted on\n/dev/sdb 1048576 16 1048560 1% /data\n'), exitCode: 0 }
+        ? {
+            stdout: Buffer.from('Filesystem     1024-blocks  Used Available Capacity Mounted on\n/dev/sdb 1048576 16 1048560 1% /data\n'),
+            exitCode: 0,
+          }
         : { stdout: Buffer.from('Filesystem Inodes IUsed IFree IUse% Mounted on\n/dev/sdb 65536 5 65531 1% /data\n'), exitCode: 0 };
     const r = await compareReplicas(c, { ...base, usage: true });
-    expect(c.execs.map((e) => `${e.pod} ${e.command.join(' ')}`).sort()).toEqual(['web-0 df -i -P /data', 'web-0 df -k -P /data', 'web-1 df -i -P /data', 'web-1 df -k -P /data']);
-    expect(r.report.placement[0]!.claims[0]!.usage).toEqual({ usedBytes: 16384, capacityBytes: 2 ** 30, availableBytes: 1048560 * 1024, inodesUsed: 5, inodes: 65536, source: 'df' });
+    expect(c.execs.map((e) => `${e.pod} ${e.command.join(' ')}`).sort()).toEqual([
+      'web-0 df -i -P /data',
+      'web-0 df -k -P /data',
+      'web-1 df -i -P /data',
+      'web-1 df -k -P /data',
+    ]);
+    expect(r.report.placement[0]!.claims[0]!.usage).toEqual({
+      usedBytes: 16384,
+      capacityBytes: 2 ** 30,
+      availableBytes: 1048560 * 1024,
+      inodesUsed: 5,
+      inodes: 65536,
+      source: 'df',
+    });
   });
 
   it('both fail: the cell says why', async () => {
     const c = withStats(new FakeClient(scaled(1)), 1, 403);
-    c.execAnswer = { stdout: Buffer.alloc(0), exitCode: null, status: { status: 'Failure', message: 'OCI runtime exec failed: exec failed: unable to start container process: exec: "df": executable file not found in $PATH: unknown' } as never };
+    c.execAnswer = {
+      stdout: Buffer.alloc(0),
+      exitCode: null,
+      status: {
+        status: 'Failure',
+        message:
+          'OCI runtime exec failed: exec failed: unable to start container process: exec: "df": executable file not found in $PATH: unknown',
+      },
+    };
     const r = await compareReplicas(c, { ...base, usage: true });
     const cu = r.report.placement[0]!.claims[0]!;
     expect(cu.usage).toBeNull();
@@ -132,7 +193,11 @@ describe('what differs, what agrees, what is apart', () => {
 
   it('a file no pod can read: not comparable (exit 7 in the command), with the reason in each cell', async () => {
     const c = new FakeClient(scaled(2));
-    c.execAnswer = { stdout: Buffer.alloc(0), exitCode: null, status: { status: 'Failure', message: 'exec: "head": executable file not found in $PATH: unknown' } as never };
+    c.execAnswer = {
+      stdout: Buffer.alloc(0),
+      exitCode: null,
+      status: { status: 'Failure', message: 'exec: "head": executable file not found in $PATH: unknown' },
+    };
     const r = await compareReplicas(c, { ...base, files: ['/data/x'] });
     expect(r.report.unknown.map((d) => d.dimension)).toEqual(['file:/data/x']);
     expect(r.report.unknown[0]!.values[0]!.error).toContain('no `cat` in container "web"');
@@ -149,7 +214,10 @@ describe('--revisions and --diff text', () => {
   });
 
   it('a unified diff as diff -u prints it (no === separator)', () => {
-    const d = unifiedDiff({ dir: 'web-0', label: 'web-0:/data/v', file: 'data/v', content: '2\n' }, { dir: 'web-1', label: 'web-1:/data/v', file: 'data/v', content: '7\n' });
+    const d = unifiedDiff(
+      { dir: 'web-0', label: 'web-0:/data/v', file: 'data/v', content: '2\n' },
+      { dir: 'web-1', label: 'web-1:/data/v', file: 'data/v', content: '7\n' },
+    );
     expect(d).toBe('--- web-0:/data/v\n+++ web-1:/data/v\n@@ -1,1 +1,1 @@\n-2\n+7\n');
   });
 });
@@ -170,8 +238,8 @@ describe('options and exit codes', () => {
   });
 
   it('--diff takes two ordinals as two values or as A,B', () => {
-    expect(completeCompareOptions({ name: 'web', file: ['x'], diff: ['0', '2'] } as never).diff).toEqual([0, 2]);
-    expect(completeCompareOptions({ name: 'web', file: ['x'], diff: ['0,2'] } as never).diff).toEqual([0, 2]);
+    expect(completeCompareOptions({ name: 'web', file: ['x'], diff: ['0', '2'] }).diff).toEqual([0, 2]);
+    expect(completeCompareOptions({ name: 'web', file: ['x'], diff: ['0,2'] }).diff).toEqual([0, 2]);
   });
 
   it('an internal error in compare exits 11, not 1 (1 means "the replicas differ"); elsewhere 1', () => {

@@ -4,18 +4,32 @@ import type { Pod, StatefulSet } from '@sts-inspect/k8s';
 import { fixture } from '../inspect/fake-client.ts';
 
 const enc = (s: string) => new TextEncoder().encode(s);
-const out = (o: Partial<ExecOutcome>): ExecOutcome => ({ stdout: new Uint8Array(), stderr: new Uint8Array(), exitCode: 0, truncated: false, ...o });
+const out = (o: Partial<ExecOutcome>): ExecOutcome => ({
+  stdout: new Uint8Array(),
+  stderr: new Uint8Array(),
+  exitCode: 0,
+  truncated: false,
+  ...o,
+});
 
 describe('interpretRead', () => {
   it.each<[string, ExecOutcome, Record<string, unknown>]>([
     ['content', out({ stdout: enc('7\n') }), { ok: true, content: '7\n', bytesRead: 2, truncated: false }],
     ['more than max bytes', out({ stdout: enc('x'.repeat(9)), exitCode: 0 }), { ok: true, content: 'xxxxxxxx', truncated: true }],
     ['binary', out({ stdout: new Uint8Array([0, 1, 2]) }), { ok: true, binary: true, content: null, bytesRead: 3 }],
-    ['missing file', out({ exitCode: 1, stderr: enc('head: /data/visits.txt: No such file or directory\n') }), { ok: false, error: 'file not found: /data/visits.txt' }],
+    [
+      'missing file',
+      out({ exitCode: 1, stderr: enc('head: /data/visits.txt: No such file or directory\n') }),
+      { ok: false, error: 'file not found: /data/visits.txt' },
+    ],
     ['directory', out({ exitCode: 1, stderr: enc('cat: /data: Is a directory') }), { ok: false, error: '/data/visits.txt is a directory' }],
     [
       'distroless: no binary',
-      out({ exitCode: null, failure: 'OCI runtime exec failed: exec failed: unable to start container process: exec: "cat": executable file not found in $PATH: unknown' }),
+      out({
+        exitCode: null,
+        failure:
+          'OCI runtime exec failed: exec failed: unable to start container process: exec: "cat": executable file not found in $PATH: unknown',
+      }),
       { ok: false, error: 'cannot read: no `cat` in container "web" (distroless image?)' },
     ],
     ['other failure', out({ exitCode: 2, stderr: enc('weird\nmore') }), { ok: false, error: 'weird' }],
@@ -40,10 +54,18 @@ describe('planFileRead', () => {
     ['running pod, relative path', running, undefined, { ok: true, pod: 'web-0', container: 'web', path: '/data/visits.txt' }],
     ['missing pod', undefined, undefined, { ok: false, read: { error: 'pod missing' } }],
     ['pending pod', { ...running, status: { phase: 'Pending' } }, undefined, { ok: false, read: { error: 'pod not running (Pending)' } }],
-    ['terminating pod', { ...running, metadata: { ...running.metadata, deletionTimestamp: '2026-11-21T09:00:00Z' } }, undefined, { ok: false, read: { error: 'pod is terminating' } }],
+    [
+      'terminating pod',
+      { ...running, metadata: { ...running.metadata, deletionTimestamp: '2026-11-21T09:00:00Z' } },
+      undefined,
+      { ok: false, read: { error: 'pod is terminating' } },
+    ],
     [
       'crash looping container',
-      { ...running, status: { phase: 'Running', containerStatuses: [{ name: 'web', state: { waiting: { reason: 'CrashLoopBackOff' } } }] } },
+      {
+        ...running,
+        status: { phase: 'Running', containerStatuses: [{ name: 'web', state: { waiting: { reason: 'CrashLoopBackOff' } } }] },
+      },
       undefined,
       { ok: false, read: { error: 'container "web" not running (CrashLoopBackOff)' } },
     ],

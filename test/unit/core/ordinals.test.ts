@@ -40,7 +40,12 @@ describe('ordinalOfPod', () => {
 
 describe('orphanedClaims', () => {
   it.each([
-    ['scale-down leaves the higher ordinals', set(2), ['data-web-0', 'data-web-1', 'data-web-2', 'data-web-3'], ['data-web-2', 'data-web-3']],
+    [
+      'scale-down leaves the higher ordinals',
+      set(2),
+      ['data-web-0', 'data-web-1', 'data-web-2', 'data-web-3'],
+      ['data-web-2', 'data-web-3'],
+    ],
     ['nothing outside the range', set(3), ['data-web-0', 'data-web-1', 'data-web-2'], []],
     ['other sets and hand-made claims are ignored', set(1), ['data-web-0', 'data-webby-3', 'data-other-1', 'scratch'], []],
     ['ordinals.start moves the range', set(2, 5), ['data-web-4', 'data-web-5', 'data-web-6', 'data-web-7'], ['data-web-4', 'data-web-7']],

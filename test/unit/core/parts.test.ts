@@ -21,7 +21,12 @@ describe('stable DNS names', () => {
 
   it.each([
     ['web', fixture('objects/service.json'), 'headless', undefined],
-    ['web', { metadata: { name: 'web' }, spec: { clusterIP: '10.97.77.114' } }, 'not-headless', 'service "web" is not headless: no per-pod DNS records'],
+    [
+      'web',
+      { metadata: { name: 'web' }, spec: { clusterIP: '10.97.77.114' } },
+      'not-headless',
+      'service "web" is not headless: no per-pod DNS records',
+    ],
     ['web', null, 'missing', 'service "web" does not exist: no per-pod DNS records'],
     ['', null, 'unset', 'spec.serviceName is empty: no per-pod DNS records'],
     ['web', undefined, 'unknown', 'service "web" could not be read'],
@@ -64,7 +69,16 @@ describe('label selectors', () => {
     [{ matchLabels: { app: 'web' } }, 'app=web'],
     [{ matchLabels: { app: 'web', tier: 'db' } }, 'app=web,tier=db'],
     [{ matchExpressions: [{ key: 'env', operator: 'In', values: ['prod', 'dev'] }] }, 'env in (dev,prod)'],
-    [{ matchExpressions: [{ key: 'env', operator: 'NotIn', values: ['x'] }, { key: 'a', operator: 'Exists' }, { key: 'b', operator: 'DoesNotExist' }] }, 'env notin (x),a,!b'],
+    [
+      {
+        matchExpressions: [
+          { key: 'env', operator: 'NotIn', values: ['x'] },
+          { key: 'a', operator: 'Exists' },
+          { key: 'b', operator: 'DoesNotExist' },
+        ],
+      },
+      'env notin (x),a,!b',
+    ],
     [undefined, ''],
   ])('%j -> %s', (sel, want) => {
     expect(selectorString(sel)).toBe(want);
@@ -92,17 +106,28 @@ describe('claims', () => {
 
   it('summarizes the fixture claim like kubectl get pvc', () => {
     expect(summarizeClaim(fixture('objects/pvcs.json').items[0])).toEqual({
-      name: 'data-web-0', status: 'Bound', capacity: '1Gi', storageClass: 'standard', accessModes: 'RWO', volume: 'pvc-6004cfa5-dcf3-496b-8777-f9515818461f', terminating: false,
+      name: 'data-web-0',
+      status: 'Bound',
+      capacity: '1Gi',
+      storageClass: 'standard',
+      accessModes: 'RWO',
+      volume: 'pvc-6004cfa5-dcf3-496b-8777-f9515818461f',
+      terminating: false,
     });
   });
 
   it('a pending claim has no capacity yet', () => {
-    expect(summarizeClaim({ metadata: { name: 'x' }, spec: { accessModes: ['ReadWriteOnce'] }, status: { phase: 'Pending' } })).toMatchObject({ status: 'Pending', capacity: '', accessModes: '' });
+    expect(
+      summarizeClaim({ metadata: { name: 'x' }, spec: { accessModes: ['ReadWriteOnce'] }, status: { phase: 'Pending' } }),
+    ).toMatchObject({ status: 'Pending', capacity: '', accessModes: '' });
   });
 });
 
 describe('revision marks', () => {
-  const scen = (name: string) => ({ set: fixture<StatefulSet>(`scenarios/${name}.statefulset.json`), pods: fixture(`scenarios/${name}.pods.json`).items as Pod[] });
+  const scen = (name: string) => ({
+    set: fixture<StatefulSet>(`scenarios/${name}.statefulset.json`),
+    pods: fixture(`scenarios/${name}.pods.json`).items as Pod[],
+  });
   it.each([
     ['partition-2-after-image-change', ['current', 'current', 'update']],
     ['ondelete-after-image-change', ['current', 'current', 'other']],
@@ -140,7 +165,13 @@ describe('did you mean', () => {
 
 describe('helm release', () => {
   it.each([
-    [{ labels: { 'app.kubernetes.io/managed-by': 'Helm', 'helm.sh/chart': 'app-0.1.0' }, annotations: { 'meta.helm.sh/release-name': 'lab', 'meta.helm.sh/release-namespace': 'demo' } }, { name: 'lab', namespace: 'demo', chart: 'app-0.1.0' }],
+    [
+      {
+        labels: { 'app.kubernetes.io/managed-by': 'Helm', 'helm.sh/chart': 'app-0.1.0' },
+        annotations: { 'meta.helm.sh/release-name': 'lab', 'meta.helm.sh/release-namespace': 'demo' },
+      },
+      { name: 'lab', namespace: 'demo', chart: 'app-0.1.0' },
+    ],
     [{ labels: { 'app.kubernetes.io/managed-by': 'Helm', 'app.kubernetes.io/instance': 'lab' } }, { name: 'lab' }],
     [{ labels: { app: 'web' } }, null],
   ])('%j', (meta, want) => {
@@ -167,7 +198,11 @@ describe('exec container and file path', () => {
   it.each([
     ['/etc/hostname', { name: 'app' }, { ok: true, path: '/etc/hostname' }],
     ['visits.txt', { name: 'app', volumeMounts: [{ name: 'data', mountPath: '/data/' }] }, { ok: true, path: '/data/visits.txt' }],
-    ['./sub/visits.txt', { name: 'app', volumeMounts: [{ name: 'data', mountPath: '/appdata' }] }, { ok: true, path: '/appdata/sub/visits.txt' }],
+    [
+      './sub/visits.txt',
+      { name: 'app', volumeMounts: [{ name: 'data', mountPath: '/appdata' }] },
+      { ok: true, path: '/appdata/sub/visits.txt' },
+    ],
     ['visits.txt', { name: 'proxy' }, { ok: false, error: 'container "proxy" does not mount volume "data"' }],
   ])('%s in %j', (file, container, want) => {
     expect(resolveFilePath(file, set, container)).toEqual(want);

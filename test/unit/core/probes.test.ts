@@ -1,32 +1,85 @@
 import { describe, expect, it } from 'vitest';
-import { containerOfFieldPath, lastProbeFailures, lastTermination, terminationText, probeFailureOf, probePhrase, probeState } from '../../../src/core/probes.ts';
+import {
+  containerOfFieldPath,
+  lastProbeFailures,
+  lastTermination,
+  terminationText,
+  probeFailureOf,
+  probePhrase,
+  probeState,
+} from '../../../src/core/probes.ts';
 import type { KubeEvent, Probe } from '@sts-inspect/k8s';
 import { fixture } from '../inspect/fake-client.ts';
 
 describe('probePhrase', () => {
   it.each<[string, Probe, string]>([
     ['http defaults', { httpGet: { path: '/', port: 5000 } }, 'http-get :5000/ every 10s'],
-    ['http as the API server defaults it', { httpGet: { path: '/', port: 5000, scheme: 'HTTP' }, periodSeconds: 10, timeoutSeconds: 1, successThreshold: 1, failureThreshold: 3, initialDelaySeconds: 0 }, 'http-get :5000/ every 10s'],
-    ['https, named port, host', { httpGet: { path: '/healthz', port: 'http', host: '10.0.0.1', scheme: 'HTTPS' } }, 'https-get 10.0.0.1:http/healthz every 10s'],
+    [
+      'http as the API server defaults it',
+      {
+        httpGet: { path: '/', port: 5000, scheme: 'HTTP' },
+        periodSeconds: 10,
+        timeoutSeconds: 1,
+        successThreshold: 1,
+        failureThreshold: 3,
+        initialDelaySeconds: 0,
+      },
+      'http-get :5000/ every 10s',
+    ],
+    [
+      'https, named port, host',
+      { httpGet: { path: '/healthz', port: 'http', host: '10.0.0.1', scheme: 'HTTPS' } },
+      'https-get 10.0.0.1:http/healthz every 10s',
+    ],
     ['tcp every 5s', { tcpSocket: { port: 8080 }, periodSeconds: 5 }, 'tcp :8080 every 5s'],
     ['exec', { exec: { command: ['cat', '/tmp/ok'] } }, 'exec [cat /tmp/ok] every 10s'],
     ['exec with spaces', { exec: { command: ['sh', '-c', 'test -f /tmp/ok'] } }, 'exec [sh -c "test -f /tmp/ok"] every 10s'],
     ['grpc', { grpc: { port: 9090 } }, 'grpc :9090 every 10s'],
-    ['non-defaults', { httpGet: { path: '/', port: 8080 }, initialDelaySeconds: 2, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 5, successThreshold: 2 }, 'http-get :8080/ every 5s, delay 2s, timeout 3s, success 2, failure 5'],
-    ['fixture readiness probe', fixture('objects/statefulset.json').spec.template.spec.containers[0].readinessProbe, 'http-get :8080/ every 5s, delay 2s'],
+    [
+      'non-defaults',
+      {
+        httpGet: { path: '/', port: 8080 },
+        initialDelaySeconds: 2,
+        periodSeconds: 5,
+        timeoutSeconds: 3,
+        failureThreshold: 5,
+        successThreshold: 2,
+      },
+      'http-get :8080/ every 5s, delay 2s, timeout 3s, success 2, failure 5',
+    ],
+    [
+      'fixture readiness probe',
+      fixture('objects/statefulset.json').spec.template.spec.containers[0].readinessProbe,
+      'http-get :8080/ every 5s, delay 2s',
+    ],
   ])('%s', (_, probe, want) => {
     expect(probePhrase(probe)).toBe(want);
   });
 });
 
 describe('probe failures from events', () => {
-  const ev = (message: string, fieldPath = 'spec.containers{web}', at = '2026-11-21T08:40:00Z', name = 'web-0', extra: Partial<KubeEvent> = {}): KubeEvent => ({
-    reason: 'Unhealthy', message, involvedObject: { kind: 'Pod', name, fieldPath }, lastTimestamp: at, count: 3, ...extra,
+  const ev = (
+    message: string,
+    fieldPath = 'spec.containers{web}',
+    at = '2026-11-21T08:40:00Z',
+    name = 'web-0',
+    extra: Partial<KubeEvent> = {},
+  ): KubeEvent => ({
+    reason: 'Unhealthy',
+    message,
+    involvedObject: { kind: 'Pod', name, fieldPath },
+    lastTimestamp: at,
+    count: 3,
+    ...extra,
   });
 
   it.each([
     ['Readiness probe failed: HTTP probe failed with statuscode: 500', 'readiness', 'HTTP probe failed with statuscode: 500'],
-    ['Liveness probe failed: Get "http://10.244.0.8:8080/": dial tcp 10.244.0.8:8080: connect: connection refused', 'liveness', 'Get "http://10.244.0.8:8080/": dial tcp 10.244.0.8:8080: connect: connection refused'],
+    [
+      'Liveness probe failed: Get "http://10.244.0.8:8080/": dial tcp 10.244.0.8:8080: connect: connection refused',
+      'liveness',
+      'Get "http://10.244.0.8:8080/": dial tcp 10.244.0.8:8080: connect: connection refused',
+    ],
     ['Startup probe failed: cat: /tmp/ok: No such file or directory', 'startup', 'cat: /tmp/ok: No such file or directory'],
   ])('%s', (message, kind, text) => {
     expect(probeFailureOf(ev(message))).toEqual({ kind, container: 'web', message: text, count: 3, at: '2026-11-21T08:40:00Z' });
@@ -40,7 +93,10 @@ describe('probe failures from events', () => {
       ev('Liveness probe failed: sidecar', 'spec.containers{sidecar}'),
       { reason: 'BackOff', message: 'Back-off restarting failed container', involvedObject: { kind: 'Pod', name: 'web-0' } },
       // events.k8s.io style: no lastTimestamp, an eventTime
-      ev('Readiness probe failed: newest', undefined, undefined, 'web-0', { lastTimestamp: null, eventTime: '2026-11-21T08:59:00.000000Z' }),
+      ev('Readiness probe failed: newest', undefined, undefined, 'web-0', {
+        lastTimestamp: null,
+        eventTime: '2026-11-21T08:59:00.000000Z',
+      }),
     ] as KubeEvent[];
     const m = lastProbeFailures(events, 'web-0');
     expect(m.get('web/readiness')?.message).toBe('newest');

@@ -50,19 +50,51 @@ describe('visibleText: nothing in a file drives or reorders the terminal', () =>
 });
 
 describe('podDnsAnswer: what cluster DNS answers for <pod>.<service>.<ns>.svc', () => {
-  const headless = (extra: Record<string, unknown> = {}): Service => ({ metadata: { name: 'web', namespace: 'demo' }, spec: { clusterIP: 'None', selector: { app: 'web' }, ...extra } as Service['spec'] });
-  const pod = (o: { ready?: boolean; phase?: string; ip?: string | null; terminating?: boolean; labels?: Record<string, string>; subdomain?: string } = {}): Pod =>
+  const headless = (extra: Record<string, unknown> = {}): Service => ({
+    metadata: { name: 'web', namespace: 'demo' },
+    spec: { clusterIP: 'None', selector: { app: 'web' }, ...extra } as Service['spec'],
+  });
+  const pod = (
+    o: {
+      ready?: boolean;
+      phase?: string;
+      ip?: string | null;
+      terminating?: boolean;
+      labels?: Record<string, string>;
+      subdomain?: string;
+    } = {},
+  ): Pod =>
     ({
-      metadata: { name: 'web-0', labels: o.labels ?? { app: 'web' }, ...(o.terminating ? { deletionTimestamp: '2026-11-21T09:00:00Z' } : {}) },
+      metadata: {
+        name: 'web-0',
+        labels: o.labels ?? { app: 'web' },
+        ...(o.terminating ? { deletionTimestamp: '2026-11-21T09:00:00Z' } : {}),
+      },
       spec: { hostname: 'web-0', subdomain: o.subdomain ?? 'web', containers: [{ name: 'web' }] },
-      status: { phase: o.phase ?? 'Running', ...(o.ip === null ? {} : { podIP: o.ip ?? '10.0.0.1' }), conditions: [{ type: 'Ready', status: o.ready === false ? 'False' : 'True' }] },
+      status: {
+        phase: o.phase ?? 'Running',
+        ...(o.ip === null ? {} : { podIP: o.ip ?? '10.0.0.1' }),
+        conditions: [{ type: 'Ready', status: o.ready === false ? 'False' : 'True' }],
+      },
     }) as Pod;
 
   it.each<[string, Service | null | undefined, Pod | undefined, boolean, RegExp | null]>([
     ['Ready pod behind a headless service', headless(), pod(), true, null],
     ['not Ready (Pending, crash looping): no record', headless(), pod({ ready: false }), false, /not Ready/],
-    ['not Ready, but the service publishes not-ready addresses', headless({ publishNotReadyAddresses: true }), pod({ ready: false }), true, null],
-    ['Pending without an IP', headless({ publishNotReadyAddresses: true }), pod({ ready: false, phase: 'Pending', ip: null }), false, /no IP/],
+    [
+      'not Ready, but the service publishes not-ready addresses',
+      headless({ publishNotReadyAddresses: true }),
+      pod({ ready: false }),
+      true,
+      null,
+    ],
+    [
+      'Pending without an IP',
+      headless({ publishNotReadyAddresses: true }),
+      pod({ ready: false, phase: 'Pending', ip: null }),
+      false,
+      /no IP/,
+    ],
     ['terminating', headless(), pod({ terminating: true }), false, /terminating/],
     ['failed pod', headless({ publishNotReadyAddresses: true }), pod({ phase: 'Failed', ready: false }), false, /Failed/],
     ['the service does not select the pod', headless(), pod({ labels: { app: 'other' } }), false, /does not select/],
@@ -91,17 +123,46 @@ describe('fileContainer: the container that has the volume', () => {
     },
   });
   it.each<[string, Pod, string, string | undefined, Record<string, unknown>]>([
-    ['relative path: the container mounting the volume, not the sidecar first', pod(), 'visits.txt', undefined, { ok: true, container: 'web-app', why: 'volume' }],
-    ['absolute path: kubectl exec first-container rule', pod(), '/data/visits.txt', undefined, { ok: true, container: 'vault-agent', why: 'first' }],
+    [
+      'relative path: the container mounting the volume, not the sidecar first',
+      pod(),
+      'visits.txt',
+      undefined,
+      { ok: true, container: 'web-app', why: 'volume' },
+    ],
+    [
+      'absolute path: kubectl exec first-container rule',
+      pod(),
+      '/data/visits.txt',
+      undefined,
+      { ok: true, container: 'vault-agent', why: 'first' },
+    ],
     ['-c wins', pod(), 'visits.txt', 'vault-agent', { ok: true, container: 'vault-agent', why: 'flag' }],
-    ['the default-container annotation wins', pod('vault-agent'), 'visits.txt', undefined, { ok: true, container: 'vault-agent', why: 'annotation' }],
-    ['nobody mounts it: the first, whose cell then says why', pod(undefined, false), 'visits.txt', undefined, { ok: true, container: 'vault-agent', why: 'first' }],
+    [
+      'the default-container annotation wins',
+      pod('vault-agent'),
+      'visits.txt',
+      undefined,
+      { ok: true, container: 'vault-agent', why: 'annotation' },
+    ],
+    [
+      'nobody mounts it: the first, whose cell then says why',
+      pod(undefined, false),
+      'visits.txt',
+      undefined,
+      { ok: true, container: 'vault-agent', why: 'first' },
+    ],
   ])('%s', (_, p, file, requested, want) => {
     expect(fileContainer(p, set, file, requested)).toEqual(want);
   });
 
   it('the read plan resolves the path in that container', () => {
     const running = { ...pod(), status: { phase: 'Running' } } as Pod;
-    expect(planFileRead(set, running, 'visits.txt', undefined)).toEqual({ ok: true, pod: 'vault-0', container: 'web-app', path: '/data/visits.txt' });
+    expect(planFileRead(set, running, 'visits.txt', undefined)).toEqual({
+      ok: true,
+      pod: 'vault-0',
+      container: 'web-app',
+      path: '/data/visits.txt',
+    });
   });
 });

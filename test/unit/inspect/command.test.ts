@@ -48,7 +48,18 @@ describe('options: complete, then validate', () => {
   });
 
   it('defaults', () => {
-    expect(completeOptions({ name: 'web' })).toEqual({ name: 'web', format: 'table', headers: true, color: 'auto', maxBytes: 256, clusterDomain: 'cluster.local', concurrency: 10, requestTimeoutMs: 0, allNamespaces: false, resolve: false });
+    expect(completeOptions({ name: 'web' })).toEqual({
+      name: 'web',
+      format: 'table',
+      headers: true,
+      color: 'auto',
+      maxBytes: 256,
+      clusterDomain: 'cluster.local',
+      concurrency: 10,
+      requestTimeoutMs: 0,
+      allNamespaces: false,
+      resolve: false,
+    });
   });
 });
 
@@ -89,7 +100,12 @@ describe('exit codes and streams', () => {
     c.execAnswer = () => ({ stdout: Buffer.from('a fairly long first line of the visits file\nand a second\n'), exitCode: 0 });
     const r = await run({ name: 'web', file: 'visits.txt', color: 'never', ...extra }, c, {}, tty, columns);
     expect(r.code).toBe(ExitCode.OK);
-    const widest = Math.max(...r.out.trimEnd().split('\n').map((l) => l.length));
+    const widest = Math.max(
+      ...r.out
+        .trimEnd()
+        .split('\n')
+        .map((l) => l.length),
+    );
     if (cut) {
       expect(widest).toBeLessThanOrEqual(60);
       expect(r.out).toContain('…');
@@ -101,7 +117,10 @@ describe('exit codes and streams', () => {
 
   it('a failed read: the table is printed, then exit 7 with a one-line summary', async () => {
     const c = new FakeClient();
-    c.execAnswer = (o) => (o.pod === 'web-1' ? { exitCode: 1, stderr: Buffer.from('head: /data/visits.txt: No such file or directory') } : { stdout: Buffer.from('5'), exitCode: 0 });
+    c.execAnswer = (o) =>
+      o.pod === 'web-1'
+        ? { exitCode: 1, stderr: Buffer.from('head: /data/visits.txt: No such file or directory') }
+        : { stdout: Buffer.from('5'), exitCode: 0 };
     const r = await run({ name: 'web', file: 'visits.txt' }, c);
     expect(r.code).toBe(ExitCode.PARTIAL);
     expect(r.out).toContain('<file not found: /data/visits.txt>');
@@ -110,7 +129,11 @@ describe('exit codes and streams', () => {
   });
 
   it('json: only the document on stdout, warnings on stderr', async () => {
-    const c = new FakeClient().fail(/\/events$/, 403, { kind: 'Status', code: 403, message: 'events is forbidden: User "dev" cannot list resource "events" in API group "" in the namespace "demo"' });
+    const c = new FakeClient().fail(/\/events$/, 403, {
+      kind: 'Status',
+      code: 403,
+      message: 'events is forbidden: User "dev" cannot list resource "events" in API group "" in the namespace "demo"',
+    });
     const r = await run({ name: 'web', output: 'json' }, c, {}, true);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.out).kind).toBe('StatefulSetInspection');
@@ -118,10 +141,28 @@ describe('exit codes and streams', () => {
   });
 
   it.each([
-    ['unknown set', { name: 'wbe' }, undefined, ExitCode.NOT_FOUND, 'error: statefulset "wbe" not found in namespace "demo"; did you mean "web"?\n'],
+    [
+      'unknown set',
+      { name: 'wbe' },
+      undefined,
+      ExitCode.NOT_FOUND,
+      'error: statefulset "wbe" not found in namespace "demo"; did you mean "web"?\n',
+    ],
     ['unknown namespace', { name: 'web', namespace: 'nope' }, undefined, ExitCode.NOT_FOUND, 'error: namespace "nope" not found\n'],
-    ['401', { name: 'web' }, new FakeClient().fail(/statefulsets/, 401, fixture('errors/401-bad-token.json')), ExitCode.AUTH, /^error: get statefulset demo\/web: unauthorized \(401\)/],
-    ['403', { name: 'web' }, new FakeClient().fail(/statefulsets/, 403, fixture('errors/403-get-statefulset.json')), ExitCode.AUTH, 'error: get statefulset demo/web: forbidden: needs get on statefulsets.apps in namespace demo\n'],
+    [
+      '401',
+      { name: 'web' },
+      new FakeClient().fail(/statefulsets/, 401, fixture('errors/401-bad-token.json')),
+      ExitCode.AUTH,
+      /^error: get statefulset demo\/web: unauthorized \(401\)/,
+    ],
+    [
+      '403',
+      { name: 'web' },
+      new FakeClient().fail(/statefulsets/, 403, fixture('errors/403-get-statefulset.json')),
+      ExitCode.AUTH,
+      'error: get statefulset demo/web: forbidden: needs get on statefulsets.apps in namespace demo\n',
+    ],
     ['unknown context', { name: 'web', context: 'nope', server: undefined }, undefined, ExitCode.CONFIG, /^error: no kubeconfig/],
   ] as const)('%s', async (_, args, client, code, err) => {
     const r = await run(args, client);

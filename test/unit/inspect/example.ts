@@ -19,14 +19,28 @@ export async function exampleReport(): Promise<InspectReport> {
   // Not ready: the kubelet turns the pod's Ready condition (what endpoints and so cluster DNS follow) False too.
   for (const c of web0.status.conditions) if (c.type === 'Ready' || c.type === 'ContainersReady') c.status = 'False';
   web0.status.containerStatuses[0].restartCount = 1;
-  web0.status.containerStatuses[0].lastState = { terminated: { reason: 'OOMKilled', exitCode: 137, startedAt: '2026-11-21T08:35:04Z', finishedAt: '2026-11-21T08:50:00Z' } };
+  web0.status.containerStatuses[0].lastState = {
+    terminated: { reason: 'OOMKilled', exitCode: 137, startedAt: '2026-11-21T08:35:04Z', finishedAt: '2026-11-21T08:50:00Z' },
+  };
   s.events.push({
-    metadata: { name: 'web-0.probe', namespace: 'demo' }, reason: 'Unhealthy', type: 'Warning', count: 3,
+    metadata: { name: 'web-0.probe', namespace: 'demo' },
+    reason: 'Unhealthy',
+    type: 'Warning',
+    count: 3,
     message: 'Readiness probe failed: HTTP probe failed with statuscode: 503',
     involvedObject: { kind: 'Pod', name: 'web-0', namespace: 'demo', fieldPath: 'spec.containers{web}' },
     lastTimestamp: '2026-11-21T08:59:30Z',
   });
   const client = new FakeClient(s);
   client.execAnswer = () => ({ stdout: Buffer.from('7\n'), exitCode: 0 });
-  return inspectStatefulSet(client, { namespace: 'demo', name: 'web', file: 'visits.txt', maxBytes: 256, clusterDomain: 'cluster.local', concurrency: 10, execTimeoutMs: 5000, now: () => EXAMPLE_NOW });
+  return inspectStatefulSet(client, {
+    namespace: 'demo',
+    name: 'web',
+    file: 'visits.txt',
+    maxBytes: 256,
+    clusterDomain: 'cluster.local',
+    concurrency: 10,
+    execTimeoutMs: 5000,
+    now: () => EXAMPLE_NOW,
+  });
 }

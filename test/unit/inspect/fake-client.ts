@@ -89,7 +89,9 @@ export class FakeClient implements KubeClient {
   }
 
   async list<T>(path: string, opts: ListOptions, what: string): Promise<KubeList<T>> {
-    this.calls.push(`LIST ${path}${opts.labelSelector ? ` l=${opts.labelSelector}` : ''}${opts.fieldSelector ? ` f=${opts.fieldSelector}` : ''}`);
+    this.calls.push(
+      `LIST ${path}${opts.labelSelector ? ` l=${opts.labelSelector}` : ''}${opts.fieldSelector ? ` f=${opts.fieldSelector}` : ''}`,
+    );
     this.check(path, what);
     const ns = this.nsOf(path);
     const kind = path.split('/').pop()!;

@@ -38,17 +38,40 @@ describe('renderInspection', () => {
       'File:            visits.txt -> /data/visits.txt in container web (first 256 bytes)',
       '',
     ]);
-    expect(lines[12]!.split(/\s{2,}/)).toEqual(['ORDINAL', 'POD', 'STATUS', 'READY', 'RESTARTS', 'AGE', 'REVISION', 'PVC', 'DNS', 'PROBES', 'FILE']);
+    expect(lines[12]!.split(/\s{2,}/)).toEqual([
+      'ORDINAL',
+      'POD',
+      'STATUS',
+      'READY',
+      'RESTARTS',
+      'AGE',
+      'REVISION',
+      'PVC',
+      'DNS',
+      'PROBES',
+      'FILE',
+    ]);
     expect(lines[13]!.split(/\s{2,}/)).toEqual([
-      '0', 'web-0', 'Running', '0/1', '1 (10m ago)', '24m', '74c5d7cc59', 'Bound 1Gi', 'no',
-      'readiness not ready: HTTP probe failed with statuscode: 503; last terminated OOMKilled (exit 137)', '7',
+      '0',
+      'web-0',
+      'Running',
+      '0/1',
+      '1 (10m ago)',
+      '24m',
+      '74c5d7cc59',
+      'Bound 1Gi',
+      'no',
+      'readiness not ready: HTTP probe failed with statuscode: 503; last terminated OOMKilled (exit 137)',
+      '7',
     ]);
     expect(lines[14]).toMatch(/^1 +web-1 +pod missing +- +- +- +- +Bound 1Gi +no +- +<pod missing>$/);
     // One line per ordinal: the template's phrases and the DNS names are not repeated on the rows.
     expect(lines[15]).toBe('');
     expect(out.match(/http-get :8080/g)).toHaveLength(1);
     expect(out).not.toContain('web-0.web.demo.svc');
-    expect(out).toContain('Orphaned claims (1): kept after scale-down: cluster < 1.27 has no PVC retention policy, claims are always retained');
+    expect(out).toContain(
+      'Orphaned claims (1): kept after scale-down: cluster < 1.27 has no PVC retention policy, claims are always retained',
+    );
     expect(out).toMatch(/^data-web-2 +2 +Bound +1Gi +pvc-ca42a2b4-da64-4751-ad5c-e9c41525ae54$/m);
     expect(out).not.toMatch(/ +$/m);
   });
@@ -56,7 +79,16 @@ describe('renderInspection', () => {
   it('table: a healthy row says ok and yes', async () => {
     const c = new FakeClient();
     c.execAnswer = () => ({ stdout: Buffer.from('3\n'), exitCode: 0 });
-    const r = await inspectStatefulSet(c, { namespace: 'demo', name: 'web', file: 'visits.txt', maxBytes: 256, clusterDomain: 'cluster.local', concurrency: 10, execTimeoutMs: 5000, now: () => EXAMPLE_NOW });
+    const r = await inspectStatefulSet(c, {
+      namespace: 'demo',
+      name: 'web',
+      file: 'visits.txt',
+      maxBytes: 256,
+      clusterDomain: 'cluster.local',
+      concurrency: 10,
+      execTimeoutMs: 5000,
+      now: () => EXAMPLE_NOW,
+    });
     const out = renderInspection(r, opts());
     expect(out).toMatch(/^2 +web-2 +Running +1\/1 +0 +\S+ +74c5d7cc59 +Bound 1Gi +yes +ok +3$/m);
   });
@@ -65,7 +97,21 @@ describe('renderInspection', () => {
     const out = renderInspection(await exampleReport(), opts({ format: 'wide' }));
     const lines = out.split('\n');
     const h = headerRow(out);
-    expect(lines[h]!.split(/\s{2,}/)).toEqual(['ORDINAL', 'POD', 'STATUS', 'READY', 'RESTARTS', 'AGE', 'NODE', 'IP', 'REVISION', 'PVC (STATUS CAPACITY MODES CLASS VOLUME)', 'DNS', 'PROBES', 'FILE']);
+    expect(lines[h]!.split(/\s{2,}/)).toEqual([
+      'ORDINAL',
+      'POD',
+      'STATUS',
+      'READY',
+      'RESTARTS',
+      'AGE',
+      'NODE',
+      'IP',
+      'REVISION',
+      'PVC (STATUS CAPACITY MODES CLASS VOLUME)',
+      'DNS',
+      'PROBES',
+      'FILE',
+    ]);
     expect(out).toContain('sim-node-2   10.244.0.8');
     expect(out).toContain('data-web-0 Bound 1Gi RWO standard pvc-6004cfa5-dcf3-496b-8777-f9515818461f');
     expect(lines[h + 1]).toContain('web-0.web.demo.svc.cluster.local (pod not Ready: cluster DNS publishes only Ready pods');
@@ -85,7 +131,9 @@ describe('renderInspection', () => {
 
   it('off a terminal (no width) nothing is cut, as kubectl; -o wide is never cut', async () => {
     const report = await exampleReport();
-    expect(renderInspection(report, opts())).toContain('readiness not ready: HTTP probe failed with statuscode: 503; last terminated OOMKilled (exit 137)');
+    expect(renderInspection(report, opts())).toContain(
+      'readiness not ready: HTTP probe failed with statuscode: 503; last terminated OOMKilled (exit 137)',
+    );
     const wide = renderInspection(report, opts({ format: 'wide', width: 80 }));
     expect(wide).toBe(renderInspection(report, opts({ format: 'wide' })));
     expect(wide).not.toContain('…');
@@ -128,16 +176,35 @@ describe('renderList', () => {
     const fitted = renderList(report, { ...opts({ width: 50 }), allNamespaces: true });
     for (const l of fitted.trimEnd().split('\n')) expect(displayWidth(l)).toBeLessThanOrEqual(50);
     expect(fitted).toContain('…');
-    expect(renderList(report, { ...opts(), allNamespaces: true })).toMatch(/^demo +web +3\/3 +3 +OrderedReady +RollingUpdate +web \(headless\) +25m$/m);
+    expect(renderList(report, { ...opts(), allNamespaces: true })).toMatch(
+      /^demo +web +3\/3 +3 +OrderedReady +RollingUpdate +web \(headless\) +25m$/m,
+    );
   });
 
   it.each([
-    [false, false, ['NAME', 'READY', 'UPDATED', 'POLICY', 'STRATEGY', 'SERVICE', 'AGE'], ['web', '3/3', '3', 'OrderedReady', 'RollingUpdate', 'web (headless)', '25m']],
-    [true, false, ['NAMESPACE', 'NAME', 'READY', 'UPDATED', 'POLICY', 'STRATEGY', 'SERVICE', 'AGE'], ['demo', 'web', '3/3', '3', 'OrderedReady', 'RollingUpdate', 'web (headless)', '25m']],
-    [false, true, ['NAME', 'READY', 'UPDATED', 'POLICY', 'STRATEGY', 'SERVICE', 'AGE', 'REVISION', 'CLAIM TEMPLATES'], ['web', '3/3', '3', 'OrderedReady', 'RollingUpdate', 'web (headless)', '25m', '74c5d7cc59', 'data']],
+    [
+      false,
+      false,
+      ['NAME', 'READY', 'UPDATED', 'POLICY', 'STRATEGY', 'SERVICE', 'AGE'],
+      ['web', '3/3', '3', 'OrderedReady', 'RollingUpdate', 'web (headless)', '25m'],
+    ],
+    [
+      true,
+      false,
+      ['NAMESPACE', 'NAME', 'READY', 'UPDATED', 'POLICY', 'STRATEGY', 'SERVICE', 'AGE'],
+      ['demo', 'web', '3/3', '3', 'OrderedReady', 'RollingUpdate', 'web (headless)', '25m'],
+    ],
+    [
+      false,
+      true,
+      ['NAME', 'READY', 'UPDATED', 'POLICY', 'STRATEGY', 'SERVICE', 'AGE', 'REVISION', 'CLAIM TEMPLATES'],
+      ['web', '3/3', '3', 'OrderedReady', 'RollingUpdate', 'web (headless)', '25m', '74c5d7cc59', 'data'],
+    ],
   ])('allNamespaces %s, wide %s', async (all, wide, head, row) => {
     const report = await listStatefulSets(new FakeClient(demoState()), { ...(all ? {} : { namespace: 'demo' }), now: () => EXAMPLE_NOW });
-    const lines = stripAnsi(renderList(report, { ...opts({ format: wide ? 'wide' : 'table' }), allNamespaces: all })).trimEnd().split('\n');
+    const lines = stripAnsi(renderList(report, { ...opts({ format: wide ? 'wide' : 'table' }), allNamespaces: all }))
+      .trimEnd()
+      .split('\n');
     expect(lines.map((l) => l.split(/\s{2,}/))).toEqual([head, row]);
   });
 });

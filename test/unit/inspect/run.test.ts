@@ -5,7 +5,15 @@ import { inspectStatefulSet, listStatefulSets, type InspectOptions } from '../..
 import { demoState, FakeClient, fixture, type FakeState } from './fake-client.ts';
 
 const NOW = Date.parse('2026-11-21T09:00:00Z');
-const base: InspectOptions = { namespace: 'demo', name: 'web', maxBytes: 256, clusterDomain: 'cluster.local', concurrency: 10, execTimeoutMs: 5000, now: () => NOW };
+const base: InspectOptions = {
+  namespace: 'demo',
+  name: 'web',
+  maxBytes: 256,
+  clusterDomain: 'cluster.local',
+  concurrency: 10,
+  execTimeoutMs: 5000,
+  now: () => NOW,
+};
 
 /** The demo set scaled to n replicas, with n running pods and claims. */
 function scaled(n: number): FakeState {
@@ -69,14 +77,24 @@ describe('rows', () => {
     expect(r.ordinals[0]!.containers[0]!.probes).toEqual([
       { kind: 'readiness', phrase: 'http-get :8080/ every 5s, delay 2s', state: 'ready', healthy: true, lastFailure: null },
     ]);
-    expect(r.statefulSet).toMatchObject({ pvcRetentionPolicy: null, governingService: { name: 'web', state: 'headless' }, revisions: { updateNumber: 2 } });
+    expect(r.statefulSet).toMatchObject({
+      pvcRetentionPolicy: null,
+      governingService: { name: 'web', state: 'headless' },
+      revisions: { updateNumber: 2 },
+    });
   });
 
   it('a missing pod gets a row saying so', async () => {
     const s = demoState();
     s.pods = s.pods.filter((p) => p.metadata.name !== 'web-1');
     const r = await inspectStatefulSet(new FakeClient(s), { ...base, file: 'visits.txt' });
-    expect(r.ordinals[1]).toMatchObject({ pod: 'web-1', missing: true, status: null, claims: [{ name: 'data-web-1', exists: true }], file: { ok: false, error: 'pod missing' } });
+    expect(r.ordinals[1]).toMatchObject({
+      pod: 'web-1',
+      missing: true,
+      status: null,
+      claims: [{ name: 'data-web-1', exists: true }],
+      file: { ok: false, error: 'pod missing' },
+    });
   });
 
   it('ordinals.start moves the rows, claims and DNS names', async () => {
@@ -98,7 +116,15 @@ describe('rows', () => {
     const r = await inspectStatefulSet(new FakeClient(s), base);
     expect(r.ordinals).toHaveLength(2);
     expect(r.orphanedClaims).toEqual([
-      { name: 'data-web-2', template: 'data', ordinal: 2, status: 'Bound', capacity: '1Gi', volume: 'pvc-ca42a2b4-da64-4751-ad5c-e9c41525ae54', reason: expect.stringContaining('cluster < 1.27') },
+      {
+        name: 'data-web-2',
+        template: 'data',
+        ordinal: 2,
+        status: 'Bound',
+        capacity: '1Gi',
+        volume: 'pvc-ca42a2b4-da64-4751-ad5c-e9c41525ae54',
+        reason: expect.stringContaining('cluster < 1.27'),
+      },
     ]);
     s.statefulsets[0].spec.persistentVolumeClaimRetentionPolicy = { whenDeleted: 'Retain', whenScaled: 'Retain' };
     const r2 = await inspectStatefulSet(new FakeClient(s), base);
@@ -111,7 +137,11 @@ describe('rows', () => {
     s.statefulsets[0].spec.replicas = 2;
     s.pods[2].metadata.deletionTimestamp = '2026-11-21T08:59:50Z';
     const r = await inspectStatefulSet(new FakeClient(s), base);
-    expect(r.ordinals.map((o) => [o.pod, o.inRange, o.status])).toEqual([['web-0', true, 'Running'], ['web-1', true, 'Running'], ['web-2', false, 'Terminating']]);
+    expect(r.ordinals.map((o) => [o.pod, o.inRange, o.status])).toEqual([
+      ['web-0', true, 'Running'],
+      ['web-1', true, 'Running'],
+      ['web-2', false, 'Terminating'],
+    ]);
   });
 
   it('partition scenario: revisions marked against the update revision', async () => {
@@ -126,20 +156,35 @@ describe('rows', () => {
   it('a readiness failure event shows on its probe', async () => {
     const s = demoState();
     s.events.push({
-      reason: 'Unhealthy', type: 'Warning', message: 'Readiness probe failed: HTTP probe failed with statuscode: 503',
-      involvedObject: { kind: 'Pod', name: 'web-2', namespace: 'demo', fieldPath: 'spec.containers{web}' }, lastTimestamp: '2026-11-21T08:59:00Z', count: 4,
+      reason: 'Unhealthy',
+      type: 'Warning',
+      message: 'Readiness probe failed: HTTP probe failed with statuscode: 503',
+      involvedObject: { kind: 'Pod', name: 'web-2', namespace: 'demo', fieldPath: 'spec.containers{web}' },
+      lastTimestamp: '2026-11-21T08:59:00Z',
+      count: 4,
       metadata: { name: 'e1', namespace: 'demo' },
     });
     const r = await inspectStatefulSet(new FakeClient(s), base);
-    expect(r.ordinals[2]!.containers[0]!.probes[0]!.lastFailure).toEqual({ message: 'HTTP probe failed with statuscode: 503', at: '2026-11-21T08:59:00Z', count: 4 });
+    expect(r.ordinals[2]!.containers[0]!.probes[0]!.lastFailure).toEqual({
+      message: 'HTTP probe failed with statuscode: 503',
+      at: '2026-11-21T08:59:00Z',
+      count: 4,
+    });
   });
 
   it('a governing service that is not headless, or missing, makes DNS names unresolvable', async () => {
     const s = demoState();
     s.services[0].spec.clusterIP = '10.0.0.9';
     let r = await inspectStatefulSet(new FakeClient(s), base);
-    expect(r.ordinals[0]!.dns).toEqual({ name: 'web-0.web.demo.svc.cluster.local', resolvable: false, caveat: 'service "web" is not headless: no per-pod DNS records', resolution: null });
-    expect(r.dnsProblem).toBe('service web has clusterIP 10.0.0.9: per-pod DNS names need clusterIP: None (clusterIP cannot be changed: recreate the service headless)');
+    expect(r.ordinals[0]!.dns).toEqual({
+      name: 'web-0.web.demo.svc.cluster.local',
+      resolvable: false,
+      caveat: 'service "web" is not headless: no per-pod DNS records',
+      resolution: null,
+    });
+    expect(r.dnsProblem).toBe(
+      'service web has clusterIP 10.0.0.9: per-pod DNS names need clusterIP: None (clusterIP cannot be changed: recreate the service headless)',
+    );
     s.services = [];
     r = await inspectStatefulSet(new FakeClient(s), { ...base, clusterDomain: 'corp.local' });
     expect(r.ordinals[0]!.dns).toMatchObject({ name: 'web-0.web.demo.svc.corp.local', resolvable: false });
@@ -163,41 +208,70 @@ describe('file reads', () => {
   it('falls back to cat when the image has no head', async () => {
     const { r, c } = await run((o) =>
       o.command[0] === 'head'
-        ? { exitCode: null, status: { status: 'Failure', reason: 'InternalError', message: 'exec: "head": executable file not found in $PATH' } }
+        ? {
+            exitCode: null,
+            status: { status: 'Failure', reason: 'InternalError', message: 'exec: "head": executable file not found in $PATH' },
+          }
         : { stdout: Buffer.from('9\n'), exitCode: 0 },
     );
-    expect(c.execs.map((e) => `${e.pod} ${e.command[0]}`).sort()).toEqual(['web-0 cat', 'web-0 head', 'web-1 cat', 'web-1 head', 'web-2 cat', 'web-2 head']);
+    expect(c.execs.map((e) => `${e.pod} ${e.command[0]}`).sort()).toEqual([
+      'web-0 cat',
+      'web-0 head',
+      'web-1 cat',
+      'web-1 head',
+      'web-2 cat',
+      'web-2 head',
+    ]);
     expect(r.ordinals[0]!.file).toMatchObject({ ok: true, content: '9\n' });
   });
 
   it('distroless: no head, no cat', async () => {
-    const { r } = await run((o) => ({ exitCode: null, status: { status: 'Failure', reason: 'InternalError', message: `exec: "${o.command[0]}": executable file not found in $PATH: unknown` } }));
+    const { r } = await run((o) => ({
+      exitCode: null,
+      status: {
+        status: 'Failure',
+        reason: 'InternalError',
+        message: `exec: "${o.command[0]}": executable file not found in $PATH: unknown`,
+      },
+    }));
     expect(r.ordinals[0]!.file).toMatchObject({ ok: false, error: 'cannot read: no `cat` in container "web" (distroless image?)' });
   });
 
   it('exec forbidden shows in each cell', async () => {
-    const { r } = await run(() => errorForStatus('exec in pod demo/web-0 (container web)', 403, fixture('errors/403-create-pods-exec.json'), 'https://x'));
+    const { r } = await run(() =>
+      errorForStatus('exec in pod demo/web-0 (container web)', 403, fixture('errors/403-create-pods-exec.json'), 'https://x'),
+    );
     expect(r.ordinals[0]!.file?.error).toBe('forbidden: needs create on pods/exec in namespace demo');
   });
 
   it('a file missing in one pod fails only that cell', async () => {
-    const { r } = await run((o) => (o.pod === 'web-1' ? { exitCode: 1, stderr: Buffer.from('head: /data/visits.txt: No such file or directory') } : { stdout: Buffer.from('1'), exitCode: 0 }));
+    const { r } = await run((o) =>
+      o.pod === 'web-1'
+        ? { exitCode: 1, stderr: Buffer.from('head: /data/visits.txt: No such file or directory') }
+        : { stdout: Buffer.from('1'), exitCode: 0 },
+    );
     expect(r.ordinals.map((o) => o.file?.ok)).toEqual([true, false, true]);
     expect(r.ordinals[1]!.file?.error).toBe('file not found: /data/visits.txt');
   });
 
   it('-c naming no container of the set is a usage error', async () => {
-    await expect(run(() => ({}), { container: 'nope' })).rejects.toThrow(new UsageError('container "nope" not found in statefulset demo/web (containers: web)'));
+    await expect(run(() => ({}), { container: 'nope' })).rejects.toThrow(
+      new UsageError('container "nope" not found in statefulset demo/web (containers: web)'),
+    );
   });
 });
 
 describe('failures', () => {
   it('unknown set: names the namespace and suggests close names', async () => {
-    await expect(inspectStatefulSet(new FakeClient(), { ...base, name: 'wbe' })).rejects.toThrow(new NotFoundError('statefulset "wbe" not found in namespace "demo"; did you mean "web"?'));
+    await expect(inspectStatefulSet(new FakeClient(), { ...base, name: 'wbe' })).rejects.toThrow(
+      new NotFoundError('statefulset "wbe" not found in namespace "demo"; did you mean "web"?'),
+    );
   });
 
   it('unknown namespace', async () => {
-    await expect(inspectStatefulSet(new FakeClient(), { ...base, namespace: 'nope' })).rejects.toThrow(new NotFoundError('namespace "nope" not found'));
+    await expect(inspectStatefulSet(new FakeClient(), { ...base, namespace: 'nope' })).rejects.toThrow(
+      new NotFoundError('namespace "nope" not found'),
+    );
   });
 
   it('403 on the set fails, naming verb and resource', async () => {
@@ -208,7 +282,12 @@ describe('failures', () => {
   });
 
   it('403 on optional lookups (events, claims, revisions) become warnings', async () => {
-    const forbid = (resource: string) => ({ kind: 'Status', code: 403, reason: 'Forbidden', message: `${resource} is forbidden: User "dev" cannot list resource "${resource}" in API group "" in the namespace "demo"` });
+    const forbid = (resource: string) => ({
+      kind: 'Status',
+      code: 403,
+      reason: 'Forbidden',
+      message: `${resource} is forbidden: User "dev" cannot list resource "${resource}" in API group "" in the namespace "demo"`,
+    });
     const c = new FakeClient()
       .fail(/\/events$/, 403, forbid('events'))
       .fail(/\/persistentvolumeclaims$/, 403, forbid('persistentvolumeclaims'))
@@ -226,7 +305,8 @@ describe('failures', () => {
 
 describe('optional lookups degrade to warnings, whatever the failure', () => {
   const paths = { claims: /\/persistentvolumeclaims$/, events: /\/events$/, revisions: /\/controllerrevisions$/ };
-  const timeout = (what: string) => new RequestTimeoutError(`${what}: request timed out after 300ms (--request-timeout) waiting for https://fake.example:6443`);
+  const timeout = (what: string) =>
+    new RequestTimeoutError(`${what}: request timed out after 300ms (--request-timeout) waiting for https://fake.example:6443`);
 
   it.each<[string, (c: FakeClient, path: RegExp) => void, RegExp]>([
     ['500', (c, path) => c.fail(path, 500), /the API server https:\/\/fake\.example:6443 answered 500: fake 500 \(shown as unknown\)$/],
@@ -245,7 +325,11 @@ describe('optional lookups degrade to warnings, whatever the failure', () => {
     const r = await inspectStatefulSet(c, { ...base, file: 'visits.txt' });
     expect(r.warnings).toHaveLength(3);
     // In the order the failures arrive (the lookups run in parallel).
-    expect(r.warnings.map((w) => w.split(':')[0]).sort()).toEqual(['list controllerrevisions in demo', 'list events in demo', 'list persistentvolumeclaims in demo']);
+    expect(r.warnings.map((w) => w.split(':')[0]).sort()).toEqual([
+      'list controllerrevisions in demo',
+      'list events in demo',
+      'list persistentvolumeclaims in demo',
+    ]);
     for (const w of r.warnings) expect(w).toMatch(message);
     // The affected cells are unknown; the rest of the view is intact.
     expect(r.ordinals.map((o) => [o.pod, o.status, o.claims[0]!.exists, o.file?.ok])).toEqual([
@@ -258,7 +342,9 @@ describe('optional lookups degrade to warnings, whatever the failure', () => {
   });
 
   it('a 500 on the set itself still fails the command (it is not optional)', async () => {
-    await expect(inspectStatefulSet(new FakeClient().fail(/statefulsets\/web$/, 500), base)).rejects.toThrow(/get statefulset demo\/web: the API server .* answered 500/);
+    await expect(inspectStatefulSet(new FakeClient().fail(/statefulsets\/web$/, 500), base)).rejects.toThrow(
+      /get statefulset demo\/web: the API server .* answered 500/,
+    );
   });
 });
 
@@ -288,13 +374,17 @@ describe('list without NAME', () => {
     other.metadata.name = 'db';
     s.statefulsets.push(other);
     const c = new FakeClient(s);
-    expect((await listStatefulSets(c, { namespace: 'demo', now: () => NOW })).items.map((i) => `${i.namespace}/${i.name}`)).toEqual(['demo/web']);
+    expect((await listStatefulSets(c, { namespace: 'demo', now: () => NOW })).items.map((i) => `${i.namespace}/${i.name}`)).toEqual([
+      'demo/web',
+    ]);
     expect((await listStatefulSets(c, { now: () => NOW })).items.map((i) => `${i.namespace}/${i.name}`)).toEqual(['demo/web', 'prod/db']);
     expect(c.calls).toContain('LIST /apis/apps/v1/statefulsets');
   });
 
   it('an empty list in a missing namespace is an error, in an existing one it is not', async () => {
-    await expect(listStatefulSets(new FakeClient(), { namespace: 'nope' })).rejects.toThrow(new NotFoundError('namespace "nope" not found'));
+    await expect(listStatefulSets(new FakeClient(), { namespace: 'nope' })).rejects.toThrow(
+      new NotFoundError('namespace "nope" not found'),
+    );
     await expect(listStatefulSets(new FakeClient(), { namespace: 'default' })).resolves.toMatchObject({ items: [] });
   });
 });

@@ -46,7 +46,15 @@ describe('fitWidths', () => {
 
 describe('renderTable', () => {
   it('kubectl style: columns three spaces apart, no trailing blanks, multi-line cells', () => {
-    expect(renderTable(['NAME', 'VALUE'], [['a', 'x\ny'], ['long-name', '']])).toBe('NAME        VALUE\na           x\n            y\nlong-name\n');
+    expect(
+      renderTable(
+        ['NAME', 'VALUE'],
+        [
+          ['a', 'x\ny'],
+          ['long-name', ''],
+        ],
+      ),
+    ).toBe('NAME        VALUE\na           x\n            y\nlong-name\n');
   });
 
   it('with a width: every line fits, cut with an ellipsis', () => {
@@ -68,7 +76,14 @@ describe('renderTable', () => {
     const line = 'x'.repeat(39);
     const cell = Array.from({ length: Math.ceil(bytes / 40) }, () => line).join('\n');
     const t0 = performance.now();
-    const out = renderTable(['ORDINAL', 'FILE'], [['0', cell], ['1', cell]], { cutFirst: [1] });
+    const out = renderTable(
+      ['ORDINAL', 'FILE'],
+      [
+        ['0', cell],
+        ['1', cell],
+      ],
+      { cutFirst: [1] },
+    );
     expect(performance.now() - t0).toBeLessThan(1000);
     expect(out.split('\n').length).toBeGreaterThan(bytes / 40);
   });
@@ -81,7 +96,17 @@ describe('a big multi-line --file in the table', () => {
   ])('%d bytes in %d lines: a one-line preview per row, rendered in well under a second', async (bytes, lines) => {
     const report = await exampleReport();
     const text = Array.from({ length: lines }, (_, i) => `line ${i} `.padEnd(bytes / lines - 1, '.')).join('\n') + '\n';
-    for (const row of report.ordinals) row.file = { path: '/data/visits.txt', container: 'web', ok: true, content: text, binary: false, bytesRead: text.length, truncated: false, error: null };
+    for (const row of report.ordinals)
+      row.file = {
+        path: '/data/visits.txt',
+        container: 'web',
+        ok: true,
+        content: text,
+        binary: false,
+        bytesRead: text.length,
+        truncated: false,
+        error: null,
+      };
     report.file = { path: 'visits.txt', maxBytes: bytes };
     for (const format of ['table', 'wide'] as const) {
       const t0 = performance.now();
@@ -126,7 +151,13 @@ describe('the spinner', () => {
       const frames = async (color: boolean) => {
         let written = '';
         // What ora needs of a TTY stream beyond write(): cursor movement and line clearing.
-        const stream = Object.assign(new PassThrough(), { isTTY: true, columns: 80, cursorTo: () => true, moveCursor: () => true, clearLine: () => true });
+        const stream = Object.assign(new PassThrough(), {
+          isTTY: true,
+          columns: 80,
+          cursorTo: () => true,
+          moveCursor: () => true,
+          clearLine: () => true,
+        });
         stream.on('data', (d) => (written += d));
         const p = await startProgress(stream, true, 'Inspecting...', { color });
         p.stop();
@@ -137,8 +168,9 @@ describe('the spinner', () => {
       expect(plain).toContain('Inspecting...');
       expect(plain).not.toContain('\u001b[3'); // no foreground colour at all
     } finally {
-      for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
+      for (const [k, v] of Object.entries(saved))
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
     }
   });
 });

@@ -30,7 +30,12 @@ describe('connection flags, end to end', () => {
   it.each([
     ['-s "not a url"', ['web', '-s', 'not a url'], 3, /^error: invalid server URL "not a url" /],
     // As client-go's DefaultServerURL: no scheme and no TLS settings is http (and the userinfo stays out of messages).
-    ['-s without a scheme', ['web', '-s', 'admin:secret@127.0.0.1:1'], 6, /^error: get statefulset default\/web: cannot reach the API server http:\/\/127\.0\.0\.1:1: connection refused\n$/],
+    [
+      '-s without a scheme',
+      ['web', '-s', 'admin:secret@127.0.0.1:1'],
+      6,
+      /^error: get statefulset default\/web: cannot reach the API server http:\/\/127\.0\.0\.1:1: connection refused\n$/,
+    ],
     [
       "--request-timeout past Go's int64 nanoseconds",
       ['web', '-s', 'https://127.0.0.1:1', '--request-timeout', '99999999h'],

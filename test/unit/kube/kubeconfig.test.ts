@@ -107,7 +107,12 @@ describe('kubeconfig files, merged as kubectl merges them', () => {
       { server: '10.0.0.1:6443' },
       { context: 'ctx-a', server: 'https://10.0.0.1:6443', namespace: 'nsa', token: 'tokA' },
     ],
-    ['-s without a scheme and no TLS settings is http', '/k/missing.yaml', { server: '10.0.0.1:6443' }, { server: 'http://10.0.0.1:6443', namespace: 'default' }],
+    [
+      '-s without a scheme and no TLS settings is http',
+      '/k/missing.yaml',
+      { server: '10.0.0.1:6443' },
+      { server: 'http://10.0.0.1:6443', namespace: 'default' },
+    ],
     [
       '-s without a scheme with --insecure-skip-tls-verify is https',
       '/k/missing.yaml',

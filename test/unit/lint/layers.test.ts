@@ -29,7 +29,11 @@ describe('layering lint', () => {
     ['the shared reads import the UI', 'src/workload/x.ts', "import { startProgress } from '../ui/spinner.ts';"],
     ['a command imports the sandbox statically', 'src/commands/sandbox/command.ts', "import { startSandbox } from '@sts-inspect/sandbox';"],
     ['inspect reaches the sandbox lazily', 'src/commands/inspect/command.ts', "const s = await import('@sts-inspect/sandbox');"],
-    ['the sandbox imports plugin code', 'packages/sandbox/src/apiserver/x.ts', "import { summarizeClaim } from '../../../../src/core/storage.ts';"],
+    [
+      'the sandbox imports plugin code',
+      'packages/sandbox/src/apiserver/x.ts',
+      "import { summarizeClaim } from '../../../../src/core/storage.ts';",
+    ],
     ['the shared package imports plugin code', 'packages/k8s/src/x.ts', "import { ExitCode } from '../../../src/errors.ts';"],
   ])('%s is an error', async (_what, file, code) => {
     const ids = await ruleIds(file, code);
@@ -38,11 +42,27 @@ describe('layering lint', () => {
   });
 
   it.each([
-    ['core imports core and the shared types', 'src/core/x.ts', "import { podForOrdinal } from './ordinals.ts';\nimport type { Pod } from '@sts-inspect/k8s';"],
-    ['a command imports its own modules and every lower layer', 'src/commands/roll/command.ts', "import { plan } from './plan.ts';\nimport { pool } from '../../workload/pool.ts';\nimport { x } from '../../kube/client.ts';"],
-    ['the sandbox command reaches the sandbox lazily', 'src/commands/sandbox/command.ts', "const s = await import('@sts-inspect/sandbox');"],
+    [
+      'core imports core and the shared types',
+      'src/core/x.ts',
+      "import { podForOrdinal } from './ordinals.ts';\nimport type { Pod } from '@sts-inspect/k8s';",
+    ],
+    [
+      'a command imports its own modules and every lower layer',
+      'src/commands/roll/command.ts',
+      "import { plan } from './plan.ts';\nimport { pool } from '../../workload/pool.ts';\nimport { x } from '../../kube/client.ts';",
+    ],
+    [
+      'the sandbox command reaches the sandbox lazily',
+      'src/commands/sandbox/command.ts',
+      "const s = await import('@sts-inspect/sandbox');",
+    ],
     ['a type-only import of the sandbox', 'src/commands/inspect/x.ts', "import type { Faults } from '@sts-inspect/sandbox';"],
-    ['the sandbox imports the shared package', 'packages/sandbox/src/x.ts', "import { selectorMatches } from '@sts-inspect/k8s';\nimport { Store } from '../store.ts';"],
+    [
+      'the sandbox imports the shared package',
+      'packages/sandbox/src/x.ts',
+      "import { selectorMatches } from '@sts-inspect/k8s';\nimport { Store } from '../store.ts';",
+    ],
   ])('%s is allowed', async (_what, file, code) => {
     expect(await ruleIds(file, code)).toEqual([]);
   });

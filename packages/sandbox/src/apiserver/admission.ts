@@ -219,7 +219,8 @@ function usedClusterIPs(store: Store): Set<string> {
 
 function usedNodePorts(store: Store): Set<number> {
   const used = new Set<number>();
-  for (const s of store.list(R.services).items) for (const p of ((s.spec as Any)?.ports ?? []) as Any[]) if (p.nodePort) used.add(p.nodePort);
+  for (const s of store.list(R.services).items)
+    for (const p of ((s.spec as Any)?.ports ?? []) as Any[]) if (p.nodePort) used.add(p.nodePort);
   return used;
 }
 
@@ -242,11 +243,20 @@ function admitService(svc: Any, ctx: AdmissionContext): void {
     const used = usedClusterIPs(ctx.store);
     if (requested) {
       const n = ipToInt(requested);
-      const cause = (msg: string): StatusCause => ({ reason: 'FieldValueInvalid', message: `Invalid value: []string{"${requested}"}: ${msg}`, field: 'spec.clusterIPs' });
+      const cause = (msg: string): StatusCause => ({
+        reason: 'FieldValueInvalid',
+        message: `Invalid value: []string{"${requested}"}: ${msg}`,
+        field: 'spec.clusterIPs',
+      });
       if (n === undefined || n < SERVICE_CIDR_BASE || n >= SERVICE_CIDR_BASE + SERVICE_CIDR_SIZE) {
-        throw errors.invalid('', 'Service', svc.metadata?.name ?? '', [cause(`failed to allocate IP ${requested}: provided IP is not in the valid range. The range of valid IPs is 10.96.0.0/12`)]);
+        throw errors.invalid('', 'Service', svc.metadata?.name ?? '', [
+          cause(`failed to allocate IP ${requested}: provided IP is not in the valid range. The range of valid IPs is 10.96.0.0/12`),
+        ]);
       }
-      if (used.has(requested)) throw errors.invalid('', 'Service', svc.metadata?.name ?? '', [cause(`failed to allocate IP ${requested}: provided IP is already allocated`)]);
+      if (used.has(requested))
+        throw errors.invalid('', 'Service', svc.metadata?.name ?? '', [
+          cause(`failed to allocate IP ${requested}: provided IP is already allocated`),
+        ]);
       spec.clusterIP = requested;
     } else {
       let ip: string;
@@ -296,7 +306,11 @@ function defaultStorageClassName(store: Store): string | undefined {
     return a['storageclass.kubernetes.io/is-default-class'] === 'true' || a['storageclass.beta.kubernetes.io/is-default-class'] === 'true';
   });
   // Several defaults: the newest wins, as in DefaultStorageClass admission since 1.26.
-  classes.sort((a, b) => (b.metadata.creationTimestamp ?? '').localeCompare(a.metadata.creationTimestamp ?? '') || (a.metadata.name ?? '').localeCompare(b.metadata.name ?? ''));
+  classes.sort(
+    (a, b) =>
+      (b.metadata.creationTimestamp ?? '').localeCompare(a.metadata.creationTimestamp ?? '') ||
+      (a.metadata.name ?? '').localeCompare(b.metadata.name ?? ''),
+  );
   return classes[0]?.metadata.name;
 }
 
@@ -382,7 +396,8 @@ export function admitUpdate(key: string, obj: KObject, old: KObject): void {
       break;
     case R.pvcs:
       defaultPvcSpec((o.spec ??= {}));
-      if (o.spec.storageClassName === undefined && (old.spec as Any)?.storageClassName !== undefined) o.spec.storageClassName = (old.spec as Any).storageClassName;
+      if (o.spec.storageClassName === undefined && (old.spec as Any)?.storageClassName !== undefined)
+        o.spec.storageClassName = (old.spec as Any).storageClassName;
       break;
     case R.pvs:
       o.spec ??= {};
@@ -434,9 +449,21 @@ function invalidValue(field: string, value: unknown, msg: string): StatusCause {
   const v = typeof value === 'string' ? goQuote(value) : typeof value === 'number' ? String(value) : goValue(value);
   return { reason: 'FieldValueInvalid', message: `Invalid value: ${v}: ${msg}`, field };
 }
-const required = (field: string, detail = ''): StatusCause => ({ reason: 'FieldValueRequired', message: detail ? `Required value: ${detail}` : 'Required value', field });
-const forbidden = (field: string, detail: string): StatusCause => ({ reason: 'FieldValueForbidden', message: `Forbidden: ${detail}`, field });
-const duplicate = (field: string, value: string): StatusCause => ({ reason: 'FieldValueDuplicate', message: `Duplicate value: ${goQuote(value)}`, field });
+const required = (field: string, detail = ''): StatusCause => ({
+  reason: 'FieldValueRequired',
+  message: detail ? `Required value: ${detail}` : 'Required value',
+  field,
+});
+const forbidden = (field: string, detail: string): StatusCause => ({
+  reason: 'FieldValueForbidden',
+  message: `Forbidden: ${detail}`,
+  field,
+});
+const duplicate = (field: string, value: string): StatusCause => ({
+  reason: 'FieldValueDuplicate',
+  message: `Duplicate value: ${goQuote(value)}`,
+  field,
+});
 const unsupported = (field: string, value: string, supported: string[]): StatusCause => ({
   reason: 'FieldValueNotSupported',
   message: `Unsupported value: ${goQuote(value)}: supported values: ${supported.map(goQuote).join(', ')}`,
@@ -484,7 +511,8 @@ function containerCauses(spec: Any, base: string): StatusCause[] {
       if (!c?.image) out.push(required(`${f}.image`));
       (c?.ports ?? []).forEach((p: Any, j: number) => {
         const n = p?.containerPort;
-        if (typeof n !== 'number' || n < 1 || n > 65535) out.push(invalidValue(`${f}.ports[${j}].containerPort`, n ?? 0, 'must be between 1 and 65535, inclusive'));
+        if (typeof n !== 'number' || n < 1 || n > 65535)
+          out.push(invalidValue(`${f}.ports[${j}].containerPort`, n ?? 0, 'must be between 1 and 65535, inclusive'));
       });
     });
   check(spec?.initContainers ?? [], 'initContainers');
@@ -497,7 +525,12 @@ function volumeMountCauses(spec: Any, base: string, volumeNames: Set<unknown>, e
   const out: StatusCause[] = [];
   ((spec?.containers ?? []) as Any[]).forEach((c, i) =>
     ((c?.volumeMounts ?? []) as Any[]).forEach((m, j) => {
-      if (!volumeNames.has(m?.name) && !extra.has(m?.name)) out.push({ reason: 'FieldValueNotFound', message: `Not found: ${goQuote(String(m?.name ?? ''))}`, field: `${base}.containers[${i}].volumeMounts[${j}].name` });
+      if (!volumeNames.has(m?.name) && !extra.has(m?.name))
+        out.push({
+          reason: 'FieldValueNotFound',
+          message: `Not found: ${goQuote(String(m?.name ?? ''))}`,
+          field: `${base}.containers[${i}].volumeMounts[${j}].name`,
+        });
     }),
   );
   return out;
@@ -513,24 +546,35 @@ function statefulSetSpecCauses(spec: Any): StatusCause[] {
     out.push(invalidValue('spec.replicas', spec.replicas, 'must be greater than or equal to 0'));
     out.push(invalidValue('spec.replicas', spec.replicas, 'must be greater than or equal to 0'));
   }
-  if (spec.ordinals?.start !== undefined && spec.ordinals.start < 0) out.push(invalidValue('spec.ordinals.start', spec.ordinals.start, 'must be greater than or equal to 0'));
-  if (!['OrderedReady', 'Parallel'].includes(spec.podManagementPolicy)) out.push(unsupported('spec.podManagementPolicy', String(spec.podManagementPolicy), ['OrderedReady', 'Parallel']));
+  if (spec.ordinals?.start !== undefined && spec.ordinals.start < 0)
+    out.push(invalidValue('spec.ordinals.start', spec.ordinals.start, 'must be greater than or equal to 0'));
+  if (!['OrderedReady', 'Parallel'].includes(spec.podManagementPolicy))
+    out.push(unsupported('spec.podManagementPolicy', String(spec.podManagementPolicy), ['OrderedReady', 'Parallel']));
   const st = spec.updateStrategy?.type;
-  if (!['RollingUpdate', 'OnDelete'].includes(st)) out.push(unsupported('spec.updateStrategy.type', String(st), ['OnDelete', 'RollingUpdate']));
-  if (st === 'OnDelete' && spec.updateStrategy?.rollingUpdate) out.push(invalidValue('spec.updateStrategy.rollingUpdate', 'OnDelete', 'only allowed for updateStrategy \'RollingUpdate\''));
+  if (!['RollingUpdate', 'OnDelete'].includes(st))
+    out.push(unsupported('spec.updateStrategy.type', String(st), ['OnDelete', 'RollingUpdate']));
+  if (st === 'OnDelete' && spec.updateStrategy?.rollingUpdate)
+    out.push(invalidValue('spec.updateStrategy.rollingUpdate', 'OnDelete', "only allowed for updateStrategy 'RollingUpdate'"));
   const partition = spec.updateStrategy?.rollingUpdate?.partition;
-  if (typeof partition === 'number' && partition < 0) out.push(invalidValue('spec.updateStrategy.rollingUpdate.partition', partition, 'must be greater than or equal to 0'));
+  if (typeof partition === 'number' && partition < 0)
+    out.push(invalidValue('spec.updateStrategy.rollingUpdate.partition', partition, 'must be greater than or equal to 0'));
   const sel = spec.selector;
   const hasSelector = isObj(sel) && (Object.keys(sel.matchLabels ?? {}).length > 0 || (sel.matchExpressions ?? []).length > 0);
   if (!hasSelector) out.push(required('spec.selector'));
   else {
     const labels = spec.template?.metadata?.labels ?? {};
-    if (!matchesLabels(labelSelectorRequirements(sel), labels)) out.push(invalidValue('spec.template.metadata.labels', labels, '`selector` does not match template `labels`'));
+    if (!matchesLabels(labelSelectorRequirements(sel), labels))
+      out.push(invalidValue('spec.template.metadata.labels', labels, '`selector` does not match template `labels`'));
   }
   const tspec = spec.template?.spec;
-  if (tspec?.restartPolicy && tspec.restartPolicy !== 'Always') out.push(unsupported('spec.template.spec.restartPolicy', tspec.restartPolicy, ['Always']));
+  if (tspec?.restartPolicy && tspec.restartPolicy !== 'Always')
+    out.push(unsupported('spec.template.spec.restartPolicy', tspec.restartPolicy, ['Always']));
   const vctNames = new Set<string>(((spec.volumeClaimTemplates ?? []) as Any[]).map((t) => t?.metadata?.name));
-  out.push(...containerCauses(tspec ?? {}, 'spec.template.spec').filter((c) => !(c.reason === 'FieldValueNotFound' && vctNames.has(JSON.parse(c.message.slice('Not found: '.length)) as string))));
+  out.push(
+    ...containerCauses(tspec ?? {}, 'spec.template.spec').filter(
+      (c) => !(c.reason === 'FieldValueNotFound' && vctNames.has(JSON.parse(c.message.slice('Not found: '.length)) as string)),
+    ),
+  );
   return out;
 }
 
@@ -543,7 +587,8 @@ function serviceCauses(spec: Any): StatusCause[] {
   if (!ports.length && spec.type !== 'ExternalName' && !headless) out.push(required('spec.ports'));
   const names = new Set<string>();
   ports.forEach((p, i) => {
-    if (typeof p?.port !== 'number' || p.port < 1 || p.port > 65535) out.push(invalidValue(`spec.ports[${i}].port`, p?.port ?? 0, 'must be between 1 and 65535, inclusive'));
+    if (typeof p?.port !== 'number' || p.port < 1 || p.port > 65535)
+      out.push(invalidValue(`spec.ports[${i}].port`, p?.port ?? 0, 'must be between 1 and 65535, inclusive'));
     if (ports.length > 1 && !p?.name) out.push(required(`spec.ports[${i}].name`));
     if (p?.name) {
       if (names.has(p.name)) out.push(duplicate(`spec.ports[${i}].name`, p.name));
@@ -585,7 +630,15 @@ export function validateCreate(key: string, obj: KObject): void {
   check(t, name, causes);
 }
 
-const STS_MUTABLE = ['replicas', 'ordinals', 'template', 'updateStrategy', 'revisionHistoryLimit', 'persistentVolumeClaimRetentionPolicy', 'minReadySeconds'];
+const STS_MUTABLE = [
+  'replicas',
+  'ordinals',
+  'template',
+  'updateStrategy',
+  'revisionHistoryLimit',
+  'persistentVolumeClaimRetentionPolicy',
+  'minReadySeconds',
+];
 
 /** Validation of an update (the new object after defaulting, against the stored one). */
 export function validateUpdate(key: string, obj: KObject, old: KObject): void {
@@ -596,10 +649,19 @@ export function validateUpdate(key: string, obj: KObject, old: KObject): void {
   const causes: StatusCause[] = [];
   switch (key) {
     case R.statefulsets: {
-      causes.push(...statefulSetSpecCauses(o.spec ?? {}).filter((c) => c.field !== 'spec.selector' || !isDeepStrictEqual(o.spec?.selector, prev.spec?.selector)));
+      causes.push(
+        ...statefulSetSpecCauses(o.spec ?? {}).filter(
+          (c) => c.field !== 'spec.selector' || !isDeepStrictEqual(o.spec?.selector, prev.spec?.selector),
+        ),
+      );
       const strip = (s: Any) => Object.fromEntries(Object.entries(s ?? {}).filter(([k]) => !STS_MUTABLE.includes(k)));
       if (!isDeepStrictEqual(strip(o.spec), strip(prev.spec))) {
-        causes.push(forbidden('spec', "updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'revisionHistoryLimit', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden"));
+        causes.push(
+          forbidden(
+            'spec',
+            "updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'revisionHistoryLimit', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden",
+          ),
+        );
       }
       break;
     }
@@ -630,7 +692,13 @@ export function validateUpdate(key: string, obj: KObject, old: KObject): void {
     case R.services: {
       causes.push(...serviceCauses(o.spec ?? {}));
       const oldIP = prev.spec?.clusterIP;
-      if (oldIP && o.spec?.clusterIP && o.spec.clusterIP !== oldIP && prev.spec?.type !== 'ExternalName' && o.spec?.type !== 'ExternalName') {
+      if (
+        oldIP &&
+        o.spec?.clusterIP &&
+        o.spec.clusterIP !== oldIP &&
+        prev.spec?.type !== 'ExternalName' &&
+        o.spec?.type !== 'ExternalName'
+      ) {
         causes.push(invalidValue('spec.clusterIPs[0]', o.spec.clusterIP, 'may not change once set'));
       }
       break;
@@ -647,7 +715,10 @@ export function validateUpdate(key: string, obj: KObject, old: KObject): void {
       const volumeNameChanged = !!b.volumeName && a.volumeName !== b.volumeName;
       delete a.volumeName;
       delete b.volumeName;
-      if (volumeNameChanged || !isDeepStrictEqual(a, b)) causes.push(forbidden('spec', 'spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims'));
+      if (volumeNameChanged || !isDeepStrictEqual(a, b))
+        causes.push(
+          forbidden('spec', 'spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims'),
+        );
       break;
     }
     default:

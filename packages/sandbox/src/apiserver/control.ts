@@ -53,7 +53,8 @@ export async function handleFaultControl(
     throw errors.methodNotAllowed('the server does not allow this method on the requested resource');
   }
   const entry = faults.list().find((f) => f.id === id);
-  if (method !== 'GET' && method !== 'DELETE') throw errors.methodNotAllowed('the server does not allow this method on the requested resource');
+  if (method !== 'GET' && method !== 'DELETE')
+    throw errors.methodNotAllowed('the server does not allow this method on the requested resource');
   if (!entry) throw new ApiError(404, 'NotFound', `fault "${id}" not found`, { name: id, kind: 'faults' });
   if (method === 'DELETE') faults.remove(id);
   return { status: 200, body: fault(entry) };

@@ -59,7 +59,11 @@ export function subresourceInfo(t: ResourceType, sub: string): SubresourceInfo {
 }
 
 function storageVersionHash(t: ResourceType): string {
-  return createHash('sha256').update(`${apiVersionOf(t)}/${t.kind}`).digest().subarray(0, 8).toString('base64');
+  return createHash('sha256')
+    .update(`${apiVersionOf(t)}/${t.kind}`)
+    .digest()
+    .subarray(0, 8)
+    .toString('base64');
 }
 
 /** The groups served, in the order a real server lists them (core first, then by priority). */
@@ -87,7 +91,13 @@ export function apiGroup(group: string): unknown {
   const gv = groupVersions().find((g) => g.group === group);
   if (!gv || !group) return undefined;
   const groupVersion = `${gv.group}/${gv.version}`;
-  return { kind: 'APIGroup', apiVersion: 'v1', name: group, versions: [{ groupVersion, version: gv.version }], preferredVersion: { groupVersion, version: gv.version } };
+  return {
+    kind: 'APIGroup',
+    apiVersion: 'v1',
+    name: group,
+    versions: [{ groupVersion, version: gv.version }],
+    preferredVersion: { groupVersion, version: gv.version },
+  };
 }
 
 export function apiResourceList(group: string, version: string): unknown {
@@ -122,7 +132,13 @@ export function wantsAggregated(accept: string | undefined): boolean {
   if (!accept) return false;
   return accept.split(',').some((part) => {
     const p = part.replace(/\s+/g, '');
-    return p.startsWith('application/json') && p.includes('g=apidiscovery.k8s.io') && p.includes('v=v2;') && p.includes('as=APIGroupDiscoveryList') && !p.includes('v=v2beta1');
+    return (
+      p.startsWith('application/json') &&
+      p.includes('g=apidiscovery.k8s.io') &&
+      p.includes('v=v2;') &&
+      p.includes('as=APIGroupDiscoveryList') &&
+      !p.includes('v=v2beta1')
+    );
   });
 }
 
@@ -139,7 +155,11 @@ function discoveryResource(t: ResourceType): unknown {
   if (t.subresources.length) {
     r.subresources = [...t.subresources].sort().map((sub) => {
       const info = subresourceInfo(t, sub);
-      return { subresource: sub, responseKind: { group: info.group ?? '', version: info.version ?? '', kind: info.kind }, verbs: info.verbs };
+      return {
+        subresource: sub,
+        responseKind: { group: info.group ?? '', version: info.version ?? '', kind: info.kind },
+        verbs: info.verbs,
+      };
     });
   }
   return r;
@@ -217,7 +237,10 @@ export function openApiV3Document(path: string): unknown {
 }
 
 /** What kubectl asks /openapi/v2 for, and the type a real server answers it with. */
-export const OPENAPI_V2_PROTOBUF_ACCEPTED = ['application/com.github.proto-openapi.spec.v2@v1.0+protobuf', 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf'];
+export const OPENAPI_V2_PROTOBUF_ACCEPTED = [
+  'application/com.github.proto-openapi.spec.v2@v1.0+protobuf',
+  'application/com.github.proto-openapi.spec.v2.v1.0+protobuf',
+];
 export const OPENAPI_V2_PROTOBUF = 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf';
 
 const BEARER_TOKEN = { type: 'apiKey', name: 'authorization', in: 'header', description: 'Bearer Token authentication' };
@@ -250,10 +273,38 @@ export function openApiV2Protobuf(): Buffer {
   ]);
   return message([
     [1, '2.0'],
-    [2, message([[1, 'Kubernetes'], [2, SERVER_VERSION.gitVersion]])],
+    [
+      2,
+      message([
+        [1, 'Kubernetes'],
+        [2, SERVER_VERSION.gitVersion],
+      ]),
+    ],
     [8, message([])], // Paths
     [9, message([])], // Definitions
-    [12, message([[1, message([[1, 'BearerToken'], [2, message([])]])]])], // SecurityRequirement {BearerToken: []}
-    [13, message([[1, message([[1, 'BearerToken'], [2, message([[2, apiKey]])]])]])], // SecurityDefinitions, api_key_security
+    [
+      12,
+      message([
+        [
+          1,
+          message([
+            [1, 'BearerToken'],
+            [2, message([])],
+          ]),
+        ],
+      ]),
+    ], // SecurityRequirement {BearerToken: []}
+    [
+      13,
+      message([
+        [
+          1,
+          message([
+            [1, 'BearerToken'],
+            [2, message([[2, apiKey]])],
+          ]),
+        ],
+      ]),
+    ], // SecurityDefinitions, api_key_security
   ]);
 }

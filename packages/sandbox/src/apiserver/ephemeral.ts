@@ -27,8 +27,18 @@ export function withEphemeralContainers(current: KObject, body: KObject): KObjec
   const base = 'spec.ephemeralContainers';
   old.forEach((oc, i) => {
     const nc = wanted.find((c) => c?.name === oc.name);
-    if (!nc) causes.push({ reason: 'FieldValueForbidden', message: `Forbidden: existing ephemeral containers "${oc.name}" may not be removed\n`, field: base });
-    else if (!isDeepStrictEqual(nc, oc)) causes.push({ reason: 'FieldValueForbidden', message: `Forbidden: existing ephemeral containers "${oc.name}" may not be changed\n`, field: `${base}[${i}]` });
+    if (!nc)
+      causes.push({
+        reason: 'FieldValueForbidden',
+        message: `Forbidden: existing ephemeral containers "${oc.name}" may not be removed\n`,
+        field: base,
+      });
+    else if (!isDeepStrictEqual(nc, oc))
+      causes.push({
+        reason: 'FieldValueForbidden',
+        message: `Forbidden: existing ephemeral containers "${oc.name}" may not be changed\n`,
+        field: `${base}[${i}]`,
+      });
   });
   const others = new Set<string>([...(next.spec?.containers ?? []), ...(next.spec?.initContainers ?? [])].map((c: Any) => c.name));
   const regular = new Set<string>((next.spec?.containers ?? []).map((c: Any) => c.name));
@@ -38,17 +48,30 @@ export function withEphemeralContainers(current: KObject, body: KObject): KObjec
     const f = `${base}[${i}]`;
     if (!c?.name) causes.push({ reason: 'FieldValueRequired', message: 'Required value', field: `${f}.name` });
     else {
-      if (!DNS1123_LABEL.test(c.name)) causes.push({ reason: 'FieldValueInvalid', message: `Invalid value: "${c.name}": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')`, field: `${f}.name` });
-      if (others.has(c.name) || seen.has(c.name)) causes.push({ reason: 'FieldValueDuplicate', message: `Duplicate value: "${c.name}"`, field: `${f}.name` });
+      if (!DNS1123_LABEL.test(c.name))
+        causes.push({
+          reason: 'FieldValueInvalid',
+          message: `Invalid value: "${c.name}": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')`,
+          field: `${f}.name`,
+        });
+      if (others.has(c.name) || seen.has(c.name))
+        causes.push({ reason: 'FieldValueDuplicate', message: `Duplicate value: "${c.name}"`, field: `${f}.name` });
       seen.add(c.name);
     }
     if (!c?.image) causes.push({ reason: 'FieldValueRequired', message: 'Required value', field: `${f}.image` });
     for (const k of FORBIDDEN_FIELDS) {
-      if (c?.[k] !== undefined && !(k === 'resources' && isDeepStrictEqual(c[k], {}))) causes.push({ reason: 'FieldValueForbidden', message: 'Forbidden: cannot be set for an Ephemeral Container', field: `${f}.${k}` });
+      if (c?.[k] !== undefined && !(k === 'resources' && isDeepStrictEqual(c[k], {})))
+        causes.push({ reason: 'FieldValueForbidden', message: 'Forbidden: cannot be set for an Ephemeral Container', field: `${f}.${k}` });
     }
     ((c?.volumeMounts ?? []) as Any[]).forEach((m, j) => {
-      if (!volumes.has(m?.name)) causes.push({ reason: 'FieldValueNotFound', message: `Not found: "${m?.name ?? ''}"`, field: `${f}.volumeMounts[${j}].name` });
-      if (m?.subPath) causes.push({ reason: 'FieldValueForbidden', message: 'Forbidden: cannot be set for an Ephemeral Container', field: `${f}.volumeMounts[${j}].subPath` });
+      if (!volumes.has(m?.name))
+        causes.push({ reason: 'FieldValueNotFound', message: `Not found: "${m?.name ?? ''}"`, field: `${f}.volumeMounts[${j}].name` });
+      if (m?.subPath)
+        causes.push({
+          reason: 'FieldValueForbidden',
+          message: 'Forbidden: cannot be set for an Ephemeral Container',
+          field: `${f}.volumeMounts[${j}].subPath`,
+        });
     });
     if (c?.targetContainerName && !regular.has(c.targetContainerName)) {
       causes.push({ reason: 'FieldValueNotFound', message: `Not found: "${c.targetContainerName}"`, field: `${f}.targetContainerName` });

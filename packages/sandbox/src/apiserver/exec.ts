@@ -45,7 +45,15 @@ export function resolveExecTarget(core: ApiCore, ns: string, name: string, q: UR
   }
   if (!pod.spec?.nodeName) throw errors.badRequest(`pod ${name} does not have a host assigned`);
   const tty = truthy(q.get('tty'));
-  return { pod, container, command, stdin: truthy(q.get('stdin')), stdout: truthy(q.get('stdout')), stderr: truthy(q.get('stderr')) && !tty, tty };
+  return {
+    pod,
+    container,
+    command,
+    stdin: truthy(q.get('stdin')),
+    stdout: truthy(q.get('stdout')),
+    stderr: truthy(q.get('stderr')) && !tty,
+    tty,
+  };
 }
 
 /** The Status sent on the error channel when the command ends. */
@@ -135,7 +143,11 @@ export function handleExecUpgrade(u: ExecUpgrade): void {
     .split(',')
     .map((s) => s.trim());
   if (!EXEC_PROTOCOLS.some((p) => offered.includes(p))) {
-    u.fail(errors.badRequest(`unable to upgrade connection: none of the requested subprotocols [${offered.join(' ')}] are supported; supported: [${EXEC_PROTOCOLS.join(' ')}]`));
+    u.fail(
+      errors.badRequest(
+        `unable to upgrade connection: none of the requested subprotocols [${offered.join(' ')}] are supported; supported: [${EXEC_PROTOCOLS.join(' ')}]`,
+      ),
+    );
     return;
   }
   wss.handleUpgrade(u.req, u.socket, u.head, (ws) => runSession(u, target, ws));

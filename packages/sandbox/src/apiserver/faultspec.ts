@@ -50,12 +50,15 @@ export function parseFaultSpec(spec: string): ParsedFault {
   const first = s.indexOf(':');
   const second = first < 0 ? -1 : s.indexOf(':', first + 1);
   if (first < 0 || second < 0) {
-    throw new FaultSpecError(`"${spec}": expected ${ACTIONS.join(', ')} or EFFECTS:METHOD:PATH (e.g. status=403:GET:/api/v1/namespaces/*/events)`);
+    throw new FaultSpecError(
+      `"${spec}": expected ${ACTIONS.join(', ')} or EFFECTS:METHOD:PATH (e.g. status=403:GET:/api/v1/namespaces/*/events)`,
+    );
   }
   const effects = s.slice(0, first);
   const method = s.slice(first + 1, second).toUpperCase();
   const path = s.slice(second + 1);
-  if (!/^(\*|[A-Z]+)$/.test(method)) throw new FaultSpecError(`"${spec}": method "${s.slice(first + 1, second)}" is not an HTTP method or *`);
+  if (!/^(\*|[A-Z]+)$/.test(method))
+    throw new FaultSpecError(`"${spec}": method "${s.slice(first + 1, second)}" is not an HTTP method or *`);
   if (!path.startsWith('/')) throw new FaultSpecError(`"${spec}": path "${path}" must start with /`);
   const glob = path.length > 1 ? path.replace(/\/+$/, '') : path;
   const rule: FaultRule = { path: pathPattern(glob), glob };

@@ -112,7 +112,8 @@ function stripDirectives(patch: Obj, kind: string, path: string[]): Obj {
   for (const [k, v] of Object.entries(patch)) {
     if (k.startsWith('$')) continue;
     if (isObj(v)) out[k] = stripDirectives(v, kind, [...path, k]);
-    else if (Array.isArray(v)) out[k] = v.filter((e) => !(isObj(e) && e.$patch)).map((e) => (isObj(e) ? stripDirectives(e, kind, [...path, k]) : e));
+    else if (Array.isArray(v))
+      out[k] = v.filter((e) => !(isObj(e) && e.$patch)).map((e) => (isObj(e) ? stripDirectives(e, kind, [...path, k]) : e));
     else out[k] = v;
   }
   return out;
@@ -130,7 +131,9 @@ function mergeList(original: unknown[], patch: unknown[], kind: string, path: st
   }
   const key = strategy.key;
   if (patch.some((e) => isObj(e) && e.$patch === 'replace' && Object.keys(e).length === 1)) {
-    return patch.filter((e) => !(isObj(e) && e.$patch === 'replace' && Object.keys(e).length === 1)).map((e) => (isObj(e) ? stripDirectives(e, kind, path) : e));
+    return patch
+      .filter((e) => !(isObj(e) && e.$patch === 'replace' && Object.keys(e).length === 1))
+      .map((e) => (isObj(e) ? stripDirectives(e, kind, path) : e));
   }
   const result = [...original];
   for (const item of patch) {

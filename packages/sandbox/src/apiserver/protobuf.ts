@@ -88,7 +88,9 @@ function decodeObject(kind: string, raw: Buffer): Record<string, unknown> {
     case 'Namespace': {
       const spec = fs.find((f) => f.no === 2);
       if (spec) {
-        const fin = fields(spec.value as Buffer).filter((f) => f.no === 1).map(str);
+        const fin = fields(spec.value as Buffer)
+          .filter((f) => f.no === 1)
+          .map(str);
         if (fin.length) obj.spec = { finalizers: fin };
       }
       break;

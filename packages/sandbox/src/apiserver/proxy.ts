@@ -34,7 +34,14 @@ export function resolveContainer(pod: Any, requested: string | null, forLogs: bo
   throw errors.badRequest(`container ${requested} is not valid for pod ${name}`);
 }
 
-export async function readLogs(core: ApiCore, runtime: PodRuntime, res: ServerResponse, ns: string, name: string, q: URLSearchParams): Promise<void> {
+export async function readLogs(
+  core: ApiCore,
+  runtime: PodRuntime,
+  res: ServerResponse,
+  ns: string,
+  name: string,
+  q: URLSearchParams,
+): Promise<void> {
   const pod = getPod(core, ns, name);
   const container = resolveContainer(pod, q.get('container'), true);
   const tail = q.get('tailLines');
@@ -86,7 +93,16 @@ function podPortByName(pod: Any, port: string): number | undefined {
   return undefined;
 }
 
-export async function proxyToPod(core: ApiCore, runtime: PodRuntime, res: ServerResponse, ns: string, target: string, method: string, path: string, _body: Buffer): Promise<void> {
+export async function proxyToPod(
+  core: ApiCore,
+  runtime: PodRuntime,
+  res: ServerResponse,
+  ns: string,
+  target: string,
+  method: string,
+  path: string,
+  _body: Buffer,
+): Promise<void> {
   const { name, port } = splitTarget(target);
   const pod = getPod(core, ns, name);
   const portNum = port ? podPortByName(pod, port) : 80;
@@ -97,7 +113,17 @@ export async function proxyToPod(core: ApiCore, runtime: PodRuntime, res: Server
 
 const isReady = (pod: Any) => (pod.status?.conditions ?? []).some((c: Any) => c.type === 'Ready' && c.status === 'True');
 
-export async function proxyToService(ctx: SimContext, core: ApiCore, runtime: PodRuntime, res: ServerResponse, ns: string, target: string, method: string, path: string, _body: Buffer): Promise<void> {
+export async function proxyToService(
+  ctx: SimContext,
+  core: ApiCore,
+  runtime: PodRuntime,
+  res: ServerResponse,
+  ns: string,
+  target: string,
+  method: string,
+  path: string,
+  _body: Buffer,
+): Promise<void> {
   const { name, port } = splitTarget(target);
   const svc = core.get(resourceType(R.services), ns, name) as Any;
   const ports: Any[] = svc.spec?.ports ?? [];
@@ -120,7 +146,11 @@ export async function proxyToService(ctx: SimContext, core: ApiCore, runtime: Po
     }
   } else if (svc.spec?.selector) {
     const sel = svc.spec.selector as Record<string, string>;
-    const pods = ctx.store.list(R.pods, ns).items.filter((p) => Object.entries(sel).every(([k, v]) => p.metadata.labels?.[k] === v) && isReady(p) && !p.metadata.deletionTimestamp) as Any[];
+    const pods = ctx.store
+      .list(R.pods, ns)
+      .items.filter(
+        (p) => Object.entries(sel).every(([k, v]) => p.metadata.labels?.[k] === v) && isReady(p) && !p.metadata.deletionTimestamp,
+      ) as Any[];
     const pod = pods[0];
     if (pod) {
       podName = pod.metadata.name;
@@ -133,7 +163,14 @@ export async function proxyToService(ctx: SimContext, core: ApiCore, runtime: Po
   writeProxied(res, out);
 }
 
-export async function proxyToNode(core: ApiCore, runtime: PodRuntime, res: ServerResponse, node: string, method: string, rest: string[]): Promise<void> {
+export async function proxyToNode(
+  core: ApiCore,
+  runtime: PodRuntime,
+  res: ServerResponse,
+  node: string,
+  method: string,
+  rest: string[],
+): Promise<void> {
   core.get(resourceType(R.nodes), undefined, splitTarget(node).name);
   const sub = rest.join('/');
   if (method === 'GET' && (sub === 'stats/summary' || sub === 'stats/summary/')) {

@@ -10,7 +10,22 @@ import type { KObject, Store } from '../store.ts';
 type Any = any; // eslint-disable-line @typescript-eslint/no-explicit-any -- objects of every kind, as the JSON they arrive as
 
 const QUANTITY = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E|m)?$/;
-const FACTORS: Record<string, number> = { '': 1, m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18, Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60 };
+const FACTORS: Record<string, number> = {
+  '': 1,
+  m: 1e-3,
+  k: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+  P: 1e15,
+  E: 1e18,
+  Ki: 2 ** 10,
+  Mi: 2 ** 20,
+  Gi: 2 ** 30,
+  Ti: 2 ** 40,
+  Pi: 2 ** 50,
+  Ei: 2 ** 60,
+};
 
 function bytes(q: unknown): number | undefined {
   const m = typeof q === 'string' ? QUANTITY.exec(q) : typeof q === 'number' ? [String(q), String(q), ''] : null;
@@ -24,17 +39,30 @@ export function admitClaimResize(store: Store, obj: KObject, old: KObject): void
   if (before === undefined || after === undefined || before === after) return;
   if ((old as Any).status?.phase !== 'Bound') {
     throw errors.invalid('', 'PersistentVolumeClaim', name, [
-      { reason: 'FieldValueForbidden', message: 'Forbidden: spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims', field: 'spec' },
+      {
+        reason: 'FieldValueForbidden',
+        message: 'Forbidden: spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims',
+        field: 'spec',
+      },
     ]);
   }
   if (after < before) {
     throw errors.invalid('', 'PersistentVolumeClaim', name, [
-      { reason: 'FieldValueForbidden', message: 'Forbidden: field can not be less than previous value', field: 'spec.resources.requests.storage' },
+      {
+        reason: 'FieldValueForbidden',
+        message: 'Forbidden: field can not be less than previous value',
+        field: 'spec.resources.requests.storage',
+      },
     ]);
   }
   const className = (old as Any).spec?.storageClassName;
   const sc = className ? (store.get(R.storageclasses, undefined, className) as Any) : undefined;
   if (!sc?.allowVolumeExpansion) {
-    throw errors.forbidden('', 'persistentvolumeclaims', name, `persistentvolumeclaims "${name}" is forbidden: only dynamically provisioned pvc can be resized and the storageclass that provisions the pvc must support resize`);
+    throw errors.forbidden(
+      '',
+      'persistentvolumeclaims',
+      name,
+      `persistentvolumeclaims "${name}" is forbidden: only dynamically provisioned pvc can be resized and the storageclass that provisions the pvc must support resize`,
+    );
   }
 }

@@ -44,7 +44,8 @@ function stripTypeMeta<T extends KObject>(o: T): T {
 /** `app=web`: a LabelSelector as the string Scale.status.selector carries. */
 export function selectorString(sel: Any | undefined): string {
   const parts: string[] = [];
-  for (const [k, v] of Object.entries((sel?.matchLabels ?? {}) as Record<string, string>).sort(([a], [b]) => a.localeCompare(b))) parts.push(`${k}=${v}`);
+  for (const [k, v] of Object.entries((sel?.matchLabels ?? {}) as Record<string, string>).sort(([a], [b]) => a.localeCompare(b)))
+    parts.push(`${k}=${v}`);
   for (const e of (sel?.matchExpressions ?? []) as Any[]) {
     const vals = [...(e.values ?? [])].sort().join(',');
     if (e.operator === 'In') parts.push(`${e.key} in (${vals})`);
@@ -73,8 +74,15 @@ export class ApiCore {
     if (!nsObj) throw errors.notFound('', 'namespaces', ns ?? 'default');
     if (nsObj.metadata.deletionTimestamp) {
       // The NamespaceLifecycle admission plugin's answer, with the cause it adds.
-      const err = errors.forbidden(t.group, t.plural, name, `${qualifiedResource(t.group, t.plural)} "${name}" is forbidden: unable to create new content in namespace ${ns} because it is being terminated`);
-      err.details!.causes = [{ reason: 'NamespaceTerminating', message: `namespace ${ns} is being terminated`, field: 'metadata.namespace' }];
+      const err = errors.forbidden(
+        t.group,
+        t.plural,
+        name,
+        `${qualifiedResource(t.group, t.plural)} "${name}" is forbidden: unable to create new content in namespace ${ns} because it is being terminated`,
+      );
+      err.details!.causes = [
+        { reason: 'NamespaceTerminating', message: `namespace ${ns} is being terminated`, field: 'metadata.namespace' },
+      ];
       throw err;
     }
   }
@@ -99,7 +107,8 @@ export class ApiCore {
     admitCreate(key, obj, { store: this.store });
     validateCreate(key, obj);
     if (opts.dryRun) {
-      if (obj.metadata.name && this.store.get(key, obj.metadata.namespace, obj.metadata.name)) throw errors.alreadyExists(t.group, t.plural, obj.metadata.name);
+      if (obj.metadata.name && this.store.get(key, obj.metadata.namespace, obj.metadata.name))
+        throw errors.alreadyExists(t.group, t.plural, obj.metadata.name);
       obj.metadata.uid = crypto.randomUUID();
       obj.metadata.creationTimestamp = this.store.timestamp();
       if (t.tracksGeneration) obj.metadata.generation = 1;
@@ -130,7 +139,11 @@ export class ApiCore {
     delete obj.metadata.managedFields;
     if (opts.subresource === 'scale') return this.updateScale(t, current, obj, opts);
     if (opts.subresource === 'status') {
-      const next = { ...current, status: obj.status, metadata: { ...current.metadata, resourceVersion: obj.metadata.resourceVersion ?? current.metadata.resourceVersion } };
+      const next = {
+        ...current,
+        status: obj.status,
+        metadata: { ...current.metadata, resourceVersion: obj.metadata.resourceVersion ?? current.metadata.resourceVersion },
+      };
       if (opts.dryRun) return next;
       return this.store.update(key, next, { subresource: 'status' });
     }
@@ -154,7 +167,8 @@ export class ApiCore {
     admitUpdate(key, obj, current);
     validateUpdate(key, obj, current);
     if (opts.dryRun) {
-      if (obj.metadata.resourceVersion && obj.metadata.resourceVersion !== current.metadata.resourceVersion) throw errors.conflict(t.group, t.plural, name);
+      if (obj.metadata.resourceVersion && obj.metadata.resourceVersion !== current.metadata.resourceVersion)
+        throw errors.conflict(t.group, t.plural, name);
       return { ...obj, metadata: { ...obj.metadata, uid: current.metadata.uid, creationTimestamp: current.metadata.creationTimestamp } };
     }
     return this.store.update(key, obj);
@@ -182,7 +196,11 @@ export class ApiCore {
     const replicas = (scale as Any).spec?.replicas;
     if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 0) {
       throw errors.invalid('autoscaling', 'Scale', current.metadata.name ?? '', [
-        { reason: 'FieldValueInvalid', message: `Invalid value: ${replicas ?? 0}: must be greater than or equal to 0`, field: 'spec.replicas' },
+        {
+          reason: 'FieldValueInvalid',
+          message: `Invalid value: ${replicas ?? 0}: must be greater than or equal to 0`,
+          field: 'spec.replicas',
+        },
       ]);
     }
     const rv = scale.metadata.resourceVersion;
@@ -194,7 +212,14 @@ export class ApiCore {
   }
 
   /** PATCH; with apply-patch (server-side apply) a missing object is created. */
-  patch(t: ResourceType, ns: string | undefined, name: string, contentType: string, raw: string, opts: WriteOptions & { force?: boolean } = {}): { object: KObject; created: boolean } {
+  patch(
+    t: ResourceType,
+    ns: string | undefined,
+    name: string,
+    contentType: string,
+    raw: string,
+    opts: WriteOptions & { force?: boolean } = {},
+  ): { object: KObject; created: boolean } {
     const key = typeKey(t);
     const type = contentType.split(';')[0]!.trim().toLowerCase();
     let patchBody: unknown;
@@ -252,7 +277,11 @@ export class ApiCore {
     const policy = opts.propagationPolicy;
     if (policy !== undefined && !(PROPAGATION_POLICIES as readonly string[]).includes(policy)) {
       throw errors.invalid('meta.k8s.io', 'DeleteOptions', '', [
-        { reason: 'FieldValueNotSupported', message: `Unsupported value: "${policy}": supported values: ${PROPAGATION_POLICIES.map((p) => `"${p}"`).join(', ')}`, field: 'propagationPolicy' },
+        {
+          reason: 'FieldValueNotSupported',
+          message: `Unsupported value: "${policy}": supported values: ${PROPAGATION_POLICIES.map((p) => `"${p}"`).join(', ')}`,
+          field: 'propagationPolicy',
+        },
       ]);
     }
     if (opts.dryRun) {

@@ -34,12 +34,18 @@ function badLabel(msg: string): ApiError {
 }
 
 function checkKey(key: string): string {
-  if (!KEY_RE.test(key) || key.length > 316) throw badLabel(`invalid label key "${key}": name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')`);
+  if (!KEY_RE.test(key) || key.length > 316)
+    throw badLabel(
+      `invalid label key "${key}": name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')`,
+    );
   return key;
 }
 
 function checkValue(v: string): string {
-  if (!VALUE_RE.test(v) || v.length > 63) throw badLabel(`invalid label value: "${v}": at key: : a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')`);
+  if (!VALUE_RE.test(v) || v.length > 63)
+    throw badLabel(
+      `invalid label value: "${v}": at key: : a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')`,
+    );
   return v;
 }
 
@@ -89,7 +95,9 @@ export function matchesLabels(reqs: LabelRequirement[], labels: Record<string, s
 }
 
 /** A LabelSelector object (matchLabels + matchExpressions) as requirements. */
-export function labelSelectorRequirements(sel: { matchLabels?: Record<string, string>; matchExpressions?: { key: string; operator: string; values?: string[] }[] } | undefined): LabelRequirement[] {
+export function labelSelectorRequirements(
+  sel: { matchLabels?: Record<string, string>; matchExpressions?: { key: string; operator: string; values?: string[] }[] } | undefined,
+): LabelRequirement[] {
   const reqs: LabelRequirement[] = [];
   for (const [key, v] of Object.entries(sel?.matchLabels ?? {})) reqs.push({ key, op: '=', values: [v] });
   for (const e of sel?.matchExpressions ?? []) {
@@ -138,8 +146,29 @@ export function parseFieldSelector(s: string | null | undefined): FieldRequireme
 
 /** Field labels each resource type supports beyond metadata.name/metadata.namespace (as the real registry strategies). */
 const FIELD_LABELS: Record<string, string[]> = {
-  pods: ['spec.nodeName', 'spec.restartPolicy', 'spec.schedulerName', 'spec.serviceAccountName', 'spec.hostNetwork', 'status.phase', 'status.podIP', 'status.nominatedNodeName'],
-  events: ['involvedObject.kind', 'involvedObject.namespace', 'involvedObject.name', 'involvedObject.uid', 'involvedObject.apiVersion', 'involvedObject.resourceVersion', 'involvedObject.fieldPath', 'reason', 'reportingComponent', 'source', 'type'],
+  pods: [
+    'spec.nodeName',
+    'spec.restartPolicy',
+    'spec.schedulerName',
+    'spec.serviceAccountName',
+    'spec.hostNetwork',
+    'status.phase',
+    'status.podIP',
+    'status.nominatedNodeName',
+  ],
+  events: [
+    'involvedObject.kind',
+    'involvedObject.namespace',
+    'involvedObject.name',
+    'involvedObject.uid',
+    'involvedObject.apiVersion',
+    'involvedObject.resourceVersion',
+    'involvedObject.fieldPath',
+    'reason',
+    'reportingComponent',
+    'source',
+    'type',
+  ],
   namespaces: ['status.phase'],
   nodes: ['spec.unschedulable'],
   secrets: ['type'],

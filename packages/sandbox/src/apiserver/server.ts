@@ -78,7 +78,12 @@ type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-exp
 // Responses
 
 function baseHeaders(): Record<string, string> {
-  return { 'Audit-Id': randomUUID(), 'Cache-Control': 'no-cache, private', 'X-Kubernetes-Pf-Flowschema-Uid': '', 'X-Kubernetes-Pf-Prioritylevel-Uid': '' };
+  return {
+    'Audit-Id': randomUUID(),
+    'Cache-Control': 'no-cache, private',
+    'X-Kubernetes-Pf-Flowschema-Uid': '',
+    'X-Kubernetes-Pf-Prioritylevel-Uid': '',
+  };
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, contentType = 'application/json'): void {
@@ -176,9 +181,13 @@ export function faultError(rule: FaultRule, info: RequestInfo, user: string): Ap
     case 429:
       return errors.tooManyRequests(rule.message);
     case 503:
-      return new ApiError(503, 'ServiceUnavailable', rule.message ?? 'the server is currently unable to handle the request', { retryAfterSeconds: 1 });
+      return new ApiError(503, 'ServiceUnavailable', rule.message ?? 'the server is currently unable to handle the request', {
+        retryAfterSeconds: 1,
+      });
     case 504:
-      return errors.timeout(rule.message ?? 'the server was unable to return a response in the time allotted, but may still be processing the request');
+      return errors.timeout(
+        rule.message ?? 'the server was unable to return a response in the time allotted, but may still be processing the request',
+      );
     case 500:
       return errors.internal(rule.message ?? 'an error on the server ("") has prevented the request from succeeding');
     default:
@@ -225,7 +234,9 @@ export async function startApiServer(ctx: SimContext, runtime: PodRuntime, opts:
   const t0 = performance.now();
   const host = opts.host ?? '127.0.0.1';
   const user = opts.user ?? DEFAULT_USER;
-  const certs = await makeServingCerts(host === '127.0.0.1' || host === 'localhost' ? ['127.0.0.1', 'localhost'] : [host, '127.0.0.1', 'localhost']);
+  const certs = await makeServingCerts(
+    host === '127.0.0.1' || host === 'localhost' ? ['127.0.0.1', 'localhost'] : [host, '127.0.0.1', 'localhost'],
+  );
   const core = new ApiCore(ctx);
   const hub = new WatchHub(ctx.store);
   const faults = new FaultInjector({
@@ -329,7 +340,8 @@ export async function startApiServer(ctx: SimContext, runtime: PodRuntime, opts:
         return sendJson(res, 200, listObjects(t, ns, q, wantsTable(accept)));
       }
       case 'POST': {
-        if (info.name && sub !== 'eviction' && sub !== 'binding') throw errors.methodNotAllowed('the server does not allow this method on the requested resource');
+        if (info.name && sub !== 'eviction' && sub !== 'binding')
+          throw errors.methodNotAllowed('the server does not allow this method on the requested resource');
         const body = (await readObject(req)) as KObject;
         if (sub === 'binding') return sendJson(res, 201, bindPod(ns!, info.name!, body));
         if (sub === 'eviction') {
@@ -349,7 +361,11 @@ export async function startApiServer(ctx: SimContext, runtime: PodRuntime, opts:
       case 'PATCH': {
         if (!info.name) throw errors.methodNotAllowed('the server does not allow this method on the requested resource');
         const raw = await readBody(req);
-        const { object, created } = core.patch(t, ns, info.name, req.headers['content-type'] ?? '', raw, { dryRun, ...(sub ? { subresource: sub } : {}), force: q.get('force') === 'true' });
+        const { object, created } = core.patch(t, ns, info.name, req.headers['content-type'] ?? '', raw, {
+          dryRun,
+          ...(sub ? { subresource: sub } : {}),
+          force: q.get('force') === 'true',
+        });
         return sendJson(res, created ? 201 : 200, object);
       }
       case 'DELETE': {
@@ -366,7 +382,12 @@ export async function startApiServer(ctx: SimContext, runtime: PodRuntime, opts:
               if (!(err instanceof ApiError) || err.code !== 404) throw err;
             }
           }
-          return sendJson(res, 200, { kind: t.listKind, apiVersion: apiVersionOf(t), metadata: { resourceVersion: ctx.store.resourceVersion }, items: deleted.map(stripItemTypeMeta) });
+          return sendJson(res, 200, {
+            kind: t.listKind,
+            apiVersion: apiVersionOf(t),
+            metadata: { resourceVersion: ctx.store.resourceVersion },
+            items: deleted.map(stripItemTypeMeta),
+          });
         }
         const { object, deleted } = core.delete(t, ns, info.name, opts);
         if (deleted && !RETURNS_DELETED_OBJECT.has(typeKey(t))) {
@@ -402,17 +423,28 @@ export async function startApiServer(ctx: SimContext, runtime: PodRuntime, opts:
       items = page;
     }
     if (table) {
-      return toTable(key, items, { includeObject: includeObjectParam(q), resourceVersion: metadata.resourceVersion, continue: metadata.continue, remainingItemCount: metadata.remainingItemCount });
+      return toTable(key, items, {
+        includeObject: includeObjectParam(q),
+        resourceVersion: metadata.resourceVersion,
+        continue: metadata.continue,
+        remainingItemCount: metadata.remainingItemCount,
+      });
     }
     return { kind: t.listKind, apiVersion: apiVersionOf(t), metadata, items: items.map(stripItemTypeMeta) };
   };
 
   const bindPod = (ns: string, name: string, body: KObject): unknown => {
     const target = (body as Any)?.target?.name;
-    if (!target) throw errors.invalid('', 'Binding', name, [{ reason: 'FieldValueRequired', message: 'Required value', field: 'target.name' }]);
+    if (!target)
+      throw errors.invalid('', 'Binding', name, [{ reason: 'FieldValueRequired', message: 'Required value', field: 'target.name' }]);
     const pod = ctx.store.mustGet(R.pods, ns, name) as KObject & Any;
     if (pod.spec?.nodeName) {
-      throw new ApiError(409, 'Conflict', `Operation cannot be fulfilled on pods/binding "${name}": pod ${name} is already assigned to node "${pod.spec.nodeName}"`, { name, kind: 'pods/binding' });
+      throw new ApiError(
+        409,
+        'Conflict',
+        `Operation cannot be fulfilled on pods/binding "${name}": pod ${name} is already assigned to node "${pod.spec.nodeName}"`,
+        { name, kind: 'pods/binding' },
+      );
     }
     pod.spec.nodeName = target;
     ctx.store.update(R.pods, pod);
@@ -473,7 +505,9 @@ export async function startApiServer(ctx: SimContext, runtime: PodRuntime, opts:
     const info = parseRequestInfo(req.method ?? 'GET', path, url.searchParams);
     const fail = (err: ApiError) => {
       const body = JSON.stringify(err.toStatus());
-      socket.end(`HTTP/1.1 ${err.code} ${statusText(err.code)}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+      socket.end(
+        `HTTP/1.1 ${err.code} ${statusText(err.code)}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      );
     };
     void (async () => {
       const authErr = authenticate(req, path);
@@ -483,7 +517,18 @@ export async function startApiServer(ctx: SimContext, runtime: PodRuntime, opts:
       if (info.resource !== 'pods' || (info.subresource !== 'exec' && info.subresource !== 'attach') || !info.namespace || !info.name) {
         return fail(new ApiError(404, 'NotFound', 'the server could not find the requested resource', {}));
       }
-      handleExecUpgrade({ core, runtime, faults, req, socket, head, namespace: info.namespace, pod: info.name, query: url.searchParams, fail });
+      handleExecUpgrade({
+        core,
+        runtime,
+        faults,
+        req,
+        socket,
+        head,
+        namespace: info.namespace,
+        pod: info.name,
+        query: url.searchParams,
+        fail,
+      });
     })().catch((err: unknown) => fail(toApiError(err)));
   });
 
@@ -576,7 +621,21 @@ function deleteOptions(q: URLSearchParams, body: Any | undefined): DeleteOpts {
 
 export function statusText(code: number): string {
   return (
-    ({ 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 410: 'Gone', 422: 'Unprocessable Entity', 429: 'Too Many Requests', 500: 'Internal Server Error', 503: 'Service Unavailable', 504: 'Gateway Timeout' } as Record<number, string>)[code] ?? 'Error'
+    (
+      {
+        400: 'Bad Request',
+        401: 'Unauthorized',
+        403: 'Forbidden',
+        404: 'Not Found',
+        409: 'Conflict',
+        410: 'Gone',
+        422: 'Unprocessable Entity',
+        429: 'Too Many Requests',
+        500: 'Internal Server Error',
+        503: 'Service Unavailable',
+        504: 'Gateway Timeout',
+      } as Record<number, string>
+    )[code] ?? 'Error'
   );
 }
 

@@ -90,12 +90,27 @@ const podPrinter: Printer = {
     nameCol,
     col('Ready', 'The aggregate readiness state of this pod for accepting traffic.'),
     col('Status', 'The aggregate status of the containers in this pod.'),
-    col('Restarts', 'The number of times the containers in this pod have been restarted and when the last container in this pod has restarted.'),
+    col(
+      'Restarts',
+      'The number of times the containers in this pod have been restarted and when the last container in this pod has restarted.',
+    ),
     ageCol,
     col('IP', 'podIP address allocated to the pod. Routable at least within the cluster. Empty if not yet allocated.', 1),
-    col('Node', 'NodeName indicates in which node this pod is scheduled. If empty, this pod is a candidate for scheduling by the scheduler defined in schedulerName. Once this field is set, the kubelet for this node becomes responsible for the lifecycle of this pod. This field should not be used to express a desire for the pod to be scheduled on a specific node. https://kubernetes.io/docs/concepts/scheduling-eviction/assign-pod-node/#nodename', 1),
-    col('Nominated Node', 'nominatedNodeName is set only when this pod preempts other pods on the node, but it cannot be scheduled right away as preemption victims receive their graceful termination periods. This field does not guarantee that the pod will be scheduled on this node. Scheduler may decide to place the pod elsewhere if other nodes become available sooner. Scheduler may also decide to give the resources on this node to a higher priority pod that is created after preemption. As a result, this field may be different than PodSpec.nodeName when the pod is scheduled.', 1),
-    col('Readiness Gates', 'If specified, all readiness gates will be evaluated for pod readiness. A pod is ready when all its containers are ready AND all conditions specified in the readiness gates have status equal to "True" More info: https://git.k8s.io/enhancements/keps/sig-network/580-pod-readiness-gates', 1),
+    col(
+      'Node',
+      'NodeName indicates in which node this pod is scheduled. If empty, this pod is a candidate for scheduling by the scheduler defined in schedulerName. Once this field is set, the kubelet for this node becomes responsible for the lifecycle of this pod. This field should not be used to express a desire for the pod to be scheduled on a specific node. https://kubernetes.io/docs/concepts/scheduling-eviction/assign-pod-node/#nodename',
+      1,
+    ),
+    col(
+      'Nominated Node',
+      'nominatedNodeName is set only when this pod preempts other pods on the node, but it cannot be scheduled right away as preemption victims receive their graceful termination periods. This field does not guarantee that the pod will be scheduled on this node. Scheduler may decide to place the pod elsewhere if other nodes become available sooner. Scheduler may also decide to give the resources on this node to a higher priority pod that is created after preemption. As a result, this field may be different than PodSpec.nodeName when the pod is scheduled.',
+      1,
+    ),
+    col(
+      'Readiness Gates',
+      'If specified, all readiness gates will be evaluated for pod readiness. A pod is ready when all its containers are ready AND all conditions specified in the readiness gates have status equal to "True" More info: https://git.k8s.io/enhancements/keps/sig-network/580-pod-readiness-gates',
+      1,
+    ),
   ],
   row(pod, now) {
     const s = podStatusReason(pod, now);
@@ -113,17 +128,41 @@ const podPrinter: Printer = {
     }
     const ip = pod.status?.podIPs?.[0]?.ip || '<none>';
     return {
-      cells: [pod.metadata.name, s.ready, s.status, s.restarts, since(pod.metadata.creationTimestamp, now), ip, pod.spec?.nodeName || '<none>', pod.status?.nominatedNodeName || '<none>', readinessGates],
+      cells: [
+        pod.metadata.name,
+        s.ready,
+        s.status,
+        s.restarts,
+        since(pod.metadata.creationTimestamp, now),
+        ip,
+        pod.spec?.nodeName || '<none>',
+        pod.status?.nominatedNodeName || '<none>',
+        readinessGates,
+      ],
       ...(conds ? { conditions: conds } : {}),
     };
   },
 };
 
 const statefulSetPrinter: Printer = {
-  columns: [nameCol, col('Ready', 'Number of the pod with ready state'), ageCol, col('Containers', 'Names of each container in the template.', 1), col('Images', 'Images referenced by each container in the template.', 1)],
+  columns: [
+    nameCol,
+    col('Ready', 'Number of the pod with ready state'),
+    ageCol,
+    col('Containers', 'Names of each container in the template.', 1),
+    col('Images', 'Images referenced by each container in the template.', 1),
+  ],
   row(o, now) {
     const [names, images] = containerCells(o.spec?.template?.spec?.containers);
-    return { cells: [o.metadata.name, `${o.status?.readyReplicas ?? 0}/${o.spec?.replicas ?? 0}`, since(o.metadata.creationTimestamp, now), names, images] };
+    return {
+      cells: [
+        o.metadata.name,
+        `${o.status?.readyReplicas ?? 0}/${o.spec?.replicas ?? 0}`,
+        since(o.metadata.creationTimestamp, now),
+        names,
+        images,
+      ],
+    };
   },
 };
 
@@ -158,8 +197,20 @@ const servicePrinter: Printer = {
   ],
   row(o, now) {
     const spec = o.spec ?? {};
-    const ports = ((spec.ports ?? []) as Any[]).map((p) => (p.nodePort > 0 ? `${p.port}:${p.nodePort}/${p.protocol}` : `${p.port}/${p.protocol}`)).join(',');
-    return { cells: [o.metadata.name, spec.type ?? '', spec.clusterIPs?.[0] ?? '<none>', serviceExternalIP(o), ports || '<none>', since(o.metadata.creationTimestamp, now), formatLabels(spec.selector)] };
+    const ports = ((spec.ports ?? []) as Any[])
+      .map((p) => (p.nodePort > 0 ? `${p.port}:${p.nodePort}/${p.protocol}` : `${p.port}/${p.protocol}`))
+      .join(',');
+    return {
+      cells: [
+        o.metadata.name,
+        spec.type ?? '',
+        spec.clusterIPs?.[0] ?? '<none>',
+        serviceExternalIP(o),
+        ports || '<none>',
+        since(o.metadata.creationTimestamp, now),
+        formatLabels(spec.selector),
+      ],
+    };
   },
 };
 
@@ -169,11 +220,18 @@ const pvcPrinter: Printer = {
     col('Status', 'phase represents the current phase of PersistentVolumeClaim.'),
     col('Volume', 'volumeName is the binding reference to the PersistentVolume backing this claim.'),
     col('Capacity', 'capacity represents the actual resources of the underlying volume.'),
-    col('Access Modes', 'accessModes contains the actual access modes the volume backing the PVC has. More info: https://kubernetes.io/docs/concepts/storage/persistent-volumes#access-modes-1'),
+    col(
+      'Access Modes',
+      'accessModes contains the actual access modes the volume backing the PVC has. More info: https://kubernetes.io/docs/concepts/storage/persistent-volumes#access-modes-1',
+    ),
     col('StorageClass', 'StorageClass of the pvc'),
     col('VolumeAttributesClass', 'VolumeAttributesClass of the pvc'),
     ageCol,
-    col('VolumeMode', 'volumeMode defines what type of volume is required by the claim. Value of Filesystem is implied when not included in claim spec.', 1),
+    col(
+      'VolumeMode',
+      'volumeMode defines what type of volume is required by the claim. Value of Filesystem is implied when not included in claim spec.',
+      1,
+    ),
   ],
   row(o, now) {
     const spec = o.spec ?? {};
@@ -181,7 +239,17 @@ const pvcPrinter: Printer = {
     const bound = !!spec.volumeName;
     const cls = o.metadata.annotations?.['volume.beta.kubernetes.io/storage-class'] ?? spec.storageClassName ?? '';
     return {
-      cells: [o.metadata.name, phase, spec.volumeName ?? '', bound ? (o.status?.capacity?.storage ?? '0') : '', bound ? accessModesString(o.status?.accessModes) : '', cls, spec.volumeAttributesClassName ?? '<unset>', since(o.metadata.creationTimestamp, now), spec.volumeMode ?? '<unset>'],
+      cells: [
+        o.metadata.name,
+        phase,
+        spec.volumeName ?? '',
+        bound ? (o.status?.capacity?.storage ?? '0') : '',
+        bound ? accessModesString(o.status?.accessModes) : '',
+        cls,
+        spec.volumeAttributesClassName ?? '<unset>',
+        since(o.metadata.creationTimestamp, now),
+        spec.volumeMode ?? '<unset>',
+      ],
     };
   },
 };
@@ -189,16 +257,38 @@ const pvcPrinter: Printer = {
 const pvPrinter: Printer = {
   columns: [
     nameCol,
-    col('Capacity', 'capacity is the description of the persistent volume\'s resources and capacity. More info: https://kubernetes.io/docs/concepts/storage/persistent-volumes#capacity'),
-    col('Access Modes', 'accessModes contains all ways the volume can be mounted. More info: https://kubernetes.io/docs/concepts/storage/persistent-volumes#access-modes'),
-    col('Reclaim Policy', 'persistentVolumeReclaimPolicy defines what happens to a persistent volume when released from its claim. Valid options are Retain (default for manually created PersistentVolumes), Delete (default for dynamically provisioned PersistentVolumes), and Recycle (deprecated). Recycle must be supported by the volume plugin underlying this PersistentVolume. More info: https://kubernetes.io/docs/concepts/storage/persistent-volumes#reclaiming'),
-    col('Status', 'phase indicates if a volume is available, bound to a claim, or released by a claim. More info: https://kubernetes.io/docs/concepts/storage/persistent-volumes#phase'),
-    col('Claim', 'claimRef is part of a bi-directional binding between PersistentVolume and PersistentVolumeClaim. Expected to be non-nil when bound. claim.VolumeName is the authoritative bind between PV and PVC. More info: https://kubernetes.io/docs/concepts/storage/persistent-volumes#binding'),
+    col(
+      'Capacity',
+      "capacity is the description of the persistent volume's resources and capacity. More info: https://kubernetes.io/docs/concepts/storage/persistent-volumes#capacity",
+    ),
+    col(
+      'Access Modes',
+      'accessModes contains all ways the volume can be mounted. More info: https://kubernetes.io/docs/concepts/storage/persistent-volumes#access-modes',
+    ),
+    col(
+      'Reclaim Policy',
+      'persistentVolumeReclaimPolicy defines what happens to a persistent volume when released from its claim. Valid options are Retain (default for manually created PersistentVolumes), Delete (default for dynamically provisioned PersistentVolumes), and Recycle (deprecated). Recycle must be supported by the volume plugin underlying this PersistentVolume. More info: https://kubernetes.io/docs/concepts/storage/persistent-volumes#reclaiming',
+    ),
+    col(
+      'Status',
+      'phase indicates if a volume is available, bound to a claim, or released by a claim. More info: https://kubernetes.io/docs/concepts/storage/persistent-volumes#phase',
+    ),
+    col(
+      'Claim',
+      'claimRef is part of a bi-directional binding between PersistentVolume and PersistentVolumeClaim. Expected to be non-nil when bound. claim.VolumeName is the authoritative bind between PV and PVC. More info: https://kubernetes.io/docs/concepts/storage/persistent-volumes#binding',
+    ),
     col('StorageClass', 'StorageClass of the pv'),
     col('VolumeAttributesClass', 'VolumeAttributesClass of the pv'),
-    col('Reason', 'reason is a brief CamelCase string that describes any failure and is meant for machine parsing and tidy display in the CLI.'),
+    col(
+      'Reason',
+      'reason is a brief CamelCase string that describes any failure and is meant for machine parsing and tidy display in the CLI.',
+    ),
     ageCol,
-    col('VolumeMode', 'volumeMode defines if a volume is intended to be used with a formatted filesystem or to remain in raw block state. Value of Filesystem is implied when not included in spec.', 1),
+    col(
+      'VolumeMode',
+      'volumeMode defines if a volume is intended to be used with a formatted filesystem or to remain in raw block state. Value of Filesystem is implied when not included in spec.',
+      1,
+    ),
   ],
   row(o, now) {
     const spec = o.spec ?? {};
@@ -206,7 +296,19 @@ const pvPrinter: Printer = {
     const phase = o.metadata.deletionTimestamp ? 'Terminating' : (o.status?.phase ?? '');
     const cls = o.metadata.annotations?.['volume.beta.kubernetes.io/storage-class'] ?? spec.storageClassName ?? '';
     return {
-      cells: [o.metadata.name, spec.capacity?.storage ?? '0', accessModesString(spec.accessModes), spec.persistentVolumeReclaimPolicy ?? '', phase, claim, cls, spec.volumeAttributesClassName ?? '<unset>', o.status?.reason ?? '', since(o.metadata.creationTimestamp, now), spec.volumeMode ?? '<unset>'],
+      cells: [
+        o.metadata.name,
+        spec.capacity?.storage ?? '0',
+        accessModesString(spec.accessModes),
+        spec.persistentVolumeReclaimPolicy ?? '',
+        phase,
+        claim,
+        cls,
+        spec.volumeAttributesClassName ?? '<unset>',
+        o.status?.reason ?? '',
+        since(o.metadata.creationTimestamp, now),
+        spec.volumeMode ?? '<unset>',
+      ],
     };
   },
 };
@@ -218,8 +320,16 @@ const nodePrinter: Printer = {
     col('Roles', 'The roles of the node'),
     ageCol,
     col('Version', 'Kubelet Version reported by the node.'),
-    col('Internal-IP', 'List of addresses reachable to the node. Queried from cloud provider, if available. More info: https://kubernetes.io/docs/reference/node/node-status/#addresses Note: This field is declared as mergeable, but the merge key is not sufficiently unique, which can cause data corruption when it is merged. Callers should instead use a full-replacement patch. See https://pr.k8s.io/79391 for an example. Consumers should assume that addresses can change during the lifetime of a Node. However, there are some exceptions where this may not be possible, such as Pods that inherit a Node\'s address in its own status or consumers of the downward API (status.hostIP).', 1),
-    col('External-IP', 'List of addresses reachable to the node. Queried from cloud provider, if available. More info: https://kubernetes.io/docs/reference/node/node-status/#addresses Note: This field is declared as mergeable, but the merge key is not sufficiently unique, which can cause data corruption when it is merged. Callers should instead use a full-replacement patch. See https://pr.k8s.io/79391 for an example. Consumers should assume that addresses can change during the lifetime of a Node. However, there are some exceptions where this may not be possible, such as Pods that inherit a Node\'s address in its own status or consumers of the downward API (status.hostIP).', 1),
+    col(
+      'Internal-IP',
+      "List of addresses reachable to the node. Queried from cloud provider, if available. More info: https://kubernetes.io/docs/reference/node/node-status/#addresses Note: This field is declared as mergeable, but the merge key is not sufficiently unique, which can cause data corruption when it is merged. Callers should instead use a full-replacement patch. See https://pr.k8s.io/79391 for an example. Consumers should assume that addresses can change during the lifetime of a Node. However, there are some exceptions where this may not be possible, such as Pods that inherit a Node's address in its own status or consumers of the downward API (status.hostIP).",
+      1,
+    ),
+    col(
+      'External-IP',
+      "List of addresses reachable to the node. Queried from cloud provider, if available. More info: https://kubernetes.io/docs/reference/node/node-status/#addresses Note: This field is declared as mergeable, but the merge key is not sufficiently unique, which can cause data corruption when it is merged. Callers should instead use a full-replacement patch. See https://pr.k8s.io/79391 for an example. Consumers should assume that addresses can change during the lifetime of a Node. However, there are some exceptions where this may not be possible, such as Pods that inherit a Node's address in its own status or consumers of the downward API (status.hostIP).",
+      1,
+    ),
     col('OS-Image', 'OS Image reported by the node from /etc/os-release (e.g. Debian GNU/Linux 7 (wheezy)).', 1),
     col('Kernel-Version', "Kernel Version reported by the node from 'uname -r' (e.g. 3.16.0-0.bpo.4-amd64).", 1),
     col('Container-Runtime', 'ContainerRuntime Version reported by the node through runtime remote API (e.g. containerd://1.4.2).', 1),
@@ -230,13 +340,25 @@ const nodePrinter: Printer = {
     if (o.spec?.unschedulable) status.push('SchedulingDisabled');
     const roles = new Set<string>();
     for (const [k, v] of Object.entries((o.metadata.labels ?? {}) as Record<string, string>)) {
-      if (k.startsWith('node-role.kubernetes.io/') && k.length > 'node-role.kubernetes.io/'.length) roles.add(k.slice('node-role.kubernetes.io/'.length));
+      if (k.startsWith('node-role.kubernetes.io/') && k.length > 'node-role.kubernetes.io/'.length)
+        roles.add(k.slice('node-role.kubernetes.io/'.length));
       else if (k === 'kubernetes.io/role' && v) roles.add(v);
     }
     const addr = (t: string) => ((o.status?.addresses ?? []) as Any[]).find((a) => a.type === t)?.address ?? '<none>';
     const info = o.status?.nodeInfo ?? {};
     return {
-      cells: [o.metadata.name, status.join(','), [...roles].sort().join(',') || '<none>', since(o.metadata.creationTimestamp, now), info.kubeletVersion ?? '', addr('InternalIP'), addr('ExternalIP'), info.osImage || '<unknown>', info.kernelVersion || '<unknown>', info.containerRuntimeVersion || '<unknown>'],
+      cells: [
+        o.metadata.name,
+        status.join(','),
+        [...roles].sort().join(',') || '<none>',
+        since(o.metadata.creationTimestamp, now),
+        info.kubeletVersion ?? '',
+        addr('InternalIP'),
+        addr('ExternalIP'),
+        info.osImage || '<unknown>',
+        info.kernelVersion || '<unknown>',
+        info.containerRuntimeVersion || '<unknown>',
+      ],
     };
   },
 };
@@ -250,9 +372,16 @@ const eventPrinter: Printer = {
   columns: [
     col('Last Seen', 'The time at which the most recent occurrence of this event was recorded.'),
     col('Type', 'Type of this event (Normal, Warning), new types could be added in the future'),
-    col('Reason', "This should be a short, machine understandable string that gives the reason for the transition into the object's current status."),
+    col(
+      'Reason',
+      "This should be a short, machine understandable string that gives the reason for the transition into the object's current status.",
+    ),
     col('Object', 'The object that this event is about.'),
-    col('Subobject', 'If referring to a piece of an object instead of an entire object, this string should contain a valid JSON/Go field access statement, such as desiredState.manifest.containers[2]. For example, if the object reference is to a container within a pod, this would take on a value like: "spec.containers{name}" (where "name" refers to the name of the container that triggered the event) or if no container name is specified "spec.containers[2]" (container with index 2 in this pod). This syntax is chosen only to have some well-defined way of referencing a part of an object.', 1),
+    col(
+      'Subobject',
+      'If referring to a piece of an object instead of an entire object, this string should contain a valid JSON/Go field access statement, such as desiredState.manifest.containers[2]. For example, if the object reference is to a container within a pod, this would take on a value like: "spec.containers{name}" (where "name" refers to the name of the container that triggered the event) or if no container name is specified "spec.containers[2]" (container with index 2 in this pod). This syntax is chosen only to have some well-defined way of referencing a part of an object.',
+      1,
+    ),
     col('Source', 'The component reporting this event. Should be a short machine understandable string.', 1),
     col('Message', 'A human-readable description of the status of this operation.'),
     col('First Seen', 'The time at which the event was first recorded. (Time of server receipt is in TypeMeta.)', 1),
@@ -272,7 +401,20 @@ const eventPrinter: Printer = {
     const component = o.source?.component || o.reportingComponent || '';
     const instance = o.source?.host || o.reportingInstance || '';
     const source = instance ? `${component}, ${instance}` : component;
-    return { cells: [last, o.type ?? '', o.reason ?? '', target, inv.fieldPath ?? '', source, String(o.message ?? '').trim(), first, count, o.metadata.name] };
+    return {
+      cells: [
+        last,
+        o.type ?? '',
+        o.reason ?? '',
+        target,
+        inv.fieldPath ?? '',
+        source,
+        String(o.message ?? '').trim(),
+        first,
+        count,
+        o.metadata.name,
+      ],
+    };
   },
 };
 
@@ -313,7 +455,14 @@ export function formatEndpoints(o: Any): string {
 }
 
 const endpointsPrinter: Printer = {
-  columns: [nameCol, col('Endpoints', 'The set of all endpoints is the union of all subsets. Addresses are placed into subsets according to the IPs they share. A single address with multiple ports, some of which are ready and some of which are not (because they come from different containers) will result in the address being displayed in different subsets for the different ports. No address will appear in both Addresses and NotReadyAddresses in the same subset. Sets of addresses and ports that comprise a service.'), ageCol],
+  columns: [
+    nameCol,
+    col(
+      'Endpoints',
+      'The set of all endpoints is the union of all subsets. Addresses are placed into subsets according to the IPs they share. A single address with multiple ports, some of which are ready and some of which are not (because they come from different containers) will result in the address being displayed in different subsets for the different ports. No address will appear in both Addresses and NotReadyAddresses in the same subset. Sets of addresses and ports that comprise a service.',
+    ),
+    ageCol,
+  ],
   row: (o, now) => ({ cells: [o.metadata.name, formatEndpoints(o), since(o.metadata.creationTimestamp, now)] }),
 };
 
@@ -324,17 +473,36 @@ function listWithMore(list: string[], more: boolean, count: number, max: number)
 }
 
 const endpointSlicePrinter: Printer = {
-  columns: [nameCol, col('AddressType', 'addressType specifies the type of address carried by this EndpointSlice.'), col('Ports', 'ports specifies the list of network ports exposed by each endpoint in this slice.'), col('Endpoints', 'endpoints is a list of unique endpoints in this slice.'), ageCol],
+  columns: [
+    nameCol,
+    col('AddressType', 'addressType specifies the type of address carried by this EndpointSlice.'),
+    col('Ports', 'ports specifies the list of network ports exposed by each endpoint in this slice.'),
+    col('Endpoints', 'endpoints is a list of unique endpoints in this slice.'),
+    ageCol,
+  ],
   row(o, now) {
     const ports: Any[] = o.ports ?? [];
     const pl = ports.slice(0, 3).map((p) => (p.port != null ? String(p.port) : (p.name ?? '*')));
     const addrs = ((o.endpoints ?? []) as Any[]).flatMap((e) => (e.addresses ?? []) as string[]);
-    return { cells: [o.metadata.name, o.addressType ?? '', listWithMore(pl, ports.length > 3, ports.length, 3), listWithMore(addrs.slice(0, 3), addrs.length > 3, addrs.length, 3), since(o.metadata.creationTimestamp, now)] };
+    return {
+      cells: [
+        o.metadata.name,
+        o.addressType ?? '',
+        listWithMore(pl, ports.length > 3, ports.length, 3),
+        listWithMore(addrs.slice(0, 3), addrs.length > 3, addrs.length, 3),
+        since(o.metadata.creationTimestamp, now),
+      ],
+    };
   },
 };
 
 const controllerRevisionPrinter: Printer = {
-  columns: [nameCol, col('Controller', 'Controller of the object'), col('Revision', 'Revision indicates the revision of the state represented by Data.'), ageCol],
+  columns: [
+    nameCol,
+    col('Controller', 'Controller of the object'),
+    col('Revision', 'Revision indicates the revision of the state represented by Data.'),
+    ageCol,
+  ],
   row(o, now) {
     const ref = ((o.metadata.ownerReferences ?? []) as Any[]).find((r) => r.controller);
     let controller = '<none>';
@@ -350,30 +518,77 @@ const storageClassPrinter: Printer = {
   columns: [
     nameCol,
     col('Provisioner', 'provisioner indicates the type of the provisioner.'),
-    col('ReclaimPolicy', 'reclaimPolicy controls the reclaimPolicy for dynamically provisioned PersistentVolumes of this storage class. Defaults to Delete.'),
-    col('VolumeBindingMode', 'volumeBindingMode indicates how PersistentVolumeClaims should be provisioned and bound.  When unset, VolumeBindingImmediate is used. This field is only honored by servers that enable the VolumeScheduling feature.'),
+    col(
+      'ReclaimPolicy',
+      'reclaimPolicy controls the reclaimPolicy for dynamically provisioned PersistentVolumes of this storage class. Defaults to Delete.',
+    ),
+    col(
+      'VolumeBindingMode',
+      'volumeBindingMode indicates how PersistentVolumeClaims should be provisioned and bound.  When unset, VolumeBindingImmediate is used. This field is only honored by servers that enable the VolumeScheduling feature.',
+    ),
     col('AllowVolumeExpansion', 'allowVolumeExpansion shows whether the storage class allow volume expand.'),
     ageCol,
   ],
   row(o, now) {
     const ann = o.metadata.annotations ?? {};
-    const isDefault = ann['storageclass.kubernetes.io/is-default-class'] === 'true' || ann['storageclass.beta.kubernetes.io/is-default-class'] === 'true';
-    return { cells: [isDefault ? `${o.metadata.name} (default)` : o.metadata.name, o.provisioner ?? '', o.reclaimPolicy ?? 'Delete', o.volumeBindingMode ?? 'Immediate', o.allowVolumeExpansion ?? false, since(o.metadata.creationTimestamp, now)] };
+    const isDefault =
+      ann['storageclass.kubernetes.io/is-default-class'] === 'true' || ann['storageclass.beta.kubernetes.io/is-default-class'] === 'true';
+    return {
+      cells: [
+        isDefault ? `${o.metadata.name} (default)` : o.metadata.name,
+        o.provisioner ?? '',
+        o.reclaimPolicy ?? 'Delete',
+        o.volumeBindingMode ?? 'Immediate',
+        o.allowVolumeExpansion ?? false,
+        since(o.metadata.creationTimestamp, now),
+      ],
+    };
   },
 };
 
 const configMapPrinter: Printer = {
-  columns: [nameCol, col('Data', 'Data contains the configuration data. Each key must consist of alphanumeric characters, \'-\', \'_\' or \'.\'. Values with non-UTF-8 byte sequences must use the BinaryData field. The keys stored in Data must not overlap with the keys in the BinaryData field, this is enforced during validation process.'), ageCol],
-  row: (o, now) => ({ cells: [o.metadata.name, Object.keys(o.data ?? {}).length + Object.keys(o.binaryData ?? {}).length, since(o.metadata.creationTimestamp, now)] }),
+  columns: [
+    nameCol,
+    col(
+      'Data',
+      "Data contains the configuration data. Each key must consist of alphanumeric characters, '-', '_' or '.'. Values with non-UTF-8 byte sequences must use the BinaryData field. The keys stored in Data must not overlap with the keys in the BinaryData field, this is enforced during validation process.",
+    ),
+    ageCol,
+  ],
+  row: (o, now) => ({
+    cells: [
+      o.metadata.name,
+      Object.keys(o.data ?? {}).length + Object.keys(o.binaryData ?? {}).length,
+      since(o.metadata.creationTimestamp, now),
+    ],
+  }),
 };
 
 const secretPrinter: Printer = {
-  columns: [nameCol, col('Type', 'Used to facilitate programmatic handling of secret data. More info: https://kubernetes.io/docs/concepts/configuration/secret/#secret-types'), col('Data', "Data contains the secret data. Each key must consist of alphanumeric characters, '-', '_' or '.'. The serialized form of the secret data is a base64 encoded string, representing the arbitrary (possibly non-string) data value here. Described in https://tools.ietf.org/html/rfc4648#section-4"), ageCol],
+  columns: [
+    nameCol,
+    col(
+      'Type',
+      'Used to facilitate programmatic handling of secret data. More info: https://kubernetes.io/docs/concepts/configuration/secret/#secret-types',
+    ),
+    col(
+      'Data',
+      "Data contains the secret data. Each key must consist of alphanumeric characters, '-', '_' or '.'. The serialized form of the secret data is a base64 encoded string, representing the arbitrary (possibly non-string) data value here. Described in https://tools.ietf.org/html/rfc4648#section-4",
+    ),
+    ageCol,
+  ],
   row: (o, now) => ({ cells: [o.metadata.name, o.type ?? '', Object.keys(o.data ?? {}).length, since(o.metadata.creationTimestamp, now)] }),
 };
 
 const serviceAccountPrinter: Printer = {
-  columns: [nameCol, col('Secrets', 'Secrets is a list of the secrets in the same namespace that pods running using this ServiceAccount are allowed to use.'), ageCol],
+  columns: [
+    nameCol,
+    col(
+      'Secrets',
+      'Secrets is a list of the secrets in the same namespace that pods running using this ServiceAccount are allowed to use.',
+    ),
+    ageCol,
+  ],
   row: (o, now) => ({ cells: [o.metadata.name, (o.secrets ?? []).length, since(o.metadata.creationTimestamp, now)] }),
 };
 

@@ -31,7 +31,14 @@ export class WatchHub {
     return this.open.size;
   }
 
-  serve(req: IncomingMessage, res: ServerResponse, t: ResourceType, ns: string | undefined, q: URLSearchParams, tableInclude: IncludeObject | undefined): void {
+  serve(
+    req: IncomingMessage,
+    res: ServerResponse,
+    t: ResourceType,
+    ns: string | undefined,
+    q: URLSearchParams,
+    tableInclude: IncludeObject | undefined,
+  ): void {
     const key = typeKey(t);
     const matches = requestSelector(key, q);
     const rvParam = q.get('resourceVersion') ?? undefined;

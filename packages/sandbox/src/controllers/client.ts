@@ -42,7 +42,13 @@ export class ControllerClient {
    * edits the object in place, or returns false when there is nothing to write. Answers the written object,
    * or undefined when there was nothing to write or the object is gone.
    */
-  modify(key: string, ns: string | undefined, name: string, change: (obj: KObject) => boolean | void, opts: { subresource?: 'status' | 'finalize' } = {}): KObject | undefined {
+  modify(
+    key: string,
+    ns: string | undefined,
+    name: string,
+    change: (obj: KObject) => boolean | void,
+    opts: { subresource?: 'status' | 'finalize' } = {},
+  ): KObject | undefined {
     for (let attempt = 1; ; attempt++) {
       const obj = this.get(key, ns, name);
       if (!obj || change(obj) === false) return undefined;

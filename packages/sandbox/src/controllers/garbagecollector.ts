@@ -5,7 +5,14 @@
 
 import type { SimContext } from '../context.ts';
 import { RESOURCE_TYPES, typeKey, R } from '../resources.ts';
-import { FINALIZER_FOREGROUND, FINALIZER_ORPHAN, type KObject, type OwnerReference, type PropagationPolicy, type WatchEvent } from '../store.ts';
+import {
+  FINALIZER_FOREGROUND,
+  FINALIZER_ORPHAN,
+  type KObject,
+  type OwnerReference,
+  type PropagationPolicy,
+  type WatchEvent,
+} from '../store.ts';
 import { ignoreGone, type ControllerClient } from './client.ts';
 import { WorkQueue } from './workqueue.ts';
 

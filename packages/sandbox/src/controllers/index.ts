@@ -18,11 +18,7 @@ export interface Controllers extends Stoppable {
 
 export function startControllers(ctx: SimContext): Controllers {
   const client = new ControllerClient(ctx);
-  const parts = [
-    new StatefulSetController(ctx, client),
-    new GarbageCollector(ctx, client),
-    new NamespaceController(ctx, client),
-  ];
+  const parts = [new StatefulSetController(ctx, client), new GarbageCollector(ctx, client), new NamespaceController(ctx, client)];
   return {
     async idle() {
       // Informers deliver on later microtasks/macrotasks: idle only when a full round finds every queue empty.

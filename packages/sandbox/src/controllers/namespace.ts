@@ -90,7 +90,13 @@ export class NamespaceController {
     const ns = this.ctx.store.get(R.namespaces, undefined, name) as NamespaceView | undefined;
     if (!ns?.metadata.deletionTimestamp) return;
     if (ns.status?.phase !== 'Terminating') {
-      this.client.modify(R.namespaces, undefined, name, (o) => void ((o as NamespaceView).status = { ...(o as NamespaceView).status, phase: 'Terminating' }), { subresource: 'status' });
+      this.client.modify(
+        R.namespaces,
+        undefined,
+        name,
+        (o) => void ((o as NamespaceView).status = { ...(o as NamespaceView).status, phase: 'Terminating' }),
+        { subresource: 'status' },
+      );
     }
     if (!ns.spec?.finalizers?.includes(FINALIZER)) return; // finalized already
 
@@ -120,11 +126,14 @@ export class NamespaceController {
       const key = typeKey(t);
       for (const o of this.ctx.store.list(key, ns).items) {
         if (o.metadata.deletionTimestamp) continue;
-        ignoreGone(() => this.client.delete(key, ns, o.metadata.name!, { preconditions: { uid: o.metadata.uid! }, propagationPolicy: 'Background' }));
+        ignoreGone(() =>
+          this.client.delete(key, ns, o.metadata.name!, { preconditions: { uid: o.metadata.uid! }, propagationPolicy: 'Background' }),
+        );
       }
       const left = this.ctx.store.list(key, ns).items;
       if (left.length) remaining.byResource.set(t, left.length);
-      for (const f of left.flatMap((o) => o.metadata.finalizers ?? [])) remaining.byFinalizer.set(f, (remaining.byFinalizer.get(f) ?? 0) + 1);
+      for (const f of left.flatMap((o) => o.metadata.finalizers ?? []))
+        remaining.byFinalizer.set(f, (remaining.byFinalizer.get(f) ?? 0) + 1);
     }
     return remaining;
   }
@@ -134,11 +143,17 @@ export class NamespaceController {
     const failing = new Map<string, Omit<NamespaceCondition, 'type' | 'status'>>();
     if (remaining.byResource.size) {
       const parts = [...remaining.byResource].map(([t, n]) => `${t.plural}.${t.group} has ${n} resource instances`).sort();
-      failing.set('NamespaceContentRemaining', { reason: 'SomeResourcesRemain', message: `Some resources are remaining: ${parts.join(', ')}` });
+      failing.set('NamespaceContentRemaining', {
+        reason: 'SomeResourcesRemain',
+        message: `Some resources are remaining: ${parts.join(', ')}`,
+      });
     }
     if (remaining.byFinalizer.size) {
       const parts = [...remaining.byFinalizer].map(([f, n]) => `${f} in ${n} resource instances`).sort();
-      failing.set('NamespaceFinalizersRemaining', { reason: 'SomeFinalizersRemain', message: `Some content in the namespace has finalizers remaining: ${parts.join(', ')}` });
+      failing.set('NamespaceFinalizersRemaining', {
+        reason: 'SomeFinalizersRemain',
+        message: `Some content in the namespace has finalizers remaining: ${parts.join(', ')}`,
+      });
     }
     const now = this.ctx.store.timestamp();
     this.client.modify(
@@ -151,7 +166,9 @@ export class NamespaceController {
         let changed = false;
         for (const [type, okReason, okMessage] of CONDITIONS_OK) {
           const bad = failing.get(type);
-          const want: NamespaceCondition = bad ? { type, status: 'True', lastTransitionTime: now, ...bad } : { type, status: 'False', lastTransitionTime: now, reason: okReason, message: okMessage };
+          const want: NamespaceCondition = bad
+            ? { type, status: 'True', lastTransitionTime: now, ...bad }
+            : { type, status: 'False', lastTransitionTime: now, reason: okReason, message: okMessage };
           const i = conditions.findIndex((c) => c.type === type);
           const old = conditions[i];
           if (old && old.status === want.status && old.reason === want.reason && old.message === want.message) continue;

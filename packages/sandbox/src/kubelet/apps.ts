@@ -54,7 +54,10 @@ const locks = new Map<string, Promise<unknown>>();
 function withLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
   const prev = locks.get(key) ?? Promise.resolve();
   const next = prev.then(fn, fn);
-  locks.set(key, next.catch(() => undefined));
+  locks.set(
+    key,
+    next.catch(() => undefined),
+  );
   const cleanup = () => {
     if (locks.get(key) === next) locks.delete(key);
   };
@@ -93,7 +96,8 @@ export async function onStart(app: AppInstance): Promise<void> {
           if (app.kind === 'visits-reset' || !(await app.fs.exists(file))) await writeCount(app, 0);
         });
         const n = await readCount(app);
-        note = app.kind === 'visits-reset' ? `visits: reset counter file ${file} to 0` : `visits: counter file ${file} (${n} visits so far)`;
+        note =
+          app.kind === 'visits-reset' ? `visits: reset counter file ${file} to 0` : `visits: counter file ${file} (${n} visits so far)`;
       } catch (e) {
         note = `visits: cannot write counter file ${file}: ${(e as Error).message}`;
       }
@@ -128,7 +132,12 @@ export function onExitLog(kind: ImageKind): string | undefined {
  * An HTTP request reaching the app. `probe` says which probe sends it (probes never count a visit); undefined
  * for requests from users (pods/proxy).
  */
-export async function serveHttp(app: AppInstance, method: string, path: string, probe?: 'liveness' | 'readiness' | 'startup'): Promise<HttpAnswer> {
+export async function serveHttp(
+  app: AppInstance,
+  method: string,
+  path: string,
+  probe?: 'liveness' | 'readiness' | 'startup',
+): Promise<HttpAnswer> {
   const p = path.split('?')[0] || '/';
   const ua = probe ? 'kube-probe/1.34' : 'kubectl';
   const access = (status: number, size: number) => {
@@ -162,7 +171,11 @@ export async function serveHttp(app: AppInstance, method: string, path: string, 
       ans = probe === 'liveness' ? { status: 200, body: 'alive\n' } : { status: 503, body: 'not ready\n' };
       break;
     default:
-      ans = { status: 200, body: `<html><body><h1>${app.spec.name}</h1><p>sandbox container (${app.spec.image})</p></body></html>\n`, contentType: 'text/html; charset=utf-8' };
+      ans = {
+        status: 200,
+        body: `<html><body><h1>${app.spec.name}</h1><p>sandbox container (${app.spec.image})</p></body></html>\n`,
+        contentType: 'text/html; charset=utf-8',
+      };
   }
   access(ans.status, Buffer.byteLength(ans.body));
   return ans;

@@ -47,14 +47,22 @@ export function serviceMembers(svc: ServiceView, pods: Iterable<PodView>): Membe
   return out.sort((a, b) => (a.ip < b.ip ? -1 : a.ip > b.ip ? 1 : 0));
 }
 
-function resolvePorts(svc: ServiceView, pod: PodView | undefined): { name?: string; port: number; protocol: string; appProtocol?: string }[] {
+function resolvePorts(
+  svc: ServiceView,
+  pod: PodView | undefined,
+): { name?: string; port: number; protocol: string; appProtocol?: string }[] {
   return (svc.spec.ports ?? []).map((p) => {
     let port = typeof p.targetPort === 'number' ? p.targetPort : p.port;
     if (typeof p.targetPort === 'string') {
       const named = pod?.spec.containers.flatMap((c) => c.ports ?? []).find((cp) => cp.name === p.targetPort);
       port = named?.containerPort ?? (Number(p.targetPort) || p.port);
     }
-    return { ...(p.name ? { name: p.name } : {}), port, protocol: p.protocol ?? 'TCP', ...(p.appProtocol ? { appProtocol: p.appProtocol } : {}) };
+    return {
+      ...(p.name ? { name: p.name } : {}),
+      port,
+      protocol: p.protocol ?? 'TCP',
+      ...(p.appProtocol ? { appProtocol: p.appProtocol } : {}),
+    };
   });
 }
 
@@ -98,10 +106,17 @@ export function startEndpointsController(ctx: SimContext, pods: Informer, servic
     const [ns, name] = key.split('/') as [string, string];
     const svc = services.get(ns, name) as unknown as ServiceView | undefined;
     const existingEp = store.get(R.endpoints, ns, name);
-    const slices = store.list(R.endpointslices, ns).items.filter((s) => s.metadata.labels?.['kubernetes.io/service-name'] === name && s.metadata.labels?.['endpointslice.kubernetes.io/managed-by'] === MANAGED_BY);
+    const slices = store
+      .list(R.endpointslices, ns)
+      .items.filter(
+        (s) =>
+          s.metadata.labels?.['kubernetes.io/service-name'] === name &&
+          s.metadata.labels?.['endpointslice.kubernetes.io/managed-by'] === MANAGED_BY,
+      );
     if (!svc || !svc.spec.selector || !Object.keys(svc.spec.selector).length || svc.spec.type === 'ExternalName') {
       // Endpoints of a service without selector belong to whoever wrote them; ours go with the service.
-      if (!svc && existingEp && existingEp.metadata.labels?.['endpoints.kubernetes.io/managed-by'] !== 'user') store.delete(R.endpoints, ns, name);
+      if (!svc && existingEp && existingEp.metadata.labels?.['endpoints.kubernetes.io/managed-by'] !== 'user')
+        store.delete(R.endpoints, ns, name);
       for (const s of slices) store.delete(R.endpointslices, ns, s.metadata.name!);
       return;
     }
@@ -122,11 +137,17 @@ export function startEndpointsController(ctx: SimContext, pods: Informer, servic
     const ready = live.filter((m) => m.ready || publishAll);
     const notReady = live.filter((m) => !(m.ready || publishAll));
     const subsets = live.length
-      ? [{
-          ...(ready.length ? { addresses: ready.map(addr) } : {}),
-          ...(notReady.length ? { notReadyAddresses: notReady.map(addr) } : {}),
-          ports: resolvePorts(svc, members[0]?.pod).map((p) => ({ ...(p.name ? { name: p.name } : {}), port: p.port, protocol: p.protocol })),
-        }]
+      ? [
+          {
+            ...(ready.length ? { addresses: ready.map(addr) } : {}),
+            ...(notReady.length ? { notReadyAddresses: notReady.map(addr) } : {}),
+            ports: resolvePorts(svc, members[0]?.pod).map((p) => ({
+              ...(p.name ? { name: p.name } : {}),
+              port: p.port,
+              protocol: p.protocol,
+            })),
+          },
+        ]
       : undefined;
     const epBody: KObject = {
       apiVersion: 'v1',
@@ -135,8 +156,15 @@ export function startEndpointsController(ctx: SimContext, pods: Informer, servic
       ...(subsets ? { subsets } : {}),
     };
     if (!existingEp) store.create(R.endpoints, epBody);
-    else if (JSON.stringify(existingEp.subsets ?? null) !== JSON.stringify(epBody.subsets ?? null) || JSON.stringify(existingEp.metadata.labels ?? {}) !== JSON.stringify(labels)) {
-      store.update(R.endpoints, { ...existingEp, metadata: { ...existingEp.metadata, labels, annotations: { ...existingEp.metadata.annotations, ...epBody.metadata.annotations } }, subsets: epBody.subsets });
+    else if (
+      JSON.stringify(existingEp.subsets ?? null) !== JSON.stringify(epBody.subsets ?? null) ||
+      JSON.stringify(existingEp.metadata.labels ?? {}) !== JSON.stringify(labels)
+    ) {
+      store.update(R.endpoints, {
+        ...existingEp,
+        metadata: { ...existingEp.metadata, labels, annotations: { ...existingEp.metadata.annotations, ...epBody.metadata.annotations } },
+        subsets: epBody.subsets,
+      });
     }
 
     // discovery.k8s.io/v1 EndpointSlice (one per service here)
@@ -169,7 +197,14 @@ export function startEndpointsController(ctx: SimContext, pods: Informer, servic
         ...body,
       });
     } else if (JSON.stringify({ e: first.endpoints, p: first.ports }) !== JSON.stringify({ e: body.endpoints, p: body.ports })) {
-      store.update(R.endpointslices, { ...first, ...body, metadata: { ...first.metadata, annotations: { ...first.metadata.annotations, 'endpoints.kubernetes.io/last-change-trigger-time': now } } });
+      store.update(R.endpointslices, {
+        ...first,
+        ...body,
+        metadata: {
+          ...first.metadata,
+          annotations: { ...first.metadata.annotations, 'endpoints.kubernetes.io/last-change-trigger-time': now },
+        },
+      });
     }
   };
 

@@ -304,7 +304,14 @@ export class ContainerFs {
 }
 
 function usageOf(device: string, mountPoint: string, size: number, used: { bytes: number; inodes: number }): FsUsage {
-  return { device, mountPoint, sizeBytes: size, usedBytes: used.bytes, availableBytes: Math.max(0, size - used.bytes), inodesUsed: used.inodes };
+  return {
+    device,
+    mountPoint,
+    sizeBytes: size,
+    usedBytes: used.bytes,
+    availableBytes: Math.max(0, size - used.bytes),
+    inodesUsed: used.inodes,
+  };
 }
 
 /** Bytes a directory tree takes on disk in 4 KiB blocks (as du counts them), and its inode count. */

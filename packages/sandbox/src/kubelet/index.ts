@@ -44,7 +44,9 @@ export function startKubelet(ctx: SimContext, opts: KubeletOptions): Kubelet {
   const inflight = new Inflight();
   const storage = startStorage(ctx, opts.dataDir, pvcs, pvs, pods, nodes[0]?.name ?? 'sim-node', inflight);
   const storageClassMode = (name: string | null | undefined) =>
-    name ? ((store.get(R.storageclasses, undefined, name) as { volumeBindingMode?: string } | undefined)?.volumeBindingMode ?? 'Immediate') : undefined;
+    name
+      ? ((store.get(R.storageclasses, undefined, name) as { volumeBindingMode?: string } | undefined)?.volumeBindingMode ?? 'Immediate')
+      : undefined;
   const scheduler = startScheduler(ctx, nodes, pods, pvcs, storageClassMode);
   const endpoints = startEndpointsController(ctx, pods, services);
   const dns = makeClusterDns(pods, services);
@@ -99,7 +101,9 @@ export function startKubelet(ctx: SimContext, opts: KubeletOptions): Kubelet {
   const runtime: PodRuntime = {
     async exec(req: ExecRequest): Promise<ExecResult> {
       const { pod, worker } = findWorker(req.namespace, req.pod);
-      const inSpec = [...(pod.spec.initContainers ?? []), ...pod.spec.containers, ...(pod.spec.ephemeralContainers ?? [])].some((c) => c.name === req.container);
+      const inSpec = [...(pod.spec.initContainers ?? []), ...pod.spec.containers, ...(pod.spec.ephemeralContainers ?? [])].some(
+        (c) => c.name === req.container,
+      );
       if (!inSpec) throw errors.badRequest(`container ${req.container} is not valid for pod ${req.pod}`);
       if (!pod.spec.nodeName) throw errors.badRequest(`pod ${req.pod} does not have a host assigned`);
       const c = worker?.containers.get(req.container);
@@ -126,14 +130,16 @@ export function startKubelet(ctx: SimContext, opts: KubeletOptions): Kubelet {
     // eslint-disable-next-line @typescript-eslint/require-await -- async so that what it throws reaches the caller as a rejection, as for the other verbs
     async logs(req: LogRequest): Promise<string> {
       const { pod, worker } = findWorker(req.namespace, req.pod);
-      const inSpec = [...(pod.spec.initContainers ?? []), ...pod.spec.containers, ...(pod.spec.ephemeralContainers ?? [])].some((c) => c.name === req.container);
+      const inSpec = [...(pod.spec.initContainers ?? []), ...pod.spec.containers, ...(pod.spec.ephemeralContainers ?? [])].some(
+        (c) => c.name === req.container,
+      );
       if (!inSpec) throw errors.badRequest(`container ${req.container} is not valid for pod ${req.pod}`);
       const c = worker?.containers.get(req.container);
       const list = c?.instances ?? [];
       const inst = req.previous ? list[list.length - 2] : list[list.length - 1];
       if (!inst) {
         if (req.previous) throw errors.badRequest(`previous terminated container "${req.container}" in pod "${req.pod}" not found`);
-        const reason = c?.waitingReason ?? ((pod.spec.initContainers?.length && c?.role === 'app') ? 'PodInitializing' : 'ContainerCreating');
+        const reason = c?.waitingReason ?? (pod.spec.initContainers?.length && c?.role === 'app' ? 'PodInitializing' : 'ContainerCreating');
         throw errors.badRequest(`container "${req.container}" in pod "${req.pod}" is waiting to start: ${reason}`);
       }
       let lines = inst.logs;
@@ -146,12 +152,21 @@ export function startKubelet(ctx: SimContext, opts: KubeletOptions): Kubelet {
       const ip = worker?.podIP;
       if (!worker || !ip) throw new ApiError(503, 'ServiceUnavailable', `error trying to reach service: pod ${req.pod} has no IP address`);
       const l = worker.listener(req.port);
-      if (!l) throw new ApiError(503, 'ServiceUnavailable', `error trying to reach service: dial tcp ${ip}:${req.port}: connect: connection refused`);
+      if (!l)
+        throw new ApiError(
+          503,
+          'ServiceUnavailable',
+          `error trying to reach service: dial tcp ${ip}:${req.port}: connect: connection refused`,
+        );
       const ans = await serveHttp(l.app, req.method.toUpperCase(), req.path || '/');
       const body = Buffer.from(ans.body);
       return {
         status: ans.status,
-        headers: { 'content-type': ans.contentType ?? 'text/plain; charset=utf-8', 'content-length': String(body.length), date: new Date().toUTCString() },
+        headers: {
+          'content-type': ans.contentType ?? 'text/plain; charset=utf-8',
+          'content-length': String(body.length),
+          date: new Date().toUTCString(),
+        },
         body,
       };
     },
@@ -159,7 +174,10 @@ export function startKubelet(ctx: SimContext, opts: KubeletOptions): Kubelet {
     async statsSummary(nodeName: string): Promise<unknown> {
       const node = nodeByName.get(nodeName);
       if (!node) throw errors.notFound('', 'nodes', nodeName);
-      return statsSummary(node, [...workers.values()].filter((w) => w.node === node && !w.stopped));
+      return statsSummary(
+        node,
+        [...workers.values()].filter((w) => w.node === node && !w.stopped),
+      );
     },
   };
 

@@ -61,9 +61,21 @@ export function releasePodIP(node: SimNode, podUid: string): void {
 export function nodeObject(node: SimNode, now: string): KObject {
   const hex = (s: string) => createHash('sha256').update(s).digest('hex');
   const cond = (type: string, status: 'True' | 'False', reason: string, message: string) => ({
-    type, status, lastHeartbeatTime: now, lastTransitionTime: now, reason, message,
+    type,
+    status,
+    lastHeartbeatTime: now,
+    lastTransitionTime: now,
+    reason,
+    message,
   });
-  const resources = { cpu: '4', 'ephemeral-storage': '102400Mi', 'hugepages-1Gi': '0', 'hugepages-2Mi': '0', memory: '16331260Ki', pods: String(MAX_PODS) };
+  const resources = {
+    cpu: '4',
+    'ephemeral-storage': '102400Mi',
+    'hugepages-1Gi': '0',
+    'hugepages-2Mi': '0',
+    memory: '16331260Ki',
+    pods: String(MAX_PODS),
+  };
   return {
     apiVersion: 'v1',
     kind: 'Node',
@@ -132,7 +144,13 @@ export interface Scheduler {
   stop(): void;
 }
 
-export function startScheduler(ctx: SimContext, nodes: SimNode[], pods: Informer, pvcs: Informer, storageClassMode: (name: string | undefined | null) => string | undefined): Scheduler {
+export function startScheduler(
+  ctx: SimContext,
+  nodes: SimNode[],
+  pods: Informer,
+  pvcs: Informer,
+  storageClassMode: (name: string | undefined | null) => string | undefined,
+): Scheduler {
   const { store, events } = ctx;
   const queue = new Set<string>();
   /** Pods that could not be scheduled, with the message last reported (so it is reported once). */
@@ -181,7 +199,14 @@ export function startScheduler(ctx: SimContext, nodes: SimNode[], pods: Informer
     if (!cur || cur.metadata.uid !== pod.metadata.uid) return;
     const status = (cur.status ?? {}) as { conditions?: Condition[]; phase?: string };
     const conds = (status.conditions ?? []).filter((c) => c.type !== 'PodScheduled');
-    conds.push({ type: 'PodScheduled', status: 'False', lastProbeTime: null, lastTransitionTime: store.timestamp(), reason: 'Unschedulable', message });
+    conds.push({
+      type: 'PodScheduled',
+      status: 'False',
+      lastProbeTime: null,
+      lastTransitionTime: store.timestamp(),
+      reason: 'Unschedulable',
+      message,
+    });
     cur.status = { ...status, phase: status.phase ?? 'Pending', conditions: conds };
     store.update(R.pods, cur, { subresource: 'status' });
     events.record(cur, 'Warning', 'FailedScheduling', message, { component: 'default-scheduler' });
@@ -200,8 +225,18 @@ export function startScheduler(ctx: SimContext, nodes: SimNode[], pods: Informer
     for (const v of pod.spec.volumes ?? []) {
       if (!v.persistentVolumeClaim) continue;
       const claim = pvcs.get(pod.metadata.namespace, v.persistentVolumeClaim.claimName) as unknown as PvcView | undefined;
-      if (!claim) return fail(pod, key, `0/${total} nodes are available: persistentvolumeclaim "${v.persistentVolumeClaim.claimName}" not found. ${PREEMPTION(total)}`);
-      if (claim.metadata.deletionTimestamp) return fail(pod, key, `0/${total} nodes are available: persistentvolumeclaim "${v.persistentVolumeClaim.claimName}" is being deleted. ${PREEMPTION(total)}`);
+      if (!claim)
+        return fail(
+          pod,
+          key,
+          `0/${total} nodes are available: persistentvolumeclaim "${v.persistentVolumeClaim.claimName}" not found. ${PREEMPTION(total)}`,
+        );
+      if (claim.metadata.deletionTimestamp)
+        return fail(
+          pod,
+          key,
+          `0/${total} nodes are available: persistentvolumeclaim "${v.persistentVolumeClaim.claimName}" is being deleted. ${PREEMPTION(total)}`,
+        );
       const bound = claim.status?.phase === 'Bound';
       if (!bound && storageClassMode(claim.spec.storageClassName) !== 'WaitForFirstConsumer') {
         return fail(pod, key, `0/${total} nodes are available: pod has unbound immediate PersistentVolumeClaims. ${PREEMPTION(total)}`);
@@ -209,7 +244,12 @@ export function startScheduler(ctx: SimContext, nodes: SimNode[], pods: Informer
     }
     const selector = pod.spec.nodeSelector ?? {};
     const candidates = nodes.filter((n) => Object.entries(selector).every(([k, v]) => nodeLabels(n)[k] === v));
-    if (!candidates.length) return fail(pod, key, `0/${total} nodes are available: ${total} node(s) didn't match Pod's node affinity/selector. ${PREEMPTION(total)}`);
+    if (!candidates.length)
+      return fail(
+        pod,
+        key,
+        `0/${total} nodes are available: ${total} node(s) didn't match Pod's node affinity/selector. ${PREEMPTION(total)}`,
+      );
     const withRoom = candidates.filter((n) => podsOn(n.name) < MAX_PODS);
     if (!withRoom.length) return fail(pod, key, `0/${total} nodes are available: ${candidates.length} Too many pods. ${PREEMPTION(total)}`);
     // Spread: fewest pods of the same owner, then fewest pods overall (PodTopologySpread + least-allocated).
@@ -225,9 +265,8 @@ export function startScheduler(ctx: SimContext, nodes: SimNode[], pods: Informer
       }
       return [same, all] as const;
     };
-    const best = withRoom
-      .map((n) => ({ n, s: score(n) }))
-      .sort((a, b) => a.s[0] - b.s[0] || a.s[1] - b.s[1] || a.n.index - b.n.index)[0]!.n;
+    const best = withRoom.map((n) => ({ n, s: score(n) })).sort((a, b) => a.s[0] - b.s[0] || a.s[1] - b.s[1] || a.n.index - b.n.index)[0]!
+      .n;
 
     const cur = store.get(R.pods, pod.metadata.namespace, pod.metadata.name);
     if (!cur || cur.metadata.uid !== pod.metadata.uid) return;
@@ -240,12 +279,18 @@ export function startScheduler(ctx: SimContext, nodes: SimNode[], pods: Informer
     bound.status = { ...status, phase: status.phase ?? 'Pending', conditions: conds };
     const written = store.update(R.pods, bound, { subresource: 'status' });
     unschedulable.delete(key);
-    events.record(written, 'Normal', 'Scheduled', `Successfully assigned ${pod.metadata.namespace}/${pod.metadata.name} to ${best.name}`, { component: 'default-scheduler' });
+    events.record(written, 'Normal', 'Scheduled', `Successfully assigned ${pod.metadata.namespace}/${pod.metadata.name} to ${best.name}`, {
+      component: 'default-scheduler',
+    });
     // Claims waiting for their first consumer learn the node now.
     for (const v of pod.spec.volumes ?? []) {
       if (!v.persistentVolumeClaim) continue;
       const claim = store.get(R.pvcs, pod.metadata.namespace, v.persistentVolumeClaim.claimName);
-      if (claim && (claim.status as { phase?: string } | undefined)?.phase !== 'Bound' && !claim.metadata.annotations?.['volume.kubernetes.io/selected-node']) {
+      if (
+        claim &&
+        (claim.status as { phase?: string } | undefined)?.phase !== 'Bound' &&
+        !claim.metadata.annotations?.['volume.kubernetes.io/selected-node']
+      ) {
         claim.metadata.annotations = { ...claim.metadata.annotations, 'volume.kubernetes.io/selected-node': best.name };
         store.update(R.pvcs, claim);
       }

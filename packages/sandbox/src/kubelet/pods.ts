@@ -126,12 +126,28 @@ export class PodWorker {
     this.ns = pod.metadata.namespace;
     this.name = pod.metadata.name;
     this.startTime = env.ctx.store.timestamp();
-    for (const c of pod.spec.initContainers ?? []) this.containers.set(c.name, this.newRt(c, c.restartPolicy === 'Always' ? 'sidecar' : 'init'));
+    for (const c of pod.spec.initContainers ?? [])
+      this.containers.set(c.name, this.newRt(c, c.restartPolicy === 'Always' ? 'sidecar' : 'init'));
     for (const c of pod.spec.containers) this.containers.set(c.name, this.newRt(c, 'app'));
   }
 
   private newRt(spec: ContainerSpec, role: Role): ContainerRt {
-    return { spec, role, kind: imageKind(spec.image), instances: [], running: false, starting: false, completed: false, started: false, ready: false, restartCount: 0, probes: {}, cancels: new Set(), failures: 0, pullFailures: 0 };
+    return {
+      spec,
+      role,
+      kind: imageKind(spec.image),
+      instances: [],
+      running: false,
+      starting: false,
+      completed: false,
+      started: false,
+      ready: false,
+      restartCount: 0,
+      probes: {},
+      cancels: new Set(),
+      failures: 0,
+      pullFailures: 0,
+    };
   }
 
   private get ctx() {
@@ -152,7 +168,14 @@ export class PodWorker {
     const list = c?.role === 'app' ? 'containers' : c?.role === 'ephemeral' ? 'ephemeralContainers' : 'initContainers';
     const fieldPath = c ? `spec.${list}{${c.spec.name}}` : undefined;
     try {
-      this.ctx.events.record(this.pod as unknown as KObject, type, reason, message, { component: 'kubelet', host: this.node.name }, fieldPath);
+      this.ctx.events.record(
+        this.pod as unknown as KObject,
+        type,
+        reason,
+        message,
+        { component: 'kubelet', host: this.node.name },
+        fieldPath,
+      );
     } catch {
       // Events are best effort, as in Kubernetes.
     }
@@ -255,20 +278,35 @@ export class PodWorker {
     if (this.terminating || c.starting || c.running) return;
     c.starting = true;
     const image = c.spec.image;
-    const pullAlways = c.spec.imagePullPolicy === 'Always' || (!c.spec.imagePullPolicy && (!/:[^/]+$/.test(image) || image.endsWith(':latest')));
-    c.waitingReason = c.instances.length || c.pullFailures ? c.waitingReason : this.initDone() || c.role !== 'app' ? 'ContainerCreating' : 'PodInitializing';
+    const pullAlways =
+      c.spec.imagePullPolicy === 'Always' || (!c.spec.imagePullPolicy && (!/:[^/]+$/.test(image) || image.endsWith(':latest')));
+    c.waitingReason =
+      c.instances.length || c.pullFailures
+        ? c.waitingReason
+        : this.initDone() || c.role !== 'app'
+          ? 'ContainerCreating'
+          : 'PodInitializing';
     if (isUnpullable(image)) {
       this.event('Normal', 'Pulling', `Pulling image "${image}"`, c);
       this.after(TIMING.pullMs, () => this.pullFailed(c), c);
     } else if (!this.node.images.has(image) || pullAlways) {
       this.event('Normal', 'Pulling', `Pulling image "${image}"`, c);
-      this.after(TIMING.pullMs, () => {
-        const secs = (TIMING.pullMs / 1000).toFixed(3);
-        const size = 10_000_000 + (parseInt(sha(image).slice(0, 6), 16) % 90_000_000);
-        this.event('Normal', 'Pulled', `Successfully pulled image "${image}" in ${secs}s (${secs}s including waiting). Image size: ${size} bytes.`, c);
-        this.node.images.add(image);
-        this.createAndStart(c);
-      }, c);
+      this.after(
+        TIMING.pullMs,
+        () => {
+          const secs = (TIMING.pullMs / 1000).toFixed(3);
+          const size = 10_000_000 + (parseInt(sha(image).slice(0, 6), 16) % 90_000_000);
+          this.event(
+            'Normal',
+            'Pulled',
+            `Successfully pulled image "${image}" in ${secs}s (${secs}s including waiting). Image size: ${size} bytes.`,
+            c,
+          );
+          this.node.images.add(image);
+          this.createAndStart(c);
+        },
+        c,
+      );
     } else {
       this.event('Normal', 'Pulled', `Container image "${image}" already present on machine`, c);
       this.after(0, () => this.createAndStart(c), c);
@@ -289,65 +327,81 @@ export class PodWorker {
     c.waitingMessage = why;
     c.pullFailures++;
     this.queueWrite();
-    this.after(TIMING.syncMs, () => {
-      this.event('Normal', 'BackOff', `Back-off pulling image "${c.spec.image}"`, c);
-      this.event('Warning', 'Failed', 'Error: ImagePullBackOff', c);
-      c.waitingReason = 'ImagePullBackOff';
-      c.waitingMessage = `Back-off pulling image "${c.spec.image}": ErrImagePull: ${why}`;
-      this.queueWrite();
-      this.after(Math.max(0, restartBackoffMs(c.pullFailures) - TIMING.syncMs), () => {
-        c.starting = false;
-        this.startContainer(c);
-      }, c);
-    }, c);
+    this.after(
+      TIMING.syncMs,
+      () => {
+        this.event('Normal', 'BackOff', `Back-off pulling image "${c.spec.image}"`, c);
+        this.event('Warning', 'Failed', 'Error: ImagePullBackOff', c);
+        c.waitingReason = 'ImagePullBackOff';
+        c.waitingMessage = `Back-off pulling image "${c.spec.image}": ErrImagePull: ${why}`;
+        this.queueWrite();
+        this.after(
+          Math.max(0, restartBackoffMs(c.pullFailures) - TIMING.syncMs),
+          () => {
+            c.starting = false;
+            this.startContainer(c);
+          },
+          c,
+        );
+      },
+      c,
+    );
   }
 
   private createAndStart(c: ContainerRt): void {
     if (this.terminating) return;
     this.event('Normal', 'Created', `Created container: ${c.spec.name}`, c);
-    this.after(TIMING.createMs, () => {
-      if (this.terminating) return;
-      const id = randomBytes(32).toString('hex');
-      const rootDir = join(this.env.dataDir, 'containers', id);
-      const envVars = containerEnv(this, c.spec, this.serviceEnv);
-      const inst: Instance = {
-        id,
-        startedAt: this.ctx.store.timestamp(),
-        logs: [],
-        fs: containerFs(this, c.spec, rootDir),
-        rootDir,
-        env: envVars,
-        startedMs: Date.now(),
-      };
-      if (c.instances.length) c.restartCount++;
-      // Only the last two instances matter (current and previous); older writable layers go.
-      const old = c.instances.length >= 2 ? c.instances.splice(0, c.instances.length - 1) : [];
-      for (const o of old) void this.env.inflight.add(rm(o.rootDir, { recursive: true, force: true }));
-      c.instances.push(inst);
-      c.imageID = `${image(c.spec.image)}@sha256:${sha(c.spec.image)}`;
-      c.running = true;
-      c.starting = false;
-      c.waitingReason = undefined;
-      c.waitingMessage = undefined;
-      this.event('Normal', 'Started', `Started container ${c.spec.name}`, c);
-      const exit = selfExit(c.kind, c.role === 'init');
-      if (exit) {
-        this.after(exit.afterMs, () => {
-          const last = onExitLog(c.kind);
-          if (last) this.log(inst, last);
-          this.containerExited(c, inst, exit.exitCode, exit.reason);
-        }, c);
-      }
-      // Probes (and readiness without a probe) begin once the app's own start-up work is done.
-      void this.env.inflight.add(
-        onStart(this.appInstance(c, inst))
-          .catch(() => undefined)
-          .then(() => {
-            if (!this.stopped && c.running && c.instances[c.instances.length - 1] === inst) this.startProbes(c, inst);
-          }),
-      );
-      this.queueWrite();
-    }, c);
+    this.after(
+      TIMING.createMs,
+      () => {
+        if (this.terminating) return;
+        const id = randomBytes(32).toString('hex');
+        const rootDir = join(this.env.dataDir, 'containers', id);
+        const envVars = containerEnv(this, c.spec, this.serviceEnv);
+        const inst: Instance = {
+          id,
+          startedAt: this.ctx.store.timestamp(),
+          logs: [],
+          fs: containerFs(this, c.spec, rootDir),
+          rootDir,
+          env: envVars,
+          startedMs: Date.now(),
+        };
+        if (c.instances.length) c.restartCount++;
+        // Only the last two instances matter (current and previous); older writable layers go.
+        const old = c.instances.length >= 2 ? c.instances.splice(0, c.instances.length - 1) : [];
+        for (const o of old) void this.env.inflight.add(rm(o.rootDir, { recursive: true, force: true }));
+        c.instances.push(inst);
+        c.imageID = `${image(c.spec.image)}@sha256:${sha(c.spec.image)}`;
+        c.running = true;
+        c.starting = false;
+        c.waitingReason = undefined;
+        c.waitingMessage = undefined;
+        this.event('Normal', 'Started', `Started container ${c.spec.name}`, c);
+        const exit = selfExit(c.kind, c.role === 'init');
+        if (exit) {
+          this.after(
+            exit.afterMs,
+            () => {
+              const last = onExitLog(c.kind);
+              if (last) this.log(inst, last);
+              this.containerExited(c, inst, exit.exitCode, exit.reason);
+            },
+            c,
+          );
+        }
+        // Probes (and readiness without a probe) begin once the app's own start-up work is done.
+        void this.env.inflight.add(
+          onStart(this.appInstance(c, inst))
+            .catch(() => undefined)
+            .then(() => {
+              if (!this.stopped && c.running && c.instances[c.instances.length - 1] === inst) this.startProbes(c, inst);
+            }),
+        );
+        this.queueWrite();
+      },
+      c,
+    );
   }
 
   private appInstance(c: ContainerRt, inst: Instance): AppInstance {
@@ -391,7 +445,12 @@ export class PodWorker {
     if (delay > 0) {
       c.waitingReason = 'CrashLoopBackOff';
       c.waitingMessage = `back-off ${formatDuration(delay)} restarting failed container=${c.spec.name} pod=${this.name}_${this.ns}(${this.uid})`;
-      this.event('Warning', 'BackOff', `Back-off restarting failed container ${c.spec.name} in pod ${this.name}_${this.ns}(${this.uid})`, c);
+      this.event(
+        'Warning',
+        'BackOff',
+        `Back-off restarting failed container ${c.spec.name} in pod ${this.name}_${this.ns}(${this.uid})`,
+        c,
+      );
       this.after(delay, () => this.startContainer(c), c);
     } else {
       this.startContainer(c);
@@ -444,7 +503,11 @@ export class PodWorker {
       if ((kind === 'liveness' || kind === 'startup') && changed && !tracker.result) {
         const why = kind === 'liveness' ? 'failed liveness probe' : 'failed startup probe';
         this.event('Normal', 'Killing', `Container ${c.spec.name} ${why}, will be restarted`, c);
-        this.after(Math.min(TIMING.stopMs, (this.pod.spec.terminationGracePeriodSeconds ?? 30) * 1000), () => this.containerExited(c, inst, 137, 'Error'), c);
+        this.after(
+          Math.min(TIMING.stopMs, (this.pod.spec.terminationGracePeriodSeconds ?? 30) * 1000),
+          () => this.containerExited(c, inst, 137, 'Error'),
+          c,
+        );
         return;
       }
       this.after(tracker.timing.periodMs, () => void this.env.inflight.add(tick()), c);
@@ -455,13 +518,15 @@ export class PodWorker {
   /** Run one probe against the container, as the prober would. */
   async runProbe(c: ContainerRt, inst: Instance, kind: ProbeKind, probe: Probe): Promise<{ ok: boolean; output: string }> {
     const ip = this.podIP ?? '';
-    const portOf = (p: number | string) => (typeof p === 'number' ? p : (c.spec.ports?.find((cp) => cp.name === p)?.containerPort ?? Number(p)));
+    const portOf = (p: number | string) =>
+      typeof p === 'number' ? p : (c.spec.ports?.find((cp) => cp.name === p)?.containerPort ?? Number(p));
     if (probe.httpGet) {
       const port = portOf(probe.httpGet.port);
       const path = probe.httpGet.path ?? '/';
       const scheme = (probe.httpGet.scheme ?? 'HTTP').toLowerCase();
       if (!Number.isFinite(port)) return { ok: false, output: `unable to find port "${probe.httpGet.port}"` };
-      if (!listens(c.kind, c.spec, inst.env, port)) return { ok: false, output: `Get "${scheme}://${ip}:${port}${path}": dial tcp ${ip}:${port}: connect: connection refused` };
+      if (!listens(c.kind, c.spec, inst.env, port))
+        return { ok: false, output: `Get "${scheme}://${ip}:${port}${path}": dial tcp ${ip}:${port}: connect: connection refused` };
       const ans = await serveHttp(this.appInstance(c, inst), 'GET', path, kind);
       if (ans.status >= 200 && ans.status < 400) return { ok: true, output: '' };
       return { ok: false, output: `HTTP probe failed with statuscode: ${ans.status}` };
@@ -473,7 +538,8 @@ export class PodWorker {
     }
     if (probe.grpc) {
       const port = probe.grpc.port;
-      if (!listens(c.kind, c.spec, inst.env, port)) return { ok: false, output: `timeout: failed to connect service "${ip}:${port}" within 1s: context deadline exceeded` };
+      if (!listens(c.kind, c.spec, inst.env, port))
+        return { ok: false, output: `timeout: failed to connect service "${ip}:${port}" within 1s: context deadline exceeded` };
       if (c.kind === 'never-ready' && kind !== 'liveness') return { ok: false, output: 'service unhealthy (responded with "NOT_SERVING")' };
       return { ok: true, output: '' };
     }
@@ -515,7 +581,8 @@ export class PodWorker {
     this.after(stopMs, () => {
       for (const c of running) {
         const inst = c.instances[c.instances.length - 1];
-        if (inst) this.containerExited(c, inst, stopMs >= grace && grace > 0 ? 137 : 0, stopMs >= grace && grace > 0 ? 'Error' : 'Completed');
+        if (inst)
+          this.containerExited(c, inst, stopMs >= grace && grace > 0 ? 137 : 0, stopMs >= grace && grace > 0 ? 'Error' : 'Completed');
       }
       this.flushNow();
       const cur = this.ctx.store.get(R.pods, this.ns, this.name);
@@ -576,10 +643,14 @@ export class PodWorker {
       sleep: (ms, signal) =>
         new Promise<void>((resolve) => {
           const cancel = this.ctx.clock.after(ms, resolve);
-          signal.addEventListener('abort', () => {
-            cancel();
-            resolve();
-          }, { once: true });
+          signal.addEventListener(
+            'abort',
+            () => {
+              cancel();
+              resolve();
+            },
+            { once: true },
+          );
         }),
       now: () => new Date(),
       hasShell: c.kind !== 'distroless',
@@ -656,15 +727,36 @@ export class PodWorker {
     const conditions: Condition[] = [
       this.cond('PodReadyToStartContainers', this.sandboxReady && !this.allStopped()),
       this.cond('Initialized', initDone, 'ContainersNotInitialized', `containers with incomplete status: [${incomplete.join(' ')}]`),
-      this.cond('Ready', allReady, initDone ? 'ContainersNotReady' : 'ContainersNotInitialized', initDone ? `containers with unready status: [${unready.join(' ')}]` : `containers with incomplete status: [${incomplete.join(' ')}]`),
-      this.cond('ContainersReady', allReady, initDone ? 'ContainersNotReady' : 'ContainersNotInitialized', initDone ? `containers with unready status: [${unready.join(' ')}]` : `containers with incomplete status: [${incomplete.join(' ')}]`),
-      prevScheduled?.status === 'True' ? prevScheduled : { lastProbeTime: null, lastTransitionTime: this.startTime, status: 'True', type: 'PodScheduled' },
+      this.cond(
+        'Ready',
+        allReady,
+        initDone ? 'ContainersNotReady' : 'ContainersNotInitialized',
+        initDone
+          ? `containers with unready status: [${unready.join(' ')}]`
+          : `containers with incomplete status: [${incomplete.join(' ')}]`,
+      ),
+      this.cond(
+        'ContainersReady',
+        allReady,
+        initDone ? 'ContainersNotReady' : 'ContainersNotInitialized',
+        initDone
+          ? `containers with unready status: [${unready.join(' ')}]`
+          : `containers with incomplete status: [${incomplete.join(' ')}]`,
+      ),
+      prevScheduled?.status === 'True'
+        ? prevScheduled
+        : { lastProbeTime: null, lastTransitionTime: this.startTime, status: 'True', type: 'PodScheduled' },
     ];
     const policy = this.pod.spec.restartPolicy ?? 'Always';
     let phase = 'Pending';
     if (initDone && apps.every((c) => c.instances.length > 0)) {
       const done = apps.every((c) => !c.running && !c.waitingReason);
-      if (done && policy !== 'Always') phase = apps.every((c) => c.instances[c.instances.length - 1]?.exitCode === 0) ? 'Succeeded' : policy === 'Never' ? 'Failed' : 'Running';
+      if (done && policy !== 'Always')
+        phase = apps.every((c) => c.instances[c.instances.length - 1]?.exitCode === 0)
+          ? 'Succeeded'
+          : policy === 'Never'
+            ? 'Failed'
+            : 'Running';
       else phase = 'Running';
     }
     const status: Record<string, unknown> = {
@@ -675,7 +767,9 @@ export class PodWorker {
       phase,
       qosClass: qosClass(this.pod),
       startTime: this.startTime,
-      containerStatuses: apps.map((c) => this.containerStatus(c, initDone)).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
+      containerStatuses: apps
+        .map((c) => this.containerStatus(c, initDone))
+        .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
     };
     if (this.podIP) {
       status.podIP = this.podIP;
@@ -713,7 +807,8 @@ export class PodWorker {
       state = terminated(cur);
       if (prevInst?.finishedAt) lastState = terminated(prevInst);
     } else {
-      const reason = c.waitingReason ?? (c.role === 'app' && !initDone ? 'PodInitializing' : c.role === 'app' ? 'ContainerCreating' : 'PodInitializing');
+      const reason =
+        c.waitingReason ?? (c.role === 'app' && !initDone ? 'PodInitializing' : c.role === 'app' ? 'ContainerCreating' : 'PodInitializing');
       state = { waiting: { reason, ...(c.waitingMessage ? { message: c.waitingMessage } : {}) } };
       if (cur?.finishedAt) lastState = terminated(cur);
     }

@@ -16,7 +16,10 @@ import { parseQuantity } from './types.ts';
 export const NAMESERVER = '10.96.0.10';
 
 /** What of a pod worker these functions read. */
-export type PodSide = Pick<PodWorker, 'env' | 'pod' | 'ns' | 'name' | 'uid' | 'node' | 'podIP' | 'volumes' | 'hostname' | 'fqdn' | 'search'>;
+export type PodSide = Pick<
+  PodWorker,
+  'env' | 'pod' | 'ns' | 'name' | 'uid' | 'node' | 'podIP' | 'volumes' | 'hostname' | 'fqdn' | 'search'
+>;
 
 /** Set up every volume; returns a FailedMount message when one cannot be set up yet. */
 export async function prepareVolumes(w: PodSide): Promise<string | undefined> {
@@ -27,10 +30,13 @@ export async function prepareVolumes(w: PodSide): Promise<string | undefined> {
     if (w.volumes.has(v.name)) continue;
     if (v.persistentVolumeClaim) {
       const claim = store.get(R.pvcs, w.ns, v.persistentVolumeClaim.claimName) as unknown as PvcView | undefined;
-      if (!claim) return `MountVolume.SetUp failed for volume "${v.name}" : persistentvolumeclaim "${v.persistentVolumeClaim.claimName}" not found`;
-      if (claim.status?.phase !== 'Bound' || !claim.spec.volumeName) return `Unable to attach or mount volumes: unmounted volumes=[${v.name}], unattached volumes=[${v.name}]: timed out waiting for the condition`;
+      if (!claim)
+        return `MountVolume.SetUp failed for volume "${v.name}" : persistentvolumeclaim "${v.persistentVolumeClaim.claimName}" not found`;
+      if (claim.status?.phase !== 'Bound' || !claim.spec.volumeName)
+        return `Unable to attach or mount volumes: unmounted volumes=[${v.name}], unattached volumes=[${v.name}]: timed out waiting for the condition`;
       const pv = store.get(R.pvs, undefined, claim.spec.volumeName) as unknown as PvView | undefined;
-      if (!pv) return `MountVolume.SetUp failed for volume "${claim.spec.volumeName}" : persistentvolume "${claim.spec.volumeName}" not found`;
+      if (!pv)
+        return `MountVolume.SetUp failed for volume "${claim.spec.volumeName}" : persistentvolume "${claim.spec.volumeName}" not found`;
       const dir = w.env.storage.pvDir(pv);
       await mkdir(dir, { recursive: true });
       w.volumes.set(v.name, {
@@ -51,7 +57,17 @@ export async function prepareVolumes(w: PodSide): Promise<string | undefined> {
     }
     const projected = await projectedFiles(w, v);
     if (typeof projected === 'string') return projected;
-    const type = v.emptyDir ? 'empty-dir' : v.configMap ? 'configmap' : v.secret ? 'secret' : v.downwardAPI ? 'downward-api' : v.projected ? 'projected' : 'empty-dir';
+    const type = v.emptyDir
+      ? 'empty-dir'
+      : v.configMap
+        ? 'configmap'
+        : v.secret
+          ? 'secret'
+          : v.downwardAPI
+            ? 'downward-api'
+            : v.projected
+              ? 'projected'
+              : 'empty-dir';
     const dir = join(podDir, `kubernetes.io~${type}`, v.name);
     await mkdir(dir, { recursive: true });
     for (const [p, content] of Object.entries(projected)) {
@@ -74,12 +90,20 @@ export async function prepareVolumes(w: PodSide): Promise<string | undefined> {
 async function projectedFiles(w: PodSide, v: Volume): Promise<Record<string, string | Buffer> | string> {
   const { store } = w.env.ctx;
   const files: Record<string, string | Buffer> = {};
-  const fromData = (kind: 'configmap' | 'secret', name: string, items: { key: string; path: string }[] | undefined, optional: boolean | undefined): string | undefined => {
+  const fromData = (
+    kind: 'configmap' | 'secret',
+    name: string,
+    items: { key: string; path: string }[] | undefined,
+    optional: boolean | undefined,
+  ): string | undefined => {
     const obj = store.get(kind === 'configmap' ? R.configmaps : R.secrets, w.ns, name);
     if (!obj) return optional ? undefined : `MountVolume.SetUp failed for volume "${v.name}" : ${kind} "${name}" not found`;
     const data = (obj.data ?? {}) as Record<string, string>;
     const decode = (s: string) => (kind === 'secret' ? Buffer.from(s, 'base64') : s);
-    if (items) for (const it of items) { if (data[it.key] !== undefined) files[it.path] = decode(data[it.key]!); }
+    if (items)
+      for (const it of items) {
+        if (data[it.key] !== undefined) files[it.path] = decode(data[it.key]!);
+      }
     else for (const [k, val] of Object.entries(data)) files[k] = decode(val);
     return undefined;
   };
@@ -95,7 +119,8 @@ async function projectedFiles(w: PodSide, v: Volume): Promise<Record<string, str
   for (const s of v.projected?.sources ?? []) {
     if (s.serviceAccountToken) files[s.serviceAccountToken.path] = sandboxToken(w.ns, w.pod);
     if (s.configMap) {
-      if (s.configMap.name === 'kube-root-ca.crt' && !store.get(R.configmaps, w.ns, s.configMap.name)) files['ca.crt'] = '-----BEGIN CERTIFICATE-----\nsandbox\n-----END CERTIFICATE-----\n';
+      if (s.configMap.name === 'kube-root-ca.crt' && !store.get(R.configmaps, w.ns, s.configMap.name))
+        files['ca.crt'] = '-----BEGIN CERTIFICATE-----\nsandbox\n-----END CERTIFICATE-----\n';
       else fromData('configmap', s.configMap.name, s.configMap.items, true);
     }
     if (s.secret) fromData('secret', s.secret.name, s.secret.items, true);
@@ -115,7 +140,9 @@ export function fieldValue(w: PodSide, path: string): string {
     case 'metadata.uid':
       return w.uid;
     case 'metadata.labels':
-      return Object.entries(w.pod.metadata.labels ?? {}).map(([k, v]) => `${k}="${v}"`).join('\n');
+      return Object.entries(w.pod.metadata.labels ?? {})
+        .map(([k, v]) => `${k}="${v}"`)
+        .join('\n');
     case 'status.podIP':
       return w.podIP ?? '';
     case 'status.hostIP':
@@ -123,12 +150,11 @@ export function fieldValue(w: PodSide, path: string): string {
     case 'spec.nodeName':
       return w.node.name;
     case 'spec.serviceAccountName':
-      return ((w.pod.spec as { serviceAccountName?: string }).serviceAccountName) ?? 'default';
+      return (w.pod.spec as { serviceAccountName?: string }).serviceAccountName ?? 'default';
     default:
       return '';
   }
 }
-
 
 export function containerFs(w: PodSide, spec: ContainerSpec, rootDir: string): ContainerFs {
   const mounts: Mount[] = [];
@@ -151,19 +177,25 @@ export function containerFs(w: PodSide, spec: ContainerSpec, rootDir: string): C
   const ip = w.podIP ?? '';
   const hostsLine = `${ip}\t${w.pod.spec.subdomain ? `${w.fqdn}\t` : ''}${w.hostname}`;
   const kind = imageKind(spec.image);
-  const rootFiles: Record<string, string> = kind === 'distroless' ? {
-    '/etc/hostname': `${w.hostname}\n`,
-    '/etc/hosts': hostsFile(hostsLine),
-    '/etc/resolv.conf': resolvConf(w),
-  } : {
-    '/etc/hostname': `${w.hostname}\n`,
-    '/etc/hosts': hostsFile(hostsLine),
-    '/etc/resolv.conf': resolvConf(w),
-    '/etc/passwd': 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n',
-    '/etc/group': 'root:x:0:\nnogroup:x:65534:\n',
-    '/etc/os-release': 'PRETTY_NAME="Sandbox Linux 1.0"\nNAME="Sandbox Linux"\nID=sandbox\n',
-  };
-  const rootDirs = kind === 'distroless' ? ['tmp', 'dev', 'proc'] : ['bin', 'dev', 'home', 'proc', 'root', 'run', 'sbin', 'sys', 'tmp', 'usr/bin', 'usr/local/bin', 'var/log'];
+  const rootFiles: Record<string, string> =
+    kind === 'distroless'
+      ? {
+          '/etc/hostname': `${w.hostname}\n`,
+          '/etc/hosts': hostsFile(hostsLine),
+          '/etc/resolv.conf': resolvConf(w),
+        }
+      : {
+          '/etc/hostname': `${w.hostname}\n`,
+          '/etc/hosts': hostsFile(hostsLine),
+          '/etc/resolv.conf': resolvConf(w),
+          '/etc/passwd': 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n',
+          '/etc/group': 'root:x:0:\nnogroup:x:65534:\n',
+          '/etc/os-release': 'PRETTY_NAME="Sandbox Linux 1.0"\nNAME="Sandbox Linux"\nID=sandbox\n',
+        };
+  const rootDirs =
+    kind === 'distroless'
+      ? ['tmp', 'dev', 'proc']
+      : ['bin', 'dev', 'home', 'proc', 'root', 'run', 'sbin', 'sys', 'tmp', 'usr/bin', 'usr/local/bin', 'var/log'];
   if (spec.workingDir) rootDirs.push(spec.workingDir);
   return new ContainerFs({ rootDir, mounts, readOnlyRoot: !!spec.securityContext?.readOnlyRootFilesystem, rootFiles, rootDirs });
 }
@@ -225,7 +257,7 @@ function serviceLinkEnv(svc: ServiceView): Record<string, string> {
   const proto = (first.protocol ?? 'TCP').toLowerCase();
   env[`${prefix}_PORT`] = `${proto}://${ip}:${first.port}`;
   for (const p of ports) {
-    const pr = (p.protocol ?? 'TCP');
+    const pr = p.protocol ?? 'TCP';
     const base = `${prefix}_PORT_${p.port}_${pr}`;
     env[base] = `${pr.toLowerCase()}://${ip}:${p.port}`;
     env[`${base}_PROTO`] = pr.toLowerCase();

@@ -86,7 +86,8 @@ export function probeFailureMessage(kind: ProbeKind, output: string): string {
 export function describeProbe(p: Probe): string {
   const t = probeTiming(p);
   let action = 'unknown';
-  if (p.httpGet) action = `http-get ${(p.httpGet.scheme ?? 'HTTP').toLowerCase()}://${p.httpGet.host ?? ''}:${p.httpGet.port}${p.httpGet.path ?? '/'}`;
+  if (p.httpGet)
+    action = `http-get ${(p.httpGet.scheme ?? 'HTTP').toLowerCase()}://${p.httpGet.host ?? ''}:${p.httpGet.port}${p.httpGet.path ?? '/'}`;
   else if (p.tcpSocket) action = `tcp-socket ${p.tcpSocket.host ?? ''}:${p.tcpSocket.port}`;
   else if (p.exec) action = `exec [${(p.exec.command ?? []).join(' ')}]`;
   else if (p.grpc) action = `grpc <pod>:${p.grpc.port} ${p.grpc.service ?? ''}`.trimEnd();

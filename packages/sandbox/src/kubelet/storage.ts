@@ -29,10 +29,19 @@ export interface Storage {
   stop(): void;
 }
 
-export function startStorage(ctx: SimContext, dataDir: string, pvcs: Informer, pvs: Informer, pods: Informer, firstNode: string, inflight: Inflight): Storage {
+export function startStorage(
+  ctx: SimContext,
+  dataDir: string,
+  pvcs: Informer,
+  pvs: Informer,
+  pods: Informer,
+  firstNode: string,
+  inflight: Inflight,
+): Storage {
   const { store, events, clock } = ctx;
   const nodePath = (p: string) => join(dataDir, 'node', p.replace(/^\/+/, ''));
-  const pvDir = (pv: PvView) => (pv.spec.hostPath ? nodePath(pv.spec.hostPath.path) : nodePath(`/var/lib/sandbox-static/${pv.metadata.name}`));
+  const pvDir = (pv: PvView) =>
+    pv.spec.hostPath ? nodePath(pv.spec.hostPath.path) : nodePath(`/var/lib/sandbox-static/${pv.metadata.name}`);
   const provisioning = new Set<string>();
   const reported = new Map<string, string>();
   const provisionerId = `${firstNode}_${randomUUID()}`;
@@ -95,16 +104,22 @@ export function startStorage(ctx: SimContext, dataDir: string, pvcs: Informer, p
     return false;
   };
 
-  const report = (claim: KObject, type: 'Normal' | 'Warning', reason: string, message: string, component = 'persistentvolume-controller') => {
+  const report = (
+    claim: KObject,
+    type: 'Normal' | 'Warning',
+    reason: string,
+    message: string,
+    component = 'persistentvolume-controller',
+  ) => {
     const k = `${claim.metadata.uid}`;
     if (reported.get(k) === `${reason}:${message}`) return;
     reported.set(k, `${reason}:${message}`);
     events.record(claim, type, reason, message, { component });
   };
 
-  const storageClass = (name: string | null | undefined) => (name ? store.get(R.storageclasses, undefined, name) : undefined) as
-    | (KObject & { provisioner?: string; reclaimPolicy?: string; volumeBindingMode?: string })
-    | undefined;
+  const storageClass = (name: string | null | undefined) =>
+    (name ? store.get(R.storageclasses, undefined, name) : undefined) as
+      (KObject & { provisioner?: string; reclaimPolicy?: string; volumeBindingMode?: string }) | undefined;
 
   const syncClaim = (key: string) => {
     const [ns, name] = key.split('/') as [string, string];
@@ -125,7 +140,9 @@ export function startStorage(ctx: SimContext, dataDir: string, pvcs: Informer, p
     }
     // Retroactive default StorageClass assignment (GA in 1.28): a claim without any class gets the default one.
     if (claim.spec.storageClassName === undefined && !claim.spec.volumeName) {
-      const def = store.list(R.storageclasses).items.find((sc) => sc.metadata.annotations?.['storageclass.kubernetes.io/is-default-class'] === 'true');
+      const def = store
+        .list(R.storageclasses)
+        .items.find((sc) => sc.metadata.annotations?.['storageclass.kubernetes.io/is-default-class'] === 'true');
       if (def) {
         (obj.spec as PvcView['spec']).storageClassName = def.metadata.name!;
         store.update(R.pvcs, obj);
@@ -140,12 +157,22 @@ export function startStorage(ctx: SimContext, dataDir: string, pvcs: Informer, p
     if (claim.spec.volumeName) {
       pv = all.find((v) => v.metadata.name === claim.spec.volumeName);
       if (!pv || (pv.spec.claimRef && pv.spec.claimRef.uid && pv.spec.claimRef.uid !== claim.metadata.uid)) {
-        report(obj, 'Warning', 'FailedBinding', `volume "${claim.spec.volumeName}" ${pv ? 'already bound to a different claim' : 'not found'}.`);
+        report(
+          obj,
+          'Warning',
+          'FailedBinding',
+          `volume "${claim.spec.volumeName}" ${pv ? 'already bound to a different claim' : 'not found'}.`,
+        );
         return;
       }
     } else {
       pv =
-        all.find((v) => v.spec.claimRef?.name === name && v.spec.claimRef.namespace === ns && (!v.spec.claimRef.uid || v.spec.claimRef.uid === claim.metadata.uid)) ??
+        all.find(
+          (v) =>
+            v.spec.claimRef?.name === name &&
+            v.spec.claimRef.namespace === ns &&
+            (!v.spec.claimRef.uid || v.spec.claimRef.uid === claim.metadata.uid),
+        ) ??
         all
           .filter(
             (v) =>
@@ -185,12 +212,21 @@ export function startStorage(ctx: SimContext, dataDir: string, pvcs: Informer, p
       };
       store.update(R.pvcs, obj);
     }
-    report(obj, 'Normal', 'ExternalProvisioning', `Waiting for a volume to be created either by the external provisioner '${provisioner}' or manually by the system administrator. If volume creation is delayed, please verify that the provisioner is running and correctly registered.`);
+    report(
+      obj,
+      'Normal',
+      'ExternalProvisioning',
+      `Waiting for a volume to be created either by the external provisioner '${provisioner}' or manually by the system administrator. If volume creation is delayed, please verify that the provisioner is running and correctly registered.`,
+    );
     const component = `${provisioner}_${provisionerId}`;
     events.record(obj, 'Normal', 'Provisioning', `External provisioner is provisioning volume for claim "${ns}/${name}"`, { component });
     const cancel = clock.after(PROVISION_MS, () => {
       cancels.delete(cancel);
-      void inflight.add(provision(ns, name, claim.metadata.uid, provisioner, sc.reclaimPolicy ?? 'Delete', className, component).finally(() => provisioning.delete(claim.metadata.uid)));
+      void inflight.add(
+        provision(ns, name, claim.metadata.uid, provisioner, sc.reclaimPolicy ?? 'Delete', className, component).finally(() =>
+          provisioning.delete(claim.metadata.uid),
+        ),
+      );
     });
     cancels.add(cancel);
   };
@@ -216,14 +252,31 @@ export function startStorage(ctx: SimContext, dataDir: string, pvcs: Informer, p
     }
     const cur = store.get(R.pvcs, claim.metadata.namespace, claim.metadata.name);
     if (!cur) return;
-    cur.status = { ...(cur.status as object | undefined), capacity: { ...(cur.status as PvcView['status'])?.capacity, storage: requested } };
+    cur.status = {
+      ...(cur.status as object | undefined),
+      capacity: { ...(cur.status as PvcView['status'])?.capacity, storage: requested },
+    };
     store.update(R.pvcs, cur, { subresource: 'status' });
     if (claimInUse(claim)) {
-      events.record(cur, 'Normal', 'FileSystemResizeSuccessful', `MountVolume.NodeExpandVolume succeeded for volume "${pv.metadata.name}"`, { component: 'kubelet' });
+      events.record(
+        cur,
+        'Normal',
+        'FileSystemResizeSuccessful',
+        `MountVolume.NodeExpandVolume succeeded for volume "${pv.metadata.name}"`,
+        { component: 'kubelet' },
+      );
     }
   };
 
-  const provision = async (ns: string, name: string, uid: string, provisioner: string, reclaim: string, className: string, component: string) => {
+  const provision = async (
+    ns: string,
+    name: string,
+    uid: string,
+    provisioner: string,
+    reclaim: string,
+    className: string,
+    component: string,
+  ) => {
     const obj = store.get(R.pvcs, ns, name);
     if (!obj || obj.metadata.uid !== uid || obj.metadata.deletionTimestamp) return;
     const claim = obj as unknown as PvcView;
@@ -248,7 +301,14 @@ export function startStorage(ctx: SimContext, dataDir: string, pvcs: Informer, p
         spec: {
           accessModes: claim.spec.accessModes ?? ['ReadWriteOnce'],
           capacity: { storage: claim.spec.resources?.requests?.storage ?? '1Gi' },
-          claimRef: { apiVersion: 'v1', kind: 'PersistentVolumeClaim', name, namespace: ns, resourceVersion: again.metadata.resourceVersion, uid },
+          claimRef: {
+            apiVersion: 'v1',
+            kind: 'PersistentVolumeClaim',
+            name,
+            namespace: ns,
+            resourceVersion: again.metadata.resourceVersion,
+            uid,
+          },
           hostPath: { path: hostPath, type: 'DirectoryOrCreate' },
           persistentVolumeReclaimPolicy: reclaim,
           storageClassName: className,
@@ -267,7 +327,14 @@ export function startStorage(ctx: SimContext, dataDir: string, pvcs: Informer, p
     if (!pvObj) return;
     const pvCur = pvObj as unknown as PvView;
     if (!pvCur.spec.claimRef || pvCur.spec.claimRef.uid !== claim.metadata.uid) {
-      pvCur.spec.claimRef = { apiVersion: 'v1', kind: 'PersistentVolumeClaim', name: claim.metadata.name, namespace: claim.metadata.namespace, resourceVersion: claim.metadata.resourceVersion!, uid: claim.metadata.uid };
+      pvCur.spec.claimRef = {
+        apiVersion: 'v1',
+        kind: 'PersistentVolumeClaim',
+        name: claim.metadata.name,
+        namespace: claim.metadata.namespace,
+        resourceVersion: claim.metadata.resourceVersion!,
+        uid: claim.metadata.uid,
+      };
       if (!provisioned) pvObj.metadata.annotations = { ...pvObj.metadata.annotations, 'pv.kubernetes.io/bound-by-controller': 'yes' };
       store.update(R.pvs, pvObj);
     }
@@ -342,20 +409,22 @@ export function startStorage(ctx: SimContext, dataDir: string, pvcs: Informer, p
     store.update(R.pvs, obj, { subresource: 'status' });
     const cancel = clock.after(PROVISION_MS, () => {
       cancels.delete(cancel);
-      void inflight.add(rm(pvDir(pv), { recursive: true, force: true }).then(() => {
-        const cur = store.get(R.pvs, undefined, pv.metadata.name);
-        if (!cur || cur.metadata.uid !== pv.metadata.uid) return;
-        try {
-          store.delete(R.pvs, undefined, pv.metadata.name);
-          const again = store.get(R.pvs, undefined, pv.metadata.name);
-          if (again) {
-            again.metadata.finalizers = [];
-            store.update(R.pvs, again);
+      void inflight.add(
+        rm(pvDir(pv), { recursive: true, force: true }).then(() => {
+          const cur = store.get(R.pvs, undefined, pv.metadata.name);
+          if (!cur || cur.metadata.uid !== pv.metadata.uid) return;
+          try {
+            store.delete(R.pvs, undefined, pv.metadata.name);
+            const again = store.get(R.pvs, undefined, pv.metadata.name);
+            if (again) {
+              again.metadata.finalizers = [];
+              store.update(R.pvs, again);
+            }
+          } catch {
+            // already gone
           }
-        } catch {
-          // already gone
-        }
-      }));
+        }),
+      );
     });
     cancels.add(cancel);
   };

@@ -34,7 +34,11 @@ function collect(): { stream: PassThrough; text: () => string } {
   return { stream, text: () => text };
 }
 
-async function execWith(command: string[], container: string, stdin: Readable | null = null): Promise<{ out: string; err: string; status: V1Status }> {
+async function execWith(
+  command: string[],
+  container: string,
+  stdin: Readable | null = null,
+): Promise<{ out: string; err: string; status: V1Status }> {
   const out = collect();
   const err = collect();
   // The status arrives before the socket closes: answer once both happened, so the last data has landed.
@@ -89,7 +93,12 @@ describe('@kubernetes/client-node', () => {
   it('Watch delivers events', async () => {
     const events: string[] = [];
     const opened = h.watchOpened('/api/v1/namespaces/demo/pods');
-    const req = await new Watch(kc).watch('/api/v1/namespaces/demo/pods', {}, (type, obj) => events.push(`${type} ${obj.metadata.name}`), () => undefined);
+    const req = await new Watch(kc).watch(
+      '/api/v1/namespaces/demo/pods',
+      {},
+      (type, obj) => events.push(`${type} ${obj.metadata.name}`),
+      () => undefined,
+    );
     await opened;
     await h.runningPod('demo', 'web-1');
     const deadline = Date.now() + 10_000;
@@ -133,7 +142,9 @@ describe('performance', () => {
     };
     const json = await time();
     const table = await time('application/json;as=Table;v=v1;g=meta.k8s.io,application/json');
-    console.log(`list 500 pods: JSON median ${json.median.toFixed(1)} ms (${(json.size / 1024).toFixed(0)} KiB), Table median ${table.median.toFixed(1)} ms (${(table.size / 1024).toFixed(0)} KiB)`);
+    console.log(
+      `list 500 pods: JSON median ${json.median.toFixed(1)} ms (${(json.size / 1024).toFixed(0)} KiB), Table median ${table.median.toFixed(1)} ms (${(table.size / 1024).toFixed(0)} KiB)`,
+    );
     expect(json.median).toBeLessThan(budget(500));
     const r = await h.kubectl(['-n', 'load', 'get', 'po', '--no-headers']);
     expect(r.stdout.trim().split('\n')).toHaveLength(500);

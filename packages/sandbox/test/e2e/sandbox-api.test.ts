@@ -144,18 +144,33 @@ items:
     const first = await h.kubectl(['apply', '-f', `${dir}/a-list.yaml`]);
     expect([first.code, first.stderr, first.stdout]).toEqual([0, '', 'configmap/listed created\nservice/listed created\n']);
     const whole = await h.kubectl(['apply', '-f', dir]);
-    expect([whole.code, whole.stderr, whole.stdout]).toEqual([0, '', 'configmap/listed unchanged\nservice/listed unchanged\nconfigmap/plain created\n']);
+    expect([whole.code, whole.stderr, whole.stdout]).toEqual([
+      0,
+      '',
+      'configmap/listed unchanged\nservice/listed unchanged\nconfigmap/plain created\n',
+    ]);
 
     // What kubectl itself checks in a List's items still fails as against a real cluster.
     await writeFile(`${dir}/c-bad.yaml`, 'apiVersion: v1\nkind: List\nitems:\n- metadata: {name: nameless}\n');
     const bad = await h.kubectl(['apply', '-f', `${dir}/c-bad.yaml`]);
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toBe(`error: error validating "${dir}/c-bad.yaml": error validating data: [apiVersion not set, kind not set]; if you choose to ignore these errors, turn validation off with --validate=false\n`);
+    expect(bad.stderr).toBe(
+      `error: error validating "${dir}/c-bad.yaml": error validating data: [apiVersion not set, kind not set]; if you choose to ignore these errors, turn validation off with --validate=false\n`,
+    );
 
     const pb = await h.raw('/openapi/v2', { headers: { Accept: 'application/com.github.proto-openapi.spec.v2@v1.0+protobuf' } });
-    expect([pb.status, pb.headers['content-type'], pb.headers.vary]).toEqual([200, 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf', 'Accept']);
+    expect([pb.status, pb.headers['content-type'], pb.headers.vary]).toEqual([
+      200,
+      'application/com.github.proto-openapi.spec.v2.v1.0+protobuf',
+      'Accept',
+    ]);
     const json = await h.raw('/openapi/v2');
-    expect(JSON.parse(json.body)).toMatchObject({ swagger: '2.0', info: { title: 'Kubernetes', version: 'v1.34.1' }, paths: {}, definitions: {} });
+    expect(JSON.parse(json.body)).toMatchObject({
+      swagger: '2.0',
+      info: { title: 'Kubernetes', version: 'v1.34.1' },
+      paths: {},
+      definitions: {},
+    });
     expect((await h.raw('/openapi/v2', { headers: { 'If-None-Match': String(json.headers.etag) } })).status).toBe(304);
     expect((await h.raw('/openapi/v2', { headers: { Accept: 'text/html' } })).status).toBe(406);
   });
@@ -168,7 +183,8 @@ items:
     copy.metadata.name = 'web2';
     copy.metadata.namespace = 'demo';
     const inProcess = await h.server.api.apply(copy);
-    const annotation = (o: { metadata: { annotations?: Record<string, string> } }) => o.metadata.annotations?.['kubectl.kubernetes.io/last-applied-configuration'];
+    const annotation = (o: { metadata: { annotations?: Record<string, string> } }) =>
+      o.metadata.annotations?.['kubectl.kubernetes.io/last-applied-configuration'];
     expect(annotation(inProcess)).toBe(annotation(viaKubectl)!.replace('"name":"web"', '"name":"web2"'));
     const again = await h.kubectl(['apply', '-f', '-'], { input: JSON.stringify(copy) });
     expect(again.stderr).toBe('');
@@ -187,24 +203,50 @@ items:
       updateStrategy: { type: 'RollingUpdate', rollingUpdate: { partition: 0 } },
     });
     const c = sts.spec.template.spec.containers[0];
-    expect(c).toMatchObject({ imagePullPolicy: 'IfNotPresent', terminationMessagePath: '/dev/termination-log', terminationMessagePolicy: 'File', resources: {} });
+    expect(c).toMatchObject({
+      imagePullPolicy: 'IfNotPresent',
+      terminationMessagePath: '/dev/termination-log',
+      terminationMessagePolicy: 'File',
+      resources: {},
+    });
     expect(c.ports[0].protocol).toBe('TCP');
-    expect(c.readinessProbe).toEqual({ httpGet: { path: '/', port: 8080, scheme: 'HTTP' }, initialDelaySeconds: 2, periodSeconds: 5, timeoutSeconds: 1, successThreshold: 1, failureThreshold: 3 });
-    expect(sts.spec.volumeClaimTemplates[0]).toMatchObject({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', spec: { volumeMode: 'Filesystem' }, status: { phase: 'Pending' } });
+    expect(c.readinessProbe).toEqual({
+      httpGet: { path: '/', port: 8080, scheme: 'HTTP' },
+      initialDelaySeconds: 2,
+      periodSeconds: 5,
+      timeoutSeconds: 1,
+      successThreshold: 1,
+      failureThreshold: 3,
+    });
+    expect(sts.spec.volumeClaimTemplates[0]).toMatchObject({
+      apiVersion: 'v1',
+      kind: 'PersistentVolumeClaim',
+      spec: { volumeMode: 'Filesystem' },
+      status: { phase: 'Pending' },
+    });
     expect(sts.status).toEqual({ replicas: 0, availableReplicas: 0 });
   });
 
   it('get po,sts,svc,pvc prints the columns a real server sends', async () => {
     await h.runningPod('demo', 'web-0', { labels: { app: 'web' } });
-    await h.server.api.apply({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'data-web-0', namespace: 'demo', labels: { app: 'web' } }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } });
+    await h.server.api.apply({
+      apiVersion: 'v1',
+      kind: 'PersistentVolumeClaim',
+      metadata: { name: 'data-web-0', namespace: 'demo', labels: { app: 'web' } },
+      spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } },
+    });
     const r = await h.kubectl(['-n', 'demo', 'get', 'po,sts,svc,pvc']);
     expect(r.code).toBe(0);
     const lines = r.stdout.split('\n');
     expect(lines[0]).toMatch(/^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE$/);
     expect(rows(lines[1]!)[0]!.slice(0, 4)).toEqual(['pod/web-0', '1/1', 'Running', '0']);
     expect(r.stdout).toMatch(/^NAME\s+READY\s+AGE\nstatefulset\.apps\/web\s+0\/3\s+\d+s$/m);
-    expect(r.stdout).toMatch(/^NAME\s+TYPE\s+CLUSTER-IP\s+EXTERNAL-IP\s+PORT\(S\)\s+AGE\nservice\/web\s+ClusterIP\s+None\s+<none>\s+8080\/TCP\s+\d+s$/m);
-    expect(r.stdout).toMatch(/^NAME\s+STATUS\s+VOLUME\s+CAPACITY\s+ACCESS MODES\s+STORAGECLASS\s+VOLUMEATTRIBUTESCLASS\s+AGE\npersistentvolumeclaim\/data-web-0\s+Pending\s+standard\s+<unset>\s+\d+s$/m);
+    expect(r.stdout).toMatch(
+      /^NAME\s+TYPE\s+CLUSTER-IP\s+EXTERNAL-IP\s+PORT\(S\)\s+AGE\nservice\/web\s+ClusterIP\s+None\s+<none>\s+8080\/TCP\s+\d+s$/m,
+    );
+    expect(r.stdout).toMatch(
+      /^NAME\s+STATUS\s+VOLUME\s+CAPACITY\s+ACCESS MODES\s+STORAGECLASS\s+VOLUMEATTRIBUTESCLASS\s+AGE\npersistentvolumeclaim\/data-web-0\s+Pending\s+standard\s+<unset>\s+\d+s$/m,
+    );
   });
 
   it('get -o wide adds the wide columns', async () => {
@@ -220,7 +262,9 @@ items:
     expect(r.stdout).toContain('enableServiceLinks: true');
     expect(r.stdout).toContain('preemptionPolicy: PreemptLowerPriority');
     expect(r.stdout).toMatch(/- effect: NoExecute\n\s+key: node.kubernetes.io\/not-ready\n\s+operator: Exists\n\s+tolerationSeconds: 300/);
-    expect(r.stdout).toMatch(/mountPath: \/var\/run\/secrets\/kubernetes.io\/serviceaccount\n\s+name: kube-api-access-[a-z0-9]{5}\n\s+readOnly: true/);
+    expect(r.stdout).toMatch(
+      /mountPath: \/var\/run\/secrets\/kubernetes.io\/serviceaccount\n\s+name: kube-api-access-[a-z0-9]{5}\n\s+readOnly: true/,
+    );
   });
 
   it('label and field selectors filter lists', async () => {
@@ -244,16 +288,35 @@ items:
     expect(page.metadata.remainingItemCount).toBe(1);
     expect(page.items).toHaveLength(1);
     expect(page.items[0].kind).toBeUndefined();
-    const next = JSON.parse((await h.raw(`/api/v1/namespaces/demo/pods?limit=1&continue=${encodeURIComponent(page.metadata.continue)}`)).body);
+    const next = JSON.parse(
+      (await h.raw(`/api/v1/namespaces/demo/pods?limit=1&continue=${encodeURIComponent(page.metadata.continue)}`)).body,
+    );
     expect(next.items.map((p: { metadata: { name: string } }) => p.metadata.name)).toEqual(['web-0']);
   });
 
   it('patches with strategic merge, JSON merge and JSON patch; scale uses the scale subresource', async () => {
-    const smp = await h.kubectl(['-n', 'demo', 'patch', 'sts', 'web', '-p', '{"spec":{"template":{"spec":{"containers":[{"name":"web","image":"sim/visits:2"}]}}}}']);
+    const smp = await h.kubectl([
+      '-n',
+      'demo',
+      'patch',
+      'sts',
+      'web',
+      '-p',
+      '{"spec":{"template":{"spec":{"containers":[{"name":"web","image":"sim/visits:2"}]}}}}',
+    ]);
     expect(smp.stdout).toBe('statefulset.apps/web patched\n');
     const merge = await h.kubectl(['-n', 'demo', 'patch', 'sts', 'web', '--type=merge', '-p', '{"metadata":{"labels":{"tier":"web"}}}']);
     expect(merge.stdout).toBe('statefulset.apps/web patched\n');
-    const json = await h.kubectl(['-n', 'demo', 'patch', 'sts', 'web', '--type=json', '-p', '[{"op":"replace","path":"/spec/updateStrategy/rollingUpdate/partition","value":2}]']);
+    const json = await h.kubectl([
+      '-n',
+      'demo',
+      'patch',
+      'sts',
+      'web',
+      '--type=json',
+      '-p',
+      '[{"op":"replace","path":"/spec/updateStrategy/rollingUpdate/partition","value":2}]',
+    ]);
     expect(json.stdout).toBe('statefulset.apps/web patched\n');
     const scale = await h.kubectl(['-n', 'demo', 'scale', 'sts', 'web', '--replicas=5']);
     expect(scale.stdout).toBe('statefulset.apps/web scaled\n');
@@ -272,7 +335,9 @@ items:
   it('kubectl create namespace|configmap|secret (protobuf request bodies) work', async () => {
     expect((await h.kubectl(['create', 'ns', 'lab'])).stdout).toBe('namespace/lab created\n');
     expect((await h.kubectl(['-n', 'lab', 'create', 'configmap', 'cfg', '--from-literal=a=1'])).stdout).toBe('configmap/cfg created\n');
-    expect((await h.kubectl(['-n', 'lab', 'create', 'secret', 'generic', 'pw', '--from-literal=pw=s3cr3t'])).stdout).toBe('secret/pw created\n');
+    expect((await h.kubectl(['-n', 'lab', 'create', 'secret', 'generic', 'pw', '--from-literal=pw=s3cr3t'])).stdout).toBe(
+      'secret/pw created\n',
+    );
     const r = await h.kubectl(['-n', 'lab', 'get', 'cm,secret']);
     expect(r.stdout).toMatch(/^configmap\/cfg\s+1\s+\d+s$/m);
     expect(r.stdout).toMatch(/^secret\/pw\s+Opaque\s+1\s+\d+s$/m);
@@ -300,7 +365,9 @@ describe('errors as a real API server words them', () => {
 
   it('AlreadyExists', async () => {
     const r = await h.kubectl(['create', '-f', manifestPath]);
-    expect(r.stderr).toContain('Error from server (AlreadyExists): error when creating "' + manifestPath + '": services "web" already exists');
+    expect(r.stderr).toContain(
+      'Error from server (AlreadyExists): error when creating "' + manifestPath + '": services "web" already exists',
+    );
   });
 
   it('a namespace that does not exist', async () => {
@@ -324,14 +391,26 @@ describe('errors as a real API server words them', () => {
   it('422 for negative replicas and for a forbidden StatefulSet spec update', async () => {
     const neg = await h.kubectl(['-n', 'demo', 'patch', 'sts', 'web', '-p', '{"spec":{"replicas":-1}}']);
     expect(neg.stderr).toBe('The StatefulSet "web" is invalid: spec.replicas: Invalid value: -1: must be greater than or equal to 0\n');
-    const body = JSON.parse((await h.raw('/apis/apps/v1/namespaces/demo/statefulsets/web', { method: 'PATCH', headers: { 'Content-Type': 'application/merge-patch+json' }, body: '{"spec":{"replicas":-1}}' })).body);
+    const body = JSON.parse(
+      (
+        await h.raw('/apis/apps/v1/namespaces/demo/statefulsets/web', {
+          method: 'PATCH',
+          headers: { 'Content-Type': 'application/merge-patch+json' },
+          body: '{"spec":{"replicas":-1}}',
+        })
+      ).body,
+    );
     expect(body.details.causes).toHaveLength(2);
     const forbidden = await h.kubectl(['-n', 'demo', 'patch', 'sts', 'web', '-p', '{"spec":{"serviceName":"other"}}']);
     expect(forbidden.stderr).toBe(
       "The StatefulSet \"web\" is invalid: spec: Forbidden: updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'revisionHistoryLimit', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden\n",
     );
-    const badName = await h.kubectl(['create', '-f', '-'], { input: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: Bad_Name\n  namespace: demo\n' });
-    expect(badName.stderr).toContain('The ConfigMap "Bad_Name" is invalid: metadata.name: Invalid value: "Bad_Name": a lowercase RFC 1123 subdomain must consist of');
+    const badName = await h.kubectl(['create', '-f', '-'], {
+      input: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: Bad_Name\n  namespace: demo\n',
+    });
+    expect(badName.stderr).toContain(
+      'The ConfigMap "Bad_Name" is invalid: metadata.name: Invalid value: "Bad_Name": a lowercase RFC 1123 subdomain must consist of',
+    );
   });
 
   it('401 with a wrong token', async () => {
@@ -341,10 +420,20 @@ describe('errors as a real API server words them', () => {
     const r = await h.kubectl(['get', 'po'], { kubeconfig: bad });
     expect(r.code).toBe(1);
     // Which of the two kubectl prints depends on whether its discovery cache is warm, as with a real server.
-    expect(r.stderr).toMatch(/^error: You must be logged in to the server \((Unauthorized|the server has asked for the client to provide credentials)\)$/m);
+    expect(r.stderr).toMatch(
+      /^error: You must be logged in to the server \((Unauthorized|the server has asked for the client to provide credentials)\)$/m,
+    );
     const raw = await h.raw('/api/v1/pods', { token: 'wrong' });
     expect(raw.status).toBe(401);
-    expect(JSON.parse(raw.body)).toEqual({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'Unauthorized', reason: 'Unauthorized', code: 401 });
+    expect(JSON.parse(raw.body)).toEqual({
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Failure',
+      message: 'Unauthorized',
+      reason: 'Unauthorized',
+      code: 401,
+    });
   });
 });
 
@@ -358,12 +447,23 @@ describe('delete, describe, watch', () => {
 
   it('describe shows the events of the object', async () => {
     const pod = h.store.get(R.pods, 'demo', 'web-0')!;
-    h.ctx.events.record(pod, 'Warning', 'Unhealthy', 'Readiness probe failed: HTTP probe failed with statuscode: 503', { component: 'kubelet', host: 'sim-node-1' }, 'spec.containers{web}');
+    h.ctx.events.record(
+      pod,
+      'Warning',
+      'Unhealthy',
+      'Readiness probe failed: HTTP probe failed with statuscode: 503',
+      { component: 'kubelet', host: 'sim-node-1' },
+      'spec.containers{web}',
+    );
     const r = await h.kubectl(['-n', 'demo', 'describe', 'pod', 'web-0']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^Events:\n\s+Type\s+Reason\s+Age\s+From\s+Message\n\s+----\s+------\s+----\s+----\s+-------\n\s+Warning\s+Unhealthy\s+\d+s\s+kubelet\s+Readiness probe failed: HTTP probe failed with statuscode: 503$/m);
+    expect(r.stdout).toMatch(
+      /^Events:\n\s+Type\s+Reason\s+Age\s+From\s+Message\n\s+----\s+------\s+----\s+----\s+-------\n\s+Warning\s+Unhealthy\s+\d+s\s+kubelet\s+Readiness probe failed: HTTP probe failed with statuscode: 503$/m,
+    );
     const ev = await h.kubectl(['-n', 'demo', 'get', 'events']);
-    expect(ev.stdout).toMatch(/^LAST SEEN\s+TYPE\s+REASON\s+OBJECT\s+MESSAGE\n\d+s\s+Warning\s+Unhealthy\s+pod\/web-0\s+Readiness probe failed/m);
+    expect(ev.stdout).toMatch(
+      /^LAST SEEN\s+TYPE\s+REASON\s+OBJECT\s+MESSAGE\n\d+s\s+Warning\s+Unhealthy\s+pod\/web-0\s+Readiness probe failed/m,
+    );
   });
 
   it('get -w prints the list, then changes as they happen', async () => {
@@ -388,7 +488,15 @@ describe('delete, describe, watch', () => {
     const ev = JSON.parse(r.body.trim());
     expect(ev).toEqual({
       type: 'ERROR',
-      object: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: expect.stringMatching(/^too old resource version: \d+ \(\d+\)$/), reason: 'Expired', code: 410 },
+      object: {
+        kind: 'Status',
+        apiVersion: 'v1',
+        metadata: {},
+        status: 'Failure',
+        message: expect.stringMatching(/^too old resource version: \d+ \(\d+\)$/),
+        reason: 'Expired',
+        code: 410,
+      },
     });
   });
 
@@ -482,12 +590,16 @@ describe('faults', () => {
     const removeExec = h.server.faults.add({ path: /\/pods\/db-0\/exec$/, status: 403 });
     const exec = await h.kubectl(['-n', 'demo', 'exec', 'db-0', '-c', 'db', '--', 'ls']);
     removeExec();
-    expect(exec.stderr).toContain('pods "db-0" is forbidden: User "sandbox-user" cannot create resource "pods/exec" in API group "" in the namespace "demo"');
+    expect(exec.stderr).toContain(
+      'pods "db-0" is forbidden: User "sandbox-user" cannot create resource "pods/exec" in API group "" in the namespace "demo"',
+    );
     const nodeProxy = await h.raw('/api/v1/nodes/sim-node-1/proxy/stats/summary');
     expect(nodeProxy.status).toBe(200);
     h.server.faults.add({ path: '/api/v1/nodes/sim-node-1/proxy/stats/summary', status: 403, times: 1 });
     const forbidden = JSON.parse((await h.raw('/api/v1/nodes/sim-node-1/proxy/stats/summary')).body);
-    expect(forbidden.message).toBe('nodes "sim-node-1" is forbidden: User "sandbox-user" cannot get resource "nodes/proxy" in API group "" at the cluster scope');
+    expect(forbidden.message).toBe(
+      'nodes "sim-node-1" is forbidden: User "sandbox-user" cannot get resource "nodes/proxy" in API group "" at the cluster scope',
+    );
     expect(forbidden.details).toEqual({ name: 'sim-node-1', kind: 'nodes' });
   });
 

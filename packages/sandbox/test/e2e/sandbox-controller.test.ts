@@ -11,7 +11,7 @@ import { startSandbox, type Sandbox } from '../../src/index.ts';
 import { R } from '../../src/resources.ts';
 import { budget } from '../helpers/budget.ts';
 
-type Any = any;  
+type Any = any;
 
 let sb: Sandbox;
 
@@ -45,12 +45,16 @@ async function getJson(args: string[]): Promise<Any> {
 function api(method: string, path: string, body?: unknown): Promise<{ status: number; body: Any }> {
   const url = new URL(path, sb.url);
   return new Promise((resolve, reject) => {
-    const req = request(url, { method, ca: sb.caPem, headers: { authorization: `Bearer ${sb.token}`, 'content-type': 'application/json' } }, (res) => {
-      let data = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (data += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: data ? JSON.parse(data) : undefined }));
-    });
+    const req = request(
+      url,
+      { method, ca: sb.caPem, headers: { authorization: `Bearer ${sb.token}`, 'content-type': 'application/json' } },
+      (res) => {
+        let data = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (data += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: data ? JSON.parse(data) : undefined }));
+      },
+    );
     req.on('error', reject);
     req.end(body === undefined ? undefined : JSON.stringify(body));
   });
@@ -145,11 +149,22 @@ function manifest(ns: string, name: string, o: SetOptions = {}): string {
         },
       },
       ...(claims
-        ? { volumeClaimTemplates: [{ metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } }] }
+        ? {
+            volumeClaimTemplates: [
+              { metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } },
+            ],
+          }
         : {}),
     },
   };
-  for (const k of ['podManagementPolicy', 'updateStrategy', 'persistentVolumeClaimRetentionPolicy', 'revisionHistoryLimit', 'ordinals', 'minReadySeconds'] as const) {
+  for (const k of [
+    'podManagementPolicy',
+    'updateStrategy',
+    'persistentVolumeClaimRetentionPolicy',
+    'revisionHistoryLimit',
+    'ordinals',
+    'minReadySeconds',
+  ] as const) {
     if (o[k] !== undefined) sts.spec[k] = o[k];
   }
   // Two YAML documents (JSON is YAML), as a manifest file usually has them.
@@ -193,7 +208,10 @@ describe('StatefulSet controller through the API', () => {
     const added = w.events.filter((e) => e.type === 'ADDED').map((e) => e.object.metadata.name);
     expect(added).toEqual(['web-0', 'web-1', 'web-2']);
     // web-1 appears only once web-0 is Ready, web-2 once web-1 is.
-    for (const [prev, next] of [['web-0', 'web-1'], ['web-1', 'web-2']]) {
+    for (const [prev, next] of [
+      ['web-0', 'web-1'],
+      ['web-1', 'web-2'],
+    ]) {
       const readyAt = w.events.findIndex((e) => e.object.metadata.name === prev && isReady(e.object));
       const addedAt = w.events.findIndex((e) => e.type === 'ADDED' && e.object.metadata.name === next);
       expect(readyAt).toBeGreaterThanOrEqual(0);
@@ -219,8 +237,15 @@ describe('StatefulSet controller through the API', () => {
       expect(p.metadata).toMatchObject({
         name: `web-${i}`,
         generateName: 'web-',
-        labels: { app: 'web', 'controller-revision-hash': rev, 'statefulset.kubernetes.io/pod-name': `web-${i}`, 'apps.kubernetes.io/pod-index': String(i) },
-        ownerReferences: [{ apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'web', uid: set.metadata.uid, controller: true, blockOwnerDeletion: true }],
+        labels: {
+          app: 'web',
+          'controller-revision-hash': rev,
+          'statefulset.kubernetes.io/pod-name': `web-${i}`,
+          'apps.kubernetes.io/pod-index': String(i),
+        },
+        ownerReferences: [
+          { apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'web', uid: set.metadata.uid, controller: true, blockOwnerDeletion: true },
+        ],
       });
       expect(p.spec.hostname).toBe(`web-${i}`);
       expect(p.spec.subdomain).toBe('web');
@@ -240,7 +265,11 @@ describe('StatefulSet controller through the API', () => {
     const revs = await getJson(['-n', ns, 'get', 'controllerrevisions']);
     expect(revs.items).toHaveLength(1);
     expect(revs.items[0]).toMatchObject({
-      metadata: { name: rev, labels: { app: 'web', 'controller.kubernetes.io/hash': rev.slice(4) }, ownerReferences: [{ kind: 'StatefulSet', name: 'web', controller: true }] },
+      metadata: {
+        name: rev,
+        labels: { app: 'web', 'controller.kubernetes.io/hash': rev.slice(4) },
+        ownerReferences: [{ kind: 'StatefulSet', name: 'web', controller: true }],
+      },
       revision: 1,
       data: { spec: { template: { $patch: 'replace', metadata: { labels: { app: 'web' } } } } },
     });
@@ -248,7 +277,9 @@ describe('StatefulSet controller through the API', () => {
     const events = await getJson(['-n', ns, 'get', 'events', '--field-selector', 'involvedObject.kind=StatefulSet']);
     const lines = events.items.map((e: Any) => `${e.type} ${e.reason} ${e.source.component}: ${e.message}`);
     for (let i = 0; i < 3; i++) {
-      expect(lines).toContain(`Normal SuccessfulCreate statefulset-controller: create Claim data-web-${i} Pod web-${i} in StatefulSet web success`);
+      expect(lines).toContain(
+        `Normal SuccessfulCreate statefulset-controller: create Claim data-web-${i} Pod web-${i} in StatefulSet web success`,
+      );
       expect(lines).toContain(`Normal SuccessfulCreate statefulset-controller: create Pod web-${i} in StatefulSet web successful`);
     }
   });
@@ -282,11 +313,20 @@ describe('StatefulSet controller through the API', () => {
     w.stop();
     ws.stop();
 
-    const seq = w.events.map((e) => `${e.type} ${e.object.metadata.name}${e.object.metadata.deletionTimestamp && e.type === 'MODIFIED' ? ' terminating' : ''}`);
+    const seq = w.events.map(
+      (e) => `${e.type} ${e.object.metadata.name}${e.object.metadata.deletionTimestamp && e.type === 'MODIFIED' ? ' terminating' : ''}`,
+    );
     const deleted = w.events.filter((e) => e.type === 'DELETED').map((e) => e.object.metadata.name);
     expect(deleted).toEqual(['web-2', 'web-1', 'web-0']);
     // web-1 is only touched once the new web-2 is Ready.
-    const web2Ready = w.events.findIndex((e) => e.type !== 'DELETED' && e.object.metadata.name === 'web-2' && !e.object.metadata.deletionTimestamp && isReady(e.object) && revisionOf(e.object) !== before.status.currentRevision);
+    const web2Ready = w.events.findIndex(
+      (e) =>
+        e.type !== 'DELETED' &&
+        e.object.metadata.name === 'web-2' &&
+        !e.object.metadata.deletionTimestamp &&
+        isReady(e.object) &&
+        revisionOf(e.object) !== before.status.currentRevision,
+    );
     const web1Terminating = seq.indexOf('MODIFIED web-1 terminating');
     expect(web2Ready).toBeGreaterThan(0);
     expect(web2Ready).toBeLessThan(web1Terminating);
@@ -294,7 +334,11 @@ describe('StatefulSet controller through the API', () => {
     const after = await sts(ns);
     expect(after.status).toMatchObject({ replicas: 3, readyReplicas: 3, currentReplicas: 3, updatedReplicas: 3, observedGeneration: 2 });
     expect(after.status.currentRevision).toBe(after.status.updateRevision);
-    expect((await pods(ns)).map(revisionOf)).toEqual([after.status.updateRevision, after.status.updateRevision, after.status.updateRevision]);
+    expect((await pods(ns)).map(revisionOf)).toEqual([
+      after.status.updateRevision,
+      after.status.updateRevision,
+      after.status.updateRevision,
+    ]);
     // The status stream: currentRevision moves only in the last write, together with currentReplicas.
     const statuses = ws.events.map((e) => e.object.status);
     const moved = statuses.findIndex((s) => s.currentRevision === after.status.updateRevision);
@@ -325,7 +369,16 @@ describe('StatefulSet controller through the API', () => {
     expect((await rolloutStatus(ns, 'web')).code).toBe(0);
     const old = (await sts(ns)).status.currentRevision;
     const claimUid = (await getJson(['-n', ns, 'get', 'pvc', 'data-web-1'])).metadata.uid;
-    await ok(['-n', ns, 'patch', 'sts', 'web', '--type=merge', '-p', '{"spec":{"updateStrategy":{"type":"OnDelete","rollingUpdate":null}}}']);
+    await ok([
+      '-n',
+      ns,
+      'patch',
+      'sts',
+      'web',
+      '--type=merge',
+      '-p',
+      '{"spec":{"updateStrategy":{"type":"OnDelete","rollingUpdate":null}}}',
+    ]);
     await ok(['-n', ns, 'set', 'image', 'sts/web', 'app=sim/visits:3']);
     await until('observed', async () => (await sts(ns)).status.observedGeneration === 3);
     const r = await rolloutStatus(ns, 'web');
@@ -351,7 +404,11 @@ describe('StatefulSet controller through the API', () => {
 
   it('maxUnavailable: 2 replaces two pods at a time, highest ordinals first', async () => {
     const ns = await namespace('maxunavailable');
-    await apply(ns, 'web', { replicas: 4, podManagementPolicy: 'Parallel', updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 2 } } });
+    await apply(ns, 'web', {
+      replicas: 4,
+      podManagementPolicy: 'Parallel',
+      updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 2 } },
+    });
     expect((await rolloutStatus(ns, 'web')).code).toBe(0);
     const w = await watch(`/api/v1/namespaces/${ns}/pods`);
     await ok(['-n', ns, 'set', 'image', 'sts/web', 'app=sim/visits:2']);
@@ -362,7 +419,9 @@ describe('StatefulSet controller through the API', () => {
     expect(firstTwo).toEqual(['web-2', 'web-3']);
     // Both were terminating before either was recreated.
     const firstRecreate = w.events.findIndex((e) => e.type === 'ADDED');
-    const secondTerminating = w.events.findIndex((e) => e.type === 'MODIFIED' && e.object.metadata.deletionTimestamp && e.object.metadata.name === 'web-2');
+    const secondTerminating = w.events.findIndex(
+      (e) => e.type === 'MODIFIED' && e.object.metadata.deletionTimestamp && e.object.metadata.name === 'web-2',
+    );
     expect(secondTerminating).toBeLessThan(firstRecreate);
   });
 
@@ -392,7 +451,14 @@ describe('StatefulSet controller through the API', () => {
       return st.updateRevision === good && st.updatedReplicas === 2;
     });
     const reverted = await sts(ns);
-    expect(reverted.status).toMatchObject({ replicas: 3, readyReplicas: 2, currentReplicas: 2, updatedReplicas: 2, currentRevision: good, updateRevision: good });
+    expect(reverted.status).toMatchObject({
+      replicas: 3,
+      readyReplicas: 2,
+      currentReplicas: 2,
+      updatedReplicas: 2,
+      currentRevision: good,
+      updateRevision: good,
+    });
     const ps = await pods(ns);
     expect(revisionOf(ps[2])).toBe(broken);
     expect(isReady(ps[2])).toBe(false);
@@ -417,7 +483,9 @@ describe('StatefulSet controller through the API', () => {
     await until('scaled', async () => (await pods(ns)).length === 2 && (await claims()).length === 4);
     w.stop();
     expect(await claims()).toEqual(['data-drop-0', 'data-keep-0', 'data-keep-1', 'data-keep-2']);
-    const keepDeleted = w.events.filter((e) => e.type === 'DELETED' && e.object.metadata.name.startsWith('keep-')).map((e) => e.object.metadata.name);
+    const keepDeleted = w.events
+      .filter((e) => e.type === 'DELETED' && e.object.metadata.name.startsWith('keep-'))
+      .map((e) => e.object.metadata.name);
     expect(keepDeleted).toEqual(['keep-2', 'keep-1']);
     // keep-1 started terminating only after keep-2 was gone.
     const gone2 = w.events.findIndex((e) => e.type === 'DELETED' && e.object.metadata.name === 'keep-2');
@@ -435,7 +503,9 @@ describe('StatefulSet controller through the API', () => {
     expect((await rolloutStatus(ns, 'tied')).code).toBe(0);
     const tied = await sts(ns, 'tied');
     const tiedClaim = await getJson(['-n', ns, 'get', 'pvc', 'data-tied-0']);
-    expect(tiedClaim.metadata.ownerReferences).toEqual([{ apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'tied', uid: tied.metadata.uid, controller: true, blockOwnerDeletion: true }]);
+    expect(tiedClaim.metadata.ownerReferences).toEqual([
+      { apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'tied', uid: tied.metadata.uid, controller: true, blockOwnerDeletion: true },
+    ]);
 
     await ok(['-n', ns, 'delete', 'sts', 'web', 'tied']);
     await until('pods gone', async () => (await pods(ns)).length === 0);
@@ -465,9 +535,11 @@ describe('StatefulSet controller through the API', () => {
     const ws = await watch(`/apis/apps/v1/namespaces/${ns}/statefulsets`);
     const wp = await watch(`/api/v1/namespaces/${ns}/pods`);
     // kubectl waits until the set is gone, which is only once its pods are.
-    expect(await ok(['-n', ns, 'delete', 'sts', 'web', '--cascade=foreground'])).toBe(`statefulset.apps "web" deleted from ${ns} namespace\n`);
+    expect(await ok(['-n', ns, 'delete', 'sts', 'web', '--cascade=foreground'])).toBe(
+      `statefulset.apps "web" deleted from ${ns} namespace\n`,
+    );
     expect(await pods(ns)).toEqual([]);
-    await until('the set\'s DELETED event', () => ws.events.at(-1)?.type === 'DELETED');
+    await until("the set's DELETED event", () => ws.events.at(-1)?.type === 'DELETED');
     ws.stop();
     wp.stop();
     const marked = ws.events.find((e) => e.type === 'MODIFIED' && e.object.metadata.deletionTimestamp);
@@ -503,11 +575,17 @@ describe('StatefulSet controller through the API', () => {
     }
   });
 
-  it('a terminating namespace refuses new content and waits for its content\'s finalizers, saying so', async () => {
+  it("a terminating namespace refuses new content and waits for its content's finalizers, saying so", async () => {
     const ns = await namespace('held');
-    await ok(['-n', ns, 'apply', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'held', finalizers: ['example.com/hold'] } }));
+    await ok(
+      ['-n', ns, 'apply', '-f', '-'],
+      JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'held', finalizers: ['example.com/hold'] } }),
+    );
     await ok(['delete', 'namespace', ns, '--wait=false']);
-    const conditions = async () => ((await getJson(['get', 'namespace', ns])).status.conditions ?? []).map((c: Any) => `${c.type} ${c.status} ${c.reason}: ${c.message}`);
+    const conditions = async () =>
+      ((await getJson(['get', 'namespace', ns])).status.conditions ?? []).map(
+        (c: Any) => `${c.type} ${c.status} ${c.reason}: ${c.message}`,
+      );
     await until('conditions', async () => (await conditions()).length === 5);
     expect(await conditions()).toEqual(
       expect.arrayContaining([
@@ -517,10 +595,19 @@ describe('StatefulSet controller through the API', () => {
     );
     expect((await kubectl(['get', 'namespace', ns])).stdout).toMatch(new RegExp(`^NAME +STATUS +AGE\n${ns} +Terminating +\\S+\n$`));
 
-    const late = await kubectl(['-n', ns, 'apply', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'late' } }));
+    const late = await kubectl(
+      ['-n', ns, 'apply', '-f', '-'],
+      JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'late' } }),
+    );
     expect(late.code).toBe(1);
-    expect(late.stderr).toBe(`Error from server (Forbidden): error when creating "STDIN": configmaps "late" is forbidden: unable to create new content in namespace ${ns} because it is being terminated\n`);
-    const raw = await api('POST', `/api/v1/namespaces/${ns}/configmaps`, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'late' } });
+    expect(late.stderr).toBe(
+      `Error from server (Forbidden): error when creating "STDIN": configmaps "late" is forbidden: unable to create new content in namespace ${ns} because it is being terminated\n`,
+    );
+    const raw = await api('POST', `/api/v1/namespaces/${ns}/configmaps`, {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'late' },
+    });
     expect(raw.status).toBe(403);
     expect(raw.body.details).toEqual({
       name: 'late',
@@ -575,7 +662,6 @@ describe('StatefulSet controller through the API', () => {
     expect(statuses[firstReady]).toEqual({ ready: 1, available: 0 });
     expect(statuses.findIndex((x) => x.available === 1)).toBeGreaterThan(firstReady);
   });
-
 });
 
 // Two nodes take 250 pods each (the kubelet's max-pods), so 500 replicas get a cluster of their own.
@@ -591,7 +677,11 @@ describe('StatefulSet controller at scale', () => {
     const ns = await namespace('big');
     const t0 = Date.now();
     await apply(ns, 'big', { replicas: 500, podManagementPolicy: 'Parallel' });
-    await until('500 ready', async () => (await api('GET', `/apis/apps/v1/namespaces/${ns}/statefulsets/big`)).body.status?.readyReplicas === 500, budget(20_000));
+    await until(
+      '500 ready',
+      async () => (await api('GET', `/apis/apps/v1/namespaces/${ns}/statefulsets/big`)).body.status?.readyReplicas === 500,
+      budget(20_000),
+    );
     const elapsed = Date.now() - t0;
     console.log(`500 replicas Ready in ${elapsed} ms`);
     expect(elapsed).toBeLessThan(budget(20_000));

@@ -11,7 +11,7 @@ import { startSandbox, type Sandbox } from '../../src/index.ts';
 import { R } from '../../src/resources.ts';
 import { kubectlAgainst } from '../helpers/kubectl.ts';
 
-type Any = any;  
+type Any = any;
 
 const LAB = fileURLToPath(new URL('../../scenarios/lab/01-lab.yaml', import.meta.url));
 
@@ -22,7 +22,12 @@ const { kubectl, ok } = kubectlAgainst(() => sb.kubeconfigPath);
 
 /** Waits (kubectl wait: a watch, no polling) until the named ephemeral container runs. */
 const waitRunning = (pod: string, container: string) =>
-  ok(['wait', `pod/${pod}`, `--for=jsonpath={.status.ephemeralContainerStatuses[?(@.name=="${container}")].state.running}`, '--timeout=20s']);
+  ok([
+    'wait',
+    `pod/${pod}`,
+    `--for=jsonpath={.status.ephemeralContainerStatuses[?(@.name=="${container}")].state.running}`,
+    '--timeout=20s',
+  ]);
 
 beforeAll(async () => {
   sb = await startSandbox();
@@ -38,13 +43,39 @@ afterAll(async () => {
 describe('pods/ephemeralcontainers', () => {
   it('kubectl patch --subresource=ephemeralcontainers adds a debugger that reads the pod volume', async () => {
     await ok(['get', '--raw', '/api/v1/namespaces/default/pods/app-python-0:5000/proxy/']);
-    const patch = { spec: { ephemeralContainers: [{ name: 'debugger', image: 'busybox:1.36', command: ['sleep', '1d'], targetContainerName: 'app-python', volumeMounts: [{ name: 'data', mountPath: '/data' }] }] } };
-    const out = await ok(['patch', 'pod', 'app-python-0', '--subresource=ephemeralcontainers', '--type=strategic', '-p', JSON.stringify(patch)]);
+    const patch = {
+      spec: {
+        ephemeralContainers: [
+          {
+            name: 'debugger',
+            image: 'busybox:1.36',
+            command: ['sleep', '1d'],
+            targetContainerName: 'app-python',
+            volumeMounts: [{ name: 'data', mountPath: '/data' }],
+          },
+        ],
+      },
+    };
+    const out = await ok([
+      'patch',
+      'pod',
+      'app-python-0',
+      '--subresource=ephemeralcontainers',
+      '--type=strategic',
+      '-p',
+      JSON.stringify(patch),
+    ]);
     expect(out.trim()).toBe('pod/app-python-0 patched');
     await waitRunning('app-python-0', 'debugger');
 
     const pod = JSON.parse(await ok(['get', 'pod', 'app-python-0', '-o', 'json']));
-    expect(pod.spec.ephemeralContainers[0]).toMatchObject({ name: 'debugger', image: 'busybox:1.36', targetContainerName: 'app-python', terminationMessagePath: '/dev/termination-log', imagePullPolicy: 'IfNotPresent' });
+    expect(pod.spec.ephemeralContainers[0]).toMatchObject({
+      name: 'debugger',
+      image: 'busybox:1.36',
+      targetContainerName: 'app-python',
+      terminationMessagePath: '/dev/termination-log',
+      imagePullPolicy: 'IfNotPresent',
+    });
     const st = pod.status.ephemeralContainerStatuses[0];
     expect(st).toMatchObject({ name: 'debugger', ready: false, restartCount: 0, image: 'busybox:1.36' });
     expect(st.state.running.startedAt).toMatch(/Z$/);
@@ -60,20 +91,52 @@ describe('pods/ephemeralcontainers', () => {
     await ok(['exec', 'app-python-0', '-c', 'debugger', '--', 'sh', '-c', 'echo from-debugger > /data/note.txt']);
     expect(await ok(['exec', 'app-python-0', '-c', 'app-python', '--', 'cat', '/data/note.txt'])).toBe('from-debugger\n');
 
-    const events = await ok(['get', 'events', '--field-selector', 'involvedObject.name=app-python-0', '-o', 'jsonpath={range .items[*]}{.reason} {.involvedObject.fieldPath}{"\\n"}{end}']);
+    const events = await ok([
+      'get',
+      'events',
+      '--field-selector',
+      'involvedObject.name=app-python-0',
+      '-o',
+      'jsonpath={range .items[*]}{.reason} {.involvedObject.fieldPath}{"\\n"}{end}',
+    ]);
     expect(events).toContain('Started spec.ephemeralContainers{debugger}');
   });
 
   it('refuses to change or remove an existing ephemeral container (422, as kube-apiserver)', async () => {
-    const changed = await kubectl(['patch', 'pod', 'app-python-0', '--subresource=ephemeralcontainers', '--type=json', '-p', '[{"op":"replace","path":"/spec/ephemeralContainers/0/image","value":"busybox:1.37"}]']);
+    const changed = await kubectl([
+      'patch',
+      'pod',
+      'app-python-0',
+      '--subresource=ephemeralcontainers',
+      '--type=json',
+      '-p',
+      '[{"op":"replace","path":"/spec/ephemeralContainers/0/image","value":"busybox:1.37"}]',
+    ]);
     expect(changed.code).toBe(1);
-    expect(changed.stderr).toContain('The Pod "app-python-0" is invalid: spec.ephemeralContainers[0]: Forbidden: existing ephemeral containers "debugger" may not be changed');
-    const removed = await kubectl(['patch', 'pod', 'app-python-0', '--subresource=ephemeralcontainers', '--type=json', '-p', '[{"op":"remove","path":"/spec/ephemeralContainers/0"}]']);
+    expect(changed.stderr).toContain(
+      'The Pod "app-python-0" is invalid: spec.ephemeralContainers[0]: Forbidden: existing ephemeral containers "debugger" may not be changed',
+    );
+    const removed = await kubectl([
+      'patch',
+      'pod',
+      'app-python-0',
+      '--subresource=ephemeralcontainers',
+      '--type=json',
+      '-p',
+      '[{"op":"remove","path":"/spec/ephemeralContainers/0"}]',
+    ]);
     expect(removed.stderr).toContain('spec.ephemeralContainers: Forbidden: existing ephemeral containers "debugger" may not be removed');
   });
 
   it('keeps spec.ephemeralContainers immutable through the pod itself', async () => {
-    const r = await kubectl(['patch', 'pod', 'app-go-0', '--type=strategic', '-p', JSON.stringify({ spec: { ephemeralContainers: [{ name: 'sneaky', image: 'busybox' }] } })]);
+    const r = await kubectl([
+      'patch',
+      'pod',
+      'app-go-0',
+      '--type=strategic',
+      '-p',
+      JSON.stringify({ spec: { ephemeralContainers: [{ name: 'sneaky', image: 'busybox' }] } }),
+    ]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('The Pod "app-go-0" is invalid: spec: Forbidden: pod updates may not change fields other than');
   });
@@ -85,7 +148,15 @@ describe('pods/ephemeralcontainers', () => {
       await writeFile(f, JSON.stringify({ ...pod, spec: { ...pod.spec, ephemeralContainers: ecs } }));
       return kubectl(['replace', '--raw', '/api/v1/namespaces/default/pods/app-go-0/ephemeralcontainers', '-f', f]);
     };
-    const bad = await put([{ name: 'app-go', image: 'busybox', ports: [{ containerPort: 80 }], volumeMounts: [{ name: 'nope', mountPath: '/x' }], targetContainerName: 'ghost' }]);
+    const bad = await put([
+      {
+        name: 'app-go',
+        image: 'busybox',
+        ports: [{ containerPort: 80 }],
+        volumeMounts: [{ name: 'nope', mountPath: '/x' }],
+        targetContainerName: 'ghost',
+      },
+    ]);
     expect(bad.code).toBe(1);
     for (const cause of [
       'The Pod "app-go-0" is invalid: \n',
@@ -93,11 +164,19 @@ describe('pods/ephemeralcontainers', () => {
       'spec.ephemeralContainers[0].ports: Forbidden: cannot be set for an Ephemeral Container',
       'spec.ephemeralContainers[0].volumeMounts[0].name: Not found: "nope"',
       'spec.ephemeralContainers[0].targetContainerName: Not found: "ghost"',
-    ]) expect(bad.stderr).toContain(cause);
+    ])
+      expect(bad.stderr).toContain(cause);
 
-    const good = await put([{ name: 'shell', image: 'busybox:1.36', command: ['sleep', '1d'], volumeMounts: [{ name: 'data', mountPath: '/mnt/data', readOnly: true }] }]);
+    const good = await put([
+      {
+        name: 'shell',
+        image: 'busybox:1.36',
+        command: ['sleep', '1d'],
+        volumeMounts: [{ name: 'data', mountPath: '/mnt/data', readOnly: true }],
+      },
+    ]);
     expect(good.code).toBe(0);
-    expect((JSON.parse(good.stdout)).spec.ephemeralContainers.map((c: Any) => c.name)).toEqual(['shell']);
+    expect(JSON.parse(good.stdout).spec.ephemeralContainers.map((c: Any) => c.name)).toEqual(['shell']);
     await waitRunning('app-go-0', 'shell');
     const r = await kubectl(['exec', 'app-go-0', '-c', 'shell', '--', 'sh', '-c', 'ls /mnt/data; touch /mnt/data/x']);
     expect(r.stdout).toContain('visits.txt');

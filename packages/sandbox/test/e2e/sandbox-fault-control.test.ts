@@ -30,7 +30,12 @@ interface Run {
 function run(cmd: string, args: string[], timeout = 60_000): Promise<Run> {
   return new Promise((resolve) => {
     execFile(cmd, args, { timeout }, (err, stdout, stderr) => {
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr, killed: !!(err as { killed?: boolean } | null)?.killed });
+      resolve({
+        code: err ? ((err as { code?: number }).code ?? 1) : 0,
+        stdout,
+        stderr,
+        killed: !!(err as { killed?: boolean } | null)?.killed,
+      });
     });
   });
 }
@@ -78,13 +83,22 @@ describe('POST/GET/DELETE /sandbox/v1/faults', () => {
 
     const added = await curl('POST', '/sandbox/v1/faults', { spec: 'status=403:GET:/api/v1/nodes/*/proxy/stats/summary' });
     expect(added.status).toBe(201);
-    expect(added.body).toMatchObject({ kind: 'Fault', apiVersion: 'sandbox/v1', method: 'GET', path: '/api/v1/nodes/*/proxy/stats/summary', status: 403, hits: 0 });
+    expect(added.body).toMatchObject({
+      kind: 'Fault',
+      apiVersion: 'sandbox/v1',
+      method: 'GET',
+      path: '/api/v1/nodes/*/proxy/stats/summary',
+      status: 403,
+      hits: 0,
+    });
     const id = added.body.id as string;
     expect(id).toMatch(/^\d+$/);
 
     const denied = await kubectl(stats);
     expect(denied.code).toBe(1);
-    expect(denied.stderr).toContain('Error from server (Forbidden): nodes "sim-node-1" is forbidden: User "sandbox-user" cannot get resource "nodes/proxy" in API group "" at the cluster scope');
+    expect(denied.stderr).toContain(
+      'Error from server (Forbidden): nodes "sim-node-1" is forbidden: User "sandbox-user" cannot get resource "nodes/proxy" in API group "" at the cluster scope',
+    );
 
     const listed = await curl('GET', '/sandbox/v1/faults');
     expect(listed.status).toBe(200);
@@ -95,11 +109,18 @@ describe('POST/GET/DELETE /sandbox/v1/faults', () => {
     expect(deleted.status).toBe(200);
     expect(deleted.body).toMatchObject({ kind: 'Fault', id });
     expect((await kubectl(stats)).code).toBe(0);
-    expect((await curl('DELETE', `/sandbox/v1/faults/${id}`)).body).toMatchObject({ kind: 'Status', code: 404, reason: 'NotFound', message: `fault "${id}" not found` });
+    expect((await curl('DELETE', `/sandbox/v1/faults/${id}`)).body).toMatchObject({
+      kind: 'Status',
+      code: 404,
+      reason: 'NotFound',
+      message: `fault "${id}" not found`,
+    });
   });
 
   it('serves a 429 that the client retries after Retry-After, then succeeds', async () => {
-    const added = await curl('POST', '/sandbox/v1/faults', { spec: 'status=429,times=1:GET:/apis/apps/v1/namespaces/default/statefulsets/app-go' });
+    const added = await curl('POST', '/sandbox/v1/faults', {
+      spec: 'status=429,times=1:GET:/apis/apps/v1/namespaces/default/statefulsets/app-go',
+    });
     const id = added.body.id as string;
     const r = await kubectl(['get', 'sts', 'app-go', '-o', 'name']);
     expect(r.code).toBe(0);
@@ -112,7 +133,11 @@ describe('POST/GET/DELETE /sandbox/v1/faults', () => {
   it('rejects a bad SPEC with 400 and a Status naming what is wrong; the control path itself ignores faults', async () => {
     const bad = await curl('POST', '/sandbox/v1/faults', { spec: 'status=200:GET:/api' });
     expect(bad.status).toBe(400);
-    expect(bad.body).toMatchObject({ kind: 'Status', reason: 'BadRequest', message: 'invalid fault "status=200:GET:/api": status "200" is not an HTTP error code (400-599)' });
+    expect(bad.body).toMatchObject({
+      kind: 'Status',
+      reason: 'BadRequest',
+      message: 'invalid fault "status=200:GET:/api": status "200" is not an HTTP error code (400-599)',
+    });
     expect((await curl('POST', '/sandbox/v1/faults', { nope: 1 })).status).toBe(400);
 
     // A rule on every path still leaves the control path usable, so it can be cleared.

@@ -9,7 +9,7 @@ import { R } from '../../src/resources.ts';
 import { budget } from '../helpers/budget.ts';
 import { kubectlAgainst } from '../helpers/kubectl.ts';
 
-type Any = any;  
+type Any = any;
 
 const LAB = fileURLToPath(new URL('../../scenarios/lab/01-lab.yaml', import.meta.url));
 
@@ -48,11 +48,15 @@ describe('the lab through kubectl', () => {
     expect(await ok(['exec', 'app-python-0', '--', 'cat', '/data/visits.txt'])).toBe('2\n');
     // Each replica has its own volume.
     expect(await ok(['exec', 'app-python-1', '--', 'cat', '/data/visits.txt'])).toBe('0\n');
-    expect(await ok(['exec', 'app-python-0', '--', 'sh', '-c', 'df -h /data | tail -1'])).toMatch(/^\/dev\/sd\w\s+1\.0G\s+\S+\s+1\.0G\s+1% \/data\n$/);
+    expect(await ok(['exec', 'app-python-0', '--', 'sh', '-c', 'df -h /data | tail -1'])).toMatch(
+      /^\/dev\/sd\w\s+1\.0G\s+\S+\s+1\.0G\s+1% \/data\n$/,
+    );
   });
 
   it('execs into the sidecar with -c and into the default container without', async () => {
-    expect(await ok(['exec', 'vault-style-0', '-c', 'vault-agent', '--', 'sh', '-c', 'echo token > /vault/secrets/t && hostname'])).toBe('vault-style-0\n');
+    expect(await ok(['exec', 'vault-style-0', '-c', 'vault-agent', '--', 'sh', '-c', 'echo token > /vault/secrets/t && hostname'])).toBe(
+      'vault-style-0\n',
+    );
     // The shared emptyDir: the app container sees what the sidecar wrote (read-only mount there).
     const r = await kubectl(['exec', 'vault-style-0', '--', 'sh', '-c', 'cat /vault/secrets/t; echo x > /vault/secrets/u']);
     expect(r.stdout).toBe('token\n');
@@ -61,7 +65,14 @@ describe('the lab through kubectl', () => {
   });
 
   it('has /dev/null, /dev/zero and /dev/urandom in every container', async () => {
-    const out = await ok(['exec', 'app-python-0', '--', 'sh', '-c', 'head -c 6000000 /dev/zero > /data/blob && stat -c %s /data/blob && head -c 8 /dev/urandom | wc -c && cat /dev/null && rm /data/blob']);
+    const out = await ok([
+      'exec',
+      'app-python-0',
+      '--',
+      'sh',
+      '-c',
+      'head -c 6000000 /dev/zero > /data/blob && stat -c %s /data/blob && head -c 8 /dev/urandom | wc -c && cat /dev/null && rm /data/blob',
+    ]);
     expect(out).toBe('6000000\n8\n');
   });
 
@@ -81,8 +92,12 @@ describe('the lab through kubectl', () => {
   it('resolves pod DNS names of the headless service from inside a pod', async () => {
     const ip = JSON.parse(await ok(['get', 'pod', 'app-python-1', '-o', 'json'])).status.podIP as string;
     const ns = await ok(['exec', 'app-python-0', '--', 'nslookup', 'app-python-1.app-python.default.svc.cluster.local']);
-    expect(ns).toBe(`Server:\t\t10.96.0.10\nAddress:\t10.96.0.10#53\n\nName:\tapp-python-1.app-python.default.svc.cluster.local\nAddress: ${ip}\n\n`);
-    expect(await ok(['exec', 'app-python-0', '--', 'getent', 'hosts', 'app-python-1.app-python'])).toBe(`${ip.padEnd(15)} app-python-1.app-python.default.svc.cluster.local\n`);
+    expect(ns).toBe(
+      `Server:\t\t10.96.0.10\nAddress:\t10.96.0.10#53\n\nName:\tapp-python-1.app-python.default.svc.cluster.local\nAddress: ${ip}\n\n`,
+    );
+    expect(await ok(['exec', 'app-python-0', '--', 'getent', 'hosts', 'app-python-1.app-python'])).toBe(
+      `${ip.padEnd(15)} app-python-1.app-python.default.svc.cluster.local\n`,
+    );
     const nx = await kubectl(['exec', 'app-python-0', '--', 'nslookup', 'app-python-1.app-go']);
     expect(nx.code).toBe(1);
     expect(nx.stdout).toContain("** server can't find app-python-1.app-go: NXDOMAIN");
@@ -112,12 +127,16 @@ describe('the lab through kubectl', () => {
     const summary = JSON.parse(await ok(['get', '--raw', `/api/v1/nodes/${node}/proxy/stats/summary`]));
     expect(summary.node.nodeName).toBe(node);
     const p = summary.pods.find((x: Any) => x.podRef.name === 'app-python-0');
-    expect(p.volume).toContainEqual(expect.objectContaining({ name: 'data', capacityBytes: 1024 ** 3, pvcRef: { name: 'data-app-python-0', namespace: 'default' } }));
+    expect(p.volume).toContainEqual(
+      expect.objectContaining({ name: 'data', capacityBytes: 1024 ** 3, pvcRef: { name: 'data-app-python-0', namespace: 'default' } }),
+    );
   });
 
   it('nodes look like kubelets registered them', async () => {
     const out = await ok(['get', 'nodes', '-o', 'wide']);
-    expect(out).toMatch(/sim-node-1\s+Ready\s+<none>\s+\S+\s+v1\.34\.\d+\s+172\.18\.0\.2\s+<none>\s+Sandbox Linux 1\.0\s+6\.8\.0-sandbox\s+sim:\/\/1\.0/);
+    expect(out).toMatch(
+      /sim-node-1\s+Ready\s+<none>\s+\S+\s+v1\.34\.\d+\s+172\.18\.0\.2\s+<none>\s+Sandbox Linux 1\.0\s+6\.8\.0-sandbox\s+sim:\/\/1\.0/,
+    );
   });
 
   it('a deleted pod comes back with the same PVC and its data', async () => {

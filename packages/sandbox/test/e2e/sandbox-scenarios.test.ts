@@ -11,7 +11,7 @@ import { startSandbox, type Sandbox } from '../../src/index.ts';
 import { R } from '../../src/resources.ts';
 import { budget } from '../helpers/budget.ts';
 
-type Any = any;  
+type Any = any;
 
 const DIR = fileURLToPath(new URL('../../scenarios/', import.meta.url));
 
@@ -32,7 +32,9 @@ async function ok(sb: Sandbox, args: string[]): Promise<string> {
 /** Apply a scenario's files in order with kubectl, settling in between; returns ms per file. */
 async function applyScenario(sb: Sandbox, name: string, ns: string): Promise<number[]> {
   const times: number[] = [];
-  for (const f of readdirSync(`${DIR}${name}`).filter((x) => x.endsWith('.yaml')).sort()) {
+  for (const f of readdirSync(`${DIR}${name}`)
+    .filter((x) => x.endsWith('.yaml'))
+    .sort()) {
     const t0 = Date.now();
     const out = await ok(sb, ['apply', '-f', `${DIR}${name}/${f}`]);
     expect(out).toMatch(/statefulset\.apps\/\S+ (created|configured|unchanged)/);
@@ -55,15 +57,36 @@ describe('built-in scenarios', () => {
   });
 
   it('every scenario folder is covered here', () => {
-    const names = readdirSync(DIR, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
-    expect(names).toEqual(['big', 'broken-rollout', 'crashloop', 'distroless', 'lab', 'no-volumes', 'not-headless', 'ondelete', 'orphaned-pvcs', 'partition', 'reset-on-start']);
+    const names = readdirSync(DIR, { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .map((d) => d.name)
+      .sort();
+    expect(names).toEqual([
+      'big',
+      'broken-rollout',
+      'crashloop',
+      'distroless',
+      'lab',
+      'no-volumes',
+      'not-headless',
+      'ondelete',
+      'orphaned-pvcs',
+      'partition',
+      'reset-on-start',
+    ]);
   });
 
   it('lab', async () => {
     const [ms] = await applyScenario(sb, 'lab', 'default');
     console.log(`scenario lab settled in ${ms} ms`);
     const sts = await ok(sb, ['get', 'sts']);
-    for (const [name, n] of [['app-python', 2], ['app-go', 1], ['vault-style', 2], ['app-parallel', 3]] as const) expect(sts).toMatch(new RegExp(`${name}\\s+${n}/${n}`));
+    for (const [name, n] of [
+      ['app-python', 2],
+      ['app-go', 1],
+      ['vault-style', 2],
+      ['app-parallel', 3],
+    ] as const)
+      expect(sts).toMatch(new RegExp(`${name}\\s+${n}/${n}`));
   });
 
   it('ondelete: an image change moves nothing; rollout status refuses', async () => {
@@ -124,7 +147,9 @@ describe('built-in scenarios', () => {
     expect(await ok(sb, ['get', 'sts', 'web', '-n', 'not-headless'])).toMatch(/web\s+2\/2/);
     const ip = await ok(sb, ['get', 'svc', 'web', '-n', 'not-headless', '-o', 'jsonpath={.spec.clusterIP}']);
     expect(ip).toMatch(/^10\.\d+\.\d+\.\d+$/);
-    expect(await ok(sb, ['exec', '-n', 'not-headless', 'web-0', '--', 'getent', 'hosts', 'web'])).toMatch(new RegExp(`^${ip.replace(/\./g, '\\.')}\\s+web\\.not-headless\\.svc\\.cluster\\.local\\n$`));
+    expect(await ok(sb, ['exec', '-n', 'not-headless', 'web-0', '--', 'getent', 'hosts', 'web'])).toMatch(
+      new RegExp(`^${ip.replace(/\./g, '\\.')}\\s+web\\.not-headless\\.svc\\.cluster\\.local\\n$`),
+    );
     const perPod = await kubectl(sb, ['exec', '-n', 'not-headless', 'web-0', '--', 'getent', 'hosts', 'web-1.web']);
     expect(perPod).toMatchObject({ code: 2, stdout: '' });
   });
@@ -149,7 +174,9 @@ describe('built-in scenarios', () => {
     expect(sb.store.get(R.pods, 'no-volumes', 'counter-emptydir-0')?.metadata.uid).not.toBe(uid);
     // A fresh emptyDir: the app found no counter file and started again from 0.
     expect(await ok(sb, ['exec', '-n', 'no-volumes', 'counter-emptydir-0', '--', 'cat', '/scratch/visits.txt'])).toBe('0\n');
-    expect(await ok(sb, ['logs', '-n', 'no-volumes', 'counter-emptydir-0'])).toContain('visits: counter file /scratch/visits.txt (0 visits so far)');
+    expect(await ok(sb, ['logs', '-n', 'no-volumes', 'counter-emptydir-0'])).toContain(
+      'visits: counter file /scratch/visits.txt (0 visits so far)',
+    );
   });
 
   it('distroless: Ready, but every exec fails to start', async () => {
@@ -157,7 +184,9 @@ describe('built-in scenarios', () => {
     expect(await ok(sb, ['get', 'pod', 'app-0', '-n', 'distroless'])).toMatch(/app-0\s+1\/1\s+Running/);
     const r = await kubectl(sb, ['exec', '-n', 'distroless', 'app-0', '--', 'cat', '/data/visits.txt']);
     expect(r.code).not.toBe(0);
-    expect(r.stderr).toContain('OCI runtime exec failed: exec failed: unable to start container process: exec: "cat": executable file not found in $PATH: unknown');
+    expect(r.stderr).toContain(
+      'OCI runtime exec failed: exec failed: unable to start container process: exec: "cat": executable file not found in $PATH: unknown',
+    );
   });
 
   it('crashloop: restarts grow, with the last state and the previous logs', async () => {
@@ -167,13 +196,21 @@ describe('built-in scenarios', () => {
     let oom: Any;
     do {
       await new Promise((r) => setTimeout(r, 100));
-      [crash, oom] = [JSON.parse(await ok(sb, ['get', 'pod', 'crash-0', '-n', 'crashloop', '-o', 'json'])), JSON.parse(await ok(sb, ['get', 'pod', 'oom-0', '-n', 'crashloop', '-o', 'json']))];
-    } while ((crash.status.containerStatuses[0].restartCount < 2 || !oom.status.containerStatuses[0].lastState.terminated) && Date.now() < deadline);
+      [crash, oom] = [
+        JSON.parse(await ok(sb, ['get', 'pod', 'crash-0', '-n', 'crashloop', '-o', 'json'])),
+        JSON.parse(await ok(sb, ['get', 'pod', 'oom-0', '-n', 'crashloop', '-o', 'json'])),
+      ];
+    } while (
+      (crash.status.containerStatuses[0].restartCount < 2 || !oom.status.containerStatuses[0].lastState.terminated) &&
+      Date.now() < deadline
+    );
     expect(crash.status.containerStatuses[0].restartCount).toBeGreaterThanOrEqual(2);
     expect(crash.status.containerStatuses[0].lastState.terminated).toMatchObject({ exitCode: 1, reason: 'Error' });
     expect(oom.status.containerStatuses[0].lastState.terminated).toMatchObject({ exitCode: 137, reason: 'OOMKilled' });
     expect(await ok(sb, ['logs', 'crash-0', '-n', 'crashloop', '--previous'])).toContain('Error: cannot connect to database at db:5432');
-    expect(await ok(sb, ['describe', 'pod', 'crash-0', '-n', 'crashloop'])).toMatch(/Last State:\s+Terminated\n\s+Reason:\s+Error\n\s+Exit Code:\s+1/);
+    expect(await ok(sb, ['describe', 'pod', 'crash-0', '-n', 'crashloop'])).toMatch(
+      /Last State:\s+Terminated\n\s+Reason:\s+Error\n\s+Exit Code:\s+1/,
+    );
   });
 });
 

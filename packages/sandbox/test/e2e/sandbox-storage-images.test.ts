@@ -7,7 +7,7 @@ import { startSandbox, type Sandbox } from '../../src/index.ts';
 import { R } from '../../src/resources.ts';
 import { kubectlAgainst } from '../helpers/kubectl.ts';
 
-type Any = any;  
+type Any = any;
 
 let sb: Sandbox;
 
@@ -66,7 +66,14 @@ describe('PVC expansion', () => {
     const pvName = await ok(['get', 'pvc', 'data-db-0', '-o', 'jsonpath={.spec.volumeName}']);
     expect(await ok(['get', 'pv', pvName, '-o', 'jsonpath={.spec.capacity.storage}'])).toBe('2Gi');
     expect(await ok(['get', 'pvc', 'data-db-0'])).toMatch(/data-db-0\s+Bound\s+pvc-\S+\s+2Gi\s+RWO\s+standard/);
-    const reasons = await ok(['get', 'events', '--field-selector', 'involvedObject.name=data-db-0', '-o', 'jsonpath={range .items[*]}{.reason} {.source.component}{"\\n"}{end}']);
+    const reasons = await ok([
+      'get',
+      'events',
+      '--field-selector',
+      'involvedObject.name=data-db-0',
+      '-o',
+      'jsonpath={range .items[*]}{.reason} {.source.component}{"\\n"}{end}',
+    ]);
     expect(reasons).toContain('Resizing external-resizer sandbox.sts-inspect/hostpath');
     expect(reasons).toContain('VolumeResizeSuccessful external-resizer sandbox.sts-inspect/hostpath');
     expect(reasons).toContain('FileSystemResizeSuccessful kubelet');
@@ -77,13 +84,17 @@ describe('PVC expansion', () => {
   it('refuses to shrink with the real 422', async () => {
     const r = await kubectl(['patch', 'pvc', 'data-db-0', '-p', '{"spec":{"resources":{"requests":{"storage":"1Gi"}}}}']);
     expect(r.code).toBe(1);
-    expect(r.stderr.trim()).toBe('The PersistentVolumeClaim "data-db-0" is invalid: spec.resources.requests.storage: Forbidden: field can not be less than previous value');
+    expect(r.stderr.trim()).toBe(
+      'The PersistentVolumeClaim "data-db-0" is invalid: spec.resources.requests.storage: Forbidden: field can not be less than previous value',
+    );
   });
 
   it('refuses to grow a claim whose StorageClass does not allow expansion (403 from admission)', async () => {
     const r = await kubectl(['patch', 'pvc', 'fixed-claim', '-p', '{"spec":{"resources":{"requests":{"storage":"2Gi"}}}}']);
     expect(r.code).toBe(1);
-    expect(r.stderr.trim()).toBe('Error from server (Forbidden): persistentvolumeclaims "fixed-claim" is forbidden: only dynamically provisioned pvc can be resized and the storageclass that provisions the pvc must support resize');
+    expect(r.stderr.trim()).toBe(
+      'Error from server (Forbidden): persistentvolumeclaims "fixed-claim" is forbidden: only dynamically provisioned pvc can be resized and the storageclass that provisions the pvc must support resize',
+    );
   });
 });
 
@@ -96,17 +107,31 @@ describe('an image that cannot be pulled', () => {
     await ok(['run', name, `--image=${image}`, '--restart=Never']);
     const why = `rpc error: code = NotFound desc = failed to pull and unpack image "${ref}": failed to resolve reference "${ref}": ${ref}: not found`;
     await ok(['wait', `pod/${name}`, '--for=jsonpath={.status.containerStatuses[0].state.waiting.reason}=ErrImagePull', '--timeout=20s']);
-    await ok(['wait', `pod/${name}`, '--for=jsonpath={.status.containerStatuses[0].state.waiting.reason}=ImagePullBackOff', '--timeout=20s']);
+    await ok([
+      'wait',
+      `pod/${name}`,
+      '--for=jsonpath={.status.containerStatuses[0].state.waiting.reason}=ImagePullBackOff',
+      '--timeout=20s',
+    ]);
     // The kubelet keeps retrying (10 s back-off, time-scaled here), so the state alternates between the two.
     const st = JSON.parse(await ok(['get', 'pod', name, '-o', 'json']));
     expect(st.status.phase).toBe('Pending');
     const waiting = st.status.containerStatuses[0].state.waiting;
     expect(st.status.containerStatuses[0]).toMatchObject({ ready: false, restartCount: 0, image });
     expect(waiting).toEqual(
-      waiting.reason === 'ImagePullBackOff' ? { reason: 'ImagePullBackOff', message: `Back-off pulling image "${image}": ErrImagePull: ${why}` } : { reason: 'ErrImagePull', message: why },
+      waiting.reason === 'ImagePullBackOff'
+        ? { reason: 'ImagePullBackOff', message: `Back-off pulling image "${image}": ErrImagePull: ${why}` }
+        : { reason: 'ErrImagePull', message: why },
     );
     expect(await ok(['get', 'pod', name])).toMatch(new RegExp(`${name}\\s+0/1\\s+(ImagePullBackOff|ErrImagePull)\\s+0`));
-    const events = await ok(['get', 'events', '--field-selector', `involvedObject.name=${name}`, '-o', 'jsonpath={range .items[*]}{.type} {.reason} {.message}{"\\n"}{end}']);
+    const events = await ok([
+      'get',
+      'events',
+      '--field-selector',
+      `involvedObject.name=${name}`,
+      '-o',
+      'jsonpath={range .items[*]}{.type} {.reason} {.message}{"\\n"}{end}',
+    ]);
     expect(events).toContain(`Normal Pulling Pulling image "${image}"`);
     expect(events).toContain(`Warning Failed Failed to pull image "${image}": ${why}`);
     expect(events).toContain('Warning Failed Error: ErrImagePull');
@@ -117,7 +142,13 @@ describe('an image that cannot be pulled', () => {
 
 describe('stats/summary volumes', () => {
   const volumeOf = async () => {
-    const summary = JSON.parse(await ok(['get', '--raw', `/api/v1/nodes/${await ok(['get', 'pod', 'db-0', '-o', 'jsonpath={.spec.nodeName}'])}/proxy/stats/summary`]));
+    const summary = JSON.parse(
+      await ok([
+        'get',
+        '--raw',
+        `/api/v1/nodes/${await ok(['get', 'pod', 'db-0', '-o', 'jsonpath={.spec.nodeName}'])}/proxy/stats/summary`,
+      ]),
+    );
     return summary.pods.find((p: Any) => p.podRef.name === 'db-0').volume.find((v: Any) => v.name === 'data');
   };
 

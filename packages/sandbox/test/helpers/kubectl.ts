@@ -10,7 +10,10 @@ export interface Run {
   stderr: string;
 }
 
-export function kubectlAgainst(kubeconfig: () => string): { kubectl: (args: string[]) => Promise<Run>; ok: (args: string[]) => Promise<string> } {
+export function kubectlAgainst(kubeconfig: () => string): {
+  kubectl: (args: string[]) => Promise<Run>;
+  ok: (args: string[]) => Promise<string>;
+} {
   const kubectl = (args: string[]) =>
     new Promise<Run>((resolve) => {
       execFile(KUBECTL, ['--kubeconfig', kubeconfig(), ...args], { timeout: 60_000 }, (err, stdout, stderr) => {

@@ -42,7 +42,10 @@ export interface Harness {
   execCalls: ExecRequest[];
   kubectl(args: string[], opts?: { input?: string; timeoutMs?: number; kubeconfig?: string }): Promise<KubectlResult>;
   /** A raw HTTPS request with the bearer token; for watches, `untilLines` stops reading after that many lines. */
-  raw(path: string, opts?: { method?: string; headers?: Record<string, string>; body?: string; token?: string; untilLines?: number; timeoutMs?: number }): Promise<RawResult>;
+  raw(
+    path: string,
+    opts?: { method?: string; headers?: Record<string, string>; body?: string; token?: string; untilLines?: number; timeoutMs?: number },
+  ): Promise<RawResult>;
   /**
    * Resolves once a watch on exactly `path` has reached the server's handler: a no-op fault rule counts the
    * request. The server runs in this process, so by the time this resolves the watch is registered.
@@ -111,7 +114,11 @@ export function fakeRuntime(store: Store, files: Map<string, string>, calls: Exe
       return { node: { nodeName: node }, pods: [] };
     },
     async proxy(req) {
-      return { status: 200, headers: { 'content-type': 'text/plain' }, body: Buffer.from(`hello from ${req.pod}:${req.port}${req.path}\n`) };
+      return {
+        status: 200,
+        headers: { 'content-type': 'text/plain' },
+        body: Buffer.from(`hello from ${req.pod}:${req.port}${req.path}\n`),
+      };
     },
   };
 }
@@ -208,7 +215,10 @@ export async function startHarness(): Promise<Harness> {
       apiVersion: 'v1',
       kind: 'Pod',
       metadata: { name, namespace: ns, labels: opts.labels ?? { app: name } },
-      spec: { nodeName: 'sim-node-1', containers: containers.map((c) => ({ name: c, image: 'sim/visits:1', ports: [{ name: 'http', containerPort: 8080 }] })) },
+      spec: {
+        nodeName: 'sim-node-1',
+        containers: containers.map((c) => ({ name: c, image: 'sim/visits:1', ports: [{ name: 'http', containerPort: 8080 }] })),
+      },
     });
     const now = store.timestamp();
     const ip = opts.ip ?? '10.244.0.7';
@@ -219,8 +229,23 @@ export async function startHarness(): Promise<Harness> {
       podIP: ip,
       podIPs: [{ ip }],
       startTime: now,
-      conditions: ['Initialized', 'Ready', 'ContainersReady', 'PodScheduled'].map((type) => ({ type, status: 'True', lastProbeTime: null, lastTransitionTime: now })),
-      containerStatuses: containers.map((c) => ({ name: c, image: 'sim/visits:1', imageID: 'sim/visits@sha256:00', containerID: `sim://${c}`, ready: true, started: true, restartCount: 0, lastState: {}, state: { running: { startedAt: now } } })),
+      conditions: ['Initialized', 'Ready', 'ContainersReady', 'PodScheduled'].map((type) => ({
+        type,
+        status: 'True',
+        lastProbeTime: null,
+        lastTransitionTime: now,
+      })),
+      containerStatuses: containers.map((c) => ({
+        name: c,
+        image: 'sim/visits:1',
+        imageID: 'sim/visits@sha256:00',
+        containerID: `sim://${c}`,
+        ready: true,
+        started: true,
+        restartCount: 0,
+        lastState: {},
+        state: { running: { startedAt: now } },
+      })),
     };
     return store.update(R.pods, { ...created, status }, { subresource: 'status' });
   };

@@ -43,7 +43,13 @@ describe('label selectors', () => {
 
 describe('field selectors', () => {
   const pod = { metadata: { name: 'web-0', namespace: 'demo' }, spec: { nodeName: 'n1' }, status: { phase: 'Running' } } as KObject;
-  const event = { metadata: { name: 'e', namespace: 'demo' }, involvedObject: { kind: 'Pod', name: 'web-0', uid: 'u1' }, source: { component: 'kubelet' }, type: 'Warning', reason: 'Unhealthy' } as KObject;
+  const event = {
+    metadata: { name: 'e', namespace: 'demo' },
+    involvedObject: { kind: 'Pod', name: 'web-0', uid: 'u1' },
+    source: { component: 'kubelet' },
+    type: 'Warning',
+    reason: 'Unhealthy',
+  } as KObject;
   it.each([
     [pod, 'metadata.name=web-0', true],
     [pod, 'metadata.name==web-0,metadata.namespace=demo', true],
@@ -79,18 +85,85 @@ describe('strategic merge patch', () => {
     },
   };
   it.each([
-    ['merges containers by name', { spec: { template: { spec: { containers: [{ name: 'web', image: 'v2' }] } } } }, (o: any) => [o.spec.template.spec.containers.length, o.spec.template.spec.containers[0].image, o.spec.template.spec.containers[0].ports[0].containerPort], [2, 'v2', 8080]],
-    ['appends a new container', { spec: { template: { spec: { containers: [{ name: 'new', image: 'n' }] } } } }, (o: any) => o.spec.template.spec.containers.map((c: any) => c.name), ['web', 'sidecar', 'new']],
-    ['deletes by $patch: delete', { spec: { template: { spec: { containers: [{ name: 'sidecar', $patch: 'delete' }] } } } }, (o: any) => o.spec.template.spec.containers.map((c: any) => c.name), ['web']],
-    ['replaces a list with $patch: replace', { spec: { template: { spec: { containers: [{ $patch: 'replace' }, { name: 'only', image: 'o' }] } } } }, (o: any) => o.spec.template.spec.containers, [{ name: 'only', image: 'o' }]],
-    ['reorders with $setElementOrder', { spec: { template: { spec: { $setElementOrder: undefined, '$setElementOrder/containers': [{ name: 'sidecar' }, { name: 'web' }] } } } }, (o: any) => o.spec.template.spec.containers.map((c: any) => c.name), ['sidecar', 'web']],
-    ['merges env by name', { spec: { template: { spec: { containers: [{ name: 'web', env: [{ name: 'B', value: '2' }] }] } } } }, (o: any) => o.spec.template.spec.containers[0].env, [{ name: 'A', value: '1' }, { name: 'B', value: '2' }]],
-    ['replaces atomic lists', { spec: { template: { spec: { tolerations: [{ key: 'b' }] } } } }, (o: any) => o.spec.template.spec.tolerations, [{ key: 'b' }]],
+    [
+      'merges containers by name',
+      { spec: { template: { spec: { containers: [{ name: 'web', image: 'v2' }] } } } },
+      (o: any) => [
+        o.spec.template.spec.containers.length,
+        o.spec.template.spec.containers[0].image,
+        o.spec.template.spec.containers[0].ports[0].containerPort,
+      ],
+      [2, 'v2', 8080],
+    ],
+    [
+      'appends a new container',
+      { spec: { template: { spec: { containers: [{ name: 'new', image: 'n' }] } } } },
+      (o: any) => o.spec.template.spec.containers.map((c: any) => c.name),
+      ['web', 'sidecar', 'new'],
+    ],
+    [
+      'deletes by $patch: delete',
+      { spec: { template: { spec: { containers: [{ name: 'sidecar', $patch: 'delete' }] } } } },
+      (o: any) => o.spec.template.spec.containers.map((c: any) => c.name),
+      ['web'],
+    ],
+    [
+      'replaces a list with $patch: replace',
+      { spec: { template: { spec: { containers: [{ $patch: 'replace' }, { name: 'only', image: 'o' }] } } } },
+      (o: any) => o.spec.template.spec.containers,
+      [{ name: 'only', image: 'o' }],
+    ],
+    [
+      'reorders with $setElementOrder',
+      {
+        spec: {
+          template: { spec: { $setElementOrder: undefined, '$setElementOrder/containers': [{ name: 'sidecar' }, { name: 'web' }] } },
+        },
+      },
+      (o: any) => o.spec.template.spec.containers.map((c: any) => c.name),
+      ['sidecar', 'web'],
+    ],
+    [
+      'merges env by name',
+      { spec: { template: { spec: { containers: [{ name: 'web', env: [{ name: 'B', value: '2' }] }] } } } },
+      (o: any) => o.spec.template.spec.containers[0].env,
+      [
+        { name: 'A', value: '1' },
+        { name: 'B', value: '2' },
+      ],
+    ],
+    [
+      'replaces atomic lists',
+      { spec: { template: { spec: { tolerations: [{ key: 'b' }] } } } },
+      (o: any) => o.spec.template.spec.tolerations,
+      [{ key: 'b' }],
+    ],
     ['null removes a field', { metadata: { labels: { a: null, b: '2' } } }, (o: any) => o.metadata.labels, { b: '2' }],
     ['finalizers merge as a set', { metadata: { finalizers: ['y', 'x'] } }, (o: any) => o.metadata.finalizers, ['x', 'y']],
     ['$deleteFromPrimitiveList', { metadata: { '$deleteFromPrimitiveList/finalizers': ['x'] } }, (o: any) => o.metadata.finalizers, []],
-    ['$retainKeys keeps only the listed keys', { spec: { template: { spec: { volumes: [{ name: 'data', $retainKeys: ['name', 'persistentVolumeClaim'], persistentVolumeClaim: { claimName: 'c' } }] } } } }, (o: any) => o.spec.template.spec.volumes, [{ name: 'data', persistentVolumeClaim: { claimName: 'c' } }]],
-    ['$patch: replace on a map', { spec: { template: { spec: { containers: [{ name: 'web', ports: [{ containerPort: 9090 }] }] } } }, metadata: { labels: { $patch: 'replace', z: '9' } } }, (o: any) => [o.metadata.labels, o.spec.template.spec.containers[0].ports.map((p: any) => p.containerPort)], [{ z: '9' }, [8080, 9090]]],
+    [
+      '$retainKeys keeps only the listed keys',
+      {
+        spec: {
+          template: {
+            spec: {
+              volumes: [{ name: 'data', $retainKeys: ['name', 'persistentVolumeClaim'], persistentVolumeClaim: { claimName: 'c' } }],
+            },
+          },
+        },
+      },
+      (o: any) => o.spec.template.spec.volumes,
+      [{ name: 'data', persistentVolumeClaim: { claimName: 'c' } }],
+    ],
+    [
+      '$patch: replace on a map',
+      {
+        spec: { template: { spec: { containers: [{ name: 'web', ports: [{ containerPort: 9090 }] }] } } },
+        metadata: { labels: { $patch: 'replace', z: '9' } },
+      },
+      (o: any) => [o.metadata.labels, o.spec.template.spec.containers[0].ports.map((p: any) => p.containerPort)],
+      [{ z: '9' }, [8080, 9090]],
+    ],
   ])('%s', (_name, patch, pick, want) => {
     const out = strategicMerge(structuredClone(sts), patch, 'StatefulSet');
     expect(pick(out)).toEqual(want);
@@ -98,8 +171,22 @@ describe('strategic merge patch', () => {
 
   it('merges Service ports by port', () => {
     const svc = { spec: { ports: [{ name: 'http', port: 80, targetPort: 8080 }] } };
-    const out = strategicMerge(svc, { spec: { ports: [{ port: 80, targetPort: 9090 }, { name: 'm', port: 9100 }] } }, 'Service') as any;
-    expect(out.spec.ports).toEqual([{ name: 'http', port: 80, targetPort: 9090 }, { name: 'm', port: 9100 }]);
+    const out = strategicMerge(
+      svc,
+      {
+        spec: {
+          ports: [
+            { port: 80, targetPort: 9090 },
+            { name: 'm', port: 9100 },
+          ],
+        },
+      },
+      'Service',
+    ) as any;
+    expect(out.spec.ports).toEqual([
+      { name: 'http', port: 80, targetPort: 9090 },
+      { name: 'm', port: 9100 },
+    ]);
   });
 
   it('JSON merge patch replaces lists', () => {
@@ -127,22 +214,73 @@ describe('table cells', () => {
   });
 
   const cs = (state: object, extra: object = {}) => ({ name: 'c', ready: false, restartCount: 0, state, ...extra });
-  const pod = (status: object, spec: object = { containers: [{ name: 'c' }] }, meta: object = {}) => ({ metadata: { name: 'p', creationTimestamp: '2026-11-21T08:59:00Z', ...meta }, spec, status });
+  const pod = (status: object, spec: object = { containers: [{ name: 'c' }] }, meta: object = {}) => ({
+    metadata: { name: 'p', creationTimestamp: '2026-11-21T08:59:00Z', ...meta },
+    spec,
+    status,
+  });
   it.each([
-    ['Running', pod({ phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }], containerStatuses: [cs({ running: {} }, { ready: true })] }), ['1/1', 'Running', '0']],
+    [
+      'Running',
+      pod({ phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }], containerStatuses: [cs({ running: {} }, { ready: true })] }),
+      ['1/1', 'Running', '0'],
+    ],
     ['Pending', pod({ phase: 'Pending' }), ['0/1', 'Pending', '0']],
-    ['ContainerCreating', pod({ phase: 'Pending', containerStatuses: [cs({ waiting: { reason: 'ContainerCreating' } })] }), ['0/1', 'ContainerCreating', '0']],
+    [
+      'ContainerCreating',
+      pod({ phase: 'Pending', containerStatuses: [cs({ waiting: { reason: 'ContainerCreating' } })] }),
+      ['0/1', 'ContainerCreating', '0'],
+    ],
     [
       'CrashLoopBackOff with restarts ago',
-      pod({ phase: 'Running', containerStatuses: [cs({ waiting: { reason: 'CrashLoopBackOff' } }, { restartCount: 2, lastState: { terminated: { exitCode: 1, reason: 'Error', finishedAt: '2026-11-21T08:59:45Z' } } })] }),
+      pod({
+        phase: 'Running',
+        containerStatuses: [
+          cs(
+            { waiting: { reason: 'CrashLoopBackOff' } },
+            { restartCount: 2, lastState: { terminated: { exitCode: 1, reason: 'Error', finishedAt: '2026-11-21T08:59:45Z' } } },
+          ),
+        ],
+      }),
       ['0/1', 'CrashLoopBackOff', '2 (15s ago)'],
     ],
     ['Error', pod({ phase: 'Failed', containerStatuses: [cs({ terminated: { exitCode: 1, reason: 'Error' } })] }), ['0/1', 'Error', '0']],
-    ['Completed', pod({ phase: 'Succeeded', containerStatuses: [cs({ terminated: { exitCode: 0, reason: 'Completed' } })] }), ['0/1', 'Completed', '0']],
-    ['Terminating', pod({ phase: 'Running', containerStatuses: [cs({ running: {} }, { ready: true })] }, undefined, { deletionTimestamp: '2026-11-21T09:00:30Z' }), ['1/1', 'Terminating', '0']],
-    ['Init:0/2', pod({ phase: 'Pending', initContainerStatuses: [cs({ running: {} }), cs({ waiting: { reason: 'PodInitializing' } })] }, { initContainers: [{ name: 'a' }, { name: 'b' }], containers: [{ name: 'c' }] }), ['0/1', 'Init:0/2', '0']],
-    ['Init:1/2', pod({ phase: 'Pending', initContainerStatuses: [cs({ terminated: { exitCode: 0 } }), cs({ running: {} })] }, { initContainers: [{ name: 'a' }, { name: 'b' }], containers: [{ name: 'c' }] }), ['0/1', 'Init:1/2', '0']],
-    ['Init:CrashLoopBackOff', pod({ phase: 'Pending', initContainerStatuses: [cs({ waiting: { reason: 'CrashLoopBackOff' } })] }, { initContainers: [{ name: 'a' }], containers: [{ name: 'c' }] }), ['0/1', 'Init:CrashLoopBackOff', '0']],
+    [
+      'Completed',
+      pod({ phase: 'Succeeded', containerStatuses: [cs({ terminated: { exitCode: 0, reason: 'Completed' } })] }),
+      ['0/1', 'Completed', '0'],
+    ],
+    [
+      'Terminating',
+      pod({ phase: 'Running', containerStatuses: [cs({ running: {} }, { ready: true })] }, undefined, {
+        deletionTimestamp: '2026-11-21T09:00:30Z',
+      }),
+      ['1/1', 'Terminating', '0'],
+    ],
+    [
+      'Init:0/2',
+      pod(
+        { phase: 'Pending', initContainerStatuses: [cs({ running: {} }), cs({ waiting: { reason: 'PodInitializing' } })] },
+        { initContainers: [{ name: 'a' }, { name: 'b' }], containers: [{ name: 'c' }] },
+      ),
+      ['0/1', 'Init:0/2', '0'],
+    ],
+    [
+      'Init:1/2',
+      pod(
+        { phase: 'Pending', initContainerStatuses: [cs({ terminated: { exitCode: 0 } }), cs({ running: {} })] },
+        { initContainers: [{ name: 'a' }, { name: 'b' }], containers: [{ name: 'c' }] },
+      ),
+      ['0/1', 'Init:1/2', '0'],
+    ],
+    [
+      'Init:CrashLoopBackOff',
+      pod(
+        { phase: 'Pending', initContainerStatuses: [cs({ waiting: { reason: 'CrashLoopBackOff' } })] },
+        { initContainers: [{ name: 'a' }], containers: [{ name: 'c' }] },
+      ),
+      ['0/1', 'Init:CrashLoopBackOff', '0'],
+    ],
     ['ExitCode', pod({ phase: 'Failed', containerStatuses: [cs({ terminated: { exitCode: 137 } })] }), ['0/1', 'ExitCode:137', '0']],
   ])('pod %s', (_n, p, want) => {
     const s = podStatusReason(p, now);
@@ -153,7 +291,9 @@ describe('table cells', () => {
     const sts = fixture('objects/statefulset.json');
     const want = fixture('objects/statefulsets-as-table.json');
     const t = toTable(R.statefulsets, [sts], { now: Date.parse(sts.metadata.creationTimestamp) + 177_000, resourceVersion: '5369' });
-    expect(t.columnDefinitions.map((c) => [c.name, c.type, c.format, c.priority])).toEqual(want.columnDefinitions.map((c: any) => [c.name, c.type, c.format, c.priority]));
+    expect(t.columnDefinitions.map((c) => [c.name, c.type, c.format, c.priority])).toEqual(
+      want.columnDefinitions.map((c: any) => [c.name, c.type, c.format, c.priority]),
+    );
     expect(t.rows[0]!.cells).toEqual(want.rows[0].cells);
     expect((t.rows[0]!.object as any).kind).toBe('PartialObjectMetadata');
   });
@@ -166,11 +306,35 @@ describe('table cells', () => {
   });
 
   it.each([
-    ['services', { metadata: { name: 's' }, spec: { type: 'NodePort', clusterIPs: ['10.96.0.5'], ports: [{ port: 80, nodePort: 30080, protocol: 'TCP' }], selector: { b: '2', a: '1' } } }, ['s', 'NodePort', '10.96.0.5', '<none>', '80:30080/TCP', '<unknown>', 'a=1,b=2']],
-    ['persistentvolumeclaims', fixture('objects/pvcs.json').items[0], ['data-web-0', 'Bound', 'pvc-6004cfa5-dcf3-496b-8777-f9515818461f', '1Gi', 'RWO', 'standard', '<unset>']],
-    ['persistentvolumes', fixture('objects/pvs.json').items[0], ['pvc-6004cfa5-dcf3-496b-8777-f9515818461f', '1Gi', 'RWO', 'Delete', 'Bound', 'demo/data-web-0', 'standard', '<unset>', '']],
+    [
+      'services',
+      {
+        metadata: { name: 's' },
+        spec: {
+          type: 'NodePort',
+          clusterIPs: ['10.96.0.5'],
+          ports: [{ port: 80, nodePort: 30080, protocol: 'TCP' }],
+          selector: { b: '2', a: '1' },
+        },
+      },
+      ['s', 'NodePort', '10.96.0.5', '<none>', '80:30080/TCP', '<unknown>', 'a=1,b=2'],
+    ],
+    [
+      'persistentvolumeclaims',
+      fixture('objects/pvcs.json').items[0],
+      ['data-web-0', 'Bound', 'pvc-6004cfa5-dcf3-496b-8777-f9515818461f', '1Gi', 'RWO', 'standard', '<unset>'],
+    ],
+    [
+      'persistentvolumes',
+      fixture('objects/pvs.json').items[0],
+      ['pvc-6004cfa5-dcf3-496b-8777-f9515818461f', '1Gi', 'RWO', 'Delete', 'Bound', 'demo/data-web-0', 'standard', '<unset>', ''],
+    ],
     ['apps/controllerrevisions', fixture('objects/controllerrevisions.json').items[0], ['web-74c5d7cc59', 'statefulset.apps/web']],
-    ['storage.k8s.io/storageclasses', fixture('objects/storageclasses.json').items[0], ['standard (default)', 'sim.local/hostpath', 'Delete', 'Immediate', true]],
+    [
+      'storage.k8s.io/storageclasses',
+      fixture('objects/storageclasses.json').items[0],
+      ['standard (default)', 'sim.local/hostpath', 'Delete', 'Immediate', true],
+    ],
   ])('%s cells', (key, obj, want) => {
     const cells = toTable(key, [obj as KObject]).rows[0]!.cells;
     expect(cells.slice(0, want.length)).toEqual(want);
@@ -179,7 +343,10 @@ describe('table cells', () => {
 
 describe('defaulting and validation', () => {
   const store = new Store();
-  store.create(R.storageclasses, { metadata: { name: 'standard', annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' } }, provisioner: 'x' });
+  store.create(R.storageclasses, {
+    metadata: { name: 'standard', annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' } },
+    provisioner: 'x',
+  });
 
   it('a StatefulSet gets the defaults of the fixture (plus the 1.34 retention policy)', () => {
     const want = fixture('objects/statefulset.json');
@@ -207,10 +374,35 @@ describe('defaulting and validation', () => {
 
   it('a pod gets the admission defaults of the fixture', () => {
     const want = fixture('objects/pods.json').items[0];
-    const pod = { metadata: { name: 'web-0', namespace: 'demo' }, spec: { containers: [{ name: 'web', image: 'sim/visits:1', ports: [{ containerPort: 8080, name: 'http' }], volumeMounts: [{ mountPath: '/data', name: 'data' }] }], volumes: [{ name: 'data', persistentVolumeClaim: { claimName: 'data-web-0' } }] } } as KObject;
+    const pod = {
+      metadata: { name: 'web-0', namespace: 'demo' },
+      spec: {
+        containers: [
+          {
+            name: 'web',
+            image: 'sim/visits:1',
+            ports: [{ containerPort: 8080, name: 'http' }],
+            volumeMounts: [{ mountPath: '/data', name: 'data' }],
+          },
+        ],
+        volumes: [{ name: 'data', persistentVolumeClaim: { claimName: 'data-web-0' } }],
+      },
+    } as KObject;
     admitCreate(R.pods, pod, { store });
     const spec = pod.spec as any;
-    for (const k of ['dnsPolicy', 'enableServiceLinks', 'preemptionPolicy', 'priority', 'restartPolicy', 'schedulerName', 'serviceAccount', 'serviceAccountName', 'terminationGracePeriodSeconds', 'tolerations', 'securityContext']) {
+    for (const k of [
+      'dnsPolicy',
+      'enableServiceLinks',
+      'preemptionPolicy',
+      'priority',
+      'restartPolicy',
+      'schedulerName',
+      'serviceAccount',
+      'serviceAccountName',
+      'terminationGracePeriodSeconds',
+      'tolerations',
+      'securityContext',
+    ]) {
       expect([k, spec[k]]).toEqual([k, want.spec[k]]);
     }
     expect(pod.status).toEqual({ phase: 'Pending', qosClass: 'BestEffort' });
@@ -218,9 +410,17 @@ describe('defaulting and validation', () => {
   });
 
   it('a headless service keeps None; others get a cluster IP in 10.96.0.0/12', () => {
-    const headless = { metadata: { name: 'web' }, spec: { clusterIP: 'None', selector: { app: 'web' }, ports: [{ name: 'http', port: 8080 }] } } as KObject;
+    const headless = {
+      metadata: { name: 'web' },
+      spec: { clusterIP: 'None', selector: { app: 'web' }, ports: [{ name: 'http', port: 8080 }] },
+    } as KObject;
     admitCreate(R.services, headless, { store });
-    expect(headless.spec).toEqual({ ...fixture('objects/service.json').spec, ipFamilies: ['IPv4'], ipFamilyPolicy: 'SingleStack', internalTrafficPolicy: 'Cluster' });
+    expect(headless.spec).toEqual({
+      ...fixture('objects/service.json').spec,
+      ipFamilies: ['IPv4'],
+      ipFamilyPolicy: 'SingleStack',
+      internalTrafficPolicy: 'Cluster',
+    });
     const svc = { metadata: { name: 'api' }, spec: { ports: [{ port: 80, targetPort: 'http' }] } } as KObject;
     admitCreate(R.services, svc, { store });
     const ip = (svc.spec as any).clusterIP as string;
@@ -230,12 +430,19 @@ describe('defaulting and validation', () => {
   });
 
   it('a PVC gets the default storage class; a namespace its label, finalizer and phase', () => {
-    const pvc = { metadata: { name: 'c' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } } as KObject;
+    const pvc = {
+      metadata: { name: 'c' },
+      spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } },
+    } as KObject;
     admitCreate(R.pvcs, pvc, { store });
     expect(pvc.spec).toMatchObject({ storageClassName: 'standard', volumeMode: 'Filesystem' });
     const ns = { metadata: { name: 'demo' } } as KObject;
     admitCreate(R.namespaces, ns, { store });
-    expect(ns).toEqual({ metadata: { name: 'demo', labels: { 'kubernetes.io/metadata.name': 'demo' } }, spec: { finalizers: ['kubernetes'] }, status: { phase: 'Active' } });
+    expect(ns).toEqual({
+      metadata: { name: 'demo', labels: { 'kubernetes.io/metadata.name': 'demo' } },
+      spec: { finalizers: ['kubernetes'] },
+      status: { phase: 'Active' },
+    });
   });
 
   const invalid = (f: () => void) => {
@@ -248,25 +455,41 @@ describe('defaulting and validation', () => {
   };
 
   it('422 bodies match the fixtures', () => {
-    const sts = { metadata: { name: 'web' }, spec: { replicas: -1, selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'x' }] } } } } as KObject;
+    const sts = {
+      metadata: { name: 'web' },
+      spec: {
+        replicas: -1,
+        selector: { matchLabels: { app: 'web' } },
+        template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'x' }] } },
+      },
+    } as KObject;
     admitCreate(R.statefulsets, sts, { store });
     expect(invalid(() => validateCreate(R.statefulsets, sts))).toEqual(fixture('errors/422-invalid-replicas.json'));
     const old = structuredClone(sts) as any;
     old.spec.replicas = 1;
     const changed = structuredClone(old);
-    changed.spec.volumeClaimTemplates = [{ metadata: { name: 'x' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } }];
+    changed.spec.volumeClaimTemplates = [
+      { metadata: { name: 'x' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } },
+    ];
     const body = invalid(() => validateUpdate(R.statefulsets, changed, old));
     expect(body.details?.causes).toEqual([
       {
         reason: 'FieldValueForbidden',
-        message: "Forbidden: updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'revisionHistoryLimit', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden",
+        message:
+          "Forbidden: updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'revisionHistoryLimit', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden",
         field: 'spec',
       },
     ]);
   });
 
   it('a selector that does not match the template labels, and several errors at once', () => {
-    const sts = { metadata: { name: 'web' }, spec: { selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'other' } }, spec: { containers: [{ name: 'web' }] } } } } as KObject;
+    const sts = {
+      metadata: { name: 'web' },
+      spec: {
+        selector: { matchLabels: { app: 'web' } },
+        template: { metadata: { labels: { app: 'other' } }, spec: { containers: [{ name: 'web' }] } },
+      },
+    } as KObject;
     admitCreate(R.statefulsets, sts, { store });
     expect(invalid(() => validateCreate(R.statefulsets, sts)).message).toBe(
       'StatefulSet.apps "web" is invalid: [spec.template.metadata.labels: Invalid value: map[string]string{"app":"other"}: `selector` does not match template `labels`, spec.template.spec.containers[0].image: Required value]',

@@ -12,7 +12,7 @@ import { R } from '../../src/resources.ts';
 import { Store, type KObject, type WatchEvent } from '../../src/store.ts';
 import controllerRevisions from '../../../../test/fixtures/real-k8s-1.20/objects/controllerrevisions.json' with { type: 'json' };
 
-type Any = any;  
+type Any = any;
 
 interface FakeKubeletOptions {
   readyAfterMs?: number;
@@ -215,8 +215,15 @@ describe('StatefulSet controller (bare store)', () => {
     expect(pod.metadata).toMatchObject({
       name: 'web-1',
       generateName: 'web-',
-      labels: { app: 'web', 'controller-revision-hash': rev, 'statefulset.kubernetes.io/pod-name': 'web-1', 'apps.kubernetes.io/pod-index': '1' },
-      ownerReferences: [{ apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'web', uid: set.metadata.uid, controller: true, blockOwnerDeletion: true }],
+      labels: {
+        app: 'web',
+        'controller-revision-hash': rev,
+        'statefulset.kubernetes.io/pod-name': 'web-1',
+        'apps.kubernetes.io/pod-index': '1',
+      },
+      ownerReferences: [
+        { apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'web', uid: set.metadata.uid, controller: true, blockOwnerDeletion: true },
+      ],
     });
     expect(pod.spec).toMatchObject({ hostname: 'web-1', subdomain: 'web', serviceAccountName: 'default' });
     // The claim's volume first, then what admission adds (the service account token).
@@ -230,7 +237,10 @@ describe('StatefulSet controller (bare store)', () => {
 
     const revs = c.store.list(R.controllerrevisions, 'demo').items as Any[];
     expect(revs).toHaveLength(1);
-    expect(revs[0]).toMatchObject({ revision: 1, metadata: { name: rev, labels: { app: 'web', 'controller.kubernetes.io/hash': rev.slice(4) } } });
+    expect(revs[0]).toMatchObject({
+      revision: 1,
+      metadata: { name: rev, labels: { app: 'web', 'controller.kubernetes.io/hash': rev.slice(4) } },
+    });
     expect(rev).toBe(`web-${hashRevisionData(goJson(revs[0].data), 0)}`);
 
     expect(set.status).toEqual({
@@ -265,7 +275,9 @@ describe('StatefulSet controller (bare store)', () => {
     await c.until('1 left', c.settled('web', 1));
     // All four were marked for deletion before the first of them was gone (not one at a time, highest first).
     const marked = new Map<string, number>();
-    c.podEvents.forEach((e, i) => e.object.metadata.deletionTimestamp && !marked.has(e.object.metadata.name!) && marked.set(e.object.metadata.name!, i));
+    c.podEvents.forEach(
+      (e, i) => e.object.metadata.deletionTimestamp && !marked.has(e.object.metadata.name!) && marked.set(e.object.metadata.name!, i),
+    );
     const gone = c.podEvents.flatMap((e, i) => (e.type === 'DELETED' ? [i] : []));
     expect([...marked.keys()].sort()).toEqual(['web-1', 'web-2', 'web-3', 'web-4']);
     expect(gone).toHaveLength(4);
@@ -285,7 +297,12 @@ describe('StatefulSet controller (bare store)', () => {
     // Never two pods down at once.
     const seq = c.podEvents.map((e) => `${e.type}:${e.object.metadata.name}`);
     expect(seq.indexOf('ADDED:web-2')).toBeLessThan(seq.findIndex((s) => s.startsWith('MODIFIED:web-1')));
-    expect(c.store.list(R.controllerrevisions, 'demo').items.map((r: Any) => r.revision).sort()).toEqual([1, 2]);
+    expect(
+      c.store
+        .list(R.controllerrevisions, 'demo')
+        .items.map((r: Any) => r.revision)
+        .sort(),
+    ).toEqual([1, 2]);
   });
 
   it('keeps ordinals below the partition on the current revision', async () => {
@@ -320,7 +337,10 @@ describe('StatefulSet controller (bare store)', () => {
     expect(st).toMatchObject({ currentReplicas: 3, currentRevision: oldRev, readyReplicas: 3 });
     expect(st.updateRevision).not.toBe(oldRev);
     c.store.delete(R.pods, 'demo', 'web-1');
-    await c.until('web-1 back', () => c.pods()[1]?.metadata.labels['controller-revision-hash'] === st.updateRevision && c.sts('web').status.readyReplicas === 3);
+    await c.until(
+      'web-1 back',
+      () => c.pods()[1]?.metadata.labels['controller-revision-hash'] === st.updateRevision && c.sts('web').status.readyReplicas === 3,
+    );
     expect(c.pods()[1]!.spec.volumes[0].persistentVolumeClaim.claimName).toBe('data-web-1');
     expect(c.sts('web').status).toMatchObject({ currentReplicas: 2, updatedReplicas: 1, currentRevision: oldRev });
   });
@@ -335,7 +355,12 @@ describe('StatefulSet controller (bare store)', () => {
       s.template.spec.containers[0].image = 'sim/visits:2';
     });
     await c.until('2 terminating', () => c.pods().filter((p) => p.metadata.deletionTimestamp).length >= 2);
-    expect(c.pods().filter((p) => p.metadata.deletionTimestamp).map((p) => p.metadata.name)).toEqual(['web-2', 'web-3']);
+    expect(
+      c
+        .pods()
+        .filter((p) => p.metadata.deletionTimestamp)
+        .map((p) => p.metadata.name),
+    ).toEqual(['web-2', 'web-3']);
     await c.until('rolled', () => c.settled('web', 4)());
   });
 
@@ -345,7 +370,10 @@ describe('StatefulSet controller (bare store)', () => {
     await c.until('ready', c.settled('web', 3));
     const good = c.sts('web').status.currentRevision;
     c.updateSpec('web', (s) => (s.template.spec.containers[0].image = 'sim/never-ready:1'));
-    await c.until('web-2 broken', () => c.pods()[2]?.metadata.labels['controller-revision-hash'] !== good && c.pods()[2]?.status?.phase === 'Running');
+    await c.until(
+      'web-2 broken',
+      () => c.pods()[2]?.metadata.labels['controller-revision-hash'] !== good && c.pods()[2]?.status?.phase === 'Running',
+    );
     await c.quiet();
     const broken = c.sts('web').status.updateRevision;
     expect(c.sts('web').status).toMatchObject({ currentRevision: good, currentReplicas: 2, updatedReplicas: 1, readyReplicas: 2 });
@@ -354,7 +382,14 @@ describe('StatefulSet controller (bare store)', () => {
     c.updateSpec('web', (s) => (s.template.spec.containers[0].image = 'sim/visits:1'));
     await c.until('reverted', () => c.sts('web').status.updateRevision === good);
     await c.quiet();
-    expect(c.sts('web').status).toMatchObject({ currentRevision: good, updateRevision: good, currentReplicas: 2, updatedReplicas: 2, readyReplicas: 2, replicas: 3 });
+    expect(c.sts('web').status).toMatchObject({
+      currentRevision: good,
+      updateRevision: good,
+      currentReplicas: 2,
+      updatedReplicas: 2,
+      readyReplicas: 2,
+      replicas: 3,
+    });
     expect(c.pods()[2]!.metadata.labels['controller-revision-hash']).toBe(broken);
     // The good revision was reused (rolled back), not recreated: its number moved past the broken one.
     const revs = Object.fromEntries(c.store.list(R.controllerrevisions, 'demo').items.map((r: Any) => [r.metadata.name, r.revision]));
@@ -374,7 +409,9 @@ describe('StatefulSet controller (bare store)', () => {
     expect(c.podEvents.filter((e) => e.type === 'DELETED').map((e) => e.object.metadata.name)).toEqual(['web-3', 'web-2', 'web-1']);
     // Each goes as on a real cluster: marked with its grace period, marked with 0 by the kubelet, then gone.
     for (const name of ['web-3', 'web-2', 'web-1']) {
-      const seen = c.podEvents.filter((e) => e.object.metadata.name === name).map((e) => `${e.type} ${e.object.metadata.deletionGracePeriodSeconds}`);
+      const seen = c.podEvents
+        .filter((e) => e.object.metadata.name === name)
+        .map((e) => `${e.type} ${e.object.metadata.deletionGracePeriodSeconds}`);
       expect(seen, name).toEqual(['MODIFIED 30', 'MODIFIED 0', 'DELETED 0']);
     }
     expect(c.store.list(R.pvcs, 'demo').items).toHaveLength(4);
@@ -382,11 +419,16 @@ describe('StatefulSet controller (bare store)', () => {
 
   it('whenScaled: Delete removes the claims of scaled-down ordinals; whenDeleted: Delete ties claims to the set', async () => {
     const c = cluster();
-    c.store.create(R.statefulsets, statefulSet('web', { replicas: 3, persistentVolumeClaimRetentionPolicy: { whenScaled: 'Delete', whenDeleted: 'Delete' } }));
+    c.store.create(
+      R.statefulsets,
+      statefulSet('web', { replicas: 3, persistentVolumeClaimRetentionPolicy: { whenScaled: 'Delete', whenDeleted: 'Delete' } }),
+    );
     await c.until('ready', c.settled('web', 3));
     const set = c.sts('web');
     for (const p of c.store.list(R.pvcs, 'demo').items) {
-      expect(p.metadata.ownerReferences).toEqual([{ apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'web', uid: set.metadata.uid, controller: true, blockOwnerDeletion: true }]);
+      expect(p.metadata.ownerReferences).toEqual([
+        { apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'web', uid: set.metadata.uid, controller: true, blockOwnerDeletion: true },
+      ]);
     }
     c.updateSpec('web', (s) => (s.replicas = 1));
     await c.until('claims gone', () => c.store.list(R.pvcs, 'demo').items.length === 1 && c.settled('web', 1)());
@@ -438,8 +480,11 @@ describe('StatefulSet controller (bare store)', () => {
     await c.until('ns gone', () => !c.store.get(R.namespaces, undefined, 'demo'));
     for (const t of [R.pods, R.pvcs, R.statefulsets, R.controllerrevisions]) expect(c.store.list(t, 'demo').items).toHaveLength(0);
     // The deleter's conditions: pods were still terminating after the first round, then nothing was left.
-    const conditions = (ev: WatchEvent) => ((ev.object as Any).status?.conditions ?? []).map((x: Any) => `${x.type} ${x.status} ${x.reason}: ${x.message}`);
-    expect(seen.flatMap(conditions)).toContain('NamespaceContentRemaining True SomeResourcesRemain: Some resources are remaining: pods. has 2 resource instances');
+    const conditions = (ev: WatchEvent) =>
+      ((ev.object as Any).status?.conditions ?? []).map((x: Any) => `${x.type} ${x.status} ${x.reason}: ${x.message}`);
+    expect(seen.flatMap(conditions)).toContain(
+      'NamespaceContentRemaining True SomeResourcesRemain: Some resources are remaining: pods. has 2 resource instances',
+    );
     expect(conditions(seen.at(-1)!)).toEqual([
       'NamespaceDeletionDiscoveryFailure False ResourcesDiscovered: All resources successfully discovered',
       'NamespaceDeletionGroupVersionParsingFailure False ParsedGroupVersions: All legacy kube types successfully parsed',
@@ -459,7 +504,10 @@ describe('StatefulSet controller (bare store)', () => {
       await c.until(`v${v}`, () => c.settled('web', 1)() && c.pods()[0]?.spec.containers[0].image === `sim/visits:${v}`);
     }
     await c.quiet();
-    const revs = c.store.list(R.controllerrevisions, 'demo').items.map((r: Any) => r.revision).sort();
+    const revs = c.store
+      .list(R.controllerrevisions, 'demo')
+      .items.map((r: Any) => r.revision)
+      .sort();
     expect(revs).toEqual([3, 4]);
   });
 

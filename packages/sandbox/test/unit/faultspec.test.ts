@@ -16,12 +16,20 @@ describe('parseFaultSpec', () => {
     ['status=403:GET:/api/v1/namespaces/*/events', { method: 'GET', status: 403 }, '^/api/v1/namespaces/[^/]*/events$'],
     ['delay=2s:GET:/apis/apps/v1/**', { method: 'GET', delayMs: 2000 }, '^/apis/apps/v1/.*$'],
     ['delay=250ms,status=500:*:/api/v1/pods', { delayMs: 250, status: 500 }, '^/api/v1/pods$'],
-    ['status=429,times=1:get:/apis/apps/v1/namespaces/default/statefulsets/web', { method: 'GET', status: 429, times: 1 }, '^/apis/apps/v1/namespaces/default/statefulsets/web$'],
+    [
+      'status=429,times=1:get:/apis/apps/v1/namespaces/default/statefulsets/web',
+      { method: 'GET', status: 429, times: 1 },
+      '^/apis/apps/v1/namespaces/default/statefulsets/web$',
+    ],
     ['status=410,watch=true:GET:/api/v1/pods', { method: 'GET', status: 410, watch: true }, '^/api/v1/pods$'],
     ['status=403:GET:/api/v1/nodes/*/proxy/stats/summary', { method: 'GET', status: 403 }, '^/api/v1/nodes/[^/]*/proxy/stats/summary$'],
     // The path is everything after the second colon, so pod proxy ports need no quoting; a trailing / is dropped
     // because the server matches paths without it.
-    ['status=503:GET:/api/v1/namespaces/default/pods/web-0:8080/proxy/', { method: 'GET', status: 503 }, '^/api/v1/namespaces/default/pods/web-0:8080/proxy$'],
+    [
+      'status=503:GET:/api/v1/namespaces/default/pods/web-0:8080/proxy/',
+      { method: 'GET', status: 503 },
+      '^/api/v1/namespaces/default/pods/web-0:8080/proxy$',
+    ],
     ['delay=1.5s:POST:/', { method: 'POST', delayMs: 1500 }, '^/$'],
   ])('%j is a rule', (spec, fields, pathSource) => {
     const p = parseFaultSpec(spec);

@@ -19,14 +19,26 @@ import { R } from '../../src/resources.ts';
 import { ApiError } from '../../src/status.ts';
 import { Store, type KObject } from '../../src/store.ts';
 
-type Any = any;  
+type Any = any;
 
 describe('probe bookkeeping', () => {
   it.each([
     ['readiness starts failing, one success makes it ready', 'readiness', {}, [true], [true]],
     ['readiness needs successThreshold successes', 'readiness', { successThreshold: 2 }, [true, true, false], [false, true, true]],
-    ['readiness drops after failureThreshold failures', 'readiness', { failureThreshold: 2 }, [true, false, false, true], [true, true, false, true]],
-    ['liveness starts succeeding and fails after the threshold', 'liveness', { failureThreshold: 3 }, [false, false, false], [true, true, false]],
+    [
+      'readiness drops after failureThreshold failures',
+      'readiness',
+      { failureThreshold: 2 },
+      [true, false, false, true],
+      [true, true, false, true],
+    ],
+    [
+      'liveness starts succeeding and fails after the threshold',
+      'liveness',
+      { failureThreshold: 3 },
+      [false, false, false],
+      [true, true, false],
+    ],
     ['liveness failures must be consecutive', 'liveness', { failureThreshold: 2 }, [false, true, false, true], [true, true, true, true]],
     ['startup succeeds once', 'startup', {}, [false, true], [false, true]],
   ] as const)('%s', (_n, kind, probe, outcomes, results) => {
@@ -54,7 +66,9 @@ describe('probe bookkeeping', () => {
   });
 
   it('describes a probe as kubectl describe does', () => {
-    expect(describeProbe({ httpGet: { path: '/', port: 'http' } })).toBe('http-get http://:http/ delay=0s timeout=1s period=10s #success=1 #failure=3');
+    expect(describeProbe({ httpGet: { path: '/', port: 'http' } })).toBe(
+      'http-get http://:http/ delay=0s timeout=1s period=10s #success=1 #failure=3',
+    );
   });
 
   it.each([
@@ -88,8 +102,18 @@ async function cluster(scale = 50): Promise<Cluster> {
   const kubelet = startKubelet(ctx, { nodes: ['sim-node-1', 'sim-node-2'], dataDir });
   const controllers = startControllers(ctx);
   store.create(R.namespaces, { metadata: { name: 'default' } });
-  store.create(R.storageclasses, { metadata: { name: 'standard', annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' } }, provisioner: 'sandbox.sts-inspect/hostpath', reclaimPolicy: 'Delete', volumeBindingMode: 'Immediate' });
-  store.create(R.storageclasses, { metadata: { name: 'keep' }, provisioner: 'sandbox.sts-inspect/hostpath', reclaimPolicy: 'Retain', volumeBindingMode: 'Immediate' });
+  store.create(R.storageclasses, {
+    metadata: { name: 'standard', annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' } },
+    provisioner: 'sandbox.sts-inspect/hostpath',
+    reclaimPolicy: 'Delete',
+    volumeBindingMode: 'Immediate',
+  });
+  store.create(R.storageclasses, {
+    metadata: { name: 'keep' },
+    provisioner: 'sandbox.sts-inspect/hostpath',
+    reclaimPolicy: 'Retain',
+    volumeBindingMode: 'Immediate',
+  });
   const c: Cluster = {
     store,
     kubelet,
@@ -118,7 +142,10 @@ interface SetOpts {
 
 function statefulSet(store: Store, o: SetOpts = {}): KObject {
   const name = o.name ?? 'web';
-  store.create(R.services, { metadata: { name, namespace: 'default' }, spec: { clusterIP: 'None', selector: { app: name }, ports: [{ name: 'http', port: 5000, targetPort: 'http' }] } });
+  store.create(R.services, {
+    metadata: { name, namespace: 'default' },
+    spec: { clusterIP: 'None', selector: { app: name }, ports: [{ name: 'http', port: 5000, targetPort: 'http' }] },
+  });
   return store.create(R.statefulsets, {
     metadata: { name, namespace: 'default' },
     spec: {
@@ -129,17 +156,32 @@ function statefulSet(store: Store, o: SetOpts = {}): KObject {
       template: {
         metadata: { labels: { app: name } },
         spec: {
-          containers: [{
-            name: 'web',
-            image: o.image ?? 'sim/visits:1',
-            ports: [{ name: 'http', containerPort: 5000 }],
-            ...(o.pvc === false ? {} : { volumeMounts: [{ name: 'data', mountPath: '/data' }] }),
-            ...o.container,
-          }],
+          containers: [
+            {
+              name: 'web',
+              image: o.image ?? 'sim/visits:1',
+              ports: [{ name: 'http', containerPort: 5000 }],
+              ...(o.pvc === false ? {} : { volumeMounts: [{ name: 'data', mountPath: '/data' }] }),
+              ...o.container,
+            },
+          ],
           ...o.podSpec,
         },
       },
-      ...(o.pvc === false ? {} : { volumeClaimTemplates: [{ metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], ...(o.storageClassName ? { storageClassName: o.storageClassName } : {}), resources: { requests: { storage: '1Gi' } } } }] }),
+      ...(o.pvc === false
+        ? {}
+        : {
+            volumeClaimTemplates: [
+              {
+                metadata: { name: 'data' },
+                spec: {
+                  accessModes: ['ReadWriteOnce'],
+                  ...(o.storageClassName ? { storageClassName: o.storageClassName } : {}),
+                  resources: { requests: { storage: '1Gi' } },
+                },
+              },
+            ],
+          }),
     },
   });
 }
@@ -161,40 +203,77 @@ const podEvents = (store: Store, name: string) =>
 async function exec(k: Kubelet, podName: string, command: string[], container = 'web') {
   let out = '';
   let err = '';
-  const r = await k.runtime.exec({ namespace: 'default', pod: podName, container, command, stdout: (b) => (out += b.toString()), stderr: (b) => (err += b.toString()), signal: new AbortController().signal });
+  const r = await k.runtime.exec({
+    namespace: 'default',
+    pod: podName,
+    container,
+    command,
+    stdout: (b) => (out += b.toString()),
+    stderr: (b) => (err += b.toString()),
+    signal: new AbortController().signal,
+  });
   return { ...r, out, err };
 }
 
-const visit = async (k: Kubelet, podName: string) => (await k.runtime.proxy({ namespace: 'default', pod: podName, port: 5000, method: 'GET', path: '/' })).body.toString();
+const visit = async (k: Kubelet, podName: string) =>
+  (await k.runtime.proxy({ namespace: 'default', pod: podName, port: 5000, method: 'GET', path: '/' })).body.toString();
 
 describe('pod lifecycle', () => {
   it('schedules, provisions, starts and reports status as a kubelet does', async () => {
     const { store } = await cluster();
-    const sts = statefulSet(store, { replicas: 2, container: { readinessProbe: { httpGet: { path: '/health', port: 'http' }, initialDelaySeconds: 1, periodSeconds: 2 } } });
+    const sts = statefulSet(store, {
+      replicas: 2,
+      container: { readinessProbe: { httpGet: { path: '/health', port: 'http' }, initialDelaySeconds: 1, periodSeconds: 2 } },
+    });
     await waitSettled(store, [sts], 10_000);
     const p0 = pod(store, 'web-0')!;
     const p1 = pod(store, 'web-1')!;
     expect(new Set([p0.spec.nodeName, p1.spec.nodeName])).toEqual(new Set(['sim-node-1', 'sim-node-2']));
     const s = p0.status;
     expect(s.phase).toBe('Running');
-    expect(s.conditions.map((c: Any) => `${c.type}=${c.status}`)).toEqual(['PodReadyToStartContainers=True', 'Initialized=True', 'Ready=True', 'ContainersReady=True', 'PodScheduled=True']);
+    expect(s.conditions.map((c: Any) => `${c.type}=${c.status}`)).toEqual([
+      'PodReadyToStartContainers=True',
+      'Initialized=True',
+      'Ready=True',
+      'ContainersReady=True',
+      'PodScheduled=True',
+    ]);
     expect(s.podIP).toMatch(p0.spec.nodeName === 'sim-node-1' ? /^10\.244\.0\.\d+$/ : /^10\.244\.1\.\d+$/);
     expect(s.hostIP).toMatch(/^172\.18\.0\.\d+$/);
     expect(s.qosClass).toBe('BestEffort');
     expect(s.startTime).toBeTruthy();
-    expect(s.containerStatuses[0]).toMatchObject({ name: 'web', ready: true, started: true, restartCount: 0, image: 'sim/visits:1', lastState: {}, state: { running: {} } });
+    expect(s.containerStatuses[0]).toMatchObject({
+      name: 'web',
+      ready: true,
+      started: true,
+      restartCount: 0,
+      image: 'sim/visits:1',
+      lastState: {},
+      state: { running: {} },
+    });
     expect(s.containerStatuses[0].containerID).toMatch(/^sim:\/\/[0-9a-f]{64}$/);
     expect(podEvents(store, 'web-0').map((e) => e.reason)).toEqual(expect.arrayContaining(['Scheduled', 'Pulled', 'Created', 'Started']));
-    expect(podEvents(store, 'web-0').find((e) => e.reason === 'Scheduled').message).toBe(`Successfully assigned default/web-0 to ${p0.spec.nodeName}`);
+    expect(podEvents(store, 'web-0').find((e) => e.reason === 'Scheduled').message).toBe(
+      `Successfully assigned default/web-0 to ${p0.spec.nodeName}`,
+    );
     expect(podEvents(store, 'web-0').find((e) => e.reason === 'Created').message).toBe('Created container: web');
 
     const pvc = store.get(R.pvcs, 'default', 'data-web-0') as Any;
     expect(pvc.status).toEqual({ phase: 'Bound', accessModes: ['ReadWriteOnce'], capacity: { storage: '1Gi' } });
     expect(pvc.spec.storageClassName).toBe('standard');
-    expect(pvc.metadata.annotations).toMatchObject({ 'pv.kubernetes.io/bind-completed': 'yes', 'pv.kubernetes.io/bound-by-controller': 'yes', 'volume.kubernetes.io/storage-provisioner': 'sandbox.sts-inspect/hostpath' });
+    expect(pvc.metadata.annotations).toMatchObject({
+      'pv.kubernetes.io/bind-completed': 'yes',
+      'pv.kubernetes.io/bound-by-controller': 'yes',
+      'volume.kubernetes.io/storage-provisioner': 'sandbox.sts-inspect/hostpath',
+    });
     const pv = store.get(R.pvs, undefined, pvc.spec.volumeName) as Any;
     expect(pv.metadata.name).toBe(`pvc-${pvc.metadata.uid}`);
-    expect(pv.spec).toMatchObject({ capacity: { storage: '1Gi' }, persistentVolumeReclaimPolicy: 'Delete', storageClassName: 'standard', claimRef: { name: 'data-web-0', namespace: 'default', uid: pvc.metadata.uid } });
+    expect(pv.spec).toMatchObject({
+      capacity: { storage: '1Gi' },
+      persistentVolumeReclaimPolicy: 'Delete',
+      storageClassName: 'standard',
+      claimRef: { name: 'data-web-0', namespace: 'default', uid: pvc.metadata.uid },
+    });
     expect(pv.status.phase).toBe('Bound');
 
     const ep = store.get(R.endpoints, 'default', 'web') as Any;
@@ -235,14 +314,27 @@ describe('pod lifecycle', () => {
 
   it('a never-ready pod is Running, not Ready, with Unhealthy events, not-ready endpoints and no DNS name', async () => {
     const { store, kubelet } = await cluster();
-    const sts = statefulSet(store, { image: 'sim/never-ready:1', container: { readinessProbe: { httpGet: { path: '/ready', port: 5000 }, periodSeconds: 1 } } });
+    const sts = statefulSet(store, {
+      image: 'sim/never-ready:1',
+      container: { readinessProbe: { httpGet: { path: '/ready', port: 5000 }, periodSeconds: 1 } },
+    });
     await waitSettled(store, [sts], 10_000);
     await until('an Unhealthy event', () => podEvents(store, 'web-0').find((e) => e.reason === 'Unhealthy'));
     const s = pod(store, 'web-0')!.status;
     expect(s.phase).toBe('Running');
-    expect(s.conditions.find((c: Any) => c.type === 'Ready')).toMatchObject({ status: 'False', reason: 'ContainersNotReady', message: 'containers with unready status: [web]' });
-    expect(podEvents(store, 'web-0').find((e) => e.reason === 'Unhealthy')).toMatchObject({ type: 'Warning', message: 'Readiness probe failed: HTTP probe failed with statuscode: 503' });
-    await until('not-ready endpoints', () => (store.get(R.endpoints, 'default', 'web') as Any)?.subsets?.[0]?.notReadyAddresses?.[0]?.hostname === 'web-0');
+    expect(s.conditions.find((c: Any) => c.type === 'Ready')).toMatchObject({
+      status: 'False',
+      reason: 'ContainersNotReady',
+      message: 'containers with unready status: [web]',
+    });
+    expect(podEvents(store, 'web-0').find((e) => e.reason === 'Unhealthy')).toMatchObject({
+      type: 'Warning',
+      message: 'Readiness probe failed: HTTP probe failed with statuscode: 503',
+    });
+    await until(
+      'not-ready endpoints',
+      () => (store.get(R.endpoints, 'default', 'web') as Any)?.subsets?.[0]?.notReadyAddresses?.[0]?.hostname === 'web-0',
+    );
     expect(kubelet.resolve('web-0.web.default.svc.cluster.local')).toBeUndefined();
   });
 
@@ -251,28 +343,36 @@ describe('pod lifecycle', () => {
     const sts = statefulSet(store, { image: 'sim/crashloop:1', pvc: false });
     await waitSettled(store, [sts], 10_000);
     const st = await until('two restarts in back-off', () => {
-      const cs = (pod(store, 'web-0')?.status)?.containerStatuses?.[0];
+      const cs = pod(store, 'web-0')?.status?.containerStatuses?.[0];
       return cs && cs.restartCount >= 2 && cs.state.waiting?.reason === 'CrashLoopBackOff' ? cs : undefined;
     });
     expect(st.lastState.terminated).toMatchObject({ exitCode: 1, reason: 'Error' });
     expect(st.state.waiting.message).toMatch(/^back-off (20|40)s restarting failed container=web pod=web-0_default\(/);
-    expect(podEvents(store, 'web-0').find((e) => e.reason === 'BackOff')?.message).toMatch(/^Back-off restarting failed container web in pod web-0_default\(/);
-    expect(await kubelet.runtime.logs({ namespace: 'default', pod: 'web-0', container: 'web', previous: true })).toContain('Error: cannot connect to database');
+    expect(podEvents(store, 'web-0').find((e) => e.reason === 'BackOff')?.message).toMatch(
+      /^Back-off restarting failed container web in pod web-0_default\(/,
+    );
+    expect(await kubelet.runtime.logs({ namespace: 'default', pod: 'web-0', container: 'web', previous: true })).toContain(
+      'Error: cannot connect to database',
+    );
     await expect(exec(kubelet, 'web-0', ['ls'])).rejects.toMatchObject({ code: 404, message: 'container not found ("web")' });
   });
 
   it('an OOMKilled container reports reason OOMKilled and exit code 137', async () => {
     const { store } = await cluster(100);
     statefulSet(store, { image: 'sim/oomkill:1', pvc: false });
-    const st = await until('an OOMKilled last state', () => (pod(store, 'web-0')?.status)?.containerStatuses?.[0]?.lastState?.terminated);
+    const st = await until('an OOMKilled last state', () => pod(store, 'web-0')?.status?.containerStatuses?.[0]?.lastState?.terminated);
     expect(st).toMatchObject({ exitCode: 137, reason: 'OOMKilled' });
   });
 
   it('a failing liveness probe restarts the container', async () => {
     const { store } = await cluster(100);
-    statefulSet(store, { image: 'busybox:1.36', pvc: false, container: { livenessProbe: { exec: { command: ['cat', '/tmp/healthy'] }, periodSeconds: 1, failureThreshold: 2 } } });
+    statefulSet(store, {
+      image: 'busybox:1.36',
+      pvc: false,
+      container: { livenessProbe: { exec: { command: ['cat', '/tmp/healthy'] }, periodSeconds: 1, failureThreshold: 2 } },
+    });
     const st = await until('a restart', () => {
-      const cs = (pod(store, 'web-0')?.status)?.containerStatuses?.[0];
+      const cs = pod(store, 'web-0')?.status?.containerStatuses?.[0];
       return cs?.restartCount >= 1 ? cs : undefined;
     });
     expect(st.lastState.terminated).toMatchObject({ exitCode: 137, reason: 'Error' });
@@ -294,7 +394,10 @@ describe('pod lifecycle', () => {
     });
     await waitSettled(store, [sts], 10_000);
     const s = pod(store, 'web-0')!.status;
-    expect(s.initContainerStatuses.map((c: Any) => [c.name, Object.keys(c.state)[0]])).toEqual([['init', 'terminated'], ['proxy', 'running']]);
+    expect(s.initContainerStatuses.map((c: Any) => [c.name, Object.keys(c.state)[0]])).toEqual([
+      ['init', 'terminated'],
+      ['proxy', 'running'],
+    ]);
     expect(s.initContainerStatuses[0].state.terminated).toMatchObject({ exitCode: 0, reason: 'Completed' });
     expect((await exec(kubelet, 'web-0', ['hostname'], 'proxy')).out).toBe('web-0\n');
   });
@@ -305,7 +408,10 @@ describe('pod lifecycle', () => {
     await waitSettled(store, [sts], 10_000);
     const r = await exec(kubelet, 'web-0', ['cat', '/etc/hostname']);
     expect(r.startError).toContain('exec: "cat": executable file not found in $PATH: unknown');
-    await expect(exec(kubelet, 'web-0', ['ls'], 'nope')).rejects.toMatchObject({ code: 400, message: 'container nope is not valid for pod web-0' });
+    await expect(exec(kubelet, 'web-0', ['ls'], 'nope')).rejects.toMatchObject({
+      code: 400,
+      message: 'container nope is not valid for pod web-0',
+    });
     await expect(exec(kubelet, 'nope-0', ['ls'])).rejects.toBeInstanceOf(ApiError);
     // HTTP still works: the app is healthy.
     expect((await kubelet.runtime.proxy({ namespace: 'default', pod: 'web-0', port: 5000, method: 'GET', path: '/' })).status).toBe(200);
@@ -356,11 +462,17 @@ describe('cluster DNS', () => {
   it('answers pod names only through a headless service named like the subdomain, services with their cluster IP', async () => {
     const { store, kubelet } = await cluster();
     const sts = statefulSet(store, { replicas: 2, parallel: true });
-    store.create(R.services, { metadata: { name: 'web-lb', namespace: 'default' }, spec: { clusterIP: '10.96.100.7', selector: { app: 'web' }, ports: [{ port: 80, targetPort: 5000 }] } });
-    store.create(R.services, { metadata: { name: 'other', namespace: 'default' }, spec: { clusterIP: 'None', selector: { app: 'web' }, ports: [{ port: 80 }] } });
+    store.create(R.services, {
+      metadata: { name: 'web-lb', namespace: 'default' },
+      spec: { clusterIP: '10.96.100.7', selector: { app: 'web' }, ports: [{ port: 80, targetPort: 5000 }] },
+    });
+    store.create(R.services, {
+      metadata: { name: 'other', namespace: 'default' },
+      spec: { clusterIP: 'None', selector: { app: 'web' }, ports: [{ port: 80 }] },
+    });
     await waitSettled(store, [sts], 10_000);
-    const ip1 = (pod(store, 'web-1')!.status).podIP;
-    const ip0 = (pod(store, 'web-0')!.status).podIP;
+    const ip1 = pod(store, 'web-1')!.status.podIP;
+    const ip0 = pod(store, 'web-0')!.status.podIP;
     const table: [string, string[] | undefined][] = [
       ['web-1.web.default.svc.cluster.local', [ip1]],
       ['web-0.web.default.svc.cluster.local', [ip0]],

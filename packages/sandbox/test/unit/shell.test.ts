@@ -21,7 +21,13 @@ const DNS: Record<string, string[]> = {
 function makeHost(fs: ContainerFs, over: Partial<ShellHost> = {}): ShellHost {
   return {
     fs,
-    env: { PATH: '/usr/local/bin:/usr/bin:/bin', HOSTNAME: 'web-0', HOME: '/root', VISITS_FILE: '/data/visits.txt', GREETING: 'hello world' },
+    env: {
+      PATH: '/usr/local/bin:/usr/bin:/bin',
+      HOSTNAME: 'web-0',
+      HOME: '/root',
+      VISITS_FILE: '/data/visits.txt',
+      GREETING: 'hello world',
+    },
     cwd: '/',
     hostname: 'web-0',
     fqdn: 'web-0.web.default.svc.cluster.local',
@@ -47,7 +53,12 @@ async function run(argv: string[], opts: { stdin?: string; host?: ShellHost } = 
     stderr: (b) => err.push(b),
     signal: new AbortController().signal,
   });
-  return { code: res.exitCode, startError: res.startError, out: Buffer.concat(out).toString('latin1'), err: Buffer.concat(err).toString('utf8') };
+  return {
+    code: res.exitCode,
+    startError: res.startError,
+    out: Buffer.concat(out).toString('latin1'),
+    err: Buffer.concat(err).toString('utf8'),
+  };
 }
 
 const sh = (script: string) => run(['sh', '-c', script]);
@@ -109,9 +120,21 @@ describe('commands', () => {
     ['wc -l of stdin', ['wc', '-l'], '4\n', '', 0],
     ['printenv', ['printenv', 'VISITS_FILE'], '/data/visits.txt\n', '', 0],
     ['sleep', ['sleep', '1'], '', '', 0],
-    ['getent hosts of a pod DNS name', ['getent', 'hosts', 'web-1.web.default.svc.cluster.local'], '10.244.1.7      web-1.web.default.svc.cluster.local\n', '', 0],
+    [
+      'getent hosts of a pod DNS name',
+      ['getent', 'hosts', 'web-1.web.default.svc.cluster.local'],
+      '10.244.1.7      web-1.web.default.svc.cluster.local\n',
+      '',
+      0,
+    ],
     ['getent hosts via the search list', ['getent', 'hosts', 'web-1.web'], '10.244.1.7      web-1.web.default.svc.cluster.local\n', '', 0],
-    ['getent hosts of the own name from /etc/hosts', ['getent', 'hosts', 'web-0'], '10.244.0.5      web-0.web.default.svc.cluster.local web-0\n', '', 0],
+    [
+      'getent hosts of the own name from /etc/hosts',
+      ['getent', 'hosts', 'web-0'],
+      '10.244.0.5      web-0.web.default.svc.cluster.local web-0\n',
+      '',
+      0,
+    ],
     ['getent hosts of an unknown name', ['getent', 'hosts', 'nope.web'], '', '', 2],
   ] as const)('%s', async (_name, argv, out, err, code) => {
     const r = await run([...argv], { stdin: 'a\nb\nc\nd\n' });
@@ -138,8 +161,16 @@ describe('commands', () => {
   });
 
   it.each([
-    ['df -h', ['df', '-h', '/data'], /^Filesystem {6}Size {2}Used Avail Use% Mounted on\n\/dev\/sdb {8}1\.0G +\S+ {2}1\.0G {3}1% \/data\n$/],
-    ['df in 1K blocks', ['df', '/data'], /^Filesystem {5}1K-blocks +Used Available Use% Mounted on\n\/dev\/sdb +1048576 +\d+ +\d+ +1% \/data\n$/],
+    [
+      'df -h',
+      ['df', '-h', '/data'],
+      /^Filesystem {6}Size {2}Used Avail Use% Mounted on\n\/dev\/sdb {8}1\.0G +\S+ {2}1\.0G {3}1% \/data\n$/,
+    ],
+    [
+      'df in 1K blocks',
+      ['df', '/data'],
+      /^Filesystem {5}1K-blocks +Used Available Use% Mounted on\n\/dev\/sdb +1048576 +\d+ +\d+ +1% \/data\n$/,
+    ],
   ] as const)('%s shows the volume as its own filesystem of the PVC size', async (_n, argv, re) => {
     expect((await run([...argv])).out).toMatch(re);
   });
@@ -224,12 +255,27 @@ describe('tar (what kubectl cp runs)', () => {
     const archive = Buffer.from(created.out, 'latin1');
     expect(archive.length % 512).toBe(0);
     expect(archive.subarray(257, 262).toString()).toBe('ustar');
-    const listed = await runCommand(['tar', 'tf', '-'], host, { stdin: async () => archive, stdout: () => {}, stderr: () => {}, signal: new AbortController().signal });
+    const listed = await runCommand(['tar', 'tf', '-'], host, {
+      stdin: async () => archive,
+      stdout: () => {},
+      stderr: () => {},
+      signal: new AbortController().signal,
+    });
     expect(listed.exitCode).toBe(0);
     const out: Buffer[] = [];
-    await runCommand(['tar', 'tf', '-'], host, { stdin: async () => archive, stdout: (b) => out.push(b), stderr: () => {}, signal: new AbortController().signal });
+    await runCommand(['tar', 'tf', '-'], host, {
+      stdin: async () => archive,
+      stdout: (b) => out.push(b),
+      stderr: () => {},
+      signal: new AbortController().signal,
+    });
     expect(Buffer.concat(out).toString()).toBe('data/lines.txt\ndata/sub/\n');
-    const x = await runCommand(['tar', '-xmf', '-', '-C', '/tmp/copy'], host, { stdin: async () => archive, stdout: () => {}, stderr: () => {}, signal: new AbortController().signal });
+    const x = await runCommand(['tar', '-xmf', '-', '-C', '/tmp/copy'], host, {
+      stdin: async () => archive,
+      stdout: () => {},
+      stderr: () => {},
+      signal: new AbortController().signal,
+    });
     expect(x.exitCode).toBe(0);
     expect((await run(['cat', '/tmp/copy/data/lines.txt'])).out).toBe('one\ntwo\nthree\nfour\n');
   });
@@ -242,7 +288,9 @@ describe('tar (what kubectl cp runs)', () => {
 describe('starting processes', () => {
   it('an unknown binary fails to start as runc reports it', async () => {
     const r = await run(['frobnicate', '-x']);
-    expect(r.startError).toMatch(/^error executing command in container: failed to exec in container: failed to start exec "[0-9a-f]{64}": OCI runtime exec failed: exec failed: unable to start container process: exec: "frobnicate": executable file not found in \$PATH: unknown$/);
+    expect(r.startError).toMatch(
+      /^error executing command in container: failed to exec in container: failed to start exec "[0-9a-f]{64}": OCI runtime exec failed: exec failed: unable to start container process: exec: "frobnicate": executable file not found in \$PATH: unknown$/,
+    );
   });
 
   it('an absolute path that does not exist', async () => {
@@ -265,7 +313,13 @@ describe('starting processes', () => {
       yield Buffer.from('wo\n');
     }
     const out: Buffer[] = [];
-    const res = await runCommand(['sh'], host, { stdin: async () => Buffer.alloc(0), stdinStream: chunks(), stdout: (b) => out.push(b), stderr: () => {}, signal: new AbortController().signal });
+    const res = await runCommand(['sh'], host, {
+      stdin: async () => Buffer.alloc(0),
+      stdinStream: chunks(),
+      stdout: (b) => out.push(b),
+      stderr: () => {},
+      signal: new AbortController().signal,
+    });
     expect(res.exitCode).toBe(0);
     expect(Buffer.concat(out).toString()).toBe('one\ntwo\n');
   });
@@ -277,7 +331,13 @@ describe('kubectl exec -it ... sh', () => {
       for (const k of ['e', 'c', 'h', 'o', ' ', 'x', 'y', '\x7f', '\r', 'e', 'x', 'i', 't', ' ', '4', '\r']) yield Buffer.from(k);
     }
     const out: Buffer[] = [];
-    const res = await runCommand(['sh'], host, { stdin: async () => Buffer.alloc(0), stdinStream: keys(), stdout: (b) => out.push(b), stderr: (b) => out.push(b), signal: new AbortController().signal });
+    const res = await runCommand(['sh'], host, {
+      stdin: async () => Buffer.alloc(0),
+      stdinStream: keys(),
+      stdout: (b) => out.push(b),
+      stderr: (b) => out.push(b),
+      signal: new AbortController().signal,
+    });
     expect(res.exitCode).toBe(4);
     expect(Buffer.concat(out).toString()).toBe('# echo xy\b \b\r\nx\r\n# exit 4\r\n');
   });
@@ -285,9 +345,24 @@ describe('kubectl exec -it ... sh', () => {
 
 describe('nslookup', () => {
   it.each([
-    ['a pod of a headless service', 'web-1.web.default.svc.cluster.local', 'Server:\t\t10.96.0.10\nAddress:\t10.96.0.10#53\n\nName:\tweb-1.web.default.svc.cluster.local\nAddress: 10.244.1.7\n\n', 0],
-    ['a short name through the search list', 'web-1.web', 'Server:\t\t10.96.0.10\nAddress:\t10.96.0.10#53\n\nName:\tweb-1.web.default.svc.cluster.local\nAddress: 10.244.1.7\n\n', 0],
-    ['a headless service: every ready pod', 'web', 'Server:\t\t10.96.0.10\nAddress:\t10.96.0.10#53\n\nName:\tweb.default.svc.cluster.local\nAddress: 10.244.0.5\nName:\tweb.default.svc.cluster.local\nAddress: 10.244.1.7\n\n', 0],
+    [
+      'a pod of a headless service',
+      'web-1.web.default.svc.cluster.local',
+      'Server:\t\t10.96.0.10\nAddress:\t10.96.0.10#53\n\nName:\tweb-1.web.default.svc.cluster.local\nAddress: 10.244.1.7\n\n',
+      0,
+    ],
+    [
+      'a short name through the search list',
+      'web-1.web',
+      'Server:\t\t10.96.0.10\nAddress:\t10.96.0.10#53\n\nName:\tweb-1.web.default.svc.cluster.local\nAddress: 10.244.1.7\n\n',
+      0,
+    ],
+    [
+      'a headless service: every ready pod',
+      'web',
+      'Server:\t\t10.96.0.10\nAddress:\t10.96.0.10#53\n\nName:\tweb.default.svc.cluster.local\nAddress: 10.244.0.5\nName:\tweb.default.svc.cluster.local\nAddress: 10.244.1.7\n\n',
+      0,
+    ],
     ['an unknown name', 'web-9.web', "Server:\t\t10.96.0.10\nAddress:\t10.96.0.10#53\n\n** server can't find web-9.web: NXDOMAIN\n\n", 1],
   ] as const)('%s', async (_n, name, out, code) => {
     const r = await run(['nslookup', name]);
@@ -321,7 +396,11 @@ describe('humanSize', () => {
 
 describe('device files every container has', () => {
   it.each([
-    ['head -c N /dev/zero fills a file with N zero bytes', 'head -c 6000000 /dev/zero > /data/blob && wc -c < /data/blob && rm /data/blob', '6000000\n'],
+    [
+      'head -c N /dev/zero fills a file with N zero bytes',
+      'head -c 6000000 /dev/zero > /data/blob && wc -c < /data/blob && rm /data/blob',
+      '6000000\n',
+    ],
     ['/dev/zero reads as zeros', 'head -c 3 /dev/zero | grep -c x; head -c 5 /dev/zero | wc -c', '0\n5\n'],
     ['/dev/urandom gives as many bytes as asked', 'head -c 32 /dev/urandom | wc -c', '32\n'],
     ['writes to /dev/null vanish and it reads empty', 'echo gone > /dev/null; cat /dev/null | wc -c', '0\n'],

@@ -39,7 +39,13 @@ describe('Store', () => {
 
   it.each([
     ['a second create', (s: Store) => s.create(R.statefulsets, sts('web')), 409, 'AlreadyExists', 'statefulsets.apps "web" already exists'],
-    ['a get of a missing object', (s: Store) => s.mustGet(R.statefulsets, 'demo', 'nope'), 404, 'NotFound', 'statefulsets.apps "nope" not found'],
+    [
+      'a get of a missing object',
+      (s: Store) => s.mustGet(R.statefulsets, 'demo', 'nope'),
+      404,
+      'NotFound',
+      'statefulsets.apps "nope" not found',
+    ],
     [
       'an update with a stale resourceVersion',
       (s: Store) => s.update(R.statefulsets, { ...sts('web', 5), metadata: { name: 'web', namespace: 'demo', resourceVersion: '1' } }),
@@ -124,7 +130,11 @@ describe('Store', () => {
     const again = s.delete(R.statefulsets, 'demo', 'web').object;
     expect(again.metadata.resourceVersion).toBe(marked.metadata.resourceVersion);
     const orphaning = s.delete(R.statefulsets, 'demo', 'web', { propagationPolicy: 'Orphan' }).object;
-    expect(orphaning.metadata).toMatchObject({ finalizers: ['orphan'], deletionTimestamp: marked.metadata.deletionTimestamp, generation: 2 });
+    expect(orphaning.metadata).toMatchObject({
+      finalizers: ['orphan'],
+      deletionTimestamp: marked.metadata.deletionTimestamp,
+      generation: 2,
+    });
     expect(s.delete(R.statefulsets, 'demo', 'web', { propagationPolicy: 'Background' }).deleted).toBe(true);
   });
 
@@ -140,7 +150,7 @@ describe('Store', () => {
     expect(shorter.metadata.finalizers).toBeUndefined();
   });
 
-  it('writes a pod\'s deletion before removing it, as the recorded rollout-restart watch shows', () => {
+  it("writes a pod's deletion before removing it, as the recorded rollout-restart watch shows", () => {
     const s = new Store();
     s.create(R.pods, { metadata: { name: 'web-2', namespace: 'demo' }, spec: { nodeName: 'n1' } });
     const seen: string[] = [];

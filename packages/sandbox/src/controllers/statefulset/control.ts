@@ -76,7 +76,10 @@ export class StatefulSetControl {
 
   // --- revisions ------------------------------------------------------------------------------------------
 
-  private getRevisions(set: StatefulSet, revisions: ControllerRevision[]): { current: ControllerRevision; update: ControllerRevision; collisionCount: number } {
+  private getRevisions(
+    set: StatefulSet,
+    revisions: ControllerRevision[],
+  ): { current: ControllerRevision; update: ControllerRevision; collisionCount: number } {
     let collisionCount = set.status?.collisionCount ?? 0;
     const next = revisions.length ? revisions[revisions.length - 1]!.revision + 1 : 1;
     let update = newRevision(set, next, collisionCount);
@@ -97,7 +100,12 @@ export class StatefulSetControl {
     return { current, update, collisionCount };
   }
 
-  private createRevision(set: StatefulSet, rev: ControllerRevision, raw: string, collisionCount: number): { revision: ControllerRevision; collisionCount: number } {
+  private createRevision(
+    set: StatefulSet,
+    rev: ControllerRevision,
+    raw: string,
+    collisionCount: number,
+  ): { revision: ControllerRevision; collisionCount: number } {
     for (;;) {
       const hash = hashRevisionData(raw, collisionCount);
       const candidate = structuredClone(rev);
@@ -107,14 +115,21 @@ export class StatefulSetControl {
         return { revision: this.client.create(R.controllerrevisions, candidate) as ControllerRevision, collisionCount };
       } catch (err) {
         if (!(err instanceof ApiError && err.reason === 'AlreadyExists')) throw err;
-        const exists = this.client.get(R.controllerrevisions, set.metadata.namespace, candidate.metadata.name) as ControllerRevision | undefined;
+        const exists = this.client.get(R.controllerrevisions, set.metadata.namespace, candidate.metadata.name) as
+          ControllerRevision | undefined;
         if (exists && revisionRaw(exists) === raw) return { revision: exists, collisionCount };
         collisionCount++;
       }
     }
   }
 
-  private truncateHistory(set: StatefulSet, pods: Pod[], revisions: ControllerRevision[], current: ControllerRevision, update: ControllerRevision): void {
+  private truncateHistory(
+    set: StatefulSet,
+    pods: Pod[],
+    revisions: ControllerRevision[],
+    current: ControllerRevision,
+    update: ControllerRevision,
+  ): void {
     const live = new Set<string>([current.metadata.name!, update.metadata.name!]);
     for (const p of pods) live.add(podRevision(p));
     const history = revisions.filter((r) => !live.has(r.metadata.name!));
@@ -251,7 +266,13 @@ export class StatefulSetControl {
 
   // --- status ---------------------------------------------------------------------------------------------
 
-  private computeStatus(set: StatefulSet, current: ControllerRevision, update: ControllerRevision, collisionCount: number, pods: Pod[]): StatefulSetStatus {
+  private computeStatus(
+    set: StatefulSet,
+    current: ControllerRevision,
+    update: ControllerRevision,
+    collisionCount: number,
+    pods: Pod[],
+  ): StatefulSetStatus {
     const minReady = set.spec.minReadySeconds ?? 0;
     let replicas = 0;
     let ready = 0;
@@ -330,11 +351,19 @@ function runForAll(n: number, fn: (i: number) => boolean, monotonic: boolean): b
 }
 
 /** A pod (not yet stored) for an ordinal, from the current revision below the partition, else the update revision. */
-export function newVersionedPod(currentSet: StatefulSet, updateSet: StatefulSet, currentRevision: string, updateRevision: string, ordinal: number): Pod {
+export function newVersionedPod(
+  currentSet: StatefulSet,
+  updateSet: StatefulSet,
+  currentRevision: string,
+  updateRevision: string,
+  ordinal: number,
+): Pod {
   const strategy = currentSet.spec.updateStrategy;
   const start = startOrdinal(currentSet);
   const useCurrent =
-    ((strategy?.type ?? 'RollingUpdate') === 'RollingUpdate' && !strategy?.rollingUpdate && ordinal < start + (currentSet.status?.currentReplicas ?? 0)) ||
+    ((strategy?.type ?? 'RollingUpdate') === 'RollingUpdate' &&
+      !strategy?.rollingUpdate &&
+      ordinal < start + (currentSet.status?.currentReplicas ?? 0)) ||
     (!!strategy?.rollingUpdate && ordinal < start + (strategy.rollingUpdate.partition ?? 0));
   const pod = newPod(useCurrent ? currentSet : updateSet, ordinal);
   pod.metadata.labels = { ...pod.metadata.labels, [LABEL_REVISION]: useCurrent ? currentRevision : updateRevision };

@@ -147,7 +147,11 @@ export class StatefulSetController {
     }
   }
 
-  private writeOwner(typeKey: string, obj: KObject, change: (refs: NonNullable<KObject['metadata']['ownerReferences']>) => NonNullable<KObject['metadata']['ownerReferences']>): KObject | undefined {
+  private writeOwner(
+    typeKey: string,
+    obj: KObject,
+    change: (refs: NonNullable<KObject['metadata']['ownerReferences']>) => NonNullable<KObject['metadata']['ownerReferences']>,
+  ): KObject | undefined {
     const next = structuredClone(obj);
     const refs = change(next.metadata.ownerReferences ?? []);
     if (refs.length) next.metadata.ownerReferences = refs;

@@ -209,9 +209,15 @@ export class StatefulPodControl {
 
   private recordPodEvent(verb: string, set: StatefulSet, pod: Pod, err?: unknown): void {
     if (err === undefined) {
-      this.events.record(set, 'Normal', `Successful${title(verb)}`, `${verb} Pod ${pod.metadata.name} in StatefulSet ${set.metadata.name} successful`, {
-        component: COMPONENT,
-      });
+      this.events.record(
+        set,
+        'Normal',
+        `Successful${title(verb)}`,
+        `${verb} Pod ${pod.metadata.name} in StatefulSet ${set.metadata.name} successful`,
+        {
+          component: COMPONENT,
+        },
+      );
     } else {
       this.events.record(
         set,

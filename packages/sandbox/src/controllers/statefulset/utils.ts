@@ -79,7 +79,13 @@ export function isRunningAndReady(pod: Pod): boolean {
  * Ready for at least minReadySeconds. `readySince` is when the controller saw the pod turn Ready (ms, wall
  * clock); `scale` converts the simulated minReadySeconds to wall time.
  */
-export function isRunningAndAvailable(pod: Pod, minReadySeconds: number, readySince: number | undefined, now: number, scale: number): boolean {
+export function isRunningAndAvailable(
+  pod: Pod,
+  minReadySeconds: number,
+  readySince: number | undefined,
+  now: number,
+  scale: number,
+): boolean {
   if (!isRunningAndReady(pod)) return false;
   if (!minReadySeconds) return true;
   const since = readySince ?? readyTransitionMs(pod);

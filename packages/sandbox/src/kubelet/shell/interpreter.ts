@@ -99,7 +99,6 @@ export async function runScriptStream(stream: AsyncIterable<Buffer>, io: CmdIo, 
   return st.lastStatus;
 }
 
-
 export async function runScript(src: string, io: CmdIo, st: ShellState): Promise<number> {
   let list: AndOr[];
   try {
@@ -227,7 +226,10 @@ function globRegExp(seg: string): RegExp {
     else if (c === '?') src += '.';
     else if (c === '[' && seg.indexOf(']', i + 2) > 0) {
       const end = seg.indexOf(']', i + 2);
-      src += `[${seg.slice(i + 1, end).replace(/^!/, '^').replace(/\\/g, '\\\\')}]`;
+      src += `[${seg
+        .slice(i + 1, end)
+        .replace(/^!/, '^')
+        .replace(/\\/g, '\\\\')}]`;
       i = end;
     } else src += c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   }
@@ -287,8 +289,8 @@ async function runSimple(c: Simple, io: CmdIo, st: ShellState, inPipeline: boole
   }
 
   // Redirects: collect into buffers, write the files after the command ran (ordering is invisible here).
-  let outSink: ((s: string | Buffer) => void) = io.out;
-  let errSink: ((s: string | Buffer) => void) = io.err;
+  let outSink: (s: string | Buffer) => void = io.out;
+  let errSink: (s: string | Buffer) => void = io.err;
   let stdin = io.stdin;
   const files: { path: string; append: boolean; chunks: Buffer[] }[] = [];
   for (const r of c.redirs) {

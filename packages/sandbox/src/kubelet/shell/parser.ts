@@ -97,7 +97,8 @@ export function parse(toks: Tok[]): AndOr[] {
       cmds.push(parseSimple());
     }
     for (const c of cmds) {
-      if (!c.words.length && !c.assigns.length && !c.redirs.length) throw new SyntaxError_(`Syntax error: ${describeNext(toks[i])} unexpected`);
+      if (!c.words.length && !c.assigns.length && !c.redirs.length)
+        throw new SyntaxError_(`Syntax error: ${describeNext(toks[i])} unexpected`);
     }
     return { negate, cmds };
   };

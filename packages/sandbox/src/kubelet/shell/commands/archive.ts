@@ -30,7 +30,9 @@ export const ARCHIVE_COMMANDS: Record<string, Builtin> = {
       words.push(a);
     }
     if (!mode) {
-      io.err("tar: You must specify one of the '-Acdtrux', '--delete' or '--test-label' options\nTry 'tar --help' or 'tar --usage' for more information.\n");
+      io.err(
+        "tar: You must specify one of the '-Acdtrux', '--delete' or '--test-label' options\nTry 'tar --help' or 'tar --usage' for more information.\n",
+      );
       return 2;
     }
     if (file !== undefined && file !== '-') {
@@ -76,7 +78,11 @@ export const ARCHIVE_COMMANDS: Record<string, Builtin> = {
     while (off + 512 <= data.length) {
       const h = data.subarray(off, off + 512);
       if (h.every((b) => b === 0)) break;
-      const field = (a: number, n: number) => h.subarray(a, a + n).toString('utf8').replace(/\0.*$/s, '');
+      const field = (a: number, n: number) =>
+        h
+          .subarray(a, a + n)
+          .toString('utf8')
+          .replace(/\0.*$/s, '');
       const size = parseInt(field(124, 12).trim() || '0', 8);
       const type = field(156, 1) || '0';
       const prefix = field(345, 155);

@@ -106,9 +106,7 @@ export const FILE_COMMANDS: Record<string, Builtin> = {
     const { flags, rest } = parseFlags(args);
     const human = flags.has('h');
     const paths = rest.length ? rest : ['/', ...st.host.fs.mounts.map((m) => m.mountPath).reverse()];
-    const rows: string[][] = [[
-      'Filesystem', human ? 'Size' : '1K-blocks', 'Used', human ? 'Avail' : 'Available', 'Use%', 'Mounted on',
-    ]];
+    const rows: string[][] = [['Filesystem', human ? 'Size' : '1K-blocks', 'Used', human ? 'Avail' : 'Available', 'Use%', 'Mounted on']];
     let status = 0;
     const seen = new Set<string>();
     for (const p of paths) {
@@ -358,7 +356,9 @@ const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', '
 function lsTime(d: Date, now: Date): string {
   const recent = Math.abs(now.getTime() - d.getTime()) < 182 * 86400_000;
   const day = String(d.getUTCDate()).padStart(2, ' ');
-  const tail = recent ? `${String(d.getUTCHours()).padStart(2, '0')}:${String(d.getUTCMinutes()).padStart(2, '0')}` : ` ${d.getUTCFullYear()}`;
+  const tail = recent
+    ? `${String(d.getUTCHours()).padStart(2, '0')}:${String(d.getUTCMinutes()).padStart(2, '0')}`
+    : ` ${d.getUTCFullYear()}`;
   return `${MONTHS[d.getUTCMonth()]} ${day} ${tail}`;
 }
 
@@ -368,7 +368,10 @@ function formatEntries(entries: { name: string; st: Stats }[], long: boolean, no
   const linkW = Math.max(...entries.map((e) => String(e.st.nlink).length));
   const sizeW = Math.max(...entries.map((e) => String(e.st.size).length));
   return entries
-    .map((e) => `${modeString(e.st)} ${String(e.st.nlink).padStart(linkW)} root root ${String(e.st.size).padStart(sizeW)} ${lsTime(e.st.mtime, now)} ${e.name}\n`)
+    .map(
+      (e) =>
+        `${modeString(e.st)} ${String(e.st.nlink).padStart(linkW)} root root ${String(e.st.size).padStart(sizeW)} ${lsTime(e.st.mtime, now)} ${e.name}\n`,
+    )
     .join('');
 }
 

@@ -11,7 +11,19 @@ export const NETWORK_COMMANDS: Record<string, Builtin> = {
       return 1;
     }
     if (!keys.length) {
-      io.out(await st.host.fs.readFile('/etc/hosts').then((b) => b.toString('utf8').split('\n').filter((l) => l && !l.startsWith('#')).join('\n') + '\n').catch(() => ''));
+      io.out(
+        await st.host.fs
+          .readFile('/etc/hosts')
+          .then(
+            (b) =>
+              b
+                .toString('utf8')
+                .split('\n')
+                .filter((l) => l && !l.startsWith('#'))
+                .join('\n') + '\n',
+          )
+          .catch(() => ''),
+      );
       return 0;
     }
     let status = 0;
@@ -58,7 +70,6 @@ export const NETWORK_COMMANDS: Record<string, Builtin> = {
     return 0;
   },
 };
-
 
 async function hostsFileLookup(key: string, st: ShellState): Promise<NameAnswer | undefined> {
   let text: string;

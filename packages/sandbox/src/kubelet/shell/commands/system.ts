@@ -33,16 +33,28 @@ export const SYSTEM_COMMANDS: Record<string, Builtin> = {
         env[a.slice(0, a.indexOf('='))] = a.slice(a.indexOf('=') + 1);
       }
       if (i < args.length) return dispatch(args.slice(i), io, { ...st, env }, false);
-      io.out(Object.entries(env).map(([k, v]) => `${k}=${v}\n`).join(''));
+      io.out(
+        Object.entries(env)
+          .map(([k, v]) => `${k}=${v}\n`)
+          .join(''),
+      );
       return 0;
     }
-    io.out(Object.entries(st.env).map(([k, v]) => `${k}=${v}\n`).join(''));
+    io.out(
+      Object.entries(st.env)
+        .map(([k, v]) => `${k}=${v}\n`)
+        .join(''),
+    );
     return 0;
   },
 
   async printenv(args, io, st) {
     if (!args.length) {
-      io.out(Object.entries(st.env).map(([k, v]) => `${k}=${v}\n`).join(''));
+      io.out(
+        Object.entries(st.env)
+          .map(([k, v]) => `${k}=${v}\n`)
+          .join(''),
+      );
       return 0;
     }
     let status = 0;
@@ -81,7 +93,10 @@ export const SYSTEM_COMMANDS: Record<string, Builtin> = {
     const d = st.host.now();
     const plus = args.find((a) => a.startsWith('+'));
     if (plus === '+%s') io.out(`${Math.floor(d.getTime() / 1000)}\n`);
-    else io.out(`${d.toUTCString().replace(/^(\w+), (\d+) (\w+) (\d+) ([\d:]+) GMT$/, (_m, wd: string, day: string, mon: string, y: string, t: string) => `${wd} ${mon} ${day.padStart(2, ' ')} ${t} UTC ${y}`)}\n`);
+    else
+      io.out(
+        `${d.toUTCString().replace(/^(\w+), (\d+) (\w+) (\d+) ([\d:]+) GMT$/, (_m, wd: string, day: string, mon: string, y: string, t: string) => `${wd} ${mon} ${day.padStart(2, ' ')} ${t} UTC ${y}`)}\n`,
+      );
     return 0;
   },
 

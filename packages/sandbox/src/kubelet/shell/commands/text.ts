@@ -69,7 +69,8 @@ export const TEXT_COMMANDS: Record<string, Builtin> = {
 
   async seq(args, io) {
     const nums = args.map(Number);
-    const [first, step, last] = nums.length === 1 ? [1, 1, nums[0]!] : nums.length === 2 ? [nums[0]!, 1, nums[1]!] : [nums[0]!, nums[1]!, nums[2]!];
+    const [first, step, last] =
+      nums.length === 1 ? [1, 1, nums[0]!] : nums.length === 2 ? [nums[0]!, 1, nums[1]!] : [nums[0]!, nums[1]!, nums[2]!];
     const out: string[] = [];
     for (let x = first; step > 0 ? x <= last : x >= last; x += step) out.push(String(x));
     io.out(out.length ? `${out.join('\n')}\n` : '');
@@ -115,40 +116,45 @@ function formatPrintf(fmt: string, args: string[]): string {
   let ai = 0;
   do {
     const start = ai;
-    out += unescape(fmt).replace(/%([-+ 0#]*)(\d*)(?:\.(\d+))?([sdixXocbf%])/g, (_m, fl: string, w: string, prec: string | undefined, conv: string) => {
-      if (conv === '%') return '%';
-      const a = args[ai++] ?? '';
-      let s: string;
-      switch (conv) {
-        case 'd':
-        case 'i':
-          s = String(Math.trunc(Number(a) || 0));
-          break;
-        case 'x':
-          s = (Math.trunc(Number(a) || 0)).toString(16);
-          break;
-        case 'X':
-          s = (Math.trunc(Number(a) || 0)).toString(16).toUpperCase();
-          break;
-        case 'o':
-          s = (Math.trunc(Number(a) || 0)).toString(8);
-          break;
-        case 'f':
-          s = (Number(a) || 0).toFixed(prec === undefined ? 6 : Number(prec));
-          break;
-        case 'c':
-          s = a.slice(0, 1);
-          break;
-        case 'b':
-          s = unescape(a);
-          break;
-        default:
-          s = prec !== undefined ? a.slice(0, Number(prec)) : a;
-      }
-      const width = Number(w || 0);
-      if (s.length < width) s = fl.includes('-') ? s.padEnd(width) : s.padStart(width, fl.includes('0') && conv !== 's' ? '0' : ' ');
-      return s;
-    });
+    out += unescape(fmt).replace(
+      /%([-+ 0#]*)(\d*)(?:\.(\d+))?([sdixXocbf%])/g,
+      (_m, fl: string, w: string, prec: string | undefined, conv: string) => {
+        if (conv === '%') return '%';
+        const a = args[ai++] ?? '';
+        let s: string;
+        switch (conv) {
+          case 'd':
+          case 'i':
+            s = String(Math.trunc(Number(a) || 0));
+            break;
+          case 'x':
+            s = Math.trunc(Number(a) || 0).toString(16);
+            break;
+          case 'X':
+            s = Math.trunc(Number(a) || 0)
+              .toString(16)
+              .toUpperCase();
+            break;
+          case 'o':
+            s = Math.trunc(Number(a) || 0).toString(8);
+            break;
+          case 'f':
+            s = (Number(a) || 0).toFixed(prec === undefined ? 6 : Number(prec));
+            break;
+          case 'c':
+            s = a.slice(0, 1);
+            break;
+          case 'b':
+            s = unescape(a);
+            break;
+          default:
+            s = prec !== undefined ? a.slice(0, Number(prec)) : a;
+        }
+        const width = Number(w || 0);
+        if (s.length < width) s = fl.includes('-') ? s.padEnd(width) : s.padStart(width, fl.includes('0') && conv !== 's' ? '0' : ' ');
+        return s;
+      },
+    );
     if (ai === start) break;
   } while (ai < args.length);
   return out;
