@@ -87,4 +87,38 @@ describe('roll on a terminal', () => {
       ),
     ).toBe(annotations);
   });
+
+  it('restarts even when kubectl rollout restart set the annotation in this same second', async () => {
+    // kubectl writes restartedAt to the second; a roll in that second with the same value would patch nothing and
+    // have no new revision to follow. The clock is pinned to a whole second to make that case certain.
+    const second = Math.floor(Date.now() / 1000) * 1000;
+    const kubectlValue = new Date(second).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    await sb.waitSettled(await sb.applyYaml(setYaml('roll-same-second', { replicas: 2 })), 60_000);
+    };
+    await sb.waitSettled(
+      await sb.applyYaml(
+        setYaml('roll-same-second', { replicas: 2 }).replace(
+          /(template:\n(\s+)metadata:\n)/,
+          `$1$2  annotations: {kubectl.kubernetes.io/restartedAt: "${kubectlValue}"}\n`,
+        ),
+      ),
+      60_000,
+    );
+    expect(
+      (sb.store.get('apps/statefulsets', 'roll-same-second', 'web') as unknown as { spec: { template: { metadata: { annotations?: Record<string, string> } } } }).spec.template.metadata.annotations,
+    ).toMatchObject({
+      'kubectl.kubernetes.io/restartedAt': kubectlValue,
+    });
+    const before = uids('roll-same-second');
+    const t = terminal('y');
+    const code = await rollCommand(
+      { name: 'web', namespace: 'roll-same-second', kubeconfig: sb.kubeconfigPath, timeout: '30s', yes: true },
+      t.io,
+      {
+        now: () => second,
+      },
+    );
+    expect(code).toBe(0);
+    expect(uids('roll-same-second')).not.toEqual(before);
+  }, 60_000);
 });

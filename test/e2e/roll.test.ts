@@ -110,7 +110,9 @@ describe('roll: restart under RollingUpdate', () => {
     for (const name of ['web-0', 'web-1', 'web-2']) expect(after[name]).not.toBe(podsBefore[name]);
     expect(claims('roll-ordered')).toEqual(claimsBefore);
     const set = statefulSet('roll-ordered');
-    expect(set.spec.template.metadata.annotations?.['kubectl.kubernetes.io/restartedAt']).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    expect(set.spec.template.metadata.annotations?.['kubectl.kubernetes.io/restartedAt']).toMatch(
+      /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/,
+    );
     for (const o of report.ordinals) {
       expect(o.toRevision).toBe(report.revisions.to);
       expect(o.fromRevision).toBe(report.revisions.from);

@@ -62,7 +62,9 @@ export function completeRollOptions(argv: RollArgs): RollOptions {
   };
 }
 
-const rfc3339 = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+// RFC 3339 with milliseconds: kubectl's seconds would make a roll in the same second as an earlier restart (or
+// `kubectl rollout restart`) a no-op patch, with no new revision to follow.
+const rfc3339 = (ms: number) => new Date(ms).toISOString();
 
 export async function rollCommand(argv: RollArgs, io: IO, deps: RollCommandDeps = {}): Promise<number> {
   const opts = completeRollOptions(argv);
