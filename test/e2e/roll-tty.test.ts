@@ -94,7 +94,6 @@ describe('roll on a terminal', () => {
     const second = Math.floor(Date.now() / 1000) * 1000;
     const kubectlValue = new Date(second).toISOString().replace(/\.\d{3}Z$/, 'Z');
     await sb.waitSettled(await sb.applyYaml(setYaml('roll-same-second', { replicas: 2 })), 60_000);
-    };
     await sb.waitSettled(
       await sb.applyYaml(
         setYaml('roll-same-second', { replicas: 2 }).replace(
@@ -105,7 +104,11 @@ describe('roll on a terminal', () => {
       60_000,
     );
     expect(
-      (sb.store.get('apps/statefulsets', 'roll-same-second', 'web') as unknown as { spec: { template: { metadata: { annotations?: Record<string, string> } } } }).spec.template.metadata.annotations,
+      (
+        sb.store.get('apps/statefulsets', 'roll-same-second', 'web') as unknown as {
+          spec: { template: { metadata: { annotations?: Record<string, string> } } };
+        }
+      ).spec.template.metadata.annotations,
     ).toMatchObject({
       'kubectl.kubernetes.io/restartedAt': kubectlValue,
     });
