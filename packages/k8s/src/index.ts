@@ -4,3 +4,4 @@
 export * from './types.ts';
 export * from './podStatus.ts';
 export * from './selector.ts';
+export * from './quantity.ts';

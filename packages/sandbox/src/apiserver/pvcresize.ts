@@ -3,33 +3,15 @@
 // ValidatePersistentVolumeClaimUpdate (422 for an unbound claim, or for a request below the previous one).
 // The resize itself (PV and status.capacity) is the storage controller's job, as the CSI resizer's in a cluster.
 
+import { parseQuantity } from '@sts-inspect/k8s';
 import { R } from '../resources.ts';
 import { errors } from '../status.ts';
 import type { KObject, Store } from '../store.ts';
 
 type Any = any; // eslint-disable-line @typescript-eslint/no-explicit-any -- objects of every kind, as the JSON they arrive as
 
-const QUANTITY = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E|m)?$/;
-const FACTORS: Record<string, number> = {
-  '': 1,
-  m: 1e-3,
-  k: 1e3,
-  M: 1e6,
-  G: 1e9,
-  T: 1e12,
-  P: 1e15,
-  E: 1e18,
-  Ki: 2 ** 10,
-  Mi: 2 ** 20,
-  Gi: 2 ** 30,
-  Ti: 2 ** 40,
-  Pi: 2 ** 50,
-  Ei: 2 ** 60,
-};
-
 function bytes(q: unknown): number | undefined {
-  const m = typeof q === 'string' ? QUANTITY.exec(q) : typeof q === 'number' ? [String(q), String(q), ''] : null;
-  return m ? Number(m[1]) * FACTORS[m[2] ?? '']! : undefined;
+  return typeof q === 'string' || typeof q === 'number' ? (parseQuantity(q) ?? undefined) : undefined;
 }
 
 export function admitClaimResize(store: Store, obj: KObject, old: KObject): void {

@@ -1,6 +1,8 @@
 // Typed views of the parts of pods, PVCs, PVs and services the kubelet reads. Objects in the store are open JSON;
 // these describe only the fields read here.
 
+import { parseQuantity as parseK8sQuantity } from '@sts-inspect/k8s';
+
 export interface EnvVar {
   name: string;
   value?: string;
@@ -185,26 +187,7 @@ export function allContainers(spec: PodSpec): ContainerSpec[] {
 }
 
 /** Kubernetes quantities (`1Gi`, `500M`, `1.5Gi`, `100m`) as a number of base units. */
+/** A quantity in base units, 0 when absent or not a quantity (what the kubelet's arithmetic wants). */
 export function parseQuantity(q: string | number | undefined): number {
-  if (q === undefined) return 0;
-  if (typeof q === 'number') return q;
-  const m = /^([0-9.]+)([a-zA-Z]*)$/.exec(q.trim());
-  if (!m) return 0;
-  const n = Number(m[1]);
-  const mult: Record<string, number> = {
-    '': 1,
-    m: 1e-3,
-    k: 1e3,
-    K: 1e3,
-    M: 1e6,
-    G: 1e9,
-    T: 1e12,
-    P: 1e15,
-    Ki: 1024,
-    Mi: 1024 ** 2,
-    Gi: 1024 ** 3,
-    Ti: 1024 ** 4,
-    Pi: 1024 ** 5,
-  };
-  return n * (mult[m[2]!] ?? 1);
+  return parseK8sQuantity(q) ?? 0;
 }
