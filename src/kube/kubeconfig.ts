@@ -108,24 +108,31 @@ function namedEntries(list: unknown, key: string, file: string): [string, Entry]
 export function mergeKubeconfigs(docs: { path: string; text: string }[]): MergedKubeconfig {
   const merged: MergedKubeconfig = { files: [], clusters: new Map(), users: new Map(), contexts: new Map() };
   for (const { path, text } of docs) {
-    let doc: Entry | null;
+    // kubectl refuses a file that is not a kubeconfig (binary garbage, a bare string, a list) rather than skip it,
+    // in --kubeconfig and in KUBECONFIG alike: `error loading config file "PATH": ...`.
+    const refuse = (why: string) => new ConfigError(`error loading config file "${path}": ${why}`);
+    if (text.includes('\uFFFD') || text.includes('\u0000')) throw refuse('not a kubeconfig (binary content, not UTF-8 YAML)');
+    let doc: unknown;
     try {
-      doc = parseYaml(text) as Entry | null;
+      doc = parseYaml(text);
     } catch (err) {
       throw new ConfigError(`kubeconfig ${path}: invalid YAML: ${(err as Error).message.split('\n')[0]}`);
     }
     merged.files.push(path);
-    if (!doc || typeof doc !== 'object') continue; // an empty file counts as an empty config, as in kubectl
+    if (doc === null || doc === undefined) continue; // an empty file counts as an empty config, as in kubectl
+    if (typeof doc !== 'object' || Array.isArray(doc))
+      throw refuse('not a kubeconfig (expected a YAML mapping of clusters, users and contexts)');
+    const config = doc as Entry;
     const dir = dirname(path);
-    const current = doc['current-context'];
+    const current = config['current-context'];
     if (merged.currentContext === undefined && typeof current === 'string' && current !== '') merged.currentContext = current;
-    for (const [name, c] of namedEntries(doc.clusters, 'cluster', path)) {
+    for (const [name, c] of namedEntries(config.clusters, 'cluster', path)) {
       if (!merged.clusters.has(name)) merged.clusters.set(name, absolutize(c, PATH_FIELDS_CLUSTER, dir));
     }
-    for (const [name, u] of namedEntries(doc.users, 'user', path)) {
+    for (const [name, u] of namedEntries(config.users, 'user', path)) {
       if (!merged.users.has(name)) merged.users.set(name, absolutize(u, PATH_FIELDS_USER, dir));
     }
-    for (const [name, c] of namedEntries(doc.contexts, 'context', path)) {
+    for (const [name, c] of namedEntries(config.contexts, 'context', path)) {
       if (!merged.contexts.has(name)) merged.contexts.set(name, c);
     }
   }

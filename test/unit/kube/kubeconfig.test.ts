@@ -209,10 +209,33 @@ describe('kubeconfig errors', () => {
       /^no current context in kubeconfig .*: use --context \(contexts: ctx-c\)$/,
     ],
     ['invalid YAML', { KUBECONFIG: '/k/bad.yaml' }, {}, /^kubeconfig \/k\/bad.yaml: invalid YAML/],
+    // kubectl refuses these instead of skipping them: `error loading config file "...": ...`
+    [
+      '--kubeconfig of binary garbage',
+      {},
+      { kubeconfig: '/k/garbage' },
+      /^error loading config file "\/k\/garbage": not a kubeconfig \(binary content/,
+    ],
+    [
+      'binary garbage in KUBECONFIG is not skipped',
+      { KUBECONFIG: '/k/garbage:/k/a.yaml' },
+      {},
+      /^error loading config file "\/k\/garbage"/,
+    ],
+    [
+      'a YAML scalar is not a kubeconfig',
+      { KUBECONFIG: '/k/scalar.yaml' },
+      {},
+      /^error loading config file "\/k\/scalar.yaml": not a kubeconfig \(expected a YAML mapping/,
+    ],
   ])('%s', (_, env, flags, message) => {
     const err = (() => {
       try {
-        resolveConfig(flags, sources({ ...files, '/k/bad.yaml': 'clusters: [oops' }, env, '/nohome'));
+        const garbage = Buffer.from([0xff, 0xfe, 0x00, 0x9c, 0x41, 0xc3]).toString('utf8');
+        resolveConfig(
+          flags,
+          sources({ ...files, '/k/bad.yaml': 'clusters: [oops', '/k/garbage': garbage, '/k/scalar.yaml': 'hello' }, env, '/nohome'),
+        );
       } catch (e) {
         return e;
       }
