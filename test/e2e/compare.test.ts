@@ -4,34 +4,18 @@ import { writeFile } from 'node:fs/promises';
 import { request } from 'node:https';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { scenarioFiles, startSandbox, type Sandbox } from '@sts-inspect/sandbox';
+import { startSandbox, type Sandbox } from '@sts-inspect/sandbox';
 import type { ReplicaComparison } from '../../src/commands/compare/schema.ts';
 import type { InspectReport } from '../../src/commands/inspect/schema.ts';
+import { applyScenario as applyScenarioTo, visit as visitPod } from '../helpers/sandbox.ts';
 import { runCli, type CliOptions } from '../helpers/cli.ts';
 
 let sb: Sandbox;
 const undo: (() => void)[] = [];
 
-async function applyScenario(name: string): Promise<void> {
-  const files = await scenarioFiles(name);
-  if (!files) throw new Error(`no scenario ${name}`);
-  for (const f of files) await sb.waitSettled(await sb.applyYaml(f.text), 60_000);
-}
+const applyScenario = (name: string) => applyScenarioTo(sb, name);
 
-function visit(ns: string, pod: string, port: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      `${sb.url}/api/v1/namespaces/${ns}/pods/${pod}:${port}/proxy/`,
-      { ca: sb.caPem, headers: { Authorization: `Bearer ${sb.token}` } },
-      (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-      },
-    );
-    req.on('error', reject);
-    req.end();
-  });
-}
+const visit = (ns: string, pod: string, port?: number) => visitPod(sb, ns, pod, port);
 
 /** A merge patch as kubectl patch --type merge sends it. */
 function patch(path: string, body: unknown): Promise<number> {

@@ -2,41 +2,22 @@
 // One sandbox for the file (start-up and settling dominate); faults are added per test and removed after.
 
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFile } from 'node:child_process';
 import { KUBECTL } from '../../scripts/kubectl.mjs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '@sts-inspect/sandbox';
-import { scenarioFiles } from '@sts-inspect/sandbox';
 import type { InspectReport, StatefulSetListReport } from '../../src/commands/inspect/schema.ts';
+import { applyScenario as applyScenarioTo, visit as visitPod } from '../helpers/sandbox.ts';
 import { runCli, type CliOptions } from '../helpers/cli.ts';
 
 let sb: Sandbox;
 const undo: (() => void)[] = [];
 
-async function applyScenario(name: string): Promise<void> {
-  const files = await scenarioFiles(name);
-  if (!files) throw new Error(`no scenario ${name}`);
-  for (const f of files) await sb.waitSettled(await sb.applyYaml(f.text), 60_000);
-}
+const applyScenario = (name: string) => applyScenarioTo(sb, name);
 
-/** One GET through the pods proxy: the visits app counts it in /data/visits.txt. */
-function visit(ns: string, pod: string, port: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      `${sb.url}/api/v1/namespaces/${ns}/pods/${pod}:${port}/proxy/`,
-      { ca: sb.caPem, headers: { Authorization: `Bearer ${sb.token}` } },
-      (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-      },
-    );
-    req.on('error', reject);
-    req.end();
-  });
-}
+const visit = (ns: string, pod: string, port?: number) => visitPod(sb, ns, pod, port);
 
 function cli(args: string[], opts: CliOptions = {}) {
   return runCli([...args, '--kubeconfig', sb.kubeconfigPath], opts);

@@ -3,12 +3,12 @@
 // volume's listing for left-over markers, the pods seen while --all runs.
 
 import { execFile, spawn } from 'node:child_process';
-import { request } from 'node:https';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { scenarioFiles, startSandbox, type Sandbox } from '@sts-inspect/sandbox';
+import { startSandbox, type Sandbox } from '@sts-inspect/sandbox';
 import type { PersistenceReport } from '../../src/commands/persistence/schema.ts';
+import { applyScenario as applyScenarioTo, visit as visitPod } from '../helpers/sandbox.ts';
 import { cliCommand, ROOT, runCli, type CliOptions } from '../helpers/cli.ts';
 
 const KUBECTL = join(ROOT, '.cache', 'bin', 'kubectl');
@@ -51,26 +51,9 @@ spec:
           emptyDir: {}
 `;
 
-async function applyScenario(name: string): Promise<void> {
-  const files = await scenarioFiles(name);
-  if (!files) throw new Error(`no scenario ${name}`);
-  for (const f of files) await sb.waitSettled(await sb.applyYaml(f.text), 60_000);
-}
+const applyScenario = (name: string) => applyScenarioTo(sb, name);
 
-function visit(ns: string, pod: string, port = 5000): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      `${sb.url}/api/v1/namespaces/${ns}/pods/${pod}:${port}/proxy/`,
-      { ca: sb.caPem, headers: { Authorization: `Bearer ${sb.token}` } },
-      (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-      },
-    );
-    req.on('error', reject);
-    req.end();
-  });
-}
+const visit = (ns: string, pod: string, port?: number) => visitPod(sb, ns, pod, port);
 
 async function kubectl(...args: string[]): Promise<string> {
   const { stdout } = await promisify(execFile)(KUBECTL, ['--kubeconfig', sb.kubeconfigPath, ...args]);

@@ -363,14 +363,12 @@ async function checkOne(
   standing.deleted = false;
   const storage = { kind: step.location.kind, volume: step.location.volume, mountPath: step.location.mountPath };
 
-  if (!replacement) {
-    // Not back: the marker stays on the volume until the pod is; say so.
-    const verdict = persistenceVerdict({ before, after: null, location: step.location, markerSurvived: null });
-    if (step.marker) {
-      const back = await getPod(client, ns, pod).catch(() => null);
-      if (back && back.metadata.uid !== step.podUid && back.status?.phase === 'Running')
-        await cleanupMarker(client, ns, pod, container, step.marker, ctx.execTimeoutMs, standing);
-    }
+  // The result, whether the pod came back or not; the marker is accounted for (removed, or left and said so).
+  const result = (
+    verdict: ReturnType<typeof persistenceVerdict>,
+    after: Observation | null,
+    survived: boolean | null,
+  ): PersistenceResult => {
     const removed = standing.markerLeft === null;
     standing.markerLeft = null;
     return {
@@ -380,9 +378,20 @@ async function checkOne(
       seconds,
       storage,
       before: doc(before),
-      after: null,
-      marker: step.marker ? { path: step.marker, survived: null, removed } : null,
+      after: after ? doc(after) : null,
+      marker: step.marker ? { path: step.marker, survived, removed } : null,
     };
+  };
+
+  if (!replacement) {
+    // Not back: the marker stays on the volume until the pod is; say so.
+    const verdict = persistenceVerdict({ before, after: null, location: step.location, markerSurvived: null });
+    if (step.marker) {
+      const back = await getPod(client, ns, pod).catch(() => null);
+      if (back && back.metadata.uid !== step.podUid && back.status?.phase === 'Running')
+        await cleanupMarker(client, ns, pod, container, step.marker, ctx.execTimeoutMs, standing);
+    }
+    return result(verdict, null, null);
   }
 
   // After: the same claims and volumes? The file? Our marker?
@@ -401,18 +410,7 @@ async function checkOne(
   }
   const after: Observation = { podUid: newUid, claims: claimsAfter, file: fileAfter };
   const verdict = persistenceVerdict({ before, after, location: step.location, markerSurvived: survived });
-  const removed = standing.markerLeft === null;
-  standing.markerLeft = null;
-  return {
-    ordinal: step.ordinal,
-    pod,
-    ...verdict,
-    seconds,
-    storage,
-    before: doc(before),
-    after: doc(after),
-    marker: step.marker ? { path: step.marker, survived, removed } : null,
-  };
+  return result(verdict, after, survived);
 }
 
 /** rm -f with its own short deadline: it also runs after Ctrl-C, when the run's signal is already aborted. */
