@@ -1,4 +1,4 @@
-// Lint: typescript-eslint's type-checked rules, and the layering of STYLE.md as import rules (eslint.layers.mjs),
+// Lint: typescript-eslint's type-checked rules, and the layering of docs/STYLE.md as import rules (eslint.layers.mjs),
 // so a forbidden import is a lint error, not a review comment. Formatting is Prettier's (npm run lint checks it).
 
 import js from '@eslint/js';

@@ -1,8 +1,8 @@
-// The layering of STYLE.md as lint rules: commands -> workload / kube / core / ui; core is pure; no command
+// The layering of docs/STYLE.md as lint rules: commands -> workload / kube / core / ui; core is pure; no command
 // imports another; only the commands that run a cluster reach the sandbox, and only lazily; the sandbox and
 // the shared @sts-inspect/k8s package never import the plugin. test/unit/lint.test.ts proves each rule bites.
 
-const message = (why) => `layering (STYLE.md): ${why}`;
+const message = (why) => `layering (docs/STYLE.md): ${why}`;
 
 const plugin = (from) => [
   { regex: '(^|/)src/(commands|core|kube|ui|workload)/', message: message(`${from} never imports the plugin`) },
