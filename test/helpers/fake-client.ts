@@ -24,15 +24,25 @@
 // is not reported as DELETED, and there are no controllers: nothing changes unless the test says so.
 
 import { errorForAbort, errorForStatus, type ApiStatus } from '../../src/kube/errors.ts';
-import type { DeleteOptions, ExecOptions, ExecResult, KubeClient, ListOptions, PatchOptions, WatchOptions } from '../../src/kube/client.ts';
-import type { KubeList } from '@sts-inspect/k8s';
+import type {
+  DeleteOptions,
+  EvictOptions,
+  ExecOptions,
+  ExecResult,
+  KubeClient,
+  ListOptions,
+  PatchOptions,
+  ScaleOptions,
+  WatchOptions,
+} from '../../src/kube/client.ts';
+import type { KubeList, Scale } from '@sts-inspect/k8s';
 import { listWatch, type KubeObject, type RawWatchEvent, type Watch, type WatchEventType } from '../../src/kube/watch.ts';
 import { markTransient } from '../../src/kube/transient.ts';
 import { isRetryableStatus } from '../../src/kube/retry.ts';
 import { jsonMerge, jsonPatch, strategicMerge } from '../../packages/sandbox/src/apiserver/patch.ts';
 import { ApiError as SandboxApiError } from '../../packages/sandbox/src/status.ts';
 
-export type Verb = 'get' | 'list' | 'watch' | 'create' | 'patch' | 'delete' | 'exec';
+export type Verb = 'get' | 'list' | 'watch' | 'create' | 'patch' | 'delete' | 'exec' | 'evict' | 'scale';
 
 export interface FakeObject extends KubeObject {
   apiVersion: string;
@@ -361,6 +371,46 @@ export class FakeKubeClient implements KubeClient {
     };
   }
 
+  /** POST to a subresource: `eviction` evicts the pod (as evict()); other subresources are 404, as unknown ones are. */
+  async createSubresource<T>(path: string, subresource: string, body: unknown, what: string, signal?: AbortSignal): Promise<T> {
+    const at = `${path}/${subresource}`;
+    this.calls.push({ verb: 'create', path: at, body });
+    await this.check('create', at, what, signal);
+    if (subresource !== 'eviction') throw this.notFound(at, what);
+    const uid = (body as { deleteOptions?: { preconditions?: { uid?: string } } }).deleteOptions?.preconditions?.uid;
+    this.evictNow(path, uid, what);
+    return { kind: 'Status', apiVersion: 'v1', status: 'Success' } as T;
+  }
+
+  /** Evicts at once (no PodDisruptionBudgets here): inject a 429 with fail({ verb: 'evict', ... }) to refuse one. */
+  async evict(namespace: string, pod: string, opts: EvictOptions, what: string, signal?: AbortSignal): Promise<void> {
+    const path = `/api/v1/namespaces/${namespace}/pods/${pod}`;
+    this.calls.push({ verb: 'evict', path: `${path}/eviction`, options: opts });
+    await this.check('evict', `${path}/eviction`, what, signal);
+    this.evictNow(path, opts.uid, what);
+  }
+
+  async getScale(path: string, what: string, signal?: AbortSignal): Promise<Scale> {
+    this.calls.push({ verb: 'scale', path: `${path}/scale` });
+    await this.check('scale', `${path}/scale`, what, signal);
+    const set = this.store.get(keyOf(parsePath(path)));
+    if (!set) throw this.notFound(path, what);
+    return scaleOf(set);
+  }
+
+  /** Sets spec.replicas of the object (a StatefulSet), with the resourceVersion precondition. */
+  async patchScale(path: string, replicas: number, opts: ScaleOptions, what: string, signal?: AbortSignal): Promise<Scale> {
+    this.calls.push({ verb: 'scale', path: `${path}/scale`, body: { spec: { replicas } }, options: opts });
+    await this.check('scale', `${path}/scale`, what, signal);
+    const current = this.store.get(keyOf(parsePath(path)));
+    if (!current) throw this.notFound(path, what);
+    if (opts.resourceVersion && opts.resourceVersion !== current.metadata.resourceVersion) throw this.conflict(path, what);
+    const next = structuredClone(current);
+    next.spec = { ...(current.spec as object), replicas };
+    next.metadata.generation = (current.metadata.generation ?? 1) + 1;
+    return scaleOf(this.emit('MODIFIED', next));
+  }
+
   // ---- inside ----------------------------------------------------------------------------------------
 
   private select(path: string, opts: ListOptions): FakeObject[] {
@@ -391,6 +441,13 @@ export class FakeKubeClient implements KubeClient {
       const err = errorForStatus(what, rule.status, rule.body ?? status(rule.status, 'Injected', `injected ${rule.status}`), this.server);
       throw isRetryableStatus(rule.status) ? markTransient(err) : err;
     }
+  }
+
+  private evictNow(podPath: string, uid: string | undefined, what: string): void {
+    const current = this.store.get(keyOf(parsePath(podPath)));
+    if (!current) throw this.notFound(podPath, what);
+    if (uid && uid !== current.metadata.uid) throw this.conflict(podPath, what);
+    this.emit('DELETED', current);
   }
 
   private notFound(path: string, what: string): Error {
@@ -463,4 +520,18 @@ export class FakeKubeClient implements KubeClient {
       signal.removeEventListener('abort', onAbort);
     }
   }
+}
+
+/** The autoscaling/v1 Scale the API server answers for a StatefulSet. */
+function scaleOf(set: FakeObject): Scale {
+  const spec = set.spec as { replicas?: number; selector?: { matchLabels?: Record<string, string> } } | undefined;
+  const status = set.status as { replicas?: number } | undefined;
+  const labels = Object.entries(spec?.selector?.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`);
+  return {
+    kind: 'Scale',
+    apiVersion: 'autoscaling/v1',
+    metadata: { ...structuredClone(set.metadata) },
+    spec: { replicas: spec?.replicas ?? 1 },
+    status: { replicas: status?.replicas ?? 0, ...(labels.length ? { selector: labels.join(',') } : {}) },
+  };
 }

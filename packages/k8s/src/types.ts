@@ -162,3 +162,12 @@ export interface KubeList<T> {
   items: T[];
   metadata?: { continue?: string; resourceVersion?: string };
 }
+
+/** autoscaling/v1 Scale: what the `scale` subresource of a StatefulSet answers. */
+export interface Scale {
+  kind?: 'Scale';
+  apiVersion?: string;
+  metadata: ObjectMeta;
+  spec: { replicas?: number };
+  status: { replicas: number; selector?: string };
+}

@@ -114,6 +114,18 @@ export class FakeClient implements KubeClient {
   delete(): never {
     throw new Error('FakeClient (inspect): delete is not used by inspect');
   }
+  createSubresource(): never {
+    throw new Error('FakeClient (inspect): createSubresource is not used by inspect');
+  }
+  getScale(): never {
+    throw new Error('FakeClient (inspect): getScale is not used by inspect');
+  }
+  patchScale(): never {
+    throw new Error('FakeClient (inspect): patchScale is not used by inspect');
+  }
+  evict(): never {
+    throw new Error('FakeClient (inspect): evict is not used by inspect');
+  }
 
   async exec(o: ExecOptions): Promise<ExecResult> {
     this.calls.push(`EXEC ${o.pod} ${o.command.join(' ')}`);
