@@ -18,6 +18,7 @@ import { jsonBody, request } from './http.ts';
 import type { ResolvedConfig } from './kubeconfig.ts';
 import { list, watch } from './read.ts';
 import type { RetryPolicy } from './retry.ts';
+import type { HttpTrace } from './verbose.ts';
 import type { KubeObject, Watch } from './watch.ts';
 
 export type { KubeObject, Watch, WatchEvent, WatchEventType } from './watch.ts';
@@ -144,6 +145,8 @@ export interface ClientOptions {
   /** Bounds on TCP connect and the TLS handshake, whatever requestTimeoutMs says (tests shorten them). */
   dialTimeoutMs?: number;
   tlsHandshakeTimeoutMs?: number;
+  /** kubectl's -v=N request log (verbose.ts): HTTP requests, watch connections and exec sessions. */
+  trace?: HttpTrace;
   /** Backoff for retried reads and watch reconnects. */
   retry?: RetryPolicy;
   /** How long a watch keeps reconnecting before it reports the failure (default 60 s). */

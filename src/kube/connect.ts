@@ -5,6 +5,7 @@ import type { IO } from '../ui/io.ts';
 import type { ClientOptions, KubeClient } from './client.ts';
 import { parseRequestTimeout } from './duration.ts';
 import type { KubeFlags } from './flags.ts';
+import { verboseTrace } from './verbose.ts';
 import { processConfigSources, resolveConfig, type ConfigSources, type ResolvedConfig } from './kubeconfig.ts';
 
 /** What a test may swap: the client factory, the kubeconfig sources, the clock. */
@@ -19,20 +20,22 @@ export interface Connection {
   config: ResolvedConfig;
   /** --request-timeout in ms (0: none). */
   requestTimeoutMs: number;
-  /** STS_INSPECT_DEBUG is set: requests are logged on stderr (and spinners stay off, not to mix with them). */
+  /** STS_INSPECT_DEBUG is set or -v is 6 or more: requests are logged on stderr (and spinners stay off, not to mix with them). */
   debug: boolean;
 }
 
 export async function connect(flags: KubeFlags, io: IO, deps: ConnectDeps = {}): Promise<Connection> {
   const requestTimeoutMs = parseRequestTimeout(flags.requestTimeout);
   const config = resolveConfig(flags, deps.configSources ?? processConfigSources(io.env));
-  const debug = !!io.env.STS_INSPECT_DEBUG;
+  const envDebug = !!io.env.STS_INSPECT_DEBUG;
+  const trace = verboseTrace(flags.v ?? 0, (line) => void io.stderr.write(line));
   const clientOpts: ClientOptions = {
     requestTimeoutMs,
-    ...(debug ? { onRequest: (method: string, path: string) => void io.stderr.write(`debug: ${method} ${path}\n`) } : {}),
+    ...(envDebug ? { onRequest: (method: string, path: string) => void io.stderr.write(`debug: ${method} ${path}\n`) } : {}),
+    ...(trace ? { trace } : {}),
   };
   // Imported here, lazily: client-node is evaluated only by commands that talk to a cluster.
   const createClient =
     deps.createClient ?? (async (c: ResolvedConfig, o: ClientOptions) => (await import('./client.ts')).createKubeClient(c, o));
-  return { client: await createClient(config, clientOpts), config, requestTimeoutMs, debug };
+  return { client: await createClient(config, clientOpts), config, requestTimeoutMs, debug: envDebug || !!trace };
 }

@@ -17,6 +17,7 @@ import type { ClientOptions } from './client.ts';
 import type { ResolvedConfig } from './kubeconfig.ts';
 import { DEFAULT_RETRY, type RetryPolicy } from './retry.ts';
 import { parseServerUrl } from './url.ts';
+import type { HttpTrace } from './verbose.ts';
 
 type KubeConfigClass = typeof KubeConfig;
 type HttpsOptions = Parameters<KubeConfig['applyToHTTPSOptions']>[0];
@@ -41,6 +42,8 @@ export interface ClientContext {
   requestTimeoutMs: number;
   watchReconnectForMs?: number;
   onRequest?: ClientOptions['onRequest'];
+  /** The -v=N request log (verbose.ts), when N >= 6. */
+  trace?: HttpTrace;
 }
 
 /** The kubeconfig client-node loads: exactly one cluster, user and context, already resolved. */
@@ -109,12 +112,7 @@ function agentSharer(https: typeof NodeHttps): (agent: unknown) => unknown {
 }
 
 /** client-node's KubeConfig, so that every request, HTTP and the exec WebSocket alike, gets our agent and headers. */
-function credentials(
-  KubeConfigImpl: KubeConfigClass,
-  cfg: ResolvedConfig,
-  http: typeof NodeHttp,
-  https: typeof NodeHttps,
-): KubeConfig {
+function credentials(KubeConfigImpl: KubeConfigClass, cfg: ResolvedConfig, http: typeof NodeHttp, https: typeof NodeHttps): KubeConfig {
   const plainHttp = cfg.cluster.server.startsWith('http:');
   const extraHeaders = { ...impersonationHeaders(cfg), 'User-Agent': `kubectl-sts_inspect/${VERSION}` };
   const shareAgent = agentSharer(https);
@@ -180,5 +178,6 @@ export async function openContext(cfg: ResolvedConfig, opts: ClientOptions): Pro
     requestTimeoutMs: opts.requestTimeoutMs,
     ...(opts.watchReconnectForMs !== undefined ? { watchReconnectForMs: opts.watchReconnectForMs } : {}),
     ...(opts.onRequest ? { onRequest: opts.onRequest } : {}),
+    ...(opts.trace ? { trace: opts.trace } : {}),
   };
 }

@@ -11,6 +11,7 @@ import type { ClientContext } from './context.ts';
 import { formatMs } from './duration.ts';
 import { errorForAbort, errorForNetwork, errorForStatus, RequestTimeoutError, type ApiStatus } from './errors.ts';
 import { setLongTimeout } from './timers.ts';
+import type { HeaderValues, TraceHandle } from './verbose.ts';
 
 type WebSocket = InstanceType<ClientContext['WebSocket']>;
 
@@ -55,16 +56,29 @@ function exitCodeOf(status: ApiStatus | undefined): number | null {
   return null;
 }
 
+/** -v=N: the upgrade request of an exec session, logged as kubectl logs it (GET, answered 101 Switching Protocols). */
+function traceUpgrade(ctx: ClientContext, ws: WebSocket, uri: string, protocols: string[], wsOpts: object): TraceHandle | undefined {
+  if (!ctx.trace) return undefined;
+  const headers = { ...((wsOpts as { headers?: HeaderValues }).headers ?? {}), 'Sec-WebSocket-Protocol': protocols.join(', ') };
+  const trace = ctx.trace.request('GET', uri.replace(/^ws/, 'http'), headers);
+  ws.once('upgrade', (res: IncomingMessage) => trace.response(res.statusCode ?? 101, res.headers));
+  ws.once('unexpected-response', (_req: ClientRequest, res: IncomingMessage) => trace.response(res.statusCode ?? 0, res.headers));
+  ws.once('error', () => trace.failed());
+  return trace;
+}
+
 /** The WebSocket of one exec session; a refused upgrade keeps the API server's Status (403 naming the permission, 400 bad container). */
 function execSocket(ctx: ClientContext, what: string, session: { socket?: WebSocket; statusError?: CliError }) {
   return new ctx.WebSocketHandler(ctx.kc, (uri: string, protocols: string[], wsOpts: object) => {
     // ws bounds the whole upgrade (connect, TLS, the server's answer) with one timer.
     const ws = new ctx.WebSocket(uri, protocols, { ...wsOpts, handshakeTimeout: ctx.dialMs + ctx.tlsMs });
     session.socket = ws;
+    const trace = traceUpgrade(ctx, ws, uri, protocols, wsOpts);
     ws.on('unexpected-response', (req: ClientRequest, res: IncomingMessage) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
+        trace?.body(Buffer.concat(chunks));
         let body: unknown = Buffer.concat(chunks).toString('utf8');
         try {
           body = JSON.parse(body as string);

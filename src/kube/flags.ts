@@ -57,6 +57,8 @@ export const kubeFlags = defineFlags({
     default: false,
     description: "If true, the server's certificate will not be checked for validity. This will make your HTTPS connections insecure",
   },
+  /** kubectl's -v / --v: 6 and up log each request to stderr (verbose.ts). */
+  v: { type: 'number', short: 'v', integer: true, default: 0, placeholder: 'Level', description: 'number for the log level verbosity' },
 });
 
 export type KubeFlags = ArgsOf<typeof kubeFlags>;

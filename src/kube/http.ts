@@ -12,6 +12,7 @@ import { backoffMs, isRetryableStatus, networkRetryKind, retryAfterMs } from './
 import { setLongTimeout, sleep } from './timers.ts';
 import { markTransient, transientInfo } from './transient.ts';
 import { redactUrl } from './url.ts';
+import type { TraceHandle } from './verbose.ts';
 
 /** What a successful answer must look like: a single object, a list with `items`, or anything (writes). */
 export type Expect = 'object' | 'list' | 'any';
@@ -148,13 +149,17 @@ export function urlOf(ctx: ClientContext, path: string): URL {
  * Send one request and resolve once the answer's headers are in. Connecting and the TLS handshake are
  * bounded even without --request-timeout: a server that accepts TCP and never speaks TLS must not hang us.
  */
-export async function open(ctx: ClientContext, x: Exchange): Promise<{ req: ClientRequest; res: IncomingMessage; release: () => void }> {
+export async function open(
+  ctx: ClientContext,
+  x: Exchange,
+): Promise<{ req: ClientRequest; res: IncomingMessage; release: () => void; trace?: TraceHandle }> {
   ctx.onRequest?.(x.method, x.path);
   if (x.signal.aborted) throw errorForAbort(x.what, x.signal);
   const reqOpts = await requestOptions(ctx, x);
   // Credentials may take a while (exec plugins): the caller may have given up meanwhile.
   if (x.signal.aborted) throw errorForAbort(x.what, x.signal);
   const url = urlOf(ctx, x.path);
+  const trace = ctx.trace?.request(x.method, url.href, reqOpts.headers, x.body);
   return new Promise((resolve, reject) => {
     let answered = false;
     const timers: (() => void)[] = [];
@@ -167,10 +172,12 @@ export async function open(ctx: ClientContext, x: Exchange): Promise<{ req: Clie
     const req: ClientRequest = (ctx.plainHttp ? ctx.http : ctx.https).request(url, reqOpts, (res: IncomingMessage) => {
       answered = true;
       clearTimers();
-      resolve({ req, res, release });
+      trace?.response(res.statusCode ?? 0, res.headers);
+      resolve({ req, res, release, ...(trace ? { trace } : {}) });
     });
     req.on('error', (e) => {
       if (answered) return; // the reader of the body reports it
+      trace?.failed();
       release();
       reject(networkError(ctx, x.what, e, x.signal));
     });
@@ -217,9 +224,11 @@ export function readAll(ctx: ClientContext, res: IncomingMessage, what: string, 
 }
 
 async function roundTrip(ctx: ClientContext, x: Exchange): Promise<Answer> {
-  const { res, release } = await open(ctx, x);
+  const { res, release, trace } = await open(ctx, x);
   try {
-    return { status: res.statusCode ?? 0, headers: res.headers, body: await readAll(ctx, res, x.what, x.signal) };
+    const body = await readAll(ctx, res, x.what, x.signal);
+    trace?.body(body);
+    return { status: res.statusCode ?? 0, headers: res.headers, body };
   } finally {
     release();
   }

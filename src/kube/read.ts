@@ -94,12 +94,14 @@ export async function* watchStream(
     allowWatchBookmarks: 'true',
     timeoutSeconds: String(timeoutSeconds),
   });
-  const { req, res, release } = await open(ctx, { method: 'GET', path: q, what, signal, idleMs: (timeoutSeconds + 30) * 1000 });
+  const { req, res, release, trace } = await open(ctx, { method: 'GET', path: q, what, signal, idleMs: (timeoutSeconds + 30) * 1000 });
   try {
     const status = res.statusCode ?? 0;
     const mime = mimeOf(res.headers);
     if (status < 200 || status >= 300 || (mime !== '' && !mime.includes('json'))) {
-      interpret({ status, headers: res.headers, body: await readAll(ctx, res, what, signal) }, what, 'object', ctx.server);
+      const body = await readAll(ctx, res, what, signal);
+      trace?.body(body);
+      interpret({ status, headers: res.headers, body }, what, 'object', ctx.server);
       throw new NotKubernetesError(what, ctx.server, mime); // a 2xx that is not JSON
     }
     res.setEncoding('utf8');

@@ -13,6 +13,7 @@ import { generate } from 'selfsigned';
 import { AuthError, NotFoundError, UnreachableError } from '../../../src/errors.ts';
 import { createKubeClient, type KubeClient } from '../../../src/kube/client.ts';
 import { AbortedByUserError } from '../../../src/kube/errors.ts';
+import { verboseTrace } from '../../../src/kube/verbose.ts';
 import type { ResolvedConfig } from '../../../src/kube/kubeconfig.ts';
 import { fixture } from '../inspect/fake-client.ts';
 
@@ -238,6 +239,23 @@ describe('exec', () => {
     expect(h.headers['impersonate-user']).toBe('alice');
     expect(h.headers['impersonate-group']).toBe('devs, ops');
     expect(h.headers.authorization).toBe('Bearer secret');
+  });
+
+  it('-v=7 logs the exec session as kubectl does: the upgrade GET with its headers, answered 101', async () => {
+    let log = '';
+    const trace = verboseTrace(7, (l) => (log += l))!;
+    const c = await createKubeClient(cfg(), { requestTimeoutMs: 0, trace });
+    await c.exec({ ...base, command: ['echo', 'hi'] });
+    const forbidden = await c.exec({ ...base, pod: 'forbidden', command: ['cat', '/x'] }).catch((e: unknown) => e);
+    expect(forbidden).toBeInstanceOf(AuthError);
+    const exec = `${url}/api/v1/namespaces/demo/pods/web-0/exec?stdout=true&stderr=true&stdin=false&tty=false&command=echo&command=hi&container=app`;
+    expect(log).toContain(`"Request" verb="GET" url="${exec}" headers=<\n`);
+    expect(log).toContain('\tAuthorization: Bearer <masked>\n');
+    expect(log).toContain('\tImpersonate-User: alice\n');
+    expect(log).toMatch(/\tSec-Websocket-Protocol: v5\.channel\.k8s\.io, v4\.channel\.k8s\.io/);
+    expect(log).toContain(`"Response" verb="GET" url="${exec}" status="101 Switching Protocols" milliseconds=`);
+    expect(log).toMatch(/"Response" verb="GET" url="[^"]+\/pods\/forbidden\/exec[^"]*" status="403 Forbidden" milliseconds=/);
+    expect(log).not.toContain('secret');
   });
 
   it('a non-zero exit keeps stderr and the exit code', async () => {
