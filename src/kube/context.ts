@@ -49,7 +49,7 @@ export interface ClientContext {
 /** The kubeconfig client-node loads: exactly one cluster, user and context, already resolved. */
 export function singleContextKubeconfig(cfg: ResolvedConfig): string {
   // Impersonation is added as headers by our KubeConfig subclass (client-node knows `as` but not groups).
-  const { name: userName, as: _as, 'as-groups': _groups, ...user } = cfg.user;
+  const { name: userName, as: _as, 'as-groups': _groups, 'as-uid': _uid, ...user } = cfg.user;
   const { name: clusterName, ...cluster } = cfg.cluster;
   return JSON.stringify({
     apiVersion: 'v1',
@@ -65,6 +65,7 @@ export function impersonationHeaders(cfg: ResolvedConfig): Record<string, string
   const h: Record<string, string | string[]> = {};
   if (cfg.impersonate.user) h['Impersonate-User'] = cfg.impersonate.user;
   if (cfg.impersonate.groups.length) h['Impersonate-Group'] = cfg.impersonate.groups;
+  if (cfg.impersonate.uid) h['Impersonate-Uid'] = cfg.impersonate.uid;
   return h;
 }
 

@@ -51,7 +51,24 @@ export const kubeFlags = defineFlags({
     placeholder: 'GROUP',
     description: 'Group to impersonate for the operation, this flag can be repeated to specify multiple groups.',
   },
+  'as-uid': { type: 'string', placeholder: 'UID', description: 'UID to impersonate for the operation.' },
   'certificate-authority': { type: 'string', placeholder: 'PATH', description: 'Path to a cert file for the certificate authority' },
+  'client-certificate': { type: 'string', placeholder: 'PATH', description: 'Path to a client certificate file for TLS' },
+  'client-key': { type: 'string', placeholder: 'PATH', description: 'Path to a client key file for TLS' },
+  'tls-server-name': {
+    type: 'string',
+    placeholder: 'NAME',
+    description:
+      'Server name to use for server certificate validation. If it is not provided, the hostname used to contact the server is used',
+  },
+  /** Accepted and honoured trivially: the client never asks for compressed answers (no Accept-Encoding). */
+  'disable-compression': {
+    type: 'boolean',
+    default: false,
+    description: 'If true, opt-out of response compression for all requests to the server',
+  },
+  username: { type: 'string', placeholder: 'USER', description: 'Username for basic authentication to the API server' },
+  password: { type: 'string', placeholder: 'PASSWORD', description: 'Password for basic authentication to the API server' },
   'insecure-skip-tls-verify': {
     type: 'boolean',
     default: false,

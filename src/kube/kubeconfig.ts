@@ -6,7 +6,9 @@
 // merge). client-node's loadFromDefault does neither (it lets later files win current-context and throws on
 // duplicate names), so the merge happens here, on the raw YAML, and client-node only gets the result.
 // Then kubectl's overrides: --context, --cluster, --user, -n, -s, --token, --certificate-authority,
-// --insecure-skip-tls-verify, --as, --as-group.
+// --insecure-skip-tls-verify, --tls-server-name, --client-certificate, --client-key, --username, --password, --as,
+// --as-group, --as-uid; and clientcmd's checks of the result (one authentication method, no impersonated uid or
+// groups without a user).
 
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -48,7 +50,7 @@ export interface ResolvedConfig {
   namespace: string;
   /** Whether the namespace was given with -n (so a missing one is the user's typo, worth checking). */
   namespaceFromFlag: boolean;
-  impersonate: { user?: string; groups: string[] };
+  impersonate: { user?: string; groups: string[]; uid?: string };
 }
 
 /** Files and environment, injectable so tests need no real home directory. */
@@ -179,7 +181,12 @@ function strList(v: unknown): string[] {
 
 function applyClusterOverrides(base: ResolvedCluster, flags: KubeFlags): ResolvedCluster {
   const c: ResolvedCluster = { ...base };
-  if (flags.server) c.server = flags.server.replace(/\/+$/, '');
+  if (flags.server) {
+    c.server = flags.server.replace(/\/+$/, '');
+    // As clientcmd: the kubeconfig's tls-server-name belongs to its server, not to another one given with -s.
+    delete c['tls-server-name'];
+  }
+  if (flags.tlsServerName) c['tls-server-name'] = flags.tlsServerName;
   // As clientcmd: --insecure-skip-tls-verify or --certificate-authority replace the CA settings wholesale, so
   // a kubeconfig CA does not clash with an insecure override.
   if (flags.insecureSkipTlsVerify || flags.certificateAuthority) {
@@ -192,16 +199,49 @@ function applyClusterOverrides(base: ResolvedCluster, flags: KubeFlags): Resolve
 }
 
 function applyUserOverrides(base: { name: string } & Entry, flags: KubeFlags): { name: string } & Entry {
-  if (!flags.token) return base;
-  // An explicit token is the credential; other mechanisms would only run (exec plugins) to be overridden.
-  const { exec: _e, 'auth-provider': _a, 'token-file': _t, username: _u, password: _p, ...rest } = base;
-  return { ...rest, name: base.name, token: flags.token };
+  let user = base;
+  if (flags.token) {
+    // An explicit token is the credential; other mechanisms would only run (exec plugins) to be overridden.
+    const { exec: _e, 'auth-provider': _a, 'token-file': _t, username: _u, password: _p, ...rest } = base;
+    user = { ...rest, name: base.name, token: flags.token };
+  }
+  // Each flag replaces its own field, as clientcmd merges overrides (a kubeconfig password stays with --username).
+  const fields: [string, string | undefined][] = [
+    ['client-certificate', flags.clientCertificate],
+    ['client-key', flags.clientKey],
+    ['username', flags.username],
+    ['password', flags.password],
+  ];
+  for (const [field, value] of fields) if (value) user = { ...user, [field]: value };
+  checkUser(user);
+  return user;
 }
 
-function impersonation(user: Entry, flags: KubeFlags): ResolvedConfig['impersonate'] {
+/** clientcmd's validation of the user kubectl would refuse, with kubectl's words. */
+function checkUser(user: { name: string } & Entry): void {
+  const methods = [
+    ...(str(user.token) || str(user['token-file']) ? ['token'] : []),
+    ...(str(user.username) || str(user.password) ? ['basicAuth'] : []),
+  ];
+  if (methods.length > 1) {
+    throw new ConfigError(`more than one authentication method found for ${user.name}; found [${methods.join(' ')}], only one is allowed`);
+  }
+  // kubectl refuses a file and inline data for the same credential (a --client-certificate over a kubeconfig's
+  // client-certificate-data included) rather than pick one.
+  if (str(user['client-certificate']) && str(user['client-certificate-data']))
+    throw new ConfigError(`client-cert-data and client-cert are both specified for ${user.name}. client-cert-data will override.`);
+  if (str(user['client-key']) && str(user['client-key-data']))
+    throw new ConfigError(`client-key-data and client-key are both specified for ${user.name}; client-key-data will override`);
+}
+
+function impersonation(user: { name: string } & Entry, flags: KubeFlags): ResolvedConfig['impersonate'] {
   const u = flags.as ?? str(user.as);
   const groups = flags.asGroup && flags.asGroup.length > 0 ? flags.asGroup : strList(user['as-groups']);
-  return { ...(u ? { user: u } : {}), groups };
+  const uid = flags.asUid || str(user['as-uid']);
+  // As client-go: groups and a uid describe the impersonated user, so they need one (the API server refuses them alone).
+  if ((uid || groups.length > 0) && !u)
+    throw new ConfigError(`requesting uid, groups or user-extra for ${user.name} without impersonating a user`);
+  return { ...(u ? { user: u } : {}), groups, ...(uid ? { uid } : {}) };
 }
 
 /** In-cluster configuration, when running in a pod with a service account and no kubeconfig. */

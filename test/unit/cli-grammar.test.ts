@@ -94,6 +94,7 @@ describe('values, as pflag reads them', () => {
       allNamespaces: false,
       requestTimeout: '0',
       insecureSkipTlsVerify: false,
+      disableCompression: false,
       v: 0,
     });
   });
