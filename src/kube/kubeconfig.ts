@@ -74,6 +74,8 @@ export function processConfigSources(env: NodeJS.ProcessEnv = process.env): Conf
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code;
         if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+        // kubectl's words (Go's read error), in --kubeconfig and KUBECONFIG alike: not Node's EISDIR text.
+        if (code === 'EISDIR') throw new ConfigError(`error loading config file "${path}": read ${path}: is a directory`);
         throw new ConfigError(`cannot read ${path}: ${(err as Error).message}`);
       }
     },

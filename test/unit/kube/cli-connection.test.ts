@@ -56,6 +56,12 @@ describe('connection flags, end to end', () => {
     expect(r.stderr).not.toContain('internal');
   });
 
+  it("--kubeconfig DIR: one line in kubectl's words, exit 3", async () => {
+    const r = await runCli(['web', '--kubeconfig', '/tmp'], { env: NO_KUBECONFIG });
+    expect(r.stderr).toBe('error: error loading config file "/tmp": read /tmp: is a directory\n');
+    expect(r.code).toBe(3);
+  });
+
   it('the largest --request-timeout Go accepts does not overflow the timer: the answer (404) arrives, no timeout', async () => {
     const r = await runCli(['web', '-s', srv.url, '--request-timeout', '2562047h'], { env: NO_KUBECONFIG });
     expect(r.stderr).not.toMatch(/timed out/);

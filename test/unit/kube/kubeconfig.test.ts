@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../src/errors.ts';
-import { resolveConfig, type ConfigSources } from '../../../src/kube/kubeconfig.ts';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { processConfigSources, resolveConfig, type ConfigSources } from '../../../src/kube/kubeconfig.ts';
 import type { KubeFlags } from '../../../src/kube/flags.ts';
 
 const A = `
@@ -275,5 +278,24 @@ describe('in-cluster config', () => {
 
   it('is not used when a kubeconfig exists', () => {
     expect(resolveConfig({}, sources({ ...sa, ...files }, env)).source).toBe('kubeconfig /home/u/.kube/config');
+  });
+});
+
+describe('a kubeconfig path that is a directory', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sts-kubeconfig-dir-'));
+  it.each<[string, Record<string, string>, KubeFlags]>([
+    ['--kubeconfig DIR', {}, { kubeconfig: dir }],
+    ['KUBECONFIG=DIR', { KUBECONFIG: dir }, {}],
+    ['KUBECONFIG with a DIR among files', { KUBECONFIG: `/nonexistent/config:${dir}` }, {}],
+  ])("%s: kubectl's one line, not Node's EISDIR", (_, env, flags) => {
+    const err = (() => {
+      try {
+        resolveConfig(flags, processConfigSources({ HOME: '/nonexistent', ...env }));
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as Error).message).toBe(`error loading config file "${dir}": read ${dir}: is a directory`);
   });
 });
