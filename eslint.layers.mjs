@@ -1,6 +1,7 @@
 // The layering of docs/STYLE.md as lint rules: commands -> workload / kube / core / ui; core is pure; no command
 // imports another; only the commands that run a cluster reach the sandbox, and only lazily; the sandbox and
-// the shared @sts-inspect/k8s package never import the plugin. test/unit/lint.test.ts proves each rule bites.
+// the shared @sts-inspect/k8s package never import the plugin; kube/ never imports the CLI layer, ui/ never imports
+// kube/, and time/ (timers both use) imports neither. test/unit/lint/layers.test.ts proves each rule bites.
 
 const message = (why) => `layering (docs/STYLE.md): ${why}`;
 
@@ -74,7 +75,7 @@ export const layers = [
     },
   },
   {
-    files: ['src/kube/**/*.ts', 'src/ui/**/*.ts'],
+    files: ['src/kube/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
@@ -82,7 +83,38 @@ export const layers = [
           paths: [sandboxStatic],
           patterns: [
             { regex: '^\\.\\./(commands|workload)/', message: message('kube/ and ui/ sit below the commands and the shared reads') },
+            {
+              regex: '^\\.\\./cli(/|\\.ts$)',
+              message: message('kube/ never imports the CLI layer: its flags are plain data that the CLI reads'),
+            },
           ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/ui/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [sandboxStatic],
+          patterns: [
+            { regex: '^\\.\\./(commands|workload)/', message: message('kube/ and ui/ sit below the commands and the shared reads') },
+            { regex: '^\\.\\./kube/', message: message('ui/ never imports kube/: timers both use live in time/') },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/time/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [sandboxStatic],
+          patterns: [{ regex: '^\\.\\./', message: message('time/ is a leaf that kube/ and ui/ both use: it imports no other layer') }],
         },
       ],
     },

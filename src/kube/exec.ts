@@ -10,7 +10,7 @@ import type { ExecOptions, ExecResult } from './client.ts';
 import type { ClientContext } from './context.ts';
 import { formatMs } from './duration.ts';
 import { errorForAbort, errorForNetwork, errorForStatus, RequestTimeoutError, type ApiStatus } from './errors.ts';
-import { setLongTimeout } from './timers.ts';
+import { setLongTimeout } from '../time/timers.ts';
 import type { HeaderValues, TraceHandle } from './verbose.ts';
 
 type WebSocket = InstanceType<ClientContext['WebSocket']>;

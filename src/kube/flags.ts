@@ -1,10 +1,12 @@
 // kubectl's connection flags, declared once with kubectl's names, shorthands and help text (`kubectl options`).
 // Every command that talks to a cluster accepts them (its registry entry says `kubeFlags: true`).
+// The declaration is plain data in the shape of src/cli/flags.ts's FlagSet, and KubeFlags is written out, so
+// kube/ does not import the CLI layer; test/unit/kube/flags.test.ts proves the declaration is a FlagSet and
+// that KubeFlags is exactly what the parser derives from it (ArgsOf).
 
-import { defineFlags, type ArgsOf } from '../cli/flags.ts';
 import { labelSelectorProblem, namespaceProblem } from './validation.ts';
 
-export const kubeFlags = defineFlags({
+export const kubeFlags = {
   kubeconfig: { type: 'string', placeholder: 'PATH', description: 'Path to the kubeconfig file to use for CLI requests.' },
   context: { type: 'string', placeholder: 'NAME', description: 'The name of the kubeconfig context to use' },
   cluster: { type: 'string', placeholder: 'NAME', description: 'The name of the kubeconfig cluster to use' },
@@ -76,6 +78,30 @@ export const kubeFlags = defineFlags({
   },
   /** kubectl's -v / --v: 6 and up log each request to stderr (verbose.ts). */
   v: { type: 'number', short: 'v', integer: true, default: 0, placeholder: 'Level', description: 'number for the log level verbosity' },
-});
+} as const;
 
-export type KubeFlags = ArgsOf<typeof kubeFlags>;
+/** The parsed connection flags (camelCase), as every command that talks to a cluster receives them. */
+export interface KubeFlags {
+  kubeconfig?: string;
+  context?: string;
+  cluster?: string;
+  user?: string;
+  namespace?: string;
+  allNamespaces?: boolean;
+  selector?: string;
+  requestTimeout?: string;
+  server?: string;
+  token?: string;
+  as?: string;
+  asGroup?: string[];
+  asUid?: string;
+  certificateAuthority?: string;
+  clientCertificate?: string;
+  clientKey?: string;
+  tlsServerName?: string;
+  disableCompression?: boolean;
+  username?: string;
+  password?: string;
+  insecureSkipTlsVerify?: boolean;
+  v?: number;
+}

@@ -9,7 +9,7 @@ import type { ClientContext } from './context.ts';
 import { formatMs } from './duration.ts';
 import { errorForAbort, errorForNetwork, errorForStatus, NotKubernetesError, RequestTimeoutError } from './errors.ts';
 import { backoffMs, isRetryableStatus, networkRetryKind, retryAfterMs } from './retry.ts';
-import { setLongTimeout, sleep } from './timers.ts';
+import { setLongTimeout, sleep } from '../time/timers.ts';
 import { markTransient, transientInfo } from './transient.ts';
 import { redactUrl } from './url.ts';
 import type { TraceHandle } from './verbose.ts';

@@ -15,7 +15,7 @@ import { CliError, ExitCode } from '../errors.ts';
 import { errorForAbort, errorForStatus, GoneError, isStatus, type ApiStatus } from './errors.ts';
 import { backoffMs, DEFAULT_RETRY, type RetryPolicy } from './retry.ts';
 import { isTransient, transientInfo } from './transient.ts';
-import { sleep } from './timers.ts';
+import { sleep } from '../time/timers.ts';
 
 export interface KubeObject {
   metadata?: ObjectMeta;

@@ -5,7 +5,7 @@
 
 import type { EventEmitter } from 'node:events';
 import { InterruptedError, type CliError } from '../errors.ts';
-import { setLongTimeout } from '../kube/timers.ts';
+import { setLongTimeout } from '../time/timers.ts';
 
 export interface CommandSignal {
   signal: AbortSignal;

@@ -1,4 +1,5 @@
-// Timers that survive long durations and abortable sleeps. Node's setTimeout takes at most 2^31-1 ms (about
+// Timers that survive long durations, and abortable sleeps: a leaf module both kube/ (retries, watches, exec
+// timeouts) and ui/ (the --timeout deadline) use. Node's setTimeout takes at most 2^31-1 ms (about
 // 24.8 days); a larger delay fires at once with a warning, so a valid `--request-timeout 2562047h` would
 // otherwise time out immediately. Long delays are chained in steps.
 
