@@ -7,7 +7,7 @@ import type { IncomingMessage } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { generate } from 'selfsigned';
 import { AuthError, NotFoundError, UnreachableError } from '../../../src/errors.ts';
@@ -224,6 +224,30 @@ describe('connection reuse', () => {
     const all = handshakes.slice(from);
     expect(all.filter((h) => h === 'full')).toHaveLength(1);
     expect(all.length).toBeLessThanOrEqual(1 + 8);
+  });
+});
+
+describe('one TLS context per run (issue 20)', () => {
+  const base = { namespace: 'demo', pod: 'web-0', container: 'app', maxBytes: 1000, timeoutMs: 5000 };
+
+  it('requests and exec WebSockets, at once and one after another, share one secure context and one full handshake', async () => {
+    const tls = process.getBuiltinModule('node:tls');
+    const created = vi.spyOn(tls, 'createSecureContext');
+    try {
+      const c = await client();
+      const from = handshakes.length;
+      await c.get('/apis/apps/v1/namespaces/demo/statefulsets/web', 'get statefulset demo/web');
+      await Promise.all(Array.from({ length: 20 }, (_, i) => c.exec({ ...base, command: ['cat', `/data/${i}`] })));
+      for (let i = 0; i < 5; i++) await c.exec({ ...base, command: ['cat', `/again/${i}`] });
+      await c.list('/api/v1/namespaces/demo/pods', {}, 'list pods');
+      // Without the shared context, node:tls builds one per connection (up to 27 here).
+      expect(created).toHaveBeenCalledTimes(1);
+      const run = handshakes.slice(from);
+      expect(run.filter((h) => h === 'full')).toEqual(['full']);
+      expect(run.length).toBeLessThanOrEqual(1 + 20 + 5 + 1);
+    } finally {
+      created.mockRestore();
+    }
   });
 });
 
