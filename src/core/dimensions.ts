@@ -4,10 +4,9 @@
 // request, restarts and readiness. Pure: compare.ts decides what differs.
 
 import type { Container, PersistentVolumeClaim, Pod, StatefulSet } from '@sts-inspect/k8s';
-import { summarizePod } from '@sts-inspect/k8s';
-import { claimForOrdinal } from './ordinals.ts';
+import { claimForOrdinal, podRevisionName, summarizePod } from '@sts-inspect/k8s';
 import { parseQuantity } from './quantity.ts';
-import { podRevision, REVISION_LABEL, revisionCell } from './revision.ts';
+import { podRevision, revisionCell } from './revision.ts';
 
 // Fields the shared object types leave out; optional, as clusters from 1.20 on send them.
 interface EnvVarSource {
@@ -130,11 +129,7 @@ export function podDimensions(input: DimensionInput): Map<string, Map<number, Ce
 
   // Shown as inspect shows it (`758f9c5677 (old)`), compared by the revision's name.
   for (const [o, p] of pods)
-    put(
-      'revision',
-      o,
-      p ? { value: revisionCell(podRevision(p, input.set), setName), key: p.metadata.labels?.[REVISION_LABEL] ?? NONE } : known(NO_POD),
-    );
+    put('revision', o, p ? { value: revisionCell(podRevision(p, input.set), setName), key: podRevisionName(p) ?? NONE } : known(NO_POD));
   for (const name of names) {
     for (const [o, p] of pods) {
       const c = containersOf(p).find((x) => x.name === name);

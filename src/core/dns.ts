@@ -1,7 +1,7 @@
 // Stable network identity: a pod of a StatefulSet gets `<pod>.<service>.<ns>.svc.<domain>` only when the
 // governing service exists and is headless (clusterIP: None).
 
-import type { Pod, Service } from '@sts-inspect/k8s';
+import { isPodReady, type Pod, type Service } from '@sts-inspect/k8s';
 
 export function stableDnsName(pod: string, service: string, namespace: string, clusterDomain: string): string {
   return `${pod}.${service}.${namespace}.svc.${clusterDomain.replace(/^\.+|\.+$/g, '')}`;
@@ -44,10 +44,6 @@ export interface PodDnsAnswer {
   caveat: string | null;
 }
 
-function podIsReady(pod: Pod): boolean {
-  return !!pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
-}
-
 /**
  * Whether cluster DNS answers for a pod's stable name, as CoreDNS does from the endpoints of the governing
  * service: the service must be headless and select the pod, the pod must have an IP, run (not Succeeded or
@@ -77,7 +73,7 @@ export function podDnsAnswer(
   const phase = pod.status?.phase;
   if (phase === 'Succeeded' || phase === 'Failed') return { resolvable: false, caveat: `pod ${phase}: no record` };
   if (!pod.status?.podIP) return { resolvable: false, caveat: 'pod has no IP yet: no record' };
-  if (!podIsReady(pod) && !svc.spec?.publishNotReadyAddresses) {
+  if (!isPodReady(pod) && !svc.spec?.publishNotReadyAddresses) {
     return { resolvable: false, caveat: 'pod not Ready: cluster DNS publishes only Ready pods (service has no publishNotReadyAddresses)' };
   }
   return { resolvable: true, caveat: null };

@@ -1,6 +1,10 @@
 // Ordinals, pod names and claim names as the StatefulSet controller derives them.
 
-import type { PersistentVolumeClaim, Pod, StatefulSet } from '@sts-inspect/k8s';
+import { claimForOrdinal, ordinalOfPod, podForOrdinal, type PersistentVolumeClaim, type Pod, type StatefulSet } from '@sts-inspect/k8s';
+
+// Defined once in @sts-inspect/k8s (shared with the sandbox). Re-exported for the commands still importing
+// them from here (roll, persistence); new code imports them from @sts-inspect/k8s.
+export { claimForOrdinal, ordinalOfPod, podForOrdinal };
 
 /** The ordinals a set wants: spec.ordinals.start (0 on clusters before 1.26) up to start+replicas-1. */
 export function ordinalRange(set: StatefulSet): number[] {
@@ -8,23 +12,6 @@ export function ordinalRange(set: StatefulSet): number[] {
   // replicas defaults to 1 when unset, as the API server defaults it.
   const replicas = set.spec?.replicas ?? 1;
   return Array.from({ length: Math.max(0, replicas) }, (_, i) => start + i);
-}
-
-export function podForOrdinal(setName: string, ordinal: number): string {
-  return `${setName}-${ordinal}`;
-}
-
-/** The ordinal in a pod name `<set>-<n>`, or undefined when the name is not of that shape. */
-export function ordinalOfPod(setName: string, podName: string): number | undefined {
-  const prefix = `${setName}-`;
-  if (!podName.startsWith(prefix)) return undefined;
-  const rest = podName.slice(prefix.length);
-  return /^(0|[1-9][0-9]*)$/.test(rest) ? Number(rest) : undefined;
-}
-
-/** The claim the controller creates for a volumeClaimTemplate: `<template>-<set>-<ordinal>`. */
-export function claimForOrdinal(templateName: string, setName: string, ordinal: number): string {
-  return `${templateName}-${setName}-${ordinal}`;
 }
 
 export function volumeClaimTemplateNames(set: StatefulSet): string[] {

@@ -2,8 +2,7 @@
 // layer), where the marker goes, whether a pod is back, and what the before/after observations of one deleted
 // pod mean. The cluster calls are in commands/persistence/run.ts; here nothing does I/O.
 
-import type { Pod, StatefulSet } from '@sts-inspect/k8s';
-import { isPodReady } from './rollout.ts';
+import { isPodReady, type Pod, type StatefulSet } from '@sts-inspect/k8s';
 
 export type Verdict = 'PRESERVED' | 'DATA-CHANGED' | 'DATA-LOST' | 'VOLUME-REPLACED' | 'TIMEOUT';
 

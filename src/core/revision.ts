@@ -1,8 +1,6 @@
 // Which revision a pod runs, relative to the set's update and current revisions.
 
-import type { Pod, StatefulSet } from '@sts-inspect/k8s';
-
-export const REVISION_LABEL = 'controller-revision-hash';
+import { podRevisionName, type Pod, type StatefulSet } from '@sts-inspect/k8s';
 
 export type RevisionMark = 'update' | 'current' | 'other' | 'unknown';
 
@@ -13,7 +11,7 @@ export interface PodRevision {
 }
 
 export function podRevision(pod: Pod, set: StatefulSet): PodRevision {
-  const name = pod.metadata.labels?.[REVISION_LABEL] ?? null;
+  const name = podRevisionName(pod) ?? null;
   if (!name) return { name: null, mark: 'unknown' };
   if (name === set.status?.updateRevision) return { name, mark: 'update' };
   if (name === set.status?.currentRevision) return { name, mark: 'current' };

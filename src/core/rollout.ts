@@ -6,10 +6,9 @@
 // and Ready. The pods are what makes OnDelete (whose status has no updatedReplicas on 1.20) and the forced
 // rollback case (updateRevision == currentRevision, yet one pod still on the broken revision) answerable.
 
-import type { KubeEvent, Pod, StatefulSet } from '@sts-inspect/k8s';
+import { isPodReady, podRevisionName, type KubeEvent, type Pod, type StatefulSet } from '@sts-inspect/k8s';
 import { ordinalRange, podForOrdinal, podsOfSet } from './ordinals.ts';
 import { lastTermination, probeFailureOf, terminationText } from './probes.ts';
-import { REVISION_LABEL } from './revision.ts';
 
 export type UpdateStrategy = 'RollingUpdate' | 'OnDelete';
 
@@ -65,14 +64,6 @@ export function specPartition(set: StatefulSet): number {
   return strategyOf(set) === 'RollingUpdate' ? (set.spec?.updateStrategy?.rollingUpdate?.partition ?? 0) : 0;
 }
 
-export function isPodReady(pod: Pod): boolean {
-  return pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
-}
-
-export function podRevisionName(pod: Pod | undefined): string | null {
-  return pod?.metadata.labels?.[REVISION_LABEL] ?? null;
-}
-
 export function viewRollout(set: StatefulSet, pods: Pod[], opts: ViewOptions = {}): RolloutView {
   const name = set.metadata.name ?? '';
   const strategy = strategyOf(set);
@@ -88,7 +79,7 @@ export function viewRollout(set: StatefulSet, pods: Pod[], opts: ViewOptions = {
 
   const ordinals: OrdinalState[] = range.map((ordinal, index) => {
     const pod = byOrdinal.get(ordinal);
-    const revision = podRevisionName(pod);
+    const revision = podRevisionName(pod) ?? null;
     const onUpdateRevision = revision !== null && revision === updateRevision;
     const terminating = !!pod?.metadata.deletionTimestamp;
     const phase = pod?.status?.phase ?? null;

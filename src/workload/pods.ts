@@ -3,8 +3,7 @@
 // the same name that the controller created meanwhile, and it deletes the pod only: never a PVC or a PV
 // (the StatefulSet controller keeps the claim and binds the new pod to it).
 
-import type { KubeEvent, Pod } from '@sts-inspect/k8s';
-import { isPodReady, podRevisionName } from '../core/rollout.ts';
+import { isPodReady, podRevisionName, type KubeEvent, type Pod } from '@sts-inspect/k8s';
 import { apiPath, type KubeClient } from '../kube/client.ts';
 import { ApiNotFoundError, ConflictError, ForbiddenError } from '../kube/errors.ts';
 

@@ -2,10 +2,10 @@
 // per pod); for claims it does not answer (forbidden, missing, an old kubelet), `df` run in the pod; when
 // both fail, the reason of each. Execs only for the fallback, at most `concurrency` at a time.
 
-import type { Pod, StatefulSet } from '@sts-inspect/k8s';
+import { claimForOrdinal, type Pod, type StatefulSet } from '@sts-inspect/k8s';
 import { execContainer } from '../core/containers.ts';
 import { isMissingBinary } from '../core/fileRead.ts';
-import { claimForOrdinal, volumeClaimTemplateNames } from '../core/ordinals.ts';
+import { volumeClaimTemplateNames } from '../core/ordinals.ts';
 import { parseDf, usageFromDf, usageFromStats, type StatsSummary, type VolumeUsage } from '../core/usage.ts';
 import type { KubeClient } from '../kube/client.ts';
 import { pool } from './pool.ts';

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { isPodReady } from '@sts-inspect/k8s';
 import { parseAllDocuments } from 'yaml';
 import { startApiServer, type ApiServer } from './apiserver/server.ts';
 import type { Faults } from './apiserver/faults.ts';
@@ -216,8 +217,7 @@ export async function waitSettled(store: Store, objects: KObject[], timeoutMs = 
       if (pods.length !== (spec.replicas ?? 1)) return false;
       return pods.every((p) => {
         if (p.metadata.deletionTimestamp) return false;
-        const ready = p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
-        if (ready) return true;
+        if (isPodReady(p)) return true;
         const byDesign = p.spec?.containers?.some((c) => isUnhealthyByDesign(c.image));
         return !!byDesign && p.status?.phase === 'Running';
       });

@@ -4,11 +4,11 @@
 // container where exec finds no `cat`. Returns the comparison as data; render.ts writes it.
 
 import type { ControllerRevision, PersistentVolumeClaim, Pod, StatefulSet } from '@sts-inspect/k8s';
-import { ageOf, selectorString } from '@sts-inspect/k8s';
+import { ageOf, claimForOrdinal, podForOrdinal, selectorString } from '@sts-inspect/k8s';
 import { fileCell, judge, type FileBytes, type Verdict } from '../../core/compare.ts';
 import { podDimensions, type Cell } from '../../core/dimensions.ts';
 import { planFileRead } from '../../core/fileRead.ts';
-import { claimForOrdinal, ordinalRange, orphanedClaims, podForOrdinal, podsOfSet, volumeClaimTemplateNames } from '../../core/ordinals.ts';
+import { ordinalRange, orphanedClaims, podsOfSet, volumeClaimTemplateNames } from '../../core/ordinals.ts';
 import { UsageError } from '../../errors.ts';
 import { apiPath, type KubeClient } from '../../kube/client.ts';
 import { debugReadFile, type DebugReadOptions } from '../../workload/debugRead.ts';

@@ -18,8 +18,8 @@ import { governingServiceState, podDnsAnswer, stableDnsName, type GoverningServi
 import { helmRelease } from '../../core/helm.ts';
 import { serviceDnsFix, type DnsResolution } from '../../core/resolve.ts';
 import type { VolumeUsage } from '../../core/usage.ts';
-import { claimForOrdinal, ordinalRange, orphanedClaims, podForOrdinal, podsOfSet, volumeClaimTemplateNames } from '../../core/ordinals.ts';
-import { ageOf, summarizePod } from '@sts-inspect/k8s';
+import { ordinalRange, orphanedClaims, podsOfSet, volumeClaimTemplateNames } from '../../core/ordinals.ts';
+import { ageOf, claimForOrdinal, podForOrdinal, summarizePod } from '@sts-inspect/k8s';
 import {
   lastProbeFailures,
   lastTermination,

@@ -3,9 +3,9 @@
 // --file, at most `concurrency` at a time. Returns the report as data; rendering is render.ts's job.
 
 import type { ControllerRevision, KubeEvent, PersistentVolumeClaim, Service, StatefulSet } from '@sts-inspect/k8s';
-import { selectorString } from '@sts-inspect/k8s';
+import { podForOrdinal, selectorString } from '@sts-inspect/k8s';
 import { planFileRead } from '../../core/fileRead.ts';
-import { ordinalRange, podForOrdinal, podsOfSet } from '../../core/ordinals.ts';
+import { ordinalRange, podsOfSet } from '../../core/ordinals.ts';
 import { AuthError, NotFoundError, UsageError } from '../../errors.ts';
 import { apiPath, type KubeClient } from '../../kube/client.ts';
 import { ApiNotFoundError } from '../../kube/errors.ts';

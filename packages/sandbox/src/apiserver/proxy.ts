@@ -1,5 +1,6 @@
 // pods/log, and the proxy subresources: pods/proxy and services/proxy (HTTP sent to a pod's port, through the
 // kubelet's PodHttp), nodes/proxy (the kubelet's /stats/summary).
+import { isPodReady } from '@sts-inspect/k8s';
 import type { ServerResponse } from 'node:http';
 import type { SimContext } from '../context.ts';
 import { R, resourceType } from '../resources.ts';
@@ -111,8 +112,6 @@ export async function proxyToPod(
   writeProxied(res, out);
 }
 
-const isReady = (pod: Any) => (pod.status?.conditions ?? []).some((c: Any) => c.type === 'Ready' && c.status === 'True');
-
 export async function proxyToService(
   ctx: SimContext,
   core: ApiCore,
@@ -149,7 +148,7 @@ export async function proxyToService(
     const pods = ctx.store
       .list(R.pods, ns)
       .items.filter(
-        (p) => Object.entries(sel).every(([k, v]) => p.metadata.labels?.[k] === v) && isReady(p) && !p.metadata.deletionTimestamp,
+        (p) => Object.entries(sel).every(([k, v]) => p.metadata.labels?.[k] === v) && isPodReady(p as Any) && !p.metadata.deletionTimestamp,
       ) as Any[];
     const pod = pods[0];
     if (pod) {

@@ -3,6 +3,7 @@
 // notReadyAddresses (all as addresses with publishNotReadyAddresses). A pod gets a DNS name
 // <hostname>.<service>.<ns>.svc.cluster.local only through a headless Service named like its subdomain.
 
+import { isPodReady } from '@sts-inspect/k8s';
 import type { SimContext } from '../context.ts';
 import { R } from '../resources.ts';
 import type { KObject } from '../store.ts';
@@ -24,10 +25,6 @@ export interface Member {
 
 export const isHeadless = (svc: ServiceView) => svc.spec.clusterIP === 'None';
 
-export function podReady(pod: PodView): boolean {
-  return !!pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
-}
-
 /** The pods behind a Service, as the endpoints controllers see them. */
 export function serviceMembers(svc: ServiceView, pods: Iterable<PodView>): Member[] {
   const out: Member[] = [];
@@ -39,7 +36,7 @@ export function serviceMembers(svc: ServiceView, pods: Iterable<PodView>): Membe
     const phase = pod.status?.phase;
     if (phase === 'Succeeded' || phase === 'Failed') continue;
     const terminating = !!pod.metadata.deletionTimestamp;
-    const ready = podReady(pod);
+    const ready = isPodReady(pod);
     const m: Member = { pod, ip, ready: ready && !terminating, serving: ready, terminating };
     if (pod.spec.hostname && pod.spec.subdomain === svc.metadata.name && isHeadless(svc)) m.hostname = pod.spec.hostname;
     out.push(m);

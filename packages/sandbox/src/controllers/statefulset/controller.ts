@@ -11,7 +11,8 @@ import { WorkQueue } from '../workqueue.ts';
 import { StatefulSetControl } from './control.ts';
 import { StatefulPodControl } from './podcontrol.ts';
 import type { ControllerRevision, Pod, PvcLike, StatefulSet } from './types.ts';
-import { controllerOf, controllerRef, isEmptySelector, isMemberOf, isPodReady, isRunningAndAvailable, matchesSelector } from './utils.ts';
+import { isPodReady, readyTransitionMs } from '@sts-inspect/k8s';
+import { controllerOf, controllerRef, isEmptySelector, isMemberOf, isRunningAndAvailable, matchesSelector } from './utils.ts';
 
 const byController = (o: KObject) => {
   const ref = controllerOf(o);
@@ -48,7 +49,7 @@ export class StatefulSetController {
     this.revisions.addIndex('controller', byController);
     this.revisions.addIndex('orphans', orphansByNs);
 
-    for (const p of this.pods.list()) if (isPodReady(p)) this.readySince.set(p.metadata.uid!, readyTransition(p) ?? Date.now());
+    for (const p of this.pods.list()) if (isPodReady(p)) this.readySince.set(p.metadata.uid!, readyTransitionMs(p) ?? Date.now());
     this.sets.onChange((_t, set) => this.queue.add(keyOf(set)));
     this.pods.onChange((type, pod, old) => this.onPod(type, pod as Pod, old as Pod | undefined));
     this.namespaces.onChange((_t, ns) => {
@@ -179,10 +180,4 @@ export class StatefulSetController {
     t.unref?.();
     this.availabilityTimers.set(key, () => clearTimeout(t));
   }
-}
-
-function readyTransition(pod: Pod): number | undefined {
-  const c = pod.status?.conditions?.find((x) => x.type === 'Ready');
-  const t = c?.lastTransitionTime ? Date.parse(c.lastTransitionTime) : NaN;
-  return Number.isNaN(t) ? undefined : t;
 }

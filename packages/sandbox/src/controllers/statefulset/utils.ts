@@ -3,25 +3,25 @@
 
 import type { KObject, OwnerReference } from '../../store.ts';
 import type { LabelSelector, Pod, PvcLike, StatefulSet, Volume } from './types.ts';
-import { selectorMatches } from '@sts-inspect/k8s';
+import {
+  claimForOrdinal,
+  isPodReady,
+  parentAndOrdinal,
+  podForOrdinal,
+  podRevisionName,
+  readyTransitionMs,
+  REVISION_LABEL,
+  selectorMatches,
+} from '@sts-inspect/k8s';
 
-export const LABEL_REVISION = 'controller-revision-hash';
+export const LABEL_REVISION = REVISION_LABEL;
 export const LABEL_POD_NAME = 'statefulset.kubernetes.io/pod-name';
 export const LABEL_POD_INDEX = 'apps.kubernetes.io/pod-index';
 export const LABEL_CR_HASH = 'controller.kubernetes.io/hash';
 export const COMPONENT = 'statefulset-controller';
 
-const ORDINAL_RE = /^(.*)-([0-9]+)$/;
-
-/** The parent set's name and the ordinal parsed from a pod's name; ordinal -1 when it has none. */
-export function parentAndOrdinal(podName: string): { parent: string; ordinal: number } {
-  const m = ORDINAL_RE.exec(podName);
-  if (!m) return { parent: '', ordinal: -1 };
-  const n = Number(m[2]);
-  // Upstream parses into an int32; anything larger is no ordinal.
-  return { parent: m[1]!, ordinal: Number.isSafeInteger(n) && n <= 2 ** 31 - 1 ? n : -1 };
-}
-
+// The rules themselves (ordinals, names, Ready, revision) live in @sts-inspect/k8s, shared with the plugin; these
+// take the controller's objects.
 export function ordinalOf(pod: KObject): number {
   return parentAndOrdinal(pod.metadata.name ?? '').ordinal;
 }
@@ -48,15 +48,15 @@ export function inOrdinalRange(pod: KObject, set: StatefulSet): boolean {
 }
 
 export function podName(set: StatefulSet, ordinal: number): string {
-  return `${set.metadata.name}-${ordinal}`;
+  return podForOrdinal(set.metadata.name ?? '', ordinal);
 }
 
 export function claimName(set: StatefulSet, templateName: string, ordinal: number): string {
-  return `${templateName}-${set.metadata.name}-${ordinal}`;
+  return claimForOrdinal(templateName, set.metadata.name ?? '', ordinal);
 }
 
 export function podRevision(pod: KObject): string {
-  return pod.metadata.labels?.[LABEL_REVISION] ?? '';
+  return podRevisionName(pod) ?? '';
 }
 
 export function isCreated(pod: Pod): boolean {
@@ -65,10 +65,6 @@ export function isCreated(pod: Pod): boolean {
 
 export function isTerminating(pod: KObject): boolean {
   return !!pod.metadata.deletionTimestamp;
-}
-
-export function isPodReady(pod: Pod): boolean {
-  return pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
 }
 
 export function isRunningAndReady(pod: Pod): boolean {
@@ -91,12 +87,6 @@ export function isRunningAndAvailable(
   const since = readySince ?? readyTransitionMs(pod);
   if (since === undefined) return false;
   return now - since >= (minReadySeconds * 1000) / scale;
-}
-
-function readyTransitionMs(pod: Pod): number | undefined {
-  const c = pod.status?.conditions?.find((x) => x.type === 'Ready');
-  const t = c?.lastTransitionTime ? Date.parse(c.lastTransitionTime) : NaN;
-  return Number.isNaN(t) ? undefined : t;
 }
 
 export function isFailed(pod: Pod): boolean {
