@@ -1,6 +1,7 @@
 // The STATUS, READY and RESTARTS columns exactly as `kubectl get pods` computes them (printPod in
 // kubernetes/pkg/printers/internalversion/printers.go), and kubectl's AGE formatting.
 
+import { isPodReady } from './statefulset.ts';
 import type { Container, Pod } from './types.ts';
 
 export interface PodSummary {
@@ -90,7 +91,7 @@ export function summarizePod(pod: Pod): PodSummary {
       }
     }
     if (reason === 'Completed' && hasRunning) {
-      reason = (st.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True') ? 'Running' : 'NotReady';
+      reason = isPodReady(pod) ? 'Running' : 'NotReady';
     }
   }
 
