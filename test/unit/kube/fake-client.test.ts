@@ -210,3 +210,41 @@ describe('watch', () => {
     expect(fake.openWatches).toBe(0);
   });
 });
+
+describe('subresources: eviction and scale, as the real client exposes them', () => {
+  it('evict deletes the pod (watchers see DELETED); a uid precondition of another pod is a ConflictError', async () => {
+    const c = cluster();
+    const web0 = await c.get<FakeObject>(`${PODS}/web-0`, 'get pod');
+    await expect(c.evict('demo', 'web-0', { uid: 'not-the-uid' }, 'evict pod demo/web-0')).rejects.toBeInstanceOf(ConflictError);
+    await c.evict('demo', 'web-0', { uid: web0.metadata.uid! }, 'evict pod demo/web-0');
+    await expect(c.get(`${PODS}/web-0`, 'get pod')).rejects.toBeInstanceOf(NotFoundError);
+    expect(c.calls.filter((x) => x.verb === 'evict').map((x) => x.path)).toEqual([`${PODS}/web-0/eviction`, `${PODS}/web-0/eviction`]);
+  });
+
+  it("a disruption budget's refusal is injected as the API server's 429", async () => {
+    const c = cluster();
+    c.fail({ verb: 'evict', path: `${PODS}/web-0/eviction`, status: 429, times: 1 });
+    const err = await c.evict('demo', 'web-0', {}, 'evict pod demo/web-0').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ApiError);
+    expect((err as ApiError).code).toBe(429);
+    await c.evict('demo', 'web-0', {}, 'evict pod demo/web-0');
+  });
+
+  it('createSubresource eviction evicts too; another subresource is not found', async () => {
+    const c = cluster();
+    const ev = { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name: 'web-0', namespace: 'demo' } };
+    await expect(c.createSubresource(`${PODS}/web-0`, 'eviction', ev, 'evict')).resolves.toMatchObject({ status: 'Success' });
+    await expect(c.get(`${PODS}/web-0`, 'get pod')).rejects.toBeInstanceOf(NotFoundError);
+    await expect(c.createSubresource(`${PODS}/web-1`, 'binding', {}, 'bind')).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it('getScale and patchScale read and set spec.replicas of the set, with the resourceVersion precondition', async () => {
+    const c = cluster();
+    const before = await c.getScale(STS, 'get scale');
+    expect(before).toMatchObject({ kind: 'Scale', apiVersion: 'autoscaling/v1', spec: { replicas: 3 } });
+    await expect(c.patchScale(STS, 1, { resourceVersion: 'stale' }, 'scale')).rejects.toBeInstanceOf(ConflictError);
+    const after = await c.patchScale(STS, 1, { resourceVersion: before.metadata.resourceVersion! }, 'scale');
+    expect(after.spec.replicas).toBe(1);
+    expect((await c.get<{ spec: { replicas: number } }>(STS, 'get statefulset')).spec.replicas).toBe(1);
+  });
+});
