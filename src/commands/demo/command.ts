@@ -81,10 +81,11 @@ export async function demoCommand(args: DemoArgs, io: IO): Promise<number> {
     delete env.STS_INSPECT_DEBUG;
     for (const step of demoSteps()) {
       heading(step.title);
-      out(`$ ${['kubectl sts-inspect', ...step.argv].join(' ')}\n`);
-      const code = await run(step.argv, { ...io, env });
+      const argv = args.v ? [...step.argv, `-v=${args.v}`] : step.argv;
+      out(`$ ${['kubectl sts-inspect', ...argv].join(' ')}\n`);
+      const code = await run(argv, { ...io, env });
       if (!step.expected.includes(code))
-        throw new CliError(`demo step "kubectl sts-inspect ${step.argv.join(' ')}" exited ${code}`, ExitCode.CHECK_FAILED);
+        throw new CliError(`demo step "kubectl sts-inspect ${argv.join(' ')}" exited ${code}`, ExitCode.CHECK_FAILED);
     }
 
     if (args.keep) {
