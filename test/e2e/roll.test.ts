@@ -21,25 +21,11 @@ async function changeSet(ns: string, o: SetOptions): Promise<void> {
   await sb.applyYaml(setYaml(ns, o).split('---').pop()!);
 }
 
-type Obj = {
-  metadata: {
-    name: string;
-    uid: string;
-    namespace?: string;
-    deletionTimestamp?: string;
-    labels?: Record<string, string>;
-    annotations?: Record<string, string>;
-  };
-  spec?: Record<string, unknown>;
-  status?: { conditions?: { type: string; status: string }[] };
-};
-const pods = (ns: string) => sb.store.list('pods', ns).items as unknown as Obj[];
-const uids = (items: Obj[]) => Object.fromEntries(items.map((p) => [p.metadata.name, p.metadata.uid]));
-const claims = (ns: string) => uids(sb.store.list('persistentvolumeclaims', ns).items as unknown as Obj[]);
-const statefulSet = (ns: string) =>
-  sb.store.get('apps/statefulsets', ns, 'web') as unknown as Obj & {
-    spec: { template: { metadata: { annotations?: Record<string, string> } }; updateStrategy: { rollingUpdate?: { partition?: number } } };
-  };
+const pods = (ns: string) => sb.pods(ns);
+const uids = (items: { metadata: { name?: string; uid?: string } }[]) =>
+  Object.fromEntries(items.map((p) => [p.metadata.name, p.metadata.uid]));
+const claims = (ns: string) => uids(sb.claims(ns));
+const statefulSet = (ns: string) => sb.set(ns, 'web');
 
 /** The most pods of the set that were down (missing, terminating or not Ready) at the same time, from now on. */
 function watchDowntime(ns: string, replicas = 3): () => number {
@@ -54,7 +40,7 @@ function watchDowntime(ns: string, replicas = 3): () => number {
     }
     worst = Math.max(worst, down);
   };
-  const stop = sb.store.subscribe('pods', check);
+  const stop = sb.onPodChange(check);
   undo.push(stop);
   return () => worst;
 }
@@ -110,7 +96,7 @@ describe('roll: restart under RollingUpdate', () => {
     for (const name of ['web-0', 'web-1', 'web-2']) expect(after[name]).not.toBe(podsBefore[name]);
     expect(claims('roll-ordered')).toEqual(claimsBefore);
     const set = statefulSet('roll-ordered');
-    expect(set.spec.template.metadata.annotations?.['kubectl.kubernetes.io/restartedAt']).toMatch(
+    expect(set?.spec?.template?.metadata?.annotations?.['kubectl.kubernetes.io/restartedAt']).toMatch(
       /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/,
     );
     for (const o of report.ordinals) {
@@ -181,7 +167,7 @@ describe('roll: restart under RollingUpdate', () => {
       true,
       false,
     ]);
-    expect(statefulSet('roll-partition').spec.updateStrategy.rollingUpdate?.partition).toBe(2);
+    expect(statefulSet('roll-partition')?.spec?.updateStrategy?.rollingUpdate?.partition).toBe(2);
     const human = await cli(['roll', 'web', '-n', 'roll-partition', '--watch-only']);
     expect(human.code).toBe(0);
     expect(human.stdout).toMatch(/web-1, web-0 stayed on the old revision: below the partition 2/);
@@ -268,36 +254,48 @@ describe('roll: safety', () => {
   it('without --yes and no terminal: exit 9, and nothing changed', async () => {
     await applySet('roll-noyes');
     const before = uids(pods('roll-noyes'));
-    const annotations = JSON.stringify(statefulSet('roll-noyes').spec.template.metadata.annotations ?? {});
+    const annotations = JSON.stringify(statefulSet('roll-noyes')?.spec?.template?.metadata?.annotations ?? {});
     const r = await cli(['roll', 'web', '-n', 'roll-noyes']);
     expect(r.code).toBe(9);
     expect(r.stderr).toMatch(/refusing to restart statefulset roll-noyes\/web without --yes/);
     expect(r.stdout).toBe('');
-    expect(JSON.stringify(statefulSet('roll-noyes').spec.template.metadata.annotations ?? {})).toBe(annotations);
+    expect(JSON.stringify(statefulSet('roll-noyes')?.spec?.template?.metadata?.annotations ?? {})).toBe(annotations);
     expect(uids(pods('roll-noyes'))).toEqual(before);
   });
 
   it('--dry-run prints the plan and changes nothing; -o json says result planned', async () => {
     await applySet('roll-dry', { strategy: 'OnDelete' });
     const before = uids(pods('roll-dry'));
-    const set = JSON.stringify(statefulSet('roll-dry').spec);
+    const set = JSON.stringify(statefulSet('roll-dry')?.spec);
     const r = await cli(['roll', 'web', '-n', 'roll-dry', '--dry-run', '--partition', '1']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(
       /^Plan: restart statefulset web in namespace roll-dry: OnDelete, OrderedReady, 2 of 3 pods, highest ordinal first/,
     );
-    expect(r.stdout).toMatch(/2\. delete pod roll-dry\/web-2: with a uid precondition[^\n]*\n {2}3\. delete pod roll-dry\/web-1/);
+    expect(r.stdout).toMatch(
+      /2\. evict pod roll-dry\/web-2: through the Eviction API \(disruption budgets honoured\), with a uid precondition[^\n]*\n {2}3\. evict pod roll-dry\/web-1/,
+    );
+    expect(r.stdout).toMatch(/note: changes web-2, web-1: restart only, no template change/);
+    expect(r.stdout).not.toMatch(/\brestarted\b/);
     expect(r.stdout).toMatch(/note: web-0 stay on their revision: below the partition 1/);
     const { code, report } = await rollJson(['roll', 'web', '-n', 'roll-dry', '--dry-run']);
     expect(code).toBe(0);
     expect(report.result).toBe('planned');
+    // Issue 15 point 8: a plan's ordinals are "planned" (their steps say how: evict), never past tense.
     expect(report.ordinals.map((o) => [o.pod, o.action])).toEqual([
-      ['web-2', 'deleted'],
-      ['web-1', 'deleted'],
-      ['web-0', 'deleted'],
+      ['web-2', 'planned'],
+      ['web-1', 'planned'],
+      ['web-0', 'planned'],
+    ]);
+    expect(report.operation?.steps.map((s) => s.id)).toEqual([
+      'patch-template',
+      'evict:web-2',
+      'evict:web-1',
+      'evict:web-0',
+      'verify-rollout',
     ]);
     expect(uids(pods('roll-dry'))).toEqual(before);
-    expect(JSON.stringify(statefulSet('roll-dry').spec)).toBe(set);
+    expect(JSON.stringify(statefulSet('roll-dry')?.spec)).toBe(set);
   });
 
   it('a dropped watch and a 410 mid-roll: the roll completes', async () => {
@@ -326,7 +324,7 @@ describe('roll: safety', () => {
     ).toBeGreaterThan(1);
   });
 
-  it('Ctrl-C mid-wait: exit 130, says where the set stands and how to resume following', async () => {
+  it('Ctrl-C mid-wait: exit 130, says where the set stands and the command that resumes; that command finishes the job', async () => {
     await applySet('roll-sigint', { initialDelay: 30 });
     const { command, args } = cliCommand();
     const child = spawn(command, [...args, 'roll', 'web', '-n', 'roll-sigint', '--yes', '--kubeconfig', sb.kubeconfigPath], {
@@ -344,10 +342,22 @@ describe('roll: safety', () => {
     const code = await exited;
     expect(code).toBe(130);
     expect(stdout).toMatch(/roll roll-sigint\/web interrupted after .*: interrupted: waiting for web-2/);
-    expect(stdout).toContain('To resume following: kubectl sts-inspect roll web -n roll-sigint --watch-only');
-    expect(stderr).toMatch(/interrupted while waiting; resume with: kubectl sts-inspect roll web -n roll-sigint --watch-only/);
-    // Nothing half done by us: the controller finishes web-2 by itself, web-0 and web-1 are left alone.
+    // Issue 15: the resume line is the same command (the operation record on the set makes it resume), not
+    // --watch-only, which only followed and then told the user to run roll again (a second restart).
+    expect(stdout).toContain('Not finished. To resume: kubectl sts-inspect roll web -n roll-sigint\n');
+    expect(stderr).toMatch(/interrupted while waiting; resume with: kubectl sts-inspect roll web -n roll-sigint$/m);
     const set = statefulSet('roll-sigint');
-    expect(set.spec.template.metadata.annotations?.['kubectl.kubernetes.io/restartedAt']).toBeDefined();
+    const restartedAt = set?.spec?.template?.metadata?.annotations?.['kubectl.kubernetes.io/restartedAt'];
+    expect(restartedAt).toBeDefined();
+    expect(set?.metadata.annotations?.['sts-inspect.io/operation']).toMatch(/"command":"roll"/);
+    const again = await cli(['roll', 'web', '-n', 'roll-sigint', '--yes']);
+    expect(again.code).toBe(0);
+    expect(again.stdout.split('\n')[0]).toMatch(
+      /resuming the roll started at \S+: the restart patch done; web-2, web-1, web-0 left|resuming the roll started at \S+: the restart patch, web-2 done; web-1, web-0 left/,
+    );
+    expect(again.stdout).not.toMatch(/restarted statefulset web/);
+    const after = statefulSet('roll-sigint');
+    expect(after?.spec?.template?.metadata?.annotations?.['kubectl.kubernetes.io/restartedAt']).toBe(restartedAt);
+    expect(after?.metadata.annotations?.['sts-inspect.io/operation']).toBeUndefined();
   });
 });
