@@ -10,7 +10,7 @@ import { EventRecorder } from '../../src/events.ts';
 import { computePdbStatus, DELETION_TIMEOUT_MS, pdbSelects, scaledValue, type Pdb, type PodLike } from '../../src/policy/pdb.ts';
 import { R, type ApiLevel } from '../../src/resources.ts';
 import { ApiError } from '../../src/status.ts';
-import { Store, type KObject } from '../../src/store.ts';
+import { Store } from '../../src/store.ts';
 
 const NOW = Date.parse('2026-12-05T17:55:22Z');
 
@@ -62,7 +62,7 @@ describe('computePdbStatus: as the disruption controller counts', () => {
     ['expectedPods 0 allows nothing', { maxUnavailable: 1 }, [], 0, [0, 0, 0, 0]],
     ['scaled up to 5 with 3 Ready', { maxUnavailable: 1 }, three, 5, [0, 3, 4, 5]],
   ] as const)('%s', (_what, spec, pods, replicas, [allowed, current, desired, expected]) => {
-    const s = computePdbStatus(pdb(spec as Pdb['spec']), [...pods], scaleOf(replicas), NOW, '1.20');
+    const s = computePdbStatus(pdb(spec), [...pods], scaleOf(replicas), NOW, '1.20');
     expect([s.disruptionsAllowed, s.currentHealthy, s.desiredHealthy, s.expectedPods]).toEqual([allowed, current, desired, expected]);
     expect(s.observedGeneration).toBe(1);
     expect(s.conditions).toBeUndefined();
@@ -136,7 +136,7 @@ describe('computePdbStatus: as the disruption controller counts', () => {
       metadata: { name: 'b', namespace: 'fx' },
       spec: { selector: selector as Pdb['spec'] extends { selector?: infer S } ? S : never },
     };
-    expect(pdbSelects(budget, pod('web-0'), level as ApiLevel)).toBe(selects);
+    expect(pdbSelects(budget, pod('web-0'), level)).toBe(selects);
   });
 
   it.each([
@@ -158,9 +158,9 @@ describe('evictPod: what the eviction subresource decides', () => {
         kind: 'Pod',
         spec: { nodeName: 'sim-node-1', containers: [{ name: 'app', image: 'x' }] },
         ...p,
-      } as KObject);
+      });
     for (const b of budgets) {
-      const created = store.create(R.pdbs, { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', ...b } as KObject);
+      const created = store.create(R.pdbs, { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', ...b });
       // The store counts generations itself: a later spec change makes the one the budget asks for.
       if ((b.metadata.generation ?? 1) > 1) store.update(R.pdbs, { ...created, spec: { ...b.spec, maxUnavailable: 0 } });
     }
