@@ -16,7 +16,9 @@
 //                                                  {{version}} in it becomes package.json's version. Default:
 //                                                  https://github.com/kubectl-sts-inspect/kubectl-sts-inspect/releases/download/v{{version}}/
 //   --verify | --no-verify                         run the linux binaries against the sandbox (default with --target all)
-//   --no-code-cache | --no-archive | --no-build | --output FILE   (tests and the bench use these)
+//   --code-cache run|none|sea                      the host binary's V8 code cache (default run; --no-code-cache = none):
+//                                                  see makeBlob and scripts/code-cache.mjs
+//   --no-archive | --no-build | --output FILE      (tests and the bench use these)
 //
 // No startup snapshot (useSnapshot): building one with the CLI (yargs) pre-evaluated aborts in V8 on Node
 // 24.21 ("global handle not serialized", CheckGlobalAndEternalHandles failed), and one without it saves
@@ -26,13 +28,14 @@
 // NODE_OPTIONS has no effect on the binary (execArgvExtension "none" in the SEA config; the Node 24.18 and
 // 24.21 binaries used here read it): it is a kubectl plugin, not a Node program, and a NODE_OPTIONS meant for
 // some Node tool must not load modules into it, open a debugger port (--inspect) or make it refuse to start
-// (exit 9 on an option Node does not allow there). The code cache is kept (useCodeCache).
+// (exit 9 on an option Node does not allow there).
 //
-// The binary is Node's single executable application (SEA) made by @yao-pkg/pkg's SEA mode from the esbuild
-// bundle, with the Node 24 binary of this checkout (the `node` devDependency) handed over as nodePath, so
-// nothing is downloaded. For this machine's platform the blob carries V8's code cache (useCodeCache), so the
-// bundle is not compiled at each start. A cross-platform blob cannot carry it (the cache is specific to the
-// platform), so other platforms are injected here with postject directly, without code cache.
+// The binary is Node's single executable application (SEA): the blob made by `node --experimental-sea-config`
+// of the Node it goes into (or one of exactly its version that runs here), injected into a copy of that Node
+// with postject (the one @yao-pkg/pkg depends on). For this machine's platform, the Node 24 of this checkout (the
+// `node` devDependency), nothing downloaded, and the blob carries the V8 code cache of a real run (a loader, the
+// bundle and the cache as assets: scripts/code-cache.mjs). A cross-platform blob cannot carry one (the cache is
+// specific to the V8 and its flags, made by running it), so other platforms get the bundle as main, no cache.
 //
 // macOS: injecting the blob invalidates the Node binary's signature, and Apple Silicon refuses to run an
 // unsigned binary. So each darwin binary is made as Node's SEA documentation does it on a Mac, without a Mac:
@@ -60,6 +63,7 @@ import { fileURLToPath } from 'node:url';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { unsign } from 'macho-unsign';
 import { BUNDLE, buildBundle } from './build.mjs';
+import { ASSETS, loaderSource, makeCodeCache } from './code-cache.mjs';
 import { signFile } from './macho-sign.mjs';
 import { runnerFor, smoke, startSandbox } from './smoke.mjs';
 
@@ -157,37 +161,42 @@ function pickVersion(target, want) {
   return best;
 }
 
-/** The host target with pkg's SEA mode: the local Node 24 as nodePath, code cache as asked. */
-async function packageHost({ output, nodePath, useCodeCache, entry }) {
-  const { default: sea } = require('@yao-pkg/pkg/lib-es5/sea.js');
-  const { pkgPlatform } = TARGETS[HOST];
-  rmSync(output, { force: true });
-  await sea(entry, {
-    nodePath,
-    targets: [{ platform: pkgPlatform, arch: process.arch, nodeRange: 'node24', output }],
-    seaConfig: { disableExperimentalSEAWarning: true, useCodeCache, useSnapshot: false, execArgvExtension: 'none' },
-  });
-}
-
-/** Another platform: blob made by a host Node of the same version (no code cache), injected with postject. */
-async function packageCross({ target, output, nodePath, generator }) {
-  const { inject } = require(createRequire(require.resolve('@yao-pkg/pkg')).resolve('postject'));
+/**
+ * The SEA blob, made by `generator` (a Node of exactly the version of the binary it goes into, runnable here).
+ * codeCache: 'run' (host only): the loader of scripts/code-cache.mjs as main, the bundle and the cache of a real
+ * run as assets; 'none': the same loader and bundle, no cache; 'sea': the bundle as main with Node's own
+ * code cache of its top-level code (useCodeCache: what the host binary had before; kept to measure against);
+ * 'off' (other platforms, where no cache can be made): the bundle as main.
+ */
+async function makeBlob({ target, generator, codeCache }) {
   const tmp = join(root, '.cache', 'sea', target);
   mkdirSync(tmp, { recursive: true });
   const blob = join(tmp, 'sea-prep.blob');
   const config = join(tmp, 'sea-config.json');
-  writeFileSync(
-    config,
-    JSON.stringify({
-      main: BUNDLE,
-      output: blob,
-      disableExperimentalSEAWarning: true,
-      useCodeCache: false,
-      useSnapshot: false,
-      execArgvExtension: 'none',
-    }),
-  );
+  const sea = { disableExperimentalSEAWarning: true, useSnapshot: false, execArgvExtension: 'none', output: blob };
+  let cacheBytes;
+  if (codeCache === 'run' || codeCache === 'none') {
+    const loader = join(tmp, 'loader.cjs');
+    writeFileSync(loader, loaderSource());
+    Object.assign(sea, { main: loader, useCodeCache: false, assets: { [ASSETS.bundle]: BUNDLE } });
+    if (codeCache === 'run') {
+      const cache = join(tmp, 'bundle.v8cache');
+      cacheBytes = (await makeCodeCache({ bundle: BUNDLE, node: generator, out: cache })).bytes;
+      sea.assets[ASSETS.cache] = cache;
+    }
+  } else Object.assign(sea, { main: BUNDLE, useCodeCache: codeCache === 'sea' });
+  writeFileSync(config, JSON.stringify(sea));
   execFileSync(generator, ['--experimental-sea-config', config], { stdio: ['ignore', 'ignore', 'inherit'] });
+  return { blob, cacheBytes };
+}
+
+/**
+ * Copies `nodePath` to `output` and injects the blob with postject; for macOS, Node's signature is removed
+ * first and the result signed ad hoc.
+ */
+async function packageSea({ target, output, nodePath, generator, codeCache }) {
+  const { inject } = require(createRequire(require.resolve('@yao-pkg/pkg')).resolve('postject'));
+  const { blob, cacheBytes } = await makeBlob({ target, generator, codeCache });
   mkdirSync(dirname(output), { recursive: true });
   rmSync(output, { force: true });
   const macos = TARGETS[target].pkgPlatform === 'macos';
@@ -211,6 +220,7 @@ async function packageCross({ target, output, nodePath, generator }) {
     process.stderr.write = write;
   }
   if (macos) signFile(output, TARGETS[target].exe); // after the injection: the page hashes cover the blob
+  return { cacheBytes };
 }
 
 export function sha256File(file) {
@@ -317,7 +327,7 @@ function parseArgs(argv) {
   const opts = {
     targets: [HOST],
     all: false,
-    codeCache: true,
+    codeCache: 'run',
     archive: true,
     build: true,
     krew: false,
@@ -341,8 +351,11 @@ function parseArgs(argv) {
       const [t, p] = value().split(/=(.*)/);
       opts.nodes[t] = resolve(p);
     } else if (a === '--output' || a.startsWith('--output=')) opts.output = resolve(value());
-    else if (a === '--no-code-cache') opts.codeCache = false;
-    else if (a === '--no-archive') opts.archive = false;
+    else if (a === '--no-code-cache') opts.codeCache = 'none';
+    else if (a === '--code-cache' || a.startsWith('--code-cache=')) {
+      opts.codeCache = value();
+      if (!['run', 'none', 'sea'].includes(opts.codeCache)) throw new Error(`--code-cache is run, none or sea, not ${opts.codeCache}`);
+    } else if (a === '--no-archive') opts.archive = false;
     else if (a === '--no-build') opts.build = false;
     else if (a === '--krew') opts.krew = true;
     else if (a === '--verify') opts.verify = true;
@@ -411,18 +424,19 @@ export async function main(argv) {
     const isHost = target === HOST && !opts.nodes[target];
     const output = opts.output ?? (isHost ? join(DIST, NAME) : join(DIST, target, TARGETS[target].exe));
     try {
+      let cacheBytes;
       if (isHost) {
-        await packageHost({ output, nodePath: local.bin, useCodeCache: opts.codeCache, entry: BUNDLE });
+        ({ cacheBytes } = await packageSea({ target, output, nodePath: local.bin, generator: local.bin, codeCache: opts.codeCache }));
       } else {
         const version = opts.nodes[target] ? (nodeVersionOf(opts.nodes[target]) ?? local.version) : pickVersion(target, local.version);
         const nodePath = opts.nodes[target] ?? fetchNode(target, version);
         const generator = version === local.version ? local.bin : fetchNode(HOST, version);
         if (version !== local.version)
           log(`${target}: Node ${version}${TARGETS[target].node ? ' (pinned in TARGETS)' : ` (npm has no ${local.version} for it)`}`);
-        await packageCross({ target, output, nodePath, generator });
+        await packageSea({ target, output, nodePath, generator, codeCache: 'off' });
       }
       const mib = (statSync(output).size / 2 ** 20).toFixed(1);
-      let line = `${target}: ${relative(process.cwd(), output)} (${mib} MiB${isHost ? `, code cache ${opts.codeCache ? 'on' : 'off'}` : ', no code cache'}${TARGETS[target].pkgPlatform === 'macos' ? ', signed ad hoc' : ''})`;
+      let line = `${target}: ${relative(process.cwd(), output)} (${mib} MiB${isHost ? `, code cache: ${opts.codeCache}${cacheBytes ? ` (${Math.round(cacheBytes / 1024)} KiB)` : ''}` : ', no code cache'}${TARGETS[target].pkgPlatform === 'macos' ? ', signed ad hoc' : ''})`;
       if (opts.archive) {
         const { file, sha } = await archive(target, output);
         line += `; ${relative(process.cwd(), file)} sha256 ${sha}`;
