@@ -8,7 +8,9 @@
 // (V8 accepts a cache only from its own version and flags), in a child process that compiles the bundle with
 // the same wrapper as the loader, runs the CLI in that process against the sandbox cluster (inspect with
 // --file, -o json and -o wide, the list, roll's --dry-run plan, completion, --version, --help), then writes
-// script.createCachedData().
+// script.createCachedData(). It also writes the cache of the top-level code alone, made before anything ran,
+// which the loader uses for --version and --help (V8 deserializes a whole cache up front, and 1 MB of it costs
+// those more than it saves).
 //
 // If V8 refuses the cache (cachedDataRejected: another V8, other flags, a damaged asset), V8 has compiled the
 // bundle from its source already: the loader runs it just the same, only without the saving. With
@@ -26,7 +28,13 @@ import vm from 'node:vm';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** Asset keys in the SEA blob. */
-export const ASSETS = { bundle: 'kubectl-sts_inspect.cjs', cache: 'kubectl-sts_inspect.cjs.v8cache' };
+export const ASSETS = {
+  bundle: 'kubectl-sts_inspect.cjs',
+  cache: 'kubectl-sts_inspect.cjs.v8cache',
+  startCache: 'kubectl-sts_inspect.cjs.v8cache-start',
+};
+/** Commands that run almost none of the bundle: they get the cache of its top-level code only (see the loader). */
+export const QUICK = ['--version', '--help', '-h'];
 
 // The bundle as a CommonJS function, identical in the loader and here (the cache is keyed to the source).
 const HEAD = '(function (exports, require, module, __filename, __dirname) {';
@@ -41,9 +49,12 @@ export function loaderSource() {
 const sea = require('node:sea');
 const vm = require('node:vm');
 const source = ${JSON.stringify(HEAD)} + sea.getAsset(${JSON.stringify(ASSETS.bundle)}, 'utf8') + ${JSON.stringify(TAIL)};
+// V8 deserializes a whole cache up front: the 1 MB of a real run costs --version more than it saves, so the
+// commands that run almost nothing take the cache of the top-level code only (what Node's useCodeCache holds).
+const quick = process.argv.length === 3 && ${JSON.stringify(QUICK)}.includes(process.argv[2]);
 let cachedData;
 try {
-  cachedData = new Uint8Array(sea.getAsset(${JSON.stringify(ASSETS.cache)}));
+  cachedData = new Uint8Array(sea.getAsset(quick ? ${JSON.stringify(ASSETS.startCache)} : ${JSON.stringify(ASSETS.cache)}));
 } catch {
   cachedData = undefined;
 }
@@ -71,9 +82,13 @@ export function workloads(kubeconfig) {
   ];
 }
 
+/** Where the top-level-only cache goes, beside the cache of the run. */
+export const startOf = (out) => `${out}-start`;
+
 /** In the child: compile the bundle as the loader does, run every workload in this process, write the cache. */
 async function train(bundle, out, kubeconfig) {
   const script = new vm.Script(HEAD + readFileSync(bundle, 'utf8') + TAIL, { filename: bundle });
+  writeFileSync(startOf(out), script.createCachedData()); // before anything ran: the top-level code only
   const codes = [];
   const done = new Promise((ok, fail) => {
     globalThis[Symbol.for(TRAIN)] = (run) =>

@@ -63,7 +63,7 @@ import { fileURLToPath } from 'node:url';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { unsign } from 'macho-unsign';
 import { BUNDLE, buildBundle } from './build.mjs';
-import { ASSETS, loaderSource, makeCodeCache } from './code-cache.mjs';
+import { ASSETS, loaderSource, makeCodeCache, startOf } from './code-cache.mjs';
 import { signFile } from './macho-sign.mjs';
 import { runnerFor, smoke, startSandbox } from './smoke.mjs';
 
@@ -183,6 +183,7 @@ async function makeBlob({ target, generator, codeCache }) {
       const cache = join(tmp, 'bundle.v8cache');
       cacheBytes = (await makeCodeCache({ bundle: BUNDLE, node: generator, out: cache })).bytes;
       sea.assets[ASSETS.cache] = cache;
+      sea.assets[ASSETS.startCache] = startOf(cache);
     }
   } else Object.assign(sea, { main: BUNDLE, useCodeCache: codeCache === 'sea' });
   writeFileSync(config, JSON.stringify(sea));
