@@ -25,8 +25,8 @@
 // nothing that the code cache does not.
 //   --node OS-ARCH=/path/to/node                   use this Node binary for a target instead of fetching one
 //
-// NODE_OPTIONS has no effect on the binary (execArgvExtension "none" in the SEA config; the Node 24.18 and
-// 24.21 binaries used here read it): it is a kubectl plugin, not a Node program, and a NODE_OPTIONS meant for
+// NODE_OPTIONS has no effect on the binary (execArgvExtension "none" in the SEA config; the Node 24.18, 24.21
+// and 26.10 binaries used here read it; a linux-x64 SEA made by 26.10.0 with this script ignored NODE_OPTIONS): it is a kubectl plugin, not a Node program, and a NODE_OPTIONS meant for
 // some Node tool must not load modules into it, open a debugger port (--inspect) or make it refuse to start
 // (exit 9 on an option Node does not allow there).
 //
