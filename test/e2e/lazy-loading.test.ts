@@ -1,9 +1,17 @@
 // What a command's start-up evaluates: inspect never evaluates the sandbox (11k lines, a certificate stack),
-// which only the commands that run a cluster load, lazily. Run from source with a module hook recording every
-// module Node loads; esbuild keeps each `await import()` lazy in the bundle, so the bundle evaluates the same.
+// which only the commands that run a cluster load, lazily, nor any other module off its path: the code of the
+// other commands (roll, persistence, compare, completion, sandbox, demo) and what only they import. Run from
+// source with a module hook recording every module Node loads; esbuild keeps each `await import()` lazy in the
+// bundle, so the bundle evaluates the same.
+//
+// "Off inspect's path" is computed from the sources' imports, so a module added later is covered: every module
+// reachable (static or dynamic imports) from another command's folder (but its flags.ts, which the command
+// registry src/cli.ts declares every command with), less what main.ts and that registry reach by static imports
+// (every command's start-up) and what inspect's own folder reaches.
 
 import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from '../helpers/cli.ts';
 
@@ -26,6 +34,56 @@ function loadedModules(args: string[]): { code: number | null; urls: string[] } 
 
 const fromSandbox = (urls: string[]) => urls.filter((u) => u.includes('/packages/sandbox/'));
 
+const OTHER_COMMANDS = ['roll', 'persistence', 'compare', 'completion', 'sandbox', 'demo'];
+const IMPORT = /(?:import|export)\s[^'"]*?from\s*'([^']+)'|import\(\s*'([^']+)'\s*\)|^import\s*'([^']+)'/gm;
+
+/** A source module's imports, resolved to files of the repository (packages by their src/index.ts). */
+function importsOf(file: string, dynamic: boolean): string[] {
+  const text = readFileSync(file, 'utf8');
+  const out: string[] = [];
+  for (const m of text.matchAll(IMPORT)) {
+    const spec = m[1] ?? m[2] ?? m[3]!;
+    if (m[2] && !dynamic) continue;
+    const path = spec.startsWith('.')
+      ? resolve(dirname(file), spec)
+      : spec.startsWith('@sts-inspect/')
+        ? join(ROOT, 'packages', spec.slice('@sts-inspect/'.length), 'src', 'index.ts')
+        : undefined;
+    if (path && existsSync(path)) out.push(path);
+  }
+  return out;
+}
+
+function closure(roots: string[], dynamic: boolean): Set<string> {
+  const seen = new Set<string>();
+  const todo = [...roots];
+  while (todo.length) {
+    const f = todo.pop()!;
+    if (seen.has(f)) continue;
+    seen.add(f);
+    todo.push(...importsOf(f, dynamic));
+  }
+  return seen;
+}
+
+const tsIn = (dir: string) =>
+  readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => join(dir, f));
+
+/** Repository-relative paths of the modules inspect must not evaluate. */
+function offInspectPath(): Set<string> {
+  const commands = join(ROOT, 'src', 'commands');
+  const others = OTHER_COMMANDS.flatMap((c) => tsIn(join(commands, c))).filter((f) => !f.endsWith('/flags.ts'));
+  const onPath = new Set([
+    ...closure([join(ROOT, 'src', 'main.ts'), join(ROOT, 'src', 'cli.ts')], false),
+    ...closure(tsIn(join(commands, 'inspect')), true),
+  ]);
+  return new Set([...closure(others, true)].filter((f) => !onPath.has(f)).map((f) => relative(ROOT, f)));
+}
+
+const repoPaths = (urls: string[]) => urls.filter((u) => u.startsWith('file://')).map((u) => relative(ROOT, new URL(u).pathname));
+
 describe('lazy loading', () => {
   it('inspect NAME --file F evaluates no sandbox module', () => {
     // An unreachable server: the whole inspect path is imported, the first request fails (exit 6).
@@ -33,6 +91,32 @@ describe('lazy loading', () => {
     expect(code).toBe(6);
     expect(urls.some((u) => u.endsWith('/src/commands/inspect/run.ts'))).toBe(true);
     expect(fromSandbox(urls)).toEqual([]);
+  });
+
+  it.each([
+    ['inspect NAME --file F', ['web', '--file', 'visits.txt']],
+    ['inspect NAME -o json', ['web', '-o', 'json']],
+    ['the list (no NAME)', []],
+  ])('%s evaluates no module off its path (other commands’ code, what only they import)', (_, args) => {
+    const off = offInspectPath();
+    // The computation sees the other commands' code: their run modules, the sandbox, a core module only roll uses.
+    for (const f of ['src/commands/roll/run.ts', 'src/commands/persistence/run.ts', 'src/commands/compare/run.ts', 'src/core/rollout.ts'])
+      expect(off, f).toContain(f);
+    expect([...off].some((f) => f.startsWith('packages/sandbox/'))).toBe(true);
+    const { code, urls } = loadedModules([...args, '-s', 'http://127.0.0.1:1', '--request-timeout', '2s']);
+    expect(code).toBe(6);
+    const loaded = repoPaths(urls);
+    expect(loaded).toContain('src/commands/inspect/run.ts');
+    expect(loaded.filter((f) => off.has(f))).toEqual([]);
+    // Of another command's folder, only the flag declarations the registry holds.
+    const otherCommandModules = loaded.filter((f) => OTHER_COMMANDS.some((c) => f.startsWith(`src/commands/${c}/`)));
+    expect(otherCommandModules.filter((f) => !f.endsWith('/flags.ts'))).toEqual([]);
+  });
+
+  it('roll does load modules of that set (the check sees them when they are loaded)', () => {
+    const { urls } = loadedModules(['roll', 'web', '--dry-run', '-s', 'http://127.0.0.1:1', '--request-timeout', '2s']);
+    const off = offInspectPath();
+    expect(repoPaths(urls).filter((f) => off.has(f))).toEqual(expect.arrayContaining(['src/commands/roll/run.ts', 'src/core/rollout.ts']));
   });
 
   it('the sandbox command does load it (the hook sees sandbox modules when they are loaded)', () => {

@@ -1,6 +1,6 @@
 // (test/release/ runs after the main suite, npm run test:release: unpacking and hashing 120 MB archives would
 // slow its timed tests.) The release archive and krew manifest that `npm test` builds (scripts/package.mjs for this machine: the
-// linux-x64 archive and dist/plugins/sts-inspect.yaml) are what krew-index accepts: krew's own checks
+// linux-x64 archive, the two darwin ones, and dist/plugins/sts-inspect.yaml) are what krew-index accepts: krew's own checks
 // (test/helpers/krew.ts), each platform's sha256 equal to its archive's, and the archive holding what the
 // manifest's `files` install: the binary, the completion executable and LICENSE.
 import { execFileSync } from 'node:child_process';
@@ -58,6 +58,13 @@ describe('dist/plugins/sts-inspect.yaml', () => {
 
   it('covers linux/amd64 with the archive built here', () => {
     expect((manifest.spec?.platforms ?? []).map((p) => selectedPairs(p).join())).toContain('linux/amd64');
+  });
+
+  it('covers darwin/amd64 and darwin/arm64 each with its own archive (npm test builds both), no Rosetta caveat', () => {
+    const byPair = Object.fromEntries((manifest.spec?.platforms ?? []).map((p) => [selectedPairs(p).join(), basename(p.uri ?? '')]));
+    expect(byPair['darwin/amd64']).toBe('kubectl-sts_inspect-darwin-x64.tar.gz');
+    expect(byPair['darwin/arm64']).toBe('kubectl-sts_inspect-darwin-arm64.tar.gz');
+    expect(manifest.spec?.caveats ?? '').not.toMatch(/Rosetta/);
   });
 
   it('names, for each platform, an archive in dist/ with that sha256, under the release URL', () => {

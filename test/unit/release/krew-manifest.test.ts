@@ -14,6 +14,7 @@ const ALL = {
   'kubectl-sts_inspect-linux-x64.tar.gz': sha('1'),
   'kubectl-sts_inspect-linux-arm64.tar.gz': sha('2'),
   'kubectl-sts_inspect-darwin-x64.tar.gz': sha('3'),
+  'kubectl-sts_inspect-darwin-arm64.tar.gz': sha('4'),
   'kubectl-sts_inspect-win-x64.tar.gz': sha('5'),
 };
 
@@ -113,16 +114,20 @@ describe('validateKrewManifest rejects what krew rejects', () => {
 });
 
 describe('fillKrewManifest', () => {
-  it('with the four archives npm can build: five platforms, darwin/arm64 on the darwin-x64 archive with a caveat', () => {
-    const { manifest, missing, rosetta } = fillKrewManifest(template, { version: '1.2.3', archives: ALL });
+  it('with the five archives: five platforms, darwin/arm64 on its native archive, no Rosetta caveat', () => {
+    const { manifest, missing } = fillKrewManifest(template, { version: '1.2.3', archives: ALL });
     expect(validateKrewManifest('sts-inspect.yaml', manifest)).toEqual([]);
     expect(missing).toEqual([]);
-    expect(rosetta).toBe(true);
     const byPair = Object.fromEntries((manifest.spec.platforms as Platform[]).map((p) => [selectedPairs(p).join(), p]));
     expect(Object.keys(byPair).sort()).toEqual(['darwin/amd64', 'darwin/arm64', 'linux/amd64', 'linux/arm64', 'windows/amd64']);
-    expect(byPair['darwin/arm64']).toMatchObject({ uri: byPair['darwin/amd64']!.uri, sha256: sha('3'), bin: 'kubectl-sts_inspect' });
+    expect(byPair['darwin/arm64']).toMatchObject({
+      uri: expect.stringMatching(/\/kubectl-sts_inspect-darwin-arm64\.tar\.gz$/),
+      sha256: sha('4'),
+      bin: 'kubectl-sts_inspect',
+    });
+    expect(byPair['darwin/amd64']).toMatchObject({ uri: expect.stringMatching(/darwin-x64\.tar\.gz$/), sha256: sha('3') });
     expect(byPair['windows/amd64']).toMatchObject({ sha256: sha('5'), bin: 'kubectl-sts_inspect.exe' });
-    expect(manifest.spec.caveats).toMatch(/Rosetta 2/);
+    expect(manifest.spec.caveats).not.toMatch(/Rosetta/);
     expect(manifest.spec.version).toBe('v1.2.3');
     expect(byPair['linux/arm64']!.uri).toBe(
       'https://github.com/kubectl-sts-inspect/kubectl-sts-inspect/releases/download/v1.2.3/kubectl-sts_inspect-linux-arm64.tar.gz',
@@ -130,13 +135,12 @@ describe('fillKrewManifest', () => {
     expect(JSON.stringify(manifest)).not.toContain('{{');
   });
 
-  it('with a native darwin-arm64 archive: that one, and no Rosetta caveat', () => {
-    const archives = { ...ALL, 'kubectl-sts_inspect-darwin-arm64.tar.gz': sha('4') };
-    const { manifest, rosetta } = fillKrewManifest(template, { version: '1.2.3', archives });
-    const darwinArm = (manifest.spec.platforms as Platform[]).find((p) => selectedPairs(p).join() === 'darwin/arm64')!;
-    expect(darwinArm).toMatchObject({ uri: expect.stringMatching(/darwin-arm64\.tar\.gz$/), sha256: sha('4') });
-    expect(rosetta).toBe(false);
-    expect(manifest.spec.caveats).not.toMatch(/Rosetta/);
+  it('without the darwin-arm64 archive: darwin/arm64 is missing, not given the darwin-x64 archive', () => {
+    const archives: Record<string, string> = { ...ALL };
+    delete archives['kubectl-sts_inspect-darwin-arm64.tar.gz'];
+    const { manifest, missing } = fillKrewManifest(template, { version: '1.2.3', archives });
+    expect(missing).toEqual(['darwin/arm64']);
+    expect((manifest.spec.platforms as Platform[]).map((p) => selectedPairs(p).join())).not.toContain('darwin/arm64');
   });
 
   it('leaves out and names the platforms without an archive', () => {
@@ -162,6 +166,8 @@ describe('fillKrewManifest', () => {
       expect(p.uri).toMatch(/^\{\{baseUrl\}\}kubectl-sts_inspect-[a-z0-9-]+\.tar\.gz$/);
       expect(p.sha256).toBe('{{sha256}}');
     }
+    expect(t.spec?.caveats ?? '').not.toMatch(/Rosetta/);
+    expect(t.spec?.platforms?.find((p) => selectedPairs(p).join() === 'darwin/arm64')?.uri).toMatch(/darwin-arm64\.tar\.gz$/);
     // Everything but the placeholders passes krew's checks.
     const errors = validateKrewManifest('sts-inspect.yaml', t).filter((e) => !/sha256|version/.test(e));
     expect(errors).toEqual([]);
