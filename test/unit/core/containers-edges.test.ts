@@ -17,7 +17,7 @@ describe('a set without a usable volumeClaimTemplate', () => {
     ['no spec', { metadata: { name: 'web' } }],
     ['no volumeClaimTemplates', { metadata: { name: 'web' }, spec: {} }],
     ['an empty list', { metadata: { name: 'web' }, spec: { volumeClaimTemplates: [] } }],
-    ['a template without metadata', { metadata: { name: 'web' }, spec: { volumeClaimTemplates: [{} as never] } }],
+    ['a template without metadata', { metadata: { name: 'web' }, spec: { volumeClaimTemplates: [{}] } }],
   ])('%s: a relative path cannot be placed, and the first container is read', (_name, set) => {
     expect(resolveFilePath('visits.txt', set, app)).toEqual(needs);
     expect(fileContainer(pod, set, 'visits.txt', undefined)).toEqual({ ok: true, container: 'proxy', why: 'first' });
@@ -27,7 +27,12 @@ describe('a set without a usable volumeClaimTemplate', () => {
 describe('containers and mounts with fields missing', () => {
   it.each<[string, Pod, string | undefined, unknown]>([
     ['a pod without spec', { metadata: { name: 'web-0' } }, undefined, { ok: false, error: 'pod has no containers' }],
-    ['a pod without spec, -c given', { metadata: { name: 'web-0' } }, 'app', { ok: false, error: 'container "app" not found in pod (has none)' }],
+    [
+      'a pod without spec, -c given',
+      { metadata: { name: 'web-0' } },
+      'app',
+      { ok: false, error: 'container "app" not found in pod (has none)' },
+    ],
   ])('exec: %s', (_name, pod, requested, want) => {
     expect(execContainer(pod, requested)).toEqual(want);
   });
@@ -41,7 +46,10 @@ describe('containers and mounts with fields missing', () => {
   });
 
   it('no container at all: the path cannot be placed, and says so', () => {
-    expect(resolveFilePath('visits.txt', withTemplate, undefined)).toEqual({ ok: false, error: 'container "?" does not mount volume "data"' });
+    expect(resolveFilePath('visits.txt', withTemplate, undefined)).toEqual({
+      ok: false,
+      error: 'container "?" does not mount volume "data"',
+    });
   });
 
   it('the mount of the template volume, not the first mount of the container', () => {
