@@ -157,8 +157,7 @@ describe('kubelet events', () => {
 });
 
 describe('probeState', () => {
-  const s = (over: Partial<ContainerStatus>): ContainerStatus =>
-    ({ name: 'web', ready: false, restartCount: 0, ...over }) as ContainerStatus;
+  const s = (over: Partial<ContainerStatus>): ContainerStatus => ({ name: 'web', ready: false, restartCount: 0, ...over });
   it.each<[ProbeKind, ContainerStatus | undefined, string, boolean | null]>([
     ['readiness', undefined, 'no status', null],
     ['readiness', s({ ready: true }), 'ready', true],
@@ -169,7 +168,7 @@ describe('probeState', () => {
     ['liveness', s({ state: { running: {} } }), 'ok', true],
     ['liveness', s({ state: { running: {} }, restartCount: 1 }), 'running, 1 restart', true],
     ['liveness', s({ state: { running: {} }, restartCount: 3 }), 'running, 3 restarts', true],
-    ['liveness', { name: 'web', ready: true, state: { running: {} } } as ContainerStatus, 'ok', true],
+    ['liveness', { name: 'web', ready: true, state: { running: {} } }, 'ok', true],
   ])('%s %j', (kind, status, verdict, healthy) => {
     expect(probeState(kind, status)).toEqual({ verdict, healthy });
   });
@@ -182,32 +181,30 @@ describe('probeState', () => {
 describe('terminations', () => {
   it.each<[ContainerStatus | undefined, string | null]>([
     [undefined, null],
-    [{ name: 'web', ready: false, restartCount: 0 } as ContainerStatus, null],
+    [{ name: 'web', ready: false, restartCount: 0 }, null],
     [
       {
         name: 'web',
         lastState: { terminated: { reason: 'OOMKilled', exitCode: 137 } },
         state: { terminated: { reason: 'Error', exitCode: 1 } },
-      } as ContainerStatus,
+      },
       'OOMKilled (exit 137)',
     ],
-    [{ name: 'web', state: { terminated: { reason: 'Completed', exitCode: 0 } } } as ContainerStatus, 'Completed (exit 0)'],
-    [{ name: 'web', state: { terminated: { signal: 9 } } } as ContainerStatus, 'Signal 9 (exit ?)'],
-    [{ name: 'web', state: { terminated: { reason: '' } } } as ContainerStatus, 'Terminated (exit ?)'],
+    [{ name: 'web', state: { terminated: { reason: 'Completed', exitCode: 0 } } }, 'Completed (exit 0)'],
+    [{ name: 'web', state: { terminated: { signal: 9 } } }, 'Signal 9 (exit ?)'],
+    [{ name: 'web', state: { terminated: { reason: '' } } }, 'Terminated (exit ?)'],
   ])('%j -> %s', (status, text) => {
     const t = lastTermination(status);
     expect(t ? terminationText(t) : null).toBe(text);
   });
 
   it('keeps when it finished', () => {
-    expect(
-      lastTermination({ name: 'web', state: { terminated: { reason: 'Error', exitCode: 2, finishedAt: 'T' } } } as ContainerStatus),
-    ).toEqual({
+    expect(lastTermination({ name: 'web', state: { terminated: { reason: 'Error', exitCode: 2, finishedAt: 'T' } } })).toEqual({
       reason: 'Error',
       exitCode: 2,
       finishedAt: 'T',
     });
-    expect(lastTermination({ name: 'web', state: { terminated: { reason: 'Error' } } } as ContainerStatus)).toEqual({
+    expect(lastTermination({ name: 'web', state: { terminated: { reason: 'Error' } } })).toEqual({
       reason: 'Error',
       exitCode: null,
       finishedAt: null,
