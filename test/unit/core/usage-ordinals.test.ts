@@ -131,7 +131,7 @@ describe('ordinals', () => {
     [{ replicas: 0 }, []],
     [{ replicas: -1 }, []],
   ])('ordinalRange(%j)', (spec, range) => {
-    expect(ordinalRange({ metadata: { name: 'web' }, ...(spec ? { spec } : {}) } as StatefulSet)).toEqual(range);
+    expect(ordinalRange({ metadata: { name: 'web' }, ...(spec ? { spec } : {}) })).toEqual(range);
   });
 
   it.each([
@@ -153,9 +153,9 @@ describe('ordinals', () => {
       volumeClaimTemplateNames({
         metadata: {},
         spec: { volumeClaimTemplates: [{ metadata: { name: 'a' } }, {}, { metadata: { name: '' } }, { metadata: { name: 'b' } }] },
-      } as StatefulSet),
+      }),
     ).toEqual(['a', 'b']);
-    expect(volumeClaimTemplateNames({ metadata: {} } as StatefulSet)).toEqual([]);
+    expect(volumeClaimTemplateNames({ metadata: {} })).toEqual([]);
   });
 
   it('orphaned claims: outside the range, per template, sorted by ordinal then template', () => {
@@ -172,13 +172,14 @@ describe('ordinals', () => {
       ['data-web-3', 'data', 3],
       ['logs-web-3', 'logs', 3],
     ]);
-    expect(orphanedClaims({ metadata: {} } as StatefulSet, [claim('data--1')])).toEqual([]);
+    expect(orphanedClaims({ metadata: {} }, [claim('data--1')])).toEqual([]);
   });
 
   it('podsOfSet: named like its pods and not owned by another controller', () => {
     const set = { metadata: { name: 'web', uid: 'S' } } as StatefulSet;
-    const pod = (name: string, owner?: { uid: string; controller?: boolean }): Pod =>
-      ({ metadata: { name, ...(owner ? { ownerReferences: [{ kind: 'StatefulSet', name: 'web', ...owner }] } : {}) } }) as Pod;
+    const pod = (name: string, owner?: { uid: string; controller?: boolean }): Pod => ({
+      metadata: { name, ...(owner ? { ownerReferences: [{ kind: 'StatefulSet', name: 'web', ...owner }] } : {}) },
+    });
     const m = podsOfSet(set, [
       pod('web-0', { uid: 'S', controller: true }),
       pod('web-1', { uid: 'OTHER', controller: true }),
@@ -188,7 +189,7 @@ describe('ordinals', () => {
       pod('web-x'),
     ]);
     expect([...m.keys()]).toEqual([0, 2, 3]);
-    const noUid = podsOfSet({ metadata: { name: 'web' } } as StatefulSet, [pod('web-1', { uid: 'OTHER', controller: true })]);
+    const noUid = podsOfSet({ metadata: { name: 'web' } }, [pod('web-1', { uid: 'OTHER', controller: true })]);
     expect([...noUid.keys()]).toEqual([1]);
   });
 });
