@@ -189,6 +189,13 @@ describe('podDimensions', () => {
       expect(d.get(k)).toEqual([expect.any(String), '<no pod>']);
   });
 
+  it('a pod without spec has no containers and mounts nothing', () => {
+    const bare: Pod = { metadata: { name: 'web-1', labels: { 'controller-revision-hash': 'web-1' } } };
+    const d = dims(set(), [pod(0, [app()], { volumes: [{ name: 'a', configMap: { name: 'cfg' } }] }), bare]);
+    expect(d.get('image:app')).toEqual(['app:1', '<no such container>']);
+    expect(d.get('configMaps')).toEqual(['cfg', '<none>']);
+  });
+
   it('a container without an image, and one a pod lacks', () => {
     const d = dims(set(), [pod(0, [{ name: 'app' }]), pod(1, [])]);
     expect(d.get('image:app')).toEqual(['<none>', '<no such container>']);
