@@ -7,7 +7,7 @@ import tseslint from 'typescript-eslint';
 import { layers } from './eslint.layers.mjs';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.cache/**', 'coverage/**', '**/*.d.mts'] },
+  { ignores: ['dist/**', 'node_modules/**', '.cache/**', 'coverage/**', 'reports/**', '.stryker-tmp/**', '**/*.d.mts'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -3,7 +3,7 @@
 // recorded 1.20 fixtures. kubectl's StatefulSetStatusViewer (pkg/polymorphichelpers/rollout_status.go) is
 // the baseline — observedGeneration, readyReplicas, updatedReplicas against replicas - partition — and the
 // pods refine it: every ordinal in scope must have a pod on the update revision, not terminating, Running
-// and Ready. The pods are what makes OnDelete (whose status has no updatedReplicas on 1.20) and the forced
+// and Ready. The pods are what makes OnDelete (whose status kubectl does not judge) and the forced
 // rollback case (updateRevision == currentRevision, yet one pod still on the broken revision) answerable.
 
 import { isPodReady, podRevisionName, type KubeEvent, type Pod, type StatefulSet } from '@sts-inspect/k8s';
@@ -117,7 +117,9 @@ export function viewRollout(set: StatefulSet, pods: Pod[], opts: ViewOptions = {
   else if (!updateRevision) message = 'waiting for the controller to report an update revision';
   else if (waitingFor) message = whyNotDone(waitingFor, strategy, updateRevision, currentRevision);
   else if (ready < replicas) message = `waiting for the controller to count every pod Ready (status.readyReplicas ${ready} of ${replicas})`;
-  // updatedReplicas is absent under OnDelete on 1.20: there the pods alone say it.
+  // Under OnDelete the pods alone say it. The recorded 1.20 stream (watch/ondelete-deletes) shows the controller
+  // does count updatedReplicas under OnDelete (1, 2, then 3 as pods are replaced), absent only while zero; but the
+  // set's status arrives on its own watch and lags the pods, and kubectl has no OnDelete verdict to follow.
   else if (strategy === 'RollingUpdate' && updated < scoped)
     message = `waiting for the controller to count the update: ${updated} of ${scoped} pods updated`;
   // minReadySeconds: availableReplicas exists from 1.22 on; older servers lack it and Ready is the criterion.
