@@ -32,7 +32,10 @@ function renderExamples(command: Command): string {
 }
 
 function usageLine(command: Command, invokedAs: string): string {
-  const positionals = command.positionals.map((p) => (p.required ? p.placeholder : `[${p.placeholder}]`));
+  const positionals = command.positionals.map((p) => {
+    const one = p.variadic !== undefined ? `${p.placeholder}...` : p.placeholder;
+    return p.required ? one : `[${one}]`;
+  });
   return ['  ' + invokedAs, ...positionals, '[options]'].join(' ');
 }
 

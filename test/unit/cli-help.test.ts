@@ -33,7 +33,7 @@ describe('help', () => {
     expect(section(root, 'Examples:')).toContain('  kubectl sts-inspect -- sandbox\n');
     for (const c of registry.commands)
       expect(section(root, 'Commands:')).toMatch(new RegExp(`^  ${c.name} +${c.summary.slice(0, 20)}`, 'm'));
-    expect(root).toContain('\nUsage:\n  kubectl sts-inspect [NAME] [options]\n  kubectl sts-inspect COMMAND [options]\n\n');
+    expect(root).toContain('\nUsage:\n  kubectl sts-inspect [NAME...] [options]\n  kubectl sts-inspect COMMAND [options]\n\n');
     expect(root.endsWith('Use "kubectl sts-inspect COMMAND --help" for more information about a given command.\n')).toBe(true);
   });
 
@@ -45,7 +45,9 @@ describe('help', () => {
       expect(kube).not.toContain(`--${name}=`);
     }
     for (const name of Object.keys(kubeFlags)) expect(kube).toContain(`--${name}=`);
-    expect(own).toContain("    -o, --output='':\n\tOutput format. One of: (json, yaml, wide).\n");
+    expect(own).toContain(
+      "    -o, --output='':\n\tOutput format. One of: (json, yaml, wide, name, jsonpath=TEMPLATE, jsonpath-file=FILE, custom-columns=SPEC, custom-columns-file=FILE).\n",
+    );
     expect(own).toContain('    --no-headers=false:\n');
     expect(own).toContain('    --max-bytes=256:\n');
     expect(kube).toContain("    -n, --namespace='':\n");
