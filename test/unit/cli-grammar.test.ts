@@ -196,6 +196,12 @@ describe('mistakes, worded as kubectl words them', () => {
     [['persistence', '--', 'web', 'other'], 'kubectl sts-inspect persistence takes one NAME, received 2: "web", "other"'],
     [['roll'], 'NAME is required: kubectl sts-inspect roll NAME [flags]'],
     [['compare', '-n', 'demo'], 'NAME is required: kubectl sts-inspect compare NAME [flags]'],
+    // --max-bytes is capped (64 MiB) for every command that reads files
+    [['web', '--max-bytes', '67108865'], 'invalid argument "67108865" for "--max-bytes" flag: must be at most 67108864 (64 MiB)'],
+    [
+      ['compare', 'web', '--max-bytes=1000000000'],
+      'invalid argument "1000000000" for "--max-bytes" flag: must be at most 67108864 (64 MiB)',
+    ],
     // another kind than a StatefulSet, named
     [['deploy/web'], '"deploy/web" names a "deploy", not a StatefulSet: give NAME or sts/NAME (statefulset/NAME, statefulset.apps/NAME)'],
     [['roll', 'pod/web-0'], /^"pod\/web-0" names a "pod", not a StatefulSet: /],

@@ -94,6 +94,9 @@ async function flagValues(line: CompletionLine, io: IO, deps: ConnectDeps): Prom
   if (spec.values) return words([...spec.values]);
   if (LOCAL_FILES.has(name)) return { candidates: [], directive: Directive.Default };
   switch (name) {
+    case 'scenario':
+      // The sandbox package is loaded only for this completion (listing reads its scenarios folder, no cluster).
+      return words(await quietly(async () => (await import('../sandbox/scenarios.ts')).scenarioNames()));
     case 'namespace':
       return words(
         await clusterLookup(line, io, deps, async ({ client }) =>

@@ -3,6 +3,7 @@
 
 import { readFileSync } from 'node:fs';
 import type { ArgsOf } from '../../cli/flags.ts';
+import { MAX_BYTES_CAP } from '../../cli/limits.ts';
 import { NotFoundError, PartialError, UsageError } from '../../errors.ts';
 import { connect, type ConnectDeps } from '../../kube/connect.ts';
 import { parseRequestTimeout } from '../../kube/duration.ts';
@@ -24,9 +25,6 @@ export type InspectDeps = ConnectDeps & { readFile?: (path: string) => string };
 
 /** When no --request-timeout bounds it, one exec may not hang the whole table forever. */
 export const DEFAULT_EXEC_TIMEOUT_MS = 30_000;
-
-/** --max-bytes above this is a mistake (a file this large is not read into a table cell). */
-export const MAX_BYTES_CAP = 64 * 1024 * 1024;
 
 export interface CompleteOptions {
   /** The sets named, in the order given; empty: the list, or every set of the list with --file/--resolve. */

@@ -2,6 +2,7 @@
 // command.ts is derived from this declaration: renaming a flag here breaks the code that reads it.
 
 import { defineFlags } from '../../cli/flags.ts';
+import { maxBytesProblem } from '../../cli/limits.ts';
 import { OUTPUT_FORMATS, OUTPUT_HELP } from '../../ui/output/names.ts';
 import { dns1123SubdomainProblem } from '../../kube/validation.ts';
 
@@ -15,6 +16,7 @@ export const inspectFlags = defineFlags({
   'max-bytes': {
     type: 'number',
     integer: true,
+    validate: maxBytesProblem,
     default: 256,
     placeholder: 'N',
     description: 'Read at most this many bytes of --file per pod.',
