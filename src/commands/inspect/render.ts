@@ -2,7 +2,7 @@
 
 import { stringify as toYaml } from 'yaml';
 import { palette, type Palette } from '../../ui/color.ts';
-import { renderTable } from '../../ui/table.ts';
+import { renderFittedTable, type FitRule } from '../../ui/table.ts';
 import { truncateToWidth } from '../../ui/width.ts';
 import { contentPreview, visibleText } from '../../core/content.ts';
 import { restartsCell } from '@sts-inspect/k8s';
@@ -271,23 +271,36 @@ function detailTable(r: InspectReport, wide: boolean, headers: boolean, p: Palet
     if (r.file) cells.push(fileCell(row.file, r.file.maxBytes, wide, p));
     return cells;
   });
-  // On a terminal the free text gives way first: file preview, probes, then the rest.
-  const cutFirst = [head.indexOf('FILE'), head.indexOf('PROBES')].filter((i) => i >= 0);
-  const file = head.indexOf('FILE');
-  return renderTable(headers ? head : null, rows, {
+  return renderFittedTable(head, rows, {
     ...(width !== undefined ? { maxWidth: width } : {}),
-    cutFirst,
-    ...(file >= 0 ? { keepMarker: [file] } : {}),
+    headers,
+    rule: detailRule(!!r.file, resolved),
+    keepMarker: ['FILE'],
   });
 }
+
+/** On a terminal: the identifiers and what was asked for stay; the rest gives way in this order. */
+export function detailRule(file: boolean, resolve: boolean): FitRule {
+  return {
+    identifiers: ['ORDINAL', 'POD'],
+    requested: [...(file ? ['FILE'] : []), ...(resolve ? ['RESOLVES'] : [])],
+    hideFirst: ['AGE', 'DNS', 'REVISION', 'USED', 'RESTARTS', 'PVC', 'PROBES', 'READY', 'STATUS'],
+  };
+}
+
+export const LIST_RULE: FitRule = { identifiers: ['NAMESPACE', 'NAME'], hideFirst: ['SERVICE', 'STRATEGY', 'POLICY', 'AGE', 'UPDATED'] };
 
 function orphanBlock(r: InspectReport, headers: boolean, p: Palette, width: number | undefined): string {
   if (r.orphanedClaims.length === 0) return '';
   const reasons = [...new Set(r.orphanedClaims.map((o) => o.reason))];
   const title = `${p.warn(`Orphaned claims (${r.orphanedClaims.length})`)}: ${reasons.join('; ')}`;
   const rows = r.orphanedClaims.map((o) => [o.name, String(o.ordinal), o.status ?? NONE, o.capacity ?? NONE, o.volume ?? NONE]);
-  const fit = width === undefined ? {} : { maxWidth: width };
-  return `\n${headers ? `${width === undefined ? title : truncateToWidth(title, width)}\n` : ''}${renderTable(headers ? ['CLAIM', 'ORDINAL', 'STATUS', 'CAPACITY', 'VOLUME'] : null, rows, fit)}`;
+  const table = renderFittedTable(['CLAIM', 'ORDINAL', 'STATUS', 'CAPACITY', 'VOLUME'], rows, {
+    ...(width === undefined ? {} : { maxWidth: width }),
+    headers,
+    rule: { identifiers: ['CLAIM', 'ORDINAL'], hideFirst: ['VOLUME', 'CAPACITY'] },
+  });
+  return `\n${headers ? `${width === undefined ? title : truncateToWidth(title, width)}\n` : ''}${table}`;
 }
 
 export function renderInspection(r: InspectReport, o: RenderOptions): string {
@@ -342,7 +355,11 @@ export function renderList(r: StatefulSetListReport, o: RenderOptions & { allNam
     return cells;
   });
   // Fitted to the terminal like the detail view (only without -o wide, only on a terminal).
-  return renderTable(o.headers ? head : null, rows, !wide && o.width !== undefined ? { maxWidth: o.width } : {});
+  return renderFittedTable(head, rows, {
+    ...(!wide && o.width !== undefined ? { maxWidth: o.width } : {}),
+    headers: o.headers,
+    rule: LIST_RULE,
+  });
 }
 
 /** What every view of inspect takes: the -o format and the flags that shape it. */

@@ -109,7 +109,7 @@ describe('exit codes and streams', () => {
   });
 
   it.each<[string, boolean, number | undefined, InspectArgs, boolean]>([
-    ['a terminal of 60 columns: cut to fit', true, 60, {}, true],
+    ['a terminal of 60 columns: fitted (columns hidden, FILE kept)', true, 60, {}, true],
     ['a terminal reporting 0 columns: not cut', true, 0, {}, false],
     ['a pipe: not cut (as kubectl)', false, 60, {}, false],
     ['-o wide on a terminal: not cut', true, 60, { output: 'wide' }, false],
@@ -126,7 +126,8 @@ describe('exit codes and streams', () => {
     );
     if (cut) {
       expect(widest).toBeLessThanOrEqual(60);
-      expect(r.out).toContain('…');
+      expect(r.out).toMatch(/^ORDINAL +POD +.*FILE$/m);
+      expect(r.out.replace(/\n/g, ' ')).toMatch(/\(\S.+ hidden to fit 60 columns; -o wide or a pipe shows them\)/);
     } else {
       expect(widest).toBeGreaterThan(60);
       expect(r.out).toContain('a fairly long first line of the visits');
