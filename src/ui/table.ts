@@ -4,7 +4,7 @@
 // that grows quadratically with their length (a 4 KB multi-line --file took 18 s, 8 KB over two minutes).
 // Here every cell is measured once and every line written once, so the cost is linear in the text.
 
-import { displayWidth, truncateToWidth } from './width.ts';
+import { displayWidth, truncateToWidth, wrapWords } from './width.ts';
 
 const GAP = '   ';
 
@@ -182,16 +182,7 @@ export function hiddenColumnsLine(hidden: readonly string[], maxWidth: number): 
   if (hidden.length === 0) return '';
   const text = `(${hidden.join(', ')} hidden to fit ${maxWidth} columns; -o wide or a pipe shows ${hidden.length === 1 ? 'it' : 'them'})`;
   // Wrapped at the width by words: a note that fits, not a line the terminal wraps.
-  const lines: string[] = [];
-  let line = '';
-  for (const word of text.split(' ')) {
-    if (line && displayWidth(`${line} ${word}`) > maxWidth) {
-      lines.push(line);
-      line = word;
-    } else line = line ? `${line} ${word}` : word;
-  }
-  lines.push(line);
-  return `${lines.join('\n')}\n`;
+  return `${wrapWords(text, maxWidth)}\n`;
 }
 
 export interface FittedTableOptions {

@@ -5,6 +5,7 @@ import { stringify as toYaml } from 'yaml';
 import { formatUsage } from '../../core/usageText.ts';
 import { palette, type Palette } from '../../ui/color.ts';
 import { renderPagedColumns } from '../../ui/table.ts';
+import { wrapWords } from '../../ui/width.ts';
 import type { DimensionValues, ReplicaComparison } from './schema.ts';
 
 export type CompareFormat = 'table' | 'wide' | 'json' | 'yaml';
@@ -52,10 +53,12 @@ export function renderComparison(r: ReplicaComparison, o: CompareRenderOptions):
       `${n === 1 ? 'One replica: nothing to compare it with' : p.ok(`The ${n} replicas agree`)}${r.files.length ? '' : ' (no --file compared)'}.\n\n`,
     );
   }
-  if (o.headers && r.same.length) out.push(`Same on ${n === 1 ? 'the only replica' : `all ${n}`}: ${r.same.join(', ')}\n`);
+  // Prose lines wrap at the terminal's width by words (off a terminal they stay one line each).
+  const prose = (text: string) => `${wrapWords(text, o.width)}\n`;
+  if (o.headers && r.same.length) out.push(prose(`Same on ${n === 1 ? 'the only replica' : `all ${n}`}: ${r.same.join(', ')}`));
   if (o.headers && r.orphanedClaims.length)
     out.push(
-      `${p.warn(`Orphaned claims (${r.orphanedClaims.length})`)}, beyond the replicas, not compared: ${r.orphanedClaims.join(', ')}\n`,
+      prose(`${p.warn(`Orphaned claims (${r.orphanedClaims.length})`)}, beyond the replicas, not compared: ${r.orphanedClaims.join(', ')}`),
     );
   if (o.headers && r.unknown.length) out.push(`(?) not read on every ordinal: neither drift nor agreement\n`);
 
