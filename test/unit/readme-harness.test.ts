@@ -60,7 +60,7 @@ describe('normalise and matchesExample', () => {
       '0         app-python-0   Running   1/1     0          68s   74477dd4dc   Bound 1Gi',
       '0 app-python-0 Running 1/1 0 <age> <hash> Bound 1Gi',
     ],
-    ['sim-node-1   10.244.0.2   pvc-01f4e974-57bd-4fbe-83f7-bd072a42be6f', 'sim-node-1 <ip> pvc-<uid>'],
+    ['sim-node-1   10.244.0.2   pvc-01f4e974-57bd-4fbe-83f7-bd072a42be6f', '<node> <ip> pvc-<uid>'],
     ['Revision: current web-758f9c5677 (#1) -> update web-c9d897584 (#2)', 'Revision: current web-<hash> (#1) -> update web-<hash> (#2)'],
     ['"2" (2B, sha256:4e07408562be)   restarts 1 (10m ago)', '"2" (2B, sha256:<hash>) restarts 1 (<age> ago)'],
     ['took 3m20s', 'took <age>'],
