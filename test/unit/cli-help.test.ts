@@ -74,3 +74,15 @@ describe('help', () => {
     }
   });
 });
+
+describe('help shows the defaults the commands really use', () => {
+  it.each([
+    ['sandbox', '    --time-scale=10:\n'],
+    // a plain roll keeps the set's own partition: not "0"
+    ['roll', '    --partition=<unset>:\n'],
+    ['inspect', '    --max-bytes=256:\n'],
+  ])('%s --help: %j', (name, line) => {
+    const command = registry.commands.find((c) => c.name === name)!;
+    expect(renderCommandHelp(command)).toContain(line);
+  });
+});
