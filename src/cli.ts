@@ -16,13 +16,20 @@ import { rollFlags } from './commands/roll/flags.ts';
 import { sandboxFlags } from './commands/sandbox/flags.ts';
 import { inCommand } from './errors.ts';
 import { objectNameProblem } from './kube/validation.ts';
+import { statefulSetNameOf } from './cli/setName.ts';
 import type { IO } from './ui/io.ts';
 import { VERSION } from './version.ts';
 
 export type CommandResult = number | void;
 
 /** A StatefulSet NAME, checked as the API server checks object names before anything is sent. */
-const statefulSetName = { name: 'name', placeholder: 'NAME', what: 'StatefulSet name', validate: objectNameProblem } as const;
+const statefulSetName = {
+  name: 'name',
+  placeholder: 'NAME',
+  what: 'StatefulSet name',
+  normalize: statefulSetNameOf,
+  validate: objectNameProblem,
+} as const;
 
 const inspect = defineCommand({
   name: 'inspect',
@@ -37,7 +44,7 @@ const inspect = defineCommand({
     { comment: 'Inspect a StatefulSet named like a command (sandbox, inspect, help)', command: 'kubectl sts-inspect inspect sandbox' },
     { comment: 'The same: after --, every argument is a NAME', command: 'kubectl sts-inspect -- sandbox' },
   ],
-  positionals: [statefulSetName],
+  positionals: [{ ...statefulSetName, variadic: 'names' }],
   flags: inspectFlags,
   kubeFlags: true,
   load: async () => (await import('./commands/inspect/command.ts')).inspectCommand,

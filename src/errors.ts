@@ -54,8 +54,11 @@ export class CliError extends Error {
 }
 
 export class UsageError extends CliError {
-  constructor(message: string) {
+  /** Lines printed after the error line and a blank line, as cobra's `Did you mean this?` block. */
+  readonly detail: string | undefined;
+  constructor(message: string, detail?: string) {
     super(message, ExitCode.USAGE);
+    this.detail = detail;
   }
 }
 

@@ -1,7 +1,7 @@
 // Entry point: run(argv) resolves to an exit code. This is the only place that turns errors into exit
 // codes and stderr lines, and (through the launcher) the only place that exits.
 
-import { CliError, commandOf, ExitCode, type ExitCodeValue } from './errors.ts';
+import { CliError, commandOf, ExitCode, UsageError, type ExitCodeValue } from './errors.ts';
 import { processIO, type IO, type OutStream } from './ui/io.ts';
 import { VERSION } from './version.ts';
 
@@ -89,6 +89,11 @@ const INTERNAL_EXIT: Record<string, ExitCodeValue> = {
 export function reportError(err: unknown, io: IO): number {
   if (err instanceof CliError) {
     io.stderr.write(`error: ${oneLine(err.message)}\n`);
+    // cobra's block after the error (`Did you mean this?` and tab-indented names): one line per entry, still escaped.
+    if (err instanceof UsageError && err.detail) {
+      const lines = err.detail.split('\n').map((l) => (l.startsWith('\t') ? `\t${oneLine(l.slice(1))}` : oneLine(l)));
+      io.stderr.write(`\n${lines.join('\n')}\n`);
+    }
     return err.exitCode === ExitCode.INTERNAL ? (INTERNAL_EXIT[commandOf(err) ?? ''] ?? err.exitCode) : err.exitCode;
   }
   const detail = err instanceof Error ? err.message : String(err);

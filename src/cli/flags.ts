@@ -18,6 +18,11 @@ export interface FlagSpec {
   readonly values?: readonly string[];
   /** number flags: whole numbers only (pflag's Int), else any decimal (Float64). */
   readonly integer?: boolean;
+  /**
+   * The default as --help shows it when the command, not the parser, fills it in (`10` for the sandbox's
+   * --time-scale); without it help shows the declared default, or `<unset>` for a number with none.
+   */
+  readonly defaultText?: string;
   /** A check beyond the type, run while parsing: why the value is invalid, or undefined. */
   readonly validate?: (value: string) => string | undefined;
 }

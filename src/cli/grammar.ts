@@ -9,6 +9,7 @@
 // yargs then applies types, defaults, arrays and camelCase names from the same declarations.
 
 import yargs from 'yargs';
+import { commandSuggestions } from '../core/suggest.ts';
 import { UsageError } from '../errors.ts';
 import { kubeFlags, type KubeFlags } from '../kube/flags.ts';
 import type { IO } from '../ui/io.ts';
@@ -26,6 +27,13 @@ export interface PositionalSpec {
   readonly required?: boolean;
   /** Why the value is invalid, or undefined. */
   readonly validate?: (value: string) => string | undefined;
+  /** The value as the command takes it (`sts/web` -> `web`), before validate; throws a UsageError when refused. */
+  readonly normalize?: (value: string) => string;
+  /**
+   * The last positional only: it takes every remaining argument (`inspect a b`), all of them under this property
+   * (`names`), the first also under `name` (so a command taking one NAME reads it as before).
+   */
+  readonly variadic?: string;
 }
 
 export interface Example {
@@ -34,7 +42,9 @@ export interface Example {
   readonly command: string;
 }
 
-type PositionalArgs<P extends readonly PositionalSpec[]> = { -readonly [K in P[number] as K['name']]?: string };
+type PositionalArgs<P extends readonly PositionalSpec[]> = { -readonly [K in P[number] as K['name']]?: string } & {
+  -readonly [K in P[number] as K extends { readonly variadic: infer V extends string } ? V : never]?: string[];
+};
 
 /** The arguments a command's handler receives: its flags, kubectl's flags if it takes them, its positionals. */
 export type CommandArgs<F extends FlagSet, P extends readonly PositionalSpec[], K extends boolean> = ArgsOf<F> &
@@ -302,6 +312,53 @@ function typedArgs(canonical: string[], flags: FlagSet): Record<string, unknown>
   return args;
 }
 
+/** cobra's `unknown command "rol" for "kubectl sts-inspect"` + `Did you mean this?`, when a first word is close to a command. */
+function refuseMistypedCommand(word: string, registry: Registry): void {
+  const names = registry.commands.flatMap((c) => [c.name, ...c.aliases]);
+  const close = commandSuggestions(word, names);
+  if (close.length === 0) return;
+  throw new UsageError(
+    `unknown command ${quoteArg(word)} for "${PROGRAM}"`,
+    `Did you mean this?\n${close.map((c) => `\t${c}`).join('\n')}\n\nA StatefulSet so named: ${PROGRAM} ${registry.defaultCommand.name} ${word}`,
+  );
+}
+
+function quotedList(values: readonly string[]): string {
+  const shown = values.slice(0, 5).map(quoteArg).join(', ');
+  return values.length > 5 ? `${shown}, ...` : shown;
+}
+
+/** The positionals into args, counted and worded by their placeholders (`NAME is required`), not cobra's "arg(s)". */
+function assignPositionals(command: Command, values: readonly string[], args: Record<string, unknown>): void {
+  const specs = command.positionals;
+  const variadic = specs.at(-1)?.variadic !== undefined;
+  if (values.length > specs.length && !variadic) {
+    if (specs.length === 0) throw new UsageError(`unknown command ${quoteArg(values[0]!)} for "${PROGRAM} ${command.name}"`);
+    const takes = specs.map((p) => p.placeholder).join(' ');
+    throw new UsageError(`${PROGRAM} ${command.name} takes one ${takes}, received ${values.length}: ${quotedList(values)}`);
+  }
+  const missing = specs.filter((p, i) => p.required && values[i] === undefined);
+  if (missing.length > 0)
+    throw new UsageError(
+      `${missing.map((p) => p.placeholder).join(' and ')} ${missing.length === 1 ? 'is' : 'are'} required: ${PROGRAM} ${command.name} ${specs.map((p) => p.placeholder).join(' ')}${variadic ? '...' : ''} [flags]`,
+    );
+  const check = (spec: PositionalSpec, raw: string): string => {
+    const value = spec.normalize ? spec.normalize(raw) : raw;
+    const problem = spec.validate?.(value);
+    if (problem) throw new UsageError(`invalid ${spec.what} ${quoteArg(value)}: ${problem}`);
+    return value;
+  };
+  specs.forEach((spec, i) => {
+    if (spec.variadic) {
+      const rest = values.slice(i).map((v) => check(spec, v));
+      if (rest.length > 0) [args[spec.name], args[spec.variadic]] = [rest[0], rest];
+      return;
+    }
+    const value = values[i];
+    if (value !== undefined) args[spec.name] = check(spec, value);
+  });
+}
+
 /** argv (after the plugin's name) -> what to do, or a UsageError worded as kubectl words it. */
 export function parseCommandLine(argv: readonly string[], registry: Registry): ParsedCommandLine {
   const root = registry.defaultCommand;
@@ -326,6 +383,8 @@ export function parseCommandLine(argv: readonly string[], registry: Registry): P
       command = named;
       isRoot = false;
       tokens = [...argv.slice(0, at), ...argv.slice(at + 1)];
+    } else {
+      refuseMistypedCommand(word, registry);
     }
   }
 
@@ -337,21 +396,7 @@ export function parseCommandLine(argv: readonly string[], registry: Registry): P
   delete args.help;
   delete args.version;
 
-  const specs = command.positionals;
-  const values = parsed.positionals;
-  if (values.length > specs.length) {
-    if (specs.length === 0) throw new UsageError(`unknown command ${quoteArg(values[0]!)} for "${PROGRAM} ${command.name}"`);
-    throw new UsageError(`accepts at most ${specs.length} arg(s), received ${values.length}`);
-  }
-  const required = specs.filter((p) => p.required).length;
-  if (values.length < required) throw new UsageError(`requires at least ${required} arg(s), only received ${values.length}`);
-  specs.forEach((spec, i) => {
-    const value = values[i];
-    if (value === undefined) return;
-    const problem = spec.validate?.(value);
-    if (problem) throw new UsageError(`invalid ${spec.what} ${quoteArg(value)}: ${problem}`);
-    args[spec.name] = value;
-  });
+  assignPositionals(command, parsed.positionals, args);
   return { kind: 'run', command, args };
 }
 

@@ -6,12 +6,14 @@ import { kubeFlags } from '../kube/flags.ts';
 import type { FlagSet, FlagSpec } from './flags.ts';
 import { PROGRAM, type Command, type Registry } from './grammar.ts';
 
+/** The default as kubectl's help shows it; a number the command decides (no parser default) is not shown as 0. */
 function defaultText(spec: FlagSpec): string {
+  if (spec.defaultText !== undefined) return spec.defaultText;
   switch (spec.type) {
     case 'boolean':
       return String(spec.default ?? false);
     case 'number':
-      return String(spec.default ?? 0);
+      return spec.default === undefined ? '<unset>' : String(spec.default);
     case 'array':
       return '[]';
     default:
@@ -32,7 +34,10 @@ function renderExamples(command: Command): string {
 }
 
 function usageLine(command: Command, invokedAs: string): string {
-  const positionals = command.positionals.map((p) => (p.required ? p.placeholder : `[${p.placeholder}]`));
+  const positionals = command.positionals.map((p) => {
+    const one = p.variadic !== undefined ? `${p.placeholder}...` : p.placeholder;
+    return p.required ? one : `[${one}]`;
+  });
   return ['  ' + invokedAs, ...positionals, '[options]'].join(' ');
 }
 

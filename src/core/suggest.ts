@@ -33,3 +33,15 @@ export function didYouMean(name: string, candidates: string[]): string {
   if (close.length === 0) return '';
   return `; did you mean ${close.map((c) => `"${c}"`).join(' or ')}?`;
 }
+
+/**
+ * Commands a first word probably meant, as cobra's "Did you mean this?" finds them (a prefix of a command, or
+ * a few edits from one), plus a command followed by more letters (`rollout`). Stricter than cobra on short
+ * words: a word that is not a command may still be a StatefulSet's NAME, so two letters suggest nothing.
+ */
+export function commandSuggestions(typed: string, commands: readonly string[]): string[] {
+  const word = typed.toLowerCase();
+  if (word.length < 3 || !/^[a-z]+$/.test(word)) return [];
+  const limit = word.length <= 4 ? 1 : 2;
+  return commands.filter((c) => c !== word && (c.startsWith(word) || word.startsWith(c) || editDistance(word, c) <= limit));
+}

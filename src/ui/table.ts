@@ -4,7 +4,7 @@
 // that grows quadratically with their length (a 4 KB multi-line --file took 18 s, 8 KB over two minutes).
 // Here every cell is measured once and every line written once, so the cost is linear in the text.
 
-import { displayWidth, truncateToWidth } from './width.ts';
+import { displayWidth, truncateToWidth, wrapWords } from './width.ts';
 
 const GAP = '   ';
 
@@ -24,6 +24,8 @@ export interface TableOptions {
    * text before it is cut instead, so the cell still says there is more.
    */
   keepMarker?: readonly number[];
+  /** Columns never cut (identifiers: NAMESPACE, NAME, POD, ORDINAL); the others give way first. */
+  protect?: readonly number[];
 }
 
 /** Cut a cell to `width`, keeping a trailing ` (...)` marker when there is room for it and some text. */
@@ -72,15 +74,25 @@ function shrinkWidest(widths: number[], cols: readonly number[], floor: number, 
  * of the others down to a readable minimum. When even that is too wide, the lines are cut at the width (the
  * rightmost columns go) rather than every column shrinking to an unreadable stub.
  */
-export function fitWidths(natural: readonly number[], maxWidth: number, cutFirst: readonly number[] = []): number[] {
+export function fitWidths(
+  natural: readonly number[],
+  maxWidth: number,
+  cutFirst: readonly number[] = [],
+  protect: readonly number[] = [],
+): number[] {
   const widths = [...natural];
   const total = widths.reduce((a, b) => a + b, 0) + GAP.length * Math.max(0, widths.length - 1);
   let excess = total - maxWidth;
   if (excess <= 0) return widths;
-  excess = shrinkWidest(widths, cutFirst, MIN_FREE_TEXT, excess);
+  excess = shrinkWidest(
+    widths,
+    cutFirst.filter((c) => !protect.includes(c)),
+    MIN_FREE_TEXT,
+    excess,
+  );
   shrinkWidest(
     widths,
-    widths.map((_, i) => i),
+    widths.map((_, i) => i).filter((c) => !protect.includes(c)),
     MIN_COLUMN,
     excess,
   );
@@ -95,8 +107,10 @@ export function renderTable(head: string[] | null, rows: string[][], opts: Table
   const columns = Math.max(0, ...split.map((r) => r.length));
   const natural = Array.from({ length: columns }, () => 0);
   for (const r of split) r.forEach((lines, i) => lines.forEach((l) => (natural[i] = Math.max(natural[i]!, displayWidth(l)))));
-  const widths = opts.maxWidth === undefined ? natural : fitWidths(natural, opts.maxWidth, opts.cutFirst);
+  const widths = opts.maxWidth === undefined ? natural : fitWidths(natural, opts.maxWidth, opts.cutFirst, opts.protect);
   const cutting = widths.some((w, i) => w < natural[i]!);
+  const lastProtected = Math.max(-1, ...(opts.protect ?? []));
+  const protectedEnd = widths.slice(0, lastProtected + 1).reduce((a, w) => a + w + GAP.length, 0) - GAP.length;
 
   const out: string[] = [];
   for (const r of split) {
@@ -110,10 +124,128 @@ export function renderTable(head: string[] | null, rows: string[][], opts: Table
         // Pad to the column's width except in the last column (kubectl leaves no trailing blanks).
         line += i < columns - 1 ? text + ' '.repeat(Math.max(0, widths[i]! - displayWidth(text))) + GAP : text;
       }
-      // A line still too wide (more columns than the width has room for): cut it as a whole.
-      if (opts.maxWidth !== undefined) line = truncateToWidth(line.trimEnd(), opts.maxWidth);
+      // A line still too wide (more columns than the width has room for): cut it as a whole, never inside an
+      // identifier (a protected column), which the terminal may wrap rather than lose.
+      if (opts.maxWidth !== undefined) line = truncateToWidth(line.trimEnd(), Math.max(opts.maxWidth, protectedEnd));
       out.push(line.trimEnd());
     }
   }
   return `${out.join('\n')}\n`;
+}
+
+/**
+ * Which columns a view keeps when it is printed on a terminal, and in what order the others give way: the rule
+ * every table of the plugin follows (inspect's list and detail, compare, and roll/persistence through it).
+ */
+export interface FitRule {
+  /** Never hidden, never cut: NAMESPACE, NAME, POD, ORDINAL, CLAIM. */
+  readonly identifiers: readonly string[];
+  /** Asked for on the command line (--file -> FILE, --resolve -> RESOLVES): never hidden; cut only as a last resort. */
+  readonly requested?: readonly string[];
+  /** Hidden first, in this order (kubectl's priority columns); the other columns go after them, right to left. */
+  readonly hideFirst?: readonly string[];
+}
+
+function naturalWidths(head: readonly string[], rows: readonly string[][]): number[] {
+  return head.map((h, i) =>
+    Math.max(displayWidth(h), ...rows.map((r) => Math.max(0, ...(r[i] ?? '').split('\n').map((l) => displayWidth(l))))),
+  );
+}
+
+/** The headers hidden so the table fits `maxWidth`, whole columns at a time, by the rule's priority. */
+export function columnsToHide(head: readonly string[], rows: readonly string[][], maxWidth: number, rule: FitRule): string[] {
+  const widths = naturalWidths(head, rows);
+  const fixed = new Set([...rule.identifiers, ...(rule.requested ?? [])]);
+  const order = [
+    ...(rule.hideFirst ?? []).filter((h) => head.includes(h) && !fixed.has(h)),
+    ...[...head].reverse().filter((h) => !fixed.has(h) && !(rule.hideFirst ?? []).includes(h)),
+  ];
+  const shown = new Set(head.map((_, i) => i));
+  const total = () => [...shown].reduce((a, i) => a + widths[i]!, 0) + GAP.length * Math.max(0, shown.size - 1);
+  const hidden: string[] = [];
+  for (const h of order) {
+    if (total() <= maxWidth) break;
+    shown.delete(head.indexOf(h));
+    hidden.push(h);
+  }
+  // Hiding one wide column (a long probe failure) may leave room for narrower ones hidden before it.
+  for (const h of [...hidden].reverse()) {
+    shown.add(head.indexOf(h));
+    if (total() <= maxWidth) hidden.splice(hidden.indexOf(h), 1);
+    else shown.delete(head.indexOf(h));
+  }
+  return hidden;
+}
+
+/** The last line of a view that hid columns: which, and what shows them. */
+export function hiddenColumnsLine(hidden: readonly string[], maxWidth: number): string {
+  if (hidden.length === 0) return '';
+  const text = `(${hidden.join(', ')} hidden to fit ${maxWidth} columns; -o wide or a pipe shows ${hidden.length === 1 ? 'it' : 'them'})`;
+  // Wrapped at the width by words: a note that fits, not a line the terminal wraps.
+  return `${wrapWords(text, maxWidth)}\n`;
+}
+
+export interface FittedTableOptions {
+  /** The terminal's width; undefined off a terminal, where nothing is hidden or cut. */
+  maxWidth?: number;
+  headers: boolean;
+  rule: FitRule;
+  /** Columns (by header) whose cells end in a ` (...)` marker to keep when cut. */
+  keepMarker?: readonly string[];
+}
+
+/**
+ * A table that fits the terminal: whole columns hidden by the rule's priority (identifiers and requested
+ * columns never), then requested free text cut as a last resort, identifiers never; the hidden columns named
+ * on a last line (unless --no-headers). Off a terminal it is renderTable unchanged.
+ */
+export function renderFittedTable(head: string[], rows: string[][], o: FittedTableOptions): string {
+  if (o.maxWidth === undefined) return renderTable(o.headers ? head : null, rows);
+  const hidden = columnsToHide(head, rows, o.maxWidth, o.rule);
+  const keep = head.map((h, i) => (hidden.includes(h) ? -1 : i)).filter((i) => i >= 0);
+  const keptHead = keep.map((i) => head[i]!);
+  const keptRows = rows.map((r) => keep.map((i) => r[i] ?? ''));
+  const index = (names: readonly string[] | undefined) => (names ?? []).map((h) => keptHead.indexOf(h)).filter((i) => i >= 0);
+  const table = renderTable(o.headers ? keptHead : null, keptRows, {
+    maxWidth: o.maxWidth,
+    cutFirst: index(o.rule.requested),
+    keepMarker: index(o.keepMarker),
+    protect: index(o.rule.identifiers),
+  });
+  return `${table}${o.headers ? hiddenColumnsLine(hidden, o.maxWidth) : ''}`;
+}
+
+/**
+ * A table with one column per item (compare's ordinals) split into blocks that each fit `maxWidth`, the
+ * first `lead` columns repeated in every block: nothing is cut, a 500-replica table becomes pages.
+ */
+export function renderPagedColumns(head: string[] | null, rows: string[][], maxWidth: number, lead = 1): string {
+  const all = head ? [head, ...rows] : rows;
+  const columns = Math.max(0, ...all.map((r) => r.length));
+  const widths = Array.from({ length: columns }, (_, i) =>
+    Math.max(0, ...all.map((r) => Math.max(0, ...(r[i] ?? '').split('\n').map((l) => displayWidth(l))))),
+  );
+  const leadWidth = widths.slice(0, lead).reduce((a, b) => a + b + GAP.length, 0);
+  const blocks: number[][] = [];
+  let block: number[] = [];
+  let used = leadWidth;
+  for (let i = lead; i < columns; i++) {
+    if (block.length > 0 && used + widths[i]! > maxWidth) {
+      blocks.push(block);
+      block = [];
+      used = leadWidth;
+    }
+    block.push(i);
+    used += widths[i]! + GAP.length;
+  }
+  if (block.length > 0 || blocks.length === 0) blocks.push(block);
+  const pick = (r: string[], cols: number[]) => [...r.slice(0, lead), ...cols.map((i) => r[i] ?? '')];
+  return blocks
+    .map((cols) =>
+      renderTable(
+        head ? pick(head, cols) : null,
+        rows.map((r) => pick(r, cols)),
+      ),
+    )
+    .join('\n');
 }

@@ -84,3 +84,18 @@ export function truncateToWidth(s: string, width: number): string {
   }
   return out;
 }
+
+/** A line of prose wrapped at `width` by words (a word longer than the width stays whole on its own line). */
+export function wrapWords(text: string, width: number | undefined): string {
+  if (width === undefined || displayWidth(text) <= width) return text;
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && displayWidth(`${line} ${word}`) > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  lines.push(line);
+  return lines.join('\n');
+}

@@ -12,7 +12,7 @@ import type { DisruptionBudget } from '../core/operation.ts';
 import { CheckFailed } from '../errors.ts';
 import type { KubeClient } from '../kube/client.ts';
 import { ApiError, ApiNotFoundError, ConflictError, ForbiddenError } from '../kube/errors.ts';
-import { sleep } from '../kube/timers.ts';
+import { sleep } from '../time/timers.ts';
 
 export type EvictionVersion = 'policy/v1' | 'policy/v1beta1';
 

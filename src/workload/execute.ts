@@ -19,8 +19,7 @@
 // else is StoppedPartWayError (12). Progress leaves as typed events, never sentences.
 
 import type { Pod } from '@sts-inspect/k8s';
-import { podRevisionName } from '../core/rollout.ts';
-import { isPodReady } from '../core/rollout.ts';
+import { isPodReady, podRevisionName } from '@sts-inspect/k8s';
 import type { Operation, OperationRecord, OperationStep } from '../core/operation.ts';
 import { CheckFailed, CliError, InterruptedError, StoppedPartWayError } from '../errors.ts';
 import { apiPath, type KubeClient, type PatchType } from '../kube/client.ts';
@@ -393,7 +392,7 @@ export const evictPodHandler: StepHandler = {
           uid: p?.metadata.uid ?? null,
           phase: p ? (p.metadata.deletionTimestamp ? 'Terminating' : (p.status?.phase ?? null)) : null,
           ready: !!p && isPodReady(p),
-          revision: podRevisionName(p),
+          revision: podRevisionName(p) ?? null,
         }),
     });
   },

@@ -3,26 +3,11 @@
 
 import type { Pod, StatefulSet } from '@sts-inspect/k8s';
 import { selectorString } from '@sts-inspect/k8s';
-import { didYouMean } from '../core/suggest.ts';
-import { NotFoundError } from '../errors.ts';
 import { apiPath, type KubeClient } from '../kube/client.ts';
 import { ApiNotFoundError } from '../kube/errors.ts';
+import { statefulSetNotFound } from './notFound.ts';
 
-/** A 404 on a set: a missing namespace, or a typo worth a suggestion. Only called when the set is missing. */
-export async function statefulSetNotFound(client: KubeClient, namespace: string, name: string): Promise<NotFoundError> {
-  const [ns, sets] = await Promise.all([
-    client.get(apiPath.namespace(namespace), `get namespace ${namespace}`).then(
-      () => true,
-      (e: unknown) => (e instanceof ApiNotFoundError ? false : undefined),
-    ),
-    client.list<StatefulSet>(apiPath.statefulsets(namespace), {}, `list statefulsets in ${namespace}`).then(
-      (l) => l.items.map((s) => s.metadata.name ?? ''),
-      () => [] as string[],
-    ),
-  ]);
-  if (ns === false) return new NotFoundError(`namespace "${namespace}" not found`);
-  return new NotFoundError(`statefulset "${name}" not found in namespace "${namespace}"${didYouMean(name, sets)}`);
-}
+export { statefulSetNotFound } from './notFound.ts';
 
 /** GET the set; a 404 becomes a NotFoundError that says what is missing. */
 export async function getStatefulSet(client: KubeClient, namespace: string, name: string): Promise<StatefulSet> {

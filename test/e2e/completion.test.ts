@@ -75,9 +75,28 @@ describe('completion through kubectl 1.34', () => {
 
   it('completes namespaces, flag values and flags', async () => {
     expect((await complete('-n', '')).words).toEqual(expect.arrayContaining(['default', 'kube-system', 'other']));
-    expect((await complete('app-python', '-o', '')).words).toEqual(['json', 'yaml', 'wide']);
+    expect((await complete('app-python', '-o', '')).words).toEqual([
+      'json',
+      'yaml',
+      'wide',
+      'name',
+      'jsonpath=',
+      'jsonpath-file=',
+      'custom-columns=',
+      'custom-columns-file=',
+    ]);
     expect((await complete('app-python', '--color=a')).words).toEqual(['--color=auto', '--color=always']);
     expect((await complete('app-python', '--fi')).words).toEqual(['--file']);
+  });
+
+  it('completes the scenario names for sandbox --scenario, from the built-in scenarios', async () => {
+    const r = await complete('sandbox', '--scenario', '');
+    expect(r.words).toEqual(expect.arrayContaining(['lab', 'partition', 'big', 'no-volumes']));
+    expect((await complete('sandbox', '--scenario', 'par')).words).toEqual(['partition']);
+  });
+
+  it('completes a second NAME for inspect (several sets at once)', async () => {
+    expect((await complete('app-go', 'app-py')).words).toEqual(['app-python']);
   });
 
   it('completes the containers of the set for -c', async () => {

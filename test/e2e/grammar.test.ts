@@ -108,7 +108,7 @@ describe.each([
   it.each([
     [['app-python', '-n'], "error: flag needs an argument: 'n' in -n\n"],
     [['app-python', '--bogus'], 'error: unknown flag: --bogus\n'],
-    [['app-python', '-ojson', 'app-go'], 'error: accepts at most 1 arg(s), received 2\n'],
+    [['roll', 'app-python', '-ojson', 'app-go'], 'error: kubectl sts-inspect roll takes one NAME, received 2: "app-python", "app-go"\n'],
     [['app-python', '--color', 'maybe'], 'error: invalid argument "maybe" for "--color" flag: must be auto, always or never\n'],
   ])('%j: exit 2 and one line', async (args, stderr) => {
     const r = await cli(args);
@@ -130,9 +130,15 @@ describe('NAME', () => {
     }
   });
 
-  it('a second NAME after -- is refused, not dropped', async () => {
-    const r = await plugin(['app-python', '--', 'app-go']);
-    expect(r).toMatchObject({ code: 2, stdout: '', stderr: 'error: accepts at most 1 arg(s), received 2\n' });
+  it('a second NAME after -- is a second set for inspect, and refused (not dropped) by a command taking one', async () => {
+    const r = await plugin(['-o', 'name', 'app-python', '--', 'app-go']);
+    expect(r).toMatchObject({ code: 0, stdout: 'statefulset.apps/app-python\nstatefulset.apps/app-go\n' });
+    const one = await plugin(['compare', 'app-python', '--', 'app-go']);
+    expect(one).toMatchObject({
+      code: 2,
+      stdout: '',
+      stderr: 'error: kubectl sts-inspect compare takes one NAME, received 2: "app-python", "app-go"\n',
+    });
   });
 
   it('a 100,000-character NAME is a usage error naming the rule, in one short line', async () => {

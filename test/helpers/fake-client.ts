@@ -301,7 +301,7 @@ export class FakeKubeClient implements KubeClient {
     this.calls.push({ verb: 'create', path, body });
     await this.check('create', path, what, signal);
     const eviction = /^(.*\/pods\/[^/]+)\/eviction$/.exec(path.split('?')[0]!);
-    if (eviction) return this.evict(eviction[1]!, body, what) as T;
+    if (eviction) return this.evictByCreate(eviction[1]!, body, what) as T;
     const p = parsePath(path);
     const obj = structuredClone(body) as FakeObject;
     obj.metadata.name ??= `${obj.metadata.generateName ?? 'obj-'}${Math.random().toString(36).slice(2, 7)}`;
@@ -427,7 +427,7 @@ export class FakeKubeClient implements KubeClient {
   // ---- inside ----------------------------------------------------------------------------------------
 
   /** The pods/eviction subresource with no budget in the way: the pod is deleted (uid precondition honoured). */
-  private async evict(podPath: string, body: unknown, what: string): Promise<ApiStatus> {
+  private async evictByCreate(podPath: string, body: unknown, what: string): Promise<ApiStatus> {
     const uid = (body as { deleteOptions?: { preconditions?: { uid?: string } } }).deleteOptions?.preconditions?.uid;
     try {
       await this.delete(podPath, uid ? { uid } : {}, what);

@@ -85,6 +85,8 @@ describe('values, as pflag reads them', () => {
   it('fills every default from the declarations, under camelCase names only', () => {
     expect(runs(['web']).args).toEqual({
       name: 'web',
+      names: ['web'],
+      allowMissingTemplateKeys: true,
       maxBytes: 256,
       clusterDomain: 'cluster.local',
       concurrency: 10,
@@ -190,10 +192,24 @@ describe('mistakes, worded as kubectl words them', () => {
     [['--=x'], 'bad flag syntax: --=x'],
     [['sandbox', '-n', 'demo'], "unknown shorthand flag: 'n' in -n"],
     [['sandbox', '--version'], 'unknown flag: --version'],
-    // at most one NAME, with or without --
-    [['web', 'other'], 'accepts at most 1 arg(s), received 2'],
-    [['web', '--', 'other'], 'accepts at most 1 arg(s), received 2'],
-    [['--', 'web', 'other'], 'accepts at most 1 arg(s), received 2'],
+    // one NAME for the commands that act on one set, with or without --; counted in NAMEs, not "arg(s)"
+    [['roll', 'web', 'other'], 'kubectl sts-inspect roll takes one NAME, received 2: "web", "other"'],
+    [['compare', 'web', '--', 'other'], 'kubectl sts-inspect compare takes one NAME, received 2: "web", "other"'],
+    [['persistence', '--', 'web', 'other'], 'kubectl sts-inspect persistence takes one NAME, received 2: "web", "other"'],
+    [['roll'], 'NAME is required: kubectl sts-inspect roll NAME [flags]'],
+    [['compare', '-n', 'demo'], 'NAME is required: kubectl sts-inspect compare NAME [flags]'],
+    // --max-bytes is capped (64 MiB) for every command that reads files
+    [['web', '--max-bytes', '67108865'], 'invalid argument "67108865" for "--max-bytes" flag: must be at most 67108864 (64 MiB)'],
+    [
+      ['compare', 'web', '--max-bytes=1000000000'],
+      'invalid argument "1000000000" for "--max-bytes" flag: must be at most 67108864 (64 MiB)',
+    ],
+    // another kind than a StatefulSet, named
+    [['deploy/web'], '"deploy/web" names a "deploy", not a StatefulSet: give NAME or sts/NAME (statefulset/NAME, statefulset.apps/NAME)'],
+    [['roll', 'pod/web-0'], /^"pod\/web-0" names a "pod", not a StatefulSet: /],
+    [['web', 'deployments.apps/x'], /^"deployments.apps\/x" names a "deployments.apps", not a StatefulSet: /],
+    [['sts/'], 'invalid StatefulSet "sts/": give NAME or TYPE/NAME (sts/NAME, statefulset.apps/NAME)'],
+    [['sts/a/b'], 'invalid StatefulSet "sts/a/b": give NAME or TYPE/NAME (sts/NAME, statefulset.apps/NAME)'],
     [['sandbox', 'lab'], 'unknown command "lab" for "kubectl sts-inspect sandbox"'],
     [['help', 'nope'], 'unknown command "nope" for "kubectl sts-inspect"'],
     // NAME is a Kubernetes object name
@@ -329,7 +345,72 @@ describe('adding a command: one flags declaration and one registry entry', () =>
     expect(await p.command.run(p.args, io)).toBe(0);
     expect(loaded).toBe(1);
     expect(received).toMatchObject({ name: 'web', dryRun: true, timeout: 300, namespace: 'demo' });
-    expect(() => parseCommandLine(['rehearse'], withRoll)).toThrow('requires at least 1 arg(s), only received 0');
+    expect(() => parseCommandLine(['rehearse'], withRoll)).toThrow('NAME is required: kubectl sts-inspect rehearse NAME [flags]');
     expect(() => parseCommandLine(['rehearse', 'web', '--max-bytes=1'], withRoll)).toThrow('unknown flag: --max-bytes');
+  });
+});
+
+describe('NAMEs as kubectl takes them', () => {
+  it.each([
+    [['web'], ['web']],
+    [['sts/web'], ['web']],
+    [['statefulset/web'], ['web']],
+    [['statefulsets/web'], ['web']],
+    [['statefulset.apps/web'], ['web']],
+    [['statefulsets.apps/web'], ['web']],
+    [['STS/web'], ['web']],
+    [
+      ['inspect', 'a', 'sts/b', 'statefulset.apps/c'],
+      ['a', 'b', 'c'],
+    ],
+    [
+      ['b', 'a', '-n', 'demo'],
+      ['b', 'a'],
+    ],
+    [
+      ['--', 'roll', 'sandbox'],
+      ['roll', 'sandbox'],
+    ],
+  ])('%j -> inspect of %j, in the order given', (argv, names) => {
+    const r = runs(argv);
+    expect(r.command).toBe('inspect');
+    expect(r.args.names).toEqual(names);
+    expect(r.args.name).toBe(names[0]);
+  });
+
+  it.each([
+    [['roll', 'sts/web'], 'roll'],
+    [['compare', 'statefulset.apps/web'], 'compare'],
+    [['persistence', 'statefulsets/web'], 'persistence'],
+  ])('%j: %s takes the set by its TYPE/NAME too', (argv, command) => {
+    const r = runs(argv);
+    expect(r.command).toBe(command);
+    expect(r.args.name).toBe('web');
+  });
+});
+
+describe('a mistyped command: kubectl\'s "unknown command" with "Did you mean this?"', () => {
+  it.each([
+    [['rol', 'app-python'], 'rol', ['roll']],
+    [['rollout'], 'rollout', ['roll']],
+    [['persistance', 'app', '--yes'], 'persistance', ['persistence']],
+    [['compar', 'web'], 'compar', ['compare']],
+    [['sandbx'], 'sandbx', ['sandbox']],
+    [['comp'], 'comp', ['compare', 'completion']],
+  ])('%j', (argv, word, close) => {
+    let error: unknown;
+    try {
+      parseCommandLine(argv, registry);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(UsageError);
+    expect((error as UsageError).message).toBe(`unknown command "${word}" for "kubectl sts-inspect"`);
+    expect((error as UsageError).detail).toContain(`Did you mean this?\n${close.map((c) => `\t${c}`).join('\n')}\n`);
+    expect((error as UsageError).detail).toContain(`kubectl sts-inspect inspect ${word}`);
+  });
+
+  it.each([['web'], ['db'], ['app-python'], ['demo-db'], ['roller-coaster'], ['inspect', 'rol']])('%j is a NAME, not a typo', (...argv) => {
+    expect(runs(argv).command).toBe('inspect');
   });
 });

@@ -33,7 +33,7 @@ describe('help', () => {
     expect(section(root, 'Examples:')).toContain('  kubectl sts-inspect -- sandbox\n');
     for (const c of registry.commands)
       expect(section(root, 'Commands:')).toMatch(new RegExp(`^  ${c.name} +${c.summary.slice(0, 20)}`, 'm'));
-    expect(root).toContain('\nUsage:\n  kubectl sts-inspect [NAME] [options]\n  kubectl sts-inspect COMMAND [options]\n\n');
+    expect(root).toContain('\nUsage:\n  kubectl sts-inspect [NAME...] [options]\n  kubectl sts-inspect COMMAND [options]\n\n');
     expect(root.endsWith('Use "kubectl sts-inspect COMMAND --help" for more information about a given command.\n')).toBe(true);
   });
 
@@ -45,7 +45,9 @@ describe('help', () => {
       expect(kube).not.toContain(`--${name}=`);
     }
     for (const name of Object.keys(kubeFlags)) expect(kube).toContain(`--${name}=`);
-    expect(own).toContain("    -o, --output='':\n\tOutput format. One of: (json, yaml, wide).\n");
+    expect(own).toContain(
+      "    -o, --output='':\n\tOutput format. One of: (json, yaml, wide, name, jsonpath=TEMPLATE, jsonpath-file=FILE, custom-columns=SPEC, custom-columns-file=FILE).\n",
+    );
     expect(own).toContain('    --no-headers=false:\n');
     expect(own).toContain('    --max-bytes=256:\n');
     expect(kube).toContain("    -n, --namespace='':\n");
@@ -70,5 +72,17 @@ describe('help', () => {
       const text = renderCommandHelp(c);
       for (const name of Object.keys(flagsOf(c))) if (name !== 'help') expect(text).toContain(`--${name}=`);
     }
+  });
+});
+
+describe('help shows the defaults the commands really use', () => {
+  it.each([
+    ['sandbox', '    --time-scale=10:\n'],
+    // a plain roll keeps the set's own partition: not "0"
+    ['roll', '    --partition=<unset>:\n'],
+    ['inspect', '    --max-bytes=256:\n'],
+  ])('%s --help: %j', (name, line) => {
+    const command = registry.commands.find((c) => c.name === name)!;
+    expect(renderCommandHelp(command)).toContain(line);
   });
 });

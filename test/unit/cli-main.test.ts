@@ -66,8 +66,17 @@ describe('run(argv)', () => {
     [['--bogus'], 'error: unknown flag: --bogus\n'],
     [['web', '-n'], "error: flag needs an argument: 'n' in -n\n"],
     [['--color', 'maybe'], 'error: invalid argument "maybe" for "--color" flag: must be auto, always or never\n'],
-    [['web', 'other'], 'error: accepts at most 1 arg(s), received 2\n'],
-  ])('%j: exit 2, one line on stderr, nothing on stdout', async (argv, stderr) => {
+    [['roll', 'web', 'other'], 'error: kubectl sts-inspect roll takes one NAME, received 2: "web", "other"\n'],
+    [['roll'], 'error: NAME is required: kubectl sts-inspect roll NAME [flags]\n'],
+    [
+      ['pod/web-0'],
+      'error: "pod/web-0" names a "pod", not a StatefulSet: give NAME or sts/NAME (statefulset/NAME, statefulset.apps/NAME)\n',
+    ],
+    [
+      ['rol', 'app-python'],
+      'error: unknown command "rol" for "kubectl sts-inspect"\n\nDid you mean this?\n\troll\n\nA StatefulSet so named: kubectl sts-inspect inspect rol\n',
+    ],
+  ])("%j: exit 2, the error (and cobra's suggestion block) on stderr, nothing on stdout", async (argv, stderr) => {
     const io = memoryIO();
     expect(await run(argv, io)).toBe(ExitCode.USAGE);
     expect(io.err()).toBe(stderr);

@@ -194,7 +194,8 @@ export async function compareCommand(argv: CompareArgs, io: IO, deps: CompareDep
   if (view === 'revisions') return revisionsView(res, io);
   if (view === 'diff') return filesDiff(res, opts.diff!, io);
 
-  io.stdout.write(renderComparison(res.report, { format: opts.format, headers: opts.headers, color }));
+  const width = io.stdout.isTTY && (io.stdout.columns ?? 0) > 0 ? io.stdout.columns : undefined;
+  io.stdout.write(renderComparison(res.report, { format: opts.format, headers: opts.headers, color, ...(width ? { width } : {}) }));
   const code = verdictCode(res.verdict);
   if (code !== undefined) return code;
   const what = res.report.unknown.map((d) => d.dimension).join(', ');

@@ -2,6 +2,7 @@
 // derived from this declaration: renaming a flag here breaks the code that reads it.
 
 import { defineFlags, type ArgsOf } from '../../cli/flags.ts';
+import { maxBytesProblem } from '../../cli/limits.ts';
 import type { KubeFlags } from '../../kube/flags.ts';
 
 /** Bytes of each --file read and hashed per pod: a larger file is compared on its first MiB, and says so. */
@@ -17,6 +18,7 @@ export const compareFlags = defineFlags({
   'max-bytes': {
     type: 'number',
     integer: true,
+    validate: maxBytesProblem,
     default: COMPARE_MAX_BYTES,
     placeholder: 'N',
     description: 'Read and hash at most this many bytes of each --file per pod.',

@@ -4,7 +4,8 @@
 import { stringify as toYaml } from 'yaml';
 import { formatUsage } from '../../core/usageText.ts';
 import { palette, type Palette } from '../../ui/color.ts';
-import { renderTable } from '../../ui/table.ts';
+import { renderPagedColumns } from '../../ui/table.ts';
+import { wrapWords } from '../../ui/width.ts';
 import type { DimensionValues, ReplicaComparison } from './schema.ts';
 
 export type CompareFormat = 'table' | 'wide' | 'json' | 'yaml';
@@ -13,7 +14,12 @@ export interface CompareRenderOptions {
   format: CompareFormat;
   headers: boolean;
   color: boolean;
+  /** The terminal's width: the ordinal columns are paged into blocks that fit it. Undefined off a terminal. */
+  width?: number;
 }
+
+/** Off a terminal a table is paged only past this width: 500 ordinals side by side are no line to read. */
+export const PIPE_PAGE_WIDTH = 200;
 
 const NONE = '-';
 
@@ -33,6 +39,8 @@ export function renderComparison(r: ReplicaComparison, o: CompareRenderOptions):
   const wide = o.format === 'wide';
   const out: string[] = [];
   const n = r.ordinals.length;
+  // One column per ordinal: paged into blocks (DIMENSION repeated), never cut.
+  const renderTable = (h: string[] | null, rows: string[][]) => renderPagedColumns(h, rows, o.width ?? PIPE_PAGE_WIDTH);
   if (o.headers) out.push(`StatefulSet ${r.statefulSet.namespace}/${r.statefulSet.name}, ${ordinalRange(r)}\n\n`);
   const head = ['DIMENSION', ...r.ordinals.map(String)];
   if (r.differences.length || r.unknown.length) {
@@ -45,10 +53,12 @@ export function renderComparison(r: ReplicaComparison, o: CompareRenderOptions):
       `${n === 1 ? 'One replica: nothing to compare it with' : p.ok(`The ${n} replicas agree`)}${r.files.length ? '' : ' (no --file compared)'}.\n\n`,
     );
   }
-  if (o.headers && r.same.length) out.push(`Same on ${n === 1 ? 'the only replica' : `all ${n}`}: ${r.same.join(', ')}\n`);
+  // Prose lines wrap at the terminal's width by words (off a terminal they stay one line each).
+  const prose = (text: string) => `${wrapWords(text, o.width)}\n`;
+  if (o.headers && r.same.length) out.push(prose(`Same on ${n === 1 ? 'the only replica' : `all ${n}`}: ${r.same.join(', ')}`));
   if (o.headers && r.orphanedClaims.length)
     out.push(
-      `${p.warn(`Orphaned claims (${r.orphanedClaims.length})`)}, beyond the replicas, not compared: ${r.orphanedClaims.join(', ')}\n`,
+      prose(`${p.warn(`Orphaned claims (${r.orphanedClaims.length})`)}, beyond the replicas, not compared: ${r.orphanedClaims.join(', ')}`),
     );
   if (o.headers && r.unknown.length) out.push(`(?) not read on every ordinal: neither drift nor agreement\n`);
 

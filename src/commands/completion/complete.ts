@@ -94,6 +94,9 @@ async function flagValues(line: CompletionLine, io: IO, deps: ConnectDeps): Prom
   if (spec.values) return words([...spec.values]);
   if (LOCAL_FILES.has(name)) return { candidates: [], directive: Directive.Default };
   switch (name) {
+    case 'scenario':
+      // The sandbox package is loaded only for this completion (listing reads its scenarios folder, no cluster).
+      return words(await quietly(async () => (await import('../sandbox/scenarios.ts')).scenarioNames()));
     case 'namespace':
       return words(
         await clusterLookup(line, io, deps, async ({ client }) =>
@@ -138,8 +141,9 @@ export async function completionsFor(line: CompletionLine, registry: Registry, i
       if (c !== registry.defaultCommand || c.name === 'inspect') candidates.push({ word: c.name, description: c.summary });
     candidates.push({ word: 'help', description: 'Help about any command' });
   }
-  const positional = line.command.positionals[line.positionals.length];
-  if (positional?.name === 'name' && line.command.kubeFlags)
+  const specs = line.command.positionals;
+  const positional = specs[line.positionals.length] ?? (specs.at(-1)?.variadic !== undefined ? specs.at(-1) : undefined);
+  if (positional?.placeholder === 'NAME' && line.command.kubeFlags)
     candidates.push(...(await statefulSetNames(line, io, deps)).map((word) => ({ word })));
   if (positional?.name === 'shell') candidates.push(...SHELLS.map((word) => ({ word })));
   return { candidates, directive: Directive.NoFileComp };

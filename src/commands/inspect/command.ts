@@ -1,32 +1,40 @@
-// `kubectl sts-inspect [NAME]`: flags -> options (complete, validate) -> run -> render -> exit code.
+// `kubectl sts-inspect [NAME...]`: flags -> options (complete, validate) -> run -> render -> exit code.
 // Output goes to the injected streams; errors are thrown typed and main.ts maps them to exit codes.
 
+import { readFileSync } from 'node:fs';
 import type { ArgsOf } from '../../cli/flags.ts';
-import { PartialError, UsageError } from '../../errors.ts';
+import { MAX_BYTES_CAP } from '../../cli/limits.ts';
+import { NotFoundError, PartialError, UsageError } from '../../errors.ts';
 import { connect, type ConnectDeps } from '../../kube/connect.ts';
 import { parseRequestTimeout } from '../../kube/duration.ts';
 import type { KubeFlags } from '../../kube/flags.ts';
 import { colorEnabled, type ColorMode } from '../../ui/color.ts';
 import type { IO } from '../../ui/io.ts';
+import { isHuman, parseOutput, type OutputSpec } from '../../ui/output/format.ts';
 import { spinnerEnabled, startProgress } from '../../ui/spinner.ts';
 import type { inspectFlags } from './flags.ts';
 import { failedReads } from './report.ts';
-import { renderInspection, renderList, type OutputFormat } from './render.ts';
-import { inspectStatefulSet, listStatefulSets } from './run.ts';
+import { printInspections, printList } from './render.ts';
+import { inspectStatefulSet, listStatefulSets, type InspectOptions } from './run.ts';
+import type { InspectReport } from './schema.ts';
 
 /** Derived from the flag declarations (flags.ts): a renamed flag breaks the code below that reads it. */
-export type InspectArgs = ArgsOf<typeof inspectFlags> & KubeFlags & { name?: string };
+export type InspectArgs = ArgsOf<typeof inspectFlags> & KubeFlags & { names?: string[]; name?: string };
 
-export type InspectDeps = ConnectDeps;
+export type InspectDeps = ConnectDeps & { readFile?: (path: string) => string };
 
 /** When no --request-timeout bounds it, one exec may not hang the whole table forever. */
 export const DEFAULT_EXEC_TIMEOUT_MS = 30_000;
 
 export interface CompleteOptions {
-  name?: string;
-  format: OutputFormat;
+  /** The sets named, in the order given; empty: the list, or every set of the list with --file/--resolve. */
+  names: string[];
+  /** No NAME but --file or --resolve: one view per set of the namespace, -l or -A. */
+  everySet: boolean;
+  output: OutputSpec;
   headers: boolean;
   color: ColorMode;
+  allowMissingKeys: boolean;
   file?: string;
   maxBytes: number;
   container?: string;
@@ -47,35 +55,39 @@ function positiveInt(value: unknown, flag: string, fallback: number): number {
   return n;
 }
 
+function maxBytesOf(value: unknown): number {
+  const n = positiveInt(value, '--max-bytes', 256);
+  if (n > MAX_BYTES_CAP) throw new UsageError(`--max-bytes must be at most ${MAX_BYTES_CAP} (64 MiB), got ${n}`);
+  return n;
+}
+
 /** Fill in defaults and check the flags together, before anything touches a cluster. */
-export function completeOptions(argv: InspectArgs): CompleteOptions {
-  const output = argv.output ?? '';
-  const formats: Record<string, OutputFormat> = { '': 'table', table: 'table', wide: 'wide', json: 'json', yaml: 'yaml' };
-  const format = formats[output];
-  if (!format) throw new UsageError(`unknown output format ${JSON.stringify(output)}: use -o wide, -o json or -o yaml`);
+export function completeOptions(argv: InspectArgs, readFile: (path: string) => string = (p) => readFileSync(p, 'utf8')): CompleteOptions {
+  const output = parseOutput(argv.output ?? '', readFile);
   const color: ColorMode = argv.color ?? 'auto';
   // The parser already refuses other values; a caller in-process (a test, another command) may not.
   if (!['auto', 'always', 'never'].includes(color))
     throw new UsageError(`invalid argument ${JSON.stringify(color)} for "--color" flag: must be auto, always or never`);
-  if (argv.name === '') throw new UsageError('invalid StatefulSet name "": must not be empty');
-  const name = argv.name;
-  if (name !== undefined && argv.selector) throw new UsageError('a NAME and -l/--selector cannot be used together');
-  if (name !== undefined && argv.allNamespaces) throw new UsageError('a NAME cannot be looked up across all namespaces (-A); use -n');
-  if (name === undefined && argv.file !== undefined) throw new UsageError('--file needs a StatefulSet NAME');
-  if (name === undefined && argv.container !== undefined) throw new UsageError('-c/--container needs a StatefulSet NAME');
+  const names = argv.names ?? (argv.name !== undefined ? [argv.name] : []);
+  if (names.includes('')) throw new UsageError('invalid StatefulSet name "": must not be empty');
+  const named = names.length > 0;
+  if (named && argv.selector) throw new UsageError('a NAME and -l/--selector cannot be used together');
+  if (named && argv.allNamespaces) throw new UsageError('a NAME cannot be looked up across all namespaces (-A); use -n');
+  if (!named && argv.container !== undefined) throw new UsageError('-c/--container needs a StatefulSet NAME');
   if (argv.file === '') throw new UsageError('--file needs a path');
-  if (name === undefined && argv.resolve) throw new UsageError('--resolve needs a StatefulSet NAME');
   if (argv.debugImage !== undefined && (argv.debugImage === '' || argv.file === undefined))
     throw new UsageError('--debug-image IMAGE reads --file: give both');
   const clusterDomain = (argv.clusterDomain ?? 'cluster.local').trim();
   if (!clusterDomain) throw new UsageError('--cluster-domain cannot be empty');
   return {
-    ...(name !== undefined ? { name } : {}),
-    format,
+    names,
+    everySet: !named && (argv.file !== undefined || !!argv.resolve),
+    output,
     headers: !argv.noHeaders,
     color,
+    allowMissingKeys: argv.allowMissingTemplateKeys ?? true,
     ...(argv.file !== undefined ? { file: argv.file } : {}),
-    maxBytes: positiveInt(argv.maxBytes, '--max-bytes', 256),
+    maxBytes: maxBytesOf(argv.maxBytes),
     ...(argv.container !== undefined ? { container: argv.container } : {}),
     clusterDomain,
     concurrency: positiveInt(argv.concurrency, '--concurrency', 10),
@@ -87,76 +99,89 @@ export function completeOptions(argv: InspectArgs): CompleteOptions {
   };
 }
 
+type Inspect = Omit<InspectOptions, 'namespace' | 'name'>;
+
+function inspectOptionsOf(opts: CompleteOptions, now: () => number, io: IO, onProgress: (m: string) => void): Inspect {
+  return {
+    ...(opts.file !== undefined ? { file: opts.file } : {}),
+    maxBytes: opts.maxBytes,
+    ...(opts.container !== undefined ? { container: opts.container } : {}),
+    clusterDomain: opts.clusterDomain,
+    concurrency: opts.concurrency,
+    execTimeoutMs: opts.requestTimeoutMs || DEFAULT_EXEC_TIMEOUT_MS,
+    now,
+    // Usage costs one call per node (and df where refused): only the views that show it ask for it.
+    usage: opts.output.kind !== 'table',
+    resolve: opts.resolve,
+    ...(opts.debugImage !== undefined ? { debugImage: opts.debugImage } : {}),
+    onProgress,
+    onWarning: (m) => io.stderr.write(`warning: ${m}\n`),
+  };
+}
+
 export async function inspectCommand(argv: InspectArgs, io: IO, deps: InspectDeps = {}): Promise<number> {
-  const opts = completeOptions(argv);
+  const opts = completeOptions(argv, deps.readFile);
   const { client, config: cfg } = await connect(argv, io, deps);
 
-  const human = opts.format === 'table' || opts.format === 'wide';
+  const human = isHuman(opts.output);
   const color = human && colorEnabled(opts.color, io.stdout, io.env);
   const progress = await startProgress(io.stderr, spinnerEnabled(io, human), 'Inspecting...', {
     color: human && colorEnabled(opts.color, io.stderr, io.env),
   });
-  // Only the default table is fitted to a terminal (cut with an ellipsis); off a terminal nothing is cut.
+  // Only the default table is fitted to a terminal; off a terminal nothing is cut.
   const width = io.stdout.isTTY && (io.stdout.columns ?? 0) > 0 ? io.stdout.columns : undefined;
   const now = deps.now ?? (() => Date.now());
+  const view = { output: opts.output, headers: opts.headers, color, allowMissingKeys: opts.allowMissingKeys, ...(width ? { width } : {}) };
 
-  if (opts.name === undefined) {
-    let report;
+  let targets: { namespace: string; name: string }[] = opts.names.map((name) => ({ namespace: cfg.namespace, name }));
+  if (opts.names.length === 0) {
+    let list;
     try {
-      report = await listStatefulSets(client, {
+      list = await listStatefulSets(client, {
         ...(opts.allNamespaces ? {} : { namespace: cfg.namespace }),
         ...(opts.selector ? { selector: opts.selector } : {}),
         now,
       });
     } finally {
-      progress.stop();
+      if (!opts.everySet) progress.stop();
     }
-    for (const w of report.warnings) io.stderr.write(`warning: ${w}\n`);
-    if (report.items.length === 0 && human) {
+    for (const w of list.warnings) io.stderr.write(`warning: ${w}\n`);
+    if (list.items.length === 0 && human) {
+      progress.stop();
       io.stderr.write(opts.allNamespaces ? 'No StatefulSets found.\n' : `No StatefulSets found in ${cfg.namespace} namespace.\n`);
       return 0;
     }
-    io.stdout.write(
-      renderList(report, {
-        format: opts.format,
-        headers: opts.headers,
-        color,
-        allNamespaces: opts.allNamespaces,
-        ...(width !== undefined ? { width } : {}),
-      }),
-    );
-    return 0;
+    if (!opts.everySet) {
+      io.stdout.write(printList(list, { ...view, allNamespaces: opts.allNamespaces }));
+      return 0;
+    }
+    targets = list.items.map((s) => ({ namespace: s.namespace, name: s.name }));
   }
 
-  let report;
+  const reports: InspectReport[] = [];
+  const missing: NotFoundError[] = [];
   try {
-    report = await inspectStatefulSet(client, {
-      namespace: cfg.namespace,
-      name: opts.name,
-      ...(opts.file !== undefined ? { file: opts.file } : {}),
-      maxBytes: opts.maxBytes,
-      ...(opts.container !== undefined ? { container: opts.container } : {}),
-      clusterDomain: opts.clusterDomain,
-      concurrency: opts.concurrency,
-      execTimeoutMs: opts.requestTimeoutMs || DEFAULT_EXEC_TIMEOUT_MS,
-      now,
-      // Usage costs one call per node (and df where refused): only the views that show it ask for it.
-      usage: opts.format !== 'table',
-      resolve: opts.resolve,
-      ...(opts.debugImage !== undefined ? { debugImage: opts.debugImage } : {}),
-      onProgress: (m) => progress.update(m),
-      onWarning: (m) => io.stderr.write(`warning: ${m}\n`),
-    });
+    const o = inspectOptionsOf(opts, now, io, (m) => progress.update(m));
+    for (const t of targets) {
+      try {
+        reports.push(await inspectStatefulSet(client, { ...o, ...t }));
+      } catch (e) {
+        // `inspect a b` with b missing shows a, then says b is missing (kubectl get a b does the same).
+        if (!(e instanceof NotFoundError) || targets.length === 1) throw e;
+        missing.push(e);
+      }
+    }
   } finally {
     progress.stop();
   }
-  for (const w of report.warnings) io.stderr.write(`warning: ${w}\n`);
-  io.stdout.write(
-    renderInspection(report, { format: opts.format, headers: opts.headers, color, ...(width !== undefined ? { width } : {}) }),
-  );
-  const failed = failedReads(report);
+  for (const r of reports) for (const w of r.warnings) io.stderr.write(`warning: ${w}\n`);
+  // One set named: its report; several (or every set of a list): a kubectl List of reports.
+  const single = opts.names.length === 1;
+  if (reports.length > 0 || !single) io.stdout.write(printInspections(reports, { ...view, asList: !single }));
+  if (missing.length > 0) throw new NotFoundError(missing.map((e) => e.message).join('; '));
+  const failed = reports.reduce((n, r) => n + failedReads(r), 0);
   if (failed > 0) {
-    const total = report.ordinals.filter((r) => r.inRange).length;
+    const total = reports.reduce((n, r) => n + r.ordinals.filter((o) => o.inRange).length, 0);
     throw new PartialError(`could not read ${opts.file} from ${failed} of ${total} pod${total === 1 ? '' : 's'} (see the FILE column)`);
   }
   return 0;

@@ -2,17 +2,21 @@
 // command.ts is derived from this declaration: renaming a flag here breaks the code that reads it.
 
 import { defineFlags } from '../../cli/flags.ts';
+import { maxBytesProblem } from '../../cli/limits.ts';
+import { OUTPUT_FORMATS, OUTPUT_HELP } from '../../ui/output/names.ts';
 import { dns1123SubdomainProblem } from '../../kube/validation.ts';
 
 export const inspectFlags = defineFlags({
   file: {
     type: 'string',
     placeholder: 'PATH',
-    description: 'A file to read from each pod: absolute, or relative to the mount of the first volumeClaimTemplate in the container.',
+    description:
+      'A file to read from each pod: absolute, or relative to the mount of the first volumeClaimTemplate in the container. With several NAMEs, -l or -A: from every pod of every set.',
   },
   'max-bytes': {
     type: 'number',
     integer: true,
+    validate: maxBytesProblem,
     default: 256,
     placeholder: 'N',
     description: 'Read at most this many bytes of --file per pod.',
@@ -36,8 +40,14 @@ export const inspectFlags = defineFlags({
     type: 'string',
     short: 'o',
     placeholder: 'FORMAT',
-    values: ['json', 'yaml', 'wide'],
-    description: 'Output format. One of: (json, yaml, wide).',
+    values: OUTPUT_FORMATS,
+    description: OUTPUT_HELP,
+  },
+  'allow-missing-template-keys': {
+    type: 'boolean',
+    default: true,
+    description:
+      'If true, ignore any errors in templates when a field or map key is missing in the template. Only applies to jsonpath and custom-columns output formats.',
   },
   'no-headers': {
     type: 'boolean',

@@ -2,14 +2,24 @@
 
 import { stringify as toYaml } from 'yaml';
 import { palette, type Palette } from '../../ui/color.ts';
-import { renderTable } from '../../ui/table.ts';
+import { renderFittedTable, type FitRule } from '../../ui/table.ts';
 import { truncateToWidth } from '../../ui/width.ts';
 import { contentPreview, visibleText } from '../../core/content.ts';
 import { restartsCell } from '@sts-inspect/k8s';
 import { terminationText } from '../../core/probes.ts';
 import { revisionCell, shortRevision } from '../../core/revision.ts';
 import { formatUsage } from '../../core/usageText.ts';
-import type { ClaimRow, FileRead, InspectReport, OrdinalRow, StatefulSetHeader, StatefulSetListReport } from './schema.ts';
+import type { OutputSpec } from '../../ui/output/format.ts';
+import { printDocument } from '../../ui/output/print.ts';
+import type {
+  ClaimRow,
+  FileRead,
+  InspectReport,
+  InspectReportList,
+  OrdinalRow,
+  StatefulSetHeader,
+  StatefulSetListReport,
+} from './schema.ts';
 
 export type OutputFormat = 'table' | 'wide' | 'json' | 'yaml';
 
@@ -261,23 +271,36 @@ function detailTable(r: InspectReport, wide: boolean, headers: boolean, p: Palet
     if (r.file) cells.push(fileCell(row.file, r.file.maxBytes, wide, p));
     return cells;
   });
-  // On a terminal the free text gives way first: file preview, probes, then the rest.
-  const cutFirst = [head.indexOf('FILE'), head.indexOf('PROBES')].filter((i) => i >= 0);
-  const file = head.indexOf('FILE');
-  return renderTable(headers ? head : null, rows, {
+  return renderFittedTable(head, rows, {
     ...(width !== undefined ? { maxWidth: width } : {}),
-    cutFirst,
-    ...(file >= 0 ? { keepMarker: [file] } : {}),
+    headers,
+    rule: detailRule(!!r.file, resolved),
+    keepMarker: ['FILE'],
   });
 }
+
+/** On a terminal: the identifiers and what was asked for stay; the rest gives way in this order. */
+export function detailRule(file: boolean, resolve: boolean): FitRule {
+  return {
+    identifiers: ['ORDINAL', 'POD'],
+    requested: [...(file ? ['FILE'] : []), ...(resolve ? ['RESOLVES'] : [])],
+    hideFirst: ['AGE', 'DNS', 'REVISION', 'USED', 'RESTARTS', 'PVC', 'PROBES', 'READY', 'STATUS'],
+  };
+}
+
+export const LIST_RULE: FitRule = { identifiers: ['NAMESPACE', 'NAME'], hideFirst: ['SERVICE', 'STRATEGY', 'POLICY', 'AGE', 'UPDATED'] };
 
 function orphanBlock(r: InspectReport, headers: boolean, p: Palette, width: number | undefined): string {
   if (r.orphanedClaims.length === 0) return '';
   const reasons = [...new Set(r.orphanedClaims.map((o) => o.reason))];
   const title = `${p.warn(`Orphaned claims (${r.orphanedClaims.length})`)}: ${reasons.join('; ')}`;
   const rows = r.orphanedClaims.map((o) => [o.name, String(o.ordinal), o.status ?? NONE, o.capacity ?? NONE, o.volume ?? NONE]);
-  const fit = width === undefined ? {} : { maxWidth: width };
-  return `\n${headers ? `${width === undefined ? title : truncateToWidth(title, width)}\n` : ''}${renderTable(headers ? ['CLAIM', 'ORDINAL', 'STATUS', 'CAPACITY', 'VOLUME'] : null, rows, fit)}`;
+  const table = renderFittedTable(['CLAIM', 'ORDINAL', 'STATUS', 'CAPACITY', 'VOLUME'], rows, {
+    ...(width === undefined ? {} : { maxWidth: width }),
+    headers,
+    rule: { identifiers: ['CLAIM', 'ORDINAL'], hideFirst: ['VOLUME', 'CAPACITY'] },
+  });
+  return `\n${headers ? `${width === undefined ? title : truncateToWidth(title, width)}\n` : ''}${table}`;
 }
 
 export function renderInspection(r: InspectReport, o: RenderOptions): string {
@@ -332,5 +355,67 @@ export function renderList(r: StatefulSetListReport, o: RenderOptions & { allNam
     return cells;
   });
   // Fitted to the terminal like the detail view (only without -o wide, only on a terminal).
-  return renderTable(o.headers ? head : null, rows, !wide && o.width !== undefined ? { maxWidth: o.width } : {});
+  return renderFittedTable(head, rows, {
+    ...(!wide && o.width !== undefined ? { maxWidth: o.width } : {}),
+    headers: o.headers,
+    rule: LIST_RULE,
+  });
+}
+
+/** What every view of inspect takes: the -o format and the flags that shape it. */
+export interface ViewOptions {
+  output: OutputSpec;
+  headers: boolean;
+  color: boolean;
+  allowMissingKeys: boolean;
+  width?: number;
+}
+
+const elementsOf = (doc: unknown, key: string): unknown[] => {
+  const v = (doc as Record<string, unknown> | null)?.[key];
+  return Array.isArray(v) ? v : [];
+};
+
+/** Reports as kubectl prints several objects: a `List` for -o json|yaml|jsonpath. */
+export function inspectionList(reports: InspectReport[]): InspectReportList {
+  return { apiVersion: 'v1', kind: 'List', metadata: { resourceVersion: '' }, items: reports };
+}
+
+/** Inspections in any -o format: one view per set (in the order given), or one document. */
+export function printInspections(reports: InspectReport[], o: ViewOptions & { asList: boolean }): string {
+  const document = o.asList ? inspectionList(reports) : reports[0];
+  const printed = printDocument(
+    o.output,
+    {
+      document,
+      names: reports.map((r) => `statefulset.apps/${r.statefulSet.name}`),
+      // One row per ordinal, as kubectl gives one row per object; paths are relative to an element of `ordinals`.
+      rows: (doc) => (o.asList ? elementsOf(doc, 'items').flatMap((r) => elementsOf(r, 'ordinals')) : elementsOf(doc, 'ordinals')),
+    },
+    o,
+  );
+  if (printed !== undefined) return printed;
+  if (o.output.kind === 'json') return `${JSON.stringify(document, null, 2)}\n`;
+  if (o.output.kind === 'yaml') return toYaml(document);
+  const format = o.output.kind === 'wide' ? 'wide' : 'table';
+  const base = { format, headers: o.headers, color: o.color, ...(o.width !== undefined ? { width: o.width } : {}) } as const;
+  return reports.map((r) => renderInspection(r, base)).join('\n');
+}
+
+/** The list without NAME in any -o format; custom-columns rows are its items. */
+export function printList(r: StatefulSetListReport, o: ViewOptions & { allNamespaces: boolean }): string {
+  const printed = printDocument(
+    o.output,
+    { document: r, names: r.items.map((s) => `statefulset.apps/${s.name}`), rows: (doc) => elementsOf(doc, 'items') },
+    o,
+  );
+  if (printed !== undefined) return printed;
+  const format = o.output.kind === 'custom-columns' || o.output.kind === 'jsonpath' || o.output.kind === 'name' ? 'table' : o.output.kind;
+  return renderList(r, {
+    format,
+    headers: o.headers,
+    color: o.color,
+    allNamespaces: o.allNamespaces,
+    ...(o.width !== undefined ? { width: o.width } : {}),
+  });
 }

@@ -6,7 +6,7 @@ import type { ControllerRevision, KubeEvent, PersistentVolumeClaim, Service, Sta
 import { podForOrdinal, selectorString } from '@sts-inspect/k8s';
 import { planFileRead } from '../../core/fileRead.ts';
 import { ordinalRange, podsOfSet } from '../../core/ordinals.ts';
-import { AuthError, NotFoundError, UsageError } from '../../errors.ts';
+import { AuthError, UsageError } from '../../errors.ts';
 import { apiPath, type KubeClient } from '../../kube/client.ts';
 import { ApiNotFoundError } from '../../kube/errors.ts';
 import { optional } from '../../workload/optional.ts';
@@ -18,6 +18,7 @@ import { fileContent } from '../../core/content.ts';
 import type { FileBytes } from '../../core/compare.ts';
 import { pool } from '../../workload/pool.ts';
 import { getStatefulSet, listPodsOfSet } from '../../workload/statefulset.ts';
+import { namespaceNotFound } from '../../workload/notFound.ts';
 import { buildInspection, buildList } from './report.ts';
 import type { FileRead, InspectReport, StatefulSetListReport } from './schema.ts';
 
@@ -216,7 +217,7 @@ export async function listStatefulSets(client: KubeClient, opts: ListOptions): P
         throw e;
       },
     );
-    if (!exists) throw new NotFoundError(`namespace "${opts.namespace}" not found`);
+    if (!exists) throw await namespaceNotFound(client, opts.namespace);
   }
   return buildList(sets, services, warnings, now());
 }

@@ -170,6 +170,14 @@ export interface OrphanedClaimRow {
   reason: string;
 }
 
+/** `kubectl sts-inspect a b -o json` (several sets, or --file with -l/-A): the reports in kubectl's List. */
+export interface InspectReportList {
+  apiVersion: 'v1';
+  kind: 'List';
+  metadata: { resourceVersion: string };
+  items: InspectReport[];
+}
+
 /** `kubectl sts-inspect -o json` without NAME. */
 export interface StatefulSetListReport {
   apiVersion: typeof INSPECT_API_VERSION;

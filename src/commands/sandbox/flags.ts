@@ -20,6 +20,8 @@ export const sandboxFlags = defineFlags({
   'time-scale': {
     type: 'number',
     placeholder: 'N',
+    // The sandbox package's DEFAULT_TIME_SCALE: not imported here, so that --help loads no sandbox.
+    defaultText: '10',
     description:
       'Speed-up of simulated delays: probe delays and periods, grace periods, back-off and start-up run N times faster (default 10).',
   },

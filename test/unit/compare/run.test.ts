@@ -248,3 +248,21 @@ describe('options and exit codes', () => {
     expect(reportError(new TypeError('boom'), io)).toBe(1);
   });
 });
+
+describe('a wide replica count stays readable (ordinal columns paged, never cut)', () => {
+  it.each([
+    [80, 80],
+    [120, 120],
+    [undefined, 200],
+  ])('120 replicas, terminal width %s: every line within %d columns, every ordinal shown once per table', async (width, limit) => {
+    const c = withStats(new FakeClient(scaled(120)), 120);
+    c.execAnswer = (o) => ({ stdout: Buffer.from(`${o.pod}\n`), exitCode: 0 });
+    const r = await compareReplicas(c, { ...base, files: ['visits.txt'], usage: true });
+    const text = renderComparison(r.report, { format: 'table', headers: true, color: false, ...(width ? { width } : {}) });
+    for (const l of text.split('\n')) expect(l.length).toBeLessThanOrEqual(limit);
+    expect(text).not.toContain('…');
+    const fileRows = text.split('\n').filter((l) => l.startsWith('file:visits.txt'));
+    expect(fileRows.length).toBeGreaterThan(1);
+    expect(fileRows.join(' ').match(/"web-\d+"/g)).toHaveLength(120);
+  });
+});

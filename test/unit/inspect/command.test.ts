@@ -35,10 +35,26 @@ async function run(args: InspectArgs, client = new FakeClient(), env: Record<str
 
 describe('options: complete, then validate', () => {
   it.each<[string, InspectArgs, string]>([
-    ['bad -o', { output: 'xml' }, 'unknown output format "xml": use -o wide, -o json or -o yaml'],
+    [
+      'bad -o',
+      { output: 'xml' },
+      'unable to match a printer suitable for the output format "xml", allowed formats are: json,yaml,wide,name,',
+    ],
+    ['-o jsonpath without a template', { output: 'jsonpath=' }, 'template format specified but no template given'],
+    ['-o jsonpath that does not parse', { output: 'jsonpath={.a' }, 'error parsing jsonpath {.a, unclosed action'],
+    [
+      '-o custom-columns without a path',
+      { output: 'custom-columns=NAME' },
+      'unexpected custom-columns spec: NAME, expected <header>:<json-path-expr>',
+    ],
+    [
+      '--max-bytes above 64 MiB',
+      { name: 'web', maxBytes: 64 * 1024 * 1024 + 1 },
+      '--max-bytes must be at most 67108864 (64 MiB), got 67108865',
+    ],
     ['NAME with -l', { name: 'web', selector: 'app=web' }, 'a NAME and -l/--selector cannot be used together'],
     ['NAME with -A', { name: 'web', allNamespaces: true }, 'a NAME cannot be looked up across all namespaces (-A); use -n'],
-    ['--file without NAME', { file: 'x' }, '--file needs a StatefulSet NAME'],
+    ['-c without NAME', { container: 'x', file: 'x' }, '-c/--container needs a StatefulSet NAME'],
     ['--max-bytes 0', { name: 'web', maxBytes: 0 }, '--max-bytes must be a whole number of at least 1, got 0'],
     ['--concurrency 1.5', { name: 'web', concurrency: 1.5 }, '--concurrency must be a whole number of at least 1, got 1.5'],
     ['bad --request-timeout', { name: 'web', requestTimeout: 'soon' }, 'invalid --request-timeout'],
@@ -49,10 +65,12 @@ describe('options: complete, then validate', () => {
 
   it('defaults', () => {
     expect(completeOptions({ name: 'web' })).toEqual({
-      name: 'web',
-      format: 'table',
+      names: ['web'],
+      everySet: false,
+      output: { kind: 'table' },
       headers: true,
       color: 'auto',
+      allowMissingKeys: true,
       maxBytes: 256,
       clusterDomain: 'cluster.local',
       concurrency: 10,
@@ -91,7 +109,7 @@ describe('exit codes and streams', () => {
   });
 
   it.each<[string, boolean, number | undefined, InspectArgs, boolean]>([
-    ['a terminal of 60 columns: cut to fit', true, 60, {}, true],
+    ['a terminal of 60 columns: fitted (columns hidden, FILE kept)', true, 60, {}, true],
     ['a terminal reporting 0 columns: not cut', true, 0, {}, false],
     ['a pipe: not cut (as kubectl)', false, 60, {}, false],
     ['-o wide on a terminal: not cut', true, 60, { output: 'wide' }, false],
@@ -108,7 +126,8 @@ describe('exit codes and streams', () => {
     );
     if (cut) {
       expect(widest).toBeLessThanOrEqual(60);
-      expect(r.out).toContain('…');
+      expect(r.out).toMatch(/^ORDINAL +POD +.*FILE$/m);
+      expect(r.out.replace(/\n/g, ' ')).toMatch(/\(\S.+ hidden to fit 60 columns; -o wide or a pipe shows them\)/);
     } else {
       expect(widest).toBeGreaterThan(60);
       expect(r.out).toContain('a fairly long first line of the visits');
@@ -148,7 +167,41 @@ describe('exit codes and streams', () => {
       ExitCode.NOT_FOUND,
       'error: statefulset "wbe" not found in namespace "demo"; did you mean "web"?\n',
     ],
-    ['unknown namespace', { name: 'web', namespace: 'nope' }, undefined, ExitCode.NOT_FOUND, 'error: namespace "nope" not found\n'],
+    [
+      'unknown namespace: where a set of that name lives',
+      { name: 'web', namespace: 'nope' },
+      undefined,
+      ExitCode.NOT_FOUND,
+      'error: namespace "nope" not found; statefulset "web" found in: demo (use -n)\n',
+    ],
+    [
+      'a mistyped namespace',
+      { name: 'web', namespace: 'dmeo' },
+      undefined,
+      ExitCode.NOT_FOUND,
+      'error: namespace "dmeo" not found; did you mean "demo"?\n',
+    ],
+    [
+      'a set that lives in another namespace',
+      { name: 'web', namespace: 'default' },
+      undefined,
+      ExitCode.NOT_FOUND,
+      'error: statefulset "web" not found in namespace "default"; found in: demo (use -n)\n',
+    ],
+    [
+      'listing across namespaces forbidden: no "found in", still not found',
+      { name: 'web', namespace: 'default' },
+      new FakeClient().fail(/^\/apis\/apps\/v1\/statefulsets$/, 403),
+      ExitCode.NOT_FOUND,
+      'error: statefulset "web" not found in namespace "default"\n',
+    ],
+    [
+      'the list without NAME in a mistyped namespace',
+      { namespace: 'dmeo' },
+      undefined,
+      ExitCode.NOT_FOUND,
+      'error: namespace "dmeo" not found; did you mean "demo"?\n',
+    ],
     [
       '401',
       { name: 'web' },
@@ -175,5 +228,117 @@ describe('exit codes and streams', () => {
   it('list: an empty namespace says so on stderr and exits 0', async () => {
     const r = await run({ namespace: 'default' });
     expect(r).toMatchObject({ code: 0, out: '', err: 'No StatefulSets found in default namespace.\n' });
+  });
+});
+
+/** The demo state with a second set, `db`, a copy of `web` (its own name, so its own pods by ordinal). */
+function twoSets(): FakeClient {
+  const c = new FakeClient();
+  const web = c.state.statefulsets[0];
+  const db = structuredClone(web);
+  db.metadata.name = 'db';
+  db.metadata.uid = 'db-uid';
+  c.state.statefulsets.push(db);
+  for (const pod of c.state.pods.filter((p: any) => p.metadata.name.startsWith('web-'))) {
+    const copy = structuredClone(pod);
+    copy.metadata.name = pod.metadata.name.replace('web-', 'db-');
+    copy.metadata.ownerReferences = [{ ...pod.metadata.ownerReferences[0], name: 'db', uid: 'db-uid' }];
+    c.state.pods.push(copy);
+  }
+  return c;
+}
+
+describe('several sets: inspect a b, and --file without NAME', () => {
+  it('one view per set, in the order given', async () => {
+    const r = await run({ names: ['web', 'db'] }, twoSets());
+    expect(r.code).toBe(ExitCode.OK);
+    const headers = [...r.out.matchAll(/^StatefulSet: +(\S+)/gm)].map((m) => m[1]);
+    expect(headers).toEqual(['demo/web', 'demo/db']);
+    expect(r.out).toMatch(/^0 +db-0 /m);
+  });
+
+  it('-o json: a kubectl List of the reports, in the order given', async () => {
+    const r = await run({ names: ['db', 'web'], output: 'json' }, twoSets());
+    const doc = JSON.parse(r.out);
+    expect(doc).toMatchObject({ apiVersion: 'v1', kind: 'List', metadata: { resourceVersion: '' } });
+    expect(doc.items.map((i: any) => `${i.kind}/${i.statefulSet.name}`)).toEqual(['StatefulSetInspection/db', 'StatefulSetInspection/web']);
+  });
+
+  it('one NAME with -o json stays the report itself', async () => {
+    const doc = JSON.parse((await run({ names: ['web'], output: 'json' }, twoSets())).out);
+    expect(doc.kind).toBe('StatefulSetInspection');
+  });
+
+  it('a missing set among several: the others are shown, then exit 3 naming it', async () => {
+    const r = await run({ names: ['web', 'nope'] }, twoSets());
+    expect(r.out).toMatch(/^StatefulSet: +demo\/web/m);
+    expect(r.code).toBe(ExitCode.NOT_FOUND);
+    expect(r.err).toContain('statefulset "nope" not found in namespace "demo"');
+  });
+
+  it('--file without NAME reads the file from every pod of every set of the namespace, one view per set', async () => {
+    const c = twoSets();
+    const r = await run({ file: 'visits.txt' }, c);
+    expect(r.code).toBe(ExitCode.OK);
+    expect([...r.out.matchAll(/^StatefulSet: +(\S+)/gm)].map((m) => m[1]).sort()).toEqual(['demo/db', 'demo/web']);
+    expect(r.out).toMatch(/content of db-0$/m);
+    expect(r.out).toMatch(/content of web-2$/m);
+    const json = JSON.parse((await run({ file: 'visits.txt', output: 'json' }, twoSets())).out);
+    expect(json.kind).toBe('List');
+    expect(json.items).toHaveLength(2);
+  });
+});
+
+describe('-o name, jsonpath, custom-columns', () => {
+  it.each<[string, InspectArgs, string]>([
+    ['-o name, one set', { names: ['web'], output: 'name' }, 'statefulset.apps/web\n'],
+    ['-o name, several', { names: ['web', 'db'], output: 'name' }, 'statefulset.apps/web\nstatefulset.apps/db\n'],
+    ['-o name, the list (sorted, as the list is)', { output: 'name' }, 'statefulset.apps/db\nstatefulset.apps/web\n'],
+    ['jsonpath over the report', { names: ['web'], output: 'jsonpath={.statefulSet.name}:{.ordinals[*].pod}' }, 'web:web-0 web-1 web-2'],
+    [
+      'jsonpath over the List of several',
+      { names: ['db', 'web'], output: 'jsonpath={range .items[*]}{.statefulSet.name}={.statefulSet.replicas.desired}{"\\n"}{end}' },
+      'db=3\nweb=3\n',
+    ],
+    ['jsonpath over the list', { output: 'jsonpath={.items[*].name}' }, 'db web'],
+    [
+      'custom-columns: one row per ordinal',
+      { names: ['web'], output: 'custom-columns=POD:.pod,ORDINAL:.ordinal,NODE:.node,NOPE:.nope' },
+      'POD     ORDINAL   NODE         NOPE\nweb-0   0         sim-node-2   <none>\nweb-1   1         sim-node-1   <none>\nweb-2   2         sim-node-2   <none>\n',
+    ],
+    [
+      'custom-columns, several sets, no headers',
+      { names: ['web', 'db'], output: 'custom-columns=POD:pod', noHeaders: true },
+      'web-0\nweb-1\nweb-2\ndb-0\ndb-1\ndb-2\n',
+    ],
+    [
+      'custom-columns over the list: one row per set',
+      { output: 'custom-columns=NAME:.name,READY:.replicas.ready' },
+      'NAME   READY\ndb     3\nweb    3\n',
+    ],
+  ])('%s', async (_, args, want) => {
+    const r = await run(args, twoSets());
+    expect(r.err).toBe('');
+    expect(r.code).toBe(ExitCode.OK);
+    expect(r.out).toBe(want);
+  });
+
+  it('jsonpath-file and custom-columns-file read the template from the file', () => {
+    const files: Record<string, string> = { '/t.jsonpath': '{.kind}', '/c.txt': 'POD   READY\n.pod  .ready.ready\n' };
+    const read = (p: string) => files[p] ?? '';
+    expect(completeOptions({ output: 'jsonpath-file=/t.jsonpath' }, read).output).toMatchObject({ kind: 'jsonpath', raw: '{.kind}' });
+    expect(completeOptions({ output: 'custom-columns-file=/c.txt' }, read).output).toMatchObject({
+      kind: 'custom-columns',
+      columns: [
+        { header: 'POD', fieldSpec: '{.pod}' },
+        { header: 'READY', fieldSpec: '{.ready.ready}' },
+      ],
+    });
+  });
+
+  it('--allow-missing-template-keys=false: a missing key is an error, as in kubectl', async () => {
+    const r = await run({ names: ['web'], output: 'jsonpath={.nope}', allowMissingTemplateKeys: false }, twoSets());
+    expect(r.code).toBe(ExitCode.USAGE);
+    expect(r.err).toBe('error: error executing jsonpath "{.nope}": nope is not found\n');
   });
 });

@@ -96,8 +96,12 @@ export class FakeClient implements KubeClient {
     const ns = this.nsOf(path);
     const kind = path.split('/').pop()!;
     const key = kind === 'persistentvolumeclaims' ? 'pvcs' : kind;
+    if (path === '/api/v1/namespaces') return { items: this.state.namespaces.map((name) => ({ metadata: { name } })) as T[] };
     const coll = ((this.state as any)[key] as any[]) ?? [];
-    const items = coll.filter((o) => (!ns || o.metadata.namespace === ns) && this.matches(o, opts.labelSelector));
+    const byName = /^metadata\.name=(.*)$/.exec(opts.fieldSelector ?? '')?.[1];
+    const items = coll.filter(
+      (o) => (!ns || o.metadata.namespace === ns) && this.matches(o, opts.labelSelector) && (!byName || o.metadata.name === byName),
+    );
     return { items: structuredClone(items) as T[] };
   }
 

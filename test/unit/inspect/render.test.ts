@@ -120,14 +120,31 @@ describe('renderInspection', () => {
     expect(out).toContain('last terminated: OOMKilled (exit 137)');
   });
 
-  it.each([80, 100, 120, 140])('on a terminal of %d columns: every line fits, cut with an ellipsis, never wrapped', async (width) => {
-    const out = renderInspection(await exampleReport(), opts({ width }));
-    const lines = out.trimEnd().split('\n');
-    for (const l of lines) expect(displayWidth(l)).toBeLessThanOrEqual(width);
-    expect(out).toContain('…');
-    // Still one line per ordinal, in order.
-    expect(lines.filter((l) => /^\d +web-\d/.test(l)).map((l) => l.split(/ +/)[1])).toEqual(['web-0', 'web-1']);
-  });
+  it.each([60, 80, 100, 120, 140])(
+    'on a terminal of %d columns: every line fits, whole columns hidden and named, never wrapped',
+    async (width) => {
+      const report = await exampleReport();
+      const out = renderInspection(report, opts({ width }));
+      const lines = out.trimEnd().split('\n');
+      for (const l of lines) expect(displayWidth(l)).toBeLessThanOrEqual(width);
+      // Whatever is hidden is named on the last line; FILE, asked for, stays.
+      const headersOf = (text: string) =>
+        text
+          .split('\n')
+          .find((l) => l.startsWith('ORDINAL'))!
+          .split(/ {3,}/);
+      const missing = headersOf(renderInspection(report, opts())).filter((h) => !headersOf(out).includes(h));
+      const hint = /\(([^()]+) hidden to fit (\d+) columns; -o wide or a pipe shows (it|them)\)/.exec(out.replace(/\n(?!\()/g, ' '));
+      expect(hint?.[1]?.split(', ').sort() ?? []).toEqual(missing.sort());
+      if (hint) expect(hint[2]).toBe(String(width));
+      if (width === 120) expect(out).toMatchSnapshot();
+      expect(out).toMatch(/^ORDINAL +POD .*FILE$/m);
+      // No probe reason cut mid-sentence: PROBES is either whole or hidden.
+      expect(out).not.toMatch(/readiness not ready: [^\n]*…/);
+      // Still one line per ordinal, in order.
+      expect(lines.filter((l) => /^\d +web-\d/.test(l)).map((l) => l.split(/ +/)[1])).toEqual(['web-0', 'web-1']);
+    },
+  );
 
   it('off a terminal (no width) nothing is cut, as kubectl; -o wide is never cut', async () => {
     const report = await exampleReport();
@@ -171,11 +188,14 @@ describe('renderInspection', () => {
 });
 
 describe('renderList', () => {
-  it('on a terminal: cut to its width; piped: not cut', async () => {
+  it('on a terminal: fitted to its width by hiding columns, names whole; piped: not cut', async () => {
     const report = await listStatefulSets(new FakeClient(demoState()), { now: () => EXAMPLE_NOW });
     const fitted = renderList(report, { ...opts({ width: 50 }), allNamespaces: true });
     for (const l of fitted.trimEnd().split('\n')) expect(displayWidth(l)).toBeLessThanOrEqual(50);
-    expect(fitted).toContain('…');
+    expect(fitted).toMatch(/^demo +web +3\/3/m);
+    expect(fitted.replace(/\n(?!\()/g, ' ')).toMatch(
+      /\(SERVICE, STRATEGY(, POLICY)? hidden to fit 50 columns; -o wide or a pipe shows them\)/,
+    );
     expect(renderList(report, { ...opts(), allNamespaces: true })).toMatch(
       /^demo +web +3\/3 +3 +OrderedReady +RollingUpdate +web \(headless\) +25m$/m,
     );

@@ -270,7 +270,7 @@ describe('failures', () => {
 
   it('unknown namespace', async () => {
     await expect(inspectStatefulSet(new FakeClient(), { ...base, namespace: 'nope' })).rejects.toThrow(
-      new NotFoundError('namespace "nope" not found'),
+      new NotFoundError('namespace "nope" not found; statefulset "web" found in: demo (use -n)'),
     );
   });
 

@@ -3,7 +3,8 @@
 
 import { describe, expect, it } from 'vitest';
 import type { Pod, StatefulSet } from '@sts-inspect/k8s';
-import { isPodReady, podRevisionName, specPartition, strategyOf, viewRollout } from '../../../src/core/rollout.ts';
+import { isPodReady, podRevisionName } from '@sts-inspect/k8s';
+import { specPartition, strategyOf, viewRollout } from '../../../src/core/rollout.ts';
 
 interface PodSpec {
   rev?: string;
@@ -303,8 +304,8 @@ describe('small predicates', () => {
   });
 
   it('podRevisionName', () => {
-    expect(podRevisionName(undefined)).toBeNull();
-    expect(podRevisionName(pod(0, { rev: '' }))).toBeNull();
+    expect(podRevisionName(undefined)).toBeUndefined();
+    expect(podRevisionName(pod(0, { rev: '' }))).toBeUndefined();
     expect(podRevisionName(pod(0, { rev: 'r9' }))).toBe('r9');
   });
 });
