@@ -16,6 +16,8 @@ import {
 } from './schema.ts';
 import { governingServiceState, podDnsAnswer, stableDnsName, type GoverningServiceState } from '../../core/dns.ts';
 import { helmRelease } from '../../core/helm.ts';
+import { whyNotReady, type NotReady } from '../../core/notReady.ts';
+import type { Diagnosis } from '../../workload/diagnosis.ts';
 import { serviceDnsFix, type DnsResolution } from '../../core/resolve.ts';
 import type { VolumeUsage } from '../../core/usage.ts';
 import { claimForOrdinal, ordinalRange, orphanedClaims, podForOrdinal, podsOfSet, volumeClaimTemplateNames } from '../../core/ordinals.ts';
@@ -60,6 +62,8 @@ export interface InspectionInput {
   usage?: Map<string, { usage: VolumeUsage | null; error: string | null }>;
   /** --resolve: by stable name, what each pod's resolver answered; undefined without --resolve. */
   resolutions?: Map<string, DnsResolution[]>;
+  /** Read only when an ordinal is not Ready: what explains it (null where a lookup failed). */
+  diagnosis?: Diagnosis;
   warnings: string[];
 }
 
@@ -257,6 +261,7 @@ function podRow(
       dns,
       containers: [],
       file,
+      notReady: inRange ? notReadyOf(set, ordinal, input, opts) : null,
     };
   }
   const summary = summarizePod(pod);
@@ -278,7 +283,24 @@ function podRow(
     dns,
     containers: containerRows(pod, input.events),
     file,
+    notReady: inRange ? notReadyOf(set, ordinal, input, opts) : null,
   };
+}
+
+function notReadyOf(set: StatefulSet, ordinal: number, input: InspectionInput, opts: InspectionOptions): NotReady | null {
+  const d = input.diagnosis;
+  const names = volumeClaimTemplateNames(set).map((t) => claimForOrdinal(t, set.metadata.name ?? '', ordinal));
+  return whyNotReady({
+    set,
+    ordinal,
+    pods: podsOfSet(set, input.pods),
+    claims: (input.claims ?? []).filter((c) => names.includes(c.metadata.name ?? '')),
+    pvs: d?.pvs ?? null,
+    nodes: d?.nodes ?? null,
+    storageClasses: d?.storageClasses ?? null,
+    events: d?.events ?? input.events,
+    now: opts.now,
+  });
 }
 
 export function buildInspection(input: InspectionInput, opts: InspectionOptions): InspectReport {

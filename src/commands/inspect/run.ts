@@ -14,6 +14,7 @@ import { readFileFromPod } from '../../workload/podFile.ts';
 import { debugReadFile } from '../../workload/debugRead.ts';
 import { resolvePeers, type DnsResolution } from '../../workload/resolve.ts';
 import { claimUsages } from '../../workload/usage.ts';
+import { needsDiagnosis, readDiagnosis } from '../../workload/diagnosis.ts';
 import { stableDnsName } from '../../core/dns.ts';
 import { fileContent } from '../../core/content.ts';
 import type { FileBytes } from '../../core/compare.ts';
@@ -171,10 +172,14 @@ export async function inspectStatefulSet(client: KubeClient, opts: InspectOption
     });
   }
 
+  // Round 3, only when an ordinal is not Ready: what explains it (volumes, nodes, classes, all warnings).
+  const diagnosis = needsDiagnosis(set, pods) ? await readDiagnosis(client, ns, warnings) : undefined;
+
   return buildInspection(
     {
       set,
       pods,
+      ...(diagnosis ? { diagnosis } : {}),
       claims,
       service,
       events,

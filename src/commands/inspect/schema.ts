@@ -110,6 +110,9 @@ export interface OrdinalRow {
   containers: ContainerRow[];
   /** The --file read, or null without --file. */
   file: FileRead | null;
+  /** Why the ordinal is not Ready (added in v1): the first cause on its path to Ready, from its pod, claims,
+   *  volumes, the nodes and events, with a command to look further; null when Ready. */
+  notReady: NotReady | null;
 }
 
 export interface ClaimRow {
@@ -152,10 +155,11 @@ export interface ProbeRow {
 }
 
 import type { FileRead } from '../../core/fileRead.ts';
+import type { NotReady } from '../../core/notReady.ts';
 import type { DnsResolution } from '../../core/resolve.ts';
 import type { VolumeUsage } from '../../core/usage.ts';
 
-export type { DnsResolution, VolumeUsage };
+export type { DnsResolution, NotReady, VolumeUsage };
 
 export type { FileRead };
 
