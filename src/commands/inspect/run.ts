@@ -2,7 +2,7 @@
 // service and revisions in parallel with the namespace's claims and pod events), then one exec per pod for
 // --file, at most `concurrency` at a time. Returns the report as data; rendering is render.ts's job.
 
-import type { ControllerRevision, KubeEvent, PersistentVolumeClaim, Service, StatefulSet } from '@sts-inspect/k8s';
+import type { ControllerRevision, KubeEvent, PersistentVolumeClaim, Pod, Service, StatefulSet } from '@sts-inspect/k8s';
 import { selectorString } from '@sts-inspect/k8s';
 import { planFileRead } from '../../core/fileRead.ts';
 import { ordinalRange, podForOrdinal, podsOfSet } from '../../core/ordinals.ts';
@@ -115,35 +115,7 @@ export async function inspectStatefulSet(client: KubeClient, opts: InspectOption
     eventsCall,
   ]);
 
-  const fileReads = new Map<string, FileRead>();
-  if (opts.file !== undefined) {
-    const byOrdinal = podsOfSet(set, pods);
-    const plans = ordinalRange(set).map((o) => ({
-      name: podForOrdinal(name, o),
-      plan: planFileRead(set, byOrdinal.get(o), opts.file!, opts.container),
-    }));
-    const runnable: { name: string; container: string; path: string }[] = [];
-    for (const { name: podName, plan } of plans) {
-      if (plan.ok) runnable.push({ name: podName, container: plan.container, path: plan.path });
-      else fileReads.set(podName, plan.read);
-    }
-    const byName = new Map(pods.map((p) => [p.metadata.name ?? '', p]));
-    await pool(runnable, opts.concurrency, async (r) => {
-      opts.onProgress?.(`reading ${r.path} from ${r.name}`);
-      let read = await readFileFromPod(client, ns, r.name, r.container, r.path, opts.maxBytes, opts.execTimeoutMs);
-      const pod = byName.get(r.name);
-      if (!read.ok && opts.debugImage && pod && /^cannot read: no `(head|cat)`/.test(read.error ?? '')) {
-        opts.onProgress?.(`reading ${r.path} from ${r.name} through an ephemeral container`);
-        const got = await debugReadFile(client, pod, r.container, r.path, opts.maxBytes, {
-          image: opts.debugImage,
-          timeoutMs: opts.execTimeoutMs || 30_000,
-          ...(opts.onWarning ? { onWarning: opts.onWarning } : {}),
-        });
-        read = fileReadOf(got, r.path, r.container, opts.maxBytes);
-      }
-      fileReads.set(r.name, read);
-    });
-  }
+  const fileReads = opts.file !== undefined ? await readFiles(client, set, pods, opts) : new Map<string, FileRead>();
 
   const byOrdinal = podsOfSet(set, pods);
   const inRange = ordinalRange(set);
@@ -222,6 +194,50 @@ export async function listStatefulSets(client: KubeClient, opts: ListOptions): P
     if (!exists) throw new NotFoundError(`namespace "${opts.namespace}" not found`);
   }
   return buildList(sets, services, warnings, now());
+}
+
+/**
+ * --file from every ordinal's pod (or only from the pods named in `only`), at most `concurrency` at a time;
+ * where exec finds no `cat` and --debug-image is given, through an ephemeral container.
+ */
+export async function readFiles(
+  client: KubeClient,
+  set: StatefulSet,
+  pods: Pod[],
+  opts: InspectOptions,
+  only?: ReadonlySet<string>,
+): Promise<Map<string, FileRead>> {
+  const fileReads = new Map<string, FileRead>();
+  const file = opts.file;
+  if (file === undefined) return fileReads;
+  const ns = set.metadata.namespace ?? '';
+  const name = set.metadata.name ?? '';
+  const byOrdinal = podsOfSet(set, pods);
+  const plans = ordinalRange(set)
+    .map((o) => ({ name: podForOrdinal(name, o), plan: planFileRead(set, byOrdinal.get(o), file, opts.container) }))
+    .filter((p) => !only || only.has(p.name));
+  const runnable: { name: string; container: string; path: string }[] = [];
+  for (const { name: podName, plan } of plans) {
+    if (plan.ok) runnable.push({ name: podName, container: plan.container, path: plan.path });
+    else fileReads.set(podName, plan.read);
+  }
+  const byName = new Map(pods.map((p) => [p.metadata.name ?? '', p]));
+  await pool(runnable, opts.concurrency, async (r) => {
+    opts.onProgress?.(`reading ${r.path} from ${r.name}`);
+    let read = await readFileFromPod(client, ns, r.name, r.container, r.path, opts.maxBytes, opts.execTimeoutMs);
+    const pod = byName.get(r.name);
+    if (!read.ok && opts.debugImage && pod && /^cannot read: no `(head|cat)`/.test(read.error ?? '')) {
+      opts.onProgress?.(`reading ${r.path} from ${r.name} through an ephemeral container`);
+      const got = await debugReadFile(client, pod, r.container, r.path, opts.maxBytes, {
+        image: opts.debugImage,
+        timeoutMs: opts.execTimeoutMs || 30_000,
+        ...(opts.onWarning ? { onWarning: opts.onWarning } : {}),
+      });
+      read = fileReadOf(got, r.path, r.container, opts.maxBytes);
+    }
+    fileReads.set(r.name, read);
+  });
+  return fileReads;
 }
 
 /** An ephemeral container's read, as inspect's FILE cell carries it. */

@@ -57,7 +57,13 @@ export const WATCH_COLUMNS = ['TIME', 'POD', 'STATUS', 'READY', 'RESTARTS', 'REV
 function cells(r: OrdinalRow, setName: string, fileShown: boolean): string[] {
   const ready = r.ready ? `${r.ready.ready}/${r.ready.total}` : '-';
   const claims = r.claims.map((c) => `${c.name}:${c.exists === false ? 'missing' : (c.status ?? '?')}`).join(',') || '-';
-  const file = !fileShown ? null : !r.file ? '-' : r.file.ok ? visibleText((r.file.content ?? '<binary>').split('\n')[0] ?? '') || '<empty>' : `<${r.file.error ?? 'error'}>`;
+  const file = !fileShown
+    ? null
+    : !r.file
+      ? '-'
+      : r.file.ok
+        ? visibleText((r.file.content ?? '<binary>').split('\n')[0] ?? '') || '<empty>'
+        : `<${r.file.error ?? 'error'}>`;
   return [
     r.pod,
     r.missing ? (r.inRange ? 'Missing' : 'Gone') : (r.status ?? '-'),
