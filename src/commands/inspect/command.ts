@@ -13,6 +13,7 @@ import type { inspectFlags } from './flags.ts';
 import { failedReads } from './report.ts';
 import { renderInspection, renderList, type OutputFormat } from './render.ts';
 import { inspectStatefulSet, listStatefulSets } from './run.ts';
+import { watchCommand, watchMode } from './watchCommand.ts';
 
 /** Derived from the flag declarations (flags.ts): a renamed flag breaks the code below that reads it. */
 export type InspectArgs = ArgsOf<typeof inspectFlags> & KubeFlags & { name?: string };
@@ -89,7 +90,31 @@ export function completeOptions(argv: InspectArgs): CompleteOptions {
 
 export async function inspectCommand(argv: InspectArgs, io: IO, deps: InspectDeps = {}): Promise<number> {
   const opts = completeOptions(argv);
+  const watching = watchMode(argv, opts.name);
   const { client, config: cfg, debug } = await connect(argv, io, deps);
+  if (watching && opts.name !== undefined) {
+    const color = (opts.format === 'table' || opts.format === 'wide') && colorEnabled(opts.color, io.stdout, io.env);
+    return watchCommand(
+      client,
+      {
+        namespace: cfg.namespace,
+        name: opts.name,
+        ...(opts.file !== undefined ? { file: opts.file } : {}),
+        maxBytes: opts.maxBytes,
+        ...(opts.container !== undefined ? { container: opts.container } : {}),
+        clusterDomain: opts.clusterDomain,
+        concurrency: opts.concurrency,
+        execTimeoutMs: opts.requestTimeoutMs || DEFAULT_EXEC_TIMEOUT_MS,
+        usage: opts.format !== 'table',
+        resolve: opts.resolve,
+        ...(opts.debugImage !== undefined ? { debugImage: opts.debugImage } : {}),
+      },
+      watching,
+      { format: opts.format, headers: opts.headers, color },
+      io,
+      deps.now ? { now: deps.now } : {},
+    );
+  }
 
   const human = opts.format === 'table' || opts.format === 'wide';
   const color = human && colorEnabled(opts.color, io.stdout, io.env);

@@ -236,7 +236,8 @@ export async function watchInspect(client: KubeClient, opts: InspectOptions, w: 
       if (signal.aborted) return { reason: 'stopped', update: last, error: signal.reason };
       if (failure) throw failure instanceof Error ? failure : new Error('a watch failed');
       if (!allWatches(watches).every(ready)) {
-        dirty = false;
+        // A list with no items delivers no event to wake us: look again shortly until every list is in.
+        await sleepOrWake(20, () => undefined);
         continue;
       }
       // A burst (a rollout writes set, pod and event at once) makes one report.

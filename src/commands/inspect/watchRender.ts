@@ -79,7 +79,7 @@ function cells(r: OrdinalRow, setName: string, fileShown: boolean): string[] {
 }
 
 /** Column widths for a pipe: wide enough for the usual values, so the lines of one run line up. */
-const PIPE_WIDTHS = [20, 16, 18, 5, 8, 12, 12, 15, 20, 16];
+const PIPE_WIDTHS = [20, 16, 18, 5, 8, 16, 12, 15, 26, 16];
 
 function pad(values: string[]): string {
   return values
