@@ -287,8 +287,9 @@ function termMatches(t: NodeSelectorTerm, n: NodeLike): boolean {
 function requirementText(terms: readonly NodeSelectorTerm[]): string {
   const parts = terms.flatMap((t) =>
     (t.matchExpressions ?? []).map((e) => {
-      const key = ZONE_KEYS.includes(e.key) ? 'zone' : e.key;
-      return e.operator === 'In' ? `${key} ${(e.values ?? []).join('|')}` : `${key} ${e.operator} ${(e.values ?? []).join('|')}`.trim();
+      const values = (e.values ?? []).join('|');
+      if (ZONE_KEYS.includes(e.key) && e.operator === 'In') return values;
+      return e.operator === 'In' ? `${e.key}=${values}` : `${e.key} ${e.operator} ${values}`.trim();
     }),
   );
   return parts.join(' or ') || 'a restricted set of nodes';
@@ -297,7 +298,7 @@ function requirementText(terms: readonly NodeSelectorTerm[]): string {
 function schedulerReason(i: NotReadyInput, pod: string, says: string | undefined): NotReady {
   return {
     reason: 'Unschedulable',
-    message: says ? `unschedulable: ${summariseScheduling(says)}` : 'not scheduled yet',
+    message: says ? `not scheduled: ${summariseScheduling(says)}` : 'not scheduled yet',
     hint: describePod(i, pod),
   };
 }

@@ -148,7 +148,7 @@ describe('whyNotReady: one cause each', () => {
     };
     const r = whyNotReady({ ...i, pods: new Map([...i.pods, [2, unscheduledPod(2)]]), nodes: [node('n1', 'a'), node('n3', 'c', false)] });
     expect(r?.reason).toBe('VolumeZone');
-    expect(r?.message).toMatch(/is in zone c; no Ready, schedulable node is there/);
+    expect(r?.message).toMatch(/of claim data-web-2 is in c; no Ready, schedulable node is there/);
   });
 
   it('the zone has a Ready node: the scheduler is asked instead', () => {
@@ -161,7 +161,7 @@ describe('whyNotReady: one cause each', () => {
       },
     };
     const r = whyNotReady({ ...i, pods: new Map([...i.pods, [2, unscheduledPod(2)]]) });
-    expect(r).toMatchObject({ reason: 'Unschedulable', message: 'unschedulable: insufficient cpu (2 nodes)' });
+    expect(r).toMatchObject({ reason: 'Unschedulable', message: 'not scheduled: insufficient cpu (2 nodes)' });
   });
 
   it('a cordoned node does not count for the zone', () => {
