@@ -1,5 +1,5 @@
-// `inspect -w` and `--until`: list-then-watch the set, its pods, the namespace's claims and Warning events and
-// the governing service (the client's watch relists on 410 and reconnects), and rebuild the same report as
+// `inspect -w` and `--until`: list-then-watch the set, its pods, the namespace's claims and Warning events, the
+// governing service and its Endpoints (the client's watch relists on 410 and reconnects), and rebuild the same report as
 // `inspect` from what the watches hold whenever something changed. The per-pod reads (--file, --resolve,
 // usage) are redone for an ordinal only when its pod changed (new uid, a restart, readiness) and otherwise at
 // most every --refresh. Each report goes out as an update; with --until the loop ends when the condition
@@ -11,7 +11,7 @@ import { ordinalRange, podForOrdinal, podsOfSet } from '../../core/ordinals.ts';
 import { diagnoseStuck, isPodReady, type StuckDiagnosis } from '../../core/rollout.ts';
 import { untilVerdict, type UntilCondition, type UntilVerdict } from '../../core/until.ts';
 import { stableDnsName } from '../../core/dns.ts';
-import { apiPath, type KubeClient, type Watch } from '../../kube/client.ts';
+import { apiPath, type KubeClient, type KubeObject, type Watch } from '../../kube/client.ts';
 import { needsDiagnosis, readDiagnosis, type Diagnosis } from '../../workload/diagnosis.ts';
 import { optional } from '../../workload/optional.ts';
 import { resolvePeers, type DnsResolution } from '../../workload/resolve.ts';
@@ -55,6 +55,8 @@ interface Watches {
   claims: Watch<PersistentVolumeClaim>;
   events: Watch<KubeEvent>;
   service: Watch<Service> | null;
+  /** The governing service's Endpoints: who DNS answers for; a change re-runs --resolve. */
+  endpoints: Watch<KubeObject> | null;
 }
 
 /** The key of what makes a pod's cells worth reading again. */
@@ -91,11 +93,19 @@ function openWatches(client: KubeClient, ns: string, name: string, set: Stateful
           signal,
         )
       : null,
+    endpoints: serviceName
+      ? client.watch<KubeObject>(
+          `/api/v1/namespaces/${encodeURIComponent(ns)}/endpoints`,
+          { fieldSelector: `metadata.name=${serviceName}` },
+          `watch endpoints ${ns}/${serviceName}`,
+          signal,
+        )
+      : null,
   };
 }
 
 function allWatches(w: Watches): Watch<unknown>[] {
-  const all: (Watch<unknown> | null)[] = [w.set, w.pods, w.claims, w.events, w.service];
+  const all: (Watch<unknown> | null)[] = [w.set, w.pods, w.claims, w.events, w.service, w.endpoints];
   return all.filter((x): x is Watch<unknown> => x !== null);
 }
 
@@ -107,6 +117,7 @@ class PodReads {
   readonly readAt = new Map<string, number>();
   private keys = new Map<string, string>();
   private resolveAt = 0;
+  private resolvedEndpoints = '';
   private usageAt = 0;
 
   private readonly client: KubeClient;
@@ -119,7 +130,7 @@ class PodReads {
     this.refreshMs = refreshMs;
   }
 
-  async refresh(set: StatefulSet, pods: Pod[], now: number): Promise<void> {
+  async refresh(set: StatefulSet, pods: Pod[], now: number, endpointsVersion: string): Promise<void> {
     const byOrdinal = podsOfSet(set, pods);
     const name = set.metadata.name ?? '';
     const due = new Set<string>();
@@ -135,8 +146,10 @@ class PodReads {
     }
     for (const pod of due) this.readAt.set(pod, now);
     const anyChanged = due.size > 0;
-    if (this.opts.resolve && (anyChanged || now - this.resolveAt >= this.refreshMs)) {
+    const endpointsMoved = endpointsVersion !== this.resolvedEndpoints;
+    if (this.opts.resolve && (anyChanged || endpointsMoved || now - this.resolveAt >= this.refreshMs)) {
       this.resolveAt = now;
+      this.resolvedEndpoints = endpointsVersion;
       this.resolutions = await this.resolve(set, byOrdinal);
     }
     if (this.opts.usage && (anyChanged || now - this.usageAt >= this.refreshMs)) {
@@ -254,7 +267,8 @@ export async function watchInspect(client: KubeClient, opts: InspectOptions, w: 
         if (verdict?.met) return { reason: 'met', update: last };
         continue;
       }
-      await reads.refresh(set, pods, at);
+      const endpoints = watches.endpoints ? [...watches.endpoints.objects.values()][0] : undefined;
+      await reads.refresh(set, pods, at, endpoints?.metadata?.resourceVersion ?? '');
       const warnings: string[] = [...lost.values()];
       const eventsReadable = !lost.has(watches.events);
       const claimsReadable = !lost.has(watches.claims);
