@@ -98,6 +98,13 @@ function headerBlock(r: InspectReport, p: Palette, width: number | undefined): s
     ['PVC retention', retentionText(h)],
     ['Service', serviceText(h, p)],
   ];
+  if (r.podsNotOwned.length)
+    lines.push([
+      '',
+      p.warn(
+        `also selects ${r.podsNotOwned.length} pod${r.podsNotOwned.length === 1 ? '' : 's'} this set does not own (${[...new Set(r.podsNotOwned.map((f) => f.owner))].join(', ')}): traffic is shared with them`,
+      ),
+    ]);
   // What is the same for every ordinal is said once here; the rows keep what differs.
   const sample = r.ordinals.find((o) => o.dns.name.startsWith(`${o.pod}.`));
   if (sample) lines.push(['DNS names', `<pod>${sample.dns.name.slice(sample.pod.length)}`]);

@@ -17,6 +17,7 @@ import {
 import { governingServiceState, podDnsAnswer, stableDnsName, type GoverningServiceState } from '../../core/dns.ts';
 import { helmRelease } from '../../core/helm.ts';
 import { whyNotReady, type NotReady } from '../../core/notReady.ts';
+import { foreignPods, foreignPodsWarning } from '../../core/servicePeers.ts';
 import type { Diagnosis } from '../../workload/diagnosis.ts';
 import { serviceDnsFix, type DnsResolution } from '../../core/resolve.ts';
 import type { VolumeUsage } from '../../core/usage.ts';
@@ -64,6 +65,8 @@ export interface InspectionInput {
   resolutions?: Map<string, DnsResolution[]>;
   /** Read only when an ordinal is not Ready: what explains it (null where a lookup failed). */
   diagnosis?: Diagnosis;
+  /** Pods matched by the governing service's selector, when it differs from the set's (else `pods` has them). */
+  servicePods?: Pod[];
   warnings: string[];
 }
 
@@ -313,6 +316,11 @@ export function buildInspection(input: InspectionInput, opts: InspectionOptions)
   const extra = [...byOrdinal.keys()].filter((o) => !wanted.includes(o)).sort((a, b) => a - b);
   for (const o of extra) rows.push(podRow(set, o, byOrdinal.get(o), false, input, opts, svc));
 
+  const selector = (input.service?.spec as { selector?: Record<string, string> } | undefined)?.selector;
+  const candidates = [...input.pods, ...(input.servicePods ?? []).filter((p) => !input.pods.some((q) => q.metadata.uid === p.metadata.uid))];
+  const notOwned = input.service ? foreignPods(set, selector, candidates) : [];
+  const notOwnedWarning = foreignPodsWarning(input.service?.metadata.name ?? '', notOwned);
+
   const reason = orphanReason(set);
   const orphans: OrphanedClaimRow[] = input.claims
     ? orphanedClaims(set, input.claims).map(({ claim, template, ordinal }) => {
@@ -329,7 +337,8 @@ export function buildInspection(input: InspectionInput, opts: InspectionOptions)
     ordinals: rows,
     orphanedClaims: orphans,
     dnsProblem: serviceDnsFix(set.spec?.serviceName || undefined, input.service, input.pods),
-    warnings: [...input.warnings],
+    podsNotOwned: notOwned,
+    warnings: [...input.warnings, ...(notOwnedWarning ? [notOwnedWarning] : [])],
   };
 }
 

@@ -144,6 +144,9 @@ export async function inspectStatefulSet(client: KubeClient, opts: InspectOption
     });
   }
 
+  // The service's own selector, when it is not the set's: who else it sends traffic to (one more list).
+  const servicePods = await podsBehindService(client, ns, service, selector, warnings);
+
   // Round 3, only when an ordinal is not Ready: what explains it (volumes, nodes, classes, all warnings).
   const diagnosis = needsDiagnosis(set, pods) ? await readDiagnosis(client, ns, warnings) : undefined;
 
@@ -152,6 +155,7 @@ export async function inspectStatefulSet(client: KubeClient, opts: InspectOption
       set,
       pods,
       ...(diagnosis ? { diagnosis } : {}),
+      ...(servicePods ? { servicePods } : {}),
       claims,
       service,
       events,
@@ -194,6 +198,24 @@ export async function listStatefulSets(client: KubeClient, opts: ListOptions): P
     if (!exists) throw new NotFoundError(`namespace "${opts.namespace}" not found`);
   }
   return buildList(sets, services, warnings, now());
+}
+
+/** The pods the governing service selects, listed only when its selector differs from the set's. */
+async function podsBehindService(
+  client: KubeClient,
+  ns: string,
+  service: Service | null | undefined,
+  setSelector: string,
+  warnings: string[],
+): Promise<Pod[] | undefined> {
+  const sel = (service?.spec as { selector?: Record<string, string> } | undefined)?.selector;
+  if (!sel || Object.keys(sel).length === 0) return undefined;
+  const selector = selectorString({ matchLabels: sel });
+  if (selector === setSelector) return undefined;
+  const found = await optional(warnings, 'pods behind the service not checked', () =>
+    client.list<Pod>(apiPath.pods(ns), { labelSelector: selector }, `list pods of service ${ns}/${service?.metadata.name ?? ''}`),
+  );
+  return found?.items;
 }
 
 /**

@@ -20,6 +20,9 @@ export interface InspectReport {
   /** What keeps the stable names from resolving because of the governing service, with the fix (added in
    *  v1): `service web has clusterIP 10.0.0.5: per-pod DNS names need clusterIP: None`; null when fine or unknown. */
   dnsProblem: string | null;
+  /** Pods the governing service selects that this set does not own (added in v1): the service load-balances
+   *  across them too. `owner` is `Deployment NAME`, `ReplicaSet NAME`, `KIND NAME` or `none`. */
+  podsNotOwned: { pod: string; owner: string }[];
   /** Lookups that failed without failing the report (e.g. events forbidden); also printed on stderr. */
   warnings: string[];
 }
