@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# test/e2e/terminal-width.test.ts runs the plugin inside tmux panes of 80 and 120 columns (a real terminal, so
-# the views are fitted as a user sees them). Installs tmux (Debian package) once when missing, so the test
-# sets up what it needs on a fresh machine; elsewhere (no apt-get, no root nor sudo) it says so and exits 1.
+# The terminal tests (test/e2e/terminal-width.test.ts at 80 and 120 columns, test/e2e/inspect-watch-tmux.test.ts)
+# run the plugin inside tmux panes (a real terminal, so the views are fitted as a user sees them). Installs tmux
+# (Debian package) once when missing, so the tests set up what they need on a fresh machine; elsewhere (no
+# apt-get, no root nor sudo) it says so and exits 1.
 set -euo pipefail
 command -v tmux >/dev/null && exit 0
 sudo=

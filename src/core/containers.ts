@@ -23,16 +23,31 @@ export function execContainer(pod: Pod, requested: string | undefined): Containe
 
 /**
  * The container to read --file from. As kubectl exec chooses (-c, else the annotation, else the first), with
- * one exception: a relative path names a file on the first volumeClaimTemplate's volume, so without -c or the
- * annotation it is read from the first container that mounts that volume. Injected sidecars (vault-agent,
- * istio-proxy) often come first and mount nothing, and kubectl's first-container rule would fail every read.
+ * two exceptions, because injected sidecars (vault-agent, istio-proxy) often come first and mount nothing, and
+ * kubectl's rule would then fail every read:
+ *   - a relative path names a file on the first volumeClaimTemplate's volume: without -c or the annotation it is
+ *     read from the first container that mounts that volume;
+ *   - an absolute path under a mount of exactly one container is read from that container, unless -c names one.
  */
 export function fileContainer(pod: Pod, set: StatefulSet, file: string, requested: string | undefined): ContainerChoice {
   const choice = execContainer(pod, requested);
-  if (!choice.ok || choice.why !== 'first' || file.startsWith('/')) return choice;
+  if (!choice.ok || choice.why === 'flag') return choice;
+  const containers = pod.spec?.containers ?? [];
+  if (file.startsWith('/')) {
+    const mounting = containers.filter((c) => c.volumeMounts?.some((m) => isUnder(file, m.mountPath)));
+    const only = mounting.length === 1 ? mounting[0]! : undefined;
+    return only && only.name !== choice.container ? { ok: true, container: only.name, why: 'volume' } : choice;
+  }
+  if (choice.why !== 'first') return choice;
   const template = set.spec?.volumeClaimTemplates?.[0]?.metadata?.name;
-  const mounting = template ? pod.spec?.containers?.find((c) => c.volumeMounts?.some((m) => m.name === template)) : undefined;
+  const mounting = template ? containers.find((c) => c.volumeMounts?.some((m) => m.name === template)) : undefined;
   return mounting ? { ok: true, container: mounting.name, why: 'volume' } : choice;
+}
+
+/** Whether an absolute path lies on a mount (the mount point itself or below it; `/` mounts nothing here). */
+export function isUnder(path: string, mountPath: string): boolean {
+  const mount = mountPath.replace(/\/+$/, '');
+  return mount !== '' && (path === mount || path.startsWith(`${mount}/`));
 }
 
 export type FilePath = { ok: true; path: string } | { ok: false; error: string };

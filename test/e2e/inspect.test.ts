@@ -179,12 +179,20 @@ describe('kubectl sts-inspect NAME on the lab', () => {
     expect(table.code).toBe(0);
     expect(table.stdout).toContain('File:            visits.txt -> /data/visits.txt in container web-app (first 256 bytes)');
     expect(table.stdout).not.toContain('does not mount');
-    // An absolute path keeps kubectl exec's rule: the first container, which does not have it.
-    const abs = await json(['sidecar-first', '-n', 'e2e-sidecar', '--file', '/data/visits.txt'], {
+    // An absolute path under the mount of exactly one container is read there too (issue: the write-ups'
+    // `--file /appdata/visits.txt` went to the sidecar first, which does not mount /appdata).
+    const abs = await json(['sidecar-first', '-n', 'e2e-sidecar', '--file', '/data/visits.txt']);
+    expect(abs.ordinals.map((o) => [o.file?.container, o.file?.ok])).toEqual([
+      ['web-app', true],
+      ['web-app', true],
+    ]);
+    expect(abs.ordinals[0]!.file?.content).toBe('2\n');
+    // -c still wins: the sidecar, which does not have it.
+    const side = await json(['sidecar-first', '-n', 'e2e-sidecar', '--file', '/data/visits.txt', '-c', 'vault-agent'], {
       code: 7,
       stderr: /^error: could not read/,
     });
-    expect(abs.ordinals.map((o) => o.file?.container)).toEqual(['vault-agent', 'vault-agent']);
+    expect(side.ordinals.map((o) => o.file?.container)).toEqual(['vault-agent', 'vault-agent']);
   });
 
   it('-c naming no container of the set is a usage error', async () => {

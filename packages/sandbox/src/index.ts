@@ -201,6 +201,9 @@ interface PodView {
   status?: { phase?: string; conditions?: { type: string; status: string }[] };
 }
 
+/** On a StatefulSet of a scenario: `not-ready` — its pods never become Ready by design (see waitSettled). */
+export const EXPECT_ANNOTATION = 'sandbox.sts-inspect.dev/expect';
+
 /**
  * Settled: every StatefulSet among `objects` has been observed at its current generation, has all its
  * replicas, and each of its pods is Ready — except pods running an image that is unhealthy by design
@@ -227,6 +230,10 @@ export async function waitSettled(store: Store, objects: readonly SetRef[], time
       const pods = store
         .list(R.pods, cur.metadata.namespace)
         .items.filter((p) => p.metadata.ownerReferences?.some((o) => o.uid === cur.metadata.uid)) as unknown as PodView[];
+      // Not Ready by design (the pending scenario): settled once each pod made has been through the scheduler
+      // (OrderedReady makes only the first) and has a status to show.
+      if (cur.metadata.annotations?.[EXPECT_ANNOTATION] === 'not-ready')
+        return pods.length > 0 && pods.every((p) => p.status?.conditions?.some((c) => c.type === 'PodScheduled'));
       if (pods.length !== (spec.replicas ?? 1)) return false;
       return pods.every((p) => {
         if (p.metadata.deletionTimestamp) return false;

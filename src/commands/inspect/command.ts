@@ -17,6 +17,7 @@ import { failedReads } from './report.ts';
 import { printInspections, printList } from './render.ts';
 import { inspectStatefulSet, listStatefulSets, type InspectOptions } from './run.ts';
 import type { InspectReport } from './schema.ts';
+import { watchCommand, watchMode, type WatchMode } from './watchCommand.ts';
 
 /** Derived from the flag declarations (flags.ts): a renamed flag breaks the code below that reads it. */
 export type InspectArgs = ArgsOf<typeof inspectFlags> & KubeFlags & { names?: string[]; name?: string };
@@ -121,7 +122,9 @@ function inspectOptionsOf(opts: CompleteOptions, now: () => number, io: IO, onPr
 
 export async function inspectCommand(argv: InspectArgs, io: IO, deps: InspectDeps = {}): Promise<number> {
   const opts = completeOptions(argv, deps.readFile);
+  const watching = watchMode(argv, opts.names.length === 1 ? opts.names[0] : undefined);
   const { client, config: cfg } = await connect(argv, io, deps);
+  if (watching) return watchOne(client, cfg.namespace, opts, watching, io, deps);
 
   const human = isHuman(opts.output);
   const color = human && colorEnabled(opts.color, io.stdout, io.env);
@@ -185,4 +188,29 @@ export async function inspectCommand(argv: InspectArgs, io: IO, deps: InspectDep
     throw new PartialError(`could not read ${opts.file} from ${failed} of ${total} pod${total === 1 ? '' : 's'} (see the FILE column)`);
   }
   return 0;
+}
+
+/** `inspect NAME -w` / `--until`: the table, wide, JSON or YAML view, live or once the state is reached. */
+function watchOne(
+  client: Awaited<ReturnType<typeof connect>>['client'],
+  namespace: string,
+  opts: CompleteOptions,
+  mode: WatchMode,
+  io: IO,
+  deps: InspectDeps,
+): Promise<number> {
+  const kind = opts.output.kind;
+  if (kind !== 'table' && kind !== 'wide' && kind !== 'json' && kind !== 'yaml')
+    throw new UsageError(`-w/--until print the table, -o wide, -o json or -o yaml, not -o ${kind}`);
+  const color = isHuman(opts.output) && colorEnabled(opts.color, io.stdout, io.env);
+  const now = deps.now ?? (() => Date.now());
+  const { onProgress: _p, onWarning: _w, ...o } = inspectOptionsOf(opts, now, io, () => undefined);
+  return watchCommand(
+    client,
+    { ...o, namespace, name: opts.names[0]! },
+    mode,
+    { format: kind, headers: opts.headers, color },
+    io,
+    deps.now ? { now: deps.now } : {},
+  );
 }

@@ -65,6 +65,32 @@ export const inspectFlags = defineFlags({
     description:
       'Read --file through an ephemeral container of this image where exec finds no cat (Kubernetes >= 1.25; it stays in the pod).',
   },
+  watch: {
+    type: 'boolean',
+    short: 'w',
+    default: false,
+    description:
+      'After the view, watch for changes: redrawn in place on a terminal; in a pipe one line per changed ordinal; with -o json|yaml one document per change.',
+  },
+  until: {
+    type: 'string',
+    placeholder: 'STATE',
+    choices: ['ready', 'updated', 'gone'],
+    description:
+      'Wait until every ordinal is Ready (ready), runs the update revision and is Ready (updated), or the set and its pods are gone (gone); then print the view. Exit 8 when stuck or at --timeout.',
+  },
+  refresh: {
+    type: 'string',
+    default: '10s',
+    placeholder: 'DURATION',
+    description: 'With -w/--until: re-read --file, --resolve and usage at least this often (they are re-read at once when a pod changes).',
+  },
+  timeout: {
+    type: 'string',
+    default: '0',
+    placeholder: 'DURATION',
+    description: 'With -w/--until: give up after this long (e.g. 90s, 10m; 0: never).',
+  },
   color: {
     type: 'string',
     default: 'auto',

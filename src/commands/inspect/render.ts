@@ -108,6 +108,13 @@ function headerBlock(r: InspectReport, p: Palette, width: number | undefined): s
     ['PVC retention', retentionText(h)],
     ['Service', serviceText(h, p)],
   ];
+  if (r.podsNotOwned.length)
+    lines.push([
+      '',
+      p.warn(
+        `also selects ${r.podsNotOwned.length} pod${r.podsNotOwned.length === 1 ? '' : 's'} this set does not own (${[...new Set(r.podsNotOwned.map((f) => f.owner))].join(', ')}): traffic is shared with them`,
+      ),
+    ]);
   // What is the same for every ordinal is said once here; the rows keep what differs.
   const sample = r.ordinals.find((o) => o.dns.name.startsWith(`${o.pod}.`));
   if (sample) lines.push(['DNS names', `<pod>${sample.dns.name.slice(sample.pod.length)}`]);
@@ -310,7 +317,20 @@ export function renderInspection(r: InspectReport, o: RenderOptions): string {
   const wide = o.format === 'wide';
   // -o wide shows everything, as kubectl's does; only the default view is fitted to the terminal.
   const width = wide ? undefined : o.width;
-  return `${o.headers ? `${headerBlock(r, p, width)}\n` : ''}${detailTable(r, wide, o.headers, p, width)}${dnsProblemLine(r, o.headers, p)}${orphanBlock(r, o.headers, p, width)}`;
+  return `${o.headers ? `${headerBlock(r, p, width)}\n` : ''}${detailTable(r, wide, o.headers, p, width)}${notReadyBlock(r, wide, p, width)}${dnsProblemLine(r, o.headers, p)}${orphanBlock(r, o.headers, p, width)}`;
+}
+
+/** Why each ordinal is not Ready: one short line each; -o wide adds the command to look further. */
+function notReadyBlock(r: InspectReport, wide: boolean, p: Palette, width: number | undefined): string {
+  const rows = r.ordinals.filter((o) => o.notReady);
+  if (rows.length === 0) return '';
+  const fit = (l: string) => (width === undefined ? l : truncateToWidth(l, width));
+  const lines = rows.flatMap((o) => {
+    const why = o.notReady!;
+    const line = fit(`  ${o.pod}: ${p.warn(why.reason)}: ${visibleText(why.message)}`);
+    return wide ? [line, `    look: ${why.hint}`] : [line];
+  });
+  return `\nNot Ready:\n${lines.join('\n')}\n`;
 }
 
 /** With --resolve, what keeps the names from resolving because of the service, and the fix. */

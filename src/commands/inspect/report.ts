@@ -16,6 +16,9 @@ import {
 } from './schema.ts';
 import { governingServiceState, podDnsAnswer, stableDnsName, type GoverningServiceState } from '../../core/dns.ts';
 import { helmRelease } from '../../core/helm.ts';
+import { whyNotReady, type NotReady } from '../../core/notReady.ts';
+import { foreignPods, foreignPodsWarning } from '../../core/servicePeers.ts';
+import type { Diagnosis } from '../../workload/diagnosis.ts';
 import { serviceDnsFix, type DnsResolution } from '../../core/resolve.ts';
 import type { VolumeUsage } from '../../core/usage.ts';
 import { ordinalRange, orphanedClaims, podsOfSet, volumeClaimTemplateNames } from '../../core/ordinals.ts';
@@ -60,6 +63,10 @@ export interface InspectionInput {
   usage?: Map<string, { usage: VolumeUsage | null; error: string | null }>;
   /** --resolve: by stable name, what each pod's resolver answered; undefined without --resolve. */
   resolutions?: Map<string, DnsResolution[]>;
+  /** Read only when an ordinal is not Ready: what explains it (null where a lookup failed). */
+  diagnosis?: Diagnosis;
+  /** Pods matched by the governing service's selector, when it differs from the set's (else `pods` has them). */
+  servicePods?: Pod[];
   warnings: string[];
 }
 
@@ -257,6 +264,7 @@ function podRow(
       dns,
       containers: [],
       file,
+      notReady: inRange ? notReadyOf(set, ordinal, input, opts) : null,
     };
   }
   const summary = summarizePod(pod);
@@ -278,7 +286,24 @@ function podRow(
     dns,
     containers: containerRows(pod, input.events),
     file,
+    notReady: inRange ? notReadyOf(set, ordinal, input, opts) : null,
   };
+}
+
+function notReadyOf(set: StatefulSet, ordinal: number, input: InspectionInput, opts: InspectionOptions): NotReady | null {
+  const d = input.diagnosis;
+  const names = volumeClaimTemplateNames(set).map((t) => claimForOrdinal(t, set.metadata.name ?? '', ordinal));
+  return whyNotReady({
+    set,
+    ordinal,
+    pods: podsOfSet(set, input.pods),
+    claims: (input.claims ?? []).filter((c) => names.includes(c.metadata.name ?? '')),
+    pvs: d?.pvs ?? null,
+    nodes: d?.nodes ?? null,
+    storageClasses: d?.storageClasses ?? null,
+    events: d?.events ?? input.events,
+    now: opts.now,
+  });
 }
 
 export function buildInspection(input: InspectionInput, opts: InspectionOptions): InspectReport {
@@ -290,6 +315,14 @@ export function buildInspection(input: InspectionInput, opts: InspectionOptions)
   const rows = wanted.map((o) => podRow(set, o, byOrdinal.get(o), true, input, opts, svc));
   const extra = [...byOrdinal.keys()].filter((o) => !wanted.includes(o)).sort((a, b) => a - b);
   for (const o of extra) rows.push(podRow(set, o, byOrdinal.get(o), false, input, opts, svc));
+
+  const selector = (input.service?.spec as { selector?: Record<string, string> } | undefined)?.selector;
+  const candidates = [
+    ...input.pods,
+    ...(input.servicePods ?? []).filter((p) => !input.pods.some((q) => q.metadata.uid === p.metadata.uid)),
+  ];
+  const notOwned = input.service ? foreignPods(set, selector, candidates) : [];
+  const notOwnedWarning = foreignPodsWarning(input.service?.metadata.name ?? '', notOwned);
 
   const reason = orphanReason(set);
   const orphans: OrphanedClaimRow[] = input.claims
@@ -307,7 +340,8 @@ export function buildInspection(input: InspectionInput, opts: InspectionOptions)
     ordinals: rows,
     orphanedClaims: orphans,
     dnsProblem: serviceDnsFix(set.spec?.serviceName || undefined, input.service, input.pods),
-    warnings: [...input.warnings],
+    podsNotOwned: notOwned,
+    warnings: [...input.warnings, ...(notOwnedWarning ? [notOwnedWarning] : [])],
   };
 }
 

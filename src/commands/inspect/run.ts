@@ -2,7 +2,7 @@
 // service and revisions in parallel with the namespace's claims and pod events), then one exec per pod for
 // --file, at most `concurrency` at a time. Returns the report as data; rendering is render.ts's job.
 
-import type { ControllerRevision, KubeEvent, PersistentVolumeClaim, Service, StatefulSet } from '@sts-inspect/k8s';
+import type { ControllerRevision, KubeEvent, PersistentVolumeClaim, Pod, Service, StatefulSet } from '@sts-inspect/k8s';
 import { podForOrdinal, selectorString } from '@sts-inspect/k8s';
 import { planFileRead } from '../../core/fileRead.ts';
 import { ordinalRange, podsOfSet } from '../../core/ordinals.ts';
@@ -13,6 +13,7 @@ import { optional } from '../../workload/optional.ts';
 import { readPodFile } from '../../workload/podFile.ts';
 import { resolvePeers, type DnsResolution } from '../../workload/resolve.ts';
 import { claimUsages } from '../../workload/usage.ts';
+import { needsDiagnosis, readDiagnosis } from '../../workload/diagnosis.ts';
 import { stableDnsName } from '../../core/dns.ts';
 import { fileContent } from '../../core/content.ts';
 import type { FileBytes } from '../../core/compare.ts';
@@ -114,38 +115,7 @@ export async function inspectStatefulSet(client: KubeClient, opts: InspectOption
     eventsCall,
   ]);
 
-  const fileReads = new Map<string, FileRead>();
-  if (opts.file !== undefined) {
-    const byOrdinal = podsOfSet(set, pods);
-    const plans = ordinalRange(set).map((o) => ({
-      name: podForOrdinal(name, o),
-      plan: planFileRead(set, byOrdinal.get(o), opts.file!, opts.container),
-    }));
-    const runnable: { name: string; container: string; path: string }[] = [];
-    for (const { name: podName, plan } of plans) {
-      if (plan.ok) runnable.push({ name: podName, container: plan.container, path: plan.path });
-      else fileReads.set(podName, plan.read);
-    }
-    const byName = new Map(pods.map((p) => [p.metadata.name ?? '', p]));
-    await pool(runnable, opts.concurrency, async (r) => {
-      opts.onProgress?.(`reading ${r.path} from ${r.name}`);
-      const pod = byName.get(r.name);
-      // One reader: head, cat, then (--debug-image, and neither binary in the image) an ephemeral container.
-      const got = await readPodFile(client, {
-        namespace: ns,
-        pod: r.name,
-        container: r.container,
-        path: r.path,
-        maxBytes: opts.maxBytes,
-        timeoutMs: opts.execTimeoutMs,
-        ...(opts.debugImage && pod
-          ? { debug: { pod, image: opts.debugImage, ...(opts.onWarning ? { onWarning: opts.onWarning } : {}) } }
-          : {}),
-      });
-      const read = fileReadOf(got, r.path, r.container, opts.maxBytes);
-      fileReads.set(r.name, read);
-    });
-  }
+  const fileReads = opts.file !== undefined ? await readFiles(client, set, pods, opts) : new Map<string, FileRead>();
 
   const byOrdinal = podsOfSet(set, pods);
   const inRange = ordinalRange(set);
@@ -174,10 +144,18 @@ export async function inspectStatefulSet(client: KubeClient, opts: InspectOption
     });
   }
 
+  // The service's own selector, when it is not the set's: who else it sends traffic to (one more list).
+  const servicePods = await podsBehindService(client, ns, service, selector, warnings);
+
+  // Round 3, only when an ordinal is not Ready: what explains it (volumes, nodes, classes, all warnings).
+  const diagnosis = needsDiagnosis(set, pods) ? await readDiagnosis(client, ns, warnings) : undefined;
+
   return buildInspection(
     {
       set,
       pods,
+      ...(diagnosis ? { diagnosis } : {}),
+      ...(servicePods ? { servicePods } : {}),
       claims,
       service,
       events,
@@ -220,6 +198,70 @@ export async function listStatefulSets(client: KubeClient, opts: ListOptions): P
     if (!exists) throw await namespaceNotFound(client, opts.namespace);
   }
   return buildList(sets, services, warnings, now());
+}
+
+/** The pods the governing service selects, listed only when its selector differs from the set's. */
+async function podsBehindService(
+  client: KubeClient,
+  ns: string,
+  service: Service | null | undefined,
+  setSelector: string,
+  warnings: string[],
+): Promise<Pod[] | undefined> {
+  const sel = (service?.spec as { selector?: Record<string, string> } | undefined)?.selector;
+  if (!sel || Object.keys(sel).length === 0) return undefined;
+  const selector = selectorString({ matchLabels: sel });
+  if (selector === setSelector) return undefined;
+  const found = await optional(warnings, 'pods behind the service not checked', () =>
+    client.list<Pod>(apiPath.pods(ns), { labelSelector: selector }, `list pods of service ${ns}/${service?.metadata.name ?? ''}`),
+  );
+  return found?.items;
+}
+
+/**
+ * --file from every ordinal's pod (or only from the pods named in `only`), at most `concurrency` at a time;
+ * where exec finds no `cat` and --debug-image is given, through an ephemeral container.
+ */
+export async function readFiles(
+  client: KubeClient,
+  set: StatefulSet,
+  pods: Pod[],
+  opts: InspectOptions,
+  only?: ReadonlySet<string>,
+): Promise<Map<string, FileRead>> {
+  const fileReads = new Map<string, FileRead>();
+  const file = opts.file;
+  if (file === undefined) return fileReads;
+  const ns = set.metadata.namespace ?? '';
+  const name = set.metadata.name ?? '';
+  const byOrdinal = podsOfSet(set, pods);
+  const plans = ordinalRange(set)
+    .map((o) => ({ name: podForOrdinal(name, o), plan: planFileRead(set, byOrdinal.get(o), file, opts.container) }))
+    .filter((p) => !only || only.has(p.name));
+  const runnable: { name: string; container: string; path: string }[] = [];
+  for (const { name: podName, plan } of plans) {
+    if (plan.ok) runnable.push({ name: podName, container: plan.container, path: plan.path });
+    else fileReads.set(podName, plan.read);
+  }
+  const byName = new Map(pods.map((p) => [p.metadata.name ?? '', p]));
+  await pool(runnable, opts.concurrency, async (r) => {
+    opts.onProgress?.(`reading ${r.path} from ${r.name}`);
+    const pod = byName.get(r.name);
+    // One reader: head, cat, then (--debug-image, and neither binary in the image) an ephemeral container.
+    const got = await readPodFile(client, {
+      namespace: ns,
+      pod: r.name,
+      container: r.container,
+      path: r.path,
+      maxBytes: opts.maxBytes,
+      timeoutMs: opts.execTimeoutMs,
+      ...(opts.debugImage && pod
+        ? { debug: { pod, image: opts.debugImage, ...(opts.onWarning ? { onWarning: opts.onWarning } : {}) } }
+        : {}),
+    });
+    fileReads.set(r.name, fileReadOf(got, r.path, r.container, opts.maxBytes));
+  });
+  return fileReads;
 }
 
 /** An ephemeral container's read, as inspect's FILE cell carries it. */

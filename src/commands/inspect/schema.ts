@@ -20,6 +20,9 @@ export interface InspectReport {
   /** What keeps the stable names from resolving because of the governing service, with the fix (added in
    *  v1): `service web has clusterIP 10.0.0.5: per-pod DNS names need clusterIP: None`; null when fine or unknown. */
   dnsProblem: string | null;
+  /** Pods the governing service selects that this set does not own (added in v1): the service load-balances
+   *  across them too. `owner` is `Deployment NAME`, `ReplicaSet NAME`, `KIND NAME` or `none`. */
+  podsNotOwned: { pod: string; owner: string }[];
   /** Lookups that failed without failing the report (e.g. events forbidden); also printed on stderr. */
   warnings: string[];
 }
@@ -110,6 +113,9 @@ export interface OrdinalRow {
   containers: ContainerRow[];
   /** The --file read, or null without --file. */
   file: FileRead | null;
+  /** Why the ordinal is not Ready (added in v1): the first cause on its path to Ready, from its pod, claims,
+   *  volumes, the nodes and events, with a command to look further; null when Ready. */
+  notReady: NotReady | null;
 }
 
 export interface ClaimRow {
@@ -152,10 +158,11 @@ export interface ProbeRow {
 }
 
 import type { FileRead } from '../../core/fileRead.ts';
+import type { NotReady } from '../../core/notReady.ts';
 import type { DnsResolution } from '../../core/resolve.ts';
 import type { VolumeUsage } from '../../core/usage.ts';
 
-export type { DnsResolution, VolumeUsage };
+export type { DnsResolution, NotReady, VolumeUsage };
 
 export type { FileRead };
 

@@ -81,13 +81,7 @@ export function nodeObject(node: SimNode, now: string): KObject {
     kind: 'Node',
     metadata: {
       name: node.name,
-      labels: {
-        'beta.kubernetes.io/arch': 'amd64',
-        'beta.kubernetes.io/os': 'linux',
-        'kubernetes.io/arch': 'amd64',
-        'kubernetes.io/hostname': node.name,
-        'kubernetes.io/os': 'linux',
-      },
+      labels: nodeLabels(node),
       annotations: {
         'node.alpha.kubernetes.io/ttl': '0',
         'volumes.kubernetes.io/controller-managed-attach-detach': 'true',
@@ -212,6 +206,50 @@ export function startScheduler(
     events.record(cur, 'Warning', 'FailedScheduling', message, { component: 'default-scheduler' });
   };
 
+  /** The bound claims' PVs' required node affinity terms (a zone, for a cloud disk). */
+  const volumeTerms = (pod: PodView) =>
+    (pod.spec.volumes ?? []).flatMap((v) => {
+      if (!v.persistentVolumeClaim) return [];
+      const claim = pvcs.get(pod.metadata.namespace, v.persistentVolumeClaim.claimName) as unknown as PvcView | undefined;
+      const pvName = (claim?.spec as { volumeName?: string } | undefined)?.volumeName;
+      const pv = pvName ? store.get(R.pvs, undefined, pvName) : undefined;
+      const terms = (pv?.spec as { nodeAffinity?: { required?: { nodeSelectorTerms?: NodeSelectorTerm[] } } } | undefined)?.nodeAffinity
+        ?.required?.nodeSelectorTerms;
+      return terms?.length ? [terms] : [];
+    });
+
+  const cpuOn = (node: string) => {
+    let n = 0;
+    for (const o of pods.list()) {
+      const p = o as unknown as PodView;
+      if (p.spec.nodeName === node && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed') n += podMilliCpu(p);
+    }
+    return n;
+  };
+
+  /** The nodes the pod fits on, or undefined after reporting why none does, as kube-scheduler counts it per node. */
+  const fitting = (pod: PodView, key: string): SimNode[] | undefined => {
+    const selector = pod.spec.nodeSelector ?? {};
+    const volumes = volumeTerms(pod);
+    const cpu = podMilliCpu(pod);
+    const reasons = new Map<string, number>();
+    const fit = nodes.filter((n) => {
+      const labels = nodeLabels(n);
+      let why: string | undefined;
+      if (!Object.entries(selector).every(([k, v]) => labels[k] === v)) why = "node(s) didn't match Pod's node affinity/selector";
+      else if (!volumes.every((terms) => matchesNodeAffinity(labels, terms))) why = 'node(s) had volume node affinity conflict';
+      else if (podsOn(n.name) >= MAX_PODS) why = 'Too many pods';
+      else if (cpu > 0 && cpuOn(n.name) + cpu > NODE_MILLICPU) why = 'Insufficient cpu';
+      if (why) reasons.set(why, (reasons.get(why) ?? 0) + 1);
+      return !why;
+    });
+    if (fit.length) return fit;
+    const total = nodes.length;
+    const list = [...reasons].sort((a, b) => a[0].localeCompare(b[0])).map(([why, n]) => `${n} ${why}`);
+    fail(pod, key, `0/${total} nodes are available: ${list.join(', ')}. ${PREEMPTION(total)}`);
+    return undefined;
+  };
+
   const scheduleOne = (key: string) => {
     const obj = pods.byKey(key);
     if (!obj) return;
@@ -223,16 +261,8 @@ export function startScheduler(
     const total = nodes.length;
     const volumeFailure = volumeBindingFailure(pod, pvcs, storageClassMode, total);
     if (volumeFailure) return fail(pod, key, volumeFailure);
-    const selector = pod.spec.nodeSelector ?? {};
-    const candidates = nodes.filter((n) => Object.entries(selector).every(([k, v]) => nodeLabels(n)[k] === v));
-    if (!candidates.length)
-      return fail(
-        pod,
-        key,
-        `0/${total} nodes are available: ${total} node(s) didn't match Pod's node affinity/selector. ${PREEMPTION(total)}`,
-      );
-    const withRoom = candidates.filter((n) => podsOn(n.name) < MAX_PODS);
-    if (!withRoom.length) return fail(pod, key, `0/${total} nodes are available: ${candidates.length} Too many pods. ${PREEMPTION(total)}`);
+    const withRoom = fitting(pod, key);
+    if (!withRoom) return;
     // Spread: fewest pods of the same owner, then fewest pods overall (PodTopologySpread + least-allocated).
     const owner = pod.metadata.ownerReferences?.[0]?.uid;
     const score = (n: SimNode) => {
@@ -307,6 +337,13 @@ function volumeBindingFailure(
   return undefined;
 }
 
+export const ZONE_LABEL = 'topology.kubernetes.io/zone';
+
+/** A zone per node, as a cloud's nodes carry them: sim-node-1 in zone-a, sim-node-2 in zone-b, ... */
+export function zoneOf(n: SimNode): string {
+  return `zone-${String.fromCharCode(97 + (n.index % 26))}`;
+}
+
 function nodeLabels(n: SimNode): Record<string, string> {
   return {
     'beta.kubernetes.io/arch': 'amd64',
@@ -314,5 +351,40 @@ function nodeLabels(n: SimNode): Record<string, string> {
     'kubernetes.io/arch': 'amd64',
     'kubernetes.io/hostname': n.name,
     'kubernetes.io/os': 'linux',
+    'topology.kubernetes.io/region': 'sandbox',
+    [ZONE_LABEL]: zoneOf(n),
   };
+}
+
+/** The node's allocatable CPU in millicores (nodeObject's `cpu: '4'`). */
+const NODE_MILLICPU = 4000;
+
+/** A pod's CPU request in millicores: the sum of its containers' (init containers run before, so their max). */
+export function podMilliCpu(p: PodView): number {
+  const milli = (c: { resources?: { requests?: Record<string, string> } }) => {
+    const v = c.resources?.requests?.cpu;
+    if (!v) return 0;
+    return v.endsWith('m') ? Number(v.slice(0, -1)) || 0 : Math.round((Number(v) || 0) * 1000);
+  };
+  const main = p.spec.containers.reduce((n, c) => n + milli(c), 0);
+  const init = Math.max(0, ...(p.spec.initContainers ?? []).map(milli));
+  return Math.max(main, init);
+}
+
+interface NodeSelectorTerm {
+  matchExpressions?: { key: string; operator: string; values?: string[] }[];
+}
+
+/** Whether a node's labels satisfy one of a PV's required node selector terms (In, NotIn, Exists, DoesNotExist). */
+export function matchesNodeAffinity(labels: Record<string, string>, terms: NodeSelectorTerm[]): boolean {
+  return terms.some((t) =>
+    (t.matchExpressions ?? []).every((e) => {
+      const v = labels[e.key];
+      if (e.operator === 'In') return v !== undefined && (e.values ?? []).includes(v);
+      if (e.operator === 'NotIn') return v === undefined || !(e.values ?? []).includes(v);
+      if (e.operator === 'Exists') return v !== undefined;
+      if (e.operator === 'DoesNotExist') return v === undefined;
+      return false;
+    }),
+  );
 }

@@ -71,6 +71,7 @@ describe('built-in scenarios', () => {
       'ondelete',
       'orphaned-pvcs',
       'partition',
+      'pending',
       'reset-on-start',
     ]);
   });
@@ -126,6 +127,40 @@ describe('built-in scenarios', () => {
     expect((await podsOf(sb, 'orphaned-pvcs')).map((p) => p.metadata.name)).toEqual(['web-0']);
     const pvcs = await ok(sb, ['get', 'pvc', '-n', 'orphaned-pvcs']);
     for (const n of [0, 1, 2]) expect(pvcs).toMatch(new RegExp(`data-web-${n}\\s+Bound\\s+pvc-[0-9a-f-]+\\s+1Gi\\s+RWO\\s+standard`));
+  });
+
+  it('pending: each set stops short of Ready for its own reason, as kubectl describe shows it', async () => {
+    await applyScenario(sb, 'pending', 'pending');
+    const events = await ok(sb, [
+      'get',
+      'events',
+      '-n',
+      'pending',
+      '--field-selector',
+      'type=Warning',
+      '-o',
+      'custom-columns=OBJ:.involvedObject.name,REASON:.reason,MSG:.message',
+    ]);
+    expect(events).toMatch(
+      /zone-c-0\s+FailedScheduling\s+0\/2 nodes are available: 2 node\(s\) didn't match Pod's node affinity\/selector\./,
+    );
+    expect(events).toMatch(/big-cpu-0\s+FailedScheduling\s+0\/2 nodes are available: 2 Insufficient cpu\./);
+    expect(events).toMatch(/volume-zone-0\s+FailedScheduling\s+0\/2 nodes are available: 2 node\(s\) had volume node affinity conflict\./);
+    expect(events).toMatch(/data-no-class-0\s+ProvisioningFailed\s+storageclass.storage.k8s.io "fast" not found/);
+    // kubectl shows the zones the scheduler and the volume's node affinity use.
+    expect(await ok(sb, ['get', 'nodes', '-L', 'topology.kubernetes.io/zone', '--no-headers'])).toMatch(
+      /sim-node-1 .* zone-a\n.*sim-node-2 .* zone-b/,
+    );
+    expect(await ok(sb, ['get', 'pvc', 'data-volume-zone-0', '-n', 'pending', '--no-headers'])).toMatch(/Bound\s+pending-volume-zone-0/);
+    expect(await ok(sb, ['get', 'pvc', 'data-wait-consumer-0', '-n', 'pending', '--no-headers'])).toMatch(/Pending/);
+    expect((await podsOf(sb, 'pending')).map((p) => p.metadata.name).sort()).toEqual([
+      'bad-image-0',
+      'big-cpu-0',
+      'no-class-0',
+      'volume-zone-0',
+      'wait-consumer-0',
+      'zone-c-0',
+    ]);
   });
 
   it('reset-on-start: the count is lost when the pod restarts', async () => {

@@ -1,0 +1,111 @@
+// The pure pieces of `inspect -w`: which ordinals changed, the pipe lines, the set line, the stream documents,
+// the in-place redraw, and the flags checked together.
+
+import { describe, expect, it } from 'vitest';
+import { watchMode } from '../../../src/commands/inspect/watchCommand.ts';
+import {
+  changedOrdinals,
+  jsonLine,
+  pipeHeader,
+  pipeLines,
+  redraw,
+  setChangeLine,
+  yamlDocument,
+} from '../../../src/commands/inspect/watchRender.ts';
+import type { InspectReport } from '../../../src/commands/inspect/schema.ts';
+import { exampleReport } from './example.ts';
+
+const clone = <T>(x: T): T => structuredClone(x);
+const AT = '2026-12-05T10:00:00Z';
+
+describe('changedOrdinals', () => {
+  it('every ordinal for the first report; none for the same report', async () => {
+    const r = await exampleReport();
+    expect(changedOrdinals(null, r)).toEqual(r.ordinals.map((o) => o.ordinal));
+    expect(changedOrdinals(r, clone(r))).toEqual([]);
+  });
+
+  it.each<[string, (r: InspectReport) => void, number[]]>([
+    ['a status change', (r) => (r.ordinals[1]!.status = 'Terminating'), [1]],
+    ['a new revision', (r) => (r.ordinals[0]!.revision = { name: 'web-new', mark: 'update' }), [0]],
+    ['an ordinal gone', (r) => r.ordinals.pop(), [1]],
+    ['only the age ticked: no line', (r) => (r.ordinals[0]!.age = '9m'), []],
+  ])('%s', async (_, change, want) => {
+    const a = await exampleReport();
+    const b = clone(a);
+    change(b);
+    expect(changedOrdinals(a, b)).toEqual(want);
+  });
+});
+
+describe('pipe lines', () => {
+  it('timestamp first, the pod, its status; Gone for an ordinal that went', async () => {
+    const r = await exampleReport();
+    const lines = pipeLines(r, [0, 9], AT);
+    expect(lines[0]).toMatch(new RegExp(`^${AT} {2}web-0 +Running +0/1`));
+    expect(lines[1]).toMatch(new RegExp(`^${AT} {2}web-9 +Gone$`));
+    expect(pipeHeader(true)).toMatch(/^TIME +POD +STATUS +READY +RESTARTS +REVISION +NODE +IP +CLAIMS +FILE +WHY$/);
+    expect(pipeHeader(false)).not.toContain('FILE');
+  });
+
+  it('the set line: first report, then only when replicas, revisions or partition change', async () => {
+    const a = await exampleReport();
+    expect(setChangeLine(null, a, AT)).toMatch(new RegExp(`^${AT} {2}statefulset/web {2}replicas 2 `));
+    expect(setChangeLine(a, clone(a), AT)).toBeNull();
+    const b = clone(a);
+    b.statefulSet.revisions.update = 'web-next';
+    expect(setChangeLine(a, b, AT)).toMatch(/-> update web-next/);
+  });
+});
+
+describe('stream documents', () => {
+  it('JSON: one line that parses back to the report with observedAt', async () => {
+    const r = await exampleReport();
+    const line = jsonLine(r, AT);
+    expect(line.endsWith('\n')).toBe(true);
+    expect(line.trimEnd()).not.toContain('\n');
+    expect(JSON.parse(line)).toEqual({ ...JSON.parse(JSON.stringify(r)), observedAt: AT });
+  });
+
+  it('YAML: a document that starts with ---', async () => {
+    expect(yamlDocument(await exampleReport(), AT)).toMatch(/^---\napiVersion: sts-inspect.dev\/v1\n[\s\S]*observedAt: "?2026/);
+  });
+});
+
+describe('redraw', () => {
+  it('first draw: the lines, each erased to its end, then the rest of the screen', () => {
+    expect(redraw('a\nb\n', 0, 24)).toEqual({ bytes: 'a\u001b[K\nb\u001b[K\n\u001b[J', lines: 2 });
+  });
+
+  it('next draw: up over the lines drawn before, then over them', () => {
+    expect(redraw('c\n', 2, 24).bytes).toBe('\r\u001b[2Ac\u001b[K\n\u001b[J');
+  });
+
+  it('a view taller than the screen is cut so nothing scrolls, saying how much', () => {
+    const out = redraw(Array.from({ length: 30 }, (_, i) => `l${i}`).join('\n'), 0, 10);
+    expect(out.lines).toBe(9);
+    expect(out.bytes).toContain('… 22 more lines (a taller terminal, or a pipe, shows them)');
+  });
+});
+
+describe('watchMode: the flags together', () => {
+  it('neither -w nor --until: no watch', () => {
+    expect(watchMode({}, 'web')).toBeUndefined();
+  });
+
+  it('defaults', () => {
+    expect(watchMode({ watch: true }, 'web')).toEqual({ live: true, refreshMs: 10_000, timeoutMs: 0, timeoutText: '0' });
+    expect(watchMode({ until: 'updated', timeout: '5m' }, 'web')).toMatchObject({ live: false, until: 'updated', timeoutMs: 300_000 });
+  });
+
+  it.each<[string, Parameters<typeof watchMode>[0], string | undefined, RegExp]>([
+    ['-w without NAME', { watch: true }, undefined, /-w\/--watch needs a StatefulSet NAME/],
+    ['--until without NAME', { until: 'ready' }, undefined, /--until needs a StatefulSet NAME/],
+    ['an unknown state', { until: 'done' }, 'web', /invalid --until "done": use ready, updated or gone/],
+    ['a refresh below 1s', { watch: true, refresh: '100ms' }, 'web', /--refresh must be at least 1s/],
+    ['a bad refresh', { watch: true, refresh: 'often' }, 'web', /invalid --refresh "often"/],
+    ['a bad timeout', { until: 'ready', timeout: 'soon' }, 'web', /invalid --timeout "soon"/],
+  ])('%s is a usage error', (_, flags, name, message) => {
+    expect(() => watchMode(flags, name)).toThrow(message);
+  });
+});
