@@ -8,6 +8,7 @@
 import { defineCommand, parseCommandLine, type Registry } from './cli/grammar.ts';
 import { renderCommandHelp, renderRootHelp } from './cli/help.ts';
 import { inspectFlags } from './commands/inspect/flags.ts';
+import { claimsFlags } from './commands/claims/flags.ts';
 import { compareFlags } from './commands/compare/flags.ts';
 import { completionFlags } from './commands/completion/flags.ts';
 import { demoFlags } from './commands/demo/flags.ts';
@@ -172,9 +173,26 @@ const demo = defineCommand({
   load: async () => (await import('./commands/demo/command.ts')).demoCommand,
 });
 
+const claims = defineCommand({
+  name: 'claims',
+  summary: 'List the PersistentVolumeClaims of a StatefulSet: in use, kept after a scale-down, orphaned, foreign',
+  description: `List every claim of a StatefulSet's volumeClaimTemplates: its ordinal, state (in use by a pod or within the
+ set's replicas; kept, left by a scale-down; orphaned, the set is gone; foreign, named like one but made by someone
+ else), bound PV, capacity, usage where a pod mounts it, age, and the PV's reclaim policy and storage class. Works
+ after the set was deleted (the template names then come from its last ControllerRevision or from the claims).`,
+  examples: [
+    { comment: 'The claims of web, kept ones included', command: 'kubectl sts-inspect claims web -n demo' },
+    { comment: 'As JSON, for jq', command: 'kubectl sts-inspect claims web -n demo -o json' },
+  ],
+  positionals: [{ ...statefulSetName, required: true }],
+  flags: claimsFlags,
+  kubeFlags: true,
+  load: async () => (await import('./commands/claims/command.ts')).claimsCommand,
+});
+
 export const registry: Registry = {
   defaultCommand: inspect,
-  commands: [inspect, roll, persistence, compare, sandbox, completion, demo],
+  commands: [inspect, roll, persistence, compare, claims, sandbox, completion, demo],
   description: inspect.description,
 };
 
