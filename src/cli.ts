@@ -15,6 +15,7 @@ import { demoFlags } from './commands/demo/flags.ts';
 import { persistenceFlags } from './commands/persistence/flags.ts';
 import { rollFlags } from './commands/roll/flags.ts';
 import { sandboxFlags } from './commands/sandbox/flags.ts';
+import { scaleFlags } from './commands/scale/flags.ts';
 import { inCommand } from './errors.ts';
 import { objectNameProblem } from './kube/validation.ts';
 import type { IO } from './ui/io.ts';
@@ -173,6 +174,32 @@ const demo = defineCommand({
   load: async () => (await import('./commands/demo/command.ts')).demoCommand,
 });
 
+const scale = defineCommand({
+  name: 'scale',
+  summary: 'Scale a StatefulSet with its data in view: the claims that stay, go or come back, budgets, --before-remove',
+  description: `Scale a StatefulSet as kubectl scale does (the scale subresource), after a plan with the data in view: the ordinals
+ that go (highest first) with their pods, nodes and claims, what the retention policy does to each claim (1.20-1.26:
+ always kept), the PodDisruptionBudgets and whether N still satisfies them; on the way up, the kept claims that will be
+ re-attached with their old data (--reuse-claims, or --fresh-claims to start empty). Follows until N replicas are
+ Ready. --before-remove runs a command in each departing pod first, one ordinal at a time. Asks on a terminal; needs
+ --yes otherwise. Resumes with the same command.`,
+  examples: [
+    { comment: 'Plan a scale-down and change nothing', command: 'kubectl sts-inspect scale web -n demo --replicas 1 --dry-run' },
+    {
+      comment: 'Scale down, leaving each departing node first',
+      command: "kubectl sts-inspect scale db --replicas 2 --before-remove 'nodetool decommission' --yes",
+    },
+    {
+      comment: 'Scale up and start the new replicas empty',
+      command: 'kubectl sts-inspect scale web -n demo --replicas 3 --fresh-claims --yes',
+    },
+  ],
+  positionals: [{ ...statefulSetName, required: true }],
+  flags: scaleFlags,
+  kubeFlags: true,
+  load: async () => (await import('./commands/scale/command.ts')).scaleCommand,
+});
+
 const claims = defineCommand({
   name: 'claims',
   summary: 'List the PersistentVolumeClaims of a StatefulSet: in use, kept after a scale-down, orphaned, foreign',
@@ -192,7 +219,7 @@ const claims = defineCommand({
 
 export const registry: Registry = {
   defaultCommand: inspect,
-  commands: [inspect, roll, persistence, compare, claims, sandbox, completion, demo],
+  commands: [inspect, roll, persistence, compare, scale, claims, sandbox, completion, demo],
   description: inspect.description,
 };
 

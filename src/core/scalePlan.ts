@@ -5,17 +5,14 @@
 // --reuse-claims / --fresh-claims, and the steps in order. Pure: works on what was read.
 
 import type { Pod, StatefulSet } from '@sts-inspect/k8s';
-import { selectorMatches, type LabelSelector } from '@sts-inspect/k8s';
-import { isPodReady } from './rollout.ts';
+import { selectorMatches, selectorString } from '@sts-inspect/k8s';
+import { isPodReady, podRevisionName } from './rollout.ts';
 import type { ClaimRow, ClaimsView } from './claims.ts';
+import { budgetsFor, canonicalFlags, type DisruptionBudget, type Operation, type OperationStep } from './operation.ts';
 import { claimForOrdinal, ordinalRange, podForOrdinal, podsOfSet } from './ordinals.ts';
 
-/** The fields of a PodDisruptionBudget (policy/v1 or v1beta1, same shape) read here. */
-export interface PodDisruptionBudget {
-  metadata: { name?: string; namespace?: string };
-  spec?: { selector?: LabelSelector; minAvailable?: number | string; maxUnavailable?: number | string };
-  status?: { disruptionsAllowed?: number; currentHealthy?: number; desiredHealthy?: number; expectedPods?: number };
-}
+/** A PodDisruptionBudget as read (policy/v1 or v1beta1). */
+export type PodDisruptionBudget = DisruptionBudget;
 
 export type ClaimFate = 'kept' | 'deleted';
 
@@ -88,7 +85,7 @@ export interface Refusal {
 
 export type ScaleStep =
   /** --fresh-claims: delete a kept claim (uid precondition) before the ordinal comes back. */
-  | { kind: 'delete-claim'; claim: string; uid: string; volume: string | null; reclaimPolicy: string | null }
+  | { kind: 'delete-claim'; ordinal: number; claim: string; uid: string; volume: string | null; reclaimPolicy: string | null }
   /** --before-remove: run the command in the departing pod, as the container that mounts the first claim. */
   | { kind: 'exec'; ordinal: number; pod: string; uid: string | null; container: string; command: string }
   /** PATCH the scale subresource's spec.replicas. */
@@ -114,6 +111,8 @@ export interface ScalePlan {
   departing: DepartingOrdinal[];
   arriving: ArrivingOrdinal[];
   budgets: BudgetCheck[];
+  /** false: the budgets could not be listed (403, or no policy API), so none was checked. */
+  budgetsChecked: boolean;
   refusals: Refusal[];
   /** Pods of the ordinals that stay that are not Ready (under OrderedReady the controller waits for them). */
   unready: string[];
@@ -127,7 +126,8 @@ export interface ScaleInput {
   set: StatefulSet;
   pods: Pod[];
   claims: ClaimsView;
-  budgets: PodDisruptionBudget[];
+  /** null: they could not be listed. */
+  budgets: PodDisruptionBudget[] | null;
 }
 
 export interface ScaleOptions {
@@ -280,9 +280,17 @@ function refusalsOf(plan: Omit<ScalePlan, 'refusals' | 'steps'>, o: ScaleOptions
 function stepsOf(plan: Omit<ScalePlan, 'refusals' | 'steps'>, set: StatefulSet, templates: string[]): ScaleStep[] {
   const steps: ScaleStep[] = [];
   if (plan.direction === 'up') {
-    for (const c of plan.arriving.flatMap((a) => a.claims))
-      if (c.action === 'fresh' && c.uid)
-        steps.push({ kind: 'delete-claim', claim: c.claim, uid: c.uid, volume: c.volume, reclaimPolicy: c.reclaimPolicy });
+    for (const a of plan.arriving)
+      for (const c of a.claims)
+        if (c.action === 'fresh' && c.uid)
+          steps.push({
+            kind: 'delete-claim',
+            ordinal: a.ordinal,
+            claim: c.claim,
+            uid: c.uid,
+            volume: c.volume,
+            reclaimPolicy: c.reclaimPolicy,
+          });
     steps.push({ kind: 'scale', from: plan.from, to: plan.to });
     steps.push({ kind: 'wait', until: 'ready', ordinals: plan.arriving.map((a) => a.ordinal), claimsGone: [] });
     return steps;
@@ -332,10 +340,131 @@ export function buildScalePlan(input: ScaleInput, o: ScaleOptions): ScalePlan {
     retention,
     departing: departingOrdinals(input, gone, retention),
     arriving: arrivingOrdinals(input, come, o),
-    budgets: budgetChecks(set, input.budgets, to),
+    budgets: budgetChecks(set, input.budgets ?? [], to),
+    budgetsChecked: input.budgets !== null,
     unready: next.filter((x) => now.includes(x) && !isReady(pods.get(x))).map((x) => podForOrdinal(set.metadata.name ?? '', x)),
     owner: owner ? `${owner.kind ?? 'object'}/${owner.name ?? ''}` : null,
     beforeRemove: to < from ? (o.beforeRemove ?? null) : null,
   };
   return { ...base, refusals: refusalsOf(base, o), steps: stepsOf(base, set, input.claims.templates) };
+}
+
+// ---- the plan as an Operation for the shared executor ------------------------------------------------------
+
+/** A step's id, stable across runs of the same command (the record lists them). */
+export function scaleStepId(s: ScaleStep, setName: string): string {
+  switch (s.kind) {
+    case 'delete-claim':
+      return `delete-claim:${s.claim}`;
+    case 'exec':
+      return `before-remove:${s.pod}`;
+    case 'scale':
+      return `scale:${s.to}`;
+    case 'wait':
+      return `wait-${s.until}:${s.ordinals.map((o) => podForOrdinal(setName, o)).join(',')}`;
+  }
+}
+
+/** The flags that define a scale operation, canonical: the record compares them. */
+export function scaleFlagsOf(o: ScaleOptions & { force: boolean }): string[] {
+  return canonicalFlags({
+    replicas: o.replicas,
+    'reuse-claims': o.reuseClaims,
+    'fresh-claims': o.freshClaims,
+    'before-remove': o.beforeRemove,
+    force: o.force,
+  });
+}
+
+function operationStep(s: ScaleStep, plan: ScalePlan, start: number): OperationStep {
+  const ns = plan.namespace;
+  const setRef = { kind: 'StatefulSet', namespace: ns, name: plan.name };
+  const id = scaleStepId(s, plan.name);
+  switch (s.kind) {
+    case 'delete-claim':
+      return {
+        id,
+        action: 'delete-claim',
+        target: { kind: 'PersistentVolumeClaim', namespace: ns, name: s.claim, uid: s.uid },
+        changes: [{ field: 'persistentvolumeclaim', from: s.claim, to: null }],
+        waitsFor: { type: 'claim-gone', claim: s.claim },
+        verify: null,
+        params: { statefulSet: plan.name, ordinal: s.ordinal, volume: s.volume, reclaimPolicy: s.reclaimPolicy },
+      };
+    case 'exec':
+      return {
+        id,
+        action: 'exec',
+        target: { kind: 'Pod', namespace: ns, name: s.pod, ...(s.uid ? { uid: s.uid } : {}) },
+        changes: [],
+        waitsFor: { type: 'exit-code', code: 0 },
+        verify: null,
+        params: { statefulSet: plan.name, container: s.container, command: s.command, ordinal: s.ordinal, origin: plan.from },
+      };
+    case 'scale':
+      return {
+        id,
+        action: 'scale',
+        target: setRef,
+        changes: [{ field: 'spec.replicas', from: String(s.from), to: String(s.to) }],
+        waitsFor: null,
+        verify: { type: 'replicas', replicas: s.to },
+        params: { from: s.from, to: s.to, origin: plan.from },
+        // Shrinking takes the highest ordinal down first: no other pod of the set may be down then.
+        ...(s.to < s.from ? { disrupts: podForOrdinal(plan.name, start + s.from - 1) } : {}),
+      };
+    case 'wait':
+      return {
+        id,
+        action: 'wait',
+        target: setRef,
+        changes: [],
+        waitsFor: {
+          type: s.until === 'gone' ? 'pods-gone' : 'pods-ready',
+          pods: s.ordinals.map((o) => podForOrdinal(plan.name, o)).join(','),
+        },
+        verify: null,
+        params: { until: s.until, ordinals: s.ordinals, claimsGone: s.claimsGone, replicas: plan.to },
+      };
+  }
+}
+
+export function scaleOperation(plan: ScalePlan, set: StatefulSet, pods: Pod[], budgets: DisruptionBudget[], flags: string[]): Operation {
+  const name = plan.name;
+  const staying = ordinalRange({ ...set, spec: { ...set.spec, replicas: Math.min(plan.from, plan.to) } }).map((o) =>
+    podForOrdinal(name, o),
+  );
+  const current = [...podsOfSet(set, pods).values()];
+  return {
+    command: 'scale',
+    flags,
+    target: { kind: 'StatefulSet', namespace: plan.namespace, name, ...(set.metadata.uid ? { uid: set.metadata.uid } : {}) },
+    // The pods that stay: none may be down while a departing one is removed (those leaving anyway are not counted).
+    pods: staying,
+    podSelector: selectorString(set.spec?.selector),
+    targetRevision: set.status?.updateRevision ?? null,
+    steps: plan.steps.map((s) => operationStep(s, plan, set.spec?.ordinals?.start ?? 0)),
+    ordinals: [
+      ...plan.departing.map((d) => ({
+        ordinal: d.ordinal,
+        pod: d.pod,
+        fromRevision: revisionOf(current, d.pod),
+        toRevision: null,
+        templateChanges: [],
+      })),
+      ...plan.arriving.map((a) => ({
+        ordinal: a.ordinal,
+        pod: a.pod,
+        fromRevision: null,
+        toRevision: set.status?.updateRevision ?? null,
+        templateChanges: [],
+      })),
+    ],
+    budgets: budgetsFor(budgets, current),
+    notes: plan.refusals.map((r) => ({ code: r.reason, severity: 'warning' as const, objects: r.objects, bytes: r.bytes })),
+  };
+}
+
+function revisionOf(pods: Pod[], name: string): string | null {
+  return podRevisionName(pods.find((p) => p.metadata.name === name));
 }
