@@ -14,6 +14,7 @@ import {
   type PersistentVolume,
 } from '../../../src/core/claims.ts';
 import { renderClaims } from '../../../src/commands/claims/render.ts';
+import { buildPrunePlan, ordinalProblem, pruneFlagsOf, pruneOperation } from '../../../src/core/prunePlan.ts';
 
 const FX = join(import.meta.dirname, '..', '..', 'fixtures', 'real-k8s-1.20');
 const load = <T>(path: string): T => JSON.parse(readFileSync(join(FX, path), 'utf8')) as T;
@@ -186,5 +187,52 @@ describe('foreign claims', () => {
     ['www-data-web-10', { template: 'www-data', ordinal: 10 }],
   ])('parseClaimName(%s)', (name, want) => {
     expect(parseClaimName(name, 'web')).toEqual(want);
+  });
+});
+
+describe('the prune plan over the recorded scale-down', () => {
+  const set = scaledSet(1);
+  const pods = scalePods.filter((p) => p.metadata.name === 'web-0');
+  const view = viewClaims({
+    namespace: 'fx-scale',
+    setName: 'web',
+    set,
+    revisions: [],
+    claims: scaleClaims,
+    pvs: scaleClaims.map((c, i) => pvFor(c, i === 2 ? 'Retain' : 'Delete')),
+    pods,
+  });
+
+  it('deletes the kept claims highest first, each PV as its policy says', () => {
+    const plan = buildPrunePlan(view, { retainVolumes: false });
+    expect(plan.claims.map((c) => [c.claim, c.volumeFate])).toEqual([
+      ['data-web-2', 'kept'],
+      ['data-web-1', 'deleted'],
+    ]);
+    expect(plan.leftAlone).toEqual([{ claim: 'data-web-0', ordinal: 0, why: 'in use: mounted by pod web-0' }]);
+    const op = pruneOperation(plan, pruneFlagsOf({ retainVolumes: false }), 'app=web');
+    expect(op.steps.map((s) => [s.id, s.target.uid])).toEqual([
+      ['delete-claim:data-web-2', scaleClaims[2]!.metadata.uid],
+      ['delete-claim:data-web-1', scaleClaims[1]!.metadata.uid],
+    ]);
+    expect(op.flags).toEqual(['--prune']);
+  });
+
+  it('--retain-volumes sets the Delete PVs to Retain before their claim goes; --ordinal narrows', () => {
+    const plan = buildPrunePlan(view, { retainVolumes: true, ordinals: [1] });
+    const op = pruneOperation(plan, pruneFlagsOf({ retainVolumes: true, ordinals: [1] }), 'app=web');
+    expect(op.steps.map((s) => s.id)).toEqual([`retain-volume:${scaleClaims[1]!.spec!.volumeName!}`, 'delete-claim:data-web-1']);
+    expect(op.flags).toEqual(['--ordinal=1', '--prune', '--retain-volumes']);
+    expect(plan.leftAlone.map((l) => l.why)).toEqual(['in use: mounted by pod web-0', 'not in --ordinal']);
+  });
+
+  it.each([
+    [0, /is one statefulset web runs \(replicas 1\)/],
+    [7, /no claim of statefulset web has ordinal 7/],
+    [2, undefined],
+  ])('--ordinal %i', (ordinal, problem) => {
+    const p = ordinalProblem(view, ordinal);
+    if (problem) expect(p).toMatch(problem);
+    else expect(p).toBeUndefined();
   });
 });
