@@ -277,7 +277,9 @@ function orphanBlock(r: InspectReport, headers: boolean, p: Palette, width: numb
   const title = `${p.warn(`Orphaned claims (${r.orphanedClaims.length})`)}: ${reasons.join('; ')}`;
   const rows = r.orphanedClaims.map((o) => [o.name, String(o.ordinal), o.status ?? NONE, o.capacity ?? NONE, o.volume ?? NONE]);
   const fit = width === undefined ? {} : { maxWidth: width };
-  return `\n${headers ? `${width === undefined ? title : truncateToWidth(title, width)}\n` : ''}${renderTable(headers ? ['CLAIM', 'ORDINAL', 'STATUS', 'CAPACITY', 'VOLUME'] : null, rows, fit)}`;
+  const hintText = `See them with their PVs, usage and reclaim policy: kubectl sts-inspect claims ${r.statefulSet.name} -n ${r.statefulSet.namespace}`;
+  const hint = `${width === undefined ? hintText : truncateToWidth(hintText, width)}\n`;
+  return `\n${headers ? `${width === undefined ? title : truncateToWidth(title, width)}\n` : ''}${renderTable(headers ? ['CLAIM', 'ORDINAL', 'STATUS', 'CAPACITY', 'VOLUME'] : null, rows, fit)}${headers ? hint : ''}`;
 }
 
 export function renderInspection(r: InspectReport, o: RenderOptions): string {
