@@ -205,12 +205,12 @@ describe('kubectl sts-inspect persistence', () => {
     for (const o of [0, 1, 2]) pods.set(`app-parallel-${o}`, { ready: true });
     let maxDown = 0;
     const deletedOrder: string[] = [];
-    const stop = sb.store.subscribe('pods', (ev) => {
-      const m = ev.object.metadata;
+    const stop = sb.onPodChange((type, pod) => {
+      const m = pod.metadata;
       if (m.namespace !== 'default' || !m.name?.startsWith('app-parallel-')) return;
-      const status = ev.object.status as { phase?: string; conditions?: { type: string; status: string }[] } | undefined;
+      const status = pod.status;
       const ready =
-        ev.type !== 'DELETED' &&
+        type !== 'DELETED' &&
         !m.deletionTimestamp &&
         status?.phase === 'Running' &&
         !!status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
