@@ -162,6 +162,28 @@ describe('kubectl sts-inspect scale', () => {
     ]);
   });
 
+  it('a PodDisruptionBudget whose minAvailable is above N refuses without --force, and names itself in the plan', async () => {
+    const ns = 'scale-pdb';
+    await deploy(ns, 3);
+    await sb.applyYaml(`
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata: {name: quorum, namespace: ${ns}}
+spec:
+  minAvailable: 2
+  selector: {matchLabels: {app: web}}
+`);
+    const r = await cli('scale', 'web', '-n', ns, '--replicas', '1', '--yes');
+    expect(r.code).toBe(9);
+    expect(r.stdout).toMatch(/budget poddisruptionbudget\/quorum: minAvailable 2, disruptionsAllowed \d+ now: NOT satisfied by 1 replica/);
+    expect(r.stderr).toContain('poddisruptionbudget/quorum requires more available pods than 1 replica can give (minAvailable 2)');
+    expect(await replicasOf(ns)).toBe(3);
+    const ok = await cli('scale', 'web', '-n', ns, '--replicas', '2', '--yes');
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stdout).toMatch(/budget poddisruptionbudget\/quorum: minAvailable 2, disruptionsAllowed \d+ now: satisfied by 2 replicas/);
+    expect(await replicasOf(ns)).toBe(2);
+  });
+
   it('--before-remove failing in the second pod stops there with exit 12; the same command resumes', async () => {
     const ns = 'scale-before';
     await deploy(ns, 3);
