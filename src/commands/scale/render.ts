@@ -191,7 +191,7 @@ function opStepLine(step: OperationStep, plan: ScalePlan): string {
     case 'scale':
       return `patch statefulset ${ns}/${plan.name} scale: spec.replicas ${String(p.from)} -> ${String(p.to)}`;
     default:
-      return `wait until ${String(step.waitsFor?.pods ?? '')} ${p.until === 'ready' ? 'Running and Ready on the update revision' : 'gone'}`;
+      return `wait until ${String(step.waitsFor?.pods ?? '').replaceAll(',', ', ')} ${p.until === 'ready' ? 'Running and Ready on the update revision' : 'gone'}`;
   }
 }
 
