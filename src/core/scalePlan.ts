@@ -53,6 +53,19 @@ export interface ArrivingClaim {
   usedBytes: number | null;
   reclaimPolicy: string | null;
   state: ClaimRow['state'] | null;
+  /** --file read from the kept claim before it is re-attached, and through which pod; null when not asked. */
+  read: KeptFile | null;
+}
+
+/** What `scale --file` read from a kept claim (the pod it went through, the content or why not). */
+export interface KeptFile {
+  via: string;
+  path: string | null;
+  content: string | null;
+  binary: boolean;
+  truncated: boolean;
+  error: string | null;
+  usedBytes: number | null;
 }
 
 export interface ArrivingOrdinal {
@@ -126,6 +139,8 @@ export interface ScaleInput {
   set: StatefulSet;
   pods: Pod[];
   claims: ClaimsView;
+  /** scale --file: what was read from each kept claim, by claim name. */
+  keptFiles?: Map<string, KeptFile>;
   /** null: they could not be listed. */
   budgets: PodDisruptionBudget[] | null;
 }
@@ -225,9 +240,10 @@ function arrivingOrdinals(input: ScaleInput, come: number[], o: ScaleOptions): A
         volume: row?.volume ?? null,
         capacity: row?.capacity ?? null,
         createdAt: row?.createdAt ?? null,
-        usedBytes: row?.usage?.usedBytes ?? null,
+        usedBytes: row?.usage?.usedBytes ?? input.keptFiles?.get(claim)?.usedBytes ?? null,
         reclaimPolicy: row?.reclaimPolicy ?? null,
         state: row?.state ?? null,
+        read: (row && input.keptFiles?.get(claim)) ?? null,
       };
     }),
   }));

@@ -111,6 +111,17 @@ describe('kubectl sts-inspect scale', () => {
     expect(await replicasOf(ns)).toBe(1);
     expect(await claimNames(ns)).toEqual(['data-web-0', 'data-web-1', 'data-web-2']);
 
+    // --file reads each kept claim through a short-lived pod, deleted after.
+    const peek = await cli('scale', 'web', '-n', ns, '--replicas', '3', '--dry-run', '--file', 'who.txt');
+    expect(peek.code, peek.stderr).toBe(0);
+    expect(peek.stdout).toContain(
+      '      /data/who.txt (read through short-lived pod sts-inspect-read-data-web-1 (deleted after)): "web-1\\n"',
+    );
+    expect(peek.stdout).toContain(
+      '      /data/who.txt (read through short-lived pod sts-inspect-read-data-web-2 (deleted after)): "web-2\\n"',
+    );
+    expect((await kubectl('get', 'pods', '-n', ns, '-o', 'name')).trim()).toBe('pod/web-0');
+
     // Off a terminal, without a choice: refused, nothing changed, the claims named.
     const refused = await cli('scale', 'web', '-n', ns, '--replicas', '3', '--yes');
     expect(refused.code).toBe(9);

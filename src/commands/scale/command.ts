@@ -24,7 +24,7 @@ import {
   scaleQuestion,
   stopMessage,
 } from './render.ts';
-import { readForScale, runScale } from './run.ts';
+import { readForScale, readKeptFiles, runScale } from './run.ts';
 import type { ScaleReport } from './schema.ts';
 
 /** --timeout passed: exit 8, with what was done. */
@@ -40,6 +40,7 @@ export interface ScaleCliOptions {
   reuseClaims: boolean;
   freshClaims: boolean;
   beforeRemove?: string;
+  file?: string;
   force: boolean;
   dryRun: boolean;
   yes: boolean;
@@ -58,6 +59,7 @@ export function completeScaleOptions(argv: ScaleArgs): ScaleCliOptions {
     throw new UsageError(`--replicas must be a whole number of at least 0, got ${JSON.stringify(argv.replicas)}`);
   if (argv.reuseClaims && argv.freshClaims) throw new UsageError('--reuse-claims and --fresh-claims cannot be used together: pick one');
   if (argv.beforeRemove === '') throw new UsageError('--before-remove needs a command');
+  if (argv.file === '') throw new UsageError('--file needs a path');
   const formats: Record<string, 'human' | 'json' | 'yaml'> = { '': 'human', json: 'json', yaml: 'yaml' };
   const format = formats[argv.output ?? ''];
   if (!format) throw new UsageError(`unknown output format ${JSON.stringify(argv.output)}: use -o json or -o yaml`);
@@ -74,6 +76,7 @@ export function completeScaleOptions(argv: ScaleArgs): ScaleCliOptions {
     reuseClaims: !!argv.reuseClaims,
     freshClaims: !!argv.freshClaims,
     ...(argv.beforeRemove !== undefined ? { beforeRemove: argv.beforeRemove } : {}),
+    ...(argv.file !== undefined ? { file: argv.file } : {}),
     force: !!argv.force,
     dryRun: !!argv.dryRun,
     yes: !!argv.yes,
@@ -114,7 +117,11 @@ async function scaleWith(opts: ScaleCliOptions, argv: ScaleArgs, io: IO, deps: S
     force: opts.force,
     ...(opts.beforeRemove !== undefined ? { beforeRemove: opts.beforeRemove } : {}),
   };
-  const first = planScale(reads, scaleOpts, null);
+  let first = planScale(reads, scaleOpts, null);
+  if (opts.file !== undefined && first.plan.arriving.some((a) => a.claims.some((c) => c.action === 'reattach'))) {
+    reads.keptFiles = await readKeptFiles(client, reads, first.plan, { file: opts.file, timeoutMs: requestTimeoutMs || 30_000, signal });
+    first = planScale(reads, scaleOpts, null);
+  }
   const verdict = compareRecord(found.record, first.operation);
   if (found.invalid || verdict.kind === 'conflict')
     throw new AbortedError(

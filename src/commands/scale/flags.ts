@@ -20,6 +20,12 @@ export const scaleFlags = defineFlags({
     placeholder: 'CMD',
     description: 'Scaling down: run CMD (sh -c) in each departing pod, highest first, before that ordinal is removed; stop if it fails.',
   },
+  file: {
+    type: 'string',
+    placeholder: 'PATH',
+    description:
+      'Scaling up: read this file from each kept claim before it is re-attached (absolute, or relative to the mount), through a pod that mounts it or a short-lived one.',
+  },
   force: {
     type: 'boolean',
     default: false,

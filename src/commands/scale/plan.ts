@@ -5,7 +5,7 @@
 import type { Pod, StatefulSet } from '@sts-inspect/k8s';
 import type { ClaimsView } from '../../core/claims.ts';
 import type { DisruptionBudget, Operation, OperationRecord } from '../../core/operation.ts';
-import { buildScalePlan, scaleFlagsOf, scaleOperation, type ScaleOptions, type ScalePlan } from '../../core/scalePlan.ts';
+import { buildScalePlan, scaleFlagsOf, scaleOperation, type KeptFile, type ScaleOptions, type ScalePlan } from '../../core/scalePlan.ts';
 import { SCALE_REPORT_API_VERSION, SCALE_REPORT_KIND, type ScaleReport, type ScaleResult } from './schema.ts';
 
 export interface ScaleReads {
@@ -13,6 +13,7 @@ export interface ScaleReads {
   pods: Pod[];
   claims: ClaimsView;
   budgets: DisruptionBudget[] | null;
+  keptFiles?: Map<string, KeptFile>;
 }
 
 export function planScale(
@@ -23,7 +24,10 @@ export function planScale(
   const origin = record?.values.from !== undefined ? Number(record.values.from) : undefined;
   const set =
     origin !== undefined && Number.isInteger(origin) ? { ...reads.set, spec: { ...reads.set.spec, replicas: origin } } : reads.set;
-  const plan = buildScalePlan({ set, pods: reads.pods, claims: reads.claims, budgets: reads.budgets }, o);
+  const plan = buildScalePlan(
+    { set, pods: reads.pods, claims: reads.claims, budgets: reads.budgets, ...(reads.keptFiles ? { keptFiles: reads.keptFiles } : {}) },
+    o,
+  );
   return { plan, operation: scaleOperation(plan, set, reads.pods, reads.budgets ?? [], scaleFlagsOf(o)) };
 }
 

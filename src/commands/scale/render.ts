@@ -47,6 +47,16 @@ function arrivingClaimLine(c: ArrivingClaim, now: number): string {
   }
 }
 
+function keptFileLine(r: NonNullable<ArrivingClaim['read']>): string {
+  const what = r.error
+    ? `not read: ${r.error}`
+    : r.binary
+      ? 'binary content'
+      : JSON.stringify((r.content ?? '').length > 120 ? `${(r.content ?? '').slice(0, 120)}…` : (r.content ?? '')) +
+        (r.truncated ? ' (cut)' : '');
+  return `      ${r.path ?? '--file'} (read through ${r.via}): ${what}`;
+}
+
 export function stepLine(s: ScaleStep, plan: Pick<ScalePlan, 'namespace' | 'name'>): string {
   const ns = plan.namespace;
   switch (s.kind) {
@@ -90,7 +100,10 @@ export function renderScalePlan(plan: ScalePlan, now: number): string {
   for (const d of plan.departing) lines.push(...departingLines(plan, d));
   for (const a of plan.arriving) {
     lines.push(`  ordinal ${a.ordinal}  ${a.pod}  new pod`);
-    for (const c of a.claims) lines.push(arrivingClaimLine(c, now));
+    for (const c of a.claims) {
+      lines.push(arrivingClaimLine(c, now));
+      if (c.read) lines.push(keptFileLine(c.read));
+    }
   }
   if (plan.direction !== 'none') lines.push(...budgetLines(plan));
   if (plan.steps.length) lines.push('  steps:');

@@ -9,6 +9,8 @@ import { listBudgets } from '../../workload/evict.ts';
 import { executeOperation, GENERIC_HANDLERS, type ExecutionEvent, type ExecutionResult, type StopInfo } from '../../workload/execute.ts';
 import { scaleHandlers, type ExecOutput } from '../../workload/scaleSteps.ts';
 import { getStatefulSet, listPodsOfSet } from '../../workload/statefulset.ts';
+import type { KeptFile, ScalePlan } from '../../core/scalePlan.ts';
+import { readKeptClaim } from '../../workload/keptClaimRead.ts';
 import type { ScaleReads } from './plan.ts';
 
 export interface ReadScaleOptions {
@@ -36,6 +38,41 @@ export async function readForScale(
     listBudgets(client, ns, o.signal),
   ]);
   return { set, pods, claims: claims.view, budgets, warnings: claims.read.warnings };
+}
+
+/** scale --file: read the file (and df) from each kept claim the plan re-attaches. */
+export async function readKeptFiles(
+  client: KubeClient,
+  reads: ScaleReads,
+  plan: ScalePlan,
+  o: { file: string; timeoutMs: number; signal: AbortSignal },
+): Promise<Map<string, KeptFile>> {
+  const out = new Map<string, KeptFile>();
+  for (const c of plan.arriving.flatMap((a) => a.claims.filter((x) => x.action === 'reattach'))) {
+    const row = reads.claims.rows.find((r) => r.claim === c.claim);
+    const r = await readKeptClaim(
+      client,
+      reads.set,
+      { claim: c.claim, template: c.template, mountedBy: row?.mountedBy ?? [] },
+      reads.pods,
+      {
+        file: o.file,
+        maxBytes: 256,
+        timeoutMs: o.timeoutMs,
+        signal: o.signal,
+      },
+    );
+    out.set(c.claim, {
+      via: r.via,
+      path: r.file.path,
+      content: r.file.content,
+      binary: r.file.binary,
+      truncated: r.file.truncated,
+      error: r.file.error,
+      usedBytes: r.usage?.usedBytes ?? null,
+    });
+  }
+  return out;
 }
 
 export interface RunScaleDeps {

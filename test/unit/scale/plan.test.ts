@@ -175,6 +175,34 @@ describe('scale up 1 -> 3 over the kept claims of 1.20', () => {
     ]);
   });
 
+  it('--file: what was read from each kept claim shows under it, its usage counts', () => {
+    const set = fxSet(1);
+    const view = viewClaims({ namespace: 'fx-scale', setName: 'web', set, revisions: [], claims, pvs: pvs('Delete'), pods: web0 });
+    const keptFiles = new Map([
+      [
+        'data-web-1',
+        {
+          via: 'short-lived pod sts-inspect-read-data-web-1 (deleted after)',
+          path: '/data/web-1.txt',
+          content: 'written by pod web-1\n',
+          binary: false,
+          truncated: false,
+          error: null,
+          usedBytes: 4096,
+        },
+      ],
+    ]);
+    const p = buildScalePlan(
+      { set, pods: web0, claims: view, budgets: [], keptFiles },
+      { replicas: 3, reuseClaims: false, freshClaims: false },
+    );
+    expect(p.arriving[0]!.claims[0]).toMatchObject({ usedBytes: 4096, read: { content: 'written by pod web-1\n' } });
+    expect(p.arriving[1]!.claims[0]!.read).toBeNull();
+    expect(renderScalePlan(p, Date.parse('2026-12-05T18:52:19Z'))).toContain(
+      '      /data/web-1.txt (read through short-lived pod sts-inspect-read-data-web-1 (deleted after)): "written by pod web-1\\n"',
+    );
+  });
+
   it('--reuse-claims accepts them', () => {
     expect(plan(fxSet(1), web0, { replicas: 3, reuseClaims: true }).refusals).toEqual([]);
   });
