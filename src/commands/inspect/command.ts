@@ -8,7 +8,7 @@ import { parseRequestTimeout } from '../../kube/duration.ts';
 import type { KubeFlags } from '../../kube/flags.ts';
 import { colorEnabled, type ColorMode } from '../../ui/color.ts';
 import type { IO } from '../../ui/io.ts';
-import { startProgress } from '../../ui/spinner.ts';
+import { spinnerEnabled, startProgress } from '../../ui/spinner.ts';
 import type { inspectFlags } from './flags.ts';
 import { failedReads } from './report.ts';
 import { renderInspection, renderList, type OutputFormat } from './render.ts';
@@ -89,11 +89,11 @@ export function completeOptions(argv: InspectArgs): CompleteOptions {
 
 export async function inspectCommand(argv: InspectArgs, io: IO, deps: InspectDeps = {}): Promise<number> {
   const opts = completeOptions(argv);
-  const { client, config: cfg, debug } = await connect(argv, io, deps);
+  const { client, config: cfg } = await connect(argv, io, deps);
 
   const human = opts.format === 'table' || opts.format === 'wide';
   const color = human && colorEnabled(opts.color, io.stdout, io.env);
-  const progress = await startProgress(io.stderr, human && !!io.stdout.isTTY && !debug, 'Inspecting...', {
+  const progress = await startProgress(io.stderr, spinnerEnabled(io, human), 'Inspecting...', {
     color: human && colorEnabled(opts.color, io.stderr, io.env),
   });
   // Only the default table is fitted to a terminal (cut with an ellipsis); off a terminal nothing is cut.
