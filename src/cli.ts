@@ -8,12 +8,14 @@
 import { defineCommand, parseCommandLine, type Registry } from './cli/grammar.ts';
 import { renderCommandHelp, renderRootHelp } from './cli/help.ts';
 import { inspectFlags } from './commands/inspect/flags.ts';
+import { claimsFlags } from './commands/claims/flags.ts';
 import { compareFlags } from './commands/compare/flags.ts';
 import { completionFlags } from './commands/completion/flags.ts';
 import { demoFlags } from './commands/demo/flags.ts';
 import { persistenceFlags } from './commands/persistence/flags.ts';
 import { rollFlags } from './commands/roll/flags.ts';
 import { sandboxFlags } from './commands/sandbox/flags.ts';
+import { scaleFlags } from './commands/scale/flags.ts';
 import { inCommand } from './errors.ts';
 import { objectNameProblem } from './kube/validation.ts';
 import { statefulSetNameOf } from './cli/setName.ts';
@@ -179,9 +181,52 @@ const demo = defineCommand({
   load: async () => (await import('./commands/demo/command.ts')).demoCommand,
 });
 
+const scale = defineCommand({
+  name: 'scale',
+  summary: 'Scale a StatefulSet with its data in view: the claims that stay, go or come back, budgets, --before-remove',
+  description: `Scale a StatefulSet as kubectl scale does (the scale subresource), after a plan with the data in view: the ordinals
+ that go (highest first) with their pods, nodes and claims, what the retention policy does to each claim (1.20-1.26:
+ always kept), the PodDisruptionBudgets and whether N still satisfies them; on the way up, the kept claims that will be
+ re-attached with their old data (--reuse-claims, or --fresh-claims to start empty). Follows until N replicas are
+ Ready. --before-remove runs a command in each departing pod first, one ordinal at a time. Asks on a terminal; needs
+ --yes otherwise. Resumes with the same command.`,
+  examples: [
+    { comment: 'Plan a scale-down and change nothing', command: 'kubectl sts-inspect scale web -n demo --replicas 1 --dry-run' },
+    {
+      comment: 'Scale down, leaving each departing node first',
+      command: "kubectl sts-inspect scale db --replicas 2 --before-remove 'nodetool decommission' --yes",
+    },
+    {
+      comment: 'Scale up and start the new replicas empty',
+      command: 'kubectl sts-inspect scale web -n demo --replicas 3 --fresh-claims --yes',
+    },
+  ],
+  positionals: [{ ...statefulSetName, required: true }],
+  flags: scaleFlags,
+  kubeFlags: true,
+  load: async () => (await import('./commands/scale/command.ts')).scaleCommand,
+});
+
+const claims = defineCommand({
+  name: 'claims',
+  summary: 'List the PersistentVolumeClaims of a StatefulSet: in use, kept after a scale-down, orphaned, foreign',
+  description: `List every claim of a StatefulSet's volumeClaimTemplates: its ordinal, state (in use by a pod or within the
+ set's replicas; kept, left by a scale-down; orphaned, the set is gone; foreign, named like one but made by someone
+ else), bound PV, capacity, usage where a pod mounts it, age, and the PV's reclaim policy and storage class. Works
+ after the set was deleted (the template names then come from its last ControllerRevision or from the claims).`,
+  examples: [
+    { comment: 'The claims of web, kept ones included', command: 'kubectl sts-inspect claims web -n demo' },
+    { comment: 'As JSON, for jq', command: 'kubectl sts-inspect claims web -n demo -o json' },
+  ],
+  positionals: [{ ...statefulSetName, required: true }],
+  flags: claimsFlags,
+  kubeFlags: true,
+  load: async () => (await import('./commands/claims/command.ts')).claimsCommand,
+});
+
 export const registry: Registry = {
   defaultCommand: inspect,
-  commands: [inspect, roll, persistence, compare, sandbox, completion, demo],
+  commands: [inspect, roll, persistence, compare, scale, claims, sandbox, completion, demo],
   description: inspect.description,
 };
 

@@ -124,6 +124,20 @@ export class StoppedPartWayError extends CliError {
   }
 }
 
+/** A claim step refused right before acting (a pod mounts the claim now, the set runs its ordinal again). */
+export class ClaimStepRefused extends CliError {
+  constructor(message: string) {
+    super(message, ExitCode.ABORTED);
+  }
+}
+
+/** `scale --before-remove`: the command failed in a departing pod; the scale stops there. */
+export class BeforeRemoveFailed extends CliError {
+  constructor(message: string) {
+    super(message, ExitCode.STOPPED);
+  }
+}
+
 /** SIGINT while a command waited: what was under way is reported, nothing further is done. */
 export class InterruptedError extends CliError {
   constructor(message: string) {

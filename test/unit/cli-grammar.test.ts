@@ -261,6 +261,8 @@ describe('the registry as data (for completion)', () => {
       ['roll', false],
       ['persistence', false],
       ['compare', false],
+      ['scale', false],
+      ['claims', false],
       ['sandbox', false],
       ['completion', false],
       ['demo', false],

@@ -307,7 +307,9 @@ function orphanBlock(r: InspectReport, headers: boolean, p: Palette, width: numb
     headers,
     rule: { identifiers: ['CLAIM', 'ORDINAL'], hideFirst: ['VOLUME', 'CAPACITY'] },
   });
-  return `\n${headers ? `${width === undefined ? title : truncateToWidth(title, width)}\n` : ''}${table}`;
+  const hintText = `See them with their PVs, usage and reclaim policy: kubectl sts-inspect claims ${r.statefulSet.name} -n ${r.statefulSet.namespace}`;
+  const hint = `${width === undefined ? hintText : truncateToWidth(hintText, width)}\n`;
+  return `\n${headers ? `${width === undefined ? title : truncateToWidth(title, width)}\n` : ''}${table}${headers ? hint : ''}`;
 }
 
 export function renderInspection(r: InspectReport, o: RenderOptions): string {

@@ -73,6 +73,7 @@ describe('renderInspection', () => {
       'Orphaned claims (1): kept after scale-down: cluster < 1.27 has no PVC retention policy, claims are always retained',
     );
     expect(out).toMatch(/^data-web-2 +2 +Bound +1Gi +pvc-ca42a2b4-da64-4751-ad5c-e9c41525ae54$/m);
+    expect(out).toContain('See them with their PVs, usage and reclaim policy: kubectl sts-inspect claims web -n demo\n');
     expect(out).not.toMatch(/ +$/m);
   });
 

@@ -1,0 +1,179 @@
+// `kubectl sts-inspect scale NAME --replicas N`: flags -> options -> read -> plan (refusals; --dry-run stops
+// here) -> consent -> the shared executor -> summary -> exit code. Owns the prompts and the AbortSignal.
+
+import { stringify as toYaml } from 'yaml';
+import { compareRecord } from '../../core/operation.ts';
+import { AbortedError, CheckFailed, UsageError } from '../../errors.ts';
+import { connect, type ConnectDeps } from '../../kube/connect.ts';
+import { formatMs, parseRequestTimeout } from '../../kube/duration.ts';
+import { askYesNo, canPrompt, requireConsent } from '../../ui/confirm.ts';
+import { commandSignal, type CommandSignalOptions } from '../../ui/interrupt.ts';
+import type { IO } from '../../ui/io.ts';
+import { readRecord } from '../../workload/record.ts';
+import type { ScaleArgs } from './flags.ts';
+import { planScale, scaleReport } from './plan.ts';
+import {
+  conflictMessage,
+  doneMessage,
+  eventLine,
+  execOutputLines,
+  reattachQuestion,
+  refusedMessage,
+  renderScalePlan,
+  resumeCommand,
+  scaleQuestion,
+  stopMessage,
+} from './render.ts';
+import { readForScale, readKeptFiles, runScale } from './run.ts';
+import type { ScaleReport } from './schema.ts';
+
+/** --timeout passed: exit 8, with what was done. */
+export class ScaleTimeoutError extends CheckFailed {}
+
+export interface ScaleCommandDeps extends ConnectDeps {
+  signals?: CommandSignalOptions['source'];
+}
+
+export interface ScaleCliOptions {
+  name: string;
+  replicas: number;
+  reuseClaims: boolean;
+  freshClaims: boolean;
+  beforeRemove?: string;
+  file?: string;
+  force: boolean;
+  dryRun: boolean;
+  yes: boolean;
+  format: 'human' | 'json' | 'yaml';
+  timeoutMs: number;
+  timeoutText: string;
+}
+
+export function completeScaleOptions(argv: ScaleArgs): ScaleCliOptions {
+  if (!argv.name) throw new UsageError('scale needs a StatefulSet NAME: kubectl sts-inspect scale NAME --replicas N');
+  if (argv.allNamespaces) throw new UsageError('scale works on one StatefulSet: use -n, not -A');
+  if (argv.selector) throw new UsageError('scale takes a NAME, not -l/--selector');
+  if (argv.replicas === undefined) throw new UsageError('--replicas is required: kubectl sts-inspect scale NAME --replicas N');
+  const replicas = Number(argv.replicas);
+  if (!Number.isInteger(replicas) || replicas < 0)
+    throw new UsageError(`--replicas must be a whole number of at least 0, got ${JSON.stringify(argv.replicas)}`);
+  if (argv.reuseClaims && argv.freshClaims) throw new UsageError('--reuse-claims and --fresh-claims cannot be used together: pick one');
+  if (argv.beforeRemove === '') throw new UsageError('--before-remove needs a command');
+  if (argv.file === '') throw new UsageError('--file needs a path');
+  const formats: Record<string, 'human' | 'json' | 'yaml'> = { '': 'human', json: 'json', yaml: 'yaml' };
+  const format = formats[argv.output ?? ''];
+  if (!format) throw new UsageError(`unknown output format ${JSON.stringify(argv.output)}: use -o json or -o yaml`);
+  const timeoutText = argv.timeout ?? '5m';
+  let timeoutMs: number;
+  try {
+    timeoutMs = parseRequestTimeout(timeoutText);
+  } catch {
+    throw new UsageError(`invalid --timeout ${JSON.stringify(timeoutText)}: use a duration such as 90s, 5m or 1h (0: never)`);
+  }
+  return {
+    name: argv.name,
+    replicas,
+    reuseClaims: !!argv.reuseClaims,
+    freshClaims: !!argv.freshClaims,
+    ...(argv.beforeRemove !== undefined ? { beforeRemove: argv.beforeRemove } : {}),
+    ...(argv.file !== undefined ? { file: argv.file } : {}),
+    force: !!argv.force,
+    dryRun: !!argv.dryRun,
+    yes: !!argv.yes,
+    format,
+    timeoutMs,
+    timeoutText,
+  };
+}
+
+const document = (r: ScaleReport, format: 'json' | 'yaml') => (format === 'json' ? `${JSON.stringify(r, null, 2)}\n` : toYaml(r));
+
+export async function scaleCommand(argv: ScaleArgs, io: IO, deps: ScaleCommandDeps = {}): Promise<number> {
+  const opts = completeScaleOptions(argv);
+  const now = () => (deps.now ? deps.now() : Date.now());
+  const cs = commandSignal({
+    timeoutMs: opts.timeoutMs,
+    onTimeout: () => new ScaleTimeoutError(`timed out after ${formatMs(opts.timeoutMs)} (--timeout ${opts.timeoutText})`),
+    ...(deps.signals ? { source: deps.signals } : {}),
+  });
+  try {
+    return await scaleWith(opts, argv, io, deps, cs.signal, now);
+  } finally {
+    cs.dispose();
+  }
+}
+
+async function scaleWith(opts: ScaleCliOptions, argv: ScaleArgs, io: IO, deps: ScaleCommandDeps, signal: AbortSignal, now: () => number) {
+  const human = opts.format === 'human';
+  const { client, config, requestTimeoutMs } = await connect(argv, io, deps);
+  const ns = config.namespace;
+  const reads = await readForScale(client, ns, opts.name, { execTimeoutMs: requestTimeoutMs || 30_000, signal });
+  for (const w of reads.warnings) io.stderr.write(`warning: ${w}\n`);
+  const found = readRecord(reads.set);
+  const scaleOpts = {
+    replicas: opts.replicas,
+    reuseClaims: opts.reuseClaims,
+    freshClaims: opts.freshClaims,
+    force: opts.force,
+    ...(opts.beforeRemove !== undefined ? { beforeRemove: opts.beforeRemove } : {}),
+  };
+  let first = planScale(reads, scaleOpts, null);
+  if (opts.file !== undefined && first.plan.arriving.some((a) => a.claims.some((c) => c.action === 'reattach'))) {
+    reads.keptFiles = await readKeptFiles(client, reads, first.plan, { file: opts.file, timeoutMs: requestTimeoutMs || 30_000, signal });
+    first = planScale(reads, scaleOpts, null);
+  }
+  const verdict = compareRecord(found.record, first.operation);
+  if (found.invalid || verdict.kind === 'conflict')
+    throw new AbortedError(
+      conflictMessage(
+        ns,
+        opts.name,
+        verdict.kind === 'conflict' ? verdict.record.command : 'unknown',
+        verdict.kind === 'conflict' ? verdict.record.flags : [],
+      ),
+    );
+  const record = verdict.kind === 'resume' ? verdict.record : null;
+  const { plan, operation } = record ? planScale(reads, scaleOpts, record) : first;
+  const extra = [...(argv.context ? ['--context', argv.context] : []), ...(argv.kubeconfig ? ['--kubeconfig', argv.kubeconfig] : [])];
+  const resume = resumeCommand(ns, opts.name, operation.flags, extra);
+
+  if (opts.dryRun || plan.direction === 'none') {
+    io.stdout.write(
+      human
+        ? renderScalePlan(plan, now())
+        : document(scaleReport(plan, operation, 'planned', 'planned', []), opts.format as 'json' | 'yaml'),
+    );
+    return 0;
+  }
+  if (human) io.stdout.write(renderScalePlan(plan, now()));
+  const hard = plan.refusals.filter((r) => r.override === '--force' && !opts.force);
+  if (hard.length) throw new AbortedError(refusedMessage(plan, hard));
+  const stale = plan.refusals.filter((r) => r.reason === 'stale-claims');
+  if (stale.length) {
+    // Asked even with --yes: old data in a new replica is not what a scale-up usually means.
+    if (!canPrompt(io)) throw new AbortedError(refusedMessage(plan, stale));
+    if (!(await askYesNo(io, reattachQuestion(plan, now()), signal)))
+      throw new AbortedError(`${refusedMessage(plan, stale)}; not confirmed`);
+  } else {
+    await requireConsent(io, { yes: opts.yes, question: scaleQuestion(plan), action: `scale statefulset ${ns}/${opts.name}`, signal });
+  }
+
+  const started = now();
+  const result = await runScale(operation, {
+    client,
+    signal,
+    record,
+    resume,
+    describeStop: (s) => stopMessage(plan, s),
+    onEvent: (e) => {
+      const line = human ? eventLine(e, operation, plan) : undefined;
+      if (line !== undefined) io.stdout.write(`${line}\n`);
+    },
+    onOutput: (o) => human && io.stdout.write(execOutputLines(o)),
+  });
+  const message = doneMessage(plan);
+  if (human) io.stdout.write(`${message} (${formatMs(Math.max(0, Math.round((now() - started) / 100) * 100))})\n`);
+  else if (opts.format !== 'human')
+    io.stdout.write(document(scaleReport(plan, operation, 'complete', message, result.record.done), opts.format));
+  return 0;
+}

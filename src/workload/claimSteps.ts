@@ -1,0 +1,118 @@
+// Step handlers for the executor (execute.ts) that act on claims and volumes, shared by `scale --fresh-claims`
+// and `claims --prune`:
+//   delete-claim   re-check right before the delete that no pod mounts the claim and that its ordinal is not
+//                  one the set runs, then DELETE with the claim's uid as precondition, and wait until it is gone;
+//   retain-volume  set the PV's persistentVolumeReclaimPolicy to Retain (so deleting its claim keeps the data).
+// Both are done already when the cluster shows it (a resume after kill -9 deletes nothing twice).
+
+import type { PersistentVolumeClaim, Pod, StatefulSet } from '@sts-inspect/k8s';
+import type { PersistentVolume } from '../core/claims.ts';
+import type { OperationStep } from '../core/operation.ts';
+import { ClaimStepRefused } from '../errors.ts';
+import { apiPath, type KubeClient } from '../kube/client.ts';
+import { ApiNotFoundError, ConflictError } from '../kube/errors.ts';
+import { pvcPath, pvPath } from './claims.ts';
+import type { StepContext, StepHandler } from './execute.ts';
+
+async function getOrNull<T>(client: KubeClient, path: string, what: string, signal: AbortSignal): Promise<T | null> {
+  try {
+    return await client.get<T>(path, what, signal);
+  } catch (err) {
+    if (err instanceof ApiNotFoundError) return null;
+    throw err;
+  }
+}
+
+/** The claim the step is about, as it is now: null when gone or replaced by another of the same name. */
+async function sameClaim(step: OperationStep, ctx: StepContext): Promise<PersistentVolumeClaim | null> {
+  const { namespace: ns, name, uid } = step.target;
+  const claim = await getOrNull<PersistentVolumeClaim>(
+    ctx.client,
+    pvcPath(ns, name),
+    `get persistentvolumeclaim ${ns}/${name}`,
+    ctx.signal,
+  );
+  if (!claim || (uid && claim.metadata.uid !== uid)) return null;
+  return claim;
+}
+
+/** Why the claim must not be deleted now, or undefined. */
+async function deleteRefusal(step: OperationStep, ctx: StepContext): Promise<string | undefined> {
+  const { namespace: ns, name } = step.target;
+  const pods = await ctx.client.list<Pod>(apiPath.pods(ns), {}, `list pods in ${ns}`, ctx.signal);
+  const users = pods.items.filter((p) => p.spec?.volumes?.some((v) => v.persistentVolumeClaim?.claimName === name));
+  if (users.length) return `pod ${users.map((p) => p.metadata.name).join(', ')} mounts it now`;
+  const setName = typeof step.params?.statefulSet === 'string' ? step.params.statefulSet : undefined;
+  const ordinal = typeof step.params?.ordinal === 'number' ? step.params.ordinal : undefined;
+  if (setName && ordinal !== undefined) {
+    const set = await getOrNull<StatefulSet>(ctx.client, apiPath.statefulset(ns, setName), `get statefulset ${ns}/${setName}`, ctx.signal);
+    const replicas = set ? (set.spec?.replicas ?? 1) : 0;
+    if (set && ordinal < (set.spec?.ordinals?.start ?? 0) + replicas)
+      return `statefulset ${setName} runs ordinal ${ordinal} now (replicas ${replicas})`;
+  }
+  return undefined;
+}
+
+async function waitClaimGone(step: OperationStep, ctx: StepContext): Promise<void> {
+  for (;;) {
+    if (!(await sameClaim(step, ctx))) return;
+    await new Promise<void>((resolve, reject) => {
+      const t = setTimeout(resolve, 250);
+      ctx.signal.addEventListener(
+        'abort',
+        () => {
+          clearTimeout(t);
+          reject(ctx.signal.reason instanceof Error ? ctx.signal.reason : new Error('aborted'));
+        },
+        { once: true },
+      );
+    });
+  }
+}
+
+/** `delete-claim`: target a PersistentVolumeClaim with its uid; params.statefulSet and params.ordinal guard it. */
+export const deleteClaimHandler: StepHandler = {
+  async isDone(step, ctx) {
+    return !(await sameClaim(step, ctx));
+  },
+  async run(step, ctx) {
+    const { namespace: ns, name, uid } = step.target;
+    if (!uid) throw new Error(`step ${step.id}: refusing to delete claim ${ns}/${name} without a uid precondition`);
+    const claim = await sameClaim(step, ctx);
+    if (claim && !claim.metadata.deletionTimestamp) {
+      const why = await deleteRefusal(step, ctx);
+      if (why) throw new ClaimStepRefused(`persistentvolumeclaim ${ns}/${name} not deleted: ${why}`);
+      try {
+        await ctx.client.delete(pvcPath(ns, name), { uid }, `delete persistentvolumeclaim ${ns}/${name}`, ctx.signal);
+      } catch (err) {
+        // Gone, or another claim of that name now: nothing of ours left to delete.
+        if (!(err instanceof ApiNotFoundError) && !(err instanceof ConflictError)) throw err;
+      }
+    }
+    await waitClaimGone(step, ctx);
+  },
+};
+
+/** `retain-volume`: target a PersistentVolume; its reclaim policy becomes Retain. */
+export const retainVolumeHandler: StepHandler = {
+  async isDone(step, ctx) {
+    const pv = await getOrNull<PersistentVolume>(
+      ctx.client,
+      pvPath(step.target.name),
+      `get persistentvolume ${step.target.name}`,
+      ctx.signal,
+    );
+    return !pv || pv.spec?.persistentVolumeReclaimPolicy === 'Retain';
+  },
+  async run(step, ctx) {
+    await ctx.client.patch(
+      pvPath(step.target.name),
+      { spec: { persistentVolumeReclaimPolicy: 'Retain' } },
+      { type: 'merge' },
+      `patch persistentvolume ${step.target.name}`,
+      ctx.signal,
+    );
+  },
+};
+
+export const CLAIM_HANDLERS = { 'delete-claim': deleteClaimHandler, 'retain-volume': retainVolumeHandler } as const;

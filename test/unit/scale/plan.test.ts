@@ -1,0 +1,235 @@
+// scale's planner over the recorded 1.20 objects of fx-scale (3 -> 1 -> 3, no retention policy on 1.20), with
+// budgets from the eviction recordings and the 1.27+ policies added where a case needs them.
+
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { PersistentVolumeClaim, Pod, StatefulSet } from '@sts-inspect/k8s';
+import { viewClaims, type PersistentVolume } from '../../../src/core/claims.ts';
+import { buildScalePlan, type PodDisruptionBudget, type ScaleOptions } from '../../../src/core/scalePlan.ts';
+import { refusalText, renderScalePlan } from '../../../src/commands/scale/render.ts';
+
+const FX = join(import.meta.dirname, '..', '..', 'fixtures', 'real-k8s-1.20');
+const read = (path: string) => readFileSync(join(FX, path), 'utf8');
+const items = <T>(path: string): T[] => (JSON.parse(read(path)) as { items: T[] }).items;
+
+/** The fx-scale set as the first event of the recorded scale-down shows it, at `replicas`. */
+function fxSet(replicas: number, extra: Partial<NonNullable<StatefulSet['spec']>> = {}): StatefulSet {
+  const first = JSON.parse(read('scale/200-watch-statefulsets-during-scale-down.jsonl').split('\n')[0]!) as { object: StatefulSet };
+  return { ...first.object, spec: { ...first.object.spec, replicas, ...extra } };
+}
+const pods3 = items<Pod>('scale/200-pods-after-scale-up.json');
+const claims = items<PersistentVolumeClaim>('scale/200-pvcs-before-scale-down.json');
+const pdb = JSON.parse(read('eviction/200-pdb-maxunavailable-1.json')) as PodDisruptionBudget;
+const minAvailable = (n: number | string): PodDisruptionBudget => ({
+  ...pdb,
+  metadata: { name: 'quorum' },
+  spec: { selector: pdb.spec!.selector!, minAvailable: n },
+});
+const pvs = (policy: string): PersistentVolume[] =>
+  claims.map((c) => ({
+    metadata: { name: c.spec!.volumeName! },
+    spec: { persistentVolumeReclaimPolicy: policy, claimRef: { uid: c.metadata.uid! } },
+    status: { phase: 'Bound' },
+  }));
+const usage = new Map(
+  claims.map((c, i) => [
+    c.metadata.name!,
+    {
+      usage: {
+        usedBytes: 4096 * (i + 1),
+        capacityBytes: 1 << 30,
+        availableBytes: null,
+        inodesUsed: null,
+        inodes: null,
+        source: 'stats' as const,
+      },
+      error: null,
+    },
+  ]),
+);
+
+function plan(
+  set: StatefulSet,
+  pods: Pod[],
+  o: Partial<ScaleOptions> & { replicas: number },
+  budgets: PodDisruptionBudget[] = [],
+  policy = 'Delete',
+) {
+  // Usage is read only where a pod mounts the claim, as the command reads it.
+  const mounted = new Map([...usage].filter(([claim]) => pods.some((p) => p.metadata.name === claim.replace(/^data-/, ''))));
+  const view = viewClaims({ namespace: 'fx-scale', setName: 'web', set, revisions: [], claims, pvs: pvs(policy), pods, usage: mounted });
+  return buildScalePlan({ set, pods, claims: view, budgets }, { reuseClaims: false, freshClaims: false, ...o });
+}
+
+describe('scale down 3 -> 1 on 1.20', () => {
+  const p = plan(fxSet(3), pods3, { replicas: 1 }, [pdb]);
+
+  it('web-2 then web-1 go, with their nodes, readiness and claims kept (1.20 has no retention policy)', () => {
+    expect(p.direction).toBe('down');
+    expect(p.retention).toEqual({ supported: false, whenScaled: 'Retain', whenDeleted: 'Retain' });
+    expect(p.departing.map((d) => [d.pod, d.node, d.ready, d.claims.map((c) => [c.claim, c.fate, c.usedBytes])])).toEqual([
+      ['web-2', 'sim-node-2', true, [['data-web-2', 'kept', 12288]]],
+      ['web-1', 'sim-node-1', true, [['data-web-1', 'kept', 8192]]],
+    ]);
+    expect(p.steps).toEqual([
+      { kind: 'scale', from: 3, to: 1 },
+      { kind: 'wait', until: 'gone', ordinals: [2, 1], claimsGone: [] },
+    ]);
+    expect(p.refusals).toEqual([]);
+  });
+
+  it('the text says what happens to each claim and that the controller goes one pod at a time', () => {
+    const text = renderScalePlan(p, Date.parse('2026-12-05T18:00:00Z'));
+    expect(text).toContain(
+      'Plan: scale statefulset web in namespace fx-scale from 3 to 1 replica (2 ordinals going; OrderedReady: the controller removes one pod at a time, highest ordinal first)',
+    );
+    expect(text).toMatch(
+      /ordinal 2 {2}web-2 {2}node sim-node-2 {2}Running, Ready\n {4}claim data-web-2 {2}pvc-\S+ {2}12KiB used: kept: this server has no persistentVolumeClaimRetentionPolicy \(Kubernetes 1\.20-1\.26 always keeps/,
+    );
+    expect(text).toContain('budget poddisruptionbudget/web: maxUnavailable 1, disruptionsAllowed 1 now: satisfied by 1 replica');
+    expect(text).toContain('1. patch statefulset fx-scale/web scale: spec.replicas 3 -> 1 (as kubectl scale)');
+    expect(text).toContain('2. wait until web-2, web-1 are gone');
+  });
+
+  it('--before-remove runs in each departing pod, highest first, then shrinks by one', () => {
+    const b = plan(fxSet(3), pods3, { replicas: 1, beforeRemove: 'nodetool decommission' });
+    expect(b.steps).toEqual([
+      { kind: 'exec', ordinal: 2, pod: 'web-2', uid: pods3[2]!.metadata.uid, container: 'app', command: 'nodetool decommission' },
+      { kind: 'scale', from: 3, to: 2 },
+      { kind: 'wait', until: 'gone', ordinals: [2], claimsGone: [] },
+      { kind: 'exec', ordinal: 1, pod: 'web-1', uid: pods3[1]!.metadata.uid, container: 'app', command: 'nodetool decommission' },
+      { kind: 'scale', from: 2, to: 1 },
+      { kind: 'wait', until: 'gone', ordinals: [1], claimsGone: [] },
+    ]);
+  });
+});
+
+describe('refusals', () => {
+  it.each([
+    ['minAvailable 2 above 1 replica', 1, [minAvailable(2)], 'budget-min-available', ['poddisruptionbudget/quorum']],
+    ['minAvailable 1 at 0 replicas', 0, [minAvailable(1)], 'budget-min-available', ['poddisruptionbudget/quorum']],
+  ])('%s', (_what, replicas, budgets, reason, objects) => {
+    const p = plan(fxSet(3), pods3, { replicas }, budgets);
+    expect(p.refusals).toEqual([{ reason, override: '--force', objects, bytes: null }]);
+    expect(refusalText(p, p.refusals[0]!)).toMatch(/minAvailable 1|minAvailable 2/);
+  });
+
+  it.each([
+    ['minAvailable 2 at 2 replicas', 2, minAvailable(2)],
+    ['minAvailable 50% at 1 replica', 1, minAvailable('50%')],
+    ['maxUnavailable 1 at 0 replicas', 0, pdb],
+  ])('%s is satisfied', (_what, replicas, budget) => {
+    expect(plan(fxSet(3), pods3, { replicas }, [budget]).refusals).toEqual([]);
+  });
+
+  it('to 0 with whenScaled: Delete refuses and says how many bytes go; Retain does not', () => {
+    const del = plan(fxSet(3, { persistentVolumeClaimRetentionPolicy: { whenScaled: 'Delete', whenDeleted: 'Retain' } }), pods3, {
+      replicas: 0,
+    });
+    expect(del.departing.flatMap((d) => d.claims.map((c) => c.fate))).toEqual(['deleted', 'deleted', 'deleted']);
+    expect(del.refusals).toEqual([
+      { reason: 'delete-all-data', override: '--force', objects: ['data-web-2', 'data-web-1', 'data-web-0'], bytes: 24576 },
+    ]);
+    expect(refusalText(del, del.refusals[0]!)).toBe(
+      'scaling to 0 with persistentVolumeClaimRetentionPolicy.whenScaled: Delete deletes every claim (data-web-2, data-web-1, data-web-0) and 24KiB of data; refusing without --force',
+    );
+    expect(del.steps[1]).toEqual({
+      kind: 'wait',
+      until: 'gone',
+      ordinals: [2, 1, 0],
+      claimsGone: ['data-web-2', 'data-web-1', 'data-web-0'],
+    });
+    const keep = plan(fxSet(3, { persistentVolumeClaimRetentionPolicy: { whenScaled: 'Retain', whenDeleted: 'Delete' } }), pods3, {
+      replicas: 0,
+    });
+    expect(keep.refusals).toEqual([]);
+  });
+
+  it('a set an operator controls is refused without --force', () => {
+    const set = fxSet(3);
+    set.metadata.ownerReferences = [{ kind: 'CassandraDatacenter', name: 'dc1', uid: 'u', controller: true }];
+    expect(plan(set, pods3, { replicas: 2 }).refusals).toEqual([
+      { reason: 'owned-by-controller', override: '--force', objects: ['CassandraDatacenter/dc1'], bytes: null },
+    ]);
+  });
+});
+
+describe('scale up 1 -> 3 over the kept claims of 1.20', () => {
+  const web0 = pods3.filter((p) => p.metadata.name === 'web-0');
+
+  it('without a choice, the kept claims are named with their data and the plan is refused', () => {
+    const p = plan(fxSet(1), web0, { replicas: 3 });
+    expect(p.arriving.map((a) => [a.pod, a.claims.map((c) => [c.claim, c.action, c.state])])).toEqual([
+      ['web-1', [['data-web-1', 'reattach', 'kept']]],
+      ['web-2', [['data-web-2', 'reattach', 'kept']]],
+    ]);
+    expect(p.refusals).toEqual([
+      { reason: 'stale-claims', override: '--reuse-claims or --fresh-claims', objects: ['data-web-1', 'data-web-2'], bytes: null },
+    ]);
+    const text = renderScalePlan(p, Date.parse('2026-12-05T18:52:19Z'));
+    expect(text).toMatch(/claim data-web-1 {2}pvc-\S+: KEPT CLAIM RE-ATTACHED with its old data \(created 59m ago, usage unknown\)/);
+    expect(p.steps).toEqual([
+      { kind: 'scale', from: 1, to: 3 },
+      { kind: 'wait', until: 'ready', ordinals: [1, 2], claimsGone: [] },
+    ]);
+  });
+
+  it('--file: what was read from each kept claim shows under it, its usage counts', () => {
+    const set = fxSet(1);
+    const view = viewClaims({ namespace: 'fx-scale', setName: 'web', set, revisions: [], claims, pvs: pvs('Delete'), pods: web0 });
+    const keptFiles = new Map([
+      [
+        'data-web-1',
+        {
+          via: 'short-lived pod sts-inspect-read-data-web-1 (deleted after)',
+          path: '/data/web-1.txt',
+          content: 'written by pod web-1\n',
+          binary: false,
+          truncated: false,
+          error: null,
+          usedBytes: 4096,
+        },
+      ],
+    ]);
+    const p = buildScalePlan(
+      { set, pods: web0, claims: view, budgets: [], keptFiles },
+      { replicas: 3, reuseClaims: false, freshClaims: false },
+    );
+    expect(p.arriving[0]!.claims[0]).toMatchObject({ usedBytes: 4096, read: { content: 'written by pod web-1\n' } });
+    expect(p.arriving[1]!.claims[0]!.read).toBeNull();
+    expect(renderScalePlan(p, Date.parse('2026-12-05T18:52:19Z'))).toContain(
+      '      /data/web-1.txt (read through short-lived pod sts-inspect-read-data-web-1 (deleted after)): "written by pod web-1\\n"',
+    );
+  });
+
+  it('--reuse-claims accepts them', () => {
+    expect(plan(fxSet(1), web0, { replicas: 3, reuseClaims: true }).refusals).toEqual([]);
+  });
+
+  it('--fresh-claims deletes them first; refused without --force while their PVs would be deleted', () => {
+    const del = plan(fxSet(1), web0, { replicas: 3, freshClaims: true });
+    expect(del.steps.map((s) => s.kind)).toEqual(['delete-claim', 'delete-claim', 'scale', 'wait']);
+    expect(del.steps[0]).toMatchObject({
+      kind: 'delete-claim',
+      claim: 'data-web-1',
+      uid: claims[1]!.metadata.uid,
+      reclaimPolicy: 'Delete',
+    });
+    expect(del.refusals.map((r) => r.reason)).toEqual(['fresh-claims-delete-volumes']);
+    const retain = plan(fxSet(1), web0, { replicas: 3, freshClaims: true }, [], 'Retain');
+    expect(retain.refusals).toEqual([]);
+    expect(renderScalePlan(retain, Date.now())).toContain('PV kept (Retain), Released; the controller then creates a new empty one');
+  });
+
+  it('ordinals without a claim get new ones; same replicas is nothing to do', () => {
+    const p = plan(fxSet(3), pods3, { replicas: 4 });
+    expect(p.arriving).toEqual([
+      { ordinal: 3, pod: 'web-3', claims: [expect.objectContaining({ claim: 'data-web-3', action: 'create' })] },
+    ]);
+    expect(p.refusals).toEqual([]);
+    const none = plan(fxSet(3), pods3, { replicas: 3 });
+    expect(none.steps).toEqual([]);
+    expect(renderScalePlan(none, Date.now())).toContain('already at 3, nothing to do');
+  });
+});
