@@ -6,6 +6,7 @@ import type { SimContext, Stoppable } from '../context.ts';
 import { ControllerClient } from './client.ts';
 import { GarbageCollector } from './garbagecollector.ts';
 import { NamespaceController } from './namespace.ts';
+import { QuotaController } from './quota.ts';
 import { StatefulSetController } from './statefulset/controller.ts';
 
 export interface Controllers extends Stoppable {
@@ -18,7 +19,12 @@ export interface Controllers extends Stoppable {
 
 export function startControllers(ctx: SimContext): Controllers {
   const client = new ControllerClient(ctx);
-  const parts = [new StatefulSetController(ctx, client), new GarbageCollector(ctx, client), new NamespaceController(ctx, client)];
+  const parts = [
+    new StatefulSetController(ctx, client),
+    new GarbageCollector(ctx, client),
+    new NamespaceController(ctx, client),
+    new QuotaController(ctx, client),
+  ];
   return {
     async idle() {
       // Informers deliver on later microtasks/macrotasks: idle only when a full round finds every queue empty.

@@ -73,6 +73,8 @@ describe('built-in scenarios', () => {
       'orphaned-pvcs',
       'partition',
       'reset-on-start',
+      // covered in sandbox-resize.test.ts
+      'resize',
     ]);
   });
 
