@@ -19,7 +19,7 @@ export const ExitCode = {
   PARTIAL: 7,
   /** A check ran and its verdict is negative (persistence lost data, replicas differ, a rollout timed out). */
   CHECK_FAILED: 8,
-  /** The user declined a prompt, or a mutating command ran without --yes and no TTY to ask on. */
+  /** The user declined a prompt, or a mutating command ran without --yes and no TTY to ask on: nothing changed. */
   ABORTED: 9,
   /** stdout could not be written (`>/dev/full`: no space left on device, an I/O error): the output is lost. */
   OUTPUT: 10,
@@ -35,6 +35,11 @@ export const ExitCode = {
   /** A bug in a command whose exit code 1 is a result (compare): never 1 there, so a script cannot read a
    *  crash as "the replicas differ". main.ts maps it per command. */
   INTERNAL_DIFF: 11,
+  /**
+   * An acting command changed the cluster and stopped before the end (a declined later prompt, a refused
+   * step): the message says what was done and the command that resumes.
+   */
+  STOPPED: 12,
 } as const;
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
@@ -96,6 +101,23 @@ export class CheckFailed extends CliError {
 export class AbortedError extends CliError {
   constructor(message: string) {
     super(message, ExitCode.ABORTED);
+  }
+}
+
+/**
+ * The cluster was changed and the operation is not finished. `done` and `left` are the step ids; `resume`
+ * is the command line that finishes the job (the same command: the operation record makes it resume).
+ */
+export class StoppedPartWayError extends CliError {
+  readonly done: string[];
+  readonly left: string[];
+  readonly resume: string;
+  constructor(message: string, o: { done: string[]; left: string[]; resume: string; cause?: unknown }) {
+    super(message, ExitCode.STOPPED);
+    this.done = o.done;
+    this.left = o.left;
+    this.resume = o.resume;
+    if (o.cause !== undefined) this.cause = o.cause;
   }
 }
 

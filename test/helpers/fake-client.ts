@@ -13,6 +13,9 @@
 //   fake.execHandler = (o) => ({ stdout: Buffer.from('7\n'), exitCode: 0 })
 //   fake.calls              // every call: { verb, path, body?, options? }, for assertions
 //   fake.object(path)       // the stored object at an object path, or undefined
+//   fake.serve('/apis/policy', doc)  // answer a GET of a non-object path (discovery) with this document
+//   POST .../pods/NAME/eviction      // the Eviction subresource: deletes the pod (uid precondition in
+//                                    //   deleteOptions), answers a Status Success; no budgets: inject a 429
 //
 // It behaves as the real client and API server do where tests depend on it: errors are the same typed
 // errors (errorForStatus), a patch carrying a stale metadata.resourceVersion and a delete whose uid
@@ -171,6 +174,7 @@ export class FakeKubeClient implements KubeClient {
   private rules: (FailRule & { left: number })[] = [];
   private readonly streams = new Set<{ push(e: LogEvent | 'drop'): void }>();
   private connectionWaiters: (() => void)[] = [];
+  private readonly served = new Map<string, unknown>();
 
   constructor(objects: FakeObject[] = []) {
     for (const o of objects) this.apply(o);
@@ -214,6 +218,12 @@ export class FakeKubeClient implements KubeClient {
     return o ? (structuredClone(o) as unknown as T) : undefined;
   }
 
+  /** Answer a GET of this exact path (discovery documents, which are no stored object) with `doc`. */
+  serve(path: string, doc: unknown): this {
+    this.served.set(path, doc);
+    return this;
+  }
+
   fail(rule: FailRule): this {
     this.rules.push({ ...rule, left: rule.times ?? Infinity });
     return this;
@@ -248,6 +258,7 @@ export class FakeKubeClient implements KubeClient {
   async get<T>(path: string, what: string, signal?: AbortSignal): Promise<T> {
     this.calls.push({ verb: 'get', path });
     await this.check('get', path, what, signal);
+    if (this.served.has(path)) return structuredClone(this.served.get(path)) as T;
     const o = this.store.get(keyOf(parsePath(path)));
     if (!o) throw this.notFound(path, what);
     return structuredClone(o) as unknown as T;
@@ -279,6 +290,8 @@ export class FakeKubeClient implements KubeClient {
   async create<T>(path: string, body: unknown, what: string, signal?: AbortSignal): Promise<T> {
     this.calls.push({ verb: 'create', path, body });
     await this.check('create', path, what, signal);
+    const eviction = /^(.*\/pods\/[^/]+)\/eviction$/.exec(path.split('?')[0]!);
+    if (eviction) return this.evict(eviction[1]!, body, what) as T;
     const p = parsePath(path);
     const obj = structuredClone(body) as FakeObject;
     obj.metadata.name ??= `${obj.metadata.generateName ?? 'obj-'}${Math.random().toString(36).slice(2, 7)}`;
@@ -362,6 +375,17 @@ export class FakeKubeClient implements KubeClient {
   }
 
   // ---- inside ----------------------------------------------------------------------------------------
+
+  /** The pods/eviction subresource with no budget in the way: the pod is deleted (uid precondition honoured). */
+  private async evict(podPath: string, body: unknown, what: string): Promise<ApiStatus> {
+    const uid = (body as { deleteOptions?: { preconditions?: { uid?: string } } }).deleteOptions?.preconditions?.uid;
+    try {
+      await this.delete(podPath, uid ? { uid } : {}, what);
+    } finally {
+      this.calls.pop(); // the eviction is the call, not the delete it makes
+    }
+    return { kind: 'Status', status: 'Success', code: 201 };
+  }
 
   private select(path: string, opts: ListOptions): FakeObject[] {
     const p = parsePath(path);

@@ -1,0 +1,280 @@
+// The shared executor on the fake client: steps in order, skipped when the record or the cluster says they
+// are done (a resume), the first failure stops everything, 9 (nothing changed) vs 12 (stopped part-way),
+// the record annotation written before the first change and removed at the end, never two pods down.
+
+import { describe, expect, it } from 'vitest';
+import type { Pod, StatefulSet } from '@sts-inspect/k8s';
+import type { Operation, OperationRecord, OperationStep } from '../../../src/core/operation.ts';
+import { AbortedError, CheckFailed, ExitCode, StoppedPartWayError } from '../../../src/errors.ts';
+import { executeOperation, GENERIC_HANDLERS, type ExecutionEvent, type StepHandlers } from '../../../src/workload/execute.ts';
+import { OPERATION_ANNOTATION } from '../../../src/workload/record.ts';
+import { FakeKubeClient, type FakeObject } from '../../helpers/fake-client.ts';
+
+const NS = 'demo';
+const SET = `/apis/apps/v1/namespaces/${NS}/statefulsets/web`;
+const podPath = (n: string) => `/api/v1/namespaces/${NS}/pods/${n}`;
+
+function pod(name: string, revision: string, ready = true): FakeObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, namespace: NS, labels: { app: 'web', 'controller-revision-hash': revision } },
+    status: { phase: 'Running', conditions: [{ type: 'Ready', status: ready ? 'True' : 'False' }] },
+  };
+}
+
+/** A fake with a StatefulSet controller's one habit the executor relies on: a deleted pod comes back, on the update revision. */
+class Cluster extends FakeKubeClient {
+  down = 0;
+  maxDown = 0;
+  recreated: string[] = [];
+  constructor(revision = 'web-new') {
+    super([
+      {
+        apiVersion: 'apps/v1',
+        kind: 'StatefulSet',
+        metadata: { name: 'web', namespace: NS },
+        spec: { replicas: 3, selector: { matchLabels: { app: 'web' } } },
+        status: { updateRevision: revision },
+      },
+      pod('web-0', 'web-old'),
+      pod('web-1', 'web-old'),
+      pod('web-2', 'web-old'),
+    ]);
+  }
+  override async delete<T = unknown>(...args: Parameters<FakeKubeClient['delete']>): Promise<T> {
+    const r = await super.delete<T>(...args);
+    const name = args[0].split('/').pop()!;
+    if (args[0].includes('/pods/')) {
+      this.maxDown = Math.max(this.maxDown, ++this.down);
+      setTimeout(() => {
+        const rev = this.object<StatefulSet>(SET)?.status?.updateRevision ?? 'web-new';
+        this.apply(pod(name, rev));
+        this.recreated.push(name);
+        this.down--;
+      }, 5);
+    }
+    return r;
+  }
+  record(): OperationRecord | null {
+    const v = this.object<StatefulSet>(SET)?.metadata.annotations?.[OPERATION_ANNOTATION];
+    return v ? (JSON.parse(v) as OperationRecord) : null;
+  }
+  podUid(name: string): string {
+    return this.object<Pod>(podPath(name))!.metadata.uid!;
+  }
+}
+
+function evictStep(c: Cluster, name: string): OperationStep {
+  return {
+    id: `evict:${name}`,
+    action: 'evict-pod',
+    target: { kind: 'Pod', namespace: NS, name, uid: c.podUid(name) },
+    changes: [],
+    waitsFor: { type: 'pod-ready', revision: 'update' },
+    verify: null,
+    disrupts: name,
+  };
+}
+
+function operation(c: Cluster, pods = ['web-2', 'web-1', 'web-0']): Operation {
+  return {
+    command: 'roll',
+    flags: [],
+    target: { kind: 'StatefulSet', namespace: NS, name: 'web' },
+    pods: ['web-0', 'web-1', 'web-2'],
+    podSelector: 'app=web',
+    targetRevision: 'web-new',
+    steps: [
+      {
+        id: 'patch-template',
+        action: 'patch',
+        target: { kind: 'StatefulSet', namespace: NS, name: 'web' },
+        changes: [{ field: 'spec.template.metadata.annotations.x', from: null, to: '1' }],
+        waitsFor: null,
+        verify: null,
+        params: { patch: { spec: { template: { metadata: { annotations: { x: '1' } } } } }, patchType: 'merge' },
+      },
+      ...pods.map((p) => evictStep(c, p)),
+    ],
+    ordinals: [],
+    budgets: [],
+    notes: [],
+  };
+}
+
+function run(
+  c: Cluster,
+  op: Operation,
+  o: { record?: OperationRecord | null; handlers?: StepHandlers; confirm?: (s: OperationStep) => Promise<void>; signal?: AbortSignal } = {},
+) {
+  const events: ExecutionEvent[] = [];
+  const records: (OperationRecord | null)[] = [];
+  c.execHandler = () => ({ exitCode: 0 });
+  const p = executeOperation(op, o.handlers ?? GENERIC_HANDLERS, {
+    client: c,
+    signal: o.signal ?? new AbortController().signal,
+    onEvent: (e) => {
+      events.push(e);
+      if (e.type === 'step-started') records.push(c.record());
+    },
+    record: o.record ?? null,
+    resume: 'kubectl sts-inspect roll web -n demo',
+    describeStop: (s) =>
+      `stopped: done ${s.done.map((x) => x.id).join(',')}; left ${s.left.map((x) => x.id).join(',')}; resume: ${s.resume}`,
+    ...(o.confirm ? { confirm: o.confirm } : {}),
+  });
+  return { p, events, records };
+}
+
+const started = (events: ExecutionEvent[]) => events.filter((e) => e.type === 'step-started').map((e) => (e as { id: string }).id);
+const evicted = (c: Cluster) => c.calls.filter((c2) => c2.path.endsWith('/eviction')).map((c2) => c2.path.split('/').at(-2));
+
+describe('executeOperation', () => {
+  it('runs every step in order, one pod at a time; the record is on the set while it runs and gone after', async () => {
+    const c = new Cluster();
+    const { p, events, records } = run(c, operation(c));
+    const res = await p;
+    expect(res.ran).toEqual(['patch-template', 'evict:web-2', 'evict:web-1', 'evict:web-0']);
+    expect(evicted(c)).toEqual(['web-2', 'web-1', 'web-0']);
+    expect(c.maxDown).toBe(1);
+    expect(records[0]).toMatchObject({ command: 'roll', done: [] });
+    expect(records[2]).toMatchObject({ done: ['patch-template', 'evict:web-2'] });
+    expect(c.record()).toBeNull();
+    expect(c.object<StatefulSet>(SET)?.metadata.annotations?.[OPERATION_ANNOTATION]).toBeUndefined();
+    expect(events.filter((e) => e.type === 'step-done')).toHaveLength(4);
+  });
+
+  it('resume: steps the record names are skipped, the rest run in the same order', async () => {
+    const c = new Cluster();
+    const rec: OperationRecord = {
+      command: 'roll',
+      flags: [],
+      revision: 'web-new',
+      done: ['patch-template', 'evict:web-2'],
+      startedAt: '2026-12-05T19:00:00Z',
+      values: {},
+    };
+    const { p, events } = run(c, operation(c), { record: rec });
+    await p;
+    expect(events[0]).toEqual({
+      type: 'resuming',
+      startedAt: rec.startedAt,
+      done: ['patch-template', 'evict:web-2'],
+      left: ['evict:web-1', 'evict:web-0'],
+    });
+    expect(started(events)).toEqual(['evict:web-1', 'evict:web-0']);
+    expect(evicted(c)).toEqual(['web-1', 'web-0']);
+    expect(c.calls.some((x) => x.verb === 'patch' && (x.body as { spec?: unknown }).spec !== undefined)).toBe(false);
+  });
+
+  it('resume without a record of it: a pod already on the target revision and Ready is skipped (the cluster says done)', async () => {
+    const c = new Cluster();
+    c.apply(pod('web-2', 'web-new'));
+    c.apply({
+      ...c.object<FakeObject>(SET)!,
+      spec: { replicas: 3, selector: { matchLabels: { app: 'web' } }, template: { metadata: { annotations: { x: '1' } } } },
+    });
+    const { p, events } = run(c, operation(c));
+    await p;
+    expect(events.filter((e) => e.type === 'step-skipped')).toEqual([
+      { type: 'step-skipped', id: 'patch-template', why: 'cluster' },
+      { type: 'step-skipped', id: 'evict:web-2', why: 'cluster' },
+    ]);
+    expect(evicted(c)).toEqual(['web-1', 'web-0']);
+  });
+
+  it('killed while waiting for a replacement: the re-run waits for it and never takes the replacement down', async () => {
+    const c = new Cluster();
+    const oldUid = c.podUid('web-2');
+    c.remove(podPath('web-2'));
+    c.apply(pod('web-2', 'web-new', false)); // the replacement, not Ready yet
+    const rec: OperationRecord = {
+      command: 'roll',
+      flags: [],
+      revision: 'web-new',
+      done: ['patch-template'],
+      startedAt: 'x',
+      values: { 'removed:web-2': oldUid },
+    };
+    const { p } = run(c, operation(c, ['web-2']), { record: rec });
+    setTimeout(() => c.apply(pod('web-2', 'web-new', true)), 20);
+    await p;
+    expect(evicted(c)).toEqual([]);
+  });
+
+  it('never two down: a disrupting step waits until every other pod is Ready', async () => {
+    const c = new Cluster();
+    c.apply(pod('web-1', 'web-old', false));
+    const { p, events } = run(c, operation(c, ['web-2']));
+    await new Promise((r) => setTimeout(r, 30));
+    expect(evicted(c)).toEqual([]);
+    expect(events).toContainEqual({ type: 'waiting-for-pods', id: 'evict:web-2', pods: ['web-1'] });
+    c.apply(pod('web-1', 'web-old', true));
+    await p;
+    expect(evicted(c)).toEqual(['web-2']);
+  });
+
+  it('stops at the first failure: later steps never run; changed -> StoppedPartWayError (12), the record kept', async () => {
+    const c = new Cluster();
+    c.fail({ verb: 'create', path: /pods\/web-1\/eviction$/, status: 403 });
+    const { p } = run(c, operation(c));
+    const err = await p.catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(StoppedPartWayError);
+    expect((err as StoppedPartWayError).exitCode).toBe(ExitCode.STOPPED);
+    expect((err as StoppedPartWayError).done).toEqual(['patch-template', 'evict:web-2']);
+    expect((err as StoppedPartWayError).left).toEqual(['evict:web-1', 'evict:web-0']);
+    expect((err as Error).message).toBe(
+      'stopped: done patch-template,evict:web-2; left evict:web-1,evict:web-0; resume: kubectl sts-inspect roll web -n demo',
+    );
+    expect(evicted(c)).toEqual(['web-2', 'web-1']);
+    expect(c.record()).toMatchObject({ done: ['patch-template', 'evict:web-2'], values: { 'removed:web-1': expect.any(String) } });
+  });
+
+  it('declined before anything changed: the AbortedError (9) as is, and no record left behind', async () => {
+    const c = new Cluster();
+    const { p } = run(c, operation(c), { confirm: () => Promise.reject(new AbortedError('declined')) });
+    const err = await p.catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AbortedError);
+    expect((err as AbortedError).exitCode).toBe(ExitCode.ABORTED);
+    expect(c.calls.filter((x) => x.verb === 'patch')).toHaveLength(0);
+    expect(c.record()).toBeNull();
+  });
+
+  it('declined after the patch: 12, not 9 (the cluster was changed)', async () => {
+    const c = new Cluster();
+    const { p } = run(c, operation(c), {
+      confirm: (s) => (s.id === 'evict:web-1' ? Promise.reject(new AbortedError('declined')) : Promise.resolve()),
+    });
+    const err = await p.catch((e: unknown) => e);
+    expect((err as StoppedPartWayError).exitCode).toBe(ExitCode.STOPPED);
+    expect(c.record()?.done).toEqual(['patch-template', 'evict:web-2']);
+  });
+
+  it('a failed check after a change keeps exit 8, with the stop message', async () => {
+    const c = new Cluster();
+    const handlers: StepHandlers = {
+      ...GENERIC_HANDLERS,
+      'evict-pod': { run: () => Promise.reject(new CheckFailed('stuck')) },
+    };
+    const { p } = run(c, operation(c), { handlers });
+    const err = await p.catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CheckFailed);
+    expect((err as CheckFailed).exitCode).toBe(ExitCode.CHECK_FAILED);
+    expect((err as Error).message).toMatch(/^stopped: done patch-template; left evict:web-2/);
+  });
+
+  it('a programming error is not dressed up as 12: it escapes as is (exit 1)', async () => {
+    const c = new Cluster();
+    const handlers: StepHandlers = { ...GENERIC_HANDLERS, 'evict-pod': { run: () => Promise.reject(new TypeError('x is undefined')) } };
+    const { p } = run(c, operation(c), { handlers });
+    expect(await p.catch((e: unknown) => e)).toBeInstanceOf(TypeError);
+  });
+
+  it('an action with no handler is a programming error', async () => {
+    const c = new Cluster();
+    const op = operation(c, []);
+    op.steps[0] = { ...op.steps[0]!, action: 'frobnicate' };
+    await expect(run(c, op).p).rejects.toThrow(/no handler registered for step action "frobnicate"/);
+  });
+});
