@@ -234,6 +234,11 @@ function planNotes(
   return notes;
 }
 
+/** Nothing to change: every claim and the template already at the size. */
+export function nothingToDo(plan: ResizePlan): boolean {
+  return !!plan.operation && plan.claims.every((c) => !c.grows) && !plan.operation.steps.some((s) => !s.id.startsWith(`${CLAIM_STEP}:`));
+}
+
 /** The whole plan: refusals first; an Operation only when there are none. */
 export function planResize(input: ResizeInput): ResizePlan {
   const size = bytes(input.size);
@@ -275,24 +280,23 @@ function resizeOperation(input: ResizeInput, plan: ResizePlan): Operation {
   const ns = set.metadata.namespace ?? '';
   const name = set.metadata.name ?? '';
   const template = plan.template!;
-  const steps: OperationStep[] = plan.claims
-    .filter((c) => c.grows)
-    .map((c) => ({
-      id: `${CLAIM_STEP}:${c.claim}`,
-      action: CLAIM_STEP,
-      target: {
-        kind: 'PersistentVolumeClaim',
-        namespace: ns,
-        name: c.claim,
-        ...(claimUid(input, c.claim) ? { uid: claimUid(input, c.claim)! } : {}),
-      },
-      changes: [{ field: REQUEST_FIELD, from: c.request, to: plan.size }],
-      waitsFor: { type: 'claim-capacity', size: plan.size },
-      verify: { type: 'claim-capacity', size: plan.size },
-      // The filesystem step may need the pod recreated: only while every other pod is up.
-      disrupts: c.pod,
-      params: { pod: c.pod, ordinal: c.ordinal, storageClass: c.storageClass },
-    }));
+  // Every ordinal has its step, grown or not: a re-run names what is already done (the executor skips it).
+  const steps: OperationStep[] = plan.claims.map((c) => ({
+    id: `${CLAIM_STEP}:${c.claim}`,
+    action: CLAIM_STEP,
+    target: {
+      kind: 'PersistentVolumeClaim',
+      namespace: ns,
+      name: c.claim,
+      ...(claimUid(input, c.claim) ? { uid: claimUid(input, c.claim)! } : {}),
+    },
+    changes: [{ field: REQUEST_FIELD, from: c.request, to: plan.size }],
+    waitsFor: { type: 'claim-capacity', size: plan.size },
+    verify: { type: 'claim-capacity', size: plan.size },
+    // The filesystem step may need the pod recreated: only while every other pod is up.
+    disrupts: c.pod,
+    params: { pod: c.pod, ordinal: c.ordinal, storageClass: c.storageClass },
+  }));
   if (input.setGone || bytes(plan.templateSize) !== bytes(plan.size)) steps.push(templateStep(input, plan, template));
   const podUids: Record<string, string> = {};
   for (const p of input.pods) if (p.metadata.name && p.metadata.uid) podUids[p.metadata.name] = p.metadata.uid;

@@ -31,7 +31,7 @@ import {
 } from './render.ts';
 import { ClaimResizeFailed, removeSavedSpec, resizeHandlers, specFilePath, verifyResize, type ResizeEvent, type VerifyRow } from './run.ts';
 import { RESIZE_API_VERSION, RESIZE_REPORT_KIND, type ResizeReport } from './schema.ts';
-import type { ResizePlan } from '../../core/resize.ts';
+import { nothingToDo, type ResizePlan } from '../../core/resize.ts';
 
 export interface ResizeOptions {
   name: string;
@@ -152,7 +152,7 @@ export async function resizeCommand(argv: ResizeArgs, io: IO, deps: ResizeComman
       );
       return 0;
     }
-    if (!op.steps.length) {
+    if (nothingToDo(plan) && verdict.kind === 'fresh') {
       if (human)
         io.stdout.write(
           `statefulset ${ns}/${opts.name}: every ${plan.template} claim and the volumeClaimTemplate already ask for ${plan.size}: nothing to do\n`,

@@ -3,7 +3,7 @@
 
 import { stringify as toYaml } from 'yaml';
 import type { OperationStep, PlanNote } from '../../core/operation.ts';
-import { formatBytes } from '../../core/quantity.ts';
+import { formatBytes, parseQuantity } from '../../core/quantity.ts';
 import type { Refusal, ResizePlan } from '../../core/resize.ts';
 import { shortRevision } from '../../core/revision.ts';
 import { CliError } from '../../errors.ts';
@@ -47,15 +47,36 @@ export function refusalText(r: Refusal, ns: string, set: string): string {
     case 'owned':
       return `${sts} is controlled by ${str(r.kind)}/${str(r.name)}: the operator may put the old size back or fight the change; resize through the operator, or pass --force`;
     case 'quota': {
-      const gib = (n: unknown) => formatBytes(Number(n));
+      const gib = (n: unknown) => quantity(Number(n));
       return `ResourceQuota ${str(r.quota)} in namespace ${ns} has no room: ${str(r.key)} is at ${gib(r.used)} of ${str(r.hard)} and this resize adds ${gib(r.adds)} (room left: ${gib(r.room)}); raise the quota (kubectl edit resourcequota ${str(r.quota)} -n ${ns}) or give a smaller --size`;
     }
   }
 }
 
+/** Bytes as a Kubernetes quantity when a binary unit divides them (2Gi, 512Mi), else as a short size. */
+export function quantity(n: number): string {
+  for (const [unit, size] of [
+    ['Ti', 2 ** 40],
+    ['Gi', 2 ** 30],
+    ['Mi', 2 ** 20],
+    ['Ki', 2 ** 10],
+  ] as const)
+    if (n !== 0 && n % size === 0) return `${n / size}${unit}`;
+  return n === 0 ? '0' : formatBytes(n);
+}
+
 /** All refusals in one line (main.ts prints one line), followed by what was not done. */
 export function refusalsMessage(plan: ResizePlan, ns: string, set: string): string {
-  return `${plan.refusals.map((r) => refusalText(r, ns, set)).join('; ')} (nothing was changed)`;
+  const shrinks = plan.refusals.filter((r) => r.code === 'shrink' && r.claim);
+  const others = plan.refusals.filter((r) => !(r.code === 'shrink' && r.claim));
+  const texts = others.map((r) => refusalText(r, ns, set));
+  if (shrinks.length) {
+    const most = shrinks.reduce((a, b) => ((parseQuantity(str(b.from)) ?? 0) > (parseQuantity(str(a.from)) ?? 0) ? b : a));
+    texts.unshift(
+      `${shrinks.map((r) => str(r.claim)).join(', ')} already ask for more than --size ${plan.size} (up to ${str(most.from)}), and Kubernetes never shrinks a claim; give a size of at least ${str(most.from)}`,
+    );
+  }
+  return `${texts.join('; ')} (nothing was changed)`;
 }
 
 export function noteText(n: PlanNote, ns: string, set: string): string {
