@@ -241,6 +241,7 @@ describe('the registry as data (for completion)', () => {
       ['inspect', true],
       ['roll', false],
       ['persistence', false],
+      ['resize', false],
       ['compare', false],
       ['sandbox', false],
       ['completion', false],
