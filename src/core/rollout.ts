@@ -205,17 +205,36 @@ export function allowedProbeFailures(pod: Pod): number {
 
 /**
  * The wall-clock budget for a pod to become Ready, from its probes: initialDelaySeconds + failureThreshold ×
- * periodSeconds of startup and readiness, plus a margin. Used when events cannot be read (403) to count.
+ * periodSeconds of startup and readiness, plus a margin of PROBE_MARGIN_PERIODS periods — the same count of
+ * probes the events rule allows, so on a cluster whose probes run on time both rules decide at the same
+ * moment. Used when events cannot be read (403).
  */
-export function probeBudgetMs(pod: Pod, marginMs = 30_000): number {
+export function probeBudgetMs(pod: Pod, marginMs?: number): number {
   let worst = 0;
+  let period = 0;
   for (const c of pod.spec?.containers ?? []) {
     let s = 0;
     for (const p of [c.startupProbe, c.readinessProbe])
-      if (p) s += (p.initialDelaySeconds ?? 0) + (p.failureThreshold ?? 3) * (p.periodSeconds ?? 10);
+      if (p) {
+        s += (p.initialDelaySeconds ?? 0) + (p.failureThreshold ?? 3) * (p.periodSeconds ?? 10);
+        period = Math.max(period, p.periodSeconds ?? 10);
+      }
     worst = Math.max(worst, s);
   }
-  return worst * 1000 + marginMs;
+  return worst * 1000 + (marginMs ?? PROBE_MARGIN_PERIODS * period * 1000);
+}
+
+/**
+ * Since when the pod has been trying to become Ready, from its status: the latest start of a container that
+ * runs now, else the pod's start; so a pod found already failing (a resume, --watch-only) is judged at once.
+ */
+export function notReadySince(pod: Pod): number | null {
+  const starts = (pod.status?.containerStatuses ?? [])
+    .map((s) => Date.parse(s.state?.running?.startedAt ?? ''))
+    .filter((t) => Number.isFinite(t));
+  if (starts.length) return Math.max(...starts);
+  const t = Date.parse((pod.status as { startTime?: string } | undefined)?.startTime ?? pod.metadata.creationTimestamp ?? '');
+  return Number.isFinite(t) ? t : null;
 }
 
 /** The pod's probe-failure events as lines, newest last (events of an older pod of the same name are skipped). */

@@ -1,7 +1,8 @@
-// Progress on stderr while fetching: an ora spinner only on a terminal with a human output format; otherwise
-// nothing, so pipes and JSON consumers never see control bytes.
+// Progress while a command works. One policy for every command: an ora spinner on stderr, only when stderr is
+// a terminal that reports a width, the output format is a human one and STS_INSPECT_DEBUG is off (its
+// request lines share stderr); otherwise nothing, so pipes and JSON consumers never see control bytes.
 
-import type { OutStream } from './io.ts';
+import type { IO, OutStream } from './io.ts';
 
 export interface Progress {
   update(message: string): void;
@@ -24,6 +25,11 @@ export function canSpin(stream: Pick<OutStream, 'isTTY' | 'columns'>): boolean {
   return !!stream.isTTY && typeof stream.columns === 'number' && stream.columns > 0;
 }
 
+/** The spinner policy: human output, stderr a terminal with a width, not debugging. */
+export function spinnerEnabled(io: Pick<IO, 'stderr' | 'env'>, human: boolean): boolean {
+  return human && !io.env.STS_INSPECT_DEBUG && canSpin(io.stderr);
+}
+
 export async function startProgress(stream: OutStream, enabled: boolean, first: string, opts: ProgressOptions = {}): Promise<Progress> {
   if (!enabled || !canSpin(stream)) return SILENT;
   const { default: ora } = await import('ora');
@@ -44,18 +50,17 @@ export interface LiveProgress extends Progress {
 }
 
 /**
- * For commands that wait (roll, persistence): lines go to `out` as they happen; while waiting, an ora
- * spinner on `spin` — only when it is a terminal that reports a width, and without colour under NO_COLOR.
+ * For commands that wait (roll, persistence): lines go to `lines` as they happen; while waiting, an ora
+ * spinner on stderr when `enabled` (spinnerEnabled), without colour under NO_COLOR.
  */
 export async function startLiveProgress(
-  out: OutStream,
-  spin: OutStream,
-  opts: { spinner: boolean; env: NodeJS.ProcessEnv },
+  stderr: OutStream,
+  opts: { enabled: boolean; env: NodeJS.ProcessEnv; lines: OutStream },
 ): Promise<LiveProgress> {
-  const enabled = opts.spinner && !!spin.isTTY && (spin.columns ?? 0) > 0;
-  if (!enabled) return { update: () => undefined, stop: () => undefined, line: (t) => void out.write(`${t}\n`) };
+  const out = opts.lines;
+  if (!opts.enabled || !canSpin(stderr)) return { update: () => undefined, stop: () => undefined, line: (t) => void out.write(`${t}\n`) };
   const { default: ora } = await import('ora');
-  const spinner = ora({ text: '', stream: spin, discardStdin: false, color: opts.env.NO_COLOR ? false : 'cyan', isEnabled: true });
+  const spinner = ora({ text: '', stream: stderr, discardStdin: false, color: opts.env.NO_COLOR ? false : 'cyan', isEnabled: true });
   let running = false;
   return {
     update(message) {

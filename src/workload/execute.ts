@@ -12,8 +12,9 @@
 // What it guarantees: steps in plan order; before each, skip it when the record says it is done or the
 // cluster already shows it (`isDone`: a resume); a step that takes a pod down (`disrupts`) starts only
 // while every other pod of the set is Running and Ready; the record (record.ts) is written before the
-// first change and after each step and removed at the end; the first failure stops everything. Errors: if
-// nothing was changed the step's error is thrown as is (a declined prompt stays 9); once something was
+// first step that changes something (changes or disrupts) and after each step, and removed at the end (an
+// operation that only waits never writes one); the first failure stops everything. Errors: if nothing was
+// changed the step's error is thrown as is (a declined prompt stays 9); once something was
 // changed a CheckFailed (8) or InterruptedError (130) keeps its code with describeStop's message, anything
 // else is StoppedPartWayError (12). Progress leaves as typed events, never sentences.
 
@@ -58,6 +59,13 @@ export interface ExecuteOptions {
   disableEviction?: boolean;
   gracePeriodSeconds?: number;
   now?: () => number;
+  /** Values a fresh record starts with (chosen at planning, e.g. `restartedAt`), so a re-run plans the same steps. */
+  values?: Record<string, string>;
+  /**
+   * Resolves once every pod of the set but `step.disrupts` is up. Default: list (and watch) the pods; a
+   * command that already watches them (roll) passes its own.
+   */
+  waitOthersUp?: (step: OperationStep) => Promise<void>;
 }
 
 export interface StopInfo {
@@ -100,7 +108,14 @@ export async function executeOperation(op: Operation, handlers: StepHandlers, o:
   const set = { namespace: op.target.namespace, name: op.target.name };
   const record: OperationRecord = o.record
     ? { ...o.record, done: [...o.record.done], values: { ...o.record.values } }
-    : { command: op.command, flags: op.flags, revision: op.targetRevision, done: [], startedAt: new Date(now()).toISOString(), values: {} };
+    : {
+        command: op.command,
+        flags: op.flags,
+        revision: op.targetRevision,
+        done: [],
+        startedAt: new Date(now()).toISOString(),
+        values: { ...o.values },
+      };
   let written = o.record !== null;
   const save = async () => {
     await writeRecord(o.client, set, record, o.signal);
@@ -150,15 +165,15 @@ export async function executeOperation(op: Operation, handlers: StepHandlers, o:
         continue;
       }
       await o.confirm?.(step);
-      if (step.disrupts) await othersUp(o.client, op, step, o.signal, o.onEvent);
-      if (!written) await save();
+      if (step.disrupts) await (o.waitOthersUp ? o.waitOthersUp(step) : othersUp(o.client, op, step, o.signal, o.onEvent));
+      if (!written && changes(step)) await save();
       const started = now();
       o.onEvent({ type: 'step-started', id: step.id });
       const result = await handler.run(step, ctx);
       if (result && result.revision !== undefined) record.revision = result.revision;
       record.done.push(step.id);
       ran.push(step.id);
-      await save();
+      if (written) await save();
       o.onEvent({ type: 'step-done', id: step.id, ms: now() - started });
     }
     if (written) await removeRecord(o.client, set, o.signal);
@@ -170,7 +185,7 @@ export async function executeOperation(op: Operation, handlers: StepHandlers, o:
 
 /** The error an operation stops with (see the top of this file), after tidying an unused record. */
 async function stopped(err: unknown, op: Operation, record: OperationRecord, written: boolean, o: ExecuteOptions): Promise<unknown> {
-  const changed = record.done.length > 0;
+  const changed = op.steps.some((s) => record.done.includes(s.id) && changes(s));
   if (!changed) {
     // Nothing done: leave no record behind that would refuse another command (best effort, even after Ctrl-C).
     if (written) await removeRecord(o.client, { namespace: op.target.namespace, name: op.target.name }).catch(() => undefined);
@@ -195,6 +210,11 @@ async function stopped(err: unknown, op: Operation, record: OperationRecord, wri
     resume: o.resume,
     cause: err,
   });
+}
+
+/** A step that changes the cluster (its changes, or a pod it takes down); the others only wait or read. */
+function changes(step: OperationStep): boolean {
+  return step.changes.length > 0 || !!step.disrupts;
 }
 
 function abortReason(signal: AbortSignal): Error {

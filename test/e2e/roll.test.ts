@@ -286,15 +286,27 @@ describe('roll: safety', () => {
     expect(r.stdout).toMatch(
       /^Plan: restart statefulset web in namespace roll-dry: OnDelete, OrderedReady, 2 of 3 pods, highest ordinal first/,
     );
-    expect(r.stdout).toMatch(/2\. delete pod roll-dry\/web-2: with a uid precondition[^\n]*\n {2}3\. delete pod roll-dry\/web-1/);
+    expect(r.stdout).toMatch(
+      /2\. evict pod roll-dry\/web-2: through the Eviction API \(disruption budgets honoured\), with a uid precondition[^\n]*\n {2}3\. evict pod roll-dry\/web-1/,
+    );
+    expect(r.stdout).toMatch(/note: changes web-2, web-1: restart only, no template change/);
+    expect(r.stdout).not.toMatch(/\brestarted\b/);
     expect(r.stdout).toMatch(/note: web-0 stay on their revision: below the partition 1/);
     const { code, report } = await rollJson(['roll', 'web', '-n', 'roll-dry', '--dry-run']);
     expect(code).toBe(0);
     expect(report.result).toBe('planned');
+    // Issue 15 point 8: a plan's ordinals are "planned" (their steps say how: evict), never past tense.
     expect(report.ordinals.map((o) => [o.pod, o.action])).toEqual([
-      ['web-2', 'deleted'],
-      ['web-1', 'deleted'],
-      ['web-0', 'deleted'],
+      ['web-2', 'planned'],
+      ['web-1', 'planned'],
+      ['web-0', 'planned'],
+    ]);
+    expect(report.operation?.steps.map((s) => s.id)).toEqual([
+      'patch-template',
+      'evict:web-2',
+      'evict:web-1',
+      'evict:web-0',
+      'verify-rollout',
     ]);
     expect(uids(pods('roll-dry'))).toEqual(before);
     expect(JSON.stringify(statefulSet('roll-dry').spec)).toBe(set);
@@ -326,7 +338,7 @@ describe('roll: safety', () => {
     ).toBeGreaterThan(1);
   });
 
-  it('Ctrl-C mid-wait: exit 130, says where the set stands and how to resume following', async () => {
+  it('Ctrl-C mid-wait: exit 130, says where the set stands and the command that resumes; that command finishes the job', async () => {
     await applySet('roll-sigint', { initialDelay: 30 });
     const { command, args } = cliCommand();
     const child = spawn(command, [...args, 'roll', 'web', '-n', 'roll-sigint', '--yes', '--kubeconfig', sb.kubeconfigPath], {
@@ -344,10 +356,22 @@ describe('roll: safety', () => {
     const code = await exited;
     expect(code).toBe(130);
     expect(stdout).toMatch(/roll roll-sigint\/web interrupted after .*: interrupted: waiting for web-2/);
-    expect(stdout).toContain('To resume following: kubectl sts-inspect roll web -n roll-sigint --watch-only');
-    expect(stderr).toMatch(/interrupted while waiting; resume with: kubectl sts-inspect roll web -n roll-sigint --watch-only/);
-    // Nothing half done by us: the controller finishes web-2 by itself, web-0 and web-1 are left alone.
+    // Issue 15: the resume line is the same command (the operation record on the set makes it resume), not
+    // --watch-only, which only followed and then told the user to run roll again (a second restart).
+    expect(stdout).toContain('Not finished. To resume: kubectl sts-inspect roll web -n roll-sigint\n');
+    expect(stderr).toMatch(/interrupted while waiting; resume with: kubectl sts-inspect roll web -n roll-sigint$/m);
     const set = statefulSet('roll-sigint');
-    expect(set.spec.template.metadata.annotations?.['kubectl.kubernetes.io/restartedAt']).toBeDefined();
+    const restartedAt = set.spec.template.metadata.annotations?.['kubectl.kubernetes.io/restartedAt'];
+    expect(restartedAt).toBeDefined();
+    expect(set.metadata.annotations?.['sts-inspect.io/operation']).toMatch(/"command":"roll"/);
+    const again = await cli(['roll', 'web', '-n', 'roll-sigint', '--yes']);
+    expect(again.code).toBe(0);
+    expect(again.stdout.split('\n')[0]).toMatch(
+      /resuming the roll started at \S+: the restart patch done; web-2, web-1, web-0 left|resuming the roll started at \S+: the restart patch, web-2 done; web-1, web-0 left/,
+    );
+    expect(again.stdout).not.toMatch(/restarted statefulset web/);
+    const after = statefulSet('roll-sigint');
+    expect(after.spec.template.metadata.annotations?.['kubectl.kubernetes.io/restartedAt']).toBe(restartedAt);
+    expect(after.metadata.annotations?.['sts-inspect.io/operation']).toBeUndefined();
   });
 });

@@ -9,7 +9,7 @@ import { connect, type ConnectDeps } from '../../kube/connect.ts';
 import { parseRequestTimeout } from '../../kube/duration.ts';
 import { colorEnabled, type ColorMode } from '../../ui/color.ts';
 import type { IO } from '../../ui/io.ts';
-import { startProgress } from '../../ui/spinner.ts';
+import { spinnerEnabled, startProgress } from '../../ui/spinner.ts';
 import { COMPARE_MAX_BYTES, type CompareArgs } from './flags.ts';
 import { renderComparison, type CompareFormat } from './render.ts';
 import { compareReplicas, type ComparisonResult } from './run.ts';
@@ -167,7 +167,7 @@ export async function compareCommand(argv: CompareArgs, io: IO, deps: CompareDep
   const { client, config: cfg, debug } = await connect(argv, io, deps);
   const human = opts.format === 'table' || opts.format === 'wide';
   const color = human && colorEnabled(opts.color, io.stdout, io.env);
-  const progress = await startProgress(io.stderr, human && !!io.stdout.isTTY && !debug, 'Comparing...');
+  const progress = await startProgress(io.stderr, spinnerEnabled(io, human), 'Comparing...');
   const execTimeoutMs = opts.requestTimeoutMs || DEFAULT_EXEC_TIMEOUT_MS;
   const view = opts.revisions ? 'revisions' : opts.diff ? 'diff' : 'table';
   let res: ComparisonResult;

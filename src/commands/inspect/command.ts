@@ -8,7 +8,7 @@ import { parseRequestTimeout } from '../../kube/duration.ts';
 import type { KubeFlags } from '../../kube/flags.ts';
 import { colorEnabled, type ColorMode } from '../../ui/color.ts';
 import type { IO } from '../../ui/io.ts';
-import { startProgress } from '../../ui/spinner.ts';
+import { spinnerEnabled, startProgress } from '../../ui/spinner.ts';
 import type { inspectFlags } from './flags.ts';
 import { failedReads } from './report.ts';
 import { renderInspection, renderList, type OutputFormat } from './render.ts';
@@ -93,7 +93,7 @@ export async function inspectCommand(argv: InspectArgs, io: IO, deps: InspectDep
 
   const human = opts.format === 'table' || opts.format === 'wide';
   const color = human && colorEnabled(opts.color, io.stdout, io.env);
-  const progress = await startProgress(io.stderr, human && !!io.stdout.isTTY && !debug, 'Inspecting...', {
+  const progress = await startProgress(io.stderr, spinnerEnabled(io, human), 'Inspecting...', {
     color: human && colorEnabled(opts.color, io.stderr, io.env),
   });
   // Only the default table is fitted to a terminal (cut with an ellipsis); off a terminal nothing is cut.

@@ -11,7 +11,7 @@ import { colorEnabled, type ColorMode } from '../../ui/color.ts';
 import type { IO } from '../../ui/io.ts';
 import { requireConsent } from '../../ui/confirm.ts';
 import { commandSignal, type CommandSignalOptions } from '../../ui/interrupt.ts';
-import { startLiveProgress } from '../../ui/spinner.ts';
+import { spinnerEnabled, startLiveProgress } from '../../ui/spinner.ts';
 import type { PersistenceArgs } from './flags.ts';
 import type { PersistencePlan } from './plan.ts';
 import { eventLine, planDocument, renderDocument, renderPlan, renderReport, type OutputFormat } from './render.ts';
@@ -143,8 +143,8 @@ export async function persistenceCommand(argv: PersistenceArgs, io: IO, deps: Pe
   }
   const cs = commandSignal(deps.signals ? { source: deps.signals } : {});
   // Progress: lines off a terminal; on one, a line per pod and a spinner for the steps; nothing for -o json/yaml.
-  const spinning = human && !debug && !!io.stderr.isTTY && (io.stderr.columns ?? 0) > 0;
-  const progress = await startLiveProgress(io.stderr, io.stderr, { spinner: human && !debug, env: io.env });
+  const spinning = spinnerEnabled(io, human);
+  const progress = await startLiveProgress(io.stderr, { enabled: spinning, env: io.env, lines: io.stderr });
   const onEvent = (e: PersistenceEvent) => {
     if (!human) return;
     const line = eventLine(e);

@@ -1,23 +1,51 @@
-// `kubectl sts-inspect roll NAME`: flags -> options -> plan (--dry-run stops here) -> consent -> run ->
-// render -> exit code. Owns the spinner, the prompts and the command's AbortSignal (Ctrl-C, --timeout).
+// `kubectl sts-inspect roll NAME`: flags -> options -> read -> plan (--dry-run stops here) -> refusals ->
+// consent -> run (the executor, the watch loop) -> render -> exit code. Owns the spinner, the prompts and the
+// command's AbortSignal (Ctrl-C, --timeout).
 
-import { AbortedError, CheckFailed, InterruptedError, UsageError } from '../../errors.ts';
+import type { ControllerRevision, StatefulSet } from '@sts-inspect/k8s';
+import { compareRecord, type OperationRecord } from '../../core/operation.ts';
+import { templatesByRevision } from '../../core/templateChanges.ts';
+import { AbortedError, CheckFailed, InterruptedError, StoppedPartWayError, UsageError } from '../../errors.ts';
+import { apiPath, type KubeClient } from '../../kube/client.ts';
 import { connect, type ConnectDeps } from '../../kube/connect.ts';
 import { formatMs, parseRequestTimeout } from '../../kube/duration.ts';
 import { requireConsent } from '../../ui/confirm.ts';
+import { isDocumentFormat, outputFormat } from '../../ui/document.ts';
 import { commandSignal, type CommandSignalOptions } from '../../ui/interrupt.ts';
 import type { IO } from '../../ui/io.ts';
-import { startLiveProgress } from '../../ui/spinner.ts';
+import { spinnerEnabled, startLiveProgress } from '../../ui/spinner.ts';
+import { listBudgets } from '../../workload/evict.ts';
+import { optional } from '../../workload/optional.ts';
+import { readRecord, removeRecord } from '../../workload/record.ts';
 import { getStatefulSet, listPodsOfSet } from '../../workload/statefulset.ts';
 import type { RollArgs } from './flags.ts';
-import { buildRollPlan, planReport, restartQuestion, type RollMode } from './plan.ts';
-import { eventLine, renderDryRun, renderReport, renderSummary, resumeCommand, type RollFormat } from './render.ts';
-import { RolloutTimeoutError, runRoll } from './run.ts';
+import { buildRollPlan, rollOperation, rollOperationFlags, shippedChanges, type RollMode, type RollPlan } from './plan.ts';
+import {
+  eventLine,
+  ownerRefusal,
+  planReport,
+  promptPreamble,
+  recordConflict,
+  renderDryRun,
+  renderReport,
+  renderSummary,
+  restartOnlyRefusal,
+  restartQuestion,
+  resumeCommand,
+  stopMessage,
+  toMutationPlan,
+  type RollFormat,
+} from './render.ts';
+import { RolloutTimeoutError, runRoll, type RollOutcome } from './run.ts';
 
 export interface RollOptions {
   name: string;
   mode: RollMode;
   partition?: number;
+  restartOnly: boolean;
+  disableEviction: boolean;
+  force: boolean;
+  abandon: boolean;
   timeoutMs: number;
   timeoutText: string;
   dryRun: boolean;
@@ -34,15 +62,17 @@ export function completeRollOptions(argv: RollArgs): RollOptions {
   if (!argv.name) throw new UsageError('roll needs a StatefulSet NAME: kubectl sts-inspect roll NAME');
   if (argv.allNamespaces) throw new UsageError('roll works on one StatefulSet: use -n, not -A');
   if (argv.selector) throw new UsageError('roll takes a NAME, not -l/--selector');
-  const formats: Record<string, RollFormat> = { '': 'human', json: 'json', yaml: 'yaml' };
-  const format = formats[argv.output ?? ''];
-  if (!format) throw new UsageError(`unknown output format ${JSON.stringify(argv.output)}: use -o json or -o yaml`);
+  const format = outputFormat(argv.output) as RollFormat;
   let partition: number | undefined;
   if (argv.partition !== undefined) {
     partition = Number(argv.partition);
     if (!Number.isInteger(partition) || partition < 0)
       throw new UsageError(`--partition must be a whole number of at least 0, got ${JSON.stringify(argv.partition)}`);
   }
+  if (argv.watchOnly && (argv.restartOnly || argv.force || argv.disableEviction))
+    throw new UsageError('--watch-only changes nothing: --restart-only, --force and --disable-eviction do not apply');
+  if (argv.abandon && (argv.watchOnly || argv.dryRun))
+    throw new UsageError('--abandon drops the operation record: not with --watch-only or --dry-run');
   const timeoutText = argv.timeout ?? '5m';
   let timeoutMs: number;
   try {
@@ -54,6 +84,10 @@ export function completeRollOptions(argv: RollArgs): RollOptions {
     name: argv.name,
     mode: argv.watchOnly ? 'watch' : 'restart',
     ...(partition !== undefined ? { partition } : {}),
+    restartOnly: !!argv.restartOnly,
+    disableEviction: !!argv.disableEviction,
+    force: !!argv.force,
+    abandon: !!argv.abandon,
     timeoutMs,
     timeoutText,
     dryRun: !!argv.dryRun,
@@ -66,6 +100,35 @@ export function completeRollOptions(argv: RollArgs): RollOptions {
 // `kubectl rollout restart`) a no-op patch, with no new revision to follow.
 const rfc3339 = (ms: number) => new Date(ms).toISOString();
 
+/** What the plan is made from: the set, its pods, its revisions' templates and the budgets (the last two optional). */
+async function readForPlan(client: KubeClient, set: StatefulSet, opts: RollOptions, warnings: string[]) {
+  const ns = set.metadata.namespace ?? '';
+  const acting = opts.mode === 'restart';
+  const [pods, revisions, budgets] = await Promise.all([
+    listPodsOfSet(client, set),
+    acting
+      ? optional(warnings, 'template changes unknown', () =>
+          client.list<ControllerRevision>(apiPath.controllerrevisions(ns), {}, `list controllerrevisions in ${ns}`),
+        )
+      : null,
+    acting ? optional(warnings, 'budgets unknown', () => listBudgets(client, ns)) : null,
+  ]);
+  return { pods, templates: revisions ? templatesByRevision(revisions.items) : null, budgets: budgets ?? null };
+}
+
+/** Nonsense refused before anything changes (exit 2), and the refusals that leave the cluster as it is (exit 9). */
+function refuse(set: StatefulSet, plan: RollPlan, opts: RollOptions, record: OperationRecord | null): void {
+  const replicas = plan.view.replicas;
+  if (opts.partition !== undefined && opts.partition >= replicas)
+    throw new UsageError(
+      `--partition ${opts.partition} moves nothing: statefulset ${plan.namespace}/${plan.name} has ${replicas} replica${replicas === 1 ? '' : 's'} (ordinals >= ${opts.partition} move; use 0 to ${Math.max(0, replicas - 1)})`,
+    );
+  if (opts.mode !== 'restart') return;
+  if (plan.owner && !opts.force) throw new AbortedError(ownerRefusal(plan));
+  if (opts.restartOnly && !record && shippedChanges(plan).length) throw new AbortedError(restartOnlyRefusal(plan));
+  void set;
+}
+
 export async function rollCommand(argv: RollArgs, io: IO, deps: RollCommandDeps = {}): Promise<number> {
   const opts = completeRollOptions(argv);
   const now = () => (deps.now ? deps.now() : Date.now());
@@ -76,30 +139,64 @@ export async function rollCommand(argv: RollArgs, io: IO, deps: RollCommandDeps 
     ...(deps.signals ? { source: deps.signals } : {}),
   });
   const human = opts.format === 'human';
-  const progress = await startLiveProgress(io.stdout, io.stderr, { spinner: human && !io.env.STS_INSPECT_DEBUG, env: io.env });
+  const progress = await startLiveProgress(io.stderr, { enabled: spinnerEnabled(io, human), env: io.env, lines: io.stdout });
   try {
     const { client, config } = await connect(argv, io, deps);
     const ns = config.namespace;
     const set = await getStatefulSet(client, ns, opts.name);
-    const pods = await listPodsOfSet(client, set);
-    const plan = buildRollPlan(set, pods, { mode: opts.mode, ...(opts.partition !== undefined ? { partition: opts.partition } : {}) });
-    const restartedAt = rfc3339(now());
-
-    if (opts.dryRun) {
-      io.stdout.write(human ? renderDryRun(plan, restartedAt) : renderReport(planReport(plan), opts.format as 'json' | 'yaml'));
+    const flags = rollOperationFlags(opts);
+    const found = readRecord(set);
+    if (opts.abandon) {
+      await removeRecord(client, { namespace: ns, name: opts.name }, cs.signal);
+      io.stdout.write(
+        found.record || found.invalid
+          ? `dropped the operation record on statefulset ${ns}/${opts.name}; nothing else was changed\n`
+          : `statefulset ${ns}/${opts.name} has no operation record\n`,
+      );
       return 0;
     }
-    if (opts.mode === 'restart')
+    let record: OperationRecord | null = null;
+    if (opts.mode === 'restart') {
+      const verdict = compareRecord(found.record, { command: 'roll', flags });
+      if (found.invalid || verdict.kind === 'conflict')
+        throw new AbortedError(recordConflict({ namespace: ns, name: opts.name }, verdict.kind === 'conflict' ? verdict.record : null));
+      if (verdict.kind === 'resume') record = verdict.record;
+    }
+    const warnings: string[] = [];
+    const input = await readForPlan(client, set, opts, warnings);
+    const plan = buildRollPlan(set, input.pods, {
+      mode: opts.mode,
+      ...(opts.partition !== undefined ? { partition: opts.partition } : {}),
+      templates: input.templates,
+      budgets: input.budgets,
+    });
+    refuse(set, plan, opts, record);
+    const restartedAt = record?.values.restartedAt ?? rfc3339(now());
+    const operation = rollOperation(plan, { restartedAt, flags });
+    const resume = resumeCommand({ name: opts.name, namespace: ns, flags, watchOnly: opts.mode === 'watch' });
+    if (opts.dryRun) {
+      const summary = toMutationPlan(plan, operation, opts).summary;
+      io.stdout.write(
+        isDocumentFormat(opts.format)
+          ? renderReport(planReport(plan, operation, summary), opts.format)
+          : renderDryRun(plan, operation, opts),
+      );
+      return 0;
+    }
+    if (human) for (const w of warnings) io.stderr.write(`warning: ${w}\n`);
+    if (opts.mode === 'restart') {
+      if (!opts.yes) io.stderr.write(promptPreamble(plan));
       await requireConsent(io, {
         yes: opts.yes,
         question: restartQuestion(plan),
         action: `restart statefulset ${ns}/${opts.name}`,
         signal: cs.signal,
+        ...(record ? { nothingChangedYet: false } : {}),
       });
-
+    }
     const timestamps = !(io.stdout.isTTY ?? false);
-    const report = await runRoll(
-      { plan, restartedAt },
+    const outcome = await runRoll(
+      { plan, operation, record, values: { restartedAt }, resume, ...(opts.disableEviction ? { disableEviction: true } : {}) },
       {
         client,
         signal: cs.signal,
@@ -124,25 +221,37 @@ export async function rollCommand(argv: RollArgs, io: IO, deps: RollCommandDeps 
       },
     );
     progress.stop();
-    if (human) io.stdout.write(renderSummary(report, startedAt, now()));
-    else io.stdout.write(renderReport(report, opts.format as 'json' | 'yaml'));
-    switch (report.result) {
-      case 'complete':
-      case 'planned':
-        return 0;
-      case 'aborted':
-        if (!human) io.stderr.write(`To resume following: ${resumeCommand(report)}\n`);
-        if (!cs.interrupted) throw new AbortedError(`${report.message}; resume with: ${resumeCommand(report)}`);
-        throw new InterruptedError(`interrupted while waiting; resume with: ${resumeCommand(report)}`);
-      case 'stuck':
-        throw new CheckFailed(
-          `rollout of statefulset ${ns}/${opts.name} is stuck at ordinal ${report.stuck?.ordinal} (${report.stuck?.reason}): ${report.stuck?.message}`,
-        );
-      case 'timeout':
-        throw new CheckFailed(report.message);
-    }
+    io.stdout.write(
+      isDocumentFormat(opts.format) ? renderReport(outcome.report, opts.format) : renderSummary(outcome.report, startedAt, now()),
+    );
+    if (outcome.error) throw exitError(outcome, ns, opts.name);
+    return 0;
   } finally {
     progress.stop();
     cs.dispose();
+  }
+}
+
+/** The error a roll that did not finish exits with, worded with what was done and the command that resumes. */
+function exitError(o: RollOutcome, ns: string, name: string): Error {
+  const { report, error } = o;
+  const resume = report.resume ? `; resume with: ${report.resume}` : '';
+  switch (report.result) {
+    case 'stuck':
+      return new CheckFailed(
+        `rollout of statefulset ${ns}/${name} is stuck at ordinal ${report.stuck?.ordinal} (${report.stuck?.reason}): ${report.stuck?.message}${resume}`,
+      );
+    case 'timeout':
+      return new CheckFailed(`${report.message}${resume}`);
+    case 'aborted':
+      if (error instanceof InterruptedError) return new InterruptedError(`interrupted while waiting${resume}`);
+      return error ?? new AbortedError(report.message);
+    case 'stopped': {
+      const e = error as StoppedPartWayError;
+      const cause = e.cause instanceof Error ? e.cause.message : e.message;
+      return new StoppedPartWayError(stopMessage({ done: e.done, left: e.left, resume: e.resume }, cause), e);
+    }
+    default:
+      return error ?? new Error(`roll ended with ${report.result}`);
   }
 }

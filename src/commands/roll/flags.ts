@@ -16,6 +16,27 @@ export const rollFlags = defineFlags({
     placeholder: 'N',
     description: 'Stage the rollout: only ordinals >= N move (sets rollingUpdate.partition; limits the deletes under OnDelete).',
   },
+  'restart-only': {
+    type: 'boolean',
+    default: false,
+    description: 'Refuse (exit 9, nothing changed) when a pod would get more than a restart: a staged image, env or probe change.',
+  },
+  'disable-eviction': {
+    type: 'boolean',
+    default: false,
+    description:
+      'Under OnDelete, delete pods directly instead of evicting them: PodDisruptionBudgets are not consulted (as kubectl drain).',
+  },
+  force: {
+    type: 'boolean',
+    default: false,
+    description: 'Restart a StatefulSet that another controller (an operator) owns.',
+  },
+  abandon: {
+    type: 'boolean',
+    default: false,
+    description: 'Drop the record of an unfinished operation on the set (annotation sts-inspect.io/operation) and change nothing else.',
+  },
   timeout: {
     type: 'string',
     default: '5m',

@@ -1,12 +1,25 @@
 // What `roll` will do, as data, before it does anything: which ordinals move, in which order, from which
-// revision, and which stay (below the partition). --dry-run prints it; the prompts quote it; run.ts follows it.
+// revision, with which template changes, which stay (below the partition), which budgets select the pods;
+// then the same plan as an Operation (src/core/operation.ts) for the shared executor. Pure: the sentences are
+// in render.ts.
 
 import { selectorString, type Pod, type StatefulSet } from '@sts-inspect/k8s';
+import {
+  budgetsFor,
+  canonicalFlags,
+  controllerOwner,
+  type BudgetRef,
+  type DisruptionBudget,
+  type Operation,
+  type OperationStep,
+  type PlanNote,
+  type TemplateChange,
+} from '../../core/operation.ts';
 import { viewRollout, type RolloutView } from '../../core/rollout.ts';
-import type { MutationPlan, PlanStep } from '../../ui/plan.ts';
-import { ROLLOUT_REPORT_API_VERSION, ROLLOUT_REPORT_KIND, type OrdinalAction, type RolloutReport } from './schema.ts';
+import { RESTARTED_AT_ANNOTATION, templateChanges, type PodTemplate } from '../../core/templateChanges.ts';
+import type { OrdinalAction } from './schema.ts';
 
-export const RESTARTED_AT_ANNOTATION = 'kubectl.kubernetes.io/restartedAt';
+export { RESTARTED_AT_ANNOTATION };
 
 export type RollMode = 'restart' | 'watch';
 
@@ -15,8 +28,10 @@ export interface PlannedOrdinal {
   pod: string;
   fromRevision: string | null;
   action: OrdinalAction;
-  /** Why an ordinal does not move. */
-  why?: string;
+  /** Why an ordinal does not move: below the partition, or already done. */
+  why?: 'partition' | 'done';
+  /** What the pod gets when replaced: the template of its revision against the set's; null: unknown. */
+  templateChanges: TemplateChange[] | null;
 }
 
 export interface RollPlan {
@@ -36,13 +51,51 @@ export interface RollPlan {
   toRevision: string | null;
   /** Moving ordinals first, highest first (the order the controller and we go in), then those that stay. */
   ordinals: PlannedOrdinal[];
-  notes: string[];
+  /** The PodDisruptionBudgets selecting the pods; null: they could not be listed. */
+  budgets: BudgetRef[] | null;
+  /** The controller that owns the set (an operator), or null. */
+  owner: { kind: string; name: string } | null;
+  notes: PlanNote[];
 }
 
 export interface PlanOptions {
   mode: RollMode;
   /** --partition N */
   partition?: number;
+  /** Pod templates by ControllerRevision name; null or absent: unknown (the template changes are then null). */
+  templates?: Map<string, PodTemplate> | null;
+  budgets?: DisruptionBudget[] | null;
+}
+
+function changesFor(
+  set: StatefulSet,
+  revision: string | null,
+  templates: Map<string, PodTemplate> | null | undefined,
+): TemplateChange[] | null {
+  const to = set.spec?.template;
+  const from = revision ? templates?.get(revision) : undefined;
+  if (!to || !from) return null;
+  return templateChanges(from, to);
+}
+
+function rollNotes(plan: Omit<RollPlan, 'notes'>, staying: { inScope: boolean; pod: string }[]): PlanNote[] {
+  const notes: PlanNote[] = [];
+  const onDelete = plan.view.strategy === 'OnDelete';
+  const held = staying.filter((x) => !x.inScope).map((x) => x.pod);
+  if (held.length)
+    notes.push({ code: 'held-by-partition', severity: 'note', pods: held, partition: plan.partition, onDelete, mode: plan.mode });
+  if (plan.mode === 'watch' && onDelete && plan.view.needsDelete.length)
+    notes.push({ code: 'ondelete-waits', severity: 'note', pods: plan.view.needsDelete.map((n) => `${plan.name}-${n}`) });
+  if (plan.view.podManagementPolicy === 'Parallel' && plan.mode === 'restart' && onDelete)
+    notes.push({ code: 'parallel-one-at-a-time', severity: 'note' });
+  if (plan.mode === 'restart') {
+    if (plan.owner) notes.push({ code: 'owned-by-controller', severity: 'warning', owner: plan.owner });
+    if (plan.ordinals.some((o) => o.action !== 'unchanged' && o.templateChanges === null))
+      notes.push({ code: 'template-changes-unknown', severity: 'warning' });
+    if (plan.budgets === null) notes.push({ code: 'budgets-unknown', severity: 'warning' });
+    notes.push({ code: 'claims-kept', severity: 'note' });
+  }
+  return notes;
 }
 
 export function buildRollPlan(set: StatefulSet, pods: Pod[], o: PlanOptions): RollPlan {
@@ -58,30 +111,25 @@ export function buildRollPlan(set: StatefulSet, pods: Pod[], o: PlanOptions): Ro
   const staying = view.ordinals.filter((x) => !moving.includes(x)).sort((a, b) => b.ordinal - a.ordinal);
   const action: OrdinalAction = o.mode === 'watch' ? 'watched' : onDelete ? 'deleted' : 'restarted';
   const ordinals: PlannedOrdinal[] = [
-    ...moving.map((x) => ({ ordinal: x.ordinal, pod: x.pod, fromRevision: x.revision, action })),
+    ...moving.map((x) => ({
+      ordinal: x.ordinal,
+      pod: x.pod,
+      fromRevision: x.revision,
+      action,
+      templateChanges: changesFor(set, x.revision, o.templates),
+    })),
     ...staying.map((x) => ({
       ordinal: x.ordinal,
       pod: x.pod,
       fromRevision: x.revision,
       action: 'unchanged' as const,
-      why: !x.inScope ? `below the partition ${partition}` : 'already on the update revision and Ready',
+      why: !x.inScope ? ('partition' as const) : ('done' as const),
+      templateChanges: [],
     })),
   ];
-  const notes: string[] = [];
-  const held = staying.filter((x) => !x.inScope);
-  if (held.length)
-    notes.push(
-      `${held.map((x) => x.pod).join(', ')} stay on ${o.mode === 'restart' ? 'their revision' : 'the old revision'}: below the partition ${partition}${onDelete ? ' (under OnDelete they move only when deleted)' : ''}`,
-    );
-  if (o.mode === 'watch' && onDelete && view.needsDelete.length)
-    notes.push(
-      `under OnDelete ${view.needsDelete.map((n) => `${name}-${n}`).join(', ')} move only when someone deletes them; --watch-only waits for that`,
-    );
-  if (view.podManagementPolicy === 'Parallel' && o.mode === 'restart' && onDelete)
-    notes.push('Parallel pod management: still one pod at a time, never two down because of this command');
   const setPartition =
     o.mode === 'restart' && !onDelete && o.partition !== undefined && o.partition !== base.partition ? o.partition : undefined;
-  return {
+  const plan: Omit<RollPlan, 'notes'> = {
     namespace,
     name,
     mode: o.mode,
@@ -92,80 +140,95 @@ export function buildRollPlan(set: StatefulSet, pods: Pod[], o: PlanOptions): Ro
     fromRevision: o.mode === 'restart' ? (commonRevision(moving.map((x) => x.revision)) ?? view.updateRevision) : view.currentRevision,
     toRevision: o.mode === 'restart' ? null : view.updateRevision,
     ordinals,
-    notes,
+    budgets: o.budgets === null ? null : budgetsFor(o.budgets ?? [], pods),
+    owner: controllerOwner(set.metadata),
   };
+  return { ...plan, notes: rollNotes(plan, staying) };
 }
 
 export function movingOrdinals(plan: RollPlan): PlannedOrdinal[] {
   return plan.ordinals.filter((x) => x.action !== 'unchanged');
 }
 
-/** The question asked on a terminal before the restart. */
-export function restartQuestion(plan: RollPlan): string {
-  const n = movingOrdinals(plan).length;
-  return `restart statefulset ${plan.name} in namespace ${plan.namespace} (${n} pod${n === 1 ? '' : 's'}, highest ordinal first)?`;
+/** The moving ordinals that would get more than a restart (or whose changes are unknown), for --restart-only. */
+export function shippedChanges(plan: RollPlan): PlannedOrdinal[] {
+  return movingOrdinals(plan).filter((o) => o.templateChanges === null || o.templateChanges.length > 0);
 }
 
-export function toMutationPlan(plan: RollPlan, restartedAt: string): MutationPlan {
-  const steps: PlanStep[] = [];
-  const set = `statefulset ${plan.namespace}/${plan.name}`;
-  const moving = movingOrdinals(plan);
+/** The flags that define a roll operation, as recorded and as the resume command repeats them. */
+export function rollOperationFlags(o: { partition?: number; restartOnly?: boolean; disableEviction?: boolean }): string[] {
+  return canonicalFlags({ partition: o.partition, 'restart-only': o.restartOnly, 'disable-eviction': o.disableEviction });
+}
+
+export interface RollOperationOptions {
+  restartedAt: string;
+  flags: string[];
+}
+
+/**
+ * The plan as steps: `patch-template` (restart), then one step per moving ordinal, highest first —
+ * `evict:<pod>` under OnDelete (we take it down), `wait:<pod>` under RollingUpdate (the controller does) —
+ * and `verify-rollout` (kubectl's criteria and every pod). Ids do not depend on the run: a re-run resumes.
+ */
+export function rollOperation(plan: RollPlan, o: RollOperationOptions): Operation {
+  const setRef = { kind: 'StatefulSet', namespace: plan.namespace, name: plan.name };
+  const steps: OperationStep[] = [];
   if (plan.mode === 'restart') {
-    const partition = plan.setPartition !== undefined ? `, spec.updateStrategy.rollingUpdate.partition=${plan.setPartition}` : '';
+    const spec: Record<string, unknown> = { template: { metadata: { annotations: { [RESTARTED_AT_ANNOTATION]: o.restartedAt } } } };
+    if (plan.setPartition !== undefined) spec.updateStrategy = { rollingUpdate: { partition: plan.setPartition } };
     steps.push({
-      action: 'patch',
-      target: set,
-      detail: `spec.template.metadata.annotations["${RESTARTED_AT_ANNOTATION}"]=${restartedAt}${partition} (a new update revision)`,
+      id: 'patch-template',
+      action: 'roll-patch',
+      target: setRef,
+      changes: [
+        { field: `spec.template.metadata.annotations["${RESTARTED_AT_ANNOTATION}"]`, from: null, to: o.restartedAt },
+        ...(plan.setPartition !== undefined
+          ? [{ field: 'spec.updateStrategy.rollingUpdate.partition', from: String(plan.view.partition), to: String(plan.setPartition) }]
+          : []),
+      ],
+      waitsFor: { type: 'update-revision' },
+      verify: { type: 'observed-generation' },
+      params: { patch: { spec }, patchType: 'strategic' },
     });
   }
-  for (const o of moving) {
-    const rev = `revision ${o.fromRevision ?? '<none>'} -> ${plan.toRevision ?? 'the new update revision'}`;
-    if (o.action === 'deleted')
-      steps.push({
-        action: 'delete',
-        target: `pod ${plan.namespace}/${o.pod}`,
-        detail: `with a uid precondition, then wait until it is back Running and Ready (${rev})`,
-      });
-    else
-      steps.push({
-        action: 'wait',
-        target: `pod ${plan.namespace}/${o.pod}`,
-        detail: `${o.action === 'restarted' ? 'the controller replaces it' : 'it moves'}, then Running and Ready (${rev})`,
-      });
+  const ondelete = plan.view.strategy === 'OnDelete' && plan.mode === 'restart';
+  for (const x of movingOrdinals(plan)) {
+    const uid = plan.view.ordinals.find((s) => s.ordinal === x.ordinal)?.uid;
+    steps.push({
+      id: `${ondelete ? 'evict' : 'wait'}:${x.pod}`,
+      action: ondelete ? 'roll-evict' : 'roll-wait',
+      target: { kind: 'Pod', namespace: plan.namespace, name: x.pod, ...(uid ? { uid } : {}) },
+      changes: [],
+      waitsFor: { type: 'pod-ready', revision: 'update' },
+      verify: { type: 'pod-revision', revision: 'update' },
+      ...(ondelete ? { disrupts: x.pod } : {}),
+    });
   }
-  const what = plan.mode === 'restart' ? 'restart' : 'follow';
+  steps.push({
+    id: 'verify-rollout',
+    action: 'roll-verify',
+    target: setRef,
+    changes: [],
+    waitsFor: { type: 'rollout-complete' },
+    verify: null,
+  });
   return {
-    summary: `${what} statefulset ${plan.name} in namespace ${plan.namespace}: ${plan.view.strategy}, ${plan.view.podManagementPolicy}, ${moving.length} of ${plan.view.replicas} pods, highest ordinal first`,
+    command: 'roll',
+    flags: o.flags,
+    target: setRef,
+    pods: plan.view.ordinals.map((x) => x.pod),
+    podSelector: plan.selector,
+    targetRevision: plan.toRevision,
     steps,
-    notes: [...plan.notes, 'no PersistentVolumeClaim or PersistentVolume is deleted; each pod comes back with its own claim'],
-  };
-}
-
-/** The plan as the -o json|yaml document: result planned, nothing moved yet. */
-export function planReport(plan: RollPlan): RolloutReport {
-  return {
-    kind: ROLLOUT_REPORT_KIND,
-    apiVersion: ROLLOUT_REPORT_API_VERSION,
-    result: 'planned',
-    message: toMutationPlan(plan, '<now>').summary,
-    statefulSet: {
-      namespace: plan.namespace,
-      name: plan.name,
-      updateStrategy: plan.view.strategy,
-      partition: plan.partition,
-      podManagementPolicy: plan.view.podManagementPolicy,
-    },
-    revisions: { from: plan.fromRevision, to: plan.toRevision },
-    ordinals: plan.ordinals.map((o) => ({
-      ordinal: o.ordinal,
-      pod: o.pod,
-      fromRevision: o.fromRevision,
-      toRevision: o.action === 'unchanged' ? o.fromRevision : plan.toRevision,
-      action: o.action,
-      startedAt: null,
-      readyAt: null,
+    ordinals: movingOrdinals(plan).map((x) => ({
+      ordinal: x.ordinal,
+      pod: x.pod,
+      fromRevision: x.fromRevision,
+      toRevision: plan.toRevision,
+      templateChanges: x.templateChanges ?? [],
     })),
-    stuck: null,
+    budgets: plan.budgets ?? [],
+    notes: plan.notes,
   };
 }
 

@@ -1,14 +1,20 @@
-// `roll`'s data -> strings: one line per step per ordinal, the summary, the plan, the JSON/YAML document.
+// `roll`'s data -> strings: every sentence a user reads. The plan (--dry-run, the prompt), one line per step
+// per ordinal and per executor event, the summary, the remedies, the stop and resume messages, the
+// JSON/YAML document.
 
-import { stringify as toYaml } from 'yaml';
+import type { BudgetRef, Operation, OperationRecord, PlanNote, TemplateChange } from '../../core/operation.ts';
 import { shortRevision } from '../../core/revision.ts';
+import { stuckRemedy } from '../../core/rollout.ts';
+import { changeKey, groupChanges } from '../../core/templateChanges.ts';
 import { formatMs } from '../../kube/duration.ts';
-import { renderPlan } from '../../ui/plan.ts';
-import { toMutationPlan, type RollPlan } from './plan.ts';
-import type { RollEvent, StepPhase } from './run.ts';
-import type { RolloutReport } from './schema.ts';
+import { renderDocument, type DocumentFormat } from '../../ui/document.ts';
+import { renderPlan, type MutationPlan, type PlanStep } from '../../ui/plan.ts';
+import { OPERATION_ANNOTATION } from '../../workload/record.ts';
+import { movingOrdinals, RESTARTED_AT_ANNOTATION, type RollPlan } from './plan.ts';
+import { ROLLOUT_REPORT_API_VERSION, ROLLOUT_REPORT_KIND, type RolloutReport } from './schema.ts';
+import type { RollEvent, StepPhase } from './watch.ts';
 
-export type RollFormat = 'human' | 'json' | 'yaml';
+export type RollFormat = 'human' | DocumentFormat;
 
 const PHASE: Record<StepPhase, string> = {
   deleting: 'deleting (uid precondition)',
@@ -27,31 +33,111 @@ function elapsed(ms: number): string {
   return ms < 1000 ? `${Math.max(0, Math.round(ms))}ms` : `${(ms / 1000).toFixed(1)}s`;
 }
 
+const podOfStep = (id: string) => id.slice(id.indexOf(':') + 1);
+
+/** An executor event as a line (undefined: nothing to say). */
+function operationLine(e: Extract<RollEvent, { type: 'operation' }>['event']): string | undefined {
+  switch (e.type) {
+    case 'resuming': {
+      const done = e.done
+        .filter((id) => id !== 'verify-rollout')
+        .map((id) => (id === 'patch-template' ? 'the restart patch' : podOfStep(id)));
+      const left = e.left
+        .filter((id) => id !== 'verify-rollout')
+        .map((id) => (id === 'patch-template' ? 'the restart patch' : podOfStep(id)));
+      return `resuming the roll started at ${e.startedAt}: ${done.length ? `${done.join(', ')} done` : 'nothing done yet'}; ${left.length ? `${left.join(', ')} left` : 'only the final check left'}`;
+    }
+    case 'step-skipped':
+      if (e.why === 'recorded' || e.id === 'verify-rollout') return undefined;
+      return e.id === 'patch-template'
+        ? 'the restart patch is already on the set: not patched again'
+        : `${podOfStep(e.id)} already runs the update revision and is Ready: not touched`;
+    case 'eviction-blocked':
+      return `${e.pod}: eviction refused by the disruption budget ${e.budget ?? '(unnamed)'} (disruptionsAllowed ${e.disruptionsAllowed ?? 'unknown'}): ${e.cause}; retrying until --timeout`;
+    case 'pod-removed':
+      return e.outcome === 'already-gone' || e.outcome === 'already-replaced'
+        ? `${e.pod}: ${e.outcome === 'already-gone' ? 'already deleted' : 'already replaced'} before our eviction; nothing deleted`
+        : undefined;
+    case 'waiting-for-pods':
+      return `waiting for ${e.pods.join(', ')} to be Ready before taking ${podOfStep(e.id)} down (never two down)`;
+    default:
+      return undefined;
+  }
+}
+
 /** A progress event as one line, or undefined for events that only move the spinner. */
 export function eventLine(e: RollEvent, setName: string, timestamps: boolean): string | undefined {
   const s = stamp(e.at, timestamps);
   const rev = (r: string | null) => shortRevision(r, setName);
   switch (e.type) {
     case 'patched':
-      return `${s}restarted statefulset ${setName}: ${e.detail}`;
+      return `${s}restarted statefulset ${setName}: ${RESTARTED_AT_ANNOTATION}=${e.restartedAt}${e.partition !== null ? `, partition=${e.partition}` : ''}`;
     case 'revision':
       return `${s}update revision ${rev(e.to)}${e.from && e.from !== e.to ? ` (pods leave ${rev(e.from)})` : ''}`;
     case 'step':
       // The pod's own revision when it is not the one it moves to (a replacement on another revision).
       return `${s}ordinal ${e.ordinal}  ${e.pod}  ${rev(e.fromRevision)} -> ${rev(e.toRevision)}  ${PHASE[e.phase]}${e.revision && e.revision !== e.fromRevision && e.revision !== e.toRevision ? ` on ${rev(e.revision)}` : ''}  ${elapsed(e.elapsedMs)}`;
-    case 'note':
-      return `${s}${e.message}`;
+    case 'needs-delete': {
+      const next = e.pods[0] ?? '';
+      return `${s}OnDelete: ${e.pods.join(', ')} wait${e.pods.length === 1 ? 's' : ''} for a delete (kubectl delete pod ${next} -n ${e.namespace}); watching until --timeout`;
+    }
+    case 'operation': {
+      const line = operationLine(e.event);
+      return line === undefined ? undefined : `${s}${line}`;
+    }
     case 'waiting':
       return timestamps ? `${s}${e.message}` : undefined;
   }
 }
 
-export function renderReport(report: RolloutReport, format: 'json' | 'yaml'): string {
-  return format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : toYaml(report);
+export function renderReport(report: RolloutReport, format: DocumentFormat): string {
+  return renderDocument(report, format);
 }
 
-export function resumeCommand(report: Pick<RolloutReport, 'statefulSet'>): string {
-  return `kubectl sts-inspect roll ${report.statefulSet.name} -n ${report.statefulSet.namespace} --watch-only`;
+/** The command that finishes the job: the same roll (the record makes it resume), or --watch-only to follow. */
+export function resumeCommand(o: { name: string; namespace: string; flags: string[]; watchOnly: boolean }): string {
+  return ['kubectl sts-inspect roll', o.name, '-n', o.namespace, ...(o.watchOnly ? ['--watch-only'] : []), ...o.flags].join(' ');
+}
+
+/** The remedy for a stuck pod. */
+export function remedyFor(
+  ns: string,
+  name: string,
+  o: { pod: string; onUpdateRevision: boolean; revision: string | null; updateRevision: string | null },
+): string {
+  if (o.onUpdateRevision) return stuckRemedy(ns, name, o.pod);
+  return `${o.pod} runs revision ${o.revision ?? '<none>'}, not the update revision ${o.updateRevision ?? ''}, and the controller will not replace it while it is not Ready: if the update revision is good, delete it (kubectl delete pod ${o.pod} -n ${ns}); if not, ${stuckRemedy(ns, name, o.pod)}`;
+}
+
+/** The remedy when --timeout passed while waiting. */
+export function timeoutRemedy(
+  ns: string,
+  name: string,
+  o: { pod: string; waitsForDelete: boolean; onUpdateRevision: boolean; ready: boolean },
+): string {
+  if (o.waitsForDelete)
+    return `delete them one at a time (kubectl delete pod ${o.pod} -n ${ns}), or let this command do it: kubectl sts-inspect roll ${name} -n ${ns}`;
+  if (o.onUpdateRevision && !o.ready) return stuckRemedy(ns, name, o.pod);
+  return `look at the pod: kubectl describe pod ${o.pod} -n ${ns}; follow again: kubectl sts-inspect roll ${name} -n ${ns} --watch-only`;
+}
+
+const stepName = (id: string) =>
+  id === 'patch-template' ? 'the restart patch' : id === 'verify-rollout' ? 'the final check' : podOfStep(id);
+
+/** What was done, what is left, and how to finish: the message of a stop after a change (exit 12). */
+export function stopMessage(o: { done: string[]; left: string[]; resume: string }, cause: string): string {
+  const done = o.done.map(stepName);
+  const left = o.left.map(stepName);
+  return `${cause}; stopped part-way: ${done.length ? `done ${done.join(', ')}` : 'nothing done'}; left ${left.join(', ') || 'nothing'}; resume with: ${o.resume}`;
+}
+
+/** Another operation's record is on the set (or one that does not parse): refuse, and say how to go on. */
+export function recordConflict(set: { namespace: string; name: string }, r: OperationRecord | null): string {
+  const drop = `kubectl sts-inspect roll ${set.name} -n ${set.namespace} --abandon`;
+  if (!r)
+    return `statefulset ${set.namespace}/${set.name} carries an operation record (annotation ${OPERATION_ANNOTATION}) that cannot be read; nothing was changed. Drop it with: ${drop}`;
+  const resume = [`kubectl sts-inspect ${r.command} ${set.name} -n ${set.namespace}`, ...r.flags].join(' ');
+  return `statefulset ${set.namespace}/${set.name} has an unfinished operation (${[r.command, ...r.flags].join(' ')}, started at ${r.startedAt}, ${r.done.length} step${r.done.length === 1 ? '' : 's'} done); nothing was changed. Finish it with: ${resume}, or drop its record with: ${drop}`;
 }
 
 /** The human summary after the lines. */
@@ -64,6 +150,7 @@ export function renderSummary(report: RolloutReport, startedAt: number, endedAt:
     stuck: 'STUCK',
     timeout: 'TIMED OUT',
     aborted: 'interrupted',
+    stopped: 'STOPPED part-way',
     planned: 'planned',
   };
   out.push(
@@ -92,10 +179,155 @@ export function renderSummary(report: RolloutReport, startedAt: number, endedAt:
     for (const e of k.events) out.push(`  event: Warning Unhealthy: ${e}`);
     out.push(`  remedy: ${k.remedy}`);
   }
-  if (report.result === 'aborted') out.push(`Nothing further was changed. To resume following: ${resumeCommand(report)}`);
+  if (report.resume && report.result !== 'complete') out.push(`Not finished. To resume: ${report.resume}`);
   return `${out.join('\n')}\n`;
 }
 
-export function renderDryRun(plan: RollPlan, restartedAt: string): string {
-  return renderPlan(toMutationPlan(plan, restartedAt));
+// ---- the plan ---------------------------------------------------------------------------------------------
+
+function changesText(changes: TemplateChange[] | null): string {
+  if (changes === null) return 'template changes unknown (the ControllerRevisions could not be read)';
+  if (!changes.length) return 'restart only, no template change';
+  return changes.map(changeKey).join('; ');
+}
+
+/** `web-1, web-0: image app sim/visits:1 -> sim/visits:2`, one line per group of pods with the same changes. */
+export function templateChangeLines(plan: RollPlan): string[] {
+  return groupChanges(movingOrdinals(plan)).map((g) => `${g.pods.join(', ')}: ${changesText(g.changes)}`);
+}
+
+function budgetLines(budgets: BudgetRef[] | null): string[] {
+  if (budgets === null) return [];
+  if (!budgets.length) return ['no PodDisruptionBudget selects these pods'];
+  return budgets.map(
+    (b) => `PodDisruptionBudget ${b.name} selects ${b.pods.join(', ')} (disruptionsAllowed ${b.disruptionsAllowed ?? 'not computed yet'})`,
+  );
+}
+
+function noteText(n: PlanNote): string {
+  const pods = Array.isArray(n.pods) ? (n.pods as string[]).join(', ') : '';
+  switch (n.code) {
+    case 'held-by-partition':
+      return `${pods} stay on ${n.mode === 'restart' ? 'their revision' : 'the old revision'}: below the partition ${String(n.partition)}${n.onDelete ? ' (under OnDelete they move only when deleted)' : ''}`;
+    case 'ondelete-waits':
+      return `under OnDelete ${pods} move only when someone deletes them; --watch-only waits for that`;
+    case 'parallel-one-at-a-time':
+      return 'Parallel pod management: still one pod at a time, never two down because of this command';
+    case 'owned-by-controller': {
+      const o = n.owner as { kind: string; name: string };
+      return `statefulset is controlled by ${o.kind} ${o.name}: the operator may revert or fight this change`;
+    }
+    case 'template-changes-unknown':
+      return 'the ControllerRevisions could not be read: what each pod gets beyond the restart is unknown';
+    case 'budgets-unknown':
+      return 'the PodDisruptionBudgets could not be listed';
+    case 'claims-kept':
+      return 'no PersistentVolumeClaim or PersistentVolume is deleted; each pod comes back with its own claim';
+    default:
+      return n.code;
+  }
+}
+
+/** The plan as steps and notes, as --dry-run and the prompt show it. */
+export function toMutationPlan(plan: RollPlan, op: Operation, o: { disableEviction?: boolean } = {}): MutationPlan {
+  const steps: PlanStep[] = [];
+  const ns = plan.namespace;
+  for (const s of op.steps) {
+    if (s.id === 'verify-rollout') continue;
+    if (s.id === 'patch-template') {
+      steps.push({
+        action: 'patch',
+        target: `statefulset ${ns}/${plan.name}`,
+        detail: `${s.changes.map((c) => `${c.field}=${c.to ?? ''}`).join(', ')} (a new update revision)`,
+      });
+      continue;
+    }
+    const x = plan.ordinals.find((p) => p.pod === s.target.name);
+    const rev = `revision ${x?.fromRevision ?? '<none>'} -> ${plan.toRevision ?? 'the new update revision'}`;
+    if (s.action === 'roll-evict')
+      steps.push({
+        action: o.disableEviction ? 'delete' : 'evict',
+        target: `pod ${ns}/${s.target.name}`,
+        detail: `${o.disableEviction ? 'directly (--disable-eviction)' : 'through the Eviction API (disruption budgets honoured)'}, with a uid precondition, then wait until it is back Running and Ready (${rev})`,
+      });
+    else
+      steps.push({
+        action: 'wait',
+        target: `pod ${ns}/${s.target.name}`,
+        detail: `${x?.action === 'restarted' ? 'the controller replaces it' : 'it moves'}, then Running and Ready (${rev})`,
+      });
+  }
+  const what = plan.mode === 'restart' ? 'restart' : 'follow';
+  const moving = movingOrdinals(plan);
+  return {
+    summary: `${what} statefulset ${plan.name} in namespace ${ns}: ${plan.view.strategy}, ${plan.view.podManagementPolicy}, ${moving.length} of ${plan.view.replicas} pods, highest ordinal first`,
+    steps,
+    notes: [
+      ...(plan.mode === 'restart' ? templateChangeLines(plan).map((l) => `changes ${l}`) : []),
+      ...(plan.mode === 'restart' ? budgetLines(plan.budgets) : []),
+      ...plan.notes.map(noteText),
+    ],
+  };
+}
+
+export function renderDryRun(plan: RollPlan, op: Operation, o: { disableEviction?: boolean } = {}): string {
+  return `${renderPlan(toMutationPlan(plan, op, o))}  note: dry run: nothing was changed\n`;
+}
+
+/** The question asked on a terminal before the restart, after what ships. */
+export function restartQuestion(plan: RollPlan): string {
+  const n = movingOrdinals(plan).length;
+  return `restart statefulset ${plan.name} in namespace ${plan.namespace} (${n} pod${n === 1 ? '' : 's'}, highest ordinal first)?`;
+}
+
+/** What a terminal shows before the question: the template changes, grouped. */
+export function promptPreamble(plan: RollPlan): string {
+  return templateChangeLines(plan)
+    .map((l) => `  ${l}\n`)
+    .join('');
+}
+
+/** The plan as the -o json|yaml document: result planned, nothing moved yet, and the operation's steps. */
+export function planReport(plan: RollPlan, op: Operation, summary: string): RolloutReport {
+  return {
+    kind: ROLLOUT_REPORT_KIND,
+    apiVersion: ROLLOUT_REPORT_API_VERSION,
+    result: 'planned',
+    message: summary,
+    statefulSet: {
+      namespace: plan.namespace,
+      name: plan.name,
+      updateStrategy: plan.view.strategy,
+      partition: plan.partition,
+      podManagementPolicy: plan.view.podManagementPolicy,
+    },
+    revisions: { from: plan.fromRevision, to: plan.toRevision },
+    ordinals: plan.ordinals.map((o) => ({
+      ordinal: o.ordinal,
+      pod: o.pod,
+      fromRevision: o.fromRevision,
+      toRevision: o.action === 'unchanged' ? o.fromRevision : plan.toRevision,
+      action: o.action === 'unchanged' ? o.action : 'planned',
+      startedAt: null,
+      readyAt: null,
+      templateChanges: o.templateChanges,
+    })),
+    budgets: plan.budgets,
+    stuck: null,
+    resume: null,
+    operation: op,
+  };
+}
+
+// ---- refusals -----------------------------------------------------------------------------------------------
+
+export function restartOnlyRefusal(plan: RollPlan): string {
+  const lines = groupChanges(movingOrdinals(plan).filter((o) => o.templateChanges === null || o.templateChanges.length > 0)).map(
+    (g) => `${g.pods.join(', ')}: ${changesText(g.changes)}`,
+  );
+  return `--restart-only: restarting statefulset ${plan.namespace}/${plan.name} would ship template changes (${lines.join('; ')}); nothing was changed. To ship them deliberately, run without --restart-only (the plan lists them: --dry-run), or apply the previous template first`;
+}
+
+export function ownerRefusal(plan: RollPlan): string {
+  return `statefulset ${plan.namespace}/${plan.name} is controlled by ${plan.owner?.kind ?? ''} ${plan.owner?.name ?? ''}: the operator may revert or fight a restart; nothing was changed. --force to restart anyway`;
 }

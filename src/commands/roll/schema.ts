@@ -1,10 +1,14 @@
 // The versioned document `roll -o json|yaml` prints: one RolloutReport and nothing else on stdout.
 
+import type { BudgetRef, Operation, TemplateChange } from '../../core/operation.ts';
+
 export const ROLLOUT_REPORT_KIND = 'RolloutReport';
 export const ROLLOUT_REPORT_API_VERSION = 'sts-inspect.dev/v1';
 
-export type RolloutResult = 'complete' | 'stuck' | 'timeout' | 'aborted' | 'planned';
-export type OrdinalAction = 'restarted' | 'deleted' | 'watched' | 'unchanged';
+/** aborted: interrupted (Ctrl-C); stopped: changed part-way and stopped (a declined prompt, a refused step). */
+export type RolloutResult = 'complete' | 'stuck' | 'timeout' | 'aborted' | 'stopped' | 'planned';
+/** planned: in a --dry-run plan, an ordinal that will move (its step in `operation` says how). */
+export type OrdinalAction = 'restarted' | 'deleted' | 'watched' | 'unchanged' | 'planned';
 
 export interface OrdinalReport {
   ordinal: number;
@@ -16,6 +20,8 @@ export interface OrdinalReport {
   startedAt: string | null;
   /** RFC 3339: when it ran the update revision, Running and Ready; null if it did not get there. */
   readyAt: string | null;
+  /** What the pod gets beyond the restart (issue 15): [] for a pure restart, null when unknown. */
+  templateChanges: TemplateChange[] | null;
 }
 
 export interface StuckReport {
@@ -48,5 +54,11 @@ export interface RolloutReport {
   revisions: { from: string | null; to: string | null };
   /** In the order they moved; those that did not move last, by ordinal. */
   ordinals: OrdinalReport[];
+  /** The PodDisruptionBudgets that select the pods, with their disruptionsAllowed; null: not readable. */
+  budgets: BudgetRef[] | null;
   stuck: StuckReport | null;
+  /** When the operation is not finished: the command that finishes it. */
+  resume: string | null;
+  /** In a plan (result planned): the steps the executor would run, as data. */
+  operation?: Operation;
 }

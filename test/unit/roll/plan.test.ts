@@ -4,8 +4,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Pod, StatefulSet } from '@sts-inspect/k8s';
-import { buildRollPlan, planReport, restartQuestion, toMutationPlan } from '../../../src/commands/roll/plan.ts';
-import { eventLine, renderSummary } from '../../../src/commands/roll/render.ts';
+import { buildRollPlan, rollOperation } from '../../../src/commands/roll/plan.ts';
+import { eventLine, planReport, renderSummary, restartQuestion, toMutationPlan } from '../../../src/commands/roll/render.ts';
 
 const DIR = join(import.meta.dirname, '..', '..', 'fixtures', 'real-k8s-1.20', 'scenarios');
 const scenario = (name: string) => ({
@@ -101,15 +101,21 @@ describe('buildRollPlan', () => {
     const { set, pods } = scenario('ondelete-after-image-change');
     const plan = buildRollPlan(set, pods, { mode: 'restart' });
     expect(restartQuestion(plan)).toBe('restart statefulset web in namespace demo (3 pods, highest ordinal first)?');
-    const m = toMutationPlan(plan, '2026-11-27T00:00:00Z');
+    const op = rollOperation(plan, { restartedAt: '2026-11-27T00:00:00Z', flags: [] });
+    expect(op.steps.map((s) => s.id)).toEqual(['patch-template', 'evict:web-2', 'evict:web-1', 'evict:web-0', 'verify-rollout']);
+    const m = toMutationPlan(plan, op);
     expect(m.steps.map((s) => `${s.action} ${s.target}`)).toEqual([
       'patch statefulset demo/web',
-      'delete pod demo/web-2',
-      'delete pod demo/web-1',
-      'delete pod demo/web-0',
+      'evict pod demo/web-2',
+      'evict pod demo/web-1',
+      'evict pod demo/web-0',
     ]);
+    expect(toMutationPlan(plan, op, { disableEviction: true }).steps[1]).toMatchObject({
+      action: 'delete',
+      detail: expect.stringMatching(/^directly \(--disable-eviction\)/),
+    });
     expect(m.notes.join('\n')).toMatch(/no PersistentVolumeClaim or PersistentVolume is deleted/);
-    expect(planReport(plan)).toMatchObject({
+    expect(planReport(plan, op, m.summary)).toMatchObject({
       kind: 'RolloutReport',
       result: 'planned',
       stuck: null,
@@ -140,12 +146,15 @@ describe('render', () => {
   it('the summary of an interrupted roll says how to resume', () => {
     const { set, pods } = scenario('partition-2-after-image-change');
     const report = {
-      ...planReport(buildRollPlan(set, pods, { mode: 'watch' })),
+      ...planReport(
+        buildRollPlan(set, pods, { mode: 'watch' }),
+        rollOperation(buildRollPlan(set, pods, { mode: 'watch' }), { restartedAt: 'x', flags: [] }),
+        '',
+      ),
       result: 'aborted' as const,
       message: 'interrupted: waiting for web-2',
+      resume: 'kubectl sts-inspect roll web -n demo --watch-only',
     };
-    expect(renderSummary(report, 0, 1500)).toMatch(
-      /Nothing further was changed\. To resume following: kubectl sts-inspect roll web -n demo --watch-only\n$/,
-    );
+    expect(renderSummary(report, 0, 1500)).toMatch(/Not finished\. To resume: kubectl sts-inspect roll web -n demo --watch-only\n$/);
   });
 });
