@@ -206,6 +206,7 @@ describe('mistakes, worded as kubectl words them', () => {
     [['web', '--concurrency', ''], 'invalid argument "" for "--concurrency" flag: must be a whole number'],
     [['sandbox', '--port', 'http'], 'invalid argument "http" for "--port" flag: must be a whole number'],
     [['sandbox', '--time-scale', 'fast'], 'invalid argument "fast" for "--time-scale" flag: must be a number'],
+    [['sandbox', '--api-level', '1.19'], 'invalid argument "1.19" for "--api-level" flag: must be 1.34 or 1.20'],
     [['--no-headers=maybe'], 'invalid argument "maybe" for "--no-headers" flag: must be true or false'],
     [['-A=maybe'], 'invalid argument "maybe" for "-A, --all-namespaces" flag: must be true or false'],
     [
@@ -260,6 +261,7 @@ describe('the registry as data (for completion)', () => {
     expect(inspect.flags.map((f) => f.name)).toContain('version');
     const sandbox = info.find((c) => c.name === 'sandbox')!;
     expect(sandbox.flags.map((f) => f.name).sort()).toEqual([
+      'api-level',
       'fault',
       'help',
       'kubeconfig-out',

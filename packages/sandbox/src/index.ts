@@ -16,7 +16,7 @@ import { startControllers } from './controllers/index.ts';
 import { EventRecorder } from './events.ts';
 import { isUnhealthyByDesign } from './images.ts';
 import { startKubelet, type Kubelet } from './kubelet/index.ts';
-import { R } from './resources.ts';
+import { R, isApiLevel, type ApiLevel } from './resources.ts';
 import { Store, type KObject } from './store.ts';
 
 export interface SandboxOptions {
@@ -35,6 +35,13 @@ export interface SandboxOptions {
   contextName?: string;
   /** Fault SPECs (see apiserver/faultspec.ts) in force from the start; a bad one throws FaultSpecError. */
   faults?: string[];
+  /**
+   * The Kubernetes release to answer as: `1.34` (default) or `1.20`, which serves PodDisruptionBudget and
+   * Eviction only in policy/v1beta1, reports /version 1.20.2, has no aggregated discovery, and drops the
+   * StatefulSet fields 1.20 lacks (persistentVolumeClaimRetentionPolicy, minReadySeconds, maxUnavailable,
+   * ordinals; no availableReplicas in status).
+   */
+  apiLevel?: ApiLevel;
 }
 
 export interface Sandbox {
@@ -60,10 +67,11 @@ export const DEFAULT_TIME_SCALE = 10;
 export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> {
   // A bad SPEC must fail before anything starts.
   for (const spec of opts.faults ?? []) parseFaultSpec(spec);
+  if (opts.apiLevel !== undefined && !isApiLevel(opts.apiLevel)) throw new Error(`unknown API level ${String(opts.apiLevel)}`);
   const dir = await mkdtemp(join(tmpdir(), 'sts-inspect-sandbox-'));
   const store = new Store();
   const clock = new SimClock(opts.timeScale ?? DEFAULT_TIME_SCALE);
-  const ctx: SimContext = { store, clock, events: new EventRecorder(store) };
+  const ctx: SimContext = { store, clock, events: new EventRecorder(store), apiLevel: opts.apiLevel ?? '1.34' };
   const token = opts.token ?? randomBytes(24).toString('hex');
   const contextName = opts.contextName ?? 'sts-inspect-sandbox';
 
@@ -231,6 +239,7 @@ export async function waitSettled(store: Store, objects: KObject[], timeoutMs = 
   }
 }
 
+export { API_LEVELS, isApiLevel, type ApiLevel } from './resources.ts';
 export { listScenarios, scenarioFiles, describeScenario, type ScenarioFile } from './scenarios.ts';
 export type { FaultEntry, FaultRule, Faults } from './apiserver/faults.ts';
 export { FaultSpecError, parseFaultSpec, type ParsedFault } from './apiserver/faultspec.ts';

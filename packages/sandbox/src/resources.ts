@@ -115,7 +115,54 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
   rt({ group: 'apps', plural: 'controllerrevisions', kind: 'ControllerRevision' }),
   rt({ group: 'storage.k8s.io', plural: 'storageclasses', kind: 'StorageClass', namespaced: false, shortNames: ['sc'] }),
   rt({ group: 'discovery.k8s.io', plural: 'endpointslices', kind: 'EndpointSlice' }),
+  rt({
+    group: 'policy',
+    plural: 'poddisruptionbudgets',
+    kind: 'PodDisruptionBudget',
+    shortNames: ['pdb'],
+    subresources: ['status'],
+    tracksGeneration: true,
+    hasStatusSubresource: true,
+  }),
 ];
+
+/**
+ * Which Kubernetes release the sandbox answers as. `1.34` (the default) is a modern server; `1.20` serves what
+ * the recorded 1.20 control plane served (test/fixtures/real-k8s-1.20): PodDisruptionBudget and Eviction in
+ * `policy/v1beta1` only, no aggregated discovery, `/version` 1.20.2, and none of the later StatefulSet fields
+ * (persistentVolumeClaimRetentionPolicy, availableReplicas).
+ */
+export type ApiLevel = '1.20' | '1.34';
+
+export const API_LEVELS: readonly ApiLevel[] = ['1.20', '1.34'];
+
+export function isApiLevel(v: string): v is ApiLevel {
+  return (API_LEVELS as readonly string[]).includes(v);
+}
+
+/** A type served under another version than the one stored (the store keeps one version per group/resource). */
+const POLICY_V1BETA1_PDB: ResourceType = { ...resourceTypeFromList('policy', 'poddisruptionbudgets'), version: 'v1beta1' };
+
+function resourceTypeFromList(group: string, plural: string): ResourceType {
+  const t = RESOURCE_TYPES.find((x) => x.group === group && x.plural === plural);
+  if (!t) throw new Error(`unknown resource type ${group}/${plural}`);
+  return t;
+}
+
+const SERVED: Record<ApiLevel, readonly ResourceType[]> = {
+  '1.34': RESOURCE_TYPES,
+  '1.20': RESOURCE_TYPES.map((t) => (t.group === 'policy' && t.plural === 'poddisruptionbudgets' ? POLICY_V1BETA1_PDB : t)),
+};
+
+/** The resource types a server of this level serves, each in the version it serves it. */
+export function servedTypes(level: ApiLevel = '1.34'): readonly ResourceType[] {
+  return SERVED[level];
+}
+
+/** The version of the `policy` group (PodDisruptionBudget, Eviction) a level serves. */
+export function policyVersion(level: ApiLevel = '1.34'): string {
+  return level === '1.20' ? 'v1beta1' : 'v1';
+}
 
 /** Store key of a resource type: `pods`, `apps/statefulsets`. */
 export function typeKey(t: Pick<ResourceType, 'group' | 'plural'>): string {
@@ -135,9 +182,8 @@ export function resourceType(key: string): ResourceType {
   return t;
 }
 
-export function findResourceType(group: string, version: string, plural: string): ResourceType | undefined {
-  const t = byKey.get(group ? `${group}/${plural}` : plural);
-  return t && t.version === version ? t : undefined;
+export function findResourceType(group: string, version: string, plural: string, level: ApiLevel = '1.34'): ResourceType | undefined {
+  return servedTypes(level).find((t) => t.group === group && t.version === version && t.plural === plural);
 }
 
 /** Shorthand keys used by controllers and tests. */
@@ -158,4 +204,5 @@ export const R = {
   controllerrevisions: 'apps/controllerrevisions',
   storageclasses: 'storage.k8s.io/storageclasses',
   endpointslices: 'discovery.k8s.io/endpointslices',
+  pdbs: 'policy/poddisruptionbudgets',
 } as const;

@@ -45,9 +45,10 @@ export class ApiError extends Error {
       status: 'Failure',
       message: this.message,
       reason: this.reason,
-      code: this.code,
-    };
+    } as StatusBody;
+    // Field order as apimachinery's Status serializes: details before code.
     if (this.details) body.details = this.details;
+    body.code = this.code;
     return body;
   }
 }
@@ -98,3 +99,11 @@ export const errors = {
   internal: (message: string) => new ApiError(500, 'InternalError', `Internal error occurred: ${message}`),
   timeout: (message: string) => new ApiError(504, 'Timeout', message),
 };
+
+/** The 400 a server answers for a body whose apiVersion its scheme does not register for that kind. */
+export function unregisteredVersion(kind: string, apiVersion: string): ApiError {
+  const version = apiVersion.includes('/') ? apiVersion.split('/')[1]! : apiVersion;
+  return errors.badRequest(
+    `${kind} in version "${version}" cannot be handled as a ${kind}: no kind "${kind}" is registered for version "${apiVersion}" in scheme "k8s.io/kubernetes/pkg/api/legacyscheme/scheme.go:30"`,
+  );
+}

@@ -12,7 +12,7 @@ import { formatMs, parseRequestTimeout } from '../../kube/duration.ts';
 import { requireConsent } from '../../ui/confirm.ts';
 import { commandSignal, type CommandSignalOptions } from '../../ui/interrupt.ts';
 import type { IO } from '../../ui/io.ts';
-import { startLiveProgress } from '../../ui/spinner.ts';
+import { spinnerEnabled, startLiveProgress } from '../../ui/spinner.ts';
 import { executeOperation, type ExecutionResult } from '../../workload/execute.ts';
 import { readRecord } from '../../workload/record.ts';
 import type { ResizeArgs } from './flags.ts';
@@ -115,7 +115,7 @@ export async function resizeCommand(argv: ResizeArgs, io: IO, deps: ResizeComman
     ...(deps.signals ? { source: deps.signals } : {}),
   });
   const human = opts.format === 'human';
-  const progress = await startLiveProgress(io.stdout, io.stderr, { spinner: human && !io.env.STS_INSPECT_DEBUG, env: io.env });
+  const progress = await startLiveProgress(io.stderr, { enabled: spinnerEnabled(io, human), env: io.env, lines: io.stdout });
   try {
     const { client, config } = await connect(argv, io, deps);
     const ns = config.namespace;

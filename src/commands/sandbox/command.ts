@@ -74,6 +74,7 @@ export async function sandboxCommand(args: SandboxArgs, io: IO, deps: SandboxDep
       ...(args.timeScale !== undefined ? { timeScale: args.timeScale } : {}),
       ...(args.token ? { token: args.token } : {}),
       ...(args.kubeconfigOut ? { kubeconfigPath: args.kubeconfigOut } : {}),
+      ...(args.apiLevel ? { apiLevel: args.apiLevel } : {}),
     });
   } catch (err) {
     // The port is the user's choice: one that cannot be listened on is a usage error, not a bug.

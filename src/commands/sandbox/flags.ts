@@ -24,6 +24,13 @@ export const sandboxFlags = defineFlags({
       'Speed-up of simulated delays: probe delays and periods, grace periods, back-off and start-up run N times faster (default 10).',
   },
   token: { type: 'string', placeholder: 'TOKEN', description: 'Bearer token the sandbox accepts (default: a random one).' },
+  'api-level': {
+    type: 'string',
+    choices: ['1.34', '1.20'],
+    placeholder: 'VERSION',
+    description:
+      'Kubernetes release to answer as: 1.34 (default) or 1.20 (PodDisruptionBudget and Eviction only in policy/v1beta1, no persistentVolumeClaimRetentionPolicy).',
+  },
   fault: {
     type: 'array',
     placeholder: 'SPEC',

@@ -4,7 +4,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { randomBytes } from 'node:crypto';
 import type { KObject, Store } from '../store.ts';
-import { R, resourceType } from '../resources.ts';
+import { R, resourceType, type ApiLevel } from '../resources.ts';
 import { ApiError, errors, type StatusCause } from '../status.ts';
 import { labelSelectorRequirements, matchesLabels } from './selectors.ts';
 
@@ -165,8 +165,21 @@ function defaultPvcSpec(spec: Any): void {
   spec.volumeMode ??= 'Filesystem';
 }
 
-function defaultStatefulSet(sts: Any): void {
+/**
+ * What a 1.20 server does not know of a StatefulSet's spec: its decoder drops the fields, so they are neither
+ * stored nor answered (persistentVolumeClaimRetentionPolicy 1.23+, minReadySeconds 1.22+, maxUnavailable 1.24+,
+ * ordinals 1.26+).
+ */
+export function dropFieldsUnknownTo120(spec: Any): void {
+  delete spec.persistentVolumeClaimRetentionPolicy;
+  delete spec.minReadySeconds;
+  delete spec.ordinals;
+  if (isObj(spec.updateStrategy?.rollingUpdate)) delete spec.updateStrategy.rollingUpdate.maxUnavailable;
+}
+
+function defaultStatefulSet(sts: Any, level: ApiLevel = '1.34'): void {
   const spec = (sts.spec ??= {});
+  if (level === '1.20') dropFieldsUnknownTo120(spec);
   spec.podManagementPolicy ||= 'OrderedReady';
   spec.updateStrategy ??= {};
   if (!spec.updateStrategy.type) {
@@ -176,9 +189,11 @@ function defaultStatefulSet(sts: Any): void {
   if (spec.updateStrategy.type === 'RollingUpdate' && isObj(spec.updateStrategy.rollingUpdate)) {
     spec.updateStrategy.rollingUpdate.partition ??= 0;
   }
-  spec.persistentVolumeClaimRetentionPolicy ??= {};
-  spec.persistentVolumeClaimRetentionPolicy.whenDeleted ||= 'Retain';
-  spec.persistentVolumeClaimRetentionPolicy.whenScaled ||= 'Retain';
+  if (level !== '1.20') {
+    spec.persistentVolumeClaimRetentionPolicy ??= {};
+    spec.persistentVolumeClaimRetentionPolicy.whenDeleted ||= 'Retain';
+    spec.persistentVolumeClaimRetentionPolicy.whenScaled ||= 'Retain';
+  }
   spec.replicas ??= 1;
   spec.revisionHistoryLimit ??= 10;
   defaultPodTemplate(spec.template);
@@ -195,6 +210,8 @@ function defaultStatefulSet(sts: Any): void {
 
 export interface AdmissionContext {
   store: Store;
+  /** The release the server answers as; default 1.34. */
+  apiLevel?: ApiLevel;
 }
 
 const SERVICE_CIDR_BASE = (10 << 24) | (96 << 16); // 10.96.0.0/12
@@ -325,8 +342,13 @@ export function admitCreate(key: string, obj: KObject, ctx: AdmissionContext): v
       admitPod(o);
       break;
     case R.statefulsets:
-      defaultStatefulSet(o);
-      o.status = { replicas: 0, availableReplicas: 0 };
+      defaultStatefulSet(o, ctx.apiLevel);
+      // 1.20 answers a create with `status: {replicas: 0}`; availableReplicas (1.22+) is never omitted.
+      o.status = ctx.apiLevel === '1.20' ? { replicas: 0 } : { replicas: 0, availableReplicas: 0 };
+      break;
+    case R.pdbs:
+      // The create answer: every count at zero, no observedGeneration until the disruption controller's pass.
+      o.status = { disruptionsAllowed: 0, currentHealthy: 0, desiredHealthy: 0, expectedPods: 0 };
       break;
     case R.services:
       admitService(o, ctx);
@@ -374,7 +396,7 @@ export function admitCreate(key: string, obj: KObject, ctx: AdmissionContext): v
 }
 
 /** Defaults applied to the new version of an existing object (PUT/PATCH): SetDefaults_* but no admission-time allocation. */
-export function admitUpdate(key: string, obj: KObject, old: KObject): void {
+export function admitUpdate(key: string, obj: KObject, old: KObject, level: ApiLevel = '1.34'): void {
   const o = obj as Any;
   switch (key) {
     case R.pods: {
@@ -388,7 +410,7 @@ export function admitUpdate(key: string, obj: KObject, old: KObject): void {
       break;
     }
     case R.statefulsets:
-      defaultStatefulSet(o);
+      defaultStatefulSet(o, level);
       break;
     case R.services:
       keepServiceAllocations(o, old);
@@ -624,10 +646,18 @@ export function validateCreate(key: string, obj: KObject): void {
     case R.pvcs:
       causes.push(...pvcSpecCauses(o.spec));
       break;
+    case R.pdbs:
+      causes.push(...pdbSpecCauses(o.spec ?? {}));
+      break;
     default:
       break;
   }
   check(t, name, causes);
+}
+
+function pdbSpecCauses(spec: Any): StatusCause[] {
+  if (spec.minAvailable === undefined || spec.maxUnavailable === undefined) return [];
+  return [invalidValue('spec', spec, 'minAvailable and maxUnavailable cannot be both set')];
 }
 
 const STS_MUTABLE = [

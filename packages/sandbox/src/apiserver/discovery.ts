@@ -3,7 +3,7 @@
 // per-group-version documents just detailed enough for kubectl's field-validation check, and an OpenAPI v2
 // document without schemas (kubectl falls back to it to validate a List).
 import { createHash } from 'node:crypto';
-import { RESOURCE_TYPES, apiVersionOf, type ResourceType } from '../resources.ts';
+import { apiVersionOf, policyVersion, servedTypes, type ApiLevel, type ResourceType } from '../resources.ts';
 import { encodeMessage as message } from './protobuf.ts';
 
 export const SERVER_VERSION = {
@@ -22,6 +22,23 @@ export const SERVER_VERSION = {
   platform: 'linux/amd64',
 };
 
+/** What the recorded 1.20 control plane answered on /version (test/fixtures/real-k8s-1.20/objects/version.json). */
+export const SERVER_VERSION_1_20 = {
+  major: '1',
+  minor: '20',
+  gitVersion: 'v1.20.2',
+  gitCommit: 'faecb196815e248d3ecfb03c680a4507229c2a56',
+  gitTreeState: 'archive',
+  buildDate: '2026-11-21T08:24:03Z',
+  goVersion: 'go1.19.8',
+  compiler: 'gc',
+  platform: 'linux/amd64',
+};
+
+export function serverVersion(level: ApiLevel = '1.34'): unknown {
+  return level === '1.20' ? SERVER_VERSION_1_20 : SERVER_VERSION;
+}
+
 interface SubresourceInfo {
   kind: string;
   verbs: string[];
@@ -29,7 +46,7 @@ interface SubresourceInfo {
   version?: string;
 }
 
-export function subresourceInfo(t: ResourceType, sub: string): SubresourceInfo {
+export function subresourceInfo(t: ResourceType, sub: string, level: ApiLevel = '1.34'): SubresourceInfo {
   switch (sub) {
     case 'status':
       return { kind: t.kind, verbs: ['get', 'patch', 'update'] };
@@ -46,7 +63,7 @@ export function subresourceInfo(t: ResourceType, sub: string): SubresourceInfo {
     case 'proxy':
       return { kind: `${t.kind}ProxyOptions`, verbs: ['create', 'delete', 'get', 'patch', 'update'] };
     case 'eviction':
-      return { kind: 'Eviction', group: 'policy', version: 'v1', verbs: ['create'] };
+      return { kind: 'Eviction', group: 'policy', version: policyVersion(level), verbs: ['create'] };
     case 'binding':
       return { kind: 'Binding', verbs: ['create'] };
     case 'ephemeralcontainers':
@@ -67,9 +84,9 @@ function storageVersionHash(t: ResourceType): string {
 }
 
 /** The groups served, in the order a real server lists them (core first, then by priority). */
-export function groupVersions(): { group: string; version: string }[] {
+export function groupVersions(level: ApiLevel = '1.34'): { group: string; version: string }[] {
   const seen = new Map<string, { group: string; version: string }>();
-  for (const t of RESOURCE_TYPES) if (!seen.has(apiVersionOf(t))) seen.set(apiVersionOf(t), { group: t.group, version: t.version });
+  for (const t of servedTypes(level)) if (!seen.has(apiVersionOf(t))) seen.set(apiVersionOf(t), { group: t.group, version: t.version });
   return [...seen.values()];
 }
 
@@ -77,8 +94,8 @@ export function apiVersions(serverAddress: string): unknown {
   return { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress }] };
 }
 
-export function apiGroupList(): unknown {
-  const groups = groupVersions()
+export function apiGroupList(level: ApiLevel = '1.34'): unknown {
+  const groups = groupVersions(level)
     .filter((gv) => gv.group !== '')
     .map((gv) => {
       const groupVersion = `${gv.group}/${gv.version}`;
@@ -87,8 +104,8 @@ export function apiGroupList(): unknown {
   return { kind: 'APIGroupList', apiVersion: 'v1', groups };
 }
 
-export function apiGroup(group: string): unknown {
-  const gv = groupVersions().find((g) => g.group === group);
+export function apiGroup(group: string, level: ApiLevel = '1.34'): unknown {
+  const gv = groupVersions(level).find((g) => g.group === group);
   if (!gv || !group) return undefined;
   const groupVersion = `${gv.group}/${gv.version}`;
   return {
@@ -100,8 +117,8 @@ export function apiGroup(group: string): unknown {
   };
 }
 
-export function apiResourceList(group: string, version: string): unknown {
-  const types = RESOURCE_TYPES.filter((t) => t.group === group && t.version === version);
+export function apiResourceList(group: string, version: string, level: ApiLevel = '1.34'): unknown {
+  const types = servedTypes(level).filter((t) => t.group === group && t.version === version);
   if (!types.length) return undefined;
   const resources: unknown[] = [];
   for (const t of [...types].sort((a, b) => a.plural.localeCompare(b.plural))) {
@@ -111,7 +128,7 @@ export function apiResourceList(group: string, version: string): unknown {
     r.storageVersionHash = storageVersionHash(t);
     resources.push(r);
     for (const sub of [...t.subresources].sort()) {
-      const info = subresourceInfo(t, sub);
+      const info = subresourceInfo(t, sub, level);
       const s: Record<string, unknown> = { name: `${t.plural}/${sub}`, singularName: '', namespaced: t.namespaced };
       if (info.group !== undefined) s.group = info.group;
       if (info.version !== undefined) s.version = info.version;
@@ -142,7 +159,7 @@ export function wantsAggregated(accept: string | undefined): boolean {
   });
 }
 
-function discoveryResource(t: ResourceType): unknown {
+function discoveryResource(t: ResourceType, level: ApiLevel): unknown {
   const r: Record<string, unknown> = {
     resource: t.plural,
     responseKind: { group: '', version: '', kind: t.kind },
@@ -154,7 +171,7 @@ function discoveryResource(t: ResourceType): unknown {
   if (t.categories.length) r.categories = t.categories;
   if (t.subresources.length) {
     r.subresources = [...t.subresources].sort().map((sub) => {
-      const info = subresourceInfo(t, sub);
+      const info = subresourceInfo(t, sub, level);
       return {
         subresource: sub,
         responseKind: { group: info.group ?? '', version: info.version ?? '', kind: info.kind },
@@ -165,32 +182,38 @@ function discoveryResource(t: ResourceType): unknown {
   return r;
 }
 
-function discoveryGroup(group: string): unknown {
-  const versions = groupVersions()
+function discoveryGroup(group: string, level: ApiLevel): unknown {
+  const versions = groupVersions(level)
     .filter((gv) => gv.group === group)
     .map((gv) => ({
       version: gv.version,
-      resources: RESOURCE_TYPES.filter((t) => t.group === group && t.version === gv.version)
+      resources: servedTypes(level)
+        .filter((t) => t.group === group && t.version === gv.version)
         .sort((a, b) => a.plural.localeCompare(b.plural))
-        .map(discoveryResource),
+        .map((t) => discoveryResource(t, level)),
       freshness: 'Current',
     }));
   return { metadata: group ? { name: group, creationTimestamp: null } : { creationTimestamp: null }, versions };
 }
 
 /** Aggregated discovery for `/api` (core) or `/apis` (every named group). */
-export function aggregatedDiscovery(core: boolean): unknown {
-  const groups = core ? [''] : [...new Set(groupVersions().map((g) => g.group))].filter((g) => g !== '');
-  return { kind: 'APIGroupDiscoveryList', apiVersion: 'apidiscovery.k8s.io/v2', metadata: {}, items: groups.map(discoveryGroup) };
+export function aggregatedDiscovery(core: boolean, level: ApiLevel = '1.34'): unknown {
+  const groups = core ? [''] : [...new Set(groupVersions(level).map((g) => g.group))].filter((g) => g !== '');
+  return {
+    kind: 'APIGroupDiscoveryList',
+    apiVersion: 'apidiscovery.k8s.io/v2',
+    metadata: {},
+    items: groups.map((g) => discoveryGroup(g, level)),
+  };
 }
 
 function gvPath(group: string, version: string): string {
   return group ? `apis/${group}/${version}` : `api/${version}`;
 }
 
-export function openApiV3Index(): unknown {
+export function openApiV3Index(level: ApiLevel = '1.34'): unknown {
   const paths: Record<string, { serverRelativeURL: string }> = {};
-  for (const gv of groupVersions()) {
+  for (const gv of groupVersions(level)) {
     const p = gvPath(gv.group, gv.version);
     paths[p] = { serverRelativeURL: `/openapi/v3/${p}?hash=${createHash('sha512').update(p).digest('hex').slice(0, 32).toUpperCase()}` };
   }
@@ -203,12 +226,12 @@ export function openApiV3Index(): unknown {
  * what kubectl checks before it asks the server to validate fields. Schemas are left out: kubectl then
  * computes apply patches from its compiled-in types.
  */
-export function openApiV3Document(path: string): unknown {
-  const gv = groupVersions().find((g) => gvPath(g.group, g.version) === path);
+export function openApiV3Document(path: string, level: ApiLevel = '1.34'): unknown {
+  const gv = groupVersions(level).find((g) => gvPath(g.group, g.version) === path);
   if (!gv) return undefined;
   const paths: Record<string, unknown> = {};
   const param = (name: string, inQuery = true) => ({ name, in: inQuery ? 'query' : 'path', schema: { type: 'string', uniqueItems: true } });
-  for (const t of RESOURCE_TYPES.filter((x) => x.group === gv.group && x.version === gv.version)) {
+  for (const t of servedTypes(level).filter((x) => x.group === gv.group && x.version === gv.version)) {
     const gvk = { group: t.group, version: t.version, kind: t.kind };
     const ext = { 'x-kubernetes-group-version-kind': gvk };
     const writeParams = [param('dryRun'), param('fieldManager'), param('fieldValidation')];

@@ -1,7 +1,7 @@
-// kubectl's typed clients (`kubectl create namespace|configmap|secret|serviceaccount`) send request bodies as
-// Kubernetes protobuf (`application/vnd.kubernetes.protobuf`: "k8s\0" then a runtime.Unknown envelope). The
-// sandbox decodes those few kinds into JSON objects; responses are JSON, which these clients accept, except
-// /openapi/v2, which kubectl only reads as protobuf (encodeMessage writes it).
+// kubectl's typed clients (`kubectl create namespace|configmap|secret|serviceaccount|pdb`, the evictions of
+// `kubectl drain`) send request bodies as Kubernetes protobuf (`application/vnd.kubernetes.protobuf`: "k8s\0"
+// then a runtime.Unknown envelope). The sandbox decodes those few kinds into JSON objects; responses are JSON,
+// which these clients accept, except /openapi/v2, which kubectl only reads as protobuf (encodeMessage writes it).
 import { errors } from '../status.ts';
 
 export const PROTOBUF_CONTENT_TYPE = 'application/vnd.kubernetes.protobuf';
@@ -70,7 +70,7 @@ function objectMeta(buf: Buffer): Record<string, unknown> {
   const meta: Record<string, unknown> = {};
   for (const f of fs) {
     if (f.no === 1) meta.name = str(f);
-    if (f.no === 2) meta.generateName = str(f);
+    if (f.no === 2 && str(f)) meta.generateName = str(f);
     if (f.no === 3) meta.namespace = str(f);
   }
   const labels = map(fs, 11);
@@ -78,6 +78,69 @@ function objectMeta(buf: Buffer): Record<string, unknown> {
   if (labels) meta.labels = labels;
   if (annotations) meta.annotations = annotations;
   return meta;
+}
+
+/** intstr.IntOrString: type 0 (int) with intVal, or type 1 (string) with strVal. */
+function intOrString(buf: Buffer): number | string {
+  const fs = fields(buf);
+  const type = fs.find((f) => f.no === 1)?.value ?? 0;
+  if (type === 1) {
+    const s = fs.find((f) => f.no === 3);
+    return s ? str(s) : '';
+  }
+  return Number(fs.find((f) => f.no === 2)?.value ?? 0);
+}
+
+function labelSelector(buf: Buffer): Record<string, unknown> {
+  const fs = fields(buf);
+  const sel: Record<string, unknown> = {};
+  const matchLabels = map(fs, 1);
+  if (matchLabels) sel.matchLabels = matchLabels;
+  const exprs = fs
+    .filter((f) => f.no === 2)
+    .map((f) => {
+      const e = fields(f.value as Buffer);
+      const key = e.find((x) => x.no === 1);
+      const op = e.find((x) => x.no === 2);
+      const values = e.filter((x) => x.no === 3).map(str);
+      return { key: key ? str(key) : '', operator: op ? str(op) : '', ...(values.length ? { values } : {}) };
+    });
+  if (exprs.length) sel.matchExpressions = exprs;
+  return sel;
+}
+
+/** policy PodDisruptionBudgetSpec: minAvailable 1, selector 2, maxUnavailable 3, unhealthyPodEvictionPolicy 4. */
+function pdbSpec(buf: Buffer): Record<string, unknown> {
+  const spec: Record<string, unknown> = {};
+  for (const f of fields(buf)) {
+    if (f.no === 1) spec.minAvailable = intOrString(f.value as Buffer);
+    if (f.no === 2) spec.selector = labelSelector(f.value as Buffer);
+    if (f.no === 3) spec.maxUnavailable = intOrString(f.value as Buffer);
+    if (f.no === 4) spec.unhealthyPodEvictionPolicy = str(f);
+  }
+  return spec;
+}
+
+/** meta DeleteOptions: gracePeriodSeconds 1, preconditions 2, orphanDependents 3, propagationPolicy 4, dryRun 5. */
+function deleteOptions(buf: Buffer): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const dryRun: string[] = [];
+  for (const f of fields(buf)) {
+    if (f.no === 1) out.gracePeriodSeconds = Number(f.value);
+    if (f.no === 2) {
+      const pre: Record<string, string> = {};
+      for (const p of fields(f.value as Buffer)) {
+        if (p.no === 1) pre.uid = str(p);
+        if (p.no === 2) pre.resourceVersion = str(p);
+      }
+      out.preconditions = pre;
+    }
+    if (f.no === 3) out.orphanDependents = f.value === 1;
+    if (f.no === 4) out.propagationPolicy = str(f);
+    if (f.no === 5) dryRun.push(str(f));
+  }
+  if (dryRun.length) out.dryRun = dryRun;
+  return out;
 }
 
 function decodeObject(kind: string, raw: Buffer): Record<string, unknown> {
@@ -117,6 +180,16 @@ function decodeObject(kind: string, raw: Buffer): Record<string, unknown> {
     }
     case 'ServiceAccount':
       break;
+    case 'PodDisruptionBudget': {
+      const spec = fs.find((f) => f.no === 2);
+      obj.spec = spec ? pdbSpec(spec.value as Buffer) : {};
+      break;
+    }
+    case 'Eviction': {
+      const opts = fs.find((f) => f.no === 2);
+      if (opts) obj.deleteOptions = deleteOptions(opts.value as Buffer);
+      break;
+    }
     default:
       throw errors.badRequest(`the sandbox API server cannot decode ${kind} sent as protobuf; send JSON`);
   }

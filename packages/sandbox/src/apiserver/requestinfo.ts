@@ -1,6 +1,6 @@
 // What a request is about, parsed from its path as the API server's RequestInfoFactory does: API group and
 // version, namespace, resource, name, subresource and the verb used in authorization messages.
-import { findResourceType, type ResourceType } from '../resources.ts';
+import { findResourceType, type ApiLevel, type ResourceType } from '../resources.ts';
 
 export interface RequestInfo {
   isResourceRequest: boolean;
@@ -20,7 +20,7 @@ export interface RequestInfo {
 
 const NAMESPACE_SUBRESOURCES = new Set(['status', 'finalize']);
 
-export function parseRequestInfo(method: string, path: string, query: URLSearchParams): RequestInfo {
+export function parseRequestInfo(method: string, path: string, query: URLSearchParams, level: ApiLevel = '1.34'): RequestInfo {
   const info: RequestInfo = { isResourceRequest: false, path, verb: method.toLowerCase(), group: '', version: '', rest: [] };
   const parts = path.split('/').filter((p, i) => i > 0 || p !== '');
   if (parts[0] === '') parts.shift();
@@ -59,6 +59,6 @@ export function parseRequestInfo(method: string, path: string, query: URLSearchP
   else if (m === 'DELETE') info.verb = info.name ? 'delete' : 'deletecollection';
   // Connecting to a pod over a WebSocket GET is authorized as `create`, as the real API server does.
   if (info.subresource && ['exec', 'attach', 'portforward'].includes(info.subresource)) info.verb = 'create';
-  if (info.resource) info.type = findResourceType(info.group, info.version, info.resource);
+  if (info.resource) info.type = findResourceType(info.group, info.version, info.resource, level);
   return info;
 }

@@ -2,8 +2,8 @@
 // delete, with the same defaulting, admission and validation either way.
 import { parse as parseYaml } from 'yaml';
 import type { SimContext } from '../context.ts';
-import { RESOURCE_TYPES, apiVersionOf, resourceType, typeKey, R, type ResourceType } from '../resources.ts';
-import { ApiError, errors, qualifiedResource } from '../status.ts';
+import { apiVersionOf, resourceType, servedTypes, typeKey, R, type ApiLevel, type ResourceType } from '../resources.ts';
+import { ApiError, errors, qualifiedResource, unregisteredVersion } from '../status.ts';
 import { checkDeletePreconditions, type DeleteOptions, type KObject, type PropagationPolicy } from '../store.ts';
 import { admitCreate, admitUpdate, validateCreate, validateUpdate } from './admission.ts';
 import { withEphemeralContainers } from './ephemeral.ts';
@@ -34,8 +34,19 @@ export interface DeleteOpts {
   dryRun?: boolean;
 }
 
-export function typeForObject(obj: KObject): ResourceType | undefined {
-  return RESOURCE_TYPES.find((t) => t.kind === obj.kind && apiVersionOf(t) === obj.apiVersion);
+export function typeForObject(obj: KObject, level: ApiLevel = '1.34'): ResourceType | undefined {
+  return servedTypes(level).find((t) => t.kind === obj.kind && apiVersionOf(t) === obj.apiVersion);
+}
+
+/**
+ * A body that names another version of the same group than the path: a 400 when the server does not serve
+ * that version (a policy/v1 PodDisruptionBudget sent to a 1.20 server's policy/v1beta1 path).
+ */
+function checkBodyVersion(t: ResourceType, body: KObject, level: ApiLevel): void {
+  const v = body.apiVersion;
+  if (typeof v !== 'string' || !t.group || v === apiVersionOf(t) || !v.startsWith(`${t.group}/`)) return;
+  if (servedTypes(level).some((x) => x.kind === t.kind && apiVersionOf(x) === v)) return;
+  throw unregisteredVersion(t.kind, v);
 }
 
 function stripTypeMeta<T extends KObject>(o: T): T {
@@ -68,6 +79,10 @@ export class ApiCore {
     return this.ctx.store;
   }
 
+  get level(): ApiLevel {
+    return this.ctx.apiLevel ?? '1.34';
+  }
+
   /** Creation in a namespace needs the namespace to exist and not be terminating. */
   private checkNamespace(t: ResourceType, ns: string | undefined, name: string): void {
     if (!t.namespaced) return;
@@ -91,6 +106,7 @@ export class ApiCore {
   create(t: ResourceType, ns: string | undefined, body: KObject, opts: WriteOptions = {}): KObject {
     const key = typeKey(t);
     if (!isObj(body)) throw errors.badRequest('the body of the request was in an unknown format');
+    checkBodyVersion(t, body, this.level);
     const obj = structuredClone(body);
     obj.metadata ??= {};
     if (t.namespaced) {
@@ -105,7 +121,7 @@ export class ApiCore {
     delete obj.metadata.managedFields;
     obj.apiVersion = apiVersionOf(t);
     obj.kind = t.kind;
-    admitCreate(key, obj, { store: this.store });
+    admitCreate(key, obj, { store: this.store, apiLevel: this.level });
     validateCreate(key, obj);
     if (key === R.pvcs) admitStorageQuota(this.store, obj);
     if (opts.dryRun) {
@@ -127,6 +143,7 @@ export class ApiCore {
   update(t: ResourceType, ns: string | undefined, name: string, body: KObject, opts: WriteOptions = {}): KObject {
     const key = typeKey(t);
     if (!isObj(body)) throw errors.badRequest('the body of the request was in an unknown format');
+    if (!opts.subresource) checkBodyVersion(t, body, this.level);
     const current = this.store.mustGet(key, ns, name);
     const obj = structuredClone(body);
     obj.metadata ??= {};
@@ -167,7 +184,7 @@ export class ApiCore {
     if (t.hasStatusSubresource) obj.status = current.status;
     if (key === R.pvcs) admitClaimResize(this.store, obj, current);
     if (key === R.pvcs) admitStorageQuota(this.store, obj, current);
-    admitUpdate(key, obj, current);
+    admitUpdate(key, obj, current, this.level);
     validateUpdate(key, obj, current);
     if (opts.dryRun) {
       if (obj.metadata.resourceVersion && obj.metadata.resourceVersion !== current.metadata.resourceVersion)
@@ -268,6 +285,8 @@ export class ApiCore {
         );
     }
     patched.metadata ??= {};
+    // The patch applies to the object as the version the request named (the store keeps one version).
+    if (!opts.subresource && patched.kind === t.kind) patched.apiVersion = apiVersionOf(t);
     // A patch that names a resourceVersion is a precondition; otherwise it applies to the current version.
     const rvFromPatch = isObj(patchBody) && isObj((patchBody as Any).metadata) ? (patchBody as Any).metadata.resourceVersion : undefined;
     patched.metadata.resourceVersion = rvFromPatch ?? base.metadata.resourceVersion;
@@ -305,7 +324,7 @@ export class ApiCore {
    * later `kubectl apply -f` of the same manifest behaves as on a cluster where kubectl applied it.
    */
   apply(input: KObject, opts: { lastApplied?: boolean } = {}): KObject {
-    const t = typeForObject(input);
+    const t = typeForObject(input, this.level);
     if (!t) throw errors.badRequest(`no matches for kind "${input.kind}" in version "${input.apiVersion}"`);
     const ns = t.namespaced ? (input.metadata?.namespace ?? 'default') : undefined;
     const obj = opts.lastApplied === false ? input : withLastApplied(input, ns);

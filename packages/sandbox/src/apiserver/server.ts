@@ -8,14 +8,13 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { parse as parseYaml } from 'yaml';
 import type { SimContext } from '../context.ts';
-import { R, RESOURCE_TYPES, apiVersionOf, typeKey, type ResourceType } from '../resources.ts';
+import { R, RESOURCE_TYPES, apiVersionOf, typeKey, type ApiLevel, type ResourceType } from '../resources.ts';
 import type { PodRuntime } from '../runtime.ts';
 import { ApiError, errors, qualifiedResource } from '../status.ts';
 import type { KObject } from '../store.ts';
 import { makeServingCerts } from './certs.ts';
 import {
   AGGREGATED_CONTENT_TYPE,
-  SERVER_VERSION,
   aggregatedDiscovery,
   apiGroup,
   apiGroupList,
@@ -27,8 +26,10 @@ import {
   openApiV2Protobuf,
   openApiV3Document,
   openApiV3Index,
+  serverVersion,
   wantsAggregated,
 } from './discovery.ts';
+import { EVICTION_SUCCESS, evictPod } from './eviction.ts';
 import { handleFaultControl, isControlPath } from './control.ts';
 import { handleExecUpgrade, resolveExecTarget } from './exec.ts';
 import { FaultInjector, type FaultRule, type Faults } from './faults.ts';
@@ -98,7 +99,9 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, con
 
 export function sendError(res: ServerResponse, err: ApiError): void {
   const headers: Record<string, string> = {};
-  if (err.code === 429 || err.code === 503) headers['Retry-After'] = String(err.details?.retryAfterSeconds ?? 1);
+  // An eviction refused by a disruption budget is a 429 without Retry-After (recorded 1.20 answer).
+  const retryAfter = err.details?.retryAfterSeconds ?? (err.code === 503 ? 1 : undefined);
+  if ((err.code === 429 || err.code === 503) && retryAfter !== undefined) headers['Retry-After'] = String(retryAfter);
   for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
   sendJson(res, err.code, err.toStatus());
 }
@@ -230,10 +233,337 @@ function decodeContinue(token: string): ContinueToken {
 
 const itemKey = (o: KObject) => `${o.metadata.namespace ?? ''}/${o.metadata.name}`;
 
+const NOT_FOUND = () => new ApiError(404, 'NotFound', 'the server could not find the requested resource', {});
+const METHOD_NOT_ALLOWED = () => errors.methodNotAllowed('the server does not allow this method on the requested resource');
+
+/** What every request handler shares. */
+interface Served {
+  ctx: SimContext;
+  runtime: PodRuntime;
+  core: ApiCore;
+  hub: WatchHub;
+  faults: FaultInjector;
+  token: string;
+  user: string;
+  level: ApiLevel;
+  /** host:port, once listening (the legacy /api document names it). */
+  address: string;
+}
+
+/** A request as the resource handlers see it. */
+interface ResourceRequest {
+  req: IncomingMessage;
+  res: ServerResponse;
+  url: URL;
+  q: URLSearchParams;
+  method: string;
+  info: RequestInfo;
+  t: ResourceType;
+  ns: string | undefined;
+  accept: string | undefined;
+  dryRun: boolean;
+}
+
+function authenticate(s: Served, req: IncomingMessage, path: string): ApiError | undefined {
+  const auth = req.headers.authorization;
+  if (!auth) {
+    // Anonymous requests may read the health and version endpoints, as with the default RBAC.
+    if (['/version', '/healthz', '/livez', '/readyz'].includes(path)) return undefined;
+    return errors.unauthorized();
+  }
+  const m = auth.match(/^Bearer\s+(.+)$/i);
+  if (!m || m[1]!.trim() !== s.token) return errors.unauthorized();
+  return undefined;
+}
+
+/** Faults for a request: waits for a delay, returns an error to answer with, or undefined to go on. */
+async function applyFaults(s: Served, method: string, info: RequestInfo, isWatch: boolean): Promise<ApiError | undefined> {
+  const rule = s.faults.match(method, info.path, isWatch);
+  if (!rule) return undefined;
+  if (rule.delayMs) await sleep(rule.delayMs);
+  if (rule.status) return faultError(rule, info, s.user);
+  return undefined;
+}
+
+/** An object as the version the request named (the store keeps one version of each resource). */
+function servedAs<T extends KObject>(t: ResourceType, obj: T): T {
+  const v = apiVersionOf(t);
+  if (obj.kind !== t.kind || obj.apiVersion === v || obj.apiVersion === undefined) return obj;
+  return { ...obj, apiVersion: v };
+}
+
+async function handle(s: Served, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? '/', 'https://sandbox');
+  const path = url.pathname.replace(/\/+$/, '') || '/';
+  const q = url.searchParams;
+  const method = (req.method ?? 'GET').toUpperCase();
+  const authErr = authenticate(s, req, path);
+  if (authErr) return sendError(res, authErr);
+  if (isControlPath(path)) {
+    const reply = await handleFaultControl(method, path, () => readBody(req), s.faults);
+    return sendJson(res, reply.status, reply.body);
+  }
+  const info = parseRequestInfo(method, path, q, s.level);
+  const isWatch = info.verb === 'watch';
+  const faultErr = await applyFaults(s, method, info, isWatch);
+  if (faultErr) {
+    if (isWatch && faultErr.code === 410) {
+      res.writeHead(200, { ...baseHeaders(), 'Content-Type': 'application/json' });
+      res.end(`${JSON.stringify({ type: 'ERROR', object: faultErr.toStatus() })}\n`);
+      return;
+    }
+    return sendError(res, faultErr);
+  }
+  const accept = req.headers.accept;
+  if (!info.isResourceRequest) return handleNonResource(s, req, res, path, accept);
+  const t = info.type;
+  if (!t) return sendError(res, NOT_FOUND());
+  // /api/v1/pods/NAME: namespaced objects are only addressable in a namespace.
+  if (t.namespaced && info.namespace === undefined && info.name !== undefined) return sendError(res, NOT_FOUND());
+  if (!t.namespaced && info.namespace !== undefined) return sendError(res, NOT_FOUND());
+  if (info.subresource && !t.subresources.includes(info.subresource)) return sendError(res, NOT_FOUND());
+  const ns = t.namespaced ? info.namespace : undefined;
+  const dryRun = q.getAll('dryRun').includes('All');
+  const r: ResourceRequest = { req, res, url, q, method, info, t, ns, accept, dryRun };
+  if (await handleConnect(s, r)) return;
+  switch (method) {
+    case 'GET':
+    case 'HEAD':
+      return handleRead(s, r, isWatch);
+    case 'POST':
+      return handlePost(s, r);
+    case 'PUT': {
+      if (!info.name) throw METHOD_NOT_ALLOWED();
+      const body = (await readObject(req)) as KObject;
+      const sub = info.subresource;
+      const updated = s.core.update(t, ns, info.name, body, { dryRun, ...(sub ? { subresource: sub } : {}) });
+      return sendJson(res, 200, servedAs(t, updated));
+    }
+    case 'PATCH': {
+      if (!info.name) throw METHOD_NOT_ALLOWED();
+      const raw = await readBody(req);
+      const sub = info.subresource;
+      const { object, created } = s.core.patch(t, ns, info.name, req.headers['content-type'] ?? '', raw, {
+        dryRun,
+        ...(sub ? { subresource: sub } : {}),
+        force: q.get('force') === 'true',
+      });
+      return sendJson(res, created ? 201 : 200, servedAs(t, object));
+    }
+    case 'DELETE':
+      return handleDelete(s, r);
+    default:
+      throw METHOD_NOT_ALLOWED();
+  }
+}
+
+/** Connect-style subresources (exec, attach, log, proxy); true when the request was one. */
+async function handleConnect(s: Served, r: ResourceRequest): Promise<boolean> {
+  const { info, ns, res } = r;
+  const sub = info.subresource;
+  if (sub === 'exec' || sub === 'attach') {
+    // A plain (non-upgrade) request: validate as the server does, then require an upgrade.
+    resolveExecTarget(s.core, ns!, info.name!, r.q);
+    throw errors.badRequest('Upgrade request required');
+  }
+  if (sub === 'log') {
+    await readLogs(s.core, s.runtime, res, ns!, info.name!, r.q);
+    return true;
+  }
+  if (sub !== 'proxy') return false;
+  const body = r.method === 'GET' || r.method === 'HEAD' ? Buffer.alloc(0) : Buffer.from(await readBody(r.req));
+  const rest = `/${info.rest.map(encodeURIComponent).join('/')}${r.url.search}`;
+  if (info.resource === 'pods') await proxyToPod(s.core, s.runtime, res, ns!, info.name!, r.method, rest, body);
+  else if (info.resource === 'services') await proxyToService(s.ctx, s.core, s.runtime, res, ns!, info.name!, r.method, rest, body);
+  else if (info.resource === 'nodes') await proxyToNode(s.core, s.runtime, res, info.name!, r.method, info.rest);
+  else return false;
+  return true;
+}
+
+function handleRead(s: Served, r: ResourceRequest, isWatch: boolean): void {
+  const { info, t, ns, res, q, accept } = r;
+  if (info.name) {
+    const obj = s.core.get(t, ns, info.name);
+    const out = info.subresource === 'scale' ? s.core.scaleOf(t, obj) : servedAs(t, obj);
+    if (wantsTable(accept) && !info.subresource) {
+      return sendJson(res, 200, toTable(typeKey(t), [out], { includeObject: includeObjectParam(q), resourceVersion: undefined }));
+    }
+    return sendJson(res, 200, out);
+  }
+  if (isWatch) return s.hub.serve(r.req, res, t, ns, q, wantsTable(accept) ? includeObjectParam(q) : undefined);
+  return sendJson(res, 200, listObjects(s, t, ns, q, wantsTable(accept)));
+}
+
+async function handlePost(s: Served, r: ResourceRequest): Promise<void> {
+  const { info, t, ns, res } = r;
+  const sub = info.subresource;
+  if (info.name && sub !== 'eviction' && sub !== 'binding') throw METHOD_NOT_ALLOWED();
+  const body = (await readObject(r.req)) as KObject;
+  if (sub === 'binding') return sendJson(res, 201, bindPod(s, ns!, info.name!, body));
+  if (sub === 'eviction') {
+    evictPod(s.ctx, s.core, { namespace: ns!, name: info.name!, body, dryRun: r.dryRun }, (o) => deleteOptions(r.q, o));
+    return sendJson(res, 201, EVICTION_SUCCESS);
+  }
+  const created = s.core.create(t, ns, body, { dryRun: r.dryRun });
+  return sendJson(res, 201, servedAs(t, created));
+}
+
+async function handleDelete(s: Served, r: ResourceRequest): Promise<void> {
+  const { info, t, ns, res, q, req } = r;
+  const raw = await readBody(req);
+  const body = (parseBody(raw, req.headers['content-type']) ?? {}) as Any;
+  const opts = deleteOptions(q, body);
+  if (!info.name) {
+    const list = listObjects(s, t, ns, q, false) as Any;
+    const deleted: KObject[] = [];
+    for (const o of list.items as KObject[]) {
+      try {
+        deleted.push(s.core.delete(t, o.metadata.namespace, o.metadata.name!, opts).object);
+      } catch (err) {
+        if (!(err instanceof ApiError) || err.code !== 404) throw err;
+      }
+    }
+    return sendJson(res, 200, {
+      kind: t.listKind,
+      apiVersion: apiVersionOf(t),
+      metadata: { resourceVersion: s.ctx.store.resourceVersion },
+      items: deleted.map(stripItemTypeMeta),
+    });
+  }
+  const { object, deleted } = s.core.delete(t, ns, info.name, opts);
+  if (deleted && !RETURNS_DELETED_OBJECT.has(typeKey(t))) {
+    const details: Any = { name: info.name };
+    if (t.group) details.group = t.group;
+    details.kind = t.plural;
+    details.uid = object.metadata.uid;
+    return sendJson(res, 200, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details });
+  }
+  return sendJson(res, 200, servedAs(t, object));
+}
+
+function listObjects(s: Served, t: ResourceType, ns: string | undefined, q: URLSearchParams, table: boolean): unknown {
+  const key = typeKey(t);
+  const selected = requestSelector(key, q);
+  const all = s.ctx.store.list(key, ns);
+  let items = all.items.filter(selected);
+  const token = q.get('continue');
+  if (token) {
+    const c = decodeContinue(token);
+    items = items.filter((o) => `${itemKey(o)}\u0000` > c.start);
+  }
+  const limit = intParam(q, 'limit');
+  const metadata: Any = { resourceVersion: all.resourceVersion };
+  if (limit !== undefined && limit > 0 && items.length > limit) {
+    const page = items.slice(0, limit);
+    metadata.continue = encodeContinue(all.resourceVersion, itemKey(page[page.length - 1]!));
+    metadata.remainingItemCount = items.length - limit;
+    items = page;
+  }
+  if (table) {
+    return toTable(key, items, {
+      includeObject: includeObjectParam(q),
+      resourceVersion: metadata.resourceVersion,
+      continue: metadata.continue,
+      remainingItemCount: metadata.remainingItemCount,
+    });
+  }
+  return { kind: t.listKind, apiVersion: apiVersionOf(t), metadata, items: items.map(stripItemTypeMeta) };
+}
+
+function bindPod(s: Served, ns: string, name: string, body: KObject): unknown {
+  const target = (body as Any)?.target?.name;
+  if (!target)
+    throw errors.invalid('', 'Binding', name, [{ reason: 'FieldValueRequired', message: 'Required value', field: 'target.name' }]);
+  const pod = s.ctx.store.mustGet(R.pods, ns, name) as KObject & Any;
+  if (pod.spec?.nodeName) {
+    throw new ApiError(
+      409,
+      'Conflict',
+      `Operation cannot be fulfilled on pods/binding "${name}": pod ${name} is already assigned to node "${pod.spec.nodeName}"`,
+      { name, kind: 'pods/binding' },
+    );
+  }
+  pod.spec.nodeName = target;
+  s.ctx.store.update(R.pods, pod);
+  return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 };
+}
+
+function handleNonResource(s: Served, req: IncomingMessage, res: ServerResponse, path: string, accept: string | undefined): void {
+  // 1.20 predates aggregated discovery: it answers the legacy documents whatever the Accept header asks.
+  const aggregated = wantsAggregated(accept) && s.level !== '1.20';
+  if (path === '/version') return sendJson(res, 200, serverVersion(s.level));
+  if (path === '/healthz' || path === '/livez' || path === '/readyz') {
+    res.writeHead(200, { ...baseHeaders(), 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff' });
+    res.end('ok');
+    return;
+  }
+  if (path === '/api') {
+    if (aggregated) return sendJson(res, 200, aggregatedDiscovery(true, s.level), AGGREGATED_CONTENT_TYPE);
+    return sendJson(res, 200, apiVersions(s.address));
+  }
+  if (path === '/apis') {
+    if (aggregated) return sendJson(res, 200, aggregatedDiscovery(false, s.level), AGGREGATED_CONTENT_TYPE);
+    return sendJson(res, 200, apiGroupList(s.level));
+  }
+  let m: RegExpMatchArray | null;
+  if ((m = path.match(/^\/api\/(v1)$/))) {
+    const list = apiResourceList('', m[1]!, s.level);
+    if (list) return sendJson(res, 200, list);
+  }
+  if ((m = path.match(/^\/apis\/([^/]+)$/))) {
+    const g = apiGroup(m[1]!, s.level);
+    if (g) return sendJson(res, 200, g);
+  }
+  if ((m = path.match(/^\/apis\/([^/]+)\/([^/]+)$/))) {
+    const list = apiResourceList(m[1]!, m[2]!, s.level);
+    if (list) return sendJson(res, 200, list);
+  }
+  if (path === '/openapi/v2') return sendOpenApiV2(req, res, accept);
+  if (path === '/openapi/v3') return sendJson(res, 200, openApiV3Index(s.level));
+  if ((m = path.match(/^\/openapi\/v3\/(.+)$/))) {
+    const doc = openApiV3Document(m[1]!, s.level);
+    if (doc) return sendJson(res, 200, doc);
+  }
+  return sendError(res, NOT_FOUND());
+}
+
+/** exec and attach over WebSocket (or SPDY upgrade): authenticated and fault-checked like any request. */
+function handleUpgrade(s: Served, req: IncomingMessage, socket: Duplex, head: Buffer): void {
+  const url = new URL(req.url ?? '/', 'https://sandbox');
+  const path = url.pathname.replace(/\/+$/, '');
+  const info = parseRequestInfo(req.method ?? 'GET', path, url.searchParams, s.level);
+  const fail = (err: ApiError) => {
+    const body = JSON.stringify(err.toStatus());
+    socket.end(
+      `HTTP/1.1 ${err.code} ${statusText(err.code)}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  };
+  void (async () => {
+    const authErr = authenticate(s, req, path);
+    if (authErr) return fail(authErr);
+    const faultErr = await applyFaults(s, req.method ?? 'GET', info, false);
+    if (faultErr) return fail(faultErr);
+    if (info.resource !== 'pods' || (info.subresource !== 'exec' && info.subresource !== 'attach') || !info.namespace || !info.name) {
+      return fail(NOT_FOUND());
+    }
+    handleExecUpgrade({
+      core: s.core,
+      runtime: s.runtime,
+      faults: s.faults,
+      req,
+      socket,
+      head,
+      namespace: info.namespace,
+      pod: info.name,
+      query: url.searchParams,
+      fail,
+    });
+  })().catch((err: unknown) => fail(toApiError(err)));
+}
+
 export async function startApiServer(ctx: SimContext, runtime: PodRuntime, opts: ApiServerOptions): Promise<ApiServer> {
   const t0 = performance.now();
   const host = opts.host ?? '127.0.0.1';
-  const user = opts.user ?? DEFAULT_USER;
   const certs = await makeServingCerts(
     host === '127.0.0.1' || host === 'localhost' ? ['127.0.0.1', 'localhost'] : [host, '127.0.0.1', 'localhost'],
   );
@@ -243,293 +573,31 @@ export async function startApiServer(ctx: SimContext, runtime: PodRuntime, opts:
     dropWatches: () => hub.dropAll(),
     expireWatchHistory: () => ctx.store.compact(),
   });
+  const s: Served = {
+    ctx,
+    runtime,
+    core,
+    hub,
+    faults,
+    token: opts.token,
+    user: opts.user ?? DEFAULT_USER,
+    level: ctx.apiLevel ?? '1.34',
+    address: `${host}:0`,
+  };
   const sockets = new Set<Socket | Duplex>();
-  let serverAddress = `${host}:0`;
-
-  const authenticate = (req: IncomingMessage, path: string): ApiError | undefined => {
-    const auth = req.headers.authorization;
-    if (!auth) {
-      // Anonymous requests may read the health and version endpoints, as with the default RBAC.
-      if (['/version', '/healthz', '/livez', '/readyz'].includes(path)) return undefined;
-      return errors.unauthorized();
-    }
-    const m = auth.match(/^Bearer\s+(.+)$/i);
-    if (!m || m[1]!.trim() !== opts.token) return errors.unauthorized();
-    return undefined;
-  };
-
-  /** Faults for a request: waits for a delay, returns an error to answer with, or undefined to go on. */
-  const applyFaults = async (method: string, info: RequestInfo, isWatch: boolean): Promise<ApiError | undefined> => {
-    const rule = faults.match(method, info.path, isWatch);
-    if (!rule) return undefined;
-    if (rule.delayMs) await sleep(rule.delayMs);
-    if (rule.status) return faultError(rule, info, user);
-    return undefined;
-  };
-
-  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const url = new URL(req.url ?? '/', 'https://sandbox');
-    const path = url.pathname.replace(/\/+$/, '') || '/';
-    const q = url.searchParams;
-    const method = (req.method ?? 'GET').toUpperCase();
-    const authErr = authenticate(req, path);
-    if (authErr) return sendError(res, authErr);
-    if (isControlPath(path)) {
-      const reply = await handleFaultControl(method, path, () => readBody(req), faults);
-      return sendJson(res, reply.status, reply.body);
-    }
-    const info = parseRequestInfo(method, path, q);
-    const isWatch = info.verb === 'watch';
-    const faultErr = await applyFaults(method, info, isWatch);
-    if (faultErr) {
-      if (isWatch && faultErr.code === 410) {
-        res.writeHead(200, { ...baseHeaders(), 'Content-Type': 'application/json' });
-        res.end(`${JSON.stringify({ type: 'ERROR', object: faultErr.toStatus() })}\n`);
-        return;
-      }
-      return sendError(res, faultErr);
-    }
-    const accept = req.headers.accept;
-
-    if (!info.isResourceRequest) return handleNonResource(req, res, path, accept);
-    const t = info.type;
-    if (!t) {
-      return sendError(res, new ApiError(404, 'NotFound', 'the server could not find the requested resource', {}));
-    }
-    if (t.namespaced && info.namespace === undefined && info.name !== undefined) {
-      // /api/v1/pods/NAME: namespaced objects are only addressable in a namespace.
-      return sendError(res, new ApiError(404, 'NotFound', 'the server could not find the requested resource', {}));
-    }
-    if (!t.namespaced && info.namespace !== undefined) {
-      return sendError(res, new ApiError(404, 'NotFound', 'the server could not find the requested resource', {}));
-    }
-    const ns = t.namespaced ? info.namespace : undefined;
-    const sub = info.subresource;
-    if (sub && !t.subresources.includes(sub)) {
-      return sendError(res, new ApiError(404, 'NotFound', 'the server could not find the requested resource', {}));
-    }
-    const dryRun = q.getAll('dryRun').includes('All');
-
-    // Connect-style subresources.
-    if (sub === 'exec' || sub === 'attach') {
-      // A plain (non-upgrade) request: validate as the server does, then require an upgrade.
-      resolveExecTarget(core, ns!, info.name!, q);
-      throw errors.badRequest('Upgrade request required');
-    }
-    if (sub === 'log') return readLogs(core, runtime, res, ns!, info.name!, q);
-    if (sub === 'proxy') {
-      const body = method === 'GET' || method === 'HEAD' ? Buffer.alloc(0) : Buffer.from(await readBody(req));
-      const rest = `/${info.rest.map(encodeURIComponent).join('/')}${url.search}`;
-      if (info.resource === 'pods') return proxyToPod(core, runtime, res, ns!, info.name!, method, rest, body);
-      if (info.resource === 'services') return proxyToService(ctx, core, runtime, res, ns!, info.name!, method, rest, body);
-      if (info.resource === 'nodes') return proxyToNode(core, runtime, res, info.name!, method, info.rest);
-    }
-
-    switch (method) {
-      case 'GET':
-      case 'HEAD': {
-        if (info.name) {
-          const obj = core.get(t, ns, info.name);
-          const out = sub === 'scale' ? core.scaleOf(t, obj) : obj;
-          if (wantsTable(accept) && !sub) {
-            return sendJson(res, 200, toTable(typeKey(t), [out], { includeObject: includeObjectParam(q), resourceVersion: undefined }));
-          }
-          return sendJson(res, 200, out);
-        }
-        if (isWatch) return hub.serve(req, res, t, ns, q, wantsTable(accept) ? includeObjectParam(q) : undefined);
-        return sendJson(res, 200, listObjects(t, ns, q, wantsTable(accept)));
-      }
-      case 'POST': {
-        if (info.name && sub !== 'eviction' && sub !== 'binding')
-          throw errors.methodNotAllowed('the server does not allow this method on the requested resource');
-        const body = (await readObject(req)) as KObject;
-        if (sub === 'binding') return sendJson(res, 201, bindPod(ns!, info.name!, body));
-        if (sub === 'eviction') {
-          const out = core.delete(t, ns, info.name!, deleteOptions(q, (body as Any)?.deleteOptions));
-          void out;
-          return sendJson(res, 201, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 });
-        }
-        const created = core.create(t, ns, body, { dryRun });
-        return sendJson(res, 201, created);
-      }
-      case 'PUT': {
-        if (!info.name) throw errors.methodNotAllowed('the server does not allow this method on the requested resource');
-        const body = (await readObject(req)) as KObject;
-        const updated = core.update(t, ns, info.name, body, { dryRun, ...(sub ? { subresource: sub } : {}) });
-        return sendJson(res, 200, updated);
-      }
-      case 'PATCH': {
-        if (!info.name) throw errors.methodNotAllowed('the server does not allow this method on the requested resource');
-        const raw = await readBody(req);
-        const { object, created } = core.patch(t, ns, info.name, req.headers['content-type'] ?? '', raw, {
-          dryRun,
-          ...(sub ? { subresource: sub } : {}),
-          force: q.get('force') === 'true',
-        });
-        return sendJson(res, created ? 201 : 200, object);
-      }
-      case 'DELETE': {
-        const raw = await readBody(req);
-        const body = (parseBody(raw, req.headers['content-type']) ?? {}) as Any;
-        const opts = deleteOptions(q, body);
-        if (!info.name) {
-          const list = listObjects(t, ns, q, false) as Any;
-          const deleted: KObject[] = [];
-          for (const o of list.items as KObject[]) {
-            try {
-              deleted.push(core.delete(t, o.metadata.namespace, o.metadata.name!, opts).object);
-            } catch (err) {
-              if (!(err instanceof ApiError) || err.code !== 404) throw err;
-            }
-          }
-          return sendJson(res, 200, {
-            kind: t.listKind,
-            apiVersion: apiVersionOf(t),
-            metadata: { resourceVersion: ctx.store.resourceVersion },
-            items: deleted.map(stripItemTypeMeta),
-          });
-        }
-        const { object, deleted } = core.delete(t, ns, info.name, opts);
-        if (deleted && !RETURNS_DELETED_OBJECT.has(typeKey(t))) {
-          const details: Any = { name: info.name };
-          if (t.group) details.group = t.group;
-          details.kind = t.plural;
-          details.uid = object.metadata.uid;
-          return sendJson(res, 200, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details });
-        }
-        return sendJson(res, 200, object);
-      }
-      default:
-        throw errors.methodNotAllowed('the server does not allow this method on the requested resource');
-    }
-  };
-
-  const listObjects = (t: ResourceType, ns: string | undefined, q: URLSearchParams, table: boolean): unknown => {
-    const key = typeKey(t);
-    const selected = requestSelector(key, q);
-    const all = ctx.store.list(key, ns);
-    let items = all.items.filter(selected);
-    const token = q.get('continue');
-    if (token) {
-      const c = decodeContinue(token);
-      items = items.filter((o) => `${itemKey(o)}\u0000` > c.start);
-    }
-    const limit = intParam(q, 'limit');
-    const metadata: Any = { resourceVersion: all.resourceVersion };
-    if (limit !== undefined && limit > 0 && items.length > limit) {
-      const page = items.slice(0, limit);
-      metadata.continue = encodeContinue(all.resourceVersion, itemKey(page[page.length - 1]!));
-      metadata.remainingItemCount = items.length - limit;
-      items = page;
-    }
-    if (table) {
-      return toTable(key, items, {
-        includeObject: includeObjectParam(q),
-        resourceVersion: metadata.resourceVersion,
-        continue: metadata.continue,
-        remainingItemCount: metadata.remainingItemCount,
-      });
-    }
-    return { kind: t.listKind, apiVersion: apiVersionOf(t), metadata, items: items.map(stripItemTypeMeta) };
-  };
-
-  const bindPod = (ns: string, name: string, body: KObject): unknown => {
-    const target = (body as Any)?.target?.name;
-    if (!target)
-      throw errors.invalid('', 'Binding', name, [{ reason: 'FieldValueRequired', message: 'Required value', field: 'target.name' }]);
-    const pod = ctx.store.mustGet(R.pods, ns, name) as KObject & Any;
-    if (pod.spec?.nodeName) {
-      throw new ApiError(
-        409,
-        'Conflict',
-        `Operation cannot be fulfilled on pods/binding "${name}": pod ${name} is already assigned to node "${pod.spec.nodeName}"`,
-        { name, kind: 'pods/binding' },
-      );
-    }
-    pod.spec.nodeName = target;
-    ctx.store.update(R.pods, pod);
-    return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 };
-  };
-
-  const handleNonResource = (req: IncomingMessage, res: ServerResponse, path: string, accept: string | undefined): void => {
-    if (path === '/version') return sendJson(res, 200, SERVER_VERSION);
-    if (path === '/healthz' || path === '/livez' || path === '/readyz') {
-      res.writeHead(200, { ...baseHeaders(), 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff' });
-      res.end('ok');
-      return;
-    }
-    if (path === '/api') {
-      if (wantsAggregated(accept)) return sendJson(res, 200, aggregatedDiscovery(true), AGGREGATED_CONTENT_TYPE);
-      return sendJson(res, 200, apiVersions(serverAddress));
-    }
-    if (path === '/apis') {
-      if (wantsAggregated(accept)) return sendJson(res, 200, aggregatedDiscovery(false), AGGREGATED_CONTENT_TYPE);
-      return sendJson(res, 200, apiGroupList());
-    }
-    let m: RegExpMatchArray | null;
-    if ((m = path.match(/^\/api\/(v1)$/))) {
-      const list = apiResourceList('', m[1]!);
-      if (list) return sendJson(res, 200, list);
-    }
-    if ((m = path.match(/^\/apis\/([^/]+)$/))) {
-      const g = apiGroup(m[1]!);
-      if (g) return sendJson(res, 200, g);
-    }
-    if ((m = path.match(/^\/apis\/([^/]+)\/([^/]+)$/))) {
-      const list = apiResourceList(m[1]!, m[2]!);
-      if (list) return sendJson(res, 200, list);
-    }
-    if (path === '/openapi/v2') return sendOpenApiV2(req, res, accept);
-    if (path === '/openapi/v3') return sendJson(res, 200, openApiV3Index());
-    if ((m = path.match(/^\/openapi\/v3\/(.+)$/))) {
-      const doc = openApiV3Document(m[1]!);
-      if (doc) return sendJson(res, 200, doc);
-    }
-    void req;
-    return sendError(res, new ApiError(404, 'NotFound', 'the server could not find the requested resource', {}));
+  const track = (sock: Socket | Duplex) => {
+    sockets.add(sock);
+    sock.on('close', () => sockets.delete(sock));
   };
 
   const server = https.createServer({ cert: certs.certPem, key: certs.keyPem }, (req, res) => {
-    handle(req, res).catch((err: unknown) => sendError(res, toApiError(err)));
+    handle(s, req, res).catch((err: unknown) => sendError(res, toApiError(err)));
   });
   server.keepAliveTimeout = 60_000;
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
+  server.on('connection', track);
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-    const url = new URL(req.url ?? '/', 'https://sandbox');
-    const path = url.pathname.replace(/\/+$/, '');
-    const info = parseRequestInfo(req.method ?? 'GET', path, url.searchParams);
-    const fail = (err: ApiError) => {
-      const body = JSON.stringify(err.toStatus());
-      socket.end(
-        `HTTP/1.1 ${err.code} ${statusText(err.code)}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-      );
-    };
-    void (async () => {
-      const authErr = authenticate(req, path);
-      if (authErr) return fail(authErr);
-      const faultErr = await applyFaults(req.method ?? 'GET', info, false);
-      if (faultErr) return fail(faultErr);
-      if (info.resource !== 'pods' || (info.subresource !== 'exec' && info.subresource !== 'attach') || !info.namespace || !info.name) {
-        return fail(new ApiError(404, 'NotFound', 'the server could not find the requested resource', {}));
-      }
-      handleExecUpgrade({
-        core,
-        runtime,
-        faults,
-        req,
-        socket,
-        head,
-        namespace: info.namespace,
-        pod: info.name,
-        query: url.searchParams,
-        fail,
-      });
-    })().catch((err: unknown) => fail(toApiError(err)));
+    track(socket);
+    handleUpgrade(s, req, socket, head);
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -538,22 +606,17 @@ export async function startApiServer(ctx: SimContext, runtime: PodRuntime, opts:
   });
   const addr = server.address() as AddressInfo;
   const hostForUrl = host.includes(':') ? `[${host}]` : host;
-  serverAddress = `${hostForUrl}:${addr.port}`;
-
-  const api: InProcessApi = {
-    apply: (obj, applyOpts) => Promise.resolve(core.apply(obj, applyOpts)),
-    core,
-  };
+  s.address = `${hostForUrl}:${addr.port}`;
 
   return {
     url: `https://${hostForUrl}:${addr.port}`,
     caPem: certs.caPem,
     faults,
-    api,
+    api: { apply: (obj, applyOpts) => Promise.resolve(core.apply(obj, applyOpts)), core },
     startupMs: performance.now() - t0,
     async close() {
       hub.dropAll();
-      for (const s of sockets) s.destroy();
+      for (const sock of sockets) sock.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };

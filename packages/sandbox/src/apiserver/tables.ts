@@ -592,6 +592,26 @@ const serviceAccountPrinter: Printer = {
   row: (o, now) => ({ cells: [o.metadata.name, (o.secrets ?? []).length, since(o.metadata.creationTimestamp, now)] }),
 };
 
+/** printPodDisruptionBudget: an int-or-string bound as it is written, `N/A` when the spec leaves it out. */
+const pdbPrinter: Printer = {
+  columns: [
+    nameCol,
+    col('Min Available', 'The minimum number of pods that must be available'),
+    col('Max Unavailable', 'The maximum number of pods that may be unavailable'),
+    col('Allowed Disruptions', 'Calculated number of pods that may be disrupted at this time', 0, 'integer'),
+    ageCol,
+  ],
+  row: (o, now) => ({
+    cells: [
+      o.metadata.name,
+      o.spec?.minAvailable === undefined ? 'N/A' : String(o.spec.minAvailable),
+      o.spec?.maxUnavailable === undefined ? 'N/A' : String(o.spec.maxUnavailable),
+      o.status?.disruptionsAllowed ?? 0,
+      since(o.metadata.creationTimestamp, now),
+    ],
+  }),
+};
+
 const fallbackPrinter: Printer = {
   columns: [nameCol, ageCol],
   row: (o, now) => ({ cells: [o.metadata.name, since(o.metadata.creationTimestamp, now)] }),
@@ -613,6 +633,7 @@ const PRINTERS: Record<string, Printer> = {
   configmaps: configMapPrinter,
   secrets: secretPrinter,
   serviceaccounts: serviceAccountPrinter,
+  'policy/poddisruptionbudgets': pdbPrinter,
 };
 
 export type IncludeObject = 'None' | 'Metadata' | 'Object';

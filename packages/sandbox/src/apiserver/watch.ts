@@ -2,7 +2,7 @@
 // (an object that stops matching is sent as DELETED, one that starts matching as ADDED, as the watch cache
 // does), bookmarks, timeoutSeconds, and an ERROR event with the 410 Expired Status for a too-old resourceVersion.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { typeKey, type ResourceType } from '../resources.ts';
+import { apiVersionOf, typeKey, type ResourceType } from '../resources.ts';
 import { ApiError } from '../status.ts';
 import type { KObject, Store, WatchEvent } from '../store.ts';
 import { requestSelector } from './selectors.ts';
@@ -54,7 +54,10 @@ export class WatchHub {
     const write = (type: string, object: unknown) => {
       if (!res.writableEnded) res.write(`${JSON.stringify({ type, object })}\n`);
     };
-    const encode = (o: KObject): unknown => {
+    const version = apiVersionOf(t);
+    const encode = (stored: KObject): unknown => {
+      // The store keeps one version of each resource; the watch answers in the version its path named.
+      const o = stored.kind === t.kind && stored.apiVersion && stored.apiVersion !== version ? { ...stored, apiVersion: version } : stored;
       if (!tableInclude) return o;
       return toTable(key, [o], { includeObject: tableInclude });
     };

@@ -1,9 +1,11 @@
-// The sandbox's kube-controller-manager: the StatefulSet controller, the garbage collector and the namespace
-// controller, all reading the store through informers and writing through one client. (PVC protection and
-// the PV controller live with the storage simulation in kubelet/.)
+// The sandbox's kube-controller-manager: the StatefulSet controller, the garbage collector, the namespace
+// controller and the disruption controller (PodDisruptionBudget status), all reading the store through
+// informers and writing through one client. (PVC protection and the PV controller live with the storage
+// simulation in kubelet/.)
 
 import type { SimContext, Stoppable } from '../context.ts';
 import { ControllerClient } from './client.ts';
+import { DisruptionController } from './disruption.ts';
 import { GarbageCollector } from './garbagecollector.ts';
 import { NamespaceController } from './namespace.ts';
 import { QuotaController } from './quota.ts';
@@ -24,6 +26,7 @@ export function startControllers(ctx: SimContext): Controllers {
     new GarbageCollector(ctx, client),
     new NamespaceController(ctx, client),
     new QuotaController(ctx, client),
+    new DisruptionController(ctx, client),
   ];
   return {
     async idle() {

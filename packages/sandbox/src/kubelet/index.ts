@@ -92,13 +92,35 @@ export function startKubelet(ctx: SimContext, opts: KubeletOptions): Kubelet {
     for (const w of workers.values()) w.pvChanged(obj as unknown as PvView);
   });
 
+  const runtime = podRuntime(pods, workers, nodeByName);
+
+  return {
+    runtime,
+    resolve: dns,
+    async stop() {
+      scheduler.stop();
+      endpoints.stop();
+      storage.stop();
+      for (const w of workers.values()) w.stop();
+      workers.clear();
+      pods.stop();
+      pvcs.stop();
+      pvs.stop();
+      services.stop();
+      await inflight.drain();
+    },
+  };
+}
+
+/** exec, logs, pods/proxy and /stats/summary, answered by the pod workers. */
+function podRuntime(pods: Informer, workers: Map<string, PodWorker>, nodeByName: Map<string, SimNode>): PodRuntime {
   const findWorker = (ns: string, name: string): { pod: PodView; worker?: PodWorker } => {
     const pod = pods.get(ns, name) as unknown as PodView | undefined;
     if (!pod) throw errors.notFound('', 'pods', name);
     return { pod, worker: workers.get(pod.metadata.uid) };
   };
 
-  const runtime: PodRuntime = {
+  return {
     async exec(req: ExecRequest): Promise<ExecResult> {
       const { pod, worker } = findWorker(req.namespace, req.pod);
       const inSpec = [...(pod.spec.initContainers ?? []), ...pod.spec.containers, ...(pod.spec.ephemeralContainers ?? [])].some(
@@ -178,23 +200,6 @@ export function startKubelet(ctx: SimContext, opts: KubeletOptions): Kubelet {
         node,
         [...workers.values()].filter((w) => w.node === node && !w.stopped),
       );
-    },
-  };
-
-  return {
-    runtime,
-    resolve: dns,
-    async stop() {
-      scheduler.stop();
-      endpoints.stop();
-      storage.stop();
-      for (const w of workers.values()) w.stop();
-      workers.clear();
-      pods.stop();
-      pvcs.stop();
-      pvs.stop();
-      services.stop();
-      await inflight.drain();
     },
   };
 }

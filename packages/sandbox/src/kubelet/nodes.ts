@@ -221,27 +221,8 @@ export function startScheduler(
       return;
     }
     const total = nodes.length;
-    // Volume binding: claims must exist; immediate-binding claims must be bound.
-    for (const v of pod.spec.volumes ?? []) {
-      if (!v.persistentVolumeClaim) continue;
-      const claim = pvcs.get(pod.metadata.namespace, v.persistentVolumeClaim.claimName) as unknown as PvcView | undefined;
-      if (!claim)
-        return fail(
-          pod,
-          key,
-          `0/${total} nodes are available: persistentvolumeclaim "${v.persistentVolumeClaim.claimName}" not found. ${PREEMPTION(total)}`,
-        );
-      if (claim.metadata.deletionTimestamp)
-        return fail(
-          pod,
-          key,
-          `0/${total} nodes are available: persistentvolumeclaim "${v.persistentVolumeClaim.claimName}" is being deleted. ${PREEMPTION(total)}`,
-        );
-      const bound = claim.status?.phase === 'Bound';
-      if (!bound && storageClassMode(claim.spec.storageClassName) !== 'WaitForFirstConsumer') {
-        return fail(pod, key, `0/${total} nodes are available: pod has unbound immediate PersistentVolumeClaims. ${PREEMPTION(total)}`);
-      }
-    }
+    const volumeFailure = volumeBindingFailure(pod, pvcs, storageClassMode, total);
+    if (volumeFailure) return fail(pod, key, volumeFailure);
     const selector = pod.spec.nodeSelector ?? {};
     const candidates = nodes.filter((n) => Object.entries(selector).every(([k, v]) => nodeLabels(n)[k] === v));
     if (!candidates.length)
@@ -302,6 +283,28 @@ export function startScheduler(
       run.cancel();
     },
   };
+}
+
+/** Volume binding: claims must exist and not be going; immediate-binding claims must be bound. */
+function volumeBindingFailure(
+  pod: PodView,
+  pvcs: Informer,
+  storageClassMode: (name: string | undefined | null) => string | undefined,
+  total: number,
+): string | undefined {
+  for (const v of pod.spec.volumes ?? []) {
+    if (!v.persistentVolumeClaim) continue;
+    const name = v.persistentVolumeClaim.claimName;
+    const claim = pvcs.get(pod.metadata.namespace, name) as unknown as PvcView | undefined;
+    if (!claim) return `0/${total} nodes are available: persistentvolumeclaim "${name}" not found. ${PREEMPTION(total)}`;
+    if (claim.metadata.deletionTimestamp)
+      return `0/${total} nodes are available: persistentvolumeclaim "${name}" is being deleted. ${PREEMPTION(total)}`;
+    const bound = claim.status?.phase === 'Bound';
+    if (!bound && storageClassMode(claim.spec.storageClassName) !== 'WaitForFirstConsumer') {
+      return `0/${total} nodes are available: pod has unbound immediate PersistentVolumeClaims. ${PREEMPTION(total)}`;
+    }
+  }
+  return undefined;
 }
 
 function nodeLabels(n: SimNode): Record<string, string> {

@@ -3,10 +3,11 @@
 // for Parallel), delete condemned pods (highest ordinal first), roll pods onto the update revision (highest
 // ordinal first, down to the partition, up to maxUnavailable at a time), write status, trim revision history.
 
-import { R } from '../../resources.ts';
+import { R, type ApiLevel } from '../../resources.ts';
 import { ApiError } from '../../status.ts';
 import type { ControllerClient } from '../client.ts';
 import type { StatefulPodControl } from './podcontrol.ts';
+import { serializeStatus } from './status.ts';
 import { applyRevision, newRevision, revisionRaw, hashRevisionData, revisionName, sortRevisions } from './revisions.ts';
 import type { ControllerRevision, Pod, StatefulSet, StatefulSetStatus } from './types.ts';
 import {
@@ -47,11 +48,13 @@ export class StatefulSetControl {
   private readonly client: ControllerClient;
   private readonly podControl: StatefulPodControl;
   private readonly availability: Availability;
+  private readonly level: ApiLevel;
 
-  constructor(client: ControllerClient, podControl: StatefulPodControl, availability: Availability) {
+  constructor(client: ControllerClient, podControl: StatefulPodControl, availability: Availability, level: ApiLevel = '1.34') {
     this.client = client;
     this.podControl = podControl;
     this.availability = availability;
+    this.level = level;
   }
 
   /**
@@ -300,18 +303,20 @@ export class StatefulSetControl {
       currentReplicas = updated;
       currentRevision = update.metadata.name!;
     }
-    // Field order and omitted zero values as the API server serializes StatefulSetStatus.
-    const out: Record<string, unknown> = {};
-    if (set.metadata.generation) out.observedGeneration = set.metadata.generation;
-    out.replicas = replicas;
-    if (ready) out.readyReplicas = ready;
-    if (currentReplicas) out.currentReplicas = currentReplicas;
-    if (updated) out.updatedReplicas = updated;
-    out.currentRevision = currentRevision;
-    out.updateRevision = update.metadata.name;
-    out.collisionCount = collisionCount;
-    out.availableReplicas = available;
-    return out as unknown as StatefulSetStatus;
+    return serializeStatus(
+      {
+        ...(set.metadata.generation ? { observedGeneration: set.metadata.generation } : {}),
+        replicas,
+        readyReplicas: ready,
+        currentReplicas,
+        updatedReplicas: updated,
+        currentRevision,
+        updateRevision: update.metadata.name!,
+        collisionCount,
+        availableReplicas: available,
+      },
+      this.level,
+    );
   }
 
   private writeStatus(set: StatefulSet, status: StatefulSetStatus): void {

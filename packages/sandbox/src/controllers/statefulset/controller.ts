@@ -56,10 +56,15 @@ export class StatefulSetController {
     });
 
     const podControl = new StatefulPodControl(client, ctx.events, this.pvcs);
-    this.control = new StatefulSetControl(client, podControl, {
-      available: (pod, minReadySeconds) =>
-        isRunningAndAvailable(pod, minReadySeconds, this.readySince.get(pod.metadata.uid ?? ''), Date.now(), ctx.clock.scale),
-    });
+    this.control = new StatefulSetControl(
+      client,
+      podControl,
+      {
+        available: (pod, minReadySeconds) =>
+          isRunningAndAvailable(pod, minReadySeconds, this.readySince.get(pod.metadata.uid ?? ''), Date.now(), ctx.clock.scale),
+      },
+      ctx.apiLevel,
+    );
     for (const s of this.sets.list()) this.queue.add(keyOf(s));
   }
 
