@@ -18,7 +18,17 @@ type Any = any;
 let sb: Sandbox;
 const STATE = mkdtempSync(join(tmpdir(), 'resize-state-'));
 
-const setYaml = (ns: string, name: string) => `
+// A class whose driver has no resizer: what the 1.20 recording shows (ExternalExpanding, nothing else).
+const EXTERNAL = `
+apiVersion: storage.k8s.io/v1
+kind: StorageClass
+metadata: {name: external}
+provisioner: sandbox.sts-inspect/hostpath
+allowVolumeExpansion: true
+parameters: {sandbox.sts-inspect/resize: none}
+`;
+
+const setYaml = (ns: string, name: string, storageClass?: string, replicas = 3) => `
 apiVersion: v1
 kind: Service
 metadata: {name: ${name}, namespace: ${ns}}
@@ -29,7 +39,7 @@ kind: StatefulSet
 metadata: {name: ${name}, namespace: ${ns}, labels: {app: ${name}}}
 spec:
   serviceName: ${name}
-  replicas: 3
+  replicas: ${replicas}
   selector: {matchLabels: {app: ${name}}}
   template:
     metadata: {labels: {app: ${name}}}
@@ -42,14 +52,19 @@ spec:
           readinessProbe: {httpGet: {path: /health, port: http}, initialDelaySeconds: 1, periodSeconds: 5}
   volumeClaimTemplates:
     - metadata: {name: data}
-      spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}
+      spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}${storageClass ? `, storageClassName: ${storageClass}` : ''}}
 `;
 
 beforeAll(async () => {
   sb = await startSandbox();
   await applyScenario(sb, 'resize');
   await sb.waitSettled(await sb.applyYaml(`apiVersion: v1\nkind: Namespace\nmetadata: {name: resize-kill}\n`), 60_000);
-  await sb.waitSettled(await sb.applyYaml(`${setYaml('resize-kill', 'two')}---${setYaml('resize-kill', 'gap')}`), 60_000);
+  await sb.waitSettled(
+    await sb.applyYaml(
+      `${EXTERNAL}---${setYaml('resize-kill', 'two')}---${setYaml('resize-kill', 'gap')}---${setYaml('resize-kill', 'slow', 'external', 1)}`,
+    ),
+    60_000,
+  );
 }, 120_000);
 afterAll(async () => {
   await sb?.stop();
@@ -157,6 +172,15 @@ describe('resize', () => {
     expect(r.stderr).toMatch(/kubectl describe pvc data-failing-1 -n resize/);
     expect(claim('resize', 'data-failing-0').spec.resources.requests.storage).toBe('1Gi');
     expect(set('resize', 'failing').spec.volumeClaimTemplates[0].spec.resources.requests.storage).toBe('1Gi');
+  });
+
+  it('--timeout while a claim waits for a resizer that never comes: exit 8 with where it stood and its last event', async () => {
+    const r = await resize(['slow', '-n', 'resize-kill', '--size', '2Gi', '--yes', '--timeout', '3s']);
+    expect(r.code).toBe(8);
+    expect(r.stderr).toMatch(
+      /^error: timed out after 3s \(--timeout 3s\): claim data-slow-0 is at 1Gi of 2Gi; its last event: ExternalExpanding: Ignoring the PVC: didn't find a plugin capable of expanding the volume; waiting for an external controller to process this PVC\.; check .*; then run again: kubectl sts-inspect resize slow -n resize-kill --size 2Gi --yes\n$/,
+    );
+    expect(set('resize-kill', 'slow').metadata.annotations?.['sts-inspect.io/operation']).toBeUndefined();
   });
 });
 

@@ -19,6 +19,7 @@ import type { ResizeArgs } from './flags.ts';
 import { planDocument, readAndPlan } from './plan.ts';
 import {
   claimFailedText,
+  claimStuckText,
   describeStop,
   eventLine,
   kubectlCommands,
@@ -29,7 +30,16 @@ import {
   renderSummary,
   type ResizeFormat,
 } from './render.ts';
-import { ClaimResizeFailed, removeSavedSpec, resizeHandlers, specFilePath, verifyResize, type ResizeEvent, type VerifyRow } from './run.ts';
+import {
+  ClaimResizeFailed,
+  ClaimResizeStuck,
+  removeSavedSpec,
+  resizeHandlers,
+  specFilePath,
+  verifyResize,
+  type ResizeEvent,
+  type VerifyRow,
+} from './run.ts';
 import { RESIZE_API_VERSION, RESIZE_REPORT_KIND, type ResizeReport } from './schema.ts';
 import { nothingToDo, type ResizePlan } from '../../core/resize.ts';
 
@@ -187,6 +197,7 @@ export async function resizeCommand(argv: ResizeArgs, io: IO, deps: ResizeComman
     }).catch((err: unknown) => {
       // Stopped at the first claim: the executor passes the error as is; it still gets its remedy.
       if (err instanceof ClaimResizeFailed) err.message = claimFailedText(err, ns, resume);
+      if (err instanceof ClaimResizeStuck) err.message = claimStuckText(err, ns, resume);
       throw err;
     });
     await removeSavedSpec(specFile);

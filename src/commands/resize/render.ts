@@ -9,7 +9,7 @@ import { shortRevision } from '../../core/revision.ts';
 import { CliError } from '../../errors.ts';
 import type { StopInfo } from '../../workload/execute.ts';
 import { renderTable } from '../../ui/table.ts';
-import { AdoptionMismatch, ClaimResizeFailed, RecreateFailed, type ResizeEvent } from './run.ts';
+import { AdoptionMismatch, ClaimResizeFailed, ClaimResizeStuck, RecreateFailed, type ResizeEvent } from './run.ts';
 import type { ResizeReport } from './schema.ts';
 
 export type ResizeFormat = 'human' | 'json' | 'yaml';
@@ -223,6 +223,17 @@ function claimFailedWhy(e: ClaimResizeFailed, ns: string): string {
   return `claim ${e.claim} did not grow: ${e.condition}: ${e.detail}; fix the storage side first (kubectl describe pvc ${e.claim} -n ${ns}: the driver's events and conditions; the claim keeps asking for the new size, a request cannot be lowered)`;
 }
 
+function claimStuckWhy(e: ClaimResizeStuck, ns: string): string {
+  const where = `claim ${e.claim} is at ${e.capacity ?? '?'} of ${e.size}${e.condition ? ` (${e.condition})` : ''}`;
+  const event = e.lastEvent ? `; its last event: ${e.lastEvent}` : '';
+  return `${e.message}: ${where}${event}; check the storage driver's resizer (kubectl describe pvc ${e.claim} -n ${ns})`;
+}
+
+/** --timeout while the first claim was growing (nothing else done): where it stood, the remedy, the command to run again. */
+export function claimStuckText(e: ClaimResizeStuck, ns: string, resume: string): string {
+  return `${claimStuckWhy(e, ns)}; then run again: ${resume}`;
+}
+
 /** A resize that failed at the first claim (nothing else done): the condition, the remedy, the command to run again. */
 export function claimFailedText(e: ClaimResizeFailed, ns: string, resume: string): string {
   return `${claimFailedWhy(e, ns)}; then run again: ${resume}`;
@@ -235,6 +246,7 @@ export function describeStop(info: StopInfo, ns: string, set: string): string {
   const cause = info.cause;
   let why = cause instanceof Error ? cause.message : String(cause);
   if (cause instanceof ClaimResizeFailed) why = claimFailedWhy(cause, ns);
+  else if (cause instanceof ClaimResizeStuck) why = claimStuckWhy(cause, ns);
   else if (cause instanceof RecreateFailed)
     why = `creating statefulset ${ns}/${set} again failed: ${cause.message}; its spec is saved in ${cause.file}: create it with kubectl create -f ${cause.file}`;
   else if (cause instanceof AdoptionMismatch) why = `the re-created set did not adopt the same pods: ${cause.message}`;

@@ -13,7 +13,7 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { PersistentVolumeClaim, Pod, StatefulSet } from '@sts-inspect/k8s';
+import type { KubeEvent, PersistentVolumeClaim, Pod, StatefulSet } from '@sts-inspect/k8s';
 import { parseQuantity } from '../../core/quantity.ts';
 import { isPodReady, podRevisionName } from '../../core/rollout.ts';
 import { parseDf, recreateBody, viewClaimResize, type ClaimPlan, type ClaimResizeState, type ResizePlan } from '../../core/resize.ts';
@@ -37,6 +37,32 @@ export class ClaimResizeFailed extends CheckFailed {
     this.claim = claim;
     this.condition = condition;
     this.detail = detail;
+  }
+}
+
+/** --timeout passed while a claim had not reached the size: where it stood and the claim's last event. */
+export class ClaimResizeStuck extends CheckFailed {
+  readonly claim: string;
+  readonly size: string;
+  readonly capacity: string | null;
+  readonly condition: string | null;
+  /** `reason: message` of the claim's latest event (Warning first), when events could be read. */
+  readonly lastEvent: string | null;
+  constructor(o: {
+    claim: string;
+    size: string;
+    capacity: string | null;
+    condition: string | null;
+    lastEvent: string | null;
+    cause: Error;
+  }) {
+    super(o.cause.message);
+    this.claim = o.claim;
+    this.size = o.size;
+    this.capacity = o.capacity;
+    this.condition = o.condition;
+    this.lastEvent = o.lastEvent;
+    this.cause = o.cause;
   }
 }
 
@@ -160,24 +186,83 @@ function claimHandler(deps: ResizeHandlerDeps): StepHandler {
         );
         deps.emit({ type: 'claim-patched', id: step.id, claim: name, size });
       }
-      const onState = (state: ClaimResizeState) => deps.emit({ type: 'claim', id: step.id, claim: name, state });
-      for (;;) {
-        const restarted = ctx.record.values[restartedKey(pod)];
-        const state = await followClaim(
-          ctx,
-          ns,
-          name,
-          size,
-          (s) => s.phase !== 'waiting' && !(s.phase === 'needs-restart' && restarted),
-          onState,
-        );
-        if (state.phase === 'done') return;
-        if (state.phase === 'failed') throw new ClaimResizeFailed(name, state.condition, state.message);
-        deps.emit({ type: 'restart-needed', id: step.id, claim: name, pod });
-        await restartPod(step, ctx, ns, pod);
+      let last: ClaimResizeState | null = null;
+      const onState = (state: ClaimResizeState) => {
+        last = state;
+        deps.emit({ type: 'claim', id: step.id, claim: name, state });
+      };
+      try {
+        await growClaim(step, ctx, { ns, name, size, pod, onState, deps });
+      } catch (err) {
+        if (!(err instanceof CheckFailed) || err instanceof ClaimResizeFailed || !ctx.signal.aborted) throw err;
+        throw await stuckError(ctx, ns, name, size, last, err);
       }
     },
   };
+}
+
+interface GrowArgs {
+  ns: string;
+  name: string;
+  size: string;
+  pod: string;
+  onState: (s: ClaimResizeState) => void;
+  deps: ResizeHandlerDeps;
+}
+
+/** Follow the claim to its size, recreating its pod once when the file system waits for it. */
+async function growClaim(step: OperationStep, ctx: StepContext, a: GrowArgs): Promise<void> {
+  const { ns, name, size, pod, onState, deps } = a;
+  for (;;) {
+    const restarted = ctx.record.values[restartedKey(pod)];
+    const state = await followClaim(
+      ctx,
+      ns,
+      name,
+      size,
+      (s) => s.phase !== 'waiting' && !(s.phase === 'needs-restart' && restarted),
+      onState,
+    );
+    if (state.phase === 'done') return;
+    if (state.phase === 'failed') throw new ClaimResizeFailed(name, state.condition, state.message);
+    deps.emit({ type: 'restart-needed', id: step.id, claim: name, pod });
+    await restartPod(step, ctx, ns, pod);
+  }
+}
+
+/** The timeout's error, with where the claim stood and its latest event (read with a short deadline of its own). */
+async function stuckError(
+  ctx: StepContext,
+  ns: string,
+  name: string,
+  size: string,
+  last: ClaimResizeState | null,
+  cause: Error,
+): Promise<ClaimResizeStuck> {
+  let lastEvent: string | null = null;
+  try {
+    const list = await ctx.client.list<KubeEvent>(
+      apiPath.events(ns),
+      { fieldSelector: `involvedObject.kind=PersistentVolumeClaim,involvedObject.name=${name}` },
+      `list events of claim ${ns}/${name}`,
+      AbortSignal.timeout(5_000),
+    );
+    const at = (e: KubeEvent) => e.lastTimestamp ?? e.eventTime ?? e.firstTimestamp ?? '';
+    const sorted = [...list.items].sort((x, y) => at(x).localeCompare(at(y)));
+    const pick = sorted.filter((e) => e.type === 'Warning').at(-1) ?? sorted.at(-1);
+    if (pick) lastEvent = `${pick.reason ?? '?'}: ${pick.message ?? ''}`;
+  } catch {
+    // Events are optional: the message then says where the claim stood only.
+  }
+  const state = last;
+  return new ClaimResizeStuck({
+    claim: name,
+    size,
+    capacity: state && 'capacity' in state ? state.capacity : null,
+    condition: state?.phase === 'needs-restart' ? 'FileSystemResizePending' : state?.phase === 'waiting' ? state.condition : null,
+    lastEvent,
+    cause,
+  });
 }
 
 /** Recreate the pod that mounts the claim (Eviction API), once: its uid is recorded first. */

@@ -3,12 +3,14 @@
 // - `online` (the default): the volume and the mounted file system grow while the pod runs;
 // - `offline`: the controller grows the volume, then the claim waits in `FileSystemResizePending` until a pod
 //   mounts it anew (the old pod is deleted and recreated); running pods keep seeing the old size in df;
-// - `fail`: the controller's expansion fails: a `ControllerResizeError` condition and a `VolumeResizeFailed` event.
+// - `fail`: the controller's expansion fails: a `ControllerResizeError` condition and a `VolumeResizeFailed` event;
+// - `none`: no resizer runs for the driver, as recorded on 1.20 (test/fixtures/real-k8s-1.20/resize/): one Warning
+//   `ExternalExpanding` event from volume_expand, no condition, the capacity stays.
 // Admission (apiserver/pvcresize.ts) already refused shrinking and classes without allowVolumeExpansion.
 
 import { R } from '../resources.ts';
 import type { KObject } from '../store.ts';
-import { podsUsingClaim, storageClass, type StorageState } from './storagestate.ts';
+import { podsUsingClaim, report, storageClass, type StorageState } from './storagestate.ts';
 import type { PvView, PvcView } from './types.ts';
 import { parseQuantity } from './types.ts';
 
@@ -17,7 +19,7 @@ export const RESIZE_MODE_PARAMETER = 'sandbox.sts-inspect/resize';
 /** Simulated time the controller side of an expansion takes. */
 export const RESIZE_MS = 400;
 
-export type ResizeMode = 'online' | 'offline' | 'fail';
+export type ResizeMode = 'online' | 'offline' | 'fail' | 'none';
 
 export const FS_RESIZE_PENDING_MESSAGE = 'Waiting for user to (re-)start a pod to finish file system resize of volume on node.';
 
@@ -33,7 +35,7 @@ type ClaimStatus = { capacity?: { storage?: string }; conditions?: Condition[]; 
 
 export function resizeMode(parameters: Record<string, string> | undefined): ResizeMode {
   const m = parameters?.[RESIZE_MODE_PARAMETER];
-  return m === 'offline' || m === 'fail' ? m : 'online';
+  return m === 'offline' || m === 'fail' || m === 'none' ? m : 'online';
 }
 
 /** The class of a PV's claim decides whether a running pod sees the PV's new size at once (online). */
@@ -87,6 +89,17 @@ export function resizeIfAsked(s: StorageState, obj: KObject, claim: PvcView): vo
 
 function startControllerResize(s: StorageState, obj: KObject, claim: PvcView, pv: PvView, requested: string): void {
   if (s.resizing.has(claim.metadata.uid)) return;
+  if (resizeMode(storageClass(s, pv.spec.storageClassName)?.parameters) === 'none') {
+    report(
+      s,
+      obj,
+      'Warning',
+      'ExternalExpanding',
+      "Ignoring the PVC: didn't find a plugin capable of expanding the volume; waiting for an external controller to process this PVC.",
+      'volume_expand',
+    );
+    return;
+  }
   s.resizing.add(claim.metadata.uid);
   const { events, clock } = s.ctx;
   const provisioner = pv.metadata.annotations?.['pv.kubernetes.io/provisioned-by'] ?? 'sandbox.sts-inspect/hostpath';
