@@ -263,3 +263,45 @@ describe('resize after kill -9', () => {
     expect(now.metadata.annotations?.['sts-inspect.io/operation']).toBeUndefined();
   });
 });
+
+describe('resize on a 1.20 server (policy/v1beta1 eviction, 1.20 status shapes)', () => {
+  let old: Sandbox;
+  beforeAll(async () => {
+    old = await startSandbox({ apiLevel: '1.20' });
+    const cls = `apiVersion: storage.k8s.io/v1
+kind: StorageClass
+metadata: {name: restart-fs}
+provisioner: sandbox.sts-inspect/hostpath
+allowVolumeExpansion: true
+parameters: {sandbox.sts-inspect/resize: offline}
+`;
+    await old.waitSettled(await old.applyYaml(`${cls}---${setYaml('default', 'db', 'restart-fs', 2)}`), 60_000);
+  }, 120_000);
+  afterAll(async () => {
+    await old?.stop();
+  });
+
+  it('grows the claims with a pod recreated for each (evicted through policy/v1beta1) and re-creates the set', async () => {
+    const podsOf = () =>
+      old.store.list('pods', 'default').items.filter((p: Any) => p.metadata.labels?.app === 'db' && !p.metadata.deletionTimestamp);
+    const before = Object.fromEntries(podsOf().map((p: Any) => [p.metadata.name, p.metadata.uid]));
+    const rev = (old.store.get('apps/statefulsets', 'default', 'db') as Any).status.currentRevision;
+    const r = await runCli(['resize', 'db', '--size', '3Gi', '--yes', '-o', 'json', '--kubeconfig', old.kubeconfigPath], {
+      timeoutMs: 90_000,
+      env: env(),
+      debug: true,
+    });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.requests.filter((q) => /^POST \/api\/v1\/namespaces\/default\/pods\/db-\d\/eviction$/.test(q))).toHaveLength(2);
+    const report = JSON.parse(r.stdout) as ResizeReport;
+    expect(report.ordinals.map((o) => [o.pod, o.capacity, o.podRestarted, o.df?.sizeBytes])).toEqual([
+      ['db-1', '3Gi', true, 3 * 2 ** 30],
+      ['db-0', '3Gi', true, 3 * 2 ** 30],
+    ]);
+    const after = Object.fromEntries(podsOf().map((p: Any) => [p.metadata.name, p.metadata.uid]));
+    for (const n of Object.keys(before)) expect(after[n]).not.toBe(before[n]);
+    const set = old.store.get('apps/statefulsets', 'default', 'db') as Any;
+    expect(set.spec.volumeClaimTemplates[0].spec.resources.requests.storage).toBe('3Gi');
+    expect([set.status.currentRevision, set.status.updateRevision]).toEqual([rev, rev]);
+  });
+});
