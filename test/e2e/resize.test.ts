@@ -61,7 +61,7 @@ beforeAll(async () => {
   await sb.waitSettled(await sb.applyYaml(`apiVersion: v1\nkind: Namespace\nmetadata: {name: resize-kill}\n`), 60_000);
   await sb.waitSettled(
     await sb.applyYaml(
-      `${EXTERNAL}---${setYaml('resize-kill', 'two')}---${setYaml('resize-kill', 'gap')}---${setYaml('resize-kill', 'slow', 'external', 1)}`,
+      `${EXTERNAL}---${setYaml('resize-kill', 'two')}---${setYaml('resize-kill', 'gap')}---${setYaml('resize-kill', 'slow', 'external', 1)}---${setYaml('resize-kill', 'nocreate', undefined, 1)}`,
     ),
     60_000,
   );
@@ -181,6 +181,28 @@ describe('resize', () => {
       /^error: timed out after 3s \(--timeout 3s\): claim data-slow-0 is at 1Gi of 2Gi; its last event: ExternalExpanding: Ignoring the PVC: didn't find a plugin capable of expanding the volume; waiting for an external controller to process this PVC\.; check .*; then run again: kubectl sts-inspect resize slow -n resize-kill --size 2Gi --yes\n$/,
     );
     expect(set('resize-kill', 'slow').metadata.annotations?.['sts-inspect.io/operation']).toBeUndefined();
+  });
+});
+
+describe('resize when creating the set again fails', () => {
+  it('exit 12 naming the saved spec and the kubectl create; the same command then re-creates it', async () => {
+    const before = uids('resize-kill', 'nocreate');
+    const entry = sb.faults.addSpec('status=403,times=1:POST:/apis/apps/v1/namespaces/resize-kill/statefulsets');
+    const r = await resize(['nocreate', '-n', 'resize-kill', '--size', '2Gi', '--yes']);
+    expect(entry).toBeDefined();
+    expect(r.code, r.stdout + r.stderr).toBe(12);
+    const file = join(STATE, 'sts-inspect', 'resize');
+    expect(r.stderr).toMatch(
+      new RegExp(
+        `^error: resize of statefulset resize-kill/nocreate stopped part-way: creating statefulset resize-kill/nocreate again failed: .*forbidden.*; its spec is saved in (${file}\\S+nocreate\\.json): create it with kubectl create -f \\1\\. Done: resize-claim:data-nocreate-0; left: recreate-set\\. To resume: kubectl sts-inspect resize nocreate -n resize-kill --size 2Gi --yes\\n$`,
+      ),
+    );
+    expect(set('resize-kill', 'nocreate')).toBeUndefined();
+    const again = await resize(['nocreate', '-n', 'resize-kill', '--size', '2Gi', '--yes']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toMatch(/statefulset nocreate: created again/);
+    expect(set('resize-kill', 'nocreate').spec.volumeClaimTemplates[0].spec.resources.requests.storage).toBe('2Gi');
+    expect(uids('resize-kill', 'nocreate')).toEqual(before);
   });
 });
 
