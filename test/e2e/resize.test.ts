@@ -28,6 +28,14 @@ allowVolumeExpansion: true
 parameters: {sandbox.sts-inspect/resize: none}
 `;
 
+// Nothing of set guarded may be disrupted.
+const GUARD = `
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata: {name: guarded, namespace: resize-kill}
+spec: {maxUnavailable: 0, selector: {matchLabels: {app: guarded}}}
+`;
+
 const setYaml = (ns: string, name: string, storageClass?: string, replicas = 3) => `
 apiVersion: v1
 kind: Service
@@ -61,7 +69,7 @@ beforeAll(async () => {
   await sb.waitSettled(await sb.applyYaml(`apiVersion: v1\nkind: Namespace\nmetadata: {name: resize-kill}\n`), 60_000);
   await sb.waitSettled(
     await sb.applyYaml(
-      `${EXTERNAL}---${setYaml('resize-kill', 'two')}---${setYaml('resize-kill', 'gap')}---${setYaml('resize-kill', 'slow', 'external', 1)}---${setYaml('resize-kill', 'nocreate', undefined, 1)}`,
+      `${EXTERNAL}---${setYaml('resize-kill', 'two')}---${setYaml('resize-kill', 'gap')}---${setYaml('resize-kill', 'slow', 'external', 1)}---${setYaml('resize-kill', 'nocreate', undefined, 1)}---${setYaml('resize-kill', 'guarded', 'restart-fs', 2)}---${GUARD}`,
     ),
     60_000,
   );
@@ -181,6 +189,17 @@ describe('resize', () => {
       /^error: timed out after 3s \(--timeout 3s\): claim data-slow-0 is at 1Gi of 2Gi; its last event: ExternalExpanding: Ignoring the PVC: didn't find a plugin capable of expanding the volume; waiting for an external controller to process this PVC\.; check .*; then run again: kubectl sts-inspect resize slow -n resize-kill --size 2Gi --yes\n$/,
     );
     expect(set('resize-kill', 'slow').metadata.annotations?.['sts-inspect.io/operation']).toBeUndefined();
+  });
+});
+
+describe('resize and PodDisruptionBudgets', () => {
+  it('a pod the file system needs recreated but a budget protects: waited out until --timeout, exit 8, the pod untouched', async () => {
+    const before = uids('resize-kill', 'guarded');
+    const r = await resize(['guarded', '-n', 'resize-kill', '--size', '2Gi', '--yes', '--timeout', '4s']);
+    expect(r.code).toBe(8);
+    expect(r.stderr).toMatch(/guarded.*refused the eviction of pod guarded-1 until the end: nothing was deleted/);
+    expect(r.stdout).toMatch(/pod guarded-1: eviction refused by PodDisruptionBudget guarded \(disruptionsAllowed 0\), retrying/);
+    expect(uids('resize-kill', 'guarded')).toEqual(before);
   });
 });
 

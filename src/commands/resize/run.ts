@@ -22,7 +22,7 @@ import { CheckFailed, CliError, ExitCode } from '../../errors.ts';
 import { apiPath, type KubeClient } from '../../kube/client.ts';
 import { ApiNotFoundError, ConflictError } from '../../kube/errors.ts';
 import { sleep } from '../../kube/timers.ts';
-import { removePod } from '../../workload/evict.ts';
+import { EvictionBlockedError, removePod } from '../../workload/evict.ts';
 import { GENERIC_HANDLERS, type ExecutionEvent, type StepContext, type StepHandler, type StepHandlers } from '../../workload/execute.ts';
 import { waitForPodReady } from '../../workload/pods.ts';
 import { OPERATION_ANNOTATION } from '../../workload/record.ts';
@@ -194,7 +194,9 @@ function claimHandler(deps: ResizeHandlerDeps): StepHandler {
       try {
         await growClaim(step, ctx, { ns, name, size, pod, onState, deps });
       } catch (err) {
-        if (!(err instanceof CheckFailed) || err instanceof ClaimResizeFailed || !ctx.signal.aborted) throw err;
+        // A budget that refused the eviction until the end says so itself (EvictionBlockedError).
+        if (!(err instanceof CheckFailed) || err instanceof ClaimResizeFailed || err instanceof EvictionBlockedError || !ctx.signal.aborted)
+          throw err;
         throw await stuckError(ctx, ns, name, size, last, err);
       }
     },
