@@ -151,7 +151,7 @@ export async function resizeCommand(argv: ResizeArgs, io: IO, deps: ResizeComman
     const verdict = compareRecord(record, op);
     if (verdict.kind === 'conflict')
       throw new AbortedError(
-        `statefulset ${ns}/${opts.name} has another operation under way (${verdict.record.command} ${verdict.record.flags.join(' ')}, started ${verdict.record.startedAt}): finish it with that command, or drop its record with kubectl annotate statefulset ${opts.name} -n ${ns} sts-inspect.io/operation- (nothing was changed)`,
+        `statefulset ${ns}/${opts.name} has another operation under way (${[verdict.record.command, ...verdict.record.flags].join(' ')}, started ${verdict.record.startedAt}): finish it with that command, or drop its record with kubectl annotate statefulset ${opts.name} -n ${ns} sts-inspect.io/operation- (nothing was changed)`,
       );
     if (opts.dryRun) {
       progress.stop();
