@@ -1,20 +1,18 @@
 // Reading a file behind an image without `cat` (distroless): an ephemeral container of a debug image that
 // mounts the pod's volume where the target container mounts it (PATCH pods/NAME/ephemeralcontainers,
-// Kubernetes >= 1.25), then `cat` in it. Opt-in (--debug-image): an ephemeral container cannot be removed,
+// Kubernetes >= 1.25); podFile.ts then reads the file in it. Opt-in (--debug-image): an ephemeral container cannot be removed,
 // it stays in the pod until the pod is recreated, so one is reused per pod and image, and we say so.
 
 import { createHash } from 'node:crypto';
 import type { Pod } from '@sts-inspect/k8s';
-import type { FileBytes } from '../core/compare.ts';
 import { apiPath, type KubeClient } from '../kube/client.ts';
 import { ApiError, ApiNotFoundError } from '../kube/errors.ts';
-import { readFileBytes } from './fileBytes.ts';
 
 export interface DebugReadOptions {
   image: string;
   /** How long to wait for the ephemeral container to run, and for the read. */
   timeoutMs: number;
-  onWarning?(message: string): void;
+  onWarning?: (message: string) => void;
   /** Poll interval while waiting for the container to start (tests shorten it). */
   pollMs?: number;
 }
@@ -73,14 +71,16 @@ function serverMinor(client: KubeClient): Promise<number | null> {
 /** Before 1.25 the subresource is alpha/beta (off by default before 1.23, another shape before 1.22). */
 export const EPHEMERAL_MIN_MINOR = 25;
 
-export async function debugReadFile(
+/** An ephemeral container able to read `path` (added, or reused), running; or why there cannot be one. */
+export type EphemeralReader = { ok: true; container: string } | { ok: false; error: string };
+
+export async function ephemeralReader(
   client: KubeClient,
   pod: Pod,
   container: string,
   path: string,
-  limit: number,
   opts: DebugReadOptions,
-): Promise<FileBytes> {
+): Promise<EphemeralReader> {
   const ns = pod.metadata.namespace ?? '';
   const podName = pod.metadata.name ?? '';
   const volume = volumeForPath(pod, container, path);
@@ -152,6 +152,5 @@ export async function debugReadFile(
     const m = err instanceof Error ? err.message : String(err);
     return { ok: false, error: `--debug-image: ${m}` };
   }
-  const got = await readFileBytes(client, ns, podName, name, path, limit, opts.timeoutMs);
-  return got.ok ? got : { ok: false, error: `--debug-image: ${got.error}` };
+  return { ok: true, container: name };
 }

@@ -89,9 +89,9 @@ export interface StepContext {
 
 export interface StepHandler {
   /** The cluster already shows the step done (a resume after a death before the record was written). */
-  isDone?(step: OperationStep, ctx: StepContext): Promise<boolean>;
+  isDone?: (step: OperationStep, ctx: StepContext) => Promise<boolean>;
   /** Do it and wait for what it waits for; a learned update revision is returned to be recorded. */
-  run(step: OperationStep, ctx: StepContext): Promise<{ revision?: string | null } | void>;
+  run: (step: OperationStep, ctx: StepContext) => Promise<{ revision?: string | null } | void>;
 }
 
 export type StepHandlers = Readonly<Record<string, StepHandler>>;

@@ -222,9 +222,9 @@ describe('the deeper facts in inspect: usage, --resolve, --debug-image', () => {
   it('--debug-image reads behind a distroless image through one ephemeral container per pod, reused, with a warning', async () => {
     // Put a different file on each claim, where the provisioner keeps it (a hostPath under the sandbox's node).
     for (const o of [0, 1]) {
-      const pvc = sb.store.mustGet('persistentvolumeclaims', 'distroless', `data-app-${o}`) as any;
-      const pv = sb.store.mustGet('persistentvolumes', undefined, pvc.spec.volumeName) as any;
-      await writeFile(join(sb.dir, 'volumes', 'node', pv.spec.hostPath.path, 'x'), `value ${o}\n`);
+      const pvc = sb.claim('distroless', `data-app-${o}`);
+      const pv = sb.volume(pvc?.spec?.volumeName ?? '');
+      await writeFile(join(sb.dir, 'volumes', 'node', pv?.spec?.hostPath?.path ?? '', 'x'), `value ${o}\n`);
     }
     const first = await cli(['compare', 'app', '-n', 'distroless', '--file', '/data/x', '--debug-image', 'busybox:1.36']);
     expect(first.stderr).toMatch(
@@ -235,8 +235,7 @@ describe('the deeper facts in inspect: usage, --resolve, --debug-image', () => {
     const again = await cli(['app', '-n', 'distroless', '--file', '/data/x', '--debug-image', 'busybox:1.36', '-o', 'json']);
     expect(again.stderr).not.toContain('added ephemeral container');
     expect((JSON.parse(again.stdout) as InspectReport).ordinals.map((o) => o.file?.content)).toEqual(['value 0\n', 'value 1\n']);
-    const pod = sb.store.mustGet('pods', 'distroless', 'app-0') as any;
-    expect(pod.spec.ephemeralContainers).toHaveLength(1);
+    expect(sb.pod('distroless', 'app-0')?.spec?.ephemeralContainers).toHaveLength(1);
   });
 
   it('a server without pods/ephemeralcontainers (before 1.25): the cell says so', async () => {

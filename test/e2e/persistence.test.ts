@@ -192,7 +192,8 @@ describe('kubectl sts-inspect persistence', () => {
     const uids = await Promise.all([0, 1, 2].map((o) => podUid('default', `app-parallel-${o}`)));
     const r = await cli(['app-parallel', '--all', '--dry-run']);
     expect(r.code).toBe(0);
-    const order = [...r.stdout.matchAll(/delete pod default\/(app-parallel-\d)/g)].map((m) => m[1]);
+    // Issue 15 point 5: the pods go through the Eviction API.
+    const order = [...r.stdout.matchAll(/evict pod default\/(app-parallel-\d)/g)].map((m) => m[1]);
     expect(order).toEqual(['app-parallel-2', 'app-parallel-1', 'app-parallel-0']);
     expect(r.stdout).toContain('note: claims and volumes are never deleted');
     expect(await Promise.all([0, 1, 2].map((o) => podUid('default', `app-parallel-${o}`)))).toEqual(uids);
@@ -205,12 +206,12 @@ describe('kubectl sts-inspect persistence', () => {
     for (const o of [0, 1, 2]) pods.set(`app-parallel-${o}`, { ready: true });
     let maxDown = 0;
     const deletedOrder: string[] = [];
-    const stop = sb.store.subscribe('pods', (ev) => {
-      const m = ev.object.metadata;
+    const stop = sb.onPodChange((type, pod) => {
+      const m = pod.metadata;
       if (m.namespace !== 'default' || !m.name?.startsWith('app-parallel-')) return;
-      const status = ev.object.status as { phase?: string; conditions?: { type: string; status: string }[] } | undefined;
+      const status = pod.status;
       const ready =
-        ev.type !== 'DELETED' &&
+        type !== 'DELETED' &&
         !m.deletionTimestamp &&
         status?.phase === 'Running' &&
         !!status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
@@ -247,7 +248,7 @@ describe('kubectl sts-inspect persistence', () => {
     expect(await markers('default', 'app-parallel-2')).toEqual([]);
   });
 
-  it('Ctrl-C while waiting: exit 130, says where things stand and how to resume, and removes the marker', async () => {
+  it('Ctrl-C while waiting: exit 130, says where things stand and the command that resumes, removes the marker; that command finishes the check', async () => {
     // Hold every watch so that the wait cannot finish; the replacement still comes up meanwhile.
     undo.push(sb.faults.add({ path: /\/api\/v1\/namespaces\/default\/pods$/, watch: true, delayMs: 120_000 }));
     const { command, args } = cliCommand();
@@ -272,10 +273,22 @@ describe('kubectl sts-inspect persistence', () => {
     expect(stderr).toContain(
       'app-python-1 was deleted; the StatefulSet controller recreates it (kubectl get pod app-python-1 -n default -w).',
     );
-    expect(stderr).toContain('To resume: kubectl sts-inspect persistence app-python -n default --ordinal 1 --file visits.txt');
+    // Issue 15 point 3: the resume line is the same command (the record on the set makes it resume).
+    expect(stderr).toContain('To resume: kubectl sts-inspect persistence app-python -n default --file=visits.txt --ordinal=1');
     expect(stderr).toContain('error: interrupted (Ctrl-C)');
     undo.pop()!();
     await sb.waitSettled([{ apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'app-python', namespace: 'default' } }], 30_000);
     expect(await markers('default', 'app-python-1')).toEqual([]);
+    const uidAfter = await podUid('default', 'app-python-1');
+    const again = await cli(['app-python', '--file=visits.txt', '--ordinal=1', '--yes', '-o', 'json']);
+    expect(again.stderr.split('\n')[0]).toMatch(/^resuming the check started at \S+: no pod finished yet; app-python-1 left$/);
+    const doc = JSON.parse(again.stdout) as PersistenceReport;
+    expect(doc.results.map((x) => [x.pod, x.verdict])).toEqual([['app-python-1', 'PRESERVED']]);
+    expect(again.code).toBe(0);
+    // Not taken down a second time.
+    expect(await podUid('default', 'app-python-1')).toBe(uidAfter);
+    expect(await kubectl('get', 'sts', 'app-python', '-n', 'default', '-o', 'jsonpath={.metadata.annotations}')).not.toContain(
+      'sts-inspect.io/operation',
+    );
   });
 });

@@ -46,7 +46,8 @@ function terminal(answer: string): { io: IO; out: () => string; questions: strin
 }
 
 const uids = (ns: string) =>
-  (sb.store.list('pods', ns).items as { metadata: { name: string; uid: string } }[])
+  sb
+    .pods(ns)
     .map((p) => `${p.metadata.name}=${p.metadata.uid}`)
     .sort();
 
@@ -71,21 +72,13 @@ describe('roll on a terminal', () => {
   it('no at the first question: AbortedError, nothing changed', async () => {
     await sb.waitSettled(await sb.applyYaml(setYaml('roll-tty-no', { replicas: 2 })), 60_000);
     const before = uids('roll-tty-no');
-    const annotations = JSON.stringify(
-      (sb.store.get('apps/statefulsets', 'roll-tty-no', 'web') as unknown as { spec: { template: { metadata: unknown } } }).spec.template
-        .metadata,
-    );
+    const annotations = JSON.stringify(sb.set('roll-tty-no', 'web')?.spec?.template?.metadata);
     const t = terminal('n');
     const err = await rollCommand({ name: 'web', namespace: 'roll-tty-no', kubeconfig: sb.kubeconfigPath }, t.io).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AbortedError);
     expect((err as Error).message).toBe('restart statefulset roll-tty-no/web: not confirmed (nothing was changed)');
     expect(uids('roll-tty-no')).toEqual(before);
-    expect(
-      JSON.stringify(
-        (sb.store.get('apps/statefulsets', 'roll-tty-no', 'web') as unknown as { spec: { template: { metadata: unknown } } }).spec.template
-          .metadata,
-      ),
-    ).toBe(annotations);
+    expect(JSON.stringify(sb.set('roll-tty-no', 'web')?.spec?.template?.metadata)).toBe(annotations);
   });
 
   it('restarts even when kubectl rollout restart set the annotation in this same second', async () => {
@@ -103,13 +96,7 @@ describe('roll on a terminal', () => {
       ),
       60_000,
     );
-    expect(
-      (
-        sb.store.get('apps/statefulsets', 'roll-same-second', 'web') as unknown as {
-          spec: { template: { metadata: { annotations?: Record<string, string> } } };
-        }
-      ).spec.template.metadata.annotations,
-    ).toMatchObject({
+    expect(sb.set('roll-same-second', 'web')?.spec?.template?.metadata?.annotations).toMatchObject({
       'kubectl.kubernetes.io/restartedAt': kubectlValue,
     });
     const before = uids('roll-same-second');

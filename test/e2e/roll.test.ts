@@ -21,25 +21,11 @@ async function changeSet(ns: string, o: SetOptions): Promise<void> {
   await sb.applyYaml(setYaml(ns, o).split('---').pop()!);
 }
 
-type Obj = {
-  metadata: {
-    name: string;
-    uid: string;
-    namespace?: string;
-    deletionTimestamp?: string;
-    labels?: Record<string, string>;
-    annotations?: Record<string, string>;
-  };
-  spec?: Record<string, unknown>;
-  status?: { conditions?: { type: string; status: string }[] };
-};
-const pods = (ns: string) => sb.store.list('pods', ns).items as unknown as Obj[];
-const uids = (items: Obj[]) => Object.fromEntries(items.map((p) => [p.metadata.name, p.metadata.uid]));
-const claims = (ns: string) => uids(sb.store.list('persistentvolumeclaims', ns).items as unknown as Obj[]);
-const statefulSet = (ns: string) =>
-  sb.store.get('apps/statefulsets', ns, 'web') as unknown as Obj & {
-    spec: { template: { metadata: { annotations?: Record<string, string> } }; updateStrategy: { rollingUpdate?: { partition?: number } } };
-  };
+const pods = (ns: string) => sb.pods(ns);
+const uids = (items: { metadata: { name?: string; uid?: string } }[]) =>
+  Object.fromEntries(items.map((p) => [p.metadata.name, p.metadata.uid]));
+const claims = (ns: string) => uids(sb.claims(ns));
+const statefulSet = (ns: string) => sb.set(ns, 'web');
 
 /** The most pods of the set that were down (missing, terminating or not Ready) at the same time, from now on. */
 function watchDowntime(ns: string, replicas = 3): () => number {
@@ -54,7 +40,7 @@ function watchDowntime(ns: string, replicas = 3): () => number {
     }
     worst = Math.max(worst, down);
   };
-  const stop = sb.store.subscribe('pods', check);
+  const stop = sb.onPodChange(check);
   undo.push(stop);
   return () => worst;
 }
@@ -110,7 +96,7 @@ describe('roll: restart under RollingUpdate', () => {
     for (const name of ['web-0', 'web-1', 'web-2']) expect(after[name]).not.toBe(podsBefore[name]);
     expect(claims('roll-ordered')).toEqual(claimsBefore);
     const set = statefulSet('roll-ordered');
-    expect(set.spec.template.metadata.annotations?.['kubectl.kubernetes.io/restartedAt']).toMatch(
+    expect(set?.spec?.template?.metadata?.annotations?.['kubectl.kubernetes.io/restartedAt']).toMatch(
       /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/,
     );
     for (const o of report.ordinals) {
@@ -181,7 +167,7 @@ describe('roll: restart under RollingUpdate', () => {
       true,
       false,
     ]);
-    expect(statefulSet('roll-partition').spec.updateStrategy.rollingUpdate?.partition).toBe(2);
+    expect(statefulSet('roll-partition')?.spec?.updateStrategy?.rollingUpdate?.partition).toBe(2);
     const human = await cli(['roll', 'web', '-n', 'roll-partition', '--watch-only']);
     expect(human.code).toBe(0);
     expect(human.stdout).toMatch(/web-1, web-0 stayed on the old revision: below the partition 2/);
@@ -268,19 +254,19 @@ describe('roll: safety', () => {
   it('without --yes and no terminal: exit 9, and nothing changed', async () => {
     await applySet('roll-noyes');
     const before = uids(pods('roll-noyes'));
-    const annotations = JSON.stringify(statefulSet('roll-noyes').spec.template.metadata.annotations ?? {});
+    const annotations = JSON.stringify(statefulSet('roll-noyes')?.spec?.template?.metadata?.annotations ?? {});
     const r = await cli(['roll', 'web', '-n', 'roll-noyes']);
     expect(r.code).toBe(9);
     expect(r.stderr).toMatch(/refusing to restart statefulset roll-noyes\/web without --yes/);
     expect(r.stdout).toBe('');
-    expect(JSON.stringify(statefulSet('roll-noyes').spec.template.metadata.annotations ?? {})).toBe(annotations);
+    expect(JSON.stringify(statefulSet('roll-noyes')?.spec?.template?.metadata?.annotations ?? {})).toBe(annotations);
     expect(uids(pods('roll-noyes'))).toEqual(before);
   });
 
   it('--dry-run prints the plan and changes nothing; -o json says result planned', async () => {
     await applySet('roll-dry', { strategy: 'OnDelete' });
     const before = uids(pods('roll-dry'));
-    const set = JSON.stringify(statefulSet('roll-dry').spec);
+    const set = JSON.stringify(statefulSet('roll-dry')?.spec);
     const r = await cli(['roll', 'web', '-n', 'roll-dry', '--dry-run', '--partition', '1']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(
@@ -309,7 +295,7 @@ describe('roll: safety', () => {
       'verify-rollout',
     ]);
     expect(uids(pods('roll-dry'))).toEqual(before);
-    expect(JSON.stringify(statefulSet('roll-dry').spec)).toBe(set);
+    expect(JSON.stringify(statefulSet('roll-dry')?.spec)).toBe(set);
   });
 
   it('a dropped watch and a 410 mid-roll: the roll completes', async () => {
@@ -361,9 +347,9 @@ describe('roll: safety', () => {
     expect(stdout).toContain('Not finished. To resume: kubectl sts-inspect roll web -n roll-sigint\n');
     expect(stderr).toMatch(/interrupted while waiting; resume with: kubectl sts-inspect roll web -n roll-sigint$/m);
     const set = statefulSet('roll-sigint');
-    const restartedAt = set.spec.template.metadata.annotations?.['kubectl.kubernetes.io/restartedAt'];
+    const restartedAt = set?.spec?.template?.metadata?.annotations?.['kubectl.kubernetes.io/restartedAt'];
     expect(restartedAt).toBeDefined();
-    expect(set.metadata.annotations?.['sts-inspect.io/operation']).toMatch(/"command":"roll"/);
+    expect(set?.metadata.annotations?.['sts-inspect.io/operation']).toMatch(/"command":"roll"/);
     const again = await cli(['roll', 'web', '-n', 'roll-sigint', '--yes']);
     expect(again.code).toBe(0);
     expect(again.stdout.split('\n')[0]).toMatch(
@@ -371,7 +357,7 @@ describe('roll: safety', () => {
     );
     expect(again.stdout).not.toMatch(/restarted statefulset web/);
     const after = statefulSet('roll-sigint');
-    expect(after.spec.template.metadata.annotations?.['kubectl.kubernetes.io/restartedAt']).toBe(restartedAt);
-    expect(after.metadata.annotations?.['sts-inspect.io/operation']).toBeUndefined();
+    expect(after?.spec?.template?.metadata?.annotations?.['kubectl.kubernetes.io/restartedAt']).toBe(restartedAt);
+    expect(after?.metadata.annotations?.['sts-inspect.io/operation']).toBeUndefined();
   });
 });

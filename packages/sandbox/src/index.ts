@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseAllDocuments } from 'yaml';
+import { parseAllDocuments, stringify } from 'yaml';
 import { startApiServer, type ApiServer } from './apiserver/server.ts';
 import type { Faults } from './apiserver/faults.ts';
 import { parseFaultSpec } from './apiserver/faultspec.ts';
@@ -18,6 +18,7 @@ import { isUnhealthyByDesign } from './images.ts';
 import { startKubelet, type Kubelet } from './kubelet/index.ts';
 import { R, isApiLevel, type ApiLevel } from './resources.ts';
 import { Store, type KObject } from './store.ts';
+import { objectsOf, visitPod, type SandboxObjects } from './view.ts';
 
 export interface SandboxOptions {
   host?: string;
@@ -44,21 +45,26 @@ export interface SandboxOptions {
   apiLevel?: ApiLevel;
 }
 
-export interface Sandbox {
+/** A running sandbox: where it listens, typed views of its objects (SandboxObjects), faults on demand. */
+export interface Sandbox extends SandboxObjects {
   url: string;
   token: string;
   caPem: string;
   kubeconfigPath: string;
   contextName: string;
+  /** The release it answers as (SandboxOptions.apiLevel). */
+  apiLevel: ApiLevel;
   /** Temporary directory holding PV directories and the default kubeconfig; removed by stop(). */
   dir: string;
-  store: Store;
+  /** Faults in force now: add, list, clear (apiserver/faults.ts). */
   faults: Faults;
+  /** One GET of a pod's port through the API server's pods proxy (the visits app counts it); the HTTP status. */
+  visit(namespace: string, pod: string, port?: number): Promise<number>;
   /** Apply every document of a YAML text (create, or update when it exists). */
   applyYaml(text: string): Promise<KObject[]>;
   applyFile(path: string): Promise<KObject[]>;
   /** Wait until the StatefulSets among `objects` are settled (see waitSettled). */
-  waitSettled(objects: KObject[], timeoutMs?: number): Promise<void>;
+  waitSettled(objects: readonly SetRef[], timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -115,9 +121,11 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     caPem: server.caPem,
     kubeconfigPath,
     contextName,
+    apiLevel: ctx.apiLevel ?? '1.34',
     dir,
-    store,
+    ...objectsOf(store),
     faults: server.faults,
+    visit: (ns, pod, port) => visitPod({ url: server.url, caPem: server.caPem, token }, ns, pod, port),
     applyYaml,
     applyFile: async (path) => applyYaml(await readFile(path, 'utf8')),
     waitSettled: (objects, timeoutMs) => waitSettled(store, objects, timeoutMs),
@@ -174,27 +182,16 @@ export function bootstrapObjects(): KObject[] {
   ];
 }
 
+/** The kubeconfig of a sandbox: one cluster, user and context of the same name, namespace default. */
 export function kubeconfigYaml(url: string, caPem: string, token: string, name: string): string {
-  const ca = Buffer.from(caPem).toString('base64');
-  return `apiVersion: v1
-kind: Config
-clusters:
-- name: ${name}
-  cluster:
-    server: ${url}
-    certificate-authority-data: ${ca}
-users:
-- name: ${name}
-  user:
-    token: ${token}
-contexts:
-- name: ${name}
-  context:
-    cluster: ${name}
-    user: ${name}
-    namespace: default
-current-context: ${name}
-`;
+  return stringify({
+    apiVersion: 'v1',
+    kind: 'Config',
+    clusters: [{ name, cluster: { server: url, 'certificate-authority-data': Buffer.from(caPem).toString('base64') } }],
+    users: [{ name, user: { token } }],
+    contexts: [{ name, context: { cluster: name, user: name, namespace: 'default' } }],
+    'current-context': name,
+  });
 }
 
 interface PodView {
@@ -208,8 +205,16 @@ interface PodView {
  * replicas, and each of its pods is Ready — except pods running an image that is unhealthy by design
  * (never-ready, crash-looping), which count once they are scheduled and running or failing as designed.
  */
-export async function waitSettled(store: Store, objects: KObject[], timeoutMs = 30_000): Promise<void> {
-  const sets = objects.filter((o) => o.kind === 'StatefulSet');
+/** An applied object or a StatefulSet from `sets()`: what waitSettled needs to find a set. */
+export interface SetRef {
+  apiVersion?: string;
+  kind?: string;
+  metadata: { namespace?: string; name?: string };
+}
+
+export async function waitSettled(store: Store, objects: readonly SetRef[], timeoutMs = 30_000): Promise<void> {
+  // Objects from sets() are StatefulSets whatever their type says; applied objects of other kinds are skipped.
+  const sets = objects.filter((o) => (o.kind ?? 'StatefulSet') === 'StatefulSet');
   const deadline = Date.now() + timeoutMs;
   const isSettled = () =>
     sets.every((s) => {
@@ -240,6 +245,7 @@ export async function waitSettled(store: Store, objects: KObject[], timeoutMs = 
 }
 
 export { API_LEVELS, isApiLevel, type ApiLevel } from './resources.ts';
+export type { PersistentVolume, SandboxObjects, SandboxPod } from './view.ts';
 export { listScenarios, scenarioFiles, describeScenario, type ScenarioFile } from './scenarios.ts';
 export type { FaultEntry, FaultRule, Faults } from './apiserver/faults.ts';
 export { FaultSpecError, parseFaultSpec, type ParsedFault } from './apiserver/faultspec.ts';

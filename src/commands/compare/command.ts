@@ -164,7 +164,7 @@ async function filesDiff(res: ComparisonResult, [a, b]: [number, number], io: IO
 
 export async function compareCommand(argv: CompareArgs, io: IO, deps: CompareDeps = {}): Promise<number> {
   const opts = completeCompareOptions(argv);
-  const { client, config: cfg, debug } = await connect(argv, io, deps);
+  const { client, config: cfg } = await connect(argv, io, deps);
   const human = opts.format === 'table' || opts.format === 'wide';
   const color = human && colorEnabled(opts.color, io.stdout, io.env);
   const progress = await startProgress(io.stderr, spinnerEnabled(io, human), 'Comparing...');

@@ -11,8 +11,8 @@ import { planFileRead } from '../../core/fileRead.ts';
 import { claimForOrdinal, ordinalRange, orphanedClaims, podForOrdinal, podsOfSet, volumeClaimTemplateNames } from '../../core/ordinals.ts';
 import { UsageError } from '../../errors.ts';
 import { apiPath, type KubeClient } from '../../kube/client.ts';
-import { debugReadFile, type DebugReadOptions } from '../../workload/debugRead.ts';
-import { readFileBytes } from '../../workload/fileBytes.ts';
+import type { DebugReadOptions } from '../../workload/debugRead.ts';
+import { readPodFile } from '../../workload/podFile.ts';
 import { optional } from '../../workload/optional.ts';
 import { pool } from '../../workload/pool.ts';
 import { getStatefulSet, listPodsOfSet } from '../../workload/statefulset.ts';
@@ -111,14 +111,17 @@ export async function compareReplicas(client: KubeClient, opts: CompareOptions):
   }
   await pool(reads, opts.concurrency, async (r) => {
     opts.onProgress?.(`reading ${r.path} from ${r.pod}`);
-    let got = await readFileBytes(client, ns, r.pod, r.container, r.path, opts.maxBytes, opts.execTimeoutMs);
-    if (!got.ok && opts.debug && /^cannot read: no `(head|cat)`/.test(got.error)) {
-      const pod = byOrdinal.get(r.ordinal)!;
-      got = await debugReadFile(client, pod, r.container, r.path, opts.maxBytes, {
-        ...opts.debug,
-        ...(opts.onWarning ? { onWarning: opts.onWarning } : {}),
-      });
-    }
+    const pod = byOrdinal.get(r.ordinal);
+    // One reader: head, cat, then (--debug-image, and neither binary in the image) an ephemeral container.
+    const got = await readPodFile(client, {
+      namespace: ns,
+      pod: r.pod,
+      container: r.container,
+      path: r.path,
+      maxBytes: opts.maxBytes,
+      timeoutMs: opts.execTimeoutMs,
+      ...(opts.debug && pod ? { debug: { pod, image: opts.debug.image, ...(opts.onWarning ? { onWarning: opts.onWarning } : {}) } } : {}),
+    });
     files.get(r.file)!.set(r.ordinal, got);
   });
 

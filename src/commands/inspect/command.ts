@@ -89,7 +89,7 @@ export function completeOptions(argv: InspectArgs): CompleteOptions {
 
 export async function inspectCommand(argv: InspectArgs, io: IO, deps: InspectDeps = {}): Promise<number> {
   const opts = completeOptions(argv);
-  const { client, config: cfg, debug } = await connect(argv, io, deps);
+  const { client, config: cfg } = await connect(argv, io, deps);
 
   const human = opts.format === 'table' || opts.format === 'wide';
   const color = human && colorEnabled(opts.color, io.stdout, io.env);

@@ -10,8 +10,7 @@ import { AuthError, NotFoundError, UsageError } from '../../errors.ts';
 import { apiPath, type KubeClient } from '../../kube/client.ts';
 import { ApiNotFoundError } from '../../kube/errors.ts';
 import { optional } from '../../workload/optional.ts';
-import { readFileFromPod } from '../../workload/podFile.ts';
-import { debugReadFile } from '../../workload/debugRead.ts';
+import { readPodFile } from '../../workload/podFile.ts';
 import { resolvePeers, type DnsResolution } from '../../workload/resolve.ts';
 import { claimUsages } from '../../workload/usage.ts';
 import { stableDnsName } from '../../core/dns.ts';
@@ -129,17 +128,20 @@ export async function inspectStatefulSet(client: KubeClient, opts: InspectOption
     const byName = new Map(pods.map((p) => [p.metadata.name ?? '', p]));
     await pool(runnable, opts.concurrency, async (r) => {
       opts.onProgress?.(`reading ${r.path} from ${r.name}`);
-      let read = await readFileFromPod(client, ns, r.name, r.container, r.path, opts.maxBytes, opts.execTimeoutMs);
       const pod = byName.get(r.name);
-      if (!read.ok && opts.debugImage && pod && /^cannot read: no `(head|cat)`/.test(read.error ?? '')) {
-        opts.onProgress?.(`reading ${r.path} from ${r.name} through an ephemeral container`);
-        const got = await debugReadFile(client, pod, r.container, r.path, opts.maxBytes, {
-          image: opts.debugImage,
-          timeoutMs: opts.execTimeoutMs || 30_000,
-          ...(opts.onWarning ? { onWarning: opts.onWarning } : {}),
-        });
-        read = fileReadOf(got, r.path, r.container, opts.maxBytes);
-      }
+      // One reader: head, cat, then (--debug-image, and neither binary in the image) an ephemeral container.
+      const got = await readPodFile(client, {
+        namespace: ns,
+        pod: r.name,
+        container: r.container,
+        path: r.path,
+        maxBytes: opts.maxBytes,
+        timeoutMs: opts.execTimeoutMs,
+        ...(opts.debugImage && pod
+          ? { debug: { pod, image: opts.debugImage, ...(opts.onWarning ? { onWarning: opts.onWarning } : {}) } }
+          : {}),
+      });
+      const read = fileReadOf(got, r.path, r.container, opts.maxBytes);
       fileReads.set(r.name, read);
     });
   }

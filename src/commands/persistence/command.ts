@@ -4,7 +4,10 @@
 // 130 interrupted.
 
 import { randomBytes } from 'node:crypto';
-import { CheckFailed, InterruptedError, UsageError } from '../../errors.ts';
+import type { StatefulSet } from '@sts-inspect/k8s';
+import { budgetsFor, compareRecord, controllerOwner, type OperationRecord } from '../../core/operation.ts';
+import { AbortedError, CheckFailed, InterruptedError, StoppedPartWayError, UsageError } from '../../errors.ts';
+import type { KubeClient } from '../../kube/client.ts';
 import { connect, type ConnectDeps } from '../../kube/connect.ts';
 import { parseRequestTimeout } from '../../kube/duration.ts';
 import { colorEnabled, type ColorMode } from '../../ui/color.ts';
@@ -12,10 +15,23 @@ import type { IO } from '../../ui/io.ts';
 import { requireConsent } from '../../ui/confirm.ts';
 import { commandSignal, type CommandSignalOptions } from '../../ui/interrupt.ts';
 import { spinnerEnabled, startLiveProgress } from '../../ui/spinner.ts';
+import { isDocumentFormat, outputFormat, type DocumentFormat } from '../../ui/document.ts';
+import { listBudgets } from '../../workload/evict.ts';
+import { EXEC_TIMEOUT_MS, readPodFile } from '../../workload/podFile.ts';
+import { readRecord, removeRecord } from '../../workload/record.ts';
+import { getStatefulSet, listPodsOfSet } from '../../workload/statefulset.ts';
 import type { PersistenceArgs } from './flags.ts';
 import type { PersistencePlan } from './plan.ts';
 import { eventLine, planDocument, renderDocument, renderPlan, renderReport, type OutputFormat } from './render.ts';
-import { NotReadyRefusal, PersistenceInterrupted, preparePlan, runPersistence, type PersistenceEvent } from './run.ts';
+import {
+  NotReadyRefusal,
+  PersistenceStopped,
+  persistenceFlags,
+  PodNotBack,
+  preparePlan,
+  runPersistence,
+  type PersistenceEvent,
+} from './run.ts';
 import type { PersistenceReport } from './schema.ts';
 
 export interface PersistenceDeps extends ConnectDeps {
@@ -35,6 +51,8 @@ export interface PersistenceOptions {
   gracePeriodSeconds: number | null;
   timeoutMs: number;
   force: boolean;
+  disableEviction: boolean;
+  abandon: boolean;
   dryRun: boolean;
   yes: boolean;
   format: OutputFormat;
@@ -53,9 +71,8 @@ export function completeOptions(argv: PersistenceArgs): PersistenceOptions {
   if (!argv.name) throw new UsageError('persistence needs a StatefulSet NAME');
   if (argv.allNamespaces) throw new UsageError('persistence works in one namespace: use -n, not -A');
   if (argv.selector) throw new UsageError('persistence takes a StatefulSet NAME, not -l');
-  const formats: Record<string, OutputFormat> = { '': 'table', json: 'json', yaml: 'yaml' };
-  const format = formats[argv.output ?? ''];
-  if (!format) throw new UsageError(`unknown output format ${JSON.stringify(argv.output)}: use -o json or -o yaml`);
+  const out = outputFormat(argv.output);
+  const format: OutputFormat = out === 'human' ? 'table' : (out as OutputFormat);
   if (argv.ordinal !== undefined && argv.all) throw new UsageError('--ordinal and --all cannot be used together');
   if (argv.file === '') throw new UsageError('--file needs a path');
   const marker = !argv.noMarker;
@@ -80,6 +97,8 @@ export function completeOptions(argv: PersistenceArgs): PersistenceOptions {
     gracePeriodSeconds: gp ?? null,
     timeoutMs,
     force: !!argv.force,
+    disableEviction: !!argv.disableEviction,
+    abandon: !!argv.abandon,
     dryRun: !!argv.dryRun,
     yes: !!argv.yes,
     format,
@@ -87,15 +106,9 @@ export function completeOptions(argv: PersistenceArgs): PersistenceOptions {
   };
 }
 
-/** The command that checks what is left: the ordinals not yet checked, with the same flags. */
-export function resumeCommand(opts: PersistenceOptions, namespace: string, ordinals: number[]): string {
-  const parts = ['kubectl sts-inspect persistence', opts.name, '-n', namespace, '--ordinal', ordinals.join(',')];
-  if (opts.file !== undefined) parts.push('--file', opts.file);
-  if (opts.container !== undefined) parts.push('-c', opts.container);
-  if (!opts.marker) parts.push('--no-marker');
-  if (opts.gracePeriodSeconds !== null) parts.push('--grace-period', String(opts.gracePeriodSeconds));
-  if (opts.force) parts.push('--force');
-  return parts.join(' ');
+/** The command that finishes the check: the same one (the operation record on the set makes it resume). */
+export function resumeCommand(opts: PersistenceOptions, namespace: string): string {
+  return ['kubectl sts-inspect persistence', opts.name, '-n', namespace, ...persistenceFlags(opts)].join(' ');
 }
 
 function question(plan: PersistencePlan): string {
@@ -110,13 +123,74 @@ function verdictSummary(report: PersistenceReport): string {
   return `${bad.length} of ${n} pod${n === 1 ? '' : 's'} not PRESERVED: ${bad.map((r) => `${r.pod} ${r.verdict}`).join(', ')}`;
 }
 
+/** Refusals before anything changes: another operation's record (9), an operator's set (9), a --file that is not there (2). */
+async function refuseUpFront(
+  client: KubeClient,
+  set: StatefulSet,
+  plan: PersistencePlan,
+  opts: PersistenceOptions,
+  record: OperationRecord | null,
+  execTimeoutMs: number,
+): Promise<void> {
+  const owner = controllerOwner(set.metadata);
+  if (owner && !opts.force)
+    throw new AbortedError(
+      `statefulset ${plan.namespace}/${plan.name} is controlled by ${owner.kind} ${owner.name}: the operator may revert or fight the deletion; nothing was changed. --force to go ahead anyway`,
+    );
+  if (record) return;
+  for (const s of plan.steps) {
+    if (s.file === null) continue;
+    const got = await readPodFile(client, {
+      namespace: plan.namespace,
+      pod: s.pod,
+      container: s.container,
+      path: s.file,
+      maxBytes: 0,
+      timeoutMs: execTimeoutMs,
+    });
+    if (!got.ok && (got.reason === 'not-found' || got.reason === 'is-directory'))
+      throw new UsageError(
+        `--file ${opts.file ?? s.file}: ${got.error} in ${plan.namespace}/${s.pod} (container ${s.container}); nothing was changed`,
+      );
+  }
+}
+
+/** What the set's record says: resume it, refuse another operation's, or start fresh. */
+function recordFor(set: StatefulSet, opts: PersistenceOptions, namespace: string): OperationRecord | null {
+  const found = readRecord(set);
+  const verdict = compareRecord(found.record, { command: 'persistence', flags: persistenceFlags(opts) });
+  const drop = `kubectl sts-inspect persistence ${opts.name} -n ${namespace} --abandon`;
+  if (found.invalid)
+    throw new AbortedError(
+      `statefulset ${namespace}/${opts.name} carries an operation record that cannot be read; nothing was changed. Drop it with: ${drop}`,
+    );
+  if (verdict.kind === 'conflict') {
+    const r = verdict.record;
+    throw new AbortedError(
+      `statefulset ${namespace}/${opts.name} has an unfinished operation (${[r.command, ...r.flags].join(' ')}, started at ${r.startedAt}); nothing was changed. Finish it with: ${[`kubectl sts-inspect ${r.command} ${opts.name} -n ${namespace}`, ...r.flags].join(' ')}, or drop its record with: ${drop}`,
+    );
+  }
+  return verdict.kind === 'resume' ? verdict.record : null;
+}
+
 export async function persistenceCommand(argv: PersistenceArgs, io: IO, deps: PersistenceDeps = {}): Promise<number> {
   const opts = completeOptions(argv);
-  const { client, config, debug } = await connect(argv, io, deps);
+  const { client, config } = await connect(argv, io, deps);
   const namespace = config.namespace;
   const human = opts.format === 'table';
-  const token = deps.token ?? randomBytes(8).toString('hex');
-
+  const set = await getStatefulSet(client, namespace, opts.name);
+  if (opts.abandon) {
+    const had = readRecord(set);
+    await removeRecord(client, { namespace, name: opts.name });
+    io.stdout.write(
+      had.record || had.invalid
+        ? `dropped the operation record on statefulset ${namespace}/${opts.name}; nothing else was changed\n`
+        : `statefulset ${namespace}/${opts.name} has no operation record\n`,
+    );
+    return 0;
+  }
+  const record = opts.dryRun ? null : recordFor(set, opts, namespace);
+  const token = record?.values.token ?? deps.token ?? randomBytes(8).toString('hex');
   const { plan } = await preparePlan(
     client,
     { namespace, name: opts.name },
@@ -131,31 +205,61 @@ export async function persistenceCommand(argv: PersistenceArgs, io: IO, deps: Pe
       timeoutMs: opts.timeoutMs,
     },
   );
+  const budgets = await listBudgets(client, namespace).catch(() => null);
+  const pods = await listPodsOfSet(client, set);
+  plan.budgets =
+    budgets === null
+      ? null
+      : budgetsFor(
+          budgets,
+          pods.filter((p) => plan.steps.some((s) => s.pod === p.metadata.name)),
+        );
+  plan.owner = controllerOwner(set.metadata);
+  await refuseUpFront(client, set, plan, opts, record, EXEC_TIMEOUT_MS);
 
   if (opts.dryRun) {
-    io.stdout.write(human ? renderPlan(plan, true) : renderDocument(planDocument(plan), opts.format as 'json' | 'yaml'));
+    io.stdout.write(isDocumentFormat(opts.format) ? renderDocument(planDocument(plan), opts.format) : renderPlan(plan, true, opts));
     return 0;
   }
-  if (!plan.readiness.ready && !opts.force) {
+  if (!record && !plan.readiness.ready && !opts.force) {
     throw new NotReadyRefusal(
       `statefulset ${namespace}/${opts.name} is not fully Ready (${plan.readiness.notReady.join(', ')}): refusing to delete a pod, nothing was changed. --force to go ahead anyway`,
     );
   }
+  return act(client, io, deps, { opts, plan, record, token, human, namespace });
+}
+
+interface Acting {
+  opts: PersistenceOptions;
+  plan: PersistencePlan;
+  record: OperationRecord | null;
+  token: string;
+  human: boolean;
+  namespace: string;
+}
+
+/** Consent, the run, the report and the exit code. */
+async function act(client: KubeClient, io: IO, deps: PersistenceDeps, a: Acting): Promise<number> {
+  const { opts, plan, human, namespace } = a;
   const cs = commandSignal(deps.signals ? { source: deps.signals } : {});
   // Progress: lines off a terminal; on one, a line per pod and a spinner for the steps; nothing for -o json/yaml.
   const spinning = spinnerEnabled(io, human);
   const progress = await startLiveProgress(io.stderr, { enabled: spinning, env: io.env, lines: io.stderr });
   const onEvent = (e: PersistenceEvent) => {
-    if (!human) return;
+    // What a resumed run found is said whatever the format (on stderr: stdout may carry JSON or YAML).
+    if (!human && !(e.type === 'operation' && e.event.type === 'resuming')) return;
     const line = eventLine(e);
     if (!line) return;
     if (spinning && (e.type === 'step' || e.type === 'pod')) progress.update(line);
     else progress.line(line);
   };
-  const interrupt = { signal: cs.signal, dispose: () => cs.dispose() };
+  const color = human && colorEnabled(opts.color, io.stdout, io.env);
+  const print = (r: PersistenceReport) =>
+    io.stdout.write(human ? renderReport(r, { color }) : renderDocument(r, opts.format as DocumentFormat));
+  const resume = resumeCommand(opts, namespace);
   try {
     // The plan (with its notes) before the question; with --yes, its notes as warnings.
-    if (!opts.yes && io.stdin.isTTY && io.stderr.isTTY) io.stderr.write(renderPlan(plan, false));
+    if (!opts.yes && io.stdin.isTTY && io.stderr.isTTY) io.stderr.write(renderPlan(plan, false, opts));
     else for (const w of plan.warnings) io.stderr.write(`warning: ${w}\n`);
     const pods = plan.steps.map((st) => st.pod).join(', ');
     await requireConsent(io, {
@@ -163,58 +267,71 @@ export async function persistenceCommand(argv: PersistenceArgs, io: IO, deps: Pe
       question: question(plan),
       action: `delete pod${plan.steps.length === 1 ? '' : 's'} ${pods} in namespace ${namespace}`,
       signal: cs.signal,
+      ...(a.record ? { nothingChangedYet: false } : {}),
     });
-  } catch (err) {
-    cs.dispose();
-    throw err;
-  }
-
-  const color = human && colorEnabled(opts.color, io.stdout, io.env);
-  let report: PersistenceReport;
-  try {
-    report = await runPersistence(client, plan, { force: opts.force, onEvent }, interrupt.signal);
+    const report = await runPersistence(
+      client,
+      plan,
+      {
+        force: opts.force,
+        onEvent,
+        record: a.record,
+        flags: persistenceFlags(opts),
+        resume,
+        ...(opts.disableEviction ? { disableEviction: true } : {}),
+      },
+      cs.signal,
+    );
+    progress.stop();
+    print(report);
+    for (const w of report.warnings) io.stderr.write(`warning: ${w}\n`);
+    if (!report.passed) throw new CheckFailed(verdictSummary(report));
+    return 0;
   } catch (err) {
     progress.stop();
-    if (err instanceof PersistenceInterrupted) {
-      const r = err.report;
-      if (r.results.length) io.stdout.write(human ? renderReport(r, { color }) : renderDocument(r, opts.format as 'json' | 'yaml'));
-      else if (!human) io.stdout.write(renderDocument(r, opts.format as 'json' | 'yaml'));
-      for (const w of r.warnings) io.stderr.write(`warning: ${w}\n`);
-      const s = err.standing;
-      const lines: string[] = [];
-      if (s?.deleted)
-        lines.push(`${s.pod} was deleted; the StatefulSet controller recreates it (kubectl get pod ${s.pod} -n ${namespace} -w).`);
-      if (s?.markerLeft)
-        lines.push(
-          `The marker ${s.markerLeft.path} is still in ${s.markerLeft.pod}: kubectl exec -n ${namespace} ${s.markerLeft.pod} -c ${s.markerLeft.container} -- rm -f ${s.markerLeft.path}`,
-        );
-      if (r.notChecked.length)
-        lines.push(
-          `Not checked: ${r.notChecked.map((o) => `${opts.name}-${o}`).join(', ')}. To resume: ${resumeCommand(opts, namespace, r.notChecked)}`,
-        );
-      io.stderr.write(lines.map((l) => `${l}\n`).join(''));
-      throw new InterruptedError('interrupted (Ctrl-C)');
+    if (!(err instanceof PersistenceStopped)) {
+      const partial = (err as { report?: PersistenceReport }).report;
+      for (const w of partial?.warnings ?? []) io.stderr.write(`warning: ${w}\n`);
+      throw err;
     }
-    // A failure after some pods were checked: print those verdicts, then the error.
-    const partial = (err as { report?: PersistenceReport }).report;
-    if (partial && partial.results.length > 0) {
-      io.stdout.write(human ? renderReport(partial, { color }) : renderDocument(partial, opts.format as 'json' | 'yaml'));
-      for (const w of partial.warnings) io.stderr.write(`warning: ${w}\n`);
-    } else if (partial) for (const w of partial.warnings) io.stderr.write(`warning: ${w}\n`);
-    throw err;
+    throw stopped(err, io, opts, namespace, resume, print);
   } finally {
     progress.stop();
-    interrupt.dispose();
+    cs.dispose();
   }
+}
 
-  io.stdout.write(human ? renderReport(report, { color }) : renderDocument(report, opts.format as 'json' | 'yaml'));
-  for (const w of report.warnings) io.stderr.write(`warning: ${w}\n`);
-  if (!report.passed) {
-    if (report.notChecked.length)
-      throw new CheckFailed(
-        `${verdictSummary(report)}; not checked: ${report.notChecked.map((o) => `${opts.name}-${o}`).join(', ')} (stopped so that no two pods are down at once)`,
-      );
-    throw new CheckFailed(verdictSummary(report));
+/** A run that stopped: what was checked is printed, then where things stand and the command that resumes. */
+function stopped(
+  err: PersistenceStopped,
+  io: IO,
+  opts: PersistenceOptions,
+  namespace: string,
+  resume: string,
+  print: (r: PersistenceReport) => void,
+): Error {
+  const r = err.report;
+  const cause = err.cause;
+  if (r.results.length || (opts.format !== 'table' && cause instanceof InterruptedError)) print(r);
+  for (const w of r.warnings) io.stderr.write(`warning: ${w}\n`);
+  const unfinished = r.results.length > 0 || err.down.length > 0 || cause instanceof StoppedPartWayError;
+  const lines: string[] = err.down.map(
+    (pod) => `${pod} was deleted; the StatefulSet controller recreates it (kubectl get pod ${pod} -n ${namespace} -w).`,
+  );
+  if (unfinished && r.notChecked.length)
+    lines.push(`Not checked: ${r.notChecked.map((o) => `${opts.name}-${o}`).join(', ')}. To resume: ${resume}`);
+  io.stderr.write(lines.map((l) => `${l}\n`).join(''));
+  if (cause instanceof InterruptedError) return new InterruptedError('interrupted (Ctrl-C)');
+  if (cause instanceof PodNotBack)
+    return new CheckFailed(
+      `${verdictSummary(r)}; not checked: ${r.notChecked.map((o) => `${opts.name}-${o}`).join(', ')} (stopped so that no two pods are down at once); resume with: ${resume}`,
+    );
+  if (cause instanceof StoppedPartWayError) {
+    const inner = cause.cause instanceof Error ? cause.cause.message : cause.message;
+    return new StoppedPartWayError(
+      `${inner}; stopped part-way: ${r.results.map((x) => `${x.pod} ${x.verdict}`).join(', ') || 'no pod judged'}; resume with: ${resume}`,
+      cause,
+    );
   }
-  return 0;
+  return cause;
 }

@@ -43,7 +43,18 @@ export const persistenceFlags = defineFlags({
   force: {
     type: 'boolean',
     default: false,
-    description: 'Go ahead although the set is not fully Ready, or a claim is already being deleted.',
+    description:
+      'Go ahead although the set is not fully Ready, a claim is already being deleted, or another controller (an operator) owns the set.',
+  },
+  'disable-eviction': {
+    type: 'boolean',
+    default: false,
+    description: 'Delete the pod directly instead of evicting it: PodDisruptionBudgets are not consulted (as kubectl drain).',
+  },
+  abandon: {
+    type: 'boolean',
+    default: false,
+    description: 'Drop the record of an unfinished operation on the set (annotation sts-inspect.io/operation) and change nothing else.',
   },
   'dry-run': { type: 'boolean', default: false, description: 'Print the plan (which pods, in which order) and change nothing.' },
   yes: {

@@ -14,6 +14,7 @@ import {
   type Readiness,
 } from '../../core/persistence.ts';
 import { UsageError } from '../../errors.ts';
+import type { BudgetRef } from '../../core/operation.ts';
 
 export interface PlanStep {
   ordinal: number;
@@ -39,6 +40,10 @@ export interface PersistencePlan {
   readiness: Readiness;
   /** Things the user should know before saying yes (an OnDelete update that a deletion would roll out...). */
   warnings: string[];
+  /** The PodDisruptionBudgets selecting the pods (null: not readable; absent: not looked up). */
+  budgets?: BudgetRef[] | null;
+  /** The controller owning the set (an operator), or null. */
+  owner?: { kind: string; name: string } | null;
 }
 
 export interface PlanOptions {

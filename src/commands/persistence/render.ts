@@ -1,6 +1,6 @@
 // Data -> strings: the plan (--dry-run), progress events as lines, the result table, the JSON/YAML document.
 
-import { stringify } from 'yaml';
+import type { BudgetRef } from '../../core/operation.ts';
 import { describeLocation, type Verdict } from '../../core/persistence.ts';
 import { visibleText } from '../../core/content.ts';
 import { formatMs } from '../../kube/duration.ts';
@@ -13,9 +13,7 @@ import type { FileState, PersistenceReport, PersistenceResult } from './schema.t
 
 export type OutputFormat = 'table' | 'json' | 'yaml';
 
-export function renderDocument(doc: unknown, format: 'json' | 'yaml'): string {
-  return format === 'json' ? `${JSON.stringify(doc, null, 2)}\n` : stringify(doc);
-}
+export { renderDocument } from '../../ui/document.ts';
 
 /** The plan as a versioned document too, for `--dry-run -o json`. */
 export function planDocument(plan: PersistencePlan) {
@@ -37,12 +35,22 @@ export function planDocument(plan: PersistencePlan) {
       marker: s.marker,
       claims: s.claims,
     })),
+    budgets: plan.budgets ?? null,
     warnings: plan.warnings,
   };
 }
 
+function budgetLines(budgets: BudgetRef[] | null | undefined): string[] {
+  if (budgets === undefined) return [];
+  if (budgets === null) return ['the PodDisruptionBudgets could not be listed'];
+  if (!budgets.length) return ['no PodDisruptionBudget selects these pods'];
+  return budgets.map(
+    (b) => `PodDisruptionBudget ${b.name} selects ${b.pods.join(', ')} (disruptionsAllowed ${b.disruptionsAllowed ?? 'not computed yet'})`,
+  );
+}
+
 /** The plan in the shared plan format (ui/plan.ts): what --dry-run prints and what the prompt shows. */
-export function toMutationPlan(plan: PersistencePlan, dryRun: boolean): MutationPlan {
+export function toMutationPlan(plan: PersistencePlan, dryRun: boolean, o: { disableEviction?: boolean } = {}): MutationPlan {
   const n = plan.steps.length;
   const steps: MutationPlan['steps'] = [];
   for (const s of plan.steps) {
@@ -50,9 +58,9 @@ export function toMutationPlan(plan: PersistencePlan, dryRun: boolean): Mutation
     if (s.file) steps.push({ action: 'hash', target: `${s.file} in ${pod}`, detail: `on ${describeLocation(s.location)}` });
     if (s.marker) steps.push({ action: 'write', target: `marker ${s.marker} in ${pod}` });
     steps.push({
-      action: 'delete',
+      action: o.disableEviction ? 'delete' : 'evict',
       target: pod,
-      detail: `uid ${s.podUid}${plan.gracePeriodSeconds !== null ? `, grace period ${plan.gracePeriodSeconds}s` : ''}`,
+      detail: `uid ${s.podUid}${plan.gracePeriodSeconds !== null ? `, grace period ${plan.gracePeriodSeconds}s` : ''}${o.disableEviction ? ' (--disable-eviction: no budget consulted)' : ', through the Eviction API (disruption budgets honoured)'}`,
     });
     steps.push({ action: 'wait', target: pod, detail: `a new uid Running and Ready, up to ${formatMs(plan.timeoutMs)}` });
     steps.push({
@@ -63,6 +71,8 @@ export function toMutationPlan(plan: PersistencePlan, dryRun: boolean): Mutation
   }
   const notes = ['claims and volumes are never deleted'];
   if (!plan.readiness.ready) notes.push(`not fully Ready: ${plan.readiness.notReady.join(', ')}`);
+  notes.push(...budgetLines(plan.budgets));
+  if (plan.owner) notes.push(`statefulset is controlled by ${plan.owner.kind} ${plan.owner.name}: the operator may revert or fight this`);
   notes.push(...plan.warnings);
   if (dryRun) notes.push('dry run: nothing was changed');
   return {
@@ -72,8 +82,8 @@ export function toMutationPlan(plan: PersistencePlan, dryRun: boolean): Mutation
   };
 }
 
-export function renderPlan(plan: PersistencePlan, dryRun: boolean): string {
-  return renderMutationPlan(toMutationPlan(plan, dryRun));
+export function renderPlan(plan: PersistencePlan, dryRun: boolean, o: { disableEviction?: boolean } = {}): string {
+  return renderMutationPlan(toMutationPlan(plan, dryRun, o));
 }
 
 const STEP_TEXT: Record<string, string> = {
@@ -84,6 +94,22 @@ const STEP_TEXT: Record<string, string> = {
   'read-after': 'reading claims, file and marker again',
   'remove-marker': 'removing the marker',
 };
+
+const podOf = (id: string) => id.slice(id.indexOf(':') + 1);
+
+function operationLine(e: Extract<PersistenceEvent, { type: 'operation' }>['event']): string | null {
+  switch (e.type) {
+    case 'resuming': {
+      const done = [...new Set(e.done.filter((id) => id.startsWith('compare:')).map(podOf))];
+      const left = [...new Set(e.left.map(podOf))];
+      return `resuming the check started at ${e.startedAt}: ${done.length ? `${done.join(', ')} done` : 'no pod finished yet'}; ${left.join(', ')} left`;
+    }
+    case 'eviction-blocked':
+      return `${e.pod}: eviction refused by the disruption budget ${e.budget ?? '(unnamed)'} (disruptionsAllowed ${e.disruptionsAllowed ?? 'unknown'}): ${e.cause}; retrying until --timeout`;
+    default:
+      return null;
+  }
+}
 
 /** One progress line (plain, for stderr off a TTY, or a spinner's text); null for events not worth a line. */
 export function eventLine(e: PersistenceEvent): string | null {
@@ -96,6 +122,8 @@ export function eventLine(e: PersistenceEvent): string | null {
       return `${e.pod}: ${e.status}${e.ready ? ', Ready' : ''}${e.uid ? ` (uid ${e.uid})` : ''}`;
     case 'result':
       return `${e.result.pod}: ${e.result.verdict} after ${e.result.seconds}s`;
+    case 'operation':
+      return operationLine(e.event);
   }
 }
 

@@ -1,44 +1,35 @@
-// The check, one pod at a time, following the plan: read and hash --file, write a marker on the same volume,
-// record the pod's and claims' uids and volumes; delete the pod (uid precondition, so never its replacement);
-// watch until the controller's replacement is Running and Ready; read everything again; remove the marker.
-// It never deletes a claim or a volume. Progress leaves as typed events; the result is a report (data).
-// On Ctrl-C (the signal) it removes the marker where the pod can still be reached and throws
-// PersistenceInterrupted with the partial report and where things stand.
+// The check on the shared executor: per pod three steps — `prepare:<pod>` (read the claims and --file,
+// write the marker), `evict:<pod>` (take the pod down through the Eviction API with its uid as the
+// precondition, wait for the controller's replacement Running and Ready) and `compare:<pod>` (read everything
+// again, remove the marker, the verdict). What a re-run needs (the observation before, the uid taken down,
+// the verdicts) is kept in the operation record, so the same command resumes after Ctrl-C or kill -9. It
+// never deletes a claim or a volume. Progress leaves as typed events; the result is a report (data).
 
-import { createHash } from 'node:crypto';
-import type { PersistentVolumeClaim, Pod, StatefulSet } from '@sts-inspect/k8s';
-import { summarizePod } from '@sts-inspect/k8s';
-import { fileContent } from '../../core/content.ts';
-import { catCommand, headCommand, interpretRead, isMissingBinary } from '../../core/fileRead.ts';
-import { ordinalRange, podsOfSet } from '../../core/ordinals.ts';
+import type { Pod, StatefulSet } from '@sts-inspect/k8s';
+import { canonicalFlags, type Operation, type OperationRecord, type OperationStep } from '../../core/operation.ts';
+import { podsOfSet } from '../../core/ordinals.ts';
 import {
   allPreserved,
-  isServing,
   persistenceVerdict,
   setReadiness,
-  removeMarkerCommand,
   writeMarkerCommand,
-  type ClaimState,
   type FileState,
   type Observation,
 } from '../../core/persistence.ts';
-import { AbortedError, CheckFailed, CliError, ExitCode } from '../../errors.ts';
-import { apiPath, type KubeClient } from '../../kube/client.ts';
-import { ApiNotFoundError } from '../../kube/errors.ts';
-import { outcomeOf } from '../../workload/podFile.ts';
-import { deletePodExact, waitForPodReady } from '../../workload/pods.ts';
+import { ordinalRange } from '../../core/ordinals.ts';
+import { AbortedError, CheckFailed, CliError, InterruptedError, StoppedPartWayError } from '../../errors.ts';
+import type { KubeClient } from '../../kube/client.ts';
+import { removePod } from '../../workload/evict.ts';
+import { writeRecord } from '../../workload/record.ts';
+import { executeOperation, type ExecutionEvent, type StepContext, type StepHandler, type StepHandlers } from '../../workload/execute.ts';
+import { EXEC_TIMEOUT_MS } from '../../workload/podFile.ts';
 import { getStatefulSet, listPodsOfSet } from '../../workload/statefulset.ts';
+import { claimNames, claimStates, getPod, READ_LIMIT, readFileState, removeMarker, waitForReplacement } from './check.ts';
 import { buildPlan, type PersistencePlan, type PlanOptions, type PlanStep } from './plan.ts';
 import type { ObservationDoc, PersistenceReport, PersistenceResult } from './schema.ts';
 
-/** The most of --file that is read and hashed; a larger file is hashed over its first READ_LIMIT bytes. */
-export const READ_LIMIT = 1024 * 1024;
-/** `content` in the report: the file's text when it is this short (a counter, a small config). */
-export const CONTENT_LIMIT = 256;
-/** After Ctrl-C or a failure right after the deletion: how long the replacement may take to be back for the marker's removal. */
-export const CLEANUP_WAIT_MS = 15_000;
-/** Each exec (read, marker, cleanup) is bounded, whatever --request-timeout says. */
-export const EXEC_TIMEOUT_MS = 30_000;
+export { CONTENT_LIMIT, READ_LIMIT, readFileState } from './check.ts';
+export { EXEC_TIMEOUT_MS };
 
 export type Step = 'read-before' | 'write-marker' | 'delete' | 'wait' | 'read-after' | 'remove-marker';
 
@@ -47,43 +38,60 @@ export type PersistenceEvent =
   | { type: 'start'; ordinal: number; pod: string; index: number; total: number }
   | { type: 'step'; ordinal: number; pod: string; step: Step }
   | { type: 'pod'; ordinal: number; pod: string; uid: string | null; status: string; ready: boolean }
-  | { type: 'result'; result: PersistenceResult };
+  | { type: 'result'; result: PersistenceResult }
+  | { type: 'operation'; event: ExecutionEvent };
 
 export interface RunOptions {
-  /** --force: go on although the set is not fully Ready (otherwise each deletion re-checks it first). */
+  /** --force: go on although the set is not fully Ready, or a claim is being deleted. */
   force?: boolean;
   /** Exec timeout (ms). */
   execTimeoutMs?: number;
   onEvent?: (e: PersistenceEvent) => void;
   now?: () => number;
-}
-
-/** Where an interrupted run stopped, for the resume hint. */
-export interface Standing {
-  ordinal: number;
-  pod: string;
-  /** The pod was deleted and its replacement had not been confirmed Ready. */
-  deleted: boolean;
-  /** A marker that could not be removed (the pod was not reachable), to remove by hand. */
-  markerLeft: { pod: string; container: string; path: string } | null;
-}
-
-export class PersistenceInterrupted extends Error {
-  readonly report: PersistenceReport;
-  readonly standing: Standing | null;
-  override readonly cause: unknown;
-  constructor(report: PersistenceReport, standing: Standing | null, cause: unknown) {
-    super('interrupted');
-    this.report = report;
-    this.standing = standing;
-    this.cause = cause;
-  }
+  /** The record of this same check found on the set (a resume), or null. */
+  record?: OperationRecord | null;
+  /** The flags that define the check (recorded), and the command that resumes it. */
+  flags?: string[];
+  resume?: string;
+  /** --disable-eviction: delete the pod directly. */
+  disableEviction?: boolean;
+  /** Asked before each pod is taken down (a per-pod prompt); throws AbortedError to decline. */
+  confirm?: (pod: string) => Promise<void>;
 }
 
 export interface Target {
   namespace: string;
   name: string;
 }
+
+/** The check could not start (the file unreadable, the marker unwritable, the pod replaced): nothing was deleted, exit 9. */
+export class NothingDone extends AbortedError {}
+
+/** A claim of the pod is being deleted: deleting the pod would complete that (exit 9, nothing changed). */
+export class ClaimTerminatingRefusal extends AbortedError {}
+
+/** Refusing to act is not a failed check: nothing was deleted (exit 9, as a declined prompt; 12 after a change). */
+export class NotReadyRefusal extends AbortedError {}
+
+/** A pod not back within --timeout: exit 8, and --all stops there (taking the next one down would make two). */
+export class PodNotBack extends CheckFailed {}
+
+/** The run stopped (Ctrl-C, a failure) with what it had checked: the command prints the report, then the error. */
+export class PersistenceStopped extends Error {
+  readonly report: PersistenceReport;
+  override readonly cause: Error;
+  /** Pods taken down whose check did not finish (the controller recreates them; the resume judges them). */
+  readonly down: string[];
+  constructor(report: PersistenceReport, cause: Error, down: string[]) {
+    super(cause.message);
+    this.report = report;
+    this.cause = cause;
+    this.down = down;
+  }
+}
+
+/** After Ctrl-C or a failure right after a deletion: how long the replacement may take to be back for the marker's removal. */
+export const CLEANUP_WAIT_MS = 15_000;
 
 /** Read the set and its pods (read-only) and build the plan. */
 export async function preparePlan(
@@ -96,395 +104,426 @@ export async function preparePlan(
   return { plan: buildPlan(set, podsOfSet(set, pods), opts), set };
 }
 
-/** Read --file's bytes by exec (no sha256sum needed in the image) and hash them here. */
-export async function readFileState(
-  client: KubeClient,
-  ns: string,
-  pod: string,
-  container: string,
-  path: string,
-  timeoutMs: number,
-  signal?: AbortSignal,
-): Promise<FileState> {
-  const attempt = async (command: string[]) =>
-    outcomeOf(await client.exec({ namespace: ns, pod, container, command, maxBytes: READ_LIMIT + 1, timeoutMs }, signal));
-  let o = await attempt(headCommand(path, READ_LIMIT));
-  let command = 'head';
-  if (isMissingBinary(o)) {
-    o = await attempt(catCommand(path));
-    command = 'cat';
-  }
-  const read = interpretRead(o, READ_LIMIT, path, container, command);
-  if (!read.ok) return { path, sha256: null, content: null, bytes: 0, truncated: false, error: read.error };
-  const bytes = Buffer.from(o.stdout).subarray(0, READ_LIMIT);
-  const truncated = o.truncated || o.stdout.length > READ_LIMIT;
-  const shown = fileContent(bytes, CONTENT_LIMIT);
+/** The flags that define a persistence check (recorded; the resume command repeats them). */
+export function persistenceFlags(o: {
+  ordinals?: number[];
+  all: boolean;
+  file?: string;
+  container?: string;
+  marker: boolean;
+  gracePeriodSeconds: number | null;
+  timeoutText?: string;
+  force: boolean;
+  disableEviction?: boolean;
+}): string[] {
+  return canonicalFlags({
+    ordinal: o.ordinals?.join(','),
+    all: o.all,
+    file: o.file,
+    container: o.container,
+    'no-marker': !o.marker,
+    'grace-period': o.gracePeriodSeconds ?? undefined,
+    force: o.force,
+    'disable-eviction': o.disableEviction,
+  });
+}
+
+/** The plan as steps: prepare, evict, compare per pod, highest ordinal first. */
+export function persistenceOperation(plan: PersistencePlan, flags: string[], selector: string, pods: string[]): Operation {
+  const steps: OperationStep[] = plan.steps.flatMap((s): OperationStep[] => {
+    const pod = { kind: 'Pod', namespace: plan.namespace, name: s.pod, uid: s.podUid };
+    return [
+      {
+        id: `prepare:${s.pod}`,
+        action: 'persist-prepare',
+        target: pod,
+        changes: [],
+        waitsFor: null,
+        verify: null,
+        params: { file: s.file, marker: s.marker },
+      },
+      {
+        id: `evict:${s.pod}`,
+        action: 'persist-evict',
+        target: pod,
+        changes: [],
+        waitsFor: { type: 'pod-ready', newUid: true, timeoutMs: plan.timeoutMs },
+        verify: { type: 'same-claims', claims: s.claims.join(',') },
+        disrupts: s.pod,
+      },
+      { id: `compare:${s.pod}`, action: 'persist-compare', target: pod, changes: [], waitsFor: null, verify: { type: 'verdict' } },
+    ];
+  });
   return {
-    path,
-    sha256: createHash('sha256').update(bytes).digest('hex'),
-    content: shown.binary || shown.truncated ? null : shown.text,
-    bytes: bytes.length,
-    truncated,
-    error: null,
+    command: 'persistence',
+    flags,
+    target: { kind: 'StatefulSet', namespace: plan.namespace, name: plan.name },
+    pods,
+    podSelector: selector,
+    targetRevision: null,
+    steps,
+    ordinals: plan.steps.map((s) => ({ ordinal: s.ordinal, pod: s.pod, fromRevision: null, toRevision: null, templateChanges: [] })),
+    budgets: [],
+    notes: [],
   };
 }
 
-/** Each claim's uid and bound volume; `terminating` names the claims already being deleted. */
-async function claimStates(
-  client: KubeClient,
-  ns: string,
-  names: string[],
-  signal?: AbortSignal,
-): Promise<ClaimState[] & { terminating?: string[] }> {
-  const terminating: string[] = [];
-  const states = await Promise.all(
-    names.map(async (name) => {
-      try {
-        const c = await client.get<PersistentVolumeClaim>(
-          `${apiPath.pvcs(ns)}/${encodeURIComponent(name)}`,
-          `get persistentvolumeclaim ${ns}/${name}`,
-          signal,
+const doc = (o: Observation): ObservationDoc => ({ podUid: o.podUid, claims: o.claims, file: o.file });
+
+interface Shared {
+  client: KubeClient;
+  plan: PersistencePlan;
+  opts: RunOptions;
+  execTimeoutMs: number;
+  emit: (e: PersistenceEvent) => void;
+  warn: (m: string) => void;
+  now: () => number;
+  /** Markers written and not yet removed, for the cleanup after Ctrl-C or a failure. */
+  markers: Map<string, { container: string; path: string }>;
+  /** The executor's record (as the steps see it), for the report and the cleanup after a stop. */
+  record?: OperationRecord;
+}
+
+const stepOf = (plan: PersistencePlan, pod: string): PlanStep => plan.steps.find((s) => s.pod === pod)!;
+const key = (what: 'before' | 'result' | 'removed' | 'seconds' | 'marker-removed', pod: string) => `${what}:${pod}`;
+
+/** prepare: the pod as planned, its claims (none being deleted), --file readable, the marker written. */
+function prepareHandler(sh: Shared): StepHandler {
+  return {
+    async run(op, ctx) {
+      const step = stepOf(sh.plan, op.target.name);
+      const { pod, container } = step;
+      const ns = sh.plan.namespace;
+      const ev = (s: Step) => sh.emit({ type: 'step', ordinal: step.ordinal, pod, step: s });
+      sh.emit({ type: 'start', ordinal: step.ordinal, pod, index: sh.plan.steps.indexOf(step), total: sh.plan.steps.length });
+      const current = await getPod(sh.client, ns, pod, ctx.signal);
+      if (!current || current.metadata.uid !== step.podUid)
+        throw new NothingDone(
+          `pod ${ns}/${pod} changed since the plan was made (deleted or replaced by someone else); nothing was deleted`,
         );
-        if (c.metadata.deletionTimestamp) terminating.push(name);
-        return { name, uid: c.metadata.uid ?? null, volume: c.spec?.volumeName || null };
-      } catch (err) {
-        if (err instanceof ApiNotFoundError) return { name, uid: null, volume: null };
-        throw err;
+      ev('read-before');
+      const claims = await claimStates(sh.client, ns, claimNames(current), ctx.signal);
+      // A claim already being deleted only waits for this pod (pvc-protection): deleting the pod would let the
+      // claim, and with a Delete reclaim policy its volume, go. That is not ours to trigger.
+      if (claims.terminating?.length && !sh.opts.force)
+        throw new ClaimTerminatingRefusal(
+          `claim ${claims.terminating.join(', ')} of ${ns}/${pod} is being deleted and waits only for the pod to go: deleting ${pod} would let the claim and its volume go; nothing was changed. --force to go ahead anyway`,
+        );
+      let file: FileState | null = null;
+      if (step.file !== null) {
+        file = await readFileState(sh.client, ns, pod, container, step.file, sh.execTimeoutMs, ctx.signal);
+        if (file.error)
+          throw new NothingDone(`cannot read ${step.file} in ${ns}/${pod} before deleting it: ${file.error}; nothing was deleted`);
+        if (file.truncated)
+          sh.warn(`${step.file} in ${pod} is larger than ${READ_LIMIT} bytes: only its first ${READ_LIMIT} bytes are hashed and compared`);
       }
-    }),
+      if (step.marker) await writeMarker(sh, step, ctx.signal, ev);
+      const before: Observation = { podUid: step.podUid, claims: claims.map((c) => ({ ...c })), file };
+      await ctx.remember(key('before', pod), JSON.stringify(before));
+    },
+  };
+}
+
+async function writeMarker(sh: Shared, step: PlanStep, signal: AbortSignal, ev: (s: Step) => void): Promise<void> {
+  const { pod, container } = step;
+  const ns = sh.plan.namespace;
+  const path = step.marker!;
+  ev('write-marker');
+  sh.markers.set(pod, { container, path });
+  const w = await sh.client.exec(
+    { namespace: ns, pod, container, command: writeMarkerCommand(path, markerToken(path)), maxBytes: 4096, timeoutMs: sh.execTimeoutMs },
+    signal,
   );
-  return Object.assign(states, { terminating });
+  if (w.exitCode !== 0) {
+    if (await removeMarker(sh.client, ns, pod, container, path, sh.execTimeoutMs)) sh.markers.delete(pod);
+    const why = w.stderr.toString('utf8').trim().split('\n')[0] || w.status?.message || `exit code ${w.exitCode ?? 'unknown'}`;
+    throw new NothingDone(
+      `cannot write the marker ${path} in ${ns}/${pod}: ${why} (a read-only volume or no sh? --no-marker checks --file alone); nothing was deleted`,
+    );
+  }
 }
 
-function claimNames(pod: Pod): string[] {
-  return (pod.spec?.volumes ?? []).flatMap((v) => (v.persistentVolumeClaim ? [v.persistentVolumeClaim.claimName] : []));
+const markerToken = (path: string) => path.slice(path.lastIndexOf('-') + 1);
+
+/** evict: the pod (its uid) through the Eviction API, never its claims; then its replacement, Running and Ready. */
+function evictHandler(sh: Shared): StepHandler {
+  return {
+    async run(op, ctx) {
+      const step = stepOf(sh.plan, op.target.name);
+      const ns = sh.plan.namespace;
+      const removed = ctx.record.values[key('removed', step.pod)];
+      const oldUid = removed ?? step.podUid;
+      const started = sh.now();
+      if (!removed) {
+        await ctx.remember(key('removed', step.pod), step.podUid);
+        sh.emit({ type: 'step', ordinal: step.ordinal, pod: step.pod, step: 'delete' });
+        const current = await getPod(sh.client, ns, step.pod, ctx.signal);
+        if (!current || current.metadata.uid !== step.podUid)
+          throw new CheckFailed(`pod ${ns}/${step.pod} was deleted or replaced by someone else while it was being checked; not judged`);
+        await takeDown(sh, step, current, ctx);
+      }
+      sh.emit({ type: 'step', ordinal: step.ordinal, pod: step.pod, step: 'wait' });
+      const back = await waitForReplacement(
+        sh.client,
+        {
+          namespace: ns,
+          pod: step.pod,
+          oldUid,
+          timeoutMs: sh.plan.timeoutMs,
+          onChange: (c) => sh.emit({ type: 'pod', ordinal: step.ordinal, pod: step.pod, ...c }),
+        },
+        ctx.signal,
+      );
+      await ctx.remember(key('seconds', step.pod), String(Math.round((sh.now() - started) / 100) / 10));
+      if (!back) await notBack(sh, step, ctx);
+    },
+  };
 }
 
-async function getPod(client: KubeClient, ns: string, name: string, signal?: AbortSignal): Promise<Pod | null> {
+/** Evict (or delete) within the per-pod --timeout; a refusal by a budget until then is exit 8, nothing deleted. */
+async function takeDown(sh: Shared, step: PlanStep, current: Pod, ctx: StepContext): Promise<void> {
+  const deadline = AbortSignal.any([
+    ctx.signal,
+    timeoutSignal(
+      sh.plan.timeoutMs,
+      () => new CheckFailed(`${step.pod} not evicted within --timeout ${Math.round(sh.plan.timeoutMs / 1000)}s`),
+    ),
+  ]);
   try {
-    return await client.get<Pod>(`${apiPath.pods(ns)}/${encodeURIComponent(name)}`, `get pod ${ns}/${name}`, signal);
+    const outcome = await removePod(sh.client, current, {
+      signal: deadline,
+      ...ctx.options,
+      ...(sh.plan.gracePeriodSeconds !== null ? { gracePeriodSeconds: sh.plan.gracePeriodSeconds } : {}),
+      onEvent: (e) => sh.emit({ type: 'operation', event: { ...e, id: `evict:${step.pod}` } }),
+    });
+    if (outcome === 'already-gone' || outcome === 'already-replaced')
+      throw new CheckFailed(
+        `pod ${sh.plan.namespace}/${step.pod} was ${outcome === 'already-gone' ? 'deleted' : 'replaced'} by someone else while it was being checked; not judged`,
+      );
   } catch (err) {
-    if (err instanceof ApiNotFoundError) return null;
+    // Not taken down: nothing of ours stays behind on the volume, and the record forgets the uid.
+    delete ctx.record.values[key('removed', step.pod)];
+    await cleanupMarker(sh, step);
     throw err;
   }
 }
 
-function doc(o: Observation): ObservationDoc {
-  return { podUid: o.podUid, claims: o.claims, file: o.file };
+function timeoutSignal(ms: number, reason: () => Error): AbortSignal {
+  const ac = new AbortController();
+  setTimeout(() => ac.abort(reason()), ms).unref?.();
+  return ac.signal;
 }
 
-function isAbort(err: unknown, signal: AbortSignal | undefined): boolean {
-  return !!signal?.aborted || (err instanceof Error && err.name === 'AbortError');
+/** Not back within --timeout: the verdict TIMEOUT, kept; the run stops there (two pods must never be down). */
+async function notBack(sh: Shared, step: PlanStep, ctx: StepContext): Promise<never> {
+  const before = JSON.parse(ctx.record.values[key('before', step.pod)] ?? 'null') as Observation;
+  const verdict = persistenceVerdict({ before, after: null, location: step.location, markerSurvived: null });
+  if (step.marker) {
+    const back = await getPod(sh.client, sh.plan.namespace, step.pod).catch(() => null);
+    if (back && back.metadata.uid !== step.podUid && back.status?.phase === 'Running') await cleanupMarker(sh, step);
+  }
+  const result = resultOf(sh, step, ctx, verdict, before, null, null);
+  await ctx.remember(key('result', step.pod), JSON.stringify(result));
+  sh.emit({ type: 'result', result });
+  throw new PodNotBack(`${step.pod} not back Running and Ready within --timeout`);
 }
 
-/** The checks, one pod after the other; never two pods down at once. */
+async function cleanupMarker(sh: Shared, step: PlanStep): Promise<void> {
+  const m = sh.markers.get(step.pod);
+  if (!m) return;
+  if (await removeMarker(sh.client, sh.plan.namespace, step.pod, m.container, m.path, sh.execTimeoutMs)) sh.markers.delete(step.pod);
+}
+
+function resultOf(
+  sh: Shared,
+  step: PlanStep,
+  ctx: StepContext,
+  verdict: ReturnType<typeof persistenceVerdict>,
+  before: Observation,
+  after: Observation | null,
+  survived: boolean | null,
+): PersistenceResult {
+  return {
+    ordinal: step.ordinal,
+    pod: step.pod,
+    ...verdict,
+    seconds: Number(ctx.record.values[key('seconds', step.pod)] ?? 0),
+    storage: { kind: step.location.kind, volume: step.location.volume, mountPath: step.location.mountPath },
+    before: doc(before),
+    after: after ? doc(after) : null,
+    marker: step.marker ? { path: step.marker, survived, removed: !sh.markers.has(step.pod) } : null,
+  };
+}
+
+/** compare: the same claims and volumes? the file? our marker? Then the marker goes, and the verdict is kept. */
+function compareHandler(sh: Shared): StepHandler {
+  return {
+    isDone: (op, ctx) => Promise.resolve(ctx.record.values[key('result', op.target.name)] !== undefined),
+    async run(op, ctx) {
+      const step = stepOf(sh.plan, op.target.name);
+      const ns = sh.plan.namespace;
+      const { pod, container } = step;
+      const before = JSON.parse(ctx.record.values[key('before', pod)] ?? 'null') as Observation;
+      sh.emit({ type: 'step', ordinal: step.ordinal, pod, step: 'read-after' });
+      const now = await getPod(sh.client, ns, pod, ctx.signal);
+      const claims = await claimStates(sh.client, ns, now ? claimNames(now) : [], ctx.signal);
+      const file = step.file !== null ? await readFileState(sh.client, ns, pod, container, step.file, sh.execTimeoutMs, ctx.signal) : null;
+      let survived: boolean | null = null;
+      if (step.marker && !ctx.record.values[key('marker-removed', pod)]) {
+        const m = await readFileState(sh.client, ns, pod, container, step.marker, sh.execTimeoutMs, ctx.signal);
+        survived = m.error === null && m.content === markerToken(step.marker);
+        sh.emit({ type: 'step', ordinal: step.ordinal, pod, step: 'remove-marker' });
+        // Removed whether or not it survived: a half-written one must not stay either.
+        sh.markers.set(pod, { container, path: step.marker });
+        await cleanupMarker(sh, step);
+      }
+      const after: Observation = { podUid: now?.metadata.uid ?? null, claims, file };
+      const verdict = persistenceVerdict({ before, after, location: step.location, markerSurvived: survived });
+      const result = resultOf(sh, step, ctx, verdict, before, after, survived);
+      if (result.marker && !result.marker.removed)
+        sh.warn(
+          `could not remove ${result.marker.path} from ${pod}: kubectl exec -n ${ns} ${pod} -c ${container} -- rm -f ${result.marker.path}`,
+        );
+      await ctx.remember(key('result', pod), JSON.stringify(result));
+      sh.emit({ type: 'result', result });
+    },
+  };
+}
+
+function handlers(sh: Shared): StepHandlers {
+  const seen = (h: StepHandler): StepHandler => ({
+    ...(h.isDone ? { isDone: h.isDone } : {}),
+    run: (step, ctx) => {
+      sh.record = ctx.record;
+      return h.run(step, ctx);
+    },
+  });
+  return {
+    'persist-prepare': seen(prepareHandler(sh)),
+    'persist-evict': seen(evictHandler(sh)),
+    'persist-compare': seen(compareHandler(sh)),
+  };
+}
+
+/** Before each deletion: every other pod is Ready (the one before it is back), so at most one is ever down. */
+async function requireSetReady(client: KubeClient, plan: PersistencePlan, pod: string, signal: AbortSignal): Promise<void> {
+  const set = await getStatefulSet(client, plan.namespace, plan.name);
+  const pods = await listPodsOfSet(client, set);
+  const r = setReadiness(plan.name, ordinalRange(set), podsOfSet(set, pods));
+  const others = r.notReady.filter((p) => p !== pod);
+  void signal;
+  if (others.length)
+    throw new NotReadyRefusal(
+      `statefulset ${plan.namespace}/${plan.name} is not fully Ready (${others.join(', ')}): not deleting ${pod}, so that no two pods are down at once. --force to go ahead anyway`,
+    );
+}
+
+/** The report from the verdicts kept in the record (this run's and an earlier one's), in plan order. */
+function reportOf(plan: PersistencePlan, values: Record<string, string>, warnings: string[]): PersistenceReport {
+  const results = plan.steps.flatMap((s) => {
+    const v = values[key('result', s.pod)];
+    return v ? [JSON.parse(v) as PersistenceResult] : [];
+  });
+  const checked = new Set(results.map((r) => r.ordinal));
+  const notChecked = plan.steps.map((s) => s.ordinal).filter((o) => !checked.has(o));
+  return {
+    kind: 'PersistenceReport',
+    apiVersion: 'sts-inspect.dev/v1',
+    statefulSet: { name: plan.name, namespace: plan.namespace },
+    passed: notChecked.length === 0 && allPreserved(results.map((r) => r.verdict)),
+    results,
+    notChecked,
+    warnings,
+  };
+}
+
+/** The checks, one pod after the other through the executor; never two pods down at once. */
 export async function runPersistence(
   client: KubeClient,
   plan: PersistencePlan,
   opts: RunOptions = {},
   signal?: AbortSignal,
 ): Promise<PersistenceReport> {
-  const now = opts.now ?? Date.now;
-  const emit = opts.onEvent ?? (() => undefined);
-  const execTimeoutMs = opts.execTimeoutMs ?? EXEC_TIMEOUT_MS;
-  const ns = plan.namespace;
-  const report: PersistenceReport = {
-    kind: 'PersistenceReport',
-    apiVersion: 'sts-inspect.dev/v1',
-    statefulSet: { name: plan.name, namespace: ns },
-    passed: false,
-    results: [],
-    notChecked: plan.steps.map((s) => s.ordinal),
-    warnings: [],
+  const warnings: string[] = [];
+  const sh: Shared = {
+    client,
+    plan,
+    opts,
+    execTimeoutMs: opts.execTimeoutMs ?? EXEC_TIMEOUT_MS,
+    emit: opts.onEvent ?? (() => undefined),
+    warn: (m) => warnings.push(m),
+    now: opts.now ?? Date.now,
+    markers: new Map(),
   };
-
-  for (const [index, step] of plan.steps.entries()) {
-    emit({ type: 'start', ordinal: step.ordinal, pod: step.pod, index, total: plan.steps.length });
-    const standing: Standing = { ordinal: step.ordinal, pod: step.pod, deleted: false, markerLeft: null };
-    try {
-      if (!opts.force) await requireSetReady(client, plan, step);
-      const result = await checkOne(
-        client,
-        plan,
-        step,
-        standing,
-        { force: !!opts.force, emit, warn: (m) => report.warnings.push(m), execTimeoutMs, now },
-        signal,
-      );
-      report.results.push(result);
-      report.notChecked = report.notChecked.filter((o) => o !== step.ordinal);
-      if (result.marker && !result.marker.removed)
-        report.warnings.push(
-          `could not remove ${result.marker.path} from ${step.pod}: kubectl exec -n ${ns} ${step.pod} -c ${step.container} -- rm -f ${result.marker.path}`,
-        );
-      emit({ type: 'result', result });
-      // A pod that did not come back stops --all: taking the next one down would make two.
-      if (result.verdict === 'TIMEOUT') break;
-    } catch (err) {
-      // Ctrl-C or a failure: leave no marker behind if the pod (the old one, or its replacement) can take an exec now.
-      if (standing.markerLeft) {
-        let now = await getPod(client, ns, step.pod, AbortSignal.timeout(5_000)).catch(() => null);
-        const reachable = (p: Pod | null | undefined) => p?.status?.phase === 'Running' && !p.metadata.deletionTimestamp;
-        if (!reachable(now) && standing.deleted) {
-          // Interrupted right after the deletion: give the replacement a few seconds to take the exec (a second
-          // Ctrl-C leaves at once, the hint then says how to remove the marker by hand).
-          emit({ type: 'step', ordinal: step.ordinal, pod: step.pod, step: 'remove-marker' });
-          now = await waitForPodReady(client, {
-            namespace: ns,
-            name: step.pod,
-            notUid: step.podUid,
-            signal: AbortSignal.timeout(CLEANUP_WAIT_MS),
-          }).catch(() => null);
-        }
-        if (reachable(now)) await cleanupMarker(client, ns, step.pod, step.container, standing.markerLeft.path, execTimeoutMs, standing);
-      }
-      if (isAbort(err, signal)) throw new PersistenceInterrupted(finish(report), standing, err);
-      if (standing.markerLeft)
-        report.warnings.push(
-          `${standing.markerLeft.path} is left in ${standing.markerLeft.pod}: kubectl exec -n ${ns} ${standing.markerLeft.pod} -c ${standing.markerLeft.container} -- rm -f ${standing.markerLeft.path}`,
-        );
-      // Keep what was checked before the failure, for the command to print with the error.
-      if (err instanceof CliError) Object.assign(err, { report: finish(report) });
-      throw err;
-    }
-  }
-  return finish(report);
-}
-
-/** Before each deletion: every other pod is Ready (the one before it is back), so at most one is ever down. */
-async function requireSetReady(client: KubeClient, plan: PersistencePlan, step: PlanStep): Promise<void> {
   const set = await getStatefulSet(client, plan.namespace, plan.name);
-  const pods = await listPodsOfSet(client, set);
-  const r = setReadiness(plan.name, ordinalRange(set), podsOfSet(set, pods));
-  if (!r.ready)
-    throw new NotReadyRefusal(
-      `statefulset ${plan.namespace}/${plan.name} is not fully Ready (${r.notReady.join(', ')}): not deleting ${step.pod}, so that no two pods are down at once. --force to go ahead anyway`,
-    );
-}
-
-/** The check could not start (the file unreadable, the marker unwritable, the pod replaced): nothing was deleted, exit 9. */
-export class NothingDone extends AbortedError {}
-
-/** A claim of the pod is being deleted: deleting the pod would complete that (exit 9, nothing changed). */
-export class ClaimTerminatingRefusal extends AbortedError {}
-
-/** Refusing to act is not a failed check: nothing was deleted (exit 9, as a declined prompt). */
-export class NotReadyRefusal extends AbortedError {}
-
-function finish(report: PersistenceReport): PersistenceReport {
-  report.passed = report.notChecked.length === 0 && allPreserved(report.results.map((r) => r.verdict));
-  return report;
-}
-
-interface Ctx {
-  force: boolean;
-  emit(e: PersistenceEvent): void;
-  warn(message: string): void;
-  execTimeoutMs: number;
-  now(): number;
-}
-
-async function checkOne(
-  client: KubeClient,
-  plan: PersistencePlan,
-  step: PlanStep,
-  standing: Standing,
-  ctx: Ctx,
-  signal?: AbortSignal,
-): Promise<PersistenceResult> {
-  const ns = plan.namespace;
-  const { pod, container } = step;
-  const ev = (s: Step) => ctx.emit({ type: 'step', ordinal: step.ordinal, pod, step: s });
-
-  // Before: the pod as it is now (it may have changed since the plan), its claims, the file, the marker.
-  const current = await getPod(client, ns, pod, signal);
-  if (!current || current.metadata.uid !== step.podUid)
-    throw new NothingDone(`pod ${ns}/${pod} changed since the plan was made (deleted or replaced by someone else); nothing was deleted`);
-  const names = claimNames(current);
-  ev('read-before');
-  const claimsBefore = await claimStates(client, ns, names, signal);
-  // A claim already being deleted only waits for this pod (pvc-protection): deleting the pod would let the claim,
-  // and with a Delete reclaim policy its volume, go. That is not ours to trigger.
-  if (claimsBefore.terminating?.length && !ctx.force) {
-    throw new ClaimTerminatingRefusal(
-      `claim ${claimsBefore.terminating.join(', ')} of ${ns}/${pod} is being deleted and waits only for the pod to go: deleting ${pod} would let the claim and its volume go; nothing was changed. --force to go ahead anyway`,
-    );
-  }
-  const claimsBeforeStates: ClaimState[] = claimsBefore.map((c) => ({ ...c }));
-  let fileBefore: FileState | null = null;
-  if (step.file !== null) {
-    fileBefore = await readFileState(client, ns, pod, container, step.file, ctx.execTimeoutMs, signal);
-    if (fileBefore.error)
-      throw new NothingDone(`cannot read ${step.file} in ${ns}/${pod} before deleting it: ${fileBefore.error}; nothing was deleted`);
-  }
-  const before: Observation = { podUid: step.podUid, claims: claimsBeforeStates, file: fileBefore };
-  if (fileBefore?.truncated)
-    ctx.warn(`${step.file} in ${pod} is larger than ${READ_LIMIT} bytes: only its first ${READ_LIMIT} bytes are hashed and compared`);
-
-  const token = step.marker?.slice(step.marker.lastIndexOf('-') + 1) ?? '';
-  if (step.marker) {
-    ev('write-marker');
-    standing.markerLeft = { pod, container, path: step.marker };
-    const w = await client.exec(
-      { namespace: ns, pod, container, command: writeMarkerCommand(step.marker, token), maxBytes: 4096, timeoutMs: ctx.execTimeoutMs },
-      signal,
-    );
-    if (w.exitCode !== 0) {
-      await removeMarker(client, ns, pod, container, step.marker, ctx.execTimeoutMs);
-      standing.markerLeft = null;
-      const why = w.stderr.toString('utf8').trim().split('\n')[0] || w.status?.message || `exit code ${w.exitCode ?? 'unknown'}`;
-      throw new NothingDone(
-        `cannot write the marker ${step.marker} in ${ns}/${pod}: ${why} (a read-only volume or no sh? --no-marker checks --file alone); nothing was deleted`,
-      );
-    }
-  }
-
-  // Delete: only this pod (its uid), never its claims; the controller recreates it under the same name.
-  ev('delete');
-  const started = ctx.now();
-  let outcome: Awaited<ReturnType<typeof deletePodExact>>;
+  const op = persistenceOperation(
+    plan,
+    opts.flags ?? [],
+    '',
+    ordinalRange(set).map((o) => `${plan.name}-${o}`),
+  );
+  const values: Record<string, string> = { ...opts.record?.values };
+  const sig = signal ?? new AbortController().signal;
   try {
-    outcome = await deletePodExact(client, current, signal, plan.gracePeriodSeconds ?? undefined);
-  } catch (err) {
-    if (step.marker) await cleanupMarker(client, ns, pod, container, step.marker, ctx.execTimeoutMs, standing);
-    throw err;
-  }
-  if (outcome !== 'deleted') {
-    // Someone else deleted or replaced it in the meantime: what comes back says nothing about our deletion.
-    throw new CheckFailed(
-      `pod ${ns}/${pod} was ${outcome === 'already-gone' ? 'deleted' : 'replaced'} by someone else while it was being checked; not judged`,
-    );
-  }
-  standing.deleted = true;
-
-  ev('wait');
-  const replacement = await waitForReplacement(client, ns, step, plan.timeoutMs, ctx, signal);
-  const seconds = Math.round((ctx.now() - started) / 100) / 10;
-  standing.deleted = false;
-  const storage = { kind: step.location.kind, volume: step.location.volume, mountPath: step.location.mountPath };
-
-  // The result, whether the pod came back or not; the marker is accounted for (removed, or left and said so).
-  const result = (
-    verdict: ReturnType<typeof persistenceVerdict>,
-    after: Observation | null,
-    survived: boolean | null,
-  ): PersistenceResult => {
-    const removed = standing.markerLeft === null;
-    standing.markerLeft = null;
-    return {
-      ordinal: step.ordinal,
-      pod,
-      ...verdict,
-      seconds,
-      storage,
-      before: doc(before),
-      after: after ? doc(after) : null,
-      marker: step.marker ? { path: step.marker, survived, removed } : null,
-    };
-  };
-
-  if (!replacement) {
-    // Not back: the marker stays on the volume until the pod is; say so.
-    const verdict = persistenceVerdict({ before, after: null, location: step.location, markerSurvived: null });
-    if (step.marker) {
-      const back = await getPod(client, ns, pod).catch(() => null);
-      if (back && back.metadata.uid !== step.podUid && back.status?.phase === 'Running')
-        await cleanupMarker(client, ns, pod, container, step.marker, ctx.execTimeoutMs, standing);
-    }
-    return result(verdict, null, null);
-  }
-
-  // After: the same claims and volumes? The file? Our marker?
-  ev('read-after');
-  const newUid = replacement.metadata.uid ?? null;
-  const claimsAfter = await claimStates(client, ns, claimNames(replacement), signal);
-  let fileAfter: FileState | null = null;
-  if (step.file !== null) fileAfter = await readFileState(client, ns, pod, container, step.file, ctx.execTimeoutMs, signal);
-  let survived: boolean | null = null;
-  if (step.marker) {
-    const m = await readFileState(client, ns, pod, container, step.marker, ctx.execTimeoutMs, signal);
-    survived = m.error === null && m.content === token;
-    ev('remove-marker');
-    // Removed whether or not it survived: a half-written one must not stay either.
-    await cleanupMarker(client, ns, pod, container, step.marker, ctx.execTimeoutMs, standing);
-  }
-  const after: Observation = { podUid: newUid, claims: claimsAfter, file: fileAfter };
-  const verdict = persistenceVerdict({ before, after, location: step.location, markerSurvived: survived });
-  return result(verdict, after, survived);
-}
-
-/** rm -f with its own short deadline: it also runs after Ctrl-C, when the run's signal is already aborted. */
-async function removeMarker(
-  client: KubeClient,
-  ns: string,
-  pod: string,
-  container: string,
-  path: string,
-  timeoutMs: number,
-): Promise<boolean> {
-  try {
-    const r = await client.exec(
-      { namespace: ns, pod, container, command: removeMarkerCommand(path), maxBytes: 4096, timeoutMs: Math.min(timeoutMs, 10_000) },
-      AbortSignal.timeout(Math.min(timeoutMs, 10_000)),
-    );
-    return r.exitCode === 0;
-  } catch {
-    return false;
-  }
-}
-
-async function cleanupMarker(
-  client: KubeClient,
-  ns: string,
-  pod: string,
-  container: string,
-  path: string,
-  timeoutMs: number,
-  standing: Standing,
-): Promise<void> {
-  if (await removeMarker(client, ns, pod, container, path, timeoutMs)) standing.markerLeft = null;
-  else standing.markerLeft = { pod, container, path };
-}
-
-class WaitTimeout extends CliError {
-  constructor() {
-    super('timed out', ExitCode.CHECK_FAILED);
-  }
-}
-
-/** Watch the pod by name until a new uid is Running and Ready; null after the timeout. */
-async function waitForReplacement(
-  client: KubeClient,
-  ns: string,
-  step: PlanStep,
-  timeoutMs: number,
-  ctx: Ctx,
-  signal?: AbortSignal,
-): Promise<Pod | null> {
-  const deadline = new AbortController();
-  const timer = setTimeout(() => deadline.abort(new WaitTimeout()), timeoutMs);
-  const combined = signal ? AbortSignal.any([signal, deadline.signal]) : deadline.signal;
-  let last = '';
-  try {
-    return await waitForPodReady(client, {
-      namespace: ns,
-      name: step.pod,
-      notUid: step.podUid,
-      signal: combined,
-      onChange: (pod) => {
-        const old = pod?.metadata.uid === step.podUid;
-        const status = !pod ? 'Deleted' : old && pod.metadata.deletionTimestamp ? 'Terminating' : summarizePod(pod).status;
-        const ready = !!pod && !old && isServing(pod);
-        const key = `${pod?.metadata.uid ?? ''}/${status}/${ready}`;
-        if (key === last) return;
-        last = key;
-        ctx.emit({ type: 'pod', ordinal: step.ordinal, pod: step.pod, uid: pod?.metadata.uid ?? null, status, ready });
-      },
+    const res = await executeOperation(op, handlers(sh), {
+      client,
+      signal: sig,
+      record: opts.record ?? null,
+      resume: opts.resume ?? '',
+      describeStop: (s) => (s.cause instanceof Error ? s.cause.message : String(s.cause)),
+      onEvent: (e) => sh.emit({ type: 'operation', event: e }),
+      confirm: (step) => (step.disrupts && opts.confirm ? opts.confirm(step.disrupts) : Promise.resolve()),
+      waitOthersUp: (step) => (opts.force ? Promise.resolve() : requireSetReady(client, plan, step.disrupts ?? '', sig)),
+      ...(opts.disableEviction ? { disableEviction: true } : {}),
     });
+    Object.assign(values, res.record.values);
+    return reportOf(plan, values, warnings);
   } catch (err) {
-    if (deadline.signal.aborted && !signal?.aborted) return null;
+    const down = plan.steps
+      .filter((st) => sh.record?.values[key('removed', st.pod)] && !sh.record.values[key('result', st.pod)])
+      .map((st) => st.pod);
+    await leftMarkers(sh, down);
+    Object.assign(values, sh.record?.values);
+    const report = reportOf(plan, values, warnings);
+    const part = report.results.length > 0 || down.length > 0 || err instanceof PodNotBack || err instanceof StoppedPartWayError;
+    if ((err instanceof CliError && part) || err instanceof InterruptedError || sig.aborted)
+      throw new PersistenceStopped(report, err instanceof Error ? err : new Error(String(err)), down);
+    if (err instanceof CliError) Object.assign(err, { report });
     throw err;
-  } finally {
-    clearTimeout(timer);
   }
+}
+
+/**
+ * Ctrl-C or a failure: no marker of ours stays where the pod can take an exec now (a pod just taken down gets
+ * CLEANUP_WAIT_MS to come back), else the command that removes it. A removed marker is noted in the record,
+ * so the resumed check judges that pod without it.
+ */
+async function leftMarkers(sh: Shared, down: string[]): Promise<void> {
+  const ns = sh.plan.namespace;
+  let noted = false;
+  for (const [pod, m] of [...sh.markers]) {
+    let p = await getPod(sh.client, ns, pod, AbortSignal.timeout(5_000)).catch(() => null);
+    const reachable = (x: Pod | null | undefined) => x?.status?.phase === 'Running' && !x.metadata.deletionTimestamp;
+    const oldUid = sh.record?.values[key('removed', pod)];
+    if (down.includes(pod) && (!reachable(p) || p?.metadata.uid === oldUid)) {
+      sh.emit({ type: 'step', ordinal: stepOf(sh.plan, pod).ordinal, pod, step: 'remove-marker' });
+      p = await waitForReplacement(sh.client, {
+        namespace: ns,
+        pod,
+        oldUid: oldUid ?? '',
+        timeoutMs: CLEANUP_WAIT_MS,
+        onChange: () => undefined,
+      }).catch(() => null);
+    }
+    if (reachable(p) && (await removeMarker(sh.client, ns, pod, m.container, m.path, sh.execTimeoutMs))) {
+      sh.markers.delete(pod);
+      if (down.includes(pod) && sh.record) {
+        sh.record.values[key('marker-removed', pod)] = '1';
+        noted = true;
+      }
+      continue;
+    }
+    sh.warn(`${m.path} is left in ${pod}: kubectl exec -n ${ns} ${pod} -c ${m.container} -- rm -f ${m.path}`);
+  }
+  if (noted && sh.record) await writeRecord(sh.client, { namespace: ns, name: sh.plan.name }, sh.record).catch(() => undefined);
 }

@@ -213,6 +213,8 @@ export async function rollCommand(argv: RollArgs, io: IO, deps: RollCommandDeps 
           });
         },
         onEvent: (e) => {
+          // What a resumed run found is said whatever the format (on stderr: stdout carries the document).
+          if (!human && e.type === 'operation' && e.event.type === 'resuming') io.stderr.write(`${eventLine(e, plan.name, false)}\n`);
           if (!human) return;
           if (e.type === 'waiting') progress.update(e.message);
           const line = eventLine(e, plan.name, timestamps);

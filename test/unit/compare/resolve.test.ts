@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseGetent, parseNslookup, resolutionOf, serviceDnsFix } from '../../../src/core/resolve.ts';
-import { debugContainerName, debugReadFile, volumeForPath } from '../../../src/workload/debugRead.ts';
+import { debugContainerName, ephemeralReader, volumeForPath } from '../../../src/workload/debugRead.ts';
 import { resolvePeers } from '../../../src/workload/resolve.ts';
 import { errorForStatus } from '../../../src/kube/errors.ts';
 import { demoState, FakeClient, fixture } from '../inspect/fake-client.ts';
@@ -114,11 +114,9 @@ describe('--debug-image', () => {
     c.patch = (async () => {
       patched++;
     }) as never;
-    c.execAnswer = { stdout: Buffer.from('7\n'), exitCode: 0 };
-    const got = await debugReadFile(c, p, 'web', '/data/visits.txt', 1024, { image: 'busybox', timeoutMs: 1000, pollMs: 1 });
+    const got = await ephemeralReader(c, p, 'web', '/data/visits.txt', { image: 'busybox', timeoutMs: 1000, pollMs: 1 });
     expect(patched).toBe(0);
-    expect(got).toEqual({ ok: true, bytes: Buffer.from('7\n'), truncated: false });
-    expect(c.execs[0]!.container).toBe(name);
+    expect(got).toEqual({ ok: true, container: name });
   });
 
   it('a 1.20 server (its recorded /version): no PATCH, a clear message', async () => {
@@ -129,7 +127,7 @@ describe('--debug-image', () => {
     c.patch = (async () => {
       patched++;
     }) as never;
-    const got = await debugReadFile(c, pod(), 'web', '/data/visits.txt', 1024, { image: 'busybox', timeoutMs: 1000, pollMs: 1 });
+    const got = await ephemeralReader(c, pod(), 'web', '/data/visits.txt', { image: 'busybox', timeoutMs: 1000, pollMs: 1 });
     expect(patched).toBe(0);
     expect(got).toEqual({
       ok: false,
@@ -148,7 +146,7 @@ describe('--debug-image', () => {
         c.server,
       );
     }) as never;
-    const got = await debugReadFile(c, pod(), 'web', '/data/visits.txt', 1024, { image: 'busybox', timeoutMs: 1000, pollMs: 1 });
+    const got = await ephemeralReader(c, pod(), 'web', '/data/visits.txt', { image: 'busybox', timeoutMs: 1000, pollMs: 1 });
     expect(got).toEqual({
       ok: false,
       error:

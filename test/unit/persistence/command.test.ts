@@ -55,13 +55,14 @@ describe('persistence: consent before any change', () => {
     expect(r.err).toContain('delete pods web-2, web-1, web-0 in namespace demo, one at a time? [y/N] ');
   });
 
-  it('off a terminal without --yes: exit 9 before any exec or delete', async () => {
+  it('off a terminal without --yes: exit 9 before any write or delete (only the read that checks --file exists)', async () => {
     const r = await run({ file: 'visits.txt' }, memoryIO(false));
     expect(r.code).toBe(9);
     expect(r.err).toBe(
       'error: refusing to delete pod web-2 in namespace demo without --yes: no terminal to ask on (nothing was changed)\n',
     );
-    expect(writes(r.client)).toEqual([]);
+    // Issue 15 point 8: --file is checked up front, by a read-only head -c, before any warning about it.
+    expect(writes(r.client)).toEqual(['EXEC web-2 head -c 1 /data/visits.txt']);
   });
 
   it('--dry-run -o json: the plan as a document, no prompt, no change', async () => {

@@ -74,7 +74,7 @@ describe('buildPlan', () => {
       'Plan: check persistence of statefulset demo/web: 3 pods (web-2, web-1, web-0), one at a time',
       '  1. hash /data/visits.txt in pod demo/web-2: on claim data-web-2 (volume "data" at /data)',
       '  2. write marker /data/.sts-inspect-marker-tok in pod demo/web-2',
-      `  3. delete pod demo/web-2: uid ${uid2}, grace period 5s`,
+      `  3. evict pod demo/web-2: uid ${uid2}, grace period 5s, through the Eviction API (disruption budgets honoured)`,
       '  4. wait pod demo/web-2: a new uid Running and Ready, up to 5m',
       '  5. compare pod demo/web-2: claims (data-web-2), file, marker; then remove the marker',
     ]);
@@ -100,6 +100,8 @@ describe('completeOptions', () => {
       gracePeriodSeconds: null,
       timeoutMs: 300_000,
       force: false,
+      disableEviction: false,
+      abandon: false,
       dryRun: false,
       yes: false,
       format: 'table',
@@ -118,10 +120,10 @@ describe('completeOptions', () => {
   ])('refuses %s', (_n, argv, message) => {
     expect(() => completeOptions(argv)).toThrow(new UsageError(message));
   });
-  it('the resume hint repeats the flags that matter', () => {
-    const o = completeOptions({ name: 'web', all: true, file: 'visits.txt', noMarker: true, gracePeriod: 3 });
-    expect(resumeCommand(o, 'demo', [1, 0])).toBe(
-      'kubectl sts-inspect persistence web -n demo --ordinal 1,0 --file visits.txt --no-marker --grace-period 3',
+  it('the resume command is the same command: its flags that define the check, as the record keeps them', () => {
+    const o = completeOptions({ name: 'web', all: true, file: 'visits.txt', noMarker: true, gracePeriod: 3, yes: true, timeout: '90s' });
+    expect(resumeCommand(o, 'demo')).toBe(
+      'kubectl sts-inspect persistence web -n demo --all --file=visits.txt --grace-period=3 --no-marker',
     );
   });
 });

@@ -81,7 +81,9 @@ function planFor(c: Cluster, o: { file?: string; ordinals?: number[] } = {}) {
 }
 
 const verbs = (c: Cluster) =>
-  c.calls.filter((x) => x.verb === 'delete' || (x.verb === 'exec' && (x.options as ExecOptions).command[0] === 'sh')).map((x) => x.verb);
+  c.calls
+    .filter((x) => x.verb === 'delete' || x.verb === 'create' || (x.verb === 'exec' && (x.options as ExecOptions).command[0] === 'sh'))
+    .map((x) => x.verb);
 
 describe('runPersistence', () => {
   it('PRESERVED: the same claim, the same bytes, the marker back; delete carries the uid; the marker removed', async () => {
@@ -96,7 +98,12 @@ describe('runPersistence', () => {
       verdict: 'PRESERVED',
       marker: { path: '/data/.sts-inspect-marker-tok', survived: true, removed: true },
     });
-    expect(c.calls.find((x) => x.verb === 'delete')).toMatchObject({ path: '/api/v1/namespaces/demo/pods/web-2', options: { uid } });
+    // Issue 15: the pod goes through the Eviction API, with its uid as the precondition.
+    expect(c.calls.find((x) => x.verb === 'create')).toMatchObject({
+      path: '/api/v1/namespaces/demo/pods/web-2/eviction',
+      body: { kind: 'Eviction', deleteOptions: { preconditions: { uid } } },
+    });
+    expect(c.calls.some((x) => x.verb === 'delete')).toBe(false);
     expect([...c.fsOf('web-2').keys()]).toEqual(['/data/visits.txt']);
     expect(events.map((e) => (e.type === 'step' ? e.step : e.type))).toEqual(
       expect.arrayContaining(['start', 'read-before', 'write-marker', 'delete', 'wait', 'read-after', 'remove-marker', 'result']),

@@ -8,7 +8,6 @@ import { request } from 'node:https';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KUBECTL } from '../../../../scripts/kubectl.mjs';
 import { startSandbox, type Sandbox } from '../../src/index.ts';
-import { R } from '../../src/resources.ts';
 import { budget } from '../helpers/budget.ts';
 
 type Any = any;
@@ -647,9 +646,9 @@ describe('StatefulSet controller through the API', () => {
     const ns = await namespace('minready');
     // Every status the controller writes, in order, from the store's own notifications (no snapshot race).
     const statuses: { ready: number; available: number }[] = [];
-    const unsubscribe = sb.store.subscribe(R.statefulsets, (ev) => {
-      const st = (ev.object as Any).status ?? {};
-      if (ev.object.metadata.namespace === ns) statuses.push({ ready: st.readyReplicas ?? 0, available: st.availableReplicas ?? 0 });
+    const unsubscribe = sb.onSetChange((_type, set) => {
+      const st = set.status ?? {};
+      if (set.metadata.namespace === ns) statuses.push({ ready: st.readyReplicas ?? 0, available: st.availableReplicas ?? 0 });
     });
     try {
       await apply(ns, 'web', { replicas: 1, minReadySeconds: 10, claims: false });

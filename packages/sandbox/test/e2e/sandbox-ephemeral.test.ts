@@ -8,7 +8,6 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/index.ts';
-import { R } from '../../src/resources.ts';
 import { kubectlAgainst } from '../helpers/kubectl.ts';
 
 type Any = any;
@@ -32,7 +31,7 @@ const waitRunning = (pod: string, container: string) =>
 beforeAll(async () => {
   sb = await startSandbox();
   await sb.applyFile(LAB);
-  await sb.waitSettled(sb.store.list(R.statefulsets, 'default').items, 20_000);
+  await sb.waitSettled(sb.sets('default'), 20_000);
   dir = await mkdtemp(join(tmpdir(), 'ephemeral-'));
 });
 afterAll(async () => {

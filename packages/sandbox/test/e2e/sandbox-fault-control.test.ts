@@ -9,7 +9,6 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KUBECTL } from '../../../../scripts/kubectl.mjs';
 import { startSandbox, type Sandbox } from '../../src/index.ts';
-import { R } from '../../src/resources.ts';
 
 const LAB = fileURLToPath(new URL('../../scenarios/lab/01-lab.yaml', import.meta.url));
 
@@ -56,7 +55,7 @@ async function curl(method: string, path: string, body?: unknown, auth = true): 
 beforeAll(async () => {
   sb = await startSandbox();
   await sb.applyFile(LAB);
-  await sb.waitSettled(sb.store.list(R.statefulsets, 'default').items, 20_000);
+  await sb.waitSettled(sb.sets('default'), 20_000);
   dir = await mkdtemp(join(tmpdir(), 'fault-control-'));
   // What a user does: take server, CA and token from the kubeconfig the sandbox wrote.
   const view = async (jsonpath: string) => (await kubectl(['config', 'view', '--raw', '--minify', '-o', `jsonpath=${jsonpath}`])).stdout;

@@ -5,7 +5,6 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/index.ts';
-import { R } from '../../src/resources.ts';
 import { budget } from '../helpers/budget.ts';
 import { kubectlAgainst } from '../helpers/kubectl.ts';
 
@@ -18,7 +17,7 @@ let labSettleMs = 0;
 
 const { kubectl, ok } = kubectlAgainst(() => sb.kubeconfigPath);
 
-const settle = (ns = 'default') => sb.waitSettled(sb.store.list(R.statefulsets, ns).items, 20_000);
+const settle = (ns = 'default') => sb.waitSettled(sb.sets(ns), 20_000);
 
 beforeAll(async () => {
   sb = await startSandbox();
@@ -147,7 +146,7 @@ describe('the lab through kubectl', () => {
     expect(await ok(['delete', 'pod', 'app-go-0'])).toMatch(/^pod "app-go-0" deleted/);
     const deadline = Date.now() + 15_000;
     for (;;) {
-      const p = sb.store.get(R.pods, 'default', 'app-go-0');
+      const p = sb.pod('default', 'app-go-0');
       if (p && p.metadata.uid !== uid) break;
       if (Date.now() > deadline) throw new Error('app-go-0 did not come back');
       await new Promise((r) => setTimeout(r, 20));

@@ -8,7 +8,6 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KUBECTL } from '../../../../scripts/kubectl.mjs';
 import { startSandbox, type Sandbox } from '../../src/index.ts';
-import { R } from '../../src/resources.ts';
 import { budget } from '../helpers/budget.ts';
 
 type Any = any;
@@ -38,7 +37,7 @@ async function applyScenario(sb: Sandbox, name: string, ns: string): Promise<num
     const t0 = Date.now();
     const out = await ok(sb, ['apply', '-f', `${DIR}${name}/${f}`]);
     expect(out).toMatch(/statefulset\.apps\/\S+ (created|configured|unchanged)/);
-    await sb.waitSettled(sb.store.list(R.statefulsets, ns).items, budget(30_000));
+    await sb.waitSettled(sb.sets(ns), budget(30_000));
     times.push(Date.now() - t0);
   }
   return times;
@@ -135,12 +134,12 @@ describe('built-in scenarios', () => {
     await applyScenario(sb, 'reset-on-start', 'reset-on-start');
     await ok(sb, ['get', '--raw', '/api/v1/namespaces/reset-on-start/pods/app-0:5000/proxy/']);
     expect(await ok(sb, ['exec', '-n', 'reset-on-start', 'app-0', '--', 'cat', '/data/visits.txt'])).toBe('1\n');
-    const uid = sb.store.get(R.pods, 'reset-on-start', 'app-0')!.metadata.uid;
+    const uid = sb.pod('reset-on-start', 'app-0')!.metadata.uid;
     // kubectl delete returns once the pod is gone; then wait (watches, no polling) for its replacement.
     await ok(sb, ['delete', 'pod', '-n', 'reset-on-start', 'app-0']);
     await ok(sb, ['wait', 'pod/app-0', '-n', 'reset-on-start', '--for=create', '--timeout=20s']);
     await ok(sb, ['wait', 'pod/app-0', '-n', 'reset-on-start', '--for=condition=Ready', '--timeout=20s']);
-    expect(sb.store.get(R.pods, 'reset-on-start', 'app-0')?.metadata.uid).not.toBe(uid);
+    expect(sb.pod('reset-on-start', 'app-0')?.metadata.uid).not.toBe(uid);
     expect(await ok(sb, ['exec', '-n', 'reset-on-start', 'app-0', '--', 'cat', '/data/visits.txt'])).toBe('0\n');
   });
 
@@ -158,7 +157,7 @@ describe('built-in scenarios', () => {
 
   it('no-volumes: no claims; the counter is lost with the pod (emptyDir) or the container (root filesystem)', async () => {
     await applyScenario(sb, 'no-volumes', 'no-volumes');
-    expect(sb.store.list(R.pvcs, 'no-volumes').items).toEqual([]);
+    expect(sb.claims('no-volumes')).toEqual([]);
     expect(await ok(sb, ['get', 'sts', '-n', 'no-volumes'])).toMatch(/counter-emptydir\s+2\/2[\s\S]*counter-rootfs\s+1\/1/);
     await ok(sb, ['get', '--raw', '/api/v1/namespaces/no-volumes/pods/counter-emptydir-0:5000/proxy/']);
     await ok(sb, ['get', '--raw', '/api/v1/namespaces/no-volumes/pods/counter-rootfs-0:5000/proxy/']);
@@ -173,7 +172,7 @@ describe('built-in scenarios', () => {
     await ok(sb, ['delete', 'pod', '-n', 'no-volumes', 'counter-emptydir-0']);
     await ok(sb, ['wait', 'pod/counter-emptydir-0', '-n', 'no-volumes', '--for=create', '--timeout=20s']);
     await ok(sb, ['wait', 'pod/counter-emptydir-0', '-n', 'no-volumes', '--for=condition=Ready', '--timeout=20s']);
-    expect(sb.store.get(R.pods, 'no-volumes', 'counter-emptydir-0')?.metadata.uid).not.toBe(uid);
+    expect(sb.pod('no-volumes', 'counter-emptydir-0')?.metadata.uid).not.toBe(uid);
     // A fresh emptyDir: the app found no counter file and started again from 0.
     expect(await ok(sb, ['exec', '-n', 'no-volumes', 'counter-emptydir-0', '--', 'cat', '/scratch/visits.txt'])).toBe('0\n');
     expect(await ok(sb, ['logs', '-n', 'no-volumes', 'counter-emptydir-0'])).toContain(
@@ -229,7 +228,7 @@ describe('big', () => {
     const [ms] = await applyScenario(sb, 'big', 'big');
     console.log(`scenario big (500 replicas) settled in ${ms} ms`);
     expect(ms).toBeLessThan(budget(20_000));
-    expect(sb.store.list(R.pvcs, 'big').items.length).toBe(500);
+    expect(sb.claims('big').length).toBe(500);
     const out = await ok(sb, ['get', 'sts', 'big', '-n', 'big']);
     expect(out).toMatch(/big\s+500\/500/);
   }, 600_000);

@@ -4,7 +4,6 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/index.ts';
-import { R } from '../../src/resources.ts';
 import { kubectlAgainst } from '../helpers/kubectl.ts';
 
 type Any = any;
@@ -47,7 +46,7 @@ spec: {storageClassName: fixed, accessModes: [ReadWriteOnce], resources: {reques
 beforeAll(async () => {
   sb = await startSandbox();
   await sb.applyYaml(MANIFEST);
-  await sb.waitSettled(sb.store.list(R.statefulsets, 'default').items, 20_000);
+  await sb.waitSettled(sb.sets('default'), 20_000);
   await ok(['wait', 'pvc/fixed-claim', '--for=jsonpath={.status.phase}=Bound', '--timeout=20s']);
 });
 afterAll(async () => {
