@@ -83,24 +83,24 @@ const resize = (args: string[], opts: CliOptions = {}) =>
   runCli(['resize', ...args, '--kubeconfig', sb.kubeconfigPath], { timeoutMs: 90_000, ...opts, env: { ...env(), ...opts.env } });
 
 const pods = (ns: string, app: string): Any[] =>
-  sb.store.list('pods', ns).items.filter((p: Any) => p.metadata.labels?.app === app && !p.metadata.deletionTimestamp);
+  (sb.pods(ns) as Any[]).filter((p: Any) => p.metadata.labels?.app === app && !p.metadata.deletionTimestamp);
 const uids = (ns: string, app: string) => Object.fromEntries(pods(ns, app).map((p: Any) => [p.metadata.name, p.metadata.uid]));
-const set = (ns: string, name: string) => sb.store.get('apps/statefulsets', ns, name) as Any;
-const claim = (ns: string, name: string) => sb.store.get('persistentvolumeclaims', ns, name) as Any;
+const set = (ns: string, name: string) => sb.set(ns, name) as Any;
+const claim = (ns: string, name: string) => sb.claim(ns, name) as Any;
 const ready = (p: Any) => p.status?.conditions?.some((c: Any) => c.type === 'Ready' && c.status === 'True');
 
-/** Watch a set's pods in the store while `fn` runs: the most of them down (missing, terminating, not Ready) at once. */
+/** Watch a set's pods (every change, as written) while `fn` runs: the most of them down (missing, terminating, not Ready) at once. */
 async function maxDown(ns: string, app: string, names: string[], fn: () => Promise<void>): Promise<number> {
   let max = 0;
   const look = () => {
-    const all = sb.store.list('pods', ns).items as Any[];
+    const all = sb.pods(ns) as Any[];
     const down = names.filter((n) => {
       const p = all.find((x) => x.metadata.name === n);
       return !p || p.metadata.deletionTimestamp || !ready(p);
     }).length;
     max = Math.max(max, down);
   };
-  const stop = sb.store.subscribe('pods', look);
+  const stop = sb.onPodChange(look);
   try {
     await fn();
   } finally {
@@ -324,9 +324,9 @@ parameters: {sandbox.sts-inspect/resize: offline}
 
   it('grows the claims with a pod recreated for each (evicted through policy/v1beta1) and re-creates the set', async () => {
     const podsOf = () =>
-      old.store.list('pods', 'default').items.filter((p: Any) => p.metadata.labels?.app === 'db' && !p.metadata.deletionTimestamp);
+      (old.pods('default') as Any[]).filter((p: Any) => p.metadata.labels?.app === 'db' && !p.metadata.deletionTimestamp);
     const before = Object.fromEntries(podsOf().map((p: Any) => [p.metadata.name, p.metadata.uid]));
-    const rev = (old.store.get('apps/statefulsets', 'default', 'db') as Any).status.currentRevision;
+    const rev = (old.set('default', 'db') as Any).status.currentRevision;
     const r = await runCli(['resize', 'db', '--size', '3Gi', '--yes', '-o', 'json', '--kubeconfig', old.kubeconfigPath], {
       timeoutMs: 90_000,
       env: env(),
@@ -341,7 +341,7 @@ parameters: {sandbox.sts-inspect/resize: offline}
     ]);
     const after = Object.fromEntries(podsOf().map((p: Any) => [p.metadata.name, p.metadata.uid]));
     for (const n of Object.keys(before)) expect(after[n]).not.toBe(before[n]);
-    const set = old.store.get('apps/statefulsets', 'default', 'db') as Any;
+    const set = old.set('default', 'db') as Any;
     expect(set.spec.volumeClaimTemplates[0].spec.resources.requests.storage).toBe('3Gi');
     expect([set.status.currentRevision, set.status.updateRevision]).toEqual([rev, rev]);
   });

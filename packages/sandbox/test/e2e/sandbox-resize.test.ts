@@ -4,7 +4,6 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scenarioFiles, startSandbox, type Sandbox } from '../../src/index.ts';
-import { R } from '../../src/resources.ts';
 import { budget } from '../helpers/budget.ts';
 import { kubectlAgainst } from '../helpers/kubectl.ts';
 
@@ -166,6 +165,6 @@ describe('Orphan delete and re-adoption (as 1.20)', () => {
     expect(after.items.map((p: Any) => p.metadata.labels['controller-revision-hash'])).toEqual(hashes);
     const again = await json(['get', 'sts', 'online', '-n', 'resize']);
     expect([again.status.currentRevision, again.status.updateRevision]).toEqual([rev, rev]);
-    expect(sb.store.list(R.pvcs, 'resize').items.filter((c) => c.metadata.name?.startsWith('data-online-')).length).toBe(3);
+    expect(sb.claims('resize').filter((c) => c.metadata.name?.startsWith('data-online-')).length).toBe(3);
   });
 });
