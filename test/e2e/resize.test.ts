@@ -3,14 +3,15 @@
 // would check: claims' capacity, pod uids and restart counts, the set's revisions, df in the pods, the pods
 // watched while it runs (never two down), and the API requests a resumed run makes.
 
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { promisify } from 'node:util';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '@sts-inspect/sandbox';
 import type { ResizeReport } from '../../src/commands/resize/schema.ts';
-import { cliCommand, runCli, type CliOptions } from '../helpers/cli.ts';
+import { cliCommand, ROOT, runCli, type CliOptions } from '../helpers/cli.ts';
 import { applyScenario } from '../helpers/sandbox.ts';
 
 type Any = any;
@@ -79,6 +80,9 @@ afterAll(async () => {
 });
 
 const env = () => ({ XDG_STATE_HOME: STATE });
+const KUBECTL = join(ROOT, '.cache', 'bin', 'kubectl');
+const readInPod = async (ns: string, pod: string, path: string) =>
+  (await promisify(execFile)(KUBECTL, ['--kubeconfig', sb.kubeconfigPath, 'exec', '-n', ns, pod, '--', 'cat', path])).stdout;
 const resize = (args: string[], opts: CliOptions = {}) =>
   runCli(['resize', ...args, '--kubeconfig', sb.kubeconfigPath], { timeoutMs: 90_000, ...opts, env: { ...env(), ...opts.env } });
 
@@ -189,6 +193,26 @@ describe('resize', () => {
       /^error: timed out after 3s \(--timeout 3s\): claim data-slow-0 is at 1Gi of 2Gi; its last event: ExternalExpanding: Ignoring the PVC: didn't find a plugin capable of expanding the volume; waiting for an external controller to process this PVC\.; check .*; then run again: kubectl sts-inspect resize slow -n resize-kill --size 2Gi --yes\n$/,
     );
     expect(set('resize-kill', 'slow').metadata.annotations?.['sts-inspect.io/operation']).toBeUndefined();
+  });
+});
+
+describe('claims the set owns (persistentVolumeClaimRetentionPolicy whenDeleted: Delete)', () => {
+  it('survive the Orphan delete: same claim uids, grown, and the data on them kept', async () => {
+    const yaml = setYaml('resize-kill', 'tied', undefined, 2).replace(
+      '  serviceName: tied\n',
+      '  serviceName: tied\n  persistentVolumeClaimRetentionPolicy: {whenDeleted: Delete, whenScaled: Retain}\n',
+    );
+    await sb.waitSettled(await sb.applyYaml(yaml), 60_000);
+    expect(await sb.visit('resize-kill', 'tied-1')).toBe(200);
+    const visits = await readInPod('resize-kill', 'tied-1', '/data/visits.txt');
+    expect(visits.trim()).toMatch(/^\d+$/);
+    const claimUids = [0, 1].map((n) => claim('resize-kill', `data-tied-${n}`).metadata.uid as string);
+    expect(claim('resize-kill', 'data-tied-0').metadata.ownerReferences?.[0]?.kind).toBe('StatefulSet');
+    const r = await resize(['tied', '-n', 'resize-kill', '--size', '2Gi', '--yes', '-o', 'json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect([0, 1].map((n) => claim('resize-kill', `data-tied-${n}`)?.metadata.uid)).toEqual(claimUids);
+    expect([0, 1].map((n) => claim('resize-kill', `data-tied-${n}`).status.capacity.storage)).toEqual(['2Gi', '2Gi']);
+    expect(await readInPod('resize-kill', 'tied-1', '/data/visits.txt')).toBe(visits);
   });
 });
 
