@@ -13,6 +13,7 @@ import { compareFlags } from './commands/compare/flags.ts';
 import { completionFlags } from './commands/completion/flags.ts';
 import { demoFlags } from './commands/demo/flags.ts';
 import { persistenceFlags } from './commands/persistence/flags.ts';
+import { resizeFlags } from './commands/resize/flags.ts';
 import { rollFlags } from './commands/roll/flags.ts';
 import { sandboxFlags } from './commands/sandbox/flags.ts';
 import { scaleFlags } from './commands/scale/flags.ts';
@@ -141,6 +142,26 @@ const persistence = defineCommand({
   load: async () => (await import('./commands/persistence/command.ts')).persistenceCommand,
 });
 
+const resize = defineCommand({
+  name: 'resize',
+  summary: "Grow a StatefulSet's volumes end to end: every claim, the volumeClaimTemplate and the file systems",
+  description: `Grow every claim of a volumeClaimTemplate to --size, highest ordinal first, following each to its new capacity
+ (a pod whose file system grows only when it is recreated is evicted and awaited Ready, never two down), then
+ change the template: the set is deleted with propagationPolicy Orphan and created again from its own spec with
+ the new size (saved to a file first), and the same pods are adopted without a restart. Checks first, nothing
+ changed when one fails: no shrinking, allowVolumeExpansion, every claim Bound, ResourceQuota room, no other
+ controller. Resumes with the same command. Asks before acting on a terminal; needs --yes otherwise.`,
+  examples: [
+    { comment: 'Grow the data claims of db to 20Gi', command: 'kubectl sts-inspect resize db -n prod --size 20Gi' },
+    { comment: 'Print the plan and the equivalent kubectl commands', command: 'kubectl sts-inspect resize db --size 20Gi --dry-run' },
+    { comment: 'A set with two templates: say which', command: 'kubectl sts-inspect resize db --size 20Gi --claim wal --yes' },
+  ],
+  positionals: [{ ...statefulSetName, required: true }],
+  flags: resizeFlags,
+  kubeFlags: true,
+  load: async () => (await import('./commands/resize/command.ts')).resizeCommand,
+});
+
 const compare = defineCommand({
   name: 'compare',
   summary: 'Compare the replicas of a StatefulSet: files, revision, images, env, mounts, resources, claims (exit 1 when they differ)',
@@ -226,7 +247,7 @@ const claims = defineCommand({
 
 export const registry: Registry = {
   defaultCommand: inspect,
-  commands: [inspect, roll, persistence, compare, scale, claims, sandbox, completion, demo],
+  commands: [inspect, roll, persistence, scale, claims, resize, compare, sandbox, completion, demo],
   description: inspect.description,
 };
 

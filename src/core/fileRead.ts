@@ -46,6 +46,27 @@ export function planFileRead(set: StatefulSet, pod: Pod | undefined, file: strin
   return { ok: true, pod: pod.metadata.name ?? '', container: choice.container, path: path.path };
 }
 
+/** A read's bytes (or why there are none), as the FILE cell and the reports carry it. */
+export function fileReadOf(
+  got: { ok: true; bytes: Uint8Array; truncated: boolean } | { ok: false; error: string },
+  path: string,
+  container: string,
+  maxBytes: number,
+): FileRead {
+  if (!got.ok) return failedRead(got.error, path, container);
+  const c = fileContent(got.bytes, maxBytes);
+  return {
+    path,
+    container,
+    ok: true,
+    content: c.binary ? null : c.text,
+    binary: c.binary,
+    bytesRead: c.bytesRead,
+    truncated: c.truncated || got.truncated,
+    error: null,
+  };
+}
+
 /** `head -c` reads only what is shown (+1 byte to know whether there is more). */
 export function headCommand(path: string, maxBytes: number): string[] {
   return ['head', '-c', String(maxBytes + 1), path];

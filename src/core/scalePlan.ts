@@ -6,7 +6,7 @@
 
 import type { Pod, StatefulSet } from '@sts-inspect/k8s';
 import { selectorMatches, selectorString } from '@sts-inspect/k8s';
-import { isPodReady, podRevisionName } from './rollout.ts';
+import { isPodReady, podRevisionName } from '@sts-inspect/k8s';
 import type { ClaimRow, ClaimsView } from './claims.ts';
 import { budgetsFor, canonicalFlags, type DisruptionBudget, type Operation, type OperationStep } from './operation.ts';
 import { claimForOrdinal, ordinalRange, podForOrdinal, podsOfSet } from './ordinals.ts';
@@ -482,5 +482,5 @@ export function scaleOperation(plan: ScalePlan, set: StatefulSet, pods: Pod[], b
 }
 
 function revisionOf(pods: Pod[], name: string): string | null {
-  return podRevisionName(pods.find((p) => p.metadata.name === name));
+  return podRevisionName(pods.find((p) => p.metadata.name === name)) ?? null;
 }

@@ -3,7 +3,7 @@
 // policy deletes are gone. Ready: each coming ordinal's pod runs the update revision, Running and Ready.
 
 import type { Pod, StatefulSet } from '@sts-inspect/k8s';
-import { isPodReady, podRevisionName } from './rollout.ts';
+import { isPodReady, podRevisionName } from '@sts-inspect/k8s';
 import { podForOrdinal } from './ordinals.ts';
 
 export interface ScaleWait {
@@ -37,7 +37,7 @@ export function podState(name: string, pod: Pod | undefined): PodState {
     uid: pod?.metadata.uid ?? null,
     phase: pod ? (pod.metadata.deletionTimestamp ? 'Terminating' : (pod.status?.phase ?? 'Pending')) : null,
     ready: !!pod && !pod.metadata.deletionTimestamp && isPodReady(pod),
-    revision: podRevisionName(pod),
+    revision: podRevisionName(pod) ?? null,
     terminating: !!pod?.metadata.deletionTimestamp,
   };
 }

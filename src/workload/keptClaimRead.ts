@@ -4,11 +4,11 @@
 
 import type { Pod, StatefulSet } from '@sts-inspect/k8s';
 import type { FileRead } from '../core/fileRead.ts';
-import { failedRead } from '../core/fileRead.ts';
+import { failedRead, fileReadOf } from '../core/fileRead.ts';
 import { parseDf, usageFromDf, type VolumeUsage } from '../core/usage.ts';
 import { apiPath, type KubeClient } from '../kube/client.ts';
 import { ApiNotFoundError } from '../kube/errors.ts';
-import { readFileFromPod } from './podFile.ts';
+import { readPodFile } from './podFile.ts';
 
 export interface KeptClaimRead {
   claim: string;
@@ -83,7 +83,16 @@ export async function readKeptClaim(
     const m = c?.volumeMounts?.find((x) => x.name === vol);
     if (c && m) {
       const p = resolvePath(o.file, m.mountPath);
-      const file = await readFileFromPod(client, ns, user.metadata.name ?? '', c.name, p, o.maxBytes, o.timeoutMs);
+      const podName = user.metadata.name ?? '';
+      const got = await readPodFile(client, {
+        namespace: ns,
+        pod: podName,
+        container: c.name,
+        path: p,
+        maxBytes: o.maxBytes,
+        timeoutMs: o.timeoutMs,
+      });
+      const file = fileReadOf(got, p, c.name, o.maxBytes);
       const usage = await dfOf(client, ns, user.metadata.name ?? '', c.name, m.mountPath, o.timeoutMs);
       return { claim: claim.claim, via: `pod ${user.metadata.name ?? ''} (mounts it now)`, file, usage };
     }
@@ -112,7 +121,15 @@ export async function readKeptClaim(
   try {
     created = await client.create<Pod>(apiPath.pods(ns), body, `create pod ${ns}/${name}`, o.signal);
     await waitRunning(client, ns, name, o);
-    const file = await readFileFromPod(client, ns, name, 'read', path, o.maxBytes, o.timeoutMs);
+    const got = await readPodFile(client, {
+      namespace: ns,
+      pod: name,
+      container: 'read',
+      path,
+      maxBytes: o.maxBytes,
+      timeoutMs: o.timeoutMs,
+    });
+    const file = fileReadOf(got, path, 'read', o.maxBytes);
     const usage = await dfOf(client, ns, name, 'read', mount.path, o.timeoutMs);
     return { claim: claim.claim, via: `short-lived pod ${name} (deleted after)`, file, usage };
   } catch (err) {

@@ -260,6 +260,7 @@ describe('the registry as data (for completion)', () => {
       ['inspect', true],
       ['roll', false],
       ['persistence', false],
+      ['resize', false],
       ['compare', false],
       ['scale', false],
       ['claims', false],

@@ -4,7 +4,7 @@
 
 import type { ControllerRevision, KubeEvent, PersistentVolumeClaim, Pod, Service, StatefulSet } from '@sts-inspect/k8s';
 import { podForOrdinal, selectorString } from '@sts-inspect/k8s';
-import { planFileRead } from '../../core/fileRead.ts';
+import { fileReadOf, planFileRead } from '../../core/fileRead.ts';
 import { ordinalRange, podsOfSet } from '../../core/ordinals.ts';
 import { AuthError, UsageError } from '../../errors.ts';
 import { apiPath, type KubeClient } from '../../kube/client.ts';
@@ -15,8 +15,6 @@ import { resolvePeers, type DnsResolution } from '../../workload/resolve.ts';
 import { claimUsages } from '../../workload/usage.ts';
 import { needsDiagnosis, readDiagnosis } from '../../workload/diagnosis.ts';
 import { stableDnsName } from '../../core/dns.ts';
-import { fileContent } from '../../core/content.ts';
-import type { FileBytes } from '../../core/compare.ts';
 import { pool } from '../../workload/pool.ts';
 import { getStatefulSet, listPodsOfSet } from '../../workload/statefulset.ts';
 import { namespaceNotFound } from '../../workload/notFound.ts';
@@ -262,20 +260,4 @@ export async function readFiles(
     fileReads.set(r.name, fileReadOf(got, r.path, r.container, opts.maxBytes));
   });
   return fileReads;
-}
-
-/** An ephemeral container's read, as inspect's FILE cell carries it. */
-function fileReadOf(got: FileBytes, path: string, container: string, maxBytes: number): FileRead {
-  if (!got.ok) return { path, container, ok: false, content: null, binary: false, bytesRead: 0, truncated: false, error: got.error };
-  const c = fileContent(got.bytes, maxBytes);
-  return {
-    path,
-    container,
-    ok: true,
-    content: c.binary ? null : c.text,
-    binary: c.binary,
-    bytesRead: c.bytesRead,
-    truncated: c.truncated || got.truncated,
-    error: null,
-  };
 }

@@ -8,6 +8,7 @@ import { checkDeletePreconditions, type DeleteOptions, type KObject, type Propag
 import { admitCreate, admitUpdate, validateCreate, validateUpdate } from './admission.ts';
 import { withEphemeralContainers } from './ephemeral.ts';
 import { admitClaimResize } from './pvcresize.ts';
+import { admitStorageQuota } from './quota.ts';
 import { isObj, jsonMerge, jsonPatch, strategicMerge } from './patch.ts';
 
 type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- objects of every kind, as the JSON they arrive as
@@ -122,6 +123,7 @@ export class ApiCore {
     obj.kind = t.kind;
     admitCreate(key, obj, { store: this.store, apiLevel: this.level });
     validateCreate(key, obj);
+    if (key === R.pvcs) admitStorageQuota(this.store, obj);
     if (opts.dryRun) {
       if (obj.metadata.name && this.store.get(key, obj.metadata.namespace, obj.metadata.name))
         throw errors.alreadyExists(t.group, t.plural, obj.metadata.name);
@@ -181,6 +183,7 @@ export class ApiCore {
     // Fields a client cannot change through the main resource.
     if (t.hasStatusSubresource) obj.status = current.status;
     if (key === R.pvcs) admitClaimResize(this.store, obj, current);
+    if (key === R.pvcs) admitStorageQuota(this.store, obj, current);
     admitUpdate(key, obj, current, this.level);
     validateUpdate(key, obj, current);
     if (opts.dryRun) {

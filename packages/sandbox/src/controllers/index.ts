@@ -8,6 +8,7 @@ import { ControllerClient } from './client.ts';
 import { DisruptionController } from './disruption.ts';
 import { GarbageCollector } from './garbagecollector.ts';
 import { NamespaceController } from './namespace.ts';
+import { QuotaController } from './quota.ts';
 import { StatefulSetController } from './statefulset/controller.ts';
 
 export interface Controllers extends Stoppable {
@@ -24,6 +25,7 @@ export function startControllers(ctx: SimContext): Controllers {
     new StatefulSetController(ctx, client),
     new GarbageCollector(ctx, client),
     new NamespaceController(ctx, client),
+    new QuotaController(ctx, client),
     new DisruptionController(ctx, client),
   ];
   return {

@@ -214,6 +214,8 @@ export class PodWorker {
 
   /** A PV changed: when it was expanded, the mounts (df, stats/summary) show its new capacity. */
   pvChanged(pv: PvView): void {
+    // offline expansion: a running pod keeps the old file system size until it is recreated.
+    if (!this.env.storage.growsOnline(pv)) return;
     for (const vol of this.volumes.values()) {
       const bytes = parseQuantity(pv.spec.capacity?.storage);
       if (vol.pv === pv.metadata.name && bytes) vol.capacityBytes = bytes;

@@ -73,6 +73,8 @@ describe('built-in scenarios', () => {
       'partition',
       'pending',
       'reset-on-start',
+      // covered in sandbox-resize.test.ts
+      'resize',
     ]);
   });
 

@@ -1,0 +1,268 @@
+// `kubectl sts-inspect resize NAME --size SIZE`: flags -> options -> read and plan (a refusal stops here,
+// nothing changed) -> --dry-run prints the plan and the kubectl commands -> consent -> the shared executor
+// with resize's handlers -> verify (capacity and df per ordinal) -> render -> exit code. Owns the spinner,
+// the prompt and the command's AbortSignal (Ctrl-C, --timeout).
+
+import type { StatefulSet } from '@sts-inspect/k8s';
+import { compareRecord, type OperationRecord } from '../../core/operation.ts';
+import { AbortedError, CheckFailed, UsageError } from '../../errors.ts';
+import { apiPath } from '../../kube/client.ts';
+import { connect, type ConnectDeps } from '../../kube/connect.ts';
+import { formatMs, parseRequestTimeout } from '../../kube/duration.ts';
+import { requireConsent } from '../../ui/confirm.ts';
+import { commandSignal, type CommandSignalOptions } from '../../ui/interrupt.ts';
+import type { IO } from '../../ui/io.ts';
+import { spinnerEnabled, startLiveProgress } from '../../ui/spinner.ts';
+import { executeOperation, type ExecutionResult } from '../../workload/execute.ts';
+import { readRecord } from '../../workload/record.ts';
+import type { ResizeArgs } from './flags.ts';
+import { planDocument, readAndPlan } from './plan.ts';
+import {
+  claimFailedText,
+  claimStuckText,
+  describeStop,
+  eventLine,
+  kubectlCommands,
+  question,
+  refusalsMessage,
+  renderDocument,
+  renderPlanText,
+  renderSummary,
+  type ResizeFormat,
+} from './render.ts';
+import {
+  ClaimResizeFailed,
+  ClaimResizeStuck,
+  removeSavedSpec,
+  resizeHandlers,
+  specFilePath,
+  verifyResize,
+  type ResizeEvent,
+  type VerifyRow,
+} from './run.ts';
+import { RESIZE_API_VERSION, RESIZE_REPORT_KIND, type ResizeReport } from './schema.ts';
+import { nothingToDo, type ResizePlan } from '../../core/resize.ts';
+
+export interface ResizeOptions {
+  name: string;
+  size: string;
+  claimTemplate?: string;
+  timeoutMs: number;
+  timeoutText: string;
+  force: boolean;
+  dryRun: boolean;
+  yes: boolean;
+  format: ResizeFormat;
+}
+
+export interface ResizeCommandDeps extends ConnectDeps {
+  signals?: CommandSignalOptions['source'];
+}
+
+/** --timeout passed: exit 8 (12 through the executor once something changed). */
+export class ResizeTimeoutError extends CheckFailed {}
+
+export function completeResizeOptions(argv: ResizeArgs): ResizeOptions {
+  if (!argv.name) throw new UsageError('resize needs a StatefulSet NAME: kubectl sts-inspect resize NAME --size SIZE');
+  if (argv.allNamespaces) throw new UsageError('resize works on one StatefulSet: use -n, not -A');
+  if (argv.selector) throw new UsageError('resize takes a NAME, not -l/--selector');
+  if (!argv.size) throw new UsageError('resize needs --size SIZE, the new size of the claims (e.g. --size 20Gi)');
+  const formats: Record<string, ResizeFormat> = { '': 'human', json: 'json', yaml: 'yaml' };
+  const format = formats[argv.output ?? ''];
+  if (!format) throw new UsageError(`unknown output format ${JSON.stringify(argv.output)}: use -o json or -o yaml`);
+  const timeoutText = argv.timeout ?? '15m';
+  let timeoutMs: number;
+  try {
+    timeoutMs = parseRequestTimeout(timeoutText);
+  } catch {
+    throw new UsageError(`invalid --timeout ${JSON.stringify(timeoutText)}: use a duration such as 90s, 15m or 1h (0: never)`);
+  }
+  return {
+    name: argv.name,
+    size: argv.size,
+    ...(argv.claim !== undefined ? { claimTemplate: argv.claim } : {}),
+    timeoutMs,
+    timeoutText,
+    force: !!argv.force,
+    dryRun: !!argv.dryRun,
+    yes: !!argv.yes,
+    format,
+  };
+}
+
+/** The same command, which resumes (the operation record makes it so). */
+export function resumeCommand(argv: ResizeArgs, opts: ResizeOptions, ns: string): string {
+  const parts = ['kubectl sts-inspect resize', opts.name, '-n', ns, '--size', opts.size];
+  if (argv.context) parts.push('--context', argv.context);
+  if (opts.claimTemplate) parts.push('--claim', opts.claimTemplate);
+  if (opts.force) parts.push('--force');
+  parts.push('--yes');
+  return parts.join(' ');
+}
+
+/** A set read back from its saved spec may carry no record (written by hand): one that says the claims are done. */
+function recordFor(set: StatefulSet, setGone: boolean, plan: ResizePlan): OperationRecord | null {
+  const { record } = readRecord(set);
+  if (record || !setGone) return record;
+  const op = plan.operation!;
+  return {
+    command: op.command,
+    flags: op.flags,
+    revision: op.targetRevision,
+    done: op.steps.filter((s) => s.action !== 'recreate-set').map((s) => s.id),
+    startedAt: new Date().toISOString(),
+    values: {},
+  };
+}
+
+export async function resizeCommand(argv: ResizeArgs, io: IO, deps: ResizeCommandDeps = {}): Promise<number> {
+  const opts = completeResizeOptions(argv);
+  const now = () => (deps.now ? deps.now() : Date.now());
+  const startedAt = now();
+  const cs = commandSignal({
+    timeoutMs: opts.timeoutMs,
+    onTimeout: () => new ResizeTimeoutError(`timed out after ${formatMs(opts.timeoutMs)} (--timeout ${opts.timeoutText})`),
+    ...(deps.signals ? { source: deps.signals } : {}),
+  });
+  const human = opts.format === 'human';
+  const progress = await startLiveProgress(io.stderr, { enabled: spinnerEnabled(io, human), env: io.env, lines: io.stdout });
+  try {
+    const { client, config } = await connect(argv, io, deps);
+    const ns = config.namespace;
+    const specFile = specFilePath(io.env, client.server, ns, opts.name);
+    const { set, setGone, plan } = await readAndPlan(
+      client,
+      ns,
+      {
+        name: opts.name,
+        size: opts.size,
+        ...(opts.claimTemplate !== undefined ? { claimTemplate: opts.claimTemplate } : {}),
+        force: opts.force,
+      },
+      specFile,
+      cs.signal,
+    );
+    if (plan.refusals.length) {
+      const msg = refusalsMessage(plan, ns, opts.name);
+      throw plan.refusals.some((r) => r.usage) ? new UsageError(msg) : new AbortedError(msg);
+    }
+    const op = plan.operation!;
+    const record = recordFor(set, setGone, plan);
+    const verdict = compareRecord(record, op);
+    if (verdict.kind === 'conflict')
+      throw new AbortedError(
+        `statefulset ${ns}/${opts.name} has another operation under way (${[verdict.record.command, ...verdict.record.flags].join(' ')}, started ${verdict.record.startedAt}): finish it with that command, or drop its record with kubectl annotate statefulset ${opts.name} -n ${ns} sts-inspect.io/operation- (nothing was changed)`,
+      );
+    if (opts.dryRun) {
+      progress.stop();
+      io.stdout.write(
+        human
+          ? `${renderPlanText(plan, ns, opts.name)}${kubectlCommands(plan, ns, opts.name, opts.timeoutText)}`
+          : renderDocument(planDocument(plan), opts.format as 'json' | 'yaml'),
+      );
+      return 0;
+    }
+    if (nothingToDo(plan) && verdict.kind === 'fresh') {
+      if (human)
+        io.stdout.write(
+          `statefulset ${ns}/${opts.name}: every ${plan.template} claim and the volumeClaimTemplate already ask for ${plan.size}: nothing to do\n`,
+        );
+      else
+        io.stdout.write(
+          renderDocument(await report(plan, null, ns, opts.name, specFile, client, cs.signal), opts.format as 'json' | 'yaml'),
+        );
+      return 0;
+    }
+    if (human) progress.line(renderPlanText(plan, ns, opts.name).trimEnd());
+    if (verdict.kind === 'fresh')
+      await requireConsent(io, {
+        yes: opts.yes,
+        question: question(plan, ns, opts.name),
+        action: `resize statefulset ${ns}/${opts.name}`,
+        signal: cs.signal,
+      });
+    const emit = (e: ResizeEvent) => {
+      if (!human) return;
+      const line = eventLine(e, opts.name);
+      if (line !== undefined) progress.line(line);
+    };
+    const resume = resumeCommand(argv, opts, ns);
+    const result = await executeOperation(op, resizeHandlers({ plan, specFile, emit }), {
+      client,
+      signal: cs.signal,
+      onEvent: emit,
+      record: verdict.kind === 'resume' ? verdict.record : null,
+      resume,
+      describeStop: (info) => describeStop(info, ns, opts.name),
+    }).catch((err: unknown) => {
+      // Stopped at the first claim: the executor passes the error as is; it still gets its remedy.
+      if (err instanceof ClaimResizeFailed) err.message = claimFailedText(err, ns, resume);
+      if (err instanceof ClaimResizeStuck) err.message = claimStuckText(err, ns, resume);
+      throw err;
+    });
+    await removeSavedSpec(specFile);
+    const doc = await report(plan, result, ns, opts.name, specFile, client, cs.signal);
+    progress.stop();
+    io.stdout.write(human ? renderSummary(doc, now() - startedAt) : renderDocument(doc, opts.format as 'json' | 'yaml'));
+    return 0;
+  } finally {
+    progress.stop();
+    cs.dispose();
+  }
+}
+
+async function report(
+  plan: ResizePlan,
+  result: ExecutionResult | null,
+  ns: string,
+  name: string,
+  specFile: string,
+  client: Parameters<typeof verifyResize>[0],
+  signal: AbortSignal,
+): Promise<ResizeReport> {
+  const [rows, set] = await Promise.all([
+    verifyResize(client, plan, ns, signal),
+    client.get<StatefulSet>(apiPath.statefulset(ns, name), `get statefulset ${ns}/${name}`, signal),
+  ]);
+  const ran = new Set(result?.ran ?? []);
+  const skipped = new Set(result?.skipped ?? []);
+  const tplStep = plan.operation?.steps.find((s) => s.action === 'recreate-set' || s.id === 'patch-claim-template');
+  const row = (claim: string): VerifyRow | undefined => rows.find((r) => r.claim === claim);
+  return {
+    kind: RESIZE_REPORT_KIND,
+    apiVersion: RESIZE_API_VERSION,
+    result: 'complete',
+    statefulSet: { namespace: ns, name },
+    template: plan.template ?? '',
+    size: plan.size,
+    templateChange: !tplStep ? 'none' : skipped.has(tplStep.id) ? 'already' : plan.strategy,
+    setUid: set.metadata.uid ?? null,
+    revision: set.status?.currentRevision ?? null,
+    specFile: tplStep?.action === 'recreate-set' ? specFile : null,
+    resumed: skipped.size > 0,
+    ordinals: plan.claims.map((c) => {
+      const id = `resize-claim:${c.claim}`;
+      const r = row(c.claim);
+      return {
+        ordinal: c.ordinal,
+        pod: c.pod,
+        claim: c.claim,
+        from: c.request,
+        to: plan.size,
+        capacity: r?.capacity ?? null,
+        action: ran.has(id) ? 'grown' : skipped.has(id) || !c.grows ? 'already' : 'unchanged',
+        podRestarted: !!result?.record.values[`restarted:${c.pod}`],
+        df: r?.df
+          ? {
+              container: r.container,
+              mountPath: c.mountPath ?? '',
+              sizeBytes: r.df.sizeBytes,
+              usedBytes: r.df.usedBytes,
+              availableBytes: r.df.availableBytes,
+            }
+          : null,
+        dfError: r?.dfError ?? null,
+      };
+    }),
+  };
+}
