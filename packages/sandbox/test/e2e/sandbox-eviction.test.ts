@@ -178,6 +178,30 @@ describe('the sandbox at api level 1.20 answers as the recorded 1.20 server', ()
   });
 });
 
+describe('kubectl drain against a 1.20 server evicts through policy/v1beta1', () => {
+  let sb: Sandbox;
+  const NS = 'old-drain';
+  beforeAll(async () => {
+    sb = await startSandbox({ timeScale: 20, apiLevel: '1.20' });
+    await sb.waitSettled(await sb.applyYaml(SET(NS)));
+    await api(sb, 'POST', `/apis/policy/v1beta1/namespaces/${NS}/poddisruptionbudgets`, pdbBody('policy/v1beta1', 1));
+  });
+  afterAll(async () => sb?.stop());
+
+  it('evicts every pod of the node, one budget-allowed disruption at a time', async () => {
+    const { ok } = kubectlAgainst(() => sb.kubeconfigPath);
+    await until('the budget counted', async () => {
+      const s = (await api(sb, 'GET', `/apis/policy/v1beta1/namespaces/${NS}/poddisruptionbudgets/web`)).body.status;
+      return s.disruptionsAllowed === 1 ? s : undefined;
+    });
+    const node = sb.pods(NS)[0]!.spec!.nodeName!;
+    const onNode = sb.pods(NS).filter((p) => p.spec?.nodeName === node);
+    const out = await ok(['drain', node, '--ignore-daemonsets', '--timeout', '50s']);
+    for (const p of onNode) expect(out).toContain(`pod/${p.metadata.name} evicted`);
+    expect(out).toContain(`node/${node} drained`);
+  });
+});
+
 describe('the sandbox at the default level with kubectl 1.34: create pdb, get pdb, drain', () => {
   let sb: Sandbox;
   const NS = 'drain';
