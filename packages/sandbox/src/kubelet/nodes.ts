@@ -172,19 +172,16 @@ export function startScheduler(
     }
     if (needsScheduling(p)) enqueue(key);
   });
+  const cordoned = (name: string) =>
+    !!(store.get(R.nodes, undefined, name)?.spec as { unschedulable?: boolean } | undefined)?.unschedulable;
+  // A node uncordoned: retry the pods that did not fit.
+  const unsubscribeNodes = store.subscribe(R.nodes, () => {
+    for (const k of unschedulable.keys()) enqueue(k);
+  });
   pvcs.onChange((_t, obj) => {
     for (const k of unschedulable.keys()) if (k.startsWith(`${obj.metadata.namespace}/`)) enqueue(k);
   });
   for (const o of pods.list()) if (needsScheduling(o as unknown as PodView)) enqueue(keyOf(o));
-
-  const podsOn = (node: string) => {
-    let n = 0;
-    for (const o of pods.list()) {
-      const p = o as unknown as PodView;
-      if (p.spec.nodeName === node && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed') n++;
-    }
-    return n;
-  };
 
   const fail = (pod: PodView, key: string, message: string) => {
     if (unschedulable.get(key) === message) return;
@@ -238,7 +235,9 @@ export function startScheduler(
       let why: string | undefined;
       if (!Object.entries(selector).every(([k, v]) => labels[k] === v)) why = "node(s) didn't match Pod's node affinity/selector";
       else if (!volumes.every((terms) => matchesNodeAffinity(labels, terms))) why = 'node(s) had volume node affinity conflict';
-      else if (podsOn(n.name) >= MAX_PODS) why = 'Too many pods';
+      // NodeUnschedulable: a cordoned node (kubectl cordon, drain) takes no new pods.
+      else if (cordoned(n.name)) why = 'node(s) were unschedulable';
+      else if (podsOn(pods, n.name) >= MAX_PODS) why = 'Too many pods';
       else if (cpu > 0 && cpuOn(n.name) + cpu > NODE_MILLICPU) why = 'Insufficient cpu';
       if (why) reasons.set(why, (reasons.get(why) ?? 0) + 1);
       return !why;
@@ -310,9 +309,20 @@ export function startScheduler(
 
   return {
     stop() {
+      unsubscribeNodes();
       run.cancel();
     },
   };
+}
+
+/** Pods bound to a node that still hold their place (not finished). */
+function podsOn(pods: Informer, node: string): number {
+  let n = 0;
+  for (const o of pods.list()) {
+    const p = o as unknown as PodView;
+    if (p.spec.nodeName === node && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed') n++;
+  }
+  return n;
 }
 
 /** Volume binding: claims must exist and not be going; immediate-binding claims must be bound. */

@@ -178,6 +178,30 @@ describe('the sandbox at api level 1.20 answers as the recorded 1.20 server', ()
   });
 });
 
+describe('kubectl drain against a 1.20 server evicts through policy/v1beta1', () => {
+  let sb: Sandbox;
+  const NS = 'old-drain';
+  beforeAll(async () => {
+    sb = await startSandbox({ timeScale: 20, apiLevel: '1.20' });
+    await sb.waitSettled(await sb.applyYaml(SET(NS)));
+    await api(sb, 'POST', `/apis/policy/v1beta1/namespaces/${NS}/poddisruptionbudgets`, pdbBody('policy/v1beta1', 1));
+  });
+  afterAll(async () => sb?.stop());
+
+  it('evicts every pod of the node, one budget-allowed disruption at a time', async () => {
+    const { ok } = kubectlAgainst(() => sb.kubeconfigPath);
+    await until('the budget counted', async () => {
+      const s = (await api(sb, 'GET', `/apis/policy/v1beta1/namespaces/${NS}/poddisruptionbudgets/web`)).body.status;
+      return s.disruptionsAllowed === 1 ? s : undefined;
+    });
+    const node = sb.pods(NS)[0]!.spec!.nodeName!;
+    const onNode = sb.pods(NS).filter((p) => p.spec?.nodeName === node);
+    const out = await ok(['drain', node, '--ignore-daemonsets', '--timeout', '50s']);
+    for (const p of onNode) expect(out).toContain(`pod/${p.metadata.name} evicted`);
+    expect(out).toContain(`node/${node} drained`);
+  });
+});
+
 describe('the sandbox at the default level with kubectl 1.34: create pdb, get pdb, drain', () => {
   let sb: Sandbox;
   const NS = 'drain';
@@ -210,6 +234,14 @@ describe('the sandbox at the default level with kubectl 1.34: create pdb, get pd
     const out = await ok(['drain', node, '--ignore-daemonsets', '--timeout', '50s']);
     for (const name of onNode) expect(out).toContain(`pod/${name} evicted`);
     expect(out).toContain(`node/${node} drained`);
+    // The node is cordoned: the replacements of the evicted pods are scheduled elsewhere.
+    const back = await until('the evicted pods back and Ready', async () => {
+      const now = JSON.parse(await ok(['get', 'pods', '-n', NS, '-o', 'json'])).items as Any[];
+      const ready = now.filter((p) => p.status?.conditions?.some((c: Any) => c.type === 'Ready' && c.status === 'True'));
+      return ready.length === 3 && !now.some((p) => p.metadata.deletionTimestamp) ? now : undefined;
+    });
+    expect(back.filter((p) => p.spec.nodeName === node)).toEqual([]);
+    await ok(['uncordon', node]);
   });
 
   it('an Eviction in policy/v1 or policy/v1beta1 is accepted; a second one while the budget is spent is a 429', async () => {
