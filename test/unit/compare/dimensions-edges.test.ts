@@ -196,6 +196,69 @@ describe('podDimensions', () => {
     expect(d.get('configMaps')).toEqual(['cfg', '<none>']);
   });
 
+  it('a sidecar first: env, envFrom and resources are read from the container of that name', () => {
+    const side: FullContainer = { name: 'side', image: 's:1' };
+    const d = dims(set(), [
+      pod(0, [
+        side,
+        app({ envFrom: [{ configMapRef: { name: 'cfg' } }], resources: { limits: { cpu: '1' } }, env: [{ name: 'X', value: '1' }] }),
+      ]),
+      pod(1, [side, app()]),
+    ]);
+    expect(d.get('envFrom:app')).toEqual(['configMap cfg', '<none>']);
+    expect(d.get('resources:app')).toEqual(['limits cpu=1', '<none>']);
+    expect(d.get('env:app/X')).toEqual(['"1"', '<unset>']);
+    expect(d.has('envFrom:side')).toBe(false);
+    expect(d.has('resources:side')).toBe(false);
+    expect([...d.keys()].filter((k) => k.startsWith('env:'))).toEqual(['env:app/X']);
+  });
+
+  it('no env anywhere: no env dimension', () => {
+    expect([...dims(set(), [pod(0, [app()]), pod(1, [app()])]).keys()].filter((k) => k.startsWith('env'))).toEqual([]);
+  });
+
+  it('an envFrom entry naming nothing', () => {
+    expect(dims(set(), [pod(0, [app({ envFrom: [{ prefix: 'X_' }] })])]).get('envFrom:app')).toEqual(['secret ? (prefix X_)']);
+  });
+
+  it('a container only one pod has, with resources', () => {
+    const d = dims(set(), [pod(0, [app(), { name: 'extra', resources: { requests: { cpu: '1' } } }]), pod(1, [app()])]);
+    expect(d.get('resources:extra')).toEqual(['requests cpu=1', '<none>']);
+  });
+
+  it('a pod without labels has no revision', () => {
+    const d = podDimensions({
+      set: set(),
+      pods: new Map([[0, { metadata: { name: 'web-0' }, spec: { containers: [app()] } }]]),
+      claims: [],
+      ordinals: [0],
+    });
+    expect(d.get('revision')!.get(0)).toEqual({ value: '<none>', key: '<none>' });
+  });
+
+  it.each<[string, StatefulSet]>([
+    ['no spec', { metadata: { name: 'web' } }],
+    ['no template', { metadata: { name: 'web' }, spec: { selector: {}, serviceName: 'web' } }],
+    [
+      'a template without spec',
+      { metadata: { name: 'web' }, spec: { selector: {}, serviceName: 'web', template: {} } },
+    ],
+  ])('a set with %s: the pods name the containers', (_name, s) => {
+    expect([...dims(s, [pod(0, [app()])]).keys()].filter((k) => k.startsWith('image:'))).toEqual(['image:app']);
+  });
+
+  it.each<[string, unknown]>([
+    ['no spec', undefined],
+    ['no resources', {}],
+    ['no requests', { resources: {} }],
+  ])('a volumeClaimTemplate with %s: capacity without a template request', (_name, spec) => {
+    const s = set({ volumeClaimTemplates: [{ metadata: { name: 'data' }, ...(spec ? { spec } : {}) }] as never });
+    const claims: PersistentVolumeClaim[] = [
+      { metadata: { name: 'data-web-0' }, status: { phase: 'Bound', capacity: { storage: '2Gi' } } },
+    ];
+    expect(dims(s, [pod(0, [app()])], claims).get('capacity:data')).toEqual(['2Gi']);
+  });
+
   it('a container without an image, and one a pod lacks', () => {
     const d = dims(set(), [pod(0, [{ name: 'app' }]), pod(1, [])]);
     expect(d.get('image:app')).toEqual(['<none>', '<no such container>']);

@@ -2,7 +2,7 @@
 // multi-byte characters and invalid sequences, and the one-line preview at its width.
 
 import { describe, expect, it } from 'vitest';
-import { contentCell, contentPreview, fileContent, isBinary } from '../../../src/core/content.ts';
+import { contentCell, contentPreview, fileContent, isBinary, visibleText } from '../../../src/core/content.ts';
 
 const b = (s: string | number[]) => (typeof s === 'string' ? new TextEncoder().encode(s) : new Uint8Array(s));
 const text = (s: string, max = 256) => fileContent(b(s), max);
@@ -78,5 +78,19 @@ describe('contentPreview: one bounded line', () => {
     ['more lines and more bytes', text('a\nb\nc', 4), 4, 10, 'a (+1 line, more than 4 bytes)'],
   ])('%s', (_name, c, max, width, preview) => {
     expect(contentPreview(c, max, width)).toBe(preview);
+  });
+});
+
+describe('visibleText: format characters', () => {
+  it.each([
+    ['a bidi override', 'a\u202eb', 'a\\u{202e}b'],
+    ['a zero-width space', 'a\u200bb', 'a\\u{200b}b'],
+    ['a soft hyphen', 'a\u00adb', 'a\\xadb'],
+    ['the BOM', '\ufeffa', '\\u{feff}a'],
+    ['a line separator', 'a\u2028b', 'a\\u{2028}b'],
+    ['the zero-width joiner of an emoji sequence stays', '\u{1f469}\u200d\u{1f4bb}', '\u{1f469}\u200d\u{1f4bb}'],
+    ['CRLF becomes LF', 'a\r\nb', 'a\nb'],
+  ])('%s', (_name, s, shown) => {
+    expect(visibleText(s)).toBe(shown);
   });
 });

@@ -40,6 +40,23 @@ const obs = (claims: ClaimState[], f: FileState | null) => ({ podUid: 'u', claim
 describe('persistenceVerdict: the reason, in words', () => {
   it.each<[string, VerdictInput, string, string]>([
     [
+      'file after only',
+      { before: obs([claim], null), after: obs([claim], file('a')), location: onClaim, markerSurvived: true },
+      'PRESERVED',
+      'the marker on claim data-web-0 (volume "data" at /data) survived the new pod',
+    ],
+    [
+      'two claims, listed in another order',
+      {
+        before: obs([claim, { name: 'logs-web-0', uid: 'l1', volume: 'pv-2' }], null),
+        after: obs([{ name: 'logs-web-0', uid: 'l1', volume: 'pv-2' }, claim], null),
+        location: onClaim,
+        markerSurvived: true,
+      },
+      'PRESERVED',
+      'the marker on claim data-web-0 (volume "data" at /data) survived the new pod',
+    ],
+    [
       'no pod back',
       { before: obs([claim], null), after: null, location: onClaim, markerSurvived: null },
       'TIMEOUT',
@@ -254,6 +271,20 @@ describe('where a path lives', () => {
     expect(locate(p, container, path)).toEqual(location);
   });
 
+  it.each<[string, Pod]>([
+    ['a spec without containers', { metadata: { name: 'web-0' }, spec: {} }],
+    ['a container without mounts', { metadata: { name: 'web-0' }, spec: { containers: [{ name: 'app' }] } }],
+  ])('%s: the container layer', (_name, p) => {
+    expect(locate(p, 'app', '/data/x')).toEqual({ kind: 'container', volume: null, mountPath: null });
+  });
+
+  it('a mount path with repeated trailing slashes', () => {
+    const p = pod([{ name: 'd', mountPath: '/data//' }], [{ name: 'd', persistentVolumeClaim: { claimName: 'c' } }]);
+    expect(locate(p, 'app', '/data/x').kind).toBe('claim');
+    const m = markerPath({ metadata: { name: 'web' } }, p, 'app', '/data/x', 'T');
+    expect(m.ok && m.path).toBe('/data/.sts-inspect-marker-T');
+  });
+
   it('no volumes list at all', () => {
     const p = {
       metadata: { name: 'web-0' },
@@ -297,6 +328,32 @@ describe('the marker', () => {
     expect(m.ok && m.path).toBe(path);
   });
 
+  it('a file path with trailing slashes on the container layer', () => {
+    const m = markerPath(set(undefined), pod, 'app', '/var/lib/app//', 'T');
+    expect(m.ok && m.path).toBe('/var/lib/.sts-inspect-marker-T');
+  });
+
+  it.each<[string, StatefulSet]>([
+    ['an empty template list', set([])],
+    ['a set without spec', { metadata: { name: 'web' } }],
+  ])('without --file, %s: asks for --file', (_name, s) => {
+    expect(markerPath(s, pod, 'app', null, 'T')).toEqual({
+      ok: false,
+      error: 'the set has no volumeClaimTemplates: give --file PATH to say which data to check',
+    });
+  });
+
+  it.each<[string, Pod]>([
+    ['a pod without spec', { metadata: { name: 'web-0' } }],
+    ['a spec without containers', { metadata: { name: 'web-0' }, spec: {} }],
+    ['a container without mounts', { metadata: { name: 'web-0' }, spec: { containers: [{ name: 'app' }] } }],
+  ])('without --file, %s: does not mount it', (_name, p) => {
+    expect(markerPath(set([{ metadata: { name: 'data' } }]), p, 'app', null, 'T')).toEqual({
+      ok: false,
+      error: 'container "app" does not mount volume "data": give --file PATH',
+    });
+  });
+
   it.each<[string, StatefulSet, string, string]>([
     ['no templates', set(undefined), 'app', 'the set has no volumeClaimTemplates: give --file PATH to say which data to check'],
     ['a template without a name', set([{}]), 'app', 'the set has no volumeClaimTemplates: give --file PATH to say which data to check'],
@@ -335,6 +392,7 @@ describe('who holds the run back', () => {
     ['Pending', pod({ phase: 'Pending' }), false],
     ['not Ready', pod({ ready: false }), false],
     ['terminating', pod({ terminating: true }), false],
+    ['no status', { metadata: { name: 'x' } }, false],
   ])('serving: %s', (_name, p, serving) => {
     expect(isServing(p)).toBe(serving);
   });
