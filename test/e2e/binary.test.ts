@@ -51,7 +51,7 @@ describe('the single binary', () => {
     const r = run(binary, '--help');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^Show every ordinal of a StatefulSet/);
-    expect(r.stdout).toContain('\nUsage:\n  kubectl sts-inspect [NAME] [options]\n');
+    expect(r.stdout).toContain('\nUsage:\n  kubectl sts-inspect [NAME...] [options]\n');
   });
 
   it('reports a usage error in one line with exit code 2', () => {

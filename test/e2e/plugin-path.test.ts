@@ -53,7 +53,7 @@ describe('kubectl 1.34 and the plugin on PATH', () => {
     const r = kubectl('sts-inspect', '--help');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^Show every ordinal of a StatefulSet/);
-    expect(r.stdout).toContain('\nUsage:\n  kubectl sts-inspect [NAME] [options]\n');
+    expect(r.stdout).toContain('\nUsage:\n  kubectl sts-inspect [NAME...] [options]\n');
     expect(r.stdout).toContain('--kubeconfig');
     expect(r.stderr).toBe('');
   });

@@ -30,13 +30,14 @@ function binDir(): string {
 }
 const BIN = binDir();
 
-/** What each scenario needs before its examples: the lab's counters as the README shows them (3 and 1 visits). */
+/** What each scenario needs before its examples: the counters as the README shows them (visits to the pods). */
 async function prepare(sb: Awaited<ReturnType<typeof startSandbox>>, scenario: string): Promise<void> {
   await applyScenario(sb, scenario);
   if (scenario === 'lab') {
     for (let i = 0; i < 3; i++) await visit(sb, 'default', 'app-python-0', 5000);
     await visit(sb, 'default', 'app-python-1', 5000);
   }
+  if (scenario === 'no-volumes') await visit(sb, 'no-volumes', 'counter-emptydir-1', 5000);
 }
 
 /** The block's commands in one shell (so `echo $?` sees the command before it), each one's output apart. */

@@ -94,7 +94,7 @@ describe('install.sh --from-release, re-run, kubectl, --uninstall', () => {
     const help = kubectl('sts-inspect', '--help');
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/^Show every ordinal of a StatefulSet/);
-    expect(help.stdout).toContain('\nUsage:\n  kubectl sts-inspect [NAME] [options]\n');
+    expect(help.stdout).toContain('\nUsage:\n  kubectl sts-inspect [NAME...] [options]\n');
     expect(help.stderr).toBe('');
     expect(kubectl('sts-inspect', '--version')).toMatchObject({ code: 0, stdout: `${VERSION}\n` });
   });
