@@ -4,10 +4,11 @@
 
 import type { Pod, StatefulSet } from '@sts-inspect/k8s';
 import type { FileRead } from '../core/fileRead.ts';
-import { failedRead, fileReadOf } from '../core/fileRead.ts';
+import { failedRead } from '../core/fileRead.ts';
 import { parseDf, usageFromDf, type VolumeUsage } from '../core/usage.ts';
 import { apiPath, type KubeClient } from '../kube/client.ts';
 import { ApiNotFoundError } from '../kube/errors.ts';
+import { fileContent } from '../core/content.ts';
 import { readPodFile } from './podFile.ts';
 
 export interface KeptClaimRead {
@@ -36,6 +37,30 @@ function mountOf(set: StatefulSet, template: string): { container: string; image
 }
 
 const resolvePath = (file: string, mount: string) => (file.startsWith('/') ? file : `${mount.replace(/\/$/, '')}/${file}`);
+
+/** The one pod-file reader's answer as the plan's FileRead (text or binary, cut or not, or why not). */
+async function readFile(
+  client: KubeClient,
+  ns: string,
+  pod: string,
+  container: string,
+  path: string,
+  o: KeptReadOptions,
+): Promise<FileRead> {
+  const got = await readPodFile(client, { namespace: ns, pod, container, path, maxBytes: o.maxBytes, timeoutMs: o.timeoutMs }, o.signal);
+  if (!got.ok) return failedRead(got.error, path, container);
+  const c = fileContent(got.bytes, o.maxBytes);
+  return {
+    path,
+    container,
+    ok: true,
+    content: c.binary ? null : c.text,
+    binary: c.binary,
+    bytesRead: c.bytesRead,
+    truncated: c.truncated || got.truncated,
+    error: null,
+  };
+}
 
 async function dfOf(client: KubeClient, ns: string, pod: string, container: string, path: string, timeoutMs: number) {
   try {
@@ -83,16 +108,7 @@ export async function readKeptClaim(
     const m = c?.volumeMounts?.find((x) => x.name === vol);
     if (c && m) {
       const p = resolvePath(o.file, m.mountPath);
-      const podName = user.metadata.name ?? '';
-      const got = await readPodFile(client, {
-        namespace: ns,
-        pod: podName,
-        container: c.name,
-        path: p,
-        maxBytes: o.maxBytes,
-        timeoutMs: o.timeoutMs,
-      });
-      const file = fileReadOf(got, p, c.name, o.maxBytes);
+      const file = await readFile(client, ns, user.metadata.name ?? '', c.name, p, o);
       const usage = await dfOf(client, ns, user.metadata.name ?? '', c.name, m.mountPath, o.timeoutMs);
       return { claim: claim.claim, via: `pod ${user.metadata.name ?? ''} (mounts it now)`, file, usage };
     }
@@ -121,15 +137,7 @@ export async function readKeptClaim(
   try {
     created = await client.create<Pod>(apiPath.pods(ns), body, `create pod ${ns}/${name}`, o.signal);
     await waitRunning(client, ns, name, o);
-    const got = await readPodFile(client, {
-      namespace: ns,
-      pod: name,
-      container: 'read',
-      path,
-      maxBytes: o.maxBytes,
-      timeoutMs: o.timeoutMs,
-    });
-    const file = fileReadOf(got, path, 'read', o.maxBytes);
+    const file = await readFile(client, ns, name, 'read', path, o);
     const usage = await dfOf(client, ns, name, 'read', mount.path, o.timeoutMs);
     return { claim: claim.claim, via: `short-lived pod ${name} (deleted after)`, file, usage };
   } catch (err) {

@@ -195,6 +195,17 @@ spec:
     expect(await replicasOf(ns)).toBe(2);
   });
 
+  it('a coming pod that crash-loops is stuck: exit 8, with the pod, the reason and the command that resumes', async () => {
+    const ns = 'scale-stuck';
+    await sb.waitSettled(await sb.applyYaml(setManifest(ns, 0).replace('image: sim/visits:1', 'image: sim/crashloop:1')), 60_000);
+    const r = await cli('scale', 'web', '-n', ns, '--replicas', '1', '--yes', '--timeout', '80s');
+    expect(r.code).toBe(8);
+    expect(r.stderr).toMatch(
+      /^error: scale of statefulset scale-stuck\/web stopped part-way: web-0 is stuck \(CrashLoop\): container app crash-loops: .*; done: scale:1; left: wait-ready:web-0; to resume: kubectl sts-inspect scale web -n scale-stuck --kubeconfig \S+ --replicas 1\n$/,
+    );
+    expect(await replicasOf(ns)).toBe(1);
+  }, 120_000);
+
   it('--before-remove failing in the second pod stops there with exit 12; the same command resumes', async () => {
     const ns = 'scale-before';
     await deploy(ns, 3);
