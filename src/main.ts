@@ -1,6 +1,7 @@
 // Entry point: run(argv) resolves to an exit code. This is the only place that turns errors into exit
 // codes and stderr lines, and (through the launcher) the only place that exits.
 
+import { registerRunner } from './cli/runner.ts';
 import { CliError, commandOf, ExitCode, type ExitCodeValue } from './errors.ts';
 import { processIO, type IO, type OutStream } from './ui/io.ts';
 import { VERSION } from './version.ts';
@@ -97,3 +98,6 @@ export function reportError(err: unknown, io: IO): number {
   if (io.env.STS_INSPECT_DEBUG && err instanceof Error && err.stack) io.stderr.write(`${err.stack}\n`);
   return INTERNAL_EXIT[commandOf(err) ?? ''] ?? ExitCode.INTERNAL;
 }
+
+// The demo runs command lines as the binary does, through this, without importing this module.
+registerRunner((argv, io) => run(argv, io));

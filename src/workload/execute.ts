@@ -185,7 +185,12 @@ export async function executeOperation(op: Operation, handlers: StepHandlers, o:
 
 /** The error an operation stops with (see the top of this file), after tidying an unused record. */
 async function stopped(err: unknown, op: Operation, record: OperationRecord, written: boolean, o: ExecuteOptions): Promise<unknown> {
-  const changed = op.steps.some((s) => record.done.includes(s.id) && changes(s));
+  // Changed: a step that changes something is done, a pod was taken down (its uid kept before the call), or
+  // an earlier run left its record (it was about to change something, and may have).
+  const changed =
+    op.steps.some((s) => record.done.includes(s.id) && changes(s)) ||
+    Object.keys(record.values).some((k) => k.startsWith('removed:')) ||
+    o.record !== null;
   if (!changed) {
     // Nothing done: leave no record behind that would refuse another command (best effort, even after Ctrl-C).
     if (written) await removeRecord(o.client, { namespace: op.target.namespace, name: op.target.name }).catch(() => undefined);
@@ -372,11 +377,13 @@ export const evictPodHandler: StepHandler = {
     if (pod && !alreadyMoved(pod, removedUid, revision)) {
       removedUid = pod.metadata.uid ?? '';
       await ctx.remember(removedKey(name), removedUid);
-      const outcome = await removePod(ctx.client, pod, {
-        signal: ctx.signal,
-        ...ctx.options,
-        onEvent: (e) => ctx.emit({ ...e, id: step.id }),
-      });
+      let outcome: RemoveOutcome;
+      try {
+        outcome = await removePod(ctx.client, pod, { signal: ctx.signal, ...ctx.options, onEvent: (e) => ctx.emit({ ...e, id: step.id }) });
+      } catch (err) {
+        delete ctx.record.values[removedKey(name)]; // not taken down (a budget, the timeout): nothing changed by this step
+        throw err;
+      }
       ctx.emit({ type: 'pod-removed', id: step.id, pod: name, outcome });
     }
     await waitForPodReady(ctx.client, {

@@ -5,6 +5,7 @@
 
 import { request } from 'node:https';
 import type { ArgsOf } from '../../cli/flags.ts';
+import { commandLineRunner } from '../../cli/runner.ts';
 import { CliError, ExitCode } from '../../errors.ts';
 import { untilStopSignal } from '../../ui/interrupt.ts';
 import type { IO } from '../../ui/io.ts';
@@ -58,7 +59,7 @@ function visit(url: string, token: string, ca: string, pod: string): Promise<voi
 
 export async function demoCommand(args: DemoArgs, io: IO): Promise<number> {
   const { startSandbox, scenarioFiles } = await import('@sts-inspect/sandbox');
-  const { run } = await import('../../main.ts');
+  const run = commandLineRunner();
   const out = (s: string) => void io.stdout.write(s);
   const heading = (s: string) => out(`\n== ${s}\n`);
 

@@ -185,7 +185,7 @@ interface Shared {
 }
 
 const stepOf = (plan: PersistencePlan, pod: string): PlanStep => plan.steps.find((s) => s.pod === pod)!;
-const key = (what: 'before' | 'result' | 'removed' | 'seconds' | 'marker-removed', pod: string) => `${what}:${pod}`;
+const key = (what: 'before' | 'result' | 'removed' | 'seconds' | 'marker-removed' | 'cleaned', pod: string) => `${what}:${pod}`;
 
 /** prepare: the pod as planned, its claims (none being deleted), --file readable, the marker written. */
 function prepareHandler(sh: Shared): StepHandler {
@@ -217,7 +217,11 @@ function prepareHandler(sh: Shared): StepHandler {
         if (file.truncated)
           sh.warn(`${step.file} in ${pod} is larger than ${READ_LIMIT} bytes: only its first ${READ_LIMIT} bytes are hashed and compared`);
       }
-      if (step.marker) await writeMarker(sh, step, ctx.signal, ev);
+      if (step.marker) {
+        // The record (with the token) is on the set before the marker is: a re-run after a kill reuses the name.
+        await ctx.remember('token', markerToken(step.marker));
+        await writeMarker(sh, step, ctx.signal, ev);
+      }
       const before: Observation = { podUid: step.podUid, claims: claims.map((c) => ({ ...c })), file };
       await ctx.remember(key('before', pod), JSON.stringify(before));
     },
@@ -254,11 +258,13 @@ function evictHandler(sh: Shared): StepHandler {
       const removed = ctx.record.values[key('removed', step.pod)];
       const oldUid = removed ?? step.podUid;
       const started = sh.now();
-      if (!removed) {
-        await ctx.remember(key('removed', step.pod), step.podUid);
+      const current = await getPod(sh.client, ns, step.pod, ctx.signal);
+      // A re-run after a kill between the record and the eviction finds the pod still up: take it down now.
+      const stillUp = !!removed && current?.metadata.uid === removed && !current.metadata.deletionTimestamp;
+      if (!removed || stillUp) {
+        if (!removed) await ctx.remember(key('removed', step.pod), step.podUid);
         sh.emit({ type: 'step', ordinal: step.ordinal, pod: step.pod, step: 'delete' });
-        const current = await getPod(sh.client, ns, step.pod, ctx.signal);
-        if (!current || current.metadata.uid !== step.podUid)
+        if (!current || current.metadata.uid !== oldUid)
           throw new CheckFailed(`pod ${ns}/${step.pod} was deleted or replaced by someone else while it was being checked; not judged`);
         await takeDown(sh, step, current, ctx);
       }
@@ -358,7 +364,13 @@ function resultOf(
 /** compare: the same claims and volumes? the file? our marker? Then the marker goes, and the verdict is kept. */
 function compareHandler(sh: Shared): StepHandler {
   return {
-    isDone: (op, ctx) => Promise.resolve(ctx.record.values[key('result', op.target.name)] !== undefined),
+    // Judged by an earlier run: only the marker's removal may be left (killed between the two).
+    async isDone(op, ctx) {
+      const pod = op.target.name;
+      if (ctx.record.values[key('result', pod)] === undefined) return false;
+      if (!ctx.record.values[key('cleaned', pod)]) await removeJudgedMarker(sh, stepOf(sh.plan, pod), ctx);
+      return true;
+    },
     async run(op, ctx) {
       const step = stepOf(sh.plan, op.target.name);
       const ns = sh.plan.namespace;
@@ -372,15 +384,16 @@ function compareHandler(sh: Shared): StepHandler {
       if (step.marker && !ctx.record.values[key('marker-removed', pod)]) {
         const m = await readFileState(sh.client, ns, pod, container, step.marker, sh.execTimeoutMs, ctx.signal);
         survived = m.error === null && m.content === markerToken(step.marker);
-        sh.emit({ type: 'step', ordinal: step.ordinal, pod, step: 'remove-marker' });
-        // Removed whether or not it survived: a half-written one must not stay either.
         sh.markers.set(pod, { container, path: step.marker });
-        await cleanupMarker(sh, step);
       }
       const after: Observation = { podUid: now?.metadata.uid ?? null, claims, file };
       const verdict = persistenceVerdict({ before, after, location: step.location, markerSurvived: survived });
+      // The verdict is kept before the marker goes: a re-run after a kill in between only removes the marker.
       const result = resultOf(sh, step, ctx, verdict, before, after, survived);
-      if (result.marker && !result.marker.removed)
+      await ctx.remember(key('result', pod), JSON.stringify(result));
+      const removed = await removeJudgedMarker(sh, step, ctx);
+      if (result.marker) result.marker.removed = removed;
+      if (result.marker && !removed)
         sh.warn(
           `could not remove ${result.marker.path} from ${pod}: kubectl exec -n ${ns} ${pod} -c ${container} -- rm -f ${result.marker.path}`,
         );
@@ -388,6 +401,17 @@ function compareHandler(sh: Shared): StepHandler {
       sh.emit({ type: 'result', result });
     },
   };
+}
+
+/** Remove the marker of a judged pod (whether or not it survived: a half-written one must not stay either). */
+async function removeJudgedMarker(sh: Shared, step: PlanStep, ctx: StepContext): Promise<boolean> {
+  if (!step.marker || ctx.record.values[key('marker-removed', step.pod)]) return true;
+  sh.emit({ type: 'step', ordinal: step.ordinal, pod: step.pod, step: 'remove-marker' });
+  sh.markers.set(step.pod, { container: step.container, path: step.marker });
+  await cleanupMarker(sh, step);
+  const removed = !sh.markers.has(step.pod);
+  if (removed) ctx.record.values[key('cleaned', step.pod)] = '1';
+  return removed;
 }
 
 function handlers(sh: Shared): StepHandlers {
@@ -410,7 +434,8 @@ async function requireSetReady(client: KubeClient, plan: PersistencePlan, pod: s
   const set = await getStatefulSet(client, plan.namespace, plan.name);
   const pods = await listPodsOfSet(client, set);
   const r = setReadiness(plan.name, ordinalRange(set), podsOfSet(set, pods));
-  const others = r.notReady.filter((p) => p !== pod);
+  // notReady reads `web-1 not Ready`: the pod about to be taken down (a resume finds it down) does not count.
+  const others = r.notReady.filter((p) => p !== pod && !p.startsWith(`${pod} `));
   void signal;
   if (others.length)
     throw new NotReadyRefusal(

@@ -11,7 +11,7 @@ import type { StatefulSet } from '@sts-inspect/k8s';
 import type { OperationStep } from '../../core/operation.ts';
 import type { OrdinalState, RolloutView } from '../../core/rollout.ts';
 import { apiPath, type PatchType } from '../../kube/client.ts';
-import { removePod } from '../../workload/evict.ts';
+import { removePod, type RemoveOutcome } from '../../workload/evict.ts';
 import type { StepContext, StepHandler, StepHandlers } from '../../workload/execute.ts';
 import { RESTARTED_AT_ANNOTATION } from './plan.ts';
 import type { RolloutWatch } from './watch.ts';
@@ -73,11 +73,17 @@ function evictHandler(w: RolloutWatch): StepHandler {
       if (!moved && current && !st.terminating) {
         await ctx.remember(`removed:${pod}`, st.uid ?? '');
         w.deleting(st.ordinal);
-        const outcome = await removePod(ctx.client, current, {
-          signal: ctx.signal,
-          ...ctx.options,
-          onEvent: (e) => ctx.emit({ ...e, id: step.id }),
-        });
+        let outcome: RemoveOutcome;
+        try {
+          outcome = await removePod(ctx.client, current, {
+            signal: ctx.signal,
+            ...ctx.options,
+            onEvent: (e) => ctx.emit({ ...e, id: step.id }),
+          });
+        } catch (err) {
+          delete ctx.record.values[`removed:${pod}`]; // not taken down (a budget, the timeout): nothing changed by this step
+          throw err;
+        }
         ctx.emit({ type: 'pod-removed', id: step.id, pod, outcome });
       }
       await doneNow(w, pod);
