@@ -217,6 +217,31 @@ spec:
     }
   });
 
+  it('--api-level 1.20 answers as a 1.20 server: policy/v1beta1 only, /version 1.20.2', async () => {
+    const kc = join(dir, 'old.kubeconfig');
+    const r = await startSandboxCli(['--api-level', '1.20', '--kubeconfig-out', kc]);
+    try {
+      const raw = async (path: string) => (await execFileP(KUBECTL, ['--kubeconfig', kc, 'get', '--raw', path])).stdout;
+      expect(JSON.parse(await raw('/apis/policy')).versions).toEqual([{ groupVersion: 'policy/v1beta1', version: 'v1beta1' }]);
+      expect(JSON.parse(await raw('/version')).gitVersion).toBe('v1.20.2');
+      const created: { code?: number; stderr: string } = await execFileP(KUBECTL, [
+        '--kubeconfig',
+        kc,
+        'create',
+        'pdb',
+        'web',
+        '--selector',
+        'app=web',
+        '--min-available',
+        '1',
+      ]).catch((e: { code: number; stderr: string }) => e);
+      expect(created.code).toBe(1);
+      expect(created.stderr).toContain('the server could not find the requested resource');
+    } finally {
+      expect(await stop(r)).toBe(0);
+    }
+  });
+
   it('puts --fault rules in force from the start; curl with the token of the kubeconfig clears them', async () => {
     const kc = join(dir, 'fault.kubeconfig');
     const r = await startSandboxCli([

@@ -178,19 +178,16 @@ export function startScheduler(
     }
     if (needsScheduling(p)) enqueue(key);
   });
+  const cordoned = (name: string) =>
+    !!(store.get(R.nodes, undefined, name)?.spec as { unschedulable?: boolean } | undefined)?.unschedulable;
+  // A node uncordoned: retry the pods that did not fit.
+  const unsubscribeNodes = store.subscribe(R.nodes, () => {
+    for (const k of unschedulable.keys()) enqueue(k);
+  });
   pvcs.onChange((_t, obj) => {
     for (const k of unschedulable.keys()) if (k.startsWith(`${obj.metadata.namespace}/`)) enqueue(k);
   });
   for (const o of pods.list()) if (needsScheduling(o as unknown as PodView)) enqueue(keyOf(o));
-
-  const podsOn = (node: string) => {
-    let n = 0;
-    for (const o of pods.list()) {
-      const p = o as unknown as PodView;
-      if (p.spec.nodeName === node && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed') n++;
-    }
-    return n;
-  };
 
   const fail = (pod: PodView, key: string, message: string) => {
     if (unschedulable.get(key) === message) return;
@@ -231,7 +228,11 @@ export function startScheduler(
         key,
         `0/${total} nodes are available: ${total} node(s) didn't match Pod's node affinity/selector. ${PREEMPTION(total)}`,
       );
-    const withRoom = candidates.filter((n) => podsOn(n.name) < MAX_PODS);
+    // NodeUnschedulable: a cordoned node (kubectl cordon, drain) takes no new pods.
+    const schedulable = candidates.filter((n) => !cordoned(n.name));
+    if (!schedulable.length)
+      return fail(pod, key, `0/${total} nodes are available: ${candidates.length} node(s) were unschedulable. ${PREEMPTION(total)}`);
+    const withRoom = schedulable.filter((n) => podsOn(pods, n.name) < MAX_PODS);
     if (!withRoom.length) return fail(pod, key, `0/${total} nodes are available: ${candidates.length} Too many pods. ${PREEMPTION(total)}`);
     // Spread: fewest pods of the same owner, then fewest pods overall (PodTopologySpread + least-allocated).
     const owner = pod.metadata.ownerReferences?.[0]?.uid;
@@ -280,9 +281,20 @@ export function startScheduler(
 
   return {
     stop() {
+      unsubscribeNodes();
       run.cancel();
     },
   };
+}
+
+/** Pods bound to a node that still hold their place (not finished). */
+function podsOn(pods: Informer, node: string): number {
+  let n = 0;
+  for (const o of pods.list()) {
+    const p = o as unknown as PodView;
+    if (p.spec.nodeName === node && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed') n++;
+  }
+  return n;
 }
 
 /** Volume binding: claims must exist and not be going; immediate-binding claims must be bound. */

@@ -210,6 +210,14 @@ describe('the sandbox at the default level with kubectl 1.34: create pdb, get pd
     const out = await ok(['drain', node, '--ignore-daemonsets', '--timeout', '50s']);
     for (const name of onNode) expect(out).toContain(`pod/${name} evicted`);
     expect(out).toContain(`node/${node} drained`);
+    // The node is cordoned: the replacements of the evicted pods are scheduled elsewhere.
+    const back = await until('the evicted pods back and Ready', async () => {
+      const now = JSON.parse(await ok(['get', 'pods', '-n', NS, '-o', 'json'])).items as Any[];
+      const ready = now.filter((p) => p.status?.conditions?.some((c: Any) => c.type === 'Ready' && c.status === 'True'));
+      return ready.length === 3 && !now.some((p) => p.metadata.deletionTimestamp) ? now : undefined;
+    });
+    expect(back.filter((p) => p.spec.nodeName === node)).toEqual([]);
+    await ok(['uncordon', node]);
   });
 
   it('an Eviction in policy/v1 or policy/v1beta1 is accepted; a second one while the budget is spent is a 429', async () => {

@@ -14,7 +14,6 @@ import { waitSettled } from '../../src/index.ts';
 import { startKubelet, type Kubelet } from '../../src/kubelet/index.ts';
 import { describeProbe, ProbeTracker, restartBackoffMs } from '../../src/kubelet/probes.ts';
 import { qosClass } from '../../src/kubelet/pods.ts';
-import type { PodView } from '../../src/kubelet/types.ts';
 import { R } from '../../src/resources.ts';
 import { ApiError } from '../../src/status.ts';
 import { Store, type KObject } from '../../src/store.ts';
@@ -196,7 +195,7 @@ async function until<T>(what: string, fn: () => T | undefined | false, timeoutMs
   }
 }
 
-const pod = (store: Store, name: string) => store.get(R.pods, 'default', name) as unknown as (PodView & Any) | undefined;
+const pod = (store: Store, name: string) => store.get(R.pods, 'default', name) as Any;
 const podEvents = (store: Store, name: string) =>
   store.list(R.events, 'default').items.filter((e: Any) => e.involvedObject.name === name && e.involvedObject.kind === 'Pod') as Any[];
 

@@ -65,7 +65,7 @@ describe('StatefulSet status as the recorded 1.20 server wrote it', () => {
   });
 
   it.each(controllerWritten)('%s', (_where, set) => {
-    const written = serializeStatus(countsOf(set.status), '1.20') as unknown as Any;
+    const written = serializeStatus(countsOf(set.status), '1.20') as Any;
     expect(written).toEqual(set.status);
     if (wireOrder(Object.keys(set.status))) expect(Object.keys(written)).toEqual(Object.keys(set.status));
   });
@@ -104,7 +104,7 @@ describe('StatefulSet status on a modern server', () => {
       currentRevision: 'web-1',
       updateRevision: 'web-2',
       collisionCount: 0,
-    }) as unknown as Any;
+    }) as Any;
     expect(Object.keys(status)).toEqual(keys);
   });
 });
