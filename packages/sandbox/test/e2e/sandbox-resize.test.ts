@@ -167,4 +167,15 @@ describe('Orphan delete and re-adoption (as 1.20)', () => {
     expect([again.status.currentRevision, again.status.updateRevision]).toEqual([rev, rev]);
     expect(sb.claims('resize').filter((c) => c.metadata.name?.startsWith('data-online-')).length).toBe(3);
   });
+
+  it('the Orphan DELETE answers the StatefulSet itself, as recorded: finalizer orphan, deletionTimestamp, grace 0, generation 2', async () => {
+    const out = JSON.parse(await ok(['delete', '--raw', '/apis/apps/v1/namespaces/resize/statefulsets/fixed?propagationPolicy=Orphan']));
+    expect([
+      out.kind,
+      out.metadata.finalizers,
+      !!out.metadata.deletionTimestamp,
+      out.metadata.deletionGracePeriodSeconds,
+      out.metadata.generation,
+    ]).toEqual(['StatefulSet', ['orphan'], true, 0, 2]);
+  });
 });
