@@ -239,10 +239,7 @@ describe('podDimensions', () => {
   it.each<[string, StatefulSet]>([
     ['no spec', { metadata: { name: 'web' } }],
     ['no template', { metadata: { name: 'web' }, spec: { selector: {}, serviceName: 'web' } }],
-    [
-      'a template without spec',
-      { metadata: { name: 'web' }, spec: { selector: {}, serviceName: 'web', template: {} } },
-    ],
+    ['a template without spec', { metadata: { name: 'web' }, spec: { selector: {}, serviceName: 'web', template: {} } }],
   ])('a set with %s: the pods name the containers', (_name, s) => {
     expect([...dims(s, [pod(0, [app()])]).keys()].filter((k) => k.startsWith('image:'))).toEqual(['image:app']);
   });

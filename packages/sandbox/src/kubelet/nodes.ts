@@ -203,49 +203,11 @@ export function startScheduler(
     events.record(cur, 'Warning', 'FailedScheduling', message, { component: 'default-scheduler' });
   };
 
-  /** The bound claims' PVs' required node affinity terms (a zone, for a cloud disk). */
-  const volumeTerms = (pod: PodView) =>
-    (pod.spec.volumes ?? []).flatMap((v) => {
-      if (!v.persistentVolumeClaim) return [];
-      const claim = pvcs.get(pod.metadata.namespace, v.persistentVolumeClaim.claimName) as unknown as PvcView | undefined;
-      const pvName = (claim?.spec as { volumeName?: string } | undefined)?.volumeName;
-      const pv = pvName ? store.get(R.pvs, undefined, pvName) : undefined;
-      const terms = (pv?.spec as { nodeAffinity?: { required?: { nodeSelectorTerms?: NodeSelectorTerm[] } } } | undefined)?.nodeAffinity
-        ?.required?.nodeSelectorTerms;
-      return terms?.length ? [terms] : [];
-    });
-
-  const cpuOn = (node: string) => {
-    let n = 0;
-    for (const o of pods.list()) {
-      const p = o as unknown as PodView;
-      if (p.spec.nodeName === node && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed') n += podMilliCpu(p);
-    }
-    return n;
-  };
-
-  /** The nodes the pod fits on, or undefined after reporting why none does, as kube-scheduler counts it per node. */
+  /** The nodes the pod fits on, or undefined after reporting why none does. */
   const fitting = (pod: PodView, key: string): SimNode[] | undefined => {
-    const selector = pod.spec.nodeSelector ?? {};
-    const volumes = volumeTerms(pod);
-    const cpu = podMilliCpu(pod);
-    const reasons = new Map<string, number>();
-    const fit = nodes.filter((n) => {
-      const labels = nodeLabels(n);
-      let why: string | undefined;
-      if (!Object.entries(selector).every(([k, v]) => labels[k] === v)) why = "node(s) didn't match Pod's node affinity/selector";
-      else if (!volumes.every((terms) => matchesNodeAffinity(labels, terms))) why = 'node(s) had volume node affinity conflict';
-      // NodeUnschedulable: a cordoned node (kubectl cordon, drain) takes no new pods.
-      else if (cordoned(n.name)) why = 'node(s) were unschedulable';
-      else if (podsOn(pods, n.name) >= MAX_PODS) why = 'Too many pods';
-      else if (cpu > 0 && cpuOn(n.name) + cpu > NODE_MILLICPU) why = 'Insufficient cpu';
-      if (why) reasons.set(why, (reasons.get(why) ?? 0) + 1);
-      return !why;
-    });
-    if (fit.length) return fit;
-    const total = nodes.length;
-    const list = [...reasons].sort((a, b) => a[0].localeCompare(b[0])).map(([why, n]) => `${n} ${why}`);
-    fail(pod, key, `0/${total} nodes are available: ${list.join(', ')}. ${PREEMPTION(total)}`);
+    const r = fitNodes({ store, nodes, pods, pvcs, cordoned }, pod);
+    if (r.ok) return r.nodes;
+    fail(pod, key, r.message);
     return undefined;
   };
 
@@ -316,6 +278,63 @@ export function startScheduler(
 }
 
 /** Pods bound to a node that still hold their place (not finished). */
+interface FitContext {
+  store: SimContext['store'];
+  nodes: SimNode[];
+  pods: Informer;
+  pvcs: Informer;
+  cordoned: (node: string) => boolean;
+}
+
+/** The bound claims' PVs' required node affinity terms (a zone, for a cloud disk). */
+function volumeTerms(c: FitContext, pod: PodView): NodeSelectorTerm[][] {
+  return (pod.spec.volumes ?? []).flatMap((v) => {
+    if (!v.persistentVolumeClaim) return [];
+    const claim = c.pvcs.get(pod.metadata.namespace, v.persistentVolumeClaim.claimName) as unknown as PvcView | undefined;
+    const pvName = (claim?.spec as { volumeName?: string } | undefined)?.volumeName;
+    const pv = pvName ? c.store.get(R.pvs, undefined, pvName) : undefined;
+    const terms = (pv?.spec as { nodeAffinity?: { required?: { nodeSelectorTerms?: NodeSelectorTerm[] } } } | undefined)?.nodeAffinity
+      ?.required?.nodeSelectorTerms;
+    return terms?.length ? [terms] : [];
+  });
+}
+
+function cpuOn(pods: Informer, node: string): number {
+  let n = 0;
+  for (const o of pods.list()) {
+    const p = o as unknown as PodView;
+    if (p.spec.nodeName === node && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed') n += podMilliCpu(p);
+  }
+  return n;
+}
+
+/**
+ * The nodes a pod fits on, as kube-scheduler filters them: node selector, the bound claims' volume node affinity,
+ * cordoned, pod count, CPU requests; when none fits, its message counting each reason per node.
+ */
+function fitNodes(c: FitContext, pod: PodView): { ok: true; nodes: SimNode[] } | { ok: false; message: string } {
+  const selector = pod.spec.nodeSelector ?? {};
+  const volumes = volumeTerms(c, pod);
+  const cpu = podMilliCpu(pod);
+  const reasons = new Map<string, number>();
+  const fit = c.nodes.filter((n) => {
+    const labels = nodeLabels(n);
+    let why: string | undefined;
+    if (!Object.entries(selector).every(([k, v]) => labels[k] === v)) why = "node(s) didn't match Pod's node affinity/selector";
+    else if (!volumes.every((terms) => matchesNodeAffinity(labels, terms))) why = 'node(s) had volume node affinity conflict';
+    // NodeUnschedulable: a cordoned node (kubectl cordon, drain) takes no new pods.
+    else if (c.cordoned(n.name)) why = 'node(s) were unschedulable';
+    else if (podsOn(c.pods, n.name) >= MAX_PODS) why = 'Too many pods';
+    else if (cpu > 0 && cpuOn(c.pods, n.name) + cpu > NODE_MILLICPU) why = 'Insufficient cpu';
+    if (why) reasons.set(why, (reasons.get(why) ?? 0) + 1);
+    return !why;
+  });
+  if (fit.length) return { ok: true, nodes: fit };
+  const total = c.nodes.length;
+  const list = [...reasons].sort((a, b) => a[0].localeCompare(b[0])).map(([why, n]) => `${n} ${why}`);
+  return { ok: false, message: `0/${total} nodes are available: ${list.join(', ')}. ${PREEMPTION(total)}` };
+}
+
 function podsOn(pods: Informer, node: string): number {
   let n = 0;
   for (const o of pods.list()) {
