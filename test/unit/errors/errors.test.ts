@@ -55,6 +55,7 @@ describe('typed errors', () => {
       CHECK_FAILED: 8,
       ABORTED: 9,
       OUTPUT: 10,
+      STOPPED: 12,
       BROKEN_PIPE: 141,
       INTERRUPTED: 130,
       DIFFERENT: 1,

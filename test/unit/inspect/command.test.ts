@@ -238,10 +238,16 @@ function twoSets(): FakeClient {
   const db = structuredClone(web);
   db.metadata.name = 'db';
   db.metadata.uid = 'db-uid';
+  // Its own labels and governing service, as a real second set has (the same labels would put its pods behind
+  // web's service, which inspect then reports).
+  db.spec.serviceName = 'db';
+  db.spec.selector = { matchLabels: { app: 'db' } };
+  db.spec.template.metadata.labels = { ...db.spec.template.metadata.labels, app: 'db' };
   c.state.statefulsets.push(db);
   for (const pod of c.state.pods.filter((p: any) => p.metadata.name.startsWith('web-'))) {
     const copy = structuredClone(pod);
     copy.metadata.name = pod.metadata.name.replace('web-', 'db-');
+    copy.metadata.labels = { ...copy.metadata.labels, app: 'db' };
     copy.metadata.ownerReferences = [{ ...pod.metadata.ownerReferences[0], name: 'db', uid: 'db-uid' }];
     c.state.pods.push(copy);
   }

@@ -135,7 +135,7 @@ clusters:
 - {name: c1, cluster: {server: "https://c1.example//", certificate-authority-data: Q0E=}}
 - {name: bare, cluster: {insecure-skip-tls-verify: true}}
 users:
-- {name: u1, user: {token: t, as-groups: [devs, 5]}}
+- {name: u1, user: {token: t, as: alice, as-groups: [devs, 5]}}
 - {name: grouped, user: {as-groups: "devs"}}
 contexts:
 - {name: main, context: {cluster: c1, user: u1, namespace: 5}}
@@ -149,7 +149,7 @@ contexts:
     expect(cfg.cluster.server).toBe('https://c1.example');
     expect(cfg.namespace).toBe('default');
     expect(cfg.namespaceFromFlag).toBe(false);
-    expect(cfg.impersonate).toEqual({ groups: ['devs'] });
+    expect(cfg.impersonate).toEqual({ user: 'alice', groups: ['devs'] });
   });
 
   it('-n is the namespace, and says it came from the flag', () => {
@@ -292,8 +292,9 @@ describe('reading the files from disk', () => {
     expect(src.readFile(path)).toBe(text);
   });
 
-  it('a directory cannot be read, and says so', () => {
-    expect(failure(() => src.readFile(join(dir, 'a-directory')))).toMatch(new RegExp(`^cannot read ${join(dir, 'a-directory')}: EISDIR`));
+  it('a directory cannot be read, and says so as kubectl does', () => {
+    const d = join(dir, 'a-directory');
+    expect(failure(() => src.readFile(d))).toBe(`error loading config file "${d}": read ${d}: is a directory`);
   });
 
   it('home is $HOME, else the account home directory', () => {

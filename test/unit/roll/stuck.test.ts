@@ -108,11 +108,12 @@ describe('diagnoseStuck: never Ready', () => {
     expect(diagnose(pod([waiting('ErrImagePull')], {}, { deletionTimestamp: '2026-01-01T00:00:00Z' }))).toBeUndefined();
   });
 
+  // The margin is PROBE_MARGIN_PERIODS (2) periods of the probe (5 s here): 15 s of probes + 10 s.
   it.each([
-    [45_000, undefined],
-    [45_600, 'web-2 is not Ready after 46s, longer than its probes allow (15s)'],
+    [25_000, undefined],
+    [25_600, 'web-2 is not Ready after 26s, longer than its probes allow (15s)'],
   ])('without events, after %i ms: %s', (waitedMs, message) => {
-    expect(probeBudgetMs(pod())).toBe(45_000);
+    expect(probeBudgetMs(pod())).toBe(25_000);
     expect(diagnose(pod(), [], waitedMs, false)?.message).toBe(message);
   });
 
@@ -182,9 +183,10 @@ describe('probe budgets', () => {
       })),
     },
   });
-  it.each<[string, Pod, number, number]>([
-    ['no probes: the margin only', withProbes({}), 2, 0],
-    ['readiness defaults: 3 failures every 10 s', withProbes({ readiness: {} }), 5, 30],
+  // The last number: the margin, two periods of the slowest probe (0 without probes).
+  it.each<[string, Pod, number, number, number]>([
+    ['no probes: the margin only', withProbes({}), 2, 0, 0],
+    ['readiness defaults: 3 failures every 10 s', withProbes({ readiness: {} }), 5, 30, 20],
     [
       'startup then readiness add up',
       withProbes({
@@ -193,17 +195,19 @@ describe('probe budgets', () => {
       }),
       34,
       43,
+      8,
     ],
     [
       'the slowest container decides',
       withProbes({ readiness: { failureThreshold: 1 } }, { readiness: { failureThreshold: 6, initialDelaySeconds: 20 } }),
       8,
       80,
+      20,
     ],
-  ])('%s', (_name, p, allowed, budgetSeconds) => {
+  ])('%s', (_name, p, allowed, budgetSeconds, marginSeconds) => {
     expect(allowedProbeFailures(p)).toBe(allowed);
     expect(probeBudgetMs(p, 0)).toBe(budgetSeconds * 1000);
-    expect(probeBudgetMs(p)).toBe(budgetSeconds * 1000 + 30_000);
+    expect(probeBudgetMs(p)).toBe((budgetSeconds + marginSeconds) * 1000);
   });
 
   it('a pod without spec has the margin only', () => {
