@@ -100,19 +100,8 @@ function firstLine(text: string): string {
 
 /** Turn one exec outcome into the row's FileRead. */
 export function interpretRead(o: ExecOutcome, maxBytes: number, path: string, container: string, command: string): FileRead {
-  if (o.truncated || o.exitCode === 0 || (o.exitCode === null && !o.failure && o.stderr.length === 0)) {
-    const c = fileContent(o.stdout, maxBytes);
-    return {
-      path,
-      container,
-      ok: true,
-      content: c.binary ? null : c.text,
-      binary: c.binary,
-      bytesRead: c.bytesRead,
-      truncated: c.truncated || o.truncated,
-      error: null,
-    };
-  }
+  if (o.truncated || o.exitCode === 0 || (o.exitCode === null && !o.failure && o.stderr.length === 0))
+    return fileReadOf({ ok: true, bytes: o.stdout, truncated: o.truncated }, path, container, maxBytes);
   if (isMissingBinary(o))
     return failedRead(`cannot read: no \`${command}\` in container "${container}" (distroless image?)`, path, container);
   const err = firstLine(new TextDecoder().decode(o.stderr));

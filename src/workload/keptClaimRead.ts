@@ -4,11 +4,10 @@
 
 import type { Pod, StatefulSet } from '@sts-inspect/k8s';
 import type { FileRead } from '../core/fileRead.ts';
-import { failedRead } from '../core/fileRead.ts';
+import { failedRead, fileReadOf } from '../core/fileRead.ts';
 import { parseDf, usageFromDf, type VolumeUsage } from '../core/usage.ts';
 import { apiPath, type KubeClient } from '../kube/client.ts';
 import { ApiNotFoundError } from '../kube/errors.ts';
-import { fileContent } from '../core/content.ts';
 import { readPodFile } from './podFile.ts';
 
 export interface KeptClaimRead {
@@ -48,18 +47,7 @@ async function readFile(
   o: KeptReadOptions,
 ): Promise<FileRead> {
   const got = await readPodFile(client, { namespace: ns, pod, container, path, maxBytes: o.maxBytes, timeoutMs: o.timeoutMs }, o.signal);
-  if (!got.ok) return failedRead(got.error, path, container);
-  const c = fileContent(got.bytes, o.maxBytes);
-  return {
-    path,
-    container,
-    ok: true,
-    content: c.binary ? null : c.text,
-    binary: c.binary,
-    bytesRead: c.bytesRead,
-    truncated: c.truncated || got.truncated,
-    error: null,
-  };
+  return fileReadOf(got, path, container, o.maxBytes);
 }
 
 async function dfOf(client: KubeClient, ns: string, pod: string, container: string, path: string, timeoutMs: number) {
