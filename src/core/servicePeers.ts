@@ -27,15 +27,21 @@ export function ownerOf(pod: Pod): string {
   return `${owner.kind} ${owner.name}`;
 }
 
-/** The pods the Service selects that are not the set's own (by controller uid), sorted by name. */
+/**
+ * The pods the Service selects that are not the set's own (by controller uid), sorted by name — only when it
+ * selects some of the set's own pods too: a governing service that selects none of them has another problem
+ * (no DNS names), which the view reports on its own.
+ */
 export function foreignPods(set: StatefulSet, serviceSelector: Record<string, string> | undefined, pods: readonly Pod[]): ForeignPod[] {
   const uid = set.metadata.uid;
-  return pods
-    .filter((p) => selects(serviceSelector, p))
-    .filter((p) => {
-      const controller = p.metadata.ownerReferences?.find((o) => o.controller);
-      return !controller || !uid || controller.uid !== uid;
-    })
+  const mine = (p: Pod) => {
+    const controller = p.metadata.ownerReferences?.find((o) => o.controller);
+    return !!controller && !!uid && controller.uid === uid;
+  };
+  const selected = pods.filter((p) => selects(serviceSelector, p));
+  if (!selected.some(mine)) return [];
+  return selected
+    .filter((p) => !mine(p))
     .filter((p) => !p.metadata.deletionTimestamp)
     .map((p) => ({ pod: p.metadata.name ?? '', owner: ownerOf(p) }))
     .sort((a, b) => a.pod.localeCompare(b.pod));

@@ -8,8 +8,9 @@ import { ordinalRange, podForOrdinal, podsOfSet } from './ordinals.ts';
 import { isPodReady } from '@sts-inspect/k8s';
 import { viewRollout } from './rollout.ts';
 
-export const UNTIL_CONDITIONS = ['ready', 'updated', 'gone'] as const;
-export type UntilCondition = (typeof UNTIL_CONDITIONS)[number];
+import type { UntilCondition } from './untilCondition.ts';
+
+export type { UntilCondition };
 
 export interface UntilVerdict {
   met: boolean;

@@ -16,7 +16,9 @@ const { ok } = kubectlAgainst(() => sb.kubeconfigPath);
 
 function plugin(args: string[]): string {
   const { command, args: pre } = cliCommand();
-  return [command, ...pre, ...args, '--kubeconfig', sb.kubeconfigPath].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+  // As a person's terminal: no CI variable (under CI=true ora prints its spinner text as a line of its own).
+  const words = [command, ...pre, ...args, '--kubeconfig', sb.kubeconfigPath].map((a) => `'${a.replace(/'/g, `'\\''`)}'`);
+  return `env -u CI ${words.join(' ')}`;
 }
 
 function screen(session: string): string[] {

@@ -99,8 +99,14 @@ describe('lazy loading', () => {
     ['the list (no NAME)', []],
   ])('%s evaluates no module off its path (other commands’ code, what only they import)', (_, args) => {
     const off = offInspectPath();
-    // The computation sees the other commands' code: their run modules, the sandbox, a core module only roll uses.
-    for (const f of ['src/commands/roll/run.ts', 'src/commands/persistence/run.ts', 'src/commands/compare/run.ts', 'src/core/rollout.ts'])
+    // The computation sees the other commands' code: their run modules, the sandbox, the executor only acting
+    // commands use (the rollout viewer is on inspect's path now: inspect --until updated, loaded only with -w/--until).
+    for (const f of [
+      'src/commands/roll/run.ts',
+      'src/commands/persistence/run.ts',
+      'src/commands/compare/run.ts',
+      'src/workload/execute.ts',
+    ])
       expect(off, f).toContain(f);
     expect([...off].some((f) => f.startsWith('packages/sandbox/'))).toBe(true);
     const { code, urls } = loadedModules([...args, '-s', 'http://127.0.0.1:1', '--request-timeout', '2s']);
@@ -116,7 +122,9 @@ describe('lazy loading', () => {
   it('roll does load modules of that set (the check sees them when they are loaded)', () => {
     const { urls } = loadedModules(['roll', 'web', '--dry-run', '-s', 'http://127.0.0.1:1', '--request-timeout', '2s']);
     const off = offInspectPath();
-    expect(repoPaths(urls).filter((f) => off.has(f))).toEqual(expect.arrayContaining(['src/commands/roll/run.ts', 'src/core/rollout.ts']));
+    expect(repoPaths(urls).filter((f) => off.has(f))).toEqual(
+      expect.arrayContaining(['src/commands/roll/run.ts', 'src/workload/execute.ts']),
+    );
   });
 
   it('the sandbox command does load it (the hook sees sandbox modules when they are loaded)', () => {

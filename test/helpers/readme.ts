@@ -64,7 +64,10 @@ export function normalise(line: string): string {
     line
       .replace(/\b\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z\b/g, '<time>')
       .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, '<uid>')
+      .replace(/\b\d{1,3}(\.\d{1,3}){3}_\d{2,5}\b/g, '<ip>_<port>')
       .replace(/\b\d{1,3}(\.\d{1,3}){3}\b/g, '<ip>')
+      // A sandbox's port, in a URL or in a path made from the server (127.0.0.1_41469).
+      .replace(/<ip>([:_])\d{2,5}\b/g, '<ip>$1<port>')
       .replace(/sha256:[0-9a-f]+/g, 'sha256:<hash>')
       // Which simulated node a pod landed on is placement, not behaviour.
       .replace(/\bsim-node-\d+\b/g, '<node>')

@@ -17,7 +17,7 @@ import { failedReads } from './report.ts';
 import { printInspections, printList } from './render.ts';
 import { inspectStatefulSet, listStatefulSets, type InspectOptions } from './run.ts';
 import type { InspectReport } from './schema.ts';
-import { watchCommand, watchMode, type WatchMode } from './watchCommand.ts';
+import { watchMode, type WatchMode } from './watchMode.ts';
 
 /** Derived from the flag declarations (flags.ts): a renamed flag breaks the code below that reads it. */
 export type InspectArgs = ArgsOf<typeof inspectFlags> & KubeFlags & { names?: string[]; name?: string };
@@ -191,7 +191,7 @@ export async function inspectCommand(argv: InspectArgs, io: IO, deps: InspectDep
 }
 
 /** `inspect NAME -w` / `--until`: the table, wide, JSON or YAML view, live or once the state is reached. */
-function watchOne(
+async function watchOne(
   client: Awaited<ReturnType<typeof connect>>['client'],
   namespace: string,
   opts: CompleteOptions,
@@ -205,6 +205,8 @@ function watchOne(
   const color = isHuman(opts.output) && colorEnabled(opts.color, io.stdout, io.env);
   const now = deps.now ?? (() => Date.now());
   const { onProgress: _p, onWarning: _w, ...o } = inspectOptionsOf(opts, now, io, () => undefined);
+  // The watch loop is loaded only when watching: a plain inspect evaluates none of it.
+  const { watchCommand } = await import('./watchCommand.ts');
   return watchCommand(
     client,
     { ...o, namespace, name: opts.names[0]! },

@@ -6,12 +6,12 @@
 // Ctrl-C), 8 when a pod is stuck or --timeout passes first (the message says what was missing), 130 when
 // Ctrl-C ends an --until wait.
 
-import { CheckFailed, InterruptedError, UsageError } from '../../errors.ts';
+import { CheckFailed, InterruptedError } from '../../errors.ts';
 import type { KubeClient } from '../../kube/client.ts';
-import { formatMs, parseRequestTimeout } from '../../kube/duration.ts';
+import { formatMs } from '../../kube/duration.ts';
 import type { IO } from '../../ui/io.ts';
 import { commandSignal, type CommandSignalOptions } from '../../ui/interrupt.ts';
-import { UNTIL_CONDITIONS, type UntilCondition } from '../../core/until.ts';
+import type { WatchMode } from './watchMode.ts';
 import { renderInspection, type OutputFormat } from './render.ts';
 import type { InspectOptions } from './run.ts';
 import { watchInspect, type WatchEnd, type WatchUpdate } from './watch.ts';
@@ -29,48 +29,6 @@ import {
 import type { InspectReport } from './schema.ts';
 
 export class WatchTimeoutError extends CheckFailed {}
-
-export interface WatchFlags {
-  watch?: boolean;
-  until?: string;
-  refresh?: string;
-  timeout?: string;
-}
-
-export interface WatchMode {
-  live: boolean;
-  until?: UntilCondition;
-  refreshMs: number;
-  timeoutMs: number;
-  timeoutText: string;
-}
-
-function duration(value: string, flag: string): number {
-  try {
-    return parseRequestTimeout(value);
-  } catch {
-    throw new UsageError(`invalid ${flag} ${JSON.stringify(value)}: use a duration such as 5s, 90s or 10m`);
-  }
-}
-
-/** The watch flags checked together; undefined when neither -w nor --until is given. */
-export function watchMode(f: WatchFlags, name: string | undefined): WatchMode | undefined {
-  const live = !!f.watch;
-  if (!live && f.until === undefined) return undefined;
-  if (name === undefined) throw new UsageError(`${live ? '-w/--watch' : '--until'} needs a StatefulSet NAME`);
-  if (f.until !== undefined && !(UNTIL_CONDITIONS as readonly string[]).includes(f.until))
-    throw new UsageError(`invalid --until ${JSON.stringify(f.until)}: use ready, updated or gone`);
-  const refreshMs = duration(f.refresh ?? '10s', '--refresh');
-  if (refreshMs < 1000) throw new UsageError(`--refresh must be at least 1s, got ${JSON.stringify(f.refresh)}`);
-  const timeoutText = f.timeout ?? '0';
-  return {
-    live,
-    ...(f.until !== undefined ? { until: f.until as UntilCondition } : {}),
-    refreshMs,
-    timeoutMs: duration(timeoutText, '--timeout'),
-    timeoutText,
-  };
-}
 
 export interface WatchRenderOptions {
   format: OutputFormat;

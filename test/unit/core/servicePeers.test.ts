@@ -37,6 +37,12 @@ describe('foreignPods', () => {
   it.each<[string, Record<string, string> | undefined, Pod[], string[]]>([
     ["only the set's own pods", { app: 'app-python' }, [own(0), own(1)], []],
     ['a bare pod with the labels', { app: 'app-python' }, [own(0), pod('debug', { app: 'app-python' })], ['debug']],
+    [
+      "a service that selects none of the set's pods: not this check's business",
+      { app: 'other' },
+      [own(0), pod('x', { app: 'other' })],
+      [],
+    ],
     ['a pod the selector does not match', { app: 'app-python', tier: 'web' }, [own(0), deployed('x')], []],
     ['a Service without a selector selects nothing here', undefined, [deployed('x')], []],
     [
@@ -48,7 +54,7 @@ describe('foreignPods', () => {
     [
       "another StatefulSet's pod with the labels",
       { app: 'app-python' },
-      [pod('other-0', { app: 'app-python' }, { kind: 'StatefulSet', name: 'other', uid: 'x' })],
+      [own(1), pod('other-0', { app: 'app-python' }, { kind: 'StatefulSet', name: 'other', uid: 'x' })],
       ['other-0'],
     ],
   ])('%s', (_, selector, pods, want) => {

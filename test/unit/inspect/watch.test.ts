@@ -2,7 +2,7 @@
 // the in-place redraw, and the flags checked together.
 
 import { describe, expect, it } from 'vitest';
-import { watchMode } from '../../../src/commands/inspect/watchCommand.ts';
+import { watchMode } from '../../../src/commands/inspect/watchMode.ts';
 import {
   changedOrdinals,
   jsonLine,
