@@ -186,6 +186,17 @@ describe('plans name what ships; nonsense and refusals change nothing', () => {
     expect(sb.set('partition', 'web')?.spec?.updateStrategy?.rollingUpdate?.partition).toBe(2);
   });
 
+  it('persistence --restart-only refuses a pod that would come back on the staged revision: exit 9', async () => {
+    const uid = sb.pods('partition').find((p) => p.metadata.name === 'web-1')?.metadata.uid;
+    const r = await cli(['persistence', 'web', '-n', 'partition', '--ordinal', '1', '--restart-only', '--yes']);
+    expect(r.code).toBe(9);
+    expect(r.stderr).toMatch(/--restart-only: web-1 \(revision \S+\) would come back on the update revision \S+.*nothing was changed/);
+    expect(sb.pods('partition').find((p) => p.metadata.name === 'web-1')?.metadata.uid).toBe(uid);
+    // web-2 already runs the update revision: checking it ships nothing new.
+    const ok = await cli(['persistence', 'web', '-n', 'partition', '--ordinal', '2', '--restart-only', '--yes', '-o', 'json']);
+    expect(ok.code).toBe(0);
+  });
+
   it('roll app-go --partition 5 on a 1-replica set: exit 2, nothing changed', async () => {
     const generation = sb.set('default', 'app-go')?.metadata.generation;
     const r = await cli(['roll', 'app-go', '--partition', '5', '--yes']);

@@ -51,6 +51,7 @@ export interface PersistenceOptions {
   gracePeriodSeconds: number | null;
   timeoutMs: number;
   force: boolean;
+  restartOnly: boolean;
   disableEviction: boolean;
   abandon: boolean;
   dryRun: boolean;
@@ -97,6 +98,7 @@ export function completeOptions(argv: PersistenceArgs): PersistenceOptions {
     gracePeriodSeconds: gp ?? null,
     timeoutMs,
     force: !!argv.force,
+    restartOnly: !!argv.restartOnly,
     disableEviction: !!argv.disableEviction,
     abandon: !!argv.abandon,
     dryRun: !!argv.dryRun,
@@ -138,6 +140,14 @@ async function refuseUpFront(
       `statefulset ${plan.namespace}/${plan.name} is controlled by ${owner.kind} ${owner.name}: the operator may revert or fight the deletion; nothing was changed. --force to go ahead anyway`,
     );
   if (record) return;
+  if (opts.restartOnly) {
+    const update = set.status?.updateRevision;
+    const moving = plan.steps.filter((s) => update && s.revision !== null && s.revision !== update);
+    if (moving.length)
+      throw new AbortedError(
+        `--restart-only: ${moving.map((s) => `${s.pod} (revision ${s.revision ?? '?'})`).join(', ')} would come back on the update revision ${update ?? ''}, not the one ${moving.length === 1 ? 'it runs' : 'they run'}; nothing was changed. To ship the update deliberately: kubectl sts-inspect roll ${plan.name} -n ${plan.namespace} --dry-run names what changes`,
+      );
+  }
   for (const s of plan.steps) {
     if (s.file === null) continue;
     const got = await readPodFile(client, {

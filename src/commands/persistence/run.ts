@@ -115,6 +115,7 @@ export function persistenceFlags(o: {
   timeoutText?: string;
   force: boolean;
   disableEviction?: boolean;
+  restartOnly?: boolean;
 }): string[] {
   return canonicalFlags({
     ordinal: o.ordinals?.join(','),
@@ -125,6 +126,7 @@ export function persistenceFlags(o: {
     'grace-period': o.gracePeriodSeconds ?? undefined,
     force: o.force,
     'disable-eviction': o.disableEviction,
+    'restart-only': o.restartOnly,
   });
 }
 
