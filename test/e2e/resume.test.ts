@@ -223,6 +223,24 @@ describe('plans name what ships; nonsense and refusals change nothing', () => {
   });
 });
 
+describe('the record: another operation is refused, --abandon drops it', () => {
+  it('a persistence check on a set with an unfinished roll: exit 9 naming both ways out; --abandon; then it runs', async () => {
+    await applySet('record-conflict', { strategy: 'OnDelete', replicas: 2 });
+    const first = await killAt(['roll', 'web', '-n', 'record-conflict', '--yes'], /restarted statefulset web/);
+    expect(first.killed).toBe(true);
+    expect(recordOf('record-conflict', 'web')).toMatch(/"command":"roll"/);
+    const refused = await cli(['persistence', 'web', '-n', 'record-conflict', '--yes']);
+    expect(refused.code).toBe(9);
+    expect(refused.stderr).toMatch(
+      /has an unfinished operation \(roll, started at \S+\); nothing was changed\. Finish it with: kubectl sts-inspect roll web -n record-conflict, or drop its record with: kubectl sts-inspect persistence web -n record-conflict --abandon/,
+    );
+    const dropped = await cli(['persistence', 'web', '-n', 'record-conflict', '--abandon']);
+    expect(dropped.code).toBe(0);
+    expect(dropped.stdout).toBe('dropped the operation record on statefulset record-conflict/web; nothing else was changed\n');
+    expect(recordOf('record-conflict', 'web')).toBeUndefined();
+  });
+});
+
 describe('PodDisruptionBudgets', () => {
   it('maxUnavailable 0: persistence waits the budget out, then exit 8 after --timeout, the pod untouched', async () => {
     await applySet('pdb-zero');
