@@ -4,7 +4,7 @@
 // 130 interrupted.
 
 import { randomBytes } from 'node:crypto';
-import type { StatefulSet } from '@sts-inspect/k8s';
+import { selectorString, type StatefulSet } from '@sts-inspect/k8s';
 import { budgetsFor, compareRecord, controllerOwner, type OperationRecord } from '../../core/operation.ts';
 import { AbortedError, CheckFailed, InterruptedError, StoppedPartWayError, UsageError } from '../../errors.ts';
 import type { KubeClient } from '../../kube/client.ts';
@@ -27,6 +27,7 @@ import {
   NotReadyRefusal,
   PersistenceStopped,
   persistenceFlags,
+  persistenceOperation,
   PodNotBack,
   preparePlan,
   runPersistence,
@@ -228,7 +229,11 @@ export async function persistenceCommand(argv: PersistenceArgs, io: IO, deps: Pe
   await refuseUpFront(client, set, plan, opts, record, EXEC_TIMEOUT_MS);
 
   if (opts.dryRun) {
-    io.stdout.write(isDocumentFormat(opts.format) ? renderDocument(planDocument(plan), opts.format) : renderPlan(plan, true, opts));
+    if (isDocumentFormat(opts.format)) {
+      const names = pods.map((p) => p.metadata.name ?? '');
+      const operation = persistenceOperation(plan, persistenceFlags(opts), selectorString(set.spec?.selector), names);
+      io.stdout.write(renderDocument({ ...planDocument(plan), operation }, opts.format));
+    } else io.stdout.write(renderPlan(plan, true, opts));
     return 0;
   }
   if (!record && !plan.readiness.ready && !opts.force) {

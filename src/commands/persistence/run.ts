@@ -164,8 +164,8 @@ export function persistenceOperation(plan: PersistencePlan, flags: string[], sel
     podSelector: selector,
     targetRevision: null,
     steps,
-    ordinals: plan.steps.map((s) => ({ ordinal: s.ordinal, pod: s.pod, fromRevision: null, toRevision: null, templateChanges: [] })),
-    budgets: [],
+    ordinals: plan.steps.map((s) => ({ ordinal: s.ordinal, pod: s.pod, fromRevision: s.revision, toRevision: null, templateChanges: [] })),
+    budgets: plan.budgets ?? [],
     notes: [],
   };
 }

@@ -98,6 +98,8 @@ export class RolloutWatch {
   private moveOrder = 0;
   /** Until the controller has named the revision our patch makes, progress lines are held. */
   private gate: { generation: number; previous: string | null } | null = null;
+  /** A restart before its patch (or its skip on a resume): the set's state now is not what is being rolled; say nothing yet. */
+  private quiet: boolean;
   private held: RollEvent[] = [];
   private lastWaiting = '';
   private lastNeedsDelete = '';
@@ -117,6 +119,7 @@ export class RolloutWatch {
     this.deps = deps;
     this.view = plan.view;
     this.toRevision = plan.toRevision;
+    this.quiet = plan.mode === 'restart';
     for (const o of plan.ordinals) {
       const st = plan.view.ordinals.find((x) => x.ordinal === o.ordinal);
       tracks(this.tracks, o, st, plan);
@@ -168,6 +171,14 @@ export class RolloutWatch {
   /** Our patch made generation `generation`: hold the progress lines until the controller names a revision other than `previous`. */
   expectRevision(generation: number, previous: string | null): void {
     this.gate = { generation, previous };
+    this.quiet = false;
+  }
+
+  /** The restart patch is already there (a resume): what is watched from now on is the roll. */
+  speak(): void {
+    this.quiet = false;
+    this.dirty = true;
+    this.wake?.();
   }
 
   /** The set as last seen. */
@@ -243,6 +254,7 @@ export class RolloutWatch {
     if (!set) throw new NotFoundError(`statefulset "${name}" was deleted from namespace "${ns}" while rolling`);
     const view = viewRollout(set, this.pods, { partition: this.plan.partition });
     this.view = view;
+    if (this.quiet) return;
     this.progress(view);
     if (this.gate) {
       const observed =
