@@ -77,6 +77,8 @@ export async function runRoll(r: RollRun, deps: RollDeps): Promise<RollOutcome> 
       },
       onEvent: (e) => {
         if (e.type === 'step-skipped' && e.id === 'patch-template') watch.speak();
+        else if (e.type === 'step-skipped' && (e.id.startsWith('evict:') || e.id.startsWith('wait:')))
+          watch.movedEarlier(e.id.slice(e.id.indexOf(':') + 1));
         deps.onEvent({ type: 'operation', at: now(), event: e });
       },
       confirm: (step: OperationStep) => (step.disrupts ? deps.confirmDelete(step.disrupts, ns) : Promise.resolve()),

@@ -79,6 +79,8 @@ interface Track {
   readyAt?: number;
   order?: number;
   lastKey?: string;
+  /** Moved by an earlier run of the same operation (a resume): reported as moved, without times. */
+  earlier?: boolean;
 }
 
 type Predicate<T> = (view: RolloutView, pods: Pod[]) => T | undefined;
@@ -328,6 +330,11 @@ export class RolloutWatch {
     }
   }
 
+  /** A resume: this pod was moved by an earlier run (its step is recorded done, or the cluster shows it done). */
+  movedEarlier(pod: string): void {
+    for (const t of this.tracks.values()) if (t.pod === pod && t.action !== 'unchanged') t.earlier = true;
+  }
+
   emitPatched(at: number, restartedAt: string, partition: number | null): void {
     this.emit({ type: 'patched', at, restartedAt, partition });
   }
@@ -416,15 +423,17 @@ export class RolloutWatch {
     const ordinals: OrdinalReport[] = [...moved, ...rest].map((t) => {
       const st = this.view.ordinals.find((x) => x.ordinal === t.ordinal);
       const planned = this.plan.ordinals.find((x) => x.ordinal === t.ordinal);
+      const moved = t.order !== undefined || !!t.earlier;
       return {
         ordinal: t.ordinal,
         pod: t.pod,
         fromRevision: t.fromRevision,
-        toRevision: t.order !== undefined ? (st?.revision ?? null) : t.fromRevision,
-        action: t.order === undefined ? 'unchanged' : t.action,
+        toRevision: moved ? (st?.revision ?? null) : t.fromRevision,
+        action: moved ? t.action : 'unchanged',
         startedAt: iso(t.startedAt),
         readyAt: iso(t.readyAt),
-        templateChanges: t.order === undefined ? [] : (planned?.templateChanges ?? null),
+        templateChanges: moved ? (planned?.templateChanges ?? null) : [],
+        ...(t.earlier && t.order === undefined ? { earlierRun: true } : {}),
       };
     });
     return {

@@ -144,5 +144,10 @@ describe('the OnDelete loop', () => {
     expect(c.evicted.slice(before)).toEqual(['web-1', 'web-0']);
     expect(c.calls.filter((x) => x.verb === 'patch' && (x.body as { spec?: unknown }).spec)).toHaveLength(patches);
     expect(events.find((e) => e.type === 'operation' && e.event.type === 'resuming')).toBeDefined();
+    expect(outcome.report.ordinals.map((o) => [o.pod, o.action, o.earlierRun ?? false])).toEqual([
+      ['web-1', 'deleted', false],
+      ['web-0', 'deleted', false],
+      ['web-2', 'deleted', true],
+    ]);
   });
 });
