@@ -186,6 +186,17 @@ describe('plans name what ships; nonsense and refusals change nothing', () => {
     expect(sb.set('partition', 'web')?.spec?.updateStrategy?.rollingUpdate?.partition).toBe(2);
   });
 
+  it('persistence --restart-only refuses a pod that would come back on the staged revision: exit 9', async () => {
+    const uid = sb.pods('partition').find((p) => p.metadata.name === 'web-1')?.metadata.uid;
+    const r = await cli(['persistence', 'web', '-n', 'partition', '--ordinal', '1', '--restart-only', '--yes']);
+    expect(r.code).toBe(9);
+    expect(r.stderr).toMatch(/--restart-only: web-1 \(revision \S+\) would come back on the update revision \S+.*nothing was changed/);
+    expect(sb.pods('partition').find((p) => p.metadata.name === 'web-1')?.metadata.uid).toBe(uid);
+    // web-2 already runs the update revision: checking it ships nothing new.
+    const ok = await cli(['persistence', 'web', '-n', 'partition', '--ordinal', '2', '--restart-only', '--yes', '-o', 'json']);
+    expect(ok.code).toBe(0);
+  });
+
   it('roll app-go --partition 5 on a 1-replica set: exit 2, nothing changed', async () => {
     const generation = sb.set('default', 'app-go')?.metadata.generation;
     const r = await cli(['roll', 'app-go', '--partition', '5', '--yes']);
@@ -209,6 +220,24 @@ describe('plans name what ships; nonsense and refusals change nothing', () => {
       /^delete pod decline-12\/web-1: not confirmed; stopped part-way: done the restart patch; left web-1, web-0, the final check; resume with: kubectl sts-inspect roll web -n decline-12$/,
     );
     expect(recordOf('decline-12', 'web')).toMatch(/"done":\["patch-template"\]/);
+  });
+});
+
+describe('the record: another operation is refused, --abandon drops it', () => {
+  it('a persistence check on a set with an unfinished roll: exit 9 naming both ways out; --abandon; then it runs', async () => {
+    await applySet('record-conflict', { strategy: 'OnDelete', replicas: 2 });
+    const first = await killAt(['roll', 'web', '-n', 'record-conflict', '--yes'], /restarted statefulset web/);
+    expect(first.killed).toBe(true);
+    expect(recordOf('record-conflict', 'web')).toMatch(/"command":"roll"/);
+    const refused = await cli(['persistence', 'web', '-n', 'record-conflict', '--yes']);
+    expect(refused.code).toBe(9);
+    expect(refused.stderr).toMatch(
+      /has an unfinished operation \(roll, started at \S+\); nothing was changed\. Finish it with: kubectl sts-inspect roll web -n record-conflict, or drop its record with: kubectl sts-inspect persistence web -n record-conflict --abandon/,
+    );
+    const dropped = await cli(['persistence', 'web', '-n', 'record-conflict', '--abandon']);
+    expect(dropped.code).toBe(0);
+    expect(dropped.stdout).toBe('dropped the operation record on statefulset record-conflict/web; nothing else was changed\n');
+    expect(recordOf('record-conflict', 'web')).toBeUndefined();
   });
 });
 

@@ -4,7 +4,7 @@
 // 130 interrupted.
 
 import { randomBytes } from 'node:crypto';
-import type { StatefulSet } from '@sts-inspect/k8s';
+import { selectorString, type StatefulSet } from '@sts-inspect/k8s';
 import { budgetsFor, compareRecord, controllerOwner, type OperationRecord } from '../../core/operation.ts';
 import { AbortedError, CheckFailed, InterruptedError, StoppedPartWayError, UsageError } from '../../errors.ts';
 import type { KubeClient } from '../../kube/client.ts';
@@ -27,6 +27,7 @@ import {
   NotReadyRefusal,
   PersistenceStopped,
   persistenceFlags,
+  persistenceOperation,
   PodNotBack,
   preparePlan,
   runPersistence,
@@ -51,6 +52,7 @@ export interface PersistenceOptions {
   gracePeriodSeconds: number | null;
   timeoutMs: number;
   force: boolean;
+  restartOnly: boolean;
   disableEviction: boolean;
   abandon: boolean;
   dryRun: boolean;
@@ -97,6 +99,7 @@ export function completeOptions(argv: PersistenceArgs): PersistenceOptions {
     gracePeriodSeconds: gp ?? null,
     timeoutMs,
     force: !!argv.force,
+    restartOnly: !!argv.restartOnly,
     disableEviction: !!argv.disableEviction,
     abandon: !!argv.abandon,
     dryRun: !!argv.dryRun,
@@ -138,6 +141,14 @@ async function refuseUpFront(
       `statefulset ${plan.namespace}/${plan.name} is controlled by ${owner.kind} ${owner.name}: the operator may revert or fight the deletion; nothing was changed. --force to go ahead anyway`,
     );
   if (record) return;
+  if (opts.restartOnly) {
+    const update = set.status?.updateRevision;
+    const moving = plan.steps.filter((s) => update && s.revision !== null && s.revision !== update);
+    if (moving.length)
+      throw new AbortedError(
+        `--restart-only: ${moving.map((s) => `${s.pod} (revision ${s.revision ?? '?'})`).join(', ')} would come back on the update revision ${update ?? ''}, not the one ${moving.length === 1 ? 'it runs' : 'they run'}; nothing was changed. To ship the update deliberately: kubectl sts-inspect roll ${plan.name} -n ${plan.namespace} --dry-run names what changes`,
+      );
+  }
   for (const s of plan.steps) {
     if (s.file === null) continue;
     const got = await readPodFile(client, {
@@ -218,7 +229,11 @@ export async function persistenceCommand(argv: PersistenceArgs, io: IO, deps: Pe
   await refuseUpFront(client, set, plan, opts, record, EXEC_TIMEOUT_MS);
 
   if (opts.dryRun) {
-    io.stdout.write(isDocumentFormat(opts.format) ? renderDocument(planDocument(plan), opts.format) : renderPlan(plan, true, opts));
+    if (isDocumentFormat(opts.format)) {
+      const names = pods.map((p) => p.metadata.name ?? '');
+      const operation = persistenceOperation(plan, persistenceFlags(opts), selectorString(set.spec?.selector), names);
+      io.stdout.write(renderDocument({ ...planDocument(plan), operation }, opts.format));
+    } else io.stdout.write(renderPlan(plan, true, opts));
     return 0;
   }
   if (!record && !plan.readiness.ready && !opts.force) {

@@ -46,6 +46,11 @@ export const persistenceFlags = defineFlags({
     description:
       'Go ahead although the set is not fully Ready, a claim is already being deleted, or another controller (an operator) owns the set.',
   },
+  'restart-only': {
+    type: 'boolean',
+    default: false,
+    description: 'Refuse (exit 9, nothing changed) when a deleted pod would come back on another revision (a pending update).',
+  },
   'disable-eviction': {
     type: 'boolean',
     default: false,

@@ -29,6 +29,8 @@ export interface PlanStep {
   marker: string | null;
   /** The claims the pod mounts (pod volumes with persistentVolumeClaim). */
   claims: string[];
+  /** The revision (controller-revision-hash) the pod runs now. */
+  revision: string | null;
 }
 
 export interface PersistencePlan {
@@ -101,6 +103,7 @@ export function buildPlan(set: StatefulSet, podByOrdinal: ReadonlyMap<number, Po
       location: file !== null ? locate(pod, choice.container, file) : place.location,
       marker: opts.marker ? place.path : null,
       claims: claimsOf(pod),
+      revision: pod.metadata.labels?.['controller-revision-hash'] ?? null,
     };
   });
 

@@ -115,6 +115,7 @@ export function persistenceFlags(o: {
   timeoutText?: string;
   force: boolean;
   disableEviction?: boolean;
+  restartOnly?: boolean;
 }): string[] {
   return canonicalFlags({
     ordinal: o.ordinals?.join(','),
@@ -125,6 +126,7 @@ export function persistenceFlags(o: {
     'grace-period': o.gracePeriodSeconds ?? undefined,
     force: o.force,
     'disable-eviction': o.disableEviction,
+    'restart-only': o.restartOnly,
   });
 }
 
@@ -162,8 +164,8 @@ export function persistenceOperation(plan: PersistencePlan, flags: string[], sel
     podSelector: selector,
     targetRevision: null,
     steps,
-    ordinals: plan.steps.map((s) => ({ ordinal: s.ordinal, pod: s.pod, fromRevision: null, toRevision: null, templateChanges: [] })),
-    budgets: [],
+    ordinals: plan.steps.map((s) => ({ ordinal: s.ordinal, pod: s.pod, fromRevision: s.revision, toRevision: null, templateChanges: [] })),
+    budgets: plan.budgets ?? [],
     notes: [],
   };
 }

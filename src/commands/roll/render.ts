@@ -160,7 +160,7 @@ export function renderSummary(report: RolloutReport, startedAt: number, endedAt:
     `  ${s.updateStrategy}, ${s.podManagementPolicy}, partition ${s.partition}; revision ${rev(report.revisions.from)} -> ${rev(report.revisions.to)}`,
   );
   for (const o of report.ordinals) {
-    const when = o.readyAt ? `Ready at ${o.readyAt}` : o.startedAt ? 'not Ready yet' : '';
+    const when = o.readyAt ? `Ready at ${o.readyAt}` : o.startedAt ? 'not Ready yet' : o.earlierRun ? 'by the run this one resumed' : '';
     const why = o.action === 'unchanged' && o.ordinal < s.partition ? ` (below the partition ${s.partition})` : '';
     out.push(`  ${o.pod}  ${o.action}${why}  ${rev(o.fromRevision)} -> ${rev(o.toRevision)}${when ? `  ${when}` : ''}`);
   }

@@ -75,7 +75,12 @@ export async function runRoll(r: RollRun, deps: RollDeps): Promise<RollOutcome> 
         changedSomething = true;
         return s.cause instanceof Error ? s.cause.message : String(s.cause);
       },
-      onEvent: (e) => deps.onEvent({ type: 'operation', at: now(), event: e }),
+      onEvent: (e) => {
+        if (e.type === 'step-skipped' && e.id === 'patch-template') watch.speak();
+        else if (e.type === 'step-skipped' && (e.id.startsWith('evict:') || e.id.startsWith('wait:')))
+          watch.movedEarlier(e.id.slice(e.id.indexOf(':') + 1));
+        deps.onEvent({ type: 'operation', at: now(), event: e });
+      },
       confirm: (step: OperationStep) => (step.disrupts ? deps.confirmDelete(step.disrupts, ns) : Promise.resolve()),
       waitOthersUp: (step) => othersUp(watch, step),
       ...(r.disableEviction ? { disableEviction: true } : {}),

@@ -22,6 +22,8 @@ export interface OrdinalReport {
   readyAt: string | null;
   /** What the pod gets beyond the restart (issue 15): [] for a pure restart, null when unknown. */
   templateChanges: TemplateChange[] | null;
+  /** Moved by an earlier run of the same roll (this run resumed it); startedAt/readyAt are then unknown (null). */
+  earlierRun?: boolean;
 }
 
 export interface StuckReport {

@@ -34,6 +34,7 @@ function patchHandler(w: RolloutWatch, now: () => number): StepHandler {
       if (!want || w.set?.spec?.template?.metadata?.annotations?.[RESTARTED_AT_ANNOTATION] !== want) return false;
       const v = await observedView(w);
       ctx.record.revision = v.updateRevision;
+      w.speak();
       return true;
     },
     async run(step, ctx: StepContext) {

@@ -79,6 +79,8 @@ interface Track {
   readyAt?: number;
   order?: number;
   lastKey?: string;
+  /** Moved by an earlier run of the same operation (a resume): reported as moved, without times. */
+  earlier?: boolean;
 }
 
 type Predicate<T> = (view: RolloutView, pods: Pod[]) => T | undefined;
@@ -98,6 +100,8 @@ export class RolloutWatch {
   private moveOrder = 0;
   /** Until the controller has named the revision our patch makes, progress lines are held. */
   private gate: { generation: number; previous: string | null } | null = null;
+  /** A restart before its patch (or its skip on a resume): the set's state now is not what is being rolled; say nothing yet. */
+  private quiet: boolean;
   private held: RollEvent[] = [];
   private lastWaiting = '';
   private lastNeedsDelete = '';
@@ -117,6 +121,7 @@ export class RolloutWatch {
     this.deps = deps;
     this.view = plan.view;
     this.toRevision = plan.toRevision;
+    this.quiet = plan.mode === 'restart';
     for (const o of plan.ordinals) {
       const st = plan.view.ordinals.find((x) => x.ordinal === o.ordinal);
       tracks(this.tracks, o, st, plan);
@@ -168,6 +173,14 @@ export class RolloutWatch {
   /** Our patch made generation `generation`: hold the progress lines until the controller names a revision other than `previous`. */
   expectRevision(generation: number, previous: string | null): void {
     this.gate = { generation, previous };
+    this.quiet = false;
+  }
+
+  /** The restart patch is already there (a resume): what is watched from now on is the roll. */
+  speak(): void {
+    this.quiet = false;
+    this.dirty = true;
+    this.wake?.();
   }
 
   /** The set as last seen. */
@@ -243,6 +256,7 @@ export class RolloutWatch {
     if (!set) throw new NotFoundError(`statefulset "${name}" was deleted from namespace "${ns}" while rolling`);
     const view = viewRollout(set, this.pods, { partition: this.plan.partition });
     this.view = view;
+    if (this.quiet) return;
     this.progress(view);
     if (this.gate) {
       const observed =
@@ -314,6 +328,11 @@ export class RolloutWatch {
       if (this.gate) this.held.push(step);
       else this.emit(step);
     }
+  }
+
+  /** A resume: this pod was moved by an earlier run (its step is recorded done, or the cluster shows it done). */
+  movedEarlier(pod: string): void {
+    for (const t of this.tracks.values()) if (t.pod === pod && t.action !== 'unchanged') t.earlier = true;
   }
 
   emitPatched(at: number, restartedAt: string, partition: number | null): void {
@@ -404,15 +423,17 @@ export class RolloutWatch {
     const ordinals: OrdinalReport[] = [...moved, ...rest].map((t) => {
       const st = this.view.ordinals.find((x) => x.ordinal === t.ordinal);
       const planned = this.plan.ordinals.find((x) => x.ordinal === t.ordinal);
+      const moved = t.order !== undefined || !!t.earlier;
       return {
         ordinal: t.ordinal,
         pod: t.pod,
         fromRevision: t.fromRevision,
-        toRevision: t.order !== undefined ? (st?.revision ?? null) : t.fromRevision,
-        action: t.order === undefined ? 'unchanged' : t.action,
+        toRevision: moved ? (st?.revision ?? null) : t.fromRevision,
+        action: moved ? t.action : 'unchanged',
         startedAt: iso(t.startedAt),
         readyAt: iso(t.readyAt),
-        templateChanges: t.order === undefined ? [] : (planned?.templateChanges ?? null),
+        templateChanges: moved ? (planned?.templateChanges ?? null) : [],
+        ...(t.earlier && t.order === undefined ? { earlierRun: true } : {}),
       };
     });
     return {

@@ -70,6 +70,18 @@ describe('persistence: consent before any change', () => {
     expect(r.code).toBe(0);
     expect(r.err).toBe('');
     expect(JSON.parse(r.out)).toMatchObject({ kind: 'PersistencePlan', steps: [{ pod: 'web-2' }, { pod: 'web-1' }, { pod: 'web-0' }] });
+    // The operation the executor would run, as data (issue 14 point 1).
+    expect((JSON.parse(r.out) as { operation: { steps: { id: string; action: string }[] } }).operation.steps.map((s) => s.id)).toEqual([
+      'prepare:web-2',
+      'evict:web-2',
+      'compare:web-2',
+      'prepare:web-1',
+      'evict:web-1',
+      'compare:web-1',
+      'prepare:web-0',
+      'evict:web-0',
+      'compare:web-0',
+    ]);
     expect(writes(r.client)).toEqual([]);
   });
 

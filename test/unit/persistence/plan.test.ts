@@ -100,6 +100,7 @@ describe('completeOptions', () => {
       gracePeriodSeconds: null,
       timeoutMs: 300_000,
       force: false,
+      restartOnly: false,
       disableEviction: false,
       abandon: false,
       dryRun: false,

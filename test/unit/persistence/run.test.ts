@@ -8,6 +8,8 @@ import { buildPlan } from '../../../src/commands/persistence/plan.ts';
 import {
   ClaimTerminatingRefusal,
   NothingDone,
+  PersistenceStopped,
+  PodNotBack,
   READ_LIMIT,
   runPersistence,
   type PersistenceEvent,
@@ -166,5 +168,55 @@ describe('runPersistence', () => {
     expect(report.warnings).toEqual([
       `/data/big.bin in web-2 is larger than ${READ_LIMIT} bytes: only its first ${READ_LIMIT} bytes are hashed and compared`,
     ]);
+  });
+
+  it('--all stops at the first TIMEOUT: the next pods are never taken down (issue 22 point 3)', async () => {
+    const c = new Cluster();
+    c.onPodDeleted = (pod) => {
+      if (pod.metadata.name !== 'web-2') c.recreate(pod); // web-2 never comes back
+    };
+    const s = c.object<StatefulSet>('/apis/apps/v1/namespaces/demo/statefulsets/web')!;
+    const ps = [0, 1, 2].map((i) => c.object<Pod>(`/api/v1/namespaces/demo/pods/web-${i}`)!);
+    const plan = buildPlan(s, podsOfSet(s, ps), { all: true, marker: true, token: 'tok', gracePeriodSeconds: null, timeoutMs: 150 });
+    const err = await runPersistence(c, plan).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(PersistenceStopped);
+    const stopped = err as PersistenceStopped;
+    expect(stopped.cause).toBeInstanceOf(PodNotBack);
+    expect(stopped.report.results.map((r) => [r.pod, r.verdict])).toEqual([['web-2', 'TIMEOUT']]);
+    expect(stopped.report.notChecked).toEqual([1, 0]);
+    expect(stopped.report.passed).toBe(false);
+    const evicted = c.calls.filter((x) => x.verb === 'create' && x.path.endsWith('/eviction')).map((x) => x.path.split('/').at(-2));
+    expect(evicted).toEqual(['web-2']);
+    // No exec at all in web-1 or web-0: not even their reads or markers.
+    expect(c.calls.filter((x) => x.verb === 'exec' && (x.options as ExecOptions).pod !== 'web-2')).toEqual([]);
+  });
+
+  it('--all: one pod at a time, each once, the next only once the previous is back Ready (issue 22 point 3)', async () => {
+    const c = new Cluster();
+    let down = 0;
+    let worst = 0;
+    c.onPodDeleted = (pod) => {
+      setTimeout(() => {
+        c.recreate(pod);
+        down--;
+      }, 10);
+    };
+    const origDelete = c.delete.bind(c);
+    c.delete = async <T>(path: string, opts: DeleteOptions, what: string, signal?: AbortSignal): Promise<T> => {
+      worst = Math.max(worst, ++down);
+      return origDelete<T>(path, opts, what, signal);
+    };
+    const s = c.object<StatefulSet>('/apis/apps/v1/namespaces/demo/statefulsets/web')!;
+    const ps = [0, 1, 2].map((i) => c.object<Pod>(`/api/v1/namespaces/demo/pods/web-${i}`)!);
+    const plan = buildPlan(s, podsOfSet(s, ps), { all: true, marker: true, token: 'tok', gracePeriodSeconds: null, timeoutMs: 5_000 });
+    const report = await runPersistence(c, plan);
+    expect(report.results.map((r) => [r.pod, r.verdict])).toEqual([
+      ['web-2', 'PRESERVED'],
+      ['web-1', 'PRESERVED'],
+      ['web-0', 'PRESERVED'],
+    ]);
+    const evicted = c.calls.filter((x) => x.verb === 'create' && x.path.endsWith('/eviction')).map((x) => x.path.split('/').at(-2));
+    expect(evicted).toEqual(['web-2', 'web-1', 'web-0']);
+    expect(worst).toBe(1);
   });
 });
