@@ -193,6 +193,24 @@ function defaultStatefulSet(sts: Any): void {
   }
 }
 
+/** apps/v1 SetDefaults_Deployment and SetDefaults_ReplicaSet (the rolling-update strategy's 25%/25%). */
+function defaultReplicated(o: Any, deployment: boolean): void {
+  const spec = (o.spec ??= {});
+  spec.replicas ??= 1;
+  if (deployment) {
+    spec.strategy ??= {};
+    spec.strategy.type ||= 'RollingUpdate';
+    if (spec.strategy.type === 'RollingUpdate') {
+      spec.strategy.rollingUpdate ??= {};
+      spec.strategy.rollingUpdate.maxUnavailable ??= '25%';
+      spec.strategy.rollingUpdate.maxSurge ??= '25%';
+    }
+    spec.revisionHistoryLimit ??= 10;
+    spec.progressDeadlineSeconds ??= 600;
+  }
+  defaultPodTemplate(spec.template);
+}
+
 export interface AdmissionContext {
   store: Store;
 }
@@ -328,6 +346,11 @@ export function admitCreate(key: string, obj: KObject, ctx: AdmissionContext): v
       defaultStatefulSet(o);
       o.status = { replicas: 0, availableReplicas: 0 };
       break;
+    case R.deployments:
+    case R.replicasets:
+      defaultReplicated(o, key === R.deployments);
+      o.status = key === R.replicasets ? { replicas: 0 } : {};
+      break;
     case R.services:
       admitService(o, ctx);
       break;
@@ -389,6 +412,10 @@ export function admitUpdate(key: string, obj: KObject, old: KObject): void {
     }
     case R.statefulsets:
       defaultStatefulSet(o);
+      break;
+    case R.deployments:
+    case R.replicasets:
+      defaultReplicated(o, key === R.deployments);
       break;
     case R.services:
       keepServiceAllocations(o, old);

@@ -1,9 +1,10 @@
-// The sandbox's kube-controller-manager: the StatefulSet controller, the garbage collector and the namespace
+// The sandbox's kube-controller-manager: the StatefulSet, Deployment and ReplicaSet controllers, the garbage collector and the namespace
 // controller, all reading the store through informers and writing through one client. (PVC protection and
 // the PV controller live with the storage simulation in kubelet/.)
 
 import type { SimContext, Stoppable } from '../context.ts';
 import { ControllerClient } from './client.ts';
+import { DeploymentController, ReplicaSetController } from './deployment.ts';
 import { GarbageCollector } from './garbagecollector.ts';
 import { NamespaceController } from './namespace.ts';
 import { StatefulSetController } from './statefulset/controller.ts';
@@ -18,7 +19,13 @@ export interface Controllers extends Stoppable {
 
 export function startControllers(ctx: SimContext): Controllers {
   const client = new ControllerClient(ctx);
-  const parts = [new StatefulSetController(ctx, client), new GarbageCollector(ctx, client), new NamespaceController(ctx, client)];
+  const parts = [
+    new StatefulSetController(ctx, client),
+    new DeploymentController(ctx, client),
+    new ReplicaSetController(ctx, client),
+    new GarbageCollector(ctx, client),
+    new NamespaceController(ctx, client),
+  ];
   return {
     async idle() {
       // Informers deliver on later microtasks/macrotasks: idle only when a full round finds every queue empty.
