@@ -36,7 +36,12 @@ export interface ListOptions {
   fieldSelector?: string;
   /** Page size (default 500). list() still returns every item: it follows `continue` itself. */
   limit?: number;
+  /** The Accept header, when not plain JSON: e.g. METADATA_LIST_ACCEPT for metadata only. */
+  accept?: string;
 }
+
+/** Asks for a PartialObjectMetadataList: the objects' metadata, never their data (no fallback to full objects). */
+export const METADATA_LIST_ACCEPT = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1';
 
 export interface WatchOptions extends ListOptions {
   /**
@@ -253,6 +258,8 @@ interface Exchange {
   signal: AbortSignal;
   body?: string;
   contentType?: string;
+  /** Accept header; default application/json. */
+  accept?: string;
   /** Destroy the connection when it stays silent this long (watches). */
   idleMs?: number;
 }
@@ -448,7 +455,7 @@ export async function createKubeClient(cfg: ResolvedConfig, opts: ClientOptions)
     }
     // Credentials may take a while (exec plugins): the caller may have given up meanwhile.
     if (x.signal.aborted) throw errorForAbort(x.what, x.signal);
-    reqOpts.headers.Accept = 'application/json';
+    reqOpts.headers.Accept = x.accept ?? 'application/json';
     if (x.body !== undefined) {
       reqOpts.headers['Content-Type'] = x.contentType ?? 'application/json';
       reqOpts.headers['Content-Length'] = String(Buffer.byteLength(x.body));
@@ -547,6 +554,7 @@ export async function createKubeClient(cfg: ResolvedConfig, opts: ClientOptions)
     expect: Expect,
     signal: AbortSignal | undefined,
     body?: { text: string; contentType?: string },
+    accept?: string,
   ): Promise<T> {
     const d = deadline(what, signal);
     try {
@@ -556,6 +564,7 @@ export async function createKubeClient(cfg: ResolvedConfig, opts: ClientOptions)
         what,
         signal: d.signal,
         ...(body ? { body: body.text, ...(body.contentType ? { contentType: body.contentType } : {}) } : {}),
+        ...(accept ? { accept } : {}),
       };
       // Only reads are retried: a write whose answer was lost may have happened.
       const ans = method === 'GET' ? await readWithRetries(x) : await roundTrip(x);
@@ -579,6 +588,8 @@ export async function createKubeClient(cfg: ResolvedConfig, opts: ClientOptions)
             what,
             'list',
             signal,
+            undefined,
+            listOpts.accept,
           );
           items.push(...page.items);
           cont = page.metadata?.continue || undefined;

@@ -78,16 +78,18 @@ function fileSource(r: InspectReport): string {
   return `${path === r.file?.path ? '' : ` -> ${path}`} in container ${container}`;
 }
 
+function helmText(h: NonNullable<InspectReport['statefulSet']['helmRelease']>): string {
+  const rev = h.revision !== null ? ` revision ${h.revision} ${h.status ?? ''}`.trimEnd() : '';
+  return `Helm release ${h.name}${rev}${h.chart ? `, chart ${h.chart}` : ''}`;
+}
+
 function headerBlock(r: InspectReport, p: Palette, width: number | undefined): string {
   const h = r.statefulSet;
   const start = h.ordinalsStart;
   const end = start + h.replicas.desired - 1;
   const ready = `${h.replicas.ready}/${h.replicas.desired} ready`;
   const lines: [string, string][] = [
-    [
-      'StatefulSet',
-      `${h.namespace}/${h.name}${h.helmRelease ? `  (Helm release ${h.helmRelease.name}${h.helmRelease.chart ? `, chart ${h.helmRelease.chart}` : ''})` : ''}`,
-    ],
+    ['StatefulSet', `${h.namespace}/${h.name}${h.helmRelease ? `  (${helmText(h.helmRelease)})` : ''}`],
     [
       'Replicas',
       `${h.replicas.ready === h.replicas.desired ? p.ok(ready) : p.warn(ready)}, ${h.replicas.updated} updated, ${h.replicas.current} current${h.replicas.available !== null ? `, ${h.replicas.available} available` : ''}; ordinals ${h.replicas.desired > 0 ? `${start}..${end}` : 'none'}`,
@@ -321,7 +323,10 @@ export function renderList(r: StatefulSetListReport, o: RenderOptions & { allNam
   if (o.format === 'yaml') return toYaml(r);
   const p = palette(o.color);
   const wide = o.format === 'wide';
-  const head = [...(o.allNamespaces ? ['NAMESPACE'] : []), 'NAME', 'READY', 'UPDATED', 'POLICY', 'STRATEGY', 'SERVICE', 'AGE'];
+  // HELM only when some set is a Helm release, so the usual view stays as kubectl users know it.
+  const helm = r.items.some((s) => s.helm !== null);
+  const head = [...(o.allNamespaces ? ['NAMESPACE'] : []), 'NAME', 'READY', 'UPDATED', 'POLICY', 'STRATEGY', 'SERVICE'];
+  head.push(...(helm ? ['HELM'] : []), 'AGE');
   if (wide) head.push('REVISION', 'CLAIM TEMPLATES');
   const rows = r.items.map((s) => {
     const ready = `${s.replicas.ready}/${s.replicas.desired}`;
@@ -340,6 +345,7 @@ export function renderList(r: StatefulSetListReport, o: RenderOptions & { allNam
       s.podManagementPolicy,
       s.updateStrategy,
       svcText,
+      ...(helm ? [s.helm ?? NONE] : []),
       s.age,
     ];
     if (wide) {

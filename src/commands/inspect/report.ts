@@ -15,7 +15,7 @@ import {
   type TemplateProbe,
 } from './schema.ts';
 import { governingServiceState, podDnsAnswer, stableDnsName, type GoverningServiceState } from '../../core/dns.ts';
-import { helmRelease } from '../../core/helm.ts';
+import { helmColumn, helmRelease, type HelmReleaseState } from '../../core/helm.ts';
 import { whyNotReady, type NotReady } from '../../core/notReady.ts';
 import { foreignPods, foreignPodsWarning } from '../../core/servicePeers.ts';
 import type { Diagnosis } from '../../workload/diagnosis.ts';
@@ -48,6 +48,8 @@ import type {
 
 export interface InspectionInput {
   set: StatefulSet;
+  /** Helm's release records, read by their labels (undefined: not read or not a Helm release). */
+  helmState?: HelmReleaseState | null;
   /** Pods matched by the set's selector. */
   pods: Pod[];
   /** Claims in the namespace; null when they could not be listed. */
@@ -210,7 +212,9 @@ export function headerOf(
     },
     pvcRetentionPolicy: policy ? { whenDeleted: policy.whenDeleted ?? 'Retain', whenScaled: policy.whenScaled ?? 'Retain' } : null,
     governingService: { name: spec.serviceName || null, state: governingServiceState(spec.serviceName, service) },
-    helmRelease: helm ? { name: helm.name, namespace: helm.namespace ?? null, chart: helm.chart ?? null } : null,
+    helmRelease: helm
+      ? { name: helm.name, namespace: helm.namespace ?? null, chart: helm.chart ?? null, revision: null, status: null }
+      : null,
     volumeClaimTemplates: volumeClaimTemplateNames(set),
     probes: templateProbes(set),
   };
@@ -309,6 +313,8 @@ function notReadyOf(set: StatefulSet, ordinal: number, input: InspectionInput, o
 export function buildInspection(input: InspectionInput, opts: InspectionOptions): InspectReport {
   const { set } = input;
   const header = headerOf(set, input.service, input.revisions, opts.now);
+  if (header.helmRelease && input.helmState)
+    header.helmRelease = { ...header.helmRelease, revision: input.helmState.revision, status: input.helmState.status };
   const svc = { state: header.governingService.state, name: set.spec?.serviceName || undefined };
   const byOrdinal = podsOfSet(set, input.pods);
   const wanted = ordinalRange(set);
@@ -317,7 +323,10 @@ export function buildInspection(input: InspectionInput, opts: InspectionOptions)
   for (const o of extra) rows.push(podRow(set, o, byOrdinal.get(o), false, input, opts, svc));
 
   const selector = (input.service?.spec as { selector?: Record<string, string> } | undefined)?.selector;
-  const candidates = [...input.pods, ...(input.servicePods ?? []).filter((p) => !input.pods.some((q) => q.metadata.uid === p.metadata.uid))];
+  const candidates = [
+    ...input.pods,
+    ...(input.servicePods ?? []).filter((p) => !input.pods.some((q) => q.metadata.uid === p.metadata.uid)),
+  ];
   const notOwned = input.service ? foreignPods(set, selector, candidates) : [];
   const notOwnedWarning = foreignPodsWarning(input.service?.metadata.name ?? '', notOwned);
 
@@ -359,6 +368,7 @@ export function buildList(sets: StatefulSet[], services: Service[] | null, warni
       revisions: { current: set.status?.currentRevision ?? null, update: set.status?.updateRevision ?? null },
       governingService: { name: serviceName || null, state: governingServiceState(serviceName, service) },
       volumeClaimTemplates: volumeClaimTemplateNames(set),
+      helm: helmColumn(set.metadata) || null,
     };
   });
   items.sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));

@@ -19,6 +19,8 @@ import { stableDnsName } from '../../core/dns.ts';
 import { fileContent } from '../../core/content.ts';
 import type { FileBytes } from '../../core/compare.ts';
 import { pool } from '../../workload/pool.ts';
+import { helmRelease } from '../../core/helm.ts';
+import { readHelmReleaseState } from '../../workload/helmRecords.ts';
 import { getStatefulSet, listPodsOfSet } from '../../workload/statefulset.ts';
 import { buildInspection, buildList } from './report.ts';
 import type { FileRead, InspectReport, StatefulSetListReport } from './schema.ts';
@@ -100,10 +102,15 @@ export async function inspectStatefulSet(client: KubeClient, opts: InspectOption
     }
   }
 
-  // Round 2: what the set names: its pods (by its selector), its governing service, its revisions.
+  // Round 2: what the set names: its pods (by its selector), its governing service, its revisions, its Helm release.
   const selector = selectorString(set.spec?.selector);
   const serviceName = set.spec?.serviceName;
-  const [pods, service, revisions, claims, events] = await Promise.all([
+  const helm = helmRelease(set.metadata);
+  const helmCall =
+    helm && helm.name !== '<unknown>'
+      ? readHelmReleaseState(client, helm.namespace ?? ns, helm.name, warnings)
+      : Promise.resolve(undefined);
+  const [pods, service, revisions, claims, events, helmState] = await Promise.all([
     listPodsOfSet(client, set),
     governingService(client, ns, serviceName, warnings),
     optional(warnings, 'shown as unknown', () =>
@@ -113,6 +120,7 @@ export async function inspectStatefulSet(client: KubeClient, opts: InspectOption
     ),
     claimsCall,
     eventsCall,
+    helmCall,
   ]);
 
   const fileReads = opts.file !== undefined ? await readFiles(client, set, pods, opts) : new Map<string, FileRead>();
@@ -154,6 +162,7 @@ export async function inspectStatefulSet(client: KubeClient, opts: InspectOption
     {
       set,
       pods,
+      ...(helmState !== undefined ? { helmState } : {}),
       ...(diagnosis ? { diagnosis } : {}),
       ...(servicePods ? { servicePods } : {}),
       claims,

@@ -64,7 +64,17 @@ export interface StatefulSetHeader {
     /** headless: per-pod DNS works; not-headless / missing / unset: it does not; unknown: could not be read. */
     state: 'headless' | 'not-headless' | 'missing' | 'unset' | 'unknown';
   };
-  helmRelease: { name: string; namespace: string | null; chart: string | null } | null;
+  /**
+   * From the set's labels and annotations; revision and status from Helm's release records (their labels
+   * only), null when unknown.
+   */
+  helmRelease: {
+    name: string;
+    namespace: string | null;
+    chart: string | null;
+    revision: number | null;
+    status: string | null;
+  } | null;
   volumeClaimTemplates: string[];
   /** The probes the pod template declares, the same for every ordinal on the update revision (added in v1). */
   probes: TemplateProbe[];
@@ -197,4 +207,6 @@ export interface StatefulSetListItem {
   revisions: { current: string | null; update: string | null };
   governingService: { name: string | null; state: 'headless' | 'not-headless' | 'missing' | 'unset' | 'unknown' };
   volumeClaimTemplates: string[];
+  /** `release/chart` from Helm's labels and annotations; null when Helm does not manage the set. */
+  helm: string | null;
 }

@@ -171,6 +171,30 @@ describe('renderInspection', () => {
 });
 
 describe('renderList', () => {
+  it('a HELM column (release/chart) only when a set listed is a Helm release', async () => {
+    const state = demoState();
+    const plain = structuredClone(state.statefulsets[0]);
+    plain.metadata.name = 'plain';
+    state.statefulsets[0].metadata.labels = { 'app.kubernetes.io/managed-by': 'Helm', 'helm.sh/chart': 'web-0.1.0' };
+    state.statefulsets[0].metadata.annotations = { 'meta.helm.sh/release-name': 'shop' };
+    state.statefulsets.push(plain);
+    const report = await listStatefulSets(new FakeClient(state), { now: () => EXAMPLE_NOW });
+    expect(report.items.map((i) => [i.name, i.helm])).toEqual([
+      ['plain', null],
+      ['web', 'shop/web-0.1.0'],
+    ]);
+    const lines = renderList(report, { ...opts(), allNamespaces: false })
+      .trimEnd()
+      .split('\n');
+    expect(lines.map((l) => l.split(/ {2,}/))).toEqual([
+      ['NAME', 'READY', 'UPDATED', 'POLICY', 'STRATEGY', 'SERVICE', 'HELM', 'AGE'],
+      ['plain', '3/3', '3', 'OrderedReady', 'RollingUpdate', 'web (headless)', '-', '25m'],
+      ['web', '3/3', '3', 'OrderedReady', 'RollingUpdate', 'web (headless)', 'shop/web-0.1.0', '25m'],
+    ]);
+    const none = await listStatefulSets(new FakeClient(demoState()), { now: () => EXAMPLE_NOW });
+    expect(renderList(none, { ...opts(), allNamespaces: false })).not.toContain('HELM');
+  });
+
   it('on a terminal: cut to its width; piped: not cut', async () => {
     const report = await listStatefulSets(new FakeClient(demoState()), { now: () => EXAMPLE_NOW });
     const fitted = renderList(report, { ...opts({ width: 50 }), allNamespaces: true });

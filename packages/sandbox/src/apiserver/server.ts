@@ -117,6 +117,21 @@ function wantsTable(accept: string | undefined): boolean {
   });
 }
 
+/**
+ * Does the client ask for metadata only (`application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1` for a
+ * list, `as=PartialObjectMetadata` for one object), as client-go's metadata client and kubectl get -o name do?
+ */
+function wantsMetadata(accept: string | undefined, list: boolean): boolean {
+  if (!accept) return false;
+  const as = list ? 'as=PartialObjectMetadataList' : 'as=PartialObjectMetadata';
+  return accept.split(',').some((part) => {
+    const p = part.replace(/\s+/g, '').split(';');
+    return p[0] === 'application/json' && p.includes(as) && p.includes('g=meta.k8s.io') && (p.includes('v=v1') || p.includes('v=v1beta1'));
+  });
+}
+
+const partialMetadata = (o: KObject): unknown => ({ kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: o.metadata });
+
 async function readRawBody(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const c of req) chunks.push(c as Buffer);
@@ -334,10 +349,16 @@ export async function startApiServer(ctx: SimContext, runtime: PodRuntime, opts:
           if (wantsTable(accept) && !sub) {
             return sendJson(res, 200, toTable(typeKey(t), [out], { includeObject: includeObjectParam(q), resourceVersion: undefined }));
           }
+          if (wantsMetadata(accept, false) && !sub) return sendJson(res, 200, partialMetadata(out));
           return sendJson(res, 200, out);
         }
         if (isWatch) return hub.serve(req, res, t, ns, q, wantsTable(accept) ? includeObjectParam(q) : undefined);
-        return sendJson(res, 200, listObjects(t, ns, q, wantsTable(accept)));
+        const list = listObjects(t, ns, q, wantsTable(accept)) as Any;
+        if (list.kind !== 'Table' && wantsMetadata(accept, true)) {
+          const items = (list.items as KObject[]).map(partialMetadata);
+          return sendJson(res, 200, { kind: 'PartialObjectMetadataList', apiVersion: 'meta.k8s.io/v1', metadata: list.metadata, items });
+        }
+        return sendJson(res, 200, list);
       }
       case 'POST': {
         if (info.name && sub !== 'eviction' && sub !== 'binding')

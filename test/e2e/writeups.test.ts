@@ -1,0 +1,83 @@
+// End to end on the `writeups` scenario: the write-ups' Helm questions ("what did Helm install, which revision,
+// is it deployed?") answered from the list's HELM column and from Helm's release records read by metadata only
+// (a 403 on them is a warning, the view still printed).
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSandbox, type Sandbox } from '@sts-inspect/sandbox';
+import type { InspectReport, StatefulSetListReport } from '../../src/commands/inspect/schema.ts';
+import { runCli } from '../helpers/cli.ts';
+import { applyScenario } from '../helpers/sandbox.ts';
+
+let sb: Sandbox;
+const cli = (args: string[]) => runCli([...args, '--kubeconfig', sb.kubeconfigPath]);
+
+beforeAll(async () => {
+  sb = await startSandbox({ port: 0 });
+  await applyScenario(sb, 'writeups');
+}, 90_000);
+
+afterAll(async () => {
+  await sb?.stop();
+});
+
+describe('writeups: Helm', () => {
+  it('the list has a HELM column, release/chart, for the sets Helm installed', async () => {
+    const r = await cli(['-A']);
+    expect(r.code).toBe(0);
+    const rows = r.stdout.trimEnd().split('\n');
+    expect(rows[0]).toMatch(/^NAMESPACE\s+NAME\s+READY\s+UPDATED\s+POLICY\s+STRATEGY\s+SERVICE\s+HELM\s+AGE$/);
+    expect(r.stdout).toMatch(/^w3-chart\s+app-python-chart\s+2\/2\s+.*\s+app-python-chart\/app-python-0\.1\.0\s+\S+$/m);
+    expect(r.stdout).toMatch(/^w4-web-app\s+vault\s+1\/1\s+.*\s+vault\/vault-0\.29\.1\s+\S+$/m);
+    expect(r.stdout).toMatch(/^w4-web-app\s+web-app\s+2\/2\s+.*\s+web-app\/web-app-0\.1\.0\s+\S+$/m);
+    expect(r.stdout).toMatch(/^w1-app-python\s+app-python\s+2\/2\s+.*\s+-\s+\S+$/m);
+    const json = JSON.parse((await cli(['-A', '-o', 'json'])).stdout) as StatefulSetListReport;
+    expect(json.items.filter((i) => i.helm !== null).map((i) => `${i.namespace}/${i.name} ${i.helm}`)).toEqual([
+      'w3-chart/app-go-chart app-go-chart/app-go-0.1.0',
+      'w3-chart/app-python-chart app-python-chart/app-python-0.1.0',
+      'w4-web-app/vault vault/vault-0.29.1',
+      'w4-web-app/web-app web-app/web-app-0.1.0',
+    ]);
+  });
+
+  it("inspect NAME shows the release's latest revision and its status, from the records' labels", async () => {
+    const r = await cli(['web-app', '-n', 'w4-web-app', '-o', 'json']);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout) as InspectReport;
+    expect(report.statefulSet.helmRelease).toEqual({
+      name: 'web-app',
+      namespace: 'w4-web-app',
+      chart: 'web-app-0.1.0',
+      revision: 2,
+      status: 'deployed',
+    });
+    expect(report.warnings).toEqual([]);
+    const text = await cli(['web-app', '-n', 'w4-web-app']);
+    expect(text.stdout).toContain('w4-web-app/web-app  (Helm release web-app revision 2 deployed, chart web-app-0.1.0)');
+    const go = JSON.parse((await cli(['app-go-chart', '-n', 'w3-chart', '-o', 'json'])).stdout) as InspectReport;
+    expect(go.statefulSet.helmRelease).toMatchObject({ name: 'app-go-chart', revision: 1, status: 'deployed' });
+  });
+
+  it('a set Helm did not install: no release', async () => {
+    const report = JSON.parse((await cli(['app-python', '-n', 'w1-app-python', '-o', 'json'])).stdout) as InspectReport;
+    expect(report.statefulSet.helmRelease).toBeNull();
+  });
+
+  it('a 403 on the Secrets is a warning; the view is still printed, revision unknown', async () => {
+    const undo = sb.faults.add({ path: '/api/v1/namespaces/w4-web-app/secrets', status: 403 });
+    try {
+      const r = await cli(['web-app', '-n', 'w4-web-app', '-o', 'json']);
+      expect(r.code).toBe(0);
+      const report = JSON.parse(r.stdout) as InspectReport;
+      expect(report.statefulSet.helmRelease).toMatchObject({ name: 'web-app', revision: null, status: null });
+      expect(report.warnings).toEqual([
+        expect.stringMatching(
+          /list secrets \(metadata only\) of Helm release w4-web-app\/web-app: .*forbidden.*Helm revision and status shown as unknown/,
+        ),
+      ]);
+      const text = await cli(['web-app', '-n', 'w4-web-app']);
+      expect(text.stdout).toContain('(Helm release web-app, chart web-app-0.1.0)');
+    } finally {
+      undo();
+    }
+  });
+});
