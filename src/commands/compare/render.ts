@@ -45,6 +45,11 @@ export function renderComparison(r: ReplicaComparison, o: CompareRenderOptions):
       `${n === 1 ? 'One replica: nothing to compare it with' : p.ok(`The ${n} replicas agree`)}${r.files.length ? '' : ' (no --file compared)'}.\n\n`,
     );
   }
+  const pending = r.pendingUpdate;
+  if (o.headers && pending)
+    out.push(
+      `${p.warn(`All on the current revision; update revision ${pending.updateRevision} pending for ${pending.pending}`)} (each pod moves when it is deleted or rolled).\n`,
+    );
   if (o.headers && r.same.length) out.push(`Same on ${n === 1 ? 'the only replica' : `all ${n}`}: ${r.same.join(', ')}\n`);
   if (o.headers && r.orphanedClaims.length)
     out.push(
