@@ -81,3 +81,20 @@ describe('writeups: Helm', () => {
     }
   });
 });
+
+describe('writeups: --resolve', () => {
+  it('names that resolve from no pod (the Services have a clusterIP, as in the first write-up) exit 7 and are named', async () => {
+    const r = await cli(['app-python', '-n', 'w1-app-python', '--resolve']);
+    expect(r.code).toBe(7);
+    expect(r.stderr).toContain(
+      'error: 2 of 2 stable names resolved from no pod: app-python-0.app-python.w1-app-python.svc.cluster.local, app-python-1.app-python.w1-app-python.svc.cluster.local',
+    );
+    expect(r.stdout).toContain('app-python-0');
+  });
+
+  it('a headless service: every name resolves, exit 0', async () => {
+    const r = await cli(['my-python-app', '-n', 'w5-my-python-app', '--resolve']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+  });
+});

@@ -10,7 +10,7 @@ import { colorEnabled, type ColorMode } from '../../ui/color.ts';
 import type { IO } from '../../ui/io.ts';
 import { startProgress } from '../../ui/spinner.ts';
 import type { inspectFlags } from './flags.ts';
-import { failedReads } from './report.ts';
+import { failedReads, unresolvedNames } from './report.ts';
 import { renderInspection, renderList, type OutputFormat } from './render.ts';
 import { inspectStatefulSet, listStatefulSets } from './run.ts';
 import { watchCommand, watchMode } from './watchCommand.ts';
@@ -180,9 +180,12 @@ export async function inspectCommand(argv: InspectArgs, io: IO, deps: InspectDep
     renderInspection(report, { format: opts.format, headers: opts.headers, color, ...(width !== undefined ? { width } : {}) }),
   );
   const failed = failedReads(report);
-  if (failed > 0) {
-    const total = report.ordinals.filter((r) => r.inRange).length;
-    throw new PartialError(`could not read ${opts.file} from ${failed} of ${total} pod${total === 1 ? '' : 's'} (see the FILE column)`);
-  }
+  const total = report.ordinals.filter((r) => r.inRange).length;
+  const partial: string[] = [];
+  if (failed > 0) partial.push(`could not read ${opts.file} from ${failed} of ${total} pod${total === 1 ? '' : 's'} (see the FILE column)`);
+  const unresolved = opts.resolve ? unresolvedNames(report) : [];
+  if (unresolved.length > 0)
+    partial.push(`${unresolved.length} of ${total} stable name${total === 1 ? '' : 's'} resolved from no pod: ${unresolved.join(', ')}`);
+  if (partial.length) throw new PartialError(partial.join('; '));
   return 0;
 }

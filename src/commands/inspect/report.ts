@@ -381,6 +381,17 @@ export function buildList(sets: StatefulSet[], services: Service[] | null, warni
   };
 }
 
+/**
+ * With --resolve: the stable names of in-range ordinals that resolved from no pod asked (every answer empty),
+ * also the PARTIAL exit code. A name no pod could be asked about (none running) is not counted.
+ */
+export function unresolvedNames(report: InspectReport): string[] {
+  return report.ordinals
+    .filter((r) => r.inRange && r.dns.resolution !== null && r.dns.resolution.length > 0)
+    .filter((r) => r.dns.resolution!.every((a) => a.addresses.length === 0))
+    .map((r) => r.dns.name);
+}
+
 /** How many reads were asked for and failed (the PARTIAL exit code). */
 export function failedReads(report: InspectReport): number {
   if (!report.file) return 0;
