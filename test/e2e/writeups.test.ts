@@ -98,3 +98,19 @@ describe('writeups: --resolve', () => {
     expect(r.code).toBe(0);
   });
 });
+
+describe('writeups: probes in -o wide', () => {
+  it("the write-up's probes at their defaults show timeout and thresholds, marked as defaults", async () => {
+    const r = await cli(['web-app', '-n', 'w4-web-app', '-o', 'wide']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(
+      'web-app/liveness http-get :http/ every 10s (default), delay 0s, timeout 1s (default), success 1 (default), failure 3 (default)',
+    );
+    expect(r.stdout).toContain(
+      'web-app/readiness http-get :http/ every 10s (default), delay 0s, timeout 1s (default), success 1 (default), failure 3 (default): ready',
+    );
+    const plain = await cli(['web-app', '-n', 'w4-web-app']);
+    expect(plain.stdout).toContain('web-app/liveness http-get :http/ every 10s');
+    expect(plain.stdout).not.toContain('(default)');
+  });
+});

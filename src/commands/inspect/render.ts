@@ -83,7 +83,7 @@ function helmText(h: NonNullable<InspectReport['statefulSet']['helmRelease']>): 
   return `Helm release ${h.name}${rev}${h.chart ? `, chart ${h.chart}` : ''}`;
 }
 
-function headerBlock(r: InspectReport, p: Palette, width: number | undefined): string {
+function headerBlock(r: InspectReport, p: Palette, width: number | undefined, wide: boolean): string {
   const h = r.statefulSet;
   const start = h.ordinalsStart;
   const end = start + h.replicas.desired - 1;
@@ -113,7 +113,9 @@ function headerBlock(r: InspectReport, p: Palette, width: number | undefined): s
   if (h.volumeClaimTemplates.length) lines.push(['PVCs', h.volumeClaimTemplates.map((t) => `${t}-${h.name}-<ordinal>`).join(', ')]);
   // Named as the rows name them: with the container when a pod has more than one.
   const multi = new Set(h.probes.map((pr) => pr.container)).size > 1 || r.ordinals.some((o) => o.containers.length > 1);
-  h.probes.forEach((pr, i) => lines.push([i === 0 ? 'Probes' : '', `${multi ? `${pr.container}/` : ''}${pr.kind} ${pr.phrase}`]));
+  h.probes.forEach((pr, i) =>
+    lines.push([i === 0 ? 'Probes' : '', `${multi ? `${pr.container}/` : ''}${pr.kind} ${wide ? pr.detail : pr.phrase}`]),
+  );
   if (r.file) lines.push(['File', `${r.file.path}${fileSource(r)} (first ${r.file.maxBytes} bytes)`]);
   const labelWidth = Math.max(...lines.map(([k]) => k.length)) + 2;
   const text = lines.map(([k, v]) => `${(k ? `${k}:` : '').padEnd(labelWidth)}${v}`);
@@ -148,7 +150,7 @@ function probeLines(row: OrdinalRow, wide: boolean, p: Palette): string[] {
   for (const c of row.containers) {
     for (const probe of c.probes) {
       const state = probe.healthy === false ? p.bad(probe.state) : probe.healthy ? p.ok(probe.state) : probe.state;
-      out.push(`${multi ? `${c.name}/` : ''}${probe.kind} ${probe.phrase}: ${state}`);
+      out.push(`${multi ? `${c.name}/` : ''}${probe.kind} ${wide ? probe.detail : probe.phrase}: ${state}`);
       if (probe.lastFailure && (wide || probe.healthy === false)) {
         out.push(
           `  ${p.dim(`last failure${probe.lastFailure.count > 1 ? ` (x${probe.lastFailure.count})` : ''}: ${probe.lastFailure.message}`)}`,
@@ -296,7 +298,7 @@ export function renderInspection(r: InspectReport, o: RenderOptions): string {
   const wide = o.format === 'wide';
   // -o wide shows everything, as kubectl's does; only the default view is fitted to the terminal.
   const width = wide ? undefined : o.width;
-  return `${o.headers ? `${headerBlock(r, p, width)}\n` : ''}${detailTable(r, wide, o.headers, p, width)}${notReadyBlock(r, wide, p, width)}${dnsProblemLine(r, o.headers, p)}${orphanBlock(r, o.headers, p, width)}`;
+  return `${o.headers ? `${headerBlock(r, p, width, wide)}\n` : ''}${detailTable(r, wide, o.headers, p, width)}${notReadyBlock(r, wide, p, width)}${dnsProblemLine(r, o.headers, p)}${orphanBlock(r, o.headers, p, width)}`;
 }
 
 /** Why each ordinal is not Ready: one short line each; -o wide adds the command to look further. */

@@ -26,6 +26,7 @@ import { ageOf, summarizePod } from '@sts-inspect/k8s';
 import {
   lastProbeFailures,
   lastTermination,
+  probeDetail,
   probePhrase,
   probeState,
   PROBE_KINDS,
@@ -104,6 +105,7 @@ function containerRows(pod: Pod, events: KubeEvent[] | null): ContainerRow[] {
       probes.push({
         kind,
         phrase: probePhrase(probe),
+        detail: probeDetail(probe),
         state: st.verdict,
         healthy: st.healthy,
         lastFailure: f ? { message: f.message, at: f.at ?? null, count: f.count } : null,
@@ -166,7 +168,7 @@ function templateProbes(set: StatefulSet): TemplateProbe[] {
   for (const c of set.spec?.template?.spec?.containers ?? []) {
     for (const kind of PROBE_KINDS) {
       const probe = probeOf(c, kind);
-      if (probe) out.push({ container: c.name, kind, phrase: probePhrase(probe) });
+      if (probe) out.push({ container: c.name, kind, phrase: probePhrase(probe), detail: probeDetail(probe) });
     }
   }
   return out;

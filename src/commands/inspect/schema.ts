@@ -85,6 +85,8 @@ export interface TemplateProbe {
   kind: 'liveness' | 'readiness' | 'startup';
   /** As ProbeRow.phrase: `http-get :8080/ every 5s`. */
   phrase: string;
+  /** As ProbeRow.detail (added in v1). */
+  detail: string;
 }
 
 export interface OrdinalRow {
@@ -160,6 +162,9 @@ export interface ProbeRow {
   kind: 'liveness' | 'readiness' | 'startup';
   /** `http-get :8080/ every 5s`, `tcp :5432 every 10s, delay 5s`, `exec [cat /tmp/ok] every 10s` */
   phrase: string;
+  /** Every timing, defaults included and marked (added in v1): `http-get :8080/ every 5s, delay 0s, timeout 1s
+   *  (default), success 1 (default), failure 3 (default)`; what -o wide shows. */
+  detail: string;
   /** ready / not ready (readiness), started / not started (startup), ok / running, N restarts / not running (liveness). */
   state: string;
   healthy: boolean | null;

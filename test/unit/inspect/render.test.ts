@@ -115,7 +115,10 @@ describe('renderInspection', () => {
     expect(out).toContain('sim-node-2   10.244.0.8');
     expect(out).toContain('data-web-0 Bound 1Gi RWO standard pvc-6004cfa5-dcf3-496b-8777-f9515818461f');
     expect(lines[h + 1]).toContain('web-0.web.demo.svc.cluster.local (pod not Ready: cluster DNS publishes only Ready pods');
-    expect(lines[h + 1]).toContain('readiness http-get :8080/ every 5s, delay 2s: not ready');
+    // -o wide: every timing, the defaults marked.
+    expect(lines[h + 1]).toContain(
+      'readiness http-get :8080/ every 5s, delay 2s, timeout 1s (default), success 1 (default), failure 3 (default): not ready',
+    );
     expect(out).toContain('last failure (x3): HTTP probe failed with statuscode: 503');
     expect(out).toContain('last terminated: OOMKilled (exit 137)');
   });
