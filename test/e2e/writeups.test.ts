@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '@sts-inspect/sandbox';
 import type { InspectReport, StatefulSetListReport } from '../../src/commands/inspect/schema.ts';
 import { runCli } from '../helpers/cli.ts';
-import { applyScenario } from '../helpers/sandbox.ts';
+import { applyScenario, visit } from '../helpers/sandbox.ts';
 
 let sb: Sandbox;
 const cli = (args: string[]) => runCli([...args, '--kubeconfig', sb.kubeconfigPath]);
@@ -112,5 +112,43 @@ describe('writeups: probes in -o wide', () => {
     const plain = await cli(['web-app', '-n', 'w4-web-app']);
     expect(plain.stdout).toContain('web-app/liveness http-get :http/ every 10s');
     expect(plain.stdout).not.toContain('(default)');
+  });
+});
+
+describe("writeups: the README's other questions", () => {
+  it('the Deployment with the same labels beside app-python is named as its owner of the other pods behind the Service', async () => {
+    const report = JSON.parse((await cli(['app-python', '-n', 'w1-app-python', '-o', 'json'])).stdout) as InspectReport;
+    expect(report.podsNotOwned.map((p) => p.owner)).toEqual(['Deployment python-app-app-python', 'Deployment python-app-app-python']);
+    expect(report.podsNotOwned.map((p) => p.pod)).toEqual([
+      expect.stringMatching(/^python-app-app-python-[bcdf4-9]+-[a-z0-9]{5}$/),
+      expect.stringMatching(/^python-app-app-python-[bcdf4-9]+-[a-z0-9]{5}$/),
+    ]);
+  });
+
+  it('counters: relative to the mount under the image working directory, and from the container that mounts /appdata', async () => {
+    for (let i = 0; i < 2; i++) expect(await visit(sb, 'w1-app-python', 'app-python-1')).toBe(200);
+    const r = await cli(['app-python', '-n', 'w1-app-python', '--file', 'visits.txt', '-o', 'json']);
+    const report = JSON.parse(r.stdout) as InspectReport;
+    expect(report.ordinals.map((o) => [o.pod, o.file?.path, o.file?.content])).toEqual([
+      ['app-python-0', '/app/visits/visits.txt', '0\n'],
+      ['app-python-1', '/app/visits/visits.txt', '2\n'],
+    ]);
+    const chart = JSON.parse(
+      (await cli(['app-python-chart', '-n', 'w3-chart', '--file', '/appdata/visits.txt', '-o', 'json'])).stdout,
+    ) as InspectReport;
+    expect(chart.ordinals.map((o) => [o.file?.container, o.file?.ok])).toEqual([
+      ['app-python', true],
+      ['app-python', true],
+    ]);
+  });
+
+  it('OnDelete after the image change: compare says the update is pending for all 3', async () => {
+    const r = await cli(['compare', 'my-python-app', '-n', 'w5-my-python-app']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/All on the current revision; update revision my-python-app-\w+ pending for 3 /);
+    const json = JSON.parse((await cli(['compare', 'my-python-app', '-n', 'w5-my-python-app', '-o', 'json'])).stdout) as {
+      pendingUpdate: { pending: number } | null;
+    };
+    expect(json.pendingUpdate?.pending).toBe(3);
   });
 });
