@@ -42,6 +42,22 @@ export function probePhrase(probe: Probe): string {
   return parts.join(', ');
 }
 
+/**
+ * Every timing of a probe, as `kubectl describe` lists them (delay, timeout, period, #success, #failure), with the
+ * values that are the API server's defaults marked: `http-get :http/ every 10s (default), delay 0s, timeout 1s
+ * (default), success 1 (default), failure 3 (default)`. A default is shown because it is what the kubelet does.
+ */
+export function probeDetail(probe: Probe): string {
+  const mark = (v: number | undefined, def: number, unit = '') => `${v ?? def}${unit}${v === undefined || v === def ? ' (default)' : ''}`;
+  return [
+    `${probeAction(probe)} every ${mark(probe.periodSeconds, DEFAULT_PERIOD, 's')}`,
+    `delay ${probe.initialDelaySeconds ?? 0}s`,
+    `timeout ${mark(probe.timeoutSeconds, DEFAULT_TIMEOUT, 's')}`,
+    `success ${mark(probe.successThreshold, DEFAULT_SUCCESS)}`,
+    `failure ${mark(probe.failureThreshold, DEFAULT_FAILURE)}`,
+  ].join(', ');
+}
+
 export interface ProbeFailure {
   kind: ProbeKind;
   container: string;

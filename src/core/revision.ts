@@ -32,3 +32,30 @@ export function revisionCell(rev: { name: string | null | undefined; mark: Revis
   if (rev.mark === 'update') return short;
   return `${short} (${rev.mark === 'current' ? 'old' : rev.mark})`;
 }
+
+/** Every replica on the current revision while the set has another update revision waiting (OnDelete after an image change, a partition above every ordinal). */
+export interface PendingUpdate {
+  current: string;
+  update: string;
+  /** Replicas not on the update revision: all of them. */
+  pending: number;
+}
+
+/**
+ * The pending update, when every ordinal's pod exists and runs the current revision and the update revision
+ * differs; null otherwise (a rollout under way, pods missing, nothing pending).
+ */
+export function pendingUpdate(
+  set: StatefulSet,
+  podsByOrdinal: ReadonlyMap<number, Pod>,
+  ordinals: readonly number[],
+): PendingUpdate | null {
+  const current = set.status?.currentRevision;
+  const update = set.status?.updateRevision;
+  if (!current || !update || current === update || ordinals.length === 0) return null;
+  for (const o of ordinals) {
+    const pod = podsByOrdinal.get(o);
+    if (!pod || podRevision(pod, set).mark !== 'current') return null;
+  }
+  return { current, update, pending: ordinals.length };
+}

@@ -40,7 +40,12 @@ export interface ListOptions {
   fieldSelector?: string;
   /** Page size (default 500). list() still returns every item: it follows `continue` itself. */
   limit?: number;
+  /** The Accept header, when not plain JSON: e.g. METADATA_LIST_ACCEPT for metadata only. */
+  accept?: string;
 }
+
+/** Asks for a PartialObjectMetadataList: the objects' metadata, never their data (no fallback to full objects). */
+export const METADATA_LIST_ACCEPT = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1';
 
 export interface WatchOptions extends ListOptions {
   /**

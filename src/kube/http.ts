@@ -33,6 +33,8 @@ export interface Exchange {
   contentType?: string;
   /** Destroy the connection when it stays silent this long (watches). */
   idleMs?: number;
+  /** Accept header; default application/json. */
+  accept?: string;
 }
 
 export const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -130,7 +132,7 @@ async function requestOptions(ctx: ClientContext, x: Exchange): Promise<RequestO
     // Exec plugins and unreadable certificate files fail here.
     throw new ConfigError(`${x.what}: cannot build credentials from ${ctx.source}: ${(err as Error).message}`);
   }
-  reqOpts.headers.Accept = 'application/json';
+  reqOpts.headers.Accept = x.accept ?? 'application/json';
   if (x.body !== undefined) {
     reqOpts.headers['Content-Type'] = x.contentType ?? 'application/json';
     reqOpts.headers['Content-Length'] = String(Buffer.byteLength(x.body));
@@ -271,6 +273,7 @@ export async function request<T>(
   expect: Expect,
   signal: AbortSignal | undefined,
   body?: RequestBody,
+  accept?: string,
 ): Promise<T> {
   const d = deadline(ctx, what, signal);
   try {
@@ -279,6 +282,7 @@ export async function request<T>(
       path,
       what,
       signal: d.signal,
+      ...(accept ? { accept } : {}),
       ...(body ? { body: body.text, ...(body.contentType ? { contentType: body.contentType } : {}) } : {}),
     };
     const ans = method === 'GET' ? await readWithRetries(ctx, x) : await roundTrip(ctx, x);

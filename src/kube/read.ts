@@ -45,6 +45,8 @@ export async function list<T>(
           what,
           'list',
           signal,
+          undefined,
+          listOpts.accept,
         );
         items.push(...page.items);
         cont = page.metadata?.continue || undefined;

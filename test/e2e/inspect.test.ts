@@ -128,14 +128,16 @@ describe('kubectl sts-inspect NAME on the lab', () => {
     expect(lines.slice(head + 3)).toEqual(['']);
   });
 
-  it('-o wide: full DNS names, probe phrases, node, IP, claim details and usage per row', async () => {
+  it('-o wide: full DNS names, probes with every timing, node, IP, claim details and usage per row', async () => {
     const r = await cli(['app-python', '--file', 'visits.txt', '-o', 'wide']);
     expect(r.code).toBe(0);
     const row = (n: number) => r.stdout.split('\n').find((l) => l.startsWith(`${n} `)) ?? '';
     expect(row(0)).toMatch(
-      /^0 +app-python-0 +Running +1\/1 +0 +\S+ +sim-node-\d +10\.\S+ +\S+ +data-app-python-0 Bound 1Gi RWO standard pvc-\S+ +\d+(\.\d)?[KMG]?i?B of 1GiB \(\d+%\), \d+\/\d+ inodes +app-python-0\.app-python\.default\.svc\.cluster\.local +liveness http-get :http\/health every 10s, delay 5s: ok +3$/,
+      /^0 +app-python-0 +Running +1\/1 +0 +\S+ +sim-node-\d +10\.\S+ +\S+ +data-app-python-0 Bound 1Gi RWO standard pvc-\S+ +\d+(\.\d)?[KMG]?i?B of 1GiB \(\d+%\), \d+\/\d+ inodes +app-python-0\.app-python\.default\.svc\.cluster\.local +liveness http-get :http\/health every 10s \(default\), delay 5s, timeout 1s \(default\), success 1 \(default\), failure 3 \(default\): ok +3$/,
     );
-    expect(r.stdout).toContain('readiness http-get :http/health every 5s, delay 2s: ready');
+    expect(r.stdout).toContain(
+      'readiness http-get :http/health every 5s, delay 2s, timeout 1s (default), success 1 (default), failure 3 (default): ready',
+    );
   });
 
   it('-o json: the documented document, with each pod its own visits count', async () => {

@@ -172,6 +172,7 @@ spec:
       'broken-rollout',
       'orphaned-pvcs',
       'reset-on-start',
+      'writeups',
       'distroless',
       'crashloop',
       'big',

@@ -4,6 +4,7 @@
 // | image              | serves HTTP               | probes                               | on its own                          |
 // |--------------------|---------------------------|--------------------------------------|-------------------------------------|
 // | sim/visits         | its containerPorts        | succeed on its ports                 | counts GET / in $VISITS_FILE        |
+// | sim/visits-app     | its containerPorts        | succeed on its ports                 | same, WORKDIR /app, counter visits/visits.txt |
 // | sim/visits-reset   | its containerPorts        | succeed on its ports                 | same, but writes 0 at every start   |
 // | sim/never-ready    | its containerPorts        | readiness/startup fail (503), liveness ok | runs                           |
 // | sim/crashloop      | nothing                   | fail (connection refused)            | exits 1 ~1 s after each start       |
@@ -15,6 +16,11 @@
 export const IMAGES = {
   /** The write-ups' app: serves HTTP on its containerPort, counts requests in $VISITS_FILE (default /data/visits.txt). */
   visits: 'sim/visits',
+  /**
+   * The same app built as the write-ups' Dockerfiles build it: WORKDIR /app, the counter at the relative path
+   * $VISITS_FILE (default visits/visits.txt), so `kubectl exec POD -- cat visits/visits.txt` reads it.
+   */
+  visitsApp: 'sim/visits-app',
   /** The same app, but it truncates its counter file when it starts (the data-loss case). */
   visitsReset: 'sim/visits-reset',
   /** Starts and runs, but its readiness probe never succeeds. */
@@ -60,6 +66,17 @@ export function isUnhealthyByDesign(image: string): boolean {
   return repo === IMAGES.neverReady || repo === IMAGES.crashloop || repo === IMAGES.oomkill;
 }
 
+/** The image's WORKDIR (its config's WorkingDir): where exec and the app start unless the container sets workingDir. */
+export function imageWorkingDir(image: string): string {
+  const repo = imageRepository(image).replace(/^(docker\.io|localhost(:\d+)?|registry\.local)\//, '');
+  return repo === IMAGES.visitsApp ? '/app' : '/';
+}
+
+/** The working directory a container's processes start in: spec.workingDir, else the image's. */
+export function containerWorkingDir(spec: { image: string; workingDir?: string }): string {
+  return spec.workingDir || imageWorkingDir(spec.image);
+}
+
 export type ImageKind = 'visits' | 'visits-reset' | 'never-ready' | 'crashloop' | 'oomkill' | 'distroless' | 'generic';
 
 /** Which behaviour an image has; registries in front (`docker.io/sim/visits`) are ignored. */
@@ -67,6 +84,7 @@ export function imageKind(image: string): ImageKind {
   const repo = imageRepository(image).replace(/^(docker\.io|localhost(:\d+)?|registry\.local)\//, '');
   switch (repo) {
     case IMAGES.visits:
+    case IMAGES.visitsApp:
       return 'visits';
     case IMAGES.visitsReset:
       return 'visits-reset';

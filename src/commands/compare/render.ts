@@ -55,6 +55,13 @@ export function renderComparison(r: ReplicaComparison, o: CompareRenderOptions):
   }
   // Prose lines wrap at the terminal's width by words (off a terminal they stay one line each).
   const prose = (text: string) => `${wrapWords(text, o.width)}\n`;
+  const pending = r.pendingUpdate;
+  if (o.headers && pending)
+    out.push(
+      prose(
+        `${p.warn(`All on the current revision; update revision ${pending.updateRevision} pending for ${pending.pending}`)} (each pod moves when it is deleted or rolled).`,
+      ),
+    );
   if (o.headers && r.same.length) out.push(prose(`Same on ${n === 1 ? 'the only replica' : `all ${n}`}: ${r.same.join(', ')}`));
   if (o.headers && r.orphanedClaims.length)
     out.push(

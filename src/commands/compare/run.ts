@@ -9,6 +9,7 @@ import { fileCell, judge, type FileBytes, type Verdict } from '../../core/compar
 import { podDimensions, type Cell } from '../../core/dimensions.ts';
 import { planFileRead } from '../../core/fileRead.ts';
 import { ordinalRange, orphanedClaims, podsOfSet, volumeClaimTemplateNames } from '../../core/ordinals.ts';
+import { pendingUpdate } from '../../core/revision.ts';
 import { UsageError } from '../../errors.ts';
 import { apiPath, type KubeClient } from '../../kube/client.ts';
 import type { DebugReadOptions } from '../../workload/debugRead.ts';
@@ -177,8 +178,14 @@ export async function compareReplicas(client: KubeClient, opts: CompareOptions):
     same: verdict.same,
     unknown: verdict.unknown.map((d) => ({ dimension: d.dimension, values: values(d.cells) })),
     placement,
+    pendingUpdate: pendingOf(set, byOrdinal, ordinals),
     orphanedClaims: claims ? orphanedClaims(set, claims).map((c) => c.claim.metadata.name ?? '') : [],
     warnings,
   };
   return { report, verdict, set, files, revisions };
+}
+
+function pendingOf(set: StatefulSet, byOrdinal: ReadonlyMap<number, Pod>, ordinals: number[]): ReplicaComparison['pendingUpdate'] {
+  const p = pendingUpdate(set, byOrdinal, ordinals);
+  return p ? { currentRevision: p.current, updateRevision: p.update, pending: p.pending } : null;
 }

@@ -24,6 +24,9 @@ export interface ReplicaComparison {
   unknown: DimensionValues[];
   /** Identity and placement: what differs naturally between healthy replicas. Never drift. */
   placement: Placement[];
+  /** Every replica on the current revision and another update revision waiting (e.g. OnDelete after an image
+   *  change): its name and how many replicas it is pending for; null otherwise. Not drift: they agree. */
+  pendingUpdate: { currentRevision: string; updateRevision: string; pending: number } | null;
   /** Claims of ordinals beyond the replicas (left by a scale-down): not compared, listed. */
   orphanedClaims: string[];
   /** Lookups that failed without failing the comparison (e.g. nodes forbidden: zone unknown). */

@@ -13,7 +13,7 @@ import type { IO } from '../../ui/io.ts';
 import { isHuman, parseOutput, type OutputSpec } from '../../ui/output/format.ts';
 import { spinnerEnabled, startProgress } from '../../ui/spinner.ts';
 import type { inspectFlags } from './flags.ts';
-import { failedReads } from './report.ts';
+import { failedReads, unresolvedNames } from './report.ts';
 import { printInspections, printList } from './render.ts';
 import { inspectStatefulSet, listStatefulSets, type InspectOptions } from './run.ts';
 import type { InspectReport } from './schema.ts';
@@ -183,10 +183,13 @@ export async function inspectCommand(argv: InspectArgs, io: IO, deps: InspectDep
   if (reports.length > 0 || !single) io.stdout.write(printInspections(reports, { ...view, asList: !single }));
   if (missing.length > 0) throw new NotFoundError(missing.map((e) => e.message).join('; '));
   const failed = reports.reduce((n, r) => n + failedReads(r), 0);
-  if (failed > 0) {
-    const total = reports.reduce((n, r) => n + r.ordinals.filter((o) => o.inRange).length, 0);
-    throw new PartialError(`could not read ${opts.file} from ${failed} of ${total} pod${total === 1 ? '' : 's'} (see the FILE column)`);
-  }
+  const total = reports.reduce((n, r) => n + r.ordinals.filter((o) => o.inRange).length, 0);
+  const partial: string[] = [];
+  if (failed > 0) partial.push(`could not read ${opts.file} from ${failed} of ${total} pod${total === 1 ? '' : 's'} (see the FILE column)`);
+  const unresolved = opts.resolve ? reports.flatMap((r) => unresolvedNames(r)) : [];
+  if (unresolved.length > 0)
+    partial.push(`${unresolved.length} of ${total} stable name${total === 1 ? '' : 's'} resolved from no pod: ${unresolved.join(', ')}`);
+  if (partial.length) throw new PartialError(partial.join('; '));
   return 0;
 }
 

@@ -88,16 +88,18 @@ function fileSource(r: InspectReport): string {
   return `${path === r.file?.path ? '' : ` -> ${path}`} in container ${container}`;
 }
 
-function headerBlock(r: InspectReport, p: Palette, width: number | undefined): string {
+function helmText(h: NonNullable<InspectReport['statefulSet']['helmRelease']>): string {
+  const rev = h.revision !== null ? ` revision ${h.revision} ${h.status ?? ''}`.trimEnd() : '';
+  return `Helm release ${h.name}${rev}${h.chart ? `, chart ${h.chart}` : ''}`;
+}
+
+function headerBlock(r: InspectReport, p: Palette, width: number | undefined, wide: boolean): string {
   const h = r.statefulSet;
   const start = h.ordinalsStart;
   const end = start + h.replicas.desired - 1;
   const ready = `${h.replicas.ready}/${h.replicas.desired} ready`;
   const lines: [string, string][] = [
-    [
-      'StatefulSet',
-      `${h.namespace}/${h.name}${h.helmRelease ? `  (Helm release ${h.helmRelease.name}${h.helmRelease.chart ? `, chart ${h.helmRelease.chart}` : ''})` : ''}`,
-    ],
+    ['StatefulSet', `${h.namespace}/${h.name}${h.helmRelease ? `  (${helmText(h.helmRelease)})` : ''}`],
     [
       'Replicas',
       `${h.replicas.ready === h.replicas.desired ? p.ok(ready) : p.warn(ready)}, ${h.replicas.updated} updated, ${h.replicas.current} current${h.replicas.available !== null ? `, ${h.replicas.available} available` : ''}; ordinals ${h.replicas.desired > 0 ? `${start}..${end}` : 'none'}`,
@@ -121,7 +123,9 @@ function headerBlock(r: InspectReport, p: Palette, width: number | undefined): s
   if (h.volumeClaimTemplates.length) lines.push(['PVCs', h.volumeClaimTemplates.map((t) => `${t}-${h.name}-<ordinal>`).join(', ')]);
   // Named as the rows name them: with the container when a pod has more than one.
   const multi = new Set(h.probes.map((pr) => pr.container)).size > 1 || r.ordinals.some((o) => o.containers.length > 1);
-  h.probes.forEach((pr, i) => lines.push([i === 0 ? 'Probes' : '', `${multi ? `${pr.container}/` : ''}${pr.kind} ${pr.phrase}`]));
+  h.probes.forEach((pr, i) =>
+    lines.push([i === 0 ? 'Probes' : '', `${multi ? `${pr.container}/` : ''}${pr.kind} ${wide ? pr.detail : pr.phrase}`]),
+  );
   if (r.file) lines.push(['File', `${r.file.path}${fileSource(r)} (first ${r.file.maxBytes} bytes)`]);
   const labelWidth = Math.max(...lines.map(([k]) => k.length)) + 2;
   const text = lines.map(([k, v]) => `${(k ? `${k}:` : '').padEnd(labelWidth)}${v}`);
@@ -156,7 +160,7 @@ function probeLines(row: OrdinalRow, wide: boolean, p: Palette): string[] {
   for (const c of row.containers) {
     for (const probe of c.probes) {
       const state = probe.healthy === false ? p.bad(probe.state) : probe.healthy ? p.ok(probe.state) : probe.state;
-      out.push(`${multi ? `${c.name}/` : ''}${probe.kind} ${probe.phrase}: ${state}`);
+      out.push(`${multi ? `${c.name}/` : ''}${probe.kind} ${wide ? probe.detail : probe.phrase}: ${state}`);
       if (probe.lastFailure && (wide || probe.healthy === false)) {
         out.push(
           `  ${p.dim(`last failure${probe.lastFailure.count > 1 ? ` (x${probe.lastFailure.count})` : ''}: ${probe.lastFailure.message}`)}`,
@@ -319,7 +323,7 @@ export function renderInspection(r: InspectReport, o: RenderOptions): string {
   const wide = o.format === 'wide';
   // -o wide shows everything, as kubectl's does; only the default view is fitted to the terminal.
   const width = wide ? undefined : o.width;
-  return `${o.headers ? `${headerBlock(r, p, width)}\n` : ''}${detailTable(r, wide, o.headers, p, width)}${notReadyBlock(r, wide, p, width)}${dnsProblemLine(r, o.headers, p)}${orphanBlock(r, o.headers, p, width)}`;
+  return `${o.headers ? `${headerBlock(r, p, width, wide)}\n` : ''}${detailTable(r, wide, o.headers, p, width)}${notReadyBlock(r, wide, p, width)}${dnsProblemLine(r, o.headers, p)}${orphanBlock(r, o.headers, p, width)}`;
 }
 
 /** Why each ordinal is not Ready: one short line each; -o wide adds the command to look further. */
@@ -346,7 +350,10 @@ export function renderList(r: StatefulSetListReport, o: RenderOptions & { allNam
   if (o.format === 'yaml') return toYaml(r);
   const p = palette(o.color);
   const wide = o.format === 'wide';
-  const head = [...(o.allNamespaces ? ['NAMESPACE'] : []), 'NAME', 'READY', 'UPDATED', 'POLICY', 'STRATEGY', 'SERVICE', 'AGE'];
+  // HELM only when some set is a Helm release, so the usual view stays as kubectl users know it.
+  const helm = r.items.some((s) => s.helm !== null);
+  const head = [...(o.allNamespaces ? ['NAMESPACE'] : []), 'NAME', 'READY', 'UPDATED', 'POLICY', 'STRATEGY', 'SERVICE'];
+  head.push(...(helm ? ['HELM'] : []), 'AGE');
   if (wide) head.push('REVISION', 'CLAIM TEMPLATES');
   const rows = r.items.map((s) => {
     const ready = `${s.replicas.ready}/${s.replicas.desired}`;
@@ -365,6 +372,7 @@ export function renderList(r: StatefulSetListReport, o: RenderOptions & { allNam
       s.podManagementPolicy,
       s.updateStrategy,
       svcText,
+      ...(helm ? [s.helm ?? NONE] : []),
       s.age,
     ];
     if (wide) {

@@ -15,7 +15,7 @@ import {
   type TemplateProbe,
 } from './schema.ts';
 import { governingServiceState, podDnsAnswer, stableDnsName, type GoverningServiceState } from '../../core/dns.ts';
-import { helmRelease } from '../../core/helm.ts';
+import { helmColumn, helmRelease, type HelmReleaseState } from '../../core/helm.ts';
 import { whyNotReady, type NotReady } from '../../core/notReady.ts';
 import { foreignPods, foreignPodsWarning } from '../../core/servicePeers.ts';
 import type { Diagnosis } from '../../workload/diagnosis.ts';
@@ -26,6 +26,7 @@ import { ageOf, claimForOrdinal, podForOrdinal, summarizePod } from '@sts-inspec
 import {
   lastProbeFailures,
   lastTermination,
+  probeDetail,
   probePhrase,
   probeState,
   PROBE_KINDS,
@@ -48,6 +49,8 @@ import type {
 
 export interface InspectionInput {
   set: StatefulSet;
+  /** Helm's release records, read by their labels (undefined: not read or not a Helm release). */
+  helmState?: HelmReleaseState | null;
   /** Pods matched by the set's selector. */
   pods: Pod[];
   /** Claims in the namespace; null when they could not be listed. */
@@ -102,6 +105,7 @@ function containerRows(pod: Pod, events: KubeEvent[] | null): ContainerRow[] {
       probes.push({
         kind,
         phrase: probePhrase(probe),
+        detail: probeDetail(probe),
         state: st.verdict,
         healthy: st.healthy,
         lastFailure: f ? { message: f.message, at: f.at ?? null, count: f.count } : null,
@@ -164,7 +168,7 @@ function templateProbes(set: StatefulSet): TemplateProbe[] {
   for (const c of set.spec?.template?.spec?.containers ?? []) {
     for (const kind of PROBE_KINDS) {
       const probe = probeOf(c, kind);
-      if (probe) out.push({ container: c.name, kind, phrase: probePhrase(probe) });
+      if (probe) out.push({ container: c.name, kind, phrase: probePhrase(probe), detail: probeDetail(probe) });
     }
   }
   return out;
@@ -210,7 +214,9 @@ export function headerOf(
     },
     pvcRetentionPolicy: policy ? { whenDeleted: policy.whenDeleted ?? 'Retain', whenScaled: policy.whenScaled ?? 'Retain' } : null,
     governingService: { name: spec.serviceName || null, state: governingServiceState(spec.serviceName, service) },
-    helmRelease: helm ? { name: helm.name, namespace: helm.namespace ?? null, chart: helm.chart ?? null } : null,
+    helmRelease: helm
+      ? { name: helm.name, namespace: helm.namespace ?? null, chart: helm.chart ?? null, revision: null, status: null }
+      : null,
     volumeClaimTemplates: volumeClaimTemplateNames(set),
     probes: templateProbes(set),
   };
@@ -309,6 +315,8 @@ function notReadyOf(set: StatefulSet, ordinal: number, input: InspectionInput, o
 export function buildInspection(input: InspectionInput, opts: InspectionOptions): InspectReport {
   const { set } = input;
   const header = headerOf(set, input.service, input.revisions, opts.now);
+  if (header.helmRelease && input.helmState)
+    header.helmRelease = { ...header.helmRelease, revision: input.helmState.revision, status: input.helmState.status };
   const svc = { state: header.governingService.state, name: set.spec?.serviceName || undefined };
   const byOrdinal = podsOfSet(set, input.pods);
   const wanted = ordinalRange(set);
@@ -362,6 +370,7 @@ export function buildList(sets: StatefulSet[], services: Service[] | null, warni
       revisions: { current: set.status?.currentRevision ?? null, update: set.status?.updateRevision ?? null },
       governingService: { name: serviceName || null, state: governingServiceState(serviceName, service) },
       volumeClaimTemplates: volumeClaimTemplateNames(set),
+      helm: helmColumn(set.metadata) || null,
     };
   });
   items.sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
@@ -372,6 +381,17 @@ export function buildList(sets: StatefulSet[], services: Service[] | null, warni
     items,
     warnings: [...warnings],
   };
+}
+
+/**
+ * With --resolve: the stable names of in-range ordinals that resolved from no pod asked (every answer empty),
+ * also the PARTIAL exit code. A name no pod could be asked about (none running) is not counted.
+ */
+export function unresolvedNames(report: InspectReport): string[] {
+  return report.ordinals
+    .filter((r) => r.inRange && r.dns.resolution !== null && r.dns.resolution.length > 0)
+    .filter((r) => r.dns.resolution!.every((a) => a.addresses.length === 0))
+    .map((r) => r.dns.name);
 }
 
 /** How many reads were asked for and failed (the PARTIAL exit code). */

@@ -16,6 +16,8 @@ import { claimUsages } from '../../workload/usage.ts';
 import { needsDiagnosis, readDiagnosis } from '../../workload/diagnosis.ts';
 import { stableDnsName } from '../../core/dns.ts';
 import { pool } from '../../workload/pool.ts';
+import { helmRelease } from '../../core/helm.ts';
+import { readHelmReleaseState } from '../../workload/helmRecords.ts';
 import { getStatefulSet, listPodsOfSet } from '../../workload/statefulset.ts';
 import { namespaceNotFound } from '../../workload/notFound.ts';
 import { buildInspection, buildList } from './report.ts';
@@ -98,10 +100,15 @@ export async function inspectStatefulSet(client: KubeClient, opts: InspectOption
     }
   }
 
-  // Round 2: what the set names: its pods (by its selector), its governing service, its revisions.
+  // Round 2: what the set names: its pods (by its selector), its governing service, its revisions, its Helm release.
   const selector = selectorString(set.spec?.selector);
   const serviceName = set.spec?.serviceName;
-  const [pods, service, revisions, claims, events] = await Promise.all([
+  const helm = helmRelease(set.metadata);
+  const helmCall =
+    helm && helm.name !== '<unknown>'
+      ? readHelmReleaseState(client, helm.namespace ?? ns, helm.name, warnings)
+      : Promise.resolve(undefined);
+  const [pods, service, revisions, claims, events, helmState] = await Promise.all([
     listPodsOfSet(client, set),
     governingService(client, ns, serviceName, warnings),
     optional(warnings, 'shown as unknown', () =>
@@ -111,6 +118,7 @@ export async function inspectStatefulSet(client: KubeClient, opts: InspectOption
     ),
     claimsCall,
     eventsCall,
+    helmCall,
   ]);
 
   const fileReads = opts.file !== undefined ? await readFiles(client, set, pods, opts) : new Map<string, FileRead>();
@@ -152,6 +160,7 @@ export async function inspectStatefulSet(client: KubeClient, opts: InspectOption
     {
       set,
       pods,
+      ...(helmState !== undefined ? { helmState } : {}),
       ...(diagnosis ? { diagnosis } : {}),
       ...(servicePods ? { servicePods } : {}),
       claims,

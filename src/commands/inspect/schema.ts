@@ -64,7 +64,17 @@ export interface StatefulSetHeader {
     /** headless: per-pod DNS works; not-headless / missing / unset: it does not; unknown: could not be read. */
     state: 'headless' | 'not-headless' | 'missing' | 'unset' | 'unknown';
   };
-  helmRelease: { name: string; namespace: string | null; chart: string | null } | null;
+  /**
+   * From the set's labels and annotations; revision and status from Helm's release records (their labels
+   * only), null when unknown.
+   */
+  helmRelease: {
+    name: string;
+    namespace: string | null;
+    chart: string | null;
+    revision: number | null;
+    status: string | null;
+  } | null;
   volumeClaimTemplates: string[];
   /** The probes the pod template declares, the same for every ordinal on the update revision (added in v1). */
   probes: TemplateProbe[];
@@ -75,6 +85,8 @@ export interface TemplateProbe {
   kind: 'liveness' | 'readiness' | 'startup';
   /** As ProbeRow.phrase: `http-get :8080/ every 5s`. */
   phrase: string;
+  /** As ProbeRow.detail (added in v1). */
+  detail: string;
 }
 
 export interface OrdinalRow {
@@ -150,6 +162,9 @@ export interface ProbeRow {
   kind: 'liveness' | 'readiness' | 'startup';
   /** `http-get :8080/ every 5s`, `tcp :5432 every 10s, delay 5s`, `exec [cat /tmp/ok] every 10s` */
   phrase: string;
+  /** Every timing, defaults included and marked (added in v1): `http-get :8080/ every 5s, delay 0s, timeout 1s
+   *  (default), success 1 (default), failure 3 (default)`; what -o wide shows. */
+  detail: string;
   /** ready / not ready (readiness), started / not started (startup), ok / running, N restarts / not running (liveness). */
   state: string;
   healthy: boolean | null;
@@ -205,4 +220,6 @@ export interface StatefulSetListItem {
   revisions: { current: string | null; update: string | null };
   governingService: { name: string | null; state: 'headless' | 'not-headless' | 'missing' | 'unset' | 'unknown' };
   volumeClaimTemplates: string[];
+  /** `release/chart` from Helm's labels and annotations; null when Helm does not manage the set. */
+  helm: string | null;
 }

@@ -127,6 +127,23 @@ describe('what differs, what agrees, what is apart', () => {
     expect(text).toMatch(/^zone +eu-1a +eu-1b +eu-1a$/m);
   });
 
+  it('all on the current revision with an update revision waiting: they agree, and the pending update is said', async () => {
+    const state = scaled(3);
+    const rev = state.pods[0].metadata.labels['controller-revision-hash'];
+    state.statefulsets[0].status = { ...state.statefulsets[0].status, currentRevision: rev, updateRevision: 'web-5d8c7b9f4d' };
+    const r = await compareReplicas(new FakeClient(state), base);
+    expect(r.report.differences).toEqual([]);
+    expect(r.report.pendingUpdate).toEqual({ currentRevision: rev, updateRevision: 'web-5d8c7b9f4d', pending: 3 });
+    const text = renderComparison(r.report, { format: 'table', headers: true, color: false });
+    expect(text).toContain('The 3 replicas agree (no --file compared).');
+    expect(text).toContain(
+      'All on the current revision; update revision web-5d8c7b9f4d pending for 3 (each pod moves when it is deleted or rolled).',
+    );
+    const done = await compareReplicas(new FakeClient(scaled(3)), base);
+    expect(done.report.pendingUpdate).toBeNull();
+    expect(renderComparison(done.report, { format: 'table', headers: true, color: false })).not.toContain('pending');
+  });
+
   it('equal files: no differences', async () => {
     const c = new FakeClient(scaled(2));
     c.execAnswer = { stdout: Buffer.from('3\n'), exitCode: 0 };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  probeDetail,
   containerOfFieldPath,
   lastProbeFailures,
   lastTermination,
@@ -54,6 +55,34 @@ describe('probePhrase', () => {
     ],
   ])('%s', (_, probe, want) => {
     expect(probePhrase(probe)).toBe(want);
+  });
+});
+
+describe('probeDetail (-o wide): every timing, the defaults marked', () => {
+  it.each<[string, Probe, string]>([
+    [
+      "a write-up's probe, every value the API server's default (as kubectl describe: delay=0s timeout=1s period=10s #success=1 #failure=3)",
+      { httpGet: { path: '/', port: 'http' }, timeoutSeconds: 1, periodSeconds: 10, successThreshold: 1, failureThreshold: 3 },
+      'http-get :http/ every 10s (default), delay 0s, timeout 1s (default), success 1 (default), failure 3 (default)',
+    ],
+    [
+      'fields left out (a 1.20 object without defaults applied) are the defaults too',
+      { tcpSocket: { port: 5432 } },
+      'tcp :5432 every 10s (default), delay 0s, timeout 1s (default), success 1 (default), failure 3 (default)',
+    ],
+    [
+      'values set away from the defaults are not marked',
+      {
+        exec: { command: ['/bin/sh', '-c', 'hostname'] },
+        initialDelaySeconds: 1,
+        periodSeconds: 5,
+        timeoutSeconds: 3,
+        failureThreshold: 2,
+      },
+      'exec [/bin/sh -c hostname] every 5s, delay 1s, timeout 3s, success 1 (default), failure 2',
+    ],
+  ])('%s', (_why, probe, want) => {
+    expect(probeDetail(probe)).toBe(want);
   });
 });
 

@@ -116,7 +116,10 @@ describe('renderInspection', () => {
     expect(out).toContain('sim-node-2   10.244.0.8');
     expect(out).toContain('data-web-0 Bound 1Gi RWO standard pvc-6004cfa5-dcf3-496b-8777-f9515818461f');
     expect(lines[h + 1]).toContain('web-0.web.demo.svc.cluster.local (pod not Ready: cluster DNS publishes only Ready pods');
-    expect(lines[h + 1]).toContain('readiness http-get :8080/ every 5s, delay 2s: not ready');
+    // -o wide: every timing, the defaults marked.
+    expect(lines[h + 1]).toContain(
+      'readiness http-get :8080/ every 5s, delay 2s, timeout 1s (default), success 1 (default), failure 3 (default): not ready',
+    );
     expect(out).toContain('last failure (x3): HTTP probe failed with statuscode: 503');
     expect(out).toContain('last terminated: OOMKilled (exit 137)');
   });
@@ -189,6 +192,30 @@ describe('renderInspection', () => {
 });
 
 describe('renderList', () => {
+  it('a HELM column (release/chart) only when a set listed is a Helm release', async () => {
+    const state = demoState();
+    const plain = structuredClone(state.statefulsets[0]);
+    plain.metadata.name = 'plain';
+    state.statefulsets[0].metadata.labels = { 'app.kubernetes.io/managed-by': 'Helm', 'helm.sh/chart': 'web-0.1.0' };
+    state.statefulsets[0].metadata.annotations = { 'meta.helm.sh/release-name': 'shop' };
+    state.statefulsets.push(plain);
+    const report = await listStatefulSets(new FakeClient(state), { now: () => EXAMPLE_NOW });
+    expect(report.items.map((i) => [i.name, i.helm])).toEqual([
+      ['plain', null],
+      ['web', 'shop/web-0.1.0'],
+    ]);
+    const lines = renderList(report, { ...opts(), allNamespaces: false })
+      .trimEnd()
+      .split('\n');
+    expect(lines.map((l) => l.split(/ {2,}/))).toEqual([
+      ['NAME', 'READY', 'UPDATED', 'POLICY', 'STRATEGY', 'SERVICE', 'HELM', 'AGE'],
+      ['plain', '3/3', '3', 'OrderedReady', 'RollingUpdate', 'web (headless)', '-', '25m'],
+      ['web', '3/3', '3', 'OrderedReady', 'RollingUpdate', 'web (headless)', 'shop/web-0.1.0', '25m'],
+    ]);
+    const none = await listStatefulSets(new FakeClient(demoState()), { now: () => EXAMPLE_NOW });
+    expect(renderList(none, { ...opts(), allNamespaces: false })).not.toContain('HELM');
+  });
+
   it('on a terminal: fitted to its width by hiding columns, names whole; piped: not cut', async () => {
     const report = await listStatefulSets(new FakeClient(demoState()), { now: () => EXAMPLE_NOW });
     const fitted = renderList(report, { ...opts({ width: 50 }), allNamespaces: true });

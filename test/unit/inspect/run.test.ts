@@ -75,7 +75,14 @@ describe('rows', () => {
       ['web-2', 'Running', 'data-web-2', 'Bound', 'web-2.web.demo.svc.cluster.local', 'content of web-2\n'],
     ]);
     expect(r.ordinals[0]!.containers[0]!.probes).toEqual([
-      { kind: 'readiness', phrase: 'http-get :8080/ every 5s, delay 2s', state: 'ready', healthy: true, lastFailure: null },
+      {
+        kind: 'readiness',
+        phrase: 'http-get :8080/ every 5s, delay 2s',
+        detail: 'http-get :8080/ every 5s, delay 2s, timeout 1s (default), success 1 (default), failure 3 (default)',
+        state: 'ready',
+        healthy: true,
+        lastFailure: null,
+      },
     ]);
     expect(r.statefulSet).toMatchObject({
       pvcRetentionPolicy: null,

@@ -208,6 +208,24 @@ function defaultStatefulSet(sts: Any, level: ApiLevel = '1.34'): void {
   }
 }
 
+/** apps/v1 SetDefaults_Deployment and SetDefaults_ReplicaSet (the rolling-update strategy's 25%/25%). */
+function defaultReplicated(o: Any, deployment: boolean): void {
+  const spec = (o.spec ??= {});
+  spec.replicas ??= 1;
+  if (deployment) {
+    spec.strategy ??= {};
+    spec.strategy.type ||= 'RollingUpdate';
+    if (spec.strategy.type === 'RollingUpdate') {
+      spec.strategy.rollingUpdate ??= {};
+      spec.strategy.rollingUpdate.maxUnavailable ??= '25%';
+      spec.strategy.rollingUpdate.maxSurge ??= '25%';
+    }
+    spec.revisionHistoryLimit ??= 10;
+    spec.progressDeadlineSeconds ??= 600;
+  }
+  defaultPodTemplate(spec.template);
+}
+
 export interface AdmissionContext {
   store: Store;
   /** The release the server answers as; default 1.34. */
@@ -350,6 +368,11 @@ export function admitCreate(key: string, obj: KObject, ctx: AdmissionContext): v
       // The create answer: every count at zero, no observedGeneration until the disruption controller's pass.
       o.status = { disruptionsAllowed: 0, currentHealthy: 0, desiredHealthy: 0, expectedPods: 0 };
       break;
+    case R.deployments:
+    case R.replicasets:
+      defaultReplicated(o, key === R.deployments);
+      o.status = key === R.replicasets ? { replicas: 0 } : {};
+      break;
     case R.services:
       admitService(o, ctx);
       break;
@@ -411,6 +434,10 @@ export function admitUpdate(key: string, obj: KObject, old: KObject, level: ApiL
     }
     case R.statefulsets:
       defaultStatefulSet(o, level);
+      break;
+    case R.deployments:
+    case R.replicasets:
+      defaultReplicated(o, key === R.deployments);
       break;
     case R.services:
       keepServiceAllocations(o, old);

@@ -120,6 +120,21 @@ function wantsTable(accept: string | undefined): boolean {
   });
 }
 
+/**
+ * Does the client ask for metadata only (`application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1` for a
+ * list, `as=PartialObjectMetadata` for one object), as client-go's metadata client and kubectl get -o name do?
+ */
+function wantsMetadata(accept: string | undefined, list: boolean): boolean {
+  if (!accept) return false;
+  const as = list ? 'as=PartialObjectMetadataList' : 'as=PartialObjectMetadata';
+  return accept.split(',').some((part) => {
+    const p = part.replace(/\s+/g, '').split(';');
+    return p[0] === 'application/json' && p.includes(as) && p.includes('g=meta.k8s.io') && (p.includes('v=v1') || p.includes('v=v1beta1'));
+  });
+}
+
+const partialMetadata = (o: KObject): unknown => ({ kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: o.metadata });
+
 async function readRawBody(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const c of req) chunks.push(c as Buffer);
@@ -388,10 +403,16 @@ function handleRead(s: Served, r: ResourceRequest, isWatch: boolean): void {
     if (wantsTable(accept) && !info.subresource) {
       return sendJson(res, 200, toTable(typeKey(t), [out], { includeObject: includeObjectParam(q), resourceVersion: undefined }));
     }
+    if (wantsMetadata(accept, false) && !info.subresource) return sendJson(res, 200, partialMetadata(out as KObject));
     return sendJson(res, 200, out);
   }
   if (isWatch) return s.hub.serve(r.req, res, t, ns, q, wantsTable(accept) ? includeObjectParam(q) : undefined);
-  return sendJson(res, 200, listObjects(s, t, ns, q, wantsTable(accept)));
+  const list = listObjects(s, t, ns, q, wantsTable(accept)) as { kind?: string; metadata?: unknown; items?: KObject[] };
+  if (list.kind !== 'Table' && wantsMetadata(accept, true)) {
+    const items = (list.items ?? []).map(partialMetadata);
+    return sendJson(res, 200, { kind: 'PartialObjectMetadataList', apiVersion: 'meta.k8s.io/v1', metadata: list.metadata, items });
+  }
+  return sendJson(res, 200, list);
 }
 
 async function handlePost(s: Served, r: ResourceRequest): Promise<void> {

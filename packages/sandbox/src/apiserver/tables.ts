@@ -166,6 +166,82 @@ const statefulSetPrinter: Printer = {
   },
 };
 
+function labelSelectorText(sel: Any): string {
+  const parts = Object.entries(sel?.matchLabels ?? {}).map(([k, v]) => `${k}=${String(v)}`);
+  for (const e of (sel?.matchExpressions ?? []) as Any[]) {
+    const vals = (e.values ?? []).join(',');
+    if (e.operator === 'In' || e.operator === 'NotIn') parts.push(`${e.key} ${e.operator.toLowerCase()} (${vals})`);
+    else parts.push(e.operator === 'Exists' ? e.key : `!${e.key}`);
+  }
+  return parts.length ? parts.join(',') : '<none>';
+}
+
+const deploymentPrinter: Printer = {
+  columns: [
+    nameCol,
+    col('Ready', 'Number of the pod with ready state'),
+    col('Up-to-date', 'Total number of non-terminated pods targeted by this deployment that have the desired template spec.', 0, 'integer'),
+    col('Available', 'Total number of available pods (ready for at least minReadySeconds) targeted by this deployment.', 0, 'integer'),
+    ageCol,
+    col('Containers', 'Names of each container in the template.', 1),
+    col('Images', 'Images referenced by each container in the template.', 1),
+    col(
+      'Selector',
+      'Label selector for pods. Existing ReplicaSets whose pods are selected by this will be the ones affected by this deployment.',
+      1,
+    ),
+  ],
+  row(o, now) {
+    const [names, images] = containerCells(o.spec?.template?.spec?.containers);
+    const st = o.status ?? {};
+    return {
+      cells: [
+        o.metadata.name,
+        `${st.readyReplicas ?? 0}/${o.spec?.replicas ?? 0}`,
+        st.updatedReplicas ?? 0,
+        st.availableReplicas ?? 0,
+        since(o.metadata.creationTimestamp, now),
+        names,
+        images,
+        labelSelectorText(o.spec?.selector),
+      ],
+    };
+  },
+};
+
+const replicaSetPrinter: Printer = {
+  columns: [
+    nameCol,
+    col('Desired', 'Number of desired pods.', 0, 'integer'),
+    col('Current', 'Number of actual replicas.', 0, 'integer'),
+    col('Ready', 'Number of ready replicas.', 0, 'integer'),
+    ageCol,
+    col('Containers', 'Names of each container in the template.', 1),
+    col('Images', 'Images referenced by each container in the template.', 1),
+    col(
+      'Selector',
+      'Label selector for pods. Existing ReplicaSets whose pods are selected by this will be the ones affected by this deployment.',
+      1,
+    ),
+  ],
+  row(o, now) {
+    const [names, images] = containerCells(o.spec?.template?.spec?.containers);
+    const st = o.status ?? {};
+    return {
+      cells: [
+        o.metadata.name,
+        o.spec?.replicas ?? 0,
+        st.replicas ?? 0,
+        st.readyReplicas ?? 0,
+        since(o.metadata.creationTimestamp, now),
+        names,
+        images,
+        labelSelectorText(o.spec?.selector),
+      ],
+    };
+  },
+};
+
 function serviceExternalIP(svc: Any): string {
   const spec = svc.spec ?? {};
   const ext: string[] = spec.externalIPs ?? [];
@@ -620,6 +696,8 @@ const fallbackPrinter: Printer = {
 const PRINTERS: Record<string, Printer> = {
   pods: podPrinter,
   'apps/statefulsets': statefulSetPrinter,
+  'apps/deployments': deploymentPrinter,
+  'apps/replicasets': replicaSetPrinter,
   services: servicePrinter,
   persistentvolumeclaims: pvcPrinter,
   persistentvolumes: pvPrinter,

@@ -1,10 +1,11 @@
-// The sandbox's kube-controller-manager: the StatefulSet controller, the garbage collector, the namespace
-// controller and the disruption controller (PodDisruptionBudget status), all reading the store through
-// informers and writing through one client. (PVC protection and the PV controller live with the storage
-// simulation in kubelet/.)
+// The sandbox's kube-controller-manager: the StatefulSet, Deployment and ReplicaSet controllers, the garbage
+// collector, the namespace controller, the quota controller and the disruption controller (PodDisruptionBudget
+// status), all reading the store through informers and writing through one client. (PVC protection and the PV
+// controller live with the storage simulation in kubelet/.)
 
 import type { SimContext, Stoppable } from '../context.ts';
 import { ControllerClient } from './client.ts';
+import { DeploymentController, ReplicaSetController } from './deployment.ts';
 import { DisruptionController } from './disruption.ts';
 import { GarbageCollector } from './garbagecollector.ts';
 import { NamespaceController } from './namespace.ts';
@@ -23,6 +24,8 @@ export function startControllers(ctx: SimContext): Controllers {
   const client = new ControllerClient(ctx);
   const parts = [
     new StatefulSetController(ctx, client),
+    new DeploymentController(ctx, client),
+    new ReplicaSetController(ctx, client),
     new GarbageCollector(ctx, client),
     new NamespaceController(ctx, client),
     new QuotaController(ctx, client),

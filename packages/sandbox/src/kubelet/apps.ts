@@ -2,7 +2,7 @@
 // GET / in its counter file), whether they exit by themselves, and what they log. See ../images.ts.
 
 import { posix } from 'node:path';
-import { imageKind, type ImageKind } from '../images.ts';
+import { containerWorkingDir, IMAGES, imageKind, imageRepository, type ImageKind } from '../images.ts';
 import type { ContainerFs } from './fs.ts';
 import type { ContainerSpec } from './types.ts';
 
@@ -65,20 +65,23 @@ function withLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
   return next;
 }
 
-export function visitsFile(env: Record<string, string>): string {
-  return env.VISITS_FILE || DEFAULT_VISITS_FILE;
+/** The counter file, absolute: $VISITS_FILE (a relative one from the working directory) or the image's default. */
+export function visitsFile(app: Pick<AppInstance, 'env' | 'spec'>): string {
+  const isApp = imageRepository(app.spec.image).endsWith(IMAGES.visitsApp);
+  const file = app.env.VISITS_FILE || (isApp ? 'visits/visits.txt' : DEFAULT_VISITS_FILE);
+  return posix.resolve(containerWorkingDir(app.spec), file);
 }
 
 async function readCount(app: AppInstance): Promise<number> {
   try {
-    return Number.parseInt((await app.fs.readFile(visitsFile(app.env))).toString('utf8').trim(), 10) || 0;
+    return Number.parseInt((await app.fs.readFile(visitsFile(app))).toString('utf8').trim(), 10) || 0;
   } catch {
     return 0;
   }
 }
 
 async function writeCount(app: AppInstance, n: number): Promise<void> {
-  const file = visitsFile(app.env);
+  const file = visitsFile(app);
   await app.fs.mkdir(posix.dirname(file), { recursive: true }).catch(() => undefined);
   await app.fs.writeFile(file, `${n}\n`);
 }
@@ -89,7 +92,7 @@ export async function onStart(app: AppInstance): Promise<void> {
   switch (app.kind) {
     case 'visits':
     case 'visits-reset': {
-      const file = visitsFile(app.env);
+      const file = visitsFile(app);
       let note: string;
       try {
         await withLock(app.fs.resolve(file).real, async () => {
@@ -151,7 +154,7 @@ export async function serveHttp(
     case 'visits-reset': {
       if (probe) ans = { status: 200, body: 'ok\n' };
       else if (p === '/' && method === 'GET') {
-        const file = visitsFile(app.env);
+        const file = visitsFile(app);
         try {
           const n = await withLock(app.fs.resolve(file).real, async () => {
             const next = (await readCount(app)) + 1;

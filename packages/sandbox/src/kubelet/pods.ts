@@ -6,7 +6,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SimContext } from '../context.ts';
-import { imageKind, isUnpullable, normalizedReference, type ImageKind } from '../images.ts';
+import { containerWorkingDir, imageKind, isUnpullable, normalizedReference, type ImageKind } from '../images.ts';
 import { R } from '../resources.ts';
 import type { KObject } from '../store.ts';
 import { listens, onExitLog, onStart, selfExit, serveHttp, type AppInstance } from './apps.ts';
@@ -633,7 +633,7 @@ export class PodWorker {
     return {
       fs: inst.fs,
       env: inst.env,
-      cwd: c.spec.workingDir ?? '/',
+      cwd: containerWorkingDir(c.spec),
       hostname: this.hostname,
       fqdn: this.fqdn,
       podIP: this.podIP ?? '',

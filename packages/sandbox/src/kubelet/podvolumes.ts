@@ -4,7 +4,7 @@
 
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, posix } from 'node:path';
-import { imageKind } from '../images.ts';
+import { containerWorkingDir, imageKind } from '../images.ts';
 import type { Informer } from '../informer.ts';
 import { R } from '../resources.ts';
 import { ContainerFs, type Mount } from './fs.ts';
@@ -196,7 +196,8 @@ export function containerFs(w: PodSide, spec: ContainerSpec, rootDir: string): C
     kind === 'distroless'
       ? ['tmp', 'dev', 'proc']
       : ['bin', 'dev', 'home', 'proc', 'root', 'run', 'sbin', 'sys', 'tmp', 'usr/bin', 'usr/local/bin', 'var/log'];
-  if (spec.workingDir) rootDirs.push(spec.workingDir);
+  const workDir = containerWorkingDir(spec);
+  if (workDir !== '/') rootDirs.push(workDir.slice(1));
   return new ContainerFs({ rootDir, mounts, readOnlyRoot: !!spec.securityContext?.readOnlyRootFilesystem, rootFiles, rootDirs });
 }
 

@@ -75,6 +75,7 @@ describe('built-in scenarios', () => {
       'reset-on-start',
       // covered in sandbox-resize.test.ts
       'resize',
+      'writeups',
     ]);
   });
 
@@ -89,6 +90,61 @@ describe('built-in scenarios', () => {
       ['app-parallel', 3],
     ] as const)
       expect(sts).toMatch(new RegExp(`${name}\\s+${n}/${n}`));
+  });
+
+  it('writeups: one namespace per write-up, with the Deployments, sidecars, Helm records and the pending OnDelete update', async () => {
+    const wu = () => sb.sets().filter((s) => (s.metadata.namespace ?? '').startsWith('w'));
+    for (const f of readdirSync(`${DIR}writeups`).sort()) {
+      await ok(sb, ['apply', '-f', `${DIR}writeups/${f}`]);
+      await sb.waitSettled(wu(), budget(30_000));
+    }
+    const w1 = await ok(sb, ['get', 'sts,deploy', '-n', 'w1-app-python']);
+    expect(w1).toMatch(/statefulset\.apps\/app-go\s+1\/1[\s\S]*statefulset\.apps\/app-python\s+2\/2/);
+    expect(w1).toMatch(/deployment\.apps\/python-app-app-python\s+2\/2\s+2\s+2/);
+    await ok(sb, ['wait', 'deploy', '--all', '-A', '--for=condition=Available', '--timeout=30s']);
+    const ep = await ok(sb, [
+      'get',
+      'endpoints',
+      'app-python',
+      '-n',
+      'w1-app-python',
+      '-o',
+      'jsonpath={.subsets[*].addresses[*].targetRef.name}',
+    ]);
+    expect(ep.split(' ').sort()).toEqual(
+      [
+        'app-python-0',
+        'app-python-1',
+        ...(await podsOf(sb, 'w1-app-python')).map((p) => p.metadata.name as string).filter((n) => n.startsWith('python-app-app-python-')),
+      ].sort(),
+    );
+    expect(ep.split(' ')).toHaveLength(4);
+    await ok(sb, ['get', '--raw', '/api/v1/namespaces/w1-app-python/pods/app-python-0:5000/proxy/']);
+    expect(await ok(sb, ['exec', '-n', 'w1-app-python', 'app-python-0', '--', 'cat', 'visits/visits.txt'])).toBe('1\n');
+    expect(await ok(sb, ['get', 'pvc', '-n', 'w1-app-python', '-o', 'name'])).toBe(
+      'persistentvolumeclaim/app-go-data-app-go-0\npersistentvolumeclaim/app-python-data-app-python-0\npersistentvolumeclaim/app-python-data-app-python-1\n',
+    );
+    const w2 = (await podsOf(sb, 'w2-python-app')).map((p) => p.metadata.name as string);
+    expect(w2.filter((n) => /^python-app-[bcdf4-9]+-[a-z0-9]{5}$/.test(n))).toHaveLength(2);
+    const w3 = JSON.parse(await ok(sb, ['get', 'pod', 'app-python-chart-0', '-n', 'w3-chart', '-o', 'json']));
+    expect(w3.spec.containers.map((c: Any) => c.name)).toEqual(['vault-agent', 'app-python']);
+    expect(await ok(sb, ['get', 'pods', '-n', 'w3-chart', '--no-headers'])).toMatch(/app-go-chart-0\s+2\/2\s+Running/);
+    expect(await ok(sb, ['exec', '-n', 'w3-chart', 'app-python-chart-0', '-c', 'app-python', '--', 'cat', '/appdata/visits.txt'])).toBe(
+      '0\n',
+    );
+    expect(await ok(sb, ['get', 'sts', '-n', 'w3-chart', '-o', 'jsonpath={.items[*].spec.podManagementPolicy}'])).toBe(
+      'Parallel OrderedReady',
+    );
+    const r = await kubectl(sb, ['exec', '-n', 'w4-web-app', 'web-app-0', '--', 'cat', 'visits']);
+    expect(r.stdout).toBe('0\n');
+    expect(
+      await ok(sb, ['get', 'secrets', '-n', 'w4-web-app', '-l', 'owner=helm,name=web-app', '-L', 'status,version', '--no-headers']),
+    ).toMatch(
+      /sh\.helm\.release\.v1\.web-app\.v1\s+helm\.sh\/release\.v1\s+1\s+\S+\s+superseded\s+1\n.*v2\s+helm\.sh\/release\.v1\s+1\s+\S+\s+deployed\s+2/,
+    );
+    const w5 = JSON.parse(await ok(sb, ['get', 'sts', 'my-python-app', '-n', 'w5-my-python-app', '-o', 'json']));
+    expect(w5.status.updateRevision).not.toBe(w5.status.currentRevision);
+    expect((await podsOf(sb, 'w5-my-python-app')).map(imageOf)).toEqual(['sim/visits:1.0', 'sim/visits:1.0', 'sim/visits:1.0']);
   });
 
   it('ondelete: an image change moves nothing; rollout status refuses', async () => {
