@@ -63,6 +63,20 @@ describe('capacityValue', () => {
       true,
       { value: '2Gi (template requests 1Gi)', key: '2Gi (template requests 1Gi)' },
     ],
+    [
+      'a claim spec without requests',
+      claim({ spec: { resources: {} }, status: { phase: 'Bound', capacity: { storage: '1Gi' } } }),
+      '2Gi',
+      true,
+      { value: '1Gi (template requests 2Gi)', key: '1Gi (template requests 2Gi)' },
+    ],
+    [
+      'a claim spec without resources',
+      claim({ spec: {}, status: { phase: 'Bound', capacity: { storage: '1Gi' } } }),
+      '2Gi',
+      true,
+      { value: '1Gi (template requests 2Gi)', key: '1Gi (template requests 2Gi)' },
+    ],
   ])('%s', (_name, c, template, known, cell) => {
     expect(capacityValue(c, template, known)).toEqual(cell);
   });
@@ -254,6 +268,13 @@ describe('podDimensions', () => {
       { metadata: { name: 'data-web-0' }, status: { phase: 'Bound', capacity: { storage: '2Gi' } } },
     ];
     expect(dims(s, [pod(0, [app()])], claims).get('capacity:data')).toEqual(['2Gi']);
+  });
+
+  it('a set without a name: claims are <template>--<ordinal>', () => {
+    const s = set({ volumeClaimTemplates: [{ metadata: { name: 'data' } }] });
+    delete s.metadata.name;
+    const claims: PersistentVolumeClaim[] = [{ metadata: { name: 'data--0' }, status: { phase: 'Bound', capacity: { storage: '1Gi' } } }];
+    expect(dims(s, [pod(0, [app()])], claims).get('capacity:data')).toEqual(['1Gi']);
   });
 
   it('a container without an image, and one a pod lacks', () => {

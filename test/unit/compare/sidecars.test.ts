@@ -94,3 +94,18 @@ describe('compare: containers the template does not have', () => {
     expect([...dims.keys()].filter((k) => k.startsWith('image:'))).toEqual(['image:db', 'image:istio-proxy']);
   });
 });
+
+describe('judge: a dimension with no cell for an ordinal', () => {
+  it('is not comparable there, and says it was not read', () => {
+    const v = judge(new Map([['image:app', new Map([[0, { value: 'a', key: 'a' }]])]]), [0, 1]);
+    expect(v.unknown).toEqual([
+      {
+        dimension: 'image:app',
+        cells: [
+          { ordinal: 0, cell: { value: 'a', key: 'a' } },
+          { ordinal: 1, cell: { value: null, key: null, error: 'not read' } },
+        ],
+      },
+    ]);
+  });
+});

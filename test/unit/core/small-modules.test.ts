@@ -120,6 +120,11 @@ describe('claims as kubectl shows them', () => {
       { metadata: { name: 'c' } },
       { name: 'c', status: 'Pending', capacity: '', storageClass: '', accessModes: '', volume: '', terminating: false },
     ],
+    [
+      'bound, without spec nor modes',
+      { metadata: { name: 'c' }, status: { phase: 'Bound' } },
+      { name: 'c', status: 'Bound', capacity: '', storageClass: '', accessModes: '', volume: '', terminating: false },
+    ],
   ])('%s', (_name, claim, summary) => {
     expect(summarizeClaim(claim)).toEqual(summary);
   });
@@ -192,6 +197,8 @@ describe('usage and sizes', () => {
     [10 * 1024 - 1, '10KiB'],
     [10 * 1024, '10KiB'],
     [1.25 * 1024 * 1024, '1.3MiB'],
+    [10.5 * 1024, '11KiB'],
+    [9.96 * 1024, '10KiB'],
     [1024 ** 5, '1PiB'],
     [1024 ** 6, '1024PiB'],
   ])('formatBytes(%d) = %s', (n, s) => {

@@ -195,6 +195,12 @@ contexts:
     expect(failure(() => resolve(flags, CONFIG))).toBe(message);
   });
 
+  it('no current context: the contexts to choose from', () => {
+    expect(failure(() => resolve({}, 'contexts: [{name: a, context: {}}, {name: b, context: {}}]'))).toBe(
+      'no current context in kubeconfig /k/config: use --context (contexts: a, b)',
+    );
+  });
+
   it('no current context and no contexts to offer', () => {
     expect(failure(() => resolve({}, 'clusters: [{name: c, cluster: {server: "https://c"}}]'))).toBe(
       'no current context in kubeconfig /k/config: use --context',

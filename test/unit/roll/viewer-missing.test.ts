@@ -154,3 +154,12 @@ describe('events that name no object, or another pod without a uid', () => {
     expect(probeEventLines(pod, [timed, untimed])).toEqual(['untimed (x2)', 'timed (x2)']);
   });
 });
+
+describe('a pod without a name (an API server always sends one) and events without an object', () => {
+  it('does not throw', () => {
+    const pod: Pod = { metadata: { uid: 'u' } };
+    const e: KubeEvent = { type: 'Warning', reason: 'Unhealthy', message: 'Readiness probe failed: x', count: 1 };
+    expect(() => probeFailureCount(pod, [e])).not.toThrow();
+    expect(() => probeEventLines(pod, [e])).not.toThrow();
+  });
+});
