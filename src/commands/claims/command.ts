@@ -101,7 +101,8 @@ export async function claimsCommand(argv: ClaimsArgs, io: IO, deps: ClaimsDeps =
   const { view, read } = result;
   for (const w of read.warnings) io.stderr.write(`warning: ${w}\n`);
   if (opts.prune) return prune(opts, argv, io, deps, { client, view, read, now });
-  io.stdout.write(renderClaims(view, read.warnings, opts.format, opts.headers, now()));
+  const width = io.stdout.isTTY && (io.stdout.columns ?? 0) > 0 ? io.stdout.columns : undefined;
+  io.stdout.write(renderClaims(view, read.warnings, opts.format, opts.headers, now(), width));
   return 0;
 }
 

@@ -8,7 +8,8 @@ import type { PrunedClaim, PrunePlan, VolumeFate } from '../../core/prunePlan.ts
 import { formatBytes } from '../../core/quantity.ts';
 import type { ExecutionEvent, StopInfo } from '../../workload/execute.ts';
 import { formatUsage } from '../../core/usageText.ts';
-import { renderTable } from '../../ui/table.ts';
+import { renderFittedTable, renderTable, type FitRule } from '../../ui/table.ts';
+import { wrapWords } from '../../ui/width.ts';
 import { CLAIM_LIST_KIND, CLAIMS_API_VERSION, type ClaimListDocument } from './schema.ts';
 
 export type ClaimsFormat = 'table' | 'wide' | 'name' | 'json' | 'yaml';
@@ -54,7 +55,21 @@ function footer(view: ClaimsView): string[] {
   return out;
 }
 
-export function renderClaims(view: ClaimsView, warnings: string[], format: ClaimsFormat, headers: boolean, now: number): string {
+/** How the table gives way on a narrow terminal: identifiers whole, the volume's name and the class go first. */
+export const CLAIMS_RULE: FitRule = {
+  identifiers: ['ORDINAL', 'CLAIM'],
+  hideFirst: ['VOLUME', 'STORAGECLASS', 'AGE', 'RECLAIM', 'USED', 'CAPACITY'],
+};
+
+/** `width`: the terminal's, for the default table only (fitted by whole columns, as inspect's); undefined in a pipe. */
+export function renderClaims(
+  view: ClaimsView,
+  warnings: string[],
+  format: ClaimsFormat,
+  headers: boolean,
+  now: number,
+  width?: number,
+): string {
   switch (format) {
     case 'json':
       return `${JSON.stringify(claimListDocument(view, warnings), null, 2)}\n`;
@@ -86,8 +101,12 @@ export function renderClaims(view: ClaimsView, warnings: string[], format: Claim
     if (wide) cells.push(r.mountedBy.join(',') || NONE, r.volumePhase ?? '?', r.why);
     return cells;
   });
-  const table = renderTable(headers ? head : null, rows);
-  const foot = footer(view);
+  const table =
+    wide || width === undefined
+      ? renderTable(headers ? head : null, rows)
+      : renderFittedTable(head, rows, { maxWidth: width, headers, rule: CLAIMS_RULE });
+  // The lines under it wrap by words on a terminal, as compare's prose does; a pipe keeps them whole.
+  const foot = footer(view).map((l) => (wide ? l : wrapWords(l, width)));
   return `${table}${foot.length ? `${foot.join('\n')}\n` : ''}`;
 }
 

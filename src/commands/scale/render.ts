@@ -126,7 +126,7 @@ function planNotes(plan: ScalePlan): string[] {
   const kept = plan.departing.flatMap((d) => d.claims.filter((c) => c.fate === 'kept'));
   if (kept.length)
     out.push(
-      `${plural(kept.length, 'claim')} stay after the scale-down and are re-attached with their data when the set grows again; list them: kubectl sts-inspect claims ${plan.name} -n ${plan.namespace}`,
+      `${plural(kept.length, 'claim')} ${kept.length === 1 ? 'stays' : 'stay'} after the scale-down and ${kept.length === 1 ? 'is' : 'are'} re-attached with ${kept.length === 1 ? 'its' : 'their'} data when the set grows again; list ${kept.length === 1 ? 'it' : 'them'}: kubectl sts-inspect claims ${plan.name} -n ${plan.namespace}`,
     );
   return out;
 }

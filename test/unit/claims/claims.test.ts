@@ -119,6 +119,15 @@ describe('viewClaims after a scale-down 3 -> 1 on 1.20', () => {
     expect(doc.kind).toBe('StatefulSetClaimList');
     expect(doc.claims.map((c) => c.state)).toEqual(['in use', 'kept', 'kept']);
   });
+
+  it.each([60, 80, 120])('on a terminal of %i columns: fitted by whole columns, ORDINAL and CLAIM always whole', (width) => {
+    const now = Date.parse('2026-12-05T18:52:19Z');
+    const lines = renderClaims(view, [], 'table', true, now, width).trimEnd().split('\n');
+    for (const l of lines) expect(l.length, l).toBeLessThanOrEqual(width);
+    expect(lines[0]).toMatch(/^ORDINAL\s+CLAIM\s+STATE/);
+    for (const c of ['data-web-0', 'data-web-1', 'data-web-2']) expect(lines.some((l) => l.includes(` ${c} `))).toBe(true);
+    if (width < 100) expect(lines.some((l) => /hidden to fit/.test(l))).toBe(true);
+  });
 });
 
 describe('claims of a set that is gone (deleted with --cascade=orphan on 1.20)', () => {
