@@ -71,6 +71,8 @@ export function normalise(line: string): string {
       .replace(/sha256:[0-9a-f]+/g, 'sha256:<hash>')
       // Which simulated node a pod landed on is placement, not behaviour.
       .replace(/\bsim-node-\d+\b/g, '<node>')
+      // ... and so is the zone of that node.
+      .replace(/\bzone-[a-z]\b/g, '<zone>')
       // An ephemeral container's random suffix.
       .replace(/\bsts-inspect-debug-[0-9a-z]+\b/g, 'sts-inspect-debug-<id>')
       .replace(
