@@ -38,7 +38,7 @@ function col(name: string, description: string, priority = 0, type = 'string', f
 const nameCol = col('Name', NAME_DESC, 0, 'string', 'name');
 const ageCol = col('Age', AGE_DESC);
 
-// kubectl's duration and pod STATUS/READY/RESTARTS logic is the plugin's own (src/core/podStatus.ts): one copy.
+// kubectl's duration and pod STATUS/READY/RESTARTS logic is the plugin's own (@sts-inspect/k8s, packages/k8s/src/podStatus.ts): one copy.
 export { humanDuration };
 
 export function since(ts: unknown, now: number): string {
