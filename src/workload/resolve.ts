@@ -6,6 +6,7 @@ import type { Pod } from '@sts-inspect/k8s';
 import { execContainer } from '../core/containers.ts';
 import { isMissingBinary, type ExecOutcome } from '../core/fileRead.ts';
 import { parseGetent, parseNslookup, resolutionOf, type DnsResolution } from '../core/resolve.ts';
+import { outcomeOf } from './podFile.ts';
 import type { KubeClient } from '../kube/client.ts';
 import { pool } from './pool.ts';
 
@@ -34,9 +35,7 @@ async function outcome(
   command: string[],
   timeoutMs: number,
 ): Promise<ExecOutcome> {
-  const r = await client.exec({ namespace: ns, pod, container, command, maxBytes: 64 * 1024, timeoutMs });
-  const failure = r.status?.status === 'Failure' && r.exitCode === null ? r.status.message : undefined;
-  return { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode, truncated: r.truncated, ...(failure ? { failure } : {}) };
+  return outcomeOf(await client.exec({ namespace: ns, pod, container, command, maxBytes: 64 * 1024, timeoutMs }));
 }
 
 /** What one pod's resolver answers for every peer's name. */

@@ -5,6 +5,7 @@
 import { claimForOrdinal, type Pod, type StatefulSet } from '@sts-inspect/k8s';
 import { execContainer } from '../core/containers.ts';
 import { isMissingBinary } from '../core/fileRead.ts';
+import { outcomeOf } from './podFile.ts';
 import { volumeClaimTemplateNames } from '../core/ordinals.ts';
 import { parseDf, usageFromDf, usageFromStats, type StatsSummary, type VolumeUsage } from '../core/usage.ts';
 import type { KubeClient } from '../kube/client.ts';
@@ -57,8 +58,8 @@ async function dfUsage(
     client.exec({ namespace: ns, pod, container, command: ['df', flag, '-P', path], maxBytes: 8192, timeoutMs });
   try {
     const r = await run('-k');
-    const failure = r.status?.status === 'Failure' && r.exitCode === null ? r.status.message : undefined;
-    const outcome = { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode, truncated: r.truncated, ...(failure ? { failure } : {}) };
+    const outcome = outcomeOf(r);
+    const failure = outcome.failure;
     if (isMissingBinary(outcome)) return { usage: null, error: `df: no \`df\` in container "${container}" (distroless image?)` };
     const blocks = r.exitCode === 0 ? parseDf(r.stdout.toString('utf8')) : null;
     if (!blocks) {

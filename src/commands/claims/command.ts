@@ -27,13 +27,11 @@ import {
 } from './render.ts';
 import { runPrune } from './run.ts';
 import type { ClaimsView } from '../../core/claims.ts';
+import { EXEC_TIMEOUT_MS } from '../../workload/podFile.ts';
 
 export interface ClaimsDeps extends ConnectDeps {
   signals?: CommandSignalOptions['source'];
 }
-
-/** When no --request-timeout bounds it, one df may not hang the listing forever. */
-const EXEC_TIMEOUT_MS = 30_000;
 
 export interface ClaimsOptions {
   name: string;

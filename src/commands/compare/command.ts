@@ -14,10 +14,9 @@ import { COMPARE_MAX_BYTES, type CompareArgs } from './flags.ts';
 import { renderComparison, type CompareFormat } from './render.ts';
 import { compareReplicas, type ComparisonResult } from './run.ts';
 import { externalDiff, templateYaml, unifiedDiff, type Side } from './textDiff.ts';
+import { EXEC_TIMEOUT_MS } from '../../workload/podFile.ts';
 
 export type CompareDeps = ConnectDeps;
-
-export const DEFAULT_EXEC_TIMEOUT_MS = 30_000;
 
 export interface CompareCompleteOptions {
   name: string;
@@ -168,7 +167,7 @@ export async function compareCommand(argv: CompareArgs, io: IO, deps: CompareDep
   const human = opts.format === 'table' || opts.format === 'wide';
   const color = human && colorEnabled(opts.color, io.stdout, io.env);
   const progress = await startProgress(io.stderr, spinnerEnabled(io, human), 'Comparing...');
-  const execTimeoutMs = opts.requestTimeoutMs || DEFAULT_EXEC_TIMEOUT_MS;
+  const execTimeoutMs = opts.requestTimeoutMs || EXEC_TIMEOUT_MS;
   const view = opts.revisions ? 'revisions' : opts.diff ? 'diff' : 'table';
   let res: ComparisonResult;
   try {

@@ -18,14 +18,12 @@ import { printInspections, printList } from './render.ts';
 import { inspectStatefulSet, listStatefulSets, type InspectOptions } from './run.ts';
 import type { InspectReport } from './schema.ts';
 import { watchMode, type WatchMode } from './watchMode.ts';
+import { EXEC_TIMEOUT_MS } from '../../workload/podFile.ts';
 
 /** Derived from the flag declarations (flags.ts): a renamed flag breaks the code below that reads it. */
 export type InspectArgs = ArgsOf<typeof inspectFlags> & KubeFlags & { names?: string[]; name?: string };
 
 export type InspectDeps = ConnectDeps & { readFile?: (path: string) => string };
-
-/** When no --request-timeout bounds it, one exec may not hang the whole table forever. */
-export const DEFAULT_EXEC_TIMEOUT_MS = 30_000;
 
 export interface CompleteOptions {
   /** The sets named, in the order given; empty: the list, or every set of the list with --file/--resolve. */
@@ -109,7 +107,7 @@ function inspectOptionsOf(opts: CompleteOptions, now: () => number, io: IO, onPr
     ...(opts.container !== undefined ? { container: opts.container } : {}),
     clusterDomain: opts.clusterDomain,
     concurrency: opts.concurrency,
-    execTimeoutMs: opts.requestTimeoutMs || DEFAULT_EXEC_TIMEOUT_MS,
+    execTimeoutMs: opts.requestTimeoutMs || EXEC_TIMEOUT_MS,
     now,
     // Usage costs one call per node (and df where refused): only the views that show it ask for it.
     usage: opts.output.kind !== 'table',
