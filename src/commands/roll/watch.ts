@@ -239,7 +239,13 @@ export class RolloutWatch {
         if (signal.aborted) throw abortReason(signal);
         if (this.failure) throw this.failure instanceof Error ? this.failure : new Error('the watch failed');
         this.dirty = false;
-        if (!this.setW.resourceVersion || !this.podW.resourceVersion) continue;
+        if (!this.setW.resourceVersion || !this.podW.resourceVersion) {
+          // A list's items can arrive before its resourceVersion is set, with no event after it to wake us:
+          // look again shortly instead of a whole tick (a second lost before every roll's patch).
+          this.dirty = true;
+          await new Promise((r) => setTimeout(r, 10));
+          continue;
+        }
         await this.step();
         for (const w of [...this.waiters]) w();
       }
