@@ -78,7 +78,7 @@ class Cluster extends FakeKubeClient {
   }
 }
 
-async function roll(c: Cluster, o: { record?: OperationRecord | null; midway?: (c: Cluster) => void } = {}) {
+async function roll(c: Cluster, o: { record?: OperationRecord | null; midway?: (c: Cluster) => void; tickMs?: number } = {}) {
   const set = c.object<StatefulSet>(SET)!;
   const pods = [0, 1, 2].map((i) => c.object<Pod>(`/api/v1/namespaces/${NS}/pods/web-${i}`)!);
   const plan = buildRollPlan(set, pods, { mode: 'restart' });
@@ -90,7 +90,7 @@ async function roll(c: Cluster, o: { record?: OperationRecord | null; midway?: (
     {
       client: c,
       signal: new AbortController().signal,
-      tickMs: 20,
+      tickMs: o.tickMs ?? 20,
       confirmDelete: () => Promise.resolve(),
       onEvent: (e) => {
         events.push(e);
@@ -102,6 +102,16 @@ async function roll(c: Cluster, o: { record?: OperationRecord | null; midway?: (
 }
 
 describe('the OnDelete loop', () => {
+  it('waits for no tick: with a one-minute tick the whole roll still ends at once (every wait is woken by the watches)', async () => {
+    const c = new Cluster();
+    const t0 = performance.now();
+    const { outcome } = await roll(c, { tickMs: 60_000 });
+    expect(outcome.report.result).toBe('complete');
+    expect(c.evicted).toEqual(['web-2', 'web-1', 'web-0']);
+    // A loop that slept a tick (before its patch, while a list's resourceVersion was not in) would take a minute.
+    expect(performance.now() - t0).toBeLessThan(10_000);
+  }, 20_000);
+
   it('takes web-2, web-1, web-0 down once each, one at a time, and completes', async () => {
     const c = new Cluster();
     const { outcome } = await roll(c);
