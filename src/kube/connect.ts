@@ -3,7 +3,7 @@
 
 import type { IO } from '../ui/io.ts';
 import type { ClientOptions, KubeClient } from './client.ts';
-import { parseRequestTimeout } from './duration.ts';
+import { parseRequestTimeout } from '../time/duration.ts';
 import type { KubeFlags } from './flags.ts';
 import { verboseTrace } from './verbose.ts';
 import { processConfigSources, resolveConfig, type ConfigSources, type ResolvedConfig } from './kubeconfig.ts';

@@ -8,7 +8,7 @@ import type { CliError } from '../errors.ts';
 import { apiPath } from './api.ts';
 import type { ExecOptions, ExecResult } from './client.ts';
 import type { ClientContext } from './context.ts';
-import { formatMs } from './duration.ts';
+import { formatMs } from '../time/duration.ts';
 import { errorForAbort, errorForNetwork, errorForStatus, RequestTimeoutError, type ApiStatus } from './errors.ts';
 import { setLongTimeout } from '../time/timers.ts';
 import type { HeaderValues, TraceHandle } from './verbose.ts';

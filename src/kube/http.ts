@@ -6,7 +6,7 @@ import type { ClientRequest, IncomingHttpHeaders, IncomingMessage, RequestOption
 import type { Socket } from 'node:net';
 import { CliError, ConfigError, UnreachableError } from '../errors.ts';
 import type { ClientContext } from './context.ts';
-import { formatMs } from './duration.ts';
+import { formatMs } from '../time/duration.ts';
 import { errorForAbort, errorForNetwork, errorForStatus, NotKubernetesError, RequestTimeoutError } from './errors.ts';
 import { backoffMs, isRetryableStatus, networkRetryKind, retryAfterMs } from './retry.ts';
 import { setLongTimeout, sleep } from '../time/timers.ts';

@@ -391,19 +391,23 @@ export const evictPodHandler: StepHandler = {
       ...(removedUid ? { notUid: removedUid } : {}),
       ...(revision ? { revision } : {}),
       signal: ctx.signal,
-      onChange: (p) =>
-        ctx.emit({
-          type: 'pod',
-          id: step.id,
-          pod: name,
-          uid: p?.metadata.uid ?? null,
-          phase: p ? (p.metadata.deletionTimestamp ? 'Terminating' : (p.status?.phase ?? null)) : null,
-          ready: !!p && isPodReady(p),
-          revision: podRevisionName(p) ?? null,
-        }),
+      onChange: (p) => ctx.emit(podEvent(step.id, name, p)),
     });
   },
 };
 
 /** The handlers every acting command gets; add your own next to them. */
+/** A pod the step waits for, as the progress event says it: gone, terminating, its phase, Ready, its revision. */
+export function podEvent(id: string, pod: string, p: Pod | undefined): ExecutionEvent {
+  return {
+    type: 'pod',
+    id,
+    pod,
+    uid: p?.metadata.uid ?? null,
+    phase: p ? (p.metadata.deletionTimestamp ? 'Terminating' : (p.status?.phase ?? null)) : null,
+    ready: !!p && isPodReady(p),
+    revision: podRevisionName(p) ?? null,
+  };
+}
+
 export const GENERIC_HANDLERS: StepHandlers = { patch: patchHandler, 'evict-pod': evictPodHandler };

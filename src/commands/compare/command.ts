@@ -6,7 +6,7 @@ import { verdictCode } from '../../core/compare.ts';
 import { isBinary } from '../../core/content.ts';
 import { ExitCode, PartialError, UsageError } from '../../errors.ts';
 import { connect, type ConnectDeps } from '../../kube/connect.ts';
-import { parseRequestTimeout } from '../../kube/duration.ts';
+import { parseRequestTimeout } from '../../time/duration.ts';
 import { colorEnabled, type ColorMode } from '../../ui/color.ts';
 import type { IO } from '../../ui/io.ts';
 import { spinnerEnabled, startProgress } from '../../ui/spinner.ts';

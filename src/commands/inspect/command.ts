@@ -6,7 +6,7 @@ import type { ArgsOf } from '../../cli/flags.ts';
 import { MAX_BYTES_CAP } from '../../cli/limits.ts';
 import { NotFoundError, PartialError, UsageError } from '../../errors.ts';
 import { connect, type ConnectDeps } from '../../kube/connect.ts';
-import { parseRequestTimeout } from '../../kube/duration.ts';
+import { parseRequestTimeout } from '../../time/duration.ts';
 import type { KubeFlags } from '../../kube/flags.ts';
 import { colorEnabled, type ColorMode } from '../../ui/color.ts';
 import type { IO } from '../../ui/io.ts';

@@ -8,7 +8,7 @@
 
 import { CheckFailed, InterruptedError } from '../../errors.ts';
 import type { KubeClient } from '../../kube/client.ts';
-import { formatMs } from '../../kube/duration.ts';
+import { formatMs } from '../../time/duration.ts';
 import type { IO } from '../../ui/io.ts';
 import { commandSignal, type CommandSignalOptions } from '../../ui/interrupt.ts';
 import type { WatchMode } from './watchMode.ts';

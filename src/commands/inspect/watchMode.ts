@@ -3,7 +3,7 @@
 
 import { UNTIL_CONDITIONS, type UntilCondition } from '../../core/untilCondition.ts';
 import { UsageError } from '../../errors.ts';
-import { parseRequestTimeout } from '../../kube/duration.ts';
+import { parseRequestTimeout } from '../../time/duration.ts';
 
 export interface WatchFlags {
   watch?: boolean;

@@ -9,7 +9,7 @@ import { budgetsFor, compareRecord, controllerOwner, type OperationRecord } from
 import { AbortedError, CheckFailed, InterruptedError, StoppedPartWayError, UsageError } from '../../errors.ts';
 import type { KubeClient } from '../../kube/client.ts';
 import { connect, type ConnectDeps } from '../../kube/connect.ts';
-import { parseRequestTimeout } from '../../kube/duration.ts';
+import { parseRequestTimeout } from '../../time/duration.ts';
 import { colorEnabled, type ColorMode } from '../../ui/color.ts';
 import type { IO } from '../../ui/io.ts';
 import { requireConsent } from '../../ui/confirm.ts';

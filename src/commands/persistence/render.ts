@@ -3,7 +3,7 @@
 import type { BudgetRef } from '../../core/operation.ts';
 import { describeLocation, type Verdict } from '../../core/persistence.ts';
 import { visibleText } from '../../core/content.ts';
-import { formatMs } from '../../kube/duration.ts';
+import { formatMs } from '../../time/duration.ts';
 import { palette, type Palette } from '../../ui/color.ts';
 import { renderPlan as renderMutationPlan, type MutationPlan } from '../../ui/plan.ts';
 import { renderTable } from '../../ui/table.ts';

@@ -8,11 +8,9 @@ import { compareRecord, type OperationRecord } from '../../core/operation.ts';
 import { AbortedError, CheckFailed, UsageError } from '../../errors.ts';
 import { apiPath } from '../../kube/client.ts';
 import { connect, type ConnectDeps } from '../../kube/connect.ts';
-import { formatMs, parseRequestTimeout } from '../../kube/duration.ts';
 import { requireConsent } from '../../ui/confirm.ts';
-import { commandSignal, type CommandSignalOptions } from '../../ui/interrupt.ts';
+import type { CommandSignalOptions } from '../../ui/interrupt.ts';
 import type { IO } from '../../ui/io.ts';
-import { spinnerEnabled, startLiveProgress } from '../../ui/spinner.ts';
 import { executeOperation, type ExecutionResult } from '../../workload/execute.ts';
 import { readRecord } from '../../workload/record.ts';
 import type { ResizeArgs } from './flags.ts';
@@ -42,6 +40,7 @@ import {
 } from './run.ts';
 import { RESIZE_API_VERSION, RESIZE_REPORT_KIND, type ResizeReport } from './schema.ts';
 import { nothingToDo, type ResizePlan } from '../../core/resize.ts';
+import { actingFormat, commandTimeout, startActing } from '../../ui/acting.ts';
 
 export interface ResizeOptions {
   name: string;
@@ -67,16 +66,8 @@ export function completeResizeOptions(argv: ResizeArgs): ResizeOptions {
   if (argv.allNamespaces) throw new UsageError('resize works on one StatefulSet: use -n, not -A');
   if (argv.selector) throw new UsageError('resize takes a NAME, not -l/--selector');
   if (!argv.size) throw new UsageError('resize needs --size SIZE, the new size of the claims (e.g. --size 20Gi)');
-  const formats: Record<string, ResizeFormat> = { '': 'human', json: 'json', yaml: 'yaml' };
-  const format = formats[argv.output ?? ''];
-  if (!format) throw new UsageError(`unknown output format ${JSON.stringify(argv.output)}: use -o json or -o yaml`);
-  const timeoutText = argv.timeout ?? '15m';
-  let timeoutMs: number;
-  try {
-    timeoutMs = parseRequestTimeout(timeoutText);
-  } catch {
-    throw new UsageError(`invalid --timeout ${JSON.stringify(timeoutText)}: use a duration such as 90s, 15m or 1h (0: never)`);
-  }
+  const format: ResizeFormat = actingFormat(argv.output);
+  const { timeoutMs, timeoutText } = commandTimeout(argv.timeout, '15m');
   return {
     name: argv.name,
     size: argv.size,
@@ -119,13 +110,13 @@ export async function resizeCommand(argv: ResizeArgs, io: IO, deps: ResizeComman
   const opts = completeResizeOptions(argv);
   const now = () => (deps.now ? deps.now() : Date.now());
   const startedAt = now();
-  const cs = commandSignal({
-    timeoutMs: opts.timeoutMs,
-    onTimeout: () => new ResizeTimeoutError(`timed out after ${formatMs(opts.timeoutMs)} (--timeout ${opts.timeoutText})`),
-    ...(deps.signals ? { source: deps.signals } : {}),
-  });
   const human = opts.format === 'human';
-  const progress = await startLiveProgress(io.stderr, { enabled: spinnerEnabled(io, human), env: io.env, lines: io.stdout });
+  const { cs, progress } = await startActing(io, {
+    ...opts,
+    human,
+    timeoutError: (m) => new ResizeTimeoutError(m),
+    ...(deps.signals ? { signals: deps.signals } : {}),
+  });
   try {
     const { client, config } = await connect(argv, io, deps);
     const ns = config.namespace;

@@ -15,7 +15,6 @@ import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { KubeEvent, PersistentVolumeClaim, Pod, StatefulSet } from '@sts-inspect/k8s';
 import { parseQuantity } from '../../core/quantity.ts';
-import { isPodReady, podRevisionName } from '@sts-inspect/k8s';
 import { parseDf, recreateBody, viewClaimResize, type ClaimPlan, type ClaimResizeState, type ResizePlan } from '../../core/resize.ts';
 import type { OperationStep } from '../../core/operation.ts';
 import { CheckFailed, CliError, ExitCode } from '../../errors.ts';
@@ -23,7 +22,14 @@ import { apiPath, type KubeClient } from '../../kube/client.ts';
 import { ApiNotFoundError, ConflictError } from '../../kube/errors.ts';
 import { sleep } from '../../time/timers.ts';
 import { EvictionBlockedError, removePod } from '../../workload/evict.ts';
-import { GENERIC_HANDLERS, type ExecutionEvent, type StepContext, type StepHandler, type StepHandlers } from '../../workload/execute.ts';
+import {
+  GENERIC_HANDLERS,
+  podEvent,
+  type ExecutionEvent,
+  type StepContext,
+  type StepHandler,
+  type StepHandlers,
+} from '../../workload/execute.ts';
 import { waitForPodReady } from '../../workload/pods.ts';
 import { OPERATION_ANNOTATION } from '../../workload/record.ts';
 
@@ -291,16 +297,7 @@ async function restartPod(step: OperationStep, ctx: StepContext, ns: string, nam
     name,
     ...(removedUid ? { notUid: removedUid } : {}),
     signal: ctx.signal,
-    onChange: (p) =>
-      ctx.emit({
-        type: 'pod',
-        id: step.id,
-        pod: name,
-        uid: p?.metadata.uid ?? null,
-        phase: p ? (p.metadata.deletionTimestamp ? 'Terminating' : (p.status?.phase ?? null)) : null,
-        ready: !!p && isPodReady(p),
-        revision: podRevisionName(p) ?? null,
-      }),
+    onChange: (p) => ctx.emit(podEvent(step.id, name, p)),
   });
 }
 

@@ -8,12 +8,10 @@ import { templatesByRevision } from '../../core/templateChanges.ts';
 import { AbortedError, CheckFailed, InterruptedError, StoppedPartWayError, UsageError } from '../../errors.ts';
 import { apiPath, type KubeClient } from '../../kube/client.ts';
 import { connect, type ConnectDeps } from '../../kube/connect.ts';
-import { formatMs, parseRequestTimeout } from '../../kube/duration.ts';
 import { requireConsent } from '../../ui/confirm.ts';
 import { isDocumentFormat, outputFormat } from '../../ui/document.ts';
-import { commandSignal, type CommandSignalOptions } from '../../ui/interrupt.ts';
+import type { CommandSignalOptions } from '../../ui/interrupt.ts';
 import type { IO } from '../../ui/io.ts';
-import { spinnerEnabled, startLiveProgress } from '../../ui/spinner.ts';
 import { listBudgets } from '../../workload/evict.ts';
 import { optional } from '../../workload/optional.ts';
 import { readRecord, removeRecord } from '../../workload/record.ts';
@@ -37,6 +35,7 @@ import {
   type RollFormat,
 } from './render.ts';
 import { RolloutTimeoutError, runRoll, type RollOutcome } from './run.ts';
+import { commandTimeout, startActing } from '../../ui/acting.ts';
 
 export interface RollOptions {
   name: string;
@@ -73,13 +72,7 @@ export function completeRollOptions(argv: RollArgs): RollOptions {
     throw new UsageError('--watch-only changes nothing: --restart-only, --force and --disable-eviction do not apply');
   if (argv.abandon && (argv.watchOnly || argv.dryRun))
     throw new UsageError('--abandon drops the operation record: not with --watch-only or --dry-run');
-  const timeoutText = argv.timeout ?? '5m';
-  let timeoutMs: number;
-  try {
-    timeoutMs = parseRequestTimeout(timeoutText);
-  } catch {
-    throw new UsageError(`invalid --timeout ${JSON.stringify(timeoutText)}: use a duration such as 90s, 5m or 1h (0: never)`);
-  }
+  const { timeoutMs, timeoutText } = commandTimeout(argv.timeout, '5m');
   return {
     name: argv.name,
     mode: argv.watchOnly ? 'watch' : 'restart',
@@ -133,13 +126,13 @@ export async function rollCommand(argv: RollArgs, io: IO, deps: RollCommandDeps 
   const opts = completeRollOptions(argv);
   const now = () => (deps.now ? deps.now() : Date.now());
   const startedAt = now();
-  const cs = commandSignal({
-    timeoutMs: opts.timeoutMs,
-    onTimeout: () => new RolloutTimeoutError(`timed out after ${formatMs(opts.timeoutMs)} (--timeout ${opts.timeoutText})`),
-    ...(deps.signals ? { source: deps.signals } : {}),
-  });
   const human = opts.format === 'human';
-  const progress = await startLiveProgress(io.stderr, { enabled: spinnerEnabled(io, human), env: io.env, lines: io.stdout });
+  const { cs, progress } = await startActing(io, {
+    ...opts,
+    human,
+    timeoutError: (m) => new RolloutTimeoutError(m),
+    ...(deps.signals ? { signals: deps.signals } : {}),
+  });
   try {
     const { client, config } = await connect(argv, io, deps);
     const ns = config.namespace;

@@ -6,7 +6,7 @@ import type { BudgetRef, Operation, OperationRecord, PlanNote, TemplateChange } 
 import { shortRevision } from '../../core/revision.ts';
 import { stuckRemedy } from '../../core/rollout.ts';
 import { changeKey, groupChanges } from '../../core/templateChanges.ts';
-import { formatMs } from '../../kube/duration.ts';
+import { formatMs } from '../../time/duration.ts';
 import { renderDocument, type DocumentFormat } from '../../ui/document.ts';
 import { renderPlan, type MutationPlan, type PlanStep } from '../../ui/plan.ts';
 import { OPERATION_ANNOTATION } from '../../workload/record.ts';

@@ -5,7 +5,7 @@ import { stringify as toYaml } from 'yaml';
 import { compareRecord } from '../../core/operation.ts';
 import { AbortedError, CheckFailed, UsageError } from '../../errors.ts';
 import { connect, type ConnectDeps } from '../../kube/connect.ts';
-import { formatMs, parseRequestTimeout } from '../../kube/duration.ts';
+import { formatMs } from '../../time/duration.ts';
 import { askYesNo, canPrompt, requireConsent } from '../../ui/confirm.ts';
 import { commandSignal, type CommandSignalOptions } from '../../ui/interrupt.ts';
 import type { IO } from '../../ui/io.ts';
@@ -26,6 +26,8 @@ import {
 } from './render.ts';
 import { readForScale, readKeptFiles, runScale } from './run.ts';
 import type { ScaleReport } from './schema.ts';
+import { actingFormat, commandTimeout } from '../../ui/acting.ts';
+import { EXEC_TIMEOUT_MS } from '../../workload/podFile.ts';
 
 /** --timeout passed: exit 8, with what was done. */
 export class ScaleTimeoutError extends CheckFailed {}
@@ -60,16 +62,8 @@ export function completeScaleOptions(argv: ScaleArgs): ScaleCliOptions {
   if (argv.reuseClaims && argv.freshClaims) throw new UsageError('--reuse-claims and --fresh-claims cannot be used together: pick one');
   if (argv.beforeRemove === '') throw new UsageError('--before-remove needs a command');
   if (argv.file === '') throw new UsageError('--file needs a path');
-  const formats: Record<string, 'human' | 'json' | 'yaml'> = { '': 'human', json: 'json', yaml: 'yaml' };
-  const format = formats[argv.output ?? ''];
-  if (!format) throw new UsageError(`unknown output format ${JSON.stringify(argv.output)}: use -o json or -o yaml`);
-  const timeoutText = argv.timeout ?? '5m';
-  let timeoutMs: number;
-  try {
-    timeoutMs = parseRequestTimeout(timeoutText);
-  } catch {
-    throw new UsageError(`invalid --timeout ${JSON.stringify(timeoutText)}: use a duration such as 90s, 5m or 1h (0: never)`);
-  }
+  const format = actingFormat(argv.output);
+  const { timeoutMs, timeoutText } = commandTimeout(argv.timeout, '5m');
   return {
     name: argv.name,
     replicas,
@@ -107,7 +101,7 @@ async function scaleWith(opts: ScaleCliOptions, argv: ScaleArgs, io: IO, deps: S
   const human = opts.format === 'human';
   const { client, config, requestTimeoutMs } = await connect(argv, io, deps);
   const ns = config.namespace;
-  const reads = await readForScale(client, ns, opts.name, { execTimeoutMs: requestTimeoutMs || 30_000, signal });
+  const reads = await readForScale(client, ns, opts.name, { execTimeoutMs: requestTimeoutMs || EXEC_TIMEOUT_MS, signal });
   for (const w of reads.warnings) io.stderr.write(`warning: ${w}\n`);
   const found = readRecord(reads.set);
   const scaleOpts = {
@@ -119,7 +113,11 @@ async function scaleWith(opts: ScaleCliOptions, argv: ScaleArgs, io: IO, deps: S
   };
   let first = planScale(reads, scaleOpts, null);
   if (opts.file !== undefined && first.plan.arriving.some((a) => a.claims.some((c) => c.action === 'reattach'))) {
-    reads.keptFiles = await readKeptFiles(client, reads, first.plan, { file: opts.file, timeoutMs: requestTimeoutMs || 30_000, signal });
+    reads.keptFiles = await readKeptFiles(client, reads, first.plan, {
+      file: opts.file,
+      timeoutMs: requestTimeoutMs || EXEC_TIMEOUT_MS,
+      signal,
+    });
     first = planScale(reads, scaleOpts, null);
   }
   const verdict = compareRecord(found.record, first.operation);

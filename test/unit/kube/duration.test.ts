@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { UsageError } from '../../../src/errors.ts';
-import { parseRequestTimeout } from '../../../src/kube/duration.ts';
+import { parseRequestTimeout } from '../../../src/time/duration.ts';
 import { MAX_TIMER_MS, setLongTimeout, sleep } from '../../../src/time/timers.ts';
 
 describe('--request-timeout, kubectl syntax', () => {

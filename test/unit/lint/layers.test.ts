@@ -31,7 +31,7 @@ describe('layering lint', () => {
     ['kube imports the CLI registry', 'src/kube/x.ts', "import { commands } from '../cli.ts';"],
     ['ui imports the timers from kube', 'src/ui/interrupt.ts', "import { setLongTimeout } from '../kube/timers.ts';"],
     ['ui imports a type of kube', 'src/ui/x.ts', "import type { KubeClient } from '../kube/client.ts';"],
-    ['time imports another layer', 'src/time/timers.ts', "import { formatMs } from '../kube/duration.ts';"],
+    ['time imports another layer', 'src/time/timers.ts', "import { apiPath } from '../kube/api.ts';"],
     ['the shared reads import the UI', 'src/workload/x.ts', "import { startProgress } from '../ui/spinner.ts';"],
     ['a command imports the sandbox statically', 'src/commands/sandbox/command.ts', "import { startSandbox } from '@sts-inspect/sandbox';"],
     ['inspect reaches the sandbox lazily', 'src/commands/inspect/command.ts', "const s = await import('@sts-inspect/sandbox');"],
