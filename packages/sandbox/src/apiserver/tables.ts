@@ -176,23 +176,32 @@ function labelSelectorText(sel: Any): string {
   return parts.length ? parts.join(',') : '<none>';
 }
 
+/** AGE and the pod template's wide columns, which kubectl prints alike for Deployments and ReplicaSets. */
+const templateCols = [
+  ageCol,
+  col('Containers', 'Names of each container in the template.', 1),
+  col('Images', 'Images referenced by each container in the template.', 1),
+  col(
+    'Selector',
+    'Label selector for pods. Existing ReplicaSets whose pods are selected by this will be the ones affected by this deployment.',
+    1,
+  ),
+];
+
+function templateCells(o: Any, now: number): unknown[] {
+  const [names, images] = containerCells(o.spec?.template?.spec?.containers);
+  return [since(o.metadata.creationTimestamp, now), names, images, labelSelectorText(o.spec?.selector)];
+}
+
 const deploymentPrinter: Printer = {
   columns: [
     nameCol,
     col('Ready', 'Number of the pod with ready state'),
     col('Up-to-date', 'Total number of non-terminated pods targeted by this deployment that have the desired template spec.', 0, 'integer'),
     col('Available', 'Total number of available pods (ready for at least minReadySeconds) targeted by this deployment.', 0, 'integer'),
-    ageCol,
-    col('Containers', 'Names of each container in the template.', 1),
-    col('Images', 'Images referenced by each container in the template.', 1),
-    col(
-      'Selector',
-      'Label selector for pods. Existing ReplicaSets whose pods are selected by this will be the ones affected by this deployment.',
-      1,
-    ),
+    ...templateCols,
   ],
   row(o, now) {
-    const [names, images] = containerCells(o.spec?.template?.spec?.containers);
     const st = o.status ?? {};
     return {
       cells: [
@@ -200,10 +209,7 @@ const deploymentPrinter: Printer = {
         `${st.readyReplicas ?? 0}/${o.spec?.replicas ?? 0}`,
         st.updatedReplicas ?? 0,
         st.availableReplicas ?? 0,
-        since(o.metadata.creationTimestamp, now),
-        names,
-        images,
-        labelSelectorText(o.spec?.selector),
+        ...templateCells(o, now),
       ],
     };
   },
@@ -215,29 +221,12 @@ const replicaSetPrinter: Printer = {
     col('Desired', 'Number of desired pods.', 0, 'integer'),
     col('Current', 'Number of actual replicas.', 0, 'integer'),
     col('Ready', 'Number of ready replicas.', 0, 'integer'),
-    ageCol,
-    col('Containers', 'Names of each container in the template.', 1),
-    col('Images', 'Images referenced by each container in the template.', 1),
-    col(
-      'Selector',
-      'Label selector for pods. Existing ReplicaSets whose pods are selected by this will be the ones affected by this deployment.',
-      1,
-    ),
+    ...templateCols,
   ],
   row(o, now) {
-    const [names, images] = containerCells(o.spec?.template?.spec?.containers);
     const st = o.status ?? {};
     return {
-      cells: [
-        o.metadata.name,
-        o.spec?.replicas ?? 0,
-        st.replicas ?? 0,
-        st.readyReplicas ?? 0,
-        since(o.metadata.creationTimestamp, now),
-        names,
-        images,
-        labelSelectorText(o.spec?.selector),
-      ],
+      cells: [o.metadata.name, o.spec?.replicas ?? 0, st.replicas ?? 0, st.readyReplicas ?? 0, ...templateCells(o, now)],
     };
   },
 };
