@@ -59,7 +59,9 @@ describe('Deployment and ReplicaSet controllers', () => {
     // -o wide: the pod template's columns, printed alike for both kinds.
     const wide = await ok(['get', 'deploy,rs', '-o', 'wide']);
     expect(wide).toMatch(/deployment\.apps\/web\s+2\/2\s+2\s+2\s+\S+\s+web\s+sim\/visits:1\s+app=web\n/);
-    expect(wide).toMatch(new RegExp(`replicaset\\.apps/web-${hash}\\s+2\\s+2\\s+2\\s+\\S+\\s+web\\s+sim/visits:1\\s+app=web,pod-template-hash=${hash}\\n`));
+    expect(wide).toMatch(
+      new RegExp(`replicaset\\.apps/web-${hash}\\s+2\\s+2\\s+2\\s+\\S+\\s+web\\s+sim/visits:1\\s+app=web,pod-template-hash=${hash}\\n`),
+    );
     const d = await json(['get', 'deploy', 'web']);
     expect(d.status).toMatchObject({ observedGeneration: 1, replicas: 2, readyReplicas: 2, availableReplicas: 2, updatedReplicas: 2 });
     expect(d.spec.strategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' } });
