@@ -42,7 +42,7 @@ export interface ConsoleBlock {
 }
 
 /** Commands the harness can run: the plugin and kubectl (with the sandbox's kubeconfig), the shell's own. */
-export const RUNNABLE = /^(kubectl sts-inspect|kubectl-sts_inspect|kubectl|echo|export|until|cat)(\s|$)/;
+export const RUNNABLE = /^(kubectl sts-inspect|kubectl-sts_inspect|kubectl|echo|export|until|sleep|timeout|cat)(\s|$)/;
 
 const HEREDOC = /<<-?\s*(['"]?)([A-Za-z_]+)\1/;
 
@@ -167,8 +167,8 @@ export function normalise(line: string): string {
         '<hash>',
       )
       .replace(/\b\d+(\.\d+)?(ms|s|m|h|d)(\d+(\.\d+)?(ms|s|m|h))?\b/g, '<age>')
-      // Seconds with one decimal, as a SECONDS column prints them (1.6), not versions (1.20) or IPs.
-      .replace(/(^|[\s(])\d+\.\d(?=$|[\s),])/g, '$1<secs>')
+      // Seconds as a SECONDS column prints them (0, 1.6), not versions (1.20) or IPs.
+      .replace(/(^|[\s(])(0|\d+\.\d)(?=$|[\s),])/g, '$1<secs>')
       .replace(/[ \t]+/g, ' ')
       .trim()
   );
@@ -209,6 +209,8 @@ export function matchesExample(expected: readonly string[], actual: readonly str
 /** What a terminal showed, as lines: colours and cursor moves dropped, a line redrawn after `\r` kept as last drawn. */
 export function terminalText(raw: string): string {
   return raw
+    // A spinner goes back to the start of the line (\x1b[G) and clears it (\x1b[2K): as \r.
+    .replace(/\x1b\[(\d*G|2K)/g, '\r')
     .replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '')
     .replace(/\x1b[()][A-Z0-9]/g, '')
     .split('\n')
