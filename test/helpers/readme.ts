@@ -206,17 +206,25 @@ export function matchesExample(expected: readonly string[], actual: readonly str
   return match(0, 0);
 }
 
+// A terminal's escape sequences begin with ESC (no-control-regex forbids it in a regex literal).
+const ESC = String.fromCharCode(27);
+const CURSOR_TO_START = new RegExp(`${ESC}\\[(\\d*G|2K)`, 'g');
+const CSI = new RegExp(`${ESC}\\[[0-9;?]*[A-Za-z]`, 'g');
+const CHARSET = new RegExp(`${ESC}[()][A-Z0-9]`, 'g');
+
 /** What a terminal showed, as lines: colours and cursor moves dropped, a line redrawn after `\r` kept as last drawn. */
 export function terminalText(raw: string): string {
-  return raw
-    // A spinner goes back to the start of the line (\x1b[G) and clears it (\x1b[2K): as \r.
-    .replace(/\x1b\[(\d*G|2K)/g, '\r')
-    .replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '')
-    .replace(/\x1b[()][A-Z0-9]/g, '')
-    .split('\n')
-    .map((l) => {
-      const parts = l.replace(/\r+$/, '').split('\r');
-      return parts.findLast((p) => p !== '') ?? '';
-    })
-    .join('\n');
+  return (
+    raw
+      // A spinner goes back to the start of the line (ESC[G) and clears it (ESC[2K): as \r.
+      .replace(CURSOR_TO_START, '\r')
+      .replace(CSI, '')
+      .replace(CHARSET, '')
+      .split('\n')
+      .map((l) => {
+        const parts = l.replace(/\r+$/, '').split('\r');
+        return parts.findLast((p) => p !== '') ?? '';
+      })
+      .join('\n')
+  );
 }
