@@ -65,13 +65,20 @@ function blockScript(block: ConsoleBlock, dir: string): string {
   return [`cd ${quote(dir)}`, ...lines, 'for __p in $(jobs -p); do kill $__p 2>/dev/null; done; wait 2>/dev/null', ''].join('\n');
 }
 
+const BLOCK_TIMEOUT = 120_000;
+
 /** Runs the script; on a terminal (`script -qec`), typing each answer when a `[y/N]` question shows. */
 function runScript(script: string, env: NodeJS.ProcessEnv, answers?: readonly string[]): Promise<string> {
   const file = join(mkdtempSync(join(tmpdir(), 'sts-inspect-readme-block-')), 'block.sh');
   writeFileSync(file, script);
   const [cmd, args] = answers ? ['script', ['-qec', `stty cols 250 rows 50; exec bash ${quote(file)}`, '/dev/null']] : ['bash', [file]];
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { env, stdio: ['pipe', 'pipe', 'inherit'] });
+    // Its own process group, so that a block that hangs (an `until` whose line never shows) is stopped whole.
+    const child = spawn(cmd, args, { env, stdio: ['pipe', 'pipe', 'inherit'], detached: true });
+    const watchdog = setTimeout(() => {
+      process.kill(-child.pid!, 'SIGKILL');
+      reject(new Error(`block still running after ${BLOCK_TIMEOUT / 1000}s; it printed:\n${out}`));
+    }, BLOCK_TIMEOUT);
     let out = '';
     let asked = 0;
     child.stdout.on('data', (d: Buffer) => {
@@ -79,8 +86,14 @@ function runScript(script: string, env: NodeJS.ProcessEnv, answers?: readonly st
       const questions = out.split('[y/N]').length - 1;
       while (answers && asked < questions) child.stdin.write(`${answers[asked++] ?? ''}\n`);
     });
-    child.on('error', reject);
-    child.on('close', () => resolve(answers ? terminalText(out) : out));
+    child.on('error', (e) => {
+      clearTimeout(watchdog);
+      reject(answers ? new Error(`the terminal marker runs the block under util-linux script: ${e.message}`) : e);
+    });
+    child.on('close', () => {
+      clearTimeout(watchdog);
+      resolve(answers ? terminalText(out) : out);
+    });
     if (!answers) child.stdin.end();
   });
 }
