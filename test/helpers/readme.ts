@@ -166,6 +166,8 @@ export function normalise(line: string): string {
         /\b(?=[bcdfghjklmnpqrstvwxz2456789]*\d)(?=[bcdfghjklmnpqrstvwxz2456789]*[a-z])[bcdfghjklmnpqrstvwxz2456789]{8,10}\b/g,
         '<hash>',
       )
+      // ... which may, rarely, be digits only (5684559495): the alphabet has no 0, 1 or 3.
+      .replace(/\b[2456789]{9,10}\b/g, '<hash>')
       .replace(/\b\d+(\.\d+)?(ms|s|m|h|d)(\d+(\.\d+)?(ms|s|m|h))?\b/g, '<age>')
       // Seconds as a SECONDS column prints them (0, 1.6), not versions (1.20) or IPs.
       .replace(/(^|[\s(])(0|\d+\.\d)(?=$|[\s),])/g, '$1<secs>')

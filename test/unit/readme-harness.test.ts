@@ -72,6 +72,7 @@ describe('normalise and matchesExample', () => {
     ['write marker /data/.sts-inspect-marker-72f168bbb2f776f3 in pod', 'write marker /data/.sts-inspect-marker-<token> in pod'],
     ['1         app-1   PRESERVED   1.6       data-app-1', '1 app-1 PRESERVED <secs> data-app-1'],
     ['1         app-1   PRESERVED   0         data-app-1', '1 app-1 PRESERVED <secs> data-app-1'],
+    ['update revision 5684559495 (pods leave 758f9c5677)', 'update revision <hash> (pods leave <hash>)'],
     ['--api-level 1.20 (exit 9)', '--api-level 1.20 (exit 9)'],
   ])('%j -> %j', (line, want) => expect(normalise(line)).toBe(want));
 
