@@ -358,9 +358,9 @@ export interface StuckInput {
   /** False when events could not be read (403): they add nothing, the status decides alone. */
   eventsReadable: boolean;
   /**
-   * The clock (epoch ms) to read the status's timestamps against. Given, the status decides NotReady by the
-   * probe failures it proves, with or without events; without it, only events, or (events unreadable)
-   * waitedMs against probeBudgetMs.
+   * The clock (epoch ms) to read the status's timestamps against (the node's clock wrote them: a skew between
+   * the two shifts the verdict by as much). Given, the status decides NotReady by the probe failures it proves,
+   * with or without events; without it, only events, or (events unreadable) waitedMs against probeBudgetMs.
    */
   now?: number;
 }
