@@ -6,7 +6,7 @@
 // and Ready. The pods are what makes OnDelete (whose status kubectl does not judge) and the forced
 // rollback case (updateRevision == currentRevision, yet one pod still on the broken revision) answerable.
 
-import { isPodReady, podRevisionName, type KubeEvent, type Pod, type StatefulSet } from '@sts-inspect/k8s';
+import { isPodReady, podRevisionName, type KubeEvent, type Pod, type Probe, type StatefulSet } from '@sts-inspect/k8s';
 import { ordinalRange, podForOrdinal, podsOfSet } from './ordinals.ts';
 import { lastTermination, probeFailureOf, terminationText } from './probes.ts';
 
@@ -165,7 +165,7 @@ function whyNotDone(o: OrdinalState, strategy: UpdateStrategy, updateRevision: s
 
 // ---- stuck pods --------------------------------------------------------------------------------------------
 
-export type StuckReason = 'ImagePull' | 'CrashLoop' | 'NotReady';
+export type StuckReason = 'ImagePull' | 'CrashLoop' | 'ContainerConfig' | 'NotReady';
 
 export interface StuckDiagnosis {
   reason: StuckReason;
@@ -177,6 +177,8 @@ export interface StuckDiagnosis {
 }
 
 const IMAGE_PULL = new Set(['ErrImagePull', 'ImagePullBackOff', 'InvalidImageName', 'ErrImageNeverPull', 'RegistryUnavailable']);
+/** Waiting reasons the kubelet retries but that no retry fixes without a change: a missing Secret or ConfigMap key, a bad command. */
+const CONTAINER_CONFIG = new Set(['CreateContainerConfigError', 'CreateContainerError', 'RunContainerError']);
 
 /** A margin of probe periods on top of what the probe allows before we call a pod stuck. */
 export const PROBE_MARGIN_PERIODS = 2;
@@ -198,9 +200,8 @@ export function allowedProbeFailures(pod: Pod): number {
 
 /**
  * The wall-clock budget for a pod to become Ready, from its probes: initialDelaySeconds + failureThreshold ×
- * periodSeconds of startup and readiness, plus a margin of PROBE_MARGIN_PERIODS periods — the same count of
- * probes the events rule allows, so on a cluster whose probes run on time both rules decide at the same
- * moment. Used when events cannot be read (403).
+ * periodSeconds of startup and readiness, plus a margin of PROBE_MARGIN_PERIODS periods. The last resort, for
+ * a caller that gives no clock (diagnoseStuck without `now`) or a pod whose status has no start time.
  */
 export function probeBudgetMs(pod: Pod, marginMs?: number): number {
   let worst = 0;
@@ -228,6 +229,94 @@ export function notReadySince(pod: Pod): number | null {
   if (starts.length) return Math.max(...starts);
   const t = Date.parse((pod.status as { startTime?: string } | undefined)?.startTime ?? pod.metadata.creationTimestamp ?? '');
   return Number.isFinite(t) ? t : null;
+}
+
+/** Status timestamps are whole seconds (RFC 3339): a time read from them may be up to this much early. */
+const TIMESTAMP_RESOLUTION_MS = 1000;
+
+interface ProbeClock {
+  delayMs: number;
+  /** The kubelet's ticker skips ticks while a probe runs, so a probe slower than its period sets the pace. */
+  everyMs: number;
+  threshold: number;
+}
+
+function probeClock(p: Probe | undefined): ProbeClock | null {
+  if (!p) return null;
+  const period = Math.max(1, p.periodSeconds ?? 10);
+  return {
+    delayMs: (p.initialDelaySeconds ?? 0) * 1000,
+    everyMs: Math.max(period, p.timeoutSeconds ?? 1) * 1000,
+    threshold: Math.max(1, p.failureThreshold ?? 3),
+  };
+}
+
+/**
+ * Probes a worker must have run in [from, now]: the kubelet's worker ticks every period from a phase of its
+ * own, so at least floor((now - from) / period) ticks fall in the window, whatever that phase.
+ */
+function probesSince(from: number, now: number, everyMs: number): number {
+  return now < from ? 0 : Math.floor((now - from) / everyMs);
+}
+
+export interface StatusProbeFailures {
+  /** Readiness and startup failures the status proves by `now` (a lower bound; events count them exactly). */
+  failures: number;
+  /** What it rests on, per container: `web running 26s, not Ready, readiness probe every 5s after 1s`. */
+  evidence: string[];
+}
+
+/**
+ * The readiness and startup probe failures a pod's status proves, without its events. Each container that runs
+ * and is not Ready: with a startup probe and `started: false`, every startup probe since initialDelaySeconds
+ * failed (one success sets `started`); once started (or `started` unknown), readiness probes run from
+ * initialDelaySeconds after the start, but not before the startup probe could have succeeded, at the latest
+ * after its failureThreshold periods; a pod whose Ready condition turned False after its containers started
+ * was Ready and lost it, which the kubelet does after failureThreshold failures in a row. Probes that
+ * succeeded would have made the container Ready, so every probe in the window counts as failed.
+ */
+export function statusProbeFailures(pod: Pod, now: number): StatusProbeFailures | null {
+  const statuses = pod.status?.containerStatuses ?? [];
+  const starts = statuses.map((s) => Date.parse(s.state?.running?.startedAt ?? '')).filter((t) => Number.isFinite(t));
+  const cond = pod.status?.conditions?.find((c) => c.type === 'Ready');
+  const transition = Date.parse(cond?.lastTransitionTime ?? '');
+  const lostReadyAt = cond?.status === 'False' && starts.length && transition > Math.max(...starts) ? transition : null;
+  let failures = 0;
+  let timed = false;
+  const evidence: string[] = [];
+  for (const c of pod.spec?.containers ?? []) {
+    const s = statuses.find((x) => x.name === c.name);
+    const startedAt = Date.parse(s?.state?.running?.startedAt ?? '');
+    if (!s || s.ready || !Number.isFinite(startedAt)) continue;
+    timed = true;
+    const from = startedAt + TIMESTAMP_RESOLUTION_MS;
+    const secs = (ms: number) => `${Math.round(ms / 1000)}s`;
+    const startup = probeClock(c.startupProbe);
+    const readiness = probeClock(c.readinessProbe);
+    if (startup && s.started === false) {
+      const n = probesSince(from + startup.delayMs, now, startup.everyMs);
+      failures += n;
+      evidence.push(
+        `${c.name} running ${secs(now - startedAt)}, not started, startup probe every ${secs(startup.everyMs)} after ${secs(startup.delayMs)}`,
+      );
+      continue;
+    }
+    if (!readiness) continue;
+    if (lostReadyAt !== null) {
+      failures += readiness.threshold + probesSince(lostReadyAt + TIMESTAMP_RESOLUTION_MS, now, readiness.everyMs);
+      evidence.push(
+        `${c.name} lost Ready ${secs(now - lostReadyAt)} ago (${readiness.threshold} failures in a row), readiness probe every ${secs(readiness.everyMs)}`,
+      );
+      continue;
+    }
+    let begin = from + readiness.delayMs;
+    if (startup) begin = Math.max(begin, from + startup.delayMs + startup.threshold * startup.everyMs);
+    failures += probesSince(begin, now, readiness.everyMs);
+    evidence.push(
+      `${c.name} running ${secs(now - startedAt)}, never Ready, readiness probe every ${secs(readiness.everyMs)} after ${secs(begin - from)}`,
+    );
+  }
+  return timed ? { failures, evidence } : null;
 }
 
 /** The pod's probe-failure events as lines, newest last (events of an older pod of the same name are skipped). */
@@ -266,13 +355,45 @@ export interface StuckInput {
   events: KubeEvent[];
   /** How long we have watched this pod exist on the update revision without being Ready, in ms. */
   waitedMs: number;
-  /** False when events could not be read: then the wall-clock probe budget decides NotReady. */
+  /** False when events could not be read (403): they add nothing, the status decides alone. */
   eventsReadable: boolean;
+  /**
+   * The clock (epoch ms) to read the status's timestamps against (the node's clock wrote them: a skew between
+   * the two shifts the verdict by as much). Given, the status decides NotReady by the probe failures it proves,
+   * with or without events; without it, only events, or (events unreadable) waitedMs against probeBudgetMs.
+   */
+  now?: number;
+}
+
+/** Image pulls, crash loops and container configuration errors: the status says it, at once. */
+function containerStuck(pod: Pod, lastTerm: string | null, events: string[]): StuckDiagnosis | undefined {
+  const statuses = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])];
+  const verdict = (reason: StuckReason, message: string): StuckDiagnosis => ({ reason, message, lastTermination: lastTerm, events });
+  for (const s of statuses) {
+    const w = s.state?.waiting;
+    if (w?.reason && IMAGE_PULL.has(w.reason))
+      return verdict(
+        'ImagePull',
+        `container ${s.name} cannot pull image ${s.image ?? ''}: ${w.reason}${w.message ? `: ${w.message}` : ''}`.replace('  ', ' '),
+      );
+  }
+  for (const s of statuses) {
+    const w = s.state?.waiting;
+    if (w?.reason === 'CrashLoopBackOff' || (s.restartCount ?? 0) >= 3)
+      return verdict(
+        'CrashLoop',
+        `container ${s.name} crash-loops: ${s.restartCount ?? 0} restarts${lastTerm ? `, last terminated ${lastTerm}` : ''}`,
+      );
+    if (w?.reason && CONTAINER_CONFIG.has(w.reason))
+      return verdict('ContainerConfig', `container ${s.name} cannot start: ${w.reason}${w.message ? `: ${w.message}` : ''}`);
+  }
+  return undefined;
 }
 
 /**
- * Is a pod on the new revision stuck: it cannot pull its image, it crash-loops, or it has failed more
- * readiness probes than its probes allow. Undefined while it may still become Ready.
+ * Is a pod on the new revision stuck: it cannot pull its image, it crash-loops, its container cannot be
+ * created, or it has failed more readiness probes than its probes allow — counted by its events, or proven by
+ * its status (statusProbeFailures), whichever says so first. Undefined while it may still become Ready.
  */
 export function diagnoseStuck(i: StuckInput): StuckDiagnosis | undefined {
   const { pod } = i;
@@ -281,39 +402,28 @@ export function diagnoseStuck(i: StuckInput): StuckDiagnosis | undefined {
   const events = probeEventLines(pod, i.events);
   const termination = statuses.map((s) => lastTermination(s)).find((t) => t !== null);
   const lastTerm = termination ? terminationText(termination) : null;
-  for (const s of statuses) {
-    const w = s.state?.waiting;
-    if (w?.reason && IMAGE_PULL.has(w.reason))
-      return {
-        reason: 'ImagePull',
-        message: `container ${s.name} cannot pull image ${s.image ?? ''}: ${w.reason}${w.message ? `: ${w.message}` : ''}`.replace(
-          '  ',
-          ' ',
-        ),
-        lastTermination: lastTerm,
-        events,
-      };
-  }
-  for (const s of statuses) {
-    const w = s.state?.waiting;
-    if (w?.reason === 'CrashLoopBackOff' || (s.restartCount ?? 0) >= 3)
-      return {
-        reason: 'CrashLoop',
-        message: `container ${s.name} crash-loops: ${s.restartCount ?? 0} restarts${lastTerm ? `, last terminated ${lastTerm}` : ''}`,
-        lastTermination: lastTerm,
-        events,
-      };
-  }
-  const failures = probeFailureCount(pod, i.events);
+  const stuck = containerStuck(pod, lastTerm, events);
+  if (stuck) return stuck;
   const allowed = allowedProbeFailures(pod);
-  if (i.eventsReadable && failures >= allowed && pod.status?.phase === 'Running')
+  const allows = `its probes allow ${allowed - PROBE_MARGIN_PERIODS} failures, failureThreshold, plus a margin of ${PROBE_MARGIN_PERIODS}`;
+  const running = pod.status?.phase === 'Running';
+  const counted = i.eventsReadable ? probeFailureCount(pod, i.events) : 0;
+  if (running && counted >= allowed)
     return {
       reason: 'NotReady',
-      message: `${pod.metadata.name} runs but is not Ready after ${failures} failed readiness probes (its probes allow ${allowed - PROBE_MARGIN_PERIODS} failures, failureThreshold, plus a margin of ${PROBE_MARGIN_PERIODS})`,
+      message: `${pod.metadata.name} runs but is not Ready after ${counted} failed readiness probes (${allows})`,
       lastTermination: lastTerm,
       events,
     };
-  if (!i.eventsReadable && i.waitedMs > probeBudgetMs(pod))
+  const proven = i.now === undefined ? null : statusProbeFailures(pod, i.now);
+  if (running && proven && proven.failures >= allowed)
+    return {
+      reason: 'NotReady',
+      message: `${pod.metadata.name} runs but is not Ready: its status proves at least ${proven.failures} failed probes (${proven.evidence.join('; ')}); ${allows}`,
+      lastTermination: lastTerm,
+      events,
+    };
+  if (!i.eventsReadable && i.now === undefined && i.waitedMs > probeBudgetMs(pod))
     return {
       reason: 'NotReady',
       message: `${pod.metadata.name} is not Ready after ${Math.round(i.waitedMs / 1000)}s, longer than its probes allow (${Math.round(probeBudgetMs(pod, 0) / 1000)}s)`,

@@ -5,6 +5,7 @@
 import { createInterface } from 'node:readline/promises';
 import { AbortedError } from '../errors.ts';
 import type { IO } from './io.ts';
+import { terminalWidth, wrapPlanText } from './plan.ts';
 
 /** Someone can answer: stdin is a terminal and so is stderr, where the question is printed. */
 export function canPrompt(io: IO): boolean {
@@ -16,7 +17,10 @@ export async function askYesNo(io: IO, question: string, signal?: AbortSignal): 
   const rl = createInterface({ input: io.stdin, output: io.stderr, terminal: false });
   try {
     const closed = new Promise<string>((resolve) => rl.once('close', () => resolve('')));
-    const answer = await Promise.race([rl.question(`${question} [y/N] `, signal ? { signal } : {}), closed]);
+    const answer = await Promise.race([
+      rl.question(`${wrapPlanText(`${question} [y/N]`, terminalWidth(io.stderr))} `, signal ? { signal } : {}),
+      closed,
+    ]);
     return /^\s*y(es)?\s*$/i.test(answer);
   } catch {
     return false;

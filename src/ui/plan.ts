@@ -1,6 +1,9 @@
 // The plan of a mutating command as data, and its one human rendering: `--dry-run` prints it and stops;
 // the same plan drives the prompts. JSON/YAML commands print their own document that embeds the steps.
 
+import type { OutStream } from './io.ts';
+import { displayWidth } from './width.ts';
+
 export interface PlanStep {
   /** What happens: `patch`, `delete`, `wait`. */
   action: string;
@@ -24,4 +27,62 @@ export function renderPlan(plan: MutationPlan): string {
   if (plan.steps.length === 0) lines.push('  (nothing to do)');
   for (const n of plan.notes) lines.push(`  note: ${n}`);
   return `${lines.join('\n')}\n`;
+}
+
+// ---- plans and prompts on a terminal ------------------------------------------------------------------------
+
+/** The width of `stream` when it is a terminal; undefined for a pipe or a file, where nothing is wrapped. */
+export function terminalWidth(stream: Pick<OutStream, 'isTTY' | 'columns'>): number | undefined {
+  return stream.isTTY && (stream.columns ?? 0) > 0 ? stream.columns : undefined;
+}
+
+/** `  1. `, `  note: `, `warning: `, `  - `: the marker a continuation is indented past (a hanging indent). */
+const MARKER = /^(\s*)((?:\d+\.|note:|warning:|error:|event:|remedy:|-|\*)\s+)?/;
+
+/**
+ * One line wrapped at spaces to `width`, the continuations indented under the text after the line's marker
+ * (`  1. evict pod …` continues under `evict`), or two columns in when the line has none. A word longer than
+ * the room stays whole on its own line: an identifier (a pod, an image, a command to run) is never cut.
+ */
+export function wrapLine(line: string, width: number): string {
+  if (displayWidth(line) <= width) return line;
+  const m = MARKER.exec(line)!;
+  const lead = m[1]!.length;
+  const marker = m[2]?.length ?? 0;
+  let hang = lead + (marker || 2);
+  if (hang > width / 2) hang = Math.min(lead + 2, Math.floor(width / 2));
+  const pad = ' '.repeat(hang);
+  const first = m[0].length;
+  const words = line.slice(first).split(' ');
+  const out: string[] = [];
+  let cur = line.slice(0, first);
+  let curHasWord = false;
+  for (const word of words) {
+    if (word === '' && !curHasWord) continue;
+    const next = curHasWord ? `${cur} ${word}` : `${cur}${word}`;
+    if (curHasWord && word !== '' && displayWidth(next) > width) {
+      out.push(cur.trimEnd());
+      cur = `${pad}${word}`;
+    } else cur = next;
+    curHasWord = true;
+  }
+  out.push(cur.trimEnd());
+  return out.join('\n');
+}
+
+/** Text of several lines (a plan, a question) wrapped line by line; as it is without a width. */
+export function wrapPlanText(text: string, width: number | undefined): string {
+  if (width === undefined) return text;
+  return text
+    .split('\n')
+    .map((l) => wrapLine(l, width))
+    .join('\n');
+}
+
+/**
+ * The one way a plan, a prompt's preamble or a plan's progress reaches the user: wrapped to the terminal's
+ * width at word boundaries when `stream` is a terminal, byte for byte otherwise (pipes, files, -o json|yaml).
+ */
+export function writePlan(stream: OutStream, text: string): void {
+  stream.write(wrapPlanText(text, terminalWidth(stream)));
 }

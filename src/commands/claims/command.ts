@@ -28,6 +28,7 @@ import {
 import { runPrune } from './run.ts';
 import type { ClaimsView } from '../../core/claims.ts';
 import { EXEC_TIMEOUT_MS } from '../../workload/podFile.ts';
+import { writePlan } from '../../ui/plan.ts';
 
 export interface ClaimsDeps extends ConnectDeps {
   signals?: CommandSignalOptions['source'];
@@ -131,10 +132,11 @@ async function prune(opts: ClaimsOptions, argv: ClaimsArgs, io: IO, deps: Claims
     return opts.format === 'json' ? `${JSON.stringify(r, null, 2)}\n` : toYaml(r);
   };
   if (opts.dryRun || operation.steps.length === 0) {
-    io.stdout.write(json ? doc('planned', []) : renderPrunePlan(plan, operation, c.now()));
+    if (json) io.stdout.write(doc('planned', []));
+    else writePlan(io.stdout, renderPrunePlan(plan, operation, c.now()));
     return 0;
   }
-  if (!json) io.stdout.write(renderPrunePlan(plan, operation, c.now()));
+  if (!json) writePlan(io.stdout, renderPrunePlan(plan, operation, c.now()));
   const cs = commandSignal(deps.signals ? { source: deps.signals } : {});
   try {
     await requireConsent(io, {

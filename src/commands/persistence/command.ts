@@ -34,6 +34,7 @@ import {
   type PersistenceEvent,
 } from './run.ts';
 import type { PersistenceReport } from './schema.ts';
+import { writePlan } from '../../ui/plan.ts';
 
 export interface PersistenceDeps extends ConnectDeps {
   /** Tests: a fixed marker token. */
@@ -233,7 +234,7 @@ export async function persistenceCommand(argv: PersistenceArgs, io: IO, deps: Pe
       const names = pods.map((p) => p.metadata.name ?? '');
       const operation = persistenceOperation(plan, persistenceFlags(opts), selectorString(set.spec?.selector), names);
       io.stdout.write(renderDocument({ ...planDocument(plan), operation }, opts.format));
-    } else io.stdout.write(renderPlan(plan, true, opts));
+    } else writePlan(io.stdout, renderPlan(plan, true, opts));
     return 0;
   }
   if (!record && !plan.readiness.ready && !opts.force) {
@@ -274,7 +275,7 @@ async function act(client: KubeClient, io: IO, deps: PersistenceDeps, a: Acting)
   const resume = resumeCommand(opts, namespace);
   try {
     // The plan (with its notes) before the question; with --yes, its notes as warnings.
-    if (!opts.yes && io.stdin.isTTY && io.stderr.isTTY) io.stderr.write(renderPlan(plan, false, opts));
+    if (!opts.yes && io.stdin.isTTY && io.stderr.isTTY) writePlan(io.stderr, renderPlan(plan, false, opts));
     else for (const w of plan.warnings) io.stderr.write(`warning: ${w}\n`);
     const pods = plan.steps.map((st) => st.pod).join(', ');
     await requireConsent(io, {

@@ -41,6 +41,7 @@ import {
 import { RESIZE_API_VERSION, RESIZE_REPORT_KIND, type ResizeReport } from './schema.ts';
 import { nothingToDo, type ResizePlan } from '../../core/resize.ts';
 import { actingFormat, commandTimeout, startActing } from '../../ui/acting.ts';
+import { terminalWidth, wrapPlanText, writePlan } from '../../ui/plan.ts';
 
 export interface ResizeOptions {
   name: string;
@@ -146,11 +147,8 @@ export async function resizeCommand(argv: ResizeArgs, io: IO, deps: ResizeComman
       );
     if (opts.dryRun) {
       progress.stop();
-      io.stdout.write(
-        human
-          ? `${renderPlanText(plan, ns, opts.name)}${kubectlCommands(plan, ns, opts.name, opts.timeoutText)}`
-          : renderDocument(planDocument(plan), opts.format as 'json' | 'yaml'),
-      );
+      if (human) writePlan(io.stdout, `${renderPlanText(plan, ns, opts.name)}${kubectlCommands(plan, ns, opts.name, opts.timeoutText)}`);
+      else io.stdout.write(renderDocument(planDocument(plan), opts.format as 'json' | 'yaml'));
       return 0;
     }
     if (nothingToDo(plan) && verdict.kind === 'fresh') {
@@ -164,7 +162,7 @@ export async function resizeCommand(argv: ResizeArgs, io: IO, deps: ResizeComman
         );
       return 0;
     }
-    if (human) progress.line(renderPlanText(plan, ns, opts.name).trimEnd());
+    if (human) progress.line(wrapPlanText(renderPlanText(plan, ns, opts.name).trimEnd(), terminalWidth(io.stdout)));
     if (verdict.kind === 'fresh')
       await requireConsent(io, {
         yes: opts.yes,

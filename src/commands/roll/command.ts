@@ -36,6 +36,7 @@ import {
 } from './render.ts';
 import { RolloutTimeoutError, runRoll, type RollOutcome } from './run.ts';
 import { commandTimeout, startActing } from '../../ui/acting.ts';
+import { writePlan } from '../../ui/plan.ts';
 
 export interface RollOptions {
   name: string;
@@ -169,16 +170,13 @@ export async function rollCommand(argv: RollArgs, io: IO, deps: RollCommandDeps 
     const resume = resumeCommand({ name: opts.name, namespace: ns, flags, watchOnly: opts.mode === 'watch' });
     if (opts.dryRun) {
       const summary = toMutationPlan(plan, operation, opts).summary;
-      io.stdout.write(
-        isDocumentFormat(opts.format)
-          ? renderReport(planReport(plan, operation, summary), opts.format)
-          : renderDryRun(plan, operation, opts),
-      );
+      if (isDocumentFormat(opts.format)) io.stdout.write(renderReport(planReport(plan, operation, summary), opts.format));
+      else writePlan(io.stdout, renderDryRun(plan, operation, opts));
       return 0;
     }
     if (human) for (const w of warnings) io.stderr.write(`warning: ${w}\n`);
     if (opts.mode === 'restart') {
-      if (!opts.yes) io.stderr.write(promptPreamble(plan));
+      if (!opts.yes) writePlan(io.stderr, promptPreamble(plan));
       await requireConsent(io, {
         yes: opts.yes,
         question: restartQuestion(plan),

@@ -30,7 +30,7 @@ export interface StuckReport {
   ordinal: number;
   pod: string;
   revision: string | null;
-  /** ImagePull, CrashLoop, NotReady, Timeout, WaitingForDelete */
+  /** ImagePull, CrashLoop, ContainerConfig, NotReady, Timeout, WaitingForDelete */
   reason: string;
   message: string;
   /** The pod's probe-failure (Unhealthy) Warning events, newest last. */

@@ -396,6 +396,7 @@ export class RolloutWatch {
         events: this.events,
         waitedMs: now - this.unreadySince.get(c.uid!)!,
         eventsReadable: this.eventsReadable,
+        now,
       });
       if (!d) continue;
       this.stuck = {

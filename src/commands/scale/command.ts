@@ -28,6 +28,7 @@ import { readForScale, readKeptFiles, runScale } from './run.ts';
 import type { ScaleReport } from './schema.ts';
 import { actingFormat, commandTimeout } from '../../ui/acting.ts';
 import { EXEC_TIMEOUT_MS } from '../../workload/podFile.ts';
+import { writePlan } from '../../ui/plan.ts';
 
 /** --timeout passed: exit 8, with what was done. */
 export class ScaleTimeoutError extends CheckFailed {}
@@ -136,14 +137,11 @@ async function scaleWith(opts: ScaleCliOptions, argv: ScaleArgs, io: IO, deps: S
   const resume = resumeCommand(ns, opts.name, operation.flags, extra);
 
   if (opts.dryRun || plan.direction === 'none') {
-    io.stdout.write(
-      human
-        ? renderScalePlan(plan, now())
-        : document(scaleReport(plan, operation, 'planned', 'planned', []), opts.format as 'json' | 'yaml'),
-    );
+    if (human) writePlan(io.stdout, renderScalePlan(plan, now()));
+    else io.stdout.write(document(scaleReport(plan, operation, 'planned', 'planned', []), opts.format as 'json' | 'yaml'));
     return 0;
   }
-  if (human) io.stdout.write(renderScalePlan(plan, now()));
+  if (human) writePlan(io.stdout, renderScalePlan(plan, now()));
   const hard = plan.refusals.filter((r) => r.override === '--force' && !opts.force);
   if (hard.length) throw new AbortedError(refusedMessage(plan, hard));
   const stale = plan.refusals.filter((r) => r.reason === 'stale-claims');

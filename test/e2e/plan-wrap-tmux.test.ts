@@ -1,0 +1,88 @@
+// A plan as a user sees it in a terminal of 80 and 120 columns (issue 17 point 6): `roll --dry-run` runs inside a
+// tmux pane of that size (a real pty), and the pane is read back with soft-wrapped lines joined (-J), so a line
+// the terminal had to wrap by itself shows as longer than the pane. Every long step line is broken at a space,
+// continued under the text after its number, with the same words as the piped plan; piped, nothing is wrapped.
+// tmux is installed by scripts/ensure-tmux.sh when missing.
+
+import { execFileSync } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSandbox, type Sandbox } from '@sts-inspect/sandbox';
+import { cliCommand, ROOT, runCli } from '../helpers/cli.ts';
+import { applyScenario } from '../helpers/sandbox.ts';
+
+let sb: Sandbox;
+const SOCKET = `sts-inspect-planwrap-${process.pid}`;
+let session = 0;
+
+const tmux = (...args: string[]) => execFileSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8' });
+const quote = (s: string) => `'${s.replaceAll("'", "'\\''")}'`;
+
+/** Run the plugin in a fresh pane `columns` wide; the pane's lines, soft-wrapped lines joined (-J). */
+async function inPane(columns: number, args: string[]): Promise<string[]> {
+  const { command, args: pre } = cliCommand();
+  const name = `p${session++}`;
+  const line = [command, ...pre, ...args, '--kubeconfig', sb.kubeconfigPath].map(quote).join(' ');
+  tmux('new-session', '-d', '-s', name, '-x', String(columns), '-y', '200', `${line}; echo __DONE__ $?; sleep 600`);
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const text = tmux('capture-pane', '-p', '-J', '-t', name, '-S', '-', '-E', '-');
+    if (/__DONE__ \d+/.test(text)) {
+      tmux('kill-session', '-t', name);
+      const lines = text.split('\n');
+      return lines.slice(
+        0,
+        lines.findIndex((l) => l.startsWith('__DONE__')),
+      );
+    }
+    if (Date.now() > deadline) throw new Error(`no end in the pane after 60 s:\n${text}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+const ROLL = ['roll', 'web', '-n', 'ondelete', '--dry-run'];
+const words = (lines: string[]) => lines.join(' ').split(/\s+/).filter(Boolean);
+/** The restartedAt stamp differs from run to run. */
+const stamp = (s: string[]) => s.map((w) => w.replace(/=\d{4}-\d\d-\d\dT[\d:.]+Z$/, '=<time>'));
+
+beforeAll(async () => {
+  execFileSync('bash', [`${ROOT}/scripts/ensure-tmux.sh`], { stdio: 'inherit' });
+  sb = await startSandbox();
+  await applyScenario(sb, 'ondelete');
+}, 180_000);
+afterAll(async () => {
+  try {
+    tmux('kill-server');
+  } catch {
+    // no session left: the server is gone already
+  }
+  await sb?.stop();
+});
+
+describe('roll --dry-run: the plan in a terminal', () => {
+  it('piped: one line per step, longer than 80 columns, unwrapped', async () => {
+    const r = await runCli([...ROLL, '--kubeconfig', sb.kubeconfigPath]);
+    expect(r.code).toBe(0);
+    const step = r.stdout.split('\n').find((l) => l.startsWith('  3. evict pod ondelete/web-1: '))!;
+    expect(step.length).toBeGreaterThan(120);
+    expect(step).toMatch(/\(revision web-\w+ -> the new update revision\)$/);
+  });
+
+  it.each([80, 120])('%i columns: long step lines wrapped at spaces under their text, the words unchanged', async (columns) => {
+    const piped = (await runCli([...ROLL, '--kubeconfig', sb.kubeconfigPath])).stdout.trimEnd().split('\n');
+    const lines = await inPane(columns, ROLL);
+    const plan = lines.slice(lines.findIndex((l) => l.startsWith('Plan: ')));
+    // Nothing the terminal had to wrap, but a single word longer than the pane (an identifier kept whole).
+    for (const l of plan) if (l.length > columns) expect(l.trim(), l).not.toMatch(/\s/);
+    expect(stamp(words(plan))).toEqual(stamp(words(piped)));
+    // Step 3 starts on its own line and continues under `evict`, five columns in.
+    const at = plan.findIndex((l) => l.startsWith('  3. evict pod ondelete/web-1: '));
+    expect(at).toBeGreaterThan(0);
+    const next = plan.findIndex((l, i) => i > at && !l.startsWith('     '));
+    const step = plan.slice(at, next);
+    expect(step.length).toBeGreaterThan(1);
+    for (const l of step) expect(l.length).toBeLessThanOrEqual(columns);
+    // Broken at word boundaries: the step's lines joined by one space are the piped line.
+    expect(step.map((l, i) => (i ? l.trim() : l)).join(' ')).toBe(piped.find((l) => l.startsWith('  3. evict pod ondelete/web-1: ')));
+    if (columns === 80) expect(step.length).toBeGreaterThanOrEqual(3);
+  });
+});
