@@ -187,8 +187,12 @@ describe('runPersistence', () => {
     expect(stopped.report.passed).toBe(false);
     const evicted = c.calls.filter((x) => x.verb === 'create' && x.path.endsWith('/eviction')).map((x) => x.path.split('/').at(-2));
     expect(evicted).toEqual(['web-2']);
-    // No exec at all in web-1 or web-0: not even their reads or markers.
-    expect(c.calls.filter((x) => x.verb === 'exec' && (x.options as ExecOptions).pod !== 'web-2')).toEqual([]);
+    // No exec in web-1 or web-0 but web-0's resolver asked for web-2's name: not their reads nor markers.
+    const others = c.calls.filter((x) => x.verb === 'exec' && (x.options as ExecOptions).pod !== 'web-2');
+    expect(others.map((x) => (x.options as ExecOptions).command.join(' '))).toEqual([
+      expect.stringContaining('web-2.web.demo.svc.cluster.local.') as unknown as string,
+      expect.stringContaining('web-2.web.demo.svc.cluster.local.') as unknown as string,
+    ]);
   });
 
   it('--all: one pod at a time, each once, the next only once the previous is back Ready (issue 22 point 3)', async () => {
