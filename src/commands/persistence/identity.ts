@@ -2,11 +2,12 @@
 // (exec in the pod), and what a peer's resolver answers for its stable DNS name (the same one exec per pod
 // that `inspect --resolve` makes). The verdict on them is pure (core/persistence.ts).
 
-import type { Pod } from '@sts-inspect/k8s';
+import type { Pod, Service, StatefulSet } from '@sts-inspect/k8s';
 import { podsOfSet } from '../../core/ordinals.ts';
-import { dnsSettling, resolverPeer, type DnsObservation, type Identity } from '../../core/persistence.ts';
-import { NO_RECORD } from '../../core/resolve.ts';
-import type { KubeClient } from '../../kube/client.ts';
+import { dnsSettling, isServing, resolverPeer, type DnsObservation, type Identity } from '../../core/persistence.ts';
+import { NO_RECORD, serviceDnsFix } from '../../core/resolve.ts';
+import { apiPath, type KubeClient } from '../../kube/client.ts';
+import { ApiNotFoundError } from '../../kube/errors.ts';
 import { readHostname } from '../../workload/hostname.ts';
 import { resolvePeers } from '../../workload/resolve.ts';
 import { getStatefulSet, listPodsOfSet } from '../../workload/statefulset.ts';
@@ -36,19 +37,35 @@ export async function resolveFromPeer(
   const unknown = (error: string): DnsObservation => ({ name: t.dnsName, resolvedBy: null, addresses: [], status: 'unknown', error });
   if (t.dnsName === null) return unknown('spec.serviceName is empty: no stable DNS name');
   const set = await getStatefulSet(client, t.namespace, t.set);
-  const peer = resolverPeer(podsOfSet(set, await listPodsOfSet(client, set)), t.pod);
-  if (!peer) return unknown('no other pod of the set is Ready to resolve from');
+  const pods = await listPodsOfSet(client, set);
+  // No other pod Ready (a set of one): the pod itself, asking the DNS server only (its /etc/hosts names itself).
+  const other = resolverPeer(podsOfSet(set, pods), t.pod);
+  const peer = other ?? pods.find((p) => p.metadata.name === t.pod && isServing(p));
+  if (!peer) return unknown('no pod of the set is Ready to resolve from');
   const answers = await resolvePeers(client, t.namespace, [peer], [{ pod: t.pod, dnsName: t.dnsName, podIP }], {
     concurrency: 1,
     execTimeoutMs: t.execTimeoutMs,
     container: t.container,
+    dnsOnly: !other,
   });
   signal?.throwIfAborted();
   const r = answers.get(t.dnsName)?.[0];
   const resolvedBy = peer.metadata.name ?? null;
   if (!r) return { ...unknown('the peer could not exec'), resolvedBy };
   if (r.error === null) return { name: t.dnsName, resolvedBy, addresses: r.addresses, status: 'resolved', error: null };
-  return { name: t.dnsName, resolvedBy, addresses: [], status: r.error === NO_RECORD ? 'no-record' : 'unknown', error: r.error };
+  if (r.error !== NO_RECORD) return { name: t.dnsName, resolvedBy, addresses: [], status: 'unknown', error: r.error };
+  return { name: t.dnsName, resolvedBy, addresses: [], status: 'no-record', error: (await serviceCause(client, set, pods)) ?? r.error };
+}
+
+/** Why the governing service gives the pods no names (not headless, missing, selecting none), or null. */
+async function serviceCause(client: KubeClient, set: StatefulSet, pods: Pod[]): Promise<string | null> {
+  const ns = set.metadata.namespace ?? '';
+  const name = set.spec?.serviceName;
+  if (!name) return null;
+  const service = await client
+    .get<Service>(apiPath.service(ns, name), `get service ${ns}/${name}`)
+    .catch((err: unknown) => (err instanceof ApiNotFoundError ? null : undefined));
+  return serviceDnsFix(name, service, pods);
 }
 
 /** IP, hostname and DNS answer of the pod as it is now. */

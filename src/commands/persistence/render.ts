@@ -3,6 +3,7 @@
 import type { BudgetRef } from '../../core/operation.ts';
 import { describeLocation, type Verdict } from '../../core/persistence.ts';
 import { visibleText } from '../../core/content.ts';
+import { NO_RECORD } from '../../core/resolve.ts';
 import { formatMs } from '../../time/duration.ts';
 import { palette, type Palette } from '../../ui/color.ts';
 import { renderPlan as renderMutationPlan, type MutationPlan } from '../../ui/plan.ts';
@@ -191,7 +192,7 @@ function dnsPart(r: PersistenceResult, after: ObservationDoc): string {
     case 'lost':
       return `DNS name lost: ${d.name} resolved before, no record from ${d.resolvedBy} after`;
     case 'unresolved':
-      return `DNS name ${d.name} resolves neither before nor after${why(d.error)}`;
+      return `DNS name ${d.name} has no record, before nor after${d.error && d.error !== NO_RECORD ? ` (${d.error})` : ''}`;
     case 'none':
       return 'no stable DNS name (spec.serviceName is empty)';
     default:
@@ -217,7 +218,8 @@ function dnsDetail(r: PersistenceResult): string | null {
   const a = r.after?.dns;
   if (!a?.name || (b.status !== 'resolved' && a.status !== 'resolved')) return null;
   const answer = (d: typeof a) => (d.status === 'resolved' ? d.addresses.join(', ') : d.status === 'no-record' ? 'no record' : 'unknown');
-  const from = [...new Set([b.resolvedBy, a.resolvedBy].filter((x): x is string => !!x))].join(', then ');
+  const by = (x: string) => (x === r.pod ? `${x} itself, by nslookup: no other pod Ready` : x);
+  const from = [...new Set([b.resolvedBy, a.resolvedBy].filter((x): x is string => !!x))].map(by).join(', then ');
   return `${a.name}: ${answer(b)} before, ${answer(a)} after (asked from ${from})`;
 }
 
