@@ -87,13 +87,13 @@ export async function readIdentityAfter(
   t: IdentityTarget,
   pod: Pod | null,
   before: Identity | null | undefined,
-  o: { signal?: AbortSignal; now?: () => number; settleMs?: number } = {},
+  o: { signal?: AbortSignal; now?: () => number; settleMs?: number; retryMs?: number } = {},
 ): Promise<Identity> {
   const now = o.now ?? Date.now;
   const until = now() + (o.settleMs ?? DNS_SETTLE_MS);
   const id = await readIdentity(client, t, pod, o.signal);
   while (dnsSettling(before, id) && now() < until) {
-    await new Promise<void>((resolve) => setTimeout(resolve, DNS_RETRY_MS));
+    await new Promise<void>((resolve) => setTimeout(resolve, o.retryMs ?? DNS_RETRY_MS));
     o.signal?.throwIfAborted();
     id.dns = await resolveFromPeer(client, t, id.podIP, o.signal);
   }
