@@ -8,6 +8,7 @@ import { dnsSettling, isServing, resolverPeer, type DnsObservation, type Identit
 import { NO_RECORD, serviceDnsFix } from '../../core/resolve.ts';
 import { apiPath, type KubeClient } from '../../kube/client.ts';
 import { ApiNotFoundError } from '../../kube/errors.ts';
+import { sleep } from '../../time/timers.ts';
 import { readHostname } from '../../workload/hostname.ts';
 import { resolvePeers } from '../../workload/resolve.ts';
 import { getStatefulSet, listPodsOfSet } from '../../workload/statefulset.ts';
@@ -93,8 +94,7 @@ export async function readIdentityAfter(
   const until = now() + (o.settleMs ?? DNS_SETTLE_MS);
   const id = await readIdentity(client, t, pod, o.signal);
   while (dnsSettling(before, id) && now() < until) {
-    await new Promise<void>((resolve) => setTimeout(resolve, o.retryMs ?? DNS_RETRY_MS));
-    o.signal?.throwIfAborted();
+    await sleep(o.retryMs ?? DNS_RETRY_MS, o.signal, () => o.signal?.reason as Error);
     id.dns = await resolveFromPeer(client, t, id.podIP, o.signal);
   }
   return id;
