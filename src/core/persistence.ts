@@ -123,10 +123,35 @@ export interface FileState {
   error: string | null;
 }
 
+/** What a peer's resolver answered for the pod's stable DNS name. */
+export interface DnsObservation {
+  /** `<pod>.<governing service>.<ns>.svc.<cluster domain>`; null when the set names no governing service. */
+  name: string | null;
+  /** The pod whose resolver was asked (a peer of the same set); null when none could be. */
+  resolvedBy: string | null;
+  addresses: string[];
+  /** resolved: an answer; no-record: the cluster DNS has none (NXDOMAIN); unknown: not asked or the lookup failed. */
+  status: 'resolved' | 'no-record' | 'unknown';
+  /** Why there is no answer (no peer Ready, no getent nor nslookup in the image...); null when resolved. */
+  error: string | null;
+}
+
+/** Who the pod is: its IP, its hostname as it sees it, its stable DNS name as a peer resolves it. */
+export interface Identity {
+  podIP: string | null;
+  /** `hostname` (or /etc/hostname) in the container; null when it could not be read. */
+  hostname: string | null;
+  /** Why the hostname could not be read (no exec, distroless image...); null when read. */
+  hostnameError: string | null;
+  dns: DnsObservation;
+}
+
 export interface Observation {
   podUid: string | null;
   claims: ClaimState[];
   file: FileState | null;
+  /** Absent in records written before identity was observed (a resume across versions). */
+  identity?: Identity | null;
 }
 
 export interface VerdictInput {
@@ -224,4 +249,65 @@ export function setReadiness(setName: string, ordinals: readonly number[], podBy
     else if (!isServing(pod)) notReady.push(`${name} not Ready`);
   }
   return { ready: notReady.length === 0, notReady };
+}
+
+export type HostnameCheck = 'kept' | 'changed' | 'unknown';
+/**
+ * kept: the name answers the new pod's IP; stale: it answers, but not the new IP (a cached or late record);
+ * lost: it resolved before and has no record after; unresolved: it resolved neither before nor after (no
+ * headless service...); unknown: no answer could be had (no peer, no resolver in the image); none: no name.
+ */
+export type DnsCheck = 'kept' | 'stale' | 'lost' | 'unresolved' | 'unknown' | 'none';
+export type IpCheck = 'changed' | 'same' | 'unknown';
+
+export interface IdentityResult {
+  hostname: HostnameCheck;
+  dns: DnsCheck;
+  ip: IpCheck;
+  /** false when the identity the set promises was broken: the hostname changed, or the name stopped resolving. */
+  passed: boolean;
+}
+
+function hostnameCheck(before: Identity | null | undefined, after: Identity): HostnameCheck {
+  if (!before?.hostname || !after.hostname) return 'unknown';
+  return before.hostname === after.hostname ? 'kept' : 'changed';
+}
+
+export function dnsCheck(before: Identity | null | undefined, after: Identity): DnsCheck {
+  const a = after.dns;
+  if (a.name === null) return 'none';
+  if (a.status === 'unknown') return 'unknown';
+  if (a.status === 'no-record') return before?.dns.status === 'resolved' ? 'lost' : 'unresolved';
+  if (!after.podIP) return 'unknown';
+  return a.addresses.includes(after.podIP) ? 'kept' : 'stale';
+}
+
+/**
+ * What a deletion did to the pod's identity. The IP is expected to change (a new pod gets a new IP); the
+ * hostname must not; the stable name must still resolve, to the new IP. A stale answer is reported but does
+ * not fail: cluster DNS answers may be cached for up to 30 s (CoreDNS's cache), and clients are told to
+ * re-resolve. The caller retries the lookup for that long before calling it stale.
+ */
+export function identityVerdict(before: Identity | null | undefined, after: Identity | null | undefined): IdentityResult | null {
+  if (!after) return null;
+  const hostname = hostnameCheck(before, after);
+  const dns = dnsCheck(before, after);
+  const ip = !before?.podIP || !after.podIP ? 'unknown' : before.podIP === after.podIP ? 'same' : 'changed';
+  return { hostname, dns, ip, passed: hostname !== 'changed' && dns !== 'lost' };
+}
+
+/** Whether the lookup after is worth asking again (a record that may not have caught up with the new pod yet). */
+export function dnsSettling(before: Identity | null | undefined, after: Identity): boolean {
+  const d = dnsCheck(before, after);
+  return d === 'stale' || d === 'lost';
+}
+
+/** The peer whose resolver is asked: the lowest ordinal serving pod of the set other than `pod`; null when none. */
+export function resolverPeer(podByOrdinal: ReadonlyMap<number, Pod>, pod: string): Pod | null {
+  const ordinals = [...podByOrdinal.keys()].sort((a, b) => a - b);
+  for (const o of ordinals) {
+    const p = podByOrdinal.get(o)!;
+    if (p.metadata.name !== pod && isServing(p)) return p;
+  }
+  return null;
 }

@@ -17,6 +17,9 @@ export interface DnsResolution {
   error: string | null;
 }
 
+/** The error of a lookup that was answered with no record (as opposed to one that could not be made). */
+export const NO_RECORD = 'no answer (NXDOMAIN)';
+
 const norm = (n: string) => n.toLowerCase().replace(/\.$/, '');
 
 /** `getent hosts` output -> name -> addresses. */
@@ -67,7 +70,7 @@ export function resolutionOf(
 ): DnsResolution {
   if (!answers) return { resolvedBy, of, addresses: [], matchesPodIP: null, error: failure ?? 'not resolved' };
   const addresses = answers.get(norm(of)) ?? [];
-  if (addresses.length === 0) return { resolvedBy, of, addresses, matchesPodIP: null, error: 'no answer (NXDOMAIN)' };
+  if (addresses.length === 0) return { resolvedBy, of, addresses, matchesPodIP: null, error: NO_RECORD };
   return { resolvedBy, of, addresses, matchesPodIP: podIP ? addresses.includes(podIP) : null, error: null };
 }
 

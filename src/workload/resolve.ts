@@ -23,6 +23,11 @@ export interface ResolveOptions {
   execTimeoutMs: number;
   container?: string;
   onProgress?: (message: string) => void;
+  /**
+   * Ask the cluster DNS server only (nslookup), never /etc/hosts: for a pod resolving its own name, which the
+   * kubelet writes into its /etc/hosts.
+   */
+  dnsOnly?: boolean;
 }
 
 const shellQuote = (s: string) => (/^[A-Za-z0-9._-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
@@ -46,14 +51,15 @@ async function resolveFrom(
   container: string,
   peers: Peer[],
   timeoutMs: number,
+  dnsOnly = false,
 ): Promise<DnsResolution[]> {
   const names = peers.map((p) => `${p.dnsName}.`);
   const all = (answers: Map<string, string[]> | null, failure: string | null) =>
     peers.map((p) => resolutionOf(pod, p.dnsName, answers, p.podIP, failure));
   try {
-    const getent = await outcome(client, ns, pod, container, ['getent', 'hosts', ...names], timeoutMs);
+    const getent = dnsOnly ? null : await outcome(client, ns, pod, container, ['getent', 'hosts', ...names], timeoutMs);
     // getent exits 2 when some name is not found, and prints those it found.
-    if (!isMissingBinary(getent) && (getent.exitCode === 0 || getent.exitCode === 2))
+    if (getent && !isMissingBinary(getent) && (getent.exitCode === 0 || getent.exitCode === 2))
       return all(parseGetent(Buffer.from(getent.stdout).toString('utf8')), null);
     const ns1 = await outcome(
       client,
@@ -63,7 +69,8 @@ async function resolveFrom(
       ['sh', '-c', names.map((n) => `nslookup ${shellQuote(n)}`).join('; ')],
       timeoutMs,
     );
-    if (isMissingBinary(ns1)) return all(null, `no getent nor sh/nslookup in container "${container}" (distroless image?)`);
+    if (isMissingBinary(ns1))
+      return all(null, `no ${dnsOnly ? '' : 'getent nor '}sh/nslookup in container "${container}" (distroless image?)`);
     const text = Buffer.from(ns1.stdout).toString('utf8');
     if (!/Name:/i.test(text) && !/can't find|NXDOMAIN/i.test(text)) {
       const err = Buffer.from(ns1.stderr).toString('utf8').trim().split('\n')[0];
@@ -98,7 +105,7 @@ export async function resolvePeers(
       return;
     }
     opts.onProgress?.(`resolving the stable names from ${name}`);
-    byResolver.set(name, await resolveFrom(client, ns, name, choice.container, peers, opts.execTimeoutMs));
+    byResolver.set(name, await resolveFrom(client, ns, name, choice.container, peers, opts.execTimeoutMs, opts.dnsOnly));
   });
   // In the resolvers' order, whatever order the pool finished in.
   for (const pod of runnable) for (const r of byResolver.get(pod.metadata.name ?? '') ?? []) out.get(r.of)?.push(r);

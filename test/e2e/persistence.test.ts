@@ -119,7 +119,9 @@ describe('kubectl sts-inspect persistence', () => {
   it('the human table says PRESERVED, with progress as plain lines on stderr off a terminal', async () => {
     const r = await cli(['app-go', '--file', 'visits.txt', '--yes']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^0 +app-go-0 +PRESERVED +[\d.]+ +data-app-go-0 pvc-\S+ \(same\) +\/data\/visits\.txt: .* -> .* +survived$/m);
+    expect(r.stdout).toMatch(
+      /^0 +app-go-0 +PRESERVED +[\d.]+ +data-app-go-0 pvc-\S+ \(same\) +\/data\/visits\.txt: .* -> .* +survived +kept$/m,
+    );
     expect(r.stderr).toContain('app-go-0: deleting the pod');
     expect(r.stderr).toContain('app-go-0: waiting for the controller to recreate it');
     expect(r.stderr).not.toContain('\u001b[');

@@ -131,7 +131,7 @@ describe('kill -9 of persistence --all at every step, then the same command', ()
     ['while waiting for app-parallel-2', /app-parallel-2: waiting for the controller/],
     ['after the verdict of app-parallel-2', /app-parallel-2: PRESERVED/],
     ['while app-parallel-1 is taken down', /app-parallel-1: deleting the pod/],
-    ['while app-parallel-0 is compared', /app-parallel-0: reading claims, file and marker again/],
+    ['while app-parallel-0 is compared', /app-parallel-0: reading claims, file, marker and identity again/],
   ];
   it.each(triggers.map(([what, re]) => [what, re] as const))(
     'killed %s: the re-run finishes every pod, none taken down twice, never two down',

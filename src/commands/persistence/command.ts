@@ -22,7 +22,7 @@ import { readRecord, removeRecord } from '../../workload/record.ts';
 import { getStatefulSet, listPodsOfSet } from '../../workload/statefulset.ts';
 import type { PersistenceArgs } from './flags.ts';
 import type { PersistencePlan } from './plan.ts';
-import { eventLine, planDocument, renderDocument, renderPlan, renderReport, type OutputFormat } from './render.ts';
+import { eventLine, failureSummary, planDocument, renderDocument, renderPlan, renderReport, type OutputFormat } from './render.ts';
 import {
   NotReadyRefusal,
   PersistenceStopped,
@@ -52,6 +52,8 @@ export interface PersistenceOptions {
   marker: boolean;
   gracePeriodSeconds: number | null;
   timeoutMs: number;
+  /** --cluster-domain: of the stable DNS names resolved before and after. */
+  clusterDomain: string;
   force: boolean;
   restartOnly: boolean;
   disableEviction: boolean;
@@ -99,6 +101,7 @@ export function completeOptions(argv: PersistenceArgs): PersistenceOptions {
     marker,
     gracePeriodSeconds: gp ?? null,
     timeoutMs,
+    clusterDomain: (argv.clusterDomain ?? 'cluster.local').trim() || 'cluster.local',
     force: !!argv.force,
     restartOnly: !!argv.restartOnly,
     disableEviction: !!argv.disableEviction,
@@ -121,11 +124,7 @@ function question(plan: PersistencePlan): string {
   return `delete pods ${pods.join(', ')} in namespace ${plan.namespace}, one at a time?`;
 }
 
-function verdictSummary(report: PersistenceReport): string {
-  const bad = report.results.filter((r) => r.verdict !== 'PRESERVED');
-  const n = report.results.length;
-  return `${bad.length} of ${n} pod${n === 1 ? '' : 's'} not PRESERVED: ${bad.map((r) => `${r.pod} ${r.verdict}`).join(', ')}`;
-}
+const verdictSummary = failureSummary;
 
 /** Refusals before anything changes: another operation's record (9), an operator's set (9), a --file that is not there (2). */
 async function refuseUpFront(
@@ -215,6 +214,7 @@ export async function persistenceCommand(argv: PersistenceArgs, io: IO, deps: Pe
       token,
       gracePeriodSeconds: opts.gracePeriodSeconds,
       timeoutMs: opts.timeoutMs,
+      clusterDomain: opts.clusterDomain,
     },
   );
   const budgets = await listBudgets(client, namespace).catch(() => null);

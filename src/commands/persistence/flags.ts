@@ -3,6 +3,7 @@
 
 import { defineFlags, type ArgsOf } from '../../cli/flags.ts';
 import type { KubeFlags } from '../../kube/flags.ts';
+import { dns1123SubdomainProblem } from '../../kube/validation.ts';
 
 export const persistenceFlags = defineFlags({
   ordinal: {
@@ -22,6 +23,13 @@ export const persistenceFlags = defineFlags({
     placeholder: 'NAME',
     description:
       'Container to exec into. If omitted, use the kubectl.kubernetes.io/default-container annotation, else the first container.',
+  },
+  'cluster-domain': {
+    type: 'string',
+    default: 'cluster.local',
+    placeholder: 'DOMAIN',
+    validate: dns1123SubdomainProblem,
+    description: 'The cluster DNS domain of the stable pod names (<pod>.<service>.<namespace>.svc.<domain>) resolved before and after.',
   },
   'no-marker': {
     type: 'boolean',

@@ -3,6 +3,7 @@
 
 import type { Pod, StatefulSet } from '@sts-inspect/k8s';
 import { execContainer, resolveFilePath } from '../../core/containers.ts';
+import { stableDnsName } from '../../core/dns.ts';
 import { ordinalRange, podForOrdinal } from '../../core/ordinals.ts';
 import {
   deletionOrder,
@@ -31,6 +32,8 @@ export interface PlanStep {
   claims: string[];
   /** The revision (controller-revision-hash) the pod runs now. */
   revision: string | null;
+  /** The pod's stable DNS name (<pod>.<service>.<ns>.svc.<domain>); null when the set names no service. */
+  dnsName: string | null;
 }
 
 export interface PersistencePlan {
@@ -58,6 +61,8 @@ export interface PlanOptions {
   token: string;
   gracePeriodSeconds: number | null;
   timeoutMs: number;
+  /** --cluster-domain (default cluster.local). */
+  clusterDomain?: string;
 }
 
 function claimsOf(pod: Pod): string[] {
@@ -104,6 +109,9 @@ export function buildPlan(set: StatefulSet, podByOrdinal: ReadonlyMap<number, Po
       marker: opts.marker ? place.path : null,
       claims: claimsOf(pod),
       revision: pod.metadata.labels?.['controller-revision-hash'] ?? null,
+      dnsName: set.spec?.serviceName
+        ? stableDnsName(podName, set.spec.serviceName, namespace, opts.clusterDomain ?? 'cluster.local')
+        : null,
     };
   });
 

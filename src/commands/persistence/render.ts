@@ -3,13 +3,14 @@
 import type { BudgetRef } from '../../core/operation.ts';
 import { describeLocation, type Verdict } from '../../core/persistence.ts';
 import { visibleText } from '../../core/content.ts';
+import { NO_RECORD } from '../../core/resolve.ts';
 import { formatMs } from '../../time/duration.ts';
 import { palette, type Palette } from '../../ui/color.ts';
 import { renderPlan as renderMutationPlan, type MutationPlan } from '../../ui/plan.ts';
 import { renderTable } from '../../ui/table.ts';
 import type { PersistencePlan } from './plan.ts';
 import type { PersistenceEvent } from './run.ts';
-import type { FileState, PersistenceReport, PersistenceResult } from './schema.ts';
+import type { FileState, ObservationDoc, PersistenceReport, PersistenceResult } from './schema.ts';
 
 export type OutputFormat = 'table' | 'json' | 'yaml';
 
@@ -34,6 +35,7 @@ export function planDocument(plan: PersistencePlan) {
       storage: { kind: s.location.kind, volume: s.location.volume, mountPath: s.location.mountPath },
       marker: s.marker,
       claims: s.claims,
+      dnsName: s.dnsName,
     })),
     budgets: plan.budgets ?? null,
     warnings: plan.warnings,
@@ -66,7 +68,7 @@ export function toMutationPlan(plan: PersistencePlan, dryRun: boolean, o: { disa
     steps.push({
       action: 'compare',
       target: pod,
-      detail: `claims${s.claims.length ? ` (${s.claims.join(', ')})` : ' (none)'}${s.file ? ', file' : ''}${s.marker ? ', marker; then remove the marker' : ''}`,
+      detail: `claims${s.claims.length ? ` (${s.claims.join(', ')})` : ' (none)'}${s.file ? ', file' : ''}${s.marker ? ', marker' : ''}, hostname, ${s.dnsName ? `DNS name ${s.dnsName}` : 'DNS name (none)'}, IP${s.marker ? '; then remove the marker' : ''}`,
     });
   }
   const notes = ['claims and volumes are never deleted'];
@@ -87,11 +89,11 @@ export function renderPlan(plan: PersistencePlan, dryRun: boolean, o: { disableE
 }
 
 const STEP_TEXT: Record<string, string> = {
-  'read-before': 'reading claims and file',
+  'read-before': 'reading claims, file and identity',
   'write-marker': 'writing the marker',
   delete: 'deleting the pod',
   wait: 'waiting for the controller to recreate it',
-  'read-after': 'reading claims, file and marker again',
+  'read-after': 'reading claims, file, marker and identity again',
   'remove-marker': 'removing the marker',
 };
 
@@ -167,6 +169,75 @@ function markerCell(r: PersistenceResult): string {
   return r.marker.removed ? s : `${s} (left behind)`;
 }
 
+const why = (e: string | null | undefined) => (e ? ` (${e})` : '');
+
+function hostnamePart(r: PersistenceResult, after: ObservationDoc): string {
+  switch (r.identity?.hostname) {
+    case 'kept':
+      return `hostname ${after.hostname} kept`;
+    case 'changed':
+      return `hostname changed: ${r.before.hostname} -> ${after.hostname}`;
+    default:
+      return `hostname unknown${why(r.before.hostnameError ?? after.hostnameError)}`;
+  }
+}
+
+function dnsPart(r: PersistenceResult, after: ObservationDoc): string {
+  const d = after.dns;
+  switch (r.identity?.dns) {
+    case 'kept':
+      return 'DNS name kept';
+    case 'stale':
+      return `DNS name stale: ${d.name} answers ${d.addresses.join(', ')} from ${d.resolvedBy}, not the new IP ${after.podIP}`;
+    case 'lost':
+      return `DNS name lost: ${d.name} resolved before, no record from ${d.resolvedBy} after`;
+    case 'unresolved':
+      return `DNS name ${d.name} has no record, before nor after${d.error && d.error !== NO_RECORD ? ` (${d.error})` : ''}`;
+    case 'none':
+      return 'no stable DNS name (spec.serviceName is empty)';
+    default:
+      return `DNS name not checked${why(d.error)}`;
+  }
+}
+
+function ipPart(r: PersistenceResult, after: ObservationDoc): string {
+  if (r.identity?.ip === 'changed') return `IP ${r.before.podIP} -> ${after.podIP} (expected)`;
+  if (r.identity?.ip === 'same') return `IP ${after.podIP} kept`;
+  return `IP ${r.before.podIP ?? 'unknown'} -> ${after.podIP ?? 'unknown'}`;
+}
+
+/** `hostname web-0 kept, DNS name kept, IP 10.244.1.23 -> 10.244.1.26 (expected)`; null when the pod did not come back. */
+export function identitySentence(r: PersistenceResult): string | null {
+  if (!r.after || !r.identity) return null;
+  return `${hostnamePart(r, r.after)}, ${dnsPart(r, r.after)}, ${ipPart(r, r.after)}`;
+}
+
+/** What the stable name answered before and after, and from which peer. */
+function dnsDetail(r: PersistenceResult): string | null {
+  const b = r.before.dns;
+  const a = r.after?.dns;
+  if (!a?.name || (b.status !== 'resolved' && a.status !== 'resolved')) return null;
+  const answer = (d: typeof a) => (d.status === 'resolved' ? d.addresses.join(', ') : d.status === 'no-record' ? 'no record' : 'unknown');
+  const by = (x: string) => (x === r.pod ? `${x} itself, by nslookup: no other pod Ready` : x);
+  const from = [...new Set([b.resolvedBy, a.resolvedBy].filter((x): x is string => !!x))].map(by).join(', then ');
+  return `${a.name}: ${answer(b)} before, ${answer(a)} after (asked from ${from})`;
+}
+
+function identityCell(r: PersistenceResult, p: Palette): string {
+  const i = r.identity;
+  if (!i) return '-';
+  const bad = [i.hostname === 'changed' ? 'hostname changed' : '', i.dns === 'lost' ? 'DNS lost' : ''].filter(Boolean);
+  if (bad.length) return p.bad(bad.join(', '));
+  const notes = [
+    i.hostname === 'unknown' ? 'hostname unknown' : '',
+    i.dns === 'stale' ? 'DNS stale' : '',
+    i.dns === 'unknown' ? 'DNS unknown' : '',
+    i.dns === 'unresolved' ? 'DNS unresolved' : '',
+    i.dns === 'none' ? 'no DNS name' : '',
+  ].filter(Boolean);
+  return notes.length ? p.warn(`kept, ${notes.join(', ')}`) : p.ok('kept');
+}
+
 export function renderReport(report: PersistenceReport, opts: { color: boolean }): string {
   const p = palette(opts.color);
   const rows = report.results.map((r) => [
@@ -177,10 +248,40 @@ export function renderReport(report: PersistenceReport, opts: { color: boolean }
     claimsCell(r),
     fileCell(r),
     markerCell(r),
+    identityCell(r, p),
   ]);
   let out = `StatefulSet: ${report.statefulSet.namespace}/${report.statefulSet.name}\n\n`;
-  out += renderTable(['ORDINAL', 'POD', 'VERDICT', 'SECONDS', 'CLAIMS', 'FILE', 'MARKER'], rows);
+  out += renderTable(['ORDINAL', 'POD', 'VERDICT', 'SECONDS', 'CLAIMS', 'FILE', 'MARKER', 'IDENTITY'], rows);
   out += '\n';
-  for (const r of report.results) out += `${r.pod}: ${verdictCell(r.verdict, p)}: ${r.reason}\n`;
+  for (const r of report.results) {
+    out += `${r.pod}: ${verdictCell(r.verdict, p)}: ${r.reason}\n`;
+    const identity = identitySentence(r);
+    if (identity) out += `${r.pod}: ${r.identity?.passed === false ? p.bad('identity changed') : 'identity'}: ${identity}\n`;
+    const dns = dnsDetail(r);
+    if (dns) out += `${r.pod}: ${dns}\n`;
+  }
   return out;
+}
+
+/** The error line of a failed check: `1 of 3 pods not PRESERVED: web-2 DATA-LOST; identity changed: web-1 (hostname changed: ...)`. */
+export function failureSummary(report: PersistenceReport): string {
+  const n = report.results.length;
+  const bad = report.results.filter((r) => r.verdict !== 'PRESERVED');
+  const broken = report.results.filter((r) => r.identity?.passed === false);
+  const parts: string[] = [];
+  if (bad.length || !broken.length)
+    parts.push(`${bad.length} of ${n} pod${n === 1 ? '' : 's'} not PRESERVED: ${bad.map((r) => `${r.pod} ${r.verdict}`).join(', ')}`);
+  if (broken.length)
+    parts.push(
+      `identity changed for ${broken.length} of ${n} pod${n === 1 ? '' : 's'}: ${broken
+        .map((r) => {
+          const what = [
+            r.identity?.hostname === 'changed' ? hostnamePart(r, r.after!) : '',
+            r.identity?.dns === 'lost' ? dnsPart(r, r.after!) : '',
+          ];
+          return `${r.pod} (${what.filter(Boolean).join('; ')})`;
+        })
+        .join(', ')}`,
+    );
+  return parts.join('; ');
 }

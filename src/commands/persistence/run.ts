@@ -10,6 +10,7 @@ import { canonicalFlags, type Operation, type OperationRecord, type OperationSte
 import { podsOfSet } from '../../core/ordinals.ts';
 import {
   allPreserved,
+  identityVerdict,
   persistenceVerdict,
   setReadiness,
   writeMarkerCommand,
@@ -25,6 +26,7 @@ import { executeOperation, type ExecutionEvent, type StepContext, type StepHandl
 import { EXEC_TIMEOUT_MS } from '../../workload/podFile.ts';
 import { getStatefulSet, listPodsOfSet } from '../../workload/statefulset.ts';
 import { claimNames, claimStates, getPod, READ_LIMIT, readFileState, removeMarker, waitForReplacement } from './check.ts';
+import { readIdentity, readIdentityAfter, type IdentityTarget } from './identity.ts';
 import { buildPlan, type PersistencePlan, type PlanOptions, type PlanStep } from './plan.ts';
 import type { ObservationDoc, PersistenceReport, PersistenceResult } from './schema.ts';
 
@@ -116,6 +118,7 @@ export function persistenceFlags(o: {
   force: boolean;
   disableEviction?: boolean;
   restartOnly?: boolean;
+  clusterDomain?: string;
 }): string[] {
   return canonicalFlags({
     ordinal: o.ordinals?.join(','),
@@ -127,6 +130,8 @@ export function persistenceFlags(o: {
     force: o.force,
     'disable-eviction': o.disableEviction,
     'restart-only': o.restartOnly,
+    // Only when not the default, so a record made without the flag reads the same.
+    'cluster-domain': o.clusterDomain && o.clusterDomain !== 'cluster.local' ? o.clusterDomain : undefined,
   });
 }
 
@@ -170,7 +175,24 @@ export function persistenceOperation(plan: PersistencePlan, flags: string[], sel
   };
 }
 
-const doc = (o: Observation): ObservationDoc => ({ podUid: o.podUid, claims: o.claims, file: o.file });
+const doc = (o: Observation): ObservationDoc => ({
+  podUid: o.podUid,
+  podIP: o.identity?.podIP ?? null,
+  hostname: o.identity?.hostname ?? null,
+  hostnameError: o.identity ? o.identity.hostnameError : 'not observed (recorded by an earlier version)',
+  dns: o.identity?.dns ?? { name: null, resolvedBy: null, addresses: [], status: 'unknown', error: 'not observed' },
+  claims: o.claims,
+  file: o.file,
+});
+
+const identityTarget = (sh: Shared, step: PlanStep): IdentityTarget => ({
+  namespace: sh.plan.namespace,
+  set: sh.plan.name,
+  pod: step.pod,
+  container: step.container,
+  dnsName: step.dnsName,
+  execTimeoutMs: sh.execTimeoutMs,
+});
 
 interface Shared {
   client: KubeClient;
@@ -219,12 +241,13 @@ function prepareHandler(sh: Shared): StepHandler {
         if (file.truncated)
           sh.warn(`${step.file} in ${pod} is larger than ${READ_LIMIT} bytes: only its first ${READ_LIMIT} bytes are hashed and compared`);
       }
+      const identity = await readIdentity(sh.client, identityTarget(sh, step), current, ctx.signal);
       if (step.marker) {
         // The record (with the token) is on the set before the marker is: a re-run after a kill reuses the name.
         await ctx.remember('token', markerToken(step.marker));
         await writeMarker(sh, step, ctx.signal, ev);
       }
-      const before: Observation = { podUid: step.podUid, claims: claims.map((c) => ({ ...c })), file };
+      const before: Observation = { podUid: step.podUid, claims: claims.map((c) => ({ ...c })), file, identity };
       await ctx.remember(key('before', pod), JSON.stringify(before));
     },
   };
@@ -359,6 +382,7 @@ function resultOf(
     storage: { kind: step.location.kind, volume: step.location.volume, mountPath: step.location.mountPath },
     before: doc(before),
     after: after ? doc(after) : null,
+    identity: identityVerdict(before.identity, after?.identity),
     marker: step.marker ? { path: step.marker, survived, removed: !sh.markers.has(step.pod) } : null,
   };
 }
@@ -388,7 +412,10 @@ function compareHandler(sh: Shared): StepHandler {
         survived = m.error === null && m.content === markerToken(step.marker);
         sh.markers.set(pod, { container, path: step.marker });
       }
-      const after: Observation = { podUid: now?.metadata.uid ?? null, claims, file };
+      const identity = now
+        ? await readIdentityAfter(sh.client, identityTarget(sh, step), now, before.identity, { signal: ctx.signal, now: sh.now })
+        : null;
+      const after: Observation = { podUid: now?.metadata.uid ?? null, claims, file, identity };
       const verdict = persistenceVerdict({ before, after, location: step.location, markerSurvived: survived });
       // The verdict is kept before the marker goes: a re-run after a kill in between only removes the marker.
       const result = resultOf(sh, step, ctx, verdict, before, after, survived);
@@ -457,7 +484,7 @@ function reportOf(plan: PersistencePlan, values: Record<string, string>, warning
     kind: 'PersistenceReport',
     apiVersion: 'sts-inspect.dev/v1',
     statefulSet: { name: plan.name, namespace: plan.namespace },
-    passed: notChecked.length === 0 && allPreserved(results.map((r) => r.verdict)),
+    passed: notChecked.length === 0 && allPreserved(results.map((r) => r.verdict)) && results.every((r) => r.identity?.passed !== false),
     results,
     notChecked,
     warnings,

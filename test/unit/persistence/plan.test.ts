@@ -76,7 +76,7 @@ describe('buildPlan', () => {
       '  2. write marker /data/.sts-inspect-marker-tok in pod demo/web-2',
       `  3. evict pod demo/web-2: uid ${uid2}, grace period 5s, through the Eviction API (disruption budgets honoured)`,
       '  4. wait pod demo/web-2: a new uid Running and Ready, up to 5m',
-      '  5. compare pod demo/web-2: claims (data-web-2), file, marker; then remove the marker',
+      '  5. compare pod demo/web-2: claims (data-web-2), file, marker, hostname, DNS name web-2.web.demo.svc.cluster.local, IP; then remove the marker',
     ]);
     expect(text).toContain('  note: claims and volumes are never deleted\n');
     expect(text.endsWith('  note: dry run: nothing was changed\n')).toBe(true);
@@ -86,7 +86,11 @@ describe('buildPlan', () => {
       ready: true,
       gracePeriodSeconds: 5,
       timeoutSeconds: 300,
-      steps: [{ ordinal: 2 }, { ordinal: 1 }, { ordinal: 0 }],
+      steps: [
+        { ordinal: 2, dnsName: 'web-2.web.demo.svc.cluster.local' },
+        { ordinal: 1, dnsName: 'web-1.web.demo.svc.cluster.local' },
+        { ordinal: 0, dnsName: 'web-0.web.demo.svc.cluster.local' },
+      ],
     });
   });
 });
@@ -99,6 +103,7 @@ describe('completeOptions', () => {
       marker: true,
       gracePeriodSeconds: null,
       timeoutMs: 300_000,
+      clusterDomain: 'cluster.local',
       force: false,
       restartOnly: false,
       disableEviction: false,

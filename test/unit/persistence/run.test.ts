@@ -88,6 +88,35 @@ const verbs = (c: Cluster) =>
     .map((x) => x.verb);
 
 describe('runPersistence', () => {
+  it('a changed hostname fails the check though the data is PRESERVED (issue 21 point 6)', async () => {
+    const c = new Cluster();
+    let renamed = false;
+    const files = c.execHandler;
+    c.execHandler = (o) =>
+      o.command[0] === 'hostname' ? { stdout: Buffer.from(renamed ? 'other\n' : `${o.pod}\n`), exitCode: 0 } : files(o);
+    c.onPodDeleted = (pod) => {
+      renamed = true;
+      c.recreate(pod);
+    };
+    const report = await runPersistence(c, planFor(c));
+    expect(report.results[0]).toMatchObject({
+      verdict: 'PRESERVED',
+      before: { hostname: 'web-2' },
+      after: { hostname: 'other' },
+      identity: { hostname: 'changed', passed: false },
+    });
+    expect(report.passed).toBe(false);
+  });
+
+  it('the hostname kept: the check passes, the identity recorded before and after', async () => {
+    const c = new Cluster();
+    const files = c.execHandler;
+    c.execHandler = (o) => (o.command[0] === 'hostname' ? { stdout: Buffer.from(`${o.pod}\n`), exitCode: 0 } : files(o));
+    const report = await runPersistence(c, planFor(c));
+    expect(report.results[0]?.identity).toMatchObject({ hostname: 'kept', passed: true });
+    expect(report.passed).toBe(true);
+  });
+
   it('PRESERVED: the same claim, the same bytes, the marker back; delete carries the uid; the marker removed', async () => {
     const c = new Cluster();
     c.fsOf('web-2').set('/data/visits.txt', Buffer.from('7\n'));
@@ -187,8 +216,12 @@ describe('runPersistence', () => {
     expect(stopped.report.passed).toBe(false);
     const evicted = c.calls.filter((x) => x.verb === 'create' && x.path.endsWith('/eviction')).map((x) => x.path.split('/').at(-2));
     expect(evicted).toEqual(['web-2']);
-    // No exec at all in web-1 or web-0: not even their reads or markers.
-    expect(c.calls.filter((x) => x.verb === 'exec' && (x.options as ExecOptions).pod !== 'web-2')).toEqual([]);
+    // No exec in web-1 or web-0 but web-0's resolver asked for web-2's name: not their reads nor markers.
+    const others = c.calls.filter((x) => x.verb === 'exec' && (x.options as ExecOptions).pod !== 'web-2');
+    expect(others.map((x) => (x.options as ExecOptions).command.join(' '))).toEqual([
+      expect.stringContaining('web-2.web.demo.svc.cluster.local.') as unknown as string,
+      expect.stringContaining('web-2.web.demo.svc.cluster.local.') as unknown as string,
+    ]);
   });
 
   it('--all: one pod at a time, each once, the next only once the previous is back Ready (issue 22 point 3)', async () => {
