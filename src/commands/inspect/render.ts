@@ -5,6 +5,7 @@ import { palette, type Palette } from '../../ui/color.ts';
 import { renderFittedTable, type FitRule } from '../../ui/table.ts';
 import { truncateToWidth } from '../../ui/width.ts';
 import { contentPreview, visibleText } from '../../core/content.ts';
+import { ruleNote } from '../../core/fileRead.ts';
 import { restartsCell } from '@sts-inspect/k8s';
 import { terminationText } from '../../core/probes.ts';
 import { revisionCell, shortRevision } from '../../core/revision.ts';
@@ -80,12 +81,22 @@ function serviceText(h: StatefulSetHeader, p: Palette): string {
   }
 }
 
-/** ` -> /data/visits.txt in container web-app` when every pod's read resolved the same way, else nothing. */
+/**
+ * ` -> /data/visits.txt (claim mount) in container web-app` when every pod read the file the same way (the rule
+ * that found a relative path: the claim's mount or the working directory), else only the container, else nothing.
+ */
 function fileSource(r: InspectReport): string {
-  const seen = new Set(r.ordinals.filter((o) => o.file?.path && o.file.container).map((o) => `${o.file!.path}\u0000${o.file!.container}`));
-  if (seen.size !== 1) return '';
-  const [path, container] = [...seen][0]!.split('\u0000') as [string, string];
-  return `${path === r.file?.path ? '' : ` -> ${path}`} in container ${container}`;
+  const reads = r.ordinals.map((o) => o.file).filter((f): f is FileRead => !!f?.container);
+  const found = reads.filter((f) => f.ok && f.path);
+  const seen = new Set(found.map((f) => `${f.path}\u0000${f.container}\u0000${f.rule ?? ''}`));
+  if (found.length > 0 && seen.size === 1) {
+    const [path, container, rule] = [...seen][0]!.split('\u0000') as [string, string, string];
+    const note = rule === 'mount' || rule === 'workingDir' ? ruleNote(rule, path) : '';
+    const where = path === r.file?.path ? (note ? ` ${note}` : '') : ` -> ${path}${note ? ` ${note}` : ''}`;
+    return `${where} in container ${container}`;
+  }
+  const containers = new Set(reads.map((f) => f.container));
+  return containers.size === 1 && found.length === 0 ? ` in container ${[...containers][0]!}` : '';
 }
 
 function helmText(h: NonNullable<InspectReport['statefulSet']['helmRelease']>): string {
