@@ -96,7 +96,8 @@ export function fileCandidates(file: string, set: StatefulSet, container: Contai
   const out: FileCandidate[] = [];
   const mount = resolveFilePath(file, set, container);
   if (mount.ok) out.push({ rule: 'mount', path: mount.path });
-  const wd = (container as (Container & { workingDir?: string }) | undefined)?.workingDir;
+  // workingDir is not in the shared Container type (nothing else reads it): narrowed here, not asserted.
+  const wd = container && 'workingDir' in container && typeof container.workingDir === 'string' ? container.workingDir : undefined;
   const path = wd?.startsWith('/') ? joinPath(wd, file) : null;
   if (path === null || path !== out[0]?.path) out.push({ rule: 'workingDir', path });
   return out;

@@ -142,7 +142,14 @@ export interface RuledRead {
 async function askWorkingDir(client: KubeClient, o: Omit<PodFileOptions, 'path'>, signal?: AbortSignal): Promise<string | null> {
   try {
     const r = await client.exec(
-      { namespace: o.namespace, pod: o.pod, container: o.container, command: ['pwd'], maxBytes: 4096, timeoutMs: o.timeoutMs || EXEC_TIMEOUT_MS },
+      {
+        namespace: o.namespace,
+        pod: o.pod,
+        container: o.container,
+        command: ['pwd'],
+        maxBytes: 4096,
+        timeoutMs: o.timeoutMs || EXEC_TIMEOUT_MS,
+      },
       signal,
     );
     return parsePwd(outcomeOf(r));
