@@ -22,6 +22,7 @@ const W1 = ['app-python', '-n', 'w1-app-python'];
 beforeAll(async () => {
   sb = await startSandbox({ port: 0 });
   await applyScenario(sb, 'writeups');
+  await applyScenario(sb, 'distroless');
   for (let i = 0; i < 3; i++) expect(await visit(sb, 'w1-app-python', 'app-python-1')).toBe(200);
 }, 90_000);
 
@@ -101,6 +102,24 @@ describe('inspect --file, relative', () => {
       ['app-python', true, 'absolute'],
       ['app-python', true, 'absolute'],
     ]);
+  });
+});
+
+describe('behind a distroless image (--debug-image)', () => {
+  it('the claim mount is read through the ephemeral container; the working directory cannot be, and the cell says why', async () => {
+    const r = await cli(['app', '-n', 'distroless', '--file', 'role', '--debug-image', 'busybox:1.36', '-o', 'json']);
+    expect(r.code).toBe(7);
+    expect(r.stderr).toMatch(
+      /warning: --debug-image: added ephemeral container sts-inspect-debug-\w+ \(busybox:1\.36\) to pod distroless\/app-0/,
+    );
+    const json = JSON.parse(r.stdout) as InspectReport;
+    expect(json.ordinals[0]!.file).toMatchObject({
+      ok: false,
+      rule: null,
+      tried: ['/data/role (claim mount)', "role (relative to the container's working directory; no `pwd` to name it)"],
+      error:
+        'cannot read role relative to the working directory of container "app": it has no `pwd`, `head` nor `cat`, its spec sets no workingDir, and an ephemeral container (--debug-image) starts elsewhere; give an absolute path; not found: /data/role (claim mount)',
+    });
   });
 });
 
