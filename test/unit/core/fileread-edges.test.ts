@@ -32,7 +32,12 @@ describe('planFileRead', () => {
       undefined,
       { ok: true, pod: 'web-0', container: 'app', path: '/data/visits.txt', candidates: onMount },
     ],
-    ['no container statuses yet', pod(), undefined, { ok: true, pod: 'web-0', container: 'app', path: '/data/visits.txt', candidates: onMount }],
+    [
+      'no container statuses yet',
+      pod(),
+      undefined,
+      { ok: true, pod: 'web-0', container: 'app', path: '/data/visits.txt', candidates: onMount },
+    ],
     ['no pod', undefined, undefined, { ok: false, read: failedRead('pod missing') }],
     ['an unknown -c', pod(), 'nope', { ok: false, read: failedRead('container "nope" not found in pod (has app)') }],
     [
