@@ -81,22 +81,31 @@ function serviceText(h: StatefulSetHeader, p: Palette): string {
   }
 }
 
+/** `/data/visits.txt (claim mount)`: a found path with the rule that found it (none for an absolute --file). */
+function foundText(f: FileRead): string {
+  const note = f.rule === 'mount' || f.rule === 'workingDir' ? ruleNote(f.rule, f.path ?? '') : '';
+  return note ? `${f.path ?? ''} ${note}` : (f.path ?? '');
+}
+
 /**
- * ` -> /data/visits.txt (claim mount) in container web-app` when every pod read the file the same way (the rule
- * that found a relative path: the claim's mount or the working directory), else only the container, else nothing.
+ * ` -> /data/visits.txt (claim mount) in container web-app`: where the pods found the file and by which rule
+ * (per path with its count when they differ), in which container; only the container when nothing was found.
  */
 function fileSource(r: InspectReport): string {
   const reads = r.ordinals.map((o) => o.file).filter((f): f is FileRead => !!f?.container);
   const found = reads.filter((f) => f.ok && f.path);
-  const seen = new Set(found.map((f) => `${f.path}\u0000${f.container}\u0000${f.rule ?? ''}`));
-  if (found.length > 0 && seen.size === 1) {
-    const [path, container, rule] = [...seen][0]!.split('\u0000') as [string, string, string];
-    const note = rule === 'mount' || rule === 'workingDir' ? ruleNote(rule, path) : '';
-    const where = path === r.file?.path ? (note ? ` ${note}` : '') : ` -> ${path}${note ? ` ${note}` : ''}`;
-    return `${where} in container ${container}`;
+  const containers = new Set((found.length > 0 ? found : reads).map((f) => f.container));
+  const inContainer = containers.size === 1 ? ` in container ${[...containers][0]!}` : '';
+  if (found.length === 0) return inContainer;
+  const counts = new Map<string, number>();
+  for (const f of found) counts.set(foundText(f), (counts.get(foundText(f)) ?? 0) + 1);
+  if (counts.size === 1) {
+    const only = found[0]!;
+    if (only.path === r.file?.path) return `${only.rule === 'workingDir' ? ` ${ruleNote('workingDir', only.path)}` : ''}${inContainer}`;
+    return ` -> ${foundText(only)}${inContainer}`;
   }
-  const containers = new Set(reads.map((f) => f.container));
-  return containers.size === 1 && found.length === 0 ? ` in container ${[...containers][0]!}` : '';
+  const each = [...counts].map(([text, n]) => `${text} in ${n} pod${n === 1 ? '' : 's'}`);
+  return ` -> ${each.join(', ')}${inContainer}`;
 }
 
 function helmText(h: NonNullable<InspectReport['statefulSet']['helmRelease']>): string {
