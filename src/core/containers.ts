@@ -52,7 +52,7 @@ export function isUnder(path: string, mountPath: string): boolean {
 
 export type FilePath = { ok: true; path: string } | { ok: false; error: string };
 
-function joinPath(dir: string, rel: string): string {
+export function joinPath(dir: string, rel: string): string {
   const clean = rel.replace(/^\.\/+/, '');
   return `${dir.replace(/\/+$/, '')}/${clean}`;
 }
@@ -72,4 +72,33 @@ export function resolveFilePath(file: string, set: StatefulSet, container: Conta
   const mount = container?.volumeMounts?.find((m) => m.name === template);
   if (!mount) return { ok: false, error: `container "${container?.name ?? '?'}" does not mount volume "${template}"` };
   return { ok: true, path: joinPath(mount.subPath ? mount.mountPath : mount.mountPath, file) };
+}
+
+/** Which rule placed a --file path: as given, relative to the claim's mount, relative to the working directory. */
+export type FileRule = 'absolute' | 'mount' | 'workingDir';
+
+/**
+ * One place to look for --file. `path` null: relative to the exec's working directory, which the API does not
+ * show when the spec sets no workingDir (it is the image's WORKDIR); the container is asked (`pwd`).
+ */
+export interface FileCandidate {
+  rule: FileRule;
+  path: string | null;
+}
+
+/**
+ * Where to look for --file, in order. An absolute path as is. A relative one first under the claim's mount
+ * (resolveFilePath), then, if nothing is there, where `kubectl exec POD -- cat PATH` reads it: the container's
+ * working directory (spec.workingDir, else the image's).
+ */
+export function fileCandidates(file: string, set: StatefulSet, container: Container | undefined): FileCandidate[] {
+  if (file.startsWith('/')) return [{ rule: 'absolute', path: file }];
+  const out: FileCandidate[] = [];
+  const mount = resolveFilePath(file, set, container);
+  if (mount.ok) out.push({ rule: 'mount', path: mount.path });
+  // workingDir is not in the shared Container type (nothing else reads it): narrowed here, not asserted.
+  const wd = container && 'workingDir' in container && typeof container.workingDir === 'string' ? container.workingDir : undefined;
+  const path = wd?.startsWith('/') ? joinPath(wd, file) : null;
+  if (path === null || path !== out[0]?.path) out.push({ rule: 'workingDir', path });
+  return out;
 }

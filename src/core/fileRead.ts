@@ -1,15 +1,26 @@
 // Reading --file from each pod: which pods can be asked (plan), what to run, and what the answer means.
 
 import { fileContent } from './content.ts';
-import { fileContainer, resolveFilePath } from './containers.ts';
+import { fileCandidates, fileContainer, joinPath, type FileCandidate, type FileRule } from './containers.ts';
 import type { Pod, StatefulSet } from '@sts-inspect/k8s';
 import { summarizePod } from '@sts-inspect/k8s';
 
 /** A file read from one pod, as inspect's report and compare's cells carry it (a part of schema v1). */
 export interface FileRead {
-  /** The absolute path read (a relative --file resolved against the first volumeClaimTemplate mount). */
+  /**
+   * The path read: absolute, or a relative --file resolved by `rule`; the relative --file itself when it was read
+   * from a working directory the container could not name (no `pwd` in the image).
+   */
   path: string | null;
   container: string | null;
+  /**
+   * Which rule found the file: `absolute` (as given), `mount` (relative to the first volumeClaimTemplate's mount),
+   * `workingDir` (relative to the container's working directory, as `kubectl exec POD -- cat PATH` reads it);
+   * null when the file was not read.
+   */
+  rule: FileRule | null;
+  /** Every path tried, in order, each with its rule: `/app/visits/x (claim mount)`. */
+  tried: string[];
   /** true when the content was read; false with `error` set otherwise. */
   ok: boolean;
   /** UTF-8 text cut at maxBytes; null for binary content or on error. */
@@ -21,10 +32,43 @@ export interface FileRead {
   error: string | null;
 }
 
-export type FileReadPlan = { ok: true; pod: string; container: string; path: string } | { ok: false; read: FileRead };
+/** `path` is the first place to look; `candidates` every place, in order (containers.ts fileCandidates). */
+export type FileReadPlan =
+  { ok: true; pod: string; container: string; path: string; candidates: FileCandidate[] } | { ok: false; read: FileRead };
 
-export function failedRead(error: string, path: string | null = null, container: string | null = null): FileRead {
-  return { path, container, ok: false, content: null, binary: false, bytesRead: 0, truncated: false, error };
+export function failedRead(error: string, path: string | null = null, container: string | null = null, tried: string[] = []): FileRead {
+  return { path, container, rule: null, tried, ok: false, content: null, binary: false, bytesRead: 0, truncated: false, error };
+}
+
+/** Which rule placed a path, as a tried path and the header carry it: `(claim mount)`; none for an absolute --file. */
+export function ruleNote(rule: FileRule, path: string): string {
+  if (rule === 'absolute') return '';
+  if (rule === 'mount') return '(claim mount)';
+  return path.startsWith('/') ? '(working directory)' : "(relative to the container's working directory; no `pwd` to name it)";
+}
+
+/** How a tried path is named in `tried` and in a not-found message. */
+export function triedLabel(rule: FileRule, path: string): string {
+  const note = ruleNote(rule, path);
+  return note ? `${path} ${note}` : path;
+}
+
+/** The working directory `pwd` printed, or null when it printed none (no such binary, an error). */
+export function parsePwd(o: ExecOutcome): string | null {
+  if (o.exitCode !== 0 && !(o.exitCode === null && !o.failure && o.stderr.length === 0)) return null;
+  const line = new TextDecoder().decode(o.stdout).trim().split('\n')[0]?.trim() ?? '';
+  return line.startsWith('/') ? line : null;
+}
+
+/** The path a working-directory candidate names once the container said where it is (cwd null: it could not). */
+export function workingDirPath(file: string, cwd: string | null): string {
+  return cwd === null ? file.replace(/^\.\/+/, '') : joinPath(cwd, file);
+}
+
+/** A read that found nothing by any rule: every path tried; `other` the failure that ended the search, if any. */
+export function notFoundError(tried: string[], other?: string): string {
+  if (other) return `${other}; not found: ${tried.join(', ')}`;
+  return tried.length === 1 ? `file not found: ${tried[0]!}` : `file not found: tried ${tried.join(', ')}`;
 }
 
 /** Whether (and how) to exec into this pod; a pod that cannot take an exec gets its cell's reason instead. */
@@ -33,17 +77,17 @@ export function planFileRead(set: StatefulSet, pod: Pod | undefined, file: strin
   const choice = fileContainer(pod, set, file, requestedContainer);
   if (!choice.ok) return { ok: false, read: failedRead(choice.error) };
   const container = pod.spec?.containers?.find((c) => c.name === choice.container);
-  const path = resolveFilePath(file, set, container);
-  if (!path.ok) return { ok: false, read: failedRead(path.error, null, choice.container) };
+  const candidates = fileCandidates(file, set, container);
+  const path = candidates[0]?.path ?? file;
   const status = summarizePod(pod).status;
-  if (pod.metadata.deletionTimestamp) return { ok: false, read: failedRead('pod is terminating', path.path, choice.container) };
-  if (pod.status?.phase !== 'Running') return { ok: false, read: failedRead(`pod not running (${status})`, path.path, choice.container) };
+  if (pod.metadata.deletionTimestamp) return { ok: false, read: failedRead('pod is terminating', path, choice.container) };
+  if (pod.status?.phase !== 'Running') return { ok: false, read: failedRead(`pod not running (${status})`, path, choice.container) };
   const cs = pod.status.containerStatuses?.find((c) => c.name === choice.container);
   if (cs && !cs.state?.running) {
     const why = cs.state?.waiting?.reason ?? cs.state?.terminated?.reason ?? 'not started';
-    return { ok: false, read: failedRead(`container "${choice.container}" not running (${why})`, path.path, choice.container) };
+    return { ok: false, read: failedRead(`container "${choice.container}" not running (${why})`, path, choice.container) };
   }
-  return { ok: true, pod: pod.metadata.name ?? '', container: choice.container, path: path.path };
+  return { ok: true, pod: pod.metadata.name ?? '', container: choice.container, path, candidates };
 }
 
 /** A read's bytes (or why there are none), as the FILE cell and the reports carry it. */
@@ -52,12 +96,15 @@ export function fileReadOf(
   path: string,
   container: string,
   maxBytes: number,
+  found: { rule: FileRule | null; tried: string[] } = { rule: null, tried: [path] },
 ): FileRead {
-  if (!got.ok) return failedRead(got.error, path, container);
+  if (!got.ok) return failedRead(got.error, path, container, found.tried);
   const c = fileContent(got.bytes, maxBytes);
   return {
     path,
     container,
+    rule: found.rule,
+    tried: found.tried,
     ok: true,
     content: c.binary ? null : c.text,
     binary: c.binary,

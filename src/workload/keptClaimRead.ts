@@ -4,7 +4,7 @@
 
 import type { Pod, StatefulSet } from '@sts-inspect/k8s';
 import type { FileRead } from '../core/fileRead.ts';
-import { failedRead, fileReadOf } from '../core/fileRead.ts';
+import { failedRead, fileReadOf, triedLabel } from '../core/fileRead.ts';
 import { parseDf, usageFromDf, type VolumeUsage } from '../core/usage.ts';
 import { apiPath, type KubeClient } from '../kube/client.ts';
 import { ApiNotFoundError } from '../kube/errors.ts';
@@ -47,7 +47,9 @@ async function readFile(
   o: KeptReadOptions,
 ): Promise<FileRead> {
   const got = await readPodFile(client, { namespace: ns, pod, container, path, maxBytes: o.maxBytes, timeoutMs: o.timeoutMs }, o.signal);
-  return fileReadOf(got, path, container, o.maxBytes);
+  // A kept claim has no working directory to speak of: a relative --file is on the claim's mount only.
+  const rule = o.file.startsWith('/') ? 'absolute' : 'mount';
+  return fileReadOf(got, path, container, o.maxBytes, { rule, tried: [triedLabel(rule, path)] });
 }
 
 async function dfOf(client: KubeClient, ns: string, pod: string, container: string, path: string, timeoutMs: number) {

@@ -4,7 +4,18 @@
 // the file's volume (debugRead.ts). The answer is the bytes, or a typed failure reason with its words.
 
 import type { Pod } from '@sts-inspect/k8s';
-import { catCommand, headCommand, interpretRead, isMissingBinary, type ExecOutcome } from '../core/fileRead.ts';
+import type { FileCandidate, FileRule } from '../core/containers.ts';
+import {
+  catCommand,
+  headCommand,
+  interpretRead,
+  isMissingBinary,
+  notFoundError,
+  parsePwd,
+  triedLabel,
+  workingDirPath,
+  type ExecOutcome,
+} from '../core/fileRead.ts';
 import { CliError } from '../errors.ts';
 import type { KubeClient } from '../kube/client.ts';
 import { ForbiddenError, RequestTimeoutError } from '../kube/errors.ts';
@@ -117,4 +128,74 @@ export async function readPodFile(client: KubeClient, o: PodFileOptions, signal?
   const { debug: _debug, ...plain } = o;
   const inside = await readPodFile(client, { ...plain, container: eph.container }, signal);
   return inside.ok ? inside : { ...inside, error: `--debug-image: ${inside.error}` };
+}
+
+/** A read by the rules of --file: the path it read, the rule that found it, every path tried. */
+export interface RuledRead {
+  got: PodFileRead;
+  path: string;
+  rule: FileRule | null;
+  tried: string[];
+}
+
+/** The container's working directory as `pwd` in an exec prints it (where `cat RELATIVE` reads), or null. */
+async function askWorkingDir(client: KubeClient, o: Omit<PodFileOptions, 'path'>, signal?: AbortSignal): Promise<string | null> {
+  try {
+    const r = await client.exec(
+      {
+        namespace: o.namespace,
+        pod: o.pod,
+        container: o.container,
+        command: ['pwd'],
+        maxBytes: 4096,
+        timeoutMs: o.timeoutMs || EXEC_TIMEOUT_MS,
+      },
+      signal,
+    );
+    return parsePwd(outcomeOf(r));
+  } catch (err) {
+    if (signal?.aborted || !(err instanceof CliError)) throw err;
+    return null;
+  }
+}
+
+/**
+ * --file by its rules (containers.ts fileCandidates): each candidate in order until one is there; only "not
+ * found" moves on, any other failure (permission, no `cat`, a timeout) ends the search with the paths tried so far.
+ * A working-directory candidate the spec does not name is asked of the container (`pwd`); without `pwd` the
+ * relative path is read as is, from the exec's own working directory, as `kubectl exec POD -- cat PATH` would,
+ * and never through --debug-image (an ephemeral container starts in its own image's working directory).
+ */
+export async function readPodFileByRules(
+  client: KubeClient,
+  o: Omit<PodFileOptions, 'path'> & { file: string; candidates: FileCandidate[] },
+  signal?: AbortSignal,
+): Promise<RuledRead> {
+  const { file, candidates, ...base } = o;
+  const tried: string[] = [];
+  const paths = new Set<string>();
+  let last: RuledRead | null = null;
+  for (const c of candidates) {
+    const path = c.path ?? workingDirPath(file, await askWorkingDir(client, base, signal));
+    if (paths.has(path)) continue;
+    paths.add(path);
+    const absolute = path.startsWith('/');
+    const { debug, ...plain } = base;
+    const got = await readPodFile(client, { ...(absolute && debug ? base : plain), path }, signal);
+    const before = [...tried];
+    tried.push(triedLabel(c.rule, path));
+    if (got.ok) return { got, path, rule: c.rule, tried: [...tried] };
+    last = { got, path, rule: null, tried: [...tried] };
+    if (got.reason !== 'not-found') {
+      const error = !absolute && got.reason === 'missing-binary' && debug ? relativeDistroless(file, base.container) : got.error;
+      return { ...last, got: { ...got, error: before.length ? notFoundError(before, error) : error } };
+    }
+  }
+  if (!last) return { got: { ok: false, reason: 'other', error: `no place to look for ${file}` }, path: file, rule: null, tried };
+  // "file not found: /x" says all for an absolute path; a relative one says where each rule looked.
+  return candidates[0]?.rule === 'absolute' ? last : { ...last, got: { ok: false, reason: 'not-found', error: notFoundError(tried) } };
+}
+
+function relativeDistroless(file: string, container: string): string {
+  return `cannot read ${file} relative to the working directory of container "${container}": it has no \`pwd\`, \`head\` nor \`cat\`, its spec sets no workingDir, and an ephemeral container (--debug-image) starts elsewhere; give an absolute path`;
 }

@@ -108,7 +108,7 @@ describe('kubectl sts-inspect NAME on the lab', () => {
     expect(lines).toContain('PVCs:            data-app-python-<ordinal>');
     expect(lines).toContain('Probes:          liveness http-get :http/health every 10s, delay 5s');
     expect(lines).toContain('                 readiness http-get :http/health every 5s, delay 2s');
-    expect(lines).toContain('File:            visits.txt -> /data/visits.txt in container app-python (first 256 bytes)');
+    expect(lines).toContain('File:            visits.txt -> /data/visits.txt (claim mount) in container app-python (first 256 bytes)');
     const head = lines.findIndex((l) => l.startsWith('ORDINAL'));
     expect(lines[head]!.split(/ {2,}/)).toEqual([
       'ORDINAL',
@@ -179,7 +179,7 @@ describe('kubectl sts-inspect NAME on the lab', () => {
     expect(report.ordinals[0]!.file?.content).toBe('2\n');
     const table = await cli(['sidecar-first', '-n', 'e2e-sidecar', '--file', 'visits.txt']);
     expect(table.code).toBe(0);
-    expect(table.stdout).toContain('File:            visits.txt -> /data/visits.txt in container web-app (first 256 bytes)');
+    expect(table.stdout).toContain('File:            visits.txt -> /data/visits.txt (claim mount) in container web-app (first 256 bytes)');
     expect(table.stdout).not.toContain('does not mount');
     // An absolute path under the mount of exactly one container is read there too (issue: the write-ups'
     // `--file /appdata/visits.txt` went to the sidecar first, which does not mount /appdata).

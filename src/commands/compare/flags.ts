@@ -13,7 +13,7 @@ export const compareFlags = defineFlags({
     type: 'array',
     placeholder: 'PATH',
     description:
-      'A file to compare across replicas: absolute, or relative to the mount of the first volumeClaimTemplate; repeat for several.',
+      'A file to compare across replicas: absolute, or relative: under the mount of the first volumeClaimTemplate, else in the working directory; repeat for several.',
   },
   'max-bytes': {
     type: 'number',

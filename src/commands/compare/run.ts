@@ -7,13 +7,14 @@ import type { ControllerRevision, PersistentVolumeClaim, Pod, StatefulSet } from
 import { ageOf, claimForOrdinal, podForOrdinal, selectorString } from '@sts-inspect/k8s';
 import { fileCell, judge, type FileBytes, type Verdict } from '../../core/compare.ts';
 import { podDimensions, type Cell } from '../../core/dimensions.ts';
+import type { FileCandidate } from '../../core/containers.ts';
 import { planFileRead } from '../../core/fileRead.ts';
 import { ordinalRange, orphanedClaims, podsOfSet, volumeClaimTemplateNames } from '../../core/ordinals.ts';
 import { pendingUpdate } from '../../core/revision.ts';
 import { UsageError } from '../../errors.ts';
 import { apiPath, type KubeClient } from '../../kube/client.ts';
 import type { DebugReadOptions } from '../../workload/debugRead.ts';
-import { readPodFile } from '../../workload/podFile.ts';
+import { readPodFileByRules } from '../../workload/podFile.ts';
 import { optional } from '../../workload/optional.ts';
 import { pool } from '../../workload/pool.ts';
 import { getStatefulSet, listPodsOfSet } from '../../workload/statefulset.ts';
@@ -100,13 +101,13 @@ export async function compareReplicas(client: KubeClient, opts: CompareOptions):
 
   // --file: one exec per pod and file (two where head is missing), at most `concurrency` at a time.
   const files = new Map<string, Map<number, FileBytes>>();
-  const reads: { file: string; ordinal: number; pod: string; container: string; path: string }[] = [];
+  const reads: { file: string; ordinal: number; pod: string; container: string; path: string; candidates: FileCandidate[] }[] = [];
   for (const file of opts.files) {
     const m = new Map<number, FileBytes>();
     files.set(file, m);
     for (const o of ordinals) {
       const plan = planFileRead(set, byOrdinal.get(o), file, opts.container);
-      if (plan.ok) reads.push({ file, ordinal: o, pod: plan.pod, container: plan.container, path: plan.path });
+      if (plan.ok) reads.push({ file, ordinal: o, pod: plan.pod, container: plan.container, path: plan.path, candidates: plan.candidates });
       else m.set(o, { ok: false, error: plan.read.error ?? 'cannot read' });
     }
   }
@@ -114,16 +115,17 @@ export async function compareReplicas(client: KubeClient, opts: CompareOptions):
     opts.onProgress?.(`reading ${r.path} from ${r.pod}`);
     const pod = byOrdinal.get(r.ordinal);
     // One reader: head, cat, then (--debug-image, and neither binary in the image) an ephemeral container.
-    const got = await readPodFile(client, {
+    const read = await readPodFileByRules(client, {
       namespace: ns,
       pod: r.pod,
       container: r.container,
-      path: r.path,
+      file: r.file,
+      candidates: r.candidates,
       maxBytes: opts.maxBytes,
       timeoutMs: opts.execTimeoutMs,
       ...(opts.debug && pod ? { debug: { pod, image: opts.debug.image, ...(opts.onWarning ? { onWarning: opts.onWarning } : {}) } } : {}),
     });
-    files.get(r.file)!.set(r.ordinal, got);
+    files.get(r.file)!.set(r.ordinal, read.got);
   });
 
   const usages = opts.usage

@@ -11,7 +11,7 @@ export const inspectFlags = defineFlags({
     type: 'string',
     placeholder: 'PATH',
     description:
-      'A file to read from each pod: absolute, or relative to the mount of the first volumeClaimTemplate in the container. With several NAMEs, -l or -A: from every pod of every set.',
+      'A file to read from each pod: absolute, or relative: under the mount of the first volumeClaimTemplate in the container, else in its working directory (as kubectl exec POD -- cat PATH reads it). With several NAMEs, -l or -A: from every pod of every set.',
   },
   'max-bytes': {
     type: 'number',

@@ -5,6 +5,7 @@ import { palette, type Palette } from '../../ui/color.ts';
 import { renderFittedTable, type FitRule } from '../../ui/table.ts';
 import { truncateToWidth } from '../../ui/width.ts';
 import { contentPreview, visibleText } from '../../core/content.ts';
+import { ruleNote } from '../../core/fileRead.ts';
 import { restartsCell } from '@sts-inspect/k8s';
 import { terminationText } from '../../core/probes.ts';
 import { revisionCell, shortRevision } from '../../core/revision.ts';
@@ -80,12 +81,31 @@ function serviceText(h: StatefulSetHeader, p: Palette): string {
   }
 }
 
-/** ` -> /data/visits.txt in container web-app` when every pod's read resolved the same way, else nothing. */
+/** `/data/visits.txt (claim mount)`: a found path with the rule that found it (none for an absolute --file). */
+function foundText(f: FileRead): string {
+  const note = f.rule === 'mount' || f.rule === 'workingDir' ? ruleNote(f.rule, f.path ?? '') : '';
+  return note ? `${f.path ?? ''} ${note}` : (f.path ?? '');
+}
+
+/**
+ * ` -> /data/visits.txt (claim mount) in container web-app`: where the pods found the file and by which rule
+ * (per path with its count when they differ), in which container; only the container when nothing was found.
+ */
 function fileSource(r: InspectReport): string {
-  const seen = new Set(r.ordinals.filter((o) => o.file?.path && o.file.container).map((o) => `${o.file!.path}\u0000${o.file!.container}`));
-  if (seen.size !== 1) return '';
-  const [path, container] = [...seen][0]!.split('\u0000') as [string, string];
-  return `${path === r.file?.path ? '' : ` -> ${path}`} in container ${container}`;
+  const reads = r.ordinals.map((o) => o.file).filter((f): f is FileRead => !!f?.container);
+  const found = reads.filter((f) => f.ok && f.path);
+  const containers = new Set((found.length > 0 ? found : reads).map((f) => f.container));
+  const inContainer = containers.size === 1 ? ` in container ${[...containers][0]!}` : '';
+  if (found.length === 0) return inContainer;
+  const counts = new Map<string, number>();
+  for (const f of found) counts.set(foundText(f), (counts.get(foundText(f)) ?? 0) + 1);
+  if (counts.size === 1) {
+    const only = found[0]!;
+    if (only.path === r.file?.path) return `${only.rule === 'workingDir' ? ` ${ruleNote('workingDir', only.path)}` : ''}${inContainer}`;
+    return ` -> ${foundText(only)}${inContainer}`;
+  }
+  const each = [...counts].map(([text, n]) => `${text} in ${n} pod${n === 1 ? '' : 's'}`);
+  return ` -> ${each.join(', ')}${inContainer}`;
 }
 
 function helmText(h: NonNullable<InspectReport['statefulSet']['helmRelease']>): string {

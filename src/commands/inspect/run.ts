@@ -5,12 +5,13 @@
 import type { ControllerRevision, KubeEvent, PersistentVolumeClaim, Pod, Service, StatefulSet } from '@sts-inspect/k8s';
 import { podForOrdinal, selectorString } from '@sts-inspect/k8s';
 import { fileReadOf, planFileRead } from '../../core/fileRead.ts';
+import type { FileCandidate } from '../../core/containers.ts';
 import { ordinalRange, podsOfSet } from '../../core/ordinals.ts';
 import { AuthError, UsageError } from '../../errors.ts';
 import { apiPath, type KubeClient } from '../../kube/client.ts';
 import { ApiNotFoundError } from '../../kube/errors.ts';
 import { optional } from '../../workload/optional.ts';
-import { readPodFile } from '../../workload/podFile.ts';
+import { readPodFileByRules } from '../../workload/podFile.ts';
 import { resolvePeers, type DnsResolution } from '../../workload/resolve.ts';
 import { claimUsages } from '../../workload/usage.ts';
 import { needsDiagnosis, readDiagnosis } from '../../workload/diagnosis.ts';
@@ -245,28 +246,30 @@ export async function readFiles(
   const plans = ordinalRange(set)
     .map((o) => ({ name: podForOrdinal(name, o), plan: planFileRead(set, byOrdinal.get(o), file, opts.container) }))
     .filter((p) => !only || only.has(p.name));
-  const runnable: { name: string; container: string; path: string }[] = [];
+  const runnable: { name: string; container: string; path: string; candidates: FileCandidate[] }[] = [];
   for (const { name: podName, plan } of plans) {
-    if (plan.ok) runnable.push({ name: podName, container: plan.container, path: plan.path });
+    if (plan.ok) runnable.push({ name: podName, container: plan.container, path: plan.path, candidates: plan.candidates });
     else fileReads.set(podName, plan.read);
   }
   const byName = new Map(pods.map((p) => [p.metadata.name ?? '', p]));
   await pool(runnable, opts.concurrency, async (r) => {
     opts.onProgress?.(`reading ${r.path} from ${r.name}`);
     const pod = byName.get(r.name);
-    // One reader: head, cat, then (--debug-image, and neither binary in the image) an ephemeral container.
-    const got = await readPodFile(client, {
+    // One reader: head, cat, then (--debug-image, and neither binary in the image) an ephemeral container;
+    // a relative path under the claim's mount, else in the working directory.
+    const read = await readPodFileByRules(client, {
       namespace: ns,
       pod: r.name,
       container: r.container,
-      path: r.path,
+      file,
+      candidates: r.candidates,
       maxBytes: opts.maxBytes,
       timeoutMs: opts.execTimeoutMs,
       ...(opts.debugImage && pod
         ? { debug: { pod, image: opts.debugImage, ...(opts.onWarning ? { onWarning: opts.onWarning } : {}) } }
         : {}),
     });
-    fileReads.set(r.name, fileReadOf(got, r.path, r.container, opts.maxBytes));
+    fileReads.set(r.name, fileReadOf(read.got, read.path, r.container, opts.maxBytes, read));
   });
   return fileReads;
 }

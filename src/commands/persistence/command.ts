@@ -5,6 +5,7 @@
 
 import { randomBytes } from 'node:crypto';
 import { selectorString, type StatefulSet } from '@sts-inspect/k8s';
+import { fileCandidates } from '../../core/containers.ts';
 import { budgetsFor, compareRecord, controllerOwner, type OperationRecord } from '../../core/operation.ts';
 import { AbortedError, CheckFailed, InterruptedError, StoppedPartWayError, UsageError } from '../../errors.ts';
 import type { KubeClient } from '../../kube/client.ts';
@@ -17,7 +18,7 @@ import { commandSignal, type CommandSignalOptions } from '../../ui/interrupt.ts'
 import { spinnerEnabled, startLiveProgress } from '../../ui/spinner.ts';
 import { isDocumentFormat, outputFormat, type DocumentFormat } from '../../ui/document.ts';
 import { listBudgets } from '../../workload/evict.ts';
-import { EXEC_TIMEOUT_MS, readPodFile } from '../../workload/podFile.ts';
+import { EXEC_TIMEOUT_MS, readPodFileByRules } from '../../workload/podFile.ts';
 import { readRecord, removeRecord } from '../../workload/record.ts';
 import { getStatefulSet, listPodsOfSet } from '../../workload/statefulset.ts';
 import type { PersistenceArgs } from './flags.ts';
@@ -151,19 +152,33 @@ async function refuseUpFront(
   }
   for (const s of plan.steps) {
     if (s.file === null) continue;
-    const got = await readPodFile(client, {
+    const file = opts.file ?? s.file;
+    const container = set.spec?.template?.spec?.containers?.find((c) => c.name === s.container);
+    // Looked for as inspect looks (the claim's mount, then the working directory), so the two agree on what is found.
+    const read = await readPodFileByRules(client, {
       namespace: plan.namespace,
       pod: s.pod,
       container: s.container,
-      path: s.file,
+      file,
+      candidates: fileCandidates(file, set, container),
       maxBytes: 0,
       timeoutMs: execTimeoutMs,
     });
-    if (!got.ok && (got.reason === 'not-found' || got.reason === 'is-directory'))
-      throw new UsageError(
-        `--file ${opts.file ?? s.file}: ${got.error} in ${plan.namespace}/${s.pod} (container ${s.container}); nothing was changed`,
-      );
+    const where = `in ${plan.namespace}/${s.pod} (container ${s.container})`;
+    if (read.got.ok && read.rule === 'workingDir') throw new UsageError(relativeRefusal(file, read.path, read.tried, where));
+    if (!read.got.ok && (read.got.reason === 'not-found' || read.got.reason === 'is-directory'))
+      throw new UsageError(`--file ${file}: ${read.got.error} ${where}; nothing was changed`);
   }
+}
+
+/**
+ * A relative --file found only in the working directory: persistence resumes by the same command after the pod
+ * is deleted, and what is in the working directory then may differ, so it asks for the path it found.
+ */
+function relativeRefusal(file: string, path: string, tried: string[], where: string): string {
+  const found = path.startsWith('/') ? `it is at ${path} (working directory)` : `it is in the container's working directory`;
+  const give = path.startsWith('/') ? `--file ${path}` : 'the absolute path';
+  return `--file ${file}: ${tried.length > 1 ? `not found at ${tried[0]!}` : 'the container mounts no claim to read it from'}; ${found} ${where}. persistence needs a path that reads the same after the pod is deleted and the check resumes: give ${give}; nothing was changed`;
 }
 
 /** What the set's record says: resume it, refuse another operation's, or start fresh. */

@@ -15,7 +15,8 @@ export const persistenceFlags = defineFlags({
   file: {
     type: 'string',
     placeholder: 'PATH',
-    description: 'A file to compare before and after: absolute, or relative to the mount of the first volumeClaimTemplate.',
+    description:
+      'A file to compare before and after: absolute, or relative to the mount of the first volumeClaimTemplate (one found only in the working directory is refused, with its absolute path).',
   },
   container: {
     type: 'string',

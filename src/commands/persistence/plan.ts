@@ -93,9 +93,9 @@ export function buildPlan(set: StatefulSet, podByOrdinal: ReadonlyMap<number, Po
     let file: string | null = null;
     if (opts.file !== undefined) {
       const c = pod.spec?.containers?.find((x) => x.name === choice.container);
+      // A relative path not on the claim's mount stays relative here; command.ts looks for it (refuseUpFront).
       const p = resolveFilePath(opts.file, set, c);
-      if (!p.ok) throw new UsageError(`--file: ${p.error}`);
-      file = p.path;
+      file = p.ok ? p.path : opts.file;
     }
     const place = markerPath(set, pod, choice.container, file, opts.token);
     if (!place.ok) throw new UsageError(place.error);

@@ -21,21 +21,30 @@ const pod = (over: { phase?: string; terminating?: boolean; statuses?: unknown[]
   }) as Pod;
 
 describe('planFileRead', () => {
+  const onMount = [
+    { rule: 'mount', path: '/data/visits.txt' },
+    { rule: 'workingDir', path: null },
+  ];
   it.each<[string, Pod | undefined, string | undefined, unknown]>([
     [
       'a running pod',
       pod({ statuses: [{ name: 'app', state: { running: {} } }] }),
       undefined,
-      { ok: true, pod: 'web-0', container: 'app', path: '/data/visits.txt' },
+      { ok: true, pod: 'web-0', container: 'app', path: '/data/visits.txt', candidates: onMount },
     ],
-    ['no container statuses yet', pod(), undefined, { ok: true, pod: 'web-0', container: 'app', path: '/data/visits.txt' }],
+    [
+      'no container statuses yet',
+      pod(),
+      undefined,
+      { ok: true, pod: 'web-0', container: 'app', path: '/data/visits.txt', candidates: onMount },
+    ],
     ['no pod', undefined, undefined, { ok: false, read: failedRead('pod missing') }],
     ['an unknown -c', pod(), 'nope', { ok: false, read: failedRead('container "nope" not found in pod (has app)') }],
     [
-      'no mount for a relative path',
+      'no mount for a relative path: only the working directory',
       pod({ mounts: false }),
       undefined,
-      { ok: false, read: failedRead('container "app" does not mount volume "data"', null, 'app') },
+      { ok: true, pod: 'web-0', container: 'app', path: 'visits.txt', candidates: [{ rule: 'workingDir', path: null }] },
     ],
     [
       'terminating',
@@ -71,7 +80,7 @@ describe('planFileRead', () => {
       'another container not running',
       pod({ statuses: [{ name: 'side', state: {} }] }),
       undefined,
-      { ok: true, pod: 'web-0', container: 'app', path: '/data/visits.txt' },
+      { ok: true, pod: 'web-0', container: 'app', path: '/data/visits.txt', candidates: onMount },
     ],
   ])('%s', (_name, p, container, plan) => {
     expect(planFileRead(set, p, 'visits.txt', container)).toEqual(plan);
@@ -80,7 +89,13 @@ describe('planFileRead', () => {
   it('a pod without a name', () => {
     const p = pod();
     delete p.metadata.name;
-    expect(planFileRead(set, p, '/etc/hostname', undefined)).toEqual({ ok: true, pod: '', container: 'app', path: '/etc/hostname' });
+    expect(planFileRead(set, p, '/etc/hostname', undefined)).toEqual({
+      ok: true,
+      pod: '',
+      container: 'app',
+      path: '/etc/hostname',
+      candidates: [{ rule: 'absolute', path: '/etc/hostname' }],
+    });
   });
 });
 
@@ -132,6 +147,8 @@ describe('interpretRead', () => {
     expect(read(out({ exitCode: 3 }))).toEqual({
       path: '/data/x',
       container: 'app',
+      rule: null,
+      tried: [],
       ok: false,
       content: null,
       binary: false,
@@ -142,6 +159,8 @@ describe('interpretRead', () => {
     expect(failedRead('x')).toEqual({
       path: null,
       container: null,
+      rule: null,
+      tried: [],
       ok: false,
       content: null,
       binary: false,

@@ -193,6 +193,10 @@ describe('fileContainer: the container that has the volume', () => {
       pod: 'vault-0',
       container: 'web-app',
       path: '/data/visits.txt',
+      candidates: [
+        { rule: 'mount', path: '/data/visits.txt' },
+        { rule: 'workingDir', path: null },
+      ],
     });
   });
 });

@@ -137,12 +137,14 @@ describe('exit codes and streams', () => {
   it('a failed read: the table is printed, then exit 7 with a one-line summary', async () => {
     const c = new FakeClient();
     c.execAnswer = (o) =>
-      o.pod === 'web-1'
-        ? { exitCode: 1, stderr: Buffer.from('head: /data/visits.txt: No such file or directory') }
-        : { stdout: Buffer.from('5'), exitCode: 0 };
+      o.command[0] === 'pwd'
+        ? { stdout: Buffer.from('/work\n'), exitCode: 0 }
+        : o.pod === 'web-1'
+          ? { exitCode: 1, stderr: Buffer.from(`head: ${o.command.at(-1)}: No such file or directory`) }
+          : { stdout: Buffer.from('5'), exitCode: 0 };
     const r = await run({ name: 'web', file: 'visits.txt' }, c);
     expect(r.code).toBe(ExitCode.PARTIAL);
-    expect(r.out).toContain('<file not found: /data/visits.txt>');
+    expect(r.out).toContain('<file not found: tried /data/visits.txt (claim mount), /work/visits.txt (working directory)>');
     expect(r.err).toBe('error: could not read visits.txt from 1 of 3 pods (see the FILE column)\n');
     expect(new PartialError('x').exitCode).toBe(7);
   });

@@ -35,7 +35,7 @@ describe('renderInspection', () => {
       'DNS names:       <pod>.web.demo.svc.cluster.local',
       'PVCs:            data-web-<ordinal>',
       'Probes:          readiness http-get :8080/ every 5s, delay 2s',
-      'File:            visits.txt -> /data/visits.txt in container web (first 256 bytes)',
+      'File:            visits.txt -> /data/visits.txt (claim mount) in container web (first 256 bytes)',
       '',
     ]);
     expect(lines[12]!.split(/\s{2,}/)).toEqual([

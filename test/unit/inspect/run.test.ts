@@ -253,12 +253,19 @@ describe('file reads', () => {
 
   it('a file missing in one pod fails only that cell', async () => {
     const { r } = await run((o) =>
-      o.pod === 'web-1'
-        ? { exitCode: 1, stderr: Buffer.from('head: /data/visits.txt: No such file or directory') }
-        : { stdout: Buffer.from('1'), exitCode: 0 },
+      o.command[0] === 'pwd'
+        ? { stdout: Buffer.from('/\n'), exitCode: 0 }
+        : o.pod === 'web-1'
+          ? { exitCode: 1, stderr: Buffer.from(`head: ${o.command.at(-1)}: No such file or directory`) }
+          : { stdout: Buffer.from('1'), exitCode: 0 },
     );
     expect(r.ordinals.map((o) => o.file?.ok)).toEqual([true, false, true]);
-    expect(r.ordinals[1]!.file?.error).toBe('file not found: /data/visits.txt');
+    expect(r.ordinals[1]!.file).toMatchObject({
+      error: 'file not found: tried /data/visits.txt (claim mount), /visits.txt (working directory)',
+      rule: null,
+      tried: ['/data/visits.txt (claim mount)', '/visits.txt (working directory)'],
+    });
+    expect(r.ordinals[0]!.file).toMatchObject({ path: '/data/visits.txt', rule: 'mount', tried: ['/data/visits.txt (claim mount)'] });
   });
 
   it('-c naming no container of the set is a usage error', async () => {

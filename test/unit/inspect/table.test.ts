@@ -100,6 +100,8 @@ describe('a big multi-line --file in the table', () => {
       row.file = {
         path: '/data/visits.txt',
         container: 'web',
+        rule: 'mount',
+        tried: ['/data/visits.txt (claim mount)'],
         ok: true,
         content: text,
         binary: false,

@@ -64,6 +64,8 @@ describe('working directories', () => {
     expect(await visit('app-python-0')).toBe('2\n');
     expect(await ok(['exec', 'app-python-0', '--', 'cat', 'visits/visits.txt'])).toBe('2\n');
     expect(await ok(['exec', 'app-python-0', '--', 'cat', '/app/visits/visits.txt'])).toBe('2\n');
+    // head -c, as the plugin reads: a relative path from the same place.
+    expect(await ok(['exec', 'app-python-0', '--', 'head', '-c', '1', 'visits/visits.txt'])).toBe('2');
     expect(await ok(['exec', 'app-python-0', '--', 'sh', '-c', 'df /app/visits | tail -1'])).toMatch(/\/app\/visits\n$/);
     const missing = await kubectl(['exec', 'app-python-0', '--', 'cat', 'visits.txt']);
     expect(missing.code).toBe(1);
@@ -75,5 +77,18 @@ describe('working directories', () => {
     expect(await visit('srv-0')).toBe('1\n');
     expect(await ok(['exec', 'srv-0', '--', 'cat', 'state/count'])).toBe('1\n');
     expect(await ok(['exec', 'srv-0', '--', 'sh', '-c', 'cd / && cat srv/state/count'])).toBe('1\n');
+  });
+
+  it("an ephemeral container starts in its own image's working directory, not its target's", async () => {
+    await ok(['debug', 'app-python-0', '--image', 'busybox:1.36', '--target', 'app', '-c', 'dbg', '--', 'sleep', '1d']);
+    await ok([
+      'wait',
+      'pod/app-python-0',
+      '--for=jsonpath={.status.ephemeralContainerStatuses[?(@.name=="dbg")].state.running}',
+      '--timeout=20s',
+    ]);
+    expect(await ok(['exec', 'app-python-0', '-c', 'dbg', '--', 'pwd'])).toBe('/\n');
+    const missing = await kubectl(['exec', 'app-python-0', '-c', 'dbg', '--', 'cat', 'visits/visits.txt']);
+    expect(missing.code).toBe(1);
   });
 });
