@@ -116,13 +116,16 @@ export function buildRollPlan(set: StatefulSet, pods: Pod[], o: PlanOptions): Ro
     .sort((a, b) => b.ordinal - a.ordinal);
   const staying = view.ordinals.filter((x) => !moving.includes(x)).sort((a, b) => b.ordinal - a.ordinal);
   const action = movingAction(o.mode, onDelete);
+  const fromRevision = fromRevisionOf(o.mode, view, o.mode === 'pending' ? moving.filter((x) => !x.onUpdateRevision) : moving);
+  // A pod an earlier --pending-only run already moved left what the others leave (the record keeps no revision).
+  const left = (x: (typeof moving)[number]) => (o.mode === 'pending' && x.onUpdateRevision && resumed.has(x.pod) ? fromRevision : x.revision);
   const ordinals: PlannedOrdinal[] = [
     ...moving.map((x) => ({
       ordinal: x.ordinal,
       pod: x.pod,
-      fromRevision: x.revision,
+      fromRevision: left(x),
       action,
-      templateChanges: changesFor(set, x.revision, o.templates),
+      templateChanges: changesFor(set, left(x), o.templates),
     })),
     ...staying.map((x) => ({
       ordinal: x.ordinal,
@@ -144,7 +147,7 @@ export function buildRollPlan(set: StatefulSet, pods: Pod[], o: PlanOptions): Ro
     partition,
     ...(setPartition !== undefined ? { setPartition } : {}),
     specPartition: base.partition,
-    fromRevision: fromRevisionOf(o.mode, view, moving),
+    fromRevision,
     toRevision: o.mode === 'restart' ? null : view.updateRevision,
     ordinals,
     budgets: o.budgets === null ? null : budgetsFor(o.budgets ?? [], pods),

@@ -76,7 +76,7 @@ export async function runRoll(r: RollRun, deps: RollDeps): Promise<RollOutcome> 
         return s.cause instanceof Error ? s.cause.message : String(s.cause);
       },
       onEvent: (e) => {
-        if (e.type === 'step-skipped' && e.id === 'patch-template') watch.speak();
+        if (e.type === 'step-skipped' && (e.id === 'patch-template' || e.id === 'patch-partition')) watch.speak();
         else if (e.type === 'step-skipped' && (e.id.startsWith('evict:') || e.id.startsWith('wait:')))
           watch.movedEarlier(e.id.slice(e.id.indexOf(':') + 1));
         deps.onEvent({ type: 'operation', at: now(), event: e });

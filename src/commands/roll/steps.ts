@@ -65,7 +65,9 @@ function partitionHandler(w: RolloutWatch, now: () => number): StepHandler {
   return {
     async isDone(step) {
       await observedView(w);
-      return (w.set?.spec?.updateStrategy?.rollingUpdate?.partition ?? 0) <= partitionOf(step);
+      const lowered = (w.set?.spec?.updateStrategy?.rollingUpdate?.partition ?? 0) <= partitionOf(step);
+      if (lowered) w.speak();
+      return lowered;
     },
     async run(step, ctx) {
       const { namespace: ns, name } = step.target;
@@ -78,6 +80,7 @@ function partitionHandler(w: RolloutWatch, now: () => number): StepHandler {
       );
       const change = step.changes[0];
       w.emitPartitioned(now(), change?.from ?? null, change?.to ?? null);
+      w.speak();
       await w.until((v) => (v.observed && (w.set?.spec?.updateStrategy?.rollingUpdate?.partition ?? 0) <= partitionOf(step) ? true : undefined));
     },
   };

@@ -124,7 +124,8 @@ export class RolloutWatch {
     this.deps = deps;
     this.view = plan.view;
     this.toRevision = plan.toRevision;
-    this.quiet = plan.mode === 'restart';
+    // A restart (or a lowered partition) is said from its patch on: before it, the set is not what is rolled.
+    this.quiet = plan.mode === 'restart' || plan.setPartition !== undefined;
     for (const o of plan.ordinals) {
       const st = plan.view.ordinals.find((x) => x.ordinal === o.ordinal);
       tracks(this.tracks, o, st);
