@@ -187,7 +187,9 @@ export async function rollCommand(argv: RollArgs, io: IO, deps: RollCommandDeps 
     const resume = resumeCommand({ name: opts.name, namespace: ns, flags, watchOnly: opts.mode === 'watch' });
     if (nothingPending(plan)) {
       io.stdout.write(
-        isDocumentFormat(opts.format) ? renderReport(nothingPendingReport(plan, operation), opts.format) : `${nothingPendingMessage(plan)}\n`,
+        isDocumentFormat(opts.format)
+          ? renderReport(nothingPendingReport(plan, operation), opts.format)
+          : `${nothingPendingMessage(plan)}\n`,
       );
       return 0;
     }
@@ -213,7 +215,14 @@ export async function rollCommand(argv: RollArgs, io: IO, deps: RollCommandDeps 
     }
     const timestamps = !(io.stdout.isTTY ?? false);
     const outcome = await runRoll(
-      { plan, operation, record, values: opts.mode === 'restart' ? { restartedAt } : {}, resume, ...(opts.disableEviction ? { disableEviction: true } : {}) },
+      {
+        plan,
+        operation,
+        record,
+        values: opts.mode === 'restart' ? { restartedAt } : {},
+        resume,
+        ...(opts.disableEviction ? { disableEviction: true } : {}),
+      },
       {
         client,
         signal: cs.signal,

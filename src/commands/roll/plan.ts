@@ -118,7 +118,8 @@ export function buildRollPlan(set: StatefulSet, pods: Pod[], o: PlanOptions): Ro
   const action = movingAction(o.mode, onDelete);
   const fromRevision = fromRevisionOf(o.mode, view, o.mode === 'pending' ? moving.filter((x) => !x.onUpdateRevision) : moving);
   // A pod an earlier --pending-only run already moved left what the others leave (the record keeps no revision).
-  const left = (x: (typeof moving)[number]) => (o.mode === 'pending' && x.onUpdateRevision && resumed.has(x.pod) ? fromRevision : x.revision);
+  const left = (x: (typeof moving)[number]) =>
+    o.mode === 'pending' && x.onUpdateRevision && resumed.has(x.pod) ? fromRevision : x.revision;
   const ordinals: PlannedOrdinal[] = [
     ...moving.map((x) => ({
       ordinal: x.ordinal,

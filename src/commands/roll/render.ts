@@ -288,7 +288,9 @@ export function toMutationPlan(plan: RollPlan, op: Operation, o: { disableEvicti
     steps,
     notes: [
       ...(acting ? templateChangeLines(plan).map((l) => `changes ${l}`) : []),
-      ...(already.length ? [`${already.join(', ')} already run${already.length === 1 ? 's' : ''} the update revision, Ready: not touched`] : []),
+      ...(already.length
+        ? [`${already.join(', ')} already run${already.length === 1 ? 's' : ''} the update revision, Ready: not touched`]
+        : []),
       ...(acting ? budgetLines(plan.budgets) : []),
       ...plan.notes.map(noteText),
     ],

@@ -81,7 +81,9 @@ function partitionHandler(w: RolloutWatch, now: () => number): StepHandler {
       const change = step.changes[0];
       w.emitPartitioned(now(), change?.from ?? null, change?.to ?? null);
       w.speak();
-      await w.until((v) => (v.observed && (w.set?.spec?.updateStrategy?.rollingUpdate?.partition ?? 0) <= partitionOf(step) ? true : undefined));
+      await w.until((v) =>
+        v.observed && (w.set?.spec?.updateStrategy?.rollingUpdate?.partition ?? 0) <= partitionOf(step) ? true : undefined,
+      );
     },
   };
 }

@@ -481,7 +481,8 @@ function tracks(m: Map<number, Track>, o: RollPlan['ordinals'][number], st: Ordi
  */
 function phaseOf(st: OrdinalState, t: Track): StepPhase | undefined {
   const replaced = st.uid !== t.baselineUid || st.terminating || !st.present;
-  const watchedInPlace = (t.action === 'watched' || t.action === 'updated') && st.onUpdateRevision && (t.startedAt !== undefined || !st.done);
+  const watchedInPlace =
+    (t.action === 'watched' || t.action === 'updated') && st.onUpdateRevision && (t.startedAt !== undefined || !st.done);
   if (!replaced && !watchedInPlace) return undefined;
   if (!st.present) return 'gone';
   if (st.terminating) return 'terminating';
