@@ -128,11 +128,11 @@ export function buildRollPlan(set: StatefulSet, pods: Pod[], o: PlanOptions): Ro
       action,
       templateChanges: changesFor(set, left(x), o.templates),
     })),
-    ...staying.map((x) => ({
+    ...staying.map((x): PlannedOrdinal => ({
       ordinal: x.ordinal,
       pod: x.pod,
       fromRevision: x.revision,
-      action: (!x.inScope ? 'unchanged' : 'already-updated') as OrdinalAction,
+      action: !x.inScope ? 'unchanged' : 'already-updated',
       why: !x.inScope ? ('partition' as const) : ('done' as const),
       templateChanges: [],
     })),

@@ -240,7 +240,7 @@ describe('resuming --pending-only', () => {
 });
 
 describe('--pending-only flags', () => {
-  const args = (o: Partial<RollArgs>): RollArgs => ({ name: 'web', timeout: '5m', ...o }) as RollArgs;
+  const args = (o: Partial<RollArgs>): RollArgs => ({ name: 'web', timeout: '5m', ...o });
 
   it.each([
     [{ pendingOnly: true, watchOnly: true }, /--watch-only changes nothing: --pending-only/],
