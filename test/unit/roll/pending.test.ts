@@ -6,6 +6,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ControllerRevision, Pod, StatefulSet } from '@sts-inspect/k8s';
+import { registry } from '../../../src/cli.ts';
+import { renderCommandHelp } from '../../../src/cli/help.ts';
+import { flagWords } from '../../../src/commands/completion/line.ts';
 import { completeRollOptions } from '../../../src/commands/roll/command.ts';
 import type { RollArgs } from '../../../src/commands/roll/flags.ts';
 import {
@@ -248,6 +251,14 @@ describe('--pending-only flags', () => {
   ] as const)('%o is a usage error', (o, message) => {
     expect(() => completeRollOptions(args(o))).toThrow(UsageError);
     expect(() => completeRollOptions(args(o))).toThrow(message);
+  });
+
+  it('roll --help and completion list it, with an example', () => {
+    const roll = registry.commands.find((c) => c.name === 'roll')!;
+    const help = renderCommandHelp(roll);
+    expect(help).toContain('    --pending-only=false:\n\tDeliver the update revision the set already has');
+    expect(help).toContain('kubectl sts-inspect roll web -n demo --pending-only\n');
+    expect(flagWords(roll).map((f) => f.word)).toContain('--pending-only');
   });
 
   it('--pending-only is its own mode, recorded as a flag of the operation (a restart record conflicts with it)', () => {
