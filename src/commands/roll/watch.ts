@@ -313,7 +313,8 @@ export class RolloutWatch {
   /** A step per ordinal in the order they happen; held while the controller has not named our revision. */
   private progress(view: RolloutView): void {
     const now = this.deps.now();
-    for (const st of view.ordinals) {
+    // Highest ordinal first, the order pods move in: one look that sees web-1 Ready and web-0 going says so in that order.
+    for (const st of [...view.ordinals].sort((a, b) => b.ordinal - a.ordinal)) {
       const t = this.tracks.get(st.ordinal);
       if (!t || stays(t.action)) continue;
       const phase = phaseOf(st, t);
