@@ -6,10 +6,14 @@
 
 import { execFile, spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '@sts-inspect/sandbox';
+import { rollCommand } from '../../src/commands/roll/command.ts';
 import type { RolloutReport } from '../../src/commands/roll/schema.ts';
+import { StoppedPartWayError } from '../../src/errors.ts';
+import type { IO } from '../../src/ui/io.ts';
 import { cliCommand, ROOT, runCli } from '../helpers/cli.ts';
 import { setYaml, type SetOptions } from '../helpers/roll-sets.ts';
 
@@ -208,6 +212,63 @@ describe('roll --pending-only under OnDelete, after kubectl set image and one po
       expect(o.worst()).toBe(1);
       for (const n of NAMES) expect(revisionOf(ns, n)).toBe(update);
       expect(sb.set(ns, 'web')?.metadata.annotations?.['sts-inspect.io/operation']).toBeUndefined();
+    } finally {
+      o.stop();
+    }
+  });
+});
+
+/** A terminal that answers the `[y/N]` questions in turn with `answers`, and records what it was shown. */
+function terminal(answers: string[]): { io: IO; err: () => string; questions: string[] } {
+  const stdin = Object.assign(new PassThrough(), { isTTY: true });
+  const cursor = { cursorTo: () => true, clearLine: () => true, moveCursor: () => true, clearScreenDown: () => true };
+  const stdout = Object.assign(new PassThrough(), { isTTY: true, columns: 100 }, cursor);
+  const stderr = Object.assign(new PassThrough(), { isTTY: true, columns: 100 }, cursor);
+  const question = new RegExp(`((?:deliver|delete) [^\\n\\r?${String.fromCharCode(27)}]*\\? \\[y/N\\] )`, 'g');
+  let all = '';
+  let pending = '';
+  const questions: string[] = [];
+  stdout.resume();
+  stderr.on('data', (d: Buffer) => {
+    all += d.toString();
+    pending += d.toString();
+    for (const m of pending.matchAll(question)) {
+      questions.push(m[1]!);
+      stdin.write(`${answers[questions.length - 1] ?? 'n'}\n`);
+    }
+    pending = pending.replace(/\? \[y\/N\] /g, '?');
+  });
+  return { io: { stdin, stdout, stderr, env: { NO_COLOR: '1' } }, err: () => all, questions };
+}
+
+describe('roll --pending-only on a terminal', () => {
+  it('shows the change, asks, asks before each delete; a no after web-2 is exit 12 naming the resume; the same command finishes', async () => {
+    const ns = 'pending-tty';
+    const update = await onDeleteAfterSetImage(ns);
+    const o = observe(ns);
+    try {
+      const t = terminal(['y', 'y', 'n']);
+      const err = await rollCommand(
+        { name: 'web', namespace: ns, kubeconfig: sb.kubeconfigPath, timeout: '60s', pendingOnly: true },
+        t.io,
+      ).catch((e: unknown) => e);
+      expect(t.questions).toEqual([
+        `deliver update revision ${update} to statefulset web in namespace ${ns} (2 pods, highest ordinal first)? [y/N] `,
+        `delete pod web-2 in namespace ${ns}? [y/N] `,
+        `delete pod web-0 in namespace ${ns}? [y/N] `,
+      ]);
+      expect(t.err()).toContain('  web-2, web-0: image web sim/visits:1 -> sim/visits:2\n');
+      expect(err).toBeInstanceOf(StoppedPartWayError);
+      expect((err as Error).message).toMatch(
+        /done web-2; left web-0, the final check; resume with: kubectl sts-inspect roll web -n pending-tty --pending-only$/,
+      );
+      expect(o.uids.get('web-0')).toHaveLength(1);
+      const again = await cli(['roll', 'web', '-n', ns, '--pending-only', '--yes']);
+      expect(again.code, again.stderr).toBe(0);
+      expect(again.stdout.split('\n')[0]).toMatch(/resuming the roll started at \S+: web-2 done; web-0 left$/);
+      expect(o.wentDown).toEqual(['web-2', 'web-0']);
+      for (const n of NAMES) expect(o.uids.get(n)).toHaveLength(n === 'web-1' ? 1 : 2);
+      expect(o.worst()).toBe(1);
     } finally {
       o.stop();
     }
