@@ -241,6 +241,20 @@ function terminal(answers: string[]): { io: IO; err: () => string; questions: st
   return { io: { stdin, stdout, stderr, env: { NO_COLOR: '1' } }, err: () => all, questions };
 }
 
+describe('roll --pending-only and a PodDisruptionBudget', () => {
+  it('maxUnavailable 0: the eviction is refused, waited out until --timeout, then exit 8 with nothing deleted and no record left', async () => {
+    const ns = 'pending-pdb';
+    await onDeleteAfterSetImage(ns);
+    await kubectl('create', 'pdb', 'web', '-n', ns, '--selector', 'app=web', '--max-unavailable', '0');
+    const before = sb.pods(ns).map((p) => p.metadata.uid);
+    const r = await cli(['roll', 'web', '-n', ns, '--pending-only', '--yes', '--timeout', '3s']);
+    expect(r.code).toBe(8);
+    expect(r.stdout).toMatch(/web-2: eviction refused by the disruption budget web \(disruptionsAllowed 0\)/);
+    expect(sb.pods(ns).map((p) => p.metadata.uid)).toEqual(before);
+    expect(sb.set(ns, 'web')?.metadata.annotations?.['sts-inspect.io/operation']).toBeUndefined();
+  });
+});
+
 describe('roll --pending-only on a terminal', () => {
   it('shows the change, asks, asks before each delete; a no after web-2 is exit 12 naming the resume; the same command finishes', async () => {
     const ns = 'pending-tty';
