@@ -133,7 +133,7 @@ function refuse(set: StatefulSet, plan: RollPlan, opts: RollOptions, record: Ope
     throw new UsageError(
       `--partition ${opts.partition} moves nothing: statefulset ${plan.namespace}/${plan.name} has ${replicas} replica${replicas === 1 ? '' : 's'} (ordinals >= ${opts.partition} move; use 0 to ${Math.max(0, replicas - 1)})`,
     );
-  if (opts.mode === 'watch') return;
+  if (opts.mode === 'watch' || nothingPending(plan)) return; // nothing to act on: said, exit 0
   if (plan.owner && !opts.force) throw new AbortedError(ownerRefusal(plan));
   if (opts.restartOnly && !record && shippedChanges(plan).length) throw new AbortedError(restartOnlyRefusal(plan));
   void set;
