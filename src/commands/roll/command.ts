@@ -45,7 +45,7 @@ import {
   toMutationPlan,
   type RollFormat,
 } from './render.ts';
-import { RolloutTimeoutError, runRoll, type RollOutcome } from './run.ts';
+import { observedSet, RolloutTimeoutError, runRoll, type RollOutcome } from './run.ts';
 import { commandTimeout, startActing } from '../../ui/acting.ts';
 
 export interface RollOptions {
@@ -153,7 +153,8 @@ export async function rollCommand(argv: RollArgs, io: IO, deps: RollCommandDeps 
   try {
     const { client, config } = await connect(argv, io, deps);
     const ns = config.namespace;
-    const set = await getStatefulSet(client, ns, opts.name);
+    const read = await getStatefulSet(client, ns, opts.name);
+    const set = opts.mode === 'pending' ? await observedSet(client, read, cs.signal) : read;
     const flags = rollOperationFlags(opts);
     const found = readRecord(set);
     if (opts.abandon) {

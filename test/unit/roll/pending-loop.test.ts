@@ -6,7 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Pod, StatefulSet } from '@sts-inspect/k8s';
 import { buildRollPlan, rollOperation, type RollMode } from '../../../src/commands/roll/plan.ts';
-import { runRoll, type RollEvent } from '../../../src/commands/roll/run.ts';
+import { observedSet, runRoll, type RollEvent } from '../../../src/commands/roll/run.ts';
+import { InterruptedError } from '../../../src/errors.ts';
 import type { PatchOptions } from '../../../src/kube/client.ts';
 import { OPERATION_ANNOTATION } from '../../../src/workload/record.ts';
 import { FakeKubeClient, type FakeObject } from '../../helpers/fake-client.ts';
@@ -137,5 +138,33 @@ describe('the viewer under --watch-only', () => {
       ['web-1', 'already-updated'],
       ['web-0', 'already-updated'],
     ]);
+  });
+});
+
+describe('right after kubectl set image', () => {
+  /** The template changed (generation 3), the controller has not looked yet: the status names the old revision. */
+  function unobserved(): Cluster {
+    const c = new Cluster([]);
+    const set = c.object<FakeObject & StatefulSet>(SET)!;
+    c.apply({ ...set, metadata: { ...set.metadata, generation: 3 }, status: { ...set.status, updateRevision: 'web-old' } });
+    return c;
+  }
+
+  it('--pending-only plans from the set once the controller has observed it (not "nothing pending" on a stale status)', async () => {
+    const c = unobserved();
+    const set = c.object<FakeObject & StatefulSet>(SET)!;
+    setTimeout(() => c.apply({ ...set, status: { ...set.status, observedGeneration: 3, updateRevision: 'web-new' } }), 30);
+    const seen = await observedSet(c, set, new AbortController().signal, 5);
+    expect(seen.status?.updateRevision).toBe('web-new');
+    const pods = [0, 1, 2].map((i) => c.object<Pod>(`/api/v1/namespaces/${NS}/pods/web-${i}`)!);
+    expect(buildRollPlan(set, pods, { mode: 'pending' }).ordinals.every((o) => o.action === 'already-updated')).toBe(true);
+    expect(buildRollPlan(seen, pods, { mode: 'pending' }).ordinals.map((o) => o.action)).toEqual(['deleted', 'deleted', 'deleted']);
+  });
+
+  it('stops waiting with the signal (Ctrl-C, --timeout)', async () => {
+    const c = unobserved();
+    const ac = new AbortController();
+    setTimeout(() => ac.abort(new InterruptedError('interrupted')), 20);
+    await expect(observedSet(c, c.object<FakeObject & StatefulSet>(SET)!, ac.signal, 5)).rejects.toBeInstanceOf(InterruptedError);
   });
 });
