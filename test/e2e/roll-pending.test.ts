@@ -241,6 +241,24 @@ function terminal(answers: string[]): { io: IO; err: () => string; questions: st
   return { io: { stdin, stdout, stderr, env: { NO_COLOR: '1' } }, err: () => all, questions };
 }
 
+describe('roll --pending-only straight after kubectl set image', () => {
+  it('delivers the new image to every pod (it plans from what the controller has observed), no new revision', async () => {
+    const ns = 'pending-straight';
+    await applySet(ns, { strategy: 'OnDelete' });
+    await kubectl('set', 'image', 'statefulset/web', '-n', ns, 'web=sim/visits:2');
+    const r = await cli(['roll', 'web', '-n', ns, '--pending-only', '--yes', '-o', 'json']);
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout) as RolloutReport;
+    expect(report.ordinals.map((x) => [x.pod, x.action])).toEqual([
+      ['web-2', 'deleted'],
+      ['web-1', 'deleted'],
+      ['web-0', 'deleted'],
+    ]);
+    expect(sb.pods(ns).map((p) => p.spec?.containers?.[0]?.image)).toEqual(['sim/visits:2', 'sim/visits:2', 'sim/visits:2']);
+    expect(sb.set(ns, 'web')?.status?.updateRevision).toBe(report.revisions.to);
+  });
+});
+
 describe('roll --pending-only and a PodDisruptionBudget', () => {
   it('maxUnavailable 0: the eviction is refused, waited out until --timeout, then exit 8 with nothing deleted and no record left', async () => {
     const ns = 'pending-pdb';
