@@ -125,7 +125,8 @@ export function buildRollPlan(set: StatefulSet, pods: Pod[], o: PlanOptions): Ro
       ordinal: x.ordinal,
       pod: x.pod,
       fromRevision: left(x),
-      action,
+      // --pending-only: a pod already on the update revision, not Ready yet, is waited for, never taken down.
+      action: o.mode === 'pending' && x.onUpdateRevision && !resumed.has(x.pod) ? ('watched' as const) : action,
       templateChanges: changesFor(set, left(x), o.templates),
     })),
     ...staying.map((x): PlannedOrdinal => ({
@@ -245,14 +246,16 @@ export function rollOperation(plan: RollPlan, o: RollOperationOptions): Operatio
   const ondelete = plan.view.strategy === 'OnDelete' && plan.mode !== 'watch';
   for (const x of movingOrdinals(plan)) {
     const uid = plan.view.ordinals.find((s) => s.ordinal === x.ordinal)?.uid;
+    // The id keeps `evict:` under OnDelete whatever the pod needs, so a re-run's ids match the record's.
+    const evicts = ondelete && x.action === 'deleted';
     steps.push({
       id: `${ondelete ? 'evict' : 'wait'}:${x.pod}`,
-      action: ondelete ? 'roll-evict' : 'roll-wait',
+      action: evicts ? 'roll-evict' : 'roll-wait',
       target: { kind: 'Pod', namespace: plan.namespace, name: x.pod, ...(uid ? { uid } : {}) },
       changes: [],
       waitsFor: { type: 'pod-ready', revision: 'update' },
       verify: { type: 'pod-revision', revision: 'update' },
-      ...(ondelete ? { disrupts: x.pod } : {}),
+      ...(evicts ? { disrupts: x.pod } : {}),
     });
   }
   steps.push({

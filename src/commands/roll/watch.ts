@@ -317,7 +317,7 @@ export class RolloutWatch {
     for (const st of [...view.ordinals].sort((a, b) => b.ordinal - a.ordinal)) {
       const t = this.tracks.get(st.ordinal);
       if (!t || stays(t.action)) continue;
-      const phase = phaseOf(st, t);
+      const phase = phaseOf(st, t, this.plan.mode !== 'restart');
       if (!phase) continue;
       const key = `${st.uid}/${phase}/${st.revision}`;
       if (key === t.lastKey) continue;
@@ -478,12 +478,12 @@ function tracks(m: Map<number, Track>, o: RollPlan['ordinals'][number], st: Ordi
 
 /**
  * Where an ordinal stands once it has started moving: its pod is terminating, gone, or a new one (another
- * uid). When watching, a pod already on the update revision that is not done yet moves too (it becomes Ready).
+ * uid). When watching or delivering a pending update (the update revision is known from the start), a pod
+ * already on it that is not done yet moves too (it becomes Ready).
  */
-function phaseOf(st: OrdinalState, t: Track): StepPhase | undefined {
+function phaseOf(st: OrdinalState, t: Track, inPlace: boolean): StepPhase | undefined {
   const replaced = st.uid !== t.baselineUid || st.terminating || !st.present;
-  const watchedInPlace =
-    (t.action === 'watched' || t.action === 'updated') && st.onUpdateRevision && (t.startedAt !== undefined || !st.done);
+  const watchedInPlace = inPlace && st.onUpdateRevision && (t.startedAt !== undefined || !st.done);
   if (!replaced && !watchedInPlace) return undefined;
   if (!st.present) return 'gone';
   if (st.terminating) return 'terminating';

@@ -113,6 +113,24 @@ describe('--pending-only on the fake cluster', () => {
   });
 });
 
+describe('--pending-only: a pod already on the update revision, not Ready yet when it began', () => {
+  it('is waited for, not taken down, and reported watched; the outdated ones are evicted after it is Ready', async () => {
+    const c = new Cluster([1]);
+    c.apply(pod(1, 'web-new', false));
+    setTimeout(() => c.apply(pod(1, 'web-new', true)), 15);
+    const { outcome } = await roll(c, 'pending');
+    expect(outcome.report.result).toBe('complete');
+    expect(c.evicted).toEqual(['web-2', 'web-0']);
+    expect(c.worst).toBe(1);
+    // In the order they moved: web-2 is taken down only once web-1 is Ready (never two down).
+    expect(outcome.report.ordinals.map((o) => [o.pod, o.action])).toEqual([
+      ['web-1', 'watched'],
+      ['web-2', 'deleted'],
+      ['web-0', 'deleted'],
+    ]);
+  });
+});
+
 describe('the viewer under --watch-only', () => {
   it('pods on the update revision before it began are reported "already-updated", and move nothing', async () => {
     const c = new Cluster([0, 1, 2]);
