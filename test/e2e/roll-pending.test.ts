@@ -178,44 +178,52 @@ describe('roll --pending-only under OnDelete, after kubectl set image and one po
     expect(sb.pods(ns).map((p) => p.metadata.uid)).toEqual(before);
   });
 
-  it('killed with -9 while web-0 is taken down: the same command resumes, no pod replaced twice, never two down', async () => {
-    const ns = 'pending-kill';
-    const update = await onDeleteAfterSetImage(ns);
-    const o = observe(ns);
-    try {
-      const { command, args } = cliCommand();
-      const child = spawn(command, [...args, 'roll', 'web', '-n', ns, '--pending-only', '--yes', '--kubeconfig', sb.kubeconfigPath], {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let output = '';
-      let killed = false;
-      const onData = (d: string) => {
-        output += d;
-        if (!killed && /ordinal 0 {2}web-0 .*deleting/.test(output)) {
-          killed = true;
-          child.kill('SIGKILL');
-        }
-      };
-      child.stdout.setEncoding('utf8').on('data', onData);
-      child.stderr.setEncoding('utf8').on('data', onData);
-      await new Promise((resolve) => child.on('close', resolve));
-      expect(killed, output).toBe(true);
-      expect(sb.set(ns, 'web')?.metadata.annotations?.['sts-inspect.io/operation']).toMatch(/"flags":\["--pending-only"\]/);
-      const again = await cli(['roll', 'web', '-n', ns, '--pending-only', '--yes']);
-      expect(again.code, again.stderr).toBe(0);
-      expect(again.stdout.split('\n')[0]).toMatch(/^\S+ resuming the roll started at \S+: web-2 done; web-0 left$/);
-      expect(again.stdout).toMatch(/roll pending-kill\/web complete/);
-      expect(o.wentDown).toEqual(['web-2', 'web-0']);
-      expect(o.uids.get('web-1')).toHaveLength(1);
-      expect(o.uids.get('web-2')).toHaveLength(2);
-      expect(o.uids.get('web-0')).toHaveLength(2);
-      expect(o.worst()).toBe(1);
-      for (const n of NAMES) expect(revisionOf(ns, n)).toBe(update);
-      expect(sb.set(ns, 'web')?.metadata.annotations?.['sts-inspect.io/operation']).toBeUndefined();
-    } finally {
-      o.stop();
-    }
-  });
+  it(
+    'killed with -9 while web-0 is taken down: the same command resumes, no pod replaced twice, never two down',
+    { timeout: 120_000 },
+    async () => {
+      const ns = 'pending-kill';
+      const update = await onDeleteAfterSetImage(ns);
+      const o = observe(ns);
+      try {
+        const { command, args } = cliCommand();
+        const child = spawn(
+          command,
+          [...args, 'roll', 'web', '-n', ns, '--pending-only', '--yes', '--timeout', '40s', '--kubeconfig', sb.kubeconfigPath],
+          {
+            stdio: ['ignore', 'pipe', 'pipe'],
+          },
+        );
+        let output = '';
+        let killed = false;
+        const onData = (d: string) => {
+          output += d;
+          if (!killed && /ordinal 0 {2}web-0 .*deleting/.test(output)) {
+            killed = true;
+            child.kill('SIGKILL');
+          }
+        };
+        child.stdout.setEncoding('utf8').on('data', onData);
+        child.stderr.setEncoding('utf8').on('data', onData);
+        await new Promise((resolve) => child.on('close', resolve));
+        expect(killed, output).toBe(true);
+        expect(sb.set(ns, 'web')?.metadata.annotations?.['sts-inspect.io/operation']).toMatch(/"flags":\["--pending-only"\]/);
+        const again = await cli(['roll', 'web', '-n', ns, '--pending-only', '--yes', '--timeout', '40s']);
+        expect(again.code, `${output}\n---\n${again.stdout}${again.stderr}`).toBe(0);
+        expect(again.stdout.split('\n')[0]).toMatch(/^\S+ resuming the roll started at \S+: web-2 done; web-0 left$/);
+        expect(again.stdout).toMatch(/roll pending-kill\/web complete/);
+        expect(o.wentDown).toEqual(['web-2', 'web-0']);
+        expect(o.uids.get('web-1')).toHaveLength(1);
+        expect(o.uids.get('web-2')).toHaveLength(2);
+        expect(o.uids.get('web-0')).toHaveLength(2);
+        expect(o.worst()).toBe(1);
+        for (const n of NAMES) expect(revisionOf(ns, n)).toBe(update);
+        expect(sb.set(ns, 'web')?.metadata.annotations?.['sts-inspect.io/operation']).toBeUndefined();
+      } finally {
+        o.stop();
+      }
+    },
+  );
 });
 
 /** A terminal that answers the `[y/N]` questions in turn with `answers`, and records what it was shown. */
