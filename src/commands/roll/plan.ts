@@ -138,8 +138,9 @@ export function buildRollPlan(set: StatefulSet, pods: Pod[], o: PlanOptions): Ro
       templateChanges: [],
     })),
   ];
-  const setPartition =
-    o.mode !== 'watch' && !onDelete && o.partition !== undefined && o.partition !== base.partition ? o.partition : undefined;
+  // --pending-only only ever lowers the partition (raising it would deliver nothing and hold the controller back).
+  const moves = o.partition !== undefined && (o.mode === 'pending' ? o.partition < base.partition : o.partition !== base.partition);
+  const setPartition = o.mode !== 'watch' && !onDelete && moves ? o.partition : undefined;
   const plan: Omit<RollPlan, 'notes'> = {
     namespace,
     name,

@@ -132,6 +132,15 @@ describe('buildRollPlan --pending-only', () => {
     expect(nothingPending(plan)).toBe(nothing);
   });
 
+  it('--partition above the set own partition is a scope, never a patch that raises it', () => {
+    const { set, pods } = scenario('partition-2-after-image-change');
+    set.spec!.replicas = 4;
+    const plan = buildRollPlan(set, pods, { mode: 'pending', partition: 3 });
+    expect(plan.setPartition).toBeUndefined();
+    expect(rollOperation(plan, { restartedAt: 'x', flags: [] }).steps.map((s) => s.id)).not.toContain('patch-partition');
+    expect(buildRollPlan(set, pods, { mode: 'restart', partition: 3 }).setPartition).toBe(3);
+  });
+
   it('the partition step lowers the set own partition (2 -> 0) by a merge patch of that field only', () => {
     const { set, pods } = scenario('partition-2-after-image-change');
     const plan = buildRollPlan(set, pods, { mode: 'pending', partition: 0 });
