@@ -112,6 +112,10 @@ const roll = defineCommand({
       comment: 'Follow a rollout already under way (after kubectl apply or set image)',
       command: 'kubectl sts-inspect roll web -n demo --watch-only',
     },
+    {
+      comment: 'Deliver a pending update (after kubectl set image) to the pods not on it, no new restart',
+      command: 'kubectl sts-inspect roll web -n demo --pending-only',
+    },
     { comment: 'Stage it: only ordinals >= 2 move', command: 'kubectl sts-inspect roll web -n demo --partition 2 --yes' },
     { comment: 'Print the plan and change nothing', command: 'kubectl sts-inspect roll web -n demo --dry-run' },
   ],

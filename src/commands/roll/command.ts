@@ -17,9 +17,20 @@ import { optional } from '../../workload/optional.ts';
 import { readRecord, removeRecord } from '../../workload/record.ts';
 import { getStatefulSet, listPodsOfSet } from '../../workload/statefulset.ts';
 import type { RollArgs } from './flags.ts';
-import { buildRollPlan, rollOperation, rollOperationFlags, shippedChanges, type RollMode, type RollPlan } from './plan.ts';
+import {
+  buildRollPlan,
+  nothingPending,
+  resumedPods,
+  rollOperation,
+  rollOperationFlags,
+  shippedChanges,
+  type RollMode,
+  type RollPlan,
+} from './plan.ts';
 import {
   eventLine,
+  nothingPendingMessage,
+  nothingPendingReport,
   ownerRefusal,
   planReport,
   promptPreamble,
@@ -34,7 +45,7 @@ import {
   toMutationPlan,
   type RollFormat,
 } from './render.ts';
-import { RolloutTimeoutError, runRoll, type RollOutcome } from './run.ts';
+import { observedSet, RolloutTimeoutError, runRoll, type RollOutcome } from './run.ts';
 import { commandTimeout, startActing } from '../../ui/acting.ts';
 import { writePlan } from '../../ui/plan.ts';
 
@@ -43,6 +54,7 @@ export interface RollOptions {
   mode: RollMode;
   partition?: number;
   restartOnly: boolean;
+  pendingOnly: boolean;
   disableEviction: boolean;
   force: boolean;
   abandon: boolean;
@@ -69,16 +81,21 @@ export function completeRollOptions(argv: RollArgs): RollOptions {
     if (!Number.isInteger(partition) || partition < 0)
       throw new UsageError(`--partition must be a whole number of at least 0, got ${JSON.stringify(argv.partition)}`);
   }
-  if (argv.watchOnly && (argv.restartOnly || argv.force || argv.disableEviction))
-    throw new UsageError('--watch-only changes nothing: --restart-only, --force and --disable-eviction do not apply');
+  if (argv.watchOnly && (argv.restartOnly || argv.force || argv.disableEviction || argv.pendingOnly))
+    throw new UsageError('--watch-only changes nothing: --pending-only, --restart-only, --force and --disable-eviction do not apply');
+  if (argv.pendingOnly && argv.restartOnly)
+    throw new UsageError(
+      '--pending-only ships the template changes already pending (no restart); --restart-only ships a restart and refuses template changes: choose one',
+    );
   if (argv.abandon && (argv.watchOnly || argv.dryRun))
     throw new UsageError('--abandon drops the operation record: not with --watch-only or --dry-run');
   const { timeoutMs, timeoutText } = commandTimeout(argv.timeout, '5m');
   return {
     name: argv.name,
-    mode: argv.watchOnly ? 'watch' : 'restart',
+    mode: argv.watchOnly ? 'watch' : argv.pendingOnly ? 'pending' : 'restart',
     ...(partition !== undefined ? { partition } : {}),
     restartOnly: !!argv.restartOnly,
+    pendingOnly: !!argv.pendingOnly,
     disableEviction: !!argv.disableEviction,
     force: !!argv.force,
     abandon: !!argv.abandon,
@@ -97,7 +114,7 @@ const rfc3339 = (ms: number) => new Date(ms).toISOString();
 /** What the plan is made from: the set, its pods, its revisions' templates and the budgets (the last two optional). */
 async function readForPlan(client: KubeClient, set: StatefulSet, opts: RollOptions, warnings: string[]) {
   const ns = set.metadata.namespace ?? '';
-  const acting = opts.mode === 'restart';
+  const acting = opts.mode !== 'watch';
   const [pods, revisions, budgets] = await Promise.all([
     listPodsOfSet(client, set),
     acting
@@ -117,7 +134,7 @@ function refuse(set: StatefulSet, plan: RollPlan, opts: RollOptions, record: Ope
     throw new UsageError(
       `--partition ${opts.partition} moves nothing: statefulset ${plan.namespace}/${plan.name} has ${replicas} replica${replicas === 1 ? '' : 's'} (ordinals >= ${opts.partition} move; use 0 to ${Math.max(0, replicas - 1)})`,
     );
-  if (opts.mode !== 'restart') return;
+  if (opts.mode === 'watch' || nothingPending(plan)) return; // nothing to act on: said, exit 0
   if (plan.owner && !opts.force) throw new AbortedError(ownerRefusal(plan));
   if (opts.restartOnly && !record && shippedChanges(plan).length) throw new AbortedError(restartOnlyRefusal(plan));
   void set;
@@ -137,7 +154,8 @@ export async function rollCommand(argv: RollArgs, io: IO, deps: RollCommandDeps 
   try {
     const { client, config } = await connect(argv, io, deps);
     const ns = config.namespace;
-    const set = await getStatefulSet(client, ns, opts.name);
+    const read = await getStatefulSet(client, ns, opts.name);
+    const set = opts.mode === 'pending' ? await observedSet(client, read, cs.signal) : read;
     const flags = rollOperationFlags(opts);
     const found = readRecord(set);
     if (opts.abandon) {
@@ -150,7 +168,7 @@ export async function rollCommand(argv: RollArgs, io: IO, deps: RollCommandDeps 
       return 0;
     }
     let record: OperationRecord | null = null;
-    if (opts.mode === 'restart') {
+    if (opts.mode !== 'watch') {
       const verdict = compareRecord(found.record, { command: 'roll', flags });
       if (found.invalid || verdict.kind === 'conflict')
         throw new AbortedError(recordConflict({ namespace: ns, name: opts.name }, verdict.kind === 'conflict' ? verdict.record : null));
@@ -163,11 +181,20 @@ export async function rollCommand(argv: RollArgs, io: IO, deps: RollCommandDeps 
       ...(opts.partition !== undefined ? { partition: opts.partition } : {}),
       templates: input.templates,
       budgets: input.budgets,
+      resumed: resumedPods(record),
     });
     refuse(set, plan, opts, record);
     const restartedAt = record?.values.restartedAt ?? rfc3339(now());
     const operation = rollOperation(plan, { restartedAt, flags });
     const resume = resumeCommand({ name: opts.name, namespace: ns, flags, watchOnly: opts.mode === 'watch' });
+    if (nothingPending(plan)) {
+      io.stdout.write(
+        isDocumentFormat(opts.format)
+          ? renderReport(nothingPendingReport(plan, operation), opts.format)
+          : `${nothingPendingMessage(plan)}\n`,
+      );
+      return 0;
+    }
     if (opts.dryRun) {
       const summary = toMutationPlan(plan, operation, opts).summary;
       if (isDocumentFormat(opts.format)) io.stdout.write(renderReport(planReport(plan, operation, summary), opts.format));
@@ -175,19 +202,26 @@ export async function rollCommand(argv: RollArgs, io: IO, deps: RollCommandDeps 
       return 0;
     }
     if (human) for (const w of warnings) io.stderr.write(`warning: ${w}\n`);
-    if (opts.mode === 'restart') {
+    if (opts.mode !== 'watch') {
       if (!opts.yes) writePlan(io.stderr, promptPreamble(plan));
       await requireConsent(io, {
         yes: opts.yes,
         question: restartQuestion(plan),
-        action: `restart statefulset ${ns}/${opts.name}`,
+        action: `${opts.mode === 'pending' ? 'deliver the pending update to' : 'restart'} statefulset ${ns}/${opts.name}`,
         signal: cs.signal,
         ...(record ? { nothingChangedYet: false } : {}),
       });
     }
     const timestamps = !(io.stdout.isTTY ?? false);
     const outcome = await runRoll(
-      { plan, operation, record, values: { restartedAt }, resume, ...(opts.disableEviction ? { disableEviction: true } : {}) },
+      {
+        plan,
+        operation,
+        record,
+        values: opts.mode === 'restart' ? { restartedAt } : {},
+        resume,
+        ...(opts.disableEviction ? { disableEviction: true } : {}),
+      },
       {
         client,
         signal: cs.signal,

@@ -10,6 +10,12 @@ export const rollFlags = defineFlags({
     default: false,
     description: 'Change nothing: follow an update already under way (after kubectl apply or kubectl set image).',
   },
+  'pending-only': {
+    type: 'boolean',
+    default: false,
+    description:
+      'Deliver the update revision the set already has (after kubectl set image) to the pods not on it, without a new restart: under OnDelete evict only those, highest ordinal first, one at a time.',
+  },
   partition: {
     type: 'number',
     integer: true,

@@ -17,11 +17,12 @@ import {
 } from '../../core/operation.ts';
 import { viewRollout, type RolloutView } from '../../core/rollout.ts';
 import { RESTARTED_AT_ANNOTATION, templateChanges, type PodTemplate } from '../../core/templateChanges.ts';
-import type { OrdinalAction } from './schema.ts';
+import { stays, type OrdinalAction } from './schema.ts';
 
 export { RESTARTED_AT_ANNOTATION };
 
-export type RollMode = 'restart' | 'watch';
+/** restart: a new restart revision to every pod; watch: follow, change nothing; pending: deliver the update revision the set already has (--pending-only). */
+export type RollMode = 'restart' | 'watch' | 'pending';
 
 export interface PlannedOrdinal {
   ordinal: number;
@@ -45,6 +46,8 @@ export interface RollPlan {
   partition: number;
   /** RollingUpdate with --partition: the value written to spec.updateStrategy.rollingUpdate.partition. */
   setPartition?: number;
+  /** The set's own partition (RollingUpdate; 0 under OnDelete), before any --partition. */
+  specPartition: number;
   /** The revision the moving pods leave: the set's update revision now (restart) or its current revision (watch). */
   fromRevision: string | null;
   /** Known only when watching an update already under way; a restart's revision is named by the controller. */
@@ -65,6 +68,8 @@ export interface PlanOptions {
   /** Pod templates by ControllerRevision name; null or absent: unknown (the template changes are then null). */
   templates?: Map<string, PodTemplate> | null;
   budgets?: DisruptionBudget[] | null;
+  /** --pending-only resumed: the pods an earlier run of it moved or began to move (they keep their steps). */
+  resumed?: readonly string[];
 }
 
 function changesFor(
@@ -86,9 +91,9 @@ function rollNotes(plan: Omit<RollPlan, 'notes'>, staying: { inScope: boolean; p
     notes.push({ code: 'held-by-partition', severity: 'note', pods: held, partition: plan.partition, onDelete, mode: plan.mode });
   if (plan.mode === 'watch' && onDelete && plan.view.needsDelete.length)
     notes.push({ code: 'ondelete-waits', severity: 'note', pods: plan.view.needsDelete.map((n) => `${plan.name}-${n}`) });
-  if (plan.view.podManagementPolicy === 'Parallel' && plan.mode === 'restart' && onDelete)
+  if (plan.view.podManagementPolicy === 'Parallel' && plan.mode !== 'watch' && onDelete)
     notes.push({ code: 'parallel-one-at-a-time', severity: 'note' });
-  if (plan.mode === 'restart') {
+  if (plan.mode !== 'watch') {
     if (plan.owner) notes.push({ code: 'owned-by-controller', severity: 'warning', owner: plan.owner });
     if (plan.ordinals.some((o) => o.action !== 'unchanged' && o.templateChanges === null))
       notes.push({ code: 'template-changes-unknown', severity: 'warning' });
@@ -105,30 +110,37 @@ export function buildRollPlan(set: StatefulSet, pods: Pod[], o: PlanOptions): Ro
   const partition = o.partition ?? base.partition;
   const view = o.partition === undefined ? base : viewRollout(set, pods, { partition });
   const onDelete = view.strategy === 'OnDelete';
-  const moving = (o.mode === 'restart' ? view.ordinals.filter((x) => x.inScope) : view.ordinals.filter((x) => x.inScope && !x.done)).sort(
-    (a, b) => b.ordinal - a.ordinal,
-  );
+  const resumed = new Set(o.resumed ?? []);
+  const moving = view.ordinals
+    .filter((x) => x.inScope && (o.mode === 'restart' || !x.done || resumed.has(x.pod)))
+    .sort((a, b) => b.ordinal - a.ordinal);
   const staying = view.ordinals.filter((x) => !moving.includes(x)).sort((a, b) => b.ordinal - a.ordinal);
-  const action: OrdinalAction = o.mode === 'watch' ? 'watched' : onDelete ? 'deleted' : 'restarted';
+  const action = movingAction(o.mode, onDelete);
+  const fromRevision = fromRevisionOf(o.mode, view, o.mode === 'pending' ? moving.filter((x) => !x.onUpdateRevision) : moving);
+  // A pod an earlier --pending-only run already moved left what the others leave (the record keeps no revision).
+  const left = (x: (typeof moving)[number]) =>
+    o.mode === 'pending' && x.onUpdateRevision && resumed.has(x.pod) ? fromRevision : x.revision;
   const ordinals: PlannedOrdinal[] = [
     ...moving.map((x) => ({
       ordinal: x.ordinal,
       pod: x.pod,
-      fromRevision: x.revision,
-      action,
-      templateChanges: changesFor(set, x.revision, o.templates),
+      fromRevision: left(x),
+      // --pending-only: a pod already on the update revision, not Ready yet, is waited for, never taken down.
+      action: o.mode === 'pending' && x.onUpdateRevision && !resumed.has(x.pod) ? ('watched' as const) : action,
+      templateChanges: changesFor(set, left(x), o.templates),
     })),
-    ...staying.map((x) => ({
+    ...staying.map((x): PlannedOrdinal => ({
       ordinal: x.ordinal,
       pod: x.pod,
       fromRevision: x.revision,
-      action: 'unchanged' as const,
+      action: !x.inScope ? 'unchanged' : 'already-updated',
       why: !x.inScope ? ('partition' as const) : ('done' as const),
       templateChanges: [],
     })),
   ];
-  const setPartition =
-    o.mode === 'restart' && !onDelete && o.partition !== undefined && o.partition !== base.partition ? o.partition : undefined;
+  // --pending-only only ever lowers the partition (raising it would deliver nothing and hold the controller back).
+  const moves = o.partition !== undefined && (o.mode === 'pending' ? o.partition < base.partition : o.partition !== base.partition);
+  const setPartition = o.mode !== 'watch' && !onDelete && moves ? o.partition : undefined;
   const plan: Omit<RollPlan, 'notes'> = {
     namespace,
     name,
@@ -137,7 +149,8 @@ export function buildRollPlan(set: StatefulSet, pods: Pod[], o: PlanOptions): Ro
     view,
     partition,
     ...(setPartition !== undefined ? { setPartition } : {}),
-    fromRevision: o.mode === 'restart' ? (commonRevision(moving.map((x) => x.revision)) ?? view.updateRevision) : view.currentRevision,
+    specPartition: base.partition,
+    fromRevision,
     toRevision: o.mode === 'restart' ? null : view.updateRevision,
     ordinals,
     budgets: o.budgets === null ? null : budgetsFor(o.budgets ?? [], pods),
@@ -146,8 +159,36 @@ export function buildRollPlan(set: StatefulSet, pods: Pod[], o: PlanOptions): Ro
   return { ...plan, notes: rollNotes(plan, staying) };
 }
 
+function movingAction(mode: RollMode, onDelete: boolean): OrdinalAction {
+  if (mode === 'watch') return 'watched';
+  if (onDelete) return 'deleted';
+  return mode === 'pending' ? 'updated' : 'restarted';
+}
+
+/** The revision the moving pods leave: the one most of them run (restart, pending), the set's current one (watch). */
+function fromRevisionOf(mode: RollMode, view: RolloutView, moving: { revision: string | null }[]): string | null {
+  if (mode === 'watch') return view.currentRevision;
+  const common = commonRevision(moving.map((x) => x.revision));
+  return common ?? (mode === 'restart' ? view.updateRevision : view.currentRevision);
+}
+
 export function movingOrdinals(plan: RollPlan): PlannedOrdinal[] {
-  return plan.ordinals.filter((x) => x.action !== 'unchanged');
+  return plan.ordinals.filter((x) => !stays(x.action));
+}
+
+/** --pending-only with nothing to deliver: every pod in scope already runs the update revision, Ready. */
+export function nothingPending(plan: RollPlan): boolean {
+  return plan.mode === 'pending' && !movingOrdinals(plan).length && plan.setPartition === undefined;
+}
+
+/** The pods an earlier run of an operation moved or began to move, from its record's steps and kept uids. */
+export function resumedPods(record: { done: readonly string[]; values: Record<string, string> } | null): string[] {
+  if (!record) return [];
+  const pods = record.done.filter((id) => id.startsWith('evict:') || id.startsWith('wait:')).map((id) => id.slice(id.indexOf(':') + 1));
+  const removed = Object.keys(record.values)
+    .filter((k) => k.startsWith('removed:'))
+    .map((k) => k.slice('removed:'.length));
+  return [...new Set([...pods, ...removed])];
 }
 
 /** The moving ordinals that would get more than a restart (or whose changes are unknown), for --restart-only. */
@@ -156,8 +197,18 @@ export function shippedChanges(plan: RollPlan): PlannedOrdinal[] {
 }
 
 /** The flags that define a roll operation, as recorded and as the resume command repeats them. */
-export function rollOperationFlags(o: { partition?: number; restartOnly?: boolean; disableEviction?: boolean }): string[] {
-  return canonicalFlags({ partition: o.partition, 'restart-only': o.restartOnly, 'disable-eviction': o.disableEviction });
+export function rollOperationFlags(o: {
+  partition?: number;
+  restartOnly?: boolean;
+  disableEviction?: boolean;
+  pendingOnly?: boolean;
+}): string[] {
+  return canonicalFlags({
+    partition: o.partition,
+    'restart-only': o.restartOnly,
+    'disable-eviction': o.disableEviction,
+    'pending-only': o.pendingOnly,
+  });
 }
 
 export interface RollOperationOptions {
@@ -166,9 +217,10 @@ export interface RollOperationOptions {
 }
 
 /**
- * The plan as steps: `patch-template` (restart), then one step per moving ordinal, highest first —
- * `evict:<pod>` under OnDelete (we take it down), `wait:<pod>` under RollingUpdate (the controller does) —
- * and `verify-rollout` (kubectl's criteria and every pod). Ids do not depend on the run: a re-run resumes.
+ * The plan as steps: `patch-template` (restart) or `patch-partition` (--pending-only lowering the partition),
+ * then one step per moving ordinal, highest first — `evict:<pod>` under OnDelete (we take it down),
+ * `wait:<pod>` under RollingUpdate (the controller does) — and `verify-rollout` (kubectl's criteria and every
+ * pod). Ids do not depend on the run: a re-run resumes (--pending-only keeps the pods an earlier run moved).
  */
 export function rollOperation(plan: RollPlan, o: RollOperationOptions): Operation {
   const setRef = { kind: 'StatefulSet', namespace: plan.namespace, name: plan.name };
@@ -183,7 +235,7 @@ export function rollOperation(plan: RollPlan, o: RollOperationOptions): Operatio
       changes: [
         { field: `spec.template.metadata.annotations["${RESTARTED_AT_ANNOTATION}"]`, from: null, to: o.restartedAt },
         ...(plan.setPartition !== undefined
-          ? [{ field: 'spec.updateStrategy.rollingUpdate.partition', from: String(plan.view.partition), to: String(plan.setPartition) }]
+          ? [{ field: 'spec.updateStrategy.rollingUpdate.partition', from: String(plan.specPartition), to: String(plan.setPartition) }]
           : []),
       ],
       waitsFor: { type: 'update-revision' },
@@ -191,17 +243,20 @@ export function rollOperation(plan: RollPlan, o: RollOperationOptions): Operatio
       params: { patch: { spec }, patchType: 'strategic' },
     });
   }
-  const ondelete = plan.view.strategy === 'OnDelete' && plan.mode === 'restart';
+  if (plan.mode === 'pending' && plan.setPartition !== undefined) steps.push(partitionStep(plan, setRef));
+  const ondelete = plan.view.strategy === 'OnDelete' && plan.mode !== 'watch';
   for (const x of movingOrdinals(plan)) {
     const uid = plan.view.ordinals.find((s) => s.ordinal === x.ordinal)?.uid;
+    // The id keeps `evict:` under OnDelete whatever the pod needs, so a re-run's ids match the record's.
+    const evicts = ondelete && x.action === 'deleted';
     steps.push({
       id: `${ondelete ? 'evict' : 'wait'}:${x.pod}`,
-      action: ondelete ? 'roll-evict' : 'roll-wait',
+      action: evicts ? 'roll-evict' : 'roll-wait',
       target: { kind: 'Pod', namespace: plan.namespace, name: x.pod, ...(uid ? { uid } : {}) },
       changes: [],
       waitsFor: { type: 'pod-ready', revision: 'update' },
       verify: { type: 'pod-revision', revision: 'update' },
-      ...(ondelete ? { disrupts: x.pod } : {}),
+      ...(evicts ? { disrupts: x.pod } : {}),
     });
   }
   steps.push({
@@ -229,6 +284,20 @@ export function rollOperation(plan: RollPlan, o: RollOperationOptions): Operatio
     })),
     budgets: plan.budgets ?? [],
     notes: plan.notes,
+  };
+}
+
+/** --pending-only under RollingUpdate with --partition N: lower the set's partition, no new revision. */
+function partitionStep(plan: RollPlan, target: OperationStep['target']): OperationStep {
+  const to = plan.setPartition ?? 0;
+  return {
+    id: 'patch-partition',
+    action: 'roll-partition',
+    target,
+    changes: [{ field: 'spec.updateStrategy.rollingUpdate.partition', from: String(plan.specPartition), to: String(to) }],
+    waitsFor: { type: 'observed-generation' },
+    verify: { type: 'partition', value: to },
+    params: { patch: { spec: { updateStrategy: { rollingUpdate: { partition: to } } } }, patchType: 'merge' },
   };
 }
 

@@ -11,7 +11,7 @@ import { renderDocument, type DocumentFormat } from '../../ui/document.ts';
 import { renderPlan, type MutationPlan, type PlanStep } from '../../ui/plan.ts';
 import { OPERATION_ANNOTATION } from '../../workload/record.ts';
 import { movingOrdinals, RESTARTED_AT_ANNOTATION, type RollPlan } from './plan.ts';
-import { ROLLOUT_REPORT_API_VERSION, ROLLOUT_REPORT_KIND, type RolloutReport } from './schema.ts';
+import { ROLLOUT_REPORT_API_VERSION, ROLLOUT_REPORT_KIND, stays, type OrdinalAction, type RolloutReport } from './schema.ts';
 import type { RollEvent, StepPhase } from './watch.ts';
 
 export type RollFormat = 'human' | DocumentFormat;
@@ -35,23 +35,37 @@ function elapsed(ms: number): string {
 
 const podOfStep = (id: string) => id.slice(id.indexOf(':') + 1);
 
+const STEP_NAMES: Record<string, string> = {
+  'patch-template': 'the restart patch',
+  'patch-partition': 'the partition patch',
+  'verify-rollout': 'the final check',
+};
+const stepName = (id: string) => STEP_NAMES[id] ?? podOfStep(id);
+
+/** How the summary names what happened to an ordinal. */
+const ACTION_TEXT: Record<OrdinalAction, string> = {
+  restarted: 'restarted',
+  deleted: 'deleted',
+  updated: 'updated',
+  watched: 'watched',
+  unchanged: 'unchanged',
+  'already-updated': 'already updated',
+  planned: 'planned',
+};
+
 /** An executor event as a line (undefined: nothing to say). */
 function operationLine(e: Extract<RollEvent, { type: 'operation' }>['event']): string | undefined {
   switch (e.type) {
     case 'resuming': {
-      const done = e.done
-        .filter((id) => id !== 'verify-rollout')
-        .map((id) => (id === 'patch-template' ? 'the restart patch' : podOfStep(id)));
-      const left = e.left
-        .filter((id) => id !== 'verify-rollout')
-        .map((id) => (id === 'patch-template' ? 'the restart patch' : podOfStep(id)));
+      const done = e.done.filter((id) => id !== 'verify-rollout').map(stepName);
+      const left = e.left.filter((id) => id !== 'verify-rollout').map(stepName);
       return `resuming the roll started at ${e.startedAt}: ${done.length ? `${done.join(', ')} done` : 'nothing done yet'}; ${left.length ? `${left.join(', ')} left` : 'only the final check left'}`;
     }
     case 'step-skipped':
       if (e.why === 'recorded' || e.id === 'verify-rollout') return undefined;
-      return e.id === 'patch-template'
-        ? 'the restart patch is already on the set: not patched again'
-        : `${podOfStep(e.id)} already runs the update revision and is Ready: not touched`;
+      if (e.id === 'patch-template') return 'the restart patch is already on the set: not patched again';
+      if (e.id === 'patch-partition') return 'the partition is already lowered: not patched again';
+      return `${podOfStep(e.id)} already runs the update revision and is Ready: not touched`;
     case 'eviction-blocked':
       return `${e.pod}: eviction refused by the disruption budget ${e.budget ?? '(unnamed)'} (disruptionsAllowed ${e.disruptionsAllowed ?? 'unknown'}): ${e.cause}; retrying until --timeout`;
     case 'pod-removed':
@@ -72,6 +86,8 @@ export function eventLine(e: RollEvent, setName: string, timestamps: boolean): s
   switch (e.type) {
     case 'patched':
       return `${s}restarted statefulset ${setName}: ${RESTARTED_AT_ANNOTATION}=${e.restartedAt}${e.partition !== null ? `, partition=${e.partition}` : ''}`;
+    case 'partitioned':
+      return `${s}lowered the partition of statefulset ${setName}: ${e.from ?? '0'} -> ${e.to ?? '0'} (no new revision)`;
     case 'revision':
       return `${s}update revision ${rev(e.to)}${e.from && e.from !== e.to ? ` (pods leave ${rev(e.from)})` : ''}`;
     case 'step':
@@ -116,13 +132,10 @@ export function timeoutRemedy(
   o: { pod: string; waitsForDelete: boolean; onUpdateRevision: boolean; ready: boolean },
 ): string {
   if (o.waitsForDelete)
-    return `delete them one at a time (kubectl delete pod ${o.pod} -n ${ns}), or let this command do it: kubectl sts-inspect roll ${name} -n ${ns}`;
+    return `delete them one at a time (kubectl delete pod ${o.pod} -n ${ns}), or let this command do it without a new restart: kubectl sts-inspect roll ${name} -n ${ns} --pending-only`;
   if (o.onUpdateRevision && !o.ready) return stuckRemedy(ns, name, o.pod);
   return `look at the pod: kubectl describe pod ${o.pod} -n ${ns}; follow again: kubectl sts-inspect roll ${name} -n ${ns} --watch-only`;
 }
-
-const stepName = (id: string) =>
-  id === 'patch-template' ? 'the restart patch' : id === 'verify-rollout' ? 'the final check' : podOfStep(id);
 
 /** What was done, what is left, and how to finish: the message of a stop after a change (exit 12). */
 export function stopMessage(o: { done: string[]; left: string[]; resume: string }, cause: string): string {
@@ -162,7 +175,7 @@ export function renderSummary(report: RolloutReport, startedAt: number, endedAt:
   for (const o of report.ordinals) {
     const when = o.readyAt ? `Ready at ${o.readyAt}` : o.startedAt ? 'not Ready yet' : o.earlierRun ? 'by the run this one resumed' : '';
     const why = o.action === 'unchanged' && o.ordinal < s.partition ? ` (below the partition ${s.partition})` : '';
-    out.push(`  ${o.pod}  ${o.action}${why}  ${rev(o.fromRevision)} -> ${rev(o.toRevision)}${when ? `  ${when}` : ''}`);
+    out.push(`  ${o.pod}  ${ACTION_TEXT[o.action]}${why}  ${rev(o.fromRevision)} -> ${rev(o.toRevision)}${when ? `  ${when}` : ''}`);
   }
   const held = report.ordinals.filter((o) => o.action === 'unchanged' && o.ordinal < s.partition);
   if (held.length && report.result === 'complete')
@@ -210,7 +223,7 @@ function noteText(n: PlanNote): string {
     case 'held-by-partition':
       return `${pods} stay on ${n.mode === 'restart' ? 'their revision' : 'the old revision'}: below the partition ${String(n.partition)}${n.onDelete ? ' (under OnDelete they move only when deleted)' : ''}`;
     case 'ondelete-waits':
-      return `under OnDelete ${pods} move only when someone deletes them; --watch-only waits for that`;
+      return `under OnDelete ${pods} move only when someone deletes them; --watch-only waits for that (--pending-only deletes them one at a time)`;
     case 'parallel-one-at-a-time':
       return 'Parallel pod management: still one pod at a time, never two down because of this command';
     case 'owned-by-controller': {
@@ -242,6 +255,15 @@ export function toMutationPlan(plan: RollPlan, op: Operation, o: { disableEvicti
       });
       continue;
     }
+    if (s.id === 'patch-partition') {
+      const c = s.changes[0];
+      steps.push({
+        action: 'patch',
+        target: `statefulset ${ns}/${plan.name}`,
+        detail: `${c?.field ?? ''}: ${c?.from ?? ''} -> ${c?.to ?? ''} (no new revision: the controller moves the ordinals in between)`,
+      });
+      continue;
+    }
     const x = plan.ordinals.find((p) => p.pod === s.target.name);
     const rev = `revision ${x?.fromRevision ?? '<none>'} -> ${plan.toRevision ?? 'the new update revision'}`;
     if (s.action === 'roll-evict')
@@ -254,17 +276,22 @@ export function toMutationPlan(plan: RollPlan, op: Operation, o: { disableEvicti
       steps.push({
         action: 'wait',
         target: `pod ${ns}/${s.target.name}`,
-        detail: `${x?.action === 'restarted' ? 'the controller replaces it' : 'it moves'}, then Running and Ready (${rev})`,
+        detail: `${x?.action === 'restarted' || x?.action === 'updated' ? 'the controller replaces it' : 'it moves'}, then Running and Ready (${rev})`,
       });
   }
-  const what = plan.mode === 'restart' ? 'restart' : 'follow';
+  const what = { restart: 'restart', watch: 'follow', pending: `deliver update revision ${plan.toRevision ?? '<none>'} to` }[plan.mode];
   const moving = movingOrdinals(plan);
+  const acting = plan.mode !== 'watch';
+  const already = plan.ordinals.filter((x) => x.action === 'already-updated').map((x) => x.pod);
   return {
     summary: `${what} statefulset ${plan.name} in namespace ${ns}: ${plan.view.strategy}, ${plan.view.podManagementPolicy}, ${moving.length} of ${plan.view.replicas} pods, highest ordinal first`,
     steps,
     notes: [
-      ...(plan.mode === 'restart' ? templateChangeLines(plan).map((l) => `changes ${l}`) : []),
-      ...(plan.mode === 'restart' ? budgetLines(plan.budgets) : []),
+      ...(acting ? templateChangeLines(plan).map((l) => `changes ${l}`) : []),
+      ...(already.length
+        ? [`${already.join(', ')} already run${already.length === 1 ? 's' : ''} the update revision, Ready: not touched`]
+        : []),
+      ...(acting ? budgetLines(plan.budgets) : []),
       ...plan.notes.map(noteText),
     ],
   };
@@ -277,6 +304,8 @@ export function renderDryRun(plan: RollPlan, op: Operation, o: { disableEviction
 /** The question asked on a terminal before the restart, after what ships. */
 export function restartQuestion(plan: RollPlan): string {
   const n = movingOrdinals(plan).length;
+  if (plan.mode === 'pending')
+    return `deliver update revision ${plan.toRevision ?? ''} to statefulset ${plan.name} in namespace ${plan.namespace} (${n} pod${n === 1 ? '' : 's'}, highest ordinal first)?`;
   return `restart statefulset ${plan.name} in namespace ${plan.namespace} (${n} pod${n === 1 ? '' : 's'}, highest ordinal first)?`;
 }
 
@@ -306,8 +335,8 @@ export function planReport(plan: RollPlan, op: Operation, summary: string): Roll
       ordinal: o.ordinal,
       pod: o.pod,
       fromRevision: o.fromRevision,
-      toRevision: o.action === 'unchanged' ? o.fromRevision : plan.toRevision,
-      action: o.action === 'unchanged' ? o.action : 'planned',
+      toRevision: stays(o.action) ? o.fromRevision : plan.toRevision,
+      action: stays(o.action) ? o.action : 'planned',
       startedAt: null,
       readyAt: null,
       templateChanges: o.templateChanges,
@@ -317,6 +346,24 @@ export function planReport(plan: RollPlan, op: Operation, summary: string): Roll
     resume: null,
     operation: op,
   };
+}
+
+/** --pending-only with nothing to deliver: one line, exit 0. */
+export function nothingPendingMessage(plan: RollPlan): string {
+  const held = plan.ordinals.filter((o) => o.why === 'partition' && o.fromRevision !== plan.toRevision).map((o) => o.pod);
+  const rev = plan.toRevision ?? '<none>';
+  const inScope = plan.ordinals.filter((o) => o.why !== 'partition').length;
+  const heldText = held.length
+    ? `; ${held.join(', ')} stay${held.length === 1 ? 's' : ''} below the partition ${plan.partition} (to deliver to them: kubectl sts-inspect roll ${plan.name} -n ${plan.namespace} --pending-only --partition 0)`
+    : '';
+  return `nothing to do: no update pending for statefulset ${plan.namespace}/${plan.name}: ${inScope === plan.view.replicas ? 'all ' : ''}${inScope} pod${inScope === 1 ? '' : 's'}${held.length ? ' in scope' : ''} run${inScope === 1 ? 's' : ''} the update revision ${rev}, Ready${heldText}`;
+}
+
+/** The report of a --pending-only with nothing to do (-o json|yaml). */
+export function nothingPendingReport(plan: RollPlan, op: Operation): RolloutReport {
+  const report: RolloutReport = { ...planReport(plan, op, nothingPendingMessage(plan)), result: 'complete' };
+  delete report.operation;
+  return report;
 }
 
 // ---- refusals -----------------------------------------------------------------------------------------------

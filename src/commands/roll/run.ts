@@ -5,8 +5,11 @@
 
 import type { Operation, OperationRecord, OperationStep } from '../../core/operation.ts';
 import { AbortedError, CheckFailed, InterruptedError, StoppedPartWayError } from '../../errors.ts';
+import type { StatefulSet } from '@sts-inspect/k8s';
 import type { KubeClient } from '../../kube/client.ts';
+import { sleep } from '../../time/timers.ts';
 import { executeOperation, type StopInfo } from '../../workload/execute.ts';
+import { getStatefulSet } from '../../workload/statefulset.ts';
 import type { RollPlan } from './plan.ts';
 import { remedyFor, timeoutRemedy } from './render.ts';
 import type { RolloutReport } from './schema.ts';
@@ -76,7 +79,7 @@ export async function runRoll(r: RollRun, deps: RollDeps): Promise<RollOutcome> 
         return s.cause instanceof Error ? s.cause.message : String(s.cause);
       },
       onEvent: (e) => {
-        if (e.type === 'step-skipped' && e.id === 'patch-template') watch.speak();
+        if (e.type === 'step-skipped' && (e.id === 'patch-template' || e.id === 'patch-partition')) watch.speak();
         else if (e.type === 'step-skipped' && (e.id.startsWith('evict:') || e.id.startsWith('wait:')))
           watch.movedEarlier(e.id.slice(e.id.indexOf(':') + 1));
         deps.onEvent({ type: 'operation', at: now(), event: e });
@@ -104,6 +107,19 @@ export async function runRoll(r: RollRun, deps: RollDeps): Promise<RollOutcome> 
   } finally {
     await watch.close();
   }
+}
+
+/**
+ * The set once the controller has observed its spec: right after `kubectl set image` the status still names the
+ * old update revision, and --pending-only would find nothing pending. Read again until it has (or the signal).
+ */
+export async function observedSet(client: KubeClient, set: StatefulSet, signal: AbortSignal, pollMs = 100): Promise<StatefulSet> {
+  let s = set;
+  while ((s.status?.observedGeneration ?? 0) < (s.metadata.generation ?? 0)) {
+    await sleep(pollMs, signal, () => abortReason(signal));
+    s = await getStatefulSet(client, s.metadata.namespace ?? '', s.metadata.name ?? '');
+  }
+  return s;
 }
 
 /** The report of a roll that ran out of --timeout, with what it waited for. */

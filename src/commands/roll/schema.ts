@@ -7,8 +7,15 @@ export const ROLLOUT_REPORT_API_VERSION = 'sts-inspect.dev/v1';
 
 /** aborted: interrupted (Ctrl-C); stopped: changed part-way and stopped (a declined prompt, a refused step). */
 export type RolloutResult = 'complete' | 'stuck' | 'timeout' | 'aborted' | 'stopped' | 'planned';
-/** planned: in a --dry-run plan, an ordinal that will move (its step in `operation` says how). */
-export type OrdinalAction = 'restarted' | 'deleted' | 'watched' | 'unchanged' | 'planned';
+/**
+ * planned: in a --dry-run plan, an ordinal that will move (its step in `operation` says how). updated: moved
+ * by the controller to the update revision the set already had (--pending-only under RollingUpdate).
+ * already-updated: ran the update revision, Ready, before the command began (--watch-only, --pending-only).
+ */
+export type OrdinalAction = 'restarted' | 'deleted' | 'updated' | 'watched' | 'unchanged' | 'already-updated' | 'planned';
+
+/** An ordinal the command did not move (below the partition, or already on the update revision). */
+export const stays = (a: OrdinalAction): boolean => a === 'unchanged' || a === 'already-updated';
 
 export interface OrdinalReport {
   ordinal: number;

@@ -2,6 +2,8 @@
 // (watch.ts) rather than opening their own: the set and its pods are watched once, from before the patch.
 //   roll-patch   the restart annotation (and partition): done when the set already carries it and the
 //                controller has observed it; returns the update revision the controller names
+//   roll-partition  --pending-only with --partition: lower the partition (no new revision); done when the
+//                set's partition is already at most that and the controller has observed it
 //   roll-evict   OnDelete: take the pod down through the Eviction API (evict.ts), then wait until the ordinal
 //                runs the update revision, Running and Ready; done when it already does
 //   roll-wait    RollingUpdate, --watch-only: wait until the ordinal is done (the controller moves it)
@@ -53,6 +55,35 @@ function patchHandler(w: RolloutWatch, now: () => number): StepHandler {
       w.emitPatched(now(), restartedAtOf(step) ?? '', setsPartition ? partition : null);
       const revision = await w.until((v) => v.updateRevision ?? undefined);
       return { revision };
+    },
+  };
+}
+
+const partitionOf = (step: OperationStep): number => Number(step.verify?.value ?? 0);
+
+function partitionHandler(w: RolloutWatch, now: () => number): StepHandler {
+  return {
+    async isDone(step) {
+      await observedView(w);
+      const lowered = (w.set?.spec?.updateStrategy?.rollingUpdate?.partition ?? 0) <= partitionOf(step);
+      if (lowered) w.speak();
+      return lowered;
+    },
+    async run(step, ctx) {
+      const { namespace: ns, name } = step.target;
+      await ctx.client.patch<StatefulSet>(
+        apiPath.statefulset(ns, name),
+        step.params?.patch,
+        { type: (step.params?.patchType as PatchType | undefined) ?? 'merge' },
+        `patch statefulset ${ns}/${name}`,
+        ctx.signal,
+      );
+      const change = step.changes[0];
+      w.emitPartitioned(now(), change?.from ?? null, change?.to ?? null);
+      w.speak();
+      await w.until((v) =>
+        v.observed && (w.set?.spec?.updateStrategy?.rollingUpdate?.partition ?? 0) <= partitionOf(step) ? true : undefined,
+      );
     },
   };
 }
@@ -114,6 +145,7 @@ function verifyHandler(w: RolloutWatch): StepHandler {
 export function rollHandlers(w: RolloutWatch, now: () => number): StepHandlers {
   return {
     'roll-patch': patchHandler(w, now),
+    'roll-partition': partitionHandler(w, now),
     'roll-evict': evictHandler(w),
     'roll-wait': waitHandler(w),
     'roll-verify': verifyHandler(w),

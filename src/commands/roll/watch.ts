@@ -11,6 +11,7 @@ import type { ExecutionEvent } from '../../workload/execute.ts';
 import { unhealthyPodEvents } from '../../workload/pods.ts';
 import type { RollPlan } from './plan.ts';
 import {
+  stays,
   ROLLOUT_REPORT_API_VERSION,
   ROLLOUT_REPORT_KIND,
   type OrdinalAction,
@@ -27,6 +28,8 @@ export type RollEvent =
   | { type: 'waiting'; at: number; message: string; ordinal: number | null; pod: string | null }
   /** We changed the set. */
   | { type: 'patched'; at: number; restartedAt: string; partition: number | null }
+  /** --pending-only lowered the set's partition (no new revision). */
+  | { type: 'partitioned'; at: number; from: string | null; to: string | null }
   /** The controller named the update revision. */
   | { type: 'revision'; at: number; from: string | null; to: string }
   /** One ordinal moved a step. */
@@ -121,10 +124,11 @@ export class RolloutWatch {
     this.deps = deps;
     this.view = plan.view;
     this.toRevision = plan.toRevision;
-    this.quiet = plan.mode === 'restart';
+    // A restart (or a lowered partition) is said from its patch on: before it, the set is not what is rolled.
+    this.quiet = plan.mode === 'restart' || plan.setPartition !== undefined;
     for (const o of plan.ordinals) {
       const st = plan.view.ordinals.find((x) => x.ordinal === o.ordinal);
-      tracks(this.tracks, o, st, plan);
+      tracks(this.tracks, o, st);
     }
   }
 
@@ -309,10 +313,11 @@ export class RolloutWatch {
   /** A step per ordinal in the order they happen; held while the controller has not named our revision. */
   private progress(view: RolloutView): void {
     const now = this.deps.now();
-    for (const st of view.ordinals) {
+    // Highest ordinal first, the order pods move in: one look that sees web-1 Ready and web-0 going says so in that order.
+    for (const st of [...view.ordinals].sort((a, b) => b.ordinal - a.ordinal)) {
       const t = this.tracks.get(st.ordinal);
-      if (!t || t.action === 'unchanged') continue;
-      const phase = phaseOf(st, t);
+      if (!t || stays(t.action)) continue;
+      const phase = phaseOf(st, t, this.plan.mode !== 'restart');
       if (!phase) continue;
       const key = `${st.uid}/${phase}/${st.revision}`;
       if (key === t.lastKey) continue;
@@ -338,11 +343,15 @@ export class RolloutWatch {
 
   /** A resume: this pod was moved by an earlier run (its step is recorded done, or the cluster shows it done). */
   movedEarlier(pod: string): void {
-    for (const t of this.tracks.values()) if (t.pod === pod && t.action !== 'unchanged') t.earlier = true;
+    for (const t of this.tracks.values()) if (t.pod === pod && !stays(t.action)) t.earlier = true;
   }
 
   emitPatched(at: number, restartedAt: string, partition: number | null): void {
     this.emit({ type: 'patched', at, restartedAt, partition });
+  }
+
+  emitPartitioned(at: number, from: string | null, to: string | null): void {
+    this.emit({ type: 'partitioned', at, from, to });
   }
 
   /** We are about to take this ordinal's pod down: it moves from now on. */
@@ -436,7 +445,7 @@ export class RolloutWatch {
         pod: t.pod,
         fromRevision: t.fromRevision,
         toRevision: moved ? (st?.revision ?? null) : t.fromRevision,
-        action: moved ? t.action : 'unchanged',
+        action: moved ? t.action : t.action === 'already-updated' ? t.action : 'unchanged',
         startedAt: iso(t.startedAt),
         readyAt: iso(t.readyAt),
         templateChanges: moved ? (planned?.templateChanges ?? null) : [],
@@ -464,24 +473,18 @@ export class RolloutWatch {
   }
 }
 
-function tracks(m: Map<number, Track>, o: RollPlan['ordinals'][number], st: OrdinalState | undefined, plan: RollPlan): void {
-  const onDelete = plan.view.strategy === 'OnDelete';
-  m.set(o.ordinal, {
-    ordinal: o.ordinal,
-    pod: o.pod,
-    baselineUid: st?.uid ?? null,
-    fromRevision: o.fromRevision,
-    action: o.action === 'unchanged' ? 'unchanged' : plan.mode === 'watch' ? 'watched' : onDelete ? 'deleted' : 'restarted',
-  });
+function tracks(m: Map<number, Track>, o: RollPlan['ordinals'][number], st: OrdinalState | undefined): void {
+  m.set(o.ordinal, { ordinal: o.ordinal, pod: o.pod, baselineUid: st?.uid ?? null, fromRevision: o.fromRevision, action: o.action });
 }
 
 /**
  * Where an ordinal stands once it has started moving: its pod is terminating, gone, or a new one (another
- * uid). When watching, a pod already on the update revision that is not done yet moves too (it becomes Ready).
+ * uid). When watching or delivering a pending update (the update revision is known from the start), a pod
+ * already on it that is not done yet moves too (it becomes Ready).
  */
-function phaseOf(st: OrdinalState, t: Track): StepPhase | undefined {
+function phaseOf(st: OrdinalState, t: Track, inPlace: boolean): StepPhase | undefined {
   const replaced = st.uid !== t.baselineUid || st.terminating || !st.present;
-  const watchedInPlace = t.action === 'watched' && st.onUpdateRevision && (t.startedAt !== undefined || !st.done);
+  const watchedInPlace = inPlace && st.onUpdateRevision && (t.startedAt !== undefined || !st.done);
   if (!replaced && !watchedInPlace) return undefined;
   if (!st.present) return 'gone';
   if (st.terminating) return 'terminating';

@@ -45,7 +45,8 @@ describe('buildRollPlan', () => {
       'watch',
       undefined,
       [
-        ['web-2', 'unchanged'],
+        // already on the update revision, Ready, before --watch-only began (issue 21 point 4)
+        ['web-2', 'already-updated'],
         ['web-1', 'unchanged'],
         ['web-0', 'unchanged'],
       ],
