@@ -119,8 +119,9 @@ function stuckOf(pods: Pod[], view: ScaleView, events: KubeEvent[], readable: bo
   for (const name of view.unready) {
     const pod = pods.find((p) => p.metadata.name === name);
     if (!pod?.metadata.uid) continue;
-    if (!since.has(pod.metadata.uid)) since.set(pod.metadata.uid, Date.now());
-    const d = diagnoseStuck({ pod, events, waitedMs: Date.now() - since.get(pod.metadata.uid)!, eventsReadable: readable });
+    const now = Date.now();
+    if (!since.has(pod.metadata.uid)) since.set(pod.metadata.uid, now);
+    const d = diagnoseStuck({ pod, events, waitedMs: now - since.get(pod.metadata.uid)!, eventsReadable: readable, now });
     if (d) return { pod: name, ...d };
   }
   return undefined;

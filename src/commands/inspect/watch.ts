@@ -195,7 +195,7 @@ class StuckWatch {
       const uid = pod.metadata.uid;
       seen.add(uid);
       if (!this.since.has(uid)) this.since.set(uid, now);
-      const d = diagnoseStuck({ pod, events, waitedMs: now - this.since.get(uid)!, eventsReadable });
+      const d = diagnoseStuck({ pod, events, waitedMs: now - this.since.get(uid)!, eventsReadable, now });
       if (d) return { pod: pod.metadata.name ?? '', diagnosis: d };
     }
     for (const uid of [...this.since.keys()]) if (!seen.has(uid)) this.since.delete(uid);
