@@ -285,8 +285,11 @@ async function act(client: KubeClient, io: IO, deps: PersistenceDeps, a: Acting)
     else progress.line(line);
   };
   const color = human && colorEnabled(opts.color, io.stdout, io.env);
+  const width = io.stdout.isTTY && (io.stdout.columns ?? 0) > 0 ? io.stdout.columns : undefined;
   const print = (r: PersistenceReport) =>
-    io.stdout.write(human ? renderReport(r, { color }) : renderDocument(r, opts.format as DocumentFormat));
+    io.stdout.write(
+      human ? renderReport(r, { color, ...(width !== undefined ? { width } : {}) }) : renderDocument(r, opts.format as DocumentFormat),
+    );
   const resume = resumeCommand(opts, namespace);
   try {
     // The plan (with its notes) before the question; with --yes, its notes as warnings.

@@ -7,7 +7,8 @@ import { NO_RECORD } from '../../core/resolve.ts';
 import { formatMs } from '../../time/duration.ts';
 import { palette, type Palette } from '../../ui/color.ts';
 import { renderPlan as renderMutationPlan, type MutationPlan } from '../../ui/plan.ts';
-import { renderTable } from '../../ui/table.ts';
+import { renderFittedTable, type FitRule } from '../../ui/table.ts';
+import { wrapWords } from '../../ui/width.ts';
 import type { PersistencePlan } from './plan.ts';
 import type { PersistenceEvent } from './run.ts';
 import type { FileState, ObservationDoc, PersistenceReport, PersistenceResult } from './schema.ts';
@@ -238,7 +239,17 @@ function identityCell(r: PersistenceResult, p: Palette): string {
   return notes.length ? p.warn(`kept, ${notes.join(', ')}`) : p.ok('kept');
 }
 
-export function renderReport(report: PersistenceReport, opts: { color: boolean }): string {
+/** At a terminal's width: the pod and its verdict stay, FILE stays when one was asked; the rest hides first. */
+export const PERSISTENCE_RULE: FitRule = {
+  identifiers: ['ORDINAL', 'POD', 'VERDICT'],
+  hideFirst: ['CLAIMS', 'SECONDS', 'MARKER', 'IDENTITY'],
+};
+
+/**
+ * `width`: the terminal's (undefined in a pipe): the table is fitted by whole columns as inspect's, the hidden
+ * ones named, and the sentences under it (which say what every hidden cell said) wrap at spaces.
+ */
+export function renderReport(report: PersistenceReport, opts: { color: boolean; width?: number }): string {
   const p = palette(opts.color);
   const rows = report.results.map((r) => [
     String(r.ordinal),
@@ -251,14 +262,20 @@ export function renderReport(report: PersistenceReport, opts: { color: boolean }
     identityCell(r, p),
   ]);
   let out = `StatefulSet: ${report.statefulSet.namespace}/${report.statefulSet.name}\n\n`;
-  out += renderTable(['ORDINAL', 'POD', 'VERDICT', 'SECONDS', 'CLAIMS', 'FILE', 'MARKER', 'IDENTITY'], rows);
+  const asked = report.results.some((r) => r.before.file);
+  out += renderFittedTable(['ORDINAL', 'POD', 'VERDICT', 'SECONDS', 'CLAIMS', 'FILE', 'MARKER', 'IDENTITY'], rows, {
+    ...(opts.width !== undefined ? { maxWidth: opts.width } : {}),
+    headers: true,
+    rule: asked ? { ...PERSISTENCE_RULE, requested: ['FILE'] } : PERSISTENCE_RULE,
+  });
   out += '\n';
+  const line = (l: string) => `${wrapWords(l, opts.width)}\n`;
   for (const r of report.results) {
-    out += `${r.pod}: ${verdictCell(r.verdict, p)}: ${r.reason}\n`;
+    out += line(`${r.pod}: ${verdictCell(r.verdict, p)}: ${r.reason}`);
     const identity = identitySentence(r);
-    if (identity) out += `${r.pod}: ${r.identity?.passed === false ? p.bad('identity changed') : 'identity'}: ${identity}\n`;
+    if (identity) out += line(`${r.pod}: ${r.identity?.passed === false ? p.bad('identity changed') : 'identity'}: ${identity}`);
     const dns = dnsDetail(r);
-    if (dns) out += `${r.pod}: ${dns}\n`;
+    if (dns) out += line(`${r.pod}: ${dns}`);
   }
   return out;
 }
