@@ -178,9 +178,9 @@ export function columnsToHide(head: readonly string[], rows: readonly string[][]
 }
 
 /** The last line of a view that hid columns: which, and what shows them. */
-export function hiddenColumnsLine(hidden: readonly string[], maxWidth: number): string {
+export function hiddenColumnsLine(hidden: readonly string[], maxWidth: number, shownBy = '-o wide or a pipe'): string {
   if (hidden.length === 0) return '';
-  const text = `(${hidden.join(', ')} hidden to fit ${maxWidth} columns; -o wide or a pipe shows ${hidden.length === 1 ? 'it' : 'them'})`;
+  const text = `(${hidden.join(', ')} hidden to fit ${maxWidth} columns; ${shownBy} shows ${hidden.length === 1 ? 'it' : 'them'})`;
   // Wrapped at the width by words: a note that fits, not a line the terminal wraps.
   return `${wrapWords(text, maxWidth)}\n`;
 }
@@ -192,6 +192,8 @@ export interface FittedTableOptions {
   rule: FitRule;
   /** Columns (by header) whose cells end in a ` (...)` marker to keep when cut. */
   keepMarker?: readonly string[];
+  /** What shows the hidden columns, for a command without -o wide (default `-o wide or a pipe`). */
+  shownBy?: string;
 }
 
 /**
@@ -212,7 +214,7 @@ export function renderFittedTable(head: string[], rows: string[][], o: FittedTab
     keepMarker: index(o.keepMarker),
     protect: index(o.rule.identifiers),
   });
-  return `${table}${o.headers ? hiddenColumnsLine(hidden, o.maxWidth) : ''}`;
+  return `${table}${o.headers ? hiddenColumnsLine(hidden, o.maxWidth, o.shownBy) : ''}`;
 }
 
 /**

@@ -266,6 +266,7 @@ export function renderReport(report: PersistenceReport, opts: { color: boolean; 
   out += renderFittedTable(['ORDINAL', 'POD', 'VERDICT', 'SECONDS', 'CLAIMS', 'FILE', 'MARKER', 'IDENTITY'], rows, {
     ...(opts.width !== undefined ? { maxWidth: opts.width } : {}),
     headers: true,
+    shownBy: 'a pipe or -o yaml',
     rule: asked ? { ...PERSISTENCE_RULE, requested: ['FILE'] } : PERSISTENCE_RULE,
   });
   out += '\n';

@@ -63,7 +63,7 @@ describe('persistence report width', () => {
     for (const h of ['ORDINAL', 'POD', 'VERDICT', 'FILE']) expect(head).toContain(h);
     expect(head).not.toContain('CLAIMS');
     expect(text).toContain('app-python-1');
-    expect(text.replace(/\s+/g, ' ')).toMatch(/\(CLAIMS[^)]* hidden to fit \d+ columns; -o wide or a pipe shows (it|them)\)/);
+    expect(text.replace(/\s+/g, ' ')).toMatch(/\(CLAIMS[^)]* hidden to fit \d+ columns; a pipe or -o yaml shows (it|them)\)/);
     // The sentences say what the hidden cells said, wrapped at spaces: the words are all there.
     expect(text.replace(/\s+/g, ' ')).toContain(
       'app-python-1: identity: hostname app-python-1 kept, DNS name kept, IP 10.244.1.5 -> 10.244.1.11 (expected)',
