@@ -3,7 +3,8 @@
 // pipe (no width) nothing is hidden or cut.
 import { describe, expect, it } from 'vitest';
 import { renderReport } from '../../../src/commands/persistence/render.ts';
-import { identityVerdict, type Identity, type PersistenceReport, type PersistenceResult } from '../../../src/core/persistence.ts';
+import { identityVerdict, type Identity } from '../../../src/core/persistence.ts';
+import type { PersistenceReport, PersistenceResult } from '../../../src/commands/persistence/schema.ts';
 import { displayWidth } from '../../../src/ui/width.ts';
 
 const ident = (ip: string): Identity => ({
@@ -12,7 +13,7 @@ const ident = (ip: string): Identity => ({
   hostnameError: null,
   dns: {
     name: 'app-python-1.app-python.default.svc.cluster.local',
-    from: 'app-python-0',
+    resolvedBy: 'app-python-0',
     addresses: [ip],
     status: 'resolved',
     error: null,
