@@ -17,6 +17,7 @@ import type { RollEvent, StepPhase } from './watch.ts';
 export type RollFormat = 'human' | DocumentFormat;
 
 const PHASE: Record<StepPhase, string> = {
+  evicting: 'evicting (uid precondition)',
   deleting: 'deleting (uid precondition)',
   terminating: 'terminating',
   gone: 'deleted',

@@ -104,7 +104,7 @@ function evictHandler(w: RolloutWatch): StepHandler {
       const current = w.pods.find((p) => p.metadata.uid === st.uid);
       if (!moved && current && !st.terminating) {
         await ctx.remember(`removed:${pod}`, st.uid ?? '');
-        w.deleting(st.ordinal);
+        w.deleting(st.ordinal, ctx.options.disableEviction ? 'deleting' : 'evicting');
         let outcome: RemoveOutcome;
         try {
           outcome = await removePod(ctx.client, current, {

@@ -21,7 +21,7 @@ import {
   type StuckReport,
 } from './schema.ts';
 
-export type StepPhase = 'deleting' | 'terminating' | 'gone' | 'pending' | 'running' | 'ready';
+export type StepPhase = 'evicting' | 'deleting' | 'terminating' | 'gone' | 'pending' | 'running' | 'ready';
 
 export type RollEvent =
   /** The viewer's one-line verdict changed: what is being waited for. */
@@ -354,8 +354,8 @@ export class RolloutWatch {
     this.emit({ type: 'partitioned', at, from, to });
   }
 
-  /** We are about to take this ordinal's pod down: it moves from now on. */
-  deleting(ordinal: number): void {
+  /** We are about to take this ordinal's pod down (evicting it, or deleting it with --disable-eviction): it moves from now on. */
+  deleting(ordinal: number, how: 'evicting' | 'deleting' = 'deleting'): void {
     const t = this.tracks.get(ordinal);
     const st = this.view.ordinals.find((o) => o.ordinal === ordinal);
     if (!t || !st) return;
@@ -368,7 +368,7 @@ export class RolloutWatch {
       at: now,
       ordinal,
       pod: st.pod,
-      phase: 'deleting',
+      phase: how,
       revision: st.revision,
       fromRevision: t.fromRevision,
       toRevision: this.view.updateRevision,

@@ -94,7 +94,7 @@ async function roll(c: Cluster, o: { record?: OperationRecord | null; midway?: (
       confirmDelete: () => Promise.resolve(),
       onEvent: (e) => {
         events.push(e);
-        if (e.type === 'step' && e.phase === 'deleting' && e.ordinal === 1) o.midway?.(c);
+        if (e.type === 'step' && e.phase === 'evicting' && e.ordinal === 1) o.midway?.(c);
       },
     },
   );

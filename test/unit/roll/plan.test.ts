@@ -144,6 +144,22 @@ describe('render', () => {
     expect(eventLine({ type: 'waiting', at: 0, message: 'x', ordinal: null, pod: null }, 'web', false)).toBeUndefined();
   });
 
+  it('taking a pod down says how: evicting (budgets honoured) or deleting (--disable-eviction)', () => {
+    const e = {
+      type: 'step',
+      at: 0,
+      ordinal: 2,
+      pod: 'web-2',
+      revision: 'web-a',
+      fromRevision: 'web-a',
+      toRevision: 'web-b',
+      ready: true,
+      elapsedMs: 0,
+    } as const;
+    expect(eventLine({ ...e, phase: 'evicting' }, 'web', false)).toBe('ordinal 2  web-2  a -> b  evicting (uid precondition)  0ms');
+    expect(eventLine({ ...e, phase: 'deleting' }, 'web', false)).toBe('ordinal 2  web-2  a -> b  deleting (uid precondition)  0ms');
+  });
+
   it('the summary of an interrupted roll says how to resume', () => {
     const { set, pods } = scenario('partition-2-after-image-change');
     const report = {
