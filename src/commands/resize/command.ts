@@ -41,6 +41,7 @@ import {
 import { RESIZE_API_VERSION, RESIZE_REPORT_KIND, type ResizeReport } from './schema.ts';
 import { nothingToDo, type ResizePlan } from '../../core/resize.ts';
 import { actingFormat, commandTimeout, startActing } from '../../ui/acting.ts';
+import { leaseMessage } from '../../ui/lease.ts';
 
 export interface ResizeOptions {
   name: string;
@@ -185,6 +186,7 @@ export async function resizeCommand(argv: ResizeArgs, io: IO, deps: ResizeComman
       record: verdict.kind === 'resume' ? verdict.record : null,
       resume,
       describeStop: (info) => describeStop(info, ns, opts.name),
+      describeLease: leaseMessage,
     }).catch((err: unknown) => {
       // Stopped at the first claim: the executor passes the error as is; it still gets its remedy.
       if (err instanceof ClaimResizeFailed) err.message = claimFailedText(err, ns, resume);

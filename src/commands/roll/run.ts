@@ -6,6 +6,7 @@
 import type { Operation, OperationRecord, OperationStep } from '../../core/operation.ts';
 import { AbortedError, CheckFailed, InterruptedError, StoppedPartWayError } from '../../errors.ts';
 import type { KubeClient } from '../../kube/client.ts';
+import { leaseMessage } from '../../ui/lease.ts';
 import { executeOperation, type StopInfo } from '../../workload/execute.ts';
 import type { RollPlan } from './plan.ts';
 import { remedyFor, timeoutRemedy } from './render.ts';
@@ -75,6 +76,7 @@ export async function runRoll(r: RollRun, deps: RollDeps): Promise<RollOutcome> 
         changedSomething = true;
         return s.cause instanceof Error ? s.cause.message : String(s.cause);
       },
+      describeLease: leaseMessage,
       onEvent: (e) => {
         if (e.type === 'step-skipped' && e.id === 'patch-template') watch.speak();
         else if (e.type === 'step-skipped' && (e.id.startsWith('evict:') || e.id.startsWith('wait:')))

@@ -7,6 +7,7 @@ import type { Pod, StatefulSet } from '@sts-inspect/k8s';
 import type { Operation, OperationRecord, OperationStep } from '../../../src/core/operation.ts';
 import { AbortedError, CheckFailed, ExitCode, StoppedPartWayError } from '../../../src/errors.ts';
 import { executeOperation, GENERIC_HANDLERS, type ExecutionEvent, type StepHandlers } from '../../../src/workload/execute.ts';
+import { leaseMessage } from '../../../src/ui/lease.ts';
 import { OPERATION_ANNOTATION } from '../../../src/workload/record.ts';
 import { FakeKubeClient, type FakeObject } from '../../helpers/fake-client.ts';
 
@@ -55,6 +56,11 @@ class Cluster extends FakeKubeClient {
       }, 5);
     }
     return r;
+  }
+  /** An earlier run's record on the set (what a resume finds). */
+  putRecord(rec: OperationRecord): void {
+    const set = this.object<FakeObject>(SET)!;
+    this.apply({ ...set, metadata: { ...set.metadata, annotations: { [OPERATION_ANNOTATION]: JSON.stringify(rec) } } });
   }
   record(): OperationRecord | null {
     const v = this.object<StatefulSet>(SET)?.metadata.annotations?.[OPERATION_ANNOTATION];
@@ -122,6 +128,7 @@ function run(
     resume: 'kubectl sts-inspect roll web -n demo',
     describeStop: (s) =>
       `stopped: done ${s.done.map((x) => x.id).join(',')}; left ${s.left.map((x) => x.id).join(',')}; resume: ${s.resume}`,
+    describeLease: leaseMessage,
     ...(o.confirm ? { confirm: o.confirm } : {}),
   });
   return { p, events, records };
@@ -155,6 +162,7 @@ describe('executeOperation', () => {
       startedAt: '2026-12-05T19:00:00Z',
       values: {},
     };
+    c.putRecord(rec);
     const { p, events } = run(c, operation(c), { record: rec });
     await p;
     expect(events[0]).toEqual({
@@ -162,6 +170,7 @@ describe('executeOperation', () => {
       startedAt: rec.startedAt,
       done: ['patch-template', 'evict:web-2'],
       left: ['evict:web-1', 'evict:web-0'],
+      takeover: { why: 'no-lease', lease: null }, // a record from before leases is stale: taken over
     });
     expect(started(events)).toEqual(['evict:web-1', 'evict:web-0']);
     expect(evicted(c)).toEqual(['web-1', 'web-0']);
@@ -197,6 +206,7 @@ describe('executeOperation', () => {
       startedAt: 'x',
       values: { 'removed:web-2': oldUid },
     };
+    c.putRecord(rec);
     const { p } = run(c, operation(c, ['web-2']), { record: rec });
     setTimeout(() => c.apply(pod('web-2', 'web-new', true)), 20);
     await p;
