@@ -105,9 +105,10 @@ export interface LeaseRefusal {
   record: { command: string; flags: string[]; startedAt: string } | null;
   /**
    * `held`: a live run holds it; `changed`: the record on the set is not the one this run planned from;
-   * `lost`: this run held it and another run took it over (or the record was dropped).
+   * `lost`: this run held it and another run took it over (or the record was dropped); `abandon`: --abandon
+   * without --force while the lease may be held.
    */
-  why: 'held' | 'changed' | 'lost';
+  why: 'held' | 'changed' | 'lost' | 'abandon';
   /** Local clock (ms), and this run's host (a renew time is only compared with our clock on the same host). */
   now: number;
   host: string;

@@ -31,6 +31,8 @@ export function leaseMessage(r: LeaseRefusal): string {
         : `${set}: another run drives its operation; nothing was changed by this run`;
     case 'changed':
       return `${set}: its operation record changed while this run planned (now: ${operationText(r.record)}${l ? `, held by ${holderText(l)}` : ''}); nothing was changed by this run. Run the same command again`;
+    case 'abandon':
+      return `${set}: its operation (${operationText(r.record)}) may still be driven by ${l ? `${holderText(l)}, lease ${renewedText(l, r.now, r.host)}` : 'another run'}; nothing was changed. --abandon --force drops the record anyway (that run then stops at its next renewal)`;
     case 'lost':
       return l
         ? `this run lost the lease of the operation on ${set}: ${holderText(l)} took it over (lease ${renewedText(l, r.now, r.host)}); this run stopped`

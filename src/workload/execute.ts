@@ -189,8 +189,9 @@ export async function executeOperation(op: Operation, handlers: StepHandlers, o:
         continue;
       }
       await o.confirm?.(step);
-      if (step.disrupts) await (o.waitOthersUp ? o.waitOthersUp(step) : othersUp(o.client, op, step, signal, o.onEvent));
+      // The lease first: a second run refuses at once instead of waiting for the first run's pod to come back.
       if (!written && changes(step)) await save();
+      if (step.disrupts) await (o.waitOthersUp ? o.waitOthersUp(step) : othersUp(o.client, op, step, signal, o.onEvent));
       const started = now();
       o.onEvent({ type: 'step-started', id: step.id });
       const result = await handler.run(step, ctx);

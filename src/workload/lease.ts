@@ -221,3 +221,25 @@ export class LeaseKeeper {
     this.timer = undefined;
   }
 }
+
+/**
+ * Whether `--abandon` needs --force: the set's record has a lease that may be held (a live pid on this host,
+ * or one on another host, which cannot be judged without watching it). Null: no record, no lease, or stale.
+ */
+export function abandonBlocker(set: StatefulSet, now: number, o: LeaseOptions = {}): LeaseRefusal | null {
+  const record = readRecord(set).record;
+  const lease = record?.lease ?? null;
+  const self = o.self ?? selfHolder(now);
+  const sameHost = !!lease && lease.holder.host === self.host;
+  const decision = decideLease({
+    hasRecord: !!record,
+    lease,
+    self,
+    now,
+    seen: null,
+    holderAlive: sameHost && lease ? (o.isAlive ?? pidAlive)(lease.holder.pid) : null,
+  });
+  if (decision.kind === 'take') return null;
+  const ns = set.metadata.namespace ?? '';
+  return { set: { namespace: ns, name: set.metadata.name ?? '' }, lease, record, why: 'abandon', now, host: self.host };
+}

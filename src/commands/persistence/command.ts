@@ -13,11 +13,13 @@ import { parseRequestTimeout } from '../../time/duration.ts';
 import { colorEnabled, type ColorMode } from '../../ui/color.ts';
 import type { IO } from '../../ui/io.ts';
 import { requireConsent } from '../../ui/confirm.ts';
+import { leaseMessage } from '../../ui/lease.ts';
 import { commandSignal, type CommandSignalOptions } from '../../ui/interrupt.ts';
 import { spinnerEnabled, startLiveProgress } from '../../ui/spinner.ts';
 import { isDocumentFormat, outputFormat, type DocumentFormat } from '../../ui/document.ts';
 import { listBudgets } from '../../workload/evict.ts';
 import { EXEC_TIMEOUT_MS, readPodFile } from '../../workload/podFile.ts';
+import { abandonBlocker } from '../../workload/lease.ts';
 import { readRecord, removeRecord } from '../../workload/record.ts';
 import { getStatefulSet, listPodsOfSet } from '../../workload/statefulset.ts';
 import type { PersistenceArgs } from './flags.ts';
@@ -191,6 +193,8 @@ export async function persistenceCommand(argv: PersistenceArgs, io: IO, deps: Pe
   const human = opts.format === 'table';
   const set = await getStatefulSet(client, namespace, opts.name);
   if (opts.abandon) {
+    const held = opts.force ? null : abandonBlocker(set, Date.now());
+    if (held) throw new AbortedError(leaseMessage(held));
     const had = readRecord(set);
     await removeRecord(client, { namespace, name: opts.name });
     io.stdout.write(

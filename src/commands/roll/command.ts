@@ -9,11 +9,13 @@ import { AbortedError, CheckFailed, InterruptedError, StoppedPartWayError, Usage
 import { apiPath, type KubeClient } from '../../kube/client.ts';
 import { connect, type ConnectDeps } from '../../kube/connect.ts';
 import { requireConsent } from '../../ui/confirm.ts';
+import { leaseMessage } from '../../ui/lease.ts';
 import { isDocumentFormat, outputFormat } from '../../ui/document.ts';
 import type { CommandSignalOptions } from '../../ui/interrupt.ts';
 import type { IO } from '../../ui/io.ts';
 import { listBudgets } from '../../workload/evict.ts';
 import { optional } from '../../workload/optional.ts';
+import { abandonBlocker } from '../../workload/lease.ts';
 import { readRecord, removeRecord } from '../../workload/record.ts';
 import { getStatefulSet, listPodsOfSet } from '../../workload/statefulset.ts';
 import type { RollArgs } from './flags.ts';
@@ -140,6 +142,8 @@ export async function rollCommand(argv: RollArgs, io: IO, deps: RollCommandDeps 
     const flags = rollOperationFlags(opts);
     const found = readRecord(set);
     if (opts.abandon) {
+      const held = opts.force ? null : abandonBlocker(set, now());
+      if (held) throw new AbortedError(leaseMessage(held));
       await removeRecord(client, { namespace: ns, name: opts.name }, cs.signal);
       io.stdout.write(
         found.record || found.invalid
