@@ -13,7 +13,15 @@ const lease = (host: string, renewedAgoMs: number, id = 'other'): Lease => ({
   renewTime: new Date(NOW - renewedAgoMs).toISOString(),
   durationSeconds: 15,
 });
-const input = (o: Partial<LeaseInput>): LeaseInput => ({ hasRecord: true, lease: null, self, now: NOW, seen: null, holderAlive: null, ...o });
+const input = (o: Partial<LeaseInput>): LeaseInput => ({
+  hasRecord: true,
+  lease: null,
+  self,
+  now: NOW,
+  seen: null,
+  holderAlive: null,
+  ...o,
+});
 
 describe('decideLease', () => {
   const here = lease('laptop', 2_000);
