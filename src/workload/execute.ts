@@ -17,6 +17,11 @@
 // changed the step's error is thrown as is (a declined prompt stays 9); once something was
 // changed a CheckFailed (8) or InterruptedError (130) keeps its code with describeStop's message, anything
 // else is StoppedPartWayError (12). Progress leaves as typed events, never sentences.
+//
+// One run at a time (workload/lease.ts, core/lease.ts): the first record write takes the record's lease with the
+// resourceVersion precondition (a resume takes it before anything else); a lease live elsewhere is LeaseHeldError
+// (9, nothing changed by this run); a stale one is taken over and said on the `resuming` event. While it runs the
+// lease is renewed every 5 s, every record write checks it is still ours, and losing it aborts the step in flight.
 
 import type { Pod } from '@sts-inspect/k8s';
 import { isPodReady, podRevisionName } from '@sts-inspect/k8s';
