@@ -43,8 +43,7 @@ export function leaseMessage(r: LeaseRefusal): string {
 const TAKEOVER: Record<Exclude<TakeReason, 'own' | 'no-record'>, (l: Lease | null) => string> = {
   'no-lease': () => 'its record was written without a lease',
   'holder-gone': () => 'its process is gone',
-  expired: (l) =>
-    l ? `its lease was not renewed for ${secs(leaseDurationMs(l))} (${`last renewed at ${l.renewTime}`})` : 'its lease expired',
+  expired: (l) => (l ? `its lease was not renewed for ${secs(leaseDurationMs(l))} (last renewed at ${l.renewTime})` : 'its lease expired'),
 };
 
 /** What a resuming run says about the run whose record it takes over: ` — taking over from pid 42 on host x (...): its process is gone`. */
