@@ -174,7 +174,8 @@ export async function executeOperation(op: Operation, handlers: StepHandlers, o:
         startedAt: record.startedAt,
         done: op.steps.filter((s) => ids.has(s.id)).map((s) => s.id),
         left: op.steps.filter((s) => !ids.has(s.id)).map((s) => s.id),
-        ...(got.why !== 'own' ? { takeover: { why: got.why, lease: got.lease } } : {}),
+        // A record left by a run that stopped (released) or from before leases needs no word; a live lease's holder died.
+        ...(got.why === 'holder-gone' || got.why === 'expired' ? { takeover: { why: got.why, lease: got.lease } } : {}),
       });
     }
     for (const step of op.steps) {
@@ -241,6 +242,11 @@ async function stopped(
     // only while this run holds its lease).
     if (written) await keeper.save(null).catch(() => undefined);
     return err;
+  }
+  if (written && !(err instanceof LeaseLostError)) {
+    // Kept for the same command, without this run's lease: it resumes at once, with no takeover to report.
+    await keeper.release().catch(() => undefined);
+    delete record.lease;
   }
   if (!(err instanceof CliError)) return err; // a bug: exit 1, with the record kept for a resume
   const done = new Set(record.done);

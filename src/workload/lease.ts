@@ -54,6 +54,12 @@ export class LeaseLost extends Error {
   }
 }
 
+function withoutLease(r: OperationRecord): OperationRecord {
+  const copy = { ...r };
+  delete copy.lease;
+  return copy;
+}
+
 export function selfHolder(now = Date.now()): LeaseHolder {
   return { id: randomBytes(6).toString('hex'), host: hostname(), pid: process.pid, startedAt: new Date(now).toISOString() };
 }
@@ -179,12 +185,26 @@ export class LeaseKeeper {
 
   /** Write `record` (or remove it: null) under the lease: serialised, re-read, checked, with the precondition. */
   save(record: OperationRecord | null, signal?: AbortSignal): Promise<void> {
-    const next = this.chain.then(() => this.guarded(record, signal));
+    return this.serial(() => this.guarded(record, signal));
+  }
+
+  /**
+   * Keep the record as it is on the set but give up its lease (client-go's ReleaseOnCancel): a run that stopped
+   * with an error or Ctrl-C leaves a record the same command resumes at once, without a takeover to report.
+   */
+  release(signal?: AbortSignal): Promise<void> {
+    this.stopRenewing();
+    return this.serial(() => this.guarded('release', signal));
+  }
+
+  private serial(write: () => Promise<void>): Promise<void> {
+    const next = this.chain.then(write);
     this.chain = next.catch(() => undefined);
     return next;
   }
 
-  private async guarded(record: OperationRecord | null, signal?: AbortSignal): Promise<void> {
+  /** `release`: the stored record without the lease. */
+  private async guarded(record: OperationRecord | null | 'release', signal?: AbortSignal): Promise<void> {
     for (let attempt = 0; ; attempt++) {
       if (this.lost) throw this.lost;
       const set = await this.read(signal);
@@ -195,7 +215,8 @@ export class LeaseKeeper {
         throw this.lost;
       }
       try {
-        await this.write(set, record && { ...record, lease: this.lease() }, signal);
+        const value = record === 'release' ? withoutLease(found) : record && { ...record, lease: this.lease() };
+        await this.write(set, value, signal);
         return;
       } catch (err) {
         if (!(err instanceof ConflictError) || attempt >= 5) throw err;

@@ -178,7 +178,6 @@ describe('executeOperation', () => {
       startedAt: rec.startedAt,
       done: ['patch-template', 'evict:web-2'],
       left: ['evict:web-1', 'evict:web-0'],
-      takeover: { why: 'no-lease', lease: null }, // a record from before leases is stale: taken over
     });
     expect(started(events)).toEqual(['evict:web-1', 'evict:web-0']);
     expect(evicted(c)).toEqual(['web-1', 'web-0']);
@@ -393,6 +392,21 @@ describe('the lease: one run drives an operation at a time', () => {
     expect(b.events[0]).toMatchObject({ type: 'resuming', takeover: { why: 'holder-gone' } });
     expect(b.events.some((e) => e.type === 'lease-waiting')).toBe(false);
     expect(evicted(c)).toEqual(['web-2', 'web-1', 'web-0']);
+  });
+
+  it('a run that stops part-way (12) keeps the record but releases its lease: the next run resumes with no takeover', async () => {
+    const c = new Cluster();
+    c.fail({ verb: 'create', path: /pods\/web-1\/eviction$/, status: 403, times: 1 });
+    const first = run(c, operation(c), { lease: { self: holder('a', 'laptop', 4001), isAlive: () => true } });
+    expect(await first.p.catch((e: unknown) => e)).toBeInstanceOf(StoppedPartWayError);
+    const left = c.record();
+    expect(left?.done).toEqual(['patch-template', 'evict:web-2']);
+    expect(left?.lease).toBeUndefined();
+    const again = run(c, operation(c), { record: left, lease: { self: holder('b', 'laptop', 4002), isAlive: () => true } });
+    await again.p;
+    expect(again.events[0]).toMatchObject({ type: 'resuming', done: ['patch-template', 'evict:web-2'] });
+    expect(again.events[0]).not.toHaveProperty('takeover');
+    expect(evicted(c)).toEqual(['web-2', 'web-1', 'web-1', 'web-0']); // web-1's first eviction was refused (403)
   });
 
   it('a run whose lease was taken over stops at its next renewal (exit 12) and never writes the record again', async () => {
