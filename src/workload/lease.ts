@@ -20,7 +20,7 @@ import {
 import type { OperationRecord } from '../core/operation.ts';
 export type { LeaseRefusal } from '../core/lease.ts';
 import { apiPath, type KubeClient } from '../kube/client.ts';
-import { ConflictError } from '../kube/errors.ts';
+import { ApiNotFoundError, ConflictError } from '../kube/errors.ts';
 import { OPERATION_ANNOTATION, readRecord } from './record.ts';
 
 export interface LeaseOptions {
@@ -146,7 +146,13 @@ export class LeaseKeeper {
     let seen: LeaseObservation | null = null;
     let waiting = '';
     for (;;) {
-      const set = await this.read(signal);
+      const set = await this.read(signal).catch((err: unknown) => {
+        if (err instanceof ApiNotFoundError) return null;
+        throw err;
+      });
+      // No set to hold a lease on (resize between its Orphan delete and the create): the record carries this
+      // run's lease into the set it creates.
+      if (!set) return { record: { ...record, lease: this.lease() }, why: 'no-record', lease: null };
       const found = readRecord(set).record;
       const lease = found?.lease ?? null;
       const refuse = (why: LeaseRefusal['why']) =>
