@@ -249,11 +249,8 @@ export class LeaseKeeper {
   }
 }
 
-/**
- * Whether `--abandon` needs --force: the set's record has a lease that may be held (a live pid on this host,
- * or one on another host, which cannot be judged without watching it). Null: no record, no lease, or stale.
- */
-export function abandonBlocker(set: StatefulSet, now: number, o: LeaseOptions = {}): LeaseRefusal | null {
+/** The decision on the set's record as read once, with no watching (a holder on another host is then `wait`). */
+function leaseAtSight(set: StatefulSet, now: number, o: LeaseOptions, why: LeaseRefusal['why']) {
   const record = readRecord(set).record;
   const lease = record?.lease ?? null;
   const self = o.self ?? selfHolder(now);
@@ -266,7 +263,25 @@ export function abandonBlocker(set: StatefulSet, now: number, o: LeaseOptions = 
     seen: null,
     holderAlive: sameHost && lease ? (o.isAlive ?? pidAlive)(lease.holder.pid) : null,
   });
-  if (decision.kind === 'take') return null;
   const ns = set.metadata.namespace ?? '';
-  return { set: { namespace: ns, name: set.metadata.name ?? '' }, lease, record, why: 'abandon', now, host: self.host };
+  const refusal: LeaseRefusal = { set: { namespace: ns, name: set.metadata.name ?? '' }, lease, record, why, now, host: self.host };
+  return { decision, refusal };
+}
+
+/**
+ * Whether `--abandon` needs --force: the set's record has a lease that may be held (a live pid on this host,
+ * or one on another host, which cannot be judged without watching it). Null: no record, no lease, or stale.
+ */
+export function abandonBlocker(set: StatefulSet, now: number, o: LeaseOptions = {}): LeaseRefusal | null {
+  const { decision, refusal } = leaseAtSight(set, now, o, 'abandon');
+  return decision.kind === 'take' ? null : refusal;
+}
+
+/**
+ * Before planning: the set's record is held by a live run on this host (refuse now, exit 9, before reading
+ * pods that run is taking down). A holder on another host is left to the executor, which watches it.
+ */
+export function liveHolder(set: StatefulSet, now: number, o: LeaseOptions = {}): LeaseRefusal | null {
+  const { decision, refusal } = leaseAtSight(set, now, o, 'held');
+  return decision.kind === 'refuse' ? refusal : null;
 }

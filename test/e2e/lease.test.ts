@@ -57,7 +57,7 @@ describe('two runs of one acting command on one set at once', () => {
       const args = ['roll', 'web', '-n', ns, '--yes'];
       const runs = await Promise.all([cli(args), cli(args)]);
       const codes = runs.map((r) => r.code).sort();
-      expect(codes).toEqual([0, 9]);
+      expect(codes, runs.map((r) => r.stderr).join('\n')).toEqual([0, 9]);
       const refused = runs.find((r) => r.code === 9)!;
       expect(refused.stderr).toMatch(HOLDER);
       expect(refused.stderr.match(HOLDER)?.[1]).toBe(`${ns}/web`);
@@ -83,7 +83,7 @@ describe('two runs of one acting command on one set at once', () => {
         else await new Promise((r) => setTimeout(r, 50));
       }
       const runs = await both;
-      expect(runs.map((r) => r.code).sort()).toEqual([0, 9]);
+      expect(runs.map((r) => r.code).sort(), runs.map((r) => r.stderr).join('\n')).toEqual([0, 9]);
       expect(runs.find((r) => r.code === 9)!.stderr).toMatch(HOLDER);
       expect(abandon?.code).toBe(9);
       expect(abandon?.stderr).toMatch(

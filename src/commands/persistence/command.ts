@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { selectorString, type StatefulSet } from '@sts-inspect/k8s';
 import { budgetsFor, compareRecord, controllerOwner, type OperationRecord } from '../../core/operation.ts';
-import { AbortedError, CheckFailed, InterruptedError, StoppedPartWayError, UsageError } from '../../errors.ts';
+import { AbortedError, CheckFailed, InterruptedError, LeaseHeldError, StoppedPartWayError, UsageError } from '../../errors.ts';
 import type { KubeClient } from '../../kube/client.ts';
 import { connect, type ConnectDeps } from '../../kube/connect.ts';
 import { parseRequestTimeout } from '../../time/duration.ts';
@@ -19,7 +19,7 @@ import { spinnerEnabled, startLiveProgress } from '../../ui/spinner.ts';
 import { isDocumentFormat, outputFormat, type DocumentFormat } from '../../ui/document.ts';
 import { listBudgets } from '../../workload/evict.ts';
 import { EXEC_TIMEOUT_MS, readPodFile } from '../../workload/podFile.ts';
-import { abandonBlocker } from '../../workload/lease.ts';
+import { abandonBlocker, liveHolder } from '../../workload/lease.ts';
 import { readRecord, removeRecord } from '../../workload/record.ts';
 import { getStatefulSet, listPodsOfSet } from '../../workload/statefulset.ts';
 import type { PersistenceArgs } from './flags.ts';
@@ -204,6 +204,8 @@ export async function persistenceCommand(argv: PersistenceArgs, io: IO, deps: Pe
     );
     return 0;
   }
+  const live = opts.dryRun ? null : liveHolder(set, Date.now());
+  if (live) throw new LeaseHeldError(leaseMessage(live));
   const record = opts.dryRun ? null : recordFor(set, opts, namespace);
   const token = record?.values.token ?? deps.token ?? randomBytes(8).toString('hex');
   const { plan } = await preparePlan(
