@@ -138,6 +138,12 @@ export class BeforeRemoveFailed extends CliError {
   }
 }
 
+/** Another run holds the operation's lease (core/lease.ts): this run refused before changing anything. */
+export class LeaseHeldError extends AbortedError {}
+
+/** This run lost the operation's lease (taken over after it stopped renewing, or its record dropped): it stops. */
+export class LeaseLostError extends AbortedError {}
+
 /** SIGINT while a command waited: what was under way is reported, nothing further is done. */
 export class InterruptedError extends CliError {
   constructor(message: string) {

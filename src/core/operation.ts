@@ -7,6 +7,7 @@
 // re-run skips them.
 
 import { selectorMatches, type LabelSelector, type Pod } from '@sts-inspect/k8s';
+import { parseLease, type Lease } from './lease.ts';
 
 export const OPERATION_API_VERSION = 'sts-inspect.dev/v1';
 
@@ -129,6 +130,8 @@ export interface OperationRecord {
    * state kept by steps before they act (`removed:web-2` = the uid of the pod being replaced).
    */
   values: Record<string, string>;
+  /** Who drives it now (core/lease.ts); absent in records written before leases (then stale). */
+  lease?: Lease;
 }
 
 /** Flags in one spelling, sorted, so `--partition 0 --yes` and `--yes --partition=0` record the same. */
@@ -172,6 +175,7 @@ export function parseRecord(value: string | undefined): { record: OperationRecor
           v.values && typeof v.values === 'object'
             ? Object.fromEntries(Object.entries(v.values).filter((e): e is [string, string] => typeof e[1] === 'string'))
             : {},
+        ...(parseLease(v.lease) ? { lease: parseLease(v.lease)! } : {}),
       },
       invalid: false,
     };

@@ -17,20 +17,29 @@
 // changed the step's error is thrown as is (a declined prompt stays 9); once something was
 // changed a CheckFailed (8) or InterruptedError (130) keeps its code with describeStop's message, anything
 // else is StoppedPartWayError (12). Progress leaves as typed events, never sentences.
+//
+// One run at a time (workload/lease.ts, core/lease.ts): the first record write takes the record's lease with the
+// resourceVersion precondition (a resume takes it before anything else); a lease live elsewhere is LeaseHeldError
+// (9, nothing changed by this run); a stale one is taken over and said on the `resuming` event. While it runs the
+// lease is renewed every 5 s, every record write checks it is still ours, and losing it aborts the step in flight.
 
 import type { Pod } from '@sts-inspect/k8s';
 import { isPodReady, podRevisionName } from '@sts-inspect/k8s';
 import type { Operation, OperationRecord, OperationStep } from '../core/operation.ts';
-import { CheckFailed, CliError, InterruptedError, StoppedPartWayError } from '../errors.ts';
+import type { Lease, TakeReason } from '../core/lease.ts';
+import { CheckFailed, CliError, InterruptedError, LeaseHeldError, LeaseLostError, StoppedPartWayError } from '../errors.ts';
 import { apiPath, type KubeClient, type PatchType } from '../kube/client.ts';
 import { ApiNotFoundError } from '../kube/errors.ts';
 import { removePod, type EvictionEvent, type RemoveOutcome } from './evict.ts';
 import { isReplacementReady, waitForPodReady } from './pods.ts';
-import { removeRecord, writeRecord } from './record.ts';
+import type { LeaseRefusal } from '../core/lease.ts';
+import { LeaseKeeper, LeaseLost, LeaseRefused, type LeaseOptions } from './lease.ts';
 
 export type ExecutionEvent =
   /** A record of the same operation was found: these steps were done by an earlier run. */
-  | { type: 'resuming'; startedAt: string; done: string[]; left: string[] }
+  | { type: 'resuming'; startedAt: string; done: string[]; left: string[]; takeover?: { why: TakeReason; lease: Lease | null } }
+  /** Another run holds the record's lease: watched for up to `waitMs`, then taken over unless renewed. */
+  | { type: 'lease-waiting'; lease: Lease; waitMs: number }
   | { type: 'step-skipped'; id: string; why: 'recorded' | 'cluster' }
   | { type: 'step-started'; id: string }
   | { type: 'step-done'; id: string; ms: number }
@@ -52,6 +61,10 @@ export interface ExecuteOptions {
   resume: string;
   /** The message for a stop after a change (the command's renderer holds it). */
   describeStop: (s: StopInfo) => string;
+  /** The message for a lease held by another run (exit 9) or lost by this one (ui/lease.ts holds it). */
+  describeLease: (r: LeaseRefusal) => string;
+  /** Lease timings and identity (tests); see core/lease.ts. */
+  lease?: LeaseOptions;
   /** Asked before each step that is not skipped (a per-pod prompt); throws AbortedError to decline. */
   confirm?: (step: OperationStep) => Promise<void>;
   /** Delete pods directly instead of evicting them (kubectl drain --disable-eviction). */
@@ -115,14 +128,29 @@ export async function executeOperation(op: Operation, handlers: StepHandlers, o:
         startedAt: new Date(now()).toISOString(),
         values: { ...o.values },
       };
-  let written = o.record !== null;
-  const save = async () => {
-    await writeRecord(o.client, set, record, o.signal);
+  // The lease (core/lease.ts): taken before the first write, renewed while the steps run; losing it stops them.
+  const keeper = new LeaseKeeper(o.client, set, now, o.lease);
+  const lost = new AbortController();
+  const signal = AbortSignal.any([o.signal, lost.signal]);
+  let written = false;
+  const take = async (expected: string | null) => {
+    const got = await keeper.acquire(record, expected, o.signal, (e) => o.onEvent(e));
+    Object.assign(record, { ...got.record, done: [...got.record.done], values: { ...got.record.values } });
     written = true;
+    keeper.startRenewing(
+      () => record,
+      (e) =>
+        lost.abort(new LeaseLostError(o.describeLease({ set, lease: e.lease, record, why: 'lost', now: now(), host: keeper.self.host }))),
+    );
+    return got;
+  };
+  const save = async () => {
+    if (!written) await take(null);
+    else await keeper.save(record, signal);
   };
   const ctx: StepContext = {
     client: o.client,
-    signal: o.signal,
+    signal,
     operation: op,
     record,
     options: {
@@ -135,20 +163,23 @@ export async function executeOperation(op: Operation, handlers: StepHandlers, o:
       await save();
     },
   };
-  if (o.record) {
-    const ids = new Set(o.record.done);
-    o.onEvent({
-      type: 'resuming',
-      startedAt: o.record.startedAt,
-      done: op.steps.filter((s) => ids.has(s.id)).map((s) => s.id),
-      left: op.steps.filter((s) => !ids.has(s.id)).map((s) => s.id),
-    });
-  }
   const ran: string[] = [];
   const skipped: string[] = [];
   try {
+    if (o.record) {
+      const got = await take(o.record.startedAt);
+      const ids = new Set(record.done);
+      o.onEvent({
+        type: 'resuming',
+        startedAt: record.startedAt,
+        done: op.steps.filter((s) => ids.has(s.id)).map((s) => s.id),
+        left: op.steps.filter((s) => !ids.has(s.id)).map((s) => s.id),
+        // A record left by a run that stopped (released) or from before leases needs no word; a live lease's holder died.
+        ...(got.why === 'holder-gone' || got.why === 'expired' ? { takeover: { why: got.why, lease: got.lease } } : {}),
+      });
+    }
     for (const step of op.steps) {
-      if (o.signal.aborted) throw abortReason(o.signal);
+      if (signal.aborted) throw abortReason(signal);
       if (record.done.includes(step.id)) {
         skipped.push(step.id);
         o.onEvent({ type: 'step-skipped', id: step.id, why: 'recorded' });
@@ -164,26 +195,42 @@ export async function executeOperation(op: Operation, handlers: StepHandlers, o:
         continue;
       }
       await o.confirm?.(step);
-      if (step.disrupts) await (o.waitOthersUp ? o.waitOthersUp(step) : othersUp(o.client, op, step, o.signal, o.onEvent));
+      // The lease first: a second run refuses at once instead of waiting for the first run's pod to come back.
       if (!written && changes(step)) await save();
+      if (step.disrupts) await (o.waitOthersUp ? o.waitOthersUp(step) : othersUp(o.client, op, step, signal, o.onEvent));
       const started = now();
       o.onEvent({ type: 'step-started', id: step.id });
       const result = await handler.run(step, ctx);
+      if (signal.aborted) throw abortReason(signal);
       if (result && result.revision !== undefined) record.revision = result.revision;
       record.done.push(step.id);
       ran.push(step.id);
       if (written) await save();
       o.onEvent({ type: 'step-done', id: step.id, ms: now() - started });
     }
-    if (written) await removeRecord(o.client, set, o.signal);
+    if (written) await keeper.save(null, signal);
     return { ran, skipped, record };
   } catch (err) {
-    throw await stopped(err, op, record, written, o);
+    if (err instanceof LeaseRefused) throw new LeaseHeldError(o.describeLease(err.refusal));
+    const cause =
+      err instanceof LeaseLost
+        ? new LeaseLostError(o.describeLease({ set, lease: err.lease, record, why: 'lost', now: now(), host: keeper.self.host }))
+        : err;
+    throw await stopped(lost.signal.aborted ? lost.signal.reason : cause, op, record, written, keeper, o);
+  } finally {
+    keeper.stopRenewing();
   }
 }
 
 /** The error an operation stops with (see the top of this file), after tidying an unused record. */
-async function stopped(err: unknown, op: Operation, record: OperationRecord, written: boolean, o: ExecuteOptions): Promise<unknown> {
+async function stopped(
+  err: unknown,
+  op: Operation,
+  record: OperationRecord,
+  written: boolean,
+  keeper: LeaseKeeper,
+  o: ExecuteOptions,
+): Promise<unknown> {
   // Changed: a step that changes something is done, a pod was taken down (its uid kept before the call), or
   // an earlier run left its record (it was about to change something, and may have).
   const changed =
@@ -191,9 +238,15 @@ async function stopped(err: unknown, op: Operation, record: OperationRecord, wri
     Object.keys(record.values).some((k) => k.startsWith('removed:')) ||
     o.record !== null;
   if (!changed) {
-    // Nothing done: leave no record behind that would refuse another command (best effort, even after Ctrl-C).
-    if (written) await removeRecord(o.client, { namespace: op.target.namespace, name: op.target.name }).catch(() => undefined);
+    // Nothing done: leave no record behind that would refuse another command (best effort, even after Ctrl-C;
+    // only while this run holds its lease).
+    if (written) await keeper.save(null).catch(() => undefined);
     return err;
+  }
+  if (written && !(err instanceof LeaseLostError)) {
+    // Kept for the same command, without this run's lease: it resumes at once, with no takeover to report.
+    await keeper.release().catch(() => undefined);
+    delete record.lease;
   }
   if (!(err instanceof CliError)) return err; // a bug: exit 1, with the record kept for a resume
   const done = new Set(record.done);

@@ -8,6 +8,11 @@
 // Written before the first change and after each step, removed when the operation ends. The same command
 // again resumes from it; another command or other flags are refused until it is finished or dropped
 // (`--abandon`, which removes the record and changes nothing else).
+//
+// The record also carries a lease, `"lease":{"holder":{"id","host","pid","startedAt"},"renewTime","durationSeconds"}`:
+// the run that drives the operation, renewed every 5 s. The executor writes the record only through
+// workload/lease.ts (re-read, holder checked, resourceVersion precondition); core/lease.ts decides whether another
+// run's lease is live (refuse, exit 9) or stale (take over). A record without a lease is stale.
 
 import type { StatefulSet } from '@sts-inspect/k8s';
 import { parseRecord, type OperationRecord } from '../core/operation.ts';

@@ -5,6 +5,7 @@
 
 import type { Operation, OperationRecord } from '../../core/operation.ts';
 import { apiPath, type KubeClient } from '../../kube/client.ts';
+import { leaseMessage } from '../../ui/lease.ts';
 import { CLAIM_HANDLERS } from '../../workload/claimSteps.ts';
 import { executeOperation, type ExecutionEvent, type ExecutionResult, type StopInfo } from '../../workload/execute.ts';
 
@@ -18,14 +19,30 @@ export interface RunPruneDeps {
   onEvent: (e: ExecutionEvent) => void;
 }
 
-/** The client, but writing no operation record on a set that does not exist (every other call as is). */
+/**
+ * The client, but keeping the operation record (and its lease) in memory instead of on a set that does not
+ * exist: a patch of the set's path is merged here, a get of it answers from here (every other call as is).
+ */
 function withoutRecord(client: KubeClient, ns: string, name: string): KubeClient {
   const setPath = apiPath.statefulset(ns, name);
-  const patch = <T>(...args: Parameters<KubeClient['patch']>): Promise<T> =>
-    args[0] === setPath ? Promise.resolve({} as T) : client.patch<T>(...args);
+  const annotations: Record<string, string> = {};
+  const patch = <T>(...args: Parameters<KubeClient['patch']>): Promise<T> => {
+    if (args[0] !== setPath) return client.patch<T>(...args);
+    const body = args[1] as { metadata?: { annotations?: Record<string, string | null> } };
+    for (const [k, v] of Object.entries(body.metadata?.annotations ?? {})) {
+      if (v === null) delete annotations[k];
+      else annotations[k] = v;
+    }
+    return Promise.resolve({} as T);
+  };
+  const get = <T>(...args: Parameters<KubeClient['get']>): Promise<T> =>
+    args[0] === setPath
+      ? Promise.resolve({ metadata: { name, namespace: ns, annotations: { ...annotations } } } as T)
+      : client.get<T>(...args);
   return new Proxy(client, {
     get(target, prop, receiver) {
       if (prop === 'patch') return patch;
+      if (prop === 'get') return get;
       const v: unknown = Reflect.get(target, prop, receiver);
       return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
     },
@@ -41,5 +58,6 @@ export function runPrune(op: Operation, deps: RunPruneDeps): Promise<ExecutionRe
     record: deps.record,
     resume: deps.resume,
     describeStop: deps.describeStop,
+    describeLease: leaseMessage,
   });
 }

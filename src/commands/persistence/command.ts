@@ -7,18 +7,20 @@ import { randomBytes } from 'node:crypto';
 import { selectorString, type StatefulSet } from '@sts-inspect/k8s';
 import { fileCandidates } from '../../core/containers.ts';
 import { budgetsFor, compareRecord, controllerOwner, type OperationRecord } from '../../core/operation.ts';
-import { AbortedError, CheckFailed, InterruptedError, StoppedPartWayError, UsageError } from '../../errors.ts';
+import { AbortedError, CheckFailed, InterruptedError, LeaseHeldError, StoppedPartWayError, UsageError } from '../../errors.ts';
 import type { KubeClient } from '../../kube/client.ts';
 import { connect, type ConnectDeps } from '../../kube/connect.ts';
 import { parseRequestTimeout } from '../../time/duration.ts';
 import { colorEnabled, type ColorMode } from '../../ui/color.ts';
 import type { IO } from '../../ui/io.ts';
 import { requireConsent } from '../../ui/confirm.ts';
+import { leaseMessage } from '../../ui/lease.ts';
 import { commandSignal, type CommandSignalOptions } from '../../ui/interrupt.ts';
 import { spinnerEnabled, startLiveProgress } from '../../ui/spinner.ts';
 import { isDocumentFormat, outputFormat, type DocumentFormat } from '../../ui/document.ts';
 import { listBudgets } from '../../workload/evict.ts';
 import { EXEC_TIMEOUT_MS, readPodFileByRules } from '../../workload/podFile.ts';
+import { abandonBlocker, liveHolder } from '../../workload/lease.ts';
 import { readRecord, removeRecord } from '../../workload/record.ts';
 import { getStatefulSet, listPodsOfSet } from '../../workload/statefulset.ts';
 import type { PersistenceArgs } from './flags.ts';
@@ -206,6 +208,8 @@ export async function persistenceCommand(argv: PersistenceArgs, io: IO, deps: Pe
   const human = opts.format === 'table';
   const set = await getStatefulSet(client, namespace, opts.name);
   if (opts.abandon) {
+    const held = opts.force ? null : abandonBlocker(set, Date.now());
+    if (held) throw new AbortedError(leaseMessage(held));
     const had = readRecord(set);
     await removeRecord(client, { namespace, name: opts.name });
     io.stdout.write(
@@ -215,6 +219,8 @@ export async function persistenceCommand(argv: PersistenceArgs, io: IO, deps: Pe
     );
     return 0;
   }
+  const live = opts.dryRun ? null : liveHolder(set, Date.now());
+  if (live) throw new LeaseHeldError(leaseMessage(live));
   const record = opts.dryRun ? null : recordFor(set, opts, namespace);
   const token = record?.values.token ?? deps.token ?? randomBytes(8).toString('hex');
   const { plan } = await preparePlan(

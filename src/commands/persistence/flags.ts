@@ -53,7 +53,7 @@ export const persistenceFlags = defineFlags({
     type: 'boolean',
     default: false,
     description:
-      'Go ahead although the set is not fully Ready, a claim is already being deleted, or another controller (an operator) owns the set.',
+      'Go ahead although the set is not fully Ready, a claim is already being deleted, or another controller (an operator) owns the set; with --abandon, drop a record whose lease may be live.',
   },
   'restart-only': {
     type: 'boolean',
@@ -68,7 +68,8 @@ export const persistenceFlags = defineFlags({
   abandon: {
     type: 'boolean',
     default: false,
-    description: 'Drop the record of an unfinished operation on the set (annotation sts-inspect.io/operation) and change nothing else.',
+    description:
+      'Drop the record of an unfinished operation on the set (annotation sts-inspect.io/operation) and change nothing else; needs --force while another run may hold its lease.',
   },
   'dry-run': { type: 'boolean', default: false, description: 'Print the plan (which pods, in which order) and change nothing.' },
   yes: {

@@ -12,6 +12,7 @@ import { wrapWords } from '../../ui/width.ts';
 import type { PersistencePlan } from './plan.ts';
 import type { PersistenceEvent } from './run.ts';
 import type { FileState, ObservationDoc, PersistenceReport, PersistenceResult } from './schema.ts';
+import { leaseWaitingLine, takeoverText } from '../../ui/lease.ts';
 
 export type OutputFormat = 'table' | 'json' | 'yaml';
 
@@ -105,8 +106,10 @@ function operationLine(e: Extract<PersistenceEvent, { type: 'operation' }>['even
     case 'resuming': {
       const done = [...new Set(e.done.filter((id) => id.startsWith('compare:')).map(podOf))];
       const left = [...new Set(e.left.map(podOf))];
-      return `resuming the check started at ${e.startedAt}: ${done.length ? `${done.join(', ')} done` : 'no pod finished yet'}; ${left.join(', ')} left`;
+      return `resuming the check started at ${e.startedAt}: ${done.length ? `${done.join(', ')} done` : 'no pod finished yet'}; ${left.join(', ')} left${takeoverText(e.takeover)}`;
     }
+    case 'lease-waiting':
+      return leaseWaitingLine(e);
     case 'eviction-blocked':
       return `${e.pod}: eviction refused by the disruption budget ${e.budget ?? '(unnamed)'} (disruptionsAllowed ${e.disruptionsAllowed ?? 'unknown'}): ${e.cause}; retrying until --timeout`;
     default:

@@ -29,6 +29,7 @@ import { claimNames, claimStates, getPod, READ_LIMIT, readFileState, removeMarke
 import { readIdentity, readIdentityAfter, type IdentityTarget } from './identity.ts';
 import { buildPlan, type PersistencePlan, type PlanOptions, type PlanStep } from './plan.ts';
 import type { ObservationDoc, PersistenceReport, PersistenceResult } from './schema.ts';
+import { leaseMessage } from '../../ui/lease.ts';
 
 export { CONTENT_LIMIT, READ_LIMIT, readFileState } from './check.ts';
 export { EXEC_TIMEOUT_MS };
@@ -525,6 +526,7 @@ export async function runPersistence(
       record: opts.record ?? null,
       resume: opts.resume ?? '',
       describeStop: (s) => (s.cause instanceof Error ? s.cause.message : String(s.cause)),
+      describeLease: leaseMessage,
       onEvent: (e) => sh.emit({ type: 'operation', event: e }),
       confirm: (step) => (step.disrupts && opts.confirm ? opts.confirm(step.disrupts) : Promise.resolve()),
       waitOthersUp: (step) => (opts.force ? Promise.resolve() : requireSetReady(client, plan, step.disrupts ?? '', sig)),

@@ -42,6 +42,7 @@ import { RESIZE_API_VERSION, RESIZE_REPORT_KIND, type ResizeReport } from './sch
 import { nothingToDo, type ResizePlan } from '../../core/resize.ts';
 import { actingFormat, commandTimeout, startActing } from '../../ui/acting.ts';
 import { terminalWidth, wrapPlanText, writePlan } from '../../ui/plan.ts';
+import { leaseMessage } from '../../ui/lease.ts';
 
 export interface ResizeOptions {
   name: string;
@@ -183,6 +184,7 @@ export async function resizeCommand(argv: ResizeArgs, io: IO, deps: ResizeComman
       record: verdict.kind === 'resume' ? verdict.record : null,
       resume,
       describeStop: (info) => describeStop(info, ns, opts.name),
+      describeLease: leaseMessage,
     }).catch((err: unknown) => {
       // Stopped at the first claim: the executor passes the error as is; it still gets its remedy.
       if (err instanceof ClaimResizeFailed) err.message = claimFailedText(err, ns, resume);

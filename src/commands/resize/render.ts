@@ -11,6 +11,7 @@ import type { StopInfo } from '../../workload/execute.ts';
 import { renderTable } from '../../ui/table.ts';
 import { AdoptionMismatch, ClaimResizeFailed, ClaimResizeStuck, RecreateFailed, type ResizeEvent } from './run.ts';
 import type { ResizeReport } from './schema.ts';
+import { leaseWaitingLine, takeoverText } from '../../ui/lease.ts';
 
 export type ResizeFormat = 'human' | 'json' | 'yaml';
 
@@ -172,7 +173,9 @@ export function question(plan: ResizePlan, ns: string, set: string): string {
 export function eventLine(e: ResizeEvent, set: string): string | undefined {
   switch (e.type) {
     case 'resuming':
-      return `resuming (started ${e.startedAt}): ${e.done.join(', ') || 'nothing'} done; ${e.left.join(', ') || 'nothing'} left`;
+      return `resuming (started ${e.startedAt}): ${e.done.join(', ') || 'nothing'} done; ${e.left.join(', ') || 'nothing'} left${takeoverText(e.takeover)}`;
+    case 'lease-waiting':
+      return leaseWaitingLine(e);
     case 'step-skipped':
       return `${e.id}: already done (${e.why === 'recorded' ? 'recorded by an earlier run' : 'the cluster shows it'})`;
     case 'claim-patched':

@@ -5,15 +5,17 @@
 import type { ControllerRevision, StatefulSet } from '@sts-inspect/k8s';
 import { compareRecord, type OperationRecord } from '../../core/operation.ts';
 import { templatesByRevision } from '../../core/templateChanges.ts';
-import { AbortedError, CheckFailed, InterruptedError, StoppedPartWayError, UsageError } from '../../errors.ts';
+import { AbortedError, CheckFailed, InterruptedError, LeaseHeldError, StoppedPartWayError, UsageError } from '../../errors.ts';
 import { apiPath, type KubeClient } from '../../kube/client.ts';
 import { connect, type ConnectDeps } from '../../kube/connect.ts';
 import { requireConsent } from '../../ui/confirm.ts';
+import { leaseMessage } from '../../ui/lease.ts';
 import { isDocumentFormat, outputFormat } from '../../ui/document.ts';
 import type { CommandSignalOptions } from '../../ui/interrupt.ts';
 import type { IO } from '../../ui/io.ts';
 import { listBudgets } from '../../workload/evict.ts';
 import { optional } from '../../workload/optional.ts';
+import { abandonBlocker, liveHolder } from '../../workload/lease.ts';
 import { readRecord, removeRecord } from '../../workload/record.ts';
 import { getStatefulSet, listPodsOfSet } from '../../workload/statefulset.ts';
 import type { RollArgs } from './flags.ts';
@@ -159,6 +161,8 @@ export async function rollCommand(argv: RollArgs, io: IO, deps: RollCommandDeps 
     const flags = rollOperationFlags(opts);
     const found = readRecord(set);
     if (opts.abandon) {
+      const held = opts.force ? null : abandonBlocker(set, now());
+      if (held) throw new AbortedError(leaseMessage(held));
       await removeRecord(client, { namespace: ns, name: opts.name }, cs.signal);
       io.stdout.write(
         found.record || found.invalid
@@ -169,6 +173,8 @@ export async function rollCommand(argv: RollArgs, io: IO, deps: RollCommandDeps 
     }
     let record: OperationRecord | null = null;
     if (opts.mode !== 'watch') {
+      const live = opts.dryRun ? null : liveHolder(set, now());
+      if (live) throw new LeaseHeldError(leaseMessage(live));
       const verdict = compareRecord(found.record, { command: 'roll', flags });
       if (found.invalid || verdict.kind === 'conflict')
         throw new AbortedError(recordConflict({ namespace: ns, name: opts.name }, verdict.kind === 'conflict' ? verdict.record : null));

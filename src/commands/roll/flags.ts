@@ -36,12 +36,13 @@ export const rollFlags = defineFlags({
   force: {
     type: 'boolean',
     default: false,
-    description: 'Restart a StatefulSet that another controller (an operator) owns.',
+    description: 'Restart a StatefulSet that another controller (an operator) owns; with --abandon, drop a record whose lease may be live.',
   },
   abandon: {
     type: 'boolean',
     default: false,
-    description: 'Drop the record of an unfinished operation on the set (annotation sts-inspect.io/operation) and change nothing else.',
+    description:
+      'Drop the record of an unfinished operation on the set (annotation sts-inspect.io/operation) and change nothing else; needs --force while another run may hold its lease.',
   },
   timeout: {
     type: 'string',

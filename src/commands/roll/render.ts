@@ -13,6 +13,7 @@ import { OPERATION_ANNOTATION } from '../../workload/record.ts';
 import { movingOrdinals, RESTARTED_AT_ANNOTATION, type RollPlan } from './plan.ts';
 import { ROLLOUT_REPORT_API_VERSION, ROLLOUT_REPORT_KIND, stays, type OrdinalAction, type RolloutReport } from './schema.ts';
 import type { RollEvent, StepPhase } from './watch.ts';
+import { leaseWaitingLine, takeoverText } from '../../ui/lease.ts';
 
 export type RollFormat = 'human' | DocumentFormat;
 
@@ -60,8 +61,10 @@ function operationLine(e: Extract<RollEvent, { type: 'operation' }>['event']): s
     case 'resuming': {
       const done = e.done.filter((id) => id !== 'verify-rollout').map(stepName);
       const left = e.left.filter((id) => id !== 'verify-rollout').map(stepName);
-      return `resuming the roll started at ${e.startedAt}: ${done.length ? `${done.join(', ')} done` : 'nothing done yet'}; ${left.length ? `${left.join(', ')} left` : 'only the final check left'}`;
+      return `resuming the roll started at ${e.startedAt}: ${done.length ? `${done.join(', ')} done` : 'nothing done yet'}; ${left.length ? `${left.join(', ')} left` : 'only the final check left'}${takeoverText(e.takeover)}`;
     }
+    case 'lease-waiting':
+      return leaseWaitingLine(e);
     case 'step-skipped':
       if (e.why === 'recorded' || e.id === 'verify-rollout') return undefined;
       if (e.id === 'patch-template') return 'the restart patch is already on the set: not patched again';

@@ -8,6 +8,7 @@ import { AbortedError, CheckFailed, InterruptedError, StoppedPartWayError } from
 import type { StatefulSet } from '@sts-inspect/k8s';
 import type { KubeClient } from '../../kube/client.ts';
 import { sleep } from '../../time/timers.ts';
+import { leaseMessage } from '../../ui/lease.ts';
 import { executeOperation, type StopInfo } from '../../workload/execute.ts';
 import { getStatefulSet } from '../../workload/statefulset.ts';
 import type { RollPlan } from './plan.ts';
@@ -78,6 +79,7 @@ export async function runRoll(r: RollRun, deps: RollDeps): Promise<RollOutcome> 
         changedSomething = true;
         return s.cause instanceof Error ? s.cause.message : String(s.cause);
       },
+      describeLease: leaseMessage,
       onEvent: (e) => {
         if (e.type === 'step-skipped' && (e.id === 'patch-template' || e.id === 'patch-partition')) watch.speak();
         else if (e.type === 'step-skipped' && (e.id.startsWith('evict:') || e.id.startsWith('wait:')))

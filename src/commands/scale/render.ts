@@ -7,6 +7,7 @@ import type { ArrivingClaim, DepartingOrdinal, Refusal, ScalePlan, ScaleStep } f
 import type { ExecutionEvent, StopInfo } from '../../workload/execute.ts';
 import type { ExecOutput } from '../../workload/scaleSteps.ts';
 import { formatBytes } from '../../core/quantity.ts';
+import { leaseWaitingLine, takeoverText } from '../../ui/lease.ts';
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
@@ -213,7 +214,9 @@ export function eventLine(e: ExecutionEvent, op: Operation, plan: ScalePlan): st
   const total = op.steps.length;
   switch (e.type) {
     case 'resuming':
-      return `resuming the scale started at ${e.startedAt}: ${e.done.join(', ') || 'nothing'} done; ${e.left.join(', ') || 'nothing'} left`;
+      return `resuming the scale started at ${e.startedAt}: ${e.done.join(', ') || 'nothing'} done; ${e.left.join(', ') || 'nothing'} left${takeoverText(e.takeover)}`;
+    case 'lease-waiting':
+      return leaseWaitingLine(e);
     case 'step-started': {
       const { n, step } = stepOf(op, e.id);
       return step ? `step ${n}/${total}: ${opStepLine(step, plan)}` : undefined;

@@ -12,6 +12,7 @@ import { getStatefulSet, listPodsOfSet } from '../../workload/statefulset.ts';
 import type { KeptFile, ScalePlan } from '../../core/scalePlan.ts';
 import { readKeptClaim } from '../../workload/keptClaimRead.ts';
 import type { ScaleReads } from './plan.ts';
+import { leaseMessage } from '../../ui/lease.ts';
 
 export interface ReadScaleOptions {
   execTimeoutMs: number;
@@ -96,6 +97,7 @@ export function runScale(op: Operation, deps: RunScaleDeps): Promise<ExecutionRe
       record: deps.record,
       resume: deps.resume,
       describeStop: deps.describeStop,
+      describeLease: leaseMessage,
     },
   );
 }

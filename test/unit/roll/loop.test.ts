@@ -148,6 +148,8 @@ describe('the OnDelete loop', () => {
       startedAt: '2026-12-05T19:00:00.000Z',
       values: { restartedAt: '2026-12-05T19:00:00.000Z' },
     };
+    const set = c.object<FakeObject>(SET)!;
+    c.apply({ ...set, metadata: { ...set.metadata, annotations: { [OPERATION_ANNOTATION]: JSON.stringify(record) } } }); // what a resume finds
     const patches = c.calls.filter((x) => x.verb === 'patch' && (x.body as { spec?: unknown }).spec).length;
     const { outcome, events } = await roll(c, { record });
     expect(outcome.report.result).toBe('complete');

@@ -5,8 +5,10 @@
 import { describe, expect, it } from 'vitest';
 import type { Pod, StatefulSet } from '@sts-inspect/k8s';
 import type { Operation, OperationRecord, OperationStep } from '../../../src/core/operation.ts';
-import { AbortedError, CheckFailed, ExitCode, StoppedPartWayError } from '../../../src/errors.ts';
+import { AbortedError, CheckFailed, ExitCode, LeaseHeldError, LeaseLostError, StoppedPartWayError } from '../../../src/errors.ts';
 import { executeOperation, GENERIC_HANDLERS, type ExecutionEvent, type StepHandlers } from '../../../src/workload/execute.ts';
+import { leaseMessage } from '../../../src/ui/lease.ts';
+import type { LeaseOptions } from '../../../src/workload/lease.ts';
 import { OPERATION_ANNOTATION } from '../../../src/workload/record.ts';
 import { FakeKubeClient, type FakeObject } from '../../helpers/fake-client.ts';
 
@@ -55,6 +57,11 @@ class Cluster extends FakeKubeClient {
       }, 5);
     }
     return r;
+  }
+  /** An earlier run's record on the set (what a resume finds). */
+  putRecord(rec: OperationRecord): void {
+    const set = this.object<FakeObject>(SET)!;
+    this.apply({ ...set, metadata: { ...set.metadata, annotations: { [OPERATION_ANNOTATION]: JSON.stringify(rec) } } });
   }
   record(): OperationRecord | null {
     const v = this.object<StatefulSet>(SET)?.metadata.annotations?.[OPERATION_ANNOTATION];
@@ -106,7 +113,13 @@ function operation(c: Cluster, pods = ['web-2', 'web-1', 'web-0']): Operation {
 function run(
   c: Cluster,
   op: Operation,
-  o: { record?: OperationRecord | null; handlers?: StepHandlers; confirm?: (s: OperationStep) => Promise<void>; signal?: AbortSignal } = {},
+  o: {
+    record?: OperationRecord | null;
+    handlers?: StepHandlers;
+    confirm?: (s: OperationStep) => Promise<void>;
+    signal?: AbortSignal;
+    lease?: LeaseOptions;
+  } = {},
 ) {
   const events: ExecutionEvent[] = [];
   const records: (OperationRecord | null)[] = [];
@@ -122,7 +135,9 @@ function run(
     resume: 'kubectl sts-inspect roll web -n demo',
     describeStop: (s) =>
       `stopped: done ${s.done.map((x) => x.id).join(',')}; left ${s.left.map((x) => x.id).join(',')}; resume: ${s.resume}`,
+    describeLease: leaseMessage,
     ...(o.confirm ? { confirm: o.confirm } : {}),
+    ...(o.lease ? { lease: o.lease } : {}),
   });
   return { p, events, records };
 }
@@ -155,6 +170,7 @@ describe('executeOperation', () => {
       startedAt: '2026-12-05T19:00:00Z',
       values: {},
     };
+    c.putRecord(rec);
     const { p, events } = run(c, operation(c), { record: rec });
     await p;
     expect(events[0]).toEqual({
@@ -197,6 +213,7 @@ describe('executeOperation', () => {
       startedAt: 'x',
       values: { 'removed:web-2': oldUid },
     };
+    c.putRecord(rec);
     const { p } = run(c, operation(c, ['web-2']), { record: rec });
     setTimeout(() => c.apply(pod('web-2', 'web-new', true)), 20);
     await p;
@@ -276,5 +293,136 @@ describe('executeOperation', () => {
     const op = operation(c, []);
     op.steps[0] = { ...op.steps[0]!, action: 'frobnicate' };
     await expect(run(c, op).p).rejects.toThrow(/no handler registered for step action "frobnicate"/);
+  });
+});
+
+describe('the lease: one run drives an operation at a time', () => {
+  const holder = (id: string, host = 'laptop', pid = 4000) => ({ id, host, pid, startedAt: '2026-12-05T21:00:00.000Z' });
+  /** An evict handler that waits at `pod` until released (or its signal aborts): a run busy, or dead, there. */
+  function gated(pod: string) {
+    let release = () => {};
+    let reached = () => {};
+    const at = new Promise<void>((r) => (reached = r));
+    const evict = GENERIC_HANDLERS['evict-pod']!;
+    const handlers: StepHandlers = {
+      ...GENERIC_HANDLERS,
+      'evict-pod': {
+        isDone: evict.isDone!,
+        run: async (step, ctx) => {
+          if (step.target.name === pod) {
+            reached();
+            await new Promise<void>((resolve, reject) => {
+              release = resolve;
+              ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason as Error), { once: true });
+            });
+          }
+          return evict.run(step, ctx);
+        },
+      },
+    };
+    return { handlers, at, release: () => release() };
+  }
+
+  it('two runs at once on one set: one drives every step, the other exits 9 naming the holder; never two pods down', async () => {
+    const c = new Cluster();
+    const a = run(c, operation(c), { lease: { self: holder('a', 'laptop', 4001), isAlive: () => true } });
+    const b = run(c, operation(c), { lease: { self: holder('b', 'laptop', 4002), isAlive: () => true } });
+    const [ra, rb] = await Promise.allSettled([a.p, b.p]);
+    const refused = [ra, rb].filter((r) => r.status === 'rejected');
+    expect(refused).toHaveLength(1);
+    const err = (refused[0] as PromiseRejectedResult).reason as LeaseHeldError;
+    expect(err).toBeInstanceOf(LeaseHeldError);
+    expect(err.exitCode).toBe(ExitCode.ABORTED);
+    expect(err.message).toMatch(
+      /^statefulset demo\/web: another run drives its operation \(roll, started at \S+\): pid 400[12] on host laptop \(started \S+\), lease last renewed at \S+, \d+s ago; nothing was changed by this run\. Run the same command again to resume once that run ends or its lease expires \(15s without renewal\)$/,
+    );
+    expect(evicted(c)).toEqual(['web-2', 'web-1', 'web-0']); // each pod once: the refused run took none down
+    expect(c.maxDown).toBe(1);
+    expect(c.record()).toBeNull();
+  });
+
+  it('a run on another host is refused once it sees the lease renewed', async () => {
+    const c = new Cluster();
+    const g = gated('web-1');
+    const a = run(c, operation(c), { handlers: g.handlers, lease: { self: holder('a', 'laptop'), renewMs: 20 } });
+    await g.at;
+    const b = run(c, operation(c), {
+      record: c.record(),
+      lease: { self: holder('b', 'server'), pollMs: 10, durationMs: 5_000 },
+    });
+    const err = await b.p.catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(LeaseHeldError);
+    expect(b.events[0]).toMatchObject({ type: 'lease-waiting', lease: { holder: { id: 'a' } } });
+    expect(b.events.some((e) => e.type === 'step-started')).toBe(false);
+    g.release();
+    await a.p;
+    expect(evicted(c)).toEqual(['web-2', 'web-1', 'web-0']);
+  });
+
+  it('kill the first (it stops renewing): a second run waits a lease duration, takes over, finishes; nothing twice', async () => {
+    const c = new Cluster();
+    const g = gated('web-1');
+    // Never renews and never goes on: a process killed while it waited for web-1.
+    void run(c, operation(c), { handlers: g.handlers, lease: { self: holder('a', 'laptop'), renewMs: 3_600_000, durationMs: 200 } });
+    await g.at;
+    const found = c.record();
+    expect(found?.lease?.holder.id).toBe('a');
+    const t0 = Date.now();
+    const b = run(c, operation(c), { record: found, lease: { self: holder('b', 'server'), pollMs: 10 } });
+    await b.p;
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(190);
+    expect(b.events[0]).toMatchObject({ type: 'lease-waiting', waitMs: 200 });
+    expect(b.events[1]).toMatchObject({
+      type: 'resuming',
+      done: ['patch-template', 'evict:web-2'],
+      takeover: { why: 'expired', lease: { holder: { id: 'a' } } },
+    });
+    expect(started(b.events)).toEqual(['evict:web-1', 'evict:web-0']);
+    expect(evicted(c)).toEqual(['web-2', 'web-1', 'web-0']);
+    expect(c.maxDown).toBe(1);
+  });
+
+  it('the holder on this host is gone (kill -9): taken over at once, no wait', async () => {
+    const c = new Cluster();
+    const g = gated('web-1');
+    void run(c, operation(c), { handlers: g.handlers, lease: { self: holder('a', 'laptop', 4001), renewMs: 3_600_000 } });
+    await g.at;
+    const b = run(c, operation(c), { record: c.record(), lease: { self: holder('b', 'laptop', 4002), isAlive: (pid) => pid !== 4001 } });
+    await b.p;
+    expect(b.events[0]).toMatchObject({ type: 'resuming', takeover: { why: 'holder-gone' } });
+    expect(b.events.some((e) => e.type === 'lease-waiting')).toBe(false);
+    expect(evicted(c)).toEqual(['web-2', 'web-1', 'web-0']);
+  });
+
+  it('a run that stops part-way (12) keeps the record but releases its lease: the next run resumes with no takeover', async () => {
+    const c = new Cluster();
+    c.fail({ verb: 'create', path: /pods\/web-1\/eviction$/, status: 403, times: 1 });
+    const first = run(c, operation(c), { lease: { self: holder('a', 'laptop', 4001), isAlive: () => true } });
+    expect(await first.p.catch((e: unknown) => e)).toBeInstanceOf(StoppedPartWayError);
+    const left = c.record();
+    expect(left?.done).toEqual(['patch-template', 'evict:web-2']);
+    expect(left?.lease).toBeUndefined();
+    const again = run(c, operation(c), { record: left, lease: { self: holder('b', 'laptop', 4002), isAlive: () => true } });
+    await again.p;
+    expect(again.events[0]).toMatchObject({ type: 'resuming', done: ['patch-template', 'evict:web-2'] });
+    expect(again.events[0]).not.toHaveProperty('takeover');
+    expect(evicted(c)).toEqual(['web-2', 'web-1', 'web-1', 'web-0']); // web-1's first eviction was refused (403)
+  });
+
+  it('a run whose lease was taken over stops at its next renewal (exit 12) and never writes the record again', async () => {
+    const c = new Cluster();
+    const g = gated('web-1');
+    const a = run(c, operation(c), { handlers: g.handlers, lease: { self: holder('a', 'laptop'), renewMs: 20 } });
+    await g.at;
+    const theirs = { ...c.record()!, lease: { holder: holder('x', 'server'), renewTime: new Date().toISOString(), durationSeconds: 15 } };
+    c.putRecord(theirs);
+    const err = await a.p.catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(StoppedPartWayError);
+    expect((err as StoppedPartWayError).cause).toBeInstanceOf(LeaseLostError);
+    expect(((err as StoppedPartWayError).cause as Error).message).toMatch(
+      /^this run lost the lease of the operation on statefulset demo\/web: pid 4000 on host server/,
+    );
+    expect(c.record()).toEqual(theirs);
+    expect(evicted(c)).toEqual(['web-2']);
   });
 });
