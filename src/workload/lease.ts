@@ -4,6 +4,7 @@
 // and writes with the precondition; a timer renews it every LEASE_RENEW_MS while the operation runs.
 
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import type { StatefulSet } from '@sts-inspect/k8s';
 import {
@@ -67,9 +68,16 @@ export function selfHolder(now = Date.now()): LeaseHolder {
 export function pidAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  // A process killed (kill -9) but not yet reaped by its parent is a zombie: signal 0 still reaches it, yet it
+  // will never renew. Linux says so in /proc (state Z); elsewhere the signal's answer stands.
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return true;
   }
 }
 

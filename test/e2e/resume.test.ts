@@ -91,10 +91,10 @@ const recordOf = (ns: string, name: string) => sb.set(ns, name)?.metadata.annota
 describe('kill -9 of an OnDelete roll at every step, then the same command', () => {
   const triggers: [string, RegExp][] = [
     ['after the template patch', /restarted statefulset web/],
-    ['while web-2 is taken down', /ordinal 2 {2}web-2 .*deleting/],
+    ['while web-2 is taken down', /ordinal 2 {2}web-2 .*evicting/],
     ['once web-2 is back Ready', /ordinal 2 {2}web-2 .*Running, Ready/],
     ['while web-1 is recreated', /ordinal 1 {2}web-1 .*(deleted|Pending|Running, not ready)/],
-    ['while web-0 is taken down', /ordinal 0 {2}web-0 .*deleting/],
+    ['while web-0 is taken down', /ordinal 0 {2}web-0 .*evicting/],
   ];
   it.each(triggers.map(([what, re], i) => [what, re, i] as const))(
     'killed %s: the re-run finishes, no pod replaced twice, never two down',

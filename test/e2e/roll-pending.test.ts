@@ -198,7 +198,7 @@ describe('roll --pending-only under OnDelete, after kubectl set image and one po
         let killed = false;
         const onData = (d: string) => {
           output += d;
-          if (!killed && /ordinal 0 {2}web-0 .*deleting/.test(output)) {
+          if (!killed && /ordinal 0 {2}web-0 .*evicting/.test(output)) {
             killed = true;
             child.kill('SIGKILL');
           }

@@ -63,7 +63,7 @@ describe('roll on a terminal', () => {
       'delete pod web-1 in namespace roll-tty? [y/N] ',
       'delete pod web-0 in namespace roll-tty? [y/N] ',
     ]);
-    expect(t.out()).toMatch(/^ordinal 1 {2}web-1 {2}\S+ -> \S+ {2}deleting \(uid precondition\)/m);
+    expect(t.out()).toMatch(/^ordinal 1 {2}web-1 {2}\S+ -> \S+ {2}evicting \(uid precondition\)/m);
     expect(t.out()).toMatch(/^roll roll-tty\/web complete after/m);
     const after = uids('roll-tty');
     expect(after.filter((u) => before.includes(u))).toEqual([]);
