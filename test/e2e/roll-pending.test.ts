@@ -210,7 +210,9 @@ describe('roll --pending-only under OnDelete, after kubectl set image and one po
         expect(sb.set(ns, 'web')?.metadata.annotations?.['sts-inspect.io/operation']).toMatch(/"flags":\["--pending-only"\]/);
         const again = await cli(['roll', 'web', '-n', ns, '--pending-only', '--yes', '--timeout', '40s']);
         expect(again.code, `${output}\n---\n${again.stdout}${again.stderr}`).toBe(0);
-        expect(again.stdout.split('\n')[0]).toMatch(/^\S+ resuming the roll started at \S+: web-2 done; web-0 left$/);
+        expect(again.stdout.split('\n')[0]).toMatch(
+          /^\S+ resuming the roll started at \S+: web-2 done; web-0 left( — taking over from pid \d+ on host \S+ \(started \S+\): its process is gone)?$/,
+        );
         expect(again.stdout).toMatch(/roll pending-kill\/web complete/);
         expect(o.wentDown).toEqual(['web-2', 'web-0']);
         expect(o.uids.get('web-1')).toHaveLength(1);
@@ -230,8 +232,9 @@ describe('roll --pending-only under OnDelete, after kubectl set image and one po
 function terminal(answers: string[]): { io: IO; err: () => string; questions: string[] } {
   const stdin = Object.assign(new PassThrough(), { isTTY: true });
   const cursor = { cursorTo: () => true, clearLine: () => true, moveCursor: () => true, clearScreenDown: () => true };
-  const stdout = Object.assign(new PassThrough(), { isTTY: true, columns: 100 }, cursor);
-  const stderr = Object.assign(new PassThrough(), { isTTY: true, columns: 100 }, cursor);
+  // Wide enough that no question wraps (plan-wrap-tmux.test.ts tests the wrapping): the questions compare whole.
+  const stdout = Object.assign(new PassThrough(), { isTTY: true, columns: 200 }, cursor);
+  const stderr = Object.assign(new PassThrough(), { isTTY: true, columns: 200 }, cursor);
   const question = new RegExp(`((?:deliver|delete) [^\\n\\r?${String.fromCharCode(27)}]*\\? \\[y/N\\] )`, 'g');
   let all = '';
   let pending = '';
@@ -248,6 +251,33 @@ function terminal(answers: string[]): { io: IO; err: () => string; questions: st
   });
   return { io: { stdin, stdout, stderr, env: { NO_COLOR: '1' } }, err: () => all, questions };
 }
+
+describe('roll --pending-only with a record for another update revision', () => {
+  it('refuses, exit 9, nothing changed: the template changed since the record was written', async () => {
+    const ns = 'pending-stale';
+    const update = await onDeleteAfterSetImage(ns);
+    const stale = JSON.stringify({
+      command: 'roll',
+      flags: ['--pending-only'],
+      revision: 'web-5c6d7f8b9c',
+      done: ['evict:web-2'],
+      startedAt: '2026-12-05T20:00:00.000Z',
+      values: {},
+    });
+    await kubectl('annotate', 'statefulset/web', '-n', ns, `sts-inspect.io/operation=${stale}`);
+    const o = observe(ns);
+    try {
+      const r = await cli(['roll', 'web', '-n', ns, '--pending-only', '--yes']);
+      expect(r.code, r.stderr).toBe(9);
+      expect(r.stderr).toContain(
+        `its operation record (roll --pending-only, started at 2026-12-05T20:00:00.000Z) delivers revision web-5c6d7f8b9c, but the set's update revision is now ${update} (its template changed since); nothing was changed. To start over: kubectl sts-inspect roll web -n ${ns} --abandon, then run the command again`,
+      );
+      expect(o.wentDown).toEqual([]);
+    } finally {
+      o.stop();
+    }
+  });
+});
 
 describe('roll --pending-only straight after kubectl set image', () => {
   it('delivers the new image to every pod (it plans from what the controller has observed), no new revision', async () => {
@@ -305,7 +335,7 @@ describe('roll --pending-only on a terminal', () => {
       expect(o.uids.get('web-0')).toHaveLength(1);
       const again = await cli(['roll', 'web', '-n', ns, '--pending-only', '--yes']);
       expect(again.code, again.stderr).toBe(0);
-      expect(again.stdout.split('\n')[0]).toMatch(/resuming the roll started at \S+: web-2 done; web-0 left$/);
+      expect(again.stdout.split('\n')[0]).toMatch(/resuming the roll started at \S+: web-2 done; web-0 left( — taking over from .*)?$/);
       expect(o.wentDown).toEqual(['web-2', 'web-0']);
       for (const n of NAMES) expect(o.uids.get(n)).toHaveLength(n === 'web-1' ? 1 : 2);
       expect(o.worst()).toBe(1);

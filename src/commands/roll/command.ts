@@ -30,6 +30,7 @@ import {
   type RollPlan,
 } from './plan.ts';
 import {
+  staleRecord,
   eventLine,
   nothingPendingMessage,
   nothingPendingReport,
@@ -136,10 +137,12 @@ function refuse(set: StatefulSet, plan: RollPlan, opts: RollOptions, record: Ope
     throw new UsageError(
       `--partition ${opts.partition} moves nothing: statefulset ${plan.namespace}/${plan.name} has ${replicas} replica${replicas === 1 ? '' : 's'} (ordinals >= ${opts.partition} move; use 0 to ${Math.max(0, replicas - 1)})`,
     );
-  if (opts.mode === 'watch' || nothingPending(plan)) return; // nothing to act on: said, exit 0
+  if (opts.mode === 'watch') return;
+  const now = set.status?.updateRevision ?? null;
+  if (record?.revision && now && record.revision !== now) throw new AbortedError(staleRecord(plan, record, now));
+  if (nothingPending(plan)) return; // nothing to act on: said, exit 0
   if (plan.owner && !opts.force) throw new AbortedError(ownerRefusal(plan));
   if (opts.restartOnly && !record && shippedChanges(plan).length) throw new AbortedError(restartOnlyRefusal(plan));
-  void set;
 }
 
 export async function rollCommand(argv: RollArgs, io: IO, deps: RollCommandDeps = {}): Promise<number> {

@@ -382,3 +382,9 @@ export function restartOnlyRefusal(plan: RollPlan): string {
 export function ownerRefusal(plan: RollPlan): string {
   return `statefulset ${plan.namespace}/${plan.name} is controlled by ${plan.owner?.kind ?? ''} ${plan.owner?.name ?? ''}: the operator may revert or fight a restart; nothing was changed. --force to restart anyway`;
 }
+
+/** A record for another update revision than the set's now: its template changed since; resuming would ship something else. */
+export function staleRecord(plan: RollPlan, record: OperationRecord, now: string): string {
+  const cmd = ['roll', ...record.flags].join(' ');
+  return `statefulset ${plan.namespace}/${plan.name}: its operation record (${cmd}, started at ${record.startedAt}) delivers revision ${record.revision}, but the set's update revision is now ${now} (its template changed since); nothing was changed. To start over: kubectl sts-inspect roll ${plan.name} -n ${plan.namespace} --abandon, then run the command again`;
+}

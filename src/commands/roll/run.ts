@@ -57,7 +57,10 @@ export async function runRoll(r: RollRun, deps: RollDeps): Promise<RollOutcome> 
   const now = () => (deps.now ? deps.now() : Date.now());
   const { plan } = r;
   const ns = plan.namespace;
+  // A resumed --pending-only says what it found first: its progress lines wait for the executor's resuming line.
+  const resumedPending = r.record !== null && plan.mode === 'pending' && plan.setPartition === undefined;
   const watch = new RolloutWatch(plan, {
+    quiet: resumedPending,
     client,
     signal,
     now,
@@ -85,6 +88,7 @@ export async function runRoll(r: RollRun, deps: RollDeps): Promise<RollOutcome> 
         else if (e.type === 'step-skipped' && (e.id.startsWith('evict:') || e.id.startsWith('wait:')))
           watch.movedEarlier(e.id.slice(e.id.indexOf(':') + 1));
         deps.onEvent({ type: 'operation', at: now(), event: e });
+        if (e.type === 'resuming' && resumedPending) watch.speak();
       },
       confirm: (step: OperationStep) => (step.disrupts ? deps.confirmDelete(step.disrupts, ns) : Promise.resolve()),
       waitOthersUp: (step) => othersUp(watch, step),

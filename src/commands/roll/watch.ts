@@ -62,6 +62,8 @@ export class RolloutStuckError extends CheckFailed {
 }
 
 export interface WatchDeps {
+  /** Start silent (a resumed --pending-only): speak() lets the progress lines out. */
+  quiet?: boolean;
   client: KubeClient;
   signal: AbortSignal;
   onEvent(e: RollEvent): void;
@@ -125,7 +127,7 @@ export class RolloutWatch {
     this.view = plan.view;
     this.toRevision = plan.toRevision;
     // A restart (or a lowered partition) is said from its patch on: before it, the set is not what is rolled.
-    this.quiet = plan.mode === 'restart' || plan.setPartition !== undefined;
+    this.quiet = plan.mode === 'restart' || plan.setPartition !== undefined || deps.quiet === true;
     for (const o of plan.ordinals) {
       const st = plan.view.ordinals.find((x) => x.ordinal === o.ordinal);
       tracks(this.tracks, o, st);
