@@ -9,11 +9,13 @@
 // registry src/cli.ts declares every command with), less what main.ts and that registry reach by static imports
 // (every command's start-up) and what inspect's own folder reaches.
 
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { ROOT } from '../helpers/cli.ts';
+import { startSandbox, type Sandbox } from '@sts-inspect/sandbox';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BUNDLE, ROOT } from '../helpers/cli.ts';
+import { applyScenario } from '../helpers/sandbox.ts';
 
 function loadedModules(args: string[]): { code: number | null; urls: string[] } {
   const script = `
@@ -131,5 +133,57 @@ describe('lazy loading', () => {
     const { code, urls } = loadedModules(['sandbox', '--list-scenarios']);
     expect(code).toBe(0);
     expect(fromSandbox(urls).length).toBeGreaterThan(0);
+  });
+});
+
+/**
+ * The Node built-ins the bundle evaluates for one command (process.moduleLoadList at exit), stdin a pipe as a
+ * script gives it. Node's own start-up modules are left out: only what the command's code made Node load.
+ * Spawned asynchronously: the sandbox answering it runs in this process.
+ */
+async function builtinsLoaded(args: string[]): Promise<{ stdout: string; builtins: string[] }> {
+  const probe = `const before = new Set(process.moduleLoadList);
+    process.on('exit', () => process.stderr.write('\\nBUILTINS ' + JSON.stringify(process.moduleLoadList.filter((m) => !before.has(m) && m.startsWith('NativeModule ')).map((m) => m.slice(13)))));
+    process.argv = [process.argv[0], 'kubectl-sts_inspect', ...${JSON.stringify(args)}];
+    require(${JSON.stringify(BUNDLE)});`;
+  const child = spawn(join(ROOT, 'node_modules', 'node', 'bin', 'node'), ['-e', probe], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  const code = await new Promise<number | null>((ok) => child.on('close', ok));
+  const line = stderr.split('\n').find((l) => l.startsWith('BUILTINS '));
+  if (code !== 0 || !line) throw new Error(`exit ${code}: ${stderr}`);
+  return { stdout, builtins: JSON.parse(line.slice('BUILTINS '.length)) as string[] };
+}
+
+// scripts/build.mjs stubs these for the dependencies that load them at top level (ws, client-node's
+// authenticators, yargs' shim), and the plugin never builds process.stdin unless a command reads it; each
+// costs its compilation at every start-up. A stub that is reached (a credential plugin, a compressed exec
+// stream, a failed yargs check) loads the real module: the commands below reach none.
+const NOT_ON_THE_PATH = ['zlib', 'child_process', 'assert', 'readline', 'internal/readline/interface', 'fs/promises', 'dgram'];
+
+describe('the bundle evaluates no built-in its command does not use', () => {
+  let sb: Sandbox;
+  beforeAll(async () => {
+    if (!existsSync(BUNDLE)) throw new Error(`${BUNDLE} is missing: run \`npm run build\``);
+    sb = await startSandbox();
+    await applyScenario(sb, 'lab');
+  }, 120_000);
+  afterAll(async () => {
+    await sb?.stop();
+  });
+
+  it.each([
+    ['inspect NAME --file F (execs)', ['app-python', '--file', 'visits.txt'], /^0 +app-python-0 +Running/m],
+    ['inspect NAME -o json', ['app-python', '-o', 'json'], /"kind": "StatefulSetInspection"/],
+    ['the list', [], /^app-python /m],
+  ])('%s', async (_, args, output) => {
+    const r = await builtinsLoaded([...args, '--kubeconfig', sb.kubeconfigPath]);
+    expect(r.stdout).toMatch(output);
+    // It did talk to the cluster over TLS (the check is not vacuous)...
+    expect(r.builtins).toEqual(expect.arrayContaining(['https', 'tls']));
+    // ...without these.
+    expect(r.builtins.filter((m) => NOT_ON_THE_PATH.includes(m))).toEqual([]);
   });
 });
