@@ -8,6 +8,7 @@ import { AbortedError, CheckFailed, InterruptedError, StoppedPartWayError } from
 import type { KubeClient } from '../../kube/client.ts';
 import { executeOperation, type StopInfo } from '../../workload/execute.ts';
 import type { RollPlan } from './plan.ts';
+import type { RollStreams } from './streams.ts';
 import { remedyFor, timeoutRemedy } from './render.ts';
 import type { RolloutReport } from './schema.ts';
 import { othersUp, rollHandlers } from './steps.ts';
@@ -40,6 +41,8 @@ export interface RollRun {
   /** The command that finishes the job. */
   resume: string;
   disableEviction?: boolean;
+  /** The set's and pods' watches, opened before the plan was read (streams.ts); opened by the loop otherwise. */
+  streams?: RollStreams;
 }
 
 export interface RollOutcome {
@@ -61,7 +64,7 @@ export async function runRoll(r: RollRun, deps: RollDeps): Promise<RollOutcome> 
     remedy: (o) => remedyFor(ns, plan.name, o),
     ...(deps.tickMs !== undefined ? { tickMs: deps.tickMs } : {}),
   });
-  watch.open();
+  watch.open(r.streams);
   let changedSomething = false;
   try {
     await executeOperation(r.operation, rollHandlers(watch, now), {
