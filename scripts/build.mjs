@@ -86,6 +86,12 @@ const UNUSED_BY_PLUGIN = {
 const clientNodeUnusedStubs = {
   name: 'client-node-unused-stubs',
   setup(b) {
+    // config.js imports its package.json for one field, the version in the User-Agent of the API client the
+    // plugin never builds: the version alone, not the whole manifest evaluated at every start-up.
+    b.onLoad({ filter: /[\\/]@kubernetes[\\/]client-node[\\/]package\.json$/ }, (args) => ({
+      loader: 'json',
+      contents: JSON.stringify({ version: JSON.parse(readFileSync(args.path, 'utf8')).version }),
+    }));
     b.onResolve({ filter: /^(undici|\.\/gen\/index\.js)$/ }, (args) =>
       args.importer.endsWith('/@kubernetes/client-node/dist/config.js') ? { path: args.path, namespace: 'sts-unused' } : undefined,
     );
@@ -116,6 +122,8 @@ const LAZY = [
   { importer: '/@kubernetes/client-node/dist/config.js', module: 'socks-proxy-agent', exports: { SocksProxyAgent: 'class' } },
   { importer: '/@kubernetes/client-node/dist/config.js', module: 'socks', exports: { SocksClient: ['createConnection'] } },
   { importer: '/@kubernetes/client-node/dist/azure_auth.js', module: 'jsonpath-plus', exports: { JSONPath: 'function' } },
+  // js-yaml (~1.3 ms): KubeConfig.loadFromString parses with it; the plugin hands KubeConfig parsed objects (context.ts).
+  { importer: '/@kubernetes/client-node/dist/config.js', module: 'js-yaml', exports: { load: 'function' } },
   { importer: '/@kubernetes/client-node/dist/gcp_auth.js', module: 'jsonpath-plus', exports: { JSONPath: 'function' } },
 ];
 
