@@ -164,6 +164,11 @@ export async function exec(ctx: ClientContext, o: ExecOptions, signal?: AbortSig
     try {
       ws = await execApi.exec(o.namespace, o.pod, o.container, o.command, stdout, stderr, null, false, (s) => {
         status = s;
+        // The status is the session's last message (every byte of output came before it, on the same
+        // connection): close the connection now, as kubectl does (client-go closes it without a close
+        // handshake). Waiting for the server's close frame and the TCP end held each --concurrency slot a
+        // round trip longer, and ws then ended its stream twice (an error object built and dropped per exec).
+        state.socket?.terminate();
       });
     } catch (err) {
       if (state.statusError) throw state.statusError;
