@@ -347,10 +347,16 @@ describe('roll: safety', () => {
     expect(report.ordinals.map((o) => o.ordinal)).toEqual([2, 1, 0]);
     const after = uids(pods('roll-faults'));
     for (const name of Object.keys(before)) expect(after[name]).not.toBe(before[name]);
-    // Relisted after the 410: the pods were listed more than once.
-    expect(
-      r.requests.filter((q) => q.startsWith('GET /api/v1/namespaces/roll-faults/pods?') && !q.includes('watch=')).length,
-    ).toBeGreaterThan(1);
+    // Relisted after the 410: the set or its pods listed again after their watches' first lists. Not always the
+    // pods: a watch whose last event is the store's newest change resumes without a 410. The plan lists no pods of
+    // its own (it takes the pods' watch's first list), so the pods alone no longer count two lists in any case.
+    const lists = r.requests.filter(
+      (q) =>
+        !q.includes('watch=') &&
+        (q.startsWith('GET /api/v1/namespaces/roll-faults/pods?') ||
+          q.startsWith('GET /apis/apps/v1/namespaces/roll-faults/statefulsets?')),
+    );
+    expect(lists.length).toBeGreaterThan(2);
   });
 
   it('Ctrl-C mid-wait: exit 130, says where the set stands and the command that resumes; that command finishes the job', async () => {
