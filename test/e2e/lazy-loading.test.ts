@@ -10,7 +10,8 @@
 // (every command's start-up) and what inspect's own folder reaches.
 
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { startSandbox, type Sandbox } from '@sts-inspect/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -185,5 +186,23 @@ describe('the bundle evaluates no built-in its command does not use', () => {
     expect(r.builtins).toEqual(expect.arrayContaining(['https', 'tls']));
     // ...without these.
     expect(r.builtins.filter((m) => NOT_ON_THE_PATH.includes(m))).toEqual([]);
+  });
+
+  it('a stub reached loads the real built-in: a credential plugin (exec) still runs, through node:child_process', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sts-inspect-exec-auth-'));
+    try {
+      const plugin = join(dir, 'credential.sh');
+      const credential = { apiVersion: 'client.authentication.k8s.io/v1beta1', kind: 'ExecCredential', status: { token: sb.token } };
+      writeFileSync(plugin, `#!/bin/sh\necho '${JSON.stringify(credential)}'\n`, { mode: 0o755 });
+      const user = `    user:\n      exec:\n        apiVersion: client.authentication.k8s.io/v1beta1\n        command: ${plugin}\n        interactiveMode: Never\n`;
+      const kubeconfig = join(dir, 'kubeconfig');
+      writeFileSync(kubeconfig, readFileSync(sb.kubeconfigPath, 'utf8').replace(/ {4}user:\n {6}token: \S+\n/, user));
+      expect(readFileSync(kubeconfig, 'utf8')).not.toContain(sb.token);
+      const r = await builtinsLoaded(['app-python', '--file', 'visits.txt', '--kubeconfig', kubeconfig]);
+      expect(r.stdout).toMatch(/^0 +app-python-0 +Running/m);
+      expect(r.builtins).toContain('child_process');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
