@@ -179,6 +179,8 @@ describe('the bundle evaluates no built-in its command does not use', () => {
     ['inspect NAME --file F (execs)', ['app-python', '--file', 'visits.txt'], /^0 +app-python-0 +Running/m],
     ['inspect NAME -o json', ['app-python', '-o', 'json'], /"kind": "StatefulSetInspection"/],
     ['the list', [], /^app-python /m],
+    // An acting command with --yes asks nothing: readline (the prompt's) is not loaded either.
+    ['roll NAME --yes', ['roll', 'app-python', '--yes'], /^roll default\/app-python complete after /m],
   ])('%s', async (_, args, output) => {
     const r = await builtinsLoaded([...args, '--kubeconfig', sb.kubeconfigPath]);
     expect(r.stdout).toMatch(output);
