@@ -86,6 +86,12 @@ const UNUSED_BY_PLUGIN = {
 const clientNodeUnusedStubs = {
   name: 'client-node-unused-stubs',
   setup(b) {
+    // config.js imports its package.json for one field, the version in the User-Agent of the API client the
+    // plugin never builds: the version alone, not the whole manifest evaluated at every start-up.
+    b.onLoad({ filter: /[\\/]@kubernetes[\\/]client-node[\\/]package\.json$/ }, (args) => ({
+      loader: 'json',
+      contents: JSON.stringify({ version: JSON.parse(readFileSync(args.path, 'utf8')).version }),
+    }));
     b.onResolve({ filter: /^(undici|\.\/gen\/index\.js)$/ }, (args) =>
       args.importer.endsWith('/@kubernetes/client-node/dist/config.js') ? { path: args.path, namespace: 'sts-unused' } : undefined,
     );
@@ -116,8 +122,65 @@ const LAZY = [
   { importer: '/@kubernetes/client-node/dist/config.js', module: 'socks-proxy-agent', exports: { SocksProxyAgent: 'class' } },
   { importer: '/@kubernetes/client-node/dist/config.js', module: 'socks', exports: { SocksClient: ['createConnection'] } },
   { importer: '/@kubernetes/client-node/dist/azure_auth.js', module: 'jsonpath-plus', exports: { JSONPath: 'function' } },
+  // js-yaml (~1.3 ms): KubeConfig.loadFromString parses with it; the plugin hands KubeConfig parsed objects (context.ts).
+  { importer: '/@kubernetes/client-node/dist/config.js', module: 'js-yaml', exports: { load: 'function' } },
   { importer: '/@kubernetes/client-node/dist/gcp_auth.js', module: 'jsonpath-plus', exports: { JSONPath: 'function' } },
 ];
+
+// Node built-ins that a bundled dependency requires at top level but uses only on paths the plugin does not take
+// by default; each costs its compilation (and that of the internal modules it pulls) at every start-up, measured
+// with a CPU profile of `NAME --file F` (3 replicas) and process.moduleLoadList: ws's permessage-deflate loads
+// node:zlib (the exec WebSockets offer no compression: the API server negotiates none, kube/exec.ts turns it
+// off), client-node's config.js and its exec, Azure and GCP authenticators load node:child_process (only for a
+// credential plugin or a WSL kubeconfig), yargs' platform shim loads node:assert (its checks run on every parse,
+// and fail only on a yargs bug); together 37 internal modules, about 6 ms of CPU. Each is replaced, for that
+// importer only, by a CommonJS stub whose functions and values load the real built-in on first use; `pass` is
+// the condition under which an assert function returns without throwing (assert's own test, Object.is), so the
+// real one is loaded, and throws its own AssertionError, only when the check fails: behaviour is unchanged.
+const LAZY_BUILTINS = [
+  {
+    importer: '/ws/lib/permessage-deflate.js',
+    module: 'zlib',
+    methods: ['createInflateRaw', 'createDeflateRaw'],
+    values: ['Z_DEFAULT_WINDOWBITS', 'Z_SYNC_FLUSH'],
+  },
+  ...['config.js', 'exec_auth.js', 'azure_auth.js', 'gcp_auth.js'].map((f) => ({
+    importer: `/@kubernetes/client-node/dist/${f}`,
+    module: 'node:child_process',
+    methods: ['spawn', 'spawnSync', 'execSync', 'execFile', 'execFileSync', 'exec'],
+    values: [],
+  })),
+  {
+    importer: '/yargs/lib/platform-shims/esm.mjs',
+    module: 'assert',
+    methods: ['notStrictEqual', 'strictEqual'],
+    values: [],
+    pass: { notStrictEqual: '!Object.is(a[0], a[1])', strictEqual: 'Object.is(a[0], a[1])' },
+  },
+];
+const lazyBuiltins = {
+  name: 'lazy-builtins',
+  setup(b) {
+    b.onResolve({ filter: /^(node:)?[a-z_]+$/ }, (args) => {
+      const entry = LAZY_BUILTINS.find((l) => l.module === args.path && args.importer.endsWith(l.importer));
+      return entry ? { path: `${args.path}?lazy`, namespace: 'sts-lazy-builtin', pluginData: entry } : undefined;
+    });
+    b.onLoad({ filter: /.*/, namespace: 'sts-lazy-builtin' }, (args) => {
+      const { module, methods, values, pass = {} } = args.pluginData;
+      const members = [
+        ...methods.map(
+          (m) => `${m}(...a) { ${pass[m] ? `if (${pass[m]}) return undefined; ` : ''}return real()[${JSON.stringify(m)}](...a); }`,
+        ),
+        ...values.map((v) => `get ${v}() { return real()[${JSON.stringify(v)}]; }`),
+      ];
+      return {
+        loader: 'js',
+        contents: `let mod;\nconst real = () => (mod ??= require(${JSON.stringify(module)}));\nmodule.exports = { ${members.join(', ')} };\n`,
+      };
+    });
+  },
+};
+
 const lazyModules = {
   name: 'lazy-modules',
   setup(b) {
@@ -166,7 +229,7 @@ export async function buildBundle({ minify = true, sourcemap = false, metafile =
     sourcemap: sourcemap ? 'linked' : false,
     legalComments: 'none',
     metafile,
-    plugins: [lazyModules, clientNodeUnusedStubs, clientNodeTreeShaking],
+    plugins: [lazyBuiltins, lazyModules, clientNodeUnusedStubs, clientNodeTreeShaking],
     logLevel: quiet ? 'error' : 'warning',
     // client-node, yargs and friends ship ESM that reads import.meta.url (createRequire, locale files).
     banner: { js: 'var __sts_import_meta_url=require("node:url").pathToFileURL(__filename).href;' },

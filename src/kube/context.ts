@@ -4,6 +4,7 @@
 // command by openContext; the verbs (http.ts, read.ts, exec.ts) are module-level functions taking it.
 
 import type { KubeConfig } from '@kubernetes/client-node/dist/config.js';
+import type * as ConfigTypesModule from '@kubernetes/client-node/dist/config_types.js';
 import type { Exec } from '@kubernetes/client-node/dist/exec.js';
 import type { WebSocketHandler } from '@kubernetes/client-node/dist/web-socket-handler.js';
 import type * as NodeHttp from 'node:http';
@@ -20,6 +21,7 @@ import { parseServerUrl } from './url.ts';
 import type { HttpTrace } from './verbose.ts';
 
 type KubeConfigClass = typeof KubeConfig;
+type ConfigTypes = typeof ConfigTypesModule;
 type HttpsOptions = Parameters<KubeConfig['applyToHTTPSOptions']>[0];
 
 export interface ClientContext {
@@ -113,7 +115,13 @@ function agentSharer(https: typeof NodeHttps): (agent: unknown) => unknown {
 }
 
 /** client-node's KubeConfig, so that every request, HTTP and the exec WebSocket alike, gets our agent and headers. */
-function credentials(KubeConfigImpl: KubeConfigClass, cfg: ResolvedConfig, http: typeof NodeHttp, https: typeof NodeHttps): KubeConfig {
+function credentials(
+  KubeConfigImpl: KubeConfigClass,
+  types: ConfigTypes,
+  cfg: ResolvedConfig,
+  http: typeof NodeHttp,
+  https: typeof NodeHttps,
+): KubeConfig {
   const plainHttp = cfg.cluster.server.startsWith('http:');
   const extraHeaders = { ...impersonationHeaders(cfg), 'User-Agent': `kubectl-sts_inspect/${VERSION}` };
   const shareAgent = agentSharer(https);
@@ -134,7 +142,15 @@ function credentials(KubeConfigImpl: KubeConfigClass, cfg: ResolvedConfig, http:
   }
   const kc = new InspectKubeConfig();
   try {
-    kc.loadFromString(singleContextKubeconfig(cfg));
+    // What loadFromString does, without its YAML parser (the bundle then never evaluates js-yaml): the same
+    // conversion and checks of each entry (config_types.js), from the JSON made here.
+    const doc = JSON.parse(singleContextKubeconfig(cfg)) as { clusters: unknown[]; contexts: unknown[]; users: unknown[] };
+    kc.loadFromOptions({
+      clusters: types.newClusters(doc.clusters),
+      contexts: types.newContexts(doc.contexts),
+      users: types.newUsers(doc.users),
+      currentContext: 'sts-inspect',
+    });
   } catch (err) {
     throw new ConfigError(`invalid kubeconfig (${cfg.source}): ${(err as Error).message}`);
   }
@@ -151,8 +167,9 @@ export async function openContext(cfg: ResolvedConfig, opts: ClientOptions): Pro
     noFile ? '--server' : `--server, or cluster "${cfg.cluster.name}" in ${cfg.source}`,
   );
   // The two modules we use, not the package index: the index evaluates every generated API class and model.
-  const [{ KubeConfig }, { Exec }, { WebSocketHandler }, { default: WebSocket }] = await Promise.all([
+  const [{ KubeConfig }, types, { Exec }, { WebSocketHandler }, { default: WebSocket }] = await Promise.all([
     import('@kubernetes/client-node/dist/config.js'),
+    import('@kubernetes/client-node/dist/config_types.js'),
     import('@kubernetes/client-node/dist/exec.js'),
     import('@kubernetes/client-node/dist/web-socket-handler.js'),
     import('ws'),
@@ -167,7 +184,7 @@ export async function openContext(cfg: ResolvedConfig, opts: ClientOptions): Pro
     rawServer: cfg.cluster.server,
     plainHttp: cfg.cluster.server.startsWith('http:'),
     source: cfg.source,
-    kc: credentials(KubeConfig, cfg, http, https),
+    kc: credentials(KubeConfig, types, cfg, http, https),
     http,
     https,
     Exec,

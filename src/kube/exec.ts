@@ -67,31 +67,48 @@ function traceUpgrade(ctx: ClientContext, ws: WebSocket, uri: string, protocols:
   return trace;
 }
 
+/**
+ * The streams client-node's handler closes when the server sends a v5 close-stream frame. Its default is the
+ * process's own: it would end our stdout, and merely building it makes Node create process.stdin (for a
+ * file, fs streams and readline with it). Exec's output goes to each session's sinks instead (they end with
+ * the session's status), so a close frame has nothing of ours to close.
+ */
+const SESSION_STREAMS = {
+  stdin: { pause: () => undefined },
+  stdout: { end: () => undefined },
+  stderr: { end: () => undefined },
+} as unknown as ConstructorParameters<ClientContext['WebSocketHandler']>[2];
+
 /** The WebSocket of one exec session; a refused upgrade keeps the API server's Status (403 naming the permission, 400 bad container). */
 function execSocket(ctx: ClientContext, what: string, session: { socket?: WebSocket; statusError?: CliError }) {
-  return new ctx.WebSocketHandler(ctx.kc, (uri: string, protocols: string[], wsOpts: object) => {
-    // ws bounds the whole upgrade (connect, TLS, the server's answer) with one timer.
-    const ws = new ctx.WebSocket(uri, protocols, { ...wsOpts, handshakeTimeout: ctx.dialMs + ctx.tlsMs });
-    session.socket = ws;
-    const trace = traceUpgrade(ctx, ws, uri, protocols, wsOpts);
-    ws.on('unexpected-response', (req: ClientRequest, res: IncomingMessage) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        trace?.body(Buffer.concat(chunks));
-        let body: unknown = Buffer.concat(chunks).toString('utf8');
-        try {
-          body = JSON.parse(body as string);
-        } catch {
-          // keep the text
-        }
-        session.statusError = errorForStatus(what, res.statusCode ?? 0, body, ctx.server);
-        ws.emit('error', session.statusError);
-        req.destroy();
+  return new ctx.WebSocketHandler(
+    ctx.kc,
+    (uri: string, protocols: string[], wsOpts: object) => {
+      // ws bounds the whole upgrade (connect, TLS, the server's answer) with one timer. No permessage-deflate
+      // offer: the API server negotiates none (kubectl offers none), and without it ws never needs node:zlib.
+      const ws = new ctx.WebSocket(uri, protocols, { ...wsOpts, handshakeTimeout: ctx.dialMs + ctx.tlsMs, perMessageDeflate: false });
+      session.socket = ws;
+      const trace = traceUpgrade(ctx, ws, uri, protocols, wsOpts);
+      ws.on('unexpected-response', (req: ClientRequest, res: IncomingMessage) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          trace?.body(Buffer.concat(chunks));
+          let body: unknown = Buffer.concat(chunks).toString('utf8');
+          try {
+            body = JSON.parse(body as string);
+          } catch {
+            // keep the text
+          }
+          session.statusError = errorForStatus(what, res.statusCode ?? 0, body, ctx.server);
+          ws.emit('error', session.statusError);
+          req.destroy();
+        });
       });
-    });
-    return ws;
-  });
+      return ws;
+    },
+    SESSION_STREAMS,
+  );
 }
 
 /** Rejects when the timeout passes or the signal fires (closing the session); `cancel` disarms both. */
@@ -147,6 +164,11 @@ export async function exec(ctx: ClientContext, o: ExecOptions, signal?: AbortSig
     try {
       ws = await execApi.exec(o.namespace, o.pod, o.container, o.command, stdout, stderr, null, false, (s) => {
         status = s;
+        // The status is the session's last message (every byte of output came before it, on the same
+        // connection): close the connection now, as kubectl does (client-go closes it without a close
+        // handshake). Waiting for the server's close frame and the TCP end held each --concurrency slot a
+        // round trip longer, and ws then ended its stream twice (an error object built and dropped per exec).
+        state.socket?.terminate();
       });
     } catch (err) {
       if (state.statusError) throw state.statusError;

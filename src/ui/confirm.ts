@@ -2,7 +2,6 @@
 // ask `... [y/N]` and act only on yes; off a terminal act only with --yes. A refusal is an AbortedError
 // (exit 9) thrown before anything changed. The question goes to stderr: stdout may carry JSON or YAML.
 
-import { createInterface } from 'node:readline/promises';
 import { AbortedError } from '../errors.ts';
 import type { IO } from './io.ts';
 import { terminalWidth, wrapPlanText } from './plan.ts';
@@ -14,6 +13,9 @@ export function canPrompt(io: IO): boolean {
 
 /** Ask a yes/no question (default no); true only for y or yes. A closed stdin or an abort is a no. */
 export async function askYesNo(io: IO, question: string, signal?: AbortSignal): Promise<boolean> {
+  // Loaded when a question is asked: readline costs every acting command's start-up (six modules), and with
+  // --yes or off a terminal none is asked.
+  const { createInterface } = process.getBuiltinModule('node:readline/promises');
   const rl = createInterface({ input: io.stdin, output: io.stderr, terminal: false });
   try {
     const closed = new Promise<string>((resolve) => rl.once('close', () => resolve('')));

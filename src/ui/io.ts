@@ -15,5 +15,14 @@ export interface IO {
 }
 
 export function processIO(): IO {
-  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env };
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    // Read only by the commands that ask: Node builds process.stdin on first access (a file's takes fs streams,
+    // fs/promises and readline with it, ~2 ms of start-up), and most commands never read it.
+    get stdin() {
+      return process.stdin;
+    },
+    env: process.env,
+  };
 }

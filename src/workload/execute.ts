@@ -165,6 +165,10 @@ export async function executeOperation(op: Operation, handlers: StepHandlers, o:
   };
   const ran: string[] = [];
   const skipped: string[] = [];
+  // After the last step the record is removed at once: recording that step first would be one more PATCH
+  // (a round trip at the end of every command) for a state nobody reads. Should the removal fail, the record
+  // still names every step before it, and a resume finds the last one done on the cluster (isDone) or runs it.
+  const lastToRun = (i: number) => op.steps.slice(i + 1).every((s) => record.done.includes(s.id));
   try {
     if (o.record) {
       const got = await take(o.record.startedAt);
@@ -178,7 +182,7 @@ export async function executeOperation(op: Operation, handlers: StepHandlers, o:
         ...(got.why === 'holder-gone' || got.why === 'expired' ? { takeover: { why: got.why, lease: got.lease } } : {}),
       });
     }
-    for (const step of op.steps) {
+    for (const [i, step] of op.steps.entries()) {
       if (signal.aborted) throw abortReason(signal);
       if (record.done.includes(step.id)) {
         skipped.push(step.id);
@@ -190,7 +194,7 @@ export async function executeOperation(op: Operation, handlers: StepHandlers, o:
       if (handler.isDone && (await handler.isDone(step, ctx))) {
         record.done.push(step.id);
         skipped.push(step.id);
-        if (written) await save();
+        if (written && !lastToRun(i)) await save();
         o.onEvent({ type: 'step-skipped', id: step.id, why: 'cluster' });
         continue;
       }
@@ -205,7 +209,7 @@ export async function executeOperation(op: Operation, handlers: StepHandlers, o:
       if (result && result.revision !== undefined) record.revision = result.revision;
       record.done.push(step.id);
       ran.push(step.id);
-      if (written) await save();
+      if (written && !lastToRun(i)) await save();
       o.onEvent({ type: 'step-done', id: step.id, ms: now() - started });
     }
     if (written) await keeper.save(null, signal);

@@ -9,11 +9,14 @@
 // registry src/cli.ts declares every command with), less what main.ts and that registry reach by static imports
 // (every command's start-up) and what inspect's own folder reaches.
 
-import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { ROOT } from '../helpers/cli.ts';
+import { startSandbox, type Sandbox } from '@sts-inspect/sandbox';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BUNDLE, ROOT } from '../helpers/cli.ts';
+import { applyScenario } from '../helpers/sandbox.ts';
 
 function loadedModules(args: string[]): { code: number | null; urls: string[] } {
   const script = `
@@ -131,5 +134,77 @@ describe('lazy loading', () => {
     const { code, urls } = loadedModules(['sandbox', '--list-scenarios']);
     expect(code).toBe(0);
     expect(fromSandbox(urls).length).toBeGreaterThan(0);
+  });
+});
+
+/**
+ * The Node built-ins the bundle evaluates for one command (process.moduleLoadList at exit), stdin a pipe as a
+ * script gives it. Node's own start-up modules are left out: only what the command's code made Node load.
+ * Spawned asynchronously: the sandbox answering it runs in this process.
+ */
+async function builtinsLoaded(args: string[]): Promise<{ stdout: string; builtins: string[] }> {
+  const probe = `const before = new Set(process.moduleLoadList);
+    process.on('exit', () => process.stderr.write('\\nBUILTINS ' + JSON.stringify(process.moduleLoadList.filter((m) => !before.has(m) && m.startsWith('NativeModule ')).map((m) => m.slice(13)))));
+    process.argv = [process.argv[0], 'kubectl-sts_inspect', ...${JSON.stringify(args)}];
+    require(${JSON.stringify(BUNDLE)});`;
+  const child = spawn(join(ROOT, 'node_modules', 'node', 'bin', 'node'), ['-e', probe], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  const code = await new Promise<number | null>((ok) => child.on('close', ok));
+  const line = stderr.split('\n').find((l) => l.startsWith('BUILTINS '));
+  if (code !== 0 || !line) throw new Error(`exit ${code}: ${stderr}`);
+  return { stdout, builtins: JSON.parse(line.slice('BUILTINS '.length)) as string[] };
+}
+
+// scripts/build.mjs stubs these for the dependencies that load them at top level (ws, client-node's
+// authenticators, yargs' shim), and the plugin never builds process.stdin unless a command reads it; each
+// costs its compilation at every start-up. A stub that is reached (a credential plugin, a compressed exec
+// stream, a failed yargs check) loads the real module: the commands below reach none.
+const NOT_ON_THE_PATH = ['zlib', 'child_process', 'assert', 'readline', 'internal/readline/interface', 'fs/promises', 'dgram'];
+
+describe('the bundle evaluates no built-in its command does not use', () => {
+  let sb: Sandbox;
+  beforeAll(async () => {
+    if (!existsSync(BUNDLE)) throw new Error(`${BUNDLE} is missing: run \`npm run build\``);
+    sb = await startSandbox();
+    await applyScenario(sb, 'lab');
+  }, 120_000);
+  afterAll(async () => {
+    await sb?.stop();
+  });
+
+  it.each([
+    ['inspect NAME --file F (execs)', ['app-python', '--file', 'visits.txt'], /^0 +app-python-0 +Running/m],
+    ['inspect NAME -o json', ['app-python', '-o', 'json'], /"kind": "StatefulSetInspection"/],
+    ['the list', [], /^app-python /m],
+    // An acting command with --yes asks nothing: readline (the prompt's) is not loaded either.
+    ['roll NAME --yes', ['roll', 'app-python', '--yes'], /^roll default\/app-python complete after /m],
+  ])('%s', async (_, args, output) => {
+    const r = await builtinsLoaded([...args, '--kubeconfig', sb.kubeconfigPath]);
+    expect(r.stdout).toMatch(output);
+    // It did talk to the cluster over TLS (the check is not vacuous)...
+    expect(r.builtins).toEqual(expect.arrayContaining(['https', 'tls']));
+    // ...without these.
+    expect(r.builtins.filter((m) => NOT_ON_THE_PATH.includes(m))).toEqual([]);
+  });
+
+  it('a stub reached loads the real built-in: a credential plugin (exec) still runs, through node:child_process', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sts-inspect-exec-auth-'));
+    try {
+      const plugin = join(dir, 'credential.sh');
+      const credential = { apiVersion: 'client.authentication.k8s.io/v1beta1', kind: 'ExecCredential', status: { token: sb.token } };
+      writeFileSync(plugin, `#!/bin/sh\necho '${JSON.stringify(credential)}'\n`, { mode: 0o755 });
+      const user = `    user:\n      exec:\n        apiVersion: client.authentication.k8s.io/v1beta1\n        command: ${plugin}\n        interactiveMode: Never\n`;
+      const kubeconfig = join(dir, 'kubeconfig');
+      writeFileSync(kubeconfig, readFileSync(sb.kubeconfigPath, 'utf8').replace(/ {4}user:\n {6}token: \S+\n/, user));
+      expect(readFileSync(kubeconfig, 'utf8')).not.toContain(sb.token);
+      const r = await builtinsLoaded(['app-python', '--file', 'visits.txt', '--kubeconfig', kubeconfig]);
+      expect(r.stdout).toMatch(/^0 +app-python-0 +Running/m);
+      expect(r.builtins).toContain('child_process');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

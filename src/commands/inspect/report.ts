@@ -122,11 +122,11 @@ function containerRows(pod: Pod, events: KubeEvent[] | null): ContainerRow[] {
   });
 }
 
-function claimRows(set: StatefulSet, ordinal: number, claims: PersistentVolumeClaim[] | null, usage: InspectionInput['usage']): ClaimRow[] {
+function claimRows(set: StatefulSet, ordinal: number, claims: RowIndex['claims'], usage: InspectionInput['usage']): ClaimRow[] {
   const setName = set.metadata.name ?? '';
   return volumeClaimTemplateNames(set).map((template) => {
     const name = claimForOrdinal(template, setName, ordinal);
-    const claim = claims?.find((c) => c.metadata.name === name);
+    const claim = claims?.get(name)?.claim;
     const u = usage?.get(name);
     const used = { usage: u?.usage ?? null, usageError: usage ? (u ? u.error : 'not read') : null };
     if (!claim) {
@@ -231,15 +231,33 @@ export function orphanReason(set: StatefulSet): string {
   return `whenScaled is ${whenScaled}, yet the claim remains (deletion pending, or it predates the policy)`;
 }
 
+/**
+ * The pods by ordinal and the claims by name, made once per inspection: each row looks its own up (a search
+ * of every pod and claim per row made 500 replicas cost 500 × 500).
+ */
+interface RowIndex {
+  pods: Map<number, Pod>;
+  /** Each claim with its place in the list; null when the claims could not be listed. */
+  claims: Map<string, { claim: PersistentVolumeClaim; at: number }> | null;
+}
+
+function rowIndex(set: StatefulSet, input: InspectionInput): RowIndex {
+  return {
+    pods: podsOfSet(set, input.pods),
+    claims: input.claims ? new Map(input.claims.map((claim, at) => [claim.metadata.name ?? '', { claim, at }])) : null,
+  };
+}
+
 function podRow(
   set: StatefulSet,
   ordinal: number,
-  pod: Pod | undefined,
   inRange: boolean,
   input: InspectionInput,
   opts: InspectionOptions,
   svc: { state: GoverningServiceState; name: string | undefined },
+  index: RowIndex,
 ): OrdinalRow {
+  const pod = index.pods.get(ordinal);
   const setName = set.metadata.name ?? '';
   const ns = set.metadata.namespace ?? '';
   const name = podForOrdinal(setName, ordinal);
@@ -249,7 +267,7 @@ function podRow(
     ...podDnsAnswer(svc.state, svc.name, input.service, pod, name),
     resolution: input.resolutions ? (input.resolutions.get(dnsName) ?? []) : null,
   };
-  const claims = claimRows(set, ordinal, input.claims, input.usage);
+  const claims = claimRows(set, ordinal, index.claims, input.usage);
   const file = opts.file !== undefined ? (input.fileReads.get(name) ?? null) : null;
   if (!pod) {
     return {
@@ -270,7 +288,7 @@ function podRow(
       dns,
       containers: [],
       file,
-      notReady: inRange ? notReadyOf(set, ordinal, input, opts) : null,
+      notReady: inRange ? notReadyOf(set, ordinal, input, opts, index) : null,
     };
   }
   const summary = summarizePod(pod);
@@ -292,18 +310,24 @@ function podRow(
     dns,
     containers: containerRows(pod, input.events),
     file,
-    notReady: inRange ? notReadyOf(set, ordinal, input, opts) : null,
+    notReady: inRange ? notReadyOf(set, ordinal, input, opts, index) : null,
   };
 }
 
-function notReadyOf(set: StatefulSet, ordinal: number, input: InspectionInput, opts: InspectionOptions): NotReady | null {
+function notReadyOf(set: StatefulSet, ordinal: number, input: InspectionInput, opts: InspectionOptions, index: RowIndex): NotReady | null {
   const d = input.diagnosis;
   const names = volumeClaimTemplateNames(set).map((t) => claimForOrdinal(t, set.metadata.name ?? '', ordinal));
+  // The ordinal's claims in the order they were listed.
+  const claims = names
+    .map((n) => index.claims?.get(n))
+    .filter((c) => c !== undefined)
+    .sort((a, b) => a.at - b.at)
+    .map((c) => c.claim);
   return whyNotReady({
     set,
     ordinal,
-    pods: podsOfSet(set, input.pods),
-    claims: (input.claims ?? []).filter((c) => names.includes(c.metadata.name ?? '')),
+    pods: index.pods,
+    claims,
     pvs: d?.pvs ?? null,
     nodes: d?.nodes ?? null,
     storageClasses: d?.storageClasses ?? null,
@@ -318,11 +342,12 @@ export function buildInspection(input: InspectionInput, opts: InspectionOptions)
   if (header.helmRelease && input.helmState)
     header.helmRelease = { ...header.helmRelease, revision: input.helmState.revision, status: input.helmState.status };
   const svc = { state: header.governingService.state, name: set.spec?.serviceName || undefined };
-  const byOrdinal = podsOfSet(set, input.pods);
+  const index = rowIndex(set, input);
   const wanted = ordinalRange(set);
-  const rows = wanted.map((o) => podRow(set, o, byOrdinal.get(o), true, input, opts, svc));
-  const extra = [...byOrdinal.keys()].filter((o) => !wanted.includes(o)).sort((a, b) => a - b);
-  for (const o of extra) rows.push(podRow(set, o, byOrdinal.get(o), false, input, opts, svc));
+  const inRange = new Set(wanted);
+  const rows = wanted.map((o) => podRow(set, o, true, input, opts, svc, index));
+  const extra = [...index.pods.keys()].filter((o) => !inRange.has(o)).sort((a, b) => a - b);
+  for (const o of extra) rows.push(podRow(set, o, false, input, opts, svc, index));
 
   const selector = (input.service?.spec as { selector?: Record<string, string> } | undefined)?.selector;
   const candidates = [

@@ -1,6 +1,7 @@
 // Fetch, then compute: a constant number of API calls whatever the replica count (the set; then its pods,
-// service and revisions in parallel with the namespace's claims and pod events), then one exec per pod for
-// --file, at most `concurrency` at a time. Returns the report as data; rendering is render.ts's job.
+// service and revisions in parallel with the namespace's claims and pod events), and one exec per pod for
+// --file, at most `concurrency` at a time, from the moment the pods are listed. Returns the report as data;
+// rendering is render.ts's job.
 
 import type { ControllerRevision, KubeEvent, PersistentVolumeClaim, Pod, Service, StatefulSet } from '@sts-inspect/k8s';
 import { podForOrdinal, selectorString } from '@sts-inspect/k8s';
@@ -109,8 +110,13 @@ export async function inspectStatefulSet(client: KubeClient, opts: InspectOption
     helm && helm.name !== '<unknown>'
       ? readHelmReleaseState(client, helm.namespace ?? ns, helm.name, warnings)
       : Promise.resolve(undefined);
+  // --file: the execs start as soon as the pods are listed, not once the slowest read of rounds 1 and 2 is in.
+  const podsCall = listPodsOfSet(client, set);
+  const filesCall =
+    opts.file !== undefined ? podsCall.then((p) => readFiles(client, set, p, opts)) : Promise.resolve(new Map<string, FileRead>());
+  filesCall.catch(() => undefined); // its failure is thrown by the await below (the pods' own by Promise.all)
   const [pods, service, revisions, claims, events, helmState] = await Promise.all([
-    listPodsOfSet(client, set),
+    podsCall,
     governingService(client, ns, serviceName, warnings),
     optional(warnings, 'shown as unknown', () =>
       client
@@ -122,7 +128,7 @@ export async function inspectStatefulSet(client: KubeClient, opts: InspectOption
     helmCall,
   ]);
 
-  const fileReads = opts.file !== undefined ? await readFiles(client, set, pods, opts) : new Map<string, FileRead>();
+  const fileReads = await filesCall;
 
   const byOrdinal = podsOfSet(set, pods);
   const inRange = ordinalRange(set);

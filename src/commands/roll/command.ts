@@ -2,7 +2,7 @@
 // consent -> run (the executor, the watch loop) -> render -> exit code. Owns the spinner, the prompts and the
 // command's AbortSignal (Ctrl-C, --timeout).
 
-import type { ControllerRevision, StatefulSet } from '@sts-inspect/k8s';
+import { selectorString, type ControllerRevision, type StatefulSet } from '@sts-inspect/k8s';
 import { compareRecord, type OperationRecord } from '../../core/operation.ts';
 import { templatesByRevision } from '../../core/templateChanges.ts';
 import { AbortedError, CheckFailed, InterruptedError, LeaseHeldError, StoppedPartWayError, UsageError } from '../../errors.ts';
@@ -49,6 +49,7 @@ import {
   type RollFormat,
 } from './render.ts';
 import { observedSet, RolloutTimeoutError, runRoll, type RollOutcome } from './run.ts';
+import { RollStreams } from './streams.ts';
 import { commandTimeout, startActing } from '../../ui/acting.ts';
 import { writePlan } from '../../ui/plan.ts';
 
@@ -115,11 +116,12 @@ export function completeRollOptions(argv: RollArgs): RollOptions {
 const rfc3339 = (ms: number) => new Date(ms).toISOString();
 
 /** What the plan is made from: the set, its pods, its revisions' templates and the budgets (the last two optional). */
-async function readForPlan(client: KubeClient, set: StatefulSet, opts: RollOptions, warnings: string[]) {
+async function readForPlan(client: KubeClient, set: StatefulSet, opts: RollOptions, warnings: string[], streams?: RollStreams) {
   const ns = set.metadata.namespace ?? '';
   const acting = opts.mode !== 'watch';
   const [pods, revisions, budgets] = await Promise.all([
-    listPodsOfSet(client, set),
+    // The pods the roll's watch lists, when it is open already: the same list, once.
+    streams ? streams.firstPods() : listPodsOfSet(client, set),
     acting
       ? optional(warnings, 'template changes unknown', () =>
           client.list<ControllerRevision>(apiPath.controllerrevisions(ns), {}, `list controllerrevisions in ${ns}`),
@@ -156,6 +158,7 @@ export async function rollCommand(argv: RollArgs, io: IO, deps: RollCommandDeps 
     timeoutError: (m) => new RolloutTimeoutError(m),
     ...(deps.signals ? { signals: deps.signals } : {}),
   });
+  let streams: RollStreams | undefined;
   try {
     const { client, config } = await connect(argv, io, deps);
     const ns = config.namespace;
@@ -184,7 +187,10 @@ export async function rollCommand(argv: RollArgs, io: IO, deps: RollCommandDeps 
       if (verdict.kind === 'resume') record = verdict.record;
     }
     const warnings: string[] = [];
-    const input = await readForPlan(client, set, opts, warnings);
+    // The watches open now, their lists beside the plan's reads (streams.ts); --dry-run follows nothing.
+    if (!opts.dryRun)
+      streams = new RollStreams(client, { namespace: ns, name: opts.name, selector: selectorString(set.spec?.selector) }, cs.signal);
+    const input = await readForPlan(client, set, opts, warnings, streams);
     const plan = buildRollPlan(set, input.pods, {
       mode: opts.mode,
       ...(opts.partition !== undefined ? { partition: opts.partition } : {}),
@@ -229,6 +235,7 @@ export async function rollCommand(argv: RollArgs, io: IO, deps: RollCommandDeps 
         record,
         values: opts.mode === 'restart' ? { restartedAt } : {},
         resume,
+        ...(streams ? { streams } : {}),
         ...(opts.disableEviction ? { disableEviction: true } : {}),
       },
       {
@@ -264,6 +271,7 @@ export async function rollCommand(argv: RollArgs, io: IO, deps: RollCommandDeps 
     return 0;
   } finally {
     progress.stop();
+    await streams?.stop();
     cs.dispose();
   }
 }

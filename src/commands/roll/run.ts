@@ -12,6 +12,7 @@ import { leaseMessage } from '../../ui/lease.ts';
 import { executeOperation, type StopInfo } from '../../workload/execute.ts';
 import { getStatefulSet } from '../../workload/statefulset.ts';
 import type { RollPlan } from './plan.ts';
+import type { RollStreams } from './streams.ts';
 import { remedyFor, timeoutRemedy } from './render.ts';
 import type { RolloutReport } from './schema.ts';
 import { othersUp, rollHandlers } from './steps.ts';
@@ -44,6 +45,8 @@ export interface RollRun {
   /** The command that finishes the job. */
   resume: string;
   disableEviction?: boolean;
+  /** The set's and pods' watches, opened before the plan was read (streams.ts); opened by the loop otherwise. */
+  streams?: RollStreams;
 }
 
 export interface RollOutcome {
@@ -68,7 +71,7 @@ export async function runRoll(r: RollRun, deps: RollDeps): Promise<RollOutcome> 
     remedy: (o) => remedyFor(ns, plan.name, o),
     ...(deps.tickMs !== undefined ? { tickMs: deps.tickMs } : {}),
   });
-  watch.open();
+  watch.open(r.streams);
   let changedSomething = false;
   try {
     await executeOperation(r.operation, rollHandlers(watch, now), {

@@ -6,10 +6,11 @@
 import type { KubeEvent, Pod, StatefulSet } from '@sts-inspect/k8s';
 import { diagnoseStuck, notReadySince, probeEventLines, viewRollout, type OrdinalState, type RolloutView } from '../../core/rollout.ts';
 import { CheckFailed, InterruptedError, NotFoundError } from '../../errors.ts';
-import { apiPath, type KubeClient, type Watch } from '../../kube/client.ts';
+import type { KubeClient, Watch } from '../../kube/client.ts';
 import type { ExecutionEvent } from '../../workload/execute.ts';
 import { unhealthyPodEvents } from '../../workload/pods.ts';
 import type { RollPlan } from './plan.ts';
+import { RollStreams } from './streams.ts';
 import {
   stays,
   ROLLOUT_REPORT_API_VERSION,
@@ -134,39 +135,22 @@ export class RolloutWatch {
     }
   }
 
-  /** Open both watches now (before any change), and start the loop. */
-  open(): void {
+  /**
+   * Start the loop over the streams given (opened before the plan was read, see streams.ts), or over two
+   * opened now: either way before any change.
+   */
+  open(streams?: RollStreams): void {
     const { client, signal } = this.deps;
-    const { namespace: ns, name } = this.plan;
-    this.setW = client.watch<StatefulSet>(
-      apiPath.statefulsets(ns),
-      { fieldSelector: `metadata.name=${name}` },
-      `watch statefulset ${ns}/${name}`,
-      signal,
-    );
-    this.podW = client.watch<Pod>(
-      apiPath.pods(ns),
-      { labelSelector: this.plan.selector },
-      `watch pods of statefulset ${ns}/${name}`,
-      signal,
-    );
-    const pump = async (w: Watch<unknown>) => {
-      try {
-        for await (const _ev of w) {
-          this.dirty = true;
-          this.wake?.();
-        }
-      } catch (err) {
-        this.failure ??= err;
-        this.wake?.();
-      }
-    };
-    const pumps = [pump(this.setW), pump(this.podW)];
-    this.loop = this.run().finally(async () => {
-      this.setW.stop();
-      this.podW.stop();
-      await Promise.allSettled(pumps);
+    const s = streams ?? new RollStreams(client, this.plan, signal);
+    this.setW = s.setW;
+    this.podW = s.podW;
+    s.onChange(() => {
+      if (s.failure) this.failure ??= s.failure;
+      this.dirty = true;
+      this.wake?.();
     });
+    if (s.failure) this.failure ??= s.failure;
+    this.loop = this.run().finally(() => s.stop());
     this.loop.catch(() => undefined);
   }
 

@@ -66,6 +66,38 @@ describe('cost: a constant number of API calls', () => {
   });
 });
 
+describe('order of the reads', () => {
+  it('--file: the execs start once the pods are listed, not after the slowest read of the same round (the service, the events)', async () => {
+    const c = new FakeClient(scaled(3));
+    const order: string[] = [];
+    const slow = async <T>(what: string, answer: () => Promise<T>): Promise<T> => {
+      // Answers once an exec has begun, or after 300 ms (a loop that waits for this read before its execs).
+      for (let i = 0; i < 30 && !order.some((o) => o.startsWith('exec')); i++) await new Promise((r) => setTimeout(r, 10));
+      const r = await answer();
+      order.push(what);
+      return r;
+    };
+    const get = c.get.bind(c);
+    c.get = (path, what) => (path.includes('/services/') ? slow('service', () => get(path, what)) : get(path, what));
+    const list = c.list.bind(c);
+    c.list = (path, o, what) => (path.endsWith('/events') ? slow('events', () => list(path, o, what)) : list(path, o, what));
+    const exec = c.exec.bind(c);
+    c.exec = (o) => {
+      order.push(`exec ${o.pod}`);
+      return exec(o);
+    };
+    const r = await inspectStatefulSet(c, { ...base, file: 'visits.txt' });
+    expect(order.slice(0, 3).sort()).toEqual(['exec web-0', 'exec web-1', 'exec web-2']);
+    expect(r.ordinals.map((o) => o.file?.content)).toEqual(['content of web-0\n', 'content of web-1\n', 'content of web-2\n']);
+  });
+
+  it('--file: a failed pod list fails the inspection once, with no exec and no unhandled rejection', async () => {
+    const c = new FakeClient(scaled(3)).fail(/\/pods$/, 403, fixture('errors/403-get-statefulset.json'));
+    await expect(inspectStatefulSet(c, { ...base, file: 'visits.txt' })).rejects.toBeInstanceOf(AuthError);
+    expect(c.execs).toHaveLength(0);
+  });
+});
+
 describe('rows', () => {
   it('the fixture set: three ordinals with claims, DNS and probes', async () => {
     const r = await inspectStatefulSet(new FakeClient(), { ...base, file: 'visits.txt' });

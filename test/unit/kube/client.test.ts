@@ -89,6 +89,14 @@ beforeAll(async () => {
       const cmd = u.searchParams.getAll('command');
       const send = (ch: number, data: string | Buffer) => ws.send(Buffer.concat([Buffer.from([ch]), Buffer.from(data)]));
       if (pod === 'hang') return;
+      if (pod === 'lingers') {
+        // Output and the status, then nothing: the client's close frame is never read (nor answered), the
+        // connection is never ended by this side.
+        send(1, 'out\n');
+        send(3, JSON.stringify({ status: 'Success' }));
+        socket.pause();
+        return;
+      }
       if (cmd[0] === 'cat' && cmd[1] === '/missing') {
         send(2, 'cat: /missing: No such file or directory\n');
         send(
@@ -281,6 +289,15 @@ describe('exec', () => {
     expect(log).toMatch(/"Response" verb="GET" url="[^"]+\/pods\/forbidden\/exec[^"]*" status="403 Forbidden" milliseconds=/);
     expect(log).not.toContain('secret');
   });
+
+  it('ends at the status, the last message, as kubectl does: not held until the server closes the connection', async () => {
+    const t0 = performance.now();
+    const r = await (await client()).exec({ ...base, pod: 'lingers', command: ['cat', '/x'], timeoutMs: 20_000 });
+    expect(r).toMatchObject({ exitCode: 0, truncated: false });
+    expect(r.stdout.toString()).toBe('out\n');
+    // Waiting for the server's close would end only at ws's 30 s close timeout or this 20 s timeout.
+    expect(performance.now() - t0).toBeLessThan(10_000);
+  }, 30_000);
 
   it('a non-zero exit keeps stderr and the exit code', async () => {
     const r = await (await client()).exec({ ...base, command: ['cat', '/missing'] });

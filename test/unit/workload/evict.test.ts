@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { Pod } from '@sts-inspect/k8s';
 import { CheckFailed, ExitCode, InterruptedError } from '../../../src/errors.ts';
 import type { ApiStatus } from '../../../src/kube/errors.ts';
-import { EvictionBlockedError, removePod, type EvictionEvent } from '../../../src/workload/evict.ts';
+import { EvictionBlockedError, listBudgets, removePod, type EvictionEvent } from '../../../src/workload/evict.ts';
 import { FakeKubeClient, type FakeObject } from '../../helpers/fake-client.ts';
 
 const dir = join(import.meta.dirname, '../../fixtures/real-k8s-1.20/eviction');
@@ -119,5 +119,37 @@ describe('removePod through the Eviction API (1.20 answers)', () => {
     expect(await removePod(fake, web1, { signal: new AbortController().signal, disableEviction: true })).toBe('deleted');
     expect(evictions(fake)).toHaveLength(0);
     expect(fake.calls.find((c) => c.verb === 'delete')?.options).toMatchObject({ uid: web1.metadata.uid });
+  });
+});
+
+describe('listBudgets: the plan reads budgets without a discovery round trip first', () => {
+  const PDB_LIST = /\/poddisruptionbudgets$/;
+  const asked = (fake: FakeKubeClient) =>
+    fake.calls.filter((c) => c.path === '/apis/policy' || PDB_LIST.test(c.path)).map((c) => c.path.split('/namespaces/')[0]);
+
+  it('a server with policy/v1 (1.21+): one list, in policy/v1, and no discovery', async () => {
+    const fake = new FakeKubeClient([{ ...fixture<FakeObject>('200-pdb-maxunavailable-0.json'), apiVersion: 'policy/v1' }]);
+    const budgets = await listBudgets(fake, 'fx-evict');
+    expect(budgets?.map((b) => b.metadata?.name)).toEqual(['web']);
+    expect(asked(fake)).toEqual(['/apis/policy/v1']);
+  });
+
+  it('1.20: policy/v1 answers 404 (the recorded answer), then discovery names v1beta1, listed there', async () => {
+    const { fake } = cluster();
+    fake.fail({
+      verb: 'list',
+      path: /^\/apis\/policy\/v1\/.*poddisruptionbudgets$/,
+      status: 404,
+      body: fixture('404-create-pdb-policy-v1.json'),
+    });
+    const budgets = await listBudgets(fake, 'fx-evict');
+    expect(budgets?.map((b) => b.metadata?.name)).toEqual(['web']);
+    expect(asked(fake)).toEqual(['/apis/policy/v1', '/apis/policy', '/apis/policy/v1beta1']);
+  });
+
+  it('budgets not readable (403): null, the plan says budgets unknown', async () => {
+    const { fake } = cluster();
+    fake.fail({ verb: 'list', path: PDB_LIST, status: 403 });
+    expect(await listBudgets(fake, 'fx-evict')).toBeNull();
   });
 });

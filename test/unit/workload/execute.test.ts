@@ -160,6 +160,33 @@ describe('executeOperation', () => {
     expect(events.filter((e) => e.type === 'step-done')).toHaveLength(4);
   });
 
+  it('writes the record before the first change and after every step but the last, which the removal follows at once', async () => {
+    const c = new Cluster();
+    const { p } = run(c, operation(c));
+    await p;
+    const recordPatches = c.calls
+      .filter((x) => x.verb === 'patch' && (x.body as { metadata?: unknown }).metadata !== undefined)
+      .map((x) => {
+        const v = (x.body as { metadata: { annotations: Record<string, string | null> } }).metadata.annotations[OPERATION_ANNOTATION];
+        if (v === null) return 'removed';
+        const r = JSON.parse(v!) as OperationRecord;
+        return `done [${r.done.join(',')}] ${Object.keys(r.values)
+          .filter((k) => k.startsWith('removed:'))
+          .join(',')}`.trim();
+      });
+    expect(recordPatches).toEqual([
+      'done []',
+      'done [patch-template]',
+      'done [patch-template] removed:web-2', // the pod's uid, kept before it is taken down
+      'done [patch-template,evict:web-2] removed:web-2',
+      'done [patch-template,evict:web-2] removed:web-2,removed:web-1',
+      'done [patch-template,evict:web-2,evict:web-1] removed:web-2,removed:web-1',
+      'done [patch-template,evict:web-2,evict:web-1] removed:web-2,removed:web-1,removed:web-0',
+      // not 'done [patch-template,evict:web-2,evict:web-1,evict:web-0] ...': the removal follows the last step
+      'removed',
+    ]);
+  });
+
   it('resume: steps the record names are skipped, the rest run in the same order', async () => {
     const c = new Cluster();
     const rec: OperationRecord = {
