@@ -61,6 +61,8 @@ describe('missingPermission', () => {
     // Neither a namespace nor the cluster scope named: still a denial, with no namespace.
     ['watch resource "events" in API group "events.k8s.io"', { verb: 'watch', resource: 'events.events.k8s.io' }],
     ['deletecollection resource "" in API group ""', { verb: 'deletecollection', resource: '' }],
+    // A resource that starts with its subresource's slash: the group still goes after the (empty) base.
+    ['get resource "/status" in API group "apps"', { verb: 'get', resource: '.apps/status' }],
   ])('%s', (tail, want) => {
     // toStrictEqual: an absent namespace is no key at all, never `namespace: undefined`.
     expect(missingPermission(denied(tail))).toStrictEqual(want);
@@ -259,6 +261,7 @@ describe('errorForNetwork', () => {
   it.each([
     ['the code', err('x', 'ECONNRESET'), 'connection reset'],
     ["the cause's code (fetch)", err('fetch failed', undefined, { code: 'ECONNREFUSED' }), 'connection refused'],
+    ['ENOTFOUND', err('x', 'ENOTFOUND'), 'host not found (DNS):'],
     ['EAI_AGAIN', err('x', 'EAI_AGAIN'), 'host not found (DNS, temporary failure)'],
     ['EHOSTUNREACH', err('x', 'EHOSTUNREACH'), 'host unreachable'],
     ['ENETUNREACH', err('x', 'ENETUNREACH'), 'network unreachable'],
