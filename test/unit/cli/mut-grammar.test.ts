@@ -3,7 +3,7 @@
 // float), each case pinning what one of Stryker's surviving mutants changed.
 
 import { PassThrough } from 'node:stream';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { defineFlags } from '../../../src/cli/flags.ts';
 import {
   defineCommand,
@@ -129,6 +129,12 @@ describe('values', () => {
 
   it.each<[string, string[], Record<string, unknown>]>([
     ['a float', ['--ratio', '2.5'], { ratio: 2.5 }],
+    ['a float of several digits each side', ['--ratio', '12.25'], { ratio: 12.25 }],
+    ['a fraction of several digits', ['--ratio', '.55'], { ratio: 0.55 }],
+    ['an exponent of several digits', ['--ratio', '1e-10'], { ratio: 1e-10 }],
+    // yargs would read an array's values as numbers unless told they are strings
+    ['an array of digits stays strings', ['-t', '5', '--tag=007'], { tag: ['5', '007'] }],
+    ['a scalar given three times keeps the last', ['-l', 'a', '-l', 'b', '-l', 'c'], { label: 'c' }],
     ['a float with a sign and no leading digit', ['--ratio=+.5'], { ratio: 0.5 }],
     ['a float ending in a dot', ['-r', '3.'], { ratio: 3 }],
     ['an exponent', ['-r1e2'], { ratio: 100 }],
@@ -242,6 +248,41 @@ describe('commands and positionals', () => {
     expect(runs(['--request_timeout', '5s', 'many', 't']).args).toMatchObject({ requestTimeout: '5s', target: 't' });
   });
 
+  it('a lone dash is the first positional, not a flag before the command', () => {
+    expect(error(['-', 'two', 'b']).message).toBe('kubectl sts-inspect main takes one NAME, received 3: "-", "two", "b"');
+  });
+
+  it('yargs prints nothing of its own for --help or --version', () => {
+    const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    const info = vi.spyOn(console, 'info').mockImplementation(() => undefined);
+    const out = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    try {
+      expect(parse(['--help']).kind).toBe('help');
+      expect(parse(['--version']).kind).toBe('version');
+      expect(parse(['two', '-h']).kind).toBe('help');
+      expect([log.mock.calls, info.mock.calls, out.mock.calls]).toEqual([[], [], []]);
+    } finally {
+      log.mockRestore();
+      info.mockRestore();
+      out.mockRestore();
+    }
+  });
+
+  it('a command declared without aliases has none', () => {
+    const c = defineCommand({
+      name: 'c',
+      summary: 's',
+      description: 'd',
+      examples: [],
+      positionals: [],
+      flags: {},
+      kubeFlags: false,
+      load: handler('c'),
+    });
+    expect(c.aliases).toEqual([]);
+    expect(describeCommands({ defaultCommand: c, commands: [c], description: '' })[0]!.aliases).toEqual([]);
+  });
+
   it('a variadic positional given nothing sets neither key', () => {
     expect(Object.keys(runs(['many', 't']).args)).not.toContain('items');
     expect(Object.keys(runs(['many', 't']).args)).not.toContain('item');
@@ -342,6 +383,14 @@ describe('the registry as data', () => {
 
   it('describeCommands', () => {
     const info = describeCommands(registry);
+    // Strict: a flag without a default, short, choices or placeholder has no such key at all.
+    expect(info[0]!.flags[1]).toStrictEqual({
+      name: 'pair',
+      type: 'string',
+      takesValue: true,
+      choices: ['a', 'b'],
+      description: 'Two choices.',
+    });
     expect(info.map((c) => [c.name, c.aliases, c.summary, c.default])).toEqual([
       ['main', [], 'The default', true],
       ['two', ['tw', 'pair-up'], 'Two things', false],
