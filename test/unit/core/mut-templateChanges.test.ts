@@ -66,16 +66,11 @@ describe('templateChanges, as data', () => {
     ]);
   });
 
-  it('init containers are compared too, by name', () => {
+  it('init containers are compared too, by name, and only as containers (not again as a pod-level key)', () => {
     const init = { name: 'init', image: 'busybox' };
-    expect(
-      templateChanges(tpl([web], { initContainers: [init] }), tpl([web], { initContainers: [{ ...init, command: ['sh'] }] })),
-    ).toContainEqual({
-      field: 'command',
-      container: 'init',
-      from: null,
-      to: '["sh"]',
-    });
+    expect(templateChanges(tpl([web], { initContainers: [init] }), tpl([web], { initContainers: [{ ...init, command: ['sh'] }] }))).toEqual(
+      [{ field: 'command', container: 'init', from: null, to: '["sh"]' }],
+    );
   });
 
   it('a container removed shows only as its image', () => {
