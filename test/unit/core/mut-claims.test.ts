@@ -171,6 +171,13 @@ describe('foreignReason', () => {
     ['a pod of another set', claim('data-web-0', { labels: mine, owners: [{ kind: 'Pod', name: 'db-0' }] }), set, [], 'owned by Pod db-0'],
     ['a pod without a name', claim('data-web-0', { labels: mine, owners: [{ kind: 'Pod' }] }), set, [], 'owned by Pod'],
     [
+      'not a pod, though named like one of the set',
+      claim('data-web-0', { labels: mine, owners: [{ kind: 'Job', name: 'web-0' }] }),
+      set,
+      [],
+      'owned by Job web-0',
+    ],
+    [
       'gone, the revision labels as selector',
       claim('data-web-0', { labels: { app: 'x' } }),
       null,
@@ -396,5 +403,76 @@ describe('viewClaims', () => {
     expect(prunable(odd)).toEqual([]);
     const gone = { ...view, replicas: null, rows: [{ ...view.rows[0]!, state: 'orphaned' as const }] };
     expect(prunable(gone).map((r) => r.claim)).toEqual(['data-web-0']);
+  });
+});
+
+describe('objects with parts missing (as a server never sends them, but a hand-made or partial object may)', () => {
+  it('a set without a spec, claims without a spec or status, a PV without a spec, pods without a spec or status', () => {
+    const set = { metadata: { name: 'web' } } as StatefulSet;
+    const bare = { metadata: { name: 'data-web-0', uid: 'c0' } } as PersistentVolumeClaim;
+    const noRequests = {
+      metadata: { name: 'data-web-1', uid: 'c1' },
+      spec: { volumeName: 'pv-1', resources: {} },
+    } as unknown as PersistentVolumeClaim;
+    const pods = [
+      { metadata: { name: 'gone-pod', deletionTimestamp: 't' } } as Pod,
+      { metadata: { name: 'no-spec' } } as Pod,
+      { metadata: {}, spec: { volumes: [{ name: 'd', persistentVolumeClaim: { claimName: 'data-web-1' } }] } } as unknown as Pod,
+    ];
+    const view = viewClaims({
+      namespace: 'demo',
+      setName: 'web',
+      set,
+      revisions: [],
+      claims: [bare, noRequests],
+      pvs: [{ metadata: { name: 'pv-1' } }],
+      pods,
+    });
+    expect(view.templates).toEqual([]);
+    expect(view.replicas).toBe(1);
+    // No templates known from a set without a spec: the claims are not the set's.
+    expect(view.rows).toEqual([]);
+    const withTemplates = viewClaims({
+      namespace: 'demo',
+      setName: 'web',
+      set: { metadata: { name: 'web' }, spec: { volumeClaimTemplates: [{ metadata: { name: 'data' } }] } } as unknown as StatefulSet,
+      revisions: [],
+      claims: [bare, noRequests],
+      pvs: [{ metadata: { name: 'pv-1' } }],
+      pods,
+    });
+    expect(
+      withTemplates.rows.map((r) => [
+        r.claim,
+        r.state,
+        r.phase,
+        r.capacity,
+        r.volume,
+        r.volumePhase,
+        r.reclaimPolicy,
+        r.storageClass,
+        r.mountedBy,
+      ]),
+    ).toEqual([
+      ['data-web-0', 'in use', 'Pending', null, null, null, null, null, []],
+      ['data-web-1', 'in use', 'Pending', null, 'pv-1', null, null, null, ['']],
+    ]);
+    expect(withTemplates.rows[1]!.why).toBe('mounted by pod ');
+  });
+
+  it('foreignReason of a set without a spec, and of a set that is gone', () => {
+    const claimOf = { metadata: { name: 'data-web-0', labels: { app: 'x' } } } as unknown as PersistentVolumeClaim;
+    expect(foreignReason(claimOf, { set: { metadata: { name: 'web' } } as StatefulSet, revisions: [], setName: 'web' })).toBeUndefined();
+  });
+
+  it('revisions without a spec or a template', () => {
+    expect(templatesFromRevision([{ metadata: {}, revision: 2, data: {} } as unknown as ControllerRevision])).toEqual([]);
+    expect(templatesFromRevision([{ metadata: {}, revision: 2, data: { spec: {} } } as unknown as ControllerRevision])).toEqual([]);
+  });
+
+  it('templates from claim names are sorted', () => {
+    expect(
+      claimTemplates({ set: null, revisions: [], claims: [claim('zeta-web-0'), claim('alpha-web-1')], setName: 'web' }).templates,
+    ).toEqual(['alpha', 'zeta']);
   });
 });
