@@ -2,7 +2,7 @@
 // core modules (objects without a status or a spec, unnamed sets, boundary values); each fails with its mutant put
 // back.
 
-import type { ContainerStatus, Pod, Service, StatefulSet } from '@sts-inspect/k8s';
+import type { ContainerStatus, ControllerRevision, Pod, Service, StatefulSet } from '@sts-inspect/k8s';
 import { describe, expect, it } from 'vitest';
 import { podDnsAnswer } from '../../../src/core/dns.ts';
 import { releaseState } from '../../../src/core/helm.ts';
@@ -12,6 +12,8 @@ import { parseNslookup } from '../../../src/core/resolve.ts';
 import { pendingUpdate } from '../../../src/core/revision.ts';
 import { podState, viewScale } from '../../../src/core/scaleView.ts';
 import { ownerOf } from '../../../src/core/servicePeers.ts';
+import { revisionTemplate, templateChanges } from '../../../src/core/templateChanges.ts';
+import { parseDf, usageFromStats } from '../../../src/core/usage.ts';
 
 describe('objects without a status or a spec', () => {
   it('scaleView: a pod without a status is Pending', () => {
@@ -74,5 +76,70 @@ describe('boundaries', () => {
       },
     } as unknown as Pod;
     expect(ownerOf(pod)).toBe('StatefulSet app-5d8f');
+  });
+});
+
+describe('usage and templateChanges survivors', () => {
+  it('usage: a pod without a podRef, its claim without a namespace: not this namespace', () => {
+    expect(usageFromStats({ pods: [{ volume: [{ usedBytes: 1, pvcRef: { name: 'c' } }] }] }, 'demo').size).toBe(0);
+  });
+
+  const head = 'Filesystem 1K-blocks Used Available Use% Mounted on';
+  it.each<[string, string, ReturnType<typeof parseDf>]>([
+    ['blank lines before the header', `\n\n${head}\n/dev/x 1 2 3 4% /`, { kind: 'blocks', total: 1024, used: 2048, available: 3072 }],
+    ['a header that is not df', 'Mounted 1K-blocks Used Available Use%\n/dev/x 1 2 3 4% /', null],
+    ['a header with Filesystem later', 'x Filesystem 1K-blocks Used\n/dev/x 1 2 3 4% /', null],
+    [
+      'a first number with letters before it',
+      `${head}\ndev x5 1 2 50% 7 8 9 10%`,
+      { kind: 'blocks', total: 7168, used: 8192, available: 9216 },
+    ],
+    [
+      'a second number with letters before it',
+      `${head}\ndev 5 x1 2 50% 7 8 9 10%`,
+      { kind: 'blocks', total: 7168, used: 8192, available: 9216 },
+    ],
+    [
+      'a third number with letters after it',
+      `${head}\ndev 5 1 2x 50% 7 8 9 10%`,
+      { kind: 'blocks', total: 7168, used: 8192, available: 9216 },
+    ],
+    [
+      'a percentage with letters before it',
+      `${head}\ndev 5 1 2 x50% 7 8 9 10%`,
+      { kind: 'blocks', total: 7168, used: 8192, available: 9216 },
+    ],
+  ])('parseDf: %s', (_, text, want) => {
+    expect(parseDf(text)).toEqual(want);
+  });
+
+  it('templateChanges: a template without a spec against one with', () => {
+    expect(templateChanges({ spec: { hostname: 'h' } }, {})).toEqual([{ field: 'hostname', container: null, from: '"h"', to: null }]);
+  });
+
+  it('revisionTemplate: data without a spec', () => {
+    expect(revisionTemplate({ metadata: {}, data: {} } as unknown as ControllerRevision)).toBeNull();
+  });
+});
+
+describe('templateChanges order', () => {
+  it("containers in the new template's order, not the old one's", () => {
+    const from = {
+      spec: {
+        containers: [
+          { name: 'a', image: 'a:1' },
+          { name: 'b', image: 'b:1' },
+        ],
+      },
+    };
+    const to = {
+      spec: {
+        containers: [
+          { name: 'b', image: 'b:2' },
+          { name: 'a', image: 'a:2' },
+        ],
+      },
+    };
+    expect(templateChanges(from, to).map((c) => c.container)).toEqual(['b', 'a']);
   });
 });
