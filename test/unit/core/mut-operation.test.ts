@@ -40,6 +40,7 @@ describe('the record', () => {
     expect(compareRecord(record, { command: 'scale', flags: ['--yes'] })).toEqual({ kind: 'conflict', record });
     expect(compareRecord(record, { command: 'roll', flags: [] })).toEqual({ kind: 'conflict', record });
     expect(compareRecord({ ...record, flags: ['--a', '--b'] }, { command: 'roll', flags: ['--a --b'] }).kind).toBe('resume');
+    expect(compareRecord({ ...record, flags: ['--a', '--b'] }, { command: 'roll', flags: ['--a', '--b'] }).kind).toBe('resume');
   });
 
   it.each<[string, string | undefined, { record: OperationRecord | null; invalid: boolean }]>([
