@@ -435,7 +435,7 @@ describe('objects with parts missing (as a server never sends them, but a hand-m
     const withTemplates = viewClaims({
       namespace: 'demo',
       setName: 'web',
-      set: { metadata: { name: 'web' }, spec: { volumeClaimTemplates: [{ metadata: { name: 'data' } }] } } as unknown as StatefulSet,
+      set: { metadata: { name: 'web' }, spec: { volumeClaimTemplates: [{ metadata: { name: 'data' } }] } },
       revisions: [],
       claims: [bare, noRequests],
       pvs: [{ metadata: { name: 'pv-1' } }],
@@ -462,7 +462,7 @@ describe('objects with parts missing (as a server never sends them, but a hand-m
 
   it('foreignReason of a set without a spec, and of a set that is gone', () => {
     const claimOf = { metadata: { name: 'data-web-0', labels: { app: 'x' } } } as unknown as PersistentVolumeClaim;
-    expect(foreignReason(claimOf, { set: { metadata: { name: 'web' } } as StatefulSet, revisions: [], setName: 'web' })).toBeUndefined();
+    expect(foreignReason(claimOf, { set: { metadata: { name: 'web' } }, revisions: [], setName: 'web' })).toBeUndefined();
   });
 
   it('revisions without a spec or a template', () => {

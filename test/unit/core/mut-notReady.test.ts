@@ -33,7 +33,9 @@ const claim = (o: { name?: string; cls?: string; phase?: string; volume?: string
     status: o.phase ? { phase: o.phase } : {},
   }) as unknown as PersistentVolumeClaim;
 
-function input(over: Partial<NotReadyInput> & { pod?: Pod | null }): NotReadyInput {
+type Over = Partial<NotReadyInput> & { pod?: Pod | null };
+
+function input(over: Over): NotReadyInput {
   const pods = new Map<number, Pod>([[0, ready('web-0')]]);
   if (over.pod) pods.set(1, over.pod);
   return {
@@ -51,7 +53,7 @@ function input(over: Partial<NotReadyInput> & { pod?: Pod | null }): NotReadyInp
 }
 
 describe('no pod', () => {
-  it.each<[string, Partial<NotReadyInput>, object]>([
+  it.each<[string, Over, object]>([
     [
       'blocked behind an earlier ordinal',
       { pods: new Map() },
@@ -63,7 +65,7 @@ describe('no pod', () => {
     ],
     [
       'behind a terminating one',
-      { pods: new Map([[0, { ...ready('web-0'), metadata: { name: 'web-0', deletionTimestamp: '2026-01-01T00:00:00Z' } } as Pod]]) },
+      { pods: new Map([[0, { ...ready('web-0'), metadata: { name: 'web-0', deletionTimestamp: '2026-01-01T00:00:00Z' } }]]) },
       { reason: 'WaitingForOrdinal', message: 'waiting for web-0 to be Ready (OrderedReady creates one pod at a time)' },
     ],
     [
@@ -127,10 +129,9 @@ describe('no pod', () => {
   });
 
   it('a set without a namespace is in default', () => {
-    expect(
-      whyNotReady(input({ set: { metadata: { name: 'web' }, spec: { replicas: 3, podManagementPolicy: 'Parallel' } } as StatefulSet }))!
-        .hint,
-    ).toBe('kubectl describe statefulset web -n default');
+    expect(whyNotReady(input({ set: { metadata: { name: 'web' }, spec: { replicas: 3, podManagementPolicy: 'Parallel' } } }))!.hint).toBe(
+      'kubectl describe statefulset web -n default',
+    );
   });
 });
 
@@ -183,7 +184,7 @@ describe('not scheduled', () => {
     { metadata: { name: 'std', annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' } }, provisioner: 'csi.std' },
   ];
 
-  it.each<[string, Partial<NotReadyInput>, object]>([
+  it.each<[string, Over, object]>([
     [
       'the scheduler condition',
       { pod: unscheduled },
@@ -516,11 +517,11 @@ describe('containers and probes', () => {
           ...ev('Pod', 'web-1', 'Unhealthy', 'Readiness probe failed: HTTP 503', '2026-01-01T00:04:00Z'),
           count: 3,
           involvedObject: { kind: 'Pod', name: 'web-1', fieldPath: 'spec.containers{app}' },
-        } as unknown as KubeEvent,
+        },
         {
           ...ev('Pod', 'web-1', 'Unhealthy', 'Liveness probe failed: later', '2026-01-01T00:09:00Z'),
           involvedObject: { kind: 'Pod', name: 'web-1', fieldPath: 'spec.containers{app}' },
-        } as unknown as KubeEvent,
+        },
       ],
       { reason: 'ProbeFailing', message: 'readiness probe of app fails: HTTP 503 (3x)', hint: 'kubectl describe pod web-1 -n demo' },
     ],

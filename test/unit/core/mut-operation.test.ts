@@ -131,10 +131,10 @@ describe('budgetsFor', () => {
 
   it('a budget and pods without names or namespaces', () => {
     const b = { metadata: {}, spec: { selector: { matchLabels: { app: 'web' } } } } as DisruptionBudget;
-    expect(budgetsFor([b], [{ metadata: { labels: { app: 'web' } } } as Pod])).toEqual([
+    expect(budgetsFor([b], [{ metadata: { labels: { app: 'web' } } }])).toEqual([
       { namespace: '', name: '', disruptionsAllowed: null, pods: [''] },
     ]);
-    expect(budgetsFor([b], [{ metadata: { namespace: 'demo' } } as Pod])).toEqual([]);
+    expect(budgetsFor([b], [{ metadata: { namespace: 'demo' } }])).toEqual([]);
   });
 });
 

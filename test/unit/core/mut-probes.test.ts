@@ -23,16 +23,16 @@ describe('probe phrases', () => {
     [{ httpGet: { port: 'http', path: '/healthz', host: '10.0.0.1', scheme: 'HTTPS' } }, 'https-get 10.0.0.1:http/healthz'],
     [{ httpGet: { port: 80, scheme: 'https' } }, 'https-get :80/'],
     [{ httpGet: { port: 80, scheme: 'HTTP' } }, 'http-get :80/'],
-    [{ httpGet: {} } as Probe, 'http-get :?/'],
+    [{ httpGet: {} }, 'http-get :?/'],
     [{ tcpSocket: { port: 5432 } }, 'tcp :5432'],
     [{ tcpSocket: { host: 'db', port: 'pg' } }, 'tcp db:pg'],
-    [{ tcpSocket: {} } as Probe, 'tcp :?'],
+    [{ tcpSocket: {} }, 'tcp :?'],
     [{ exec: { command: ['cat', '/tmp/ok'] } }, 'exec [cat /tmp/ok]'],
     [{ exec: { command: ['sh', '-c', 'test -f "/x"', "it's", 'a\tb'] } }, 'exec [sh -c "test -f \\"/x\\"" "it\'s" "a\\tb"]'],
     [{ exec: {} }, 'exec []'],
     [{ grpc: { port: 9090 } }, 'grpc :9090'],
     [{ grpc: { port: 9090, service: 'health' } }, 'grpc :9090 health'],
-    [{ grpc: { service: '' } } as Probe, 'grpc :?'],
+    [{ grpc: { service: '' } }, 'grpc :?'],
     [{}, 'unknown action'],
   ])('probeAction(%j) = %s', (probe, want) => {
     expect(probeAction(probe)).toBe(want);
@@ -70,8 +70,11 @@ describe('probe phrases', () => {
 });
 
 describe('Unhealthy events', () => {
-  const event = (over: Partial<KubeEvent>): KubeEvent =>
-    ({ reason: 'Unhealthy', involvedObject: { kind: 'Pod', name: 'web-0', fieldPath: 'spec.containers{app}' }, ...over }) as KubeEvent;
+  const event = (over: Partial<KubeEvent>): KubeEvent => ({
+    reason: 'Unhealthy',
+    involvedObject: { kind: 'Pod', name: 'web-0', fieldPath: 'spec.containers{app}' },
+    ...over,
+  });
 
   it.each<[KubeEvent, string | undefined]>([
     [
@@ -85,11 +88,11 @@ describe('Unhealthy events', () => {
       's',
     ],
     [event({ series: { count: 1 }, lastTimestamp: 'l', eventTime: 'e', firstTimestamp: 'f' }), 'l'],
-    [event({ lastTimestamp: null, eventTime: 'e', firstTimestamp: 'f' } as Partial<KubeEvent>), 'e'],
+    [event({ lastTimestamp: null, eventTime: 'e', firstTimestamp: 'f' }), 'e'],
     [event({ firstTimestamp: 'f', metadata: { creationTimestamp: 'c' } }), 'f'],
     [event({ metadata: { creationTimestamp: 'c' } }), 'c'],
     [event({ metadata: {} }), undefined],
-    [event({ eventTime: null } as Partial<KubeEvent>), undefined],
+    [event({ eventTime: null }), undefined],
   ])('eventTime %#', (e, want) => {
     expect(eventTime(e)).toBe(want);
   });
@@ -207,7 +210,7 @@ describe('probe states and terminations', () => {
     ['startup', status({ started: false }), { verdict: 'not started', healthy: false }],
     ['liveness', status({ state: { waiting: { reason: 'CrashLoopBackOff' } } }), { verdict: 'not running', healthy: false }],
     ['liveness', status({ state: { running: {} } }), { verdict: 'ok', healthy: true }],
-    ['liveness', status({ state: { running: {} }, restartCount: undefined } as Partial<ContainerStatus>), { verdict: 'ok', healthy: true }],
+    ['liveness', status({ state: { running: {} }, restartCount: undefined }), { verdict: 'ok', healthy: true }],
     ['liveness', status({ state: { running: {} }, restartCount: 1 }), { verdict: 'running, 1 restart', healthy: true }],
     ['liveness', status({ state: { running: {} }, restartCount: 3 }), { verdict: 'running, 3 restarts', healthy: true }],
   ])('probeState(%s) %#', (kind, s, want) => {
@@ -226,7 +229,7 @@ describe('probe states and terminations', () => {
     ],
     [status({ state: { terminated: { reason: 'Completed', exitCode: 0 } } }), { reason: 'Completed', exitCode: 0, finishedAt: null }],
     [status({ state: { terminated: { reason: '', signal: 9, exitCode: 137 } } }), { reason: 'Signal 9', exitCode: 137, finishedAt: null }],
-    [status({ state: { terminated: {} } } as Partial<ContainerStatus>), { reason: 'Terminated', exitCode: null, finishedAt: null }],
+    [status({ state: { terminated: {} } }), { reason: 'Terminated', exitCode: null, finishedAt: null }],
   ])('lastTermination %#', (s, want) => {
     expect(lastTermination(s)).toEqual(want);
   });

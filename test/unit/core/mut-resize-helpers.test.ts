@@ -136,7 +136,7 @@ describe('the template and the re-create body', () => {
       { metadata: { name: 'bare' } },
     ]);
     expect(withSize(set, 'bare', '3Gi')[2]).toEqual({ metadata: { name: 'bare' }, spec: { resources: { requests: { storage: '3Gi' } } } });
-    expect(withSize({ metadata: {} } as StatefulSet, 'data', '1Gi')).toEqual([]);
+    expect(withSize({ metadata: {} }, 'data', '1Gi')).toEqual([]);
   });
 
   it('recreateBody: no status, no server fields, the new size', () => {

@@ -107,7 +107,7 @@ describe('viewScale', () => {
     expect(v.unready).toEqual(['web-3']);
     const unnamed = viewScale(
       { until: 'ready', ordinals: [0], claimsGone: [] },
-      { metadata: {} } as StatefulSet,
+      { metadata: {} },
       [pod('-0', { phase: 'Running', ready: true })],
       new Set(),
     );

@@ -22,8 +22,10 @@ describe('storage', () => {
     expect(accessModesShort(modes)).toBe(want);
   });
 
-  const claim = (c: Partial<PersistentVolumeClaim> & { metadata?: PersistentVolumeClaim['metadata'] }): PersistentVolumeClaim =>
-    ({ metadata: {}, ...c }) as PersistentVolumeClaim;
+  const claim = (c: Partial<PersistentVolumeClaim> & { metadata?: PersistentVolumeClaim['metadata'] }): PersistentVolumeClaim => ({
+    metadata: {},
+    ...c,
+  });
 
   it.each<[string, PersistentVolumeClaim, object]>([
     [
@@ -306,8 +308,7 @@ describe('usage', () => {
 });
 
 describe('ordinals', () => {
-  const set = (spec: object, name = 'web', uid?: string): StatefulSet =>
-    ({ metadata: { name, ...(uid ? { uid } : {}) }, spec }) as StatefulSet;
+  const set = (spec: object, name = 'web', uid?: string): StatefulSet => ({ metadata: { name, ...(uid ? { uid } : {}) }, spec });
 
   it.each<[object, number[]]>([
     [{}, [0]],
@@ -376,7 +377,7 @@ describe('ordinals', () => {
     expect([...podsOfSet(set({}, 'web', 'u1'), pods).keys()]).toEqual([0, 1, 3]);
     // The set's uid unknown: every pod named like its pods.
     expect([...podsOfSet(set({}, 'web'), pods).keys()]).toEqual([0, 1, 2, 3]);
-    expect([...podsOfSet({ metadata: {} } as StatefulSet, pods).keys()]).toEqual([]);
+    expect([...podsOfSet({ metadata: {} }, pods).keys()]).toEqual([]);
   });
 });
 
@@ -405,7 +406,7 @@ describe('dns', () => {
     expect(dnsCaveat('unknown', 'web')).toBe('service "web" could not be read');
   });
 
-  const svc = (spec: object = {}) => ({ spec: { clusterIP: 'None', selector: { app: 'web' }, ...spec } }) as Service;
+  const svc = (spec: object = {}) => ({ spec: { clusterIP: 'None', selector: { app: 'web' }, ...spec } }) as unknown as Service;
   const ready = { conditions: [{ type: 'Ready', status: 'True' }] };
   const pod = (over: { labels?: object; spec?: object; status?: object; deletionTimestamp?: string } = {}) =>
     ({

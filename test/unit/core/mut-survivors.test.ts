@@ -17,7 +17,7 @@ import { parseDf, usageFromStats } from '../../../src/core/usage.ts';
 
 describe('objects without a status or a spec', () => {
   it('scaleView: a pod without a status is Pending', () => {
-    expect(podState('web-0', { metadata: { name: 'web-0' } } as Pod).phase).toBe('Pending');
+    expect(podState('web-0', { metadata: { name: 'web-0' } }).phase).toBe('Pending');
   });
 
   it('dns: a pod without a status has no IP; a headless state with a service without a spec selects nothing', () => {
@@ -25,7 +25,7 @@ describe('objects without a status or a spec', () => {
       metadata: { name: 'web-0', labels: { app: 'web' } },
       spec: { hostname: 'web-0', subdomain: 'web', containers: [] },
     } as unknown as Pod;
-    const svc = { spec: { clusterIP: 'None', selector: { app: 'web' } } } as Service;
+    const svc = { spec: { clusterIP: 'None', selector: { app: 'web' } } } as unknown as Service;
     expect(podDnsAnswer('headless', 'web', svc, pod, 'web-0')).toEqual({ resolvable: false, caveat: 'pod has no IP yet: no record' });
     expect(podDnsAnswer('headless', 'web', {} as Service, pod, 'web-0')).toEqual({
       resolvable: false,
@@ -41,7 +41,7 @@ describe('objects without a status or a spec', () => {
   });
 
   it('revision: a set without a status has no pending update', () => {
-    expect(pendingUpdate({ metadata: { name: 'web' } } as StatefulSet, new Map(), [0])).toBeNull();
+    expect(pendingUpdate({ metadata: { name: 'web' } }, new Map(), [0])).toBeNull();
   });
 });
 
@@ -58,7 +58,7 @@ describe('boundaries', () => {
   });
 
   it('ordinals: an unnamed set owns the pods named `-N`', () => {
-    expect([...podsOfSet({ metadata: {} } as StatefulSet, [{ metadata: { name: '-0' } } as Pod]).keys()]).toEqual([0]);
+    expect([...podsOfSet({ metadata: {} }, [{ metadata: { name: '-0' } }]).keys()]).toEqual([0]);
   });
 
   it('resolve: "Server:" only at the start of a line ends an answer; an address numbered past 9', () => {

@@ -55,7 +55,7 @@ describe('untilVerdict', () => {
   });
 
   it('an unnamed set names its pods from nothing', () => {
-    expect(untilVerdict('ready', { metadata: {}, spec: { replicas: 1 } } as StatefulSet, [], 'x')).toEqual({
+    expect(untilVerdict('ready', { metadata: {}, spec: { replicas: 1 } }, [], 'x')).toEqual({
       met: false,
       message: '-0 missing',
     });
@@ -66,7 +66,7 @@ describe('untilVerdict', () => {
     ['pods left', null, [pod('web-0'), pod('web-1'), pod('db-0')], false, 'statefulset web is gone; pods left: web-0, web-1'],
     ['still there', set(1), [], false, 'statefulset web still exists'],
     ['still there with pods', set(1), [pod('web-0'), pod('web-1')], false, 'statefulset web still exists with 2 pods'],
-    ['a pod without a name', null, [{ metadata: {} } as Pod], true, 'statefulset web and its pods are gone'],
+    ['a pod without a name', null, [{ metadata: {} }], true, 'statefulset web and its pods are gone'],
   ])('gone: %s', (_, s, pods, met, message) => {
     expect(untilVerdict('gone', s, pods, 'web')).toEqual({ met, message });
   });
@@ -136,7 +136,7 @@ describe('servicePeers', () => {
   const owned = (refs: object[], labels?: Record<string, string>) =>
     ({ metadata: { name: 'p', ownerReferences: refs, ...(labels ? { labels } : {}) } }) as unknown as Pod;
   it.each<[Pod, string]>([
-    [{ metadata: { name: 'p' } } as Pod, 'none'],
+    [{ metadata: { name: 'p' } }, 'none'],
     [owned([]), 'none'],
     [owned([{ kind: 'ReplicaSet', name: 'app-5d8f' }], { 'pod-template-hash': '5d8f' }), 'Deployment app'],
     [owned([{ kind: 'ReplicaSet', name: 'app-5d8f' }]), 'ReplicaSet app-5d8f'],
@@ -187,12 +187,9 @@ describe('servicePeers', () => {
     expect(foreignPods(web, sel, [pod('aa', { labels: sel })])).toEqual([]);
     expect(foreignPods(web, undefined, pods)).toEqual([]);
     // A set without a uid owns nothing it can tell: no warning.
-    expect(
-      foreignPods({ metadata: { name: 'web' } } as StatefulSet, sel, [
-        pod('web-0', { uid: 'u1', labels: sel }),
-        pod('aa', { labels: sel }),
-      ]),
-    ).toEqual([]);
+    expect(foreignPods({ metadata: { name: 'web' } }, sel, [pod('web-0', { uid: 'u1', labels: sel }), pod('aa', { labels: sel })])).toEqual(
+      [],
+    );
     // A pod whose owner is not its controller is not the set's.
     const notController = {
       metadata: { name: 'nc', labels: sel, ownerReferences: [{ kind: 'StatefulSet', name: 'web', uid: 'u1', controller: false }] },

@@ -2,7 +2,7 @@
 // case pins a message, a class, a field or an exit code that one of Stryker's surviving mutants changed.
 
 import { describe, expect, it } from 'vitest';
-import { AbortedError, CheckFailed, CliError, ExitCode, NotFoundError, UnreachableError } from '../../../src/errors.ts';
+import { AbortedError, CheckFailed, type CliError, ExitCode, NotFoundError, UnreachableError } from '../../../src/errors.ts';
 import {
   AbortedByUserError,
   ApiError,
@@ -261,7 +261,7 @@ describe('errorForNetwork', () => {
   it.each([
     ['the code', err('x', 'ECONNRESET'), 'connection reset'],
     ["the cause's code (fetch)", err('fetch failed', undefined, { code: 'ECONNREFUSED' }), 'connection refused'],
-    ['ENOTFOUND', err('x', 'ENOTFOUND'), 'host not found (DNS):'],
+    ['ENOTFOUND', err('x', 'ENOTFOUND'), 'host not found (DNS)'],
     ['EAI_AGAIN', err('x', 'EAI_AGAIN'), 'host not found (DNS, temporary failure)'],
     ['EHOSTUNREACH', err('x', 'EHOSTUNREACH'), 'host unreachable'],
     ['ENETUNREACH', err('x', 'ENETUNREACH'), 'network unreachable'],
