@@ -560,3 +560,222 @@ describe('containers and probes', () => {
     expect(whyNotReady(input({ pod: p, events }))).toMatchObject(want);
   });
 });
+
+describe('objects with parts missing, unnamed objects, and the scheduler message forms', () => {
+  const bare = (meta: object = {}) => ({ metadata: { ...meta } }) as unknown as Pod;
+  it.each<[string, Over, object]>([
+    [
+      'a set without a spec is OrderedReady',
+      { set: { metadata: { name: 'web', namespace: 'demo' } } as StatefulSet, pods: new Map() },
+      { reason: 'WaitingForOrdinal' },
+    ],
+    [
+      'an unnamed set',
+      { set: { metadata: { namespace: 'demo' }, spec: { podManagementPolicy: 'Parallel' } } as unknown as StatefulSet, pods: new Map() },
+      { hint: 'kubectl describe statefulset  -n demo' },
+    ],
+    [
+      'a pod without a spec or a status',
+      { pod: bare({ name: 'web-1' }) },
+      { reason: 'Unschedulable', message: 'not scheduled yet', hint: 'kubectl describe pod web-1 -n demo' },
+    ],
+    ['an unnamed pod, not scheduled', { pod: bare() }, { hint: 'kubectl describe pod  -n demo' }],
+    [
+      'an unnamed pod, terminating',
+      { pod: bare({ deletionTimestamp: '2026-01-01T00:20:00Z' }) },
+      { hint: 'kubectl describe pod  -n demo' },
+    ],
+    [
+      'a scheduled pod without a status',
+      { pod: { metadata: { name: 'web-1' }, spec: { nodeName: 'n1' } } as unknown as Pod },
+      { reason: 'NotReady', message: 'phase Unknown', hint: 'kubectl describe pod web-1 -n demo' },
+    ],
+    [
+      'an unnamed scheduled pod',
+      { pod: { metadata: {}, spec: { nodeName: 'n1' }, status: { phase: 'Running' } } as unknown as Pod },
+      { reason: 'NotReady', hint: 'kubectl describe pod  -n demo' },
+    ],
+    [
+      'container statuses without a state',
+      {
+        pod: pod({
+          spec: { nodeName: 'n1' },
+          status: { phase: 'Running', containerStatuses: [{ name: 'app', ready: false, restartCount: 0 }] },
+        }),
+      },
+      { reason: 'NotReady', message: 'running, not Ready yet (no probe failure reported)' },
+    ],
+    [
+      'PodScheduled is found among other conditions',
+      {
+        pod: pod({
+          status: {
+            conditions: [
+              { type: 'Initialized', status: 'True' },
+              { type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: '0/1 nodes are available: 1 Insufficient cpu.' },
+            ],
+          },
+        }),
+      },
+      { reason: 'Unschedulable', message: 'not scheduled: insufficient cpu (1 node)' },
+    ],
+    [
+      'a claim without a spec or a status',
+      { pod: pod(), claims: [{ metadata: { name: 'data-web-1' } } as PersistentVolumeClaim] },
+      { reason: 'ClaimPending', message: 'claim data-web-1 is Pending' },
+    ],
+    [
+      'an unnamed claim, an unnamed class',
+      {
+        pod: pod(),
+        claims: [{ metadata: {}, spec: { storageClassName: 'x' } } as unknown as PersistentVolumeClaim],
+        storageClasses: [{ metadata: { name: 'x' }, provisioner: 'p' }],
+      },
+      { reason: 'ClaimPending', message: 'claim  is Pending (class x, provisioner p)' },
+    ],
+    [
+      'a default class without a name',
+      {
+        pod: pod(),
+        claims: [claim()],
+        storageClasses: [{ metadata: { annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' } }, provisioner: 'p' }],
+      },
+      { message: 'claim data-web-1 is Pending (class , provisioner p)' },
+    ],
+    [
+      'a WaitForFirstConsumer class without a name',
+      {
+        pod: pod(),
+        claims: [claim()],
+        storageClasses: [
+          {
+            metadata: { annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' } },
+            volumeBindingMode: 'WaitForFirstConsumer',
+          },
+        ],
+      },
+      { message: 'claim data-web-1 waits for the pod to be scheduled (WaitForFirstConsumer, class )' },
+    ],
+    [
+      'a PV without a spec, a PV with affinity but no requirement, a node without a spec',
+      {
+        pod: pod(),
+        claims: [claim({ phase: 'Bound', volume: 'pv-1' }), claim({ name: 'b', phase: 'Bound', volume: 'pv-2' })],
+        pvs: [{ metadata: { name: 'pv-1' } }, { metadata: { name: 'pv-2' }, spec: { nodeAffinity: {} } }],
+        nodes: [{ metadata: { name: 'n1' }, status: { conditions: [{ type: 'Ready', status: 'True' }] } }],
+      },
+      { reason: 'Unschedulable', message: 'not scheduled yet' },
+    ],
+    [
+      'an unnamed PV found for a claim without a volume name',
+      {
+        pod: pod(),
+        claims: [{ metadata: {}, spec: {}, status: { phase: 'Bound' } } as unknown as PersistentVolumeClaim],
+        pvs: [
+          {
+            metadata: {},
+            spec: {
+              nodeAffinity: {
+                required: {
+                  nodeSelectorTerms: [{ matchExpressions: [{ key: 'topology.kubernetes.io/zone', operator: 'In', values: ['a'] }] }],
+                },
+              },
+            },
+          },
+        ],
+        nodes: [],
+      },
+      { reason: 'VolumeZone', message: 'volume  of claim  is in a; no Ready, schedulable node is there' },
+    ],
+    [
+      'a quota message on two lines is shown whole',
+      { events: [ev('StatefulSet', 'web', 'FailedCreate', 'forbidden: exceeded quota: q\nmore')] },
+      { reason: 'QuotaExceeded', message: 'the controller cannot create the pod or its claim: forbidden: exceeded quota: q\nmore' },
+    ],
+    [
+      "an event without an involved object is nobody's",
+      { events: [{ reason: 'FailedCreate', message: 'x', lastTimestamp: 't' } as unknown as KubeEvent] },
+      { reason: 'NotCreated', message: 'no pod yet: the controller has not created it' },
+    ],
+  ])('%s', (_, over, want) => {
+    expect(whyNotReady(input(over))).toMatchObject(want);
+  });
+
+  it('the latest event of several, in any order; of two at the same time, the one listed last', () => {
+    const failed = (msg: string, at: string) => ev('StatefulSet', 'web', 'FailedCreate', msg, at);
+    const events = [
+      failed('b', '2026-01-01T00:02:00Z'),
+      failed('c', '2026-01-01T00:03:00Z'),
+      failed('a', '2026-01-01T00:01:00Z'),
+      failed('d', '2026-01-01T00:00:30Z'),
+    ];
+    expect(whyNotReady(input({ events }))!.message).toBe('the controller failed to create it: c');
+    expect(whyNotReady(input({ events: [failed('first', 't'), failed('second', 't')] }))!.message).toBe(
+      'the controller failed to create it: second',
+    );
+    const noTime = {
+      reason: 'FailedCreate',
+      message: 'untimed',
+      involvedObject: { kind: 'StatefulSet', name: 'web' },
+      metadata: {},
+    } as unknown as KubeEvent;
+    expect(whyNotReady(input({ events: [failed('timed', '2026-01-01T00:00:00Z'), noTime] }))!.message).toBe(
+      'the controller failed to create it: timed',
+    );
+    const created = { ...noTime, message: 'created', metadata: { creationTimestamp: '2026-01-01T00:09:00Z' } } as unknown as KubeEvent;
+    expect(whyNotReady(input({ events: [failed('timed', '2026-01-01T00:00:00Z'), created] }))!.message).toBe(
+      'the controller failed to create it: created',
+    );
+  });
+
+  it('a timed probe failure beats an untimed one', () => {
+    const running = pod({ spec: { nodeName: 'n1' }, status: { phase: 'Running' } });
+    const unhealthy = (msg: string, at?: string) =>
+      ({
+        reason: 'Unhealthy',
+        message: msg,
+        ...(at ? { lastTimestamp: at } : {}),
+        involvedObject: { kind: 'Pod', name: 'web-1' },
+      }) as unknown as KubeEvent;
+    expect(
+      whyNotReady(
+        input({
+          pod: running,
+          events: [unhealthy('Startup probe failed: untimed'), unhealthy('Readiness probe failed: timed', '2026-01-01T00:00:00Z')],
+        }),
+      )!.message,
+    ).toBe('readiness probe of a container fails: timed');
+    expect(
+      whyNotReady(
+        input({
+          pod: running,
+          events: [unhealthy('Readiness probe failed: timed', '2026-01-01T00:00:00Z'), unhealthy('Startup probe failed: untimed')],
+        }),
+      )!.message,
+    ).toBe('readiness probe of a container fails: timed');
+  });
+});
+
+describe('summariseScheduling, more forms', () => {
+  it.each([
+    [
+      '0/3 nodes are available: 1 Insufficient cpu,2 node(s) were unschedulable.',
+      'insufficient cpu (1 node); node unschedulable (cordoned) (2 nodes)',
+    ],
+    [
+      '0/30 nodes are available: 12 Insufficient cpu, 18 node(s) were unschedulable.',
+      'insufficient cpu (12 nodes); node unschedulable (cordoned) (18 nodes)',
+    ],
+    ['0/1 nodes are available: 1 node(s) had taint {dedicated:db}.', 'untolerated taint dedicated=db (1 node)'],
+    ['0/1 nodes are available: 1 node(s) had taint { dedicated : db }.', 'untolerated taint dedicated=db (1 node)'],
+    ['0/1 nodes are available: 1 node(s) had taint {dedicated}.', 'untolerated taint dedicated (1 node)'],
+    ['0/1 nodes are available: 2  Insufficient memory.', 'insufficient memory (2 nodes)'],
+    ['0/1 nodes are available: 1 Insufficient  memory.', 'insufficient memory (1 node)'],
+    ['0/1 nodes are available: 1 node(s) Insufficient cpu.', 'Insufficient cpu (1 node)'],
+    ['0/1 nodes are available: 1 x node(s) had something.', 'x node(s) had something (1 node)'],
+    ['0/1 nodes are available: 1 node(s)  had something.', 'had something (1 node)'],
+    ['0/1 nodes are available: see 2 more.', 'see 2 more'],
+  ])('%s', (message, want) => {
+    expect(summariseScheduling(message)).toBe(want);
+  });
+});
