@@ -779,3 +779,108 @@ describe('summariseScheduling, more forms', () => {
     expect(summariseScheduling(message)).toBe(want);
   });
 });
+
+describe('the last survivors', () => {
+  const zoneTerm = (operator: string) => ({
+    nodeAffinity: {
+      required: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'topology.kubernetes.io/zone', operator, values: ['a'] }] }] },
+    },
+  });
+  const specless = { metadata: { name: 'data-web-1' }, status: { phase: 'Bound' } } as unknown as PersistentVolumeClaim;
+  it.each<[string, Over, object]>([
+    [
+      'an event without a time or metadata',
+      {
+        events: [
+          { reason: 'FailedCreate', message: 'bare', involvedObject: { kind: 'StatefulSet', name: 'web' } } as unknown as KubeEvent,
+          ev('StatefulSet', 'web', 'FailedCreate', 'timed'),
+        ],
+      },
+      { message: 'the controller failed to create it: timed' },
+    ],
+    [
+      'an unnamed pod that cannot pull',
+      {
+        pod: {
+          metadata: {},
+          spec: { nodeName: 'n1' },
+          status: { phase: 'Pending', containerStatuses: [{ name: 'a', image: 'i', state: { waiting: { reason: 'ErrImagePull' } } }] },
+        } as unknown as Pod,
+      },
+      { reason: 'ImagePull', hint: 'kubectl describe pod  -n demo' },
+    ],
+    [
+      'an unnamed pod whose probe fails',
+      {
+        pod: { metadata: {}, spec: { nodeName: 'n1' }, status: { phase: 'Running' } } as unknown as Pod,
+        events: [
+          { reason: 'Unhealthy', message: 'Readiness probe failed: x', involvedObject: { kind: 'Pod', name: '' } } as unknown as KubeEvent,
+        ],
+      },
+      { reason: 'ProbeFailing' },
+    ],
+    [
+      "the pod's own event (the same uid)",
+      { pod: pod(), events: [ev('Pod', 'web-1', 'FailedScheduling', '0/1 nodes are available: 1 Insufficient cpu.', undefined, 'pu')] },
+      { message: 'not scheduled: insufficient cpu (1 node)' },
+    ],
+    [
+      'a Pending claim without a spec, classes readable',
+      { pod: pod(), claims: [{ metadata: { name: 'c' } } as PersistentVolumeClaim], storageClasses: [] },
+      { reason: 'NoStorageClass' },
+    ],
+    [
+      'a Bound claim without a spec, PVs and nodes readable',
+      { pod: pod(), claims: [specless], pvs: [{ metadata: { name: 'pv-x' } }], nodes: [] },
+      { reason: 'Unschedulable', message: 'not scheduled yet' },
+    ],
+    [
+      'a node without a spec',
+      {
+        pod: pod(),
+        claims: [claim({ phase: 'Bound', volume: 'pv-1' })],
+        pvs: [{ metadata: { name: 'pv-1' }, spec: zoneTerm('In') }],
+        nodes: [
+          {
+            metadata: { name: 'n1', labels: { 'topology.kubernetes.io/zone': 'a' } },
+            status: { conditions: [{ type: 'Ready', status: 'True' }] },
+          },
+        ],
+      },
+      { reason: 'Unschedulable', message: 'not scheduled yet' },
+    ],
+    [
+      'a zone key with another operator is named',
+      {
+        pod: pod(),
+        claims: [claim({ phase: 'Bound', volume: 'pv-1' })],
+        pvs: [{ metadata: { name: 'pv-1' }, spec: zoneTerm('NotIn') }],
+        nodes: [],
+      },
+      {
+        reason: 'VolumeZone',
+        message: 'volume pv-1 of claim data-web-1 is in topology.kubernetes.io/zone NotIn a; no Ready, schedulable node is there',
+      },
+    ],
+    [
+      'of two probe failures at the same time, the one found last',
+      {
+        pod: pod({ spec: { nodeName: 'n1' }, status: { phase: 'Running' } }),
+        events: [
+          ev('Pod', 'web-1', 'Unhealthy', 'Readiness probe failed: r', 't'),
+          ev('Pod', 'web-1', 'Unhealthy', 'Startup probe failed: s', 't'),
+        ],
+      },
+      { message: 'startup probe of a container fails: s' },
+    ],
+  ])('%s', (_, over, want) => {
+    expect(whyNotReady(input(over))).toMatchObject(want);
+  });
+
+  it.each([
+    ['Preemption: 0/1 nodes are available: 1 Insufficient cpu.', 'Preemption: 0/1 nodes are available: 1 Insufficient cpu'],
+    ['0/1 nodes are available: 1 node(s) had taint { dedicated }.', 'untolerated taint dedicated (1 node)'],
+  ])('summariseScheduling: %s', (message, want) => {
+    expect(summariseScheduling(message)).toBe(want);
+  });
+});
