@@ -566,12 +566,12 @@ describe('objects with parts missing, unnamed objects, and the scheduler message
   it.each<[string, Over, object]>([
     [
       'a set without a spec is OrderedReady',
-      { set: { metadata: { name: 'web', namespace: 'demo' } } as StatefulSet, pods: new Map() },
+      { set: { metadata: { name: 'web', namespace: 'demo' } }, pods: new Map() },
       { reason: 'WaitingForOrdinal' },
     ],
     [
       'an unnamed set',
-      { set: { metadata: { namespace: 'demo' }, spec: { podManagementPolicy: 'Parallel' } } as unknown as StatefulSet, pods: new Map() },
+      { set: { metadata: { namespace: 'demo' }, spec: { podManagementPolicy: 'Parallel' } }, pods: new Map() },
       { hint: 'kubectl describe statefulset  -n demo' },
     ],
     [
@@ -587,12 +587,12 @@ describe('objects with parts missing, unnamed objects, and the scheduler message
     ],
     [
       'a scheduled pod without a status',
-      { pod: { metadata: { name: 'web-1' }, spec: { nodeName: 'n1' } } as unknown as Pod },
+      { pod: { metadata: { name: 'web-1' }, spec: { nodeName: 'n1' } } },
       { reason: 'NotReady', message: 'phase Unknown', hint: 'kubectl describe pod web-1 -n demo' },
     ],
     [
       'an unnamed scheduled pod',
-      { pod: { metadata: {}, spec: { nodeName: 'n1' }, status: { phase: 'Running' } } as unknown as Pod },
+      { pod: { metadata: {}, spec: { nodeName: 'n1' }, status: { phase: 'Running' } } },
       { reason: 'NotReady', hint: 'kubectl describe pod  -n demo' },
     ],
     [
@@ -621,14 +621,14 @@ describe('objects with parts missing, unnamed objects, and the scheduler message
     ],
     [
       'a claim without a spec or a status',
-      { pod: pod(), claims: [{ metadata: { name: 'data-web-1' } } as PersistentVolumeClaim] },
+      { pod: pod(), claims: [{ metadata: { name: 'data-web-1' } }] },
       { reason: 'ClaimPending', message: 'claim data-web-1 is Pending' },
     ],
     [
       'an unnamed claim, an unnamed class',
       {
         pod: pod(),
-        claims: [{ metadata: {}, spec: { storageClassName: 'x' } } as unknown as PersistentVolumeClaim],
+        claims: [{ metadata: {}, spec: { storageClassName: 'x' } }],
         storageClasses: [{ metadata: { name: 'x' }, provisioner: 'p' }],
       },
       { reason: 'ClaimPending', message: 'claim  is Pending (class x, provisioner p)' },
@@ -670,7 +670,7 @@ describe('objects with parts missing, unnamed objects, and the scheduler message
       'an unnamed PV found for a claim without a volume name',
       {
         pod: pod(),
-        claims: [{ metadata: {}, spec: {}, status: { phase: 'Bound' } } as unknown as PersistentVolumeClaim],
+        claims: [{ metadata: {}, spec: {}, status: { phase: 'Bound' } }],
         pvs: [
           {
             metadata: {},
@@ -694,7 +694,7 @@ describe('objects with parts missing, unnamed objects, and the scheduler message
     ],
     [
       "an event without an involved object is nobody's",
-      { events: [{ reason: 'FailedCreate', message: 'x', lastTimestamp: 't' } as unknown as KubeEvent] },
+      { events: [{ reason: 'FailedCreate', message: 'x', lastTimestamp: 't' }] },
       { reason: 'NotCreated', message: 'no pod yet: the controller has not created it' },
     ],
   ])('%s', (_, over, want) => {
@@ -792,7 +792,7 @@ describe('the last survivors', () => {
       'an event without a time or metadata',
       {
         events: [
-          { reason: 'FailedCreate', message: 'bare', involvedObject: { kind: 'StatefulSet', name: 'web' } } as unknown as KubeEvent,
+          { reason: 'FailedCreate', message: 'bare', involvedObject: { kind: 'StatefulSet', name: 'web' } },
           ev('StatefulSet', 'web', 'FailedCreate', 'timed'),
         ],
       },
@@ -805,17 +805,15 @@ describe('the last survivors', () => {
           metadata: {},
           spec: { nodeName: 'n1' },
           status: { phase: 'Pending', containerStatuses: [{ name: 'a', image: 'i', state: { waiting: { reason: 'ErrImagePull' } } }] },
-        } as unknown as Pod,
+        },
       },
       { reason: 'ImagePull', hint: 'kubectl describe pod  -n demo' },
     ],
     [
       'an unnamed pod whose probe fails',
       {
-        pod: { metadata: {}, spec: { nodeName: 'n1' }, status: { phase: 'Running' } } as unknown as Pod,
-        events: [
-          { reason: 'Unhealthy', message: 'Readiness probe failed: x', involvedObject: { kind: 'Pod', name: '' } } as unknown as KubeEvent,
-        ],
+        pod: { metadata: {}, spec: { nodeName: 'n1' }, status: { phase: 'Running' } },
+        events: [{ reason: 'Unhealthy', message: 'Readiness probe failed: x', involvedObject: { kind: 'Pod', name: '' } }],
       },
       { reason: 'ProbeFailing' },
     ],
@@ -826,7 +824,7 @@ describe('the last survivors', () => {
     ],
     [
       'a Pending claim without a spec, classes readable',
-      { pod: pod(), claims: [{ metadata: { name: 'c' } } as PersistentVolumeClaim], storageClasses: [] },
+      { pod: pod(), claims: [{ metadata: { name: 'c' } }], storageClasses: [] },
       { reason: 'NoStorageClass' },
     ],
     [
