@@ -128,9 +128,11 @@ describe('roll: restart under RollingUpdate', () => {
     const q = r.requests.map((x) => x.replace('/namespaces/roll-requests', '').replace(/&resourceVersion=\d+/, ''));
     const firstPatch = q.findIndex((x) => x.startsWith('PATCH '));
     // Before the first change, in the order sent: the set; then, together, the watches' lists (the pods' list
-    // is the plan's too), the revisions and the budgets (policy/v1 without discovery); the two watches.
+    // is the plan's too), the revisions and the budgets (policy/v1 without discovery); the two watches; and the
+    // set read again by the lease just before its first write (the record's resourceVersion precondition).
     expect(q.slice(0, firstPatch).sort()).toEqual(
       [
+        'GET /apis/apps/v1/statefulsets/web',
         'GET /apis/apps/v1/statefulsets/web',
         'GET /apis/apps/v1/statefulsets?fieldSelector=metadata.name%3Dweb&limit=500',
         'GET /api/v1/pods?labelSelector=app%3Dweb&limit=500',
@@ -145,9 +147,10 @@ describe('roll: restart under RollingUpdate', () => {
     expect(q.indexOf('GET /api/v1/pods?labelSelector=app%3Dweb&limit=500')).toBeLessThan(
       q.indexOf('GET /apis/apps/v1/controllerrevisions?limit=500'),
     );
-    // The record before the restart, the restart, the record after it, after web-1, after web-0, then removed:
-    // the last step (verify) is not written first, the removal follows it (7 PATCHes before).
-    expect(q.filter((x) => x.startsWith('PATCH '))).toHaveLength(6);
+    // The record with its lease before the restart, the restart, the record after it, before web-1's move
+    // (the lease is written before the wait), after web-1, after web-0, then removed: the last step (verify)
+    // is not written first, the removal follows it. Each record write re-reads the set first (the lease).
+    expect(q.filter((x) => x.startsWith('PATCH '))).toHaveLength(7);
   });
 
   it('Parallel pod management: every pod replaced, never two down at once', async () => {
