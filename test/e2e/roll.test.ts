@@ -149,8 +149,11 @@ describe('roll: restart under RollingUpdate', () => {
     );
     // The record with its lease before the restart, the restart, the record after it, before web-1's move
     // (the lease is written before the wait), after web-1, after web-0, then removed: the last step (verify)
-    // is not written first, the removal follows it. Each record write re-reads the set first (the lease).
-    expect(q.filter((x) => x.startsWith('PATCH '))).toHaveLength(7);
+    // is not written first, the removal follows it. Each record write re-reads the set first (the lease). The
+    // write before web-1's move is skipped when the controller already moved web-1 (isDone): 6 or 7.
+    const patches = q.filter((x) => x.startsWith('PATCH ')).length;
+    expect(patches).toBeGreaterThanOrEqual(6);
+    expect(patches).toBeLessThanOrEqual(7);
   });
 
   it('Parallel pod management: every pod replaced, never two down at once', async () => {
