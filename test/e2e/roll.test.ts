@@ -123,7 +123,9 @@ describe('roll: restart under RollingUpdate', () => {
 
   it('requests: the watches list beside the plan reads, the pods listed once, no discovery, and one PATCH after the pods are done', async () => {
     await applySet('roll-requests', { replicas: 2 });
+    const t0 = Date.now();
     const r = await cli(['roll', 'web', '-n', 'roll-requests', '--yes', '-o', 'json'], { debug: true });
+    const elapsedMs = Date.now() - t0;
     expect(r.code).toBe(0);
     const q = r.requests.map((x) => x.replace('/namespaces/roll-requests', '').replace(/&resourceVersion=\d+/, ''));
     const firstPatch = q.findIndex((x) => x.startsWith('PATCH '));
@@ -150,10 +152,12 @@ describe('roll: restart under RollingUpdate', () => {
     // The record with its lease before the restart, the restart, the record after it, before web-1's move
     // (the lease is written before the wait), after web-1, after web-0, then removed: the last step (verify)
     // is not written first, the removal follows it. Each record write re-reads the set first (the lease). The
-    // write before web-1's move is skipped when the controller already moved web-1 (isDone): 6 or 7.
+    // write before web-1's move is skipped when the controller already moved web-1 (isDone): 6 or 7, and one
+    // more for each lease renewal (every 5 s) when a loaded machine makes the roll that slow.
     const patches = q.filter((x) => x.startsWith('PATCH ')).length;
+    const renewals = Math.floor(elapsedMs / 5000);
     expect(patches).toBeGreaterThanOrEqual(6);
-    expect(patches).toBeLessThanOrEqual(7);
+    expect(patches).toBeLessThanOrEqual(7 + renewals);
   });
 
   it('Parallel pod management: every pod replaced, never two down at once', async () => {
