@@ -40,7 +40,7 @@ function pod(ordinal: number, o: PodOpts = {}): Pod {
       })),
     },
     status: { phase: o.phase ?? 'Running' },
-  } as Pod;
+  };
 }
 
 const pods = (...ps: Pod[]) => new Map(ps.map((p) => [Number(p.metadata.name!.split('-').pop()), p]));
@@ -208,7 +208,7 @@ describe('claimUsages', () => {
     ],
     ['exit 0 but output df did not write', { exitCode: 0, stdout: Buffer.from('nonsense') }, 'df: exit code 0'],
   ])('df fails, %s', async (_why, answer, want) => {
-    const out = await claimUsages(client({ exec: () => answer as Answer }), set(), pods(pod(0)), [0], opts);
+    const out = await claimUsages(client({ exec: () => answer }), set(), pods(pod(0)), [0], opts);
     expect(out.get('data-web-0')).toEqual({ usage: null, error: `stats: forbidden: injected 403; ${want}` });
   });
 
