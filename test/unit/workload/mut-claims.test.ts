@@ -52,7 +52,7 @@ const revision = (
     name,
     namespace: NS,
     ...(o.hash ? { labels: { 'controller.kubernetes.io/hash': o.hash } } : {}),
-    ...(o.owner ? { ownerReferences: [{ apiVersion: 'apps/v1', controller: true, ...o.owner }] } : {}),
+    ...(o.owner ? { ownerReferences: [{ controller: true, ...o.owner }] } : {}),
   },
   revision: 1,
 });
@@ -95,7 +95,7 @@ describe('readClaims', () => {
           name: 'web-fff',
           namespace: NS,
           labels: { 'controller.kubernetes.io/hash': 'fff' },
-          ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', controller: false }],
+          ownerReferences: [{ kind: 'Deployment', name: 'web', controller: false }],
         },
       },
     ]);
