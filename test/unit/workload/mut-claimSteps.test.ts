@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { OperationStep } from '../../../src/core/operation.ts';
 import { ClaimStepRefused, CheckFailed } from '../../../src/errors.ts';
-import { ApiError } from '../../../src/kube/errors.ts';
+import { ApiError, errorForStatus } from '../../../src/kube/errors.ts';
 import { CLAIM_HANDLERS, deleteClaimHandler, retainVolumeHandler } from '../../../src/workload/claimSteps.ts';
 import { FakeKubeClient, type FakeObject } from '../../helpers/fake-client.ts';
 import { stepContext } from '../../helpers/step-context.ts';
@@ -135,17 +135,65 @@ describe('delete-claim', () => {
   });
 
   it.each([
-    ['404 (gone meanwhile)', 404],
-    ['409 (another claim of that name now)', 409],
-  ])('a delete answered %s is not a failure', async (_why, status) => {
-    const fake = new FakeKubeClient([claim()]).fail({ verb: 'delete', path: CLAIM, status, times: 1 });
-    fake.remove(CLAIM);
+    ['404 (gone meanwhile)', 404, null],
+    ['409 (another claim of that name now)', 409, 'c2'],
+  ])('a delete answered %s is not a failure', async (_why, status, successor) => {
+    const fake = new FakeKubeClient([claim()]);
+    fake.delete = async (path: string, _o: unknown, what: string) => {
+      fake.calls.push({ verb: 'delete', path });
+      fake.remove(CLAIM);
+      if (successor) fake.apply(claim(successor));
+      throw errorForStatus(what, status, { kind: 'Status', code: status, message: 'raced' }, fake.server);
+    };
     await deleteClaimHandler.run(step(), stepContext(fake));
+    expect(deletes(fake)).toHaveLength(1);
   });
 
   it('a delete answered 500 is thrown', async () => {
     const fake = new FakeKubeClient([claim()]).fail({ verb: 'delete', path: CLAIM, status: 500 });
-    await expect(deleteClaimHandler.run(step(), stepContext(fake))).rejects.toBeInstanceOf(ApiError);
+    const err = await deleteClaimHandler.run(step(), stepContext(fake)).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ApiError);
+    expect((err as Error).message).toMatch(/^delete persistentvolumeclaim demo\/data-web-2: /);
+  });
+
+  it('pods without volumes, or without a spec, do not mount it', async () => {
+    const bare: FakeObject = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'bare', namespace: NS } };
+    const noVolumes: FakeObject = { ...bare, metadata: { name: 'novol', namespace: NS }, spec: { containers: [{ name: 'a' }] } };
+    const fake = new FakeKubeClient([claim(), bare, noVolumes, mounting('other', 'data-web-9')]);
+    await deleteClaimHandler.run(step({ params: {} }), stepContext(fake));
+    expect(deletes(fake)).toHaveLength(1);
+  });
+
+  it('the pods cannot be listed: thrown, naming the call, nothing deleted', async () => {
+    const fake = new FakeKubeClient([claim()]).fail({ verb: 'list', path: `/api/v1/namespaces/${NS}/pods`, status: 403 });
+    await expect(deleteClaimHandler.run(step(), stepContext(fake))).rejects.toThrow(/^list pods in demo: forbidden/);
+    expect(deletes(fake)).toEqual([]);
+  });
+
+  it('a step without params, or naming no ordinal: the set is not read', async () => {
+    const fake = new FakeKubeClient([claim(), set({ replicas: 3 })]);
+    const { params: _p, ...noParams } = step();
+    await deleteClaimHandler.run(noParams, stepContext(fake));
+    expect(fake.calls.some((c) => c.path.includes('statefulsets'))).toBe(false);
+    const fake2 = new FakeKubeClient([claim(), set({ replicas: 3 })]);
+    await deleteClaimHandler.run(step({ params: { statefulSet: 'web' } }), stepContext(fake2));
+    expect(fake2.calls.some((c) => c.path.includes('statefulsets'))).toBe(false);
+  });
+
+  it('a set name that is not a string is no set, even when a set of that text exists', async () => {
+    const fake = new FakeKubeClient([claim(), { ...set({ replicas: 3 }), metadata: { name: '7', namespace: NS } }]);
+    await deleteClaimHandler.run(step({ params: { statefulSet: 7, ordinal: 2 } }), stepContext(fake));
+    expect(deletes(fake)).toHaveLength(1);
+  });
+
+  it('a set without a spec runs one replica: ordinal 0 is refused, ordinal 1 is not', async () => {
+    const bare: FakeObject = { apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'web', namespace: NS } };
+    const fake = new FakeKubeClient([claim(), bare]);
+    await expect(deleteClaimHandler.run(step({ params: { statefulSet: 'web', ordinal: 0 } }), stepContext(fake))).rejects.toThrow(
+      'statefulset web runs ordinal 0 now (replicas 1)',
+    );
+    await deleteClaimHandler.run(step({ params: { statefulSet: 'web', ordinal: 1 } }), stepContext(fake));
+    expect(deletes(fake)).toHaveLength(1);
   });
 
   it('a claim already terminating is not deleted again; the step waits until it is gone', async () => {
@@ -210,6 +258,7 @@ describe('retain-volume', () => {
     ['no policy', [pv()], false],
     ['Retain', [pv('Retain')], true],
     ['the volume is gone', [], true],
+    ['a volume without a spec', [{ apiVersion: 'v1', kind: 'PersistentVolume', metadata: { name: 'pv-1' } }], false],
   ])('isDone: %s', async (_why, objects, want) => {
     const fake = new FakeKubeClient(objects);
     expect(await retainVolumeHandler.isDone!(retain, stepContext(fake))).toBe(want);
@@ -219,6 +268,11 @@ describe('retain-volume', () => {
   it('isDone: a 403 is thrown', async () => {
     const fake = new FakeKubeClient([pv('Delete')]).fail({ verb: 'get', path: /persistentvolumes/, status: 403 });
     await expect(retainVolumeHandler.isDone!(retain, stepContext(fake))).rejects.toThrow(/^get persistentvolume pv-1: forbidden/);
+  });
+
+  it('run: a failure names the volume', async () => {
+    const fake = new FakeKubeClient([pv('Delete')]).fail({ verb: 'patch', path: /persistentvolumes/, status: 403 });
+    await expect(retainVolumeHandler.run(retain, stepContext(fake))).rejects.toThrow(/^patch persistentvolume pv-1: forbidden/);
   });
 
   it('run: a merge patch of the reclaim policy', async () => {

@@ -100,7 +100,9 @@ describe('readClaims', () => {
       },
     ]);
     const progress: string[] = [];
+    fake.apply({ apiVersion: 'v1', kind: 'PersistentVolume', metadata: { name: 'pv-data-web-0' }, spec: {} });
     const r = await readClaims(fake, NS, 'web', { ...opts, onProgress: (m) => progress.push(m) });
+    expect(r.pvs?.map((v) => v.metadata.name)).toEqual(['pv-data-web-0']);
     expect(r.revisions.map((x) => x.metadata.name).sort()).toEqual(['web-aaa', 'web-ccc', 'web-fff']);
     expect(progress).toEqual(['reading the claims of statefulset demo/web']);
     expect(r.warnings).toEqual([]);
@@ -209,10 +211,12 @@ describe('claimsView', () => {
     expect(progress).toContain('reading volume stats from the nodes');
   });
 
-  it('--usage with nothing mounted: no read', async () => {
+  it('--usage with nothing mounted: no read, not even its progress line', async () => {
     const fake = new FakeKubeClient([set(), claim('data-web-0')]);
-    await claimsView(fake, NS, 'web', { ...opts, usage: true });
+    const progress: string[] = [];
+    await claimsView(fake, NS, 'web', { ...opts, usage: true, onProgress: (m) => progress.push(m) });
     expect(fake.calls.some((c) => c.path.includes('/proxy/'))).toBe(false);
+    expect(progress).toEqual(['reading the claims of statefulset demo/web']);
   });
 
   it('--usage for a set that is gone: its template names come from the claims, and the pods still mounting them are read', async () => {

@@ -36,14 +36,18 @@ class Cluster extends FakeKubeClient {
   phases: string[] = ['Running'];
   override async create<T>(path: string, body: unknown, what: string, signal?: AbortSignal): Promise<T> {
     const created = await super.create<FakeObject>(path, body, what, signal);
-    this.apply({ ...created, status: { phase: this.phases[0] } });
+    this.apply(this.withPhase(created, this.phases[0]));
     return created as T;
+  }
+  withPhase(o: FakeObject, phase: string | undefined): FakeObject {
+    const { status: _s, ...rest } = o;
+    return phase === undefined ? rest : { ...rest, status: { phase } };
   }
   override async get<T>(path: string, what: string, signal?: AbortSignal): Promise<T> {
     const got = await super.get<FakeObject>(path, what, signal);
     if (path === READER_PATH && this.phases.length > 1) {
       this.phases.shift();
-      this.apply({ ...got, status: { phase: this.phases[0] } });
+      this.apply(this.withPhase(got, this.phases[0]));
     }
     return got as T;
   }
@@ -97,6 +101,26 @@ describe('readKeptClaim', () => {
     expect(c.calls).toEqual([]);
   });
 
+  it('a set without a pod template, or whose containers mount nothing: none', async () => {
+    const bare = { metadata: { name: 'web', namespace: NS }, spec: {} } as StatefulSet;
+    expect((await readKeptClaim(cluster(), bare, claim, [], opts)).via).toBe('none');
+    expect((await readKeptClaim(cluster(), { metadata: { name: 'web' } }, claim, [], opts)).via).toBe('none');
+    const noMounts = {
+      metadata: { name: 'web', namespace: NS },
+      spec: { template: { spec: { containers: [{ name: 'a' }] } } },
+    } as StatefulSet;
+    expect((await readKeptClaim(cluster(), noMounts, claim, [], opts)).via).toBe('none');
+    const noSpec = { metadata: { name: 'web', namespace: NS }, spec: { template: {} } } as StatefulSet;
+    expect((await readKeptClaim(cluster(), noSpec, claim, [], opts)).via).toBe('none');
+  });
+
+  it('the short-lived pod cannot be read: the reason names the call', async () => {
+    const c = cluster();
+    c.fail({ verb: 'get', path: READER_PATH, status: 403 });
+    const r = await readKeptClaim(c, set, claim, [], opts);
+    expect(r.file.error).toMatch(/^get pod demo\/sts-inspect-read-data-web-2: forbidden/);
+  });
+
   it('through the pod that mounts it now: its container and mount path (a relative file under it), then df there', async () => {
     const c = cluster();
     const r = await readKeptClaim(c, set, { ...claim, mountedBy: ['debug-1'] }, [user()], opts);
@@ -108,9 +132,9 @@ describe('readKeptClaim', () => {
       content: 'content of /pgdata/PG_VERSION in debug-1/shell',
     });
     expect(r.usage).toMatchObject({ usedBytes: 250 * 1024, capacityBytes: 1000 * 1024, inodes: null, source: 'df' });
-    expect(execs(c).map((e) => [e.container, e.command, e.timeoutMs])).toEqual([
-      ['shell', ['head', '-c', '101', '/pgdata/PG_VERSION'], 2000],
-      ['shell', ['df', '-k', '-P', '/pgdata/'], 2000],
+    expect(execs(c).map((e) => [e.pod, e.container, e.command, e.timeoutMs])).toEqual([
+      ['debug-1', 'shell', ['head', '-c', '101', '/pgdata/PG_VERSION'], 2000],
+      ['debug-1', 'shell', ['df', '-k', '-P', '/pgdata/'], 2000],
     ]);
     expect(c.calls.some((x) => x.verb === 'create')).toBe(false);
   });
@@ -126,6 +150,12 @@ describe('readKeptClaim', () => {
     const stale = { ...user(), spec: { containers: [{ name: 'shell' }], volumes: [] } } as Pod;
     const r = await readKeptClaim(c, set, { ...claim, mountedBy: ['debug-1'] }, [stale], opts);
     expect(r.via).toBe(`short-lived pod ${READER} (deleted after)`);
+    for (const spec of [{}, { volumes: [{ name: 'kept', persistentVolumeClaim: { claimName: 'data-web-2' } }] }]) {
+      const odd = { ...user(), spec } as Pod;
+      expect((await readKeptClaim(cluster(), set, { ...claim, mountedBy: ['debug-1'] }, [odd], opts)).via).toBe(
+        `short-lived pod ${READER} (deleted after)`,
+      );
+    }
   });
 
   it('a pod not named as a user is not used even when it mounts the claim', async () => {
@@ -179,10 +209,10 @@ describe('readKeptClaim', () => {
 
   it("a long claim name: the pod's name is cut to 63 characters, without a trailing dash", async () => {
     const c = cluster();
-    // 'sts-inspect-read-' is 17 characters: the cut falls right after the dash.
-    const long = `${'a'.repeat(45)}-${'b'.repeat(10)}`;
+    // 'sts-inspect-read-' is 17 characters: the cut falls right after the two dashes.
+    const long = `${'a'.repeat(44)}--${'b'.repeat(10)}`;
     const r = await readKeptClaim(c, set, { ...claim, claim: long }, [], opts);
-    const name = `sts-inspect-read-${'a'.repeat(45)}`;
+    const name = `sts-inspect-read-${'a'.repeat(44)}`;
     expect(r.via).toBe(`short-lived pod ${name} (deleted after)`);
     expect(c.calls.find((x) => x.verb === 'create')?.body).toMatchObject({ metadata: { name } });
   });
@@ -254,7 +284,7 @@ describe('readKeptClaim', () => {
   });
 
   it.each([
-    ['df exits non-zero', () => ({ exitCode: 1, stderr: Buffer.from('df: no') })],
+    ['df exits non-zero (whatever it printed)', () => ({ exitCode: 1, stdout: Buffer.from(DF), stderr: Buffer.from('df: no') })],
     ['df prints nothing it can parse', () => ({ stdout: Buffer.from('hello'), exitCode: 0 })],
     ['df cannot run', () => new Error('exec in pod x (container read): gone')],
   ])('usage is null when %s; the file is still read', async (_why, df) => {
