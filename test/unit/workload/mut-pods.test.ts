@@ -49,7 +49,7 @@ describe('deletePodExact', () => {
     expect(await deletePodExact(fake, fake.object<Pod>(PATH)!)).toBe('deleted');
     const call = fake.calls.find((c) => c.verb === 'delete')!;
     expect(call.path).toBe(PATH);
-    expect(call.options).toEqual({ uid: 'u1' });
+    expect(call.options).toStrictEqual({ uid: 'u1' });
     expect(fake.object(PATH)).toBeUndefined();
   });
 
@@ -87,6 +87,7 @@ describe('isReplacementReady', () => {
     ['the wanted revision', pod(base), { revision: 'web-b' }, true],
     ['Pending', pod({ ...base, phase: 'Pending' }), {}, false],
     ['Running but not Ready', pod({ ...base, ready: false }), {}, false],
+    ['no status yet', { ...pod(base), status: undefined }, {}, false],
   ])('%s', (_why, p, o, want) => {
     expect(isReplacementReady(p ? asPod(p) : undefined, o)).toBe(want);
   });
@@ -106,6 +107,11 @@ describe('waitForPodReady', () => {
     expect(fake.calls.find((c) => c.verb === 'watch')?.options).toEqual({ fieldSelector: 'metadata.name=web-2' });
     fake.apply(pod({ uid: 'u1', ready: true }));
     expect((await waiting).metadata.name).toBe('web-2');
+  });
+
+  it('a watch that cannot start names the pod', async () => {
+    const fake = new FakeKubeClient([pod({ uid: 'u1' })]).fail({ verb: 'list', path: `/api/v1/namespaces/${NS}/pods`, status: 403 });
+    await expect(waitForPodReady(fake, { namespace: NS, name: 'web-2' })).rejects.toThrow(/^watch pod demo\/web-2: forbidden/);
   });
 
   it('resolves at once when the pod is already the Ready replacement, and leaves no watch open', async () => {
@@ -134,6 +140,7 @@ describe('waitForPodReady', () => {
     // The first call on the watch's first event; the others from the timer, with the pod as it is now.
     expect(seen).toEqual(['u1', 'u1', 'u1']);
     expect(Date.now() - t0).toBeGreaterThanOrEqual(50);
+    expect(Date.now() - t0).toBeLessThan(1500);
     expect(fake.openWatches).toBe(0);
   });
 
