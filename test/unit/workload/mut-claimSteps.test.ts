@@ -10,6 +10,9 @@ import { CLAIM_HANDLERS, deleteClaimHandler, retainVolumeHandler } from '../../.
 import { FakeKubeClient, type FakeObject } from '../../helpers/fake-client.ts';
 import { stepContext } from '../../helpers/step-context.ts';
 
+/** A mutant that makes a wait endless fails the test here, well before Stryker's own timeout (which restarts the runner). */
+const WAIT_BOUND_MS = 5000;
+
 const NS = 'demo';
 const CLAIM = `/api/v1/namespaces/${NS}/persistentvolumeclaims/data-web-2`;
 
@@ -47,7 +50,7 @@ function step(o: { uid?: string | null; params?: Record<string, unknown> } = {})
 
 const deletes = (fake: FakeKubeClient) => fake.calls.filter((c) => c.verb === 'delete');
 
-describe('delete-claim', () => {
+describe('delete-claim', { timeout: WAIT_BOUND_MS }, () => {
   it('is registered under its action names', () => {
     expect(CLAIM_HANDLERS['delete-claim']).toBe(deleteClaimHandler);
     expect(CLAIM_HANDLERS['retain-volume']).toBe(retainVolumeHandler);
@@ -237,7 +240,7 @@ describe('delete-claim', () => {
   });
 });
 
-describe('retain-volume', () => {
+describe('retain-volume', { timeout: WAIT_BOUND_MS }, () => {
   const pv = (policy?: string): FakeObject => ({
     apiVersion: 'v1',
     kind: 'PersistentVolume',

@@ -13,6 +13,9 @@ import {
 } from '../../../src/workload/debugRead.ts';
 import { FakeKubeClient, type FakeObject } from '../../helpers/fake-client.ts';
 
+/** A mutant that makes a wait endless fails the test here, well before Stryker's own timeout (which restarts the runner). */
+const WAIT_BOUND_MS = 5000;
+
 const POD = '/api/v1/namespaces/demo/pods/web-0';
 
 const podObject = (mounts: [string, string][] = [['data', '/data']]): FakeObject => ({
@@ -55,7 +58,7 @@ const opts: DebugReadOptions = { image: 'busybox:1.36', timeoutMs: 2000, pollMs:
 const pod = (c: FakeKubeClient) => c.object<Pod>(POD)!;
 const nameFor = (image = 'busybox:1.36', mountPath = '/data') => debugContainerName(image, { name: 'data', mountPath });
 
-describe('volumeForPath', () => {
+describe('volumeForPath', { timeout: WAIT_BOUND_MS }, () => {
   const p = podObject([
     ['data', '/data/'],
     ['deep', '/data/deep'],
@@ -78,7 +81,7 @@ describe('volumeForPath', () => {
   });
 });
 
-describe('debugContainerName', () => {
+describe('debugContainerName', { timeout: WAIT_BOUND_MS }, () => {
   it('sts-inspect-debug- and six hex digits, from the image, the volume and its mount path', () => {
     const n = nameFor();
     expect(n).toMatch(/^sts-inspect-debug-[0-9a-f]{6}$/);
@@ -87,7 +90,7 @@ describe('debugContainerName', () => {
   });
 });
 
-describe('ephemeralReader', () => {
+describe('ephemeralReader', { timeout: WAIT_BOUND_MS }, () => {
   it('adds a container that sleeps, mounts the volume read-only where the target mounts it, targets the container; says so', async () => {
     const c = new Cluster();
     const warnings: string[] = [];

@@ -16,6 +16,9 @@ import {
 } from '../../../src/workload/evict.ts';
 import { FakeKubeClient, type FakeObject } from '../../helpers/fake-client.ts';
 
+/** A mutant that makes a wait endless fails the test here, well before Stryker's own timeout (which restarts the runner). */
+const WAIT_BOUND_MS = 5000;
+
 const NS = 'demo';
 const EVICTION = `/api/v1/namespaces/${NS}/pods/web-1/eviction`;
 
@@ -51,7 +54,7 @@ const budget = (name: string, allowed?: number): FakeObject => ({
   ...(allowed === undefined ? {} : { status: { disruptionsAllowed: allowed } }),
 });
 
-describe('evictionVersion', () => {
+describe('evictionVersion', { timeout: WAIT_BOUND_MS }, () => {
   it.each([
     ['policy/v1 listed', { versions: ['policy/v1beta1', 'policy/v1'] }, 'policy/v1'],
     ['only policy/v1beta1 (1.20)', { versions: ['policy/v1beta1'] }, 'policy/v1beta1'],
@@ -75,7 +78,7 @@ describe('evictionVersion', () => {
   });
 });
 
-describe('removePod', () => {
+describe('removePod', { timeout: WAIT_BOUND_MS }, () => {
   it('a pod without a uid is refused before any call', async () => {
     const { fake } = cluster();
     await expect(removePod(fake, { metadata: { name: 'web-1', namespace: NS } }, { signal: signal() })).rejects.toThrow(
@@ -267,7 +270,7 @@ describe('removePod', () => {
   });
 });
 
-describe('listBudgets', () => {
+describe('listBudgets', { timeout: WAIT_BOUND_MS }, () => {
   it('the budgets of the namespace, in the version discovered', async () => {
     const { fake } = cluster({ versions: ['policy/v1beta1'] });
     fake.apply({ ...budget('web', 1), apiVersion: 'policy/v1beta1' });

@@ -25,6 +25,9 @@ import { OPERATION_ANNOTATION } from '../../../src/workload/record.ts';
 import { FakeKubeClient, type FakeObject } from '../../helpers/fake-client.ts';
 import { stepContext } from '../../helpers/step-context.ts';
 
+/** A mutant that makes a wait endless fails the test here, well before Stryker's own timeout (which restarts the runner). */
+const WAIT_BOUND_MS = 5000;
+
 const NS = 'demo';
 const SET = `/apis/apps/v1/namespaces/${NS}/statefulsets/web`;
 const podPath = (n: string) => `/api/v1/namespaces/${NS}/pods/${n}`;
@@ -170,7 +173,7 @@ function exec(c: Cluster, op: Operation, handlers: StepHandlers, o: Partial<Exec
 
 const tick = (ms = 10) => new Promise((r) => setTimeout(r, ms));
 
-describe('executeOperation: the record', () => {
+describe('executeOperation: the record', { timeout: WAIT_BOUND_MS }, () => {
   it('an operation that only waits never writes a record, nor removes one', async () => {
     const c = new Cluster();
     const r = recorder();
@@ -246,7 +249,7 @@ describe('executeOperation: the record', () => {
   });
 });
 
-describe('executeOperation: resume and skips', () => {
+describe('executeOperation: resume and skips', { timeout: WAIT_BOUND_MS }, () => {
   const rec = (done: string[], values: Record<string, string> = {}): OperationRecord => ({
     command: 'roll',
     flags: ['--x'],
@@ -311,7 +314,7 @@ describe('executeOperation: resume and skips', () => {
   });
 });
 
-describe('executeOperation: 9 or 12 after a stop', () => {
+describe('executeOperation: 9 or 12 after a stop', { timeout: WAIT_BOUND_MS }, () => {
   it('a step that changes nothing fails first: the error as is (9), nothing to tidy', async () => {
     const c = new Cluster();
     const r = recorder({ a: new AbortedError('declined') });
@@ -372,7 +375,7 @@ describe('executeOperation: 9 or 12 after a stop', () => {
   });
 });
 
-describe('executeOperation: never two pods down', () => {
+describe('executeOperation: never two pods down', { timeout: WAIT_BOUND_MS }, () => {
   const evictOnly = (c: Cluster, o: Partial<ExecuteOptions> = {}) => {
     const { p, events } = exec(c, operation([evictStep('web-2')]), GENERIC_HANDLERS, o);
     return { p, events };
@@ -447,7 +450,7 @@ describe('executeOperation: never two pods down', () => {
   });
 });
 
-describe('objectPathOf and containsPatch', () => {
+describe('objectPathOf and containsPatch', { timeout: WAIT_BOUND_MS }, () => {
   it('the object paths of the kinds steps act on; another kind is a programming error', () => {
     expect(objectPathOf('StatefulSet', 'demo', 'web')).toBe('/apis/apps/v1/namespaces/demo/statefulsets/web');
     expect(objectPathOf('Pod', 'demo', 'web-0')).toBe('/api/v1/namespaces/demo/pods/web-0');
@@ -478,7 +481,7 @@ describe('objectPathOf and containsPatch', () => {
   });
 });
 
-describe('the patch handler', () => {
+describe('the patch handler', { timeout: WAIT_BOUND_MS }, () => {
   const patchStep = (params: Record<string, unknown>): OperationStep => ({
     id: 'patch-template',
     action: 'patch',
@@ -531,7 +534,7 @@ describe('the patch handler', () => {
   });
 });
 
-describe('the evict-pod handler', () => {
+describe('the evict-pod handler', { timeout: WAIT_BOUND_MS }, () => {
   it('isDone: nothing recorded and no revision to reach: not done, without a read', async () => {
     const c = new Cluster();
     expect(await evictPodHandler.isDone!(evictStep('web-2', { waitsFor: null }), stepContext(c))).toBe(false);
@@ -659,7 +662,7 @@ describe('the evict-pod handler', () => {
   });
 });
 
-describe('podEvent', () => {
+describe('podEvent', { timeout: WAIT_BOUND_MS }, () => {
   it.each([
     ['no pod', undefined, { uid: null, phase: null, ready: false, revision: null }],
     ['a Ready pod', pod('web-2', { revision: 'web-new' }), { phase: 'Running', ready: true, revision: 'web-new' }],

@@ -8,6 +8,9 @@ import type { ExecOptions } from '../../../src/kube/client.ts';
 import { readKeptClaim, type KeptReadOptions } from '../../../src/workload/keptClaimRead.ts';
 import { FakeKubeClient, type FakeObject } from '../../helpers/fake-client.ts';
 
+/** A mutant that makes a wait endless fails the test here, well before Stryker's own timeout (which restarts the runner). */
+const WAIT_BOUND_MS = 5000;
+
 const NS = 'demo';
 const READER = 'sts-inspect-read-data-web-2';
 const READER_PATH = `/api/v1/namespaces/${NS}/pods/${READER}`;
@@ -79,7 +82,7 @@ const user = (mountPath = '/pgdata/'): Pod => ({
 
 const execs = (c: FakeKubeClient) => c.calls.filter((x) => x.verb === 'exec').map((x) => x.options as ExecOptions);
 
-describe('readKeptClaim', () => {
+describe('readKeptClaim', { timeout: WAIT_BOUND_MS }, () => {
   it('no container of the set mounts the template: nothing is run, the reason is the read', async () => {
     const c = cluster();
     const r = await readKeptClaim(c, set, { ...claim, template: 'logs' }, [], opts);

@@ -9,6 +9,9 @@ import { ApiError, ForbiddenError } from '../../../src/kube/errors.ts';
 import { deletePodExact, isReplacementReady, podEvents, unhealthyPodEvents, waitForPodReady } from '../../../src/workload/pods.ts';
 import { FakeKubeClient, type FakeObject } from '../../helpers/fake-client.ts';
 
+/** A mutant that makes a wait endless fails the test here, well before Stryker's own timeout (which restarts the runner). */
+const WAIT_BOUND_MS = 5000;
+
 const NS = 'demo';
 const PATH = `/api/v1/namespaces/${NS}/pods/web-2`;
 
@@ -43,7 +46,7 @@ function event(name: string, o: { uid?: string; reason?: string; kind?: string }
   };
 }
 
-describe('deletePodExact', () => {
+describe('deletePodExact', { timeout: WAIT_BOUND_MS }, () => {
   it('names the pod in the delete path and sends the uid alone when no grace period is given', async () => {
     const fake = new FakeKubeClient([pod({ uid: 'u1' })]);
     expect(await deletePodExact(fake, fake.object<Pod>(PATH)!)).toBe('deleted');
@@ -75,7 +78,7 @@ describe('deletePodExact', () => {
   });
 });
 
-describe('isReplacementReady', () => {
+describe('isReplacementReady', { timeout: WAIT_BOUND_MS }, () => {
   const base = { uid: 'u2', revision: 'web-b' };
   it.each([
     ['no pod', undefined, {}, false],
@@ -93,7 +96,7 @@ describe('isReplacementReady', () => {
   });
 });
 
-describe('waitForPodReady', () => {
+describe('waitForPodReady', { timeout: WAIT_BOUND_MS }, () => {
   it('watches only the pod named: another Ready pod of the namespace does not end the wait', async () => {
     const fake = new FakeKubeClient([pod({ name: 'web-0', uid: 'u0' }), pod({ uid: 'u1', ready: false })]);
     let done = false;
@@ -205,7 +208,7 @@ describe('waitForPodReady', () => {
   });
 });
 
-describe('podEvents', () => {
+describe('podEvents', { timeout: WAIT_BOUND_MS }, () => {
   it('asks for the events of this pod by name and uid', async () => {
     const fake = new FakeKubeClient([
       event('web-2', { uid: 'u2', reason: 'Pulling' }),
@@ -239,7 +242,7 @@ describe('podEvents', () => {
   });
 });
 
-describe('unhealthyPodEvents', () => {
+describe('unhealthyPodEvents', { timeout: WAIT_BOUND_MS }, () => {
   it("one list of the namespace's Unhealthy events about pods", async () => {
     const fake = new FakeKubeClient([
       event('web-0', { reason: 'Unhealthy' }),

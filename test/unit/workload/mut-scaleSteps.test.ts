@@ -18,6 +18,9 @@ import {
 import { FakeKubeClient, type FakeObject } from '../../helpers/fake-client.ts';
 import { stepContext } from '../../helpers/step-context.ts';
 
+/** A mutant that makes a wait endless fails the test here, well before Stryker's own timeout (which restarts the runner). */
+const WAIT_BOUND_MS = 5000;
+
 const NS = 'demo';
 const SET = `/apis/apps/v1/namespaces/${NS}/statefulsets/web`;
 
@@ -105,7 +108,7 @@ async function until(cond: () => boolean, ms = 5000): Promise<void> {
   }
 }
 
-describe('scale', () => {
+describe('scale', { timeout: WAIT_BOUND_MS }, () => {
   it.each([
     ['down 3 -> 1, set at 3', { replicas: 3 }, 3, 1, false],
     ['down 3 -> 1, set at 1', { replicas: 1 }, 3, 1, true],
@@ -171,7 +174,7 @@ describe('scale', () => {
   });
 });
 
-describe('exec (--before-remove)', () => {
+describe('exec (--before-remove)', { timeout: WAIT_BOUND_MS }, () => {
   it.each([
     ['replicas 3 still runs ordinal 2', { replicas: 3 }, 2, false],
     ['replicas 2: ordinal 2 is removed', { replicas: 2 }, 2, true],
@@ -236,7 +239,7 @@ describe('exec (--before-remove)', () => {
   });
 });
 
-describe('wait', () => {
+describe('wait', { timeout: WAIT_BOUND_MS }, () => {
   it('isDone: the viewer on one read of the set, the pods and the claims', async () => {
     const fake = new FakeKubeClient([set({ replicas: 1 }), pod('web-0'), claim('data-web-1')]);
     expect(await waitHandler.isDone!(waitStep({ until: 'gone', ordinals: [1, 2] }), stepContext(fake))).toBe(true);
