@@ -46,7 +46,13 @@ describe('resolvePeers', () => {
     const m = await resolvePeers(
       fake,
       NS,
-      [pod('web-0'), pod('web-1', { phase: 'Pending' }), pod('web-2', { terminating: true }), pod('web-3')],
+      [
+        pod('web-0'),
+        pod('web-1', { phase: 'Pending' }),
+        pod('web-2', { terminating: true }),
+        { metadata: { name: 'web-4', namespace: NS }, spec: { containers: [{ name: 'app' }] } },
+        pod('web-3'),
+      ],
       peers,
       opts,
     );

@@ -223,6 +223,40 @@ describe('claimUsages', () => {
     expect(out.get('data-web-0')?.error).toBe('stats: forbidden: injected 403; df: connection refused');
   });
 
+  it('df runs at the mount of the claim, not the first mount of the container; a failing df is a failure whatever it printed', async () => {
+    const two = {
+      containers: [
+        {
+          name: 'app',
+          mounts: [
+            ['scratch', '/tmp/x'],
+            ['data', '/var/lib/data'],
+          ] as [string, string][],
+        },
+      ],
+    };
+    const fake = client({
+      exec: (x) =>
+        x.command[1] === '-k' ? { stdout: Buffer.from(DF_K), exitCode: 1, stderr: Buffer.from('df: partial') } : { exitCode: 0 },
+    });
+    const out = await claimUsages(fake, set(), pods(pod(0, two)), [0], opts);
+    expect((fake.calls.find((c) => c.verb === 'exec')?.options as ExecOptions).command).toEqual(['df', '-k', '-P', '/var/lib/data']);
+    expect(out.get('data-web-0')).toEqual({ usage: null, error: 'stats: forbidden: injected 403; df: df: partial' });
+  });
+
+  it('pods without a spec or a status: no node asked for them, and no df', async () => {
+    const noSpec = { metadata: { name: 'web-0', namespace: NS }, status: { phase: 'Running' } } as Pod;
+    const noStatus = { ...pod(1), status: undefined } as unknown as Pod;
+    const fake = client();
+    const out = await claimUsages(fake, set(), pods(noSpec, noStatus), [0, 1, 2], opts);
+    expect(fake.calls.filter((c) => c.verb === 'get').map((c) => c.path)).toEqual([statsPath('n1')]);
+    expect(Object.fromEntries([...out].map(([k, v]) => [k, v.error]))).toEqual({
+      'data-web-0': 'stats: pod not scheduled; df: no container mounts volume "data"',
+      'data-web-1': 'stats: forbidden: injected 403; df: pod not running',
+      'data-web-2': 'stats: no pod; df: no pod',
+    });
+  });
+
   it('every template of every ordinal', async () => {
     const both = {
       containers: [
