@@ -425,6 +425,18 @@ describe('executeOperation: never two pods down', { timeout: WAIT_BOUND_MS }, ()
     await expect(evictOnly(c).p).rejects.toThrow(/^list pods of statefulset demo\/web: forbidden/);
   });
 
+  it('the watch of the pods failing names the set', async () => {
+    const c = new Cluster([pod('web-0'), pod('web-1', { ready: false }), pod('web-2')]);
+    const real = c.list.bind(c);
+    c.list = (async (...args: Parameters<Cluster['list']>) => {
+      const r = await real(...args);
+      // The first list passes; the watch that follows is refused.
+      c.fail({ verb: 'list', path: `/api/v1/namespaces/${NS}/pods`, status: 403 });
+      return r;
+    }) as typeof c.list;
+    await expect(evictOnly(c).p).rejects.toThrow(/^watch pods of statefulset demo\/web: forbidden/);
+  });
+
   it('aborted while waiting for the others: the reason, and the watch closed', async () => {
     const c = new Cluster([pod('web-0'), pod('web-1', { ready: false }), pod('web-2')]);
     const ac = new AbortController();
@@ -625,6 +637,19 @@ describe('the evict-pod handler', { timeout: WAIT_BOUND_MS }, () => {
     const ctx = stepContext(c, { revision: 'web-new' });
     await evictPodHandler.run(evictStep('web-2'), ctx);
     expect(ctx.events.filter((e) => e.type === 'pod').at(-1)).toMatchObject({ revision: 'web-new' });
+  });
+
+  it('run: after a recorded removal, a replacement still on the old revision is never taken down; the step waits for it', async () => {
+    const c = new Cluster();
+    const old = c.podUid('web-2');
+    c.remove(podPath('web-2'));
+    c.apply(pod('web-2', { revision: 'web-old' })); // the controller brought it back on the old revision
+    const ctx = stepContext(c, { values: { 'removed:web-2': old }, revision: 'web-new' });
+    const run = evictPodHandler.run(evictStep('web-2'), ctx);
+    await tick(30);
+    c.apply(pod('web-2', { revision: 'web-new' }));
+    await run;
+    expect(c.calls.some((x) => x.path.endsWith('/eviction') || x.verb === 'delete')).toBe(false);
   });
 
   it('run: a pod already on the revision is not taken down; the step waits until it is Ready', async () => {
