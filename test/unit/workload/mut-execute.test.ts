@@ -480,6 +480,7 @@ describe('objectPathOf and containsPatch', { timeout: WAIT_BOUND_MS }, () => {
     ['an array is compared whole, not as an object', { a: [1, 2, 3] }, { a: [1, 2] }, false],
     ['an object wanted where there is none', { a: 1 }, { a: { b: 1 } }, false],
     ['an object wanted where there is null', { a: null }, { a: { b: 1 } }, false],
+    ['an empty object wanted where there is a number', { a: 5 }, { a: {} }, false],
     ['every field must match, not some', { a: 1, b: 2 }, { a: 1, b: 3 }, false],
     ['extra fields in the object are fine', { a: 1, b: 2, c: 3 }, { a: 1, b: 2 }, true],
     [
@@ -583,6 +584,11 @@ describe('the evict-pod handler', { timeout: WAIT_BOUND_MS }, () => {
     // A literal revision in waitsFor is not the record's.
     const ctx = stepContext(c, { revision: 'web-new' });
     expect(await evictPodHandler.isDone!(evictStep('web-2', { revision: 'web-lit' }), ctx)).toBe(want);
+  });
+
+  it('isDone: no pod and no removal recorded is not done', async () => {
+    const c = new Cluster([]);
+    expect(await evictPodHandler.isDone!(evictStep('web-2'), stepContext(c, { revision: 'web-new' }))).toBe(false);
   });
 
   it('isDone: "update" means the revision in the record', async () => {
