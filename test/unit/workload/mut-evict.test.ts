@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Pod } from '@sts-inspect/k8s';
 import { CheckFailed, InterruptedError } from '../../../src/errors.ts';
-import { ApiError, ForbiddenError } from '../../../src/kube/errors.ts';
+import { ApiError, errorForStatus, ForbiddenError } from '../../../src/kube/errors.ts';
 import {
   EVICTION_RETRY_MS,
   EvictionBlockedError,
@@ -147,8 +147,10 @@ describe('removePod', { timeout: WAIT_BOUND_MS }, () => {
     expect(evictions(fake)).toHaveLength(1);
   });
 
-  it('the fallback to v1beta1 is remembered for the client: the next eviction goes to v1beta1 at once', async () => {
+  it('the fallback to v1beta1 is remembered for the client, and does not count as an attempt', async () => {
     const { fake, web1 } = cluster({ versions: 403 });
+    const events: EvictionEvent[] = [];
+    fake.fail({ verb: 'create', path: EVICTION, status: 429, body: status429({ message: 'busy' }), times: 1 });
     fake.fail({
       verb: 'create',
       path: /eviction$/,
@@ -156,15 +158,44 @@ describe('removePod', { timeout: WAIT_BOUND_MS }, () => {
       times: 1,
       body: { kind: 'Status', status: 'Failure', code: 400, message: 'no kind "Eviction" is registered for version "policy/v1" in scheme' },
     });
-    const events: EvictionEvent[] = [];
-    fake.fail({ verb: 'create', path: EVICTION, status: 429, body: status429({ message: 'busy' }), times: 1 });
     await removePod(fake, web1, { signal: signal(), retryEveryMs: 1, onEvent: (e) => events.push(e) });
-    // The 429 came first (the latest rule), then the 400, then the eviction went through as v1beta1.
-    expect(evictions(fake).map((c) => (c.body as { apiVersion: string }).apiVersion)).toEqual(['policy/v1', 'policy/v1', 'policy/v1beta1']);
+    // The 400 first (the latest rule), then the 429 as v1beta1, then the eviction went through.
+    expect(evictions(fake).map((c) => (c.body as { apiVersion: string }).apiVersion)).toEqual([
+      'policy/v1',
+      'policy/v1beta1',
+      'policy/v1beta1',
+    ]);
     expect(events.map((e) => e.attempt)).toEqual([1]);
     const web0 = fake.object<Pod>(`/api/v1/namespaces/${NS}/pods/web-0`)!;
     await removePod(fake, web0, { signal: signal() });
     expect((fake.calls.at(-1)?.body as { apiVersion: string }).apiVersion).toBe('policy/v1beta1');
+  });
+
+  it('a 429 whose details have no causes: the server message', async () => {
+    const { fake, web1 } = cluster();
+    fake.fail({ verb: 'create', path: EVICTION, status: 429, body: { ...status429({ message: 'slow down' }), details: {} }, times: 1 });
+    const events: EvictionEvent[] = [];
+    await removePod(fake, web1, { signal: signal(), retryEveryMs: 1, onEvent: (e) => events.push(e) });
+    expect(events[0]?.cause).toBe('slow down');
+  });
+
+  it("ended while reading the budget: that read's failure, naming it, is thrown", async () => {
+    const { fake, web1 } = cluster();
+    fake.fail({
+      verb: 'create',
+      path: EVICTION,
+      status: 429,
+      body: status429({
+        causes: [{ reason: 'DisruptionBudget', message: 'The disruption budget web needs 3 healthy pods and has 3 currently' }],
+      }),
+    });
+    fake.fail({ verb: 'get', path: `/apis/policy/v1/namespaces/${NS}/poddisruptionbudgets/web`, hang: true });
+    const ac = new AbortController();
+    const run = removePod(fake, web1, { signal: ac.signal, retryEveryMs: 1 }).catch((e: unknown) => e);
+    for (let i = 0; i < 200 && !fake.calls.some((c) => c.path.includes('poddisruptionbudgets')); i++)
+      await new Promise((r) => setTimeout(r, 5));
+    ac.abort();
+    expect(((await run) as Error).message).toBe('get poddisruptionbudget demo/web: aborted');
   });
 
   it('a 400 about the Eviction kind on v1beta1 is not retried again', async () => {
@@ -289,6 +320,17 @@ describe('listBudgets', { timeout: WAIT_BOUND_MS }, () => {
     const { fake } = cluster();
     fake.fail({ verb: 'list', path: /poddisruptionbudgets$/, status: code });
     expect(await listBudgets(fake, NS)).toBeNull();
+  });
+
+  it('a 403 that arrives after the signal ended is thrown, not taken as "unknown"', async () => {
+    const { fake } = cluster();
+    await evictionVersion(fake);
+    const ac = new AbortController();
+    fake.list = async (_p: string, _o: unknown, what: string) => {
+      ac.abort(new InterruptedError('interrupted'));
+      throw errorForStatus(what, 403, { kind: 'Status', code: 403, message: 'no' }, fake.server);
+    };
+    await expect(listBudgets(fake, NS, ac.signal)).rejects.toBeInstanceOf(ForbiddenError);
   });
 
   it('another failure is thrown, naming the call; so is any failure after the signal ended', async () => {

@@ -54,6 +54,13 @@ describe('statefulSetNotFound', () => {
     expect((await statefulSetNotFound(fake, 'demo', 'db')).message).toBe('statefulset "db" not found in namespace "demo"');
   });
 
+  it('the namespace asked is never among where it lives', async () => {
+    const fake = new FakeKubeClient([namespace('demo'), sts('db', 'demo'), sts('db', 'other')]);
+    expect((await statefulSetNotFound(fake, 'demo', 'db')).message).toBe(
+      'statefulset "db" not found in namespace "demo"; found in: other (use -n)',
+    );
+  });
+
   it('more than five namespaces: the first five and how many more', async () => {
     const fake = new FakeKubeClient([namespace('demo'), ...['a', 'b', 'c', 'd', 'e', 'f', 'g'].map((n) => sts('db', `ns-${n}`))]);
     expect((await statefulSetNotFound(fake, 'demo', 'db')).message).toBe(
@@ -102,6 +109,12 @@ describe('getStatefulSet and listPodsOfSet', () => {
     expect((err as Error).message).toMatch(/^get statefulset demo\/web: /);
   });
 
+  it('a set without a spec selects by an empty selector', async () => {
+    const fake = new FakeKubeClient();
+    expect(await listPodsOfSet(fake, { metadata: { name: 'web', namespace: 'demo' } })).toEqual([]);
+    expect(fake.calls[0]?.path).toBe('/api/v1/namespaces/demo/pods');
+  });
+
   it("the pods the set's selector matches, by label selector", async () => {
     const pod = (name: string, app: string): FakeObject => ({
       apiVersion: 'v1',
@@ -141,6 +154,7 @@ describe('the operation record', () => {
     expect(readRecord(set)).toEqual({ record, invalid: false });
     await removeRecord(fake, at);
     expect(fake.calls[1]?.body).toEqual({ metadata: { annotations: { [OPERATION_ANNOTATION]: null } } });
+    expect(fake.calls[1]?.options).toEqual({ type: 'merge' });
     expect(readRecord(fake.object<StatefulSet>('/apis/apps/v1/namespaces/demo/statefulsets/web')!)).toEqual({
       record: null,
       invalid: false,
@@ -208,6 +222,17 @@ describe('readDiagnosis', () => {
       ['/api/v1/namespaces/demo/events', { fieldSelector: 'type=Warning' }],
     ]);
     expect(warnings).toEqual([]);
+  });
+
+  it('each list refused is named in its warning', async () => {
+    const fake = new FakeKubeClient()
+      .fail({ verb: 'list', path: '/api/v1/persistentvolumes', status: 403 })
+      .fail({ verb: 'list', path: '/apis/storage.k8s.io/v1/storageclasses', status: 403 })
+      .fail({ verb: 'list', path: '/api/v1/namespaces/my%20ns/events', status: 403 });
+    const warnings: string[] = [];
+    const d = await readDiagnosis(fake, 'my ns', warnings);
+    expect(d).toEqual({ pvs: null, nodes: [], storageClasses: null, events: null });
+    expect(warnings.map((w) => w.split(':')[0])).toEqual(['list persistentvolumes', 'list storageclasses', 'list events in my ns']);
   });
 
   it('a list refused leaves its part null with a warning that says what is left out', async () => {
