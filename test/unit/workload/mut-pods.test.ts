@@ -164,6 +164,41 @@ describe('waitForPodReady', { timeout: WAIT_BOUND_MS }, () => {
     expect((err as Error).message).toBe('the check broke');
   });
 
+  it('a check error on a change stops the wait at once, not at the next tick; no check runs after the end', async () => {
+    const fake = new FakeKubeClient([pod({ uid: 'u1', ready: false })]);
+    let calls = 0;
+    const t0 = Date.now();
+    const waiting = waitForPodReady(fake, {
+      namespace: NS,
+      name: 'web-2',
+      checkEveryMs: 50,
+      check: () => (++calls >= 2 ? new CheckFailed('stuck') : undefined),
+    });
+    await fake.nextWatchConnection();
+    fake.apply(pod({ uid: 'u1', ready: false, revision: 'r2' }));
+    await expect(waiting).rejects.toThrow('stuck');
+    expect(Date.now() - t0).toBeLessThan(1000);
+    const after = calls;
+    await new Promise((r) => setTimeout(r, 200));
+    expect(calls).toBe(after);
+  });
+
+  it('a check error on a tick leaves no unhandled rejection behind', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (e: unknown) => unhandled.push(e);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const fake = new FakeKubeClient([pod({ uid: 'u1', ready: false })]);
+      await expect(
+        waitForPodReady(fake, { namespace: NS, name: 'web-2', checkEveryMs: 20, check: () => new CheckFailed('late') }),
+      ).rejects.toThrow('late');
+      await new Promise((r) => setTimeout(r, 100));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+
   it('a tick is skipped when a change ran the check less than checkEveryMs ago', async () => {
     const fake = new FakeKubeClient([pod({ uid: 'u1', ready: false })]);
     let calls = 0;

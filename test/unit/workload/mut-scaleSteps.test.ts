@@ -138,6 +138,21 @@ describe('scale', { timeout: WAIT_BOUND_MS }, () => {
     );
   });
 
+  it('isDone: a step without params is never done; a set without a spec counts as replicas 1', async () => {
+    const fake = new FakeKubeClient([set({ replicas: 3 })]);
+    const { params: _p, ...bare } = scaleStep({ from: 3, to: 1 });
+    expect(await scaleHandler.isDone!(bare, stepContext(fake))).toBe(false);
+    const noSpec = new FakeKubeClient([{ apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'web', namespace: NS } }]);
+    expect(await scaleHandler.isDone!(scaleStep({ from: 0, to: 1 }), stepContext(noSpec))).toBe(true);
+  });
+
+  it('run: a refused patch names the scale', async () => {
+    const fake = new FakeKubeClient([set()]).fail({ verb: 'patch', path: `${SET}/scale`, status: 403 });
+    await expect(scaleHandler.run(scaleStep({ from: 3, to: 1 }), stepContext(fake))).rejects.toThrow(
+      /^patch statefulset demo\/web scale: forbidden/,
+    );
+  });
+
   it('run: remembers where it started (once), then a merge patch of the scale subresource', async () => {
     const fake = new FakeKubeClient([set()]);
     const ctx = stepContext(fake);
@@ -186,6 +201,14 @@ describe('exec (--before-remove)', { timeout: WAIT_BOUND_MS }, () => {
     const fake = new FakeKubeClient([set(spec)]);
     expect(await execHandler(() => undefined).isDone!(execStep({ ordinal }), stepContext(fake))).toBe(want);
     expect(fake.calls[0]?.path).toBe(SET);
+  });
+
+  it('isDone: a set without a spec runs ordinal 0 only; a set name that is no string is no set', async () => {
+    const noSpec = new FakeKubeClient([{ apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'web', namespace: NS } }]);
+    expect(await execHandler(() => undefined).isDone!(execStep({ ordinal: 1 }), stepContext(noSpec))).toBe(true);
+    expect(await execHandler(() => undefined).isDone!(execStep({ ordinal: 0 }), stepContext(noSpec))).toBe(false);
+    const named3 = new FakeKubeClient([{ ...set({ replicas: 0 }), metadata: { name: '3', namespace: NS } }]);
+    expect(await execHandler(() => undefined).isDone!(execStep({ statefulSet: 3, ordinal: 2 }), stepContext(named3))).toBe(false);
   });
 
   it('isDone: never when the set is gone, or the step names no set', async () => {
@@ -339,6 +362,46 @@ describe('wait', { timeout: WAIT_BOUND_MS }, () => {
     await run;
   });
 
+  it('isDone: each read that fails names itself', async () => {
+    const w = waitStep({ until: 'gone', ordinals: [1] });
+    await expect(waitHandler.isDone!(w, stepContext(new FakeKubeClient()))).rejects.toThrow(/^get statefulset demo\/web: /);
+    const pods = new FakeKubeClient([set()]).fail({ verb: 'list', path: `/api/v1/namespaces/${NS}/pods`, status: 403 });
+    await expect(waitHandler.isDone!(w, stepContext(pods))).rejects.toThrow(/^list pods in demo: forbidden/);
+    const claims = new FakeKubeClient([set()]).fail({ verb: 'list', path: `/api/v1/namespaces/${NS}/persistentvolumeclaims`, status: 403 });
+    await expect(waitHandler.isDone!(w, stepContext(claims))).rejects.toThrow(/^list persistentvolumeclaims in demo: forbidden/);
+  });
+
+  it('run: the stuck pod is the one named, not another pod of the namespace', async () => {
+    const fake = new FakeKubeClient([
+      set({ replicas: 3 }),
+      pod('web-0'),
+      pod('web-2', { ready: false, phase: 'Pending', waiting: 'ImagePullBackOff' }),
+    ]);
+    const err = await waitHandler.run(waitStep({ until: 'ready', ordinals: [2] }), stepContext(fake)).catch((e: unknown) => e);
+    expect((err as Error).message).toMatch(/^web-2 is stuck \(ImagePull\)/);
+  });
+
+  it('run: events unreadable, a pod not Ready yet is given its time (not stuck at once)', async () => {
+    const fake = new FakeKubeClient([set({ replicas: 3 }), pod('web-2', { ready: false })]).fail({
+      verb: 'list',
+      path: `/api/v1/namespaces/${NS}/events`,
+      status: 403,
+    });
+    const run = waitHandler.run(waitStep({ until: 'ready', ordinals: [2] }), stepContext(fake));
+    await until(() => fake.calls.some((c) => c.path.endsWith('/events')));
+    await tick(30);
+    fake.apply(pod('web-2'));
+    await run;
+  });
+
+  it.each([
+    ['the set', /statefulsets$/, /^watch statefulset demo\/web: forbidden/],
+    ['the pods', /\/pods$/, /^watch pods in demo: forbidden/],
+  ])('run: a watch of %s that fails names itself', async (_what, path, message) => {
+    const fake = new FakeKubeClient([set({ replicas: 3 })]).fail({ verb: 'list', path, status: 403 });
+    await expect(waitHandler.run(waitStep({ until: 'ready', ordinals: [2] }), stepContext(fake))).rejects.toThrow(message);
+  });
+
   it('run: the signal ends it with its reason, or "aborted"', async () => {
     const fake = new FakeKubeClient([set({ replicas: 3 })]);
     const ac = new AbortController();
@@ -347,6 +410,12 @@ describe('wait', { timeout: WAIT_BOUND_MS }, () => {
     ac.abort(new CheckFailed('timed out after 5s'));
     await expect(run).rejects.toThrow(new CheckFailed('timed out after 5s'));
     expect(fake.openWatches).toBe(0);
+    const ac2 = new AbortController();
+    const run2 = waitHandler.run(waitStep({ until: 'ready', ordinals: [2] }), stepContext(fake, { signal: ac2.signal }));
+    await tick(30);
+    ac2.abort('bye');
+    const err = await run2.catch((e: unknown) => e);
+    expect((err as Error).message).toBe('aborted');
   });
 
   it('run: a watch that fails ends the wait with its error', async () => {
