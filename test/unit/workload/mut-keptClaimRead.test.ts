@@ -73,8 +73,15 @@ const user = (mountPath = '/pgdata/'): Pod => ({
   metadata: { name: 'debug-1', namespace: NS },
   spec: {
     containers: [
+      { name: 'bare' },
       { name: 'tools', volumeMounts: [{ name: 'scratch', mountPath: '/tmp' }] },
-      { name: 'shell', volumeMounts: [{ name: 'kept', mountPath }] },
+      {
+        name: 'shell',
+        volumeMounts: [
+          { name: 'scratch', mountPath: '/scratch' },
+          { name: 'kept', mountPath },
+        ],
+      },
     ],
     volumes: [{ name: 'scratch' }, { name: 'kept', persistentVolumeClaim: { claimName: 'data-web-2' } }],
   },
@@ -153,7 +160,7 @@ describe('readKeptClaim', { timeout: WAIT_BOUND_MS }, () => {
     const stale = { ...user(), spec: { containers: [{ name: 'shell' }], volumes: [] } } as Pod;
     const r = await readKeptClaim(c, set, { ...claim, mountedBy: ['debug-1'] }, [stale], opts);
     expect(r.via).toBe(`short-lived pod ${READER} (deleted after)`);
-    for (const spec of [{}, { volumes: [{ name: 'kept', persistentVolumeClaim: { claimName: 'data-web-2' } }] }]) {
+    for (const spec of [undefined, {}, { volumes: [{ name: 'kept', persistentVolumeClaim: { claimName: 'data-web-2' } }] }]) {
       const odd = { ...user(), spec } as Pod;
       expect((await readKeptClaim(cluster(), set, { ...claim, mountedBy: ['debug-1'] }, [odd], opts)).via).toBe(
         `short-lived pod ${READER} (deleted after)`,
