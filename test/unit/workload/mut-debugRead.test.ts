@@ -73,6 +73,15 @@ describe('volumeForPath', { timeout: WAIT_BOUND_MS }, () => {
     expect(volumeForPath(p, 'web', path)).toEqual(want);
   });
 
+  it('trailing slashes are not part of the directory; of two mounts of the same directory, the first', () => {
+    const q = podObject([
+      ['a', '/data//'],
+      ['b', '/data'],
+    ]) as unknown as Pod;
+    expect(volumeForPath(q, 'web', '/data/x')).toEqual({ name: 'a', mountPath: '/data//' });
+    expect(volumeForPath({ metadata: { name: 'x' } }, 'web', '/data/x')).toBeNull();
+  });
+
   it("only the target container's mounts count; a path on none, or an unknown container: null", () => {
     const q = podObject() as unknown as Pod;
     expect(volumeForPath(q, 'web', '/data/nested/x')).toEqual({ name: 'data', mountPath: '/data' });
@@ -126,6 +135,44 @@ describe('ephemeralReader', { timeout: WAIT_BOUND_MS }, () => {
     p.spec.ephemeralContainers = [{ name: nameFor(), image: 'alpine' }];
     await ephemeralReader(c, p, 'web', '/data/x', opts);
     expect(c.calls.some((x) => x.verb === 'patch')).toBe(true);
+  });
+
+  it('an ephemeral container of another name, even of the same image, is not ours: one is added', async () => {
+    const c = new Cluster();
+    const p = pod(c) as Pod & { spec: { ephemeralContainers?: unknown[] } };
+    p.spec.ephemeralContainers = [{ name: 'someone-elses', image: 'busybox:1.36' }];
+    await ephemeralReader(c, p, 'web', '/data/x', opts);
+    expect(c.calls.some((x) => x.verb === 'patch')).toBe(true);
+  });
+
+  it("another ephemeral container's status is not ours", async () => {
+    const c = new Cluster();
+    const get = c.get.bind(c);
+    c.get = (async (path: string, what: string, signal?: AbortSignal) => {
+      const got = await get<FakeObject>(path, what, signal);
+      if (path !== POD) return got;
+      const st = (got.status as { ephemeralContainerStatuses?: unknown[] }).ephemeralContainerStatuses ?? [];
+      return {
+        ...got,
+        status: {
+          ...(got.status as object),
+          ephemeralContainerStatuses: [{ name: 'other', state: { terminated: { exitCode: 1 } } }, ...st],
+        },
+      };
+    }) as typeof c.get;
+    expect(await ephemeralReader(c, pod(c), 'web', '/data/x', opts)).toEqual({ ok: true, container: nameFor() });
+  });
+
+  it('a pod read without statuses yet: still waiting, not a failure', async () => {
+    const c = new Cluster();
+    let n = 0;
+    const get = c.get.bind(c);
+    c.get = (async (path: string, what: string, signal?: AbortSignal) => {
+      const got = await get<FakeObject>(path, what, signal);
+      if (path !== POD || n++ > 1) return got;
+      return n === 1 ? { ...got, status: undefined } : { ...got, status: { phase: 'Running' } };
+    }) as typeof c.get;
+    expect(await ephemeralReader(c, pod(c), 'web', '/data/x', opts)).toEqual({ ok: true, container: nameFor() });
   });
 
   it('a reused container is waited for too, with no version check and no warning', async () => {
