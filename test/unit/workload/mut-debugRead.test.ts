@@ -80,6 +80,7 @@ describe('volumeForPath', { timeout: WAIT_BOUND_MS }, () => {
     ]) as unknown as Pod;
     expect(volumeForPath(q, 'web', '/data/x')).toEqual({ name: 'a', mountPath: '/data//' });
     expect(volumeForPath({ metadata: { name: 'x' } }, 'web', '/data/x')).toBeNull();
+    expect(volumeForPath({ metadata: { name: 'x' }, spec: {} }, 'web', '/data/x')).toBeNull();
   });
 
   it("only the target container's mounts count; a path on none, or an unknown container: null", () => {
