@@ -99,6 +99,11 @@ describe('readPodFile', () => {
     ).toEqual({ ok: false, reason: 'other', error: 'something odd' });
   });
 
+  it('no exit code but a Failure status from the API: its message, not an empty file', async () => {
+    const c = client(() => ({ exitCode: null, status: { status: 'Failure', message: 'container web is not running' } }));
+    expect(await readPodFile(c, opts)).toEqual({ ok: false, reason: 'other', error: 'container web is not running' });
+  });
+
   it('no head: cat PATH, and the words of cat', async () => {
     const c = client((o) =>
       o.command[0] === 'head' ? missing : { exitCode: 1, stderr: Buffer.from('cat: /data/visits.txt: No such file or directory') },
