@@ -183,6 +183,26 @@ describe('waitForPodReady', { timeout: WAIT_BOUND_MS }, () => {
     expect(calls).toBe(after);
   });
 
+  it('once the replacement is Ready, no check runs any more (the timer is cleared)', async () => {
+    const fake = new FakeKubeClient([pod({ uid: 'u1', ready: false })]);
+    let calls = 0;
+    const waiting = waitForPodReady(fake, {
+      namespace: NS,
+      name: 'web-2',
+      checkEveryMs: 20,
+      check: () => {
+        calls++;
+        return undefined;
+      },
+    });
+    await fake.nextWatchConnection();
+    fake.apply(pod({ uid: 'u1', ready: true }));
+    await waiting;
+    const after = calls;
+    await new Promise((r) => setTimeout(r, 120));
+    expect(calls).toBe(after);
+  });
+
   it('a check error on a tick leaves no unhandled rejection behind', async () => {
     const unhandled: unknown[] = [];
     const onUnhandled = (e: unknown) => unhandled.push(e);
