@@ -81,6 +81,16 @@ class Cluster extends FakeKubeClient {
     }
     return r;
   }
+  /** An earlier run's record on the set (what a resume finds). */
+  putRecord(rec: OperationRecord): void {
+    const s = this.object<StatefulSet>(SET)!;
+    this.apply({
+      apiVersion: 'apps/v1',
+      kind: 'StatefulSet',
+      ...s,
+      metadata: { ...s.metadata, name: 'web', annotations: { ...s.metadata.annotations, [OPERATION_ANNOTATION]: JSON.stringify(rec) } },
+    });
+  }
   record(): OperationRecord | null {
     const v = this.object<StatefulSet>(SET)?.metadata.annotations?.[OPERATION_ANNOTATION];
     return v ? (JSON.parse(v) as OperationRecord) : null;
@@ -166,6 +176,7 @@ function exec(c: Cluster, op: Operation, handlers: StepHandlers, o: Partial<Exec
     record: null,
     resume: 'kubectl sts-inspect roll web -n demo',
     describeStop: (s) => `stopped after ${s.done.map((x) => x.id).join(',') || 'nothing'}; left ${s.left.map((x) => x.id).join(',')}`,
+    describeLease: (r) => `lease ${r.why}`,
     ...o,
   });
   return { p, events };
@@ -220,8 +231,18 @@ describe('executeOperation: the record', { timeout: WAIT_BOUND_MS }, () => {
 
   it('startedAt and each step time come from the clock given', async () => {
     const c = new Cluster();
-    const times = [Date.parse('2026-12-05T19:00:00Z'), 1000, 1750];
-    const { p, events } = exec(c, operation([waitStep('a')]), recorder().handlers(c), { now: () => times.shift()! });
+    let t = Date.parse('2026-12-05T19:00:00Z');
+    const handlers: StepHandlers = {
+      ...GENERIC_HANDLERS,
+      noop: {
+        isDone: () => Promise.resolve(false),
+        run: () => {
+          t += 750;
+          return Promise.resolve();
+        },
+      },
+    };
+    const { p, events } = exec(c, operation([waitStep('a')]), handlers, { now: () => t });
     const res = await p;
     expect(res.record.startedAt).toBe('2026-12-05T19:00:00.000Z');
     expect(events).toContainEqual({ type: 'step-done', id: 'a', ms: 750 });
@@ -262,13 +283,23 @@ describe('executeOperation: resume and skips', { timeout: WAIT_BOUND_MS }, () =>
   it('a resume works on a copy of the record found, saves it after each step (even one that only waits) and removes it', async () => {
     const c = new Cluster();
     const found = rec(['a'], { from: '3' });
+    c.putRecord(found);
     const r = recorder();
     const { p, events } = exec(c, operation([changeStep('a'), waitStep('b')]), r.handlers(c), { record: found });
     const res = await p;
     expect(found).toEqual(rec(['a'], { from: '3' }));
-    expect(res).toEqual({ ran: ['b'], skipped: ['a'], record: { ...rec(['a', 'b'], { from: '3' }) } });
+    const withoutLease = (x: unknown) => {
+      if (x === null) return null;
+      const { lease: _lease, ...rest } = (typeof x === 'string' ? JSON.parse(x) : x) as OperationRecord;
+      return rest;
+    };
+    expect(res.ran).toEqual(['b']);
+    expect(res.skipped).toEqual(['a']);
+    expect(withoutLease(res.record)).toEqual(rec(['a', 'b'], { from: '3' }));
     expect(events.filter((e) => e.type === 'step-skipped')).toEqual([{ type: 'step-skipped', id: 'a', why: 'recorded' }]);
-    expect(c.recordPatches()).toEqual([JSON.stringify(rec(['a', 'b'], { from: '3' })), null]);
+    // The lease taken on the record found (a done), then removed: b, the last step, is not written first (the
+    // removal follows it at once).
+    expect(c.recordPatches().map(withoutLease)).toEqual([rec(['a'], { from: '3' }), null]);
   });
 
   it('a step the cluster shows done is skipped and, once a record exists, saved as done at once', async () => {
@@ -359,6 +390,7 @@ describe('executeOperation: 9 or 12 after a stop', { timeout: WAIT_BOUND_MS }, (
     const c = new Cluster();
     const r = recorder({ b: new AbortedError('declined') });
     const found: OperationRecord = { command: 'roll', flags: [], revision: null, done: ['a'], startedAt: 'x', values: {} };
+    c.putRecord(found);
     const err = await exec(c, operation([waitStep('a'), waitStep('b')]), r.handlers(c), { record: found }).p.catch((e: unknown) => e);
     expect(err).toBeInstanceOf(StoppedPartWayError);
     expect(err).toMatchObject({ done: ['a'], left: ['b'] });

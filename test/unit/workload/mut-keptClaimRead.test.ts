@@ -105,6 +105,8 @@ describe('readKeptClaim', { timeout: WAIT_BOUND_MS }, () => {
         bytesRead: 0,
         truncated: false,
         error: 'no container of the set mounts "logs"',
+        rule: null,
+        tried: [],
       },
       usage: null,
     });
@@ -251,6 +253,8 @@ describe('readKeptClaim', { timeout: WAIT_BOUND_MS }, () => {
         bytesRead: 0,
         truncated: false,
         error: `pod ${READER} ended (${phase})`,
+        rule: null,
+        tried: [],
       },
       usage: null,
     });
