@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '@sts-inspect/sandbox';
 import { runCli } from '../helpers/cli.ts';
 import { setYaml } from '../helpers/roll-sets.ts';
-import { applyScenario } from '../helpers/sandbox.ts';
+import { applyScenario, observeDowntime } from '../helpers/sandbox.ts';
 
 const RECORD = 'sts-inspect.io/operation';
 let sb: Sandbox;
@@ -23,26 +23,7 @@ afterAll(async () => {
 
 const cli = (args: string[]) => runCli([...args, '--kubeconfig', sb.kubeconfigPath], { timeoutMs: 90_000 });
 
-/** The most pods of the set down at once (missing, terminating or not Ready), and every uid each name had. */
-function observe(ns: string, names: string[]): { worst: () => number; uids: Map<string, string[]>; stop: () => void } {
-  const uids = new Map<string, string[]>(names.map((n) => [n, []]));
-  let worst = 0;
-  const look = () => {
-    const pods = sb.pods(ns);
-    let down = 0;
-    for (const n of names) {
-      const p = pods.find((x) => x.metadata.name === n);
-      const ready = p?.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
-      if (!p || p.metadata.deletionTimestamp || !ready) down++;
-      const seen = uids.get(n)!;
-      if (p?.metadata.uid && !seen.includes(p.metadata.uid)) seen.push(p.metadata.uid);
-    }
-    worst = Math.max(worst, down);
-  };
-  look();
-  const stop = sb.onPodChange(look);
-  return { worst: () => worst, uids, stop };
-}
+const observe = (ns: string, names: string[]) => observeDowntime(sb, ns, names);
 
 const HOLDER =
   /^error: statefulset (\S+): another run drives its operation \((roll|persistence)[^)]*, started at \S+\): pid \d+ on host \S+ \(started \S+\), lease last renewed at \S+, \d+s ago; nothing was changed by this run\. Run the same command again to resume once that run ends or its lease expires \(15s without renewal\)$/m;

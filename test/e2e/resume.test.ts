@@ -16,7 +16,7 @@ import { ExitCode, StoppedPartWayError } from '../../src/errors.ts';
 import type { IO } from '../../src/ui/io.ts';
 import { cliCommand, ROOT, runCli } from '../helpers/cli.ts';
 import { setYaml, type SetOptions } from '../helpers/roll-sets.ts';
-import { applyScenario } from '../helpers/sandbox.ts';
+import { applyScenario, observeDowntime } from '../helpers/sandbox.ts';
 
 const KUBECTL = join(ROOT, '.cache', 'bin', 'kubectl');
 const RECORD = 'sts-inspect.io/operation';
@@ -43,29 +43,7 @@ async function kubectl(...args: string[]): Promise<string> {
   return stdout;
 }
 
-/**
- * Every pod change, from now on: the most pods of the set down at once (missing, terminating or not Ready),
- * and every uid each pod name had (the first is the one before).
- */
-function observe(ns: string, names: string[]): { worst: () => number; uids: Map<string, string[]>; stop: () => void } {
-  const uids = new Map<string, string[]>(names.map((n) => [n, []]));
-  let worst = 0;
-  const look = () => {
-    const pods = sb.pods(ns);
-    let down = 0;
-    for (const n of names) {
-      const p = pods.find((x) => x.metadata.name === n);
-      const ready = p?.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
-      if (!p || p.metadata.deletionTimestamp || !ready) down++;
-      const seen = uids.get(n)!;
-      if (p?.metadata.uid && !seen.includes(p.metadata.uid)) seen.push(p.metadata.uid);
-    }
-    worst = Math.max(worst, down);
-  };
-  look();
-  const stop = sb.onPodChange(look);
-  return { worst: () => worst, uids, stop };
-}
+const observe = (ns: string, names: string[]) => observeDowntime(sb, ns, names);
 
 /** Spawn the plugin; SIGKILL it as soon as `trigger` shows in its output. Resolves when it is dead. */
 async function killAt(args: string[], trigger: RegExp): Promise<{ killed: boolean; output: string }> {

@@ -6,37 +6,13 @@
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '@sts-inspect/sandbox';
-import { cliCommand, ROOT } from '../helpers/cli.ts';
+import { ROOT } from '../helpers/cli.ts';
+import { tmuxPanes } from '../helpers/tmux.ts';
 import { applyScenario, visit } from '../helpers/sandbox.ts';
 
 let sb: Sandbox;
-const SOCKET = `sts-inspect-width-${process.pid}`;
-let session = 0;
-
-const tmux = (...args: string[]) => execFileSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8' });
-const quote = (s: string) => `'${s.replaceAll("'", "'\\''")}'`;
-
-/** Run the plugin in a fresh pane `columns` wide; the pane's lines, wrapped lines joined (-J) as the user reads them. */
-async function inPane(columns: number, args: string[]): Promise<string[]> {
-  const { command, args: pre } = cliCommand();
-  const name = `s${session++}`;
-  const line = [command, ...pre, ...args, '--kubeconfig', sb.kubeconfigPath].map(quote).join(' ');
-  tmux('new-session', '-d', '-s', name, '-x', String(columns), '-y', '200', `${line}; echo __DONE__ $?; sleep 600`);
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const text = tmux('capture-pane', '-p', '-J', '-t', name, '-S', '-', '-E', '-');
-    if (/__DONE__ \d+/.test(text)) {
-      tmux('kill-session', '-t', name);
-      const lines = text.split('\n');
-      return lines.slice(
-        0,
-        lines.findIndex((l) => l.startsWith('__DONE__')),
-      );
-    }
-    if (Date.now() > deadline) throw new Error(`no end in the pane after 60 s:\n${text}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+const panes = tmuxPanes('sts-inspect-width');
+const inPane = (columns: number, args: string[]) => panes.run(columns, args, sb.kubeconfigPath);
 
 beforeAll(async () => {
   execFileSync('bash', [`${ROOT}/scripts/ensure-tmux.sh`], { stdio: 'inherit' });
@@ -45,11 +21,7 @@ beforeAll(async () => {
   await visit(sb, 'default', 'app-python-0', 5000);
 }, 180_000);
 afterAll(async () => {
-  try {
-    tmux('kill-server');
-  } catch {
-    // no session left: the server is gone already
-  }
+  panes.stop();
   await sb?.stop();
 });
 
