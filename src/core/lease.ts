@@ -1,6 +1,7 @@
 // The operation record's lease (issue 15): who drives the operation now, the way Kubernetes leader election
 // does it (client-go tools/leaderelection): a holder identity and a renew time, renewed every LEASE_RENEW_MS by
-// the running executor, written with the resourceVersion precondition so two writers cannot both win. Pure:
+// the running executor, taken with the resourceVersion precondition so two writers cannot both win (then
+// written under a JSON patch `test` of the record as last written). Pure:
 // the record and what this run observed -> take / refuse / wait.
 //
 // Freshness without trusting another machine's clock: a holder on another host is judged by observation, as

@@ -1,7 +1,10 @@
 // The lease's I/O (the decision is core/lease.ts): take it with the resourceVersion precondition, watch a
 // lease held elsewhere until it is renewed (refuse) or not for a lease duration (take over), and keep it —
-// every record write goes through the keeper, which re-reads the set, checks this run still holds the lease
-// and writes with the precondition; a timer renews it every LEASE_RENEW_MS while the operation runs.
+// every later record write goes through the keeper as one JSON patch whose `test` operation names the record
+// exactly as this run last wrote it (RFC 6902): the server applies it only while the record is unchanged, so no
+// read comes before a write and the controller's status writes never make it conflict. A failed test (422)
+// re-reads the set: another run's lease there is a lost lease, else the write is tried again on what is there.
+// A timer renews the lease every LEASE_RENEW_MS while the operation runs.
 
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -21,7 +24,7 @@ import {
 import type { OperationRecord } from '../core/operation.ts';
 export type { LeaseRefusal } from '../core/lease.ts';
 import { apiPath, type KubeClient } from '../kube/client.ts';
-import { ApiNotFoundError, ConflictError } from '../kube/errors.ts';
+import { ApiError, ApiNotFoundError, ConflictError } from '../kube/errors.ts';
 import { OPERATION_ANNOTATION, readRecord } from './record.ts';
 
 export interface LeaseOptions {
@@ -101,6 +104,8 @@ export class LeaseKeeper {
   private chain: Promise<unknown> = Promise.resolve();
   private timer: ReturnType<typeof setInterval> | undefined;
   private lastRenewed = 0;
+  /** The record's annotation exactly as this run last wrote (or read) it under its lease; null: read it first. */
+  private stored: string | null = null;
   /** Set once another run holds the lease or the record is gone: every later write fails with it. */
   lost: LeaseLost | undefined;
 
@@ -137,6 +142,22 @@ export class LeaseKeeper {
       `${value === null ? 'remove the operation record from' : 'record progress on'} statefulset ${this.set.namespace}/${this.set.name}`,
       signal,
     );
+    this.stored = annotation;
+    this.lastRenewed = this.now();
+  }
+
+  /** Write `value` (null: remove) only if the record is still `expected`, as one JSON patch with a `test`. */
+  private async testedWrite(expected: string, value: OperationRecord | null, signal?: AbortSignal): Promise<void> {
+    const path = `/metadata/annotations/${OPERATION_ANNOTATION.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+    const annotation = value === null ? null : JSON.stringify(value);
+    await this.client.patch(
+      this.path,
+      [{ op: 'test', path, value: expected }, annotation === null ? { op: 'remove', path } : { op: 'replace', path, value: annotation }],
+      { type: 'json' },
+      `${value === null ? 'remove the operation record from' : 'record progress on'} statefulset ${this.set.namespace}/${this.set.name}`,
+      signal,
+    );
+    this.stored = annotation;
     this.lastRenewed = this.now();
   }
 
@@ -221,21 +242,32 @@ export class LeaseKeeper {
   private async guarded(record: OperationRecord | null | 'release', signal?: AbortSignal): Promise<void> {
     for (let attempt = 0; ; attempt++) {
       if (this.lost) throw this.lost;
-      const set = await this.read(signal);
-      const found = readRecord(set).record;
-      if (found?.lease?.holder.id !== this.self.id) {
-        if (record === null && !found) return; // already gone
-        this.lost = new LeaseLost(found?.lease ?? null);
-        throw this.lost;
-      }
+      const mine = this.stored ?? (await this.reread(record, signal));
+      if (mine === undefined) return; // a removal, and the record is already gone
+      const found = JSON.parse(mine) as OperationRecord;
+      const value = record === 'release' ? withoutLease(found) : record && { ...record, lease: this.lease() };
       try {
-        const value = record === 'release' ? withoutLease(found) : record && { ...record, lease: this.lease() };
-        await this.write(set, value, signal);
+        await this.testedWrite(mine, value, signal);
         return;
       } catch (err) {
-        if (!(err instanceof ConflictError) || attempt >= 5) throw err;
+        // 422: the test failed, the record is not what this run last wrote; read it to know whether it is still ours.
+        if (!(err instanceof ApiError && err.code === 422) || attempt >= 5) throw err;
+        this.stored = null;
       }
     }
+  }
+
+  /** The record as stored while this run holds its lease; undefined when removing one already gone; else lost. */
+  private async reread(record: OperationRecord | null | 'release', signal?: AbortSignal): Promise<string | undefined> {
+    const set = await this.read(signal);
+    const found = readRecord(set).record;
+    if (found?.lease?.holder.id !== this.self.id) {
+      if (record === null && !found) return undefined;
+      this.lost = new LeaseLost(found?.lease ?? null);
+      throw this.lost;
+    }
+    this.stored = set.metadata.annotations?.[OPERATION_ANNOTATION] ?? null;
+    return this.stored ?? undefined;
   }
 
   /** Renew every renewMs with `current()`; `onLost` once the lease is another's or has not been renewed in time. */

@@ -11,7 +11,7 @@
 //
 // The record also carries a lease, `"lease":{"holder":{"id","host","pid","startedAt"},"renewTime","durationSeconds"}`:
 // the run that drives the operation, renewed every 5 s. The executor writes the record only through
-// workload/lease.ts (re-read, holder checked, resourceVersion precondition); core/lease.ts decides whether another
+// workload/lease.ts (taken with the resourceVersion precondition, then written under a JSON patch `test`); core/lease.ts decides whether another
 // run's lease is live (refuse, exit 9) or stale (take over). A record without a lease is stale.
 
 import type { StatefulSet } from '@sts-inspect/k8s';

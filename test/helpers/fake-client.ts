@@ -559,3 +559,19 @@ function scaleOf(set: FakeObject): Scale {
     status: { replicas: status?.replicas ?? 0, ...(labels.length ? { selector: labels.join(',') } : {}) },
   };
 }
+
+/**
+ * The operation record a patch body writes: its annotation as a merge patch names it (the lease's take) or the
+ * value of a JSON patch's replace/add on it (every later write, under a `test`); null for a removal; undefined
+ * when the patch does not touch the record.
+ */
+export function recordWritten(body: unknown, annotation = 'sts-inspect.io/operation'): string | null | undefined {
+  if (Array.isArray(body)) {
+    const path = `/metadata/annotations/${annotation.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+    const op = (body as { op: string; path: string; value?: unknown }[]).find((x) => x.path === path && x.op !== 'test');
+    if (!op) return undefined;
+    return op.op === 'remove' ? null : (op.value as string);
+  }
+  const annotations = (body as { metadata?: { annotations?: Record<string, string | null> } } | null)?.metadata?.annotations;
+  return annotations && annotation in annotations ? annotations[annotation] : undefined;
+}

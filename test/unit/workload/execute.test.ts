@@ -10,7 +10,7 @@ import { executeOperation, GENERIC_HANDLERS, type ExecutionEvent, type StepHandl
 import { leaseMessage } from '../../../src/ui/lease.ts';
 import type { LeaseOptions } from '../../../src/workload/lease.ts';
 import { OPERATION_ANNOTATION } from '../../../src/workload/record.ts';
-import { FakeKubeClient, type FakeObject } from '../../helpers/fake-client.ts';
+import { FakeKubeClient, recordWritten, type FakeObject } from '../../helpers/fake-client.ts';
 
 const NS = 'demo';
 const SET = `/apis/apps/v1/namespaces/${NS}/statefulsets/web`;
@@ -165,9 +165,9 @@ describe('executeOperation', () => {
     const { p } = run(c, operation(c));
     await p;
     const recordPatches = c.calls
-      .filter((x) => x.verb === 'patch' && (x.body as { metadata?: unknown }).metadata !== undefined)
+      .filter((x) => x.verb === 'patch' && recordWritten(x.body) !== undefined)
       .map((x) => {
-        const v = (x.body as { metadata: { annotations: Record<string, string | null> } }).metadata.annotations[OPERATION_ANNOTATION];
+        const v = recordWritten(x.body);
         if (v === null) return 'removed';
         const r = JSON.parse(v!) as OperationRecord;
         return `done [${r.done.join(',')}] ${Object.keys(r.values)
@@ -434,6 +434,47 @@ describe('the lease: one run drives an operation at a time', () => {
     expect(again.events[0]).toMatchObject({ type: 'resuming', done: ['patch-template', 'evict:web-2'] });
     expect(again.events[0]).not.toHaveProperty('takeover');
     expect(evicted(c)).toEqual(['web-2', 'web-1', 'web-1', 'web-0']); // web-1's first eviction was refused (403)
+  });
+
+  it('record writes after the take read nothing first and carry a test of the record as last written, so status writes never conflict', async () => {
+    const c = new Cluster();
+    const g = gated('web-1');
+    const a = run(c, operation(c), { handlers: g.handlers, lease: { self: holder('a', 'laptop'), renewMs: 3_600_000 } });
+    await g.at;
+    // The controller writes the set's status (a new resourceVersion) between two record writes.
+    const set = c.object<FakeObject>(SET)!;
+    c.apply({ ...set, status: { ...(set as StatefulSet).status, observedGeneration: 7 } } as FakeObject);
+    g.release();
+    await a.p;
+    const onSet = c.calls.filter((x) => x.path === SET && (x.verb === 'get' || x.verb === 'patch'));
+    const take = onSet.findIndex((x) => x.verb === 'patch');
+    // One read before the take (its resourceVersion precondition), none after it.
+    expect(onSet.slice(take + 1).filter((x) => x.verb === 'get')).toEqual([]);
+    const later = onSet.slice(take + 1).filter((x) => recordWritten(x.body) !== undefined);
+    expect(later.length).toBeGreaterThanOrEqual(3);
+    for (const [i, x] of later.entries()) {
+      const ops = x.body as { op: string; value?: unknown }[];
+      expect(x.options).toEqual({ type: 'json' });
+      expect(ops[0]?.op).toBe('test');
+      // The value tested is exactly what the write before it stored.
+      expect(ops[0]?.value).toBe(i === 0 ? recordWritten(onSet[take]!.body) : recordWritten(later[i - 1]!.body));
+    }
+    expect(c.record()).toBeNull();
+  });
+
+  it('a record changed under a run that still holds the lease is read again and written: no lost lease', async () => {
+    const c = new Cluster();
+    const g = gated('web-1');
+    const a = run(c, operation(c), { handlers: g.handlers, lease: { self: holder('a', 'laptop'), renewMs: 3_600_000 } });
+    await g.at;
+    c.putRecord({ ...c.record()!, values: { ...c.record()!.values, note: 'edited by hand' } });
+    g.release();
+    await a.p;
+    expect(c.record()).toBeNull();
+    expect(evicted(c)).toEqual(['web-2', 'web-1', 'web-0']);
+    // The failed test (422) was followed by one read of the set, the only one after the take.
+    const onSet = c.calls.filter((x) => x.path === SET && (x.verb === 'get' || x.verb === 'patch'));
+    expect(onSet.slice(onSet.findIndex((x) => x.verb === 'patch') + 1).filter((x) => x.verb === 'get')).toHaveLength(1);
   });
 
   it('a run whose lease was taken over stops at its next renewal (exit 12) and never writes the record again', async () => {

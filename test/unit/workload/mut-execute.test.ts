@@ -22,7 +22,7 @@ import {
   type StepHandlers,
 } from '../../../src/workload/execute.ts';
 import { OPERATION_ANNOTATION } from '../../../src/workload/record.ts';
-import { FakeKubeClient, type FakeObject } from '../../helpers/fake-client.ts';
+import { FakeKubeClient, recordWritten, type FakeObject } from '../../helpers/fake-client.ts';
 import { stepContext } from '../../helpers/step-context.ts';
 
 /** A mutant that makes a wait endless fails the test here, well before Stryker's own timeout (which restarts the runner). */
@@ -101,8 +101,8 @@ class Cluster extends FakeKubeClient {
   /** The patches that wrote or removed the record. */
   recordPatches(): unknown[] {
     return this.calls
-      .filter((c) => c.verb === 'patch' && c.path === SET && JSON.stringify(c.body).includes(OPERATION_ANNOTATION))
-      .map((c) => (c.body as { metadata: { annotations: Record<string, unknown> } }).metadata.annotations[OPERATION_ANNOTATION]);
+      .filter((c) => c.verb === 'patch' && c.path === SET && recordWritten(c.body) !== undefined)
+      .map((c) => recordWritten(c.body));
   }
 }
 
