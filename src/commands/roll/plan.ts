@@ -116,10 +116,12 @@ export function buildRollPlan(set: StatefulSet, pods: Pod[], o: PlanOptions): Ro
     .sort((a, b) => b.ordinal - a.ordinal);
   const staying = view.ordinals.filter((x) => !moving.includes(x)).sort((a, b) => b.ordinal - a.ordinal);
   const action = movingAction(o.mode, onDelete);
-  const fromRevision = fromRevisionOf(o.mode, view, o.mode === 'pending' ? moving.filter((x) => !x.onUpdateRevision) : moving);
-  // A pod an earlier --pending-only run already moved left what the others leave (the record keeps no revision).
-  const left = (x: (typeof moving)[number]) =>
-    o.mode === 'pending' && x.onUpdateRevision && resumed.has(x.pod) ? fromRevision : x.revision;
+  // A pod an earlier run of the operation already moved left what the others leave (the record keeps no
+  // revision): the revision they leave is judged from the pods still to move.
+  const movedBefore = (x: (typeof moving)[number]) => x.onUpdateRevision && resumed.has(x.pod);
+  const leaving = moving.filter((x) => !movedBefore(x) && (o.mode !== 'pending' || !x.onUpdateRevision));
+  const fromRevision = fromRevisionOf(o.mode, view, leaving);
+  const left = (x: (typeof moving)[number]) => (movedBefore(x) ? fromRevision : x.revision);
   const ordinals: PlannedOrdinal[] = [
     ...moving.map((x) => ({
       ordinal: x.ordinal,

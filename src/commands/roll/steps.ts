@@ -101,6 +101,8 @@ function evictHandler(w: RolloutWatch): StepHandler {
       if (!st) throw new Error(`ordinal of pod ${pod} not in the view`);
       const removedUid = ctx.record.values[`removed:${pod}`];
       const moved = st.onUpdateRevision || (removedUid !== undefined && st.uid !== removedUid);
+      // Taken down by the run this one resumes (its uid is recorded) and not back yet: its move, not this run's.
+      if (moved && removedUid !== undefined) w.movedEarlier(pod);
       const current = w.pods.find((p) => p.metadata.uid === st.uid);
       if (!moved && current && !st.terminating) {
         await ctx.remember(`removed:${pod}`, st.uid ?? '');

@@ -5,7 +5,7 @@
 
 import { describe, expect, it } from 'vitest';
 import type { Pod, StatefulSet } from '@sts-inspect/k8s';
-import { buildRollPlan, rollOperation } from '../../../src/commands/roll/plan.ts';
+import { buildRollPlan, resumedPods, rollOperation } from '../../../src/commands/roll/plan.ts';
 import { runRoll, type RollEvent } from '../../../src/commands/roll/run.ts';
 import type { OperationRecord } from '../../../src/core/operation.ts';
 import type { PatchOptions } from '../../../src/kube/client.ts';
@@ -81,7 +81,7 @@ class Cluster extends FakeKubeClient {
 async function roll(c: Cluster, o: { record?: OperationRecord | null; midway?: (c: Cluster) => void; tickMs?: number } = {}) {
   const set = c.object<StatefulSet>(SET)!;
   const pods = [0, 1, 2].map((i) => c.object<Pod>(`/api/v1/namespaces/${NS}/pods/web-${i}`)!);
-  const plan = buildRollPlan(set, pods, { mode: 'restart' });
+  const plan = buildRollPlan(set, pods, { mode: 'restart', resumed: resumedPods(o.record ?? null) });
   const restartedAt = o.record?.values.restartedAt ?? '2026-12-05T19:00:00.000Z';
   const operation = rollOperation(plan, { restartedAt, flags: [] });
   const events: RollEvent[] = [];
@@ -161,5 +161,34 @@ describe('the OnDelete loop', () => {
       ['web-0', 'deleted', false],
       ['web-2', 'deleted', true],
     ]);
+  });
+
+  it("resumed after a kill while web-1 was coming back: web-1 is the earlier run's, not taken down again, and every pod left web-old", async () => {
+    const c = new Cluster();
+    await roll(c, { midway: () => undefined });
+    const before = c.evicted.length;
+    // Stage: web-2 done, web-1 evicted by the killed run (its old uid recorded) and back on web-new but not Ready yet.
+    c.apply(pod(0, 'web-old'));
+    c.apply(pod(1, 'web-new', false));
+    setTimeout(() => c.apply(pod(1, 'web-new', true)), 30);
+    const record: OperationRecord = {
+      command: 'roll',
+      flags: [],
+      revision: 'web-new',
+      done: ['patch-template', 'evict:web-2'],
+      startedAt: '2026-12-05T19:00:00.000Z',
+      values: { restartedAt: '2026-12-05T19:00:00.000Z', 'removed:web-2': 'uid-gone-2', 'removed:web-1': 'uid-gone-1' },
+    };
+    const set = c.object<FakeObject>(SET)!;
+    c.apply({ ...set, metadata: { ...set.metadata, annotations: { [OPERATION_ANNOTATION]: JSON.stringify(record) } } });
+    const { outcome } = await roll(c, { record });
+    expect(outcome.report.result).toBe('complete');
+    expect(c.evicted.slice(before)).toEqual(['web-0']);
+    expect(outcome.report.ordinals.map((o) => [o.pod, o.action, o.fromRevision, o.toRevision])).toEqual([
+      ['web-0', 'deleted', 'web-old', 'web-new'],
+      ['web-2', 'deleted', 'web-old', 'web-new'],
+      ['web-1', 'deleted', 'web-old', 'web-new'],
+    ]);
+    expect(outcome.report.ordinals.find((o) => o.pod === 'web-1')?.earlierRun).toBe(true);
   });
 });
