@@ -278,12 +278,16 @@ describe('scenarios', () => {
       expect(row.containers[0]!.restartCount).toBe(row.restarts);
       expect(['CrashLoopBackOff', 'Error', 'OOMKilled', 'Running']).toContain(row.status);
       expect(row.containers[0]!.lastTermination).toMatchObject(want[set.name]!);
-      expect(row.dns.resolvable).toBe(false);
-      expect(row.dns.caveat).toMatch(/not Ready|no IP|does not select/);
+      // Between two crashes the container runs, and without a readiness probe it is Ready for that while (as on a
+      // real node): then the row may say 1/1, and DNS follows the Endpoints. Not Ready, it never resolves.
+      if (row.ready?.ready === 0) {
+        expect(row.dns.resolvable).toBe(false);
+        expect(row.dns.caveat).toMatch(/not Ready|no IP|does not select/);
+      }
       const table = await cli(['-n', 'crashloop', set.name]);
       expect(table.stdout).toMatch(
         new RegExp(
-          `^0 +${set.name}-0 +\\S+ +0/1 +[1-9]\\d*( \\(\\S+ ago\\))? .* no +.*last terminated ${want[set.name]!.reason} \\(exit ${want[set.name]!.exitCode}\\)`,
+          `^0 +${set.name}-0 +\\S+ +[01]/1 +[1-9]\\d*( \\(\\S+ ago\\))? .* (no|yes) +.*last terminated ${want[set.name]!.reason} \\(exit ${want[set.name]!.exitCode}\\)`,
           'm',
         ),
       );
