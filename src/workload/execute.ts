@@ -23,7 +23,7 @@
 // (9, nothing changed by this run); a stale one is taken over and said on the `resuming` event. While it runs the
 // lease is renewed every 5 s, every record write checks it is still ours, and losing it aborts the step in flight.
 
-import type { Pod } from '@sts-inspect/k8s';
+import type { Pod, StatefulSet } from '@sts-inspect/k8s';
 import { isPodReady, podRevisionName } from '@sts-inspect/k8s';
 import type { Operation, OperationRecord, OperationStep } from '../core/operation.ts';
 import type { Lease, TakeReason } from '../core/lease.ts';
@@ -65,6 +65,8 @@ export interface ExecuteOptions {
   describeLease: (r: LeaseRefusal) => string;
   /** Lease timings and identity (tests); see core/lease.ts. */
   lease?: LeaseOptions;
+  /** The set as last seen (a watch of it): the lease's take tries it before reading the set. */
+  knownSet?: () => StatefulSet | undefined;
   /** Asked before each step that is not skipped (a per-pod prompt); throws AbortedError to decline. */
   confirm?: (step: OperationStep) => Promise<void>;
   /** Delete pods directly instead of evicting them (kubectl drain --disable-eviction). */
@@ -134,7 +136,7 @@ export async function executeOperation(op: Operation, handlers: StepHandlers, o:
   const signal = AbortSignal.any([o.signal, lost.signal]);
   let written = false;
   const take = async (expected: string | null) => {
-    const got = await keeper.acquire(record, expected, o.signal, (e) => o.onEvent(e));
+    const got = await keeper.acquire(record, expected, o.signal, (e) => o.onEvent(e), o.knownSet?.());
     Object.assign(record, { ...got.record, done: [...got.record.done], values: { ...got.record.values } });
     written = true;
     keeper.startRenewing(
@@ -169,6 +171,9 @@ export async function executeOperation(op: Operation, handlers: StepHandlers, o:
   // (a round trip at the end of every command) for a state nobody reads. Should the removal fail, the record
   // still names every step before it, and a resume finds the last one done on the cluster (isDone) or runs it.
   const lastToRun = (i: number) => op.steps.slice(i + 1).every((s) => record.done.includes(s.id));
+  // The record names every change made; a step that only waits changes nothing and is not written for (a resume
+  // finds it done on the cluster or waits again; the lease's renewals still write the progress every 5 s).
+  const recordAfter = (i: number, step: OperationStep) => written && changes(step) && !lastToRun(i);
   try {
     if (o.record) {
       const got = await take(o.record.startedAt);
@@ -194,7 +199,7 @@ export async function executeOperation(op: Operation, handlers: StepHandlers, o:
       if (handler.isDone && (await handler.isDone(step, ctx))) {
         record.done.push(step.id);
         skipped.push(step.id);
-        if (written && !lastToRun(i)) await save();
+        if (recordAfter(i, step)) await save();
         o.onEvent({ type: 'step-skipped', id: step.id, why: 'cluster' });
         continue;
       }
@@ -209,7 +214,7 @@ export async function executeOperation(op: Operation, handlers: StepHandlers, o:
       if (result && result.revision !== undefined) record.revision = result.revision;
       record.done.push(step.id);
       ran.push(step.id);
-      if (written && !lastToRun(i)) await save();
+      if (recordAfter(i, step)) await save();
       o.onEvent({ type: 'step-done', id: step.id, ms: now() - started });
     }
     if (written) await keeper.save(null, signal);

@@ -171,14 +171,22 @@ export class LeaseKeeper {
     expected: string | null,
     signal: AbortSignal,
     onEvent: (e: LeaseEvent) => void,
+    known?: StatefulSet,
   ): Promise<{ record: OperationRecord; why: TakeReason; lease: Lease | null }> {
     let seen: LeaseObservation | null = null;
     let waiting = '';
+    // `known`: the set as the caller last saw it (a watch): tried first, without a read. Stale, its
+    // resourceVersion makes the write a 409 and the loop reads; anything but a plain take reads again too.
+    let first = known;
     for (;;) {
-      const set = await this.read(signal).catch((err: unknown) => {
-        if (err instanceof ApiNotFoundError) return null;
-        throw err;
-      });
+      const given = first;
+      first = undefined;
+      const set =
+        given ??
+        (await this.read(signal).catch((err: unknown) => {
+          if (err instanceof ApiNotFoundError) return null;
+          throw err;
+        }));
       // No set to hold a lease on (resize between its Orphan delete and the create): the record carries this
       // run's lease into the set it creates.
       if (!set) return { record: { ...record, lease: this.lease() }, why: 'no-record', lease: null };
@@ -195,6 +203,7 @@ export class LeaseKeeper {
         seen,
         holderAlive: sameHost && lease ? (this.o.isAlive ?? pidAlive)(lease.holder.pid) : null,
       });
+      if (given && (decision.kind !== 'take' || (found?.startedAt ?? null) !== expected)) continue;
       if (decision.kind === 'refuse') throw refuse('held');
       if ((found?.startedAt ?? null) !== expected) throw refuse('changed');
       if (decision.kind === 'wait') {

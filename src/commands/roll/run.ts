@@ -86,6 +86,7 @@ export async function runRoll(r: RollRun, deps: RollDeps): Promise<RollOutcome> 
         return s.cause instanceof Error ? s.cause.message : String(s.cause);
       },
       describeLease: leaseMessage,
+      knownSet: () => watch.set,
       onEvent: (e) => {
         if (e.type === 'step-skipped' && (e.id === 'patch-template' || e.id === 'patch-partition')) watch.speak();
         else if (e.type === 'step-skipped' && (e.id.startsWith('evict:') || e.id.startsWith('wait:')))

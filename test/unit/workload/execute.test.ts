@@ -119,6 +119,7 @@ function run(
     confirm?: (s: OperationStep) => Promise<void>;
     signal?: AbortSignal;
     lease?: LeaseOptions;
+    knownSet?: () => StatefulSet | undefined;
   } = {},
 ) {
   const events: ExecutionEvent[] = [];
@@ -138,6 +139,7 @@ function run(
     describeLease: leaseMessage,
     ...(o.confirm ? { confirm: o.confirm } : {}),
     ...(o.lease ? { lease: o.lease } : {}),
+    ...(o.knownSet ? { knownSet: o.knownSet } : {}),
   });
   return { p, events, records };
 }
@@ -434,6 +436,49 @@ describe('the lease: one run drives an operation at a time', () => {
     expect(again.events[0]).toMatchObject({ type: 'resuming', done: ['patch-template', 'evict:web-2'] });
     expect(again.events[0]).not.toHaveProperty('takeover');
     expect(evicted(c)).toEqual(['web-2', 'web-1', 'web-1', 'web-0']); // web-1's first eviction was refused (403)
+  });
+
+  it('the take uses the set as last seen (a watch) instead of reading it; a stale copy costs a 409 and one read', async () => {
+    const setCalls = (c: Cluster) => c.calls.filter((x) => x.path === SET).map((x) => x.verb);
+    const reading = new Cluster();
+    await run(reading, operation(reading)).p;
+    const fresh = new Cluster();
+    await run(fresh, operation(fresh), { knownSet: () => fresh.object<StatefulSet>(SET) }).p;
+    // The same calls but the read before the take (the patch step's own check reads the set in both).
+    const takeAt = (c: Cluster) => setCalls(c).indexOf('patch');
+    expect(setCalls(reading)[takeAt(reading) - 1]).toBe('get');
+    expect(setCalls(fresh).filter((v) => v === 'get').length).toBe(setCalls(reading).filter((v) => v === 'get').length - 1);
+    expect(fresh.record()).toBeNull();
+    expect(evicted(fresh)).toEqual(['web-2', 'web-1', 'web-0']);
+
+    const stale = new Cluster();
+    const old = structuredClone(stale.object<StatefulSet>(SET)!);
+    const set = stale.object<FakeObject>(SET)!;
+    stale.apply({ ...set, status: { ...(set as StatefulSet).status, observedGeneration: 9 } } as FakeObject);
+    await run(stale, operation(stale), { knownSet: () => old }).p;
+    const t = takeAt(stale);
+    expect(setCalls(stale).slice(t, t + 3)).toEqual(['patch', 'get', 'patch']); // 409, read, take
+    expect(stale.record()).toBeNull();
+    expect(evicted(stale)).toEqual(['web-2', 'web-1', 'web-0']);
+  });
+
+  it('a known copy showing another run\'s lease is not trusted: the set is read before refusing', async () => {
+    const c = new Cluster();
+    const theirs: OperationRecord = {
+      command: 'roll',
+      flags: [],
+      revision: 'web-new',
+      done: [],
+      startedAt: '2026-12-05T19:00:00Z',
+      values: {},
+      lease: { holder: holder('x', 'laptop', 4009), renewTime: new Date().toISOString(), durationSeconds: 15 },
+    };
+    const set = c.object<StatefulSet>(SET)!;
+    const known = { ...set, metadata: { ...set.metadata, annotations: { [OPERATION_ANNOTATION]: JSON.stringify(theirs) } } };
+    await run(c, operation(c), { knownSet: () => known, lease: { self: holder('a', 'laptop', 4001), isAlive: () => true } }).p;
+    const calls = c.calls.filter((x) => x.path === SET).map((x) => x.verb);
+    expect(calls[calls.indexOf('patch') - 1]).toBe('get');
+    expect(evicted(c)).toEqual(['web-2', 'web-1', 'web-0']);
   });
 
   it('record writes after the take read nothing first and carry a test of the record as last written, so status writes never conflict', async () => {

@@ -193,15 +193,17 @@ describe('executeOperation: the record', { timeout: WAIT_BOUND_MS }, () => {
     expect(c.calls.filter((x) => x.verb === 'patch')).toEqual([]);
   });
 
-  it('written right before the first change (with the values given), after each step, removed at the end', async () => {
+  it('written right before the first change (with the values given), after each change but the last step, never for a wait, removed at the end', async () => {
     const c = new Cluster();
     const r = recorder();
-    const op = operation([waitStep('a'), changeStep('b'), waitStep('c')]);
+    const op = operation([waitStep('a'), changeStep('b'), changeStep('c'), waitStep('d')]);
     const res = await exec(c, op, r.handlers(c), { values: { restartedAt: 'T1' } }).p;
     expect(r.seen.map((s) => [s.id, s.recordOnCluster?.done ?? null])).toEqual([
       ['a', null],
       ['b', ['a']],
       ['c', ['a', 'b']],
+      // a, a wait, is in the record written before b; d, a wait too, is never written for.
+      ['d', ['a', 'b', 'c']],
     ]);
     expect(r.seen[1]?.recordOnCluster).toMatchObject({
       command: 'roll',
@@ -211,7 +213,9 @@ describe('executeOperation: the record', { timeout: WAIT_BOUND_MS }, () => {
     });
     expect(c.recordPatches().at(-1)).toBeNull();
     expect(c.record()).toBeNull();
-    expect(res.record).toMatchObject({ done: ['a', 'b', 'c'], values: { restartedAt: 'T1' } });
+    expect(res.record).toMatchObject({ done: ['a', 'b', 'c', 'd'], values: { restartedAt: 'T1' } });
+    // Written before b, after b, after c, removed: nothing after d.
+    expect(c.recordPatches()).toHaveLength(4);
   });
 
   it('a step that takes a pod down counts as a change: the record is written before it', async () => {
@@ -307,7 +311,7 @@ describe('executeOperation: resume and skips', { timeout: WAIT_BOUND_MS }, () =>
     const r = recorder();
     const { p, events } = exec(
       c,
-      operation([changeStep('a'), changeStep('b'), waitStep('c')]),
+      operation([changeStep('a'), changeStep('b'), changeStep('c')]),
       r.handlers(c, (id) => id === 'b'),
     );
     const res = await p;
