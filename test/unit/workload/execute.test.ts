@@ -462,7 +462,7 @@ describe('the lease: one run drives an operation at a time', () => {
     expect(evicted(stale)).toEqual(['web-2', 'web-1', 'web-0']);
   });
 
-  it('a known copy showing another run\'s lease is not trusted: the set is read before refusing', async () => {
+  it("a known copy showing another run's lease is not trusted: the set is read before refusing", async () => {
     const c = new Cluster();
     const theirs: OperationRecord = {
       command: 'roll',
