@@ -454,7 +454,7 @@ describe('the lease: one run drives an operation at a time', () => {
     const stale = new Cluster();
     const old = structuredClone(stale.object<StatefulSet>(SET)!);
     const set = stale.object<FakeObject>(SET)!;
-    stale.apply({ ...set, status: { ...(set as StatefulSet).status, observedGeneration: 9 } } as FakeObject);
+    stale.apply({ ...set, status: { ...(set as StatefulSet).status, observedGeneration: 9 } });
     await run(stale, operation(stale), { knownSet: () => old }).p;
     const t = takeAt(stale);
     expect(setCalls(stale).slice(t, t + 3)).toEqual(['patch', 'get', 'patch']); // 409, read, take
@@ -488,7 +488,7 @@ describe('the lease: one run drives an operation at a time', () => {
     await g.at;
     // The controller writes the set's status (a new resourceVersion) between two record writes.
     const set = c.object<FakeObject>(SET)!;
-    c.apply({ ...set, status: { ...(set as StatefulSet).status, observedGeneration: 7 } } as FakeObject);
+    c.apply({ ...set, status: { ...(set as StatefulSet).status, observedGeneration: 7 } });
     g.release();
     await a.p;
     const onSet = c.calls.filter((x) => x.path === SET && (x.verb === 'get' || x.verb === 'patch'));
