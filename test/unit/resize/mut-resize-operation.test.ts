@@ -63,6 +63,7 @@ const FIELD = 'spec.volumeClaimTemplates[data].spec.resources.requests.storage';
 describe('notes: what the plan warns about', () => {
   it.each<[string, Partial<ResizeInput>, object[]]>([
     ['a plain set', {}, [STRATEGY, FILESYSTEM]],
+    ['a set made with kubectl create (no annotations at all)', { set: withMeta((m) => delete m.annotations) }, [STRATEGY, FILESYSTEM]],
     ['--force on a set nobody controls: nothing to say about it', { force: true }, [STRATEGY, FILESYSTEM]],
     ['quotas read', { quotasReadable: true }, [STRATEGY, FILESYSTEM]],
     ['quotas forbidden (403)', { quotasReadable: false }, [STRATEGY, FILESYSTEM, { code: 'quota-unreadable', severity: 'warning' }]],

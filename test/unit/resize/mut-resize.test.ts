@@ -147,6 +147,44 @@ describe('the template: --claim, or the only one', () => {
       id: 'recreate-set',
       changes: [{ field: 'spec.volumeClaimTemplates[data].spec.resources.requests.storage', from: null, to: '2Gi' }],
     });
+    // Patched in place (volumeClaimUpdatePolicy): the patch gives the template its request, keeping the rest.
+    const patched = planResize(
+      input({ set: { ...set, spec: { ...set.spec!, volumeClaimUpdatePolicy: 'OnClaimDelete' } as StatefulSet['spec'] } }),
+    );
+    expect(patched.operation!.steps.at(-1)!.params).toEqual({
+      patch: {
+        spec: {
+          volumeClaimTemplates: [
+            {
+              metadata: { name: 'data' },
+              spec: {
+                ...(spec ?? {}),
+                resources: { ...(spec as { resources?: object } | undefined)?.resources, requests: { storage: '2Gi' } },
+              },
+            },
+          ],
+        },
+      },
+      patchType: 'merge',
+    });
+  });
+
+  it('a template without a name (the API does not check one) is listed as such and skipped over', () => {
+    const set = structuredClone(SET);
+    set.spec!.volumeClaimTemplates = [{ spec: { resources: { requests: { storage: '5Gi' } } } }, ...set.spec!.volumeClaimTemplates!];
+    expect(planResize(input({ set })).refusals).toEqual([{ code: 'template-required', usage: true, templates: ['', 'data'] }]);
+    const plan = planResize(input({ set, claimTemplate: 'data' }));
+    expect(plan).toMatchObject({ refusals: [], template: 'data', templateSize: '1Gi' });
+    const patched = planResize(
+      input({
+        set: { ...set, spec: { ...set.spec!, volumeClaimUpdatePolicy: 'OnClaimDelete' } as StatefulSet['spec'] },
+        claimTemplate: 'data',
+      }),
+    );
+    const templates = (patched.operation!.steps.at(-1)!.params as { patch: { spec: { volumeClaimTemplates: unknown[] } } }).patch.spec
+      .volumeClaimTemplates;
+    expect(templates[0]).toEqual({ spec: { resources: { requests: { storage: '5Gi' } } } });
+    expect(templates[1]).toMatchObject({ metadata: { name: 'data' }, spec: { resources: { requests: { storage: '2Gi' } } } });
   });
 });
 
