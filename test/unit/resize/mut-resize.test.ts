@@ -169,7 +169,18 @@ describe('the template: --claim, or the only one', () => {
     });
   });
 
-  it('a template without a name (the API does not check one) is listed as such and skipped over', () => {
+  it('a lone template without a name is refused like no template (no claim can be named after it), not planned as nothing', () => {
+    // It was an empty plan with no refusal and no operation, which the command then read as a plan to run.
+    const set = structuredClone(SET);
+    delete set.spec!.volumeClaimTemplates![0]!.metadata;
+    for (const claimTemplate of [undefined, ''])
+      expect(planResize(input({ set, claimTemplate }))).toMatchObject({
+        refusals: [{ code: 'no-templates', usage: true }],
+        operation: null,
+      });
+  });
+
+  it('a template without a name among others is listed as such and skipped over', () => {
     const set = structuredClone(SET);
     set.spec!.volumeClaimTemplates = [{ spec: { resources: { requests: { storage: '5Gi' } } } }, ...set.spec!.volumeClaimTemplates!];
     expect(planResize(input({ set })).refusals).toEqual([{ code: 'template-required', usage: true, templates: ['', 'data'] }]);
