@@ -501,6 +501,9 @@ describe('ResourceQuotas: room for what the claims add', () => {
     // No class: refused for the class itself, but no quota refusal on `standard`.
     const plan = planResize(input({ claims: claimsWith({ cls: null }), quotas }));
     expect(plan.refusals.map((r) => r.code)).toEqual(['class-missing']);
+    // Nor on a class that happens to be named `null` (a valid name): it is not the class of claims without one.
+    const onNull = [rq('q', { hard: { 'null.storageclass.storage.k8s.io/requests.storage': '1Gi' } }, { used: {} })];
+    expect(planResize(input({ claims: claimsWith({ cls: null }), quotas: onNull })).refusals.map((r) => r.code)).toEqual(['class-missing']);
   });
 
   it('the words: what is used, the limit, what the resize adds, the room left', () => {
