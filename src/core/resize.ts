@@ -254,7 +254,8 @@ export function planResize(input: ResizeInput): ResizePlan {
   });
   if (size === null || size <= 0) return empty([{ code: 'bad-size', usage: true, size: input.size }]);
   const picked = pickTemplate(input.set, input.claimTemplate);
-  if (!picked.name) return empty(picked.refusal ? [picked.refusal] : []);
+  // A lone template without a name: no claim can be made for it (`-web-0` is no name), so none can be resized.
+  if (!picked.name) return empty([picked.refusal ?? { code: 'no-templates', usage: true }]);
   const template = picked.name;
   const tpl = input.set.spec?.volumeClaimTemplates?.find((t) => t.metadata?.name === template);
   const templateSize = tpl?.spec?.resources?.requests?.storage ?? null;
