@@ -299,8 +299,6 @@ function resizeOperation(input: ResizeInput, plan: ResizePlan): Operation {
     params: { pod: c.pod, ordinal: c.ordinal, storageClass: c.storageClass },
   }));
   if (input.setGone || bytes(plan.templateSize) !== bytes(plan.size)) steps.push(templateStep(input, plan, template));
-  const podUids: Record<string, string> = {};
-  for (const p of input.pods) if (p.metadata.name && p.metadata.uid) podUids[p.metadata.name] = p.metadata.uid;
   const revision = set.status?.updateRevision ?? set.status?.currentRevision ?? null;
   const ordinals: OrdinalPlan[] = plan.claims.map((c) => ({
     ordinal: c.ordinal,
