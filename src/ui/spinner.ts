@@ -3,6 +3,7 @@
 // request lines share stderr); otherwise nothing, so pipes and JSON consumers never see control bytes.
 
 import type { IO, OutStream } from './io.ts';
+import { terminalWidth, wrapPlanText } from './plan.ts';
 
 export interface Progress {
   update(message: string): void;
@@ -58,7 +59,9 @@ export async function startLiveProgress(
   opts: { enabled: boolean; env: NodeJS.ProcessEnv; lines: OutStream },
 ): Promise<LiveProgress> {
   const out = opts.lines;
-  if (!opts.enabled || !canSpin(stderr)) return { update: () => undefined, stop: () => undefined, line: (t) => void out.write(`${t}\n`) };
+  // On a terminal a long line is wrapped at spaces (an identifier stays whole), not cut mid-word by the terminal.
+  const write = (t: string) => void out.write(`${wrapPlanText(t, terminalWidth(out))}\n`);
+  if (!opts.enabled || !canSpin(stderr)) return { update: () => undefined, stop: () => undefined, line: write };
   const { default: ora } = await import('ora');
   const spinner = ora({ text: '', stream: stderr, discardStdin: false, color: opts.env.NO_COLOR ? false : 'cyan', isEnabled: true });
   let running = false;
@@ -72,7 +75,7 @@ export async function startLiveProgress(
     },
     line(text) {
       if (running) spinner.clear();
-      out.write(`${text}\n`);
+      write(text);
       if (running) spinner.render();
     },
     stop() {

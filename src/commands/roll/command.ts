@@ -51,7 +51,7 @@ import {
 import { observedSet, RolloutTimeoutError, runRoll, type RollOutcome } from './run.ts';
 import { RollStreams } from './streams.ts';
 import { commandTimeout, startActing } from '../../ui/acting.ts';
-import { writePlan } from '../../ui/plan.ts';
+import { terminalWidth, wrapPlanText, writePlan } from '../../ui/plan.ts';
 
 export interface RollOptions {
   name: string;
@@ -221,7 +221,7 @@ export async function rollCommand(argv: RollArgs, io: IO, deps: RollCommandDeps 
       if (!opts.yes) writePlan(io.stderr, promptPreamble(plan));
       await requireConsent(io, {
         yes: opts.yes,
-        question: restartQuestion(plan),
+        question: restartQuestion(plan, record ? { startedAt: record.startedAt, pods: resumedPods(record) } : undefined),
         action: `${opts.mode === 'pending' ? 'deliver the pending update to' : 'restart'} statefulset ${ns}/${opts.name}`,
         signal: cs.signal,
         ...(record ? { nothingChangedYet: false } : {}),
@@ -265,7 +265,9 @@ export async function rollCommand(argv: RollArgs, io: IO, deps: RollCommandDeps 
     );
     progress.stop();
     io.stdout.write(
-      isDocumentFormat(opts.format) ? renderReport(outcome.report, opts.format) : renderSummary(outcome.report, startedAt, now()),
+      isDocumentFormat(opts.format)
+        ? renderReport(outcome.report, opts.format)
+        : wrapPlanText(renderSummary(outcome.report, startedAt, now()), terminalWidth(io.stdout)),
     );
     if (outcome.error) throw exitError(outcome, ns, opts.name);
     return 0;

@@ -98,6 +98,27 @@ describe('buildRollPlan', () => {
     expect(plan.selector).toBe('app=web');
   });
 
+  it('resuming, the question asks to finish the run it resumes and names the pods that run moved and those left', () => {
+    const { set, pods } = scenario('ondelete-after-image-change');
+    const update = set.status!.updateRevision!;
+    // The interrupted run replaced web-2 and web-1 (they run the update revision); web-0 is left.
+    const moved = pods.map((p) =>
+      p.metadata.name === 'web-0'
+        ? p
+        : { ...p, metadata: { ...p.metadata, labels: { ...p.metadata.labels, 'controller-revision-hash': update } } },
+    );
+    const resumed = { startedAt: '2026-12-05T21:13:59.532Z', pods: ['web-2', 'web-1'] };
+    const plan = buildRollPlan(set, moved, { mode: 'restart', resumed: resumed.pods });
+    expect(restartQuestion(plan, resumed)).toBe(
+      'resume the restart of statefulset web in namespace demo started at 2026-12-05T21:13:59.532Z (web-0 left; web-2, web-1 moved by that run)?',
+    );
+    // A pod the record names that is not on the update revision yet (its delete was not seen through) is left.
+    const back = buildRollPlan(set, pods, { mode: 'restart', resumed: ['web-2'] });
+    expect(restartQuestion(back, { ...resumed, pods: ['web-2'] })).toBe(
+      'resume the restart of statefulset web in namespace demo started at 2026-12-05T21:13:59.532Z (web-2, web-1, web-0 left)?',
+    );
+  });
+
   it('the restart question and the plan as data', () => {
     const { set, pods } = scenario('ondelete-after-image-change');
     const plan = buildRollPlan(set, pods, { mode: 'restart' });
