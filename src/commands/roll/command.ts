@@ -197,6 +197,7 @@ export async function rollCommand(argv: RollArgs, io: IO, deps: RollCommandDeps 
       templates: input.templates,
       budgets: input.budgets,
       resumed: resumedPods(record),
+      ...(record ? { resuming: record.values.from ? { from: record.values.from } : {} } : {}),
     });
     refuse(set, plan, opts, record);
     const restartedAt = record?.values.restartedAt ?? rfc3339(now());
@@ -233,7 +234,8 @@ export async function rollCommand(argv: RollArgs, io: IO, deps: RollCommandDeps 
         plan,
         operation,
         record,
-        values: opts.mode === 'restart' ? { restartedAt } : {},
+        // The revision the pods leave, for a resume to say once they have all left it.
+        values: opts.mode === 'restart' ? { restartedAt, ...(plan.fromRevision ? { from: plan.fromRevision } : {}) } : {},
         resume,
         ...(streams ? { streams } : {}),
         ...(opts.disableEviction ? { disableEviction: true } : {}),

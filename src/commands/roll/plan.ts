@@ -70,6 +70,12 @@ export interface PlanOptions {
   budgets?: DisruptionBudget[] | null;
   /** --pending-only resumed: the pods an earlier run of it moved or began to move (they keep their steps). */
   resumed?: readonly string[];
+  /**
+   * A resume (the record found): `from` is the revision the pods left, as the first run recorded it. A restart's
+   * update revision is made by the operation itself, so every pod on it has moved since (by the controller or
+   * the earlier run), whether the record names it or not (waits are not recorded).
+   */
+  resuming?: { from?: string };
 }
 
 function changesFor(
@@ -118,9 +124,10 @@ export function buildRollPlan(set: StatefulSet, pods: Pod[], o: PlanOptions): Ro
   const action = movingAction(o.mode, onDelete);
   // A pod an earlier run of the operation already moved left what the others leave (the record keeps no
   // revision): the revision they leave is judged from the pods still to move.
-  const movedBefore = (x: (typeof moving)[number]) => x.onUpdateRevision && resumed.has(x.pod);
+  const movedBefore = (x: (typeof moving)[number]) =>
+    x.onUpdateRevision && (resumed.has(x.pod) || (o.mode === 'restart' && o.resuming !== undefined));
   const leaving = moving.filter((x) => !movedBefore(x) && (o.mode !== 'pending' || !x.onUpdateRevision));
-  const fromRevision = fromRevisionOf(o.mode, view, leaving);
+  const fromRevision = o.resuming?.from ?? fromRevisionOf(o.mode, view, leaving);
   const left = (x: (typeof moving)[number]) => (movedBefore(x) ? fromRevision : x.revision);
   const ordinals: PlannedOrdinal[] = [
     ...moving.map((x) => ({

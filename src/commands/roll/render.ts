@@ -307,18 +307,21 @@ export function renderDryRun(plan: RollPlan, op: Operation, o: { disableEviction
 
 /**
  * The question asked on a terminal before the restart, after what ships. Resuming (`resumed`: the record's
- * start and the pods its run moved or began to move), it asks to finish that run and says which pods it moved
- * already (on the update revision now) and which are left.
+ * start and the pods its run moved or began to move), it asks to finish that run and says which pods are left
+ * and which moved already (Ready on the update revision, or taken down by that run and back on it).
  */
 export function restartQuestion(plan: RollPlan, resumed?: { startedAt: string; pods: readonly string[] }): string {
   const n = movingOrdinals(plan).length;
   if (resumed) {
-    const onUpdate = new Set(plan.view.ordinals.filter((o) => o.onUpdateRevision).map((o) => o.pod));
+    // Moved: on the update revision and Ready (the controller's or that run's doing), or taken down by that run.
+    const moved = new Set(
+      plan.view.ordinals.filter((o) => o.done || (o.onUpdateRevision && resumed.pods.includes(o.pod))).map((o) => o.pod),
+    );
     const moving = movingOrdinals(plan).map((o) => o.pod);
-    const done = moving.filter((p) => resumed.pods.includes(p) && onUpdate.has(p));
-    const left = moving.filter((p) => !done.includes(p));
+    const done = moving.filter((p) => moved.has(p));
+    const left = moving.filter((p) => !moved.has(p));
     const what = plan.mode === 'pending' ? `delivery of update revision ${plan.toRevision ?? ''}` : 'restart';
-    return `resume the ${what} of statefulset ${plan.name} in namespace ${plan.namespace} started at ${resumed.startedAt} (${left.length ? `${left.join(', ')} left` : 'only the final check left'}${done.length ? `; ${done.join(', ')} moved by that run` : ''})?`;
+    return `resume the ${what} of statefulset ${plan.name} in namespace ${plan.namespace} started at ${resumed.startedAt} (${left.length ? `${left.join(', ')} left` : 'only the final check left'}${done.length ? `; ${done.join(', ')} already moved` : ''})?`;
   }
   if (plan.mode === 'pending')
     return `deliver update revision ${plan.toRevision ?? ''} to statefulset ${plan.name} in namespace ${plan.namespace} (${n} pod${n === 1 ? '' : 's'}, highest ordinal first)?`;

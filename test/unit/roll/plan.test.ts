@@ -110,8 +110,35 @@ describe('buildRollPlan', () => {
     const resumed = { startedAt: '2026-12-05T21:13:59.532Z', pods: ['web-2', 'web-1'] };
     const plan = buildRollPlan(set, moved, { mode: 'restart', resumed: resumed.pods });
     expect(restartQuestion(plan, resumed)).toBe(
-      'resume the restart of statefulset web in namespace demo started at 2026-12-05T21:13:59.532Z (web-0 left; web-2, web-1 moved by that run)?',
+      'resume the restart of statefulset web in namespace demo started at 2026-12-05T21:13:59.532Z (web-0 left; web-2, web-1 already moved)?',
     );
+    // RollingUpdate's waits are not recorded: a pod the controller moved (Ready on the update revision) is moved.
+    const one = pods.map((p) =>
+      p.metadata.name === 'web-2'
+        ? { ...p, metadata: { ...p.metadata, labels: { ...p.metadata.labels, 'controller-revision-hash': update } } }
+        : p,
+    );
+    expect(restartQuestion(buildRollPlan(set, one, { mode: 'restart', resumed: [] }), { ...resumed, pods: [] })).toBe(
+      'resume the restart of statefulset web in namespace demo started at 2026-12-05T21:13:59.532Z (web-1, web-0 left; web-2 already moved)?',
+    );
+    // Every pod moved before the resume (the controller's doing, unrecorded): they left what the record says.
+    const all = pods.map((p) => ({
+      ...p,
+      metadata: { ...p.metadata, labels: { ...p.metadata.labels, 'controller-revision-hash': update } },
+    }));
+    const done = buildRollPlan(set, all, { mode: 'restart', resumed: [], resuming: { from: 'web-old-one' } });
+    expect(done.fromRevision).toBe('web-old-one');
+    expect(done.ordinals.map((o) => [o.pod, o.fromRevision])).toEqual([
+      ['web-2', 'web-old-one'],
+      ['web-1', 'web-old-one'],
+      ['web-0', 'web-old-one'],
+    ]);
+    // Without the record's word (a record from before it kept one), a pod on the update revision still moved.
+    expect(buildRollPlan(set, one, { mode: 'restart', resumed: [], resuming: {} }).ordinals.map((o) => o.fromRevision)).toEqual([
+      pods[0]!.metadata.labels!['controller-revision-hash'],
+      pods[0]!.metadata.labels!['controller-revision-hash'],
+      pods[0]!.metadata.labels!['controller-revision-hash'],
+    ]);
     // A pod the record names that is not on the update revision yet (its delete was not seen through) is left.
     const back = buildRollPlan(set, pods, { mode: 'restart', resumed: ['web-2'] });
     expect(restartQuestion(back, { ...resumed, pods: ['web-2'] })).toBe(
