@@ -3,29 +3,12 @@
 // with every field the executor and -o json read (targets with uids, the waits and checks, the revisions, the
 // selector), `nothingToDo`, and the edges of the claim viewer and of df. Over the recorded 1.20 set `fx-orphan/web`.
 
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { PersistentVolumeClaim, Pod, StatefulSet } from '@sts-inspect/k8s';
-import {
-  nothingToDo,
-  parseDf,
-  planResize,
-  viewClaimResize,
-  withSize,
-  type ResizeInput,
-  type StorageClassInfo,
-} from '../../../src/core/resize.ts';
+import type { PersistentVolumeClaim, StatefulSet } from '@sts-inspect/k8s';
+import { nothingToDo, parseDf, planResize, viewClaimResize, withSize, type ResizeInput } from '../../../src/core/resize.ts';
 import { noteText } from '../../../src/commands/resize/render.ts';
+import { SET, CLAIMS, PODS, STANDARD, PENDING } from '../../helpers/resize-fixtures.ts';
 
-const FX = join(import.meta.dirname, '..', '..', 'fixtures', 'real-k8s-1.20');
-const load = <T>(p: string): T => JSON.parse(readFileSync(join(FX, p), 'utf8')) as T;
-
-const SET = load<StatefulSet>('orphan-recreate/200-statefulset-before.json');
-const CLAIMS = load<{ items: PersistentVolumeClaim[] }>('orphan-recreate/200-pvcs-before.json').items;
-const PODS = load<{ items: Pod[] }>('orphan-recreate/200-pods-before.json').items;
-const STANDARD = load<StorageClassInfo>('resize/200-storageclass-standard-default.json');
-const PENDING = load<PersistentVolumeClaim>('resize/200-pvc-expand-class-after-40s.json');
 const UID = (n: number) => CLAIMS[n]!.metadata.uid!;
 const REV = 'web-5cb8c7748';
 

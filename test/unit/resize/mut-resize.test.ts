@@ -3,24 +3,11 @@
 // claims it acts on, where each claim is mounted (for df), which claims grow, and every refusal with what it
 // carries (the words a user reads come from those fields: src/commands/resize/render.ts).
 
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { PersistentVolumeClaim, Pod, StatefulSet } from '@sts-inspect/k8s';
-import { planResize, type ResizeInput, type ResourceQuotaInfo, type StorageClassInfo } from '../../../src/core/resize.ts';
+import { planResize, type ResizeInput, type ResourceQuotaInfo } from '../../../src/core/resize.ts';
 import { refusalsMessage } from '../../../src/commands/resize/render.ts';
-
-const FX = join(import.meta.dirname, '..', '..', 'fixtures', 'real-k8s-1.20');
-const load = <T>(p: string): T => JSON.parse(readFileSync(join(FX, p), 'utf8')) as T;
-
-const SET = load<StatefulSet>('orphan-recreate/200-statefulset-before.json');
-/** data-web-0, data-web-1, data-web-2: 1Gi, Bound, class `standard`. */
-const CLAIMS = load<{ items: PersistentVolumeClaim[] }>('orphan-recreate/200-pvcs-before.json').items;
-/** web-0, web-1, web-2: container `app` mounts volume `data` at /data, then the service-account token. */
-const PODS = load<{ items: Pod[] }>('orphan-recreate/200-pods-before.json').items;
-const STANDARD = load<StorageClassInfo>('resize/200-storageclass-standard-default.json');
-const NOEXPAND = load<StorageClassInfo>('resize/201-create-storageclass-without-allowvolumeexpansion.json');
-const EXPAND = load<StorageClassInfo>('resize/201-create-storageclass-allowvolumeexpansion-true.json');
+import { SET, CLAIMS, PODS, STANDARD, NOEXPAND, EXPAND } from '../../helpers/resize-fixtures.ts';
 
 const input = (over: Partial<ResizeInput> = {}): ResizeInput => ({
   set: structuredClone(SET),

@@ -2,10 +2,8 @@
 // answered (test/fixtures/real-k8s-1.20/orphan-recreate/ and resize/): one case per refusal, the plan's steps
 // and the re-create body, and where a claim stands from its status and conditions.
 
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { PersistentVolumeClaim, Pod, StatefulSet } from '@sts-inspect/k8s';
+import type { PersistentVolumeClaim, StatefulSet } from '@sts-inspect/k8s';
 import {
   nothingToDo,
   parseDf,
@@ -14,18 +12,8 @@ import {
   viewClaimResize,
   type ResizeInput,
   type ResourceQuotaInfo,
-  type StorageClassInfo,
 } from '../../../src/core/resize.ts';
-
-const FX = join(import.meta.dirname, '..', '..', 'fixtures', 'real-k8s-1.20');
-const load = <T>(p: string): T => JSON.parse(readFileSync(join(FX, p), 'utf8')) as T;
-
-const SET = load<StatefulSet>('orphan-recreate/200-statefulset-before.json');
-const CLAIMS = load<{ items: PersistentVolumeClaim[] }>('orphan-recreate/200-pvcs-before.json').items;
-const PODS = load<{ items: Pod[] }>('orphan-recreate/200-pods-before.json').items;
-const STANDARD = load<StorageClassInfo>('resize/200-storageclass-standard-default.json');
-const NOEXPAND = load<StorageClassInfo>('resize/201-create-storageclass-without-allowvolumeexpansion.json');
-const PENDING = load<PersistentVolumeClaim>('resize/200-pvc-expand-class-after-40s.json');
+import { SET, CLAIMS, PODS, STANDARD, NOEXPAND, PENDING } from '../../helpers/resize-fixtures.ts';
 
 const base = (over: Partial<ResizeInput> = {}): ResizeInput => ({
   set: structuredClone(SET),

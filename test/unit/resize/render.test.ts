@@ -2,11 +2,8 @@
 // remedy and the command that resumes, and the equivalent kubectl commands of --dry-run, over plans built from
 // the recorded 1.20 objects.
 
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { PersistentVolumeClaim, Pod, StatefulSet } from '@sts-inspect/k8s';
-import { planResize, type ResizeInput, type StorageClassInfo } from '../../../src/core/resize.ts';
+import { planResize, type ResizeInput } from '../../../src/core/resize.ts';
 import {
   claimFailedText,
   describeStop,
@@ -17,13 +14,8 @@ import {
   renderPlanText,
 } from '../../../src/commands/resize/render.ts';
 import { ClaimResizeFailed, RecreateFailed } from '../../../src/commands/resize/run.ts';
+import { SET, CLAIMS, PODS, STANDARD } from '../../helpers/resize-fixtures.ts';
 
-const FX = join(import.meta.dirname, '..', '..', 'fixtures', 'real-k8s-1.20');
-const load = <T>(p: string): T => JSON.parse(readFileSync(join(FX, p), 'utf8')) as T;
-const SET = load<StatefulSet>('orphan-recreate/200-statefulset-before.json');
-const CLAIMS = load<{ items: PersistentVolumeClaim[] }>('orphan-recreate/200-pvcs-before.json').items;
-const PODS = load<{ items: Pod[] }>('orphan-recreate/200-pods-before.json').items;
-const STANDARD = load<StorageClassInfo>('resize/200-storageclass-standard-default.json');
 const input = (over: Partial<ResizeInput> = {}): ResizeInput => ({
   set: SET,
   claims: CLAIMS,
