@@ -295,3 +295,14 @@ describe('ephemeralReader', { timeout: WAIT_BOUND_MS }, () => {
     expect((got as { error: string }).error).toMatch(/^--debug-image: get pod demo\/web-0: /);
   });
 });
+
+describe('the wait for the ephemeral container, its status without a state yet', { timeout: WAIT_BOUND_MS }, () => {
+  it.each<[string, (State | undefined)[]]>([
+    ['an empty state, then running', [{}, { running: {} }]],
+    ['no state, then an empty one, then running', [undefined, {}, { running: {} }]],
+  ])('%s: still waiting, then read', async (_what, states) => {
+    const c = new Cluster();
+    c.states = states;
+    expect(await ephemeralReader(c, pod(c), 'web', '/data/x', opts)).toEqual({ ok: true, container: nameFor() });
+  });
+});

@@ -424,3 +424,71 @@ describe('wait', { timeout: WAIT_BOUND_MS }, () => {
     expect((err as Error).message).toMatch(/^watch persistentvolumeclaims in demo: forbidden/);
   });
 });
+
+/** Holds the fake's answers to the lists whose path matches `path` (a watch's first list, an events read) until released. */
+function holdLists(fake: FakeKubeClient, path: RegExp): { held: () => boolean; release: () => void } {
+  type Check = (verb: string, p: string, what: string, signal?: AbortSignal) => Promise<void>;
+  const client = fake as unknown as { check: Check };
+  const check = client.check.bind(fake);
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  let held = false;
+  client.check = async (verb, p, what, signal) => {
+    if (verb === 'list' && path.test(p.split('?')[0]!)) {
+      held = true;
+      await gate;
+    }
+    return check(verb, p, what, signal);
+  };
+  return { held: () => held, release };
+}
+
+describe('wait: while the loop is busy', { timeout: WAIT_BOUND_MS }, () => {
+  it('until the pods are listed too, nothing is judged: a pod still there is not taken for gone', async () => {
+    const fake = new FakeKubeClient([set({ replicas: 1 }), pod('web-0'), pod('web-1', { terminating: true })]);
+    const pods = holdLists(fake, /\/pods$/);
+    let done = false;
+    const run = waitHandler.run(waitStep({ until: 'gone', ordinals: [1] }), stepContext(fake)).then(() => (done = true));
+    await until(pods.held);
+    // The set and the claims are listed meanwhile; the loop looks again at least once a second.
+    await tick(1200);
+    expect(done).toBe(false);
+    pods.release();
+    await tick(50);
+    expect(done).toBe(false);
+    fake.remove(`/api/v1/namespaces/${NS}/pods/web-1`);
+    await run;
+  });
+
+  it('a pod that becomes Ready while the events are being read ends the wait', async () => {
+    const fake = new FakeKubeClient([set({ replicas: 3 }), pod('web-2', { ready: false })]);
+    const events = holdLists(fake, /\/events$/);
+    const run = waitHandler.run(waitStep({ until: 'ready', ordinals: [2] }), stepContext(fake));
+    await until(events.held);
+    fake.apply(pod('web-2'));
+    await tick(20);
+    events.release();
+    await run;
+  });
+
+  it('a watch that fails while the events are being read ends the wait with its error, and nothing is left unhandled', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (e: unknown) => unhandled.push(e);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const fake = new FakeKubeClient([set({ replicas: 3 }), pod('web-2', { ready: false })]);
+      const events = holdLists(fake, /\/events$/);
+      const run = waitHandler.run(waitStep({ until: 'ready', ordinals: [2] }), stepContext(fake)).catch((e: unknown) => e);
+      await until(events.held);
+      fake.fail({ verb: 'list', path: /\/pods$/, status: 403 });
+      fake.expireWatches();
+      await tick(100);
+      events.release();
+      expect(((await run) as Error).message).toMatch(/^watch pods in demo: forbidden/);
+      await tick(20);
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+});
