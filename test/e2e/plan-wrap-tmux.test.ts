@@ -24,6 +24,7 @@ beforeAll(async () => {
   execFileSync('bash', [`${ROOT}/scripts/ensure-tmux.sh`], { stdio: 'inherit' });
   sb = await startSandbox();
   await applyScenario(sb, 'ondelete');
+  await applyScenario(sb, 'lab');
 }, 180_000);
 afterAll(async () => {
   panes.stop();
@@ -56,5 +57,27 @@ describe('roll --dry-run: the plan in a terminal', () => {
     // Broken at word boundaries: the step's lines joined by one space are the piped line.
     expect(step.map((l, i) => (i ? l.trim() : l)).join(' ')).toBe(piped.find((l) => l.startsWith('  3. evict pod ondelete/web-1: ')));
     if (columns === 80) expect(step.length).toBeGreaterThanOrEqual(3);
+  });
+});
+
+describe("an acting command's progress and summary in a terminal of 80 columns", () => {
+  it('scale down and up again: every line within the pane or a single word, broken at spaces, pods and commands whole', async () => {
+    const down = ['scale', 'app-parallel', '-n', 'default', '--replicas', '1', '--yes'];
+    const up = ['scale', 'app-parallel', '-n', 'default', '--replicas', '3', '--yes', '--reuse-claims'];
+    for (const args of [down, up]) {
+      const lines = await inPane(80, args);
+      const out = lines.slice(lines.findIndex((l) => l.startsWith('step 1/')));
+      expect(out.length, lines.join('\n')).toBeGreaterThan(2);
+      for (const l of out) if (l.length > 80) expect(l.trim(), l).not.toMatch(/\s/);
+      // The summary names both pods and the claims command whole, though it is longer than the pane.
+      const summary = out
+        .slice(out.findIndex((l) => l.startsWith('statefulset default/app-parallel scaled')))
+        .join(' ')
+        .replace(/\s+/g, ' ');
+      expect(summary).toMatch(/app-parallel-2, app-parallel-1|app-parallel-1, app-parallel-2/);
+      if (args === down) expect(summary).toContain('(kubectl sts-inspect claims app-parallel -n default)');
+      if (args === up) break;
+      expect(out.some((l) => l.length > 40 && l.length <= 80 && l.startsWith('statefulset default/app-parallel scaled'))).toBe(true);
+    }
   });
 });

@@ -156,7 +156,7 @@ async function prune(opts: ClaimsOptions, argv: ClaimsArgs, io: IO, deps: Claims
       '--yes',
     ].join(' ');
     if (verdict.kind === 'resume' && !json)
-      io.stdout.write(`${pruneResumingLine(verdict.record.startedAt, verdict.record.done, operation)}\n`);
+      writePlan(io.stdout, `${pruneResumingLine(verdict.record.startedAt, verdict.record.done, operation)}\n`);
     const result = await runPrune(operation, {
       client: c.client,
       signal: cs.signal,
@@ -166,10 +166,11 @@ async function prune(opts: ClaimsOptions, argv: ClaimsArgs, io: IO, deps: Claims
       describeStop: (s) => pruneStopMessage(plan, s),
       onEvent: (e) => {
         const line = json ? undefined : pruneEventLine(e, operation);
-        if (line !== undefined) io.stdout.write(`${line}\n`);
+        if (line !== undefined) writePlan(io.stdout, `${line}\n`);
       },
     });
-    io.stdout.write(json ? doc('complete', result.record.done) : pruneSummary(plan));
+    if (json) io.stdout.write(doc('complete', result.record.done));
+    else writePlan(io.stdout, pruneSummary(plan));
     return 0;
   } finally {
     cs.dispose();

@@ -194,7 +194,8 @@ export async function resizeCommand(argv: ResizeArgs, io: IO, deps: ResizeComman
     await removeSavedSpec(specFile);
     const doc = await report(plan, result, ns, opts.name, specFile, client, cs.signal);
     progress.stop();
-    io.stdout.write(human ? renderSummary(doc, now() - startedAt) : renderDocument(doc, opts.format as 'json' | 'yaml'));
+    if (human) writePlan(io.stdout, renderSummary(doc, now() - startedAt));
+    else io.stdout.write(renderDocument(doc, opts.format as 'json' | 'yaml'));
     return 0;
   } finally {
     progress.stop();

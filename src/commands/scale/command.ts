@@ -163,12 +163,12 @@ async function scaleWith(opts: ScaleCliOptions, argv: ScaleArgs, io: IO, deps: S
     describeStop: (s) => stopMessage(plan, s),
     onEvent: (e) => {
       const line = human ? eventLine(e, operation, plan) : undefined;
-      if (line !== undefined) io.stdout.write(`${line}\n`);
+      if (line !== undefined) writePlan(io.stdout, `${line}\n`);
     },
     onOutput: (o) => human && io.stdout.write(execOutputLines(o)),
   });
   const message = doneMessage(plan);
-  if (human) io.stdout.write(`${message} (${formatMs(Math.max(0, Math.round((now() - started) / 100) * 100))})\n`);
+  if (human) writePlan(io.stdout, `${message} (${formatMs(Math.max(0, Math.round((now() - started) / 100) * 100))})\n`);
   else if (opts.format !== 'human')
     io.stdout.write(document(scaleReport(plan, operation, 'complete', message, result.record.done), opts.format));
   return 0;
