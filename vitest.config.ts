@@ -8,6 +8,6 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     globalSetup: ['test/global-setup.ts'],
-    setupFiles: ['test/kubectl-cache-setup.ts'],
+    setupFiles: ['test/tmp-setup.ts'],
   },
 });

@@ -10,6 +10,8 @@ export default defineConfig({
     // Wall-clock budgets (a render under 500 ms) fail under Stryker's instrumentation at nice 19 on a loaded machine;
     // they measure speed, not behaviour, so they do not judge mutants.
     testNamePattern: /^(?!.*(costs what the width costs|renders in well under a second|a big multi-line --file in the table))/,
+    // Each test file's temporary files in a directory of its own, removed after it (test/tmp-setup.ts).
+    setupFiles: ['test/tmp-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
   },
