@@ -37,7 +37,8 @@ const planned: OperationRecord = {
 };
 
 function cluster(record?: OperationRecord | string, extra: Partial<FakeObject['metadata']> = {}): FakeKubeClient {
-  const annotations = record === undefined ? {} : { [OPERATION_ANNOTATION]: typeof record === 'string' ? record : JSON.stringify(record) };
+  const annotations: Record<string, string> =
+    record === undefined ? {} : { [OPERATION_ANNOTATION]: typeof record === 'string' ? record : JSON.stringify(record) };
   return new FakeKubeClient([
     {
       apiVersion: 'apps/v1',
