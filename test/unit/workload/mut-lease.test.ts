@@ -2,7 +2,8 @@
 // stories of two runs): what the take writes and when it reads, a lease held elsewhere watched, the record writes
 // under a JSON patch `test`, a lost lease, the renewal timer, the release, and the checks before planning.
 
-import { describe, expect, it } from 'vitest';
+import { getEventListeners } from 'node:events';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { StatefulSet } from '@sts-inspect/k8s';
 import type { Lease, LeaseHolder } from '../../../src/core/lease.ts';
 import type { OperationRecord } from '../../../src/core/operation.ts';
@@ -13,6 +14,7 @@ import {
   LeaseLost,
   LeaseRefused,
   liveHolder,
+  pidAlive,
   selfHolder,
   type LeaseEvent,
 } from '../../../src/workload/lease.ts';
@@ -273,10 +275,39 @@ describe('LeaseKeeper.acquire: a lease held on another host is watched', () => {
     for (const reason of [new Error('timed out after 5s'), 'just a string']) {
       const c = cluster({ ...planned, lease: lease(holder('x', 'server', 4009)) });
       const ac = new AbortController();
-      const p = keeper(c, { pollMs: 60_000 }).acquire(planned, planned.startedAt, ac.signal, () => ac.abort(reason));
+      const p = keeper(c, { pollMs: 60_000 }).acquire(planned, planned.startedAt, ac.signal, () => {
+        setTimeout(() => ac.abort(reason), 5);
+      });
       const err = await p.catch((e: unknown) => e);
       expect((err as Error).message).toBe(reason instanceof Error ? reason.message : 'aborted');
       expect(c.calls.filter((x) => x.verb === 'patch')).toEqual([]);
+      // The sleep let go of the signal and of its timer (a pending 15 s timer would hold the process after Ctrl-C).
+      expect(getEventListeners(ac.signal, 'abort')).toEqual([]);
+    }
+  });
+
+  it('every poll lets go of its abort listener on the signal', async () => {
+    const short = { ...lease(holder('x', 'server', 4009)), durationSeconds: 0.03 };
+    const c = cluster({ ...planned, lease: short });
+    const ac = new AbortController();
+    await keeper(c, { now: Date.now, pollMs: 2 }).acquire(planned, planned.startedAt, ac.signal, () => {});
+    expect(c.calls.filter((x) => x.verb === 'get').length).toBeGreaterThan(3);
+    expect(getEventListeners(ac.signal, 'abort')).toEqual([]);
+  });
+
+  it('aborted while waiting, the pending sleep timer is cleared', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const c = cluster({ ...planned, lease: lease(holder('x', 'server', 4009)) });
+      const ac = new AbortController();
+      const p = keeper(c, { pollMs: 60_000 }).acquire(planned, planned.startedAt, ac.signal, () => {});
+      for (let i = 0; i < 20 && vi.getTimerCount() === 0; i++) await Promise.resolve();
+      expect(vi.getTimerCount()).toBe(1);
+      ac.abort(new Error('stop'));
+      await expect(p).rejects.toThrow('stop');
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
     }
   });
 });
@@ -396,11 +427,19 @@ describe('LeaseKeeper.save / release: writes under a test of the record as last 
     expect(storedRecord(c)).toEqual(planned);
   });
 
-  it('release keeps the record as stored but drops its lease, and stops the renewals', async () => {
+  it('release keeps the record as stored but drops its lease, and stops the renewals (which would put a lease back)', async () => {
     const c = cluster();
-    const k = await taken(c);
+    const k = await taken(c, { renewMs: 5 });
     await k.save({ ...planned, done: ['a'] });
+    k.startRenewing(
+      () => ({ ...planned, done: ['a'] }),
+      () => {},
+    );
     await k.release();
+    expect(storedRecord(c)).toEqual({ ...planned, done: ['a'] });
+    const writes = c.calls.length;
+    await new Promise((r) => setTimeout(r, 30));
+    expect(c.calls.length).toBe(writes);
     expect(storedRecord(c)).toEqual({ ...planned, done: ['a'] });
   });
 
@@ -581,5 +620,27 @@ describe('selfHolder / pidAlive', () => {
     const k = new LeaseKeeper(cluster(), { namespace: NS, name: 'web' }, () => T0);
     expect(k.self.pid).toBe(process.pid);
     expect(k.self.startedAt).toBe('2026-12-05T21:00:00.000Z');
+  });
+});
+
+describe('pidAlive, the answers of signal 0 and /proc', () => {
+  afterEach(() => vi.restoreAllMocks());
+  const killAnswers = (err: NodeJS.ErrnoException | null) =>
+    vi.spyOn(process, 'kill').mockImplementation(() => {
+      if (err) throw err;
+      return true;
+    });
+
+  it('EPERM (a process of another user) is alive; ESRCH is not', () => {
+    killAnswers(Object.assign(new Error('kill EPERM'), { code: 'EPERM' }));
+    expect(pidAlive(1)).toBe(true);
+    vi.restoreAllMocks();
+    killAnswers(Object.assign(new Error('kill ESRCH'), { code: 'ESRCH' }));
+    expect(pidAlive(1)).toBe(false);
+  });
+
+  it("signalled but with no /proc entry to read: the signal's answer stands (alive)", () => {
+    killAnswers(null);
+    expect(pidAlive(2 ** 22 + 12345)).toBe(true);
   });
 });
