@@ -42,6 +42,11 @@ describe('readHostname', () => {
     ['exit 0 but nothing printed: the exit code', { stdout: Buffer.from(' \n'), exitCode: 0 }, 'hostname: exit code 0'],
     ['exit 2 and no stderr: the exit code', { exitCode: 2 }, 'hostname: exit code 2'],
     [
+      'exit 1 with a name printed: still a failure',
+      { stdout: Buffer.from('web-0\n'), stderr: Buffer.from('bad'), exitCode: 1 },
+      'hostname: bad',
+    ],
+    [
       'the session ended with a Failure status and no exit code: its message',
       { exitCode: null, status: { status: 'Failure', message: 'container not running' } },
       'hostname: container not running',
@@ -56,7 +61,9 @@ describe('readHostname', () => {
   it('an exec refused (403): its message without the exec prefix; one without the prefix is kept whole', async () => {
     const status = { kind: 'Status', status: 'Failure', code: 403, reason: 'Forbidden', message: 'cannot create pods/exec' } as const;
     const prefixed = new ForbiddenError('exec in pod demo/web-0 (container app): forbidden: cannot create pods/exec', status);
-    expect(await read(() => prefixed).p).toEqual({ hostname: null, error: 'forbidden: cannot create pods/exec' });
+    const first = read(() => prefixed);
+    expect(await first.p).toEqual({ hostname: null, error: 'forbidden: cannot create pods/exec' });
+    expect(first.seen).toHaveLength(1); // no /etc/hostname read after a refused exec
     const plain = new ForbiddenError('pods/exec is forbidden here', status);
     expect(await read(() => plain).p).toEqual({ hostname: null, error: 'pods/exec is forbidden here' });
   });
