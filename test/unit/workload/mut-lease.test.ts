@@ -229,6 +229,16 @@ describe('LeaseKeeper.acquire: the take', () => {
     expect(got.why).toBe('no-record');
     expect(onSet(c).map((x) => x.verb)).toEqual(['get', 'patch']);
   });
+
+  it('a known copy of the planned record whose lease is live is read again before refusing (the set may be free now)', async () => {
+    const c = cluster(planned);
+    const set = c.object<StatefulSet>(SET)!;
+    const held = { ...planned, lease: lease(holder('x', 'laptop', 4009)) };
+    const known = { ...set, metadata: { ...set.metadata, annotations: { [OPERATION_ANNOTATION]: JSON.stringify(held) } } };
+    const got = await keeper(c, { isAlive: () => true }).acquire(planned, planned.startedAt, never, () => {}, known);
+    expect(got.why).toBe('no-lease');
+    expect(onSet(c).map((x) => x.verb)).toEqual(['get', 'patch']);
+  });
 });
 
 describe('LeaseKeeper.acquire: a lease held on another host is watched', () => {
