@@ -260,6 +260,19 @@ describe('LeaseKeeper.acquire: a lease held on another host is watched', () => {
     expect(storedRecord(c)?.lease?.holder.id).toBe('me');
   });
 
+  it('polls at pollMs when given (not the default second): several reads within 400 ms at pollMs 5', async () => {
+    const c = cluster({ ...planned, lease: lease(holder('x', 'server', 4009)) });
+    const ac = new AbortController();
+    const p = keeper(c, { now: Date.now, pollMs: 5 })
+      .acquire(planned, planned.startedAt, ac.signal, () => {})
+      .catch(() => undefined);
+    await new Promise((r) => setTimeout(r, 400));
+    ac.abort(new Error('stop'));
+    await p;
+    // A poll of one second would have read the set once or twice by then.
+    expect(onSet(c).filter((x) => x.verb === 'get').length).toBeGreaterThanOrEqual(5);
+  });
+
   it('renewed while watched: refused as held; a new holder is a new waiting event', async () => {
     const c = cluster({ ...planned, lease: lease(holder('x', 'server', 4009)) });
     const events: LeaseEvent[] = [];
