@@ -192,14 +192,16 @@ export class LeaseKeeper {
       if (!set) return { record: { ...record, lease: this.lease() }, why: 'no-record', lease: null };
       const found = readRecord(set).record;
       const lease = found?.lease ?? null;
+      // One reading of the clock per look: the decision, the first sighting and the wait announced agree.
+      const now = this.now();
       const refuse = (why: LeaseRefusal['why']) =>
-        new LeaseRefused({ set: this.set, lease, record: found, why, now: this.now(), host: this.self.host });
+        new LeaseRefused({ set: this.set, lease, record: found, why, now, host: this.self.host });
       const sameHost = !!lease && lease.holder.host === this.self.host;
       const decision = decideLease({
         hasRecord: !!found,
         lease,
         self: this.self,
-        now: this.now(),
+        now,
         seen,
         holderAlive: sameHost && lease ? (this.o.isAlive ?? pidAlive)(lease.holder.pid) : null,
       });
@@ -207,10 +209,10 @@ export class LeaseKeeper {
       if (decision.kind === 'refuse') throw refuse('held');
       if ((found?.startedAt ?? null) !== expected) throw refuse('changed');
       if (decision.kind === 'wait') {
-        if (lease && !seen) seen = { key: leaseKey(lease), at: this.now() };
+        if (lease && !seen) seen = { key: leaseKey(lease), at: now };
         if (lease && waiting !== leaseKey(lease)) {
           waiting = leaseKey(lease);
-          onEvent({ type: 'lease-waiting', lease, waitMs: Math.max(0, decision.until - this.now()) });
+          onEvent({ type: 'lease-waiting', lease, waitMs: Math.max(0, decision.until - now) });
         }
         await sleep(Math.min(this.o.pollMs ?? 1000, Math.max(0, decision.until - this.now())), signal);
         if (signal.aborted) throw signal.reason instanceof Error ? signal.reason : new Error('aborted');
