@@ -4,11 +4,9 @@
 // full (override, objects, bytes), a claim someone else owns, and the kept claims that come back with their fields.
 // Every plan is built inside its test, so Stryker's per-test coverage sees the test that reads it.
 
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { PersistentVolumeClaim, Pod, StatefulSet } from '@sts-inspect/k8s';
-import { viewClaims, type PersistentVolume } from '../../../src/core/claims.ts';
+import { viewClaims } from '../../../src/core/claims.ts';
 import {
   beforeRemoveContainer,
   budgetChecks,
@@ -18,30 +16,8 @@ import {
   type PodDisruptionBudget,
   type ScaleOptions,
 } from '../../../src/core/scalePlan.ts';
+import { claims3, fxSet, minAvailable, pods3, pvs } from '../../helpers/scale-fixtures.ts';
 
-const FX = join(import.meta.dirname, '..', '..', 'fixtures', 'real-k8s-1.20');
-const read = (path: string) => readFileSync(join(FX, path), 'utf8');
-const items = <T>(path: string): T[] => (JSON.parse(read(path)) as { items: T[] }).items;
-
-/** The fx-scale set as the first event of the recorded scale-down shows it, at `replicas`. */
-function fxSet(replicas: number, extra: Partial<NonNullable<StatefulSet['spec']>> = {}): StatefulSet {
-  const first = JSON.parse(read('scale/200-watch-statefulsets-during-scale-down.jsonl').split('\n')[0]!) as { object: StatefulSet };
-  return { ...first.object, spec: { ...first.object.spec, replicas, ...extra } };
-}
-const pods3 = items<Pod>('scale/200-pods-after-scale-up.json');
-const claims3 = items<PersistentVolumeClaim>('scale/200-pvcs-before-scale-down.json');
-const pdb = JSON.parse(read('eviction/200-pdb-maxunavailable-1.json')) as PodDisruptionBudget;
-const minAvailable = (n: number | string): PodDisruptionBudget => ({
-  ...pdb,
-  metadata: { name: 'quorum' },
-  spec: { selector: pdb.spec!.selector!, minAvailable: n },
-});
-const pvs = (policy: string): PersistentVolume[] =>
-  claims3.map((c) => ({
-    metadata: { name: c.spec!.volumeName! },
-    spec: { persistentVolumeReclaimPolicy: policy, claimRef: { uid: c.metadata.uid! } },
-    status: { phase: 'Bound' },
-  }));
 const usageOf = (i: number) => ({
   usage: {
     usedBytes: 4096 * (i + 1),

@@ -1,37 +1,13 @@
 // scale's planner over the recorded 1.20 objects of fx-scale (3 -> 1 -> 3, no retention policy on 1.20), with
 // budgets from the eviction recordings and the 1.27+ policies added where a case needs them.
 
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { PersistentVolumeClaim, Pod, StatefulSet } from '@sts-inspect/k8s';
-import { viewClaims, type PersistentVolume } from '../../../src/core/claims.ts';
+import type { Pod, StatefulSet } from '@sts-inspect/k8s';
+import { viewClaims } from '../../../src/core/claims.ts';
 import { buildScalePlan, type PodDisruptionBudget, type ScaleOptions } from '../../../src/core/scalePlan.ts';
 import { refusalText, renderScalePlan } from '../../../src/commands/scale/render.ts';
+import { claims3 as claims, fxSet, minAvailable, pdb, pods3, pvs } from '../../helpers/scale-fixtures.ts';
 
-const FX = join(import.meta.dirname, '..', '..', 'fixtures', 'real-k8s-1.20');
-const read = (path: string) => readFileSync(join(FX, path), 'utf8');
-const items = <T>(path: string): T[] => (JSON.parse(read(path)) as { items: T[] }).items;
-
-/** The fx-scale set as the first event of the recorded scale-down shows it, at `replicas`. */
-function fxSet(replicas: number, extra: Partial<NonNullable<StatefulSet['spec']>> = {}): StatefulSet {
-  const first = JSON.parse(read('scale/200-watch-statefulsets-during-scale-down.jsonl').split('\n')[0]!) as { object: StatefulSet };
-  return { ...first.object, spec: { ...first.object.spec, replicas, ...extra } };
-}
-const pods3 = items<Pod>('scale/200-pods-after-scale-up.json');
-const claims = items<PersistentVolumeClaim>('scale/200-pvcs-before-scale-down.json');
-const pdb = JSON.parse(read('eviction/200-pdb-maxunavailable-1.json')) as PodDisruptionBudget;
-const minAvailable = (n: number | string): PodDisruptionBudget => ({
-  ...pdb,
-  metadata: { name: 'quorum' },
-  spec: { selector: pdb.spec!.selector!, minAvailable: n },
-});
-const pvs = (policy: string): PersistentVolume[] =>
-  claims.map((c) => ({
-    metadata: { name: c.spec!.volumeName! },
-    spec: { persistentVolumeReclaimPolicy: policy, claimRef: { uid: c.metadata.uid! } },
-    status: { phase: 'Bound' },
-  }));
 const usage = new Map(
   claims.map((c, i) => [
     c.metadata.name!,
