@@ -158,6 +158,23 @@ const LAZY_BUILTINS = [
     pass: { notStrictEqual: '!Object.is(a[0], a[1])', strictEqual: 'Object.is(a[0], a[1])' },
   },
 ];
+// yargs() guesses the program's version when it is made (`yargs.version()` in its factory): it walks up from the
+// working directory, listing each directory, for a package.json to parse, and where there is none (the single
+// binary run outside a Node project) its failed check loads node:assert to throw an AssertionError it catches at
+// once. The grammar turns the version option off right after (`.version(false)`), so the guess was never used:
+// the factory's call is left out. If yargs' source changes, the build fails here rather than pay it again.
+const YARGS_FACTORY_VERSION_CALL = '        yargs.help();\n        yargs.version();\n';
+const yargsNoVersionGuess = {
+  name: 'yargs-no-version-guess',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]yargs[\\/]build[\\/]lib[\\/]yargs-factory\.js$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      if (!source.includes(YARGS_FACTORY_VERSION_CALL)) throw new Error(`${args.path}: yargs' factory changed; see yargsNoVersionGuess`);
+      return { loader: 'js', contents: source.replace(YARGS_FACTORY_VERSION_CALL, '        yargs.help();\n') };
+    });
+  },
+};
+
 const lazyBuiltins = {
   name: 'lazy-builtins',
   setup(b) {
@@ -229,7 +246,7 @@ export async function buildBundle({ minify = true, sourcemap = false, metafile =
     sourcemap: sourcemap ? 'linked' : false,
     legalComments: 'none',
     metafile,
-    plugins: [lazyBuiltins, lazyModules, clientNodeUnusedStubs, clientNodeTreeShaking],
+    plugins: [lazyBuiltins, lazyModules, clientNodeUnusedStubs, clientNodeTreeShaking, yargsNoVersionGuess],
     logLevel: quiet ? 'error' : 'warning',
     // client-node, yargs and friends ship ESM that reads import.meta.url (createRequire, locale files).
     banner: { js: 'var __sts_import_meta_url=require("node:url").pathToFileURL(__filename).href;' },

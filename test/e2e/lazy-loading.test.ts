@@ -142,12 +142,15 @@ describe('lazy loading', () => {
  * script gives it. Node's own start-up modules are left out: only what the command's code made Node load.
  * Spawned asynchronously: the sandbox answering it runs in this process.
  */
-async function builtinsLoaded(args: string[]): Promise<{ stdout: string; builtins: string[] }> {
+async function builtinsLoaded(args: string[], cwd?: string): Promise<{ stdout: string; builtins: string[] }> {
   const probe = `const before = new Set(process.moduleLoadList);
     process.on('exit', () => process.stderr.write('\\nBUILTINS ' + JSON.stringify(process.moduleLoadList.filter((m) => !before.has(m) && m.startsWith('NativeModule ')).map((m) => m.slice(13)))));
     process.argv = [process.argv[0], 'kubectl-sts_inspect', ...${JSON.stringify(args)}];
     require(${JSON.stringify(BUNDLE)});`;
-  const child = spawn(join(ROOT, 'node_modules', 'node', 'bin', 'node'), ['-e', probe], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(join(ROOT, 'node_modules', 'node', 'bin', 'node'), ['-e', probe], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+    ...(cwd ? { cwd } : {}),
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
@@ -188,6 +191,22 @@ describe('the bundle evaluates no built-in its command does not use', () => {
     expect(r.builtins).toEqual(expect.arrayContaining(['https', 'tls']));
     // ...without these.
     expect(r.builtins.filter((m) => NOT_ON_THE_PATH.includes(m))).toEqual([]);
+  });
+
+  it('run from a directory with no package.json above it (where users run it): yargs looks for none, node:assert stays unloaded', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sts-inspect-cwd-'));
+    try {
+      // The test is only meaningful where no package.json is found walking up from there.
+      for (let d = dir; ; d = dirname(d)) {
+        expect(existsSync(join(d, 'package.json'))).toBe(false);
+        if (dirname(d) === d) break;
+      }
+      const r = await builtinsLoaded(['app-python', '--file', 'visits.txt', '--kubeconfig', sb.kubeconfigPath], dir);
+      expect(r.stdout).toMatch(/^0 +app-python-0 +Running/m);
+      expect(r.builtins.filter((m) => NOT_ON_THE_PATH.includes(m))).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('a stub reached loads the real built-in: a credential plugin (exec) still runs, through node:child_process', async () => {
