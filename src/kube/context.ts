@@ -10,6 +10,7 @@ import type { WebSocketHandler } from '@kubernetes/client-node/dist/web-socket-h
 import type * as NodeHttp from 'node:http';
 import type { RequestOptions } from 'node:http';
 import type * as NodeHttps from 'node:https';
+import type * as NodeTls from 'node:tls';
 import type { SecureContext } from 'node:tls';
 import type WebSocket from 'ws';
 import { ConfigError } from '../errors.ts';
@@ -137,12 +138,30 @@ function secureContextOf(contextOptions: Record<string, unknown>, caAlone: boole
     const { ca: _ca, ...rest } = contextOptions;
     try {
       tls.setDefaultCACertificates(pems);
+      defaultsChanged = true;
       return tls.createSecureContext(rest);
     } catch {
       // a certificate Node cannot take this way, or a key that does not load: the `ca` option says which
     }
   }
+  restoreDefaults(tls);
   return tls.createSecureContext(contextOptions);
+}
+
+/** Whether secureContextOf made a cluster's CA the process's default CA set. */
+let defaultsChanged = false;
+
+/**
+ * Node's own default CA set back (its bundled roots, the system's with --use-system-ca, NODE_EXTRA_CA_CERTS's),
+ * before a context that relies on the defaults: a later client of the same process (tests, the demo) with no CA
+ * of its own, or with an auth-provider. A context keeps the set it was made with, so earlier ones are unchanged.
+ */
+function restoreDefaults(tls: typeof NodeTls): void {
+  if (!defaultsChanged) return;
+  const options = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)];
+  const system = options.includes('--use-system-ca') ? tls.getCACertificates('system') : [];
+  tls.setDefaultCACertificates([...tls.getCACertificates('bundled'), ...system, ...tls.getCACertificates('extra')]);
+  defaultsChanged = false;
 }
 
 /** client-node's KubeConfig, so that every request, HTTP and the exec WebSocket alike, gets our agent and headers. */

@@ -86,6 +86,8 @@ async function getSet(cfg: ResolvedConfig): Promise<unknown> {
 }
 
 const same = (pem: string) => pem.replace(/\s+/g, '');
+/** Node's default CA set as it starts: its bundled roots and NODE_EXTRA_CA_CERTS's (a set: they overlap). */
+const nodeDefaults = () => new Set([...tls.getCACertificates('bundled'), ...tls.getCACertificates('extra')].map(same));
 
 describe("the cluster's CA alone", () => {
   it("verifies the server its CA signed, with that CA as the process's only default CA", async () => {
@@ -108,12 +110,22 @@ describe("the cluster's CA alone", () => {
     await expect(getSet(config(a.url, b.caPem))).rejects.toBeInstanceOf(UnreachableError);
   });
 
+  it("a later client of the process with no CA of its own trusts Node's defaults again (bundled and NODE_EXTRA_CA_CERTS's), not the earlier cluster's CA", async () => {
+    await getSet(config(a.url, a.caPem));
+    expect(tls.getCACertificates('default').map(same)).toEqual([same(a.caPem)]);
+    const noCa = config(a.url, a.caPem);
+    delete noCa.cluster['certificate-authority-data'];
+    const err = await getSet(noCa).catch((e: unknown) => e);
+    expect((err as Error).message).toMatch(/TLS/);
+    expect(new Set(tls.getCACertificates('default').map(same))).toEqual(nodeDefaults());
+  });
+
   it("with an auth-provider (its OIDC refresh uses the process's defaults) the defaults are left alone and the CA is the ca option", async () => {
-    tls.setDefaultCACertificates(tls.getCACertificates('bundled'));
+    await getSet(config(a.url, a.caPem));
     const user = { 'auth-provider': { name: 'oidc', config: { 'id-token': 'x', 'client-id': 'c', 'idp-issuer-url': 'https://idp' } } };
     // Whatever the provider makes of its config (it may fail to refresh), the process's default CA set stays Node's.
     await getSet(config(a.url, a.caPem, user)).catch(() => undefined);
-    expect(tls.getCACertificates('default').length).toBe(tls.getCACertificates('bundled').length);
+    expect(new Set(tls.getCACertificates('default').map(same))).toEqual(nodeDefaults());
   });
 });
 
