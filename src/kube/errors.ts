@@ -189,7 +189,8 @@ export function errorForNetwork(what: string, err: unknown, server: string): Cli
   let why = NETWORK_CODES[code];
   if (!why) {
     if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|SSL|certificate/i.test(`${code} ${msg}`)) {
-      why = `TLS: ${msg.replace(/\.$/, '')}; ${TLS_HINT}`;
+      // Node's advice for its own users ("try running Node.js with --use-system-ca") means nothing to ours.
+      why = `TLS: ${msg.replace(/;? *if the root CA is installed locally, try running Node\.js with --use-system-ca\.?/, '').replace(/\.$/, '')}; ${TLS_HINT}`;
     } else if (code === 'EPROTO' || /wrong version number|packet length too long/i.test(msg)) {
       why = `TLS handshake failed (${msg}); is the server URL's scheme right?`;
     } else {
