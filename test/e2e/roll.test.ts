@@ -129,8 +129,8 @@ describe('roll: restart under RollingUpdate', () => {
     expect(r.code).toBe(0);
     const q = r.requests.map((x) => x.replace('/namespaces/roll-requests', '').replace(/&resourceVersion=\d+/, ''));
     const firstPatch = q.findIndex((x) => x.startsWith('PATCH '));
-    // Before the first change, in the order sent: the set; then, together, the watches' lists (the pods' list
-    // is the plan's too), the revisions and the budgets (policy/v1 without discovery); the two watches. The
+    // Before the first change: the set with, beside it, the revisions and the budgets (policy/v1 without
+    // discovery); then the watches' lists (the pods' list is the plan's too); the two watches. The
     // lease is taken with the set as its watch last saw it (resourceVersion precondition), not read again.
     expect(q.slice(0, firstPatch).sort()).toEqual(
       [
@@ -144,10 +144,11 @@ describe('roll: restart under RollingUpdate', () => {
       ].sort(),
     );
     expect(q[0]).toBe('GET /apis/apps/v1/statefulsets/web');
-    // The watches' lists were sent before the plan's own reads, not after the plan.
-    expect(q.indexOf('GET /api/v1/pods?labelSelector=app%3Dweb&limit=500')).toBeLessThan(
-      q.indexOf('GET /apis/apps/v1/controllerrevisions?limit=500'),
-    );
+    // The revisions and the budgets need nothing of the set: sent with its read, before the watches' lists (which
+    // need its selector), whose connections they leave open.
+    const podsList = q.indexOf('GET /api/v1/pods?labelSelector=app%3Dweb&limit=500');
+    expect(q.indexOf('GET /apis/apps/v1/controllerrevisions?limit=500')).toBeLessThan(podsList);
+    expect(q.indexOf('GET /apis/policy/v1/poddisruptionbudgets?limit=500')).toBeLessThan(podsList);
     // The record with its lease before the restart, the restart, the record after it, then its removal: after
     // the restart only waits are left (the controller moves the pods), which change nothing and are not written
     // for (a resume finds them done on the cluster), so the record is written no more but by a lease renewal

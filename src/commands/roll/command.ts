@@ -115,19 +115,51 @@ export function completeRollOptions(argv: RollArgs): RollOptions {
 // `kubectl rollout restart`) a no-op patch, with no new revision to follow.
 const rfc3339 = (ms: number) => new Date(ms).toISOString();
 
+/** The plan's namespace-wide reads: the revisions' templates and the budgets (both optional: a warning when refused). */
+interface NamespaceReads {
+  revisions: Promise<{ items: ControllerRevision[] } | null>;
+  budgets: Promise<Awaited<ReturnType<typeof listBudgets>> | null>;
+}
+
+function namespaceReads(client: KubeClient, ns: string, warnings: string[]): NamespaceReads {
+  return {
+    revisions: optional(warnings, 'template changes unknown', () =>
+      client.list<ControllerRevision>(apiPath.controllerrevisions(ns), {}, `list controllerrevisions in ${ns}`),
+    ),
+    budgets: optional(warnings, 'budgets unknown', () => listBudgets(client, ns)),
+  };
+}
+
+/**
+ * The namespace-wide reads of a restart, started beside the set's read rather than after it: they need nothing of
+ * the set, and their connections are up (kept alive) when the set's pods are listed, so the restart's patch comes
+ * sooner. Not for --pending-only, whose set is read again until the controller has observed it (and made the
+ * revision it ships: a list from before would miss it), nor for --watch-only and --abandon, which plan nothing.
+ */
+function earlyReads(client: KubeClient, ns: string, opts: RollOptions, warnings: string[]): NamespaceReads | undefined {
+  if (opts.mode !== 'restart' || opts.abandon) return undefined;
+  const reads = namespaceReads(client, ns, warnings);
+  // Left unawaited when the set is not found or the roll is refused: not an unhandled rejection.
+  for (const p of [reads.revisions, reads.budgets]) p.catch(() => undefined);
+  return reads;
+}
+
 /** What the plan is made from: the set, its pods, its revisions' templates and the budgets (the last two optional). */
-async function readForPlan(client: KubeClient, set: StatefulSet, opts: RollOptions, warnings: string[], streams?: RollStreams) {
+async function readForPlan(
+  client: KubeClient,
+  set: StatefulSet,
+  opts: RollOptions,
+  warnings: string[],
+  streams?: RollStreams,
+  early?: NamespaceReads,
+) {
   const ns = set.metadata.namespace ?? '';
-  const acting = opts.mode !== 'watch';
+  const reads = opts.mode === 'watch' ? undefined : (early ?? namespaceReads(client, ns, warnings));
   const [pods, revisions, budgets] = await Promise.all([
     // The pods the roll's watch lists, when it is open already: the same list, once.
     streams ? streams.firstPods() : listPodsOfSet(client, set),
-    acting
-      ? optional(warnings, 'template changes unknown', () =>
-          client.list<ControllerRevision>(apiPath.controllerrevisions(ns), {}, `list controllerrevisions in ${ns}`),
-        )
-      : null,
-    acting ? optional(warnings, 'budgets unknown', () => listBudgets(client, ns)) : null,
+    reads?.revisions ?? null,
+    reads?.budgets ?? null,
   ]);
   return { pods, templates: revisions ? templatesByRevision(revisions.items) : null, budgets: budgets ?? null };
 }
@@ -162,7 +194,11 @@ export async function rollCommand(argv: RollArgs, io: IO, deps: RollCommandDeps 
   try {
     const { client, config } = await connect(argv, io, deps);
     const ns = config.namespace;
-    const read = await getStatefulSet(client, ns, opts.name);
+    const warnings: string[] = [];
+    // The set's read first: the first request builds the connection's credentials and TLS context.
+    const reading = getStatefulSet(client, ns, opts.name);
+    const early = earlyReads(client, ns, opts, warnings);
+    const read = await reading;
     const set = opts.mode === 'pending' ? await observedSet(client, read, cs.signal) : read;
     const flags = rollOperationFlags(opts);
     const found = readRecord(set);
@@ -186,11 +222,10 @@ export async function rollCommand(argv: RollArgs, io: IO, deps: RollCommandDeps 
         throw new AbortedError(recordConflict({ namespace: ns, name: opts.name }, verdict.kind === 'conflict' ? verdict.record : null));
       if (verdict.kind === 'resume') record = verdict.record;
     }
-    const warnings: string[] = [];
     // The watches open now, their lists beside the plan's reads (streams.ts); --dry-run follows nothing.
     if (!opts.dryRun)
       streams = new RollStreams(client, { namespace: ns, name: opts.name, selector: selectorString(set.spec?.selector) }, cs.signal);
-    const input = await readForPlan(client, set, opts, warnings, streams);
+    const input = await readForPlan(client, set, opts, warnings, streams, early);
     const plan = buildRollPlan(set, input.pods, {
       mode: opts.mode,
       ...(opts.partition !== undefined ? { partition: opts.partition } : {}),
