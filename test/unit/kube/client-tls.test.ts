@@ -10,12 +10,12 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TLSSocket } from 'node:tls';
-import { generate, type CertificateExtension } from 'selfsigned';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, UnreachableError } from '../../../src/errors.ts';
 import { createKubeClient } from '../../../src/kube/client.ts';
 import type { KubeFlags } from '../../../src/kube/flags.ts';
 import { mergeKubeconfigs, resolveMerged, type ResolvedConfig } from '../../../src/kube/kubeconfig.ts';
+import { leafOf, testCa } from '../../helpers/certs.ts';
 
 interface Seen {
   path: string;
@@ -30,24 +30,8 @@ let dir: string;
 let caData: string;
 const seen: Seen[] = [];
 
-async function leafOf(ca: { private: string; cert: string }, cn: string, ext: CertificateExtension[]) {
-  return generate([{ name: 'commonName', value: cn }], {
-    keyType: 'ec',
-    algorithm: 'sha256',
-    ca: { key: ca.private, cert: ca.cert },
-    extensions: ext,
-  });
-}
-
 beforeAll(async () => {
-  const ca = await generate([{ name: 'commonName', value: 'test-ca' }], {
-    keyType: 'ec',
-    algorithm: 'sha256',
-    extensions: [
-      { name: 'basicConstraints', cA: true, critical: true },
-      { name: 'keyUsage', keyCertSign: true, digitalSignature: true, critical: true },
-    ],
-  });
+  const ca = await testCa('test-ca');
   // The server's certificate names api.test only: reached as 127.0.0.1, it verifies only with --tls-server-name.
   const srv = await leafOf(ca, 'api', [
     { name: 'subjectAltName', altNames: [{ type: 2, value: 'api.test' }] },

@@ -10,11 +10,11 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import tls from 'node:tls';
-import { generate } from 'selfsigned';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UnreachableError } from '../../../src/errors.ts';
 import { createKubeClient } from '../../../src/kube/client.ts';
 import { pemCertificates } from '../../../src/kube/context.ts';
+import { serverFor127, testCa } from '../../helpers/certs.ts';
 import { mergeKubeconfigs, resolveMerged, type ResolvedConfig } from '../../../src/kube/kubeconfig.ts';
 
 interface Cluster {
@@ -23,29 +23,10 @@ interface Cluster {
   url: string;
 }
 
-async function caNamed(cn: string) {
-  return generate([{ name: 'commonName', value: cn }], {
-    keyType: 'ec',
-    algorithm: 'sha256',
-    extensions: [
-      { name: 'basicConstraints', cA: true, critical: true },
-      { name: 'keyUsage', keyCertSign: true, digitalSignature: true, critical: true },
-    ],
-  });
-}
-
 /** An HTTPS server answering a StatefulSet, its certificate for 127.0.0.1 signed by its own CA. */
 async function cluster(name: string): Promise<Cluster> {
-  const ca = await caNamed(`${name}-ca`);
-  const leaf = await generate([{ name: 'commonName', value: name }], {
-    keyType: 'ec',
-    algorithm: 'sha256',
-    ca: { key: ca.private, cert: ca.cert },
-    extensions: [
-      { name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }] },
-      { name: 'extKeyUsage', serverAuth: true },
-    ],
-  });
+  const ca = await testCa(`${name}-ca`);
+  const leaf = await serverFor127(ca, name);
   const server = createServer({ key: leaf.private, cert: leaf.cert }, (_req, res) => {
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ kind: 'StatefulSet', metadata: { name } }));
@@ -135,8 +116,8 @@ describe('pemCertificates', () => {
     ['two concatenated, with text around', 2],
     ['no certificate (DER bytes, garbage)', 0],
   ])('%s', async (what, n) => {
-    const one = (await caNamed('x')).cert;
-    const two = (await caNamed('y')).cert;
+    const one = (await testCa('x')).cert;
+    const two = (await testCa('y')).cert;
     const input = n === 1 ? Buffer.from(one) : n === 2 ? `subject=x\n${one}\nsubject=y\n${two}\n` : Buffer.from([0x30, 0x82, 0x01]);
     const out = pemCertificates(input);
     expect(out).toHaveLength(n);

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { generate } from 'selfsigned';
+import { serverFor127, testCa } from '../../helpers/certs.ts';
 import { AuthError, NotFoundError, UnreachableError } from '../../../src/errors.ts';
 import { createKubeClient, type KubeClient } from '../../../src/kube/client.ts';
 import { AbortedByUserError } from '../../../src/kube/errors.ts';
@@ -38,23 +38,8 @@ function cfg(over: Partial<ResolvedConfig> = {}, cluster: Partial<ResolvedConfig
 }
 
 beforeAll(async () => {
-  const ca = await generate([{ name: 'commonName', value: 'test-ca' }], {
-    keyType: 'ec',
-    algorithm: 'sha256',
-    extensions: [
-      { name: 'basicConstraints', cA: true, critical: true },
-      { name: 'keyUsage', keyCertSign: true, digitalSignature: true, critical: true },
-    ],
-  });
-  const leaf = await generate([{ name: 'commonName', value: 'api' }], {
-    keyType: 'ec',
-    algorithm: 'sha256',
-    ca: { key: ca.private, cert: ca.cert },
-    extensions: [
-      { name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }] },
-      { name: 'extKeyUsage', serverAuth: true },
-    ],
-  });
+  const ca = await testCa('test-ca');
+  const leaf = await serverFor127(ca, 'api');
   caPem = ca.cert;
   server = createServer({ key: leaf.private, cert: leaf.cert }, (req, res) => {
     seen.push({ path: req.url ?? '', headers: req.headers });
