@@ -3,7 +3,7 @@
 import { stringify as toYaml } from 'yaml';
 import { palette, type Palette } from '../../ui/color.ts';
 import { renderFittedTable, type FitRule } from '../../ui/table.ts';
-import { truncateToWidth } from '../../ui/width.ts';
+import { displayWidth, truncateToWidth, wrapWords } from '../../ui/width.ts';
 import { contentPreview, visibleText } from '../../core/content.ts';
 import { ruleNote } from '../../core/fileRead.ts';
 import { restartsCell } from '@sts-inspect/k8s';
@@ -149,7 +149,21 @@ function headerBlock(r: InspectReport, p: Palette, width: number | undefined, wi
   if (r.file) lines.push(['File', `${r.file.path}${fileSource(r)} (first ${r.file.maxBytes} bytes)`]);
   const labelWidth = Math.max(...lines.map(([k]) => k.length)) + 2;
   const text = lines.map(([k, v]) => `${(k ? `${k}:` : '').padEnd(labelWidth)}${v}`);
-  return `${(width === undefined ? text : text.map((l) => truncateToWidth(l, width))).join('\n')}\n`;
+  return `${(width === undefined ? text : text.map((l) => fitHeaderLine(l, labelWidth, width))).join('\n')}\n`;
+}
+
+/**
+ * A header line on a terminal: wrapped at spaces under its value, so a name at its end (a Deployment, a chart, the
+ * update revision, the container a file is read from) is never cut; only a single word wider than the room is cut.
+ */
+export function fitHeaderLine(line: string, labelWidth: number, width: number): string {
+  if (displayWidth(line) <= width) return line;
+  const room = Math.max(1, width - labelWidth);
+  const indent = ' '.repeat(labelWidth);
+  return wrapWords(line.slice(labelWidth), room)
+    .split('\n')
+    .map((piece, i) => truncateToWidth(`${i === 0 ? line.slice(0, labelWidth) : indent}${piece}`, width))
+    .join('\n');
 }
 
 function claimCell(c: ClaimRow, wide: boolean, p: Palette): string {
@@ -305,17 +319,28 @@ function detailTable(r: InspectReport, wide: boolean, headers: boolean, p: Palet
   return renderFittedTable(head, rows, {
     ...(width !== undefined ? { maxWidth: width } : {}),
     headers,
-    rule: detailRule(!!r.file, resolved),
+    rule: detailRule(
+      !!r.file,
+      resolved,
+      r.ordinals.some((o) => o.revision && o.revision.mark !== 'update'),
+    ),
     keepMarker: ['FILE'],
   });
 }
 
-/** On a terminal: the identifiers and what was asked for stay; the rest gives way in this order. */
-export function detailRule(file: boolean, resolve: boolean): FitRule {
+/**
+ * On a terminal: the identifiers and what was asked for stay; the rest gives way in this order. While some ordinal
+ * is off the update revision (an OnDelete update or a partition pending), REVISION is what says which pods are
+ * behind, so it gives way late, after the claims and the probes.
+ */
+export function detailRule(file: boolean, resolve: boolean, behind = false): FitRule {
+  const order = behind
+    ? ['AGE', 'DNS', 'USED', 'RESTARTS', 'PVC', 'PROBES', 'REVISION', 'READY', 'STATUS']
+    : ['AGE', 'DNS', 'REVISION', 'USED', 'RESTARTS', 'PVC', 'PROBES', 'READY', 'STATUS'];
   return {
     identifiers: ['ORDINAL', 'POD'],
     requested: [...(file ? ['FILE'] : []), ...(resolve ? ['RESOLVES'] : [])],
-    hideFirst: ['AGE', 'DNS', 'REVISION', 'USED', 'RESTARTS', 'PVC', 'PROBES', 'READY', 'STATUS'],
+    hideFirst: order,
   };
 }
 
