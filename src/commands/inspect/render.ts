@@ -1,7 +1,7 @@
 // Report -> text. Table (default), wide, JSON, YAML. Returns strings; never prints.
 
 import { stringify as toYaml } from 'yaml';
-import { palette, type Palette } from '../../ui/color.ts';
+import { palette, stripAnsi, type Palette } from '../../ui/color.ts';
 import { renderFittedTable, type FitRule } from '../../ui/table.ts';
 import { displayWidth, truncateToWidth, wrapWords } from '../../ui/width.ts';
 import { contentPreview, visibleText } from '../../core/content.ts';
@@ -357,8 +357,9 @@ function orphanBlock(r: InspectReport, headers: boolean, p: Palette, width: numb
     rule: { identifiers: ['CLAIM', 'ORDINAL'], hideFirst: ['VOLUME', 'CAPACITY'] },
   });
   const hintText = `See them with their PVs, usage and reclaim policy: kubectl sts-inspect claims ${r.statefulSet.name} -n ${r.statefulSet.namespace}`;
-  const hint = `${width === undefined ? hintText : truncateToWidth(hintText, width)}\n`;
-  return `\n${headers ? `${width === undefined ? title : truncateToWidth(title, width)}\n` : ''}${table}${headers ? hint : ''}`;
+  // Prose and a command to run: wrapped at spaces on a terminal, never cut (`kubectl sts-inspect claims w…`).
+  const hint = `${wrapWords(hintText, width)}\n`;
+  return `\n${headers ? `${wrapWords(title, width)}\n` : ''}${table}${headers ? hint : ''}`;
 }
 
 export function renderInspection(r: InspectReport, o: RenderOptions): string {
@@ -368,14 +369,41 @@ export function renderInspection(r: InspectReport, o: RenderOptions): string {
   const wide = o.format === 'wide';
   // -o wide shows everything, as kubectl's does; only the default view is fitted to the terminal.
   const width = wide ? undefined : o.width;
-  return `${o.headers ? `${headerBlock(r, p, width, wide)}\n` : ''}${detailTable(r, wide, o.headers, p, width)}${notReadyBlock(r, wide, p, width)}${dnsProblemLine(r, o.headers, p)}${orphanBlock(r, o.headers, p, width)}`;
+  const table = detailTable(r, wide, o.headers, p, width);
+  return `${o.headers ? `${headerBlock(r, p, width, wide)}\n` : ''}${table}${fileErrorsBlock(r, table, p, width)}${notReadyBlock(r, wide, p, width)}${dnsProblemLine(r, o.headers, p)}${orphanBlock(r, o.headers, p, width)}`;
 }
 
-/** Why each ordinal is not Ready: one short line each; -o wide adds the command to look further. */
+/**
+ * On a terminal, the failed reads whose FILE cell was cut to fit (`<file not found: tried ... (working di…`), in
+ * full and wrapped at spaces, grouped by message: the paths tried are the answer, and the error points to FILE.
+ */
+function fileErrorsBlock(r: InspectReport, table: string, p: Palette, width: number | undefined): string {
+  if (width === undefined || !r.file) return '';
+  const shown = stripAnsi(table);
+  const byMessage = new Map<string, string[]>();
+  for (const o of r.ordinals) {
+    if (!o.file || o.file.ok) continue;
+    const text = `<${visibleText(o.file.error ?? 'error')}>`;
+    if (shown.includes(text)) continue;
+    byMessage.set(text, [...(byMessage.get(text) ?? []), o.pod]);
+  }
+  if (byMessage.size === 0) return '';
+  const lines = [...byMessage].map(([text, pods]) =>
+    wrapWords(`${pods.join(', ')}: ${text}`, Math.max(1, width - 4))
+      .split('\n')
+      .map((l, i) => `${i === 0 ? '  ' : '    '}${l}`)
+      .map((l) => p.bad(truncateToWidth(l, width)))
+      .join('\n'),
+  );
+  return `\nFILE in full (cut above to fit ${width} columns):\n${lines.join('\n')}\n`;
+}
+
+/** Why each ordinal is not Ready: one line each (wrapped on a terminal); -o wide adds the command to look further. */
 function notReadyBlock(r: InspectReport, wide: boolean, p: Palette, width: number | undefined): string {
   const rows = r.ordinals.filter((o) => o.notReady);
   if (rows.length === 0) return '';
-  const fit = (l: string) => (width === undefined ? l : truncateToWidth(l, width));
+  // Wrapped at spaces under the reason on a terminal: a reason cut mid-sentence says less than none.
+  const fit = (l: string) => (width === undefined ? l : fitHeaderLine(l, 4, width));
   const lines = rows.flatMap((o) => {
     const why = o.notReady!;
     const line = fit(`  ${o.pod}: ${p.warn(why.reason)}: ${visibleText(why.message)}`);

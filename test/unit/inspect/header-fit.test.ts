@@ -78,3 +78,42 @@ describe('renderInspection on a narrow terminal', () => {
     expect(out).toMatch(/^0 +web-0 .*5d4f8b7c9 \(old\)/m);
   });
 });
+
+describe('a failed read cut in FILE', () => {
+  const notFound = 'file not found: tried /app/visits/nothere/x.txt (claim mount), /app/nothere/x.txt (working directory)';
+  async function failed() {
+    const report = await exampleReport();
+    for (const o of report.ordinals) if (o.file) Object.assign(o.file, { ok: false, content: null, error: notFound });
+    return report;
+  }
+
+  it('on a terminal where the cell is cut, every path tried is printed in full below the table, within the width', async () => {
+    const report = await failed();
+    for (const width of [80, 120]) {
+      const out = renderInspection(report, opts({ width }));
+      expect(out).toMatch(/^0 +web-0 .*<file not found: tried .*…$/m);
+      expect(out).toContain(`\nFILE in full (cut above to fit ${width} columns):\n`);
+      const block = out.slice(out.indexOf('FILE in full'));
+      expect(block.replace(/\n {4}/g, ' ')).toContain(`web-0, web-1: <${notFound}>`);
+      for (const l of out.trimEnd().split('\n')) expect(displayWidth(l)).toBeLessThanOrEqual(width);
+    }
+  });
+
+  it('piped, or where the cell fits, nothing is repeated', async () => {
+    const report = await failed();
+    expect(renderInspection(report, opts())).not.toContain('FILE in full');
+    expect(renderInspection(report, opts({ width: 400 }))).not.toContain('FILE in full');
+  });
+});
+
+describe('the blocks under the table on a narrow terminal', () => {
+  it('Not Ready reasons and the orphaned claims hint wrap at spaces: the command to run is whole', async () => {
+    const report = await exampleReport();
+    const out = renderInspection(report, opts({ width: 80 }));
+    for (const l of out.trimEnd().split('\n')) expect(displayWidth(l)).toBeLessThanOrEqual(80);
+    const joined = out.replace(/\n {4}/g, ' ').replace(/\n(?=[a-z-]+ )/g, ' ');
+    expect(joined).toContain('See them with their PVs, usage and reclaim policy: kubectl sts-inspect claims web -n demo');
+    expect(joined).toMatch(/web-0: ProbeFailing: readiness probe of web fails: HTTP probe failed with statuscode: 503/);
+    expect(out).not.toMatch(/^ {2}web-\d: .*…$/m);
+  });
+});
