@@ -308,7 +308,10 @@ async function act(client: KubeClient, io: IO, deps: PersistenceDeps, a: Acting)
     const pods = plan.steps.map((st) => st.pod).join(', ');
     await requireConsent(io, {
       yes: opts.yes,
-      question: consentQuestion(plan, a.record ? { startedAt: a.record.startedAt, done: a.record.done } : undefined),
+      question: consentQuestion(
+        plan,
+        a.record ? { startedAt: a.record.startedAt, done: a.record.done, values: a.record.values } : undefined,
+      ),
       action: `delete pod${plan.steps.length === 1 ? '' : 's'} ${pods} in namespace ${namespace}`,
       signal: cs.signal,
       ...(a.record ? { nothingChangedYet: false } : {}),

@@ -90,10 +90,14 @@ export function toMutationPlan(plan: PersistencePlan, dryRun: boolean, o: { disa
  * The question asked on a terminal. Resuming (the set's record found), it asks to finish the check it records and
  * says which pods it judged already and which are left, as roll's does: not to delete pods that are done.
  */
-export function consentQuestion(plan: PersistencePlan, resumed?: { startedAt: string; done: readonly string[] }): string {
+export function consentQuestion(
+  plan: PersistencePlan,
+  resumed?: { startedAt: string; done: readonly string[]; values: Readonly<Record<string, string>> },
+): string {
   const pods = plan.steps.map((s) => s.pod);
   if (resumed) {
-    const judged = pods.filter((p) => resumed.done.includes(`compare:${p}`));
+    // Judged: its compare step recorded done, or its verdict kept (a stop between the two; the resume skips it too).
+    const judged = pods.filter((p) => resumed.done.includes(`compare:${p}`) || resumed.values[`result:${p}`] !== undefined);
     const left = pods.filter((p) => !judged.includes(p));
     return `resume the persistence check of statefulset ${plan.name} in namespace ${plan.namespace} started at ${resumed.startedAt} (${left.length ? `${left.join(', ')} left` : 'nothing left'}${judged.length ? `; ${judged.join(', ')} done` : ''})?`;
   }
