@@ -1,4 +1,4 @@
-// Issue 15 point 6, in-process over the fake client (which refuses writes): a StatefulSet with a controller
+// Refusals before anything changes. Issue 15 point 6, in-process over the fake client (which refuses writes): a StatefulSet with a controller
 // ownerReference (an operator's resource) is refused by roll and persistence without --force, exit 9, nothing
 // changed, and with --force their plans say the operator may revert or fight the change. A Helm label is not an
 // owner. Before this file, only controllerOwner() itself was tested: a refusal that stopped firing failed nothing.
@@ -103,5 +103,62 @@ describe('a set another controller owns', () => {
     const p = await persistence({ dryRun: true }, client(owned));
     expect(p.code).toBe(0);
     expect(p.out).not.toContain('controlled by');
+  });
+});
+
+describe("roll and another operation's record on the set (issue 15 point 3)", () => {
+  const withRecord = (record: object | string) => {
+    const c = new FakeClient();
+    const set = c.state.statefulsets[0];
+    set.metadata.annotations = {
+      ...set.metadata.annotations,
+      'sts-inspect.io/operation': typeof record === 'string' ? record : JSON.stringify(record),
+    };
+    return c;
+  };
+  const rec = (command: string, flags: string[]) => ({
+    command,
+    flags,
+    revision: null,
+    done: ['patch-template'],
+    startedAt: '2026-12-06T00:00:00.000Z',
+    values: {},
+  });
+
+  it.each([
+    [
+      'a roll with other flags',
+      rec('roll', ['--partition=1']),
+      'roll --partition=1, started at',
+      'kubectl sts-inspect roll web -n demo --partition=1',
+    ],
+    [
+      'a persistence check',
+      rec('persistence', ['--all']),
+      'persistence --all, started at',
+      'kubectl sts-inspect persistence web -n demo --all',
+    ],
+  ])('%s: refused, exit 9, nothing changed, naming the command that finishes it and --abandon', async (_w, record, what, finish) => {
+    const c = withRecord(record);
+    const r = await roll({ dryRun: true }, c);
+    expect(r.code).toBe(9);
+    expect(r.err).toBe(
+      `error: statefulset demo/web has an unfinished operation (${what} 2026-12-06T00:00:00.000Z, 1 step done); nothing was changed. Finish it with: ${finish}, or drop its record with: kubectl sts-inspect roll web -n demo --abandon\n`,
+    );
+    expect(writes(c)).toEqual([]);
+  });
+
+  it('a record that does not parse: refused, exit 9, with the command that drops it', async () => {
+    const r = await roll({ dryRun: true }, withRecord('{not json'));
+    expect(r.code).toBe(9);
+    expect(r.err).toMatch(
+      /carries an operation record \(annotation sts-inspect\.io\/operation\) that cannot be read; nothing was changed\. Drop it with: kubectl sts-inspect roll web -n demo --abandon\n$/,
+    );
+  });
+
+  it('the same command and flags: not refused (it resumes)', async () => {
+    const r = await roll({ dryRun: true, partition: '1' }, withRecord(rec('roll', ['--partition=1'])));
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
   });
 });
