@@ -194,6 +194,9 @@ export function persistenceVerdict(input: VerdictInput): VerdictResult {
   if (bf === null || af === null) {
     // Marker only (no --file).
     if (markerSurvived === false) return { verdict: 'DATA-LOST', reason: `the marker written to ${where} is gone` };
+    // No marker checked (--no-marker, or removed at a Ctrl-C before the resumed check judged the pod): the claims are
+    // all there is to go by, and the sentence must not say a marker survived.
+    if (markerSurvived === null) return { verdict: 'PRESERVED', reason: `same claims and volumes on ${where} (no marker checked)` };
     return { verdict: 'PRESERVED', reason: `the marker on ${where} survived the new pod` };
   }
   const equal = af.sha256 !== null && af.sha256 === bf.sha256;

@@ -142,6 +142,15 @@ describe("writeups: the README's other questions", () => {
     ]);
   });
 
+  it('compare says the Service load-balances across the Deployment pods next to app-python (issue 21 point 3)', async () => {
+    const r = await cli(['compare', 'app-python', '-n', 'w1-app-python']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('The 2 replicas agree');
+    expect(r.stderr).toMatch(
+      /^warning: service app-python also selects 2 pods this set does not own: python-app-app-python-\w+-\w{5}, python-app-app-python-\w+-\w{5} \(Deployment python-app-app-python\); it load-balances across them and the set's pods$/m,
+    );
+  });
+
   it('OnDelete after the image change: compare says the update is pending for all 3', async () => {
     const r = await cli(['compare', 'my-python-app', '-n', 'w5-my-python-app']);
     expect(r.code).toBe(0);

@@ -73,6 +73,10 @@ describe('normalise and matchesExample', () => {
     ['1         app-1   PRESERVED   1.6       data-app-1', '1 app-1 PRESERVED <secs> data-app-1'],
     ['1         app-1   PRESERVED   0         data-app-1', '1 app-1 PRESERVED <secs> data-app-1'],
     ['update revision 5684559495 (pods leave 758f9c5677)', 'update revision <hash> (pods leave <hash>)'],
+    // A short revision hash (an fnv32 sum below 10^7 has 7 digits, so 7 characters), seen once on the sandbox.
+    ['update revision c9c846f (pods leave 758f9c5677)', 'update revision <hash> (pods leave <hash>)'],
+    ['to move to web-c9c846f', 'to move to web-<hash>'],
+    ['update revision 9895597 (pods leave 758f9c5677)', 'update revision <hash> (pods leave <hash>)'],
     ['--api-level 1.20 (exit 9)', '--api-level 1.20 (exit 9)'],
   ])('%j -> %j', (line, want) => expect(normalise(line)).toBe(want));
 

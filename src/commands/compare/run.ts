@@ -18,6 +18,7 @@ import { readPodFileByRules } from '../../workload/podFile.ts';
 import { optional } from '../../workload/optional.ts';
 import { pool } from '../../workload/pool.ts';
 import { getStatefulSet, listPodsOfSet } from '../../workload/statefulset.ts';
+import { servicePeers } from '../../workload/servicePeers.ts';
 import { claimUsages } from '../../workload/usage.ts';
 import { COMPARE_API_VERSION, type DimensionValues, type Placement, type ReplicaComparison } from './schema.ts';
 
@@ -95,6 +96,11 @@ export async function compareReplicas(client: KubeClient, opts: CompareOptions):
           .then((l) => l.items)
       : Promise.resolve(null),
   ]);
+
+  // Pods the governing Service also sends traffic to (a Deployment with the same labels): a reason replicas
+  // that agree still show "wrong" counts, said as inspect says it (issue 21 point 3).
+  const peers = await servicePeers(client, set, pods, warnings);
+  if (peers.warning) warnings.push(peers.warning);
 
   const ordinals = ordinalRange(set);
   const byOrdinal = podsOfSet(set, pods);

@@ -1,9 +1,9 @@
 // Report -> text. Table (default), wide, JSON, YAML. Returns strings; never prints.
 
 import { stringify as toYaml } from 'yaml';
-import { palette, type Palette } from '../../ui/color.ts';
+import { palette, stripAnsi, type Palette } from '../../ui/color.ts';
 import { renderFittedTable, type FitRule } from '../../ui/table.ts';
-import { truncateToWidth } from '../../ui/width.ts';
+import { displayWidth, truncateToWidth, wrapWords } from '../../ui/width.ts';
 import { contentPreview, visibleText } from '../../core/content.ts';
 import { ruleNote } from '../../core/fileRead.ts';
 import { restartsCell } from '@sts-inspect/k8s';
@@ -149,7 +149,21 @@ function headerBlock(r: InspectReport, p: Palette, width: number | undefined, wi
   if (r.file) lines.push(['File', `${r.file.path}${fileSource(r)} (first ${r.file.maxBytes} bytes)`]);
   const labelWidth = Math.max(...lines.map(([k]) => k.length)) + 2;
   const text = lines.map(([k, v]) => `${(k ? `${k}:` : '').padEnd(labelWidth)}${v}`);
-  return `${(width === undefined ? text : text.map((l) => truncateToWidth(l, width))).join('\n')}\n`;
+  return `${(width === undefined ? text : text.map((l) => fitHeaderLine(l, labelWidth, width))).join('\n')}\n`;
+}
+
+/**
+ * A header line on a terminal: wrapped at spaces under its value, so a name at its end (a Deployment, a chart, the
+ * update revision, the container a file is read from) is never cut; only a single word wider than the room is cut.
+ */
+export function fitHeaderLine(line: string, labelWidth: number, width: number): string {
+  if (displayWidth(line) <= width) return line;
+  const room = Math.max(1, width - labelWidth);
+  const indent = ' '.repeat(labelWidth);
+  return wrapWords(line.slice(labelWidth), room)
+    .split('\n')
+    .map((piece, i) => truncateToWidth(`${i === 0 ? line.slice(0, labelWidth) : indent}${piece}`, width))
+    .join('\n');
 }
 
 function claimCell(c: ClaimRow, wide: boolean, p: Palette): string {
@@ -305,17 +319,28 @@ function detailTable(r: InspectReport, wide: boolean, headers: boolean, p: Palet
   return renderFittedTable(head, rows, {
     ...(width !== undefined ? { maxWidth: width } : {}),
     headers,
-    rule: detailRule(!!r.file, resolved),
+    rule: detailRule(
+      !!r.file,
+      resolved,
+      r.ordinals.some((o) => o.revision && o.revision.mark !== 'update'),
+    ),
     keepMarker: ['FILE'],
   });
 }
 
-/** On a terminal: the identifiers and what was asked for stay; the rest gives way in this order. */
-export function detailRule(file: boolean, resolve: boolean): FitRule {
+/**
+ * On a terminal: the identifiers and what was asked for stay; the rest gives way in this order. While some ordinal
+ * is off the update revision (an OnDelete update or a partition pending), REVISION is what says which pods are
+ * behind, so it gives way late, after the claims and the probes.
+ */
+export function detailRule(file: boolean, resolve: boolean, behind = false): FitRule {
+  const order = behind
+    ? ['AGE', 'DNS', 'USED', 'RESTARTS', 'PVC', 'PROBES', 'REVISION', 'READY', 'STATUS']
+    : ['AGE', 'DNS', 'REVISION', 'USED', 'RESTARTS', 'PVC', 'PROBES', 'READY', 'STATUS'];
   return {
     identifiers: ['ORDINAL', 'POD'],
     requested: [...(file ? ['FILE'] : []), ...(resolve ? ['RESOLVES'] : [])],
-    hideFirst: ['AGE', 'DNS', 'REVISION', 'USED', 'RESTARTS', 'PVC', 'PROBES', 'READY', 'STATUS'],
+    hideFirst: order,
   };
 }
 
@@ -332,8 +357,9 @@ function orphanBlock(r: InspectReport, headers: boolean, p: Palette, width: numb
     rule: { identifiers: ['CLAIM', 'ORDINAL'], hideFirst: ['VOLUME', 'CAPACITY'] },
   });
   const hintText = `See them with their PVs, usage and reclaim policy: kubectl sts-inspect claims ${r.statefulSet.name} -n ${r.statefulSet.namespace}`;
-  const hint = `${width === undefined ? hintText : truncateToWidth(hintText, width)}\n`;
-  return `\n${headers ? `${width === undefined ? title : truncateToWidth(title, width)}\n` : ''}${table}${headers ? hint : ''}`;
+  // Prose and a command to run: wrapped at spaces on a terminal, never cut (`kubectl sts-inspect claims w…`).
+  const hint = `${wrapWords(hintText, width)}\n`;
+  return `\n${headers ? `${wrapWords(title, width)}\n` : ''}${table}${headers ? hint : ''}`;
 }
 
 export function renderInspection(r: InspectReport, o: RenderOptions): string {
@@ -343,14 +369,41 @@ export function renderInspection(r: InspectReport, o: RenderOptions): string {
   const wide = o.format === 'wide';
   // -o wide shows everything, as kubectl's does; only the default view is fitted to the terminal.
   const width = wide ? undefined : o.width;
-  return `${o.headers ? `${headerBlock(r, p, width, wide)}\n` : ''}${detailTable(r, wide, o.headers, p, width)}${notReadyBlock(r, wide, p, width)}${dnsProblemLine(r, o.headers, p)}${orphanBlock(r, o.headers, p, width)}`;
+  const table = detailTable(r, wide, o.headers, p, width);
+  return `${o.headers ? `${headerBlock(r, p, width, wide)}\n` : ''}${table}${fileErrorsBlock(r, table, p, width)}${notReadyBlock(r, wide, p, width)}${dnsProblemLine(r, o.headers, p)}${orphanBlock(r, o.headers, p, width)}`;
 }
 
-/** Why each ordinal is not Ready: one short line each; -o wide adds the command to look further. */
+/**
+ * On a terminal, the failed reads whose FILE cell was cut to fit (`<file not found: tried ... (working di…`), in
+ * full and wrapped at spaces, grouped by message: the paths tried are the answer, and the error points to FILE.
+ */
+function fileErrorsBlock(r: InspectReport, table: string, p: Palette, width: number | undefined): string {
+  if (width === undefined || !r.file) return '';
+  const shown = stripAnsi(table);
+  const byMessage = new Map<string, string[]>();
+  for (const o of r.ordinals) {
+    if (!o.file || o.file.ok) continue;
+    const text = `<${visibleText(o.file.error ?? 'error')}>`;
+    if (shown.includes(text)) continue;
+    byMessage.set(text, [...(byMessage.get(text) ?? []), o.pod]);
+  }
+  if (byMessage.size === 0) return '';
+  const lines = [...byMessage].map(([text, pods]) =>
+    wrapWords(`${pods.join(', ')}: ${text}`, Math.max(1, width - 4))
+      .split('\n')
+      .map((l, i) => `${i === 0 ? '  ' : '    '}${l}`)
+      .map((l) => p.bad(truncateToWidth(l, width)))
+      .join('\n'),
+  );
+  return `\nFILE in full (cut above to fit ${width} columns):\n${lines.join('\n')}\n`;
+}
+
+/** Why each ordinal is not Ready: one line each (wrapped on a terminal); -o wide adds the command to look further. */
 function notReadyBlock(r: InspectReport, wide: boolean, p: Palette, width: number | undefined): string {
   const rows = r.ordinals.filter((o) => o.notReady);
   if (rows.length === 0) return '';
-  const fit = (l: string) => (width === undefined ? l : truncateToWidth(l, width));
+  // Wrapped at spaces under the reason on a terminal: a reason cut mid-sentence says less than none.
+  const fit = (l: string) => (width === undefined ? l : fitHeaderLine(l, 4, width));
   const lines = rows.flatMap((o) => {
     const why = o.notReady!;
     const line = fit(`  ${o.pod}: ${p.warn(why.reason)}: ${visibleText(why.message)}`);

@@ -25,7 +25,16 @@ import { readRecord, removeRecord } from '../../workload/record.ts';
 import { getStatefulSet, listPodsOfSet } from '../../workload/statefulset.ts';
 import type { PersistenceArgs } from './flags.ts';
 import type { PersistencePlan } from './plan.ts';
-import { eventLine, failureSummary, planDocument, renderDocument, renderPlan, renderReport, type OutputFormat } from './render.ts';
+import {
+  consentQuestion,
+  eventLine,
+  failureSummary,
+  planDocument,
+  renderDocument,
+  renderPlan,
+  renderReport,
+  type OutputFormat,
+} from './render.ts';
 import {
   NotReadyRefusal,
   PersistenceStopped,
@@ -119,12 +128,6 @@ export function completeOptions(argv: PersistenceArgs): PersistenceOptions {
 /** The command that finishes the check: the same one (the operation record on the set makes it resume). */
 export function resumeCommand(opts: PersistenceOptions, namespace: string): string {
   return ['kubectl sts-inspect persistence', opts.name, '-n', namespace, ...persistenceFlags(opts)].join(' ');
-}
-
-function question(plan: PersistencePlan): string {
-  const pods = plan.steps.map((s) => s.pod);
-  if (pods.length === 1) return `delete pod ${pods[0]} in namespace ${plan.namespace}?`;
-  return `delete pods ${pods.join(', ')} in namespace ${plan.namespace}, one at a time?`;
 }
 
 const verdictSummary = failureSummary;
@@ -298,13 +301,17 @@ async function act(client: KubeClient, io: IO, deps: PersistenceDeps, a: Acting)
     );
   const resume = resumeCommand(opts, namespace);
   try {
-    // The plan (with its notes) before the question; with --yes, its notes as warnings.
-    if (!opts.yes && io.stdin.isTTY && io.stderr.isTTY) writePlan(io.stderr, renderPlan(plan, false, opts));
+    // The plan (with its notes) before the question; with --yes, its notes as warnings. Resuming, the question says
+    // what is done and left instead: the plan's steps would name the replacement pods of those done.
+    if (!opts.yes && !a.record && io.stdin.isTTY && io.stderr.isTTY) writePlan(io.stderr, renderPlan(plan, false, opts));
     else for (const w of plan.warnings) io.stderr.write(`warning: ${w}\n`);
     const pods = plan.steps.map((st) => st.pod).join(', ');
     await requireConsent(io, {
       yes: opts.yes,
-      question: question(plan),
+      question: consentQuestion(
+        plan,
+        a.record ? { startedAt: a.record.startedAt, done: a.record.done, values: a.record.values } : undefined,
+      ),
       action: `delete pod${plan.steps.length === 1 ? '' : 's'} ${pods} in namespace ${namespace}`,
       signal: cs.signal,
       ...(a.record ? { nothingChangedYet: false } : {}),
@@ -360,7 +367,8 @@ function stopped(
   );
   if (unfinished && r.notChecked.length)
     lines.push(`Not checked: ${r.notChecked.map((o) => `${opts.name}-${o}`).join(', ')}. To resume: ${resume}`);
-  io.stderr.write(lines.map((l) => `${l}\n`).join(''));
+  // Wrapped at spaces on a terminal, as roll's summary: the command that resumes must not break mid-word.
+  writePlan(io.stderr, lines.map((l) => `${l}\n`).join(''));
   if (cause instanceof InterruptedError) return new InterruptedError('interrupted (Ctrl-C)');
   if (cause instanceof PodNotBack)
     return new CheckFailed(

@@ -86,6 +86,25 @@ export function toMutationPlan(plan: PersistencePlan, dryRun: boolean, o: { disa
   };
 }
 
+/**
+ * The question asked on a terminal. Resuming (the set's record found), it asks to finish the check it records and
+ * says which pods it judged already and which are left, as roll's does: not to delete pods that are done.
+ */
+export function consentQuestion(
+  plan: PersistencePlan,
+  resumed?: { startedAt: string; done: readonly string[]; values: Readonly<Record<string, string>> },
+): string {
+  const pods = plan.steps.map((s) => s.pod);
+  if (resumed) {
+    // Judged: its compare step recorded done, or its verdict kept (a stop between the two; the resume skips it too).
+    const judged = pods.filter((p) => resumed.done.includes(`compare:${p}`) || resumed.values[`result:${p}`] !== undefined);
+    const left = pods.filter((p) => !judged.includes(p));
+    return `resume the persistence check of statefulset ${plan.name} in namespace ${plan.namespace} started at ${resumed.startedAt} (${left.length ? `${left.join(', ')} left` : 'nothing left'}${judged.length ? `; ${judged.join(', ')} done` : ''})?`;
+  }
+  if (pods.length === 1) return `delete pod ${pods[0]} in namespace ${plan.namespace}?`;
+  return `delete pods ${pods.join(', ')} in namespace ${plan.namespace}, one at a time?`;
+}
+
 export function renderPlan(plan: PersistencePlan, dryRun: boolean, o: { disableEviction?: boolean } = {}): string {
   return renderMutationPlan(toMutationPlan(plan, dryRun, o));
 }

@@ -254,7 +254,7 @@ export async function rollCommand(argv: RollArgs, io: IO, deps: RollCommandDeps 
     }
     if (human) for (const w of warnings) io.stderr.write(`warning: ${w}\n`);
     if (opts.mode !== 'watch') {
-      if (!opts.yes) writePlan(io.stderr, promptPreamble(plan));
+      if (!opts.yes) writePlan(io.stderr, promptPreamble(plan, record ? { pods: resumedPods(record) } : undefined));
       await requireConsent(io, {
         yes: opts.yes,
         question: restartQuestion(plan, record ? { startedAt: record.startedAt, pods: resumedPods(record) } : undefined),

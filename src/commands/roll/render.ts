@@ -313,10 +313,7 @@ export function renderDryRun(plan: RollPlan, op: Operation, o: { disableEviction
 export function restartQuestion(plan: RollPlan, resumed?: { startedAt: string; pods: readonly string[] }): string {
   const n = movingOrdinals(plan).length;
   if (resumed) {
-    // Moved: on the update revision and Ready (the controller's or that run's doing), or taken down by that run.
-    const moved = new Set(
-      plan.view.ordinals.filter((o) => o.done || (o.onUpdateRevision && resumed.pods.includes(o.pod))).map((o) => o.pod),
-    );
+    const moved = movedBefore(plan, resumed.pods);
     const moving = movingOrdinals(plan).map((o) => o.pod);
     const done = moving.filter((p) => moved.has(p));
     const left = moving.filter((p) => !moved.has(p));
@@ -328,9 +325,21 @@ export function restartQuestion(plan: RollPlan, resumed?: { startedAt: string; p
   return `restart statefulset ${plan.name} in namespace ${plan.namespace} (${n} pod${n === 1 ? '' : 's'}, highest ordinal first)?`;
 }
 
-/** What a terminal shows before the question: the template changes, grouped. */
-export function promptPreamble(plan: RollPlan): string {
-  return templateChangeLines(plan)
+/**
+ * The pods a resumed run finds moved: on the update revision and Ready (the controller's or that run's doing), or
+ * taken down by that run and back on it.
+ */
+function movedBefore(plan: RollPlan, resumedPods: readonly string[]): Set<string> {
+  return new Set(plan.view.ordinals.filter((o) => o.done || (o.onUpdateRevision && resumedPods.includes(o.pod))).map((o) => o.pod));
+}
+
+/**
+ * What a terminal shows before the question: the template changes, grouped. Resuming, only the pods still to
+ * move: one the earlier run moved already has its changes and is not touched again.
+ */
+export function promptPreamble(plan: RollPlan, resumed?: { pods: readonly string[] }): string {
+  const moved = resumed ? movedBefore(plan, resumed.pods) : new Set<string>();
+  return templateChangeLines({ ...plan, ordinals: plan.ordinals.filter((o) => !moved.has(o.pod)) })
     .map((l) => `  ${l}\n`)
     .join('');
 }

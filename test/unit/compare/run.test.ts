@@ -92,7 +92,7 @@ function withStats(c: FakeClient, n: number, fail?: number): FakeClient {
 }
 
 describe('cost: a constant number of API calls whatever N', () => {
-  it.each([1, 3, 30])('%d replicas: 4 list/get calls, one exec per pod and file, one stats call per node', async (n) => {
+  it.each([1, 3, 30])('%d replicas: 5 list/get calls, one exec per pod and file, one stats call per node', async (n) => {
     const c = withStats(new FakeClient(scaled(n)), n);
     const r = await compareReplicas(c, { ...base, files: ['visits.txt'], usage: true });
     expect(r.report.ordinals).toHaveLength(n);
@@ -102,9 +102,34 @@ describe('cost: a constant number of API calls whatever N', () => {
       'LIST /api/v1/nodes',
       'GET /apis/apps/v1/namespaces/demo/statefulsets/web',
       'LIST /api/v1/namespaces/demo/pods l=app=web',
+      // The governing service, for the pods it selects that the set does not own (its selector is the set's here).
+      'GET /api/v1/namespaces/demo/services/web',
     ]);
     expect(api.filter((x) => x.includes('/proxy/stats/summary'))).toHaveLength(Math.min(n, 2));
     expect(c.execs).toHaveLength(n);
+  });
+});
+
+describe('pods behind the governing service that the set does not own (issue 21 point 3)', () => {
+  it('a pod of a Deployment with the same labels: a warning naming it and its owner, saying the service load-balances', async () => {
+    const c = withStats(new FakeClient(scaled(2)), 2);
+    const other = structuredClone(c.state.pods.find((p: any) => p.metadata.name === 'web-0'));
+    other.metadata.name = 'web-app-7c9f8d6b5-x2k4q';
+    other.metadata.uid = 'rs-pod-uid';
+    other.metadata.labels = { ...other.metadata.labels, 'pod-template-hash': '7c9f8d6b5' };
+    other.metadata.ownerReferences = [{ kind: 'ReplicaSet', name: 'web-app-7c9f8d6b5', uid: 'rs-uid', controller: true }];
+    c.state.pods.push(other);
+    const r = await compareReplicas(c, { ...base, files: [], usage: false });
+    expect(r.report.warnings).toContain(
+      "service web also selects 1 pod this set does not own: web-app-7c9f8d6b5-x2k4q (Deployment web-app); it load-balances across them and the set's pods",
+    );
+    // The comparison itself is of the set's own pods.
+    expect(r.report.placement.map((p) => p.pod)).toEqual(['web-0', 'web-1']);
+  });
+
+  it('a service that selects only the set: no warning', async () => {
+    const r = await compareReplicas(withStats(new FakeClient(scaled(2)), 2), { ...base, files: [], usage: false });
+    expect(r.report.warnings.filter((w) => w.includes('load-balances'))).toEqual([]);
   });
 });
 

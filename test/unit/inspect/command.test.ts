@@ -297,6 +297,27 @@ describe('several sets: inspect a b, and --file without NAME', () => {
   });
 });
 
+describe('-l SELECTOR --file (issue 21 point 5; the trial found it untested)', () => {
+  it('reads the file from every pod of every set the selector picks, one view per set, and no other set', async () => {
+    // The fake client matches -l against the sets' own labels, as the API server does.
+    const labelled = () => {
+      const c = twoSets();
+      c.state.statefulsets[1].metadata.labels = { ...c.state.statefulsets[1].metadata.labels, app: 'db', tier: 'data' };
+      c.state.statefulsets[0].metadata.labels = { ...c.state.statefulsets[0].metadata.labels, tier: 'data' };
+      return c;
+    };
+    const r = await run({ selector: 'app=db', file: 'visits.txt' }, labelled());
+    expect(r.code).toBe(ExitCode.OK);
+    expect([...r.out.matchAll(/^StatefulSet: +(\S+)/gm)].map((m) => m[1])).toEqual(['demo/db']);
+    expect(r.out).toMatch(/content of db-0$/m);
+    expect(r.out).not.toMatch(/content of web-/);
+    const json = JSON.parse((await run({ selector: 'tier=data', file: 'visits.txt', output: 'json' }, labelled())).out);
+    expect(json.kind).toBe('List');
+    expect(json.items.map((i: any) => i.statefulSet.name).sort()).toEqual(['db', 'web']);
+    expect(json.items.every((i: any) => i.ordinals.filter((o: any) => !o.missing).every((o: any) => o.file?.ok === true))).toBe(true);
+  });
+});
+
 describe('-o name, jsonpath, custom-columns', () => {
   it.each<[string, InspectArgs, string]>([
     ['-o name, one set', { names: ['web'], output: 'name' }, 'statefulset.apps/web\n'],

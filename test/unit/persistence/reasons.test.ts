@@ -122,6 +122,13 @@ describe('persistenceVerdict: the reason, in words', () => {
       'the marker on claim data-web-0 (volume "data" at /data) survived the new pod',
     ],
     [
+      // Found in tmux: Ctrl-C after the marker was removed, the resumed check judged the pod and said it survived.
+      'no --file, no marker checked (--no-marker, or removed at a Ctrl-C before the resumed check)',
+      { before: obs([claim], null), after: obs([claim], null), location: onClaim, markerSurvived: null },
+      'PRESERVED',
+      'same claims and volumes on claim data-web-0 (volume "data" at /data) (no marker checked)',
+    ],
+    [
       'file before only',
       { before: obs([claim], file('a')), after: obs([claim], null), location: onClaim, markerSurvived: true },
       'PRESERVED',

@@ -24,6 +24,7 @@ import {
   nothingPendingMessage,
   nothingPendingReport,
   planReport,
+  promptPreamble,
   renderSummary,
   restartQuestion,
   timeoutRemedy,
@@ -248,6 +249,17 @@ describe('resuming --pending-only', () => {
       'verify-rollout',
     ]);
     expect(nothingPending(plan)).toBe(false);
+  });
+
+  it('the resume question is preceded by the changes of the pods left only (web-2 moved already, found in tmux)', () => {
+    const { set, pods, templates } = onDeleteAfterSetImage(['web-2']);
+    const record = { done: ['evict:web-2'], values: { 'removed:web-2': 'old-uid' } };
+    const plan = buildRollPlan(set, pods, { mode: 'pending', templates, resumed: resumedPods(record) });
+    expect(promptPreamble(plan)).toBe('  web-2, web-1, web-0: image web sim/visits:1 -> sim/visits:2\n');
+    expect(promptPreamble(plan, { pods: resumedPods(record) })).toBe('  web-1, web-0: image web sim/visits:1 -> sim/visits:2\n');
+    expect(restartQuestion(plan, { startedAt: 'T', pods: resumedPods(record) })).toBe(
+      'resume the delivery of update revision web-6d5f8b7c9 of statefulset web in namespace demo started at T (web-1, web-0 left; web-2 already moved)?',
+    );
   });
 });
 
