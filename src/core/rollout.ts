@@ -184,6 +184,15 @@ const CONTAINER_CONFIG = new Set(['CreateContainerConfigError', 'CreateContainer
 export const PROBE_MARGIN_PERIODS = 2;
 
 /**
+ * How many failures fewer the status must prove than the events must count. The status proves a lower bound:
+ * the kubelet's probe ticker runs at a phase unknown here and the start time is in whole seconds, so by the same
+ * moment it counts one probe fewer than the events do (two only for a 1 s period). Asked for one fewer, it decides
+ * when the events would, on average, so a roll is as quick to call a pod stuck with events forbidden as with
+ * them; and what it proves is still more than failureThreshold failures (one period of margin instead of two).
+ */
+export const STATUS_SHORTFALL = 1;
+
+/**
  * How many readiness (or startup) failures a container may show before it can no longer become Ready in
  * time: initialDelaySeconds is before the first probe, so what is counted is failures, not seconds — the
  * sandbox runs time 10x faster and a loaded cluster probes late; counting periods is right on both.
@@ -416,10 +425,10 @@ export function diagnoseStuck(i: StuckInput): StuckDiagnosis | undefined {
       events,
     };
   const proven = i.now === undefined ? null : statusProbeFailures(pod, i.now);
-  if (running && proven && proven.failures >= allowed)
+  if (running && proven && proven.failures >= allowed - STATUS_SHORTFALL)
     return {
       reason: 'NotReady',
-      message: `${pod.metadata.name} runs but is not Ready: its status proves at least ${proven.failures} failed probes (${proven.evidence.join('; ')}); ${allows}`,
+      message: `${pod.metadata.name} runs but is not Ready: its status proves at least ${proven.failures} failed probes (${proven.evidence.join('; ')}); its probes allow ${allowed - PROBE_MARGIN_PERIODS} failures, failureThreshold, plus a margin of ${PROBE_MARGIN_PERIODS - STATUS_SHORTFALL} for what the status proves`,
       lastTermination: lastTerm,
       events,
     };

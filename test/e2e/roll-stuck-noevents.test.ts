@@ -65,7 +65,7 @@ describe('roll: stuck with events forbidden (sandbox --time-scale 1, probes ever
     expect(withoutEvents.report!.stuck!.message).toMatch(/its status proves at least \d+ failed probes \(web running \d+s, never Ready/);
 
     // From the moment each broken pod ran to the moment its roll exited: with events at the 5th failed probe
-    // (+ up to the 2 s between event lists), without at the 5th probe the status proves (+ the second the
+    // (+ up to the 2 s between event lists), without at the 4th probe the status proves (one fewer: + the second the
     // start time is cut to, + up to the 1 s tick of the loop).
     const tookWith = withEvents.at - started[WITH]!;
     const tookWithout = withoutEvents.at - started[WITHOUT]!;
