@@ -40,12 +40,33 @@ export function terminalWidth(stream: Pick<OutStream, 'isTTY' | 'columns'>): num
 const MARKER = /^(\s*)((?:\d+\.|note:|warning:|error:|event:|remedy:|-|\*)\s+)?/;
 
 /**
+ * A command to run, `kubectl …` up to the end of its clause (`,` `;` `)` or the end of the line), is kept on one
+ * line: copied from a terminal, a line the terminal wrapped by itself comes out whole, one we broke does not
+ * (`… roll web -n broken-rollout` with `--watch-only` on the next line would run a restart instead).
+ */
+const COMMAND = /\bkubectl [^,;)]*/g;
+/** Joins a command's words while the line is wrapped: a no-break space, as wide as a space. */
+const GLUE = '\u00a0';
+
+const glueCommands = (text: string) =>
+  text.replace(COMMAND, (c) => {
+    const cmd = c.trimEnd();
+    return cmd.replaceAll(' ', GLUE) + c.slice(cmd.length);
+  });
+
+/**
  * One line wrapped at spaces to `width`, the continuations indented under the text after the line's marker
  * (`  1. evict pod …` continues under `evict`), or two columns in when the line has none. A word longer than
- * the room stays whole on its own line: an identifier (a pod, an image, a command to run) is never cut.
+ * the room stays whole on its own line: an identifier (a pod, an image) is never cut, nor a command to run
+ * (above), which goes to a line of its own when it does not fit after the text before it.
  */
 export function wrapLine(line: string, width: number): string {
   if (displayWidth(line) <= width) return line;
+  if (!line.includes(GLUE)) return wrapWordsOf(glueCommands(line), width).replaceAll(GLUE, ' ');
+  return wrapWordsOf(line, width);
+}
+
+function wrapWordsOf(line: string, width: number): string {
   const m = MARKER.exec(line)!;
   const lead = m[1]!.length;
   const marker = m[2]?.length ?? 0;

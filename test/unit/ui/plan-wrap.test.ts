@@ -43,6 +43,21 @@ describe('wrapLine', () => {
     expect(out.join('\n')).not.toMatch(/…/);
   });
 
+  it('a command to run is never broken across lines: it goes whole to a line of its own (a copy of it runs what it says)', () => {
+    const resume = 'kubectl sts-inspect roll web -n broken-rollout --watch-only';
+    expect(wrapLine(`Not finished. To resume: ${resume}`, 80).split('\n')).toEqual(['Not finished. To resume:', `  ${resume}`]);
+    const remedy =
+      '  remedy: revert the template (kubectl rollout undo sts/web -n broken-rollout, or re-apply the previous manifest), then delete the stuck pod, which the controller will not replace by itself: kubectl delete pod web-2 -n broken-rollout';
+    const out = wrapLine(remedy, 80).split('\n');
+    expect(out.some((l) => l.includes('kubectl rollout undo sts/web -n broken-rollout'))).toBe(true);
+    expect(out.some((l) => l.trim() === 'kubectl delete pod web-2 -n broken-rollout')).toBe(true);
+    for (const l of out) expect(displayWidth(l)).toBeLessThanOrEqual(80);
+    expect(words(out.join(' '))).toEqual(words(remedy));
+    // Longer than the terminal: alone on its line, whole (the terminal wraps it, and a copy of it stays one line).
+    const long = `kubectl sts-inspect persistence app-parallel -n ${'x'.repeat(40)} --all --file visits.txt`;
+    expect(wrapLine(`To resume: ${long}`, 60).split('\n')).toEqual(['To resume:', `  ${long}`]);
+  });
+
   it('a line that fits is left alone, double spaces and all', () => {
     expect(wrapLine('  web-2  watched  698cc6cd87', 80)).toBe('  web-2  watched  698cc6cd87');
   });
