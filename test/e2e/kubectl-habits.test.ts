@@ -94,6 +94,16 @@ describe('-o name, jsonpath and custom-columns on the sandbox', () => {
     expect(r.stdout).toMatch(/^app-python-0 app-python-0\.app-python\.default\.svc\.cluster\.local\napp-python-1 /);
   });
 
+  it('-o jsonpath naming a missing key: empty by default, as kubectl; with --allow-missing-template-keys=false one error line, exit 2', async () => {
+    const quiet = await cli(['app-python', '-o', 'jsonpath={.nope}']);
+    expect(quiet.code).toBe(0);
+    expect(quiet.stdout).toBe('');
+    const strict = await cli(['app-python', '-o', 'jsonpath={.nope}', '--allow-missing-template-keys=false']);
+    expect(strict.code).toBe(2);
+    expect(strict.stdout).toBe('');
+    expect(strict.stderr).toBe('error: error executing jsonpath "{.nope}": nope is not found\n');
+  });
+
   it('-o custom-columns: one row per ordinal', async () => {
     const r = await cli(['app-python', '-o', 'custom-columns=POD:.pod,READY:.ready.ready,CLAIM:.claims[*].name']);
     expect(r.code).toBe(0);
