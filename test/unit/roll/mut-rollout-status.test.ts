@@ -99,6 +99,19 @@ describe('statusProbeFailures: statuses the fixtures do not show', () => {
     expect(r.failures).toBe(6);
   });
 
+  it('Ready turned False after the start of the one running container, beside one that waits: a loss (the waiting one has no start to compare)', () => {
+    const waiting = {
+      name: 'side',
+      ready: false,
+      restartCount: 0,
+      image: 'x',
+      imageID: '',
+      state: { waiting: { reason: 'ContainerCreating' } },
+    };
+    const p = pod([{ readinessProbe: readiness }, { name: 'side' }], [running('web', 0), waiting as ContainerStatus], ready('False', 10));
+    expect(statusProbeFailures(p, at(21))?.evidence).toEqual(['web lost Ready 11s ago (3 failures in a row), readiness probe every 5s']);
+  });
+
   it('a startup probe with an initial delay, not started: counted from the start plus that delay, and said so', () => {
     const p = pod(
       [{ startupProbe: { httpGet: { path: '/' }, initialDelaySeconds: 10, periodSeconds: 2, failureThreshold: 30 } }],
