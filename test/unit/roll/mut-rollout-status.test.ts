@@ -19,7 +19,7 @@ const running = (name: string, startedS: number, ready = false): ContainerStatus
 function pod(containers: Partial<Container>[], statuses: ContainerStatus[] | undefined, conditions?: PodCondition[]): Pod {
   return {
     metadata: { name: 'web-0', uid: 'u', creationTimestamp: iso(at(-30)) },
-    spec: { containers: containers.map((c) => ({ name: 'web', image: 'x', ...c })) as Container[] },
+    spec: { containers: containers.map((c) => ({ name: 'web', image: 'x', ...c })) },
     ...(statuses !== undefined
       ? { status: { phase: 'Running', containerStatuses: statuses, ...(conditions ? { conditions } : {}), startTime: iso(at(-20)) } }
       : {}),
@@ -74,7 +74,7 @@ describe('statusProbeFailures: statuses the fixtures do not show', () => {
   });
 
   const ready = (status: string, transitionS: number): PodCondition[] => [
-    { type: 'Ready', status, lastTransitionTime: iso(at(transitionS)) } as PodCondition,
+    { type: 'Ready', status, lastTransitionTime: iso(at(transitionS)) },
   ];
 
   it('a Ready condition Unknown (a node lost) after the start is no proof of failures in a row: counted as never Ready', () => {
@@ -108,7 +108,7 @@ describe('statusProbeFailures: statuses the fixtures do not show', () => {
       imageID: '',
       state: { waiting: { reason: 'ContainerCreating' } },
     };
-    const p = pod([{ readinessProbe: readiness }, { name: 'side' }], [running('web', 0), waiting as ContainerStatus], ready('False', 10));
+    const p = pod([{ readinessProbe: readiness }, { name: 'side' }], [running('web', 0), waiting], ready('False', 10));
     expect(statusProbeFailures(p, at(21))?.evidence).toEqual(['web lost Ready 11s ago (3 failures in a row), readiness probe every 5s']);
   });
 
