@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Pod } from '@sts-inspect/k8s';
 import {
+  dnsCheck,
   dnsSettling,
   identityVerdict,
   resolverPeer,
@@ -151,6 +152,15 @@ const podOf = (name: string, ready: boolean, extra: Partial<Pod['metadata']> = {
     status: { phase: 'Running', podIP: `10.0.0.${name.slice(-1)}`, conditions: [{ type: 'Ready', status: ready ? 'True' : 'False' }] },
   }) as Pod;
 
+describe('dnsCheck without an observation from before', () => {
+  it.each([
+    ['no record after, nothing known before: unresolved (not lost)', null, id('web-0', '10.244.1.26', dns('no-record')), 'unresolved'],
+    ['no record after, a record before: lost', BEFORE, id('web-0', '10.244.1.26', dns('no-record')), 'lost'],
+  ] as const)('%s', (_n, before, after, want) => {
+    expect(dnsCheck(before, after)).toBe(want);
+  });
+});
+
 describe('resolverPeer', () => {
   const map = (...p: Pod[]) => new Map(p.map((x) => [Number(x.metadata.name!.slice(-1)), x]));
   it.each<[string, Map<number, Pod>, string, string | null]>([
@@ -164,6 +174,23 @@ describe('resolverPeer', () => {
       null,
     ],
     ['none in a set of one', map(podOf('web-0', true)), 'web-0', null],
+    // Pods listed by name put web-10 before web-2: the map's order is not the ordinals' order.
+    [
+      'the lowest ordinal, whatever order the map was filled in',
+      map(podOf('web-2', true), podOf('web-0', true), podOf('web-1', true)),
+      'web-1',
+      'web-0',
+    ],
+    [
+      'ordinals compared as numbers',
+      new Map([
+        [10, podOf('web-10', true)],
+        [2, podOf('web-2', true)],
+        [9, podOf('web-9', true)],
+      ]),
+      'web-9',
+      'web-2',
+    ],
   ])('%s', (_n, pods, pod, peer) => {
     expect(resolverPeer(pods, pod)?.metadata.name ?? null).toBe(peer);
   });
