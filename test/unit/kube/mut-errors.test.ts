@@ -298,6 +298,29 @@ describe('errorForNetwork', () => {
     );
   });
 
+  it.each([
+    [
+      "Node's own text",
+      'unable to verify the first certificate; if the root CA is installed locally, try running Node.js with --use-system-ca.',
+    ],
+    [
+      'without its semicolon',
+      'unable to verify the first certificate if the root CA is installed locally, try running Node.js with --use-system-ca',
+    ],
+    [
+      'with no space before it',
+      'unable to verify the first certificate;if the root CA is installed locally, try running Node.js with --use-system-ca.',
+    ],
+    [
+      'with two spaces before it',
+      'unable to verify the first certificate;  if the root CA is installed locally, try running Node.js with --use-system-ca',
+    ],
+  ])("Node's advice to Node users is left out of a TLS error (%s)", (_n, message) => {
+    expect(errorForNetwork('w', err(message, 'UNABLE_TO_VERIFY_LEAF_SIGNATURE'), S).message).toBe(
+      `w: cannot reach the API server ${S}: TLS: unable to verify the first certificate; use --certificate-authority, or --insecure-skip-tls-verify to skip the check`,
+    );
+  });
+
   it('an undefined or null error still becomes a line', () => {
     expect(errorForNetwork('w', undefined, S).message).toBe(`w: cannot reach the API server ${S}: undefined`);
     expect(errorForNetwork('w', null, S).message).toBe(`w: cannot reach the API server ${S}: null`);
