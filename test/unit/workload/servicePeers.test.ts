@@ -58,6 +58,24 @@ const deploymentPod: Pod = {
 const OWN = [setPod(0), setPod(1)];
 
 describe('servicePeers', () => {
+  it('a set without a spec: nothing read, nothing to say', async () => {
+    const fake = new FakeKubeClient([]);
+    const bare = { ...setOf(undefined), spec: undefined } as unknown as StatefulSet;
+    expect(await servicePeers(fake, bare, [], [])).toEqual({ notOwned: [], warning: null });
+    expect(fake.calls).toEqual([]);
+  });
+
+  it('a pod the set selects but does not own (an orphan), listed again by a broader selector, is named once', async () => {
+    const orphan = { ...setPod(2), metadata: { ...setPod(2).metadata, ownerReferences: [] } } as Pod;
+    const known = [...OWN, orphan];
+    const fake = new FakeKubeClient([...known, deploymentPod, service({ app: 'web' })] as FakeObject[]);
+    const r = await servicePeers(fake, setOf('web'), known, []);
+    expect(r.notOwned).toEqual([
+      { pod: 'web-2', owner: 'none' },
+      { pod: 'web-api-7d9f-abcde', owner: 'Deployment web-api' },
+    ]);
+  });
+
   it('no serviceName: nothing read, nothing to say', async () => {
     const fake = new FakeKubeClient([...OWN] as FakeObject[]);
     expect(await servicePeers(fake, setOf(undefined), OWN, [])).toEqual({ notOwned: [], warning: null });
@@ -77,7 +95,7 @@ describe('servicePeers', () => {
     const warnings: string[] = [];
     expect(await servicePeers(fake, setOf('web'), OWN, warnings)).toEqual({ notOwned: [], warning: null });
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toMatch(/\(pods behind the service not checked\)$/);
+    expect(warnings[0]).toMatch(/^get service demo\/web: .*\(pods behind the service not checked\)$/);
   });
 
   it.each([
@@ -121,6 +139,6 @@ describe('servicePeers', () => {
     const warnings: string[] = [];
     expect(await servicePeers(fake, setOf('web'), OWN, warnings)).toEqual({ notOwned: [], warning: null });
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toMatch(/\(pods behind the service not checked\)$/);
+    expect(warnings[0]).toMatch(/^list pods of service demo\/web: .*\(pods behind the service not checked\)$/);
   });
 });
