@@ -13,8 +13,14 @@ const iso = (ms: number) => new Date(ms).toISOString().replace('.000', '');
 const at = (seconds: number) => T0 + seconds * 1000;
 
 const readiness = { httpGet: { path: '/' }, periodSeconds: 5, failureThreshold: 3 };
-const running = (name: string, startedS: number, ready = false): ContainerStatus =>
-  ({ name, ready, restartCount: 0, image: 'x', imageID: '', state: { running: { startedAt: iso(at(startedS)) } } }) as ContainerStatus;
+/** A container status with no state at all, waiting with `reason`, or running since `startedS`. */
+const bare = (name: string): ContainerStatus => ({ name, ready: false, restartCount: 0, image: 'x', imageID: '' }) as ContainerStatus;
+const waiting = (name: string, reason: string): ContainerStatus => ({ ...bare(name), state: { waiting: { reason } } });
+const running = (name: string, startedS: number, ready = false): ContainerStatus => ({
+  ...bare(name),
+  ready,
+  state: { running: { startedAt: iso(at(startedS)) } },
+});
 
 function pod(containers: Partial<Container>[], statuses: ContainerStatus[] | undefined, conditions?: PodCondition[]): Pod {
   return {
@@ -32,20 +38,11 @@ describe('notReadySince', () => {
   });
 
   it('a running container beside one that waits: the running one’s start, not NaN', () => {
-    const waiting = {
-      name: 'side',
-      ready: false,
-      restartCount: 0,
-      image: 'x',
-      imageID: '',
-      state: { waiting: { reason: 'ContainerCreating' } },
-    };
-    expect(notReadySince(pod([{}, { name: 'side' }], [running('web', 4), waiting as ContainerStatus]))).toBe(at(4));
+    expect(notReadySince(pod([{}, { name: 'side' }], [running('web', 4), waiting('side', 'ContainerCreating')]))).toBe(at(4));
   });
 
   it('a container status without a state: the pod’s start time', () => {
-    const bare = { name: 'web', ready: false, restartCount: 0, image: 'x', imageID: '' } as ContainerStatus;
-    expect(notReadySince(pod([{}], [bare]))).toBe(at(-20));
+    expect(notReadySince(pod([{}], [bare('web')]))).toBe(at(-20));
   });
 
   it('two running containers: the latest start (a restarted one), not the earliest', () => {
@@ -56,8 +53,7 @@ describe('notReadySince', () => {
 describe('statusProbeFailures: statuses the fixtures do not show', () => {
   it('no status at all, or a container status without a state: nothing proven, no error', () => {
     expect(statusProbeFailures(pod([{ readinessProbe: readiness }], undefined), at(60))).toBeNull();
-    const bare = { name: 'web', ready: false, restartCount: 0, image: 'x', imageID: '' } as ContainerStatus;
-    expect(statusProbeFailures(pod([{ readinessProbe: readiness }], [bare]), at(60))).toBeNull();
+    expect(statusProbeFailures(pod([{ readinessProbe: readiness }], [bare('web')]), at(60))).toBeNull();
   });
 
   it('statuses in another order than the containers: each container is judged by its own status', () => {
@@ -100,14 +96,6 @@ describe('statusProbeFailures: statuses the fixtures do not show', () => {
   });
 
   it('Ready turned False after the start of the one running container, beside one that waits: a loss (the waiting one has no start to compare)', () => {
-    const waiting = {
-      name: 'side',
-      ready: false,
-      restartCount: 0,
-      image: 'x',
-      imageID: '',
-      state: { waiting: { reason: 'ContainerCreating' } },
-    };
     const p = pod([{ readinessProbe: readiness }, { name: 'side' }], [running('web', 0), waiting], ready('False', 10));
     expect(statusProbeFailures(p, at(21))?.evidence).toEqual(['web lost Ready 11s ago (3 failures in a row), readiness probe every 5s']);
   });
@@ -152,22 +140,13 @@ describe('diagnoseStuck: the messages and the rule without a clock', () => {
   });
 
   it('a container that cannot be created, without a message: the reason alone', () => {
-    const waiting = {
-      name: 'web',
-      ready: false,
-      restartCount: 0,
-      image: 'x',
-      imageID: '',
-      state: { waiting: { reason: 'CreateContainerError' } },
-    } as ContainerStatus;
-    expect(diagnoseStuck({ pod: pod([{}], [waiting]), events: [], waitedMs: 0, eventsReadable: true })?.message).toBe(
-      'container web cannot start: CreateContainerError',
-    );
+    expect(
+      diagnoseStuck({ pod: pod([{}], [waiting('web', 'CreateContainerError')]), events: [], waitedMs: 0, eventsReadable: true })?.message,
+    ).toBe('container web cannot start: CreateContainerError');
   });
 
   it('events unreadable and a clock given: the time waited is not a verdict, only what the status proves', () => {
-    const bare = { name: 'web', ready: false, restartCount: 0, image: 'x', imageID: '' } as ContainerStatus;
-    const p = pod([{ readinessProbe: readiness }], [bare]);
+    const p = pod([{ readinessProbe: readiness }], [bare('web')]);
     expect(diagnoseStuck({ pod: p, events: [], waitedMs: 3_600_000, eventsReadable: false, now: at(3600) })).toBeUndefined();
     // Without a clock, the same wait is the last resort.
     expect(diagnoseStuck({ pod: p, events: [], waitedMs: 3_600_000, eventsReadable: false })?.reason).toBe('NotReady');
