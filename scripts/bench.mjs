@@ -20,8 +20,9 @@
 // Usage: npm run bench [-- --rounds 10] [--sample 25] [--no-large] [--no-roll] [--only WORD] [--ab FILE] [--binary FILE] [--json]
 // Needs dist/kubectl-sts_inspect (npm run package) and .cache/bin/kubectl (node scripts/kubectl.mjs).
 
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { benchManifest as manifestIn, startSandbox as sandboxOf } from './bench-sandbox.mjs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -156,77 +157,8 @@ function targetText(t) {
     .join(', ');
 }
 
-/** Starts `sandbox` with the given flags; resolves with its kubeconfig and a stop function. */
-async function startSandbox(name, flags) {
-  const kubeconfig = join(work, `${name}.kubeconfig`);
-  const child = spawn(binary, ['sandbox', ...flags, '--kubeconfig-out', kubeconfig], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let err = '';
-  child.stderr.on('data', (d) => (err += d));
-  const ready = await new Promise((ok) => {
-    let out = '';
-    const timer = setTimeout(() => ok(false), 180_000);
-    child.stdout.on('data', (d) => {
-      out += d;
-      if (/^ready$/m.test(out)) {
-        clearTimeout(timer);
-        ok(true);
-      }
-    });
-    child.once('exit', () => {
-      clearTimeout(timer);
-      ok(false);
-    });
-  });
-  const stop = async () => {
-    if (child.exitCode === null) {
-      child.kill('SIGTERM');
-      await new Promise((ok) => child.once('exit', ok));
-    }
-  };
-  if (!ready) {
-    await stop();
-    throw new Error(`the sandbox (${name}) did not get ready: ${err.trim().split('\n').pop() || 'no output'}`);
-  }
-  return { kubeconfig, stop };
-}
-
-/** A namespace `bench` with StatefulSets of the visits app, one per replica count, each replica with a PVC. */
-function benchManifest(counts) {
-  const docs = ['apiVersion: v1\nkind: Namespace\nmetadata:\n  name: bench'];
-  for (const n of counts) {
-    const name = `bench-${n}`;
-    docs.push(`apiVersion: v1
-kind: Service
-metadata: {name: ${name}, namespace: bench}
-spec:
-  clusterIP: None
-  selector: {app: ${name}}
-  ports: [{name: http, port: 5000, targetPort: http}]`);
-    docs.push(`apiVersion: apps/v1
-kind: StatefulSet
-metadata: {name: ${name}, namespace: bench}
-spec:
-  serviceName: ${name}
-  replicas: ${n}
-  podManagementPolicy: Parallel
-  selector: {matchLabels: {app: ${name}}}
-  template:
-    metadata: {labels: {app: ${name}}}
-    spec:
-      containers:
-        - name: app
-          image: sim/visits:1
-          ports: [{name: http, containerPort: 5000}]
-          readinessProbe: {httpGet: {path: /health, port: http}, periodSeconds: 5}
-          volumeMounts: [{name: data, mountPath: /data}]
-  volumeClaimTemplates:
-    - metadata: {name: data}
-      spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}`);
-  }
-  const file = join(work, 'bench.yaml');
-  writeFileSync(file, `${docs.join('\n---\n')}\n`);
-  return file;
-}
+const startSandbox = (name, flags) => sandboxOf(binary, work, name, flags);
+const benchManifest = (counts) => manifestIn(work, counts);
 
 const kube = (label, argv) => ({ label, run: () => once(kubectl, argv) });
 
