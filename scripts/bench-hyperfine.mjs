@@ -61,10 +61,10 @@ const median = (xs) => {
 function measure(sides, opts) {
   const times = sides.map(() => []);
   const cpu = sides.map(() => []);
-  const per = Math.max(1, Math.round(ROUNDS / BLOCKS));
   for (let b = 0; b < BLOCKS; b++) {
     const order = b % 2 ? [...sides].reverse() : sides;
-    const got = hyperfine(order, per, opts);
+    // ROUNDS runs in all: the remainder of ROUNDS / BLOCKS goes to the first blocks.
+    const got = hyperfine(order, Math.floor(ROUNDS / BLOCKS) + (b < ROUNDS % BLOCKS ? 1 : 0), opts);
     sides.forEach((s, i) => {
       times[i].push(...got[s.name].times.map((t) => t * 1000));
       cpu[i].push((got[s.name].user + got[s.name].system) * 1000);
@@ -108,6 +108,8 @@ function pair(what, pluginArgv, label, theirLine, target, opts = {}) {
 }
 
 async function main() {
+  if (!Number.isInteger(ROUNDS) || !Number.isInteger(BLOCKS) || BLOCKS < 1 || ROUNDS < BLOCKS)
+    throw new Error('--rounds and --blocks must be integers, 1 <= blocks <= rounds');
   if (spawnSync('hyperfine', ['--version']).status !== 0) throw new Error('hyperfine is not on PATH: apt-get install hyperfine');
   for (const [what, path] of [
     ['the single binary', binary],
@@ -174,7 +176,7 @@ async function main() {
   const peak = Math.max(Number(loadStart[0]), Number(loadEnd[0]));
   console.log(
     [
-      `\`node scripts/bench-hyperfine.mjs --rounds ${ROUNDS} --blocks ${BLOCKS}\` (${version}): ${ROUNDS} runs per side in ${BLOCKS} interleaved blocks; wall median (min–max) of every run, CPU (user+sys) hyperfine's mean`,
+      `\`node scripts/bench-hyperfine.mjs --rounds ${ROUNDS} --blocks ${BLOCKS}\` (${version}): ${ROUNDS} runs per side in ${BLOCKS} interleaved blocks; wall median (min–max) of every run, CPU (user+sys) hyperfine's mean${ROUNDS < 10 ? ' — FEWER THAN 10 RUNS: not for the README' : ''}`,
       `machine: ${cpus()[0]?.model?.trim() ?? '?'}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB; plugin ${relative(root, binary)}`,
       `load average (1, 5, 15 min): ${loadStart.join(' ')} at the start, ${loadEnd.join(' ')} at the end`,
       ...(peak > cpus().length ? [`WARNING: the load average (${peak}) was above the core count: times are inflated.`] : []),
@@ -188,6 +190,9 @@ async function main() {
 
 try {
   await main();
+} catch (err) {
+  console.error(`bench-hyperfine: ${err instanceof Error ? err.message : String(err)}`);
+  process.exitCode = 1;
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
