@@ -115,13 +115,13 @@ async function snapshot(client: KubeClient, step: OperationStep, signal: AbortSi
 }
 
 /** Stuck: a coming pod on the update revision that cannot become Ready (image, crash loop, probes). */
-function stuckOf(pods: Pod[], view: ScaleView, events: KubeEvent[], readable: boolean, since: Map<string, number>) {
+function stuckOf(pods: Pod[], view: ScaleView, events: KubeEvent[], readable: boolean) {
   for (const name of view.unready) {
     const pod = pods.find((p) => p.metadata.name === name);
     if (!pod?.metadata.uid) continue;
-    const now = Date.now();
-    if (!since.has(pod.metadata.uid)) since.set(pod.metadata.uid, now);
-    const d = diagnoseStuck({ pod, events, waitedMs: now - since.get(pod.metadata.uid)!, eventsReadable: readable, now });
+    // Given `now`, diagnoseStuck judges from the pod's own status times and its events; waitedMs (how long this
+    // run has watched) is read only without `now`, so none is kept here.
+    const d = diagnoseStuck({ pod, events, waitedMs: 0, eventsReadable: readable, now: Date.now() });
     if (d) return { pod: name, ...d };
   }
   return undefined;
@@ -172,7 +172,6 @@ async function followUntilDone(
     }
   });
   const seen = new Map<string, string>();
-  const since = new Map<string, number>();
   let events: KubeEvent[] = [];
   let readable = true;
   let eventsAt = 0;
@@ -207,7 +206,7 @@ async function followUntilDone(
           eventsAt = Date.now();
           ({ events, readable } = await unhealthyPodEvents(ctx.client, step.target.namespace, ctx.signal));
         }
-        const stuck = stuckOf(pods, view, events, readable, since);
+        const stuck = stuckOf(pods, view, events, readable);
         if (stuck) throw new ScaleStuckError(`${stuck.pod} is stuck (${stuck.reason}): ${stuck.message}`);
       }
     }
