@@ -21,7 +21,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { benchManifest, startSandbox } from './bench-sandbox.mjs';
+import { benchManifest, median, startSandbox } from './bench-common.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -51,11 +51,6 @@ function hyperfine(commands, runs, { shell = false, prepare } = {}) {
   if (r.status !== 0) throw new Error(`hyperfine exited ${r.status}: ${(r.stderr || '').trim().split('\n').pop()}`);
   return Object.fromEntries(JSON.parse(readFileSync(out, 'utf8')).results.map((x) => [x.command, x]));
 }
-
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 
 /** ROUNDS runs of each side in BLOCKS interleaved hyperfine calls; per side: wall median, min, max and mean CPU (ms). */
 function measure(sides, opts) {

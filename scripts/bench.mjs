@@ -21,7 +21,7 @@
 // Needs dist/kubectl-sts_inspect (npm run package) and .cache/bin/kubectl (node scripts/kubectl.mjs).
 
 import { spawnSync } from 'node:child_process';
-import { benchManifest as manifestIn, startSandbox as sandboxOf } from './bench-sandbox.mjs';
+import { benchManifest as manifestIn, median, startSandbox as sandboxOf } from './bench-common.mjs';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -77,11 +77,6 @@ function sequence(steps, scale = 1) {
   }
   return { ms: total.ms * scale, cpu: TIME ? total.cpu * scale : undefined, rss: total.rss || undefined };
 }
-
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 
 /** {median, min, max} of wall and CPU, max RSS, over a side's runs. */
 function stats(runs) {

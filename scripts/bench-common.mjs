@@ -1,5 +1,6 @@
-// The sandbox both benchmark harnesses measure on (scripts/bench.mjs, its own timing; scripts/bench-hyperfine.mjs,
-// hyperfine's): the plugin's built-in cluster run by the binary under test, and the manifest of the bench sets.
+// What both benchmark harnesses share (scripts/bench.mjs, its own timing; scripts/bench-hyperfine.mjs, hyperfine's):
+// the sandbox they measure on (the plugin's built-in cluster run by the binary under test), the manifest of the
+// bench sets, and the median.
 
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -75,4 +76,10 @@ spec:
   const file = join(work, 'bench.yaml');
   writeFileSync(file, `${docs.join('\n---\n')}\n`);
   return file;
+}
+
+/** The median of a list of numbers (the mean of the middle two for an even count). */
+export function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
