@@ -9,7 +9,7 @@ import { formatBytes } from '../../core/quantity.ts';
 import type { ExecutionEvent, StopInfo } from '../../workload/execute.ts';
 import { formatUsage } from '../../core/usageText.ts';
 import { renderFittedTable, renderTable, type FitRule } from '../../ui/table.ts';
-import { wrapWords } from '../../ui/width.ts';
+import { wrapPlanText } from '../../ui/plan.ts';
 import { CLAIM_LIST_KIND, CLAIMS_API_VERSION, type ClaimListDocument } from './schema.ts';
 
 export type ClaimsFormat = 'table' | 'wide' | 'name' | 'json' | 'yaml';
@@ -105,8 +105,9 @@ export function renderClaims(
     wide || width === undefined
       ? renderTable(headers ? head : null, rows)
       : renderFittedTable(head, rows, { maxWidth: width, headers, rule: CLAIMS_RULE });
-  // The lines under it wrap by words on a terminal, as compare's prose does; a pipe keeps them whole.
-  const foot = footer(view).map((l) => (wide ? l : wrapWords(l, width)));
+  // The lines under it wrap by words on a terminal, a command to copy kept whole on one line (as a plan's
+  // notes); a pipe keeps them whole.
+  const foot = footer(view).map((l) => (wide ? l : wrapPlanText(l, width)));
   return `${table}${foot.length ? `${foot.join('\n')}\n` : ''}`;
 }
 

@@ -123,10 +123,17 @@ describe('viewClaims after a scale-down 3 -> 1 on 1.20', () => {
   it.each([60, 80, 120])('on a terminal of %i columns: fitted by whole columns, ORDINAL and CLAIM always whole', (width) => {
     const now = Date.parse('2026-12-05T18:52:19Z');
     const lines = renderClaims(view, [], 'table', true, now, width).trimEnd().split('\n');
-    for (const l of lines) expect(l.length, l).toBeLessThanOrEqual(width);
+    const hint = 'kubectl sts-inspect claims web -n fx-scale --prune --dry-run';
+    // Only a command longer than the room may pass the width: it stays whole on its own line (ui/plan.ts).
+    for (const l of lines) if (l.trim() !== hint) expect(l.length, l).toBeLessThanOrEqual(width);
     expect(lines[0]).toMatch(/^ORDINAL\s+CLAIM\s+STATE/);
     for (const c of ['data-web-0', 'data-web-1', 'data-web-2']) expect(lines.some((l) => l.includes(` ${c} `))).toBe(true);
     if (width < 100) expect(lines.some((l) => /hidden to fit/.test(l))).toBe(true);
+    // The prune hint's command is copied from the terminal: it must be whole on one line, never broken after `-n`.
+    expect(
+      lines.some((l) => l.includes(hint)),
+      lines.join('\n'),
+    ).toBe(true);
   });
 });
 
