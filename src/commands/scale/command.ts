@@ -141,10 +141,11 @@ async function scaleWith(opts: ScaleCliOptions, argv: ScaleArgs, io: IO, deps: S
     else io.stdout.write(document(scaleReport(plan, operation, 'planned', 'planned', []), opts.format as 'json' | 'yaml'));
     return 0;
   }
-  if (human) writePlan(io.stdout, renderScalePlan(plan, now()));
   const hard = plan.refusals.filter((r) => r.override === '--force' && !opts.force);
-  if (hard.length) throw new AbortedError(refusedMessage(plan, hard));
   const stale = plan.refusals.filter((r) => r.reason === 'stale-claims');
+  // On a terminal the kept claims are asked about below: the plan must not call them refused.
+  if (human) writePlan(io.stdout, renderScalePlan(plan, now(), { asking: !hard.length && stale.length > 0 && canPrompt(io) }));
+  if (hard.length) throw new AbortedError(refusedMessage(plan, hard));
   if (stale.length) {
     // Asked even with --yes: old data in a new replica is not what a scale-up usually means.
     if (!canPrompt(io)) throw new AbortedError(refusedMessage(plan, stale));

@@ -96,7 +96,8 @@ function headline(plan: ScalePlan): string {
   return `${what} (${plural(plan.departing.length, 'ordinal')} going; ${order})`;
 }
 
-export function renderScalePlan(plan: ScalePlan, now: number): string {
+/** `asking`: on a terminal, where the kept claims are a question (CONFIRM), not a refusal. */
+export function renderScalePlan(plan: ScalePlan, now: number, o: { asking?: boolean } = {}): string {
   const lines = [`Plan: ${headline(plan)}`];
   for (const d of plan.departing) lines.push(...departingLines(plan, d));
   for (const a of plan.arriving) {
@@ -110,7 +111,8 @@ export function renderScalePlan(plan: ScalePlan, now: number): string {
   if (plan.steps.length) lines.push('  steps:');
   plan.steps.forEach((s, i) => lines.push(`    ${i + 1}. ${stepLine(s, plan)}`));
   for (const n of planNotes(plan)) lines.push(`  note: ${n}`);
-  for (const r of plan.refusals) lines.push(`  REFUSED: ${refusalText(plan, r)}`);
+  for (const r of plan.refusals)
+    lines.push(`  ${o.asking && r.reason === 'stale-claims' ? 'CONFIRM' : 'REFUSED'}: ${refusalText(plan, r)}`);
   return `${lines.join('\n')}\n`;
 }
 

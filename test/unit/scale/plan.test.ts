@@ -151,6 +151,25 @@ describe('scale up 1 -> 3 over the kept claims of 1.20', () => {
     ]);
   });
 
+  it('on a terminal the kept claims are a question, not a refusal: the plan says so instead of REFUSED', () => {
+    const p = plan(fxSet(1), web0, { replicas: 3 });
+    const now = Date.parse('2026-12-05T18:52:19Z');
+    expect(renderScalePlan(p, now)).toContain('  REFUSED: scaling up re-attaches kept claims with their old data: data-web-1, data-web-2;');
+    const asked = renderScalePlan(p, now, { asking: true });
+    expect(asked).not.toContain('REFUSED');
+    expect(asked).toContain(
+      '  CONFIRM: scaling up re-attaches kept claims with their old data: data-web-1, data-web-2; give --reuse-claims to use them, or --fresh-claims to delete them first and start empty',
+    );
+  });
+
+  it('on a terminal a refusal that --force overrides stays REFUSED next to the kept claims', () => {
+    const p = { ...plan(fxSet(1), web0, { replicas: 3 }) };
+    p.refusals = [...p.refusals, { reason: 'owned-by-controller', override: '--force', objects: ['acme/db'], bytes: null }];
+    const asked = renderScalePlan(p, Date.parse('2026-12-05T18:52:19Z'), { asking: true });
+    expect(asked).toContain('  REFUSED: statefulset fx-scale/web is controlled by acme/db');
+    expect(asked).toContain('  CONFIRM: scaling up re-attaches kept claims');
+  });
+
   it('--file: what was read from each kept claim shows under it, its usage counts', () => {
     const set = fxSet(1);
     const view = viewClaims({ namespace: 'fx-scale', setName: 'web', set, revisions: [], claims, pvs: pvs('Delete'), pods: web0 });
