@@ -92,7 +92,9 @@ function headline(plan: ScalePlan): string {
     ? 'one ordinal at a time, highest first, after --before-remove succeeds in it'
     : plan.podManagementPolicy === 'OrderedReady'
       ? 'OrderedReady: the controller removes one pod at a time, highest ordinal first'
-      : 'Parallel: the controller removes them all at once';
+      : plan.departing.length === 1
+        ? 'Parallel'
+        : 'Parallel: one ordinal at a time, highest first, each gone before the next (the controller would remove them all at once)';
   return `${what} (${plural(plan.departing.length, 'ordinal')} going; ${order})`;
 }
 

@@ -81,6 +81,34 @@ describe('scale down 3 -> 1 on 1.20', () => {
   });
 });
 
+describe('scale down 3 -> 1 of a Parallel set', () => {
+  // The controller would delete every departing pod at once: the plan shrinks one ordinal at a time instead,
+  // so the scale never takes two pods of the set down at once (as --before-remove does).
+  const p = plan(fxSet(3, { podManagementPolicy: 'Parallel' }), pods3, { replicas: 1 });
+
+  it('shrinks by one ordinal at a time, highest first, waiting for each to go', () => {
+    expect(p.steps).toEqual([
+      { kind: 'scale', from: 3, to: 2 },
+      { kind: 'wait', until: 'gone', ordinals: [2], claimsGone: [] },
+      { kind: 'scale', from: 2, to: 1 },
+      { kind: 'wait', until: 'gone', ordinals: [1], claimsGone: [] },
+    ]);
+  });
+
+  it('and says so', () => {
+    expect(renderScalePlan(p, Date.parse('2026-12-05T18:00:00Z'))).toContain(
+      '(2 ordinals going; Parallel: one ordinal at a time, highest first, each gone before the next (the controller would remove them all at once))',
+    );
+  });
+
+  it('one ordinal going: one patch, as for OrderedReady', () => {
+    expect(plan(fxSet(3, { podManagementPolicy: 'Parallel' }), pods3, { replicas: 2 }).steps).toEqual([
+      { kind: 'scale', from: 3, to: 2 },
+      { kind: 'wait', until: 'gone', ordinals: [2], claimsGone: [] },
+    ]);
+  });
+});
+
 describe('refusals', () => {
   it.each([
     ['minAvailable 2 above 1 replica', 1, [minAvailable(2)], 'budget-min-available', ['poddisruptionbudget/quorum']],
