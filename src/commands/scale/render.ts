@@ -168,7 +168,7 @@ export function reattachQuestion(plan: ScalePlan, now: number): string {
   const list = claims.map(
     (c) => `${c.claim} (${c.createdAt ? `created ${ageOf(c.createdAt, now)} ago` : 'age unknown'}, ${usedText(c.usedBytes)})`,
   );
-  return `re-attach ${list.join(', ')} with their old data to the new pods?`;
+  return `re-attach ${list.join(', ')} with ${claims.length === 1 ? 'its old data to the new pod' : 'their old data to the new pods'}?`;
 }
 
 /** Every refusal as one line, for the error (nothing was changed). */
@@ -252,11 +252,12 @@ export function doneMessage(plan: ScalePlan): string {
   if (plan.direction === 'down') {
     const kept = plan.departing.flatMap((d) => d.claims.filter((c) => c.fate === 'kept').map((c) => c.claim));
     const gone = plan.departing.flatMap((d) => d.claims.filter((c) => c.fate === 'deleted').map((c) => c.claim));
-    return `${what}: ${plan.departing.map((d) => d.pod).join(', ')} removed${gone.length ? `; claims ${gone.join(', ')} deleted` : ''}${kept.length ? `; claims ${kept.join(', ')} kept (kubectl sts-inspect claims ${plan.name} -n ${plan.namespace})` : ''}`;
+    const claims = (l: string[]) => `${l.length === 1 ? 'claim' : 'claims'} ${l.join(', ')}`;
+    return `${what}: ${plan.departing.map((d) => d.pod).join(', ')} removed${gone.length ? `; ${claims(gone)} deleted` : ''}${kept.length ? `; ${claims(kept)} kept (kubectl sts-inspect claims ${plan.name} -n ${plan.namespace})` : ''}`;
   }
   const reused = plan.arriving.flatMap((a) => a.claims.filter((c) => c.action === 'reattach').map((c) => c.claim));
   const fresh = plan.arriving.flatMap((a) => a.claims.filter((c) => c.action === 'fresh').map((c) => c.claim));
-  return `${what}: ${plan.arriving.map((a) => a.pod).join(', ')} Running and Ready${reused.length ? `; re-attached ${reused.join(', ')} with their old data` : ''}${fresh.length ? `; ${fresh.join(', ')} new and empty` : ''}`;
+  return `${what}: ${plan.arriving.map((a) => a.pod).join(', ')} Running and Ready${reused.length ? `; re-attached ${reused.join(', ')} with ${reused.length === 1 ? 'its' : 'their'} old data` : ''}${fresh.length ? `; ${fresh.join(', ')} new and empty` : ''}`;
 }
 
 /** The message of a stop after a change: what was done, what is left, the command that resumes. */

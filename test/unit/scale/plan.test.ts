@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { Pod, StatefulSet } from '@sts-inspect/k8s';
 import { viewClaims } from '../../../src/core/claims.ts';
 import { buildScalePlan, type PodDisruptionBudget, type ScaleOptions } from '../../../src/core/scalePlan.ts';
-import { refusalText, renderScalePlan } from '../../../src/commands/scale/render.ts';
+import { doneMessage, reattachQuestion, refusalText, renderScalePlan } from '../../../src/commands/scale/render.ts';
 import { claims3 as claims, fxSet, minAvailable, pdb, pods3, pvs } from '../../helpers/scale-fixtures.ts';
 
 const usage = new Map(
@@ -106,6 +106,34 @@ describe('scale down 3 -> 1 of a Parallel set', () => {
       { kind: 'scale', from: 3, to: 2 },
       { kind: 'wait', until: 'gone', ordinals: [2], claimsGone: [] },
     ]);
+  });
+});
+
+describe('the sentences after acting, for one claim and for two', () => {
+  const now = Date.parse('2026-12-05T18:52:19Z');
+  it.each([
+    ['two kept', 1, 'web-2, web-1 removed; claims data-web-2, data-web-1 kept (kubectl sts-inspect claims web -n fx-scale)'],
+    ['one kept', 2, 'web-2 removed; claim data-web-2 kept (kubectl sts-inspect claims web -n fx-scale)'],
+  ])('scale down, %s', (_what, replicas, want) => {
+    expect(doneMessage(plan(fxSet(3), pods3, { replicas }))).toBe(`statefulset fx-scale/web scaled from 3 to ${replicas}: ${want}`);
+  });
+
+  it.each([
+    ['two re-attached', 3, 'web-1, web-2 Running and Ready; re-attached data-web-1, data-web-2 with their old data'],
+    ['one re-attached', 2, 'web-1 Running and Ready; re-attached data-web-1 with its old data'],
+  ])('scale up, %s', (_what, replicas, want) => {
+    const web0 = pods3.filter((p) => p.metadata.name === 'web-0');
+    expect(doneMessage(plan(fxSet(1), web0, { replicas, reuseClaims: true }))).toBe(
+      `statefulset fx-scale/web scaled from 1 to ${replicas}: ${want}`,
+    );
+  });
+
+  it('the question names one pod for one claim', () => {
+    const web0 = pods3.filter((p) => p.metadata.name === 'web-0');
+    expect(reattachQuestion(plan(fxSet(1), web0, { replicas: 2 }), now)).toMatch(
+      /^re-attach data-web-1 \(created 59m ago, usage unknown\) with its old data to the new pod\?$/,
+    );
+    expect(reattachQuestion(plan(fxSet(1), web0, { replicas: 3 }), now)).toMatch(/with their old data to the new pods\?$/);
   });
 });
 
