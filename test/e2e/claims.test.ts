@@ -80,4 +80,12 @@ describe('kubectl sts-inspect claims', () => {
       /^statefulset orphaned-pvcs\/web does not exist; volumeClaimTemplates \(data\) from its last ControllerRevision$/m,
     );
   });
+
+  it('with the set gone, --prune deletes every orphaned claim, ordinal 0 too (no set runs it)', async () => {
+    const r = await claims('web', '-n', 'orphaned-pvcs', '--prune', '--yes');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^pruned 3 claims of statefulset orphaned-pvcs\/web:$/m);
+    expect(await kubectl('get', 'pvc', '-n', 'orphaned-pvcs', '-o', 'name')).toBe('');
+  });
 });
