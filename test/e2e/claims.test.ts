@@ -63,6 +63,31 @@ describe('kubectl sts-inspect claims', () => {
     expect(names.stdout).toBe('persistentvolumeclaim/data-web-0\npersistentvolumeclaim/data-web-1\npersistentvolumeclaim/data-web-2\n');
   });
 
+  it("a kept claim a pod outside the set mounts is in use, with its usage (USED) as for the set's own pods", async () => {
+    const debug = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'debug', namespace: 'orphaned-pvcs' },
+      spec: {
+        containers: [{ name: 'c', image: 'sim/visits:1', volumeMounts: [{ name: 'd', mountPath: '/d' }] }],
+        volumes: [{ name: 'd', persistentVolumeClaim: { claimName: 'data-web-2' } }],
+      },
+    };
+    await sb.applyYaml(JSON.stringify(debug));
+    await kubectl('wait', '--for=condition=Ready', 'pod/debug', '-n', 'orphaned-pvcs', '--timeout=60s');
+    try {
+      const r = await claims('web', '-n', 'orphaned-pvcs', '-o', 'json');
+      expect(r.code).toBe(0);
+      const row = (JSON.parse(r.stdout) as ClaimListDocument).claims.find((c) => c.claim === 'data-web-2');
+      expect(row).toMatchObject({ state: 'in use', mountedBy: ['debug'], usageError: null });
+      expect(row?.usage?.usedBytes).toBeGreaterThan(0);
+      const table = await claims('web', '-n', 'orphaned-pvcs');
+      expect(table.stdout).toMatch(/^2 +data-web-2 +in use +pvc-\S+ +1Gi +\S+ of 1GiB \(\d+%\) /m);
+    } finally {
+      await kubectl('delete', 'pod', 'debug', '-n', 'orphaned-pvcs', '--wait=true');
+    }
+  });
+
   it('a name with neither a set nor claims is exit 4 with a suggestion', async () => {
     const r = await claims('wbe', '-n', 'orphaned-pvcs');
     expect(r.code).toBe(4);
