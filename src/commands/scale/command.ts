@@ -6,7 +6,7 @@ import { compareRecord } from '../../core/operation.ts';
 import { AbortedError, CheckFailed, UsageError } from '../../errors.ts';
 import { connect, type ConnectDeps } from '../../kube/connect.ts';
 import { formatMs } from '../../time/duration.ts';
-import { askYesNo, canPrompt, requireConsent } from '../../ui/confirm.ts';
+import { askYesNo, canPrompt, interruptedAt, requireConsent } from '../../ui/confirm.ts';
 import { commandSignal, type CommandSignalOptions } from '../../ui/interrupt.ts';
 import type { IO } from '../../ui/io.ts';
 import { readRecord } from '../../workload/record.ts';
@@ -149,8 +149,10 @@ async function scaleWith(opts: ScaleCliOptions, argv: ScaleArgs, io: IO, deps: S
   if (stale.length) {
     // Asked even with --yes: old data in a new replica is not what a scale-up usually means.
     if (!canPrompt(io)) throw new AbortedError(refusedMessage(plan, stale));
-    if (!(await askYesNo(io, reattachQuestion(plan, now()), signal)))
-      throw new AbortedError(`${refusedMessage(plan, stale)}; not confirmed`);
+    const yes = await askYesNo(io, reattachQuestion(plan, now()), signal);
+    const stop = interruptedAt(`scale statefulset ${ns}/${opts.name}`, signal);
+    if (stop) throw stop;
+    if (!yes) throw new AbortedError(`${refusedMessage(plan, stale)}; not confirmed`);
   } else {
     await requireConsent(io, { yes: opts.yes, question: scaleQuestion(plan), action: `scale statefulset ${ns}/${opts.name}`, signal });
   }

@@ -1,0 +1,54 @@
+// `scale` on a terminal, run in-process with terminal-like streams against the sandbox: over kept claims the
+// plan says CONFIRM (a question follows, not a refusal), and Ctrl-C at that question is an interruption (130),
+// not a declined question (9), with nothing changed.
+
+import { EventEmitter } from 'node:events';
+import { PassThrough } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSandbox, type Sandbox } from '@sts-inspect/sandbox';
+import { scaleCommand } from '../../src/commands/scale/command.ts';
+import { ExitCode, InterruptedError } from '../../src/errors.ts';
+import type { IO } from '../../src/ui/io.ts';
+import { applyScenario } from '../helpers/sandbox.ts';
+
+let sb: Sandbox;
+
+beforeAll(async () => {
+  sb = await startSandbox();
+  await applyScenario(sb, 'orphaned-pvcs');
+}, 180_000);
+
+afterAll(async () => {
+  await sb?.stop();
+});
+
+/** A terminal that calls `onQuestion` when a `[y/N]` question is printed. */
+function terminal(onQuestion: (stdin: PassThrough) => void): { io: IO; out: () => string; err: () => string } {
+  const stdin = Object.assign(new PassThrough(), { isTTY: true });
+  const stdout = Object.assign(new PassThrough(), { isTTY: true, columns: 100 });
+  const stderr = Object.assign(new PassThrough(), { isTTY: true, columns: 100 });
+  let out = '';
+  let err = '';
+  stdout.on('data', (d: Buffer) => (out += d.toString()));
+  stderr.on('data', (d: Buffer) => {
+    err += d.toString();
+    if (d.toString().includes('[y/N]')) onQuestion(stdin);
+  });
+  return { io: { stdin, stdout, stderr, env: { NO_COLOR: '1' } }, out: () => out, err: () => err };
+}
+
+describe('scale on a terminal, over kept claims', () => {
+  it('the plan says CONFIRM; Ctrl-C at the re-attach question is 130 with nothing changed', async () => {
+    const signals = new EventEmitter();
+    const t = terminal(() => signals.emit('SIGINT'));
+    const argv = { name: 'web', namespace: 'orphaned-pvcs', kubeconfig: sb.kubeconfigPath, replicas: 3, yes: true };
+    const err = await scaleCommand(argv, t.io, { signals }).catch((e: unknown) => e);
+    expect(t.out()).toMatch(/^ {2}CONFIRM: scaling up re-attaches kept claims with their old data: data-web-1, data-web-2;/m);
+    expect(t.out()).not.toContain('REFUSED');
+    expect(t.err()).toMatch(/with\s+their\s+old\s+data\s+to\s+the\s+new\s+pods\? \[y\/N\] /);
+    expect(err).toBeInstanceOf(InterruptedError);
+    expect((err as InterruptedError).exitCode).toBe(ExitCode.INTERRUPTED);
+    expect((err as Error).message).toBe('scale statefulset orphaned-pvcs/web: interrupted at the question (nothing was changed)');
+    expect(sb.set('orphaned-pvcs', 'web')?.spec?.replicas).toBe(1);
+  });
+});
