@@ -179,18 +179,21 @@ export function refusedMessage(plan: ScalePlan, refusals: Refusal[]): string {
 }
 
 export function conflictMessage(ns: string, name: string, command: string, flags: string[]): string {
-  return `statefulset ${ns}/${name} has an operation under way (${['kubectl sts-inspect', command, name, '-n', ns, ...flags].join(' ')}); finish it with that command, or drop its record: kubectl annotate statefulset ${name} -n ${ns} sts-inspect.io/operation- (nothing was changed)`;
+  return `statefulset ${ns}/${name} has an operation under way (${['kubectl sts-inspect', command, name, '-n', ns, ...shellFlags(flags)].join(' ')}); finish it with that command, or drop its record: kubectl annotate statefulset ${name} -n ${ns} sts-inspect.io/operation- (nothing was changed)`;
 }
 
 const quote = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
 
-/** The command that resumes: the same command and flags. */
-export function resumeCommand(ns: string, name: string, flags: string[], extra: string[] = []): string {
-  const args = flags.map((f) => {
+/** Recorded flags (`--before-remove=sleep 50`) as a shell takes them: `--before-remove 'sleep 50'`. */
+const shellFlags = (flags: string[]) =>
+  flags.map((f) => {
     const eq = f.indexOf('=');
     return eq < 0 ? f : `${f.slice(0, eq)} ${quote(f.slice(eq + 1))}`;
   });
-  return ['kubectl sts-inspect scale', name, '-n', ns, ...extra, ...args].join(' ');
+
+/** The command that resumes: the same command and flags. */
+export function resumeCommand(ns: string, name: string, flags: string[], extra: string[] = []): string {
+  return ['kubectl sts-inspect scale', name, '-n', ns, ...extra, ...shellFlags(flags)].join(' ');
 }
 
 function stepOf(op: Operation, id: string): { n: number; step: OperationStep | undefined } {

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { Pod, StatefulSet } from '@sts-inspect/k8s';
 import { viewClaims } from '../../../src/core/claims.ts';
 import { buildScalePlan, type PodDisruptionBudget, type ScaleOptions } from '../../../src/core/scalePlan.ts';
-import { doneMessage, reattachQuestion, refusalText, renderScalePlan } from '../../../src/commands/scale/render.ts';
+import { conflictMessage, doneMessage, reattachQuestion, refusalText, renderScalePlan } from '../../../src/commands/scale/render.ts';
 import { claims3 as claims, fxSet, minAvailable, pdb, pods3, pvs } from '../../helpers/scale-fixtures.ts';
 
 const usage = new Map(
@@ -134,6 +134,14 @@ describe('the sentences after acting, for one claim and for two', () => {
       /^re-attach data-web-1 \(created 59m ago, usage unknown\) with its old data to the new pod\?$/,
     );
     expect(reattachQuestion(plan(fxSet(1), web0, { replicas: 3 }), now)).toMatch(/with their old data to the new pods\?$/);
+  });
+});
+
+describe('another operation under way', () => {
+  it('names the command that finishes it, its flag values quoted for the shell so it can be copied', () => {
+    expect(conflictMessage('default', 'web', 'scale', ['--before-remove=sleep 50', '--replicas=1'])).toBe(
+      "statefulset default/web has an operation under way (kubectl sts-inspect scale web -n default --before-remove 'sleep 50' --replicas 1); finish it with that command, or drop its record: kubectl annotate statefulset web -n default sts-inspect.io/operation- (nothing was changed)",
+    );
   });
 });
 
