@@ -154,7 +154,13 @@ async function scaleWith(opts: ScaleCliOptions, argv: ScaleArgs, io: IO, deps: S
     if (stop) throw stop;
     if (!yes) throw new AbortedError(`${refusedMessage(plan, stale)}; not confirmed`);
   } else {
-    await requireConsent(io, { yes: opts.yes, question: scaleQuestion(plan), action: `scale statefulset ${ns}/${opts.name}`, signal });
+    const resumed = record && {
+      startedAt: record.startedAt,
+      done: operation.steps.filter((s) => record.done.includes(s.id)).map((s) => s.id),
+      left: operation.steps.filter((s) => !record.done.includes(s.id)).map((s) => s.id),
+    };
+    const question = scaleQuestion(plan, resumed ?? undefined);
+    await requireConsent(io, { yes: opts.yes, question, action: `scale statefulset ${ns}/${opts.name}`, signal });
   }
 
   const started = now();

@@ -157,9 +157,11 @@ export function refusalText(plan: Pick<ScalePlan, 'namespace' | 'name' | 'to' | 
 
 // ---- acting: questions, progress lines, the summary, the stop message ----------------------------------------
 
-/** The question before acting, on a terminal. */
-export function scaleQuestion(plan: ScalePlan): string {
-  return `scale statefulset ${plan.name} in namespace ${plan.namespace} from ${plan.from} to ${plan.to}?`;
+/** The question before acting, on a terminal; resuming, it says so, with the steps done and left (as the resuming line). */
+export function scaleQuestion(plan: ScalePlan, resumed?: { startedAt: string; done: readonly string[]; left: readonly string[] }): string {
+  const what = `statefulset ${plan.name} in namespace ${plan.namespace} from ${plan.from} to ${plan.to}`;
+  if (!resumed) return `scale ${what}?`;
+  return `resume the scale of ${what} started at ${resumed.startedAt} (${resumed.done.join(', ') || 'nothing'} done; ${resumed.left.join(', ')} left)?`;
 }
 
 /** Asked on a terminal even with --yes when kept claims would be re-attached without --reuse-claims. */

@@ -5,7 +5,14 @@ import { describe, expect, it } from 'vitest';
 import type { Pod, StatefulSet } from '@sts-inspect/k8s';
 import { viewClaims } from '../../../src/core/claims.ts';
 import { buildScalePlan, type PodDisruptionBudget, type ScaleOptions } from '../../../src/core/scalePlan.ts';
-import { conflictMessage, doneMessage, reattachQuestion, refusalText, renderScalePlan } from '../../../src/commands/scale/render.ts';
+import {
+  conflictMessage,
+  doneMessage,
+  reattachQuestion,
+  refusalText,
+  renderScalePlan,
+  scaleQuestion,
+} from '../../../src/commands/scale/render.ts';
 import { claims3 as claims, fxSet, minAvailable, pdb, pods3, pvs } from '../../helpers/scale-fixtures.ts';
 
 const usage = new Map(
@@ -134,6 +141,18 @@ describe('the sentences after acting, for one claim and for two', () => {
       /^re-attach data-web-1 \(created 59m ago, usage unknown\) with its old data to the new pod\?$/,
     );
     expect(reattachQuestion(plan(fxSet(1), web0, { replicas: 3 }), now)).toMatch(/with their old data to the new pods\?$/);
+  });
+});
+
+describe('the question on a terminal', () => {
+  const p = plan(fxSet(3), pods3, { replicas: 1 });
+  it('says when it resumes an earlier run, with what is done and left', () => {
+    expect(scaleQuestion(p)).toBe('scale statefulset web in namespace fx-scale from 3 to 1?');
+    expect(
+      scaleQuestion(p, { startedAt: '2026-12-06T05:13:29.029Z', done: ['before-remove:web-2', 'scale:2'], left: ['wait-gone:web-2'] }),
+    ).toBe(
+      'resume the scale of statefulset web in namespace fx-scale from 3 to 1 started at 2026-12-06T05:13:29.029Z (before-remove:web-2, scale:2 done; wait-gone:web-2 left)?',
+    );
   });
 });
 
