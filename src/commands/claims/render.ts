@@ -9,6 +9,7 @@ import { formatBytes } from '../../core/quantity.ts';
 import type { ExecutionEvent, StopInfo } from '../../workload/execute.ts';
 import { formatUsage } from '../../core/usageText.ts';
 import { renderFittedTable, renderTable, type FitRule } from '../../ui/table.ts';
+import { leaseWaitingLine, takeoverText } from '../../ui/lease.ts';
 import { wrapPlanText } from '../../ui/plan.ts';
 import { CLAIM_LIST_KIND, CLAIMS_API_VERSION, type ClaimListDocument } from './schema.ts';
 
@@ -158,6 +159,13 @@ export function pruneEventLine(e: ExecutionEvent, op: Operation): string | undef
       return head ? `${head}: already done (${e.why === 'recorded' ? 'recorded' : 'the cluster shows it'})` : undefined;
     case 'step-done':
       return `  done (${(e.ms / 1000).toFixed(1)}s)`;
+    // The resuming line itself is written before the run (pruneResumingLine); a run it takes over is said here.
+    case 'resuming': {
+      const takeover = takeoverText(e.takeover);
+      return takeover ? `  ${takeover.replace(/^ — /, '')}` : undefined;
+    }
+    case 'lease-waiting':
+      return leaseWaitingLine(e);
     default:
       return undefined;
   }

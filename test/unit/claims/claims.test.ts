@@ -13,7 +13,8 @@ import {
   viewClaims,
   type PersistentVolume,
 } from '../../../src/core/claims.ts';
-import { renderClaims } from '../../../src/commands/claims/render.ts';
+import { pruneEventLine, renderClaims } from '../../../src/commands/claims/render.ts';
+import type { Operation } from '../../../src/core/operation.ts';
 import { buildPrunePlan, ordinalProblem, pruneFlagsOf, pruneOperation } from '../../../src/core/prunePlan.ts';
 
 const FX = join(import.meta.dirname, '..', '..', 'fixtures', 'real-k8s-1.20');
@@ -250,5 +251,27 @@ describe('the prune plan over the recorded scale-down', () => {
     const p = ordinalProblem(view, ordinal);
     if (problem) expect(p).toMatch(problem);
     else expect(p).toBeUndefined();
+  });
+});
+
+describe('--prune progress lines', () => {
+  const op = { steps: [] } as unknown as Operation;
+  const lease = {
+    holder: { id: 'a1', host: 'vm', pid: 4242, startedAt: '2026-12-06T05:29:32.568Z' },
+    renewTime: '2026-12-06T05:29:33.000Z',
+    durationSeconds: 15,
+  };
+
+  it('a resume after kill -9 says whose run it takes over, as scale does', () => {
+    expect(pruneEventLine({ type: 'resuming', startedAt: 'x', done: [], left: [], takeover: { why: 'holder-gone', lease } }, op)).toBe(
+      '  taking over from pid 4242 on host vm (started 2026-12-06T05:29:32.568Z): its process is gone',
+    );
+    expect(pruneEventLine({ type: 'resuming', startedAt: 'x', done: [], left: [] }, op)).toBeUndefined();
+  });
+
+  it('a lease held on another host is waited for aloud', () => {
+    expect(pruneEventLine({ type: 'lease-waiting', lease, waitMs: 15_000 }, op)).toMatch(
+      /^waiting up to 15s: pid 4242 on host vm \(started \S+\) holds the lease of this operation/,
+    );
   });
 });
