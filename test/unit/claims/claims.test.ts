@@ -15,6 +15,8 @@ import {
 } from '../../../src/core/claims.ts';
 import { pruneEventLine, renderClaims } from '../../../src/commands/claims/render.ts';
 import type { Operation } from '../../../src/core/operation.ts';
+import { completeClaimsOptions } from '../../../src/commands/claims/command.ts';
+import { UsageError } from '../../../src/errors.ts';
 import { buildPrunePlan, ordinalProblem, pruneFlagsOf, pruneOperation } from '../../../src/core/prunePlan.ts';
 
 const FX = join(import.meta.dirname, '..', '..', 'fixtures', 'real-k8s-1.20');
@@ -273,5 +275,14 @@ describe('--prune progress lines', () => {
     expect(pruneEventLine({ type: 'lease-waiting', lease, waitMs: 15_000 }, op)).toMatch(
       /^waiting up to 15s: pid 4242 on host vm \(started \S+\) holds the lease of this operation/,
     );
+  });
+});
+
+describe('--timeout', () => {
+  it('bounds a prune (default 5m); without --prune it is a usage error', () => {
+    expect(completeClaimsOptions({ name: 'web', prune: true })).toMatchObject({ timeoutMs: 300_000, timeoutText: '5m' });
+    expect(completeClaimsOptions({ name: 'web', prune: true, timeout: '2s' })).toMatchObject({ timeoutMs: 2000, timeoutText: '2s' });
+    expect(() => completeClaimsOptions({ name: 'web', timeout: '2s' })).toThrow(new UsageError('--timeout goes with --prune'));
+    expect(() => completeClaimsOptions({ name: 'web', prune: true, timeout: 'soon' })).toThrow(UsageError);
   });
 });
