@@ -51,4 +51,31 @@ describe('scale on a terminal, over kept claims', () => {
     expect((err as Error).message).toBe('scale statefulset orphaned-pvcs/web: interrupted at the question (nothing was changed)');
     expect(sb.set('orphaned-pvcs', 'web')?.spec?.replicas).toBe(1);
   });
+
+  it('Ctrl-C while --file reads the kept claims, even under --dry-run: 130, not a plan and exit 0', async () => {
+    // The short-lived reader pod answers late, so the interruption lands while the read waits for it.
+    const undo = sb.faults.add({ method: 'GET', path: /\/pods\/sts-inspect-read-/, delayMs: 3000 });
+    try {
+      const signals = new EventEmitter();
+      const t = terminal(() => undefined);
+      setTimeout(() => signals.emit('SIGINT'), 1000);
+      const argv = {
+        name: 'web',
+        namespace: 'orphaned-pvcs',
+        kubeconfig: sb.kubeconfigPath,
+        replicas: 3,
+        dryRun: true,
+        file: 'visits.txt',
+      };
+      const err = await scaleCommand(argv, t.io, { signals }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(InterruptedError);
+      expect((err as Error).message).toBe(
+        'scale statefulset orphaned-pvcs/web: interrupted while reading visits.txt from the kept claims (nothing was changed)',
+      );
+      expect(t.out()).toBe('');
+    } finally {
+      undo();
+    }
+    expect(sb.pods('orphaned-pvcs').map((p) => p.metadata.name)).toEqual(['web-0']);
+  });
 });

@@ -3,7 +3,7 @@
 
 import { stringify as toYaml } from 'yaml';
 import { compareRecord } from '../../core/operation.ts';
-import { AbortedError, CheckFailed, UsageError } from '../../errors.ts';
+import { AbortedError, CheckFailed, InterruptedError, UsageError } from '../../errors.ts';
 import { connect, type ConnectDeps } from '../../kube/connect.ts';
 import { formatMs } from '../../time/duration.ts';
 import { askYesNo, canPrompt, interruptedAt, requireConsent } from '../../ui/confirm.ts';
@@ -120,6 +120,13 @@ async function scaleWith(opts: ScaleCliOptions, argv: ScaleArgs, io: IO, deps: S
       signal,
     });
     first = planScale(reads, scaleOpts, null);
+    // Ctrl-C while the files were read: stop here, even under --dry-run (the reads only say "interrupted").
+    if (signal.aborted)
+      throw signal.reason instanceof InterruptedError
+        ? new InterruptedError(
+            `scale statefulset ${ns}/${opts.name}: interrupted while reading ${opts.file} from the kept claims (nothing was changed)`,
+          )
+        : (signal.reason as Error);
   }
   const verdict = compareRecord(found.record, first.operation);
   if (found.invalid || verdict.kind === 'conflict')
