@@ -260,6 +260,8 @@ async function stopped(
     // the pod) though nothing is recorded done.
     const interrupted =
       o.signal.aborted || err instanceof InterruptedError || (err instanceof CliError && err.exitCode === ExitCode.STOPPED);
+    // Ctrl-C before any step ran (waiting for the other pods, say): nothing was touched, and it says so.
+    if (!acted && err instanceof InterruptedError) return new InterruptedError(`${err.message} before any step ran (nothing was changed)`);
     if (!(acted && interrupted)) return err;
   } else if (written && !(err instanceof LeaseLostError)) {
     // Kept for the same command, without this run's lease: it resumes at once, with no takeover to report.

@@ -342,6 +342,16 @@ describe('executeOperation', () => {
     expect(c.record()).toBeNull();
   });
 
+  it('Ctrl-C before any step ran: 130, saying nothing was changed', async () => {
+    const c = new Cluster();
+    const ac = new AbortController();
+    ac.abort(new InterruptedError('interrupted'));
+    const err = await run(c, operation(c), { signal: ac.signal }).p.catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InterruptedError);
+    expect((err as Error).message).toBe('interrupted before any step ran (nothing was changed)');
+    expect(c.calls.filter((x) => x.verb === 'patch')).toHaveLength(0);
+  });
+
   it('--timeout in the first step (the signal aborts with a CheckFailed): 8 with the stop message', async () => {
     const c = new Cluster();
     const ac = new AbortController();
