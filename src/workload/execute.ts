@@ -14,8 +14,8 @@
 // while every other pod of the set is Running and Ready; the record (record.ts) is written before the
 // first step that changes something (changes or disrupts) and after each step, and removed at the end (an
 // operation that only waits never writes one); the first failure stops everything. Errors: if nothing was
-// changed the step's error is thrown as is (a declined prompt stays 9), but for Ctrl-C, --timeout and a 12
-// once a step ran (it may have acted); once something was changed, or for those, a CheckFailed (8) or
+// changed the step's error is thrown as is (a declined prompt stays 9), but for Ctrl-C and a 12 once a step
+// ran (it may have acted); once something was changed, or for those two, a CheckFailed (8) or
 // InterruptedError (130) keeps its code with describeStop's message, anything else is StoppedPartWayError (12).
 // Progress leaves as typed events, never sentences.
 //
@@ -254,12 +254,11 @@ async function stopped(
     // Nothing done: leave no record behind that would refuse another command (best effort, even after Ctrl-C;
     // only while this run holds its lease).
     if (written) await keeper.save(null).catch(() => undefined);
-    // The error as is, but for a run cut short (Ctrl-C, 130, or --timeout, 8: the command's signal) and a step
-    // that stops the operation itself (12, --before-remove failing) once a step ran: they still say where
-    // things stand and the command that resumes, for that step may have acted (a DELETE sent, a hook run in
-    // the pod) though nothing is recorded done.
-    const interrupted =
-      o.signal.aborted || err instanceof InterruptedError || (err instanceof CliError && err.exitCode === ExitCode.STOPPED);
+    // The error as is, but for Ctrl-C (130) and a step that stops the operation itself (12, --before-remove
+    // failing) once a step ran: they still say where things stand and the command that resumes, for that step
+    // may have acted (a DELETE sent, a hook run in the pod) though nothing is recorded done. (A --timeout, 8,
+    // stays as is: each command words its own, resize with what it waited for.)
+    const interrupted = err instanceof InterruptedError || (err instanceof CliError && err.exitCode === ExitCode.STOPPED);
     // Ctrl-C before any step ran (waiting for the other pods, say): nothing was touched, and it says so.
     if (!acted && err instanceof InterruptedError) return new InterruptedError(`${err.message} before any step ran (nothing was changed)`);
     if (!(acted && interrupted)) return err;

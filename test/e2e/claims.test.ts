@@ -113,4 +113,24 @@ describe('kubectl sts-inspect claims', () => {
     expect(r.stdout).toMatch(/^pruned 3 claims of statefulset orphaned-pvcs\/web:$/m);
     expect(await kubectl('get', 'pvc', '-n', 'orphaned-pvcs', '-o', 'name')).toBe('');
   });
+
+  it('--timeout on a claim a finalizer holds: exit 8 naming the finalizer, what was done and the command that resumes', async () => {
+    const held = {
+      apiVersion: 'v1',
+      kind: 'PersistentVolumeClaim',
+      metadata: { name: 'data-web-0', namespace: 'orphaned-pvcs', labels: { app: 'web' }, finalizers: ['example.com/hold'] },
+      spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } },
+    };
+    await sb.applyYaml(JSON.stringify(held));
+    try {
+      const r = await claims('web', '-n', 'orphaned-pvcs', '--prune', '--yes', '--timeout', '2s');
+      expect(r.code).toBe(8);
+      expect(r.stderr).toBe(
+        'error: prune of the claims of statefulset orphaned-pvcs/web stopped part-way: timed out after 2s (--timeout 2s): persistentvolumeclaim orphaned-pvcs/data-web-0 is still there (Terminating, held by finalizers example.com/hold); done: nothing; left: delete-claim:data-web-0; to resume: ' +
+          `kubectl sts-inspect claims web -n orphaned-pvcs --kubeconfig ${sb.kubeconfigPath} --prune --yes\n`,
+      );
+    } finally {
+      await kubectl('patch', 'pvc', 'data-web-0', '-n', 'orphaned-pvcs', '--type', 'merge', '-p', '{"metadata":{"finalizers":null}}');
+    }
+  });
 });

@@ -7,7 +7,7 @@ import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '@sts-inspect/sandbox';
 import { scaleCommand } from '../../src/commands/scale/command.ts';
-import { ExitCode, InterruptedError } from '../../src/errors.ts';
+import { CheckFailed, ExitCode, InterruptedError } from '../../src/errors.ts';
 import type { IO } from '../../src/ui/io.ts';
 import { applyScenario } from '../helpers/sandbox.ts';
 
@@ -77,5 +77,34 @@ describe('scale on a terminal, over kept claims', () => {
       undo();
     }
     expect(sb.pods('orphaned-pvcs').map((p) => p.metadata.name)).toEqual(['web-0']);
+  });
+});
+
+describe('scale --timeout', () => {
+  it('while the first --before-remove still runs: 8, with what was done, what is left and the command that resumes', async () => {
+    const out = Object.assign(new PassThrough(), { isTTY: false });
+    const io: IO = { stdin: Object.assign(new PassThrough(), { isTTY: false }), stdout: out, stderr: new PassThrough(), env: {} };
+    out.resume();
+    const argv = {
+      ...{ name: 'web', namespace: 'orphaned-pvcs', kubeconfig: sb.kubeconfigPath, replicas: 3, yes: true, reuseClaims: true },
+    };
+    expect(await scaleCommand(argv, io)).toBe(0);
+    const down = {
+      name: 'web',
+      namespace: 'orphaned-pvcs',
+      kubeconfig: sb.kubeconfigPath,
+      replicas: 1,
+      yes: true,
+      beforeRemove: 'sleep 100',
+      timeout: '2s',
+    };
+    const err = await scaleCommand(down, io).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CheckFailed);
+    expect((err as CheckFailed).exitCode).toBe(ExitCode.CHECK_FAILED);
+    expect((err as Error).message).toBe(
+      'scale of statefulset orphaned-pvcs/web stopped part-way: timed out after 2s (--timeout 2s); done: nothing; left: before-remove:web-2, scale:2, wait-gone:web-2, before-remove:web-1, scale:1, wait-gone:web-1; to resume: kubectl sts-inspect scale web -n orphaned-pvcs --kubeconfig ' +
+        `${sb.kubeconfigPath} --before-remove 'sleep 100' --replicas 1`,
+    );
+    expect(sb.set('orphaned-pvcs', 'web')?.spec?.replicas).toBe(3);
   });
 });

@@ -168,17 +168,29 @@ async function prune(opts: ClaimsOptions, argv: ClaimsArgs, io: IO, deps: Claims
     ].join(' ');
     if (verdict.kind === 'resume' && !json)
       writePlan(io.stdout, `${pruneResumingLine(verdict.record.startedAt, verdict.record.done, operation)}\n`);
+    const finished = new Set<string>();
+    let described = false;
     const result = await runPrune(operation, {
       client: c.client,
       signal: cs.signal,
       setExists: !!c.read.set,
       record: verdict.kind === 'resume' ? verdict.record : null,
       resume,
-      describeStop: (s) => pruneStopMessage(plan, s),
+      describeStop: (s) => {
+        described = true;
+        return pruneStopMessage(plan, s);
+      },
       onEvent: (e) => {
+        if (e.type === 'step-done' || e.type === 'step-skipped') finished.add(e.id);
         const line = json ? undefined : pruneEventLine(e, operation);
         if (line !== undefined) writePlan(io.stdout, `${line}\n`);
       },
+    }).catch((err: unknown) => {
+      // --timeout in the first delete (a finalizer holds the claim) comes as it is: it still says what was
+      // done, what is left and the command that resumes.
+      if (described || !(err instanceof CheckFailed) || !cs.signal.aborted) throw err;
+      const done = operation.steps.filter((s) => finished.has(s.id));
+      throw new CheckFailed(pruneStopMessage(plan, { cause: err, done, left: operation.steps.filter((s) => !finished.has(s.id)), resume }));
     });
     if (json) io.stdout.write(doc('complete', result.record.done));
     else writePlan(io.stdout, pruneSummary(plan));

@@ -171,17 +171,29 @@ async function scaleWith(opts: ScaleCliOptions, argv: ScaleArgs, io: IO, deps: S
   }
 
   const started = now();
+  const finished = new Set<string>();
+  let described = false;
   const result = await runScale(operation, {
     client,
     signal,
     record,
     resume,
-    describeStop: (s) => stopMessage(plan, s),
+    describeStop: (s) => {
+      described = true;
+      return stopMessage(plan, s);
+    },
     onEvent: (e) => {
+      if (e.type === 'step-done' || e.type === 'step-skipped') finished.add(e.id);
       const line = human ? eventLine(e, operation, plan) : undefined;
       if (line !== undefined) writePlan(io.stdout, `${line}\n`);
     },
     onOutput: (o) => human && io.stdout.write(execOutputLines(o)),
+  }).catch((err: unknown) => {
+    // --timeout before anything was recorded (the first --before-remove still running) comes as it is: it
+    // still says what was done, what is left and the command that resumes.
+    if (described || !(signal.reason instanceof ScaleTimeoutError)) throw err;
+    const [done, left] = [operation.steps.filter((s) => finished.has(s.id)), operation.steps.filter((s) => !finished.has(s.id))];
+    throw new ScaleTimeoutError(stopMessage(plan, { cause: signal.reason, done, left, resume }));
   });
   const message = doneMessage(plan);
   if (human) writePlan(io.stdout, `${message} (${formatMs(Math.max(0, Math.round((now() - started) / 100) * 100))})\n`);

@@ -352,24 +352,6 @@ describe('executeOperation', () => {
     expect(c.calls.filter((x) => x.verb === 'patch')).toHaveLength(0);
   });
 
-  it('--timeout in the first step (the signal aborts with a CheckFailed): 8 with the stop message', async () => {
-    const c = new Cluster();
-    const ac = new AbortController();
-    const handlers: StepHandlers = {
-      ...GENERIC_HANDLERS,
-      patch: {
-        run: () => {
-          ac.abort(new CheckFailed('timed out after 2s (--timeout 2s)'));
-          return Promise.resolve();
-        },
-      },
-    };
-    const err = await run(c, operation(c), { handlers, signal: ac.signal }).p.catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(CheckFailed);
-    expect((err as CheckFailed).exitCode).toBe(ExitCode.CHECK_FAILED);
-    expect((err as Error).message).toMatch(/^stopped: done ; left patch-template,evict:web-2,/);
-  });
-
   it('a step failing with 12 before anything was recorded: a StoppedPartWayError with the stop message, no record left', async () => {
     const c = new Cluster();
     const handlers: StepHandlers = {
