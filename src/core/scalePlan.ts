@@ -313,7 +313,9 @@ function stepsOf(plan: Omit<ScalePlan, 'refusals' | 'steps'>, set: StatefulSet, 
   }
   if (plan.direction === 'none') return steps;
   const claimsGone = (d: DepartingOrdinal) => d.claims.filter((c) => c.fate === 'deleted').map((c) => c.claim);
-  if (!plan.beforeRemove) {
+  // OrderedReady: the controller takes one pod at a time itself. Parallel would take them all at once, so
+  // (as with --before-remove) the set shrinks one ordinal at a time below.
+  if (!plan.beforeRemove && (plan.podManagementPolicy === 'OrderedReady' || plan.departing.length === 1)) {
     steps.push({ kind: 'scale', from: plan.from, to: plan.to });
     steps.push({
       kind: 'wait',
@@ -323,11 +325,11 @@ function stepsOf(plan: Omit<ScalePlan, 'refusals' | 'steps'>, set: StatefulSet, 
     });
     return steps;
   }
-  // One ordinal at a time: the command runs in a pod, then the set shrinks by that one pod.
+  // One ordinal at a time: the command (if any) runs in a pod, then the set shrinks by that one pod.
   const container = beforeRemoveContainer(set, templates);
   let replicas = plan.from;
   for (const d of plan.departing) {
-    steps.push({ kind: 'exec', ordinal: d.ordinal, pod: d.pod, uid: d.uid, container, command: plan.beforeRemove });
+    if (plan.beforeRemove) steps.push({ kind: 'exec', ordinal: d.ordinal, pod: d.pod, uid: d.uid, container, command: plan.beforeRemove });
     steps.push({ kind: 'scale', from: replicas, to: replicas - 1 });
     steps.push({ kind: 'wait', until: 'gone', ordinals: [d.ordinal], claimsGone: claimsGone(d) });
     replicas -= 1;

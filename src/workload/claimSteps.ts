@@ -8,7 +8,7 @@
 import type { PersistentVolumeClaim, Pod, StatefulSet } from '@sts-inspect/k8s';
 import type { PersistentVolume } from '../core/claims.ts';
 import type { OperationStep } from '../core/operation.ts';
-import { ClaimStepRefused } from '../errors.ts';
+import { CheckFailed, ClaimStepRefused } from '../errors.ts';
 import { apiPath, type KubeClient } from '../kube/client.ts';
 import { ApiNotFoundError, ConflictError } from '../kube/errors.ts';
 import { pvcPath, pvPath } from './claims.ts';
@@ -55,19 +55,30 @@ async function deleteRefusal(step: OperationStep, ctx: StepContext): Promise<str
 
 async function waitClaimGone(step: OperationStep, ctx: StepContext): Promise<void> {
   for (;;) {
-    if (!(await sameClaim(step, ctx))) return;
+    const claim = await sameClaim(step, ctx);
+    if (!claim) return;
     await new Promise<void>((resolve, reject) => {
       const t = setTimeout(resolve, 250);
       ctx.signal.addEventListener(
         'abort',
         () => {
           clearTimeout(t);
-          reject(ctx.signal.reason instanceof Error ? ctx.signal.reason : new Error('aborted'));
+          reject(heldReason(ctx.signal.reason, claim));
         },
         { once: true },
       );
     });
   }
+}
+
+/** A timeout while a claim is still there says what holds it (a finalizer: pvc-protection while a pod uses it). */
+function heldReason(reason: unknown, claim: PersistentVolumeClaim): Error {
+  if (!(reason instanceof CheckFailed)) return reason instanceof Error ? reason : new Error('aborted');
+  const { namespace: ns, name, deletionTimestamp, finalizers = [] } = claim.metadata;
+  const state = deletionTimestamp
+    ? `Terminating${finalizers.length ? `, held by finalizers ${finalizers.join(', ')}` : ''}`
+    : 'not deleted yet';
+  return new CheckFailed(`${reason.message}: persistentvolumeclaim ${ns ?? ''}/${name ?? ''} is still there (${state})`);
 }
 
 /** `delete-claim`: target a PersistentVolumeClaim with its uid; params.statefulSet and params.ordinal guard it. */

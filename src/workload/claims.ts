@@ -1,6 +1,7 @@
 // The reads behind `claims` and `scale`: the set (or null when it is gone), the namespace's claims and pods,
 // the set's ControllerRevisions, the PersistentVolumes (cluster-scoped, often forbidden: then a warning), and
-// the usage of every claim a pod of the set mounts (inspect's read: stats/summary per node, df where refused).
+// the usage of every claim a pod of the set mounts (inspect's read: stats/summary per node, df where refused),
+// and of a claim a pod outside the set mounts (its node's stats/summary).
 
 import type { ControllerRevision, Pod, PersistentVolumeClaim, StatefulSet } from '@sts-inspect/k8s';
 import { viewClaims, type ClaimsView, type PersistentVolume } from '../core/claims.ts';
@@ -9,7 +10,7 @@ import { apiPath, type KubeClient } from '../kube/client.ts';
 import { ApiNotFoundError } from '../kube/errors.ts';
 import { optional } from './optional.ts';
 import { statefulSetNotFound } from './statefulset.ts';
-import { claimUsages, type ClaimUsageResult } from './usage.ts';
+import { claimUsages, mountedClaimUsages, type ClaimUsageResult } from './usage.ts';
 
 export const pvPath = (name?: string) => (name ? `/api/v1/persistentvolumes/${encodeURIComponent(name)}` : '/api/v1/persistentvolumes');
 export const pvcPath = (ns: string, name: string) => `${apiPath.pvcs(ns)}/${encodeURIComponent(name)}`;
@@ -73,8 +74,23 @@ export async function readClaims(client: KubeClient, ns: string, name: string, o
   return { set, claims, pods, revisions: revisionsOf(revisions ?? [], set, name), pvs, warnings };
 }
 
-/** Usage of the claims the set's pods mount, keyed by claim name. */
+/** Usage of the claims pods mount (the set's own, and any other pod's from its node's stats), keyed by claim name. */
 async function usageOf(client: KubeClient, ns: string, name: string, read: ClaimsRead, view: ClaimsView, o: ReadClaimsOptions) {
+  const own = (r: ClaimsView['rows'][number]) => r.mountedBy.some((p) => ordinalOfPod(name, p) === r.ordinal);
+  const others = new Map(
+    view.rows
+      .filter((r) => r.mountedBy.length && !own(r))
+      .map((r) => [r.claim, read.pods.find((p) => p.metadata.name === r.mountedBy[0])?.spec?.nodeName] as const),
+  );
+  const [mine, theirs] = await Promise.all([
+    ownUsage(client, ns, name, read, view, o),
+    others.size ? mountedClaimUsages(client, ns, others) : new Map<string, ClaimUsageResult>(),
+  ]);
+  return new Map([...mine, ...theirs]);
+}
+
+/** Usage of the claims the set's pods mount, keyed by claim name. */
+async function ownUsage(client: KubeClient, ns: string, name: string, read: ClaimsRead, view: ClaimsView, o: ReadClaimsOptions) {
   const mounted = view.rows.filter((r) => r.mountedBy.some((p) => ordinalOfPod(name, p) === r.ordinal));
   if (mounted.length === 0) return new Map<string, ClaimUsageResult>();
   const byOrdinal = new Map<number, Pod>();

@@ -14,9 +14,10 @@
 // while every other pod of the set is Running and Ready; the record (record.ts) is written before the
 // first step that changes something (changes or disrupts) and after each step, and removed at the end (an
 // operation that only waits never writes one); the first failure stops everything. Errors: if nothing was
-// changed the step's error is thrown as is (a declined prompt stays 9); once something was
-// changed a CheckFailed (8) or InterruptedError (130) keeps its code with describeStop's message, anything
-// else is StoppedPartWayError (12). Progress leaves as typed events, never sentences.
+// changed the step's error is thrown as is (a declined prompt stays 9), but for Ctrl-C and a 12 once a step
+// ran (it may have acted); once something was changed, or for those two, a CheckFailed (8) or
+// InterruptedError (130) keeps its code with describeStop's message, anything else is StoppedPartWayError (12).
+// Progress leaves as typed events, never sentences.
 //
 // One run at a time (workload/lease.ts, core/lease.ts): the first record write takes the record's lease with the
 // resourceVersion precondition (a resume takes it before anything else); a lease live elsewhere is LeaseHeldError
@@ -27,7 +28,7 @@ import type { Pod, StatefulSet } from '@sts-inspect/k8s';
 import { isPodReady, podRevisionName } from '@sts-inspect/k8s';
 import type { Operation, OperationRecord, OperationStep } from '../core/operation.ts';
 import type { Lease, TakeReason } from '../core/lease.ts';
-import { CheckFailed, CliError, InterruptedError, LeaseHeldError, LeaseLostError, StoppedPartWayError } from '../errors.ts';
+import { CheckFailed, CliError, ExitCode, InterruptedError, LeaseHeldError, LeaseLostError, StoppedPartWayError } from '../errors.ts';
 import { apiPath, type KubeClient, type PatchType } from '../kube/client.ts';
 import { ApiNotFoundError } from '../kube/errors.ts';
 import { removePod, type EvictionEvent, type RemoveOutcome } from './evict.ts';
@@ -174,6 +175,8 @@ export async function executeOperation(op: Operation, handlers: StepHandlers, o:
   // The record names every change made; a step that only waits changes nothing and is not written for (a resume
   // finds it done on the cluster or waits again; the lease's renewals still write the progress every 5 s).
   const recordAfter = (i: number, step: OperationStep) => written && changes(step) && !lastToRun(i);
+  // A step's handler was called: it may have acted even if it did not finish (a DELETE sent, a hook run in a pod).
+  let acted = false;
   try {
     if (o.record) {
       const got = await take(o.record.startedAt);
@@ -209,6 +212,7 @@ export async function executeOperation(op: Operation, handlers: StepHandlers, o:
       if (step.disrupts) await (o.waitOthersUp ? o.waitOthersUp(step) : othersUp(o.client, op, step, signal, o.onEvent));
       const started = now();
       o.onEvent({ type: 'step-started', id: step.id });
+      acted = true;
       const result = await handler.run(step, ctx);
       if (signal.aborted) throw abortReason(signal);
       if (result && result.revision !== undefined) record.revision = result.revision;
@@ -225,7 +229,7 @@ export async function executeOperation(op: Operation, handlers: StepHandlers, o:
       err instanceof LeaseLost
         ? new LeaseLostError(o.describeLease({ set, lease: err.lease, record, why: 'lost', now: now(), host: keeper.self.host }))
         : err;
-    throw await stopped(lost.signal.aborted ? lost.signal.reason : cause, op, record, written, keeper, o);
+    throw await stopped(lost.signal.aborted ? lost.signal.reason : cause, op, record, { written, acted }, keeper, o);
   } finally {
     keeper.stopRenewing();
   }
@@ -236,7 +240,7 @@ async function stopped(
   err: unknown,
   op: Operation,
   record: OperationRecord,
-  written: boolean,
+  { written, acted }: { written: boolean; acted: boolean },
   keeper: LeaseKeeper,
   o: ExecuteOptions,
 ): Promise<unknown> {
@@ -250,9 +254,15 @@ async function stopped(
     // Nothing done: leave no record behind that would refuse another command (best effort, even after Ctrl-C;
     // only while this run holds its lease).
     if (written) await keeper.save(null).catch(() => undefined);
-    return err;
-  }
-  if (written && !(err instanceof LeaseLostError)) {
+    // The error as is, but for Ctrl-C (130) and a step that stops the operation itself (12, --before-remove
+    // failing) once a step ran: they still say where things stand and the command that resumes, for that step
+    // may have acted (a DELETE sent, a hook run in the pod) though nothing is recorded done. (A --timeout, 8,
+    // stays as is: each command words its own, resize with what it waited for.)
+    const interrupted = err instanceof InterruptedError || (err instanceof CliError && err.exitCode === ExitCode.STOPPED);
+    // Ctrl-C before any step ran (waiting for the other pods, say): nothing was touched, and it says so.
+    if (!acted && err instanceof InterruptedError) return new InterruptedError(`${err.message} before any step ran (nothing was changed)`);
+    if (!(acted && interrupted)) return err;
+  } else if (written && !(err instanceof LeaseLostError)) {
     // Kept for the same command, without this run's lease: it resumes at once, with no takeover to report.
     await keeper.release().catch(() => undefined);
     delete record.lease;

@@ -146,5 +146,40 @@ export async function claimUsages(
   return out;
 }
 
+/**
+ * Usage of claims that pods outside the set mount (a debug pod on a kept claim), from the stats/summary of
+ * those pods' nodes only (no df: the pod is not ours to exec into); `claims` maps each claim to its pod's node.
+ */
+export async function mountedClaimUsages(
+  client: KubeClient,
+  namespace: string,
+  nodeOf: Map<string, string | undefined>,
+): Promise<Map<string, ClaimUsageResult>> {
+  const out = new Map<string, ClaimUsageResult>();
+  const nodes = [...new Set([...nodeOf.values()].filter((n): n is string => !!n))].sort();
+  const stats = new Map<string, Map<string, VolumeUsage> | string>();
+  await Promise.all(
+    nodes.map(async (node) => {
+      try {
+        const summary = await client.get<StatsSummary>(
+          `/api/v1/nodes/${encodeURIComponent(node)}/proxy/stats/summary`,
+          `get stats/summary of node ${node}`,
+        );
+        stats.set(node, usageFromStats(summary, namespace));
+      } catch (err) {
+        stats.set(node, short(err));
+      }
+    }),
+  );
+  for (const [claim, node] of nodeOf) {
+    const got = node ? stats.get(node) : 'pod not scheduled';
+    const usage = typeof got === 'object' ? got.get(claim) : undefined;
+    if (usage) out.set(claim, { usage, error: null });
+    else
+      out.set(claim, { usage: null, error: `stats: ${typeof got === 'string' ? got : `node ${node} reports no volume for this claim`}` });
+  }
+  return out;
+}
+
 /** `12KiB/1GiB (1%)`, or `?` when unknown. */
 export { formatUsage } from '../core/usageText.ts';

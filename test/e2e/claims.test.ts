@@ -63,6 +63,31 @@ describe('kubectl sts-inspect claims', () => {
     expect(names.stdout).toBe('persistentvolumeclaim/data-web-0\npersistentvolumeclaim/data-web-1\npersistentvolumeclaim/data-web-2\n');
   });
 
+  it("a kept claim a pod outside the set mounts is in use, with its usage (USED) as for the set's own pods", async () => {
+    const debug = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'debug', namespace: 'orphaned-pvcs' },
+      spec: {
+        containers: [{ name: 'c', image: 'sim/visits:1', volumeMounts: [{ name: 'd', mountPath: '/d' }] }],
+        volumes: [{ name: 'd', persistentVolumeClaim: { claimName: 'data-web-2' } }],
+      },
+    };
+    await sb.applyYaml(JSON.stringify(debug));
+    await kubectl('wait', '--for=condition=Ready', 'pod/debug', '-n', 'orphaned-pvcs', '--timeout=60s');
+    try {
+      const r = await claims('web', '-n', 'orphaned-pvcs', '-o', 'json');
+      expect(r.code).toBe(0);
+      const row = (JSON.parse(r.stdout) as ClaimListDocument).claims.find((c) => c.claim === 'data-web-2');
+      expect(row).toMatchObject({ state: 'in use', mountedBy: ['debug'], usageError: null });
+      expect(row?.usage?.usedBytes).toBeGreaterThan(0);
+      const table = await claims('web', '-n', 'orphaned-pvcs');
+      expect(table.stdout).toMatch(/^2 +data-web-2 +in use +pvc-\S+ +1Gi +\S+ of 1GiB \(\d+%\) /m);
+    } finally {
+      await kubectl('delete', 'pod', 'debug', '-n', 'orphaned-pvcs', '--wait=true');
+    }
+  });
+
   it('a name with neither a set nor claims is exit 4 with a suggestion', async () => {
     const r = await claims('wbe', '-n', 'orphaned-pvcs');
     expect(r.code).toBe(4);
@@ -79,5 +104,33 @@ describe('kubectl sts-inspect claims', () => {
     expect(r.stdout).toMatch(
       /^statefulset orphaned-pvcs\/web does not exist; volumeClaimTemplates \(data\) from its last ControllerRevision$/m,
     );
+  });
+
+  it('with the set gone, --prune deletes every orphaned claim, ordinal 0 too (no set runs it)', async () => {
+    const r = await claims('web', '-n', 'orphaned-pvcs', '--prune', '--yes');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^pruned 3 claims of statefulset orphaned-pvcs\/web:$/m);
+    expect(await kubectl('get', 'pvc', '-n', 'orphaned-pvcs', '-o', 'name')).toBe('');
+  });
+
+  it('--timeout on a claim a finalizer holds: exit 8 naming the finalizer, what was done and the command that resumes', async () => {
+    const held = {
+      apiVersion: 'v1',
+      kind: 'PersistentVolumeClaim',
+      metadata: { name: 'data-web-0', namespace: 'orphaned-pvcs', labels: { app: 'web' }, finalizers: ['example.com/hold'] },
+      spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } },
+    };
+    await sb.applyYaml(JSON.stringify(held));
+    try {
+      const r = await claims('web', '-n', 'orphaned-pvcs', '--prune', '--yes', '--timeout', '2s');
+      expect(r.code).toBe(8);
+      expect(r.stderr).toBe(
+        'error: prune of the claims of statefulset orphaned-pvcs/web stopped part-way: timed out after 2s (--timeout 2s): persistentvolumeclaim orphaned-pvcs/data-web-0 is still there (Terminating, held by finalizers example.com/hold); done: nothing; left: delete-claim:data-web-0; to resume: ' +
+          `kubectl sts-inspect claims web -n orphaned-pvcs --kubeconfig ${sb.kubeconfigPath} --prune --yes\n`,
+      );
+    } finally {
+      await kubectl('patch', 'pvc', 'data-web-0', '-n', 'orphaned-pvcs', '--type', 'merge', '-p', '{"metadata":{"finalizers":null}}');
+    }
   });
 });

@@ -9,6 +9,7 @@ export interface ObjectMeta {
   annotations?: Record<string, string>;
   creationTimestamp?: string;
   deletionTimestamp?: string;
+  finalizers?: string[];
   ownerReferences?: { kind?: string; name?: string; uid?: string; controller?: boolean }[];
   resourceVersion?: string;
   generation?: number;

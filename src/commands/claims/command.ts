@@ -5,7 +5,7 @@ import { stringify as toYaml } from 'yaml';
 import { selectorString } from '@sts-inspect/k8s';
 import { compareRecord } from '../../core/operation.ts';
 import { ordinalProblem } from '../../core/prunePlan.ts';
-import { AbortedError, UsageError } from '../../errors.ts';
+import { AbortedError, CheckFailed, UsageError } from '../../errors.ts';
 import { connect, type ConnectDeps } from '../../kube/connect.ts';
 import { commandSignal, type CommandSignalOptions } from '../../ui/interrupt.ts';
 import { requireConsent } from '../../ui/confirm.ts';
@@ -29,6 +29,8 @@ import { runPrune } from './run.ts';
 import type { ClaimsView } from '../../core/claims.ts';
 import { EXEC_TIMEOUT_MS } from '../../workload/podFile.ts';
 import { writePlan } from '../../ui/plan.ts';
+import { commandTimeout } from '../../ui/acting.ts';
+import { formatMs } from '../../time/duration.ts';
 
 export interface ClaimsDeps extends ConnectDeps {
   signals?: CommandSignalOptions['source'];
@@ -43,6 +45,8 @@ export interface ClaimsOptions {
   retainVolumes: boolean;
   dryRun: boolean;
   yes: boolean;
+  timeoutMs: number;
+  timeoutText: string;
 }
 
 function parseOrdinals(value: string): number[] {
@@ -65,6 +69,7 @@ export function completeClaimsOptions(argv: ClaimsArgs): ClaimsOptions {
     ['--retain-volumes', !!argv.retainVolumes],
     ['--dry-run', !!argv.dryRun],
     ['--yes', !!argv.yes],
+    ['--timeout', argv.timeout !== undefined],
   ] as const)
     if (given && !prune) throw new UsageError(`${flag} goes with --prune`);
   if (prune && (format === 'wide' || format === 'name')) throw new UsageError('--prune prints its plan as text, -o json or -o yaml');
@@ -77,6 +82,7 @@ export function completeClaimsOptions(argv: ClaimsArgs): ClaimsOptions {
     retainVolumes: !!argv.retainVolumes,
     dryRun: !!argv.dryRun,
     yes: !!argv.yes,
+    ...commandTimeout(argv.timeout, '5m'),
   };
 }
 
@@ -137,7 +143,12 @@ async function prune(opts: ClaimsOptions, argv: ClaimsArgs, io: IO, deps: Claims
     return 0;
   }
   if (!json) writePlan(io.stdout, renderPrunePlan(plan, operation, c.now()));
-  const cs = commandSignal(deps.signals ? { source: deps.signals } : {});
+  // A claim a finalizer holds (pvc-protection while a pod still uses it) would be waited for forever.
+  const cs = commandSignal({
+    timeoutMs: opts.timeoutMs,
+    onTimeout: () => new CheckFailed(`timed out after ${formatMs(opts.timeoutMs)} (--timeout ${opts.timeoutText})`),
+    ...(deps.signals ? { source: deps.signals } : {}),
+  });
   try {
     await requireConsent(io, {
       yes: opts.yes,
@@ -157,17 +168,29 @@ async function prune(opts: ClaimsOptions, argv: ClaimsArgs, io: IO, deps: Claims
     ].join(' ');
     if (verdict.kind === 'resume' && !json)
       writePlan(io.stdout, `${pruneResumingLine(verdict.record.startedAt, verdict.record.done, operation)}\n`);
+    const finished = new Set<string>();
+    let described = false;
     const result = await runPrune(operation, {
       client: c.client,
       signal: cs.signal,
       setExists: !!c.read.set,
       record: verdict.kind === 'resume' ? verdict.record : null,
       resume,
-      describeStop: (s) => pruneStopMessage(plan, s),
+      describeStop: (s) => {
+        described = true;
+        return pruneStopMessage(plan, s);
+      },
       onEvent: (e) => {
+        if (e.type === 'step-done' || e.type === 'step-skipped') finished.add(e.id);
         const line = json ? undefined : pruneEventLine(e, operation);
         if (line !== undefined) writePlan(io.stdout, `${line}\n`);
       },
+    }).catch((err: unknown) => {
+      // --timeout in the first delete (a finalizer holds the claim) comes as it is: it still says what was
+      // done, what is left and the command that resumes.
+      if (described || !(err instanceof CheckFailed) || !cs.signal.aborted) throw err;
+      const done = operation.steps.filter((s) => finished.has(s.id));
+      throw new CheckFailed(pruneStopMessage(plan, { cause: err, done, left: operation.steps.filter((s) => !finished.has(s.id)), resume }));
     });
     if (json) io.stdout.write(doc('complete', result.record.done));
     else writePlan(io.stdout, pruneSummary(plan));

@@ -25,6 +25,11 @@ export const claimsFlags = defineFlags({
   },
   'dry-run': { type: 'boolean', default: false, description: 'With --prune: print the plan and change nothing.' },
   yes: { type: 'boolean', short: 'y', default: false, description: 'With --prune: act without asking (required off a terminal).' },
+  timeout: {
+    type: 'string',
+    placeholder: 'DURATION',
+    description: 'With --prune: give up after this long, the whole prune (default 5m; e.g. 90s, 10m; 0: never).',
+  },
 });
 
 export type ClaimsArgs = ArgsOf<typeof claimsFlags> & KubeFlags & { name?: string };

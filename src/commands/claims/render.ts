@@ -9,7 +9,8 @@ import { formatBytes } from '../../core/quantity.ts';
 import type { ExecutionEvent, StopInfo } from '../../workload/execute.ts';
 import { formatUsage } from '../../core/usageText.ts';
 import { renderFittedTable, renderTable, type FitRule } from '../../ui/table.ts';
-import { wrapWords } from '../../ui/width.ts';
+import { leaseWaitingLine, takeoverText } from '../../ui/lease.ts';
+import { wrapPlanText } from '../../ui/plan.ts';
 import { CLAIM_LIST_KIND, CLAIMS_API_VERSION, type ClaimListDocument } from './schema.ts';
 
 export type ClaimsFormat = 'table' | 'wide' | 'name' | 'json' | 'yaml';
@@ -105,8 +106,9 @@ export function renderClaims(
     wide || width === undefined
       ? renderTable(headers ? head : null, rows)
       : renderFittedTable(head, rows, { maxWidth: width, headers, rule: CLAIMS_RULE });
-  // The lines under it wrap by words on a terminal, as compare's prose does; a pipe keeps them whole.
-  const foot = footer(view).map((l) => (wide ? l : wrapWords(l, width)));
+  // The lines under it wrap by words on a terminal, a command to copy kept whole on one line (as a plan's
+  // notes); a pipe keeps them whole.
+  const foot = footer(view).map((l) => (wide ? l : wrapPlanText(l, width)));
   return `${table}${foot.length ? `${foot.join('\n')}\n` : ''}`;
 }
 
@@ -157,6 +159,13 @@ export function pruneEventLine(e: ExecutionEvent, op: Operation): string | undef
       return head ? `${head}: already done (${e.why === 'recorded' ? 'recorded' : 'the cluster shows it'})` : undefined;
     case 'step-done':
       return `  done (${(e.ms / 1000).toFixed(1)}s)`;
+    // The resuming line itself is written before the run (pruneResumingLine); a run it takes over is said here.
+    case 'resuming': {
+      const takeover = takeoverText(e.takeover);
+      return takeover ? `  ${takeover.replace(/^ — /, '')}` : undefined;
+    }
+    case 'lease-waiting':
+      return leaseWaitingLine(e);
     default:
       return undefined;
   }

@@ -3,8 +3,10 @@
 // there is nothing to keep it on, and a re-run relies on the cluster alone: each delete is done once its claim
 // is gone or replaced, each PV once it is Retain, so nothing is deleted twice.
 
+import type { StatefulSet } from '@sts-inspect/k8s';
 import type { Operation, OperationRecord } from '../../core/operation.ts';
 import { apiPath, type KubeClient } from '../../kube/client.ts';
+import { ApiNotFoundError } from '../../kube/errors.ts';
 import { leaseMessage } from '../../ui/lease.ts';
 import { CLAIM_HANDLERS } from '../../workload/claimSteps.ts';
 import { executeOperation, type ExecutionEvent, type ExecutionResult, type StopInfo } from '../../workload/execute.ts';
@@ -21,7 +23,9 @@ export interface RunPruneDeps {
 
 /**
  * The client, but keeping the operation record (and its lease) in memory instead of on a set that does not
- * exist: a patch of the set's path is merged here, a get of it answers from here (every other call as is).
+ * exist: a patch of the set's path is merged here, a get of it answers with the record from here (every other
+ * call as is). That get still reads the set: the check before each delete asks whether a set runs the claim's
+ * ordinal, and the answer is none (replicas 0) while the set is gone, the set itself if it was created again.
  */
 function withoutRecord(client: KubeClient, ns: string, name: string): KubeClient {
   const setPath = apiPath.statefulset(ns, name);
@@ -35,10 +39,15 @@ function withoutRecord(client: KubeClient, ns: string, name: string): KubeClient
     }
     return Promise.resolve({} as T);
   };
-  const get = <T>(...args: Parameters<KubeClient['get']>): Promise<T> =>
-    args[0] === setPath
-      ? Promise.resolve({ metadata: { name, namespace: ns, annotations: { ...annotations } } } as T)
-      : client.get<T>(...args);
+  const get = async <T>(...args: Parameters<KubeClient['get']>): Promise<T> => {
+    if (args[0] !== setPath) return client.get<T>(...args);
+    const now = await client.get<StatefulSet>(...args).catch((err: unknown) => {
+      if (err instanceof ApiNotFoundError) return null;
+      throw err;
+    });
+    const set: StatefulSet = now ?? { metadata: { name, namespace: ns }, spec: { replicas: 0 } };
+    return { ...set, metadata: { ...set.metadata, annotations: { ...annotations } } } as T;
+  };
   return new Proxy(client, {
     get(target, prop, receiver) {
       if (prop === 'patch') return patch;

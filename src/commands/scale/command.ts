@@ -3,10 +3,10 @@
 
 import { stringify as toYaml } from 'yaml';
 import { compareRecord } from '../../core/operation.ts';
-import { AbortedError, CheckFailed, UsageError } from '../../errors.ts';
+import { AbortedError, CheckFailed, InterruptedError, UsageError } from '../../errors.ts';
 import { connect, type ConnectDeps } from '../../kube/connect.ts';
 import { formatMs } from '../../time/duration.ts';
-import { askYesNo, canPrompt, requireConsent } from '../../ui/confirm.ts';
+import { askYesNo, canPrompt, interruptedAt, requireConsent } from '../../ui/confirm.ts';
 import { commandSignal, type CommandSignalOptions } from '../../ui/interrupt.ts';
 import type { IO } from '../../ui/io.ts';
 import { readRecord } from '../../workload/record.ts';
@@ -120,6 +120,13 @@ async function scaleWith(opts: ScaleCliOptions, argv: ScaleArgs, io: IO, deps: S
       signal,
     });
     first = planScale(reads, scaleOpts, null);
+    // Ctrl-C while the files were read: stop here, even under --dry-run (the reads only say "interrupted").
+    if (signal.aborted)
+      throw signal.reason instanceof InterruptedError
+        ? new InterruptedError(
+            `scale statefulset ${ns}/${opts.name}: interrupted while reading ${opts.file} from the kept claims (nothing was changed)`,
+          )
+        : (signal.reason as Error);
   }
   const verdict = compareRecord(found.record, first.operation);
   if (found.invalid || verdict.kind === 'conflict')
@@ -141,31 +148,52 @@ async function scaleWith(opts: ScaleCliOptions, argv: ScaleArgs, io: IO, deps: S
     else io.stdout.write(document(scaleReport(plan, operation, 'planned', 'planned', []), opts.format as 'json' | 'yaml'));
     return 0;
   }
-  if (human) writePlan(io.stdout, renderScalePlan(plan, now()));
   const hard = plan.refusals.filter((r) => r.override === '--force' && !opts.force);
-  if (hard.length) throw new AbortedError(refusedMessage(plan, hard));
   const stale = plan.refusals.filter((r) => r.reason === 'stale-claims');
+  // On a terminal the kept claims are asked about below: the plan must not call them refused.
+  if (human) writePlan(io.stdout, renderScalePlan(plan, now(), { asking: !hard.length && stale.length > 0 && canPrompt(io) }));
+  if (hard.length) throw new AbortedError(refusedMessage(plan, hard));
   if (stale.length) {
     // Asked even with --yes: old data in a new replica is not what a scale-up usually means.
     if (!canPrompt(io)) throw new AbortedError(refusedMessage(plan, stale));
-    if (!(await askYesNo(io, reattachQuestion(plan, now()), signal)))
-      throw new AbortedError(`${refusedMessage(plan, stale)}; not confirmed`);
+    const yes = await askYesNo(io, reattachQuestion(plan, now()), signal);
+    const stop = interruptedAt(`scale statefulset ${ns}/${opts.name}`, signal);
+    if (stop) throw stop;
+    if (!yes) throw new AbortedError(`${refusedMessage(plan, stale)}; not confirmed`);
   } else {
-    await requireConsent(io, { yes: opts.yes, question: scaleQuestion(plan), action: `scale statefulset ${ns}/${opts.name}`, signal });
+    const resumed = record && {
+      startedAt: record.startedAt,
+      done: operation.steps.filter((s) => record.done.includes(s.id)).map((s) => s.id),
+      left: operation.steps.filter((s) => !record.done.includes(s.id)).map((s) => s.id),
+    };
+    const question = scaleQuestion(plan, resumed ?? undefined);
+    await requireConsent(io, { yes: opts.yes, question, action: `scale statefulset ${ns}/${opts.name}`, signal });
   }
 
   const started = now();
+  const finished = new Set<string>();
+  let described = false;
   const result = await runScale(operation, {
     client,
     signal,
     record,
     resume,
-    describeStop: (s) => stopMessage(plan, s),
+    describeStop: (s) => {
+      described = true;
+      return stopMessage(plan, s);
+    },
     onEvent: (e) => {
+      if (e.type === 'step-done' || e.type === 'step-skipped') finished.add(e.id);
       const line = human ? eventLine(e, operation, plan) : undefined;
       if (line !== undefined) writePlan(io.stdout, `${line}\n`);
     },
     onOutput: (o) => human && io.stdout.write(execOutputLines(o)),
+  }).catch((err: unknown) => {
+    // --timeout before anything was recorded (the first --before-remove still running) comes as it is: it
+    // still says what was done, what is left and the command that resumes.
+    if (described || !(signal.reason instanceof ScaleTimeoutError)) throw err;
+    const [done, left] = [operation.steps.filter((s) => finished.has(s.id)), operation.steps.filter((s) => !finished.has(s.id))];
+    throw new ScaleTimeoutError(stopMessage(plan, { cause: signal.reason, done, left, resume }));
   });
   const message = doneMessage(plan);
   if (human) writePlan(io.stdout, `${message} (${formatMs(Math.max(0, Math.round((now() - started) / 100) * 100))})\n`);

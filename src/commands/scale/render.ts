@@ -92,11 +92,14 @@ function headline(plan: ScalePlan): string {
     ? 'one ordinal at a time, highest first, after --before-remove succeeds in it'
     : plan.podManagementPolicy === 'OrderedReady'
       ? 'OrderedReady: the controller removes one pod at a time, highest ordinal first'
-      : 'Parallel: the controller removes them all at once';
+      : plan.departing.length === 1
+        ? 'Parallel'
+        : 'Parallel: one ordinal at a time, highest first, each gone before the next (the controller would remove them all at once)';
   return `${what} (${plural(plan.departing.length, 'ordinal')} going; ${order})`;
 }
 
-export function renderScalePlan(plan: ScalePlan, now: number): string {
+/** `asking`: on a terminal, where the kept claims are a question (CONFIRM), not a refusal. */
+export function renderScalePlan(plan: ScalePlan, now: number, o: { asking?: boolean } = {}): string {
   const lines = [`Plan: ${headline(plan)}`];
   for (const d of plan.departing) lines.push(...departingLines(plan, d));
   for (const a of plan.arriving) {
@@ -110,7 +113,8 @@ export function renderScalePlan(plan: ScalePlan, now: number): string {
   if (plan.steps.length) lines.push('  steps:');
   plan.steps.forEach((s, i) => lines.push(`    ${i + 1}. ${stepLine(s, plan)}`));
   for (const n of planNotes(plan)) lines.push(`  note: ${n}`);
-  for (const r of plan.refusals) lines.push(`  REFUSED: ${refusalText(plan, r)}`);
+  for (const r of plan.refusals)
+    lines.push(`  ${o.asking && r.reason === 'stale-claims' ? 'CONFIRM' : 'REFUSED'}: ${refusalText(plan, r)}`);
   return `${lines.join('\n')}\n`;
 }
 
@@ -153,9 +157,11 @@ export function refusalText(plan: Pick<ScalePlan, 'namespace' | 'name' | 'to' | 
 
 // ---- acting: questions, progress lines, the summary, the stop message ----------------------------------------
 
-/** The question before acting, on a terminal. */
-export function scaleQuestion(plan: ScalePlan): string {
-  return `scale statefulset ${plan.name} in namespace ${plan.namespace} from ${plan.from} to ${plan.to}?`;
+/** The question before acting, on a terminal; resuming, it says so, with the steps done and left (as the resuming line). */
+export function scaleQuestion(plan: ScalePlan, resumed?: { startedAt: string; done: readonly string[]; left: readonly string[] }): string {
+  const what = `statefulset ${plan.name} in namespace ${plan.namespace} from ${plan.from} to ${plan.to}`;
+  if (!resumed) return `scale ${what}?`;
+  return `resume the scale of ${what} started at ${resumed.startedAt} (${resumed.done.join(', ') || 'nothing'} done; ${resumed.left.join(', ')} left)?`;
 }
 
 /** Asked on a terminal even with --yes when kept claims would be re-attached without --reuse-claims. */
@@ -164,7 +170,7 @@ export function reattachQuestion(plan: ScalePlan, now: number): string {
   const list = claims.map(
     (c) => `${c.claim} (${c.createdAt ? `created ${ageOf(c.createdAt, now)} ago` : 'age unknown'}, ${usedText(c.usedBytes)})`,
   );
-  return `re-attach ${list.join(', ')} with their old data to the new pods?`;
+  return `re-attach ${list.join(', ')} with ${claims.length === 1 ? 'its old data to the new pod' : 'their old data to the new pods'}?`;
 }
 
 /** Every refusal as one line, for the error (nothing was changed). */
@@ -175,18 +181,21 @@ export function refusedMessage(plan: ScalePlan, refusals: Refusal[]): string {
 }
 
 export function conflictMessage(ns: string, name: string, command: string, flags: string[]): string {
-  return `statefulset ${ns}/${name} has an operation under way (${['kubectl sts-inspect', command, name, '-n', ns, ...flags].join(' ')}); finish it with that command, or drop its record: kubectl annotate statefulset ${name} -n ${ns} sts-inspect.io/operation- (nothing was changed)`;
+  return `statefulset ${ns}/${name} has an operation under way (${['kubectl sts-inspect', command, name, '-n', ns, ...shellFlags(flags)].join(' ')}); finish it with that command, or drop its record: kubectl annotate statefulset ${name} -n ${ns} sts-inspect.io/operation- (nothing was changed)`;
 }
 
 const quote = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
 
-/** The command that resumes: the same command and flags. */
-export function resumeCommand(ns: string, name: string, flags: string[], extra: string[] = []): string {
-  const args = flags.map((f) => {
+/** Recorded flags (`--before-remove=sleep 50`) as a shell takes them: `--before-remove 'sleep 50'`. */
+const shellFlags = (flags: string[]) =>
+  flags.map((f) => {
     const eq = f.indexOf('=');
     return eq < 0 ? f : `${f.slice(0, eq)} ${quote(f.slice(eq + 1))}`;
   });
-  return ['kubectl sts-inspect scale', name, '-n', ns, ...extra, ...args].join(' ');
+
+/** The command that resumes: the same command and flags. */
+export function resumeCommand(ns: string, name: string, flags: string[], extra: string[] = []): string {
+  return ['kubectl sts-inspect scale', name, '-n', ns, ...extra, ...shellFlags(flags)].join(' ');
 }
 
 function stepOf(op: Operation, id: string): { n: number; step: OperationStep | undefined } {
@@ -248,11 +257,12 @@ export function doneMessage(plan: ScalePlan): string {
   if (plan.direction === 'down') {
     const kept = plan.departing.flatMap((d) => d.claims.filter((c) => c.fate === 'kept').map((c) => c.claim));
     const gone = plan.departing.flatMap((d) => d.claims.filter((c) => c.fate === 'deleted').map((c) => c.claim));
-    return `${what}: ${plan.departing.map((d) => d.pod).join(', ')} removed${gone.length ? `; claims ${gone.join(', ')} deleted` : ''}${kept.length ? `; claims ${kept.join(', ')} kept (kubectl sts-inspect claims ${plan.name} -n ${plan.namespace})` : ''}`;
+    const claims = (l: string[]) => `${l.length === 1 ? 'claim' : 'claims'} ${l.join(', ')}`;
+    return `${what}: ${plan.departing.map((d) => d.pod).join(', ')} removed${gone.length ? `; ${claims(gone)} deleted` : ''}${kept.length ? `; ${claims(kept)} kept (kubectl sts-inspect claims ${plan.name} -n ${plan.namespace})` : ''}`;
   }
   const reused = plan.arriving.flatMap((a) => a.claims.filter((c) => c.action === 'reattach').map((c) => c.claim));
   const fresh = plan.arriving.flatMap((a) => a.claims.filter((c) => c.action === 'fresh').map((c) => c.claim));
-  return `${what}: ${plan.arriving.map((a) => a.pod).join(', ')} Running and Ready${reused.length ? `; re-attached ${reused.join(', ')} with their old data` : ''}${fresh.length ? `; ${fresh.join(', ')} new and empty` : ''}`;
+  return `${what}: ${plan.arriving.map((a) => a.pod).join(', ')} Running and Ready${reused.length ? `; re-attached ${reused.join(', ')} with ${reused.length === 1 ? 'its' : 'their'} old data` : ''}${fresh.length ? `; ${fresh.join(', ')} new and empty` : ''}`;
 }
 
 /** The message of a stop after a change: what was done, what is left, the command that resumes. */

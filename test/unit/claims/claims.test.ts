@@ -13,7 +13,10 @@ import {
   viewClaims,
   type PersistentVolume,
 } from '../../../src/core/claims.ts';
-import { renderClaims } from '../../../src/commands/claims/render.ts';
+import { pruneEventLine, renderClaims } from '../../../src/commands/claims/render.ts';
+import type { Operation } from '../../../src/core/operation.ts';
+import { completeClaimsOptions } from '../../../src/commands/claims/command.ts';
+import { UsageError } from '../../../src/errors.ts';
 import { buildPrunePlan, ordinalProblem, pruneFlagsOf, pruneOperation } from '../../../src/core/prunePlan.ts';
 
 const FX = join(import.meta.dirname, '..', '..', 'fixtures', 'real-k8s-1.20');
@@ -123,10 +126,17 @@ describe('viewClaims after a scale-down 3 -> 1 on 1.20', () => {
   it.each([60, 80, 120])('on a terminal of %i columns: fitted by whole columns, ORDINAL and CLAIM always whole', (width) => {
     const now = Date.parse('2026-12-05T18:52:19Z');
     const lines = renderClaims(view, [], 'table', true, now, width).trimEnd().split('\n');
-    for (const l of lines) expect(l.length, l).toBeLessThanOrEqual(width);
+    const hint = 'kubectl sts-inspect claims web -n fx-scale --prune --dry-run';
+    // Only a command longer than the room may pass the width: it stays whole on its own line (ui/plan.ts).
+    for (const l of lines) if (l.trim() !== hint) expect(l.length, l).toBeLessThanOrEqual(width);
     expect(lines[0]).toMatch(/^ORDINAL\s+CLAIM\s+STATE/);
     for (const c of ['data-web-0', 'data-web-1', 'data-web-2']) expect(lines.some((l) => l.includes(` ${c} `))).toBe(true);
     if (width < 100) expect(lines.some((l) => /hidden to fit/.test(l))).toBe(true);
+    // The prune hint's command is copied from the terminal: it must be whole on one line, never broken after `-n`.
+    expect(
+      lines.some((l) => l.includes(hint)),
+      lines.join('\n'),
+    ).toBe(true);
   });
 });
 
@@ -243,5 +253,36 @@ describe('the prune plan over the recorded scale-down', () => {
     const p = ordinalProblem(view, ordinal);
     if (problem) expect(p).toMatch(problem);
     else expect(p).toBeUndefined();
+  });
+});
+
+describe('--prune progress lines', () => {
+  const op = { steps: [] } as unknown as Operation;
+  const lease = {
+    holder: { id: 'a1', host: 'vm', pid: 4242, startedAt: '2026-12-06T05:29:32.568Z' },
+    renewTime: '2026-12-06T05:29:33.000Z',
+    durationSeconds: 15,
+  };
+
+  it('a resume after kill -9 says whose run it takes over, as scale does', () => {
+    expect(pruneEventLine({ type: 'resuming', startedAt: 'x', done: [], left: [], takeover: { why: 'holder-gone', lease } }, op)).toBe(
+      '  taking over from pid 4242 on host vm (started 2026-12-06T05:29:32.568Z): its process is gone',
+    );
+    expect(pruneEventLine({ type: 'resuming', startedAt: 'x', done: [], left: [] }, op)).toBeUndefined();
+  });
+
+  it('a lease held on another host is waited for aloud', () => {
+    expect(pruneEventLine({ type: 'lease-waiting', lease, waitMs: 15_000 }, op)).toMatch(
+      /^waiting up to 15s: pid 4242 on host vm \(started \S+\) holds the lease of this operation/,
+    );
+  });
+});
+
+describe('--timeout', () => {
+  it('bounds a prune (default 5m); without --prune it is a usage error', () => {
+    expect(completeClaimsOptions({ name: 'web', prune: true })).toMatchObject({ timeoutMs: 300_000, timeoutText: '5m' });
+    expect(completeClaimsOptions({ name: 'web', prune: true, timeout: '2s' })).toMatchObject({ timeoutMs: 2000, timeoutText: '2s' });
+    expect(() => completeClaimsOptions({ name: 'web', timeout: '2s' })).toThrow(new UsageError('--timeout goes with --prune'));
+    expect(() => completeClaimsOptions({ name: 'web', prune: true, timeout: 'soon' })).toThrow(UsageError);
   });
 });

@@ -4,7 +4,7 @@ import { EventEmitter } from 'node:events';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { AbortedError, CheckFailed, ExitCode, InterruptedError } from '../../../src/errors.ts';
-import { requireConsent } from '../../../src/ui/confirm.ts';
+import { interruptedAt, requireConsent } from '../../../src/ui/confirm.ts';
 import { commandSignal } from '../../../src/ui/interrupt.ts';
 import type { IO } from '../../../src/ui/io.ts';
 import { renderPlan } from '../../../src/ui/plan.ts';
@@ -49,6 +49,31 @@ describe('requireConsent', () => {
     }
     expect(r).toBe(ok);
     expect(i.err()).toContain('delete pod web-2 in namespace demo? [y/N] ');
+  });
+  it('Ctrl-C at the question: 130, saying where it stopped and that nothing was changed', async () => {
+    const i = io(true);
+    const ac = new AbortController();
+    setTimeout(() => ac.abort(new InterruptedError('interrupted')), 5);
+    const err = await requireConsent(i, { ...q, yes: false, signal: ac.signal }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InterruptedError);
+    expect((err as InterruptedError).exitCode).toBe(ExitCode.INTERRUPTED);
+    expect((err as Error).message).toBe('delete pod demo/web-2: interrupted at the question (nothing was changed)');
+  });
+  it.each([
+    [
+      'Ctrl-C',
+      new InterruptedError('interrupted'),
+      InterruptedError,
+      'scale statefulset demo/web: interrupted at the question (nothing was changed)',
+    ],
+    ['--timeout', new CheckFailed('timed out after 5s'), CheckFailed, 'timed out after 5s'],
+  ])('interruptedAt after %s', (_what, reason, kind, message) => {
+    const ac = new AbortController();
+    expect(interruptedAt('scale statefulset demo/web', ac.signal)).toBeUndefined();
+    ac.abort(reason);
+    const err = interruptedAt('scale statefulset demo/web', ac.signal);
+    expect(err).toBeInstanceOf(kind);
+    expect(err?.message).toBe(message);
   });
 });
 

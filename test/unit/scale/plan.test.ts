@@ -5,7 +5,14 @@ import { describe, expect, it } from 'vitest';
 import type { Pod, StatefulSet } from '@sts-inspect/k8s';
 import { viewClaims } from '../../../src/core/claims.ts';
 import { buildScalePlan, type PodDisruptionBudget, type ScaleOptions } from '../../../src/core/scalePlan.ts';
-import { refusalText, renderScalePlan } from '../../../src/commands/scale/render.ts';
+import {
+  conflictMessage,
+  doneMessage,
+  reattachQuestion,
+  refusalText,
+  renderScalePlan,
+  scaleQuestion,
+} from '../../../src/commands/scale/render.ts';
 import { claims3 as claims, fxSet, minAvailable, pdb, pods3, pvs } from '../../helpers/scale-fixtures.ts';
 
 const usage = new Map(
@@ -81,6 +88,82 @@ describe('scale down 3 -> 1 on 1.20', () => {
   });
 });
 
+describe('scale down 3 -> 1 of a Parallel set', () => {
+  // The controller would delete every departing pod at once: the plan shrinks one ordinal at a time instead,
+  // so the scale never takes two pods of the set down at once (as --before-remove does).
+  const p = plan(fxSet(3, { podManagementPolicy: 'Parallel' }), pods3, { replicas: 1 });
+
+  it('shrinks by one ordinal at a time, highest first, waiting for each to go', () => {
+    expect(p.steps).toEqual([
+      { kind: 'scale', from: 3, to: 2 },
+      { kind: 'wait', until: 'gone', ordinals: [2], claimsGone: [] },
+      { kind: 'scale', from: 2, to: 1 },
+      { kind: 'wait', until: 'gone', ordinals: [1], claimsGone: [] },
+    ]);
+  });
+
+  it('and says so', () => {
+    expect(renderScalePlan(p, Date.parse('2026-12-05T18:00:00Z'))).toContain(
+      '(2 ordinals going; Parallel: one ordinal at a time, highest first, each gone before the next (the controller would remove them all at once))',
+    );
+  });
+
+  it('one ordinal going: one patch, as for OrderedReady', () => {
+    expect(plan(fxSet(3, { podManagementPolicy: 'Parallel' }), pods3, { replicas: 2 }).steps).toEqual([
+      { kind: 'scale', from: 3, to: 2 },
+      { kind: 'wait', until: 'gone', ordinals: [2], claimsGone: [] },
+    ]);
+  });
+});
+
+describe('the sentences after acting, for one claim and for two', () => {
+  const now = Date.parse('2026-12-05T18:52:19Z');
+  it.each([
+    ['two kept', 1, 'web-2, web-1 removed; claims data-web-2, data-web-1 kept (kubectl sts-inspect claims web -n fx-scale)'],
+    ['one kept', 2, 'web-2 removed; claim data-web-2 kept (kubectl sts-inspect claims web -n fx-scale)'],
+  ])('scale down, %s', (_what, replicas, want) => {
+    expect(doneMessage(plan(fxSet(3), pods3, { replicas }))).toBe(`statefulset fx-scale/web scaled from 3 to ${replicas}: ${want}`);
+  });
+
+  it.each([
+    ['two re-attached', 3, 'web-1, web-2 Running and Ready; re-attached data-web-1, data-web-2 with their old data'],
+    ['one re-attached', 2, 'web-1 Running and Ready; re-attached data-web-1 with its old data'],
+  ])('scale up, %s', (_what, replicas, want) => {
+    const web0 = pods3.filter((p) => p.metadata.name === 'web-0');
+    expect(doneMessage(plan(fxSet(1), web0, { replicas, reuseClaims: true }))).toBe(
+      `statefulset fx-scale/web scaled from 1 to ${replicas}: ${want}`,
+    );
+  });
+
+  it('the question names one pod for one claim', () => {
+    const web0 = pods3.filter((p) => p.metadata.name === 'web-0');
+    expect(reattachQuestion(plan(fxSet(1), web0, { replicas: 2 }), now)).toMatch(
+      /^re-attach data-web-1 \(created 59m ago, usage unknown\) with its old data to the new pod\?$/,
+    );
+    expect(reattachQuestion(plan(fxSet(1), web0, { replicas: 3 }), now)).toMatch(/with their old data to the new pods\?$/);
+  });
+});
+
+describe('the question on a terminal', () => {
+  const p = plan(fxSet(3), pods3, { replicas: 1 });
+  it('says when it resumes an earlier run, with what is done and left', () => {
+    expect(scaleQuestion(p)).toBe('scale statefulset web in namespace fx-scale from 3 to 1?');
+    expect(
+      scaleQuestion(p, { startedAt: '2026-12-06T05:13:29.029Z', done: ['before-remove:web-2', 'scale:2'], left: ['wait-gone:web-2'] }),
+    ).toBe(
+      'resume the scale of statefulset web in namespace fx-scale from 3 to 1 started at 2026-12-06T05:13:29.029Z (before-remove:web-2, scale:2 done; wait-gone:web-2 left)?',
+    );
+  });
+});
+
+describe('another operation under way', () => {
+  it('names the command that finishes it, its flag values quoted for the shell so it can be copied', () => {
+    expect(conflictMessage('default', 'web', 'scale', ['--before-remove=sleep 50', '--replicas=1'])).toBe(
+      "statefulset default/web has an operation under way (kubectl sts-inspect scale web -n default --before-remove 'sleep 50' --replicas 1); finish it with that command, or drop its record: kubectl annotate statefulset web -n default sts-inspect.io/operation- (nothing was changed)",
+    );
+  });
+});
+
 describe('refusals', () => {
   it.each([
     ['minAvailable 2 above 1 replica', 1, [minAvailable(2)], 'budget-min-available', ['poddisruptionbudget/quorum']],
@@ -149,6 +232,25 @@ describe('scale up 1 -> 3 over the kept claims of 1.20', () => {
       { kind: 'scale', from: 1, to: 3 },
       { kind: 'wait', until: 'ready', ordinals: [1, 2], claimsGone: [] },
     ]);
+  });
+
+  it('on a terminal the kept claims are a question, not a refusal: the plan says so instead of REFUSED', () => {
+    const p = plan(fxSet(1), web0, { replicas: 3 });
+    const now = Date.parse('2026-12-05T18:52:19Z');
+    expect(renderScalePlan(p, now)).toContain('  REFUSED: scaling up re-attaches kept claims with their old data: data-web-1, data-web-2;');
+    const asked = renderScalePlan(p, now, { asking: true });
+    expect(asked).not.toContain('REFUSED');
+    expect(asked).toContain(
+      '  CONFIRM: scaling up re-attaches kept claims with their old data: data-web-1, data-web-2; give --reuse-claims to use them, or --fresh-claims to delete them first and start empty',
+    );
+  });
+
+  it('on a terminal a refusal that --force overrides stays REFUSED next to the kept claims', () => {
+    const p = { ...plan(fxSet(1), web0, { replicas: 3 }) };
+    p.refusals = [...p.refusals, { reason: 'owned-by-controller', override: '--force', objects: ['acme/db'], bytes: null }];
+    const asked = renderScalePlan(p, Date.parse('2026-12-05T18:52:19Z'), { asking: true });
+    expect(asked).toContain('  REFUSED: statefulset fx-scale/web is controlled by acme/db');
+    expect(asked).toContain('  CONFIRM: scaling up re-attaches kept claims');
   });
 
   it('--file: what was read from each kept claim shows under it, its usage counts', () => {

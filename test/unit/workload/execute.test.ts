@@ -5,7 +5,16 @@
 import { describe, expect, it } from 'vitest';
 import type { Pod, StatefulSet } from '@sts-inspect/k8s';
 import type { Operation, OperationRecord, OperationStep } from '../../../src/core/operation.ts';
-import { AbortedError, CheckFailed, ExitCode, LeaseHeldError, LeaseLostError, StoppedPartWayError } from '../../../src/errors.ts';
+import {
+  AbortedError,
+  BeforeRemoveFailed,
+  CheckFailed,
+  ExitCode,
+  InterruptedError,
+  LeaseHeldError,
+  LeaseLostError,
+  StoppedPartWayError,
+} from '../../../src/errors.ts';
 import { executeOperation, GENERIC_HANDLERS, type ExecutionEvent, type StepHandlers } from '../../../src/workload/execute.ts';
 import { leaseMessage } from '../../../src/ui/lease.ts';
 import type { LeaseOptions } from '../../../src/workload/lease.ts';
@@ -308,6 +317,56 @@ describe('executeOperation', () => {
     expect(err).toBeInstanceOf(CheckFailed);
     expect((err as CheckFailed).exitCode).toBe(ExitCode.CHECK_FAILED);
     expect((err as Error).message).toMatch(/^stopped: done patch-template; left evict:web-2/);
+  });
+
+  // The first step in flight may have acted (a DELETE sent, a --before-remove hook run in the pod): Ctrl-C
+  // there, or a step that stops the operation by itself (12), still says where things stand and what resumes.
+  it('Ctrl-C in the first step: 130 with the stop message (done nothing, every step left, the command), no record left', async () => {
+    const c = new Cluster();
+    const ac = new AbortController();
+    const handlers: StepHandlers = {
+      ...GENERIC_HANDLERS,
+      patch: {
+        run: () => {
+          ac.abort(new InterruptedError('interrupted'));
+          return Promise.resolve();
+        },
+      },
+    };
+    const err = await run(c, operation(c), { handlers, signal: ac.signal }).p.catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InterruptedError);
+    expect((err as InterruptedError).exitCode).toBe(ExitCode.INTERRUPTED);
+    expect((err as Error).message).toBe(
+      'stopped: done ; left patch-template,evict:web-2,evict:web-1,evict:web-0; resume: kubectl sts-inspect roll web -n demo',
+    );
+    expect(c.record()).toBeNull();
+  });
+
+  it('Ctrl-C before any step ran: 130, saying nothing was changed', async () => {
+    const c = new Cluster();
+    const ac = new AbortController();
+    ac.abort(new InterruptedError('interrupted'));
+    const err = await run(c, operation(c), { signal: ac.signal }).p.catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InterruptedError);
+    expect((err as Error).message).toBe('interrupted before any step ran (nothing was changed)');
+    expect(c.calls.filter((x) => x.verb === 'patch')).toHaveLength(0);
+  });
+
+  it('a step failing with 12 before anything was recorded: a StoppedPartWayError with the stop message, no record left', async () => {
+    const c = new Cluster();
+    const handlers: StepHandlers = {
+      ...GENERIC_HANDLERS,
+      patch: { run: () => Promise.reject(new BeforeRemoveFailed('--before-remove failed in pod demo/web-2')) },
+    };
+    const op = operation(c);
+    op.steps[0] = { ...op.steps[0]!, changes: [] };
+    const err = await run(c, op, { handlers }).p.catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(StoppedPartWayError);
+    expect((err as StoppedPartWayError).exitCode).toBe(ExitCode.STOPPED);
+    expect((err as StoppedPartWayError).done).toEqual([]);
+    expect((err as StoppedPartWayError).resume).toBe('kubectl sts-inspect roll web -n demo');
+    expect(((err as StoppedPartWayError).cause as Error).message).toBe('--before-remove failed in pod demo/web-2');
+    expect(c.record()).toBeNull();
   });
 
   it('a programming error is not dressed up as 12: it escapes as is (exit 1)', async () => {

@@ -228,7 +228,10 @@ describe('delete-claim', { timeout: WAIT_BOUND_MS }, () => {
     const run = deleteClaimHandler.run(step(), stepContext(fake, { signal: ac.signal }));
     await new Promise((r) => setTimeout(r, 20));
     ac.abort(new CheckFailed('timed out after 1s'));
-    await expect(run).rejects.toThrow(new CheckFailed('timed out after 1s'));
+    // A timeout says what holds the claim (claims --prune --timeout on a claim a finalizer keeps).
+    await expect(run).rejects.toThrow(
+      new CheckFailed('timed out after 1s: persistentvolumeclaim demo/data-web-2 is still there (Terminating)'),
+    );
 
     const ac2 = new AbortController();
     const run2 = deleteClaimHandler.run(step(), stepContext(fake, { signal: ac2.signal }));
@@ -237,6 +240,29 @@ describe('delete-claim', { timeout: WAIT_BOUND_MS }, () => {
     const err = await run2.catch((e: unknown) => e);
     expect(err).toBeInstanceOf(Error);
     expect((err as Error).message).toBe('aborted');
+  });
+});
+
+describe('delete-claim under a finalizer', { timeout: WAIT_BOUND_MS }, () => {
+  it('the delete leaves the claim Terminating; a timeout names the finalizers that hold it (exit 8)', async () => {
+    const held: FakeObject = { ...claim(), metadata: { ...claim().metadata, finalizers: ['example.com/hold'] } };
+    const fake = new FakeKubeClient([held]);
+    // What the API server does with a finalizer: the DELETE only marks the claim.
+    fake.delete = (path: string) => {
+      fake.apply({ ...held, metadata: { ...held.metadata, deletionTimestamp: '2026-12-06T05:31:49Z' } });
+      fake.calls.push({ verb: 'delete', path });
+      return Promise.resolve({} as never);
+    };
+    const ac = new AbortController();
+    const run = deleteClaimHandler.run(step(), stepContext(fake, { signal: ac.signal }));
+    await new Promise((r) => setTimeout(r, 300));
+    ac.abort(new CheckFailed('timed out after 2s (--timeout 2s)'));
+    const err = await run.catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CheckFailed);
+    expect((err as Error).message).toBe(
+      'timed out after 2s (--timeout 2s): persistentvolumeclaim demo/data-web-2 is still there (Terminating, held by finalizers example.com/hold)',
+    );
+    expect(deletes(fake)).toHaveLength(1);
   });
 });
 

@@ -339,7 +339,7 @@ describe('executeOperation: resume and skips', { timeout: WAIT_BOUND_MS }, () =>
     ac.abort('SIGINT');
     const err = await exec(c, operation([waitStep('a')]), r.handlers(c), { signal: ac.signal }).p.catch((e: unknown) => e);
     expect(err).toBeInstanceOf(InterruptedError);
-    expect((err as Error).message).toBe('interrupted');
+    expect((err as Error).message).toBe('interrupted before any step ran (nothing was changed)');
     expect(r.seen).toEqual([]);
     const ac2 = new AbortController();
     ac2.abort(new CheckFailed('timed out after 1s'));
