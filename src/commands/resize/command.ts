@@ -4,18 +4,19 @@
 // the prompt and the command's AbortSignal (Ctrl-C, --timeout).
 
 import type { StatefulSet } from '@sts-inspect/k8s';
-import { compareRecord, type OperationRecord } from '../../core/operation.ts';
-import { AbortedError, CheckFailed, UsageError } from '../../errors.ts';
-import { apiPath } from '../../kube/client.ts';
+import { compareRecord, type OperationRecord, type RecordVerdict } from '../../core/operation.ts';
+import { AbortedError, CheckFailed, InterruptedError, StoppedPartWayError, UsageError } from '../../errors.ts';
+import { apiPath, type KubeClient } from '../../kube/client.ts';
 import { connect, type ConnectDeps } from '../../kube/connect.ts';
 import { requireConsent } from '../../ui/confirm.ts';
 import type { CommandSignalOptions } from '../../ui/interrupt.ts';
 import type { IO } from '../../ui/io.ts';
-import { executeOperation, type ExecutionResult } from '../../workload/execute.ts';
+import { executeOperation, type ExecutionResult, type StopInfo } from '../../workload/execute.ts';
 import { readRecord } from '../../workload/record.ts';
 import type { ResizeArgs } from './flags.ts';
 import { planDocument, readAndPlan } from './plan.ts';
 import {
+  changeOf,
   claimFailedText,
   claimStuckText,
   describeStop,
@@ -177,20 +178,7 @@ export async function resizeCommand(argv: ResizeArgs, io: IO, deps: ResizeComman
       if (line !== undefined) progress.line(line);
     };
     const resume = resumeCommand(argv, opts, ns);
-    const result = await executeOperation(op, resizeHandlers({ plan, specFile, emit }), {
-      client,
-      signal: cs.signal,
-      onEvent: emit,
-      record: verdict.kind === 'resume' ? verdict.record : null,
-      resume,
-      describeStop: (info) => describeStop(info, ns, opts.name),
-      describeLease: leaseMessage,
-    }).catch((err: unknown) => {
-      // Stopped at the first claim: the executor passes the error as is; it still gets its remedy.
-      if (err instanceof ClaimResizeFailed) err.message = claimFailedText(err, ns, resume);
-      if (err instanceof ClaimResizeStuck) err.message = claimStuckText(err, ns, resume);
-      throw err;
-    });
+    const result = await execute(plan, { client, signal: cs.signal, ns, name: opts.name, specFile, emit, resume }, verdict);
     await removeSavedSpec(specFile);
     const doc = await report(plan, result, ns, opts.name, specFile, client, cs.signal);
     progress.stop();
@@ -200,6 +188,60 @@ export async function resizeCommand(argv: ResizeArgs, io: IO, deps: ResizeComman
   } finally {
     progress.stop();
     cs.dispose();
+  }
+}
+
+interface ExecuteArgs {
+  client: KubeClient;
+  signal: AbortSignal;
+  ns: string;
+  name: string;
+  specFile: string;
+  emit: (e: ResizeEvent) => void;
+  resume: string;
+}
+
+/**
+ * The shared executor with resize's handlers; a stop gets resize's words. A claim that fails or times out after an
+ * earlier change is a stop part-way (12, what was done); at the first change, its remedy alone (8). A Ctrl-C inside
+ * the first step still names what this run changed (a claim's request, an evicted pod), which no record lists yet.
+ */
+async function execute(plan: ResizePlan, a: ExecuteArgs, verdict: RecordVerdict): Promise<ExecutionResult> {
+  const op = plan.operation!;
+  let stop: StopInfo | null = null;
+  const changes: string[] = [];
+  const onEvent = (e: ResizeEvent) => {
+    const change = changeOf(e);
+    if (change) changes.push(change);
+    a.emit(e);
+  };
+  try {
+    return await executeOperation(op, resizeHandlers({ plan, specFile: a.specFile, emit: onEvent }), {
+      client: a.client,
+      signal: a.signal,
+      onEvent,
+      record: verdict.kind === 'resume' ? verdict.record : null,
+      resume: a.resume,
+      describeStop: (info) => {
+        stop = info;
+        return describeStop(info, a.ns, a.name);
+      },
+      describeLease: leaseMessage,
+    });
+  } catch (err) {
+    const info = stop as StopInfo | null;
+    if (err instanceof ClaimResizeFailed || err instanceof ClaimResizeStuck) {
+      if (info)
+        throw new StoppedPartWayError(err.message, {
+          done: info.done.map((s) => s.id),
+          left: info.left.map((s) => s.id),
+          resume: a.resume,
+          cause: err,
+        });
+      err.message = err instanceof ClaimResizeFailed ? claimFailedText(err, a.ns, a.resume) : claimStuckText(err, a.ns, a.resume);
+    } else if (err instanceof InterruptedError && !info && changes.length)
+      err.message = describeStop({ cause: err, done: [], left: op.steps, resume: a.resume }, a.ns, a.name, changes);
+    throw err;
   }
 }
 

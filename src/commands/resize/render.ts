@@ -242,8 +242,20 @@ export function claimFailedText(e: ClaimResizeFailed, ns: string, resume: string
   return `${claimFailedWhy(e, ns)}; then run again: ${resume}`;
 }
 
-/** The message of a stop after a change: what was done, why it stopped, the remedy, the command that resumes. */
-export function describeStop(info: StopInfo, ns: string, set: string): string {
+/** A change this run made to the cluster inside a step, named for a stop before that step was done; else undefined. */
+export function changeOf(e: ResizeEvent): string | undefined {
+  if (e.type === 'claim-patched') return `claim ${e.claim} asks for ${e.size}`;
+  if (e.type === 'pod-removed' && (e.outcome === 'evicted' || e.outcome === 'deleted')) return `pod ${e.pod} ${e.outcome}`;
+  if (e.type === 'set' && e.phase === 'deleted') return `statefulset deleted with propagationPolicy Orphan`;
+  if (e.type === 'set' && e.phase === 'created') return `statefulset created again`;
+  return undefined;
+}
+
+/**
+ * The message of a stop after a change: what was done, why it stopped, the remedy, the command that resumes.
+ * `changes` (changeOf) name what this run changed, for a Ctrl-C in the middle of a step.
+ */
+export function describeStop(info: StopInfo, ns: string, set: string, changes: readonly string[] = []): string {
   const done = info.done.map((s) => s.id).join(', ') || 'nothing';
   const left = info.left.map((s) => s.id).join(', ');
   const cause = info.cause;
@@ -253,7 +265,8 @@ export function describeStop(info: StopInfo, ns: string, set: string): string {
   else if (cause instanceof RecreateFailed)
     why = `creating statefulset ${ns}/${set} again failed: ${cause.message}; its spec is saved in ${cause.file}: create it with kubectl create -f ${cause.file}`;
   else if (cause instanceof AdoptionMismatch) why = `the re-created set did not adopt the same pods: ${cause.message}`;
-  else if (cause instanceof CliError && cause.exitCode === 130) why = 'interrupted';
+  else if (cause instanceof CliError && cause.exitCode === 130)
+    why = changes.length ? `interrupted (this run: ${changes.join('; ')})` : 'interrupted';
   return `resize of statefulset ${ns}/${set} stopped part-way: ${why}. Done: ${done}; left: ${left}. To resume: ${info.resume}`;
 }
 

@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { planResize, type ResizeInput } from '../../../src/core/resize.ts';
 import {
+  changeOf,
   claimFailedText,
   describeStop,
   eventLine,
@@ -14,6 +15,7 @@ import {
   renderPlanText,
 } from '../../../src/commands/resize/render.ts';
 import { ClaimResizeFailed, RecreateFailed } from '../../../src/commands/resize/run.ts';
+import { InterruptedError } from '../../../src/errors.ts';
 import { SET, CLAIMS, PODS, STANDARD } from '../../helpers/resize-fixtures.ts';
 
 const input = (over: Partial<ResizeInput> = {}): ResizeInput => ({
@@ -80,6 +82,24 @@ describe('stops', () => {
     );
     expect(msg).toContain('its spec is saved in /state/web.json: create it with kubectl create -f /state/web.json');
     expect(msg).toMatch(/To resume: kubectl sts-inspect resize web/);
+  });
+  it('a Ctrl-C inside the first step names what this run changed', () => {
+    const msg = describeStop({ cause: new InterruptedError('interrupted'), done: [], left: steps, resume }, 'fx-orphan', 'web', [
+      'claim data-web-2 asks for 2Gi',
+      'pod web-2 evicted',
+    ]);
+    expect(msg).toBe(
+      'resize of statefulset fx-orphan/web stopped part-way: interrupted (this run: claim data-web-2 asks for 2Gi; pod web-2 evicted). Done: nothing; left: resize-claim:data-web-2, resize-claim:data-web-1, resize-claim:data-web-0, recreate-set. To resume: kubectl sts-inspect resize web -n fx-orphan --size 2Gi --yes',
+    );
+  });
+  it.each<[string, Parameters<typeof changeOf>[0], string | undefined]>([
+    ['a patched request', { type: 'claim-patched', id: 's', claim: 'data-web-2', size: '2Gi' }, 'claim data-web-2 asks for 2Gi'],
+    ['an evicted pod', { type: 'pod-removed', id: 's', pod: 'web-2', outcome: 'evicted' }, 'pod web-2 evicted'],
+    ['a pod already gone (not this run)', { type: 'pod-removed', id: 's', pod: 'web-2', outcome: 'already-gone' }, undefined],
+    ['the Orphan delete', { type: 'set', id: 's', phase: 'deleted' }, 'statefulset deleted with propagationPolicy Orphan'],
+    ['a wait', { type: 'set', id: 's', phase: 'gone' }, undefined],
+  ])('changeOf: %s', (_, e, want) => {
+    expect(changeOf(e)).toBe(want);
   });
   it('a failure at the first claim says how to run again', () => {
     expect(claimFailedText(new ClaimResizeFailed('data-web-2', 'NodeResizeError', 'fs'), 'fx-orphan', resume)).toMatch(
