@@ -68,13 +68,17 @@ export function quantity(n: number): string {
 
 /** All refusals in one line (main.ts prints one line), followed by what was not done. */
 export function refusalsMessage(plan: ResizePlan, ns: string, set: string): string {
-  const shrinks = plan.refusals.filter((r) => r.code === 'shrink' && r.claim);
-  const others = plan.refusals.filter((r) => !(r.code === 'shrink' && r.claim));
+  // Claims that would shrink, and the template with them: one sentence, the smallest size allowed said once.
+  const claimShrinks = plan.refusals.some((r) => r.code === 'shrink' && r.claim);
+  const shrinks = plan.refusals.filter((r) => r.code === 'shrink' && (r.claim || claimShrinks));
+  const others = plan.refusals.filter((r) => !shrinks.includes(r));
   const texts = others.map((r) => refusalText(r, ns, set));
   if (shrinks.length) {
     const most = shrinks.reduce((a, b) => ((parseQuantity(str(b.from)) ?? 0) > (parseQuantity(str(a.from)) ?? 0) ? b : a));
+    const claims = shrinks.filter((r) => r.claim).map((r) => str(r.claim));
+    const what = shrinks.some((r) => !r.claim) ? `${claims.join(', ')} and the volumeClaimTemplate` : claims.join(', ');
     texts.unshift(
-      `${shrinks.map((r) => str(r.claim)).join(', ')} already ask for more than --size ${plan.size} (up to ${str(most.from)}), and Kubernetes never shrinks a claim; give a size of at least ${str(most.from)}`,
+      `${what} already ask for more than --size ${plan.size} (up to ${str(most.from)}), and Kubernetes never shrinks a claim; give a size of at least ${str(most.from)}`,
     );
   }
   return `${texts.join('; ')} (nothing was changed)`;

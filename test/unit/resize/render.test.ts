@@ -32,9 +32,9 @@ const input = (over: Partial<ResizeInput> = {}): ResizeInput => ({
 describe('refusals', () => {
   it.each<[string, Partial<ResizeInput>, RegExp]>([
     [
-      'shrinking: one sentence for every claim, with the smallest size allowed',
+      'shrinking: one sentence for every claim and the template, with the smallest size allowed, said once',
       { size: '512Mi' },
-      /^data-web-2, data-web-1, data-web-0 already ask for more than --size 512Mi \(up to 1Gi\), and Kubernetes never shrinks a claim; give a size of at least 1Gi; the volumeClaimTemplate/,
+      /^data-web-2, data-web-1, data-web-0 and the volumeClaimTemplate already ask for more than --size 512Mi \(up to 1Gi\), and Kubernetes never shrinks a claim; give a size of at least 1Gi \(nothing was changed\)$/,
     ],
     [
       'no expansion',
