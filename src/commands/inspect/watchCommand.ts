@@ -54,7 +54,7 @@ function sink(io: IO, r: WatchRenderOptions, mode: WatchMode) {
       const view = u.report
         ? renderInspection(u.report, { ...r, ...(r.format === 'table' && width ? { width } : {}) })
         : `${u.verdict?.message ?? ''}\n`;
-      const out = redraw(`${head}\n${view}`, lines, (io.stdout as { rows?: number }).rows);
+      const out = redraw(`${head}\n${view}`, lines, (io.stdout as { rows?: number }).rows, width);
       lines = out.lines;
       return void io.stdout.write(out.bytes);
     }

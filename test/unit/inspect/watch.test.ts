@@ -81,6 +81,21 @@ describe('redraw', () => {
     expect(redraw('c\n', 2, 24).bytes).toBe('\r\u001b[2Ac\u001b[K\n\u001b[J');
   });
 
+  it('a line wider than the terminal counts as the rows the terminal wraps it to, so the next draw goes up over all of them', () => {
+    const head = `Every change, ${'x'.repeat(100)} (Ctrl-C to stop)`; // 133 columns: 2 rows at 80, 1 at 200
+    expect(redraw(`${head}\na\n`, 0, 40, 80).lines).toBe(3);
+    expect(redraw(`${head}\na\n`, 0, 40, 200).lines).toBe(2);
+    expect(redraw(`${'y'.repeat(80)}\na\n`, 0, 40, 80).lines).toBe(2); // exactly the width: one row
+    expect(redraw('c\n', 3, 40, 80).bytes).toBe('\r\u001b[3Ac\u001b[K\n\u001b[J');
+  });
+
+  it('the cut to the screen counts wrapped rows too', () => {
+    // 6 lines of 100 columns are 12 rows at 80: more than the 9 a 10-row screen shows without scrolling.
+    const out = redraw(Array.from({ length: 6 }, () => 'z'.repeat(100)).join('\n'), 0, 10, 80);
+    expect(out.lines).toBeLessThanOrEqual(9);
+    expect(out.bytes).toContain('more lines (a taller terminal, or a pipe, shows them)');
+  });
+
   it('a view taller than the screen is cut so nothing scrolls, saying how much', () => {
     const out = redraw(Array.from({ length: 30 }, (_, i) => `l${i}`).join('\n'), 0, 10);
     expect(out.lines).toBe(9);
