@@ -179,6 +179,14 @@ describe('resize', () => {
     expect(set('resize', 'fixed').metadata.resourceVersion).toBe(setRv);
   });
 
+  it('--dry-run of a resize with nothing to do says so, as the run does, and shows no plan', async () => {
+    const run = await resize(['fixed', '-n', 'resize', '--size', '1Gi']);
+    const dry = await resize(['fixed', '-n', 'resize', '--size', '1Gi', '--dry-run']);
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toBe('statefulset resize/fixed: every data claim and the volumeClaimTemplate already ask for 1Gi: nothing to do\n');
+    expect(dry.stdout).toBe(run.stdout);
+  });
+
   it('quota too small: refused, exit 9, nothing changed', async () => {
     const setRv = set('resize-quota', 'web').metadata.resourceVersion;
     const r = await resize(['web', '-n', 'resize-quota', '--size', '2Gi', '--yes']);

@@ -22,6 +22,7 @@ import {
   describeStop,
   eventLine,
   kubectlCommands,
+  nothingToDoLine,
   question,
   refusalsMessage,
   renderDocument,
@@ -147,21 +148,21 @@ export async function resizeCommand(argv: ResizeArgs, io: IO, deps: ResizeComman
       throw new AbortedError(
         `statefulset ${ns}/${opts.name} has another operation under way (${[verdict.record.command, ...verdict.record.flags].join(' ')}, started ${verdict.record.startedAt}): finish it with that command, or drop its record with kubectl annotate statefulset ${opts.name} -n ${ns} sts-inspect.io/operation- (nothing was changed)`,
       );
+    // Nothing to do is said the same with or without --dry-run: a plan of no change would read as one to run.
+    const noop = nothingToDo(plan) && verdict.kind === 'fresh';
+    if (noop && human) {
+      progress.stop();
+      io.stdout.write(nothingToDoLine(plan, ns, opts.name));
+      return 0;
+    }
     if (opts.dryRun) {
       progress.stop();
       if (human) writePlan(io.stdout, `${renderPlanText(plan, ns, opts.name)}${kubectlCommands(plan, ns, opts.name, opts.timeoutText)}`);
       else io.stdout.write(renderDocument(planDocument(plan), opts.format as 'json' | 'yaml'));
       return 0;
     }
-    if (nothingToDo(plan) && verdict.kind === 'fresh') {
-      if (human)
-        io.stdout.write(
-          `statefulset ${ns}/${opts.name}: every ${plan.template} claim and the volumeClaimTemplate already ask for ${plan.size}: nothing to do\n`,
-        );
-      else
-        io.stdout.write(
-          renderDocument(await report(plan, null, ns, opts.name, specFile, client, cs.signal), opts.format as 'json' | 'yaml'),
-        );
+    if (noop) {
+      io.stdout.write(renderDocument(await report(plan, null, ns, opts.name, specFile, client, cs.signal), opts.format as 'json' | 'yaml'));
       return 0;
     }
     if (human) progress.line(wrapPlanText(renderPlanText(plan, ns, opts.name).trimEnd(), terminalWidth(io.stdout)));

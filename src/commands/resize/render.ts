@@ -67,6 +67,11 @@ export function quantity(n: number): string {
 }
 
 /** All refusals in one line (main.ts prints one line), followed by what was not done. */
+/** A resize whose claims and template already ask for the size (with or without --dry-run). */
+export function nothingToDoLine(plan: ResizePlan, ns: string, set: string): string {
+  return `statefulset ${ns}/${set}: every ${plan.template ?? '?'} claim and the volumeClaimTemplate already ask for ${plan.size}: nothing to do\n`;
+}
+
 export function refusalsMessage(plan: ResizePlan, ns: string, set: string): string {
   // Claims that would shrink, and the template with them: one sentence, the smallest size allowed said once.
   const claimShrinks = plan.refusals.some((r) => r.code === 'shrink' && r.claim);
