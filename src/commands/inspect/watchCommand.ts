@@ -10,7 +10,7 @@ import { CheckFailed, InterruptedError } from '../../errors.ts';
 import type { KubeClient } from '../../kube/client.ts';
 import { formatMs } from '../../time/duration.ts';
 import type { IO } from '../../ui/io.ts';
-import { commandSignal, type CommandSignalOptions } from '../../ui/interrupt.ts';
+import { commandSignal, restoreOnTerminate, type CommandSignalOptions } from '../../ui/interrupt.ts';
 import type { WatchMode } from './watchMode.ts';
 import { renderInspection, type OutputFormat } from './render.ts';
 import type { InspectOptions } from './run.ts';
@@ -37,7 +37,7 @@ export interface WatchRenderOptions {
 }
 
 /** Writes each update where it belongs; returns the writer and a `close` that restores the terminal. */
-function sink(io: IO, r: WatchRenderOptions, mode: WatchMode) {
+function sink(io: IO, r: WatchRenderOptions, mode: WatchMode, signals?: CommandSignalOptions['source']) {
   const tty = !!io.stdout.isTTY && (r.format === 'table' || r.format === 'wide');
   let prev: InspectReport | null = null;
   let lines = 0;
@@ -67,9 +67,12 @@ function sink(io: IO, r: WatchRenderOptions, mode: WatchMode) {
     if (out.length) io.stdout.write(`${out.join('\n')}\n`);
   };
   const onResize = () => last && draw(last);
+  let stopRestoring = () => {};
   if (tty) {
     io.stdout.write(CURSOR_HIDE);
     io.stdout.on('resize', onResize);
+    // Killed (kill, a closed terminal) rather than Ctrl-C: the cursor is given back all the same.
+    stopRestoring = restoreOnTerminate(() => io.stdout.write(CURSOR_SHOW), signals ? { source: signals } : {});
   }
   return {
     update: (u: WatchUpdate) => {
@@ -78,6 +81,7 @@ function sink(io: IO, r: WatchRenderOptions, mode: WatchMode) {
     close: () => {
       if (!tty) return;
       io.stdout.off('resize', onResize);
+      stopRestoring();
       io.stdout.write(CURSOR_SHOW);
     },
   };
@@ -113,7 +117,7 @@ export async function watchCommand(
     onTimeout: () => new WatchTimeoutError(`timed out after ${formatMs(mode.timeoutMs)} (--timeout ${mode.timeoutText})`),
     ...(deps.signals ? { source: deps.signals } : {}),
   });
-  const out = sink(io, r, mode);
+  const out = sink(io, r, mode, deps.signals);
   let end: WatchEnd;
   try {
     end = await watchInspect(
