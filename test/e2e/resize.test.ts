@@ -85,7 +85,7 @@ beforeAll(async () => {
   await sb.waitSettled(await sb.applyYaml(`apiVersion: v1\nkind: Namespace\nmetadata: {name: resize-kill}\n`), 60_000);
   await sb.waitSettled(
     await sb.applyYaml(
-      `${EXTERNAL}---${setYaml('resize-kill', 'two')}---${setYaml('resize-kill', 'gap')}---${setYaml('resize-kill', 'slow', 'external', 1)}---${setYaml('resize-kill', 'nocreate', undefined, 1)}---${setYaml('resize-kill', 'guarded', 'restart-fs', 2)}---${GUARD}---${MIX_CLAIMS}---${setYaml('resize-kill', 'mix', 'standard', 2)}---${setYaml('resize-kill', 'intr', 'restart-fs', 2)}`,
+      `${EXTERNAL}---${setYaml('resize-kill', 'two')}---${setYaml('resize-kill', 'gap')}---${setYaml('resize-kill', 'slow', 'external', 1)}---${setYaml('resize-kill', 'nocreate', undefined, 1)}---${setYaml('resize-kill', 'guarded', 'restart-fs', 2)}---${GUARD}---${MIX_CLAIMS}---${setYaml('resize-kill', 'mix', 'standard', 2)}---${setYaml('resize-kill', 'intr', 'restart-fs', 2)}---${setYaml('resize-kill', 'halt', undefined, 2)}`,
     ),
     60_000,
   );
@@ -227,6 +227,23 @@ describe('a stop after this run changed a claim', () => {
       /^error: resize of statefulset resize-kill\/mix stopped part-way: claim data-mix-0 did not grow: ControllerResizeError: .*\. Done: resize-claim:data-mix-1; left: resize-claim:data-mix-0, recreate-set\. To resume: kubectl sts-inspect resize mix -n resize-kill --size 2Gi --yes\n$/,
     );
     expect(claim('resize-kill', 'data-mix-1').status.capacity.storage).toBe('2Gi');
+  });
+
+  it('--timeout after a claim grew (the next step waits for a pod that never gets Ready): exit 12, what was done, the command that resumes', async () => {
+    // halt-1 moves to an image that never gets Ready: its claim grows, then data-halt-0 waits for halt-1.
+    await sb.applyYaml(setYaml('resize-kill', 'halt', undefined, 2).replace('sim/visits:1', 'sim/never-ready:1'));
+    const deadline = Date.now() + 30_000;
+    while (
+      !pods('resize-kill', 'halt').some((p: Any) => p.metadata.name === 'halt-1' && p.spec.containers[0].image === 'sim/never-ready:1')
+    ) {
+      if (Date.now() > deadline) throw new Error('halt-1 never moved to the new image');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const r = await resize(['halt', '-n', 'resize-kill', '--size', '2Gi', '--yes', '--timeout', '3s']);
+    expect(r.code, r.stderr).toBe(12);
+    expect(r.stderr).toMatch(
+      /^error: resize of statefulset resize-kill\/halt stopped part-way: timed out after 3s \(--timeout 3s\)\. Done: resize-claim:data-halt-1; left: resize-claim:data-halt-0, recreate-set\. To resume: kubectl sts-inspect resize halt -n resize-kill --size 2Gi --yes\n$/,
+    );
   });
 
   it('Ctrl-C once the first claim was patched and its pod evicted: exit 130 naming those changes and the command that resumes', async () => {

@@ -203,8 +203,8 @@ interface ExecuteArgs {
 }
 
 /**
- * The shared executor with resize's handlers; a stop gets resize's words. A claim that fails or times out after an
- * earlier change is a stop part-way (12, what was done); at the first change, its remedy alone (8). A Ctrl-C inside
+ * The shared executor with resize's handlers; a stop gets resize's words. A claim that fails, a pod stuck or the
+ * --timeout after an earlier change is a stop part-way (12, what was done); before, its remedy alone (8). A Ctrl-C inside
  * the first step still names what this run changed (a claim's request, an evicted pod), which no record lists yet.
  */
 async function execute(plan: ResizePlan, a: ExecuteArgs, verdict: RecordVerdict): Promise<ExecutionResult> {
@@ -231,16 +231,16 @@ async function execute(plan: ResizePlan, a: ExecuteArgs, verdict: RecordVerdict)
     });
   } catch (err) {
     const info = stop as StopInfo | null;
-    if (err instanceof ClaimResizeFailed || err instanceof ClaimResizeStuck) {
-      if (info)
-        throw new StoppedPartWayError(err.message, {
-          done: info.done.map((s) => s.id),
-          left: info.left.map((s) => s.id),
-          resume: a.resume,
-          cause: err,
-        });
+    if (info && err instanceof CheckFailed)
+      throw new StoppedPartWayError(err.message, {
+        done: info.done.map((s) => s.id),
+        left: info.left.map((s) => s.id),
+        resume: a.resume,
+        cause: err,
+      });
+    if (err instanceof ClaimResizeFailed || err instanceof ClaimResizeStuck)
       err.message = err instanceof ClaimResizeFailed ? claimFailedText(err, a.ns, a.resume) : claimStuckText(err, a.ns, a.resume);
-    } else if (err instanceof InterruptedError && !info && changes.length)
+    else if (err instanceof InterruptedError && !info && changes.length)
       err.message = describeStop({ cause: err, done: [], left: op.steps, resume: a.resume }, a.ns, a.name, changes);
     throw err;
   }
