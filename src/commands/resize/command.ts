@@ -18,6 +18,7 @@ import { planDocument, readAndPlan } from './plan.ts';
 import {
   changeOf,
   claimFailedText,
+  conflictText,
   claimStuckText,
   describeStop,
   eventLine,
@@ -144,10 +145,7 @@ export async function resizeCommand(argv: ResizeArgs, io: IO, deps: ResizeComman
     const op = plan.operation!;
     const record = recordFor(set, setGone, plan);
     const verdict = compareRecord(record, op);
-    if (verdict.kind === 'conflict')
-      throw new AbortedError(
-        `statefulset ${ns}/${opts.name} has another operation under way (${[verdict.record.command, ...verdict.record.flags].join(' ')}, started ${verdict.record.startedAt}): finish it with that command, or drop its record with kubectl annotate statefulset ${opts.name} -n ${ns} sts-inspect.io/operation- (nothing was changed)`,
-      );
+    if (verdict.kind === 'conflict') throw new AbortedError(conflictText(ns, opts.name, verdict.record));
     // Nothing to do is said the same with or without --dry-run: a plan of no change would read as one to run.
     const noop = nothingToDo(plan) && verdict.kind === 'fresh';
     if (noop && human) {

@@ -2,7 +2,7 @@
 // lines, the stop message with its remedy and the command that resumes, the final summary, the documents.
 
 import { stringify as toYaml } from 'yaml';
-import type { OperationStep, PlanNote } from '../../core/operation.ts';
+import type { OperationRecord, OperationStep, PlanNote } from '../../core/operation.ts';
 import { formatBytes, parseQuantity } from '../../core/quantity.ts';
 import type { Refusal, ResizePlan } from '../../core/resize.ts';
 import { shortRevision } from '../../core/revision.ts';
@@ -67,6 +67,12 @@ export function quantity(n: number): string {
 }
 
 /** All refusals in one line (main.ts prints one line), followed by what was not done. */
+/** Another operation's record on the set: the whole command that finishes it, or the annotate that drops it. */
+export function conflictText(ns: string, set: string, record: Pick<OperationRecord, 'command' | 'flags' | 'startedAt'>): string {
+  const finish = [`kubectl sts-inspect ${record.command} ${set} -n ${ns}`, ...record.flags].join(' ');
+  return `statefulset ${ns}/${set} has another operation under way (${[record.command, ...record.flags].join(' ')}, started ${record.startedAt}): finish it with ${finish}, or drop its record with kubectl annotate statefulset ${set} -n ${ns} sts-inspect.io/operation- (nothing was changed)`;
+}
+
 /** A resize whose claims and template already ask for the size (with or without --dry-run). */
 export function nothingToDoLine(plan: ResizePlan, ns: string, set: string): string {
   return `statefulset ${ns}/${set}: every ${plan.template ?? '?'} claim and the volumeClaimTemplate already ask for ${plan.size}: nothing to do\n`;

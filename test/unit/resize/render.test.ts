@@ -7,6 +7,7 @@ import { planResize, type ResizeInput } from '../../../src/core/resize.ts';
 import {
   changeOf,
   claimFailedText,
+  conflictText,
   describeStop,
   eventLine,
   kubectlCommands,
@@ -52,6 +53,15 @@ describe('refusals', () => {
     ],
   ])('%s', (_, over, want) => {
     expect(refusalsMessage(planResize(input(over)), 'fx-orphan', 'web')).toMatch(want);
+  });
+});
+
+describe('another operation on the set', () => {
+  it('names the whole command that finishes it, not only its flags', () => {
+    const record = { command: 'resize', flags: ['--claim=data', '--size=11Gi'], startedAt: '2026-12-06T05:28:36.422Z' };
+    expect(conflictText('resize', 'online', record)).toBe(
+      'statefulset resize/online has another operation under way (resize --claim=data --size=11Gi, started 2026-12-06T05:28:36.422Z): finish it with kubectl sts-inspect resize online -n resize --claim=data --size=11Gi, or drop its record with kubectl annotate statefulset online -n resize sts-inspect.io/operation- (nothing was changed)',
+    );
   });
 });
 
