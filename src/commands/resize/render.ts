@@ -296,7 +296,7 @@ export function renderSummary(report: ResizeReport, ms: number): string {
     already: `template ${report.template} at ${report.size} (re-created by an earlier run)`,
   };
   const lines = [
-    `resized statefulset ${ns}/${name} to ${report.size} in ${(ms / 1000).toFixed(1)}s: ${grown} claims grown, ${tpl[report.templateChange]}; ${restarted.length ? `pods recreated for the file system: ${restarted.join(', ')}` : 'no pod restarted'}`,
+    `resized statefulset ${ns}/${name} to ${report.size} in ${(ms / 1000).toFixed(1)}s: ${grown} claim${grown === 1 ? '' : 's'} grown, ${tpl[report.templateChange]}; ${restarted.length ? `pods recreated for the file system: ${restarted.join(', ')}` : 'no pod restarted'}`,
   ];
   const rows = report.ordinals.map((o) => [
     String(o.ordinal),

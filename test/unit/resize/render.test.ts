@@ -14,6 +14,7 @@ import {
   quantity,
   refusalsMessage,
   renderPlanText,
+  renderSummary,
 } from '../../../src/commands/resize/render.ts';
 import { ClaimResizeFailed, RecreateFailed } from '../../../src/commands/resize/run.ts';
 import { InterruptedError } from '../../../src/errors.ts';
@@ -53,6 +54,42 @@ describe('refusals', () => {
     ],
   ])('%s', (_, over, want) => {
     expect(refusalsMessage(planResize(input(over)), 'fx-orphan', 'web')).toMatch(want);
+  });
+});
+
+describe('the summary', () => {
+  const ordinal = (n: number, action: 'grown' | 'already') => ({
+    ordinal: n,
+    pod: `web-${n}`,
+    claim: `data-web-${n}`,
+    from: '1Gi',
+    to: '2Gi',
+    capacity: '2Gi',
+    action,
+    podRestarted: false,
+    df: null,
+    dfError: null,
+  });
+  const report = (actions: ('grown' | 'already')[]) => ({
+    kind: 'ResizeReport' as const,
+    apiVersion: 'sts-inspect.dev/v1' as const,
+    result: 'complete' as const,
+    statefulSet: { namespace: 'fx', name: 'web' },
+    template: 'data',
+    size: '2Gi',
+    templateChange: 'orphan-recreate' as const,
+    setUid: null,
+    revision: 'web-abc',
+    specFile: null,
+    resumed: true,
+    ordinals: actions.map((a, i) => ordinal(i, a)),
+  });
+  it.each<[('grown' | 'already')[], string]>([
+    [['grown', 'already'], '1 claim grown'],
+    [['grown', 'grown'], '2 claims grown'],
+    [['already', 'already'], '0 claims grown'],
+  ])('%j: %s', (actions, want) => {
+    expect(renderSummary(report(actions), 1000).split('\n')[0]).toContain(`in 1.0s: ${want},`);
   });
 });
 
