@@ -209,9 +209,12 @@ async function execute(plan: ResizePlan, a: ExecuteArgs, verdict: RecordVerdict)
   const op = plan.operation!;
   let stop: StopInfo | null = null;
   const changes: string[] = [];
+  // Between the Orphan delete (or finding the set gone) and the create: a stop then must say the set is away.
+  let setAway = false;
   const onEvent = (e: ResizeEvent) => {
     const change = changeOf(e);
     if (change) changes.push(change);
+    if (e.type === 'set') setAway = e.phase === 'deleted' || e.phase === 'gone' ? true : e.phase === 'spec-saved' ? setAway : false;
     a.emit(e);
   };
   try {
@@ -223,7 +226,7 @@ async function execute(plan: ResizePlan, a: ExecuteArgs, verdict: RecordVerdict)
       resume: a.resume,
       describeStop: (info) => {
         stop = info;
-        return describeStop(info, a.ns, a.name);
+        return describeStop(info, a.ns, a.name, [], setAway ? a.specFile : undefined);
       },
       describeLease: leaseMessage,
     });
@@ -239,7 +242,13 @@ async function execute(plan: ResizePlan, a: ExecuteArgs, verdict: RecordVerdict)
     if (err instanceof ClaimResizeFailed || err instanceof ClaimResizeStuck)
       err.message = err instanceof ClaimResizeFailed ? claimFailedText(err, a.ns, a.resume) : claimStuckText(err, a.ns, a.resume);
     else if (err instanceof InterruptedError && !info && changes.length)
-      err.message = describeStop({ cause: err, done: [], left: op.steps, resume: a.resume }, a.ns, a.name, changes);
+      err.message = describeStop(
+        { cause: err, done: [], left: op.steps, resume: a.resume },
+        a.ns,
+        a.name,
+        changes,
+        setAway ? a.specFile : undefined,
+      );
     throw err;
   }
 }

@@ -270,7 +270,14 @@ export function changeOf(e: ResizeEvent): string | undefined {
  * The message of a stop after a change: what was done, why it stopped, the remedy, the command that resumes.
  * `changes` (changeOf) name what this run changed, for a Ctrl-C in the middle of a step.
  */
-export function describeStop(info: StopInfo, ns: string, set: string, changes: readonly string[] = []): string {
+export function describeStop(
+  info: StopInfo,
+  ns: string,
+  set: string,
+  changes: readonly string[] = [],
+  /** The set is deleted and not created again yet: where its spec is saved. */
+  deletedSpec?: string,
+): string {
   const done = info.done.map((s) => s.id).join(', ') || 'nothing';
   const left = info.left.map((s) => s.id).join(', ');
   const cause = info.cause;
@@ -282,6 +289,8 @@ export function describeStop(info: StopInfo, ns: string, set: string, changes: r
   else if (cause instanceof AdoptionMismatch) why = `the re-created set did not adopt the same pods: ${cause.message}`;
   else if (cause instanceof CliError && cause.exitCode === 130)
     why = changes.length ? `interrupted (this run: ${changes.join('; ')})` : 'interrupted';
+  if (deletedSpec !== undefined && !(cause instanceof RecreateFailed))
+    why += `; statefulset ${ns}/${set} is deleted (propagationPolicy Orphan: its pods and claims untouched) and not created again yet, its spec saved in ${deletedSpec} (kubectl create -f ${deletedSpec} puts it back)`;
   return `resize of statefulset ${ns}/${set} stopped part-way: ${why}. Done: ${done}; left: ${left}. To resume: ${info.resume}`;
 }
 

@@ -139,6 +139,18 @@ describe('stops', () => {
       'resize of statefulset fx-orphan/web stopped part-way: interrupted (this run: claim data-web-2 asks for 2Gi; pod web-2 evicted). Done: nothing; left: resize-claim:data-web-2, resize-claim:data-web-1, resize-claim:data-web-0, recreate-set. To resume: kubectl sts-inspect resize web -n fx-orphan --size 2Gi --yes',
     );
   });
+  it('a stop while the set is deleted and not yet created again says so, with the saved spec', () => {
+    const msg = describeStop(
+      { cause: new InterruptedError('interrupted'), done: steps.slice(0, 3), left: steps.slice(3), resume },
+      'fx-orphan',
+      'web',
+      [],
+      '/state/web.json',
+    );
+    expect(msg).toBe(
+      'resize of statefulset fx-orphan/web stopped part-way: interrupted; statefulset fx-orphan/web is deleted (propagationPolicy Orphan: its pods and claims untouched) and not created again yet, its spec saved in /state/web.json (kubectl create -f /state/web.json puts it back). Done: resize-claim:data-web-2, resize-claim:data-web-1, resize-claim:data-web-0; left: recreate-set. To resume: kubectl sts-inspect resize web -n fx-orphan --size 2Gi --yes',
+    );
+  });
   it.each<[string, Parameters<typeof changeOf>[0], string | undefined]>([
     ['a patched request', { type: 'claim-patched', id: 's', claim: 'data-web-2', size: '2Gi' }, 'claim data-web-2 asks for 2Gi'],
     ['an evicted pod', { type: 'pod-removed', id: 's', pod: 'web-2', outcome: 'evicted' }, 'pod web-2 evicted'],
