@@ -57,7 +57,10 @@ export const WATCH_COLUMNS = ['TIME', 'POD', 'STATUS', 'READY', 'RESTARTS', 'REV
 
 function cells(r: OrdinalRow, setName: string, fileShown: boolean): string[] {
   const ready = r.ready ? `${r.ready.ready}/${r.ready.total}` : '-';
-  const claims = r.claims.map((c) => `${c.name}:${c.exists === false ? 'missing' : (c.status ?? '?')}`).join(',') || '-';
+  // name:status[:capacity]: a claim that grew is a line of its own (rowKey), and the line shows why.
+  const claims =
+    r.claims.map((c) => `${c.name}:${c.exists === false ? 'missing' : (c.status ?? '?')}${c.capacity ? `:${c.capacity}` : ''}`).join(',') ||
+    '-';
   const file = !fileShown
     ? null
     : !r.file

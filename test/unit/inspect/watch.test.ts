@@ -48,6 +48,21 @@ describe('pipe lines', () => {
     expect(pipeHeader(false)).not.toContain('FILE');
   });
 
+  it('a claim that grew is a line, and the line shows its new capacity (not the line before, again)', async () => {
+    const a = await exampleReport();
+    const b = clone(a);
+    const claim = b.ordinals[0]!.claims[0]!;
+    claim.status = 'Bound';
+    a.ordinals[0]!.claims[0]!.status = 'Bound';
+    a.ordinals[0]!.claims[0]!.capacity = '1Gi';
+    claim.capacity = '2Gi';
+    expect(changedOrdinals(a, b)).toEqual([0]);
+    const [before] = pipeLines(a, [0], AT);
+    const [after] = pipeLines(b, [0], AT);
+    expect(after).not.toBe(before);
+    expect(after).toContain(`${claim.name}:Bound:2Gi`);
+  });
+
   it('the set line: first report, then only when replicas, revisions or partition change', async () => {
     const a = await exampleReport();
     expect(setChangeLine(null, a, AT)).toMatch(new RegExp(`^${AT} {2}statefulset/web {2}replicas 2 `));
