@@ -120,7 +120,7 @@ function inspectOptionsOf(opts: CompleteOptions, now: () => number, io: IO, onPr
 
 export async function inspectCommand(argv: InspectArgs, io: IO, deps: InspectDeps = {}): Promise<number> {
   const opts = completeOptions(argv, deps.readFile);
-  const watching = watchMode(argv, opts.names.length === 1 ? opts.names[0] : undefined);
+  const watching = watchMode(argv, opts.names);
   const { client, config: cfg } = await connect(argv, io, deps);
   if (watching) return watchOne(client, cfg.namespace, opts, watching, io, deps);
 

@@ -120,22 +120,24 @@ describe('redraw', () => {
 
 describe('watchMode: the flags together', () => {
   it('neither -w nor --until: no watch', () => {
-    expect(watchMode({}, 'web')).toBeUndefined();
+    expect(watchMode({}, ['web'])).toBeUndefined();
   });
 
   it('defaults', () => {
-    expect(watchMode({ watch: true }, 'web')).toEqual({ live: true, refreshMs: 10_000, timeoutMs: 0, timeoutText: '0' });
-    expect(watchMode({ until: 'updated', timeout: '5m' }, 'web')).toMatchObject({ live: false, until: 'updated', timeoutMs: 300_000 });
+    expect(watchMode({ watch: true }, ['web'])).toEqual({ live: true, refreshMs: 10_000, timeoutMs: 0, timeoutText: '0' });
+    expect(watchMode({ until: 'updated', timeout: '5m' }, ['web'])).toMatchObject({ live: false, until: 'updated', timeoutMs: 300_000 });
   });
 
-  it.each<[string, Parameters<typeof watchMode>[0], string | undefined, RegExp]>([
-    ['-w without NAME', { watch: true }, undefined, /-w\/--watch needs a StatefulSet NAME/],
-    ['--until without NAME', { until: 'ready' }, undefined, /--until needs a StatefulSet NAME/],
-    ['an unknown state', { until: 'done' }, 'web', /invalid --until "done": use ready, updated or gone/],
-    ['a refresh below 1s', { watch: true, refresh: '100ms' }, 'web', /--refresh must be at least 1s/],
-    ['a bad refresh', { watch: true, refresh: 'often' }, 'web', /invalid --refresh "often"/],
-    ['a bad timeout', { until: 'ready', timeout: 'soon' }, 'web', /invalid --timeout "soon"/],
-  ])('%s is a usage error', (_, flags, name, message) => {
-    expect(() => watchMode(flags, name)).toThrow(message);
+  it.each<[string, Parameters<typeof watchMode>[0], string[], RegExp]>([
+    ['-w without NAME', { watch: true }, [], /-w\/--watch needs a StatefulSet NAME/],
+    ['--until without NAME', { until: 'ready' }, [], /--until needs a StatefulSet NAME/],
+    ['-w with two NAMEs', { watch: true }, ['app-python', 'app-go'], /^-w\/--watch takes one NAME, received 2: "app-python", "app-go"$/],
+    ['--until with two NAMEs', { until: 'ready' }, ['a', 'b'], /^--until takes one NAME, received 2: "a", "b"$/],
+    ['an unknown state', { until: 'done' }, ['web'], /invalid --until "done": use ready, updated or gone/],
+    ['a refresh below 1s', { watch: true, refresh: '100ms' }, ['web'], /--refresh must be at least 1s/],
+    ['a bad refresh', { watch: true, refresh: 'often' }, ['web'], /invalid --refresh "often"/],
+    ['a bad timeout', { until: 'ready', timeout: 'soon' }, ['web'], /invalid --timeout "soon"/],
+  ])('%s is a usage error', (_, flags, names, message) => {
+    expect(() => watchMode(flags, names)).toThrow(message);
   });
 });
