@@ -34,6 +34,8 @@ export interface WatchRenderOptions {
   format: OutputFormat;
   headers: boolean;
   color: boolean;
+  /** --until alone with -o name|jsonpath|custom-columns: how the reached state is printed (format is then json). */
+  printFinal?: (report: InspectReport) => string;
 }
 
 /** Writes each update where it belongs; returns the writer and a `close` that restores the terminal. */
@@ -136,7 +138,8 @@ export async function watchCommand(
 /** The last word: the final view when --until printed nothing yet, and the exit code. */
 function finish(end: WatchEnd, mode: WatchMode, r: WatchRenderOptions, io: IO): number {
   const printFinal = !mode.live && end.update?.report;
-  if (printFinal && end.update?.report) {
+  if (printFinal && end.update?.report && r.printFinal) io.stdout.write(r.printFinal(end.update.report));
+  else if (printFinal && end.update?.report) {
     const width = io.stdout.isTTY && r.format === 'table' ? io.stdout.columns : undefined;
     io.stdout.write(renderInspection(end.update.report, { ...r, ...(width ? { width } : {}) }));
   }
