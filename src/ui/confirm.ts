@@ -2,7 +2,7 @@
 // ask `... [y/N]` and act only on yes; off a terminal act only with --yes. A refusal is an AbortedError
 // (exit 9) thrown before anything changed. The question goes to stderr: stdout may carry JSON or YAML.
 
-import { AbortedError } from '../errors.ts';
+import { AbortedError, InterruptedError } from '../errors.ts';
 import type { IO } from './io.ts';
 import { terminalWidth, wrapPlanText } from './plan.ts';
 
@@ -52,7 +52,13 @@ export async function requireConsent(io: IO, o: ConsentOptions): Promise<void> {
   const unchanged = o.nothingChangedYet === false ? '' : ' (nothing was changed)';
   if (!canPrompt(io)) throw new AbortedError(`refusing to ${o.action} without --yes: no terminal to ask on${unchanged}`);
   const yes = await askYesNo(io, o.question, o.signal);
-  // Ctrl-C at the prompt is an interruption (the signal's reason, exit 130), not a refusal.
-  if (o.signal?.aborted) throw o.signal.reason instanceof Error ? o.signal.reason : new AbortedError(`${o.action}: interrupted`);
+  // Ctrl-C at the prompt is an interruption (exit 130), not a refusal; it says what it stopped and, as 130 must,
+  // where things stand. Another reason (a --timeout) is thrown as it is.
+  if (o.signal?.aborted) {
+    const reason: unknown = o.signal.reason;
+    if (reason instanceof InterruptedError || !(reason instanceof Error))
+      throw new InterruptedError(`${o.action}: interrupted at the question${unchanged}`);
+    throw reason;
+  }
   if (!yes) throw new AbortedError(`${o.action}: not confirmed${unchanged}`);
 }

@@ -50,6 +50,14 @@ describe('requireConsent', () => {
     expect(r).toBe(ok);
     expect(i.err()).toContain('delete pod web-2 in namespace demo? [y/N] ');
   });
+  it('Ctrl-C at the question: exit 130, saying what was interrupted and that nothing was changed', async () => {
+    const i = io(true);
+    const ac = new AbortController();
+    setTimeout(() => ac.abort(new InterruptedError('interrupted')), 10);
+    const err = await requireConsent(i, { ...q, yes: false, signal: ac.signal }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InterruptedError);
+    expect((err as Error).message).toBe('delete pod demo/web-2: interrupted at the question (nothing was changed)');
+  });
 });
 
 describe('commandSignal', () => {
