@@ -8,7 +8,7 @@ import { compareRecord, type OperationRecord, type RecordVerdict } from '../../c
 import { AbortedError, CheckFailed, InterruptedError, StoppedPartWayError, UsageError } from '../../errors.ts';
 import { apiPath, type KubeClient } from '../../kube/client.ts';
 import { connect, type ConnectDeps } from '../../kube/connect.ts';
-import { requireConsent } from '../../ui/confirm.ts';
+import { canPrompt, requireConsent } from '../../ui/confirm.ts';
 import type { CommandSignalOptions } from '../../ui/interrupt.ts';
 import type { IO } from '../../ui/io.ts';
 import { executeOperation, type ExecutionResult, type StopInfo } from '../../workload/execute.ts';
@@ -164,6 +164,8 @@ export async function resizeCommand(argv: ResizeArgs, io: IO, deps: ResizeComman
       return 0;
     }
     if (human) progress.line(wrapPlanText(renderPlanText(plan, ns, opts.name).trimEnd(), terminalWidth(io.stdout)));
+    // -o json|yaml asked on a terminal: the plan goes where the question goes (stdout keeps the document).
+    else if (verdict.kind === 'fresh' && !opts.yes && canPrompt(io)) writePlan(io.stderr, renderPlanText(plan, ns, opts.name));
     if (verdict.kind === 'fresh')
       await requireConsent(io, {
         yes: opts.yes,
