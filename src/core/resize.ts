@@ -6,7 +6,15 @@
 // command's renderer holds the words.
 
 import type { PersistentVolumeClaim, Pod, StatefulSet } from '@sts-inspect/k8s';
-import { canonicalFlags, controllerOwner, type Operation, type OperationStep, type OrdinalPlan, type PlanNote } from './operation.ts';
+import {
+  canonicalFlags,
+  controllerOwner,
+  type Operation,
+  type OperationRecord,
+  type OperationStep,
+  type OrdinalPlan,
+  type PlanNote,
+} from './operation.ts';
 import { claimForOrdinal } from './ordinals.ts';
 import { helmRelease } from './helm.ts';
 import { parseQuantity } from './quantity.ts';
@@ -35,6 +43,8 @@ export interface ResizeInput {
   force: boolean;
   /** The set was deleted (Orphan) by an earlier run and is read back from its saved spec: re-create it. */
   setGone?: boolean;
+  /** An earlier run re-created the set and stopped before it saw its pods adopted (recreateUnproven): prove it. */
+  recreateUnproven?: boolean;
 }
 
 /** Why nothing is done. `usage` ones are exit 2 (the command line is wrong), the others exit 9. */
@@ -86,6 +96,17 @@ export interface ResizePlan {
 
 export const CLAIM_STEP = 'resize-claim';
 export const RECREATE_STEP = 'recreate-set';
+/** The record's value naming the set before its delete (kept by the re-create step before it deletes). */
+export const RECREATED_FROM = 'set-uid';
+
+/**
+ * The set on the cluster is one an earlier run created again (the record names another uid) and that run did
+ * not record the re-create done: it stopped before it proved the adoption, which a re-run must still do.
+ */
+export function recreateUnproven(record: Pick<OperationRecord, 'command' | 'done' | 'values'> | null, setUid: string | undefined): boolean {
+  const before = record?.values[RECREATED_FROM];
+  return record?.command === 'resize' && !!before && before !== setUid && !record.done.includes(RECREATE_STEP);
+}
 export const REQUEST_FIELD = 'spec.resources.requests.storage';
 export const requestsStorageKey = 'requests.storage';
 export const classStorageKey = (cls: string): string => `${cls}.storageclass.storage.k8s.io/requests.storage`;
@@ -298,7 +319,8 @@ function resizeOperation(input: ResizeInput, plan: ResizePlan): Operation {
     disrupts: c.pod,
     params: { pod: c.pod, ordinal: c.ordinal, storageClass: c.storageClass },
   }));
-  if (input.setGone || bytes(plan.templateSize) !== bytes(plan.size)) steps.push(templateStep(input, plan, template));
+  if (input.setGone || input.recreateUnproven || bytes(plan.templateSize) !== bytes(plan.size))
+    steps.push(templateStep(input, plan, template));
   const revision = set.status?.updateRevision ?? set.status?.currentRevision ?? null;
   const ordinals: OrdinalPlan[] = plan.claims.map((c) => ({
     ordinal: c.ordinal,

@@ -63,3 +63,31 @@ export function untilStopSignal(): Promise<void> {
     process.on('SIGTERM', done);
   });
 }
+
+export interface TerminateOptions {
+  /** Where SIGTERM and SIGHUP come from; process by default (tests pass an EventEmitter). */
+  source?: Pick<EventEmitter, 'on' | 'off'>;
+  /** Raise the signal again once no handler is left; the process's own kill by default. */
+  reraise?: (signal: NodeJS.Signals) => void;
+}
+
+/**
+ * Until the returned function is called, SIGTERM or SIGHUP (`kill`, a closed terminal) first runs `restore` (a
+ * live view gives the cursor back), then raises the signal again with no handler left, so the process ends as it
+ * would have without one (the shell shows 143 or 129): a handler alone would keep it running.
+ */
+export function restoreOnTerminate(restore: () => void, o: TerminateOptions = {}): () => void {
+  const source = o.source ?? process;
+  const reraise = o.reraise ?? ((s: NodeJS.Signals) => void process.kill(process.pid, s));
+  const signals = ['SIGTERM', 'SIGHUP'] as const;
+  const off = () => {
+    for (const s of signals) source.off(s, on);
+  };
+  function on(signal: NodeJS.Signals) {
+    off();
+    restore();
+    reraise(signal);
+  }
+  for (const s of signals) source.on(s, on);
+  return off;
+}

@@ -36,8 +36,12 @@ export function terminalWidth(stream: Pick<OutStream, 'isTTY' | 'columns'>): num
   return stream.isTTY && (stream.columns ?? 0) > 0 ? stream.columns : undefined;
 }
 
-/** `  1. `, `  note: `, `warning: `, `  - `: the marker a continuation is indented past (a hanging indent). */
-const MARKER = /^(\s*)((?:\d+\.|note:|warning:|error:|event:|remedy:|-|\*)\s+)?/;
+/**
+ * `  1. `, `  note: `, `warning: `, `  - `: the marker a continuation is indented past (a hanging indent). A shell
+ * comment's `#` is repeated on each continuation instead: a block of commands copied from the terminal must not
+ * run the commented-out ones the wrap would otherwise put on lines of their own.
+ */
+const MARKER = /^(\s*)((?:\d+\.|note:|warning:|error:|event:|remedy:|-|\*|#)\s+)?/;
 
 /**
  * A command to run, `kubectl …` up to the end of its clause (`,` `;` `)` or the end of the line), is kept on one
@@ -72,7 +76,7 @@ function wrapWordsOf(line: string, width: number): string {
   const marker = m[2]?.length ?? 0;
   let hang = lead + (marker || 2);
   if (hang > width / 2) hang = Math.min(lead + 2, Math.floor(width / 2));
-  const pad = ' '.repeat(hang);
+  const pad = m[2]?.startsWith('#') && hang === lead + marker ? `${m[1]!}${m[2]}` : ' '.repeat(hang);
   const first = m[0].length;
   const words = line.slice(first).split(' ');
   const out: string[] = [];

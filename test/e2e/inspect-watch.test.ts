@@ -21,6 +21,7 @@ beforeAll(async () => {
   await sb.waitSettled(await sb.applyYaml(setYaml('watch-json')), 60_000);
   await sb.waitSettled(await sb.applyYaml(setYaml('watch-until')), 60_000);
   await applyScenario(sb, 'broken-rollout');
+  await sb.waitSettled(await sb.applyYaml(setYaml('watch-script')), 60_000);
 }, 120_000);
 
 afterAll(async () => {
@@ -129,6 +130,24 @@ describe('inspect --until', () => {
     expect(r.stdout.match(/^StatefulSet:/gm)).toHaveLength(1);
     expect(r.stdout).toMatch(/\(current = update\)/);
     for (const pod of ['web-0', 'web-1', 'web-2']) expect(r.stdout).toMatch(new RegExp(`${pod}\\s+Running\\s+1/1`));
+  }, 90_000);
+
+  it("a script's -o jsonpath, -o name and -o custom-columns print the reached state once, as kubectl wait -o does", async () => {
+    const base = ['web', '-n', 'watch-script', '--until', 'ready', '--timeout', '30s', '--kubeconfig', sb.kubeconfigPath];
+    const jp = await runCli([...base, '-o', 'jsonpath={.statefulSet.name} {.statefulSet.replicas.ready}/{.statefulSet.replicas.desired}'], {
+      timeoutMs: 40_000,
+    });
+    expect(jp.stderr).toBe('');
+    expect(jp.code).toBe(0);
+    expect(jp.stdout).toBe('web 3/3');
+    const name = await runCli([...base, '-o', 'name'], { timeoutMs: 40_000 });
+    expect([name.code, name.stdout]).toEqual([0, 'statefulset.apps/web\n']);
+    const cc = await runCli([...base, '-o', 'custom-columns=POD:.pod', '--no-headers'], { timeoutMs: 40_000 });
+    expect([cc.code, cc.stdout]).toEqual([0, 'web-0\nweb-1\nweb-2\n']);
+    // Live, a stream of reports has no single document to print: still refused.
+    const live = await runCli(['web', '-n', 'watch-script', '-w', '-o', 'name', '--kubeconfig', sb.kubeconfigPath]);
+    expect(live.code).toBe(2);
+    expect(live.stderr).toMatch(/^error: -w prints the table, -o wide, -o json or -o yaml, not -o name\n$/);
   }, 90_000);
 
   it('updated on a broken rollout: stuck, exit 8 with the reason', async () => {

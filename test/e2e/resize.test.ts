@@ -29,6 +29,21 @@ allowVolumeExpansion: true
 parameters: {sandbox.sts-inspect/resize: none}
 `;
 
+// Set mix: its claims made beforehand, data-mix-1 on a class that grows, data-mix-0 on one that fails.
+const MIX_CLAIMS = [
+  ['data-mix-0', 'failing'],
+  ['data-mix-1', 'standard'],
+]
+  .map(
+    ([name, cls]) => `
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata: {name: ${name}, namespace: resize-kill, labels: {app: mix}}
+spec: {accessModes: [ReadWriteOnce], storageClassName: ${cls}, resources: {requests: {storage: 1Gi}}}
+`,
+  )
+  .join('---');
+
 // Nothing of set guarded may be disrupted.
 const GUARD = `
 apiVersion: policy/v1
@@ -70,7 +85,7 @@ beforeAll(async () => {
   await sb.waitSettled(await sb.applyYaml(`apiVersion: v1\nkind: Namespace\nmetadata: {name: resize-kill}\n`), 60_000);
   await sb.waitSettled(
     await sb.applyYaml(
-      `${EXTERNAL}---${setYaml('resize-kill', 'two')}---${setYaml('resize-kill', 'gap')}---${setYaml('resize-kill', 'slow', 'external', 1)}---${setYaml('resize-kill', 'nocreate', undefined, 1)}---${setYaml('resize-kill', 'guarded', 'restart-fs', 2)}---${GUARD}`,
+      `${EXTERNAL}---${setYaml('resize-kill', 'two')}---${setYaml('resize-kill', 'gap')}---${setYaml('resize-kill', 'slow', 'external', 1)}---${setYaml('resize-kill', 'nocreate', undefined, 1)}---${setYaml('resize-kill', 'guarded', 'restart-fs', 2)}---${GUARD}---${MIX_CLAIMS}---${setYaml('resize-kill', 'mix', 'standard', 2)}---${setYaml('resize-kill', 'intr', 'restart-fs', 2)}---${setYaml('resize-kill', 'halt', undefined, 2)}`,
     ),
     60_000,
   );
@@ -164,6 +179,14 @@ describe('resize', () => {
     expect(set('resize', 'fixed').metadata.resourceVersion).toBe(setRv);
   });
 
+  it('--dry-run of a resize with nothing to do says so, as the run does, and shows no plan', async () => {
+    const run = await resize(['fixed', '-n', 'resize', '--size', '1Gi']);
+    const dry = await resize(['fixed', '-n', 'resize', '--size', '1Gi', '--dry-run']);
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toBe('statefulset resize/fixed: every data claim and the volumeClaimTemplate already ask for 1Gi: nothing to do\n');
+    expect(dry.stdout).toBe(run.stdout);
+  });
+
   it('quota too small: refused, exit 9, nothing changed', async () => {
     const setRv = set('resize-quota', 'web').metadata.resourceVersion;
     const r = await resize(['web', '-n', 'resize-quota', '--size', '2Gi', '--yes']);
@@ -193,6 +216,51 @@ describe('resize', () => {
       /^error: timed out after 3s \(--timeout 3s\): claim data-slow-0 is at 1Gi of 2Gi; its last event: ExternalExpanding: Ignoring the PVC: didn't find a plugin capable of expanding the volume; waiting for an external controller to process this PVC\.; check .*; then run again: kubectl sts-inspect resize slow -n resize-kill --size 2Gi --yes\n$/,
     );
     expect(set('resize-kill', 'slow').metadata.annotations?.['sts-inspect.io/operation']).toBeUndefined();
+  });
+});
+
+describe('a stop after this run changed a claim', () => {
+  it('a claim that fails after an earlier one grew: exit 12, what was done and the command that resumes', async () => {
+    const r = await resize(['mix', '-n', 'resize-kill', '--size', '2Gi', '--yes']);
+    expect(r.code, r.stderr).toBe(12);
+    expect(r.stderr).toMatch(
+      /^error: resize of statefulset resize-kill\/mix stopped part-way: claim data-mix-0 did not grow: ControllerResizeError: .*\. Done: resize-claim:data-mix-1; left: resize-claim:data-mix-0, recreate-set\. To resume: kubectl sts-inspect resize mix -n resize-kill --size 2Gi --yes\n$/,
+    );
+    expect(claim('resize-kill', 'data-mix-1').status.capacity.storage).toBe('2Gi');
+  });
+
+  it('--timeout after a claim grew (the next step waits for a pod that never gets Ready): exit 12, what was done, the command that resumes', async () => {
+    // halt-1 moves to an image that never gets Ready: its claim grows, then data-halt-0 waits for halt-1.
+    await sb.applyYaml(setYaml('resize-kill', 'halt', undefined, 2).replace('sim/visits:1', 'sim/never-ready:1'));
+    const deadline = Date.now() + 30_000;
+    while (
+      !pods('resize-kill', 'halt').some((p: Any) => p.metadata.name === 'halt-1' && p.spec.containers[0].image === 'sim/never-ready:1')
+    ) {
+      if (Date.now() > deadline) throw new Error('halt-1 never moved to the new image');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const r = await resize(['halt', '-n', 'resize-kill', '--size', '2Gi', '--yes', '--timeout', '3s']);
+    expect(r.code, r.stderr).toBe(12);
+    expect(r.stderr).toMatch(
+      /^error: resize of statefulset resize-kill\/halt stopped part-way: timed out after 3s \(--timeout 3s\)\. Done: resize-claim:data-halt-1; left: resize-claim:data-halt-0, recreate-set\. To resume: kubectl sts-inspect resize halt -n resize-kill --size 2Gi --yes\n$/,
+    );
+  });
+
+  it('Ctrl-C once the first claim was patched and its pod evicted: exit 130 naming those changes and the command that resumes', async () => {
+    const r = await runUntil(['intr', '-n', 'resize-kill', '--size', '2Gi', '--yes'], /pod intr-1: evicted/, 'SIGINT');
+    expect(r.killed).toBe(true);
+    expect(r.code).toBe(130);
+    expect(
+      r.stderr
+        .split('\n')
+        .filter((l) => !l.startsWith('debug: ') && l)
+        .join('\n'),
+    ).toMatch(
+      /^error: resize of statefulset resize-kill\/intr stopped part-way: interrupted \(this run: claim data-intr-1 asks for 2Gi; pod intr-1 evicted\)\. Done: nothing; left: resize-claim:data-intr-1, resize-claim:data-intr-0, recreate-set\. To resume: kubectl sts-inspect resize intr -n resize-kill --size 2Gi --yes$/,
+    );
+    const again = await resize(['intr', '-n', 'resize-kill', '--size', '2Gi', '--yes']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(claim('resize-kill', 'data-intr-0').status.capacity.storage).toBe('2Gi');
   });
 });
 
@@ -250,7 +318,11 @@ describe('resize when creating the set again fails', () => {
 });
 
 /** Spawn resize with the request log on, and SIGKILL it when a stdout line matches. */
-function runUntil(args: string[], kill: RegExp): Promise<{ killed: boolean; stdout: string; requests: string[] }> {
+function runUntil(
+  args: string[],
+  kill: RegExp,
+  signal: NodeJS.Signals = 'SIGKILL',
+): Promise<{ killed: boolean; stdout: string; stderr: string; code: number | null; requests: string[] }> {
   const { command, args: pre } = cliCommand();
   return new Promise((resolve, reject) => {
     const child = spawn(command, [...pre, 'resize', ...args, '--kubeconfig', sb.kubeconfigPath], {
@@ -264,15 +336,17 @@ function runUntil(args: string[], kill: RegExp): Promise<{ killed: boolean; stdo
       stdout += d;
       if (!killed && kill.test(stdout)) {
         killed = true;
-        child.kill('SIGKILL');
+        child.kill(signal);
       }
     });
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     child.on('error', reject);
-    child.on('close', () =>
+    child.on('close', (code) =>
       resolve({
         killed,
         stdout,
+        stderr,
+        code,
         requests: stderr
           .split('\n')
           .filter((l) => l.startsWith('debug: '))

@@ -120,7 +120,7 @@ function inspectOptionsOf(opts: CompleteOptions, now: () => number, io: IO, onPr
 
 export async function inspectCommand(argv: InspectArgs, io: IO, deps: InspectDeps = {}): Promise<number> {
   const opts = completeOptions(argv, deps.readFile);
-  const watching = watchMode(argv, opts.names.length === 1 ? opts.names[0] : undefined);
+  const watching = watchMode(argv, opts.names);
   const { client, config: cfg } = await connect(argv, io, deps);
   if (watching) return watchOne(client, cfg.namespace, opts, watching, io, deps);
 
@@ -201,9 +201,12 @@ async function watchOne(
   deps: InspectDeps,
 ): Promise<number> {
   const kind = opts.output.kind;
-  if (kind !== 'table' && kind !== 'wide' && kind !== 'json' && kind !== 'yaml')
-    throw new UsageError(`-w/--until print the table, -o wide, -o json or -o yaml, not -o ${kind}`);
+  const streamable = kind === 'table' || kind === 'wide' || kind === 'json' || kind === 'yaml';
+  // A live view is a stream of reports; --until alone prints one, so a script's -o name|jsonpath|custom-columns
+  // print it as a plain inspect does (kubectl wait -o does the same).
+  if (!streamable && mode.live) throw new UsageError(`-w prints the table, -o wide, -o json or -o yaml, not -o ${kind}`);
   const color = isHuman(opts.output) && colorEnabled(opts.color, io.stdout, io.env);
+  const view = { output: opts.output, headers: opts.headers, color, allowMissingKeys: opts.allowMissingKeys, asList: false };
   const now = deps.now ?? (() => Date.now());
   const { onProgress: _p, onWarning: _w, ...o } = inspectOptionsOf(opts, now, io, () => undefined);
   // The watch loop is loaded only when watching: a plain inspect evaluates none of it.
@@ -212,7 +215,12 @@ async function watchOne(
     client,
     { ...o, namespace, name: opts.names[0]! },
     mode,
-    { format: kind, headers: opts.headers, color },
+    {
+      format: streamable ? kind : 'json',
+      headers: opts.headers,
+      color,
+      ...(streamable ? {} : { printFinal: (r: InspectReport) => printInspections([r], view) }),
+    },
     io,
     deps.now ? { now: deps.now } : {},
   );

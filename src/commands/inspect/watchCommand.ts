@@ -10,7 +10,7 @@ import { CheckFailed, InterruptedError } from '../../errors.ts';
 import type { KubeClient } from '../../kube/client.ts';
 import { formatMs } from '../../time/duration.ts';
 import type { IO } from '../../ui/io.ts';
-import { commandSignal, type CommandSignalOptions } from '../../ui/interrupt.ts';
+import { commandSignal, restoreOnTerminate, type CommandSignalOptions } from '../../ui/interrupt.ts';
 import type { WatchMode } from './watchMode.ts';
 import { renderInspection, type OutputFormat } from './render.ts';
 import type { InspectOptions } from './run.ts';
@@ -34,10 +34,12 @@ export interface WatchRenderOptions {
   format: OutputFormat;
   headers: boolean;
   color: boolean;
+  /** --until alone with -o name|jsonpath|custom-columns: how the reached state is printed (format is then json). */
+  printFinal?: (report: InspectReport) => string;
 }
 
 /** Writes each update where it belongs; returns the writer and a `close` that restores the terminal. */
-function sink(io: IO, r: WatchRenderOptions, mode: WatchMode) {
+function sink(io: IO, r: WatchRenderOptions, mode: WatchMode, signals?: CommandSignalOptions['source']) {
   const tty = !!io.stdout.isTTY && (r.format === 'table' || r.format === 'wide');
   let prev: InspectReport | null = null;
   let lines = 0;
@@ -54,7 +56,7 @@ function sink(io: IO, r: WatchRenderOptions, mode: WatchMode) {
       const view = u.report
         ? renderInspection(u.report, { ...r, ...(r.format === 'table' && width ? { width } : {}) })
         : `${u.verdict?.message ?? ''}\n`;
-      const out = redraw(`${head}\n${view}`, lines, (io.stdout as { rows?: number }).rows);
+      const out = redraw(`${head}\n${view}`, lines, (io.stdout as { rows?: number }).rows, width);
       lines = out.lines;
       return void io.stdout.write(out.bytes);
     }
@@ -67,9 +69,12 @@ function sink(io: IO, r: WatchRenderOptions, mode: WatchMode) {
     if (out.length) io.stdout.write(`${out.join('\n')}\n`);
   };
   const onResize = () => last && draw(last);
+  let stopRestoring = () => {};
   if (tty) {
     io.stdout.write(CURSOR_HIDE);
     io.stdout.on('resize', onResize);
+    // Killed (kill, a closed terminal) rather than Ctrl-C: the cursor is given back all the same.
+    stopRestoring = restoreOnTerminate(() => io.stdout.write(CURSOR_SHOW), signals ? { source: signals } : {});
   }
   return {
     update: (u: WatchUpdate) => {
@@ -78,6 +83,7 @@ function sink(io: IO, r: WatchRenderOptions, mode: WatchMode) {
     close: () => {
       if (!tty) return;
       io.stdout.off('resize', onResize);
+      stopRestoring();
       io.stdout.write(CURSOR_SHOW);
     },
   };
@@ -113,7 +119,7 @@ export async function watchCommand(
     onTimeout: () => new WatchTimeoutError(`timed out after ${formatMs(mode.timeoutMs)} (--timeout ${mode.timeoutText})`),
     ...(deps.signals ? { source: deps.signals } : {}),
   });
-  const out = sink(io, r, mode);
+  const out = sink(io, r, mode, deps.signals);
   let end: WatchEnd;
   try {
     end = await watchInspect(
@@ -132,7 +138,8 @@ export async function watchCommand(
 /** The last word: the final view when --until printed nothing yet, and the exit code. */
 function finish(end: WatchEnd, mode: WatchMode, r: WatchRenderOptions, io: IO): number {
   const printFinal = !mode.live && end.update?.report;
-  if (printFinal && end.update?.report) {
+  if (printFinal && end.update?.report && r.printFinal) io.stdout.write(r.printFinal(end.update.report));
+  else if (printFinal && end.update?.report) {
     const width = io.stdout.isTTY && r.format === 'table' ? io.stdout.columns : undefined;
     io.stdout.write(renderInspection(end.update.report, { ...r, ...(width ? { width } : {}) }));
   }

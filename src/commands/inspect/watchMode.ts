@@ -28,11 +28,14 @@ function duration(value: string, flag: string): number {
   }
 }
 
-/** The watch flags checked together; undefined when neither -w nor --until is given. */
-export function watchMode(f: WatchFlags, name: string | undefined): WatchMode | undefined {
+/** The watch flags checked together, with the NAMEs given; undefined when neither -w nor --until is given. */
+export function watchMode(f: WatchFlags, names: readonly string[]): WatchMode | undefined {
   const live = !!f.watch;
   if (!live && f.until === undefined) return undefined;
-  if (name === undefined) throw new UsageError(`${live ? '-w/--watch' : '--until'} needs a StatefulSet NAME`);
+  const flag = live ? '-w/--watch' : '--until';
+  if (names.length === 0) throw new UsageError(`${flag} needs a StatefulSet NAME`);
+  if (names.length > 1)
+    throw new UsageError(`${flag} takes one NAME, received ${names.length}: ${names.map((n) => JSON.stringify(n)).join(', ')}`);
   if (f.until !== undefined && !(UNTIL_CONDITIONS as readonly string[]).includes(f.until))
     throw new UsageError(`invalid --until ${JSON.stringify(f.until)}: use ready, updated or gone`);
   const refreshMs = duration(f.refresh ?? '10s', '--refresh');

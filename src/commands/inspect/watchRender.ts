@@ -5,6 +5,7 @@
 import { stringify as toYaml } from 'yaml';
 import { revisionCell } from '../../core/revision.ts';
 import { visibleText } from '../../core/content.ts';
+import { displayWidth } from '../../ui/width.ts';
 import type { InspectReport, OrdinalRow } from './schema.ts';
 
 /** The fields of a row a person watches; a change in any of them is a line. Ages are left out: they tick. */
@@ -56,7 +57,10 @@ export const WATCH_COLUMNS = ['TIME', 'POD', 'STATUS', 'READY', 'RESTARTS', 'REV
 
 function cells(r: OrdinalRow, setName: string, fileShown: boolean): string[] {
   const ready = r.ready ? `${r.ready.ready}/${r.ready.total}` : '-';
-  const claims = r.claims.map((c) => `${c.name}:${c.exists === false ? 'missing' : (c.status ?? '?')}`).join(',') || '-';
+  // name:status[:capacity]: a claim that grew is a line of its own (rowKey), and the line shows why.
+  const claims =
+    r.claims.map((c) => `${c.name}:${c.exists === false ? 'missing' : (c.status ?? '?')}${c.capacity ? `:${c.capacity}` : ''}`).join(',') ||
+    '-';
   const file = !fileShown
     ? null
     : !r.file
@@ -116,19 +120,30 @@ export const CURSOR_HIDE = '\u001b[?25l';
 export const CURSOR_SHOW = '\u001b[?25h';
 
 /**
- * Redraw a view in place: move up over the lines drawn last time, write each line over the old one (erasing
- * what is left of it), then erase below. Nothing scrolls as long as the view fits the screen, so the view is
- * cut to `rows - 1` lines with a last line saying how many were left out. Returns the bytes to write and the
- * number of lines now on screen.
+ * Redraw a view in place: move up over the rows drawn last time, write each line over the old one (erasing
+ * what is left of it), then erase below. A line wider than the terminal takes the rows the terminal wraps it
+ * to (`columns`), and the move up counts them all: counting it as one left a copy of its first row above the
+ * view at every redraw. Nothing scrolls as long as the view fits the screen, so the view is cut to `rows - 1`
+ * rows with a last line saying how many lines were left out. Returns the bytes to write and the number of rows
+ * now on screen.
  */
-export function redraw(view: string, previousLines: number, rows: number | undefined): { bytes: string; lines: number } {
-  let lines = view.replace(/\n$/, '').split('\n');
+export function redraw(view: string, previousLines: number, rows: number | undefined, columns?: number): { bytes: string; lines: number } {
+  const rowsOf = (l: string) => (columns && columns > 0 ? Math.max(1, Math.ceil(displayWidth(l) / columns)) : 1);
+  const all = view.replace(/\n$/, '').split('\n');
   const max = rows && rows > 2 ? rows - 1 : undefined;
-  if (max !== undefined && lines.length > max) {
-    const hidden = lines.length - (max - 1);
-    lines = [...lines.slice(0, max - 1), `… ${hidden} more line${hidden === 1 ? '' : 's'} (a taller terminal, or a pipe, shows them)`];
+  let lines = all;
+  if (max !== undefined && all.reduce((n, l) => n + rowsOf(l), 0) > max) {
+    const more = (hidden: number) => `… ${hidden} more line${hidden === 1 ? '' : 's'} (a taller terminal, or a pipe, shows them)`;
+    let used = rowsOf(more(all.length));
+    lines = [];
+    for (const l of all) {
+      if (used + rowsOf(l) > max) break;
+      used += rowsOf(l);
+      lines.push(l);
+    }
+    lines.push(more(all.length - lines.length));
   }
   const up = previousLines > 0 ? `\r\u001b[${previousLines}A` : '';
   const body = lines.map((l) => `${l}\u001b[K`).join('\n');
-  return { bytes: `${up}${body}\n\u001b[J`, lines: lines.length };
+  return { bytes: `${up}${body}\n\u001b[J`, lines: lines.reduce((n, l) => n + rowsOf(l), 0) };
 }

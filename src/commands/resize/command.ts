@@ -4,23 +4,26 @@
 // the prompt and the command's AbortSignal (Ctrl-C, --timeout).
 
 import type { StatefulSet } from '@sts-inspect/k8s';
-import { compareRecord, type OperationRecord } from '../../core/operation.ts';
-import { AbortedError, CheckFailed, UsageError } from '../../errors.ts';
-import { apiPath } from '../../kube/client.ts';
+import { compareRecord, type OperationRecord, type RecordVerdict } from '../../core/operation.ts';
+import { AbortedError, CheckFailed, InterruptedError, StoppedPartWayError, UsageError } from '../../errors.ts';
+import { apiPath, type KubeClient } from '../../kube/client.ts';
 import { connect, type ConnectDeps } from '../../kube/connect.ts';
-import { requireConsent } from '../../ui/confirm.ts';
+import { canPrompt, requireConsent } from '../../ui/confirm.ts';
 import type { CommandSignalOptions } from '../../ui/interrupt.ts';
 import type { IO } from '../../ui/io.ts';
-import { executeOperation, type ExecutionResult } from '../../workload/execute.ts';
+import { executeOperation, type ExecutionResult, type StopInfo } from '../../workload/execute.ts';
 import { readRecord } from '../../workload/record.ts';
 import type { ResizeArgs } from './flags.ts';
 import { planDocument, readAndPlan } from './plan.ts';
 import {
+  changeOf,
   claimFailedText,
+  conflictText,
   claimStuckText,
   describeStop,
   eventLine,
   kubectlCommands,
+  nothingToDoLine,
   question,
   refusalsMessage,
   renderDocument,
@@ -142,28 +145,27 @@ export async function resizeCommand(argv: ResizeArgs, io: IO, deps: ResizeComman
     const op = plan.operation!;
     const record = recordFor(set, setGone, plan);
     const verdict = compareRecord(record, op);
-    if (verdict.kind === 'conflict')
-      throw new AbortedError(
-        `statefulset ${ns}/${opts.name} has another operation under way (${[verdict.record.command, ...verdict.record.flags].join(' ')}, started ${verdict.record.startedAt}): finish it with that command, or drop its record with kubectl annotate statefulset ${opts.name} -n ${ns} sts-inspect.io/operation- (nothing was changed)`,
-      );
+    if (verdict.kind === 'conflict') throw new AbortedError(conflictText(ns, opts.name, verdict.record));
+    // Nothing to do is said the same with or without --dry-run: a plan of no change would read as one to run.
+    const noop = nothingToDo(plan) && verdict.kind === 'fresh';
+    if (noop && human) {
+      progress.stop();
+      io.stdout.write(nothingToDoLine(plan, ns, opts.name));
+      return 0;
+    }
     if (opts.dryRun) {
       progress.stop();
       if (human) writePlan(io.stdout, `${renderPlanText(plan, ns, opts.name)}${kubectlCommands(plan, ns, opts.name, opts.timeoutText)}`);
       else io.stdout.write(renderDocument(planDocument(plan), opts.format as 'json' | 'yaml'));
       return 0;
     }
-    if (nothingToDo(plan) && verdict.kind === 'fresh') {
-      if (human)
-        io.stdout.write(
-          `statefulset ${ns}/${opts.name}: every ${plan.template} claim and the volumeClaimTemplate already ask for ${plan.size}: nothing to do\n`,
-        );
-      else
-        io.stdout.write(
-          renderDocument(await report(plan, null, ns, opts.name, specFile, client, cs.signal), opts.format as 'json' | 'yaml'),
-        );
+    if (noop) {
+      io.stdout.write(renderDocument(await report(plan, null, ns, opts.name, specFile, client, cs.signal), opts.format as 'json' | 'yaml'));
       return 0;
     }
     if (human) progress.line(wrapPlanText(renderPlanText(plan, ns, opts.name).trimEnd(), terminalWidth(io.stdout)));
+    // -o json|yaml asked on a terminal: the plan goes where the question goes (stdout keeps the document).
+    else if (verdict.kind === 'fresh' && !opts.yes && canPrompt(io)) writePlan(io.stderr, renderPlanText(plan, ns, opts.name));
     if (verdict.kind === 'fresh')
       await requireConsent(io, {
         yes: opts.yes,
@@ -177,20 +179,7 @@ export async function resizeCommand(argv: ResizeArgs, io: IO, deps: ResizeComman
       if (line !== undefined) progress.line(line);
     };
     const resume = resumeCommand(argv, opts, ns);
-    const result = await executeOperation(op, resizeHandlers({ plan, specFile, emit }), {
-      client,
-      signal: cs.signal,
-      onEvent: emit,
-      record: verdict.kind === 'resume' ? verdict.record : null,
-      resume,
-      describeStop: (info) => describeStop(info, ns, opts.name),
-      describeLease: leaseMessage,
-    }).catch((err: unknown) => {
-      // Stopped at the first claim: the executor passes the error as is; it still gets its remedy.
-      if (err instanceof ClaimResizeFailed) err.message = claimFailedText(err, ns, resume);
-      if (err instanceof ClaimResizeStuck) err.message = claimStuckText(err, ns, resume);
-      throw err;
-    });
+    const result = await execute(plan, { client, signal: cs.signal, ns, name: opts.name, specFile, emit, resume }, verdict);
     await removeSavedSpec(specFile);
     const doc = await report(plan, result, ns, opts.name, specFile, client, cs.signal);
     progress.stop();
@@ -200,6 +189,69 @@ export async function resizeCommand(argv: ResizeArgs, io: IO, deps: ResizeComman
   } finally {
     progress.stop();
     cs.dispose();
+  }
+}
+
+interface ExecuteArgs {
+  client: KubeClient;
+  signal: AbortSignal;
+  ns: string;
+  name: string;
+  specFile: string;
+  emit: (e: ResizeEvent) => void;
+  resume: string;
+}
+
+/**
+ * The shared executor with resize's handlers; a stop gets resize's words. A claim that fails, a pod stuck or the
+ * --timeout after an earlier change is a stop part-way (12, what was done); before, its remedy alone (8). A Ctrl-C inside
+ * the first step still names what this run changed (a claim's request, an evicted pod), which no record lists yet.
+ */
+async function execute(plan: ResizePlan, a: ExecuteArgs, verdict: RecordVerdict): Promise<ExecutionResult> {
+  const op = plan.operation!;
+  let stop: StopInfo | null = null;
+  const changes: string[] = [];
+  // Between the Orphan delete (or finding the set gone) and the create: a stop then must say the set is away.
+  let setAway = false;
+  const onEvent = (e: ResizeEvent) => {
+    const change = changeOf(e);
+    if (change) changes.push(change);
+    if (e.type === 'set') setAway = e.phase === 'deleted' || e.phase === 'gone' ? true : e.phase === 'spec-saved' ? setAway : false;
+    a.emit(e);
+  };
+  try {
+    return await executeOperation(op, resizeHandlers({ plan, specFile: a.specFile, emit: onEvent }), {
+      client: a.client,
+      signal: a.signal,
+      onEvent,
+      record: verdict.kind === 'resume' ? verdict.record : null,
+      resume: a.resume,
+      describeStop: (info) => {
+        stop = info;
+        return describeStop(info, a.ns, a.name, [], setAway ? a.specFile : undefined);
+      },
+      describeLease: leaseMessage,
+    });
+  } catch (err) {
+    const info = stop as StopInfo | null;
+    if (info && err instanceof CheckFailed)
+      throw new StoppedPartWayError(err.message, {
+        done: info.done.map((s) => s.id),
+        left: info.left.map((s) => s.id),
+        resume: a.resume,
+        cause: err,
+      });
+    if (err instanceof ClaimResizeFailed || err instanceof ClaimResizeStuck)
+      err.message = err instanceof ClaimResizeFailed ? claimFailedText(err, a.ns, a.resume) : claimStuckText(err, a.ns, a.resume);
+    else if (err instanceof InterruptedError && !info && changes.length)
+      err.message = describeStop(
+        { cause: err, done: [], left: op.steps, resume: a.resume },
+        a.ns,
+        a.name,
+        changes,
+        setAway ? a.specFile : undefined,
+      );
+    throw err;
   }
 }
 

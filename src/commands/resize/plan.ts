@@ -4,10 +4,11 @@
 
 import type { PersistentVolumeClaim, Pod, StatefulSet } from '@sts-inspect/k8s';
 import { operationDocument } from '../../core/operation.ts';
-import { planResize, type ResizePlan, type ResourceQuotaInfo, type StorageClassInfo } from '../../core/resize.ts';
+import { planResize, recreateUnproven, type ResizePlan, type ResourceQuotaInfo, type StorageClassInfo } from '../../core/resize.ts';
 import { NotFoundError } from '../../errors.ts';
 import { apiPath, type KubeClient } from '../../kube/client.ts';
 import { ForbiddenError } from '../../kube/errors.ts';
+import { readRecord } from '../../workload/record.ts';
 import { getStatefulSet, listPodsOfSet } from '../../workload/statefulset.ts';
 import { readSavedSpec } from './run.ts';
 import { RESIZE_API_VERSION, RESIZE_PLAN_KIND } from './schema.ts';
@@ -89,6 +90,7 @@ export async function readAndPlan(
     ...(req.claimTemplate !== undefined ? { claimTemplate: req.claimTemplate } : {}),
     force: req.force,
     setGone,
+    recreateUnproven: recreateUnproven(readRecord(set).record, set.metadata.uid),
   });
   return { set, setGone, plan };
 }

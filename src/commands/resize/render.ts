@@ -2,7 +2,7 @@
 // lines, the stop message with its remedy and the command that resumes, the final summary, the documents.
 
 import { stringify as toYaml } from 'yaml';
-import type { OperationStep, PlanNote } from '../../core/operation.ts';
+import type { OperationRecord, OperationStep, PlanNote } from '../../core/operation.ts';
 import { formatBytes, parseQuantity } from '../../core/quantity.ts';
 import type { Refusal, ResizePlan } from '../../core/resize.ts';
 import { shortRevision } from '../../core/revision.ts';
@@ -67,14 +67,29 @@ export function quantity(n: number): string {
 }
 
 /** All refusals in one line (main.ts prints one line), followed by what was not done. */
+/** Another operation's record on the set: the whole command that finishes it, or the annotate that drops it. */
+export function conflictText(ns: string, set: string, record: Pick<OperationRecord, 'command' | 'flags' | 'startedAt'>): string {
+  const finish = [`kubectl sts-inspect ${record.command} ${set} -n ${ns}`, ...record.flags].join(' ');
+  return `statefulset ${ns}/${set} has another operation under way (${[record.command, ...record.flags].join(' ')}, started ${record.startedAt}): finish it with ${finish}, or drop its record with kubectl annotate statefulset ${set} -n ${ns} sts-inspect.io/operation- (nothing was changed)`;
+}
+
+/** A resize whose claims and template already ask for the size (with or without --dry-run). */
+export function nothingToDoLine(plan: ResizePlan, ns: string, set: string): string {
+  return `statefulset ${ns}/${set}: every ${plan.template ?? '?'} claim and the volumeClaimTemplate already ask for ${plan.size}: nothing to do\n`;
+}
+
 export function refusalsMessage(plan: ResizePlan, ns: string, set: string): string {
-  const shrinks = plan.refusals.filter((r) => r.code === 'shrink' && r.claim);
-  const others = plan.refusals.filter((r) => !(r.code === 'shrink' && r.claim));
+  // Claims that would shrink, and the template with them: one sentence, the smallest size allowed said once.
+  const claimShrinks = plan.refusals.some((r) => r.code === 'shrink' && r.claim);
+  const shrinks = plan.refusals.filter((r) => r.code === 'shrink' && (r.claim || claimShrinks));
+  const others = plan.refusals.filter((r) => !shrinks.includes(r));
   const texts = others.map((r) => refusalText(r, ns, set));
   if (shrinks.length) {
     const most = shrinks.reduce((a, b) => ((parseQuantity(str(b.from)) ?? 0) > (parseQuantity(str(a.from)) ?? 0) ? b : a));
+    const claims = shrinks.filter((r) => r.claim).map((r) => str(r.claim));
+    const what = shrinks.some((r) => !r.claim) ? `${claims.join(', ')} and the volumeClaimTemplate` : claims.join(', ');
     texts.unshift(
-      `${shrinks.map((r) => str(r.claim)).join(', ')} already ask for more than --size ${plan.size} (up to ${str(most.from)}), and Kubernetes never shrinks a claim; give a size of at least ${str(most.from)}`,
+      `${what} already ask for more than --size ${plan.size} (up to ${str(most.from)}), and Kubernetes never shrinks a claim; give a size of at least ${str(most.from)}`,
     );
   }
   return `${texts.join('; ')} (nothing was changed)`;
@@ -242,8 +257,27 @@ export function claimFailedText(e: ClaimResizeFailed, ns: string, resume: string
   return `${claimFailedWhy(e, ns)}; then run again: ${resume}`;
 }
 
-/** The message of a stop after a change: what was done, why it stopped, the remedy, the command that resumes. */
-export function describeStop(info: StopInfo, ns: string, set: string): string {
+/** A change this run made to the cluster inside a step, named for a stop before that step was done; else undefined. */
+export function changeOf(e: ResizeEvent): string | undefined {
+  if (e.type === 'claim-patched') return `claim ${e.claim} asks for ${e.size}`;
+  if (e.type === 'pod-removed' && (e.outcome === 'evicted' || e.outcome === 'deleted')) return `pod ${e.pod} ${e.outcome}`;
+  if (e.type === 'set' && e.phase === 'deleted') return `statefulset deleted with propagationPolicy Orphan`;
+  if (e.type === 'set' && e.phase === 'created') return `statefulset created again`;
+  return undefined;
+}
+
+/**
+ * The message of a stop after a change: what was done, why it stopped, the remedy, the command that resumes.
+ * `changes` (changeOf) name what this run changed, for a Ctrl-C in the middle of a step.
+ */
+export function describeStop(
+  info: StopInfo,
+  ns: string,
+  set: string,
+  changes: readonly string[] = [],
+  /** The set is deleted and not created again yet: where its spec is saved. */
+  deletedSpec?: string,
+): string {
   const done = info.done.map((s) => s.id).join(', ') || 'nothing';
   const left = info.left.map((s) => s.id).join(', ');
   const cause = info.cause;
@@ -253,7 +287,10 @@ export function describeStop(info: StopInfo, ns: string, set: string): string {
   else if (cause instanceof RecreateFailed)
     why = `creating statefulset ${ns}/${set} again failed: ${cause.message}; its spec is saved in ${cause.file}: create it with kubectl create -f ${cause.file}`;
   else if (cause instanceof AdoptionMismatch) why = `the re-created set did not adopt the same pods: ${cause.message}`;
-  else if (cause instanceof CliError && cause.exitCode === 130) why = 'interrupted';
+  else if (cause instanceof CliError && cause.exitCode === 130)
+    why = changes.length ? `interrupted (this run: ${changes.join('; ')})` : 'interrupted';
+  if (deletedSpec !== undefined && !(cause instanceof RecreateFailed))
+    why += `; statefulset ${ns}/${set} is deleted (propagationPolicy Orphan: its pods and claims untouched) and not created again yet, its spec saved in ${deletedSpec} (kubectl create -f ${deletedSpec} puts it back)`;
   return `resize of statefulset ${ns}/${set} stopped part-way: ${why}. Done: ${done}; left: ${left}. To resume: ${info.resume}`;
 }
 
@@ -268,7 +305,7 @@ export function renderSummary(report: ResizeReport, ms: number): string {
     already: `template ${report.template} at ${report.size} (re-created by an earlier run)`,
   };
   const lines = [
-    `resized statefulset ${ns}/${name} to ${report.size} in ${(ms / 1000).toFixed(1)}s: ${grown} claims grown, ${tpl[report.templateChange]}; ${restarted.length ? `pods recreated for the file system: ${restarted.join(', ')}` : 'no pod restarted'}`,
+    `resized statefulset ${ns}/${name} to ${report.size} in ${(ms / 1000).toFixed(1)}s: ${grown} claim${grown === 1 ? '' : 's'} grown, ${tpl[report.templateChange]}; ${restarted.length ? `pods recreated for the file system: ${restarted.join(', ')}` : 'no pod restarted'}`,
   ];
   const rows = report.ordinals.map((o) => [
     String(o.ordinal),

@@ -15,7 +15,15 @@ import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { KubeEvent, PersistentVolumeClaim, Pod, StatefulSet } from '@sts-inspect/k8s';
 import { parseQuantity } from '../../core/quantity.ts';
-import { parseDf, recreateBody, viewClaimResize, type ClaimPlan, type ClaimResizeState, type ResizePlan } from '../../core/resize.ts';
+import {
+  parseDf,
+  RECREATED_FROM,
+  recreateBody,
+  viewClaimResize,
+  type ClaimPlan,
+  type ClaimResizeState,
+  type ResizePlan,
+} from '../../core/resize.ts';
 import type { OperationStep } from '../../core/operation.ts';
 import { CheckFailed, CliError, ExitCode } from '../../errors.ts';
 import { apiPath, type KubeClient } from '../../kube/client.ts';
@@ -301,7 +309,7 @@ async function restartPod(step: OperationStep, ctx: StepContext, ns: string, nam
   });
 }
 
-const SET_UID = 'set-uid';
+const SET_UID = RECREATED_FROM;
 const POD_UIDS = 'pod-uids';
 
 function templateSize(set: StatefulSet | undefined, template: string): string | null {

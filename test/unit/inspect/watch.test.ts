@@ -48,6 +48,21 @@ describe('pipe lines', () => {
     expect(pipeHeader(false)).not.toContain('FILE');
   });
 
+  it('a claim that grew is a line, and the line shows its new capacity (not the line before, again)', async () => {
+    const a = await exampleReport();
+    const b = clone(a);
+    const claim = b.ordinals[0]!.claims[0]!;
+    claim.status = 'Bound';
+    a.ordinals[0]!.claims[0]!.status = 'Bound';
+    a.ordinals[0]!.claims[0]!.capacity = '1Gi';
+    claim.capacity = '2Gi';
+    expect(changedOrdinals(a, b)).toEqual([0]);
+    const [before] = pipeLines(a, [0], AT);
+    const [after] = pipeLines(b, [0], AT);
+    expect(after).not.toBe(before);
+    expect(after).toContain(`${claim.name}:Bound:2Gi`);
+  });
+
   it('the set line: first report, then only when replicas, revisions or partition change', async () => {
     const a = await exampleReport();
     expect(setChangeLine(null, a, AT)).toMatch(new RegExp(`^${AT} {2}statefulset/web {2}replicas 2 `));
@@ -81,6 +96,21 @@ describe('redraw', () => {
     expect(redraw('c\n', 2, 24).bytes).toBe('\r\u001b[2Ac\u001b[K\n\u001b[J');
   });
 
+  it('a line wider than the terminal counts as the rows the terminal wraps it to, so the next draw goes up over all of them', () => {
+    const head = `Every change, ${'x'.repeat(100)} (Ctrl-C to stop)`; // 133 columns: 2 rows at 80, 1 at 200
+    expect(redraw(`${head}\na\n`, 0, 40, 80).lines).toBe(3);
+    expect(redraw(`${head}\na\n`, 0, 40, 200).lines).toBe(2);
+    expect(redraw(`${'y'.repeat(80)}\na\n`, 0, 40, 80).lines).toBe(2); // exactly the width: one row
+    expect(redraw('c\n', 3, 40, 80).bytes).toBe('\r\u001b[3Ac\u001b[K\n\u001b[J');
+  });
+
+  it('the cut to the screen counts wrapped rows too', () => {
+    // 6 lines of 100 columns are 12 rows at 80: more than the 9 a 10-row screen shows without scrolling.
+    const out = redraw(Array.from({ length: 6 }, () => 'z'.repeat(100)).join('\n'), 0, 10, 80);
+    expect(out.lines).toBeLessThanOrEqual(9);
+    expect(out.bytes).toContain('more lines (a taller terminal, or a pipe, shows them)');
+  });
+
   it('a view taller than the screen is cut so nothing scrolls, saying how much', () => {
     const out = redraw(Array.from({ length: 30 }, (_, i) => `l${i}`).join('\n'), 0, 10);
     expect(out.lines).toBe(9);
@@ -90,22 +120,24 @@ describe('redraw', () => {
 
 describe('watchMode: the flags together', () => {
   it('neither -w nor --until: no watch', () => {
-    expect(watchMode({}, 'web')).toBeUndefined();
+    expect(watchMode({}, ['web'])).toBeUndefined();
   });
 
   it('defaults', () => {
-    expect(watchMode({ watch: true }, 'web')).toEqual({ live: true, refreshMs: 10_000, timeoutMs: 0, timeoutText: '0' });
-    expect(watchMode({ until: 'updated', timeout: '5m' }, 'web')).toMatchObject({ live: false, until: 'updated', timeoutMs: 300_000 });
+    expect(watchMode({ watch: true }, ['web'])).toEqual({ live: true, refreshMs: 10_000, timeoutMs: 0, timeoutText: '0' });
+    expect(watchMode({ until: 'updated', timeout: '5m' }, ['web'])).toMatchObject({ live: false, until: 'updated', timeoutMs: 300_000 });
   });
 
-  it.each<[string, Parameters<typeof watchMode>[0], string | undefined, RegExp]>([
-    ['-w without NAME', { watch: true }, undefined, /-w\/--watch needs a StatefulSet NAME/],
-    ['--until without NAME', { until: 'ready' }, undefined, /--until needs a StatefulSet NAME/],
-    ['an unknown state', { until: 'done' }, 'web', /invalid --until "done": use ready, updated or gone/],
-    ['a refresh below 1s', { watch: true, refresh: '100ms' }, 'web', /--refresh must be at least 1s/],
-    ['a bad refresh', { watch: true, refresh: 'often' }, 'web', /invalid --refresh "often"/],
-    ['a bad timeout', { until: 'ready', timeout: 'soon' }, 'web', /invalid --timeout "soon"/],
-  ])('%s is a usage error', (_, flags, name, message) => {
-    expect(() => watchMode(flags, name)).toThrow(message);
+  it.each<[string, Parameters<typeof watchMode>[0], string[], RegExp]>([
+    ['-w without NAME', { watch: true }, [], /-w\/--watch needs a StatefulSet NAME/],
+    ['--until without NAME', { until: 'ready' }, [], /--until needs a StatefulSet NAME/],
+    ['-w with two NAMEs', { watch: true }, ['app-python', 'app-go'], /^-w\/--watch takes one NAME, received 2: "app-python", "app-go"$/],
+    ['--until with two NAMEs', { until: 'ready' }, ['a', 'b'], /^--until takes one NAME, received 2: "a", "b"$/],
+    ['an unknown state', { until: 'done' }, ['web'], /invalid --until "done": use ready, updated or gone/],
+    ['a refresh below 1s', { watch: true, refresh: '100ms' }, ['web'], /--refresh must be at least 1s/],
+    ['a bad refresh', { watch: true, refresh: 'often' }, ['web'], /invalid --refresh "often"/],
+    ['a bad timeout', { until: 'ready', timeout: 'soon' }, ['web'], /invalid --timeout "soon"/],
+  ])('%s is a usage error', (_, flags, names, message) => {
+    expect(() => watchMode(flags, names)).toThrow(message);
   });
 });

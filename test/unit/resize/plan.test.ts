@@ -9,6 +9,7 @@ import {
   parseDf,
   planResize,
   recreateBody,
+  recreateUnproven,
   viewClaimResize,
   type ResizeInput,
   type ResourceQuotaInfo,
@@ -174,6 +175,25 @@ describe('the plan', () => {
     set.spec!.volumeClaimTemplates![0]!.spec!.resources!.requests!.storage = '2Gi';
     expect(planResize(base({ set })).operation!.steps.some((s) => s.id === 'recreate-set')).toBe(false);
     expect(planResize(base({ set, setGone: true })).operation!.steps.some((s) => s.id === 'recreate-set')).toBe(true);
+  });
+
+  it('a set an earlier run re-created but did not see adopt its pods (killed in between) plans the re-create again', () => {
+    const set = structuredClone(SET);
+    set.spec!.volumeClaimTemplates![0]!.spec!.resources!.requests!.storage = '2Gi';
+    const plan = planResize(base({ set, recreateUnproven: true }));
+    expect(plan.operation!.steps.map((s) => s.id)).toContain('recreate-set');
+    expect(nothingToDo(plan)).toBe(false);
+  });
+
+  it.each<[string, Parameters<typeof recreateUnproven>[0], boolean]>([
+    ['no record', null, false],
+    ['a record from before the delete (the set uid not yet kept)', { command: 'resize', done: [], values: {} }, false],
+    ['the record names the old set, this is a new one', { command: 'resize', done: [], values: { 'set-uid': 'old' } }, true],
+    ['the record names this very set (killed before the delete)', { command: 'resize', done: [], values: { 'set-uid': 'now' } }, false],
+    ['the re-create recorded done', { command: 'resize', done: ['recreate-set'], values: { 'set-uid': 'old' } }, false],
+    ["another command's record", { command: 'scale', done: [], values: { 'set-uid': 'old' } }, false],
+  ])('recreateUnproven: %s', (_, record, want) => {
+    expect(recreateUnproven(record, 'now')).toBe(want);
   });
 });
 

@@ -5,15 +5,19 @@
 import { describe, expect, it } from 'vitest';
 import { planResize, type ResizeInput } from '../../../src/core/resize.ts';
 import {
+  changeOf,
   claimFailedText,
+  conflictText,
   describeStop,
   eventLine,
   kubectlCommands,
   quantity,
   refusalsMessage,
   renderPlanText,
+  renderSummary,
 } from '../../../src/commands/resize/render.ts';
 import { ClaimResizeFailed, RecreateFailed } from '../../../src/commands/resize/run.ts';
+import { InterruptedError } from '../../../src/errors.ts';
 import { SET, CLAIMS, PODS, STANDARD } from '../../helpers/resize-fixtures.ts';
 
 const input = (over: Partial<ResizeInput> = {}): ResizeInput => ({
@@ -30,9 +34,9 @@ const input = (over: Partial<ResizeInput> = {}): ResizeInput => ({
 describe('refusals', () => {
   it.each<[string, Partial<ResizeInput>, RegExp]>([
     [
-      'shrinking: one sentence for every claim, with the smallest size allowed',
+      'shrinking: one sentence for every claim and the template, with the smallest size allowed, said once',
       { size: '512Mi' },
-      /^data-web-2, data-web-1, data-web-0 already ask for more than --size 512Mi \(up to 1Gi\), and Kubernetes never shrinks a claim; give a size of at least 1Gi; the volumeClaimTemplate/,
+      /^data-web-2, data-web-1, data-web-0 and the volumeClaimTemplate already ask for more than --size 512Mi \(up to 1Gi\), and Kubernetes never shrinks a claim; give a size of at least 1Gi \(nothing was changed\)$/,
     ],
     [
       'no expansion',
@@ -50,6 +54,51 @@ describe('refusals', () => {
     ],
   ])('%s', (_, over, want) => {
     expect(refusalsMessage(planResize(input(over)), 'fx-orphan', 'web')).toMatch(want);
+  });
+});
+
+describe('the summary', () => {
+  const ordinal = (n: number, action: 'grown' | 'already') => ({
+    ordinal: n,
+    pod: `web-${n}`,
+    claim: `data-web-${n}`,
+    from: '1Gi',
+    to: '2Gi',
+    capacity: '2Gi',
+    action,
+    podRestarted: false,
+    df: null,
+    dfError: null,
+  });
+  const report = (actions: ('grown' | 'already')[]) => ({
+    kind: 'ResizeReport' as const,
+    apiVersion: 'sts-inspect.dev/v1' as const,
+    result: 'complete' as const,
+    statefulSet: { namespace: 'fx', name: 'web' },
+    template: 'data',
+    size: '2Gi',
+    templateChange: 'orphan-recreate' as const,
+    setUid: null,
+    revision: 'web-abc',
+    specFile: null,
+    resumed: true,
+    ordinals: actions.map((a, i) => ordinal(i, a)),
+  });
+  it.each<[('grown' | 'already')[], string]>([
+    [['grown', 'already'], '1 claim grown'],
+    [['grown', 'grown'], '2 claims grown'],
+    [['already', 'already'], '0 claims grown'],
+  ])('%j: %s', (actions, want) => {
+    expect(renderSummary(report(actions), 1000).split('\n')[0]).toContain(`in 1.0s: ${want},`);
+  });
+});
+
+describe('another operation on the set', () => {
+  it('names the whole command that finishes it, not only its flags', () => {
+    const record = { command: 'resize', flags: ['--claim=data', '--size=11Gi'], startedAt: '2026-12-06T05:28:36.422Z' };
+    expect(conflictText('resize', 'online', record)).toBe(
+      'statefulset resize/online has another operation under way (resize --claim=data --size=11Gi, started 2026-12-06T05:28:36.422Z): finish it with kubectl sts-inspect resize online -n resize --claim=data --size=11Gi, or drop its record with kubectl annotate statefulset online -n resize sts-inspect.io/operation- (nothing was changed)',
+    );
   });
 });
 
@@ -80,6 +129,36 @@ describe('stops', () => {
     );
     expect(msg).toContain('its spec is saved in /state/web.json: create it with kubectl create -f /state/web.json');
     expect(msg).toMatch(/To resume: kubectl sts-inspect resize web/);
+  });
+  it('a Ctrl-C inside the first step names what this run changed', () => {
+    const msg = describeStop({ cause: new InterruptedError('interrupted'), done: [], left: steps, resume }, 'fx-orphan', 'web', [
+      'claim data-web-2 asks for 2Gi',
+      'pod web-2 evicted',
+    ]);
+    expect(msg).toBe(
+      'resize of statefulset fx-orphan/web stopped part-way: interrupted (this run: claim data-web-2 asks for 2Gi; pod web-2 evicted). Done: nothing; left: resize-claim:data-web-2, resize-claim:data-web-1, resize-claim:data-web-0, recreate-set. To resume: kubectl sts-inspect resize web -n fx-orphan --size 2Gi --yes',
+    );
+  });
+  it('a stop while the set is deleted and not yet created again says so, with the saved spec', () => {
+    const msg = describeStop(
+      { cause: new InterruptedError('interrupted'), done: steps.slice(0, 3), left: steps.slice(3), resume },
+      'fx-orphan',
+      'web',
+      [],
+      '/state/web.json',
+    );
+    expect(msg).toBe(
+      'resize of statefulset fx-orphan/web stopped part-way: interrupted; statefulset fx-orphan/web is deleted (propagationPolicy Orphan: its pods and claims untouched) and not created again yet, its spec saved in /state/web.json (kubectl create -f /state/web.json puts it back). Done: resize-claim:data-web-2, resize-claim:data-web-1, resize-claim:data-web-0; left: recreate-set. To resume: kubectl sts-inspect resize web -n fx-orphan --size 2Gi --yes',
+    );
+  });
+  it.each<[string, Parameters<typeof changeOf>[0], string | undefined]>([
+    ['a patched request', { type: 'claim-patched', id: 's', claim: 'data-web-2', size: '2Gi' }, 'claim data-web-2 asks for 2Gi'],
+    ['an evicted pod', { type: 'pod-removed', id: 's', pod: 'web-2', outcome: 'evicted' }, 'pod web-2 evicted'],
+    ['a pod already gone (not this run)', { type: 'pod-removed', id: 's', pod: 'web-2', outcome: 'already-gone' }, undefined],
+    ['the Orphan delete', { type: 'set', id: 's', phase: 'deleted' }, 'statefulset deleted with propagationPolicy Orphan'],
+    ['a wait', { type: 'set', id: 's', phase: 'gone' }, undefined],
+  ])('changeOf: %s', (_, e, want) => {
+    expect(changeOf(e)).toBe(want);
   });
   it('a failure at the first claim says how to run again', () => {
     expect(claimFailedText(new ClaimResizeFailed('data-web-2', 'NodeResizeError', 'fs'), 'fx-orphan', resume)).toMatch(

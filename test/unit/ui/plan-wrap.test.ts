@@ -58,6 +58,19 @@ describe('wrapLine', () => {
     expect(wrapLine(`To resume: ${long}`, 60).split('\n')).toEqual(['To resume:', `  ${long}`]);
   });
 
+  it('a shell comment stays a comment on every line it wraps to: a copied block runs no commented-out command', () => {
+    const line =
+      '  #  if it shows FileSystemResizePending: kubectl delete pod restart-2 -n resize, then kubectl wait pod/restart-2 -n resize --for=condition=Ready';
+    expect(wrapLine(line, 80).split('\n')).toEqual([
+      '  #  if it shows FileSystemResizePending:',
+      '  #  kubectl delete pod restart-2 -n resize, then',
+      '  #  kubectl wait pod/restart-2 -n resize --for=condition=Ready',
+    ]);
+    const edit =
+      '  #  edit web.json: volumeClaimTemplates[data] storage 9Gi; remove status, uid, resourceVersion, generation, creationTimestamp';
+    for (const l of wrapLine(edit, 60).split('\n')) expect(l).toMatch(/^ {2}# {2}\S/);
+  });
+
   it('a line that fits is left alone, double spaces and all', () => {
     expect(wrapLine('  web-2  watched  698cc6cd87', 80)).toBe('  web-2  watched  698cc6cd87');
   });
