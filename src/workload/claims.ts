@@ -10,7 +10,7 @@ import { apiPath, type KubeClient } from '../kube/client.ts';
 import { ApiNotFoundError } from '../kube/errors.ts';
 import { optional } from './optional.ts';
 import { statefulSetNotFound } from './statefulset.ts';
-import { claimUsages, mountedClaimUsages, type ClaimUsageResult } from './usage.ts';
+import { claimUsages, type ClaimUsageResult } from './usage.ts';
 
 export const pvPath = (name?: string) => (name ? `/api/v1/persistentvolumes/${encodeURIComponent(name)}` : '/api/v1/persistentvolumes');
 export const pvcPath = (ns: string, name: string) => `${apiPath.pvcs(ns)}/${encodeURIComponent(name)}`;
@@ -77,22 +77,13 @@ export async function readClaims(client: KubeClient, ns: string, name: string, o
 /** Usage of the claims pods mount (the set's own, and any other pod's from its node's stats), keyed by claim name. */
 async function usageOf(client: KubeClient, ns: string, name: string, read: ClaimsRead, view: ClaimsView, o: ReadClaimsOptions) {
   const own = (r: ClaimsView['rows'][number]) => r.mountedBy.some((p) => ordinalOfPod(name, p) === r.ordinal);
+  const mounted = view.rows.filter(own);
   const others = new Map(
     view.rows
       .filter((r) => r.mountedBy.length && !own(r))
       .map((r) => [r.claim, read.pods.find((p) => p.metadata.name === r.mountedBy[0])?.spec?.nodeName] as const),
   );
-  const [mine, theirs] = await Promise.all([
-    ownUsage(client, ns, name, read, view, o),
-    others.size ? mountedClaimUsages(client, ns, others) : new Map<string, ClaimUsageResult>(),
-  ]);
-  return new Map([...mine, ...theirs]);
-}
-
-/** Usage of the claims the set's pods mount, keyed by claim name. */
-async function ownUsage(client: KubeClient, ns: string, name: string, read: ClaimsRead, view: ClaimsView, o: ReadClaimsOptions) {
-  const mounted = view.rows.filter((r) => r.mountedBy.some((p) => ordinalOfPod(name, p) === r.ordinal));
-  if (mounted.length === 0) return new Map<string, ClaimUsageResult>();
+  if (mounted.length === 0 && others.size === 0) return new Map<string, ClaimUsageResult>();
   const byOrdinal = new Map<number, Pod>();
   for (const p of read.pods) {
     const ord = ordinalOfPod(name, p.metadata.name ?? '');
@@ -112,6 +103,7 @@ async function ownUsage(client: KubeClient, ns: string, name: string, read: Clai
       concurrency: o.concurrency,
       execTimeoutMs: o.execTimeoutMs,
       ...(o.onProgress ? { onProgress: o.onProgress } : {}),
+      ...(others.size ? { others } : {}),
     },
   );
 }

@@ -24,6 +24,11 @@ export interface UsageOptions {
   execTimeoutMs: number;
   container?: string;
   onProgress?: (message: string) => void;
+  /**
+   * Claims that pods outside the set mount (a debug pod on a kept claim), each with that pod's node: read from
+   * that node's stats/summary only (no df: the pod is not ours to exec into), in the same reads as the set's.
+   */
+  others?: ReadonlyMap<string, string | undefined>;
 }
 
 function short(err: unknown): string {
@@ -77,24 +82,10 @@ async function dfUsage(
   }
 }
 
-/** Usage of every claim of the ordinals' pods, by claim name. */
-export async function claimUsages(
-  client: KubeClient,
-  set: StatefulSet,
-  pods: Map<number, Pod>,
-  ordinals: number[],
-  opts: UsageOptions,
-): Promise<Map<string, ClaimUsageResult>> {
-  const ns = set.metadata.namespace ?? '';
-  const setName = set.metadata.name ?? '';
-  const templates = volumeClaimTemplateNames(set);
-  const out = new Map<string, ClaimUsageResult>();
-  if (templates.length === 0) return out;
-
-  const nodes = [...new Set(ordinals.map((o) => pods.get(o)?.spec?.nodeName).filter((n): n is string => !!n))].sort();
+/** Every claim's usage in the nodes' stats/summary (one GET per node, at once), and why a node's read failed. */
+async function nodeStats(client: KubeClient, ns: string, nodes: string[]) {
   const fromStats = new Map<string, VolumeUsage>();
   const nodeError = new Map<string, string>();
-  opts.onProgress?.('reading volume stats from the nodes');
   await Promise.all(
     nodes.map(async (node) => {
       try {
@@ -108,6 +99,28 @@ export async function claimUsages(
       }
     }),
   );
+  return { fromStats, nodeError };
+}
+
+/** Usage of every claim of the ordinals' pods, by claim name. */
+export async function claimUsages(
+  client: KubeClient,
+  set: StatefulSet,
+  pods: Map<number, Pod>,
+  ordinals: number[],
+  opts: UsageOptions,
+): Promise<Map<string, ClaimUsageResult>> {
+  const ns = set.metadata.namespace ?? '';
+  const setName = set.metadata.name ?? '';
+  const templates = volumeClaimTemplateNames(set);
+  const out = new Map<string, ClaimUsageResult>();
+  const others = opts.others ?? new Map<string, string | undefined>();
+  if (templates.length === 0 && others.size === 0) return out;
+
+  // Each node once, for the set's pods and the others alike.
+  const nodes = [...new Set([...ordinals.map((o) => pods.get(o)?.spec?.nodeName), ...others.values()].filter((n): n is string => !!n))];
+  opts.onProgress?.('reading volume stats from the nodes');
+  const { fromStats, nodeError } = await nodeStats(client, ns, nodes.sort());
 
   const fallback: { ordinal: number; pod: Pod; template: string; claim: string; statsError: string }[] = [];
   for (const o of ordinals) {
@@ -143,40 +156,12 @@ export async function claimUsages(
     const r = await dfUsage(client, ns, name, mount.container, mount.path, opts.execTimeoutMs);
     out.set(f.claim, r.usage ? r : { usage: null, error: `stats: ${f.statsError}; ${r.error}` });
   });
-  return out;
-}
-
-/**
- * Usage of claims that pods outside the set mount (a debug pod on a kept claim), from the stats/summary of
- * those pods' nodes only (no df: the pod is not ours to exec into); `claims` maps each claim to its pod's node.
- */
-export async function mountedClaimUsages(
-  client: KubeClient,
-  namespace: string,
-  nodeOf: Map<string, string | undefined>,
-): Promise<Map<string, ClaimUsageResult>> {
-  const out = new Map<string, ClaimUsageResult>();
-  const nodes = [...new Set([...nodeOf.values()].filter((n): n is string => !!n))].sort();
-  const stats = new Map<string, Map<string, VolumeUsage> | string>();
-  await Promise.all(
-    nodes.map(async (node) => {
-      try {
-        const summary = await client.get<StatsSummary>(
-          `/api/v1/nodes/${encodeURIComponent(node)}/proxy/stats/summary`,
-          `get stats/summary of node ${node}`,
-        );
-        stats.set(node, usageFromStats(summary, namespace));
-      } catch (err) {
-        stats.set(node, short(err));
-      }
-    }),
-  );
-  for (const [claim, node] of nodeOf) {
-    const got = node ? stats.get(node) : 'pod not scheduled';
-    const usage = typeof got === 'object' ? got.get(claim) : undefined;
-    if (usage) out.set(claim, { usage, error: null });
-    else
-      out.set(claim, { usage: null, error: `stats: ${typeof got === 'string' ? got : `node ${node} reports no volume for this claim`}` });
+  // The others' claims: their node's stats, unless the set's own read found the usage already.
+  for (const [claim, node] of others) {
+    if (out.get(claim)?.usage) continue;
+    const u = fromStats.get(claim);
+    const why = !node ? 'pod not scheduled' : (nodeError.get(node) ?? `node ${node} reports no volume for this claim`);
+    out.set(claim, u ? { usage: u, error: null } : { usage: null, error: `stats: ${why}` });
   }
   return out;
 }

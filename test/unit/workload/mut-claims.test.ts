@@ -177,7 +177,7 @@ describe('claimsView', () => {
     expect(view.rows[0]?.usage).toBeNull();
   });
 
-  it("--usage reads only claims mounted by their own ordinal's pod, ordinals in order, with the progress lines", async () => {
+  it("--usage reads the claims pods mount (a pod outside the set's from its node's stats), each node once, with the progress lines", async () => {
     const fake = new FakeKubeClient([
       set({ replicas: 3 }),
       claim('data-web-0'),
@@ -204,7 +204,8 @@ describe('claimsView', () => {
     ]);
     expect(Object.fromEntries(view.rows.map((r) => [r.claim, r.usage?.usedBytes ?? r.usageError]))).toEqual({
       'data-web-0': 10,
-      'data-web-1': 'not read',
+      // Mounted by the debugging pod on n1: from n1's stats, read once for web-0 and it alike.
+      'data-web-1': 20,
       'data-web-2': 30,
       'data-web-3': 'not mounted by any pod',
     });
