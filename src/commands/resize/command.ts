@@ -5,7 +5,7 @@
 
 import type { StatefulSet } from '@sts-inspect/k8s';
 import { compareRecord, type OperationRecord, type RecordVerdict } from '../../core/operation.ts';
-import { AbortedError, CheckFailed, InterruptedError, StoppedPartWayError, UsageError } from '../../errors.ts';
+import { AbortedError, CheckFailed, StoppedPartWayError, UsageError } from '../../errors.ts';
 import { apiPath, type KubeClient } from '../../kube/client.ts';
 import { connect, type ConnectDeps } from '../../kube/connect.ts';
 import { canPrompt, requireConsent } from '../../ui/confirm.ts';
@@ -216,6 +216,8 @@ async function execute(plan: ResizePlan, a: ExecuteArgs, verdict: RecordVerdict)
   const onEvent = (e: ResizeEvent) => {
     const change = changeOf(e);
     if (change) changes.push(change);
+    // What the step under way changed: a finished step is in the record's done list instead.
+    if (e.type === 'step-done') changes.length = 0;
     if (e.type === 'set') setAway = e.phase === 'deleted' || e.phase === 'gone' ? true : e.phase === 'spec-saved' ? setAway : false;
     a.emit(e);
   };
@@ -228,7 +230,7 @@ async function execute(plan: ResizePlan, a: ExecuteArgs, verdict: RecordVerdict)
       resume: a.resume,
       describeStop: (info) => {
         stop = info;
-        return describeStop(info, a.ns, a.name, [], setAway ? a.specFile : undefined);
+        return describeStop(info, a.ns, a.name, changes, setAway ? a.specFile : undefined);
       },
       describeLease: leaseMessage,
     });
@@ -243,14 +245,6 @@ async function execute(plan: ResizePlan, a: ExecuteArgs, verdict: RecordVerdict)
       });
     if (err instanceof ClaimResizeFailed || err instanceof ClaimResizeStuck)
       err.message = err instanceof ClaimResizeFailed ? claimFailedText(err, a.ns, a.resume) : claimStuckText(err, a.ns, a.resume);
-    else if (err instanceof InterruptedError && !info && changes.length)
-      err.message = describeStop(
-        { cause: err, done: [], left: op.steps, resume: a.resume },
-        a.ns,
-        a.name,
-        changes,
-        setAway ? a.specFile : undefined,
-      );
     throw err;
   }
 }
