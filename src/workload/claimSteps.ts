@@ -2,6 +2,9 @@
 // and `claims --prune`:
 //   delete-claim   re-check right before the delete that no pod mounts the claim and that its ordinal is not
 //                  one the set runs, then DELETE with the claim's uid as precondition, and wait until it is gone;
+//                  a PV the plan says goes with it (params.volumeFate 'deleted', reclaim policy Delete) is waited for
+//                  too, so "deleted with its data" is what the cluster shows (its provisioner deletes it, which can
+//                  take a while or fail: --timeout then names its phase);
 //   retain-volume  set the PV's persistentVolumeReclaimPolicy to Retain (so deleting its claim keeps the data).
 // Both are done already when the cluster shows it (a resume after kill -9 deletes nothing twice).
 
@@ -10,7 +13,7 @@ import type { PersistentVolume } from '../core/claims.ts';
 import type { OperationStep } from '../core/operation.ts';
 import { CheckFailed, ClaimStepRefused } from '../errors.ts';
 import { apiPath, type KubeClient } from '../kube/client.ts';
-import { ApiNotFoundError, ConflictError } from '../kube/errors.ts';
+import { ApiNotFoundError, ConflictError, ForbiddenError } from '../kube/errors.ts';
 import { pvcPath, pvPath } from './claims.ts';
 import type { StepContext, StepHandler } from './execute.ts';
 
@@ -81,10 +84,56 @@ function heldReason(reason: unknown, claim: PersistentVolumeClaim): Error {
   return new CheckFailed(`${reason.message}: persistentvolumeclaim ${ns ?? ''}/${name ?? ''} is still there (${state})`);
 }
 
-/** `delete-claim`: target a PersistentVolumeClaim with its uid; params.statefulSet and params.ordinal guard it. */
+/** The PV the plan says goes with the claim (reclaim policy Delete), while it is still there; else null. */
+async function volumeGoing(step: OperationStep, ctx: StepContext): Promise<PersistentVolume | null> {
+  const name = step.params?.volumeFate === 'deleted' && typeof step.params.volume === 'string' ? step.params.volume : undefined;
+  if (!name) return null;
+  try {
+    const pv = await getOrNull<PersistentVolume>(ctx.client, pvPath(name), `get persistentvolume ${name}`, ctx.signal);
+    // Bound to another claim since (a recycled volume): not ours to wait for.
+    const claimUid = pv?.spec?.claimRef?.uid;
+    return pv && (!claimUid || claimUid === step.target.uid) ? pv : null;
+  } catch (err) {
+    // PersistentVolumes are cluster-scoped and often forbidden: then there is nothing to see, nor to wait for.
+    if (err instanceof ForbiddenError) return null;
+    throw err;
+  }
+}
+
+async function waitVolumeGone(step: OperationStep, ctx: StepContext): Promise<void> {
+  for (;;) {
+    const pv = await volumeGoing(step, ctx);
+    if (!pv) return;
+    await new Promise<void>((resolve, reject) => {
+      const t = setTimeout(resolve, 250);
+      ctx.signal.addEventListener(
+        'abort',
+        () => {
+          clearTimeout(t);
+          const reason: unknown = ctx.signal.reason;
+          reject(
+            reason instanceof CheckFailed
+              ? new CheckFailed(
+                  `${reason.message}: persistentvolume ${pv.metadata.name ?? ''} is still there (${pv.status?.phase ?? 'no phase'}, reclaim policy Delete: its provisioner has not deleted it)`,
+                )
+              : reason instanceof Error
+                ? reason
+                : new Error('aborted'),
+          );
+        },
+        { once: true },
+      );
+    });
+  }
+}
+
+/**
+ * `delete-claim`: target a PersistentVolumeClaim with its uid; params.statefulSet and params.ordinal guard it;
+ * params.volume with params.volumeFate 'deleted' is the PV that goes with it.
+ */
 export const deleteClaimHandler: StepHandler = {
   async isDone(step, ctx) {
-    return !(await sameClaim(step, ctx));
+    return !(await sameClaim(step, ctx)) && !(await volumeGoing(step, ctx));
   },
   async run(step, ctx) {
     const { namespace: ns, name, uid } = step.target;
@@ -101,6 +150,7 @@ export const deleteClaimHandler: StepHandler = {
       }
     }
     await waitClaimGone(step, ctx);
+    await waitVolumeGone(step, ctx);
   },
 };
 

@@ -243,6 +243,74 @@ describe('delete-claim', { timeout: WAIT_BOUND_MS }, () => {
   });
 });
 
+const PV = '/api/v1/persistentvolumes/pvc-2';
+const volume = (claimUid = 'c1', phase = 'Released'): FakeObject => ({
+  apiVersion: 'v1',
+  kind: 'PersistentVolume',
+  metadata: { name: 'pvc-2' },
+  spec: { persistentVolumeReclaimPolicy: 'Delete', claimRef: { namespace: NS, name: 'data-web-2', uid: claimUid } },
+  status: { phase },
+});
+const going = { statefulSet: 'web', ordinal: 2, volume: 'pvc-2', volumeFate: 'deleted' };
+
+describe(
+  'delete-claim and its PV (reclaim policy Delete): "deleted with its data" is what the cluster shows',
+  { timeout: WAIT_BOUND_MS },
+  () => {
+    it('the step ends once the PV is gone, not when the claim is; until then it is not done', async () => {
+      const fake = new FakeKubeClient([claim(), volume('c1', 'Bound')]);
+      let done = false;
+      const run = deleteClaimHandler.run(step({ params: going }), stepContext(fake)).then(() => (done = true));
+      await new Promise((r) => setTimeout(r, 300));
+      expect(fake.object(CLAIM)).toBeUndefined();
+      expect(done).toBe(false);
+      expect(await deleteClaimHandler.isDone!(step({ params: going }), stepContext(fake))).toBe(false);
+      fake.remove(PV);
+      await run;
+      expect(await deleteClaimHandler.isDone!(step({ params: going }), stepContext(fake))).toBe(true);
+      expect(deletes(fake)).toHaveLength(1);
+    });
+
+    it('a resume after the claim went waits for the PV without deleting anything', async () => {
+      const fake = new FakeKubeClient([volume()]);
+      const run = deleteClaimHandler.run(step({ params: going }), stepContext(fake));
+      await new Promise((r) => setTimeout(r, 50));
+      fake.remove(PV);
+      await run;
+      expect(deletes(fake)).toEqual([]);
+    });
+
+    it.each([
+      ['a PV the plan keeps (Retain)', { ...going, volumeFate: 'retained' }, [volume()]],
+      ['a PV bound to another claim since', going, [volume('other')]],
+    ])('no wait for %s', async (_what, params, objects) => {
+      const fake = new FakeKubeClient([claim(), ...objects]);
+      await deleteClaimHandler.run(step({ params }), stepContext(fake));
+      expect(fake.object(PV)).toBeDefined();
+    });
+
+    it('PersistentVolumes forbidden: nothing to see, no wait; another failure is thrown', async () => {
+      const fake = new FakeKubeClient([claim(), volume()]).fail({ verb: 'get', path: PV, status: 403 });
+      await deleteClaimHandler.run(step({ params: going }), stepContext(fake));
+      const broken = new FakeKubeClient([claim(), volume()]).fail({ verb: 'get', path: PV, status: 500 });
+      await expect(deleteClaimHandler.run(step({ params: going }), stepContext(broken))).rejects.toThrow(ApiError);
+    });
+
+    it('a timeout names the PV still there and its phase (exit 8)', async () => {
+      const fake = new FakeKubeClient([volume('c1', 'Failed')]);
+      const ac = new AbortController();
+      const run = deleteClaimHandler.run(step({ params: going }), stepContext(fake, { signal: ac.signal }));
+      await new Promise((r) => setTimeout(r, 50));
+      ac.abort(new CheckFailed('timed out after 5m0s (--timeout 5m0s)'));
+      await expect(run).rejects.toThrow(
+        new CheckFailed(
+          'timed out after 5m0s (--timeout 5m0s): persistentvolume pvc-2 is still there (Failed, reclaim policy Delete: its provisioner has not deleted it)',
+        ),
+      );
+    });
+  },
+);
+
 describe('delete-claim under a finalizer', { timeout: WAIT_BOUND_MS }, () => {
   it('the delete leaves the claim Terminating; a timeout names the finalizers that hold it (exit 8)', async () => {
     const held: FakeObject = { ...claim(), metadata: { ...claim().metadata, finalizers: ['example.com/hold'] } };
