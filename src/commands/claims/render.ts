@@ -143,7 +143,9 @@ export function renderPrunePlan(plan: PrunePlan, op: Operation, now: number): st
 
 export function pruneQuestion(plan: PrunePlan): string {
   const deleted = plan.claims.filter((c) => c.volumeFate === 'deleted' || c.volumeFate === 'unknown').length;
-  return `delete ${plan.claims.map((c) => c.claim).join(', ')} in namespace ${plan.namespace}${deleted ? ` (${deleted} PV${deleted === 1 ? '' : 's'} and their data go with them)` : ''}?`;
+  const them = plan.claims.length === 1 ? 'it' : 'them';
+  const goes = deleted === 1 ? `1 PV and its data go with ${them}` : `${deleted} PVs and their data go with ${them}`;
+  return `delete ${plan.claims.map((c) => c.claim).join(', ')} in namespace ${plan.namespace}${deleted ? ` (${goes})` : ''}?`;
 }
 
 export function pruneEventLine(e: ExecutionEvent, op: Operation): string | undefined {

@@ -13,7 +13,7 @@ import {
   viewClaims,
   type PersistentVolume,
 } from '../../../src/core/claims.ts';
-import { pruneEventLine, renderClaims } from '../../../src/commands/claims/render.ts';
+import { pruneEventLine, pruneQuestion, renderClaims } from '../../../src/commands/claims/render.ts';
 import type { Operation } from '../../../src/core/operation.ts';
 import { completeClaimsOptions } from '../../../src/commands/claims/command.ts';
 import { UsageError } from '../../../src/errors.ts';
@@ -285,4 +285,18 @@ describe('--timeout', () => {
     expect(() => completeClaimsOptions({ name: 'web', timeout: '2s' })).toThrow(new UsageError('--timeout goes with --prune'));
     expect(() => completeClaimsOptions({ name: 'web', prune: true, timeout: 'soon' })).toThrow(UsageError);
   });
+});
+
+describe('pruneQuestion', () => {
+  const plan = (fates: string[]) =>
+    ({
+      namespace: 'demo',
+      claims: fates.map((volumeFate, i) => ({ claim: `data-web-${i + 1}`, volumeFate })),
+    }) as unknown as Parameters<typeof pruneQuestion>[0];
+  it.each([
+    [['deleted'], 'delete data-web-1 in namespace demo (1 PV and its data go with it)?'],
+    [['deleted', 'retained'], 'delete data-web-1, data-web-2 in namespace demo (1 PV and its data go with them)?'],
+    [['deleted', 'unknown'], 'delete data-web-1, data-web-2 in namespace demo (2 PVs and their data go with them)?'],
+    [['retained'], 'delete data-web-1 in namespace demo?'],
+  ])('%j', (fates, question) => expect(pruneQuestion(plan(fates))).toBe(question));
 });
