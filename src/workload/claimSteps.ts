@@ -56,23 +56,33 @@ async function deleteRefusal(step: OperationStep, ctx: StepContext): Promise<str
   return undefined;
 }
 
-async function waitClaimGone(step: OperationStep, ctx: StepContext): Promise<void> {
+/**
+ * Looks every 250 ms until `look` finds nothing left. An abort (Ctrl-C, --timeout) rejects with `stopped(reason,
+ * what is still there)`; each pause's abort listener is removed when it ends, so a long wait adds none.
+ */
+async function waitUntilGone<T>(
+  ctx: StepContext,
+  look: () => Promise<T | null>,
+  stopped: (reason: unknown, left: T) => Error,
+): Promise<void> {
   for (;;) {
-    const claim = await sameClaim(step, ctx);
-    if (!claim) return;
+    const left = await look();
+    if (!left) return;
     await new Promise<void>((resolve, reject) => {
-      const t = setTimeout(resolve, 250);
-      ctx.signal.addEventListener(
-        'abort',
-        () => {
-          clearTimeout(t);
-          reject(heldReason(ctx.signal.reason, claim));
-        },
-        { once: true },
-      );
+      const onAbort = () => {
+        clearTimeout(t);
+        reject(stopped(ctx.signal.reason, left));
+      };
+      const t = setTimeout(() => {
+        ctx.signal.removeEventListener('abort', onAbort);
+        resolve();
+      }, 250);
+      ctx.signal.addEventListener('abort', onAbort, { once: true });
     });
   }
 }
+
+const waitClaimGone = (step: OperationStep, ctx: StepContext) => waitUntilGone(ctx, () => sameClaim(step, ctx), heldReason);
 
 /** A timeout while a claim is still there says what holds it (a finalizer: pvc-protection while a pod uses it). */
 function heldReason(reason: unknown, claim: PersistentVolumeClaim): Error {
@@ -100,31 +110,13 @@ async function volumeGoing(step: OperationStep, ctx: StepContext): Promise<Persi
   }
 }
 
-async function waitVolumeGone(step: OperationStep, ctx: StepContext): Promise<void> {
-  for (;;) {
-    const pv = await volumeGoing(step, ctx);
-    if (!pv) return;
-    await new Promise<void>((resolve, reject) => {
-      const t = setTimeout(resolve, 250);
-      ctx.signal.addEventListener(
-        'abort',
-        () => {
-          clearTimeout(t);
-          const reason: unknown = ctx.signal.reason;
-          reject(
-            reason instanceof CheckFailed
-              ? new CheckFailed(
-                  `${reason.message}: persistentvolume ${pv.metadata.name ?? ''} is still there (${pv.status?.phase ?? 'no phase'}, reclaim policy Delete: its provisioner has not deleted it)`,
-                )
-              : reason instanceof Error
-                ? reason
-                : new Error('aborted'),
-          );
-        },
-        { once: true },
-      );
-    });
-  }
+const waitVolumeGone = (step: OperationStep, ctx: StepContext) => waitUntilGone(ctx, () => volumeGoing(step, ctx), volumeLeft);
+
+/** A timeout while the PV is still there names it and its phase. */
+function volumeLeft(reason: unknown, pv: PersistentVolume): Error {
+  if (!(reason instanceof CheckFailed)) return reason instanceof Error ? reason : new Error('aborted');
+  const state = `${pv.status?.phase ?? 'no phase'}, reclaim policy Delete: its provisioner has not deleted it`;
+  return new CheckFailed(`${reason.message}: persistentvolume ${pv.metadata.name ?? ''} is still there (${state})`);
 }
 
 /**

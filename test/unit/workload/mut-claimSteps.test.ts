@@ -2,6 +2,7 @@
 // deletes a claim in use (a pod mounts it, or the set runs its ordinal), deletes only that uid, waits until it
 // is gone, and is done when it is gone or replaced; retain-volume sets Retain and is done when it is set.
 
+import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import type { OperationStep } from '../../../src/core/operation.ts';
 import { ClaimStepRefused, CheckFailed } from '../../../src/errors.ts';
@@ -210,6 +211,17 @@ describe('delete-claim', { timeout: WAIT_BOUND_MS }, () => {
     expect(deletes(fake)).toEqual([]);
     // Terminating claims are not checked for users: it is going anyway.
     expect(fake.calls.some((c) => c.verb === 'list')).toBe(false);
+  });
+
+  it('a long wait leaves no abort listener behind (one per pause piled up before)', async () => {
+    const fake = new FakeKubeClient([claim('c1', true)]);
+    const ac = new AbortController();
+    const run = deleteClaimHandler.run(step(), stepContext(fake, { signal: ac.signal }));
+    await new Promise((r) => setTimeout(r, 900));
+    expect(getEventListeners(ac.signal, 'abort').length).toBeLessThanOrEqual(1);
+    fake.remove(CLAIM);
+    await run;
+    expect(getEventListeners(ac.signal, 'abort')).toEqual([]);
   });
 
   it('a replacement claim of the same name ends the wait (ours is gone)', async () => {
