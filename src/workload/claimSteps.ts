@@ -14,6 +14,7 @@ import type { OperationStep } from '../core/operation.ts';
 import { CheckFailed, ClaimStepRefused } from '../errors.ts';
 import { apiPath, type KubeClient } from '../kube/client.ts';
 import { ApiNotFoundError, ConflictError, ForbiddenError } from '../kube/errors.ts';
+import { sleep } from '../time/timers.ts';
 import { pvcPath, pvPath } from './claims.ts';
 import type { StepContext, StepHandler } from './execute.ts';
 
@@ -56,29 +57,15 @@ async function deleteRefusal(step: OperationStep, ctx: StepContext): Promise<str
   return undefined;
 }
 
-/**
- * Looks every 250 ms until `look` finds nothing left. An abort (Ctrl-C, --timeout) rejects with `stopped(reason,
- * what is still there)`; each pause's abort listener is removed when it ends, so a long wait adds none.
- */
+/** Looks every 250 ms until `look` finds nothing left; an abort (Ctrl-C, --timeout) rejects with `stopped(reason, what is left)`. */
 async function waitUntilGone<T>(
   ctx: StepContext,
   look: () => Promise<T | null>,
   stopped: (reason: unknown, left: T) => Error,
 ): Promise<void> {
-  for (;;) {
-    const left = await look();
-    if (!left) return;
-    await new Promise<void>((resolve, reject) => {
-      const onAbort = () => {
-        clearTimeout(t);
-        reject(stopped(ctx.signal.reason, left));
-      };
-      const t = setTimeout(() => {
-        ctx.signal.removeEventListener('abort', onAbort);
-        resolve();
-      }, 250);
-      ctx.signal.addEventListener('abort', onAbort, { once: true });
-    });
+  for (let left = await look(); left; left = await look()) {
+    const now = left;
+    await sleep(250, ctx.signal, () => stopped(ctx.signal.reason, now));
   }
 }
 
