@@ -8,30 +8,14 @@
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '@sts-inspect/sandbox';
-import { cliCommand, ROOT } from '../helpers/cli.ts';
+import { ROOT } from '../helpers/cli.ts';
 import { applyScenario } from '../helpers/sandbox.ts';
+import { tmuxTerminal } from '../helpers/tmux.ts';
 
 let sb: Sandbox;
-const socket = `sts-inspect-presume-${process.pid}`;
-const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
-const quote = (s: string) => `'${s.replaceAll("'", "'\\''")}'`;
-const pane = (name: string) => tmux('capture-pane', '-p', '-J', '-t', name, '-S', '-', '-E', '-');
-
-async function waitFor(name: string, re: RegExp, ms = 60_000): Promise<string> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const text = pane(name);
-    if (re.test(text)) return text;
-    if (Date.now() > deadline) throw new Error(`no ${String(re)} in the pane:\n${text}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-function start(name: string, args: string[]): void {
-  const { command, args: pre } = cliCommand();
-  const line = [command, ...pre, ...args, '--kubeconfig', sb.kubeconfigPath].map(quote).join(' ');
-  tmux('new-session', '-d', '-s', name, '-x', '80', '-y', '200', `${line}; echo __DONE__ $?; sleep 600`);
-}
+const term = tmuxTerminal('sts-inspect-presume', { history: true });
+const { tmux, waitFor } = term;
+const start = (name: string, args: string[]) => term.start(name, args, sb.kubeconfigPath);
 
 beforeAll(async () => {
   execFileSync('bash', [`${ROOT}/scripts/ensure-tmux.sh`], { stdio: 'inherit' });
@@ -39,11 +23,7 @@ beforeAll(async () => {
   await applyScenario(sb, 'lab');
 }, 180_000);
 afterAll(async () => {
-  try {
-    tmux('kill-server');
-  } catch {
-    /* no server left */
-  }
+  term.stop();
   await sb?.stop();
 });
 

@@ -6,30 +6,14 @@ import { execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '@sts-inspect/sandbox';
-import { cliCommand, ROOT } from '../helpers/cli.ts';
+import { ROOT } from '../helpers/cli.ts';
 import { applyScenario } from '../helpers/sandbox.ts';
+import { tmuxTerminal } from '../helpers/tmux.ts';
 
 let sb: Sandbox;
-const socket = `sts-inspect-tty80-${process.pid}`;
-const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
-const quote = (s: string) => `'${s.replaceAll("'", "'\\''")}'`;
-const pane = (name: string) => tmux('capture-pane', '-p', '-t', name);
-
-async function waitFor(name: string, re: RegExp, ms = 30_000): Promise<string> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const text = pane(name);
-    if (re.test(text)) return text;
-    if (Date.now() > deadline) throw new Error(`no ${String(re)} in the pane:\n${text}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-function start(name: string, args: string[], redirect = ''): void {
-  const { command, args: pre } = cliCommand();
-  const line = [command, ...pre, ...args, '--kubeconfig', sb.kubeconfigPath].map(quote).join(' ');
-  tmux('new-session', '-d', '-s', name, '-x', '80', '-y', '50', `${line}${redirect}; echo __DONE__ $?; sleep 600`);
-}
+const term = tmuxTerminal('sts-inspect-tty80', { waitMs: 30_000 });
+const { tmux, pane, waitFor } = term;
+const start = (name: string, args: string[], redirect = '') => term.start(name, args, sb.kubeconfigPath, { rows: 50, redirect });
 
 beforeAll(async () => {
   execFileSync('bash', [`${ROOT}/scripts/ensure-tmux.sh`], { stdio: 'inherit' });
@@ -38,11 +22,7 @@ beforeAll(async () => {
   await applyScenario(sb, 'resize');
 }, 180_000);
 afterAll(async () => {
-  try {
-    tmux('kill-server');
-  } catch {
-    /* no server left */
-  }
+  term.stop();
   await sb?.stop();
 });
 
